@@ -1,0 +1,1 @@
+"""Domain knowledge as data plus the pure logic over it: TV modes, divisions, checklist rules, lifecycle."""

@@ -1,0 +1,1 @@
+"""Photo evidence: ingest, content-addressed store, thumbnails, annotation."""

@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): inspection sheet, rectification notice, field form, summary."""

@@ -1,0 +1,1 @@
+"""Use cases over the database: each public function is one unit of work (one transaction)."""

@@ -1,0 +1,1 @@
+"""Offline-first sync: change tracking, protocol, client, bundles, server."""

@@ -1,0 +1,1 @@
+"""The PySide6 desktop GUI. Thin: it arranges core services from hoteltv/."""
