@@ -1,0 +1,507 @@
+"""The ``hoteltv`` command: the office's and scripts' way into the core (documented in docs/cli.md).
+
+Every failure exits non-zero with a short reason on stderr; a user's mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from hoteltv import __version__
+from hoteltv.config import resolve_home
+from hoteltv.domain import lifecycle
+from hoteltv.domain.modes import mode_catalog
+from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
+
+EXIT_USAGE = 2
+EXIT_REFUSED = 1
+
+
+class Context:
+    """What a command needs: the data folder, opened lazily (``--help`` never touches the disk)."""
+
+    def __init__(self, home: Path, out: Any = None) -> None:
+        self.home = home
+        self.out = out or sys.stdout
+        self._opened: Any = None
+
+    def open(self) -> Any:
+        if self._opened is None:
+            from hoteltv.services.setup import open_home
+
+            self._opened = open_home(self.home)
+        return self._opened
+
+    @property
+    def db(self) -> Any:
+        return self.open()[0]
+
+    @property
+    def settings(self) -> Any:
+        return self.open()[1]
+
+    @property
+    def divisions(self) -> Any:
+        return self.open()[2]
+
+    def print(self, *args: Any) -> None:
+        print(*args, file=self.out)
+
+    def json(self, data: Any) -> None:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), file=self.out)
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened[0].close()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+# --- text tables ------------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain text table that lines up Chinese (double-width) and Latin text."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if dt is None else dt.astimezone().strftime(fmt)
+
+
+# --- commands ---------------------------------------------------------------------------------------------
+
+
+def cmd_init(ctx: Context, args: argparse.Namespace) -> int:
+    db, _, divisions = ctx.open()
+    ctx.print(f"数据目录 (data folder): {ctx.home}")
+    ctx.print(f"数据库 (database): {db.path}  设备 (device): {db.device_id}")
+    ctx.print(f"县区 (divisions): {', '.join(d.name for d in divisions.divisions)}")
+    return 0
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.demo import load_demo
+
+    result = load_demo(ctx.db, ctx.divisions)
+    ctx.print(
+        f"已载入演示数据: {result.hotels}家酒店(试点{result.pilot_hotels}家), {result.inspections}次检查, "
+        f"{result.notices}份整改通知 (demo data loaded into {ctx.home})"
+    )
+    return 0
+
+
+def cmd_hotels_import(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.io.hotel_sheet import read_hotel_sheet
+    from hoteltv.services.hotels import import_hotels
+
+    sheet = read_hotel_sheet(Path(args.file), ctx.divisions)
+    report = import_hotels(ctx.db, sheet, ctx.divisions, dry_run=args.dry_run)
+    if args.json:
+        ctx.json(report.as_dict())
+    else:
+        prefix = "试运行,未写入 (dry run, nothing written): " if args.dry_run else ""
+        ctx.print(
+            f"{prefix}新增 {report.count('create')} 家, 更新 {report.count('update')} 家, "
+            f"无变化 {report.count('unchanged')} 家, 拒绝 {report.refused_rows} 行 "
+            f"(created {report.count('create')}, updated {report.count('update')}, "
+            f"unchanged {report.count('unchanged')}, refused rows {report.refused_rows})"
+        )
+        if report.ignored_headers:
+            ctx.print(f"未使用的列 (columns not used): {', '.join(report.ignored_headers)}")
+        if report.refused:
+            ctx.print("被拒绝的行 (refused rows):")
+            ctx.print(
+                format_table(
+                    ["行 row", "列 column", "值 value", "原因 reason"],
+                    [[e.row_number, e.column, "" if e.value is None else e.value, e.reason] for e in report.refused],
+                )
+            )
+    return EXIT_REFUSED if report.refused and args.strict else 0
+
+
+def _mode_key(text: str | None) -> str | None:
+    if not text:
+        return None
+    mode = mode_catalog().find(text)
+    if mode is None:
+        raise HoteltvError(f"未知的电视模式 {text!r} (unknown TV mode; one of: {', '.join(mode_catalog().keys())})")
+    return mode.key
+
+
+def _status_key(text: str | None) -> str | None:
+    if not text:
+        return None
+    if text == "overdue" or text == "逾期":
+        return "overdue"
+    for key, (zh, en) in lifecycle.STATUSES.items():
+        if text in (key, zh, en):
+            return key
+    raise HoteltvError(f"未知的整改状态 {text!r} (unknown status; one of: {', '.join(lifecycle.STATUSES)}, overdue)")
+
+
+def _division(ctx: Context, text: str | None) -> str | None:
+    if not text:
+        return None
+    found = ctx.divisions.find(text)
+    if found is None:
+        names = ", ".join(d.name for d in ctx.divisions.divisions)
+        raise HoteltvError(f"未知的县区 {text!r} (unknown division; one of: {names})")
+    return str(found.code)
+
+
+def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.hotels import list_hotels
+
+    hotels = list_hotels(
+        ctx.db,
+        division=_division(ctx, args.division),
+        mode=_mode_key(args.mode),
+        status=_status_key(args.status),
+        pilot=True if args.pilot else None,
+        search=args.search,
+    )
+    if args.json:
+        ctx.json([asdict(h) for h in hotels])
+        return 0
+    catalog = mode_catalog()
+    ctx.print(
+        format_table(
+            ["县区", "酒店名称", "试点", "当前模式", "整改状态", "整改期限", "ID"],
+            [
+                [
+                    h.division_name,
+                    h.name,
+                    "是" if h.pilot else "",
+                    catalog.get(h.current_mode).zh,
+                    lifecycle.status_label(h.remediation_status) + ("(逾期)" if h.overdue else ""),
+                    h.next_deadline or "",
+                    h.id[:8],
+                ]
+                for h in hotels
+            ],
+        )
+    )
+    ctx.print(f"共 {len(hotels)} 家 ({len(hotels)} hotels)")
+    return 0
+
+
+def _export_table(path: Path, headers: list[str], rows: list[list[Any]], title: str) -> int:
+    from hoteltv.io.tables import write_table
+
+    return write_table(path, headers, rows, sheet_title=title)
+
+
+def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.hotels import hotels_as_table, list_hotels
+
+    path = Path(args.file)
+    hotels = list_hotels(ctx.db)
+    if path.suffix.lower() == ".json":
+        from hoteltv.io.files import atomic_write_text
+
+        atomic_write_text(
+            path,
+            json.dumps(
+                {"format": "hoteltv-hotels/1", "hotels": [asdict(h) for h in hotels]},
+                ensure_ascii=False, indent=2, default=_json_default,
+            ),
+        )
+    else:
+        headers, rows = hotels_as_table(hotels)
+        _export_table(path, headers, rows, "酒店")
+    ctx.print(f"已导出 {len(hotels)} 家酒店到 {path} (exported {len(hotels)} hotels)")
+    return 0
+
+
+def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.inspections import list_inspections
+
+    items = list_inspections(ctx.db, hotel_id=_hotel_id(ctx, args.hotel) if args.hotel else None)
+    if args.json:
+        ctx.json([asdict(i) for i in items])
+        return 0
+    ctx.print(
+        format_table(
+            ["记录编号", "酒店", "县区", "类型", "状态", "开始时间", "结果", "ID"],
+            [
+                [
+                    i.record_number + (" (已更正)" if i.superseded else ""),
+                    i.hotel_name,
+                    i.division_name,
+                    lifecycle.KINDS[i.kind][0],
+                    "已定稿" if i.status == "finalized" else "草稿",
+                    _local(i.started_at),
+                    lifecycle.result_label(i.result) if i.result else "",
+                    i.id[:8],
+                ]
+                for i in items
+            ],
+        )
+    )
+    ctx.print(f"共 {len(items)} 条 ({len(items)} inspections)")
+    return 0
+
+
+def _hotel_id(ctx: Context, text: str) -> str:
+    from hoteltv.services.hotels import list_hotels
+
+    matches = [h for h in list_hotels(ctx.db) if h.id == text or h.id.startswith(text) or h.name == text]
+    if len(matches) != 1:
+        raise HoteltvError(
+            f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "
+            f"({'no' if not matches else 'several'} hotels match; give the id shown by 'hotels list')"
+        )
+    return matches[0].id
+
+
+def _inspection(ctx: Context, text: str) -> Any:
+    from hoteltv.services.inspections import find_inspection, list_inspections
+
+    try:
+        return find_inspection(ctx.db, text)
+    except HoteltvError:
+        prefix = [i for i in list_inspections(ctx.db) if i.id.startswith(text)]
+        if len(prefix) == 1:
+            return find_inspection(ctx.db, prefix[0].id)
+        raise
+
+
+def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.io.inspection_json import inspection_document
+
+    view = _inspection(ctx, args.id)
+    if args.json:
+        from hoteltv.db.models import Inspection
+
+        with ctx.db.reading() as s:
+            doc = inspection_document(s.get(Inspection, view.id))
+        v = view.verdict
+        doc["verdict"] = {
+            "result": v.result,
+            "complete": v.complete,
+            "rooms_short": v.rooms_short,
+            "failed": [asdict(f) for f in v.failed],
+            "missing": [asdict(m) for m in v.missing],
+        }
+        ctx.json(doc)
+        return 0
+    v = view.verdict
+    ctx.print(f"检查记录 {view.record_number}  ({view.id})")
+    ctx.print(f"酒店: {view.hotel_name} ({view.division_name})   类型: {lifecycle.KINDS[view.kind][0]}")
+    ctx.print(f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {_local(view.started_at)}  结束: {_local(view.ended_at)}")
+    ctx.print("检查人员: " + ", ".join(f"{i.name}({i.enforcement_id})" for i in view.inspectors))
+    ctx.print(f"抽查房间: {', '.join(r.room_number for r in view.rooms) or '无'}")
+    ctx.print(f"结论 (verdict): {lifecycle.result_label(v.result)}" + ("" if v.complete else "  (记录未完成 incomplete)"))
+    if v.failed:
+        ctx.print("不合格项 (failed items):")
+        for f in v.failed:
+            where = f"{f.room_label}房间" if f.room_label else "酒店"
+            sev = "严重" if f.severity == "critical" else "一般"
+            ctx.print(f"  - [{sev}] {where} {f.label_zh}: {f.value!r} — {f.rule_zh}")
+    if v.missing:
+        ctx.print(f"未填写 (unanswered): {len(v.missing)} 项")
+    if v.rooms_short:
+        ctx.print(f"还需抽查 {v.rooms_short} 间客房")
+    if view.superseded_by_id:
+        ctx.print(f"此版本已被更正 (superseded by {view.superseded_by_id})")
+    if view.content_hash:
+        ctx.print(f"内容校验码 (content hash): {view.content_hash[:16]}")
+    return 0
+
+
+def cmd_inspections_import(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.io.inspection_json import import_inspections
+
+    report = import_inspections(ctx.db, Path(args.file))
+    ctx.print(
+        f"已导入 {len(report.created)} 条, 已存在且相同 {len(report.unchanged)} 条 "
+        f"(imported {len(report.created)}, already present {len(report.unchanged)})"
+    )
+    for number in report.created:
+        ctx.print(f"  + {number}")
+    return 0
+
+
+def cmd_inspections_export(ctx: Context, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if path.suffix.lower() == ".json":
+        from hoteltv.io.inspection_json import export_inspections
+
+        n = export_inspections(ctx.db, path)
+    else:
+        from hoteltv.services.inspections import inspections_as_table
+
+        headers, rows = inspections_as_table(ctx.db)
+        n = _export_table(path, headers, rows, "检查记录")
+    ctx.print(f"已导出 {n} 条检查记录到 {path} (exported {n} inspections)")
+    return 0
+
+
+def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.summary import summarize
+
+    s = summarize(
+        ctx.db,
+        pilot_only=not args.all,
+        division=_division(ctx, args.division),
+        since=_date(args.since, "--since"),
+        until=_date(args.until, "--until"),
+        city_short=ctx.divisions.city_short or "市",
+    )
+    if args.json:
+        ctx.json(s.as_dict())
+        return 0
+    catalog = mode_catalog()
+    modes = [m for m in catalog.modes]
+    rows = [[d] + [s.by_division[d][m.key] for m in modes] + [sum(s.by_division[d].values())] for d in s.divisions]
+    rows.append(["合计"] + [s.by_mode[m.key] for m in modes] + [s.total])
+    ctx.print(("试点酒店" if s.scope == "pilot" else "全部酒店") + "按县区和电视模式统计 (hotels by division × TV mode):")
+    ctx.print(format_table(["县区"] + [m.zh for m in modes] + ["合计"], rows))
+    ctx.print("")
+    ctx.print("整改状态 (remediation status): " + ", ".join(
+        f"{lifecycle.status_label(k)} {n}" for k, n in s.by_status.items() if n
+    ))
+    ctx.print(f"未关闭整改通知 {s.open_notices} 份, 其中逾期 {s.overdue_notices} 份")
+    ctx.print("")
+    ctx.print(s.sentence)
+    return 0
+
+
+def _date(text: str | None, flag: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise HoteltvError(f"{flag}: 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD, got {text!r})") from exc
+
+
+def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
+    problems = ctx.db.integrity_problems()
+    if problems:
+        for p in problems:
+            print(f"hoteltv: {p}", file=sys.stderr)
+        print(f"hoteltv: 数据库检查发现 {len(problems)} 个问题 (database check found {len(problems)} problems)",
+              file=sys.stderr)
+        return EXIT_REFUSED
+    ctx.print(f"数据库完好 (database OK): {ctx.db.path}")
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hoteltv",
+        description="酒店电视整治检查 — hotel-TV remediation inspections (command line). See docs/cli.md.",
+    )
+    p.add_argument("--home", metavar="DIR", help="data folder (default: $HOTELTV_HOME or the user data folder)")
+    p.add_argument("--version", action="version", version=f"hoteltv {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(parent: Any, name: str, func: Callable[[Context, argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        sp: argparse.ArgumentParser = parent.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    add(sub, "init", cmd_init, "create or upgrade the data folder and show where it is")
+    add(sub, "demo", cmd_demo, "load the fictional Baoshan demo set into an empty data folder")
+
+    hotels = sub.add_parser("hotels", help="the hotel registry").add_subparsers(dest="sub", metavar="ACTION", required=True)
+    sp = add(hotels, "import", cmd_hotels_import, "import or update hotels from an xlsx/csv sheet")
+    sp.add_argument("file")
+    sp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    sp.add_argument("--json", action="store_true", help="print the report as JSON")
+    sp.add_argument("--strict", action="store_true", help="exit 1 when any row was refused")
+    sp = add(hotels, "list", cmd_hotels_list, "list hotels")
+    sp.add_argument("--division", help="division name or code (e.g. 腾冲市, 530581)")
+    sp.add_argument("--mode", help="TV mode key or name (e.g. direct_live, 迎宾模式)")
+    sp.add_argument("--status", help="remediation status (e.g. rectifying, 整改中, overdue)")
+    sp.add_argument("--pilot", action="store_true", help="pilot hotels only")
+    sp.add_argument("--search", help="text in name, address, contact, phone or credit code")
+    sp.add_argument("--json", action="store_true")
+    sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
+    sp.add_argument("file")
+
+    insp = sub.add_parser("inspections", help="inspection records").add_subparsers(dest="sub", metavar="ACTION", required=True)
+    sp = add(insp, "list", cmd_inspections_list, "list inspections, newest first")
+    sp.add_argument("--hotel", help="hotel id (or its first characters) or exact name")
+    sp.add_argument("--json", action="store_true")
+    sp = add(insp, "show", cmd_inspections_show, "show one inspection and its computed verdict")
+    sp.add_argument("id", help="inspection id (or its first characters) or record number")
+    sp.add_argument("--json", action="store_true")
+    sp = add(insp, "import", cmd_inspections_import, "import inspections from a hoteltv JSON file (all or nothing)")
+    sp.add_argument("file")
+    sp = add(insp, "export", cmd_inspections_export, "export inspections to .json (lossless), .xlsx or .csv")
+    sp.add_argument("file")
+
+    sp = add(sub, "summary", cmd_summary, "counts by division × TV mode and the report sentence")
+    sp.add_argument("--all", action="store_true", help="all hotels, not only pilot hotels")
+    sp.add_argument("--division", help="one division only")
+    sp.add_argument("--since", help="inspections/notices from this date (YYYY-MM-DD)")
+    sp.add_argument("--until", help="inspections/notices up to this date (YYYY-MM-DD)")
+    sp.add_argument("--json", action="store_true")
+    add(sub, "check", cmd_check, "verify the database (integrity and foreign keys)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    ctx = Context(resolve_home(args.home))
+    try:
+        return args.func(ctx, args)
+    except ImportRefused as exc:
+        print(f"hoteltv: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except ValidationError as exc:
+        print(f"hoteltv: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except HoteltvError as exc:
+        print(f"hoteltv: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("hoteltv: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Where hoteltv keeps its data, and the core's settings, each declared once with type and default.
+
+The data folder ("home") is, in order: ``--home DIR``, the ``HOTELTV_HOME`` variable, or the user data
+folder that platformdirs gives (e.g. ``%LOCALAPPDATA%\\hoteltv`` on Windows, ``~/.local/share/hoteltv``
+on Linux). Settings live in ``settings.json`` inside it; Qt's own settings hold window state only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from hoteltv.errors import HoteltvError
+
+APP_NAME = "hoteltv"
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder to use (see module docstring); not created here."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("HOTELTV_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: key, type, default and what it is for."""
+
+    key: str
+    type: type
+    default: Any
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("language", str, "zh_CN", "Interface language: zh_CN or en"),
+    Setting("authority", str, "保山市文化和旅游局", "Issuing authority printed on notices"),
+    Setting("notice_deadline_days", int, 7, "Default days to rectify after a notice"),
+    Setting("photo_long_edge", int, 1600, "Long edge in pixels of the downscaled photo copy"),
+    Setting("photo_quality", int, 85, "JPEG quality of the downscaled photo copy"),
+    Setting("division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"),
+    Setting("server_url", str, "", "Sync server address"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class Settings:
+    """The core settings of one data folder, read from and written to ``settings.json``."""
+
+    def __init__(self, home: Path) -> None:
+        self.path = home / "settings.json"
+        self._values: dict[str, Any] = {}
+        if self.path.is_file():
+            try:
+                raw = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise HoteltvError(f"{self.path}: settings file unreadable ({exc}); fix or delete it") from exc
+            if isinstance(raw, dict):
+                for key, value in raw.items():
+                    setting = _BY_KEY.get(key)
+                    if setting is not None and isinstance(value, setting.type):
+                        self._values[key] = value
+
+    def get(self, key: str) -> Any:
+        return self._values.get(key, _BY_KEY[key].default)
+
+    def set(self, key: str, value: Any) -> None:
+        setting = _BY_KEY.get(key)
+        if setting is None:
+            raise HoteltvError(f"unknown setting {key!r}; known: {', '.join(_BY_KEY)}")
+        if not isinstance(value, setting.type):
+            try:
+                value = setting.type(value)
+            except (TypeError, ValueError) as exc:
+                raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
+        self._values[key] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self._values, fh, ensure_ascii=False, indent=2)
+        os.replace(tmp, self.path)

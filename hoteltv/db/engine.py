@@ -1,0 +1,222 @@
+"""Opening a hoteltv database: engine, pragmas, migrations (with a backup first), sessions.
+
+``Database.open(home)`` is the one way in. SQLite is opened with WAL, ``foreign_keys=ON``,
+``synchronous=FULL`` and a busy timeout; Alembic migrations are applied on open, after a backup copy of
+the file; a database written by a newer program is refused. ``db.transaction(actor=...)`` is one unit of
+work: it commits when the block ends and rolls back on any error, so a user action is all or nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoteltv.db import tracking
+from hoteltv.db.models import Meta
+from hoteltv.errors import DatabaseError, DatabaseTooNewError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DB_FILENAME = "hoteltv.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy's pysqlite recipe).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def backup_sqlite(src: Path, dest: Path) -> Path:
+    """Copy a live SQLite database consistently (SQLite's online backup API) to ``dest``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(str(src)) as source, sqlite3.connect(str(dest)) as target:
+        source.backup(target)
+    return dest
+
+
+class Database:
+    """An open hoteltv database: the engine, a session factory and this device's id."""
+
+    def __init__(self, engine: Engine, path: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        tracking.install(self._sessions)
+        self.device_id = self._ensure_device_id()
+
+    # --- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: Path, *, backup_dir: Path | None = None) -> Database:
+        """Open (creating if needed) the database in the data folder ``home`` and bring it up to date."""
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the data folder {home}: {exc.strerror or exc}") from exc
+        path = home / DB_FILENAME
+        return cls.open_file(path, backup_dir=backup_dir or home / "backups")
+
+    @classmethod
+    def open_file(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
+        url = f"sqlite:///{path}"
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_pragmas(engine)
+        try:
+            migrate(engine, path, backup_dir or path.parent / "backups")
+        except SADatabaseError as exc:
+            engine.dispose()
+            raise DatabaseError(f"{path}: not a usable hoteltv database ({exc.orig})") from exc
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, path)
+
+    @classmethod
+    def in_memory(cls) -> Database:
+        """A private in-memory database (tests, benchmarks)."""
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        _sqlite_pragmas(engine)
+        migrate(engine, None, None)
+        return cls(engine, None)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- units of work -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, actor: str = "") -> Iterator[Session]:
+        """One unit of work: commits at the end of the block, rolls back on any exception."""
+        session = self._sessions()
+        session.info["device_id"] = self.device_id
+        session.info["actor"] = actor
+        try:
+            with session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(_explain_operational(exc)) from exc
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session (rolled back at the end)."""
+        session = self._sessions()
+        session.info["device_id"] = self.device_id
+        try:
+            yield session
+        finally:
+            session.close()  # ends the transaction; loaded values stay readable (nothing is expired)
+
+    # --- meta ----------------------------------------------------------------------------------
+    def _ensure_device_id(self) -> str:
+        with self._sessions() as s, s.begin():
+            row = s.get(Meta, "device_id")
+            if row is None:
+                row = Meta(key="device_id", value=str(uuid.uuid4()))
+                s.add(row)
+            return row.value
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        with self.reading() as s:
+            row = s.get(Meta, key)
+            return default if row is None else row.value
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own integrity and foreign-key checks; an empty list means sound."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            for (msg,) in conn.execute(text("PRAGMA integrity_check")):
+                if msg != "ok":
+                    problems.append(str(msg))
+            for row in conn.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"foreign key: table {row[0]} rowid {row[1]} → {row[2]}")
+        return problems
+
+
+def _explain_operational(exc: OperationalError) -> str:
+    msg = str(exc.orig)
+    if "readonly" in msg or "read-only" in msg:
+        return f"数据库是只读的,无法保存 (the database is read-only: {msg})"
+    if "disk" in msg and "full" in msg:
+        return f"磁盘已满,未保存任何更改 (disk full, nothing was saved: {msg})"
+    if "locked" in msg:
+        return f"数据库正被其他程序使用 (the database is busy in another program: {msg})"
+    return f"database error: {msg}"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
+    """Bring the schema to head; back the file up first when it holds an older schema."""
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    head = script.get_current_head()
+    current = current_revision(engine)
+    if current == head:
+        return
+    if current is not None:
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current not in known:
+            raise DatabaseTooNewError(
+                f"{path or 'database'}: 此数据库由更新版本的 hoteltv 创建 (schema {current}),请升级程序后再打开 "
+                f"(written by a newer hoteltv; this program knows schemas up to {head}; it was left untouched)"
+            )
+        if path is not None and path.exists() and backup_dir is not None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_sqlite(path, backup_dir / f"hoteltv-before-{head}-{stamp}.db")
+    elif path is not None and path.exists() and path.stat().st_size > 0:
+        with engine.connect() as conn:
+            tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        if tables:
+            raise DatabaseError(f"{path}: holds tables but is not a hoteltv database; left untouched")
+    cfg = alembic_config(str(engine.url))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def count(session: Session, stmt: Any) -> int:
+    from sqlalchemy import func
+
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

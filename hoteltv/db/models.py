@@ -1,0 +1,293 @@
+"""Typed SQLAlchemy 2.0 models of every record hoteltv keeps.
+
+Records that sync (everything but the local bookkeeping tables) share :class:`Synced`: a UUID primary
+key made on the device that created the row, UTC ``created_at``/``updated_at``, the id of the device that
+last changed it, a version counter and a tombstone (``deleted``) instead of a hard delete. Those columns
+are maintained by :mod:`hoteltv.db.tracking`, never by hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    """A new random UUID as text: the primary key of every synced record."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC and gives them back aware (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; hoteltv stores aware UTC times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class Synced:
+    """Columns every synced record carries (see module docstring)."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device_id: Mapped[str] = mapped_column(String(36), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- reference and master data -------------------------------------------------------------------
+
+
+class Division(Synced, Base):
+    """A county-level division (县/市/区). Its id is derived from the official code (same on every device)."""
+
+    __tablename__ = "divisions"
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    city_code: Mapped[str] = mapped_column(String(12), default="")
+
+
+class Hotel(Synced, Base):
+    """A hotel under remediation: master data edited at the office and in the field."""
+
+    __tablename__ = "hotels"
+    name: Mapped[str] = mapped_column(String(200))
+    division_id: Mapped[str] = mapped_column(ForeignKey("divisions.id"))
+    address: Mapped[str | None] = mapped_column(String(300))
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    star_class: Mapped[int | None] = mapped_column(Integer)
+    rooms: Mapped[int | None] = mapped_column(Integer)
+    tvs: Mapped[int | None] = mapped_column(Integer)
+    tv_system: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    person_in_charge: Mapped[str | None] = mapped_column(String(100))
+    pilot: Mapped[bool] = mapped_column(Boolean, default=False)
+    target_mode: Mapped[str | None] = mapped_column(String(32))
+    current_mode: Mapped[str] = mapped_column(String(32), default="none")
+    remediation_status: Mapped[str] = mapped_column(String(32), default="not_inspected")
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    division: Mapped[Division] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_hotels_division_name", "division_id", "name"),)
+
+
+class Inspector(Synced, Base):
+    """A bureau inspector with an enforcement ID number (执法证号)."""
+
+    __tablename__ = "inspectors"
+    name: Mapped[str] = mapped_column(String(100))
+    enforcement_id: Mapped[str] = mapped_column(String(40), index=True)
+    division_id: Mapped[str | None] = mapped_column(ForeignKey("divisions.id"))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+# --- inspections ---------------------------------------------------------------------------------
+
+
+class Inspection(Synced, Base):
+    """One visit to a hotel, recorded against a checklist template version.
+
+    ``status`` goes draft → finalized; a finalized inspection is immutable (enforced in
+    :mod:`hoteltv.db.tracking`). A correction is a new row whose ``supersedes_id`` names the old one.
+    """
+
+    __tablename__ = "inspections"
+    record_number: Mapped[str] = mapped_column(String(40), index=True)
+    hotel_id: Mapped[str] = mapped_column(ForeignKey("hotels.id"), index=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="first")  # first | reinspection
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | finalized
+    owner_device_id: Mapped[str] = mapped_column(String(36), default="")
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    ids_shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    hotel_answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    findings: Mapped[str | None] = mapped_column(Text)
+    hotel_opinion: Mapped[str | None] = mapped_column(Text)
+    hotel_signatory: Mapped[str | None] = mapped_column(String(100))
+    contact_on_site: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    result: Mapped[str | None] = mapped_column(String(8))  # pass | basic | fail
+    finalized_at: Mapped[datetime | None]
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"))
+    notice_id: Mapped[str | None] = mapped_column(ForeignKey("rectification_notices.id", use_alter=True))
+    signatures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    hotel: Mapped[Hotel] = relationship()
+    rooms: Mapped[list[RoomCheck]] = relationship(
+        back_populates="inspection", order_by="RoomCheck.position", cascade="all, delete-orphan"
+    )
+    team: Mapped[list[InspectionInspector]] = relationship(
+        back_populates="inspection", order_by="InspectionInspector.position", cascade="all, delete-orphan"
+    )
+
+
+class InspectionInspector(Synced, Base):
+    """An inspector on an inspection's team, in the order they sign."""
+
+    __tablename__ = "inspection_inspectors"
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="team")
+    inspector: Mapped[Inspector] = relationship(lazy="joined")
+
+
+class RoomCheck(Synced, Base):
+    """A sampled room of an inspection with its per-room answers (item key → value)."""
+
+    __tablename__ = "room_checks"
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    room_number: Mapped[str] = mapped_column(String(20))
+    floor: Mapped[str | None] = mapped_column(String(10))
+    room_type: Mapped[str | None] = mapped_column(String(40))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="rooms")
+
+
+class Photo(Synced, Base):
+    """A photo attached as evidence. The file lives in the content-addressed store under its SHA-256."""
+
+    __tablename__ = "photos"
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    room_check_id: Mapped[str | None] = mapped_column(ForeignKey("room_checks.id"))
+    item_key: Mapped[str | None] = mapped_column(String(64))
+    caption: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(String(260))
+    mime: Mapped[str | None] = mapped_column(String(40))
+    byte_size: Mapped[int] = mapped_column(Integer, default=0)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None]
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    annotation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RectificationNotice(Synced, Base):
+    """整改通知书 issued after a failed inspection; closed by a passing re-inspection."""
+
+    __tablename__ = "rectification_notices"
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    hotel_id: Mapped[str] = mapped_column(ForeignKey("hotels.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline: Mapped[date] = mapped_column(Date)
+    reinspection_date: Mapped[date | None] = mapped_column(Date)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    authority: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | superseded
+    reinspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"))
+    closed_at: Mapped[datetime | None]
+    receipt_signed_by: Mapped[str | None] = mapped_column(String(100))
+
+    hotel: Mapped[Hotel] = relationship()
+
+
+# --- local bookkeeping (never synced as rows) ---------------------------------------------------
+
+
+class AuditEvent(Base):
+    """Who changed what, when: one row per changed record per transaction, old → new values."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    device_id: Mapped[str] = mapped_column(String(36), default="")
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # create | update | delete
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutboxEntry(Base):
+    """A local change not yet sent to the server, written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    fields: Mapped[list[Any]] = mapped_column(default=list)
+    base: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sent_at: Mapped[datetime | None]
+
+
+class Meta(Base):
+    """Key/value facts about this database: device id, counters, last server sequence."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+SYNCED_MODELS: tuple[type[Synced], ...] = (
+    Division,
+    Hotel,
+    Inspector,
+    Inspection,
+    InspectionInspector,
+    RoomCheck,
+    Photo,
+    RectificationNotice,
+)

@@ -1,0 +1,177 @@
+"""Change tracking done once, for every write: sync columns, audit events, outbox, immutability.
+
+A ``before_flush`` hook on every session that :mod:`hoteltv.db.engine` makes:
+
+* stamps synced rows (``updated_at``, ``device_id``, ``version`` + 1);
+* writes an :class:`AuditEvent` (who, when, what, old → new) and an :class:`OutboxEntry` (for sync) in the
+  same transaction as the change, so neither can be missing after a commit;
+* refuses hard deletes of synced rows (a tombstone, ``deleted=True``, is the only delete);
+* refuses any change to a finalized inspection or its rooms, team and photos
+  (:class:`RecordFinalizedError`), and any change to a draft made on another device.
+
+Sync code applying the server's changes sets ``session.info["applying_remote"] = True``: the rows it
+writes are stamped as they come and produce no outbox entries.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from hoteltv.db.models import (
+    AuditEvent,
+    Inspection,
+    InspectionInspector,
+    OutboxEntry,
+    Photo,
+    RoomCheck,
+    Synced,
+    utcnow,
+)
+from hoteltv.errors import HoteltvError, RecordFinalizedError
+
+#: Columns maintained here, never reported as a user's change.
+BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into audit/outbox JSON."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def column_values(obj: Synced) -> dict[str, Any]:
+    """All column values of a record, JSON-ready (used for create events and sync payloads)."""
+    mapper = inspect(type(obj))
+    return {c.key: jsonable(getattr(obj, c.key)) for c in mapper.column_attrs}
+
+
+def _changes(obj: Synced) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    out: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in BOOKKEEPING:
+            continue
+        hist = state.attrs[attr.key].history
+        if not hist.has_changes():
+            continue
+        old = hist.deleted[0] if hist.deleted else None
+        new = hist.added[0] if hist.added else None
+        if old == new:
+            continue
+        out[attr.key] = [jsonable(old), jsonable(new)]
+    return out
+
+
+def _committed_status(insp: Inspection) -> str | None:
+    """The inspection's status as stored before this flush (None for a new row)."""
+    state = inspect(insp)
+    if state.pending or state.transient:
+        return None
+    hist = state.attrs["status"].history
+    if hist.deleted:
+        return str(hist.deleted[0])
+    return insp.status
+
+
+def _owning_inspection(session: Session, obj: object) -> Inspection | None:
+    if isinstance(obj, Inspection):
+        return obj
+    if isinstance(obj, RoomCheck | InspectionInspector):
+        parent = obj.__dict__.get("inspection")  # set when appended through the relationship
+        if parent is not None:
+            return parent  # type: ignore[no-any-return]
+    if not isinstance(obj, RoomCheck | InspectionInspector | Photo) or obj.inspection_id is None:
+        return None
+    inspection_id = obj.inspection_id
+    with session.no_autoflush:
+        return session.get(Inspection, inspection_id)
+
+
+def _guard_inspection_parts(session: Session, obj: object) -> None:
+    insp = _owning_inspection(session, obj)
+    if insp is None:
+        return
+    status = _committed_status(insp)
+    if status == "finalized":
+        raise RecordFinalizedError(
+            f"检查记录 {insp.record_number} 已定稿,不能再修改;如需更正请新建更正版本 "
+            f"(inspection {insp.record_number} is finalized and cannot change; make a correction instead)"
+        )
+    device = session.info.get("device_id", "")
+    if status == "draft" and insp.owner_device_id and device and insp.owner_device_id != device:
+        raise RecordFinalizedError(
+            f"检查记录 {insp.record_number} 是另一台设备的草稿,只能在那台设备上修改 "
+            f"(this draft belongs to another device)"
+        )
+
+
+def _before_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
+    if session.info.get("applying_remote"):
+        return
+    now = utcnow()
+    device = str(session.info.get("device_id", ""))
+    actor = str(session.info.get("actor", ""))
+    for obj in list(session.deleted):
+        if isinstance(obj, Synced):
+            raise HoteltvError(
+                f"{type(obj).__name__} {obj.id}: records are never hard-deleted; set deleted=True (a tombstone)"
+            )
+    for obj in list(session.new):
+        if not isinstance(obj, Synced):
+            continue
+        _guard_inspection_parts(session, obj)
+        obj.created_at = obj.created_at or now
+        obj.updated_at = now
+        obj.device_id = device
+        obj.version = 1
+        if obj.id is None:
+            from hoteltv.db.models import new_id
+
+            obj.id = new_id()
+        values = column_values(obj)
+        entity = type(obj).__tablename__  # type: ignore[attr-defined]
+        session.add(
+            AuditEvent(
+                at=now, actor=actor, device_id=device, entity=entity, entity_id=obj.id, action="create",
+                changes={k: [None, v] for k, v in values.items() if k not in BOOKKEEPING and v is not None},
+            )
+        )
+        session.add(OutboxEntry(entity=entity, entity_id=obj.id, version=1, at=now, fields=sorted(values), base={}))
+    for obj in list(session.dirty):
+        if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _changes(obj)
+        if not changes:
+            continue
+        _guard_inspection_parts(session, obj)
+        obj.updated_at = now
+        obj.device_id = device
+        obj.version = (obj.version or 0) + 1
+        entity = type(obj).__tablename__  # type: ignore[attr-defined]
+        action = "delete" if changes.get("deleted") == [False, True] else "update"
+        session.add(
+            AuditEvent(at=now, actor=actor, device_id=device, entity=entity, entity_id=obj.id, action=action,
+                       changes=changes)
+        )
+        session.add(
+            OutboxEntry(entity=entity, entity_id=obj.id, version=obj.version, at=now, fields=sorted(changes),
+                        base={k: v[0] for k, v in changes.items()})
+        )
+
+
+def install(session_class: type[Session] | Session) -> None:
+    """Attach the hook to a session class or sessionmaker-made sessions."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)

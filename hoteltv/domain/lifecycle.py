@@ -1,0 +1,78 @@
+"""The remediation lifecycle as pure rules: inspection → notice → re-inspection → closed.
+
+A hotel's remediation status follows from its history (never typed by hand):
+
+=====================  ====================================================================
+status                 when
+=====================  ====================================================================
+not_inspected          no finalized inspection yet
+compliant              latest finalized inspection 合格 and no open notice
+basically_compliant    latest finalized inspection 基本合格 and no open notice
+failed                 latest finalized inspection 不合格 and no notice issued for it yet
+rectifying             a rectification notice is open (overdue once its deadline has passed)
+rectified              the last notice was closed by a passing re-inspection
+=====================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+STATUSES: dict[str, tuple[str, str]] = {
+    "not_inspected": ("未检查", "Not inspected"),
+    "compliant": ("合格", "Compliant"),
+    "basically_compliant": ("基本合格", "Basically compliant"),
+    "failed": ("不合格待整改", "Failed, notice pending"),
+    "rectifying": ("整改中", "Rectifying"),
+    "rectified": ("已整改", "Rectified"),
+}
+
+RESULTS: dict[str, tuple[str, str]] = {
+    "pass": ("合格", "Pass"),
+    "basic": ("基本合格", "Basically compliant"),
+    "fail": ("不合格", "Fail"),
+}
+
+KINDS: dict[str, tuple[str, str]] = {"first": ("首次检查", "First inspection"), "reinspection": ("复查", "Re-inspection")}
+
+DEFAULT_DEADLINE_DAYS = 7
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    zh, en = STATUSES.get(status, (status, status))
+    return zh if lang.startswith("zh") else en
+
+
+def result_label(result: str | None, lang: str = "zh") -> str:
+    if result is None:
+        return "—"
+    zh, en = RESULTS.get(result, (result, result))
+    return zh if lang.startswith("zh") else en
+
+
+def remediation_status(
+    latest_result: str | None, open_notice: bool, last_notice_closed_by_pass: bool
+) -> str:
+    """The hotel's status from the facts of its history (see module docstring)."""
+    if open_notice:
+        return "rectifying"
+    if latest_result is None:
+        return "not_inspected"
+    if latest_result == "fail":
+        return "failed"
+    if last_notice_closed_by_pass:
+        return "rectified"
+    return "compliant" if latest_result == "pass" else "basically_compliant"
+
+
+def is_overdue(deadline: date | None, status: str, today: date) -> bool:
+    return deadline is not None and status == "open" and deadline < today
+
+
+def default_deadline(issued: date, days: int = DEFAULT_DEADLINE_DAYS) -> date:
+    return issued + timedelta(days=days)
+
+
+def notice_closes(reinspection_result: str) -> bool:
+    """A re-inspection closes its notice when nothing critical fails any more (合格 or 基本合格)."""
+    return reinspection_result in ("pass", "basic")

@@ -1,0 +1,420 @@
+"""The JSON format of inspections (``hoteltv-inspection/1``): export, validated import, content hash.
+
+A file holds one inspection document or a list ``{"format": "hoteltv-inspections/1", "inspections": [...]}``.
+The shape is documented in ``docs/json-formats.md``. Export → import round-trips without loss: ids, record
+numbers, times, team, answers and results come back as they were. Import validates everything first and
+writes all or nothing; every problem is named with its JSON path.
+
+The content hash (SHA-256 over the canonical JSON of the fields that make the record, without
+bookkeeping such as version or device) is stored when an inspection is finalized and printed on paper,
+so a copy can be checked against the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
+from hoteltv.domain.checklist import coerce_answer, load_template
+from hoteltv.domain.rules import RoomAnswers, evaluate
+from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
+
+FORMAT_ONE = "hoteltv-inspection/1"
+FORMAT_MANY = "hoteltv-inspections/1"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_INSPECTIONS = 20_000
+MAX_ROOMS = 200
+MAX_TEXT = 20_000
+HASHED_FIELDS = (
+    "id", "record_number", "hotel", "template", "kind", "started_at", "ended_at", "inspectors", "ids_shown",
+    "hotel_answers", "rooms", "findings", "hotel_opinion", "hotel_signatory", "contact_on_site",
+    "contact_phone", "result",
+)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.isoformat().replace("+00:00", "Z")
+
+
+def inspection_document(insp: Inspection) -> dict[str, Any]:
+    """The JSON document of one inspection (as exported)."""
+    team = sorted((t for t in insp.team if not t.deleted), key=lambda t: t.position)
+    rooms = sorted((r for r in insp.rooms if not r.deleted), key=lambda r: r.position)
+    return {
+        "format": FORMAT_ONE,
+        "id": insp.id,
+        "record_number": insp.record_number,
+        "hotel": {
+            "id": insp.hotel.id,
+            "name": insp.hotel.name,
+            "credit_code": insp.hotel.credit_code,
+            "division": insp.hotel.division.code,
+        },
+        "template": {"id": insp.template_id, "version": insp.template_version},
+        "kind": insp.kind,
+        "status": insp.status,
+        "started_at": _iso(insp.started_at),
+        "ended_at": _iso(insp.ended_at),
+        "inspectors": [
+            {"name": t.inspector.name, "enforcement_id": t.inspector.enforcement_id} for t in team
+        ],
+        "ids_shown": insp.ids_shown,
+        "hotel_answers": dict(sorted(insp.hotel_answers.items())),
+        "rooms": [
+            {
+                "room_number": r.room_number,
+                "floor": r.floor,
+                "room_type": r.room_type,
+                "answers": dict(sorted(r.answers.items())),
+            }
+            for r in rooms
+        ],
+        "findings": insp.findings,
+        "hotel_opinion": insp.hotel_opinion,
+        "hotel_signatory": insp.hotel_signatory,
+        "contact_on_site": insp.contact_on_site,
+        "contact_phone": insp.contact_phone,
+        "result": insp.result,
+        "finalized_at": _iso(insp.finalized_at),
+        "content_hash": insp.content_hash,
+        "supersedes": insp.supersedes_id,
+        "notice_id": insp.notice_id,
+    }
+
+
+def hash_document(doc: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the fields that make an inspection record."""
+    content = {k: doc.get(k) for k in HASHED_FIELDS}
+    # The hotel is named by what identifies it on paper, not by a database id that differs between copies.
+    content["hotel"] = {k: v for k, v in (doc.get("hotel") or {}).items() if k != "id"}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(session: Session, insp: Inspection) -> str:
+    session.flush()
+    return hash_document(inspection_document(insp))
+
+
+# --- export --------------------------------------------------------------------------------------------
+
+
+def export_inspections(db: Database, path: Path, *, hotel_id: str | None = None) -> int:
+    """Write every (or one hotel's) inspection to a JSON file; returns the count."""
+    with db.reading() as s:
+        stmt = select(Inspection).where(Inspection.deleted.is_(False))
+        if hotel_id:
+            stmt = stmt.where(Inspection.hotel_id == hotel_id)
+        docs = [inspection_document(i) for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))]
+    data = {"format": FORMAT_MANY, "exported_at": _iso(datetime.now().astimezone()), "inspections": docs}
+    from hoteltv.io.files import atomic_write_text
+
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2))
+    return len(docs)
+
+
+# --- import ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class InspectionImportReport:
+    created: list[str] = field(default_factory=list)  # record numbers
+    unchanged: list[str] = field(default_factory=list)
+
+
+def read_json_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Parse a JSON file with size and nesting limits; refuse with a message naming the file."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise HoteltvError(f"{path.name}: 文件过大 ({size} bytes > {max_bytes}); refused")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise HoteltvError(f"{path.name}: 无法读取 (cannot read: {exc.strerror or exc})") from exc
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise HoteltvError(f"{path.name}: 不是UTF-8文本 (not UTF-8 text at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise HoteltvError(f"{path.name}: JSON格式错误,第{exc.lineno}行第{exc.colno}列 (invalid JSON: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise HoteltvError(f"{path.name}: JSON嵌套过深 (nested too deeply)") from exc
+
+
+def _documents(data: Any, problems: list[Problem]) -> list[Any]:
+    if isinstance(data, dict) and data.get("format") == FORMAT_MANY:
+        docs = data.get("inspections")
+        if not isinstance(docs, list):
+            problems.append(Problem("$.inspections", "must be a list"))
+            return []
+        if len(docs) > MAX_INSPECTIONS:
+            problems.append(Problem("$.inspections", f"more than {MAX_INSPECTIONS} inspections in one file"))
+            return []
+        return docs
+    if isinstance(data, dict) and data.get("format") == FORMAT_ONE:
+        return [data]
+    problems.append(
+        Problem("$.format", f"not a hoteltv inspection file (expected {FORMAT_ONE!r} or {FORMAT_MANY!r})",
+                data.get("format") if isinstance(data, dict) else type(data).__name__)
+    )
+    return []
+
+
+class _Check:
+    def __init__(self, problems: list[Problem], base: str) -> None:
+        self.problems, self.base = problems, base
+
+    def get(self, obj: dict[str, Any], key: str, types: type | tuple[type, ...], *, required: bool = False) -> Any:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(f"{self.base}.{key}", "is required"))
+            return None
+        if not isinstance(value, types) or isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+            self.problems.append(Problem(f"{self.base}.{key}", f"has the wrong type ({type(value).__name__})", _short(value)))
+            return None
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            self.problems.append(Problem(f"{self.base}.{key}", f"text longer than {MAX_TEXT} characters"))
+            return None
+        return value
+
+    def time(self, obj: dict[str, Any], key: str, *, required: bool = False) -> datetime | None:
+        text = self.get(obj, key, str, required=required)
+        if text is None:
+            return None
+        try:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.problems.append(Problem(f"{self.base}.{key}", "is not an ISO 8601 time", text))
+            return None
+        if dt.tzinfo is None:
+            self.problems.append(Problem(f"{self.base}.{key}", "needs a time zone (e.g. 2026-11-27T09:30:00+08:00)", text))
+            return None
+        return dt
+
+
+def _short(value: Any) -> Any:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _answers(
+    check: _Check, raw: Any, template: Any, scope: str, where: str
+) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.problems.append(Problem(where, "must be an object of item key → answer"))
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not template.has_item(key):
+            check.problems.append(Problem(f"{where}.{key}", f"not an item of template {template.id} v{template.version}"))
+            continue
+        item = template.item(key)
+        if item.scope != scope:
+            check.problems.append(Problem(f"{where}.{key}", f"is a {item.scope}-level item, not {scope}-level"))
+            continue
+        if value is None:
+            continue
+        try:
+            out[key] = coerce_answer(item, value)
+        except ValidationError as exc:
+            reason = exc.problems[0].message if exc.problems else exc.message
+            check.problems.append(Problem(f"{where}.{key}", reason, _short(value)))
+    return out
+
+
+def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionImportReport:
+    """Validate a JSON file of inspections and write them all in one transaction (or nothing)."""
+    data = read_json_file(path)
+    problems: list[Problem] = []
+    docs = _documents(data, problems)
+    report = InspectionImportReport()
+    with db.transaction(actor) as s:
+        for n, doc in enumerate(docs):
+            where = f"$.inspections[{n}]" if len(docs) > 1 or isinstance(data, dict) and "inspections" in data else "$"
+            _import_one(s, doc, where, problems, report)
+        if problems:
+            raise ValidationError(f"{path.name}: 检查记录未导入,文件有误 (nothing was imported)", problems)
+    return report
+
+
+def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], report: InspectionImportReport) -> None:
+    if not isinstance(doc, dict):
+        problems.append(Problem(where, "must be an object"))
+        return
+    before = len(problems)
+    c = _Check(problems, where)
+    if doc.get("format", FORMAT_ONE) != FORMAT_ONE:
+        problems.append(Problem(f"{where}.format", f"expected {FORMAT_ONE!r}", doc.get("format")))
+    insp_id = c.get(doc, "id", str)
+    tpl = c.get(doc, "template", dict, required=True) or {}
+    template = None
+    if tpl:
+        try:
+            template = load_template(str(tpl.get("id")), int(tpl.get("version")))  # type: ignore[arg-type]
+        except (TemplateError, TypeError, ValueError) as exc:
+            problems.append(Problem(f"{where}.template", f"unknown checklist template ({exc})", _short(tpl)))
+    hotel = _resolve_hotel(s, c, doc)
+    kind = c.get(doc, "kind", str) or "first"
+    if kind not in ("first", "reinspection"):
+        problems.append(Problem(f"{where}.kind", "must be 'first' or 'reinspection'", kind))
+    status = c.get(doc, "status", str) or "draft"
+    if status not in ("draft", "finalized"):
+        problems.append(Problem(f"{where}.status", "must be 'draft' or 'finalized'", status))
+    started = c.time(doc, "started_at", required=True)
+    ended = c.time(doc, "ended_at")
+    team_raw = c.get(doc, "inspectors", list, required=True) or []
+    hotel_answers = _answers(c, doc.get("hotel_answers"), template, "hotel", f"{where}.hotel_answers") if template else {}
+    rooms_raw = c.get(doc, "rooms", list) or []
+    if len(rooms_raw) > MAX_ROOMS:
+        problems.append(Problem(f"{where}.rooms", f"more than {MAX_ROOMS} rooms"))
+        rooms_raw = []
+    rooms: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
+    seen_rooms: set[str] = set()
+    for i, r in enumerate(rooms_raw):
+        rc = _Check(problems, f"{where}.rooms[{i}]")
+        if not isinstance(r, dict):
+            problems.append(Problem(rc.base, "must be an object"))
+            continue
+        number = rc.get(r, "room_number", (str, int), required=True)
+        if number is not None and str(number) in seen_rooms:
+            problems.append(Problem(f"{rc.base}.room_number", "duplicate room", number))
+        seen_rooms.add(str(number))
+        answers = _answers(rc, r.get("answers"), template, "room", f"{rc.base}.answers") if template else {}
+        floor = rc.get(r, "floor", (str, int))
+        rooms.append((str(number), None if floor is None else str(floor), rc.get(r, "room_type", str), answers))
+    team: list[tuple[str, str]] = []
+    for i, t in enumerate(team_raw):
+        tc = _Check(problems, f"{where}.inspectors[{i}]")
+        if not isinstance(t, dict):
+            problems.append(Problem(tc.base, "must be an object with name and enforcement_id"))
+            continue
+        name, enf = tc.get(t, "name", str, required=True), tc.get(t, "enforcement_id", str, required=True)
+        if name and enf:
+            team.append((name.strip(), enf.strip()))
+    texts = {k: c.get(doc, k, str) for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")}
+    ids_shown = bool(c.get(doc, "ids_shown", bool))
+    record_number = c.get(doc, "record_number", str)
+    claimed_result = c.get(doc, "result", str)
+    claimed_hash = c.get(doc, "content_hash", str)
+    supersedes = c.get(doc, "supersedes", str)
+    notice_id = c.get(doc, "notice_id", str)
+    if len(problems) > before or template is None or hotel is None or started is None:
+        return
+    verdict = evaluate(template, hotel_answers, [RoomAnswers(n, a) for n, _, _, a in rooms])
+    if status == "finalized":
+        if not verdict.complete:
+            problems.append(Problem(where, "finalized but incomplete (unanswered items or too few rooms)"))
+        if len(team) < 2:
+            problems.append(Problem(f"{where}.inspectors", "a finalized inspection needs at least 2 inspectors"))
+        if claimed_result is not None and claimed_result != verdict.result:
+            problems.append(
+                Problem(f"{where}.result", f"says {claimed_result!r} but the answers give {verdict.result!r}", claimed_result)
+            )
+    if insp_id:
+        existing = s.get(Inspection, insp_id)
+        if existing is not None:
+            doc_hash = hash_document(doc)
+            if hash_document(inspection_document(existing)) == doc_hash:
+                report.unchanged.append(existing.record_number)
+            else:
+                problems.append(
+                    Problem(f"{where}.id", "an inspection with this id exists with different content; not overwritten", insp_id)
+                )
+            return
+    if supersedes and s.get(Inspection, supersedes) is None:
+        problems.append(Problem(f"{where}.supersedes", "names an inspection that is not in this database", supersedes))
+        return
+    inspectors = [_inspector(s, name, enf) for name, enf in team]
+    insp = Inspection(
+        record_number=record_number or f"IMP-{started:%Y%m%d}-{(insp_id or '')[:4].upper() or 'X'}",
+        hotel_id=hotel.id,
+        hotel=hotel,
+        template_id=template.id,
+        template_version=template.version,
+        kind=kind,
+        status="draft",
+        owner_device_id=s.info.get("device_id", ""),
+        started_at=started,
+        ended_at=ended,
+        ids_shown=ids_shown,
+        hotel_answers=hotel_answers,
+        supersedes_id=supersedes,
+        notice_id=notice_id if notice_id and _notice_exists(s, notice_id) else None,
+        **texts,
+    )
+    if insp_id:
+        insp.id = insp_id
+    for pos, (number, floor, room_type, answers) in enumerate(rooms):
+        insp.rooms.append(RoomCheck(room_number=number, floor=floor, room_type=room_type, answers=answers, position=pos))
+    for pos, inspector in enumerate(inspectors):
+        insp.team.append(InspectionInspector(inspector=inspector, inspector_id=inspector.id, position=pos))
+    s.add(insp)
+    s.flush()
+    if status == "finalized":
+        insp.result = verdict.result
+        finalized_at = c.time(doc, "finalized_at") or ended or started
+        insp.finalized_at = finalized_at
+        computed = content_hash(s, insp)
+        if claimed_hash is not None and claimed_hash != computed:
+            problems.append(
+                Problem(f"{where}.content_hash", "does not match the record's content: the file was altered", claimed_hash)
+            )
+            return
+        insp.content_hash = computed
+        insp.status = "finalized"
+        from hoteltv.services.inspections import refresh_hotel
+
+        s.flush()
+        refresh_hotel(s, hotel)
+    report.created.append(insp.record_number)
+
+
+def _notice_exists(s: Session, notice_id: str) -> bool:
+    from hoteltv.db.models import RectificationNotice
+
+    return s.get(RectificationNotice, notice_id) is not None
+
+
+def _resolve_hotel(s: Session, c: _Check, doc: dict[str, Any]) -> Hotel | None:
+    ref = c.get(doc, "hotel", dict, required=True)
+    if ref is None:
+        return None
+    hotel_id, credit, name, division = (ref.get(k) for k in ("id", "credit_code", "name", "division"))
+    hotel = s.get(Hotel, hotel_id) if isinstance(hotel_id, str) else None
+    if hotel is None and isinstance(credit, str) and credit:
+        hotel = s.scalars(select(Hotel).where(Hotel.credit_code == credit.upper(), Hotel.deleted.is_(False))).first()
+    if hotel is None and isinstance(name, str) and isinstance(division, str):
+        hotel = s.scalars(
+            select(Hotel)
+            .join(Division)
+            .where(Hotel.name == name, Hotel.deleted.is_(False), (Division.code == division) | (Division.name == division))
+        ).first()
+    if hotel is None or hotel.deleted:
+        c.problems.append(
+            Problem(f"{c.base}.hotel", "no such hotel in this database (import the hotel list first)", _short(ref))
+        )
+        return None
+    return hotel
+
+
+def _inspector(s: Session, name: str, enforcement_id: str) -> Inspector:
+    found = s.scalars(
+        select(Inspector).where(Inspector.enforcement_id == enforcement_id, Inspector.deleted.is_(False))
+    ).first()
+    if found is None:
+        found = Inspector(name=name, enforcement_id=enforcement_id)
+        s.add(found)
+        s.flush()
+    return found

@@ -1,0 +1,201 @@
+"""A fictional but realistic demo set for Baoshan: 35 pilot hotels whose modes give the bureau's counts
+(24 direct-to-live or welcome, 4 mobile OTT, 4 Telecom welcome, 3 self-built), a few non-pilot hotels,
+inspectors, and three inspection histories: one passed; one failed with an (overdue) rectification
+notice; one failed, re-inspected and closed. Every name, code and phone number is made up.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Hotel
+from hoteltv.domain.divisions import DivisionList
+from hoteltv.domain.identifiers import CREDIT_CHARS, credit_check_char
+from hoteltv.errors import HoteltvError
+from hoteltv.services import hotels as hotel_service
+from hoteltv.services import inspections as insp_service
+from hoteltv.services import notices as notice_service
+
+ACTOR = "demo"
+
+# (division code, pilot hotels, name stems)
+_DIVISIONS = [
+    ("530502", 12, ["永昌", "兰城", "青华", "易罗", "太保", "九隆", "板桥", "金鸡", "汉庄", "西邑", "辛街", "瓦房"]),
+    ("530581", 10, ["和顺", "热海", "叠水", "极边", "银杏", "北海", "界头", "火山", "玛御", "腾越"]),
+    ("530521", 4, ["姚关", "善洲", "甸阳", "万兴"]),
+    ("530523", 4, ["松山", "邦腊掌", "龙山", "勐糯"]),
+    ("530524", 5, ["右甸", "漭水", "田园", "翠华", "卡斯"]),
+]
+_SUFFIXES = ["大酒店", "宾馆", "国际酒店", "精品酒店", "商务酒店", "温泉度假酒店", "假日酒店", "客栈"]
+_SURNAMES = "张李王赵杨刘陈段杞尹"
+_GIVEN = ["建华", "丽萍", "国强", "云", "海燕", "志明", "晓红", "文斌", "春梅", "永福"]
+_PILOT_MODES = ["direct_live"] * 18 + ["welcome"] * 6 + ["mobile_ott"] * 4 + ["telecom_welcome"] * 4 + ["self_built"] * 3
+_SYSTEM_FOR_MODE = {
+    "direct_live": ("云南广电网络有线电视", "cable", "云南广电网络"),
+    "welcome": ("中国电信IPTV", "iptv", "中国电信"),
+    "mobile_ott": ("中国移动魔百和", "ott", "中国移动"),
+    "telecom_welcome": ("中国电信定制迎宾IPTV", "iptv", "中国电信"),
+    "self_built": ("酒店自建IPTV前端(多路IPTV接入)", "iptv_multi", "酒店自建"),
+    "none": ("酒店自建点播系统", "headend", "酒店自建"),
+}
+INSPECTORS = [("张明", "53050219001"), ("李华", "53050219002"), ("王芳", "53058119003"), ("赵强", "53052119004")]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    hotels: int
+    pilot_hotels: int
+    inspections: int
+    notices: int
+
+
+def _credit_code(rng: random.Random, division_code: str) -> str:
+    body = "92" + division_code + "MA" + "".join(rng.choice(CREDIT_CHARS[:10] + "ABCDEFGHJK") for _ in range(7))
+    return body + credit_check_char(body)
+
+
+def good_room(mode: str) -> dict[str, Any]:
+    """Answers of a room where everything meets the rules, for a hotel in ``mode``."""
+    welcome = mode in ("welcome", "telecom_welcome", "self_built", "mobile_ott")
+    answers: dict[str, Any] = {
+        "boot_seconds": 18 if not welcome else 24,
+        "first_channel_cctv1": "yes",
+        "ads_seen": "no",
+        "remotes_needed": 1,
+        "keys_to_live": 0 if not welcome else 1,
+        "one_key_live_works": "na" if not welcome else "yes",
+        "popups_or_paid_prompts": "no",
+        "channel_cctv1": "yes",
+        "channel_yunnan": "yes",
+        "channel_local": "yes",
+        "duplicate_channel_numbers": "no",
+        "catchup_7_days": "yes",
+        "operation_guide": "yes",
+        "picture_quality": "good",
+    }
+    if welcome:
+        answers["welcome_default_focus_live"] = "yes"
+        answers["idle_seconds_to_live"] = 15
+    return answers
+
+
+def good_hotel(mode: str) -> dict[str, Any]:
+    _, system, provider = _SYSTEM_FOR_MODE[mode]
+    return {
+        "tv_mode": mode,
+        "system_type": system,
+        "provider": provider,
+        "licensed_source": "yes",
+        "illegal_headend_or_app": "no",
+        "ott_live_channels": "na" if system != "ott" else "no",
+        "machine_room_safe": "yes",
+        "responsible_person": "",
+    }
+
+
+def load_demo(db: Database, divisions: DivisionList, *, today: date | None = None) -> DemoResult:
+    """Load the demo set into an empty database (refuses when hotels already exist)."""
+    with db.reading() as s:
+        existing = s.scalar(select(func.count()).select_from(Hotel).where(Hotel.deleted.is_(False))) or 0
+    if existing:
+        raise HoteltvError(
+            f"数据库中已有{existing}家酒店,演示数据只能载入空数据库 (the database already holds {existing} hotels; "
+            "use an empty data folder, e.g. hoteltv --home DIR demo)"
+        )
+    rng = random.Random(530500)
+    today = today or date.today()
+    modes = list(_PILOT_MODES)
+    rng.shuffle(modes)
+    created: list[hotel_service.HotelView] = []
+    used_names: set[str] = set()
+    for code, count, stems in _DIVISIONS:
+        for i in range(count + 1):  # one extra non-pilot hotel per division
+            pilot = i < count
+            mode = modes.pop() if pilot else rng.choice(["none", "none", "direct_live"])
+            name = stems[i % len(stems)] + _SUFFIXES[(i * 3 + len(stems)) % len(_SUFFIXES)]
+            while name in used_names:
+                name = stems[i % len(stems)] + rng.choice(_SUFFIXES)
+            used_names.add(name)
+            division = divisions.find(code)
+            assert division is not None
+            tv_system = _SYSTEM_FOR_MODE[mode][0]
+            rooms = rng.choice([24, 36, 48, 60, 80, 120, 156])
+            created.append(
+                hotel_service.create_hotel(
+                    db,
+                    hotel_service.HotelInput(
+                        name=name,
+                        division_code=code,
+                        address=f"云南省保山市{division.name}{stems[i % len(stems)]}路{rng.randint(1, 300)}号",
+                        credit_code=_credit_code(rng, code),
+                        star_class=rng.choice([0, 2, 3, 3, 4]),
+                        rooms=rooms,
+                        tvs=rooms + rng.randint(0, 4),
+                        tv_system=tv_system,
+                        contact_name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+                        contact_phone=f"0875-{rng.randint(2100000, 8999999)}",
+                        person_in_charge=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+                        pilot=pilot,
+                        target_mode=mode if mode != "none" else "direct_live",
+                        current_mode=mode,
+                    ),
+                    divisions,
+                    actor=ACTOR,
+                )
+            )
+    team = [insp_service.add_inspector(db, n, e, actor=ACTOR).id for n, e in INSPECTORS]
+    pilots = [h for h in created if h.pilot]
+    by_mode = {m: [h for h in pilots if h.current_mode == m] for m in ("direct_live", "self_built", "welcome")}
+    now = datetime.now(UTC)
+
+    def inspect(hotel: hotel_service.HotelView, days_ago: int, rooms: list[tuple[str, str, dict[str, Any]]],
+                hotel_overrides: dict[str, Any] | None = None, notice_id: str | None = None) -> insp_service.InspectionView:
+        started = now - timedelta(days=days_ago, hours=2)
+        if notice_id:
+            view = notice_service.start_reinspection(db, notice_id, team[:2], started_at=started, actor=ACTOR)
+        else:
+            view = insp_service.start_inspection(db, hotel.id, team[:2], started_at=started, actor=ACTOR)
+        answers = good_hotel(hotel.current_mode) | {"responsible_person": hotel.person_in_charge}
+        answers |= hotel_overrides or {}
+        for key, value in answers.items():
+            view = insp_service.set_hotel_answer(db, view.id, key, value, actor=ACTOR)
+        existing = {r.room_number: r for r in view.rooms}
+        for number, room_type, room_answers in rooms:
+            if number not in existing:
+                view = insp_service.add_room(db, view.id, number, floor=number[:-2], room_type=room_type, actor=ACTOR)
+            room = next(r for r in view.rooms if r.room_number == number)
+            for key, value in room_answers.items():
+                view = insp_service.set_room_answer(db, room.id, key, value, actor=ACTOR)
+        view = insp_service.update_header(
+            db, view.id,
+            insp_service.HeaderFields(ids_shown=True, hotel_opinion="对检查结果无异议。", hotel_signatory=hotel.contact_name),
+            actor=ACTOR,
+        )
+        return insp_service.finalize(db, view.id, ended_at=started + timedelta(hours=1, minutes=20), actor=ACTOR)
+
+    ok = good_room
+    # 1. Passed at the first visit.
+    h1 = by_mode["direct_live"][0]
+    m1 = h1.current_mode
+    inspect(h1, 20, [("302", "标准间", ok(m1)), ("508", "大床房", ok(m1)), ("716", "套房", ok(m1))])
+    # 2. Failed (slow boot, several key presses through the hotel portal): notice, now overdue.
+    h2 = by_mode["self_built"][0]
+    m2 = h2.current_mode
+    slow = ok(m2) | {"boot_seconds": 58, "keys_to_live": 3}
+    failed = inspect(h2, 12, [("201", "标准间", slow), ("405", "大床房", ok(m2) | {"boot_seconds": 41}),
+                              ("603", "标准间", ok(m2))])
+    notice_service.issue_notice(db, failed.id, today=today - timedelta(days=12), actor=ACTOR)
+    # 3. Failed (an ad before live TV), notice issued, re-inspected and closed.
+    h3 = by_mode["welcome"][0]
+    m3 = h3.current_mode
+    first = inspect(h3, 30, [("301", "标准间", ok(m3) | {"ads_seen": "yes"}), ("512", "大床房", ok(m3)),
+                             ("806", "套房", ok(m3) | {"ads_seen": "yes", "popups_or_paid_prompts": "yes"})])
+    notice = notice_service.issue_notice(db, first.id, today=today - timedelta(days=30), actor=ACTOR)
+    inspect(h3, 21, [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))], notice_id=notice.id)
+    return DemoResult(hotels=len(created), pilot_hotels=len(pilots), inspections=4, notices=2)

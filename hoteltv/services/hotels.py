@@ -1,0 +1,541 @@
+"""Hotel registry use cases: list/search, create/edit with validation, tombstone, spreadsheet import.
+
+Every public function is one unit of work and returns plain values (:class:`HotelView`), never live ORM
+objects, so callers on any thread (GUI worker, CLI, server) can hold them freely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
+from hoteltv.domain import lifecycle
+from hoteltv.domain.divisions import DivisionList
+from hoteltv.domain.identifiers import check_credit_code, normalise_phone
+from hoteltv.domain.modes import mode_catalog
+from hoteltv.errors import NotFoundError, Problem, ValidationError
+
+#: Fields a person edits (everything else follows from the inspection history).
+EDITABLE = (
+    "name",
+    "division_code",
+    "address",
+    "credit_code",
+    "star_class",
+    "rooms",
+    "tvs",
+    "tv_system",
+    "contact_name",
+    "contact_phone",
+    "person_in_charge",
+    "pilot",
+    "target_mode",
+    "current_mode",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class HotelInput:
+    """What a person types for a hotel (form, spreadsheet row, JSON)."""
+
+    name: str
+    division_code: str
+    address: str | None = None
+    credit_code: str | None = None
+    star_class: int | None = None
+    rooms: int | None = None
+    tvs: int | None = None
+    tv_system: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    person_in_charge: str | None = None
+    pilot: bool = False
+    target_mode: str | None = None
+    current_mode: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class HotelView:
+    """A hotel as the registry shows it, with facts derived from its inspection history."""
+
+    id: str
+    name: str
+    division_code: str
+    division_name: str
+    address: str | None
+    credit_code: str | None
+    star_class: int | None
+    rooms: int | None
+    tvs: int | None
+    tv_system: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    person_in_charge: str | None
+    pilot: bool
+    target_mode: str | None
+    current_mode: str
+    remediation_status: str
+    notes: str | None
+    version: int
+    updated_at: datetime
+    last_inspection_at: datetime | None = None
+    last_result: str | None = None
+    next_deadline: date | None = None
+    overdue: bool = False
+
+    def as_input(self) -> HotelInput:
+        return HotelInput(**{f.name: getattr(self, f.name) for f in fields(HotelInput)})
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInput, list[Problem]]:
+    """Check and normalise a hotel; problems name the field (``Problem.where``) for messages beside it."""
+    problems: list[Problem] = []
+    name = (data.name or "").strip()
+    if not name:
+        problems.append(Problem("name", "酒店名称不能为空 (name is required)"))
+    elif len(name) > 200:
+        problems.append(Problem("name", "酒店名称过长 (name longer than 200 characters)"))
+    division = divisions.find(data.division_code or "")
+    if division is None:
+        problems.append(Problem("division_code", "未知的县区 (unknown division)", data.division_code))
+    credit = (data.credit_code or "").strip().upper() or None
+    if credit is not None:
+        reason = check_credit_code(credit)
+        if reason:
+            problems.append(Problem("credit_code", reason, data.credit_code))
+    for key in ("star_class", "rooms", "tvs"):
+        value = getattr(data, key)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            problems.append(Problem(key, "须为非负整数 (must be a whole number ≥ 0)", value))
+    if data.star_class is not None and isinstance(data.star_class, int) and data.star_class > 5:
+        problems.append(Problem("star_class", "星级为0–5 (star class is 0–5)", data.star_class))
+    if (
+        isinstance(data.rooms, int)
+        and isinstance(data.tvs, int)
+        and data.rooms > 0
+        and data.tvs > data.rooms * 4
+    ):
+        problems.append(Problem("tvs", "电视数远超客房数,请核对 (far more TVs than rooms; check)", data.tvs))
+    phone = data.contact_phone
+    if phone:
+        normalised = normalise_phone(phone)
+        if normalised is None:
+            problems.append(Problem("contact_phone", "电话号码格式不对 (not a phone number)", phone))
+        else:
+            phone = normalised
+    catalog = mode_catalog()
+    for key in ("target_mode", "current_mode"):
+        value = getattr(data, key)
+        if value and value not in catalog.keys():
+            problems.append(Problem(key, "未知的电视模式 (unknown TV mode)", value))
+
+    def clean(text: str | None) -> str | None:
+        text = (text or "").strip()
+        return text or None
+
+    normalised_input = replace(
+        data,
+        name=name,
+        division_code=division.code if division else data.division_code,
+        address=clean(data.address),
+        credit_code=credit,
+        tv_system=clean(data.tv_system),
+        contact_name=clean(data.contact_name),
+        contact_phone=clean(phone),
+        person_in_charge=clean(data.person_in_charge),
+        notes=clean(data.notes),
+        target_mode=data.target_mode or None,
+        current_mode=data.current_mode or None,
+    )
+    return normalised_input, problems
+
+
+# --- queries -----------------------------------------------------------------------------------------
+
+
+def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None) -> list[HotelView]:
+    hotels = list(hotels)
+    if not hotels:
+        return []
+    today = today or date.today()
+    ids = [h.id for h in hotels]
+    last: dict[str, tuple[datetime | None, str | None]] = {}
+    deadlines: dict[str, date] = {}
+    for chunk_start in range(0, len(ids), 900):
+        chunk = ids[chunk_start : chunk_start + 900]
+        latest = (
+            select(Inspection.hotel_id, func.max(Inspection.finalized_at).label("at"))
+            .where(Inspection.hotel_id.in_(chunk), Inspection.status == "finalized", Inspection.deleted.is_(False))
+            .group_by(Inspection.hotel_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Inspection.hotel_id, Inspection.finalized_at, Inspection.result).join(
+                latest, and_(latest.c.hotel_id == Inspection.hotel_id, latest.c.at == Inspection.finalized_at)
+            )
+        )
+        for hotel_id, at, result in rows:
+            last[hotel_id] = (at, result)
+        for hotel_id, deadline in session.execute(
+            select(RectificationNotice.hotel_id, func.min(RectificationNotice.deadline))
+            .where(
+                RectificationNotice.hotel_id.in_(chunk),
+                RectificationNotice.status == "open",
+                RectificationNotice.deleted.is_(False),
+            )
+            .group_by(RectificationNotice.hotel_id)
+        ):
+            deadlines[hotel_id] = deadline
+    out = []
+    for h in hotels:
+        at, result = last.get(h.id, (None, None))
+        deadline = deadlines.get(h.id)
+        out.append(
+            HotelView(
+                id=h.id,
+                name=h.name,
+                division_code=h.division.code,
+                division_name=h.division.name,
+                address=h.address,
+                credit_code=h.credit_code,
+                star_class=h.star_class,
+                rooms=h.rooms,
+                tvs=h.tvs,
+                tv_system=h.tv_system,
+                contact_name=h.contact_name,
+                contact_phone=h.contact_phone,
+                person_in_charge=h.person_in_charge,
+                pilot=h.pilot,
+                target_mode=h.target_mode,
+                current_mode=h.current_mode,
+                remediation_status=h.remediation_status,
+                notes=h.notes,
+                version=h.version,
+                updated_at=h.updated_at,
+                last_inspection_at=at,
+                last_result=result,
+                next_deadline=deadline,
+                overdue=lifecycle.is_overdue(deadline, "open", today),
+            )
+        )
+    return out
+
+
+def list_hotels(
+    db: Database,
+    *,
+    division: str | None = None,
+    mode: str | None = None,
+    status: str | None = None,
+    pilot: bool | None = None,
+    search: str | None = None,
+    today: date | None = None,
+) -> list[HotelView]:
+    """Hotels (not deleted) ordered by division then name; filters combine with AND.
+
+    ``division`` is a code, name or alias; ``status`` may also be ``overdue``; ``search`` matches name,
+    address, contact, phone and credit code.
+    """
+    stmt = select(Hotel).join(Division).where(Hotel.deleted.is_(False))
+    if division:
+        stmt = stmt.where(or_(Division.code == division, Division.name == division, Division.id == division))
+    if mode:
+        stmt = stmt.where(Hotel.current_mode == mode)
+    if status and status != "overdue":
+        stmt = stmt.where(Hotel.remediation_status == status)
+    if pilot is not None:
+        stmt = stmt.where(Hotel.pilot.is_(pilot))
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(
+            or_(
+                Hotel.name.like(like),
+                Hotel.address.like(like),
+                Hotel.contact_name.like(like),
+                Hotel.contact_phone.like(like),
+                Hotel.credit_code.like(like.upper()),
+            )
+        )
+    stmt = stmt.order_by(Division.code, Hotel.name)
+    with db.reading() as s:
+        views = _views(s, s.scalars(stmt).unique(), today)
+    if status == "overdue":
+        views = [v for v in views if v.overdue]
+    return views
+
+
+def get_hotel(db: Database, hotel_id: str) -> HotelView:
+    with db.reading() as s:
+        hotel = s.get(Hotel, hotel_id)
+        if hotel is None or hotel.deleted:
+            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        return _views(s, [hotel])[0]
+
+
+def find_hotel(session: Session, *, credit_code: str | None, name: str, division_id: str) -> Hotel | None:
+    """The live hotel a row means: by credit code, else by name within the division."""
+    if credit_code:
+        hit = session.scalars(
+            select(Hotel).where(Hotel.credit_code == credit_code, Hotel.deleted.is_(False))
+        ).first()
+        if hit is not None:
+            return hit
+    return session.scalars(
+        select(Hotel).where(Hotel.name == name, Hotel.division_id == division_id, Hotel.deleted.is_(False))
+    ).first()
+
+
+# --- writes ------------------------------------------------------------------------------------------
+
+
+def _division(session: Session, code: str) -> Division:
+    div = session.scalars(select(Division).where(Division.code == code)).first()
+    if div is None:
+        raise ValidationError("未知的县区 (unknown division)", [Problem("division_code", "not in the database", code)])
+    return div
+
+
+def _apply(hotel: Hotel, data: HotelInput, division: Division, present: Iterable[str] | None = None) -> None:
+    keys = set(present) if present is not None else set(EDITABLE)
+    for key in EDITABLE:
+        if key not in keys:
+            continue
+        if key == "division_code":
+            if hotel.division_id != division.id:
+                hotel.division_id = division.id
+                hotel.division = division
+            continue
+        value = getattr(data, key)
+        if key == "current_mode" and value is None:
+            value = hotel.current_mode or "none"
+        if key == "pilot":
+            value = bool(value)
+        if getattr(hotel, key) != value:
+            setattr(hotel, key, value)
+
+
+def create_hotel(db: Database, data: HotelInput, divisions: DivisionList, actor: str = "") -> HotelView:
+    data, problems = validate_hotel(data, divisions)
+    if problems:
+        raise ValidationError("酒店信息有误 (the hotel was not saved)", problems)
+    with db.transaction(actor) as s:
+        division = _division(s, data.division_code)
+        if find_hotel(s, credit_code=data.credit_code, name=data.name, division_id=division.id) is not None:
+            raise ValidationError(
+                "已有同一酒店 (this hotel already exists)",
+                [Problem("credit_code" if data.credit_code else "name", "duplicate", data.credit_code or data.name)],
+            )
+        hotel = Hotel(current_mode="none", remediation_status="not_inspected")
+        _apply(hotel, data, division)
+        s.add(hotel)
+        s.flush()
+        hotel_id = hotel.id
+    return get_hotel(db, hotel_id)
+
+
+def update_hotel(
+    db: Database,
+    hotel_id: str,
+    data: HotelInput,
+    divisions: DivisionList,
+    *,
+    base_version: int | None = None,
+    actor: str = "",
+) -> HotelView:
+    """Save an edited hotel. ``base_version`` is the version the edit started from: if the record changed
+    since (another window, a sync), the edit is refused rather than silently overwriting."""
+    data, problems = validate_hotel(data, divisions)
+    if problems:
+        raise ValidationError("酒店信息有误 (the hotel was not saved)", problems)
+    with db.transaction(actor) as s:
+        hotel = s.get(Hotel, hotel_id)
+        if hotel is None or hotel.deleted:
+            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        if base_version is not None and hotel.version != base_version:
+            raise ValidationError(
+                "酒店信息已被其他人修改,请重新打开后再改 (changed elsewhere since you opened it; reopen it)"
+            )
+        division = _division(s, data.division_code)
+        other = find_hotel(s, credit_code=data.credit_code, name=data.name, division_id=division.id)
+        if other is not None and other.id != hotel.id:
+            raise ValidationError("已有同一酒店 (another hotel has this credit code or name)")
+        _apply(hotel, data, division)
+    return get_hotel(db, hotel_id)
+
+
+def delete_hotel(db: Database, hotel_id: str, actor: str = "") -> None:
+    """Tombstone a hotel (kept for history and sync; hidden from lists)."""
+    with db.transaction(actor) as s:
+        hotel = s.get(Hotel, hotel_id)
+        if hotel is None or hotel.deleted:
+            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        hotel.deleted = True
+
+
+# --- spreadsheet import ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedRow:
+    """What importing one spreadsheet row did (or would do, in a dry run)."""
+
+    row_number: int
+    action: str  # create | update | unchanged
+    name: str
+    division: str
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    hotel_id: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """The outcome of a hotel spreadsheet import: each row's action, and every refused row with reasons."""
+
+    rows: list[ImportedRow]
+    refused: list[Any]  # hoteltv.io.hotel_sheet.RowError
+    dry_run: bool
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignored_headers: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({e.row_number for e in self.refused})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "refused_rows": self.refused_rows,
+            "rows": [asdict(r) for r in self.rows],
+            "refused": [asdict(e) for e in self.refused],
+            "mapping": self.mapping,
+            "ignored_headers": self.ignored_headers,
+        }
+
+
+def import_hotels(
+    db: Database, sheet: Any, divisions: DivisionList, *, dry_run: bool = False, actor: str = ""
+) -> ImportReport:
+    """Apply parsed spreadsheet rows (``hoteltv.io.hotel_sheet.SheetResult``) in one transaction.
+
+    Rows update the hotel they match (credit code, else name + division) and create the rest; only columns
+    present in the sheet are written. A dry run computes the same report and rolls back.
+    """
+    refused = list(sheet.errors)
+    report = ImportReport(
+        rows=[], refused=refused, dry_run=dry_run, mapping=dict(sheet.mapping),
+        ignored_headers=list(sheet.ignored_headers),
+    )
+    try:
+        with db.transaction(actor) as s:
+            _import_rows(s, sheet.rows, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+class _DryRun(Exception):
+    """Raised inside the import transaction to roll a dry run back."""
+
+
+def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
+    div_by_code = {d.code: d for d in s.scalars(select(Division))}
+    by_credit: dict[str, Hotel] = {}
+    by_name: dict[tuple[str, str], Hotel] = {}
+    for h in s.scalars(select(Hotel).where(Hotel.deleted.is_(False))):
+        if h.credit_code:
+            by_credit.setdefault(h.credit_code, h)
+        by_name.setdefault((h.name, h.division_id), h)
+    touched: list[tuple[ImportedRow, Hotel]] = []
+    for row in rows:
+        division = div_by_code.get(row.division_code)
+        if division is None:
+            report.refused.append(_unknown_division_error(row))
+            continue
+        present = set(row.present) | {"name", "division_code"}
+        data = HotelInput(**{k: getattr(row, k) for k in EDITABLE if k in present})
+        hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get((row.name, division.id))
+        changes: dict[str, list[Any]] = {}
+        if hotel is None:
+            hotel = Hotel(current_mode="none", remediation_status="not_inspected", pilot=False)
+            _apply(hotel, data, division, present)
+            s.add(hotel)
+            action = "create"
+        else:
+            before = _editable_values(hotel)
+            _apply(hotel, data, division, present)
+            after = _editable_values(hotel)
+            changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+            action = "update" if changes else "unchanged"
+        if hotel.credit_code:
+            by_credit[hotel.credit_code] = hotel
+        by_name[(hotel.name, division.id)] = hotel
+        imported = ImportedRow(row.row_number, action, row.name, division.name, changes)
+        report.rows.append(imported)
+        touched.append((imported, hotel))
+    s.flush()
+    for imported, hotel in touched:
+        imported.hotel_id = hotel.id
+
+
+def _editable_values(hotel: Hotel) -> dict[str, Any]:
+    values = {k: getattr(hotel, k) for k in EDITABLE if k != "division_code"}
+    values["division_code"] = hotel.division.code if hotel.division is not None else None
+    return values
+
+
+def _unknown_division_error(row: Any) -> Any:
+    from hoteltv.io.hotel_sheet import RowError
+
+    return RowError(row.row_number, "所属县区", row.division_code, "数据库中没有该县区 (division not in the database)")
+
+
+def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
+    """Rows for a hotel export whose headers the importer reads back (round-trip)."""
+    from hoteltv.io.hotel_sheet import HOTEL_FIELDS
+
+    catalog = mode_catalog()
+    headers = [f.header for f in HOTEL_FIELDS] + ["整改状态", "最近检查", "最近结果", "整改期限", "记录ID"]
+    rows: list[list[Any]] = []
+    for v in views:
+        values: Mapping[str, Any] = {
+            **{f.name: getattr(v, f.name, None) for f in HOTEL_FIELDS},
+            "division_code": v.division_name,
+            "pilot": "是" if v.pilot else "否",
+            "target_mode": catalog.get(v.target_mode).zh if v.target_mode else None,
+            "current_mode": catalog.get(v.current_mode).zh if v.current_mode else None,
+        }
+        rows.append(
+            [values.get(f.name) for f in HOTEL_FIELDS]
+            + [
+                lifecycle.status_label(v.remediation_status, lang),
+                v.last_inspection_at.astimezone().strftime("%Y-%m-%d") if v.last_inspection_at else None,
+                lifecycle.result_label(v.last_result, lang) if v.last_result else None,
+                v.next_deadline.isoformat() if v.next_deadline else None,
+                v.id,
+            ]
+        )
+    return headers, rows
+
+
+def utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

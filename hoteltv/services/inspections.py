@@ -1,0 +1,720 @@
+"""Inspection use cases: start, edit (every edit its own transaction), evaluate, finalize, correct.
+
+A draft is edited one answer at a time: each call commits at once, so nothing typed is lost to a crash.
+Finalizing checks the record is complete, freezes it (``hoteltv.db.tracking`` refuses later changes),
+stores the result and a content hash, and moves the hotel's mode and remediation status on. A correction
+is a new draft that supersedes the finalized one; both stay in the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import (
+    Hotel,
+    Inspection,
+    InspectionInspector,
+    Inspector,
+    RectificationNotice,
+    RoomCheck,
+    utcnow,
+)
+from hoteltv.domain import lifecycle
+from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
+from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
+from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
+
+MIN_INSPECTORS = 2
+
+
+@dataclass(frozen=True)
+class InspectorView:
+    id: str
+    name: str
+    enforcement_id: str
+    division_id: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class RoomView:
+    id: str
+    position: int
+    room_number: str
+    floor: str | None
+    room_type: str | None
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    """An inspection with its team, rooms, answers and the verdict computed from them."""
+
+    id: str
+    record_number: str
+    hotel_id: str
+    hotel_name: str
+    division_name: str
+    template_id: str
+    template_version: int
+    kind: str
+    status: str
+    owner_device_id: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    ids_shown: bool
+    inspectors: tuple[InspectorView, ...]
+    hotel_answers: dict[str, Any]
+    rooms: tuple[RoomView, ...]
+    findings: str | None
+    hotel_opinion: str | None
+    hotel_signatory: str | None
+    contact_on_site: str | None
+    contact_phone: str | None
+    result: str | None
+    finalized_at: datetime | None
+    content_hash: str | None
+    supersedes_id: str | None
+    superseded_by_id: str | None
+    notice_id: str | None
+    version: int
+    updated_at: datetime
+    signatures: dict[str, Any]
+    verdict: Verdict
+    issued_notice_id: str | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def template(self) -> ChecklistTemplate:
+        return load_template(self.template_id, self.template_version)
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    """One line of an inspection list."""
+
+    id: str
+    record_number: str
+    hotel_id: str
+    hotel_name: str
+    division_name: str
+    kind: str
+    status: str
+    started_at: datetime | None
+    result: str | None
+    superseded: bool
+    rooms: int
+
+
+@dataclass
+class HeaderFields:
+    """Header fields of a draft that a form edits; ``None`` leaves a field as it is."""
+
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    ids_shown: bool | None = None
+    findings: str | None = None
+    hotel_opinion: str | None = None
+    hotel_signatory: str | None = None
+    contact_on_site: str | None = None
+    contact_phone: str | None = None
+    signatures: dict[str, Any] | None = field(default=None)
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def _load(session: Session, inspection_id: str) -> Inspection:
+    insp = session.get(Inspection, inspection_id)
+    if insp is None or insp.deleted:
+        raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
+    return insp
+
+
+def _live_rooms(insp: Inspection) -> list[RoomCheck]:
+    return [r for r in insp.rooms if not r.deleted]
+
+
+def verdict_of(insp: Inspection) -> Verdict:
+    template = load_template(insp.template_id, insp.template_version)
+    rooms = [RoomAnswers(_room_label(r), dict(r.answers)) for r in _live_rooms(insp)]
+    return evaluate(template, dict(insp.hotel_answers), rooms)
+
+
+def _room_label(room: RoomCheck) -> str:
+    return room.room_number
+
+
+def view_of(session: Session, insp: Inspection) -> InspectionView:
+    team = [t for t in insp.team if not t.deleted]
+    superseding = session.scalars(
+        select(Inspection.id).where(Inspection.supersedes_id == insp.id, Inspection.deleted.is_(False))
+    ).first()
+    issued = session.scalars(
+        select(RectificationNotice.id).where(
+            RectificationNotice.inspection_id == insp.id, RectificationNotice.deleted.is_(False)
+        )
+    ).first()
+    return InspectionView(
+        id=insp.id,
+        record_number=insp.record_number,
+        hotel_id=insp.hotel_id,
+        hotel_name=insp.hotel.name,
+        division_name=insp.hotel.division.name,
+        template_id=insp.template_id,
+        template_version=insp.template_version,
+        kind=insp.kind,
+        status=insp.status,
+        owner_device_id=insp.owner_device_id,
+        started_at=insp.started_at,
+        ended_at=insp.ended_at,
+        ids_shown=insp.ids_shown,
+        inspectors=tuple(_inspector_view(t.inspector) for t in team),
+        hotel_answers=dict(insp.hotel_answers),
+        rooms=tuple(
+            RoomView(r.id, r.position, r.room_number, r.floor, r.room_type, dict(r.answers)) for r in _live_rooms(insp)
+        ),
+        findings=insp.findings,
+        hotel_opinion=insp.hotel_opinion,
+        hotel_signatory=insp.hotel_signatory,
+        contact_on_site=insp.contact_on_site,
+        contact_phone=insp.contact_phone,
+        result=insp.result,
+        finalized_at=insp.finalized_at,
+        content_hash=insp.content_hash,
+        supersedes_id=insp.supersedes_id,
+        superseded_by_id=superseding,
+        notice_id=insp.notice_id,
+        version=insp.version,
+        updated_at=insp.updated_at,
+        signatures=dict(insp.signatures),
+        verdict=verdict_of(insp),
+        issued_notice_id=issued,
+    )
+
+
+def _inspector_view(i: Inspector) -> InspectorView:
+    return InspectorView(i.id, i.name, i.enforcement_id, i.division_id, i.phone)
+
+
+def get_inspection(db: Database, inspection_id: str) -> InspectionView:
+    with db.reading() as s:
+        return view_of(s, _load(s, inspection_id))
+
+
+def find_inspection(db: Database, id_or_number: str) -> InspectionView:
+    """By id, or by record number (the newest version when a number has corrections)."""
+    with db.reading() as s:
+        insp = s.get(Inspection, id_or_number)
+        if insp is None:
+            insp = s.scalars(
+                select(Inspection)
+                .where(Inspection.record_number == id_or_number, Inspection.deleted.is_(False))
+                .order_by(Inspection.created_at.desc())
+            ).first()
+        if insp is None or insp.deleted:
+            raise NotFoundError(f"没有这条检查记录 (no inspection {id_or_number})")
+        return view_of(s, insp)
+
+
+def list_inspections(
+    db: Database, *, hotel_id: str | None = None, status: str | None = None, include_superseded: bool = True
+) -> list[InspectionSummary]:
+    """Inspections, newest first."""
+    with db.reading() as s:
+        stmt = select(Inspection).where(Inspection.deleted.is_(False))
+        if hotel_id:
+            stmt = stmt.where(Inspection.hotel_id == hotel_id)
+        if status:
+            stmt = stmt.where(Inspection.status == status)
+        stmt = stmt.order_by(Inspection.started_at.desc(), Inspection.created_at.desc())
+        superseded_ids = set(
+            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)))
+        )
+        out = []
+        for insp in s.scalars(stmt):
+            superseded = insp.id in superseded_ids
+            if superseded and not include_superseded:
+                continue
+            out.append(
+                InspectionSummary(
+                    insp.id, insp.record_number, insp.hotel_id, insp.hotel.name, insp.hotel.division.name,
+                    insp.kind, insp.status, insp.started_at, insp.result, superseded,
+                    len(_live_rooms(insp)),
+                )
+            )
+        return out
+
+
+# --- inspectors ----------------------------------------------------------------------------------------
+
+
+def list_inspectors(db: Database) -> list[InspectorView]:
+    with db.reading() as s:
+        return [
+            _inspector_view(i)
+            for i in s.scalars(select(Inspector).where(Inspector.deleted.is_(False)).order_by(Inspector.name))
+        ]
+
+
+def add_inspector(
+    db: Database, name: str, enforcement_id: str, *, division_id: str | None = None, phone: str | None = None,
+    actor: str = "",
+) -> InspectorView:
+    problems = []
+    if not name.strip():
+        problems.append(Problem("name", "姓名不能为空 (name is required)"))
+    if not enforcement_id.strip():
+        problems.append(Problem("enforcement_id", "执法证号不能为空 (enforcement ID is required)"))
+    if problems:
+        raise ValidationError("检查人员信息不完整 (inspector not saved)", problems)
+    with db.transaction(actor) as s:
+        if s.scalars(
+            select(Inspector).where(Inspector.enforcement_id == enforcement_id.strip(), Inspector.deleted.is_(False))
+        ).first():
+            raise ValidationError(
+                "执法证号已存在 (an inspector with this enforcement ID exists)",
+                [Problem("enforcement_id", "duplicate", enforcement_id)],
+            )
+        i = Inspector(name=name.strip(), enforcement_id=enforcement_id.strip(), division_id=division_id, phone=phone)
+        s.add(i)
+        s.flush()
+        return _inspector_view(i)
+
+
+def last_team(db: Database) -> list[str]:
+    """Inspector ids of the most recently started inspection (offered again for the next one)."""
+    with db.reading() as s:
+        insp = s.scalars(
+            select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.created_at.desc())
+        ).first()
+        return [] if insp is None else [t.inspector_id for t in insp.team if not t.deleted]
+
+
+# --- starting and editing -----------------------------------------------------------------------------
+
+
+def next_record_number(session: Session, device_id: str, day: date, prefix: str = "JC") -> str:
+    """``JC-20261127-3F2A-01``: date, the device's short id, the device's count that day.
+
+    Unique across devices without asking a server, readable on paper.
+    """
+    stem = f"{prefix}-{day:%Y%m%d}-{device_id[:4].upper()}-"
+    existing = session.scalars(
+        select(Inspection.record_number).where(Inspection.record_number.like(stem + "%"))
+    ).all()
+    numbers = [int(n[len(stem):len(stem) + 2]) for n in existing if n[len(stem):len(stem) + 2].isdigit()]
+    return f"{stem}{max(numbers, default=0) + 1:02d}"
+
+
+def _set_team(session: Session, insp: Inspection, inspector_ids: Sequence[str]) -> None:
+    ids = list(dict.fromkeys(inspector_ids))
+    for iid in ids:
+        inspector = session.get(Inspector, iid)
+        if inspector is None or inspector.deleted:
+            raise ValidationError("未知的检查人员 (unknown inspector)", [Problem("inspectors", "not found", iid)])
+    current = {t.inspector_id: t for t in insp.team if not t.deleted}
+    for iid, member in current.items():
+        if iid not in ids:
+            member.deleted = True
+    revived = {t.inspector_id: t for t in insp.team if t.deleted and t.inspector_id in ids}
+    for pos, iid in enumerate(ids):
+        member = current.get(iid) or revived.get(iid)
+        if member is None:
+            insp.team.append(InspectionInspector(inspector_id=iid, position=pos))
+        else:
+            if member.deleted:
+                member.deleted = False
+            if member.position != pos:
+                member.position = pos
+
+
+def start_inspection(
+    db: Database,
+    hotel_id: str,
+    inspector_ids: Sequence[str],
+    *,
+    kind: str = "first",
+    notice_id: str | None = None,
+    template: ChecklistTemplate | None = None,
+    started_at: datetime | None = None,
+    actor: str = "",
+) -> InspectionView:
+    """Open a new draft for a hotel on this device, with the current template version."""
+    template = template or latest_template()
+    if kind not in lifecycle.KINDS:
+        raise ValidationError(f"unknown inspection kind {kind!r}")
+    with db.transaction(actor) as s:
+        hotel = s.get(Hotel, hotel_id)
+        if hotel is None or hotel.deleted:
+            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        started = started_at or utcnow()
+        insp = Inspection(
+            record_number=next_record_number(s, db.device_id, started.astimezone().date()),
+            hotel_id=hotel.id,
+            hotel=hotel,
+            template_id=template.id,
+            template_version=template.version,
+            kind=kind,
+            status="draft",
+            owner_device_id=db.device_id,
+            started_at=started,
+            notice_id=notice_id,
+            hotel_answers={},
+            contact_on_site=hotel.contact_name,
+            contact_phone=hotel.contact_phone,
+        )
+        s.add(insp)
+        _set_team(s, insp, inspector_ids)
+        s.flush()
+        return view_of(s, insp)
+
+
+def _draft(session: Session, inspection_id: str) -> Inspection:
+    insp = _load(session, inspection_id)
+    if insp.status != "draft":
+        raise RecordFinalizedError(
+            f"检查记录 {insp.record_number} 已定稿,不能修改 (finalized; use Correct… to make a new version)"
+        )
+    return insp
+
+
+def set_team(db: Database, inspection_id: str, inspector_ids: Sequence[str], actor: str = "") -> InspectionView:
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        _set_team(s, insp, inspector_ids)
+        s.flush()
+        return view_of(s, insp)
+
+
+def update_header(db: Database, inspection_id: str, changes: HeaderFields, actor: str = "") -> InspectionView:
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        for key in HeaderFields.__dataclass_fields__:
+            value = getattr(changes, key)
+            if value is not None and getattr(insp, key) != value:
+                setattr(insp, key, value)
+        s.flush()
+        return view_of(s, insp)
+
+
+def set_hotel_answer(db: Database, inspection_id: str, item_key: str, raw: object, actor: str = "") -> InspectionView:
+    """Record one hotel-level answer (``raw`` as typed: "是", "35秒", None to clear)."""
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        template = load_template(insp.template_id, insp.template_version)
+        item = _item(template, item_key, "hotel")
+        value = None if raw is None or raw == "" else coerce_answer(item, raw)
+        answers = dict(insp.hotel_answers)
+        if value is None:
+            answers.pop(item_key, None)
+        else:
+            answers[item_key] = value
+        insp.hotel_answers = answers
+        s.flush()
+        return view_of(s, insp)
+
+
+def _item(template: ChecklistTemplate, key: str, scope: str) -> Any:
+    if not template.has_item(key):
+        raise ValidationError(f"检查表中没有项目 {key} (no item {key!r} in template {template.id} v{template.version})")
+    item = template.item(key)
+    if item.scope != scope:
+        raise ValidationError(f"项目 {key} 属于 {item.scope} 级,不是 {scope} 级 (item {key} is a {item.scope} item)")
+    return item
+
+
+def add_room(
+    db: Database, inspection_id: str, room_number: str, *, floor: str | None = None, room_type: str | None = None,
+    answers: Mapping[str, object] | None = None, actor: str = "",
+) -> InspectionView:
+    room_number = (room_number or "").strip()
+    if not room_number:
+        raise ValidationError("房间号不能为空 (room number is required)", [Problem("room_number", "required")])
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        live = _live_rooms(insp)
+        if any(r.room_number == room_number for r in live):
+            raise ValidationError(
+                f"房间 {room_number} 已在抽查列表中 (room {room_number} is already sampled)",
+                [Problem("room_number", "duplicate", room_number)],
+            )
+        template = load_template(insp.template_id, insp.template_version)
+        clean: dict[str, Any] = {}
+        for key, raw in (answers or {}).items():
+            if raw is not None and raw != "":
+                clean[key] = coerce_answer(_item(template, key, "room"), raw)
+        position = max((r.position for r in insp.rooms), default=-1) + 1
+        insp.rooms.append(
+            RoomCheck(room_number=room_number, floor=(floor or "").strip() or None,
+                      room_type=(room_type or "").strip() or None, position=position, answers=clean)
+        )
+        s.flush()
+        return view_of(s, insp)
+
+
+def _room(session: Session, room_id: str) -> RoomCheck:
+    room = session.get(RoomCheck, room_id)
+    if room is None or room.deleted:
+        raise NotFoundError(f"没有这个房间记录 (no room check {room_id})")
+    _draft(session, room.inspection_id)
+    return room
+
+
+def update_room(
+    db: Database, room_id: str, *, room_number: str | None = None, floor: str | None = None,
+    room_type: str | None = None, actor: str = "",
+) -> InspectionView:
+    with db.transaction(actor) as s:
+        room = _room(s, room_id)
+        if room_number is not None:
+            number = room_number.strip()
+            if not number:
+                raise ValidationError("房间号不能为空 (room number is required)", [Problem("room_number", "required")])
+            if any(r.room_number == number and r.id != room.id for r in _live_rooms(room.inspection)):
+                raise ValidationError(f"房间 {number} 已在抽查列表中 (room {number} is already sampled)")
+            room.room_number = number
+        if floor is not None:
+            room.floor = floor.strip() or None
+        if room_type is not None:
+            room.room_type = room_type.strip() or None
+        s.flush()
+        return view_of(s, room.inspection)
+
+
+def remove_room(db: Database, room_id: str, actor: str = "") -> InspectionView:
+    with db.transaction(actor) as s:
+        room = _room(s, room_id)
+        room.deleted = True
+        s.flush()
+        return view_of(s, room.inspection)
+
+
+def set_room_answer(db: Database, room_id: str, item_key: str, raw: object, actor: str = "") -> InspectionView:
+    """Record one per-room answer (``raw`` as typed; None or "" clears it)."""
+    with db.transaction(actor) as s:
+        room = _room(s, room_id)
+        insp = room.inspection
+        template = load_template(insp.template_id, insp.template_version)
+        item = _item(template, item_key, "room")
+        value = None if raw is None or raw == "" else coerce_answer(item, raw)
+        answers = dict(room.answers)
+        if value is None:
+            answers.pop(item_key, None)
+        else:
+            answers[item_key] = value
+        room.answers = answers
+        s.flush()
+        return view_of(s, insp)
+
+
+def discard_draft(db: Database, inspection_id: str, actor: str = "") -> None:
+    """Throw away a draft (tombstoned, kept in the audit trail)."""
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        insp.deleted = True
+
+
+# --- finalizing and correcting -----------------------------------------------------------------------
+
+
+def finalize_problems(view: InspectionView) -> list[Problem]:
+    """Everything that still stops a draft from being finalized (empty list: it can be finalized)."""
+    problems: list[Problem] = []
+    if len(view.inspectors) < MIN_INSPECTORS:
+        problems.append(Problem("inspectors", f"至少需要{MIN_INSPECTORS}名检查人员 (at least {MIN_INSPECTORS} inspectors)"))
+    if not view.ids_shown:
+        problems.append(Problem("ids_shown", "须勾选已出示执法证件 (tick that enforcement IDs were shown)"))
+    v = view.verdict
+    if v.rooms_short > 0:
+        problems.append(Problem("rooms", f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))"))
+    for m in v.missing:
+        where = f"room {m.room_label}" if getattr(m, "room_label", None) else "hotel"
+        problems.append(Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)"))
+    if not (view.hotel_opinion or "").strip():
+        problems.append(Problem("hotel_opinion", "须填写被检查单位意见 (the hotel's opinion is required)"))
+    if not (view.hotel_signatory or "").strip():
+        problems.append(Problem("hotel_signatory", "须填写被检查单位签字人 (name who signs for the hotel)"))
+    return problems
+
+
+def finalize(db: Database, inspection_id: str, *, ended_at: datetime | None = None, actor: str = "") -> InspectionView:
+    """Freeze a complete draft: result and content hash stored; the hotel's mode and status follow."""
+    from hoteltv.io.inspection_json import content_hash
+
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        view = view_of(s, insp)
+        problems = finalize_problems(view)
+        if problems:
+            raise ValidationError("记录不完整,不能定稿 (the record is not complete)", problems)
+        insp.ended_at = ended_at or insp.ended_at or utcnow()
+        insp.result = view.verdict.result
+        insp.finalized_at = utcnow()
+        if not insp.findings:
+            insp.findings = _default_findings(view.verdict)
+        insp.content_hash = content_hash(s, insp)
+        insp.status = "finalized"
+        s.flush()
+        if insp.supersedes_id:
+            # A correction stands in for the record it supersedes in every notice that pointed at it.
+            for notice in s.scalars(
+                select(RectificationNotice).where(RectificationNotice.reinspection_id == insp.supersedes_id)
+            ):
+                notice.reinspection_id = insp.id
+        if insp.kind == "reinspection" and insp.notice_id:
+            notice = s.get(RectificationNotice, insp.notice_id)
+            if notice is not None and notice.status == "open":
+                notice.reinspection_id = insp.id
+                if lifecycle.notice_closes(insp.result or ""):
+                    notice.status = "closed"
+                    notice.closed_at = utcnow()
+        refresh_hotel(s, insp.hotel)
+        s.flush()
+        return view_of(s, insp)
+
+
+def _default_findings(verdict: Verdict) -> str:
+    if not verdict.failed:
+        return "抽查客房电视各项均符合要求。"
+    lines = []
+    for f in verdict.failed:
+        where = f"{f.room_label}房间" if f.room_label else "酒店"
+        lines.append(f"{where}:{f.label_zh}不符合要求({f.rule_zh})")
+    return ";".join(lines) + "。"
+
+
+def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView:
+    """Make a new draft that supersedes a finalized inspection (the original stays unchanged)."""
+    with db.transaction(actor) as s:
+        old = _load(s, inspection_id)
+        if old.status != "finalized":
+            raise ValidationError("只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)")
+        if s.scalars(select(Inspection.id).where(Inspection.supersedes_id == old.id, Inspection.deleted.is_(False))).first():
+            raise ValidationError("这条记录已有更正版本 (this record already has a correction; correct the newest)")
+        new = Inspection(
+            record_number=old.record_number,
+            hotel_id=old.hotel_id,
+            hotel=old.hotel,
+            template_id=old.template_id,
+            template_version=old.template_version,
+            kind=old.kind,
+            status="draft",
+            owner_device_id=db.device_id,
+            started_at=old.started_at,
+            ended_at=old.ended_at,
+            ids_shown=old.ids_shown,
+            hotel_answers=dict(old.hotel_answers),
+            findings=old.findings,
+            hotel_opinion=old.hotel_opinion,
+            hotel_signatory=old.hotel_signatory,
+            contact_on_site=old.contact_on_site,
+            contact_phone=old.contact_phone,
+            supersedes_id=old.id,
+            notice_id=old.notice_id,
+            signatures={},
+        )
+        s.add(new)
+        for r in _live_rooms(old):
+            new.rooms.append(
+                RoomCheck(room_number=r.room_number, floor=r.floor, room_type=r.room_type, position=r.position,
+                          answers=dict(r.answers))
+            )
+        _set_team(s, new, [t.inspector_id for t in old.team if not t.deleted])
+        s.flush()
+        return view_of(s, new)
+
+
+def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
+    """The chain of versions an inspection belongs to, oldest first."""
+    with db.reading() as s:
+        insp = _load(s, inspection_id)
+        while insp.supersedes_id:
+            insp = _load(s, insp.supersedes_id)
+        chain = [insp]
+        while True:
+            nxt = s.scalars(select(Inspection).where(Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False))).first()
+            if nxt is None:
+                break
+            chain.append(nxt)
+        return [
+            InspectionSummary(i.id, i.record_number, i.hotel_id, i.hotel.name, i.hotel.division.name, i.kind, i.status,
+                              i.started_at, i.result, n < len(chain) - 1, len(_live_rooms(i)))
+            for n, i in enumerate(chain)
+        ]
+
+
+# --- hotel state -----------------------------------------------------------------------------------------
+
+
+def effective_inspections(session: Session, hotel_id: str) -> list[Inspection]:
+    """Finalized inspections of a hotel that no finalized correction supersedes, oldest first."""
+    finalized = list(
+        session.scalars(
+            select(Inspection)
+            .where(Inspection.hotel_id == hotel_id, Inspection.status == "finalized", Inspection.deleted.is_(False))
+            .order_by(Inspection.started_at, Inspection.finalized_at)
+        )
+    )
+    replaced = {i.supersedes_id for i in finalized if i.supersedes_id}
+    return [i for i in finalized if i.id not in replaced]
+
+
+def refresh_hotel(session: Session, hotel: Hotel) -> None:
+    """Recompute a hotel's current mode and remediation status from its history."""
+    effective = effective_inspections(session, hotel.id)
+    notices = list(
+        session.scalars(
+            select(RectificationNotice)
+            .where(RectificationNotice.hotel_id == hotel.id, RectificationNotice.deleted.is_(False))
+            .order_by(RectificationNotice.issued_at)
+        )
+    )
+    latest = effective[-1] if effective else None
+    open_notice = any(n.status == "open" for n in notices)
+    closed_by_pass = bool(notices) and notices[-1].status == "closed"
+    status = lifecycle.remediation_status(latest.result if latest else None, open_notice, closed_by_pass)
+    if hotel.remediation_status != status:
+        hotel.remediation_status = status
+    if latest is not None:
+        mode = latest.hotel_answers.get("tv_mode")
+        if mode and hotel.current_mode != mode:
+            hotel.current_mode = str(mode)
+
+
+def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
+    """Every inspection as spreadsheet rows, one per inspection, with its failed items spelled out."""
+    headers = ["记录编号", "酒店", "县区", "类型", "状态", "开始时间", "结束时间", "检查人员", "抽查房间数",
+               "结果", "不合格项", "已被更正", "记录ID"]
+    rows: list[list[Any]] = []
+    with db.reading() as s:
+        superseded = set(s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))))
+        stmt = select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.started_at)
+        for insp in s.scalars(stmt):
+            verdict = verdict_of(insp)
+            failed = ";".join(
+                (f"{f.room_label}房 " if f.room_label else "") + f.label_zh for f in verdict.failed
+            )
+            rows.append([
+                insp.record_number, insp.hotel.name, insp.hotel.division.name, lifecycle.KINDS[insp.kind][0],
+                "已定稿" if insp.status == "finalized" else "草稿",
+                _local_text(insp.started_at), _local_text(insp.ended_at),
+                "、".join(t.inspector.name for t in insp.team if not t.deleted), len(_live_rooms(insp)),
+                lifecycle.result_label(insp.result) if insp.result else "", failed,
+                "是" if insp.id in superseded else "", insp.id,
+            ])
+    return headers, rows
+
+
+def _local_text(dt: datetime | None) -> str:
+    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")

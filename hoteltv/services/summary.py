@@ -1,0 +1,151 @@
+"""The bureau's counts: hotels by division × TV mode and by remediation status, and the report sentence.
+
+"市35家试点酒店中,达到开机进直播模式或迎宾模式的酒店24家,采用移动OTT模式酒店4家,定制电信迎宾模式4家,自建模式酒店3家"
+is built from ``resources/modes.json`` (the phrases) and the counts, never typed in code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
+from hoteltv.domain import lifecycle
+from hoteltv.domain.modes import mode_catalog
+
+
+@dataclass
+class Summary:
+    """Counts for a report. ``by_division[division_name][mode_key]``; totals per mode and status."""
+
+    scope: str  # "pilot" or "all"
+    divisions: list[str]
+    modes: list[str]
+    by_division: dict[str, dict[str, int]]
+    by_mode: dict[str, int]
+    by_status: dict[str, int]
+    by_division_status: dict[str, dict[str, int]]
+    total: int
+    overdue_notices: int
+    open_notices: int
+    inspections: int
+    sentence: str
+    period: tuple[date | None, date | None] = (None, None)
+    division_filter: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope,
+            "period": [d.isoformat() if d else None for d in self.period],
+            "division": self.division_filter,
+            "total": self.total,
+            "by_mode": self.by_mode,
+            "by_division": self.by_division,
+            "by_status": self.by_status,
+            "by_division_status": self.by_division_status,
+            "open_notices": self.open_notices,
+            "overdue_notices": self.overdue_notices,
+            "inspections": self.inspections,
+            "sentence": self.sentence,
+        }
+
+
+def report_sentence(by_mode: dict[str, int], total: int, city_short: str = "市", pilot: bool = True) -> str:
+    """The sentence of the bureau's report, from counts per mode key."""
+    catalog = mode_catalog()
+    groups: Counter[str] = Counter()
+    for key, n in by_mode.items():
+        groups[catalog.get(key).report_group] += n
+    phrases = [
+        g.phrase_zh.format(n=groups[g.key]) for g in catalog.groups if not (g.omit_when_zero and groups[g.key] == 0)
+    ]
+    sentence = catalog.sentence_zh.format(city=city_short, total=total, phrases=",".join(phrases))
+    return sentence if pilot else sentence.replace("试点酒店", "酒店")
+
+
+def summarize(
+    db: Database,
+    *,
+    pilot_only: bool = True,
+    division: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    city_short: str = "市",
+    today: date | None = None,
+) -> Summary:
+    """Counts over live hotels (pilot hotels by default). ``since``/``until`` limit the inspection and notice
+    counts to that period; hotel counts are the state now."""
+    catalog = mode_catalog()
+    today = today or date.today()
+    with db.reading() as s:
+        divs = list(s.scalars(select(Division).where(Division.deleted.is_(False)).order_by(Division.code)))
+        if division:
+            divs = [d for d in divs if division in (d.code, d.name, d.id, *d.aliases)]
+        div_ids = [d.id for d in divs]
+        div_names = [d.name for d in divs]
+        names = {d.id: d.name for d in divs}
+        stmt = select(Hotel.division_id, Hotel.current_mode, Hotel.remediation_status, func.count()).where(
+            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids)
+        )
+        if pilot_only:
+            stmt = stmt.where(Hotel.pilot.is_(True))
+        stmt = stmt.group_by(Hotel.division_id, Hotel.current_mode, Hotel.remediation_status)
+        by_division = {d.name: dict.fromkeys(catalog.keys(), 0) for d in divs}
+        by_division_status = {d.name: dict.fromkeys(lifecycle.STATUSES, 0) for d in divs}
+        by_mode = dict.fromkeys(catalog.keys(), 0)
+        by_status = dict.fromkeys(lifecycle.STATUSES, 0)
+        for div_id, mode, status, n in s.execute(stmt):
+            mode = mode if mode in by_mode else "none"
+            by_division[names[div_id]][mode] += n
+            by_mode[mode] += n
+            by_status[status] = by_status.get(status, 0) + n
+            by_division_status[names[div_id]][status] = by_division_status[names[div_id]].get(status, 0) + n
+        hotel_filter = select(Hotel.id).where(Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids))
+        if pilot_only:
+            hotel_filter = hotel_filter.where(Hotel.pilot.is_(True))
+        notices = select(RectificationNotice.deadline, RectificationNotice.status, RectificationNotice.issued_at).where(
+            RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter)
+        )
+        open_n = overdue_n = 0
+        for deadline, status, issued_at in s.execute(notices):
+            if not _in_period(issued_at, since, until):
+                continue
+            if status == "open":
+                open_n += 1
+                overdue_n += int(lifecycle.is_overdue(deadline, status, today))
+        insp_stmt = select(Inspection.started_at).where(
+            Inspection.deleted.is_(False), Inspection.status == "finalized", Inspection.hotel_id.in_(hotel_filter)
+        )
+        inspections = sum(1 for (at,) in s.execute(insp_stmt) if _in_period(at, since, until))
+    total = sum(by_mode.values())
+    return Summary(
+        scope="pilot" if pilot_only else "all",
+        divisions=div_names,
+        modes=catalog.keys(),
+        by_division=by_division,
+        by_mode=by_mode,
+        by_status=by_status,
+        by_division_status=by_division_status,
+        total=total,
+        overdue_notices=overdue_n,
+        open_notices=open_n,
+        inspections=inspections,
+        sentence=report_sentence(by_mode, total, city_short, pilot_only),
+        period=(since, until),
+        division_filter=division,
+    )
+
+
+def _in_period(at: datetime | None, since: date | None, until: date | None) -> bool:
+    if at is None:
+        return since is None and until is None
+    local = at.astimezone()
+    if since is not None and local < datetime.combine(since, time.min).astimezone():
+        return False
+    return not (until is not None and local > datetime.combine(until, time.max).astimezone())
