@@ -472,8 +472,28 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--since", help="inspections/notices from this date (YYYY-MM-DD)")
     sp.add_argument("--until", help="inspections/notices up to this date (YYYY-MM-DD)")
     sp.add_argument("--json", action="store_true")
-    add(sub, "check", cmd_check, "verify the database (integrity and foreign keys)")
+    sp = add(sub, "check", cmd_check, "verify the database (integrity and foreign keys) and the photo store")
+    sp.add_argument("--gc", action="store_true", help="also remove stored photo files no record uses (asks first)")
+    sp.add_argument("--yes", action="store_true", help="with --gc: remove without asking")
+    for register in _extensions():
+        register(sub, add)
     return p
+
+
+def _extensions() -> list[Callable[..., None]]:
+    """Command groups that live beside their feature (``<package>/cli.py`` with ``register(sub, add)``)."""
+    import importlib
+
+    out = []
+    for name in ("hoteltv.photos.cli", "hoteltv.reports.cli", "hoteltv.sync.cli"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        out.append(module.register)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
