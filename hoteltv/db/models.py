@@ -219,6 +219,7 @@ class Photo(Synced, Base):
     gps_lat: Mapped[float | None] = mapped_column(Float)
     gps_lon: Mapped[float | None] = mapped_column(Float)
     annotation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    time_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
