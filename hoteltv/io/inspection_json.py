@@ -131,8 +131,9 @@ class InspectionImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def read_json_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
+def read_json_file(path: Path, max_bytes: int | None = None) -> Any:
     """Parse a JSON file with size and nesting limits; refuse with a message naming the file."""
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:

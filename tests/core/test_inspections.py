@@ -1,0 +1,184 @@
+"""The inspection lifecycle: draft → finalized → correction; failed → notice → re-inspection → closed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from hoteltv.db.engine import Database
+from hoteltv.errors import RecordFinalizedError, ValidationError
+from hoteltv.services import hotels as hotel_service
+from hoteltv.services import inspections as insp_service
+from hoteltv.services import notices as notice_service
+
+
+def test_verdict_follows_answers_live(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    assert view.status == "draft" and view.verdict.result is None
+    assert (
+        view.record_number.startswith("JC-") and view.template_id == "hotel_tv" and view.template_version == 1
+    )
+    view = fill(db, view.id)
+    assert view.verdict.result == "pass" and view.verdict.complete
+    slow_room = view.rooms[1]
+    view = insp_service.set_room_answer(db, slow_room.id, "boot_seconds", "36秒")
+    assert view.verdict.result == "fail"
+    assert [(f.item_key, f.room_label) for f in view.verdict.failed] == [
+        ("boot_seconds", slow_room.room_number)
+    ]
+    view = insp_service.set_room_answer(db, slow_room.id, "boot_seconds", "35")
+    assert view.verdict.result == "pass"
+    view = insp_service.set_room_answer(db, slow_room.id, "channel_local", "否")
+    assert view.verdict.result == "basic"
+
+
+def test_finalize_refuses_an_incomplete_record_and_names_what_is_missing(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team[:1])
+    view = insp_service.add_room(db, view.id, "301")
+    with pytest.raises(ValidationError) as err:
+        insp_service.finalize(db, view.id)
+    wheres = " ".join(p.where for p in err.value.problems)
+    assert (
+        "inspectors" in wheres and "rooms" in wheres and "ids_shown" in wheres and "hotel_opinion" in wheres
+    )
+    assert "boot_seconds" in wheres
+    assert insp_service.get_inspection(db, view.id).status == "draft"
+
+
+def test_room_numbers_are_unique_and_removal_is_a_tombstone(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = insp_service.add_room(db, view.id, "301")
+    with pytest.raises(ValidationError, match="already sampled"):
+        insp_service.add_room(db, view.id, " 301 ")
+    view = insp_service.remove_room(db, view.rooms[0].id)
+    assert view.rooms == ()
+    view = insp_service.add_room(db, view.id, "301")
+    assert [r.room_number for r in view.rooms] == ["301"]
+
+
+def test_bad_answer_is_refused_and_changes_nothing(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = insp_service.add_room(db, view.id, "301", answers={"boot_seconds": 20})
+    with pytest.raises(ValidationError):
+        insp_service.set_room_answer(db, view.rooms[0].id, "boot_seconds", "fast")
+    with pytest.raises(ValidationError):
+        insp_service.set_room_answer(db, view.rooms[0].id, "no_such_item", "yes")
+    with pytest.raises(ValidationError):
+        insp_service.set_hotel_answer(db, view.id, "boot_seconds", 20)  # a room item at hotel level
+    assert insp_service.get_inspection(db, view.id).rooms[0].answers == {"boot_seconds": 20}
+
+
+def test_correction_supersedes_and_both_stay(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    first = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
+    assert first.content_hash and len(first.content_hash) == 64
+    with pytest.raises(ValidationError):
+        insp_service.correct(
+            db, insp_service.start_inspection(db, hotel.id, team).id
+        )  # a draft needs no correction
+    fix = insp_service.correct(db, first.id)
+    assert (
+        fix.status == "draft" and fix.supersedes_id == first.id and fix.record_number == first.record_number
+    )
+    assert [r.answers for r in fix.rooms] == [r.answers for r in first.rooms]
+    fix = insp_service.set_room_answer(db, fix.rooms[0].id, "boot_seconds", 50)
+    fix = insp_service.finalize(db, fix.id)
+    chain = insp_service.history(db, first.id)
+    assert [c.id for c in chain] == [first.id, fix.id] and chain[0].superseded and not chain[1].superseded
+    assert insp_service.get_inspection(db, first.id).superseded_by_id == fix.id
+    assert hotel_service.get_hotel(db, hotel.id).remediation_status == "failed"  # the correction counts
+    with pytest.raises(ValidationError, match="already has a correction"):
+        insp_service.correct(db, first.id)
+
+
+def test_failed_notice_reinspection_closes(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = fill(db, view.id, rooms={"301": {"ads_seen": "yes"}, "502": {}, "718": {"keys_to_live": 4}})
+    view = insp_service.finalize(db, view.id)
+    assert view.result == "fail" and view.findings and "301" in view.findings
+    assert hotel_service.get_hotel(db, hotel.id).remediation_status == "failed"
+    with pytest.raises(ValidationError):
+        notice_service.issue_notice(db, view.id, deadline=date(2020, 1, 1), today=date(2026, 11, 1))
+    notice = notice_service.issue_notice(db, view.id, today=date(2026, 11, 1))
+    assert notice.deadline == date(2026, 11, 8) and notice.status == "open"
+    assert [(i.item_key, i.room) for i in notice.items] == [("ads_seen", "301"), ("keys_to_live", "718")]
+    assert notice.number.startswith("ZG-20261101-")
+    with pytest.raises(ValidationError, match="already issued"):
+        notice_service.issue_notice(db, view.id)
+    h = hotel_service.get_hotel(db, hotel.id)
+    assert h.remediation_status == "rectifying" and h.next_deadline == date(2026, 11, 8)
+    overdue = notice_service.list_notices(db, overdue_only=True, today=date(2026, 11, 9))
+    assert [n.id for n in overdue] == [notice.id]
+
+    again = notice_service.start_reinspection(db, notice.id, team)
+    assert again.kind == "reinspection" and again.notice_id == notice.id
+    assert [r.room_number for r in again.rooms] == ["301", "502", "718"]
+    assert [f.item_key for f in notice_service.earlier_failures(db, again.id)] == ["ads_seen", "keys_to_live"]
+    again = fill(db, again.id)
+    again = insp_service.finalize(db, again.id)
+    assert again.result == "pass"
+    closed = notice_service.get_notice(db, notice.id)
+    assert closed.status == "closed" and closed.reinspection_id == again.id
+    assert hotel_service.get_hotel(db, hotel.id).remediation_status == "rectified"
+
+
+def test_failed_reinspection_keeps_notice_open_then_new_notice_supersedes(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    first = insp_service.finalize(
+        db,
+        fill(
+            db,
+            insp_service.start_inspection(db, hotel.id, team).id,
+            rooms={"301": {"ads_seen": "yes"}, "502": {}, "718": {}},
+        ).id,
+    )
+    notice = notice_service.issue_notice(db, first.id)
+    again = notice_service.start_reinspection(db, notice.id, team)
+    again = insp_service.finalize(
+        db, fill(db, again.id, rooms={"301": {"ads_seen": "yes"}, "502": {}, "718": {}}).id
+    )
+    assert again.result == "fail"
+    assert notice_service.get_notice(db, notice.id).status == "open"
+    second = notice_service.issue_notice(db, again.id, deadline=date.today() + timedelta(days=3))
+    assert notice_service.get_notice(db, notice.id).status == "superseded"
+    assert [n.id for n in notice_service.list_notices(db, open_only=True)] == [second.id]
+
+
+def test_team_and_last_team(db: Database, hotel: hotel_service.HotelView, team: list[str]) -> None:
+    third = insp_service.add_inspector(db, "王芳", "53058119003").id
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = insp_service.set_team(db, view.id, [team[1], third])
+    assert [i.name for i in view.inspectors] == ["李华", "王芳"]
+    view = insp_service.set_team(db, view.id, [team[0], team[1], third])
+    assert [i.name for i in view.inspectors] == ["张明", "李华", "王芳"]
+    assert insp_service.last_team(db) == [team[0], team[1], third]
+    with pytest.raises(ValidationError):
+        insp_service.add_inspector(db, "重复", "53058119003")
+
+
+def test_discarded_draft_disappears(db: Database, hotel: hotel_service.HotelView, team: list[str]) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    insp_service.discard_draft(db, view.id)
+    assert insp_service.list_inspections(db) == []
+
+
+def test_finalized_cannot_be_discarded(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    view = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
+    with pytest.raises(RecordFinalizedError):
+        insp_service.discard_draft(db, view.id)
