@@ -30,14 +30,43 @@ REPEAT = 3
 def make_sheet(path: Path, rows: int = ROWS) -> None:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("酒店")
-    ws.append(["酒店名称", "所属县区", "地址", "统一社会信用代码", "星级", "客房数", "电视数", "电视系统/运营商",
-               "联系人", "联系电话", "是否试点", "目标模式", "当前模式"])
+    ws.append(
+        [
+            "酒店名称",
+            "所属县区",
+            "地址",
+            "统一社会信用代码",
+            "星级",
+            "客房数",
+            "电视数",
+            "电视系统/运营商",
+            "联系人",
+            "联系电话",
+            "是否试点",
+            "目标模式",
+            "当前模式",
+        ]
+    )
     divisions = ["隆阳区", "施甸县", "龙陵县", "昌宁县", "腾冲县"]
     for i in range(rows):
         body = f"92530502MA{i:07d}"
-        ws.append([f"测试酒店{i:05d}", divisions[i % 5], f"保山市某路{i}号", body + credit_check_char(body), i % 6,
-                   20 + i % 100, 22 + i % 100, "云南广电网络", "张三", f"138{i:08d}", "是" if i % 3 else "否",
-                   "开机进直播模式", "迎宾模式"])
+        ws.append(
+            [
+                f"测试酒店{i:05d}",
+                divisions[i % 5],
+                f"保山市某路{i}号",
+                body + credit_check_char(body),
+                i % 6,
+                20 + i % 100,
+                22 + i % 100,
+                "云南广电网络",
+                "张三",
+                f"138{i:08d}",
+                "是" if i % 3 else "否",
+                "开机进直播模式",
+                "迎宾模式",
+            ]
+        )
     wb.save(path)
 
 
@@ -67,9 +96,22 @@ def run_baseline(sheet: Path, home: Path) -> float:
         div_id = conn.execute(Division.__table__.select().limit(1)).first().id  # type: ignore[union-attr]
         conn.execute(
             Hotel.__table__.insert(),
-            [{"id": str(uuid.uuid4()), "name": r[0], "division_id": div_id, "device_id": "", "version": 1,
-              "deleted": False, "pilot": True, "current_mode": "none", "remediation_status": "not_inspected",
-              "created_at": now, "updated_at": now} for r in rows],
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "name": r[0],
+                    "division_id": div_id,
+                    "device_id": "",
+                    "version": 1,
+                    "deleted": False,
+                    "pilot": True,
+                    "current_mode": "none",
+                    "remediation_status": "not_inspected",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for r in rows
+            ],
         )
     elapsed = time.perf_counter() - start
     db.close()

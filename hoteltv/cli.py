@@ -143,7 +143,10 @@ def cmd_hotels_import(ctx: Context, args: argparse.Namespace) -> int:
             ctx.print(
                 format_table(
                     ["行 row", "列 column", "值 value", "原因 reason"],
-                    [[e.row_number, e.column, "" if e.value is None else e.value, e.reason] for e in report.refused],
+                    [
+                        [e.row_number, e.column, "" if e.value is None else e.value, e.reason]
+                        for e in report.refused
+                    ],
                 )
             )
     return EXIT_REFUSED if report.refused and args.strict else 0
@@ -154,7 +157,9 @@ def _mode_key(text: str | None) -> str | None:
         return None
     mode = mode_catalog().find(text)
     if mode is None:
-        raise HoteltvError(f"未知的电视模式 {text!r} (unknown TV mode; one of: {', '.join(mode_catalog().keys())})")
+        raise HoteltvError(
+            f"未知的电视模式 {text!r} (unknown TV mode; one of: {', '.join(mode_catalog().keys())})"
+        )
     return mode.key
 
 
@@ -166,7 +171,9 @@ def _status_key(text: str | None) -> str | None:
     for key, (zh, en) in lifecycle.STATUSES.items():
         if text in (key, zh, en):
             return key
-    raise HoteltvError(f"未知的整改状态 {text!r} (unknown status; one of: {', '.join(lifecycle.STATUSES)}, overdue)")
+    raise HoteltvError(
+        f"未知的整改状态 {text!r} (unknown status; one of: {', '.join(lifecycle.STATUSES)}, overdue)"
+    )
 
 
 def _division(ctx: Context, text: str | None) -> str | None:
@@ -233,7 +240,9 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
             path,
             json.dumps(
                 {"format": "hoteltv-hotels/1", "hotels": [asdict(h) for h in hotels]},
-                ensure_ascii=False, indent=2, default=_json_default,
+                ensure_ascii=False,
+                indent=2,
+                default=_json_default,
             ),
         )
     else:
@@ -318,10 +327,15 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     v = view.verdict
     ctx.print(f"检查记录 {view.record_number}  ({view.id})")
     ctx.print(f"酒店: {view.hotel_name} ({view.division_name})   类型: {lifecycle.KINDS[view.kind][0]}")
-    ctx.print(f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {_local(view.started_at)}  结束: {_local(view.ended_at)}")
+    ctx.print(
+        f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {_local(view.started_at)}  结束: {_local(view.ended_at)}"
+    )
     ctx.print("检查人员: " + ", ".join(f"{i.name}({i.enforcement_id})" for i in view.inspectors))
     ctx.print(f"抽查房间: {', '.join(r.room_number for r in view.rooms) or '无'}")
-    ctx.print(f"结论 (verdict): {lifecycle.result_label(v.result)}" + ("" if v.complete else "  (记录未完成 incomplete)"))
+    ctx.print(
+        f"结论 (verdict): {lifecycle.result_label(v.result)}"
+        + ("" if v.complete else "  (记录未完成 incomplete)")
+    )
     if v.failed:
         ctx.print("不合格项 (failed items):")
         for f in v.failed:
@@ -383,14 +397,20 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     catalog = mode_catalog()
     modes = [m for m in catalog.modes]
-    rows = [[d] + [s.by_division[d][m.key] for m in modes] + [sum(s.by_division[d].values())] for d in s.divisions]
+    rows = [
+        [d] + [s.by_division[d][m.key] for m in modes] + [sum(s.by_division[d].values())] for d in s.divisions
+    ]
     rows.append(["合计"] + [s.by_mode[m.key] for m in modes] + [s.total])
-    ctx.print(("试点酒店" if s.scope == "pilot" else "全部酒店") + "按县区和电视模式统计 (hotels by division × TV mode):")
+    ctx.print(
+        ("试点酒店" if s.scope == "pilot" else "全部酒店")
+        + "按县区和电视模式统计 (hotels by division × TV mode):"
+    )
     ctx.print(format_table(["县区"] + [m.zh for m in modes] + ["合计"], rows))
     ctx.print("")
-    ctx.print("整改状态 (remediation status): " + ", ".join(
-        f"{lifecycle.status_label(k)} {n}" for k, n in s.by_status.items() if n
-    ))
+    ctx.print(
+        "整改状态 (remediation status): "
+        + ", ".join(f"{lifecycle.status_label(k)} {n}" for k, n in s.by_status.items() if n)
+    )
     ctx.print(f"未关闭整改通知 {s.open_notices} 份, 其中逾期 {s.overdue_notices} 份")
     ctx.print("")
     ctx.print(s.sentence)
@@ -403,7 +423,9 @@ def _date(text: str | None, flag: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise HoteltvError(f"{flag}: 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD, got {text!r})") from exc
+        raise HoteltvError(
+            f"{flag}: 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD, got {text!r})"
+        ) from exc
 
 
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
@@ -411,8 +433,10 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     if problems:
         for p in problems:
             print(f"hoteltv: {p}", file=sys.stderr)
-        print(f"hoteltv: 数据库检查发现 {len(problems)} 个问题 (database check found {len(problems)} problems)",
-              file=sys.stderr)
+        print(
+            f"hoteltv: 数据库检查发现 {len(problems)} 个问题 (database check found {len(problems)} problems)",
+            file=sys.stderr,
+        )
         return EXIT_REFUSED
     ctx.print(f"数据库完好 (database OK): {ctx.db.path}")
     return 0
@@ -426,11 +450,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hoteltv",
         description="酒店电视整治检查 — hotel-TV remediation inspections (command line). See docs/cli.md.",
     )
-    p.add_argument("--home", metavar="DIR", help="data folder (default: $HOTELTV_HOME or the user data folder)")
+    p.add_argument(
+        "--home", metavar="DIR", help="data folder (default: $HOTELTV_HOME or the user data folder)"
+    )
     p.add_argument("--version", action="version", version=f"hoteltv {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(parent: Any, name: str, func: Callable[[Context, argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def add(
+        parent: Any, name: str, func: Callable[[Context, argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         sp: argparse.ArgumentParser = parent.add_parser(name, help=help_, description=help_)
         sp.set_defaults(func=func)
         return sp
@@ -438,7 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     add(sub, "init", cmd_init, "create or upgrade the data folder and show where it is")
     add(sub, "demo", cmd_demo, "load the fictional Baoshan demo set into an empty data folder")
 
-    hotels = sub.add_parser("hotels", help="the hotel registry").add_subparsers(dest="sub", metavar="ACTION", required=True)
+    hotels = sub.add_parser("hotels", help="the hotel registry").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
     sp = add(hotels, "import", cmd_hotels_import, "import or update hotels from an xlsx/csv sheet")
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
@@ -454,14 +484,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
 
-    insp = sub.add_parser("inspections", help="inspection records").add_subparsers(dest="sub", metavar="ACTION", required=True)
+    insp = sub.add_parser("inspections", help="inspection records").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
     sp = add(insp, "list", cmd_inspections_list, "list inspections, newest first")
     sp.add_argument("--hotel", help="hotel id (or its first characters) or exact name")
     sp.add_argument("--json", action="store_true")
     sp = add(insp, "show", cmd_inspections_show, "show one inspection and its computed verdict")
     sp.add_argument("id", help="inspection id (or its first characters) or record number")
     sp.add_argument("--json", action="store_true")
-    sp = add(insp, "import", cmd_inspections_import, "import inspections from a hoteltv JSON file (all or nothing)")
+    sp = add(
+        insp, "import", cmd_inspections_import, "import inspections from a hoteltv JSON file (all or nothing)"
+    )
     sp.add_argument("file")
     sp = add(insp, "export", cmd_inspections_export, "export inspections to .json (lossless), .xlsx or .csv")
     sp.add_argument("file")
@@ -473,7 +507,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--until", help="inspections/notices up to this date (YYYY-MM-DD)")
     sp.add_argument("--json", action="store_true")
     sp = add(sub, "check", cmd_check, "verify the database (integrity and foreign keys) and the photo store")
-    sp.add_argument("--gc", action="store_true", help="also remove stored photo files no record uses (asks first)")
+    sp.add_argument(
+        "--gc", action="store_true", help="also remove stored photo files no record uses (asks first)"
+    )
     sp.add_argument("--yes", action="store_true", help="with --gc: remove without asking")
     for register in _extensions():
         register(sub, add)

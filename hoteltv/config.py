@@ -47,7 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("notice_deadline_days", int, 7, "Default days to rectify after a notice"),
     Setting("photo_long_edge", int, 1600, "Long edge in pixels of the downscaled photo copy"),
     Setting("photo_quality", int, 85, "JPEG quality of the downscaled photo copy"),
-    Setting("division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"),
+    Setting(
+        "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
+    ),
     Setting("server_url", str, "", "Sync server address"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -63,7 +65,9 @@ class Settings:
             try:
                 raw = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise HoteltvError(f"{self.path}: settings file unreadable ({exc}); fix or delete it") from exc
+                raise HoteltvError(
+                    f"{self.path}: settings file unreadable ({exc}); fix or delete it"
+                ) from exc
             if isinstance(raw, dict):
                 for key, value in raw.items():
                     setting = _BY_KEY.get(key)

@@ -89,9 +89,9 @@ def _owning_inspection(session: Session, obj: object) -> Inspection | None:
     if isinstance(obj, Inspection):
         return obj
     if isinstance(obj, RoomCheck | InspectionInspector):
-        parent = obj.__dict__.get("inspection")  # set when appended through the relationship
+        parent: Inspection | None = obj.__dict__.get("inspection")  # set when appended through the relationship
         if parent is not None:
-            return parent  # type: ignore[no-any-return]
+            return parent
     if not isinstance(obj, RoomCheck | InspectionInspector | Photo) or obj.inspection_id is None:
         return None
     inspection_id = obj.inspection_id
@@ -144,11 +144,18 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
         entity = type(obj).__tablename__  # type: ignore[attr-defined]
         session.add(
             AuditEvent(
-                at=now, actor=actor, device_id=device, entity=entity, entity_id=obj.id, action="create",
+                at=now,
+                actor=actor,
+                device_id=device,
+                entity=entity,
+                entity_id=obj.id,
+                action="create",
                 changes={k: [None, v] for k, v in values.items() if k not in BOOKKEEPING and v is not None},
             )
         )
-        session.add(OutboxEntry(entity=entity, entity_id=obj.id, version=1, at=now, fields=sorted(values), base={}))
+        session.add(
+            OutboxEntry(entity=entity, entity_id=obj.id, version=1, at=now, fields=sorted(values), base={})
+        )
     for obj in list(session.dirty):
         if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
             continue
@@ -162,16 +169,29 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
         entity = type(obj).__tablename__  # type: ignore[attr-defined]
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         session.add(
-            AuditEvent(at=now, actor=actor, device_id=device, entity=entity, entity_id=obj.id, action=action,
-                       changes=changes)
+            AuditEvent(
+                at=now,
+                actor=actor,
+                device_id=device,
+                entity=entity,
+                entity_id=obj.id,
+                action=action,
+                changes=changes,
+            )
         )
         session.add(
-            OutboxEntry(entity=entity, entity_id=obj.id, version=obj.version, at=now, fields=sorted(changes),
-                        base={k: v[0] for k, v in changes.items()})
+            OutboxEntry(
+                entity=entity,
+                entity_id=obj.id,
+                version=obj.version,
+                at=now,
+                fields=sorted(changes),
+                base={k: v[0] for k, v in changes.items()},
+            )
         )
 
 
-def install(session_class: type[Session] | Session) -> None:
+def install(session_class: Any) -> None:
     """Attach the hook to a session class or sessionmaker-made sessions."""
     if not event.contains(session_class, "before_flush", _before_flush):
         event.listen(session_class, "before_flush", _before_flush)

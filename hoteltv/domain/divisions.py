@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hoteltv.errors import ValidationError, Problem
+from hoteltv.errors import Problem, ValidationError
 from hoteltv.resources import read_json
 
 #: Division ids are derived from the official code, so every device gives a division the same id.
@@ -77,7 +77,11 @@ def parse_division_data(data: Any, source: str) -> DivisionList:
     seen: set[str] = set()
     for i, item in enumerate(items):
         where = f"{source}: divisions[{i}]"
-        if not isinstance(item, dict) or not str(item.get("code", "")).strip() or not str(item.get("name", "")).strip():
+        if (
+            not isinstance(item, dict)
+            or not str(item.get("code", "")).strip()
+            or not str(item.get("name", "")).strip()
+        ):
             problems.append(Problem(where, "needs a 'code' and a 'name'", item))
             continue
         code = str(item["code"]).strip()

@@ -33,7 +33,10 @@ RESULTS: dict[str, tuple[str, str]] = {
     "fail": ("不合格", "Fail"),
 }
 
-KINDS: dict[str, tuple[str, str]] = {"first": ("首次检查", "First inspection"), "reinspection": ("复查", "Re-inspection")}
+KINDS: dict[str, tuple[str, str]] = {
+    "first": ("首次检查", "First inspection"),
+    "reinspection": ("复查", "Re-inspection"),
+}
 
 DEFAULT_DEADLINE_DAYS = 7
 
@@ -50,9 +53,7 @@ def result_label(result: str | None, lang: str = "zh") -> str:
     return zh if lang.startswith("zh") else en
 
 
-def remediation_status(
-    latest_result: str | None, open_notice: bool, last_notice_closed_by_pass: bool
-) -> str:
+def remediation_status(latest_result: str | None, open_notice: bool, last_notice_closed_by_pass: bool) -> str:
     """The hotel's status from the facts of its history (see module docstring)."""
     if open_notice:
         return "rectifying"

@@ -78,6 +78,7 @@ def mode_catalog() -> ModeCatalog:
         TvMode(m["key"], m["zh"], m["en"], bool(m["compliant"]), m["report_group"]) for m in data["modes"]
     )
     groups = tuple(
-        ReportGroup(g["key"], g["phrase_zh"], bool(g.get("omit_when_zero", False))) for g in data["report_groups"]
+        ReportGroup(g["key"], g["phrase_zh"], bool(g.get("omit_when_zero", False)))
+        for g in data["report_groups"]
     )
     return ModeCatalog(modes, groups, data["sentence_zh"])

@@ -26,7 +26,11 @@ ACTOR = "demo"
 
 # (division code, pilot hotels, name stems)
 _DIVISIONS = [
-    ("530502", 12, ["永昌", "兰城", "青华", "易罗", "太保", "九隆", "板桥", "金鸡", "汉庄", "西邑", "辛街", "瓦房"]),
+    (
+        "530502",
+        12,
+        ["永昌", "兰城", "青华", "易罗", "太保", "九隆", "板桥", "金鸡", "汉庄", "西邑", "辛街", "瓦房"],
+    ),
     ("530581", 10, ["和顺", "热海", "叠水", "极边", "银杏", "北海", "界头", "火山", "玛御", "腾越"]),
     ("530521", 4, ["姚关", "善洲", "甸阳", "万兴"]),
     ("530523", 4, ["松山", "邦腊掌", "龙山", "勐糯"]),
@@ -35,7 +39,9 @@ _DIVISIONS = [
 _SUFFIXES = ["大酒店", "宾馆", "国际酒店", "精品酒店", "商务酒店", "温泉度假酒店", "假日酒店", "客栈"]
 _SURNAMES = "张李王赵杨刘陈段杞尹"
 _GIVEN = ["建华", "丽萍", "国强", "云", "海燕", "志明", "晓红", "文斌", "春梅", "永福"]
-_PILOT_MODES = ["direct_live"] * 18 + ["welcome"] * 6 + ["mobile_ott"] * 4 + ["telecom_welcome"] * 4 + ["self_built"] * 3
+_PILOT_MODES = (
+    ["direct_live"] * 18 + ["welcome"] * 6 + ["mobile_ott"] * 4 + ["telecom_welcome"] * 4 + ["self_built"] * 3
+)
 _SYSTEM_FOR_MODE = {
     "direct_live": ("云南广电网络有线电视", "cable", "云南广电网络"),
     "welcome": ("中国电信IPTV", "iptv", "中国电信"),
@@ -44,7 +50,12 @@ _SYSTEM_FOR_MODE = {
     "self_built": ("酒店自建IPTV前端(多路IPTV接入)", "iptv_multi", "酒店自建"),
     "none": ("酒店自建点播系统", "headend", "酒店自建"),
 }
-INSPECTORS = [("张明", "53050219001"), ("李华", "53050219002"), ("王芳", "53058119003"), ("赵强", "53052119004")]
+INSPECTORS = [
+    ("张明", "53050219001"),
+    ("李华", "53050219002"),
+    ("王芳", "53058119003"),
+    ("赵强", "53052119004"),
+]
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,9 @@ class DemoResult:
 
 
 def _credit_code(rng: random.Random, division_code: str) -> str:
-    body = "92" + division_code + "MA" + "".join(rng.choice(CREDIT_CHARS[:10] + "ABCDEFGHJK") for _ in range(7))
+    body = (
+        "92" + division_code + "MA" + "".join(rng.choice(CREDIT_CHARS[:10] + "ABCDEFGHJK") for _ in range(7))
+    )
     return body + credit_check_char(body)
 
 
@@ -151,11 +164,18 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
             )
     team = [insp_service.add_inspector(db, n, e, actor=ACTOR).id for n, e in INSPECTORS]
     pilots = [h for h in created if h.pilot]
-    by_mode = {m: [h for h in pilots if h.current_mode == m] for m in ("direct_live", "self_built", "welcome")}
+    by_mode = {
+        m: [h for h in pilots if h.current_mode == m] for m in ("direct_live", "self_built", "welcome")
+    }
     now = datetime.now(UTC)
 
-    def inspect(hotel: hotel_service.HotelView, days_ago: int, rooms: list[tuple[str, str, dict[str, Any]]],
-                hotel_overrides: dict[str, Any] | None = None, notice_id: str | None = None) -> insp_service.InspectionView:
+    def inspect(
+        hotel: hotel_service.HotelView,
+        days_ago: int,
+        rooms: list[tuple[str, str, dict[str, Any]]],
+        hotel_overrides: dict[str, Any] | None = None,
+        notice_id: str | None = None,
+    ) -> insp_service.InspectionView:
         started = now - timedelta(days=days_ago, hours=2)
         if notice_id:
             view = notice_service.start_reinspection(db, notice_id, team[:2], started_at=started, actor=ACTOR)
@@ -168,16 +188,23 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         existing = {r.room_number: r for r in view.rooms}
         for number, room_type, room_answers in rooms:
             if number not in existing:
-                view = insp_service.add_room(db, view.id, number, floor=number[:-2], room_type=room_type, actor=ACTOR)
+                view = insp_service.add_room(
+                    db, view.id, number, floor=number[:-2], room_type=room_type, actor=ACTOR
+                )
             room = next(r for r in view.rooms if r.room_number == number)
             for key, value in room_answers.items():
                 view = insp_service.set_room_answer(db, room.id, key, value, actor=ACTOR)
         view = insp_service.update_header(
-            db, view.id,
-            insp_service.HeaderFields(ids_shown=True, hotel_opinion="对检查结果无异议。", hotel_signatory=hotel.contact_name),
+            db,
+            view.id,
+            insp_service.HeaderFields(
+                ids_shown=True, hotel_opinion="对检查结果无异议。", hotel_signatory=hotel.contact_name
+            ),
             actor=ACTOR,
         )
-        return insp_service.finalize(db, view.id, ended_at=started + timedelta(hours=1, minutes=20), actor=ACTOR)
+        return insp_service.finalize(
+            db, view.id, ended_at=started + timedelta(hours=1, minutes=20), actor=ACTOR
+        )
 
     ok = good_room
     # 1. Passed at the first visit.
@@ -188,14 +215,33 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
     h2 = by_mode["self_built"][0]
     m2 = h2.current_mode
     slow = ok(m2) | {"boot_seconds": 58, "keys_to_live": 3}
-    failed = inspect(h2, 12, [("201", "标准间", slow), ("405", "大床房", ok(m2) | {"boot_seconds": 41}),
-                              ("603", "标准间", ok(m2))])
+    failed = inspect(
+        h2,
+        12,
+        [
+            ("201", "标准间", slow),
+            ("405", "大床房", ok(m2) | {"boot_seconds": 41}),
+            ("603", "标准间", ok(m2)),
+        ],
+    )
     notice_service.issue_notice(db, failed.id, today=today - timedelta(days=12), actor=ACTOR)
     # 3. Failed (an ad before live TV), notice issued, re-inspected and closed.
     h3 = by_mode["welcome"][0]
     m3 = h3.current_mode
-    first = inspect(h3, 30, [("301", "标准间", ok(m3) | {"ads_seen": "yes"}), ("512", "大床房", ok(m3)),
-                             ("806", "套房", ok(m3) | {"ads_seen": "yes", "popups_or_paid_prompts": "yes"})])
+    first = inspect(
+        h3,
+        30,
+        [
+            ("301", "标准间", ok(m3) | {"ads_seen": "yes"}),
+            ("512", "大床房", ok(m3)),
+            ("806", "套房", ok(m3) | {"ads_seen": "yes", "popups_or_paid_prompts": "yes"}),
+        ],
+    )
     notice = notice_service.issue_notice(db, first.id, today=today - timedelta(days=30), actor=ACTOR)
-    inspect(h3, 21, [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))], notice_id=notice.id)
+    inspect(
+        h3,
+        21,
+        [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))],
+        notice_id=notice.id,
+    )
     return DemoResult(hotels=len(created), pilot_hotels=len(pilots), inspections=4, notices=2)

@@ -172,12 +172,16 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
     today = today or date.today()
     ids = [h.id for h in hotels]
     last: dict[str, tuple[datetime | None, str | None]] = {}
-    deadlines: dict[str, date] = {}
+    deadlines: dict[str, date | None] = {}
     for chunk_start in range(0, len(ids), 900):
         chunk = ids[chunk_start : chunk_start + 900]
         latest = (
             select(Inspection.hotel_id, func.max(Inspection.finalized_at).label("at"))
-            .where(Inspection.hotel_id.in_(chunk), Inspection.status == "finalized", Inspection.deleted.is_(False))
+            .where(
+                Inspection.hotel_id.in_(chunk),
+                Inspection.status == "finalized",
+                Inspection.deleted.is_(False),
+            )
             .group_by(Inspection.hotel_id)
             .subquery()
         )
@@ -188,7 +192,7 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
         )
         for hotel_id, at, result in rows:
             last[hotel_id] = (at, result)
-        for hotel_id, deadline in session.execute(
+        for hotel_id, first_deadline in session.execute(
             select(RectificationNotice.hotel_id, func.min(RectificationNotice.deadline))
             .where(
                 RectificationNotice.hotel_id.in_(chunk),
@@ -197,7 +201,7 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
             )
             .group_by(RectificationNotice.hotel_id)
         ):
-            deadlines[hotel_id] = deadline
+            deadlines[hotel_id] = first_deadline
     out = []
     for h in hotels:
         at, result = last.get(h.id, (None, None))
@@ -303,7 +307,9 @@ def find_hotel(session: Session, *, credit_code: str | None, name: str, division
 def _division(session: Session, code: str) -> Division:
     div = session.scalars(select(Division).where(Division.code == code)).first()
     if div is None:
-        raise ValidationError("未知的县区 (unknown division)", [Problem("division_code", "not in the database", code)])
+        raise ValidationError(
+            "未知的县区 (unknown division)", [Problem("division_code", "not in the database", code)]
+        )
     return div
 
 
@@ -335,7 +341,13 @@ def create_hotel(db: Database, data: HotelInput, divisions: DivisionList, actor:
         if find_hotel(s, credit_code=data.credit_code, name=data.name, division_id=division.id) is not None:
             raise ValidationError(
                 "已有同一酒店 (this hotel already exists)",
-                [Problem("credit_code" if data.credit_code else "name", "duplicate", data.credit_code or data.name)],
+                [
+                    Problem(
+                        "credit_code" if data.credit_code else "name",
+                        "duplicate",
+                        data.credit_code or data.name,
+                    )
+                ],
             )
         hotel = Hotel(current_mode="none", remediation_status="not_inspected")
         _apply(hotel, data, division)
@@ -440,7 +452,10 @@ def import_hotels(
     """
     refused = list(sheet.errors)
     report = ImportReport(
-        rows=[], refused=refused, dry_run=dry_run, mapping=dict(sheet.mapping),
+        rows=[],
+        refused=refused,
+        dry_run=dry_run,
+        mapping=dict(sheet.mapping),
         ignored_headers=list(sheet.ignored_headers),
     )
     try:
@@ -473,7 +488,9 @@ def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
             continue
         present = set(row.present) | {"name", "division_code"}
         data = HotelInput(**{k: getattr(row, k) for k in EDITABLE if k in present})
-        hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get((row.name, division.id))
+        hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get(
+            (row.name, division.id)
+        )
         changes: dict[str, list[Any]] = {}
         if hotel is None:
             hotel = Hotel(current_mode="none", remediation_status="not_inspected", pilot=False)
@@ -506,7 +523,9 @@ def _editable_values(hotel: Hotel) -> dict[str, Any]:
 def _unknown_division_error(row: Any) -> Any:
     from hoteltv.io.hotel_sheet import RowError
 
-    return RowError(row.row_number, "所属县区", row.division_code, "数据库中没有该县区 (division not in the database)")
+    return RowError(
+        row.row_number, "所属县区", row.division_code, "数据库中没有该县区 (division not in the database)"
+    )
 
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:

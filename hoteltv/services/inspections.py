@@ -182,7 +182,8 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
         inspectors=tuple(_inspector_view(t.inspector) for t in team),
         hotel_answers=dict(insp.hotel_answers),
         rooms=tuple(
-            RoomView(r.id, r.position, r.room_number, r.floor, r.room_type, dict(r.answers)) for r in _live_rooms(insp)
+            RoomView(r.id, r.position, r.room_number, r.floor, r.room_type, dict(r.answers))
+            for r in _live_rooms(insp)
         ),
         findings=insp.findings,
         hotel_opinion=insp.hotel_opinion,
@@ -239,7 +240,11 @@ def list_inspections(
             stmt = stmt.where(Inspection.status == status)
         stmt = stmt.order_by(Inspection.started_at.desc(), Inspection.created_at.desc())
         superseded_ids = set(
-            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)))
+            s.scalars(
+                select(Inspection.supersedes_id).where(
+                    Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
+                )
+            )
         )
         out = []
         for insp in s.scalars(stmt):
@@ -248,8 +253,16 @@ def list_inspections(
                 continue
             out.append(
                 InspectionSummary(
-                    insp.id, insp.record_number, insp.hotel_id, insp.hotel.name, insp.hotel.division.name,
-                    insp.kind, insp.status, insp.started_at, insp.result, superseded,
+                    insp.id,
+                    insp.record_number,
+                    insp.hotel_id,
+                    insp.hotel.name,
+                    insp.hotel.division.name,
+                    insp.kind,
+                    insp.status,
+                    insp.started_at,
+                    insp.result,
+                    superseded,
                     len(_live_rooms(insp)),
                 )
             )
@@ -268,7 +281,12 @@ def list_inspectors(db: Database) -> list[InspectorView]:
 
 
 def add_inspector(
-    db: Database, name: str, enforcement_id: str, *, division_id: str | None = None, phone: str | None = None,
+    db: Database,
+    name: str,
+    enforcement_id: str,
+    *,
+    division_id: str | None = None,
+    phone: str | None = None,
     actor: str = "",
 ) -> InspectorView:
     problems = []
@@ -280,13 +298,17 @@ def add_inspector(
         raise ValidationError("检查人员信息不完整 (inspector not saved)", problems)
     with db.transaction(actor) as s:
         if s.scalars(
-            select(Inspector).where(Inspector.enforcement_id == enforcement_id.strip(), Inspector.deleted.is_(False))
+            select(Inspector).where(
+                Inspector.enforcement_id == enforcement_id.strip(), Inspector.deleted.is_(False)
+            )
         ).first():
             raise ValidationError(
                 "执法证号已存在 (an inspector with this enforcement ID exists)",
                 [Problem("enforcement_id", "duplicate", enforcement_id)],
             )
-        i = Inspector(name=name.strip(), enforcement_id=enforcement_id.strip(), division_id=division_id, phone=phone)
+        i = Inspector(
+            name=name.strip(), enforcement_id=enforcement_id.strip(), division_id=division_id, phone=phone
+        )
         s.add(i)
         s.flush()
         return _inspector_view(i)
@@ -313,7 +335,7 @@ def next_record_number(session: Session, device_id: str, day: date, prefix: str 
     existing = session.scalars(
         select(Inspection.record_number).where(Inspection.record_number.like(stem + "%"))
     ).all()
-    numbers = [int(n[len(stem):len(stem) + 2]) for n in existing if n[len(stem):len(stem) + 2].isdigit()]
+    numbers = [int(n[len(stem) : len(stem) + 2]) for n in existing if n[len(stem) : len(stem) + 2].isdigit()]
     return f"{stem}{max(numbers, default=0) + 1:02d}"
 
 
@@ -322,21 +344,23 @@ def _set_team(session: Session, insp: Inspection, inspector_ids: Sequence[str]) 
     for iid in ids:
         inspector = session.get(Inspector, iid)
         if inspector is None or inspector.deleted:
-            raise ValidationError("未知的检查人员 (unknown inspector)", [Problem("inspectors", "not found", iid)])
+            raise ValidationError(
+                "未知的检查人员 (unknown inspector)", [Problem("inspectors", "not found", iid)]
+            )
     current = {t.inspector_id: t for t in insp.team if not t.deleted}
     for iid, member in current.items():
         if iid not in ids:
             member.deleted = True
     revived = {t.inspector_id: t for t in insp.team if t.deleted and t.inspector_id in ids}
     for pos, iid in enumerate(ids):
-        member = current.get(iid) or revived.get(iid)
-        if member is None:
+        found = current.get(iid) or revived.get(iid)
+        if found is None:
             insp.team.append(InspectionInspector(inspector_id=iid, position=pos))
         else:
-            if member.deleted:
-                member.deleted = False
-            if member.position != pos:
-                member.position = pos
+            if found.deleted:
+                found.deleted = False
+            if found.position != pos:
+                found.position = pos
 
 
 def start_inspection(
@@ -389,7 +413,9 @@ def _draft(session: Session, inspection_id: str) -> Inspection:
     return insp
 
 
-def set_team(db: Database, inspection_id: str, inspector_ids: Sequence[str], actor: str = "") -> InspectionView:
+def set_team(
+    db: Database, inspection_id: str, inspector_ids: Sequence[str], actor: str = ""
+) -> InspectionView:
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
         _set_team(s, insp, inspector_ids)
@@ -408,7 +434,9 @@ def update_header(db: Database, inspection_id: str, changes: HeaderFields, actor
         return view_of(s, insp)
 
 
-def set_hotel_answer(db: Database, inspection_id: str, item_key: str, raw: object, actor: str = "") -> InspectionView:
+def set_hotel_answer(
+    db: Database, inspection_id: str, item_key: str, raw: object, actor: str = ""
+) -> InspectionView:
     """Record one hotel-level answer (``raw`` as typed: "是", "35秒", None to clear)."""
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
@@ -427,20 +455,32 @@ def set_hotel_answer(db: Database, inspection_id: str, item_key: str, raw: objec
 
 def _item(template: ChecklistTemplate, key: str, scope: str) -> Any:
     if not template.has_item(key):
-        raise ValidationError(f"检查表中没有项目 {key} (no item {key!r} in template {template.id} v{template.version})")
+        raise ValidationError(
+            f"检查表中没有项目 {key} (no item {key!r} in template {template.id} v{template.version})"
+        )
     item = template.item(key)
     if item.scope != scope:
-        raise ValidationError(f"项目 {key} 属于 {item.scope} 级,不是 {scope} 级 (item {key} is a {item.scope} item)")
+        raise ValidationError(
+            f"项目 {key} 属于 {item.scope} 级,不是 {scope} 级 (item {key} is a {item.scope} item)"
+        )
     return item
 
 
 def add_room(
-    db: Database, inspection_id: str, room_number: str, *, floor: str | None = None, room_type: str | None = None,
-    answers: Mapping[str, object] | None = None, actor: str = "",
+    db: Database,
+    inspection_id: str,
+    room_number: str,
+    *,
+    floor: str | None = None,
+    room_type: str | None = None,
+    answers: Mapping[str, object] | None = None,
+    actor: str = "",
 ) -> InspectionView:
     room_number = (room_number or "").strip()
     if not room_number:
-        raise ValidationError("房间号不能为空 (room number is required)", [Problem("room_number", "required")])
+        raise ValidationError(
+            "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
+        )
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
         live = _live_rooms(insp)
@@ -456,8 +496,13 @@ def add_room(
                 clean[key] = coerce_answer(_item(template, key, "room"), raw)
         position = max((r.position for r in insp.rooms), default=-1) + 1
         insp.rooms.append(
-            RoomCheck(room_number=room_number, floor=(floor or "").strip() or None,
-                      room_type=(room_type or "").strip() or None, position=position, answers=clean)
+            RoomCheck(
+                room_number=room_number,
+                floor=(floor or "").strip() or None,
+                room_type=(room_type or "").strip() or None,
+                position=position,
+                answers=clean,
+            )
         )
         s.flush()
         return view_of(s, insp)
@@ -472,15 +517,22 @@ def _room(session: Session, room_id: str) -> RoomCheck:
 
 
 def update_room(
-    db: Database, room_id: str, *, room_number: str | None = None, floor: str | None = None,
-    room_type: str | None = None, actor: str = "",
+    db: Database,
+    room_id: str,
+    *,
+    room_number: str | None = None,
+    floor: str | None = None,
+    room_type: str | None = None,
+    actor: str = "",
 ) -> InspectionView:
     with db.transaction(actor) as s:
         room = _room(s, room_id)
         if room_number is not None:
             number = room_number.strip()
             if not number:
-                raise ValidationError("房间号不能为空 (room number is required)", [Problem("room_number", "required")])
+                raise ValidationError(
+                    "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
+                )
             if any(r.room_number == number and r.id != room.id for r in _live_rooms(room.inspection)):
                 raise ValidationError(f"房间 {number} 已在抽查列表中 (room {number} is already sampled)")
             room.room_number = number
@@ -500,7 +552,9 @@ def remove_room(db: Database, room_id: str, actor: str = "") -> InspectionView:
         return view_of(s, room.inspection)
 
 
-def set_room_answer(db: Database, room_id: str, item_key: str, raw: object, actor: str = "") -> InspectionView:
+def set_room_answer(
+    db: Database, room_id: str, item_key: str, raw: object, actor: str = ""
+) -> InspectionView:
     """Record one per-room answer (``raw`` as typed; None or "" clears it)."""
     with db.transaction(actor) as s:
         room = _room(s, room_id)
@@ -532,12 +586,18 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
     """Everything that still stops a draft from being finalized (empty list: it can be finalized)."""
     problems: list[Problem] = []
     if len(view.inspectors) < MIN_INSPECTORS:
-        problems.append(Problem("inspectors", f"至少需要{MIN_INSPECTORS}名检查人员 (at least {MIN_INSPECTORS} inspectors)"))
+        problems.append(
+            Problem(
+                "inspectors", f"至少需要{MIN_INSPECTORS}名检查人员 (at least {MIN_INSPECTORS} inspectors)"
+            )
+        )
     if not view.ids_shown:
         problems.append(Problem("ids_shown", "须勾选已出示执法证件 (tick that enforcement IDs were shown)"))
     v = view.verdict
     if v.rooms_short > 0:
-        problems.append(Problem("rooms", f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))"))
+        problems.append(
+            Problem("rooms", f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))")
+        )
     for m in v.missing:
         where = f"room {m.room_label}" if getattr(m, "room_label", None) else "hotel"
         problems.append(Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)"))
@@ -548,7 +608,9 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
     return problems
 
 
-def finalize(db: Database, inspection_id: str, *, ended_at: datetime | None = None, actor: str = "") -> InspectionView:
+def finalize(
+    db: Database, inspection_id: str, *, ended_at: datetime | None = None, actor: str = ""
+) -> InspectionView:
     """Freeze a complete draft: result and content hash stored; the hotel's mode and status follow."""
     from hoteltv.io.inspection_json import content_hash
 
@@ -573,8 +635,9 @@ def finalize(db: Database, inspection_id: str, *, ended_at: datetime | None = No
             ):
                 notice.reinspection_id = insp.id
         if insp.kind == "reinspection" and insp.notice_id:
-            notice = s.get(RectificationNotice, insp.notice_id)
-            if notice is not None and notice.status == "open":
+            answered = s.get(RectificationNotice, insp.notice_id)
+            if answered is not None and answered.status == "open":
+                notice = answered
                 notice.reinspection_id = insp.id
                 if lifecycle.notice_closes(insp.result or ""):
                     notice.status = "closed"
@@ -599,9 +662,15 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
     with db.transaction(actor) as s:
         old = _load(s, inspection_id)
         if old.status != "finalized":
-            raise ValidationError("只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)")
-        if s.scalars(select(Inspection.id).where(Inspection.supersedes_id == old.id, Inspection.deleted.is_(False))).first():
-            raise ValidationError("这条记录已有更正版本 (this record already has a correction; correct the newest)")
+            raise ValidationError(
+                "只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)"
+            )
+        if s.scalars(
+            select(Inspection.id).where(Inspection.supersedes_id == old.id, Inspection.deleted.is_(False))
+        ).first():
+            raise ValidationError(
+                "这条记录已有更正版本 (this record already has a correction; correct the newest)"
+            )
         new = Inspection(
             record_number=old.record_number,
             hotel_id=old.hotel_id,
@@ -627,8 +696,13 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
         s.add(new)
         for r in _live_rooms(old):
             new.rooms.append(
-                RoomCheck(room_number=r.room_number, floor=r.floor, room_type=r.room_type, position=r.position,
-                          answers=dict(r.answers))
+                RoomCheck(
+                    room_number=r.room_number,
+                    floor=r.floor,
+                    room_type=r.room_type,
+                    position=r.position,
+                    answers=dict(r.answers),
+                )
             )
         _set_team(s, new, [t.inspector_id for t in old.team if not t.deleted])
         s.flush()
@@ -643,13 +717,28 @@ def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
             insp = _load(s, insp.supersedes_id)
         chain = [insp]
         while True:
-            nxt = s.scalars(select(Inspection).where(Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False))).first()
+            nxt = s.scalars(
+                select(Inspection).where(
+                    Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False)
+                )
+            ).first()
             if nxt is None:
                 break
             chain.append(nxt)
         return [
-            InspectionSummary(i.id, i.record_number, i.hotel_id, i.hotel.name, i.hotel.division.name, i.kind, i.status,
-                              i.started_at, i.result, n < len(chain) - 1, len(_live_rooms(i)))
+            InspectionSummary(
+                i.id,
+                i.record_number,
+                i.hotel_id,
+                i.hotel.name,
+                i.hotel.division.name,
+                i.kind,
+                i.status,
+                i.started_at,
+                i.result,
+                n < len(chain) - 1,
+                len(_live_rooms(i)),
+            )
             for n, i in enumerate(chain)
         ]
 
@@ -662,7 +751,11 @@ def effective_inspections(session: Session, hotel_id: str) -> list[Inspection]:
     finalized = list(
         session.scalars(
             select(Inspection)
-            .where(Inspection.hotel_id == hotel_id, Inspection.status == "finalized", Inspection.deleted.is_(False))
+            .where(
+                Inspection.hotel_id == hotel_id,
+                Inspection.status == "finalized",
+                Inspection.deleted.is_(False),
+            )
             .order_by(Inspection.started_at, Inspection.finalized_at)
         )
     )
@@ -694,25 +787,49 @@ def refresh_hotel(session: Session, hotel: Hotel) -> None:
 
 def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
     """Every inspection as spreadsheet rows, one per inspection, with its failed items spelled out."""
-    headers = ["记录编号", "酒店", "县区", "类型", "状态", "开始时间", "结束时间", "检查人员", "抽查房间数",
-               "结果", "不合格项", "已被更正", "记录ID"]
+    headers = [
+        "记录编号",
+        "酒店",
+        "县区",
+        "类型",
+        "状态",
+        "开始时间",
+        "结束时间",
+        "检查人员",
+        "抽查房间数",
+        "结果",
+        "不合格项",
+        "已被更正",
+        "记录ID",
+    ]
     rows: list[list[Any]] = []
     with db.reading() as s:
-        superseded = set(s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None))))
+        superseded = set(
+            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None)))
+        )
         stmt = select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.started_at)
         for insp in s.scalars(stmt):
             verdict = verdict_of(insp)
             failed = ";".join(
                 (f"{f.room_label}房 " if f.room_label else "") + f.label_zh for f in verdict.failed
             )
-            rows.append([
-                insp.record_number, insp.hotel.name, insp.hotel.division.name, lifecycle.KINDS[insp.kind][0],
-                "已定稿" if insp.status == "finalized" else "草稿",
-                _local_text(insp.started_at), _local_text(insp.ended_at),
-                "、".join(t.inspector.name for t in insp.team if not t.deleted), len(_live_rooms(insp)),
-                lifecycle.result_label(insp.result) if insp.result else "", failed,
-                "是" if insp.id in superseded else "", insp.id,
-            ])
+            rows.append(
+                [
+                    insp.record_number,
+                    insp.hotel.name,
+                    insp.hotel.division.name,
+                    lifecycle.KINDS[insp.kind][0],
+                    "已定稿" if insp.status == "finalized" else "草稿",
+                    _local_text(insp.started_at),
+                    _local_text(insp.ended_at),
+                    "、".join(t.inspector.name for t in insp.team if not t.deleted),
+                    len(_live_rooms(insp)),
+                    lifecycle.result_label(insp.result) if insp.result else "",
+                    failed,
+                    "是" if insp.id in superseded else "",
+                    insp.id,
+                ]
+            )
     return headers, rows
 
 

@@ -99,7 +99,7 @@ def _notice_number(session: Session, device_id: str, day: date) -> str:
     existing = session.scalars(
         select(RectificationNotice.number).where(RectificationNotice.number.like(stem + "%"))
     ).all()
-    numbers = [int(n[len(stem):]) for n in existing if n[len(stem):].isdigit()]
+    numbers = [int(n[len(stem) :]) for n in existing if n[len(stem) :].isdigit()]
     return f"{stem}{max(numbers, default=0) + 1:02d}"
 
 
@@ -138,7 +138,8 @@ def issue_notice(
         deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
         if deadline < issued:
             raise ValidationError(
-                "整改期限不能早于下发日期 (deadline before the issue date)", [Problem("deadline", "too early", deadline)]
+                "整改期限不能早于下发日期 (deadline before the issue date)",
+                [Problem("deadline", "too early", deadline)],
             )
         if reinspection_date is not None and reinspection_date < deadline:
             raise ValidationError(
@@ -174,16 +175,23 @@ def issue_notice(
 
 def get_notice(db: Database, id_or_number: str) -> NoticeView:
     with db.reading() as s:
-        n = s.get(RectificationNotice, id_or_number) or s.scalars(
-            select(RectificationNotice).where(RectificationNotice.number == id_or_number)
-        ).first()
+        n = (
+            s.get(RectificationNotice, id_or_number)
+            or s.scalars(
+                select(RectificationNotice).where(RectificationNotice.number == id_or_number)
+            ).first()
+        )
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
         return _view(s, n)
 
 
 def list_notices(
-    db: Database, *, hotel_id: str | None = None, open_only: bool = False, overdue_only: bool = False,
+    db: Database,
+    *,
+    hotel_id: str | None = None,
+    open_only: bool = False,
+    overdue_only: bool = False,
     today: date | None = None,
 ) -> list[NoticeView]:
     with db.reading() as s:
@@ -197,7 +205,12 @@ def list_notices(
 
 
 def start_reinspection(
-    db: Database, notice_id: str, inspector_ids: Sequence[str], *, started_at: datetime | None = None, actor: str = ""
+    db: Database,
+    notice_id: str,
+    inspector_ids: Sequence[str],
+    *,
+    started_at: datetime | None = None,
+    actor: str = "",
 ) -> insp_service.InspectionView:
     """Open a re-inspection draft linked to an open notice, with the earlier rooms ready to re-check."""
     with db.reading() as s:
@@ -210,9 +223,17 @@ def start_reinspection(
         assert earlier is not None
         hotel_id = notice.hotel_id
         earlier_rooms = [(r.room_number, r.floor, r.room_type) for r in earlier.rooms if not r.deleted]
-        hotel_answers = {k: v for k, v in earlier.hotel_answers.items() if k in ("system_type", "provider", "tv_mode")}
+        hotel_answers = {
+            k: v for k, v in earlier.hotel_answers.items() if k in ("system_type", "provider", "tv_mode")
+        }
     view = insp_service.start_inspection(
-        db, hotel_id, inspector_ids, kind="reinspection", notice_id=notice_id, started_at=started_at, actor=actor
+        db,
+        hotel_id,
+        inspector_ids,
+        kind="reinspection",
+        notice_id=notice_id,
+        started_at=started_at,
+        actor=actor,
     )
     for number, floor, room_type in earlier_rooms:
         view = insp_service.add_room(db, view.id, number, floor=floor, room_type=room_type, actor=actor)

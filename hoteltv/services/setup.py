@@ -35,8 +35,15 @@ def ensure_divisions(db: Database, divisions: DivisionList, actor: str = "") -> 
         for info in divisions.divisions:
             row = existing.get(info.code)
             if row is None:
-                s.add(Division(id=info.id, code=info.code, name=info.name, aliases=list(info.aliases),
-                               city_code=divisions.city_code))
+                s.add(
+                    Division(
+                        id=info.id,
+                        code=info.code,
+                        name=info.name,
+                        aliases=list(info.aliases),
+                        city_code=divisions.city_code,
+                    )
+                )
                 changed += 1
             elif row.name != info.name or list(row.aliases) != list(info.aliases) or row.deleted:
                 row.name, row.aliases, row.deleted = info.name, list(info.aliases), False

@@ -63,7 +63,9 @@ def report_sentence(by_mode: dict[str, int], total: int, city_short: str = "市"
     for key, n in by_mode.items():
         groups[catalog.get(key).report_group] += n
     phrases = [
-        g.phrase_zh.format(n=groups[g.key]) for g in catalog.groups if not (g.omit_when_zero and groups[g.key] == 0)
+        g.phrase_zh.format(n=groups[g.key])
+        for g in catalog.groups
+        if not (g.omit_when_zero and groups[g.key] == 0)
     ]
     sentence = catalog.sentence_zh.format(city=city_short, total=total, phrases=",".join(phrases))
     return sentence if pilot else sentence.replace("试点酒店", "酒店")
@@ -109,9 +111,9 @@ def summarize(
         hotel_filter = select(Hotel.id).where(Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids))
         if pilot_only:
             hotel_filter = hotel_filter.where(Hotel.pilot.is_(True))
-        notices = select(RectificationNotice.deadline, RectificationNotice.status, RectificationNotice.issued_at).where(
-            RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter)
-        )
+        notices = select(
+            RectificationNotice.deadline, RectificationNotice.status, RectificationNotice.issued_at
+        ).where(RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter))
         open_n = overdue_n = 0
         for deadline, status, issued_at in s.execute(notices):
             if not _in_period(issued_at, since, until):
@@ -120,7 +122,9 @@ def summarize(
                 open_n += 1
                 overdue_n += int(lifecycle.is_overdue(deadline, status, today))
         insp_stmt = select(Inspection.started_at).where(
-            Inspection.deleted.is_(False), Inspection.status == "finalized", Inspection.hotel_id.in_(hotel_filter)
+            Inspection.deleted.is_(False),
+            Inspection.status == "finalized",
+            Inspection.hotel_id.in_(hotel_filter),
         )
         inspections = sum(1 for (at,) in s.execute(insp_stmt) if _in_period(at, since, until))
     total = sum(by_mode.values())

@@ -12,7 +12,7 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(str(config.get_main_option("sqlalchemy.url")))
         with engine.begin() as conn:
             context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
             context.run_migrations()
