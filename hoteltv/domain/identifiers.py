@@ -39,8 +39,17 @@ _LOCAL = re.compile(r"\d{7,8}")
 def normalise_phone(text: str) -> str | None:
     """A phone number in a canonical form (``13812345678``, ``0875-2123456``), or None if it is not one.
 
-    Accepts full-width digits, spaces, ``+86``/``86`` prefixes, brackets and hyphens as people type them.
+    Accepts full-width digits, spaces, ``+86``/``86`` prefixes, brackets and hyphens as people type them;
+    several numbers separated by ``/``, ``、`` or ``;`` are each checked and joined with ``/``.
     """
+    parts = [p for p in re.split(r"[/、;;,,]", unicodedata.normalize("NFKC", str(text))) if p.strip()]
+    if len(parts) > 1:
+        numbers = [_one_phone(p) for p in parts]
+        return None if None in numbers else "/".join(n for n in numbers if n)
+    return _one_phone(text)
+
+
+def _one_phone(text: str) -> str | None:
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     raw = re.sub(r"[\s()()]", "", raw).replace("—", "-").replace("–", "-")
     raw = re.sub(r"^(\+?86)-?", "", raw) if re.match(r"^\+?86-?1\d{10}$", raw) else raw

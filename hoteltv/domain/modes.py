@@ -56,7 +56,9 @@ class ModeCatalog:
         for mode in self.modes:
             if wanted in (_fold(mode.key), _fold(mode.zh), _fold(mode.en)):
                 return mode
-        # Offices shorten labels: "开机进直播", "移动OTT", "自建" …
+        # Offices shorten labels: "开机进直播", "移动OTT", "自建" … (but "模式" alone names nothing)
+        if len(wanted.removesuffix("模式")) < 2:
+            return None
         for mode in self.modes:
             zh = _fold(mode.zh)
             if mode.key != "none" and (wanted in zh or zh.removesuffix("模式") == wanted):
