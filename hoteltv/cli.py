@@ -428,6 +428,36 @@ def _date(text: str | None, flag: str) -> date | None:
         ) from exc
 
 
+def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.inspections import list_inspectors
+
+    people = list_inspectors(ctx.db)
+    if args.json:
+        ctx.json([asdict(p) for p in people])
+        return 0
+    ctx.print(
+        format_table(
+            ["姓名", "执法证号", "电话", "ID"],
+            [[p.name, p.enforcement_id, p.phone, p.id[:8]] for p in people],
+        )
+    )
+    return 0
+
+
+def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.inspections import add_inspector
+
+    division = _division(ctx, args.division)
+    division_id = None
+    if division:
+        from hoteltv.domain.divisions import division_id as make_id
+
+        division_id = make_id(division)
+    person = add_inspector(ctx.db, args.name, args.enforcement_id, division_id=division_id, phone=args.phone)
+    ctx.print(f"已添加检查人员 {person.name} ({person.enforcement_id}) (added inspector)")
+    return 0
+
+
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     problems = ctx.db.integrity_problems()
     if problems:
@@ -439,7 +469,65 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_REFUSED
     ctx.print(f"数据库完好 (database OK): {ctx.db.path}")
-    return 0
+
+    from hoteltv.photos.store import PhotoStore
+    from hoteltv.services.photos import check_store, collect_garbage, garbage
+
+    store = PhotoStore.for_home(ctx.home)
+    report = check_store(ctx.db, store)
+    rc = 0
+    for p in report.problems:
+        what = (
+            "缺失 (missing)"
+            if p.problem == "missing"
+            else "内容与校验值不符 (content does not match its hash)"
+        )
+        print(
+            f"hoteltv: 照片 {p.sha256[:16]}… {what}; 用于 (used by): {'; '.join(p.photos)}", file=sys.stderr
+        )
+    if report.ok:
+        ctx.print(
+            f"照片库完好 (photo store OK): {report.checked} 个文件已校验 (files verified) in {store.root}"
+        )
+    else:
+        print(
+            f"hoteltv: 照片库检查发现 {len(report.problems)} 个问题 (photo store check found "
+            f"{len(report.problems)} problems)",
+            file=sys.stderr,
+        )
+        rc = EXIT_REFUSED
+    if not args.gc:
+        if report.unreferenced:
+            ctx.print(
+                f"另有 {report.unreferenced} 个照片文件不再被任何记录使用;用 --gc 清理 "
+                f"({report.unreferenced} stored files are unused; 'hoteltv check --gc' removes them)"
+            )
+        return rc
+    found = garbage(ctx.db, store)
+    if found.empty:
+        ctx.print("没有可清理的照片文件 (nothing to remove)")
+        return rc
+    ctx.print(
+        f"将删除 {len(found.blobs) + len(found.leftovers)} 个不再使用的文件, 共 {found.total_bytes / 1e6:.1f} MB "
+        f"(would remove {len(found.blobs) + len(found.leftovers)} unused files, {found.total_bytes / 1e6:.1f} MB):"
+    )
+    for sha, size in found.blobs[:50]:
+        ctx.print(f"  {sha}  {size / 1e3:.0f} kB")
+    for part in found.leftovers[:50]:
+        ctx.print(f"  {part}  (未完成的写入 interrupted write)")
+    if len(found.blobs) > 50 or len(found.leftovers) > 50:
+        ctx.print("  …")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("hoteltv: 未删除;确认请加 --yes (nothing removed; add --yes to confirm)", file=sys.stderr)
+            return EXIT_REFUSED
+        answer = input("确认删除?(y/N) Remove them? [y/N] ").strip().lower()
+        if answer not in ("y", "yes", "是"):
+            ctx.print("未删除 (nothing removed)")
+            return rc
+    removed = collect_garbage(ctx.db, store, found)
+    ctx.print(f"已删除 {removed} 个文件 (removed {removed} files)")
+    return rc
 
 
 # --- parser -----------------------------------------------------------------------------------------------
@@ -499,6 +587,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp = add(insp, "export", cmd_inspections_export, "export inspections to .json (lossless), .xlsx or .csv")
     sp.add_argument("file")
+
+    people = sub.add_parser("inspectors", help="bureau inspectors").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(people, "list", cmd_inspectors_list, "list inspectors")
+    sp.add_argument("--json", action="store_true")
+    sp = add(people, "add", cmd_inspectors_add, "add an inspector")
+    sp.add_argument("name")
+    sp.add_argument("enforcement_id", help="执法证号")
+    sp.add_argument("--division")
+    sp.add_argument("--phone")
 
     sp = add(sub, "summary", cmd_summary, "counts by division × TV mode and the report sentence")
     sp.add_argument("--all", action="store_true", help="all hotels, not only pilot hotels")

@@ -168,3 +168,14 @@ def test_home_from_environment(
     code, out, _ = run(capsys, "init")
     assert code == 0 and str(tmp_path / "envhome") in out
     assert (tmp_path / "envhome" / "hoteltv.db").is_file()
+
+
+def test_inspectors_add_and_list(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "--home", str(home), "inspectors", "add", "周敏", "53052319005", "--division", "龙陵县"
+    )
+    assert code == 0 and "周敏" in out
+    code, _, err = run(capsys, "--home", str(home), "inspectors", "add", "再来", "53052319005")
+    assert code == 1 and "enforcement ID exists" in err
+    code, out, _ = run(capsys, "--home", str(home), "inspectors", "list", "--json")
+    assert "周敏" in [p["name"] for p in json.loads(out)] and len(json.loads(out)) == 5
