@@ -440,17 +440,24 @@ def set_hotel_answer(
     """Record one hotel-level answer (``raw`` as typed: "是", "35秒", None to clear)."""
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
-        template = load_template(insp.template_id, insp.template_version)
-        item = _item(template, item_key, "hotel")
-        value = None if raw is None or raw == "" else coerce_answer(item, raw)
-        answers = dict(insp.hotel_answers)
-        if value is None:
-            answers.pop(item_key, None)
-        else:
-            answers[item_key] = value
-        insp.hotel_answers = answers
+        insp.hotel_answers = _answered(insp, insp.hotel_answers, "hotel", item_key, raw)
         s.flush()
         return view_of(s, insp)
+
+
+def _answered(
+    insp: Inspection, answers: dict[str, Any], scope: str, item_key: str, raw: object
+) -> dict[str, Any]:
+    """A new answers dict with one answer set (validated against the inspection's template) or cleared."""
+    template = load_template(insp.template_id, insp.template_version)
+    item = _item(template, item_key, scope)
+    value = None if raw is None or raw == "" else coerce_answer(item, raw)
+    updated = dict(answers)  # a new dict, so the change is seen (and audited) as a change
+    if value is None:
+        updated.pop(item_key, None)
+    else:
+        updated[item_key] = value
+    return updated
 
 
 def _item(template: ChecklistTemplate, key: str, scope: str) -> Any:
@@ -559,15 +566,7 @@ def set_room_answer(
     with db.transaction(actor) as s:
         room = _room(s, room_id)
         insp = room.inspection
-        template = load_template(insp.template_id, insp.template_version)
-        item = _item(template, item_key, "room")
-        value = None if raw is None or raw == "" else coerce_answer(item, raw)
-        answers = dict(room.answers)
-        if value is None:
-            answers.pop(item_key, None)
-        else:
-            answers[item_key] = value
-        room.answers = answers
+        room.answers = _answered(insp, room.answers, "room", item_key, raw)
         s.flush()
         return view_of(s, insp)
 
