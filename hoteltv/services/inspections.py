@@ -705,6 +705,10 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
             )
         _set_team(s, new, [t.inspector_id for t in old.team if not t.deleted])
         s.flush()
+        from hoteltv.services.photos import copy_photos  # photos are evidence of the corrected record too
+
+        copy_photos(s, old.id, new.id)
+        s.flush()
         return view_of(s, new)
 
 

@@ -1,0 +1,383 @@
+"""Annotations of a photo: arrows, ellipses, rectangles and short text, kept as data beside the original.
+
+Coordinates are normalised to the *upright* image (EXIF orientation applied): (0, 0) is the top-left
+corner, (1, 1) the bottom-right, so the same data fits the thumbnail, the viewer and the report copy.
+Stroke width and text size are fractions of the image's long edge. The stored form (``Photo.annotation``)
+is ``{"version": 1, "shapes": [...]}``; an empty annotation is stored as ``{}``:
+
+    {"kind": "arrow",   "from": [x, y], "to": [x, y], "color": "#e53935", "width": 0.006}
+    {"kind": "ellipse", "box": [x1, y1, x2, y2], "color": "#e53935", "width": 0.006}
+    {"kind": "rect",    "box": [x1, y1, x2, y2], "color": "#e53935", "width": 0.006}
+    {"kind": "text",    "at": [x, y], "text": "广告", "color": "#e53935", "size": 0.05}
+
+:func:`render` draws an annotation on a copy of a Pillow image (the original file is never touched) with
+the bundled CJK font. The geometry helpers (:func:`arrow_head`, :func:`stroke_px`, :func:`text_px`) are
+shared with the Qt editor so the screen and the printed copy agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from hoteltv.errors import Problem, ValidationError
+from hoteltv.resources import font_path
+
+VERSION = 1
+KINDS = ("arrow", "ellipse", "rect", "text")
+#: Colours offered by the editor (any ``#rrggbb`` is accepted).
+PALETTE = {"red": "#e53935", "yellow": "#fdd835", "green": "#43a047", "blue": "#1e88e5", "white": "#ffffff"}
+DEFAULT_COLOR = PALETTE["red"]
+DEFAULT_WIDTH = 0.006
+DEFAULT_TEXT_SIZE = 0.045
+MIN_WIDTH, MAX_WIDTH = 0.001, 0.05
+MIN_TEXT_SIZE, MAX_TEXT_SIZE = 0.01, 0.25
+MAX_SHAPES = 100
+MAX_TEXT = 40
+#: Shapes smaller than this (normalised) are accidental clicks.
+MIN_EXTENT = 0.003
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One mark. Arrow: tail (x1, y1) → head (x2, y2). Ellipse/rect: box corners. Text: top-left (x1, y1)."""
+
+    kind: str
+    x1: float
+    y1: float
+    x2: float = 0.0
+    y2: float = 0.0
+    color: str = DEFAULT_COLOR
+    width: float = DEFAULT_WIDTH
+    text: str = ""
+    size: float = DEFAULT_TEXT_SIZE
+
+    @classmethod
+    def arrow(cls, x1: float, y1: float, x2: float, y2: float, **kw: Any) -> Shape:
+        return cls("arrow", x1, y1, x2, y2, **kw)
+
+    @classmethod
+    def ellipse(cls, x1: float, y1: float, x2: float, y2: float, **kw: Any) -> Shape:
+        return cls("ellipse", *_ordered(x1, y1, x2, y2), **kw)
+
+    @classmethod
+    def rect(cls, x1: float, y1: float, x2: float, y2: float, **kw: Any) -> Shape:
+        return cls("rect", *_ordered(x1, y1, x2, y2), **kw)
+
+    @classmethod
+    def label(cls, x: float, y: float, text: str, **kw: Any) -> Shape:
+        return cls("text", x, y, text=text, **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "arrow":
+            out["from"] = [_r(self.x1), _r(self.y1)]
+            out["to"] = [_r(self.x2), _r(self.y2)]
+        elif self.kind == "text":
+            out["at"] = [_r(self.x1), _r(self.y1)]
+            out["text"] = self.text
+        else:
+            out["box"] = [_r(self.x1), _r(self.y1), _r(self.x2), _r(self.y2)]
+        out["color"] = self.color.lower()
+        if self.kind == "text":
+            out["size"] = _r(self.size)
+        else:
+            out["width"] = _r(self.width)
+        return out
+
+
+def _r(v: float) -> float:
+    return round(float(v), 5)
+
+
+def _ordered(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float, float, float]:
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The marks on one photo, in drawing order."""
+
+    shapes: tuple[Shape, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.shapes
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form; ``{}`` when there is nothing drawn."""
+        if not self.shapes:
+            return {}
+        return {"version": VERSION, "shapes": [s.to_dict() for s in self.shapes]}
+
+    def key(self) -> str:
+        """A short stable digest of the content (names cached renderings)."""
+        if not self.shapes:
+            return "plain"
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def adding(self, shape: Shape) -> Annotation:
+        return Annotation((*self.shapes, shape))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Annotation:
+        """Validate stored or submitted data; raises :class:`ValidationError` listing every problem."""
+        if not data:
+            return cls()
+        problems: list[Problem] = []
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                "标注数据格式错误 (annotation must be an object)", [Problem("annotation", "not an object")]
+            )
+        version = data.get("version", VERSION)
+        if version != VERSION:
+            problems.append(
+                Problem("version", f"不支持的标注版本 (unsupported annotation version {version!r})")
+            )
+        unknown = set(data) - {"version", "shapes"}
+        if unknown:
+            problems.append(Problem("annotation", f"unknown keys: {', '.join(sorted(map(str, unknown)))}"))
+        raw_shapes = data.get("shapes", [])
+        if not isinstance(raw_shapes, list):
+            problems.append(Problem("shapes", "must be a list"))
+            raw_shapes = []
+        if len(raw_shapes) > MAX_SHAPES:
+            problems.append(Problem("shapes", f"标注过多(最多 {MAX_SHAPES} 个)(at most {MAX_SHAPES} marks)"))
+        shapes = []
+        for i, raw in enumerate(raw_shapes[:MAX_SHAPES]):
+            shape = _parse_shape(raw, f"shapes[{i}]", problems)
+            if shape is not None:
+                shapes.append(shape)
+        if problems:
+            raise ValidationError("标注数据无效 (the annotation was not saved)", problems)
+        return cls(tuple(shapes))
+
+    @classmethod
+    def of(cls, shapes: Sequence[Shape]) -> Annotation:
+        """Build from shapes, validating them as stored data would be."""
+        return cls.from_dict({"version": VERSION, "shapes": [s.to_dict() for s in shapes]})
+
+
+def _point(raw: object, where: str, problems: list[Problem]) -> tuple[float, float] | None:
+    nums = _numbers(raw, 2, where, problems)
+    return None if nums is None else (nums[0], nums[1])
+
+
+def _numbers(raw: object, n: int, where: str, problems: list[Problem]) -> list[float] | None:
+    if not isinstance(raw, list | tuple) or len(raw) != n:
+        problems.append(Problem(where, f"需要 {n} 个数 (expected {n} numbers)", raw))
+        return None
+    out = []
+    for v in raw:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            problems.append(Problem(where, "坐标必须是数字 (coordinates must be numbers)", raw))
+            return None
+        if not -0.001 <= v <= 1.001:
+            problems.append(
+                Problem(where, "坐标超出图片范围 0–1 (coordinates must lie within the photo, 0–1)", raw)
+            )
+            return None
+        out.append(min(1.0, max(0.0, float(v))))
+    return out
+
+
+def _fraction(
+    raw: object, default: float, low: float, high: float, where: str, problems: list[Problem]
+) -> float:
+    if raw is None:
+        return default
+    if (
+        isinstance(raw, bool)
+        or not isinstance(raw, int | float)
+        or not math.isfinite(raw)
+        or not low <= raw <= high
+    ):
+        problems.append(Problem(where, f"应在 {low}–{high} 之间 (must be between {low} and {high})", raw))
+        return default
+    return float(raw)
+
+
+def _parse_shape(raw: object, where: str, problems: list[Problem]) -> Shape | None:
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(where, "must be an object"))
+        return None
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        problems.append(
+            Problem(f"{where}.kind", f"未知的标注类型 (unknown kind; one of {', '.join(KINDS)})", kind)
+        )
+        return None
+    allowed = {"kind", "color"} | (
+        {"from", "to", "width"}
+        if kind == "arrow"
+        else {"at", "text", "size"}
+        if kind == "text"
+        else {"box", "width"}
+    )
+    unknown = set(raw) - allowed
+    if unknown:
+        problems.append(Problem(where, f"unknown keys: {', '.join(sorted(map(str, unknown)))}"))
+    color = raw.get("color", DEFAULT_COLOR)
+    if not isinstance(color, str) or not _COLOR_RE.match(color):
+        problems.append(Problem(f"{where}.color", "颜色格式应为 #rrggbb (colour must be #rrggbb)", color))
+        color = DEFAULT_COLOR
+    n = len(problems)
+    if kind == "text":
+        at = _point(raw.get("at"), f"{where}.at", problems)
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(f"{where}.text", "文字不能为空 (text is required)"))
+        elif len(text.strip()) > MAX_TEXT or "\n" in text.strip():
+            problems.append(
+                Problem(
+                    f"{where}.text",
+                    f"文字应为一行,最多 {MAX_TEXT} 字 (one line, at most {MAX_TEXT} characters)",
+                )
+            )
+        size = _fraction(
+            raw.get("size"), DEFAULT_TEXT_SIZE, MIN_TEXT_SIZE, MAX_TEXT_SIZE, f"{where}.size", problems
+        )
+        if len(problems) > n or at is None:
+            return None
+        return Shape("text", at[0], at[1], color=color.lower(), text=str(text).strip(), size=size)
+    width = _fraction(raw.get("width"), DEFAULT_WIDTH, MIN_WIDTH, MAX_WIDTH, f"{where}.width", problems)
+    if kind == "arrow":
+        a = _point(raw.get("from"), f"{where}.from", problems)
+        b = _point(raw.get("to"), f"{where}.to", problems)
+        if a is not None and b is not None and math.dist(a, b) < MIN_EXTENT:
+            problems.append(Problem(where, "箭头太短 (the arrow has no length)"))
+        if len(problems) > n or a is None or b is None:
+            return None
+        return Shape("arrow", a[0], a[1], b[0], b[1], color=color.lower(), width=width)
+    box = _numbers(raw.get("box"), 4, f"{where}.box", problems)
+    if box is not None:
+        x1, y1, x2, y2 = _ordered(*box)
+        if x2 - x1 < MIN_EXTENT or y2 - y1 < MIN_EXTENT:
+            problems.append(Problem(where, "图形太小 (the shape has no size)"))
+    if len(problems) > n or box is None:
+        return None
+    return Shape(str(kind), x1, y1, x2, y2, color=color.lower(), width=width)
+
+
+# --- geometry shared with the Qt editor -----------------------------------------------------------------
+
+
+def stroke_px(shape: Shape, width: int, height: int) -> float:
+    """Stroke width in pixels on an upright image of ``width`` × ``height``."""
+    return max(1.0, shape.width * max(width, height))
+
+
+def text_px(shape: Shape, width: int, height: int) -> int:
+    """Text height (font size) in pixels on an upright image of ``width`` × ``height``."""
+    return max(8, round(shape.size * max(width, height)))
+
+
+def arrow_head(x1: float, y1: float, x2: float, y2: float, stroke: float) -> list[tuple[float, float]]:
+    """The head of an arrow drawn from (x1, y1) to (x2, y2) in pixels: a triangle whose tip is (x2, y2)."""
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    head = min(max(4.0 * stroke, 10.0), length * 0.6)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    bx, by = x2 - ux * head, y2 - uy * head
+    half = head * 0.55
+    return [(x2, y2), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
+
+
+def arrow_shaft_end(x1: float, y1: float, x2: float, y2: float, stroke: float) -> tuple[float, float]:
+    """Where the shaft stops so its square end does not poke through the head's tip."""
+    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+    head = min(max(4.0 * stroke, 10.0), length * 0.6)
+    back = head * 0.7
+    return x2 - (x2 - x1) / length * back, y2 - (y2 - y1) / length * back
+
+
+def halo_color(color: str) -> tuple[int, int, int]:
+    """A contrasting outline colour (dark for light colours, white for dark ones)."""
+    r, g, b = hex_rgb(color)
+    return (20, 20, 20) if 0.299 * r + 0.587 * g + 0.114 * b > 140 else (255, 255, 255)
+
+
+def hex_rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+# --- rendering --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(font_path(), size, index=0)
+
+
+def render(image: Image.Image, annotation: Annotation) -> Image.Image:
+    """A copy of ``image`` (upright) with the annotation drawn in; ``image`` itself is left as it is."""
+    base = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    if annotation.empty:
+        return base
+    w, h = base.size
+    # Drawn at twice the size and scaled down: Pillow's lines are not antialiased.
+    ss = 2 if max(w, h) <= 4000 else 1
+    overlay = Image.new("RGBA", (w * ss, h * ss), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for shape in annotation.shapes:
+        _draw_shape(draw, shape, w * ss, h * ss)
+    if ss != 1:
+        overlay = overlay.resize((w, h), Image.Resampling.LANCZOS)
+    out = Image.alpha_composite(base.convert("RGBA"), overlay)
+    return out.convert("RGB")
+
+
+def _draw_shape(draw: ImageDraw.ImageDraw, s: Shape, w: int, h: int) -> None:
+    color = (*hex_rgb(s.color), 255)
+    halo = (*halo_color(s.color), 170)
+    if s.kind == "text":
+        size = text_px(s, w, h)
+        font = _font(size)
+        stroke = max(1, round(size / 12))
+        draw.text((s.x1 * w, s.y1 * h), s.text, font=font, fill=color, stroke_width=stroke, stroke_fill=halo)
+        return
+    sw = stroke_px(s, w, h)
+    edge = max(1.0, sw * 0.35)
+    if s.kind == "arrow":
+        x1, y1, x2, y2 = s.x1 * w, s.y1 * h, s.x2 * w, s.y2 * h
+        head = arrow_head(x1, y1, x2, y2, sw)
+        sx, sy = arrow_shaft_end(x1, y1, x2, y2, sw)
+        for fill, extra in ((halo, 2 * edge), (color, 0.0)):
+            width = round(sw + extra)
+            draw.line([(x1, y1), (sx, sy)], fill=fill, width=width)
+            r = width / 2
+            draw.ellipse([x1 - r, y1 - r, x1 + r, y1 + r], fill=fill)
+            if extra:
+                draw.polygon(_grow(head, extra / 2), fill=fill)
+            else:
+                draw.polygon(head, fill=fill)
+        return
+    box = [s.x1 * w, s.y1 * h, s.x2 * w, s.y2 * h]
+    for fill, extra in ((halo, 2 * edge), (color, 0.0)):
+        # Pillow strokes inside the box; grow it by half the width so the line is centred on the box, as in Qt.
+        width = max(1, round(sw + extra))
+        g = width / 2
+        grown = [box[0] - g, box[1] - g, box[2] + g, box[3] + g]
+        if s.kind == "ellipse":
+            draw.ellipse(grown, outline=fill, width=width)
+        else:
+            draw.rectangle(grown, outline=fill, width=width)
+
+
+def _grow(points: list[tuple[float, float]], by: float) -> list[tuple[float, float]]:
+    cx = sum(p[0] for p in points) / len(points)
+    cy = sum(p[1] for p in points) / len(points)
+    out = []
+    for x, y in points:
+        d = math.hypot(x - cx, y - cy) or 1.0
+        out.append((x + (x - cx) / d * by * 2, y + (y - cy) / d * by * 2))
+    return out

@@ -1,0 +1,142 @@
+"""``hoteltv photos add|list``: attach photos to an inspection and list them from the command line.
+
+Registered through the CLI's extension hook (``hoteltv.cli._extensions`` calls :func:`register`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from dataclasses import asdict
+from typing import Any
+
+from hoteltv.cli import EXIT_REFUSED, Context, format_table
+from hoteltv.errors import HoteltvError
+
+
+def register(sub: Any, add: Any) -> None:
+    photos = sub.add_parser("photos", help="photos attached to inspections").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(photos, "add", cmd_photos_add, "attach photo files (or folders of photos) to an inspection")
+    sp.add_argument(
+        "inspection", metavar="INSPECTION_ID", help="inspection id (or its first characters) or record number"
+    )
+    sp.add_argument(
+        "files", metavar="FILE", nargs="+", help="JPEG, PNG, HEIC, … files, or folders holding them"
+    )
+    sp.add_argument("--room", help="room number (or room id) of the inspection the photos show")
+    sp.add_argument("--item", metavar="KEY", help="checklist item key the photos are evidence for")
+    sp.add_argument("--caption", metavar="TEXT", help="caption given to every photo added")
+    sp = add(photos, "list", cmd_photos_list, "list the photos of an inspection")
+    sp.add_argument(
+        "inspection", metavar="INSPECTION_ID", help="inspection id (or its first characters) or record number"
+    )
+    sp.add_argument("--json", action="store_true", help="print JSON")
+
+
+def find_inspection_id(ctx: Context, text: str) -> str:
+    """An inspection named by id, id prefix or record number (the newest version of a number)."""
+    from hoteltv.services.inspections import find_inspection, list_inspections
+
+    try:
+        return find_inspection(ctx.db, text).id
+    except HoteltvError:
+        matches = [i for i in list_inspections(ctx.db) if i.id.startswith(text)] if len(text) >= 4 else []
+        if len(matches) == 1:
+            return matches[0].id
+        if len(matches) > 1:
+            raise HoteltvError(
+                f"有多条检查记录匹配 {text!r} (several inspections match; give more characters of the id)"
+            ) from None
+        raise
+
+
+def _room_id(ctx: Context, inspection_id: str, text: str | None) -> str | None:
+    if not text:
+        return None
+    from hoteltv.services.photos import photo_targets
+
+    targets = photo_targets(ctx.db, inspection_id)
+    for rid, number in targets.rooms:
+        if text in (rid, number):
+            return rid
+    known = ", ".join(number for _, number in targets.rooms) or "无 (none)"
+    raise HoteltvError(f"这次检查没有房间 {text!r} (no such room in this inspection; rooms: {known})")
+
+
+def cmd_photos_add(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.photos.store import PhotoStore
+    from hoteltv.services.photos import AttachOutcome, attach_files, expand_inputs
+
+    inspection_id = find_inspection_id(ctx, args.inspection)
+    room_id = _room_id(ctx, inspection_id, args.room)
+    paths = expand_inputs(args.files)
+    if not paths:
+        raise HoteltvError("没有找到照片文件 (no photo files found in what was given)")
+    store = PhotoStore.for_home(ctx.home)
+
+    def show(outcome: AttachOutcome) -> None:
+        mark = {"ok": "+", "duplicate": "=", "cancelled": "-"}.get(outcome.status, "!")
+        stream = ctx.out if outcome.status != "refused" else sys.stderr
+        print(f"{mark} {outcome.message}", file=stream)
+
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        # Our own pixel limit applies (ingest.MAX_PIXELS); Pillow's early warning would only be noise here.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        outcomes = attach_files(
+            ctx.db,
+            store,
+            inspection_id,
+            paths,
+            room_id=room_id,
+            item_key=args.item,
+            caption=args.caption,
+            on_outcome=show,
+            actor="cli",
+        )
+    added = sum(o.status == "ok" for o in outcomes)
+    dup = sum(o.status == "duplicate" for o in outcomes)
+    refused = sum(o.status == "refused" for o in outcomes)
+    ctx.print(
+        f"已添加 {added} 张, 已存在 {dup} 张, 拒绝 {refused} 张 (added {added}, already there {dup}, refused {refused})"
+    )
+    return EXIT_REFUSED if refused else 0
+
+
+def cmd_photos_list(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.photos import list_photos
+
+    photos = list_photos(ctx.db, find_inspection_id(ctx, args.inspection))
+    if args.json:
+        ctx.json([asdict(p) | {"annotated": p.annotated} for p in photos])
+        return 0
+    rows = []
+    for p in photos:
+        when = "" if p.taken_at is None else p.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if p.flagged_time:
+            when += " (时间待确认)"
+        rows.append(
+            [
+                p.position + 1,
+                p.room_number or "",
+                p.item_label or p.item_key or "",
+                p.caption or "",
+                p.original_name or "",
+                when,
+                "" if p.gps is None else f"{p.gps[0]:.5f},{p.gps[1]:.5f}",
+                f"{p.width}×{p.height}" if p.width and p.height else "",
+                "是" if p.annotated else "",
+                p.sha256[:12],
+            ]
+        )
+    ctx.print(
+        format_table(
+            ["#", "房间", "检查项", "说明", "文件", "拍摄时间", "GPS", "尺寸", "标注", "SHA-256"], rows
+        )
+    )
+    ctx.print(f"共 {len(photos)} 张 ({len(photos)} photos)")
+    return 0
