@@ -623,7 +623,7 @@ def finalize(
         insp.result = view.verdict.result
         insp.finalized_at = utcnow()
         if not insp.findings:
-            insp.findings = _default_findings(view.verdict)
+            insp.findings = default_findings(view.verdict)
         insp.content_hash = content_hash(s, insp)
         insp.status = "finalized"
         s.flush()
@@ -646,7 +646,7 @@ def finalize(
         return view_of(s, insp)
 
 
-def _default_findings(verdict: Verdict) -> str:
+def default_findings(verdict: Verdict) -> str:
     if not verdict.failed:
         return "抽查客房电视各项均符合要求。"
     lines = []

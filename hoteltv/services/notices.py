@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -88,7 +88,7 @@ def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
             label=f.label_zh,
             rule=f.rule_zh,
             value=f.value,
-            fix=f"按要求整改:{f.rule_zh}",
+            fix=f"按要求整改：{f.rule_zh}",
         )
         for f in view.verdict.failed
     ]
@@ -159,7 +159,7 @@ def issue_notice(
             inspection_id=insp.id,
             hotel_id=insp.hotel_id,
             hotel=insp.hotel,
-            issued_at=utcnow(),
+            issued_at=utcnow() if today is None else _at(issued),
             deadline=deadline,
             reinspection_date=reinspection_date or deadline,
             items=[asdict(i) for i in chosen],
@@ -171,6 +171,12 @@ def issue_notice(
         insp_service.refresh_hotel(s, insp.hotel)
         s.flush()
         return _view(s, notice)
+
+
+def _at(day: date) -> datetime:
+    """The issue time of a notice dated ``day`` (a back-dated one keeps the time of day it was entered)."""
+    now = datetime.now().astimezone()
+    return datetime.combine(day, now.timetz()).astimezone(UTC)
 
 
 def get_notice(db: Database, id_or_number: str) -> NoticeView:

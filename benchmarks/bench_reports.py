@@ -1,0 +1,208 @@
+"""Benchmark: printed documents.
+
+1. An inspection sheet (现场检查记录) with 6 twelve-megapixel photos (4000 × 3000, camera-like JPEGs,
+   EXIF orientation 6), written to a PDF:
+
+   * cold: no downscaled report copies yet (the cache is emptied before each run), so every photo is
+     decoded (JPEG draft mode), turned upright, downscaled and saved, several at a time;
+   * warm: the copies are cached; only layout and writing remain.
+
+   Baselines measured in the same run: the same sheet of an inspection without photos (layout, fonts,
+   QR codes), and a minimal one-page PDF with the same embedded font (reportlab's floor).
+   Aim: warm ≤ 0.5 s, cold ≤ 2 s on a 2-core machine.
+
+2. The summary report over 10,000 hotels (all hotels, every division), against ``summarize()`` alone
+   (the counting the report lays out).
+
+    .venv/bin/python benchmarks/bench_reports.py [--repeat 5]      (or: python -m benchmarks reports)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_photo_ingest import camera_like_jpeg  # noqa: E402
+from hoteltv.db.engine import Database  # noqa: E402
+from hoteltv.db.models import Division, Hotel  # noqa: E402
+from hoteltv.domain.divisions import default_divisions  # noqa: E402
+from hoteltv.photos.store import PhotoStore  # noqa: E402
+from hoteltv.reports.common import ReportOptions  # noqa: E402
+from hoteltv.reports.fonts import FONT, register_fonts  # noqa: E402
+from hoteltv.reports.inspection_sheet import write_inspection_sheet  # noqa: E402
+from hoteltv.reports.summary_report import write_summary_report  # noqa: E402
+from hoteltv.services import hotels as hotel_service  # noqa: E402
+from hoteltv.services import inspections as insp_service  # noqa: E402
+from hoteltv.services.photos import attach_files, list_photos  # noqa: E402
+from hoteltv.services.setup import ensure_divisions  # noqa: E402
+from hoteltv.services.summary import summarize  # noqa: E402
+from tests.core.conftest import fill_inspection  # noqa: E402
+from tests.core.report_fixtures import FAILING_ROOMS  # noqa: E402
+
+PHOTOS = 6
+HOTELS = 10_000
+
+
+def median_time(fn: Callable[[], object], repeat: int, before: Callable[[], object] | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def minimal_pdf(path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    c = Canvas(str(path), initialFontName=register_fonts())
+    c.setFont(FONT, 12)
+    c.drawString(72, 720, "现场检查记录 最小PDF")
+    c.showPage()
+    c.save()
+
+
+def bench_sheet(tmp: Path, repeat: int) -> None:
+    home = tmp / "home"
+    db = Database.open(home)
+    divisions = default_divisions()
+    ensure_divisions(db, divisions)
+    hotel = hotel_service.create_hotel(
+        db,
+        hotel_service.HotelInput(
+            name="永昌测试酒店",
+            division_code="隆阳区",
+            pilot=True,
+            current_mode="self_built",
+            contact_name="段丽",
+            contact_phone="0875-2123456",
+        ),
+        divisions,
+    )
+    team = [
+        insp_service.add_inspector(db, "张明", "53050219001").id,
+        insp_service.add_inspector(db, "李华", "53050219002").id,
+    ]
+
+    def inspection(with_photos: bool) -> str:
+        view = insp_service.start_inspection(db, hotel.id, team)
+        view = fill_inspection(db, view.id, "self_built", rooms=FAILING_ROOMS)
+        if with_photos:
+            base = camera_like_jpeg(tmp / "base.jpg").read_bytes()
+            store = PhotoStore.for_home(home)
+            rooms = {r.room_number: r.id for r in view.rooms}
+            for n in range(PHOTOS):  # distinct files (different hash), the same 12-MP picture
+                path = tmp / f"IMG_{n:04d}.jpg"
+                path.write_bytes(base + f"hoteltv-bench-{n}".encode())
+                out = attach_files(
+                    db,
+                    store,
+                    view.id,
+                    [path],
+                    room_id=rooms["301"],
+                    item_key="boot_seconds",
+                    caption=f"电视画面{n + 1}",
+                )
+                assert out[0].ok, out[0].message
+        return insp_service.finalize(db, view.id).id
+
+    with_photos = inspection(True)
+    without = inspection(False)
+    options = ReportOptions(home=home)
+    store = PhotoStore.for_home(home)
+    shas = [p.sha256 for p in list_photos(db, with_photos)]
+    size = (tmp / "base.jpg").stat().st_size / 1e6
+
+    def drop_copies() -> None:
+        for sha in shas:
+            store.drop_cache(sha)
+
+    register_fonts()
+    minimal_pdf(tmp / "warmup.pdf")
+    write_inspection_sheet(db, without, tmp / "warmup-sheet.pdf", options)
+
+    floor = median_time(lambda: minimal_pdf(tmp / "minimal.pdf"), repeat)
+    plain = median_time(lambda: write_inspection_sheet(db, without, tmp / "plain.pdf", options), repeat)
+    cold = median_time(
+        lambda: write_inspection_sheet(db, with_photos, tmp / "cold.pdf", options), repeat, before=drop_copies
+    )
+    warm = median_time(lambda: write_inspection_sheet(db, with_photos, tmp / "warm.pdf", options), repeat)
+    pdf_mb = (tmp / "warm.pdf").stat().st_size / 1e6
+    print(
+        f"Sheet with {PHOTOS} photos of 12 MP (4000×3000, {size:.1f} MB each), {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}; medians of {repeat}:"
+    )
+    print(f"  baseline: minimal one-page PDF, same font        {floor * 1000:7.1f} ms")
+    print(f"  baseline: same sheet without photos (2 pages)    {plain * 1000:7.1f} ms")
+    print(
+        f"  sheet + 6 photos, warm (copies cached)           {warm * 1000:7.1f} ms  "
+        f"(aim ≤ 500 ms: {'met' if warm <= 0.5 else 'NOT met'}; +{(warm - plain) * 1000:.0f} ms over no photos)"
+    )
+    print(
+        f"  sheet + 6 photos, cold (copies made)             {cold * 1000:7.1f} ms  "
+        f"(aim ≤ 2000 ms: {'met' if cold <= 2.0 else 'NOT met'}; {(cold - warm) / PHOTOS * 1000:.0f} ms "
+        f"per photo to make its copy)"
+    )
+    print(f"  PDF size with 6 photos: {pdf_mb:.2f} MB")
+    db.close()
+
+
+def bench_summary(tmp: Path, repeat: int) -> None:
+    db = Database.open(tmp / "summary-home")
+    divisions = default_divisions()
+    ensure_divisions(db, divisions)
+    rng = random.Random(530500)
+    modes = ["direct_live", "welcome", "mobile_ott", "telecom_welcome", "self_built", "none"]
+    statuses = ["not_inspected", "compliant", "basically_compliant", "failed", "rectifying", "rectified"]
+    with db.transaction("bench") as s:
+        division_ids = [d.id for d in s.query(Division).all()]
+        s.add_all(
+            Hotel(
+                name=f"测试酒店{n:05d}",
+                division_id=rng.choice(division_ids),
+                pilot=rng.random() < 0.3,
+                current_mode=rng.choice(modes),
+                remediation_status=rng.choice(statuses),
+            )
+            for n in range(HOTELS)
+        )
+    options = ReportOptions(city_short="市")
+    write_summary_report(db, tmp / "warmup-summary.pdf", options, pilot_only=False)
+    counting = median_time(lambda: summarize(db, pilot_only=False), repeat)
+    report = median_time(
+        lambda: write_summary_report(db, tmp / "summary.pdf", options, pilot_only=False), repeat
+    )
+    print(f"Summary report over {HOTELS:,} hotels (all divisions, every hotel), medians of {repeat}:")
+    print(f"  baseline: summarize() alone (the counts)         {counting * 1000:7.1f} ms")
+    print(
+        f"  summary report PDF (counts, chart, tables)       {report * 1000:7.1f} ms  "
+        f"(+{(report - counting) * 1000:.0f} ms layout)"
+    )
+    db.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv if argv is not None else [])
+    with tempfile.TemporaryDirectory(prefix="hoteltv-bench-reports-") as folder:
+        tmp = Path(folder)
+        bench_sheet(tmp, args.repeat)
+        bench_summary(tmp, args.repeat)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

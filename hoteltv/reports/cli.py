@@ -1,0 +1,169 @@
+"""``hoteltv print sheet|notice|form|summary|batch … -o FILE.pdf`` and ``hoteltv verify CODE``.
+
+Registered into the ``hoteltv`` command by :func:`hoteltv.cli._extensions`. ``verify`` exits 0 when the
+paper matches the version in force, 3 when it matches a version that a correction replaced, and 1 when it
+does not match (or the code is unknown or malformed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from hoteltv.reports.common import ReportOptions
+
+EXIT_SUPERSEDED = 3
+
+
+def _options(ctx: Any) -> ReportOptions:
+    return ReportOptions.from_settings(ctx.home, ctx.settings, ctx.divisions)
+
+
+def _done(ctx: Any, path: Path, what: str) -> int:
+    size = path.stat().st_size
+    ctx.print(f"已生成{what}:{path} ({size / 1024:.0f} KB) (wrote {path})")
+    return 0
+
+
+def _stderr_progress(done: int, total: int, text: str) -> bool:
+    if sys.stderr.isatty():
+        print(f"\r{done}/{total} {text}\x1b[K", end="", file=sys.stderr, flush=True)
+    return True
+
+
+def cmd_print_sheet(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import _inspection
+    from hoteltv.reports.inspection_sheet import write_inspection_sheet
+
+    view = _inspection(ctx, args.id)
+    path = write_inspection_sheet(ctx.db, view.id, Path(args.output), _options(ctx))
+    return _done(ctx, path, f"现场检查记录 {view.record_number}")
+
+
+def cmd_print_notice(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.reports.notice import write_notice
+
+    notice_id = _notice_id(ctx, args.id)
+    path = write_notice(ctx.db, notice_id, Path(args.output), _options(ctx))
+    return _done(ctx, path, "整改通知书")
+
+
+def _notice_id(ctx: Any, text: str) -> str:
+    from hoteltv.errors import HoteltvError
+    from hoteltv.services.notices import get_notice, list_notices
+
+    try:
+        return get_notice(ctx.db, text).id
+    except HoteltvError:
+        matches = [n for n in list_notices(ctx.db) if n.id.startswith(text)]
+        if len(matches) == 1:
+            return matches[0].id
+        raise
+
+
+def cmd_print_form(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import _hotel_id
+    from hoteltv.reports.field_form import write_field_form
+
+    hotel_id = _hotel_id(ctx, args.hotel)
+    path = write_field_form(ctx.db, hotel_id, Path(args.output), _options(ctx), rooms=args.rooms)
+    return _done(ctx, path, "现场检查记录（空白）")
+
+
+def cmd_print_summary(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import _date, _division
+    from hoteltv.reports.summary_report import write_summary_report
+
+    path = write_summary_report(
+        ctx.db,
+        Path(args.output),
+        _options(ctx),
+        pilot_only=not args.all,
+        division=_division(ctx, args.division),
+        since=_date(args.since, "--since"),
+        until=_date(args.until, "--until"),
+    )
+    return _done(ctx, path, "统计报表")
+
+
+def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import _date, _division
+    from hoteltv.reports.batch import write_batch
+
+    result = write_batch(
+        ctx.db,
+        Path(args.output),
+        _options(ctx),
+        since=_date(args.since, "--since"),
+        until=_date(args.until, "--until"),
+        division=_division(ctx, args.division),
+        include_drafts=args.drafts,
+        progress=_stderr_progress,
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    return _done(ctx, result.path, f"{result.sheets}份现场检查记录")
+
+
+def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.reports.verification import SUPERSEDED, verify_code
+
+    result = verify_code(ctx.db, args.code)
+    if args.json:
+        ctx.json(asdict(result) | {"matches": result.matches, "current": result.current})
+    else:
+        for line in result.lines():
+            ctx.print(line)
+    if result.current:
+        return 0
+    return EXIT_SUPERSEDED if result.status == SUPERSEDED else 1
+
+
+def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the ``print`` group and the ``verify`` command to the ``hoteltv`` parser."""
+    group = sub.add_parser(
+        "print", help="printed documents (PDF, A4)", description="printed documents (PDF, A4)"
+    )
+    actions = group.add_subparsers(dest="sub", metavar="DOCUMENT", required=True)
+
+    def output(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
+
+    sp = add(actions, "sheet", cmd_print_sheet, "现场检查记录: the inspection sheet, with photo pages")
+    sp.add_argument("id", help="inspection id (or its first characters) or record number")
+    output(sp)
+    sp = add(actions, "notice", cmd_print_notice, "整改通知书: the rectification notice with its receipt")
+    sp.add_argument("id", help="notice id (or its first characters) or notice number")
+    output(sp)
+    sp = add(actions, "form", cmd_print_form, "a blank field form for one hotel (hotel data filled in)")
+    sp.add_argument("hotel", help="hotel id (or its first characters) or exact name")
+    sp.add_argument("--rooms", type=int, default=4, help="empty room columns (default 4, at most 10)")
+    output(sp)
+    sp = add(actions, "summary", cmd_print_summary, "the summary report: counts, chart, overdue notices")
+    sp.add_argument("--all", action="store_true", help="all hotels, not only pilot hotels")
+    sp.add_argument("--division", help="one division only (name or code)")
+    sp.add_argument("--since", help="inspections/notices from this date (YYYY-MM-DD)")
+    sp.add_argument("--until", help="inspections/notices up to this date (YYYY-MM-DD)")
+    output(sp)
+    sp = add(
+        actions, "batch", cmd_print_batch, "all inspection sheets of a period and/or division in one PDF"
+    )
+    sp.add_argument("--division", help="one division only (name or code)")
+    sp.add_argument("--since", help="inspections started from this date (YYYY-MM-DD)")
+    sp.add_argument("--until", help="inspections started up to this date (YYYY-MM-DD)")
+    sp.add_argument("--drafts", action="store_true", help="include drafts (printed with a 草稿 watermark)")
+    output(sp)
+
+    sp = add(
+        sub,
+        "verify",
+        cmd_verify,
+        "check a paper copy's verification code against the records "
+        "(exit 0: matches the version in force; 3: matches a superseded version; 1: does not match)",
+    )
+    sp.add_argument("code", help="the code printed under the QR code, e.g. J-7F3A9C12-V1-5E8B2D41C0")
+    sp.add_argument("--json", action="store_true")

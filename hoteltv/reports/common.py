@@ -1,0 +1,617 @@
+"""What every document shares: options, the A4 page template, "第x页 共y页", the verification footer,
+small flowables of a Chinese form (title, check boxes, signatures, cut line) and value formatting.
+
+A document is a list of flowables that starts with :class:`StartSection`. A section is one printed
+document with its own page count, running header, verification code and draft watermark; a batch puts
+many sections into one PDF and each still counts "第1页 共3页" on its own. Page decorations are drawn
+at the end of each page (``onPageEnd``), when the section on that page is known; the page totals are
+filled in when the file is saved (:class:`NumberedCanvas`).
+
+Files are written atomically (:func:`hoteltv.io.files.atomic_output`): a failed or cancelled build
+leaves any earlier file untouched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from hoteltv.domain.checklist import ChecklistItem
+from hoteltv.errors import HoteltvError
+from hoteltv.io.files import atomic_output
+from hoteltv.reports import styles
+from hoteltv.reports.fonts import FONT, register_fonts
+from hoteltv.reports.styles import (
+    FRAME_WIDTH,
+    GREY_TEXT,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    WATERMARK,
+)
+
+#: ``progress(done, total, text)``; returning False asks the job to stop (see :class:`ReportCancelled`).
+Progress = Callable[[int, int, str], bool | None]
+
+MARK_PASS = "√"
+MARK_FAIL = "×"
+MARK_NONE = "—"
+
+YES_NO_ZH = {"yes": "是", "no": "否", "na": "不适用"}
+
+
+class ReportCancelled(HoteltvError):
+    """The user cancelled a document while it was being made; nothing was written."""
+
+    def __init__(self, message: str = "已取消,未生成文件 (cancelled; no file written)") -> None:
+        super().__init__(message)
+
+
+def report_progress(progress: Progress | None, done: int, total: int, text: str) -> None:
+    """Report progress; raise :class:`ReportCancelled` when the callback answers False."""
+    if progress is not None and progress(done, total, text) is False:
+        raise ReportCancelled()
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What documents need from the data folder and its settings.
+
+    ``home`` is the data folder (its ``photos`` store gives the photo pages); None prints no photos.
+    """
+
+    home: Path | None = None
+    authority: str = "保山市文化和旅游局"
+    photo_long_edge: int = 1600
+    photo_quality: int = 85
+    city_short: str = "市"
+
+    @classmethod
+    def from_settings(cls, home: Path | None, settings: Any = None, divisions: Any = None) -> ReportOptions:
+        """Options from a data folder's :class:`hoteltv.config.Settings` and division list (either may be None)."""
+        values: dict[str, Any] = {"home": home}
+        if settings is not None:
+            values["authority"] = settings.get("authority") or cls.authority
+            values["photo_long_edge"] = int(settings.get("photo_long_edge"))
+            values["photo_quality"] = int(settings.get("photo_quality"))
+        if divisions is not None and getattr(divisions, "city_short", None):
+            values["city_short"] = divisions.city_short
+        return cls(**values)
+
+
+# --- formatting ------------------------------------------------------------------------------------------
+
+
+def local(dt: datetime | None) -> datetime | None:
+    """A stored (UTC) time in the machine's local time zone."""
+    return None if dt is None else dt.astimezone()
+
+
+def gap(chars: float) -> str:
+    """Blank space about ``chars`` Chinese characters wide that a paragraph keeps (for filling in by hand).
+
+    Ideographic spaces would collapse (Python counts U+3000 as whitespace); no-break spaces stay.
+    """
+    return "\xa0" * round(chars * 4)
+
+
+def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
+    """``2026年11月15日`` (a blank to fill by hand when None)."""
+    if d is None:
+        return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
+    if isinstance(d, datetime):
+        d = d.astimezone()
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def cn_datetime(dt: datetime | None) -> str:
+    """``2026年11月15日 14:37`` in local time (empty when None)."""
+    if dt is None:
+        return ""
+    lt = dt.astimezone()
+    return f"{cn_date(lt)} {lt:%H:%M}"
+
+
+def number_text(value: float | int) -> str:
+    return str(int(value)) if float(value) == int(value) else f"{value:g}"
+
+
+def answer_text(item: ChecklistItem, value: Any) -> str:
+    """An answer as a form shows it: 是/否/不适用, ``58秒``, a count, a choice's label, the text."""
+    if value is None or value == "":
+        return ""
+    kind = item.answer_type
+    if kind == "yes_no":
+        return YES_NO_ZH.get(str(value), str(value))
+    if kind == "seconds" and isinstance(value, int | float):
+        return f"{number_text(value)}秒"
+    if kind == "count" and isinstance(value, int | float):
+        return number_text(value)
+    if kind == "choice":
+        try:
+            return item.choice(str(value)).zh
+        except KeyError:
+            return str(value)
+    return str(value)
+
+
+def requirement_text(item: ChecklistItem) -> str:
+    """The pass rule in a few characters: ``≤35秒``, ``是``, ``否``, ``良好/一般``; ``—`` when only recorded."""
+    rule = item.rule
+    if rule is None:
+        return MARK_NONE
+    if rule.allowed is not None:
+        values = [v for v in rule.allowed if v != "na"] or list(rule.allowed)
+        return "/".join(answer_text(item, v) for v in values)
+    unit = "秒" if item.answer_type == "seconds" else ""
+    if rule.minimum is not None and rule.maximum is not None:
+        return f"{number_text(rule.minimum)}–{number_text(rule.maximum)}{unit}"
+    if rule.maximum is not None:
+        return f"≤{number_text(rule.maximum)}{unit}"
+    if rule.minimum is not None:
+        return f"≥{number_text(rule.minimum)}{unit}"
+    return MARK_NONE
+
+
+def mark(passed: bool | None) -> str:
+    return MARK_NONE if passed is None else (MARK_PASS if passed else MARK_FAIL)
+
+
+def para(text: str | None, style_name: str = "body", *, markup: bool = False) -> Paragraph:
+    """A paragraph of plain text (escaped unless ``markup``), line breaks kept, in a named style."""
+    body = text or ""
+    if not markup:
+        body = escape(body).replace("\n", "<br/>")
+    return Paragraph(body, styles.style(style_name))
+
+
+# --- sections, pages and the canvas ----------------------------------------------------------------------
+
+
+@dataclass
+class Decor:
+    """How the pages of one printed document are decorated.
+
+    ``code`` is the verification code printed (with its QR code) in the footer; ``draft`` prints a
+    草稿 watermark on every page.
+    """
+
+    doc_name: str
+    number: str = ""
+    code: str | None = None
+    draft: bool = False
+    number_label: str = "编号"
+    key: int = 0
+
+
+class StartSection(Flowable):
+    """Zero-size marker that makes the following pages belong to a new printed document."""
+
+    _keys = itertools.count(1)
+
+    def __init__(self, decor: Decor) -> None:
+        super().__init__()
+        decor.key = next(StartSection._keys)
+        self.decor = decor
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.hoteltv_section = self.decor
+
+
+class NumberedCanvas(Canvas):
+    """A canvas that holds pages back until saving, to print "第x页 共y页" counted per section."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Without this reportlab names Helvetica in every page preamble: a non-embedded font in the file.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
+        kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10.5
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+        self.hoteltv_section: Decor | None = None
+        self.hoteltv_page_label: tuple[int, float, float] | None = None
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+        self.hoteltv_page_label = None
+
+    def save(self) -> None:
+        totals = Counter(s["hoteltv_page_label"][0] for s in self._held if s["hoteltv_page_label"])
+        seen: Counter[int] = Counter()
+        for state in self._held:
+            self.__dict__.update(state)
+            label = self.hoteltv_page_label
+            if label is not None:
+                key, x, y = label
+                seen[key] += 1
+                self.setFont(FONT, 9)
+                self.setFillColor(styles.BLACK)
+                self.drawCentredString(x, y, f"第 {seen[key]} 页  共 {totals[key]} 页")
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+QR_SIZE = 20 * mm
+
+
+def _page_background(canv: Canvas, doc: BaseDocTemplate) -> None:
+    # A white page, so a viewer with a dark theme or a transparent-page renderer shows paper.
+    canv.saveState()
+    canv.setFillColorRGB(1, 1, 1)
+    canv.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
+    canv.restoreState()
+
+
+def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
+    decor: Decor | None = getattr(canv, "hoteltv_section", None)
+    if decor is None:
+        return
+    canv.saveState()
+    if decor.draft:
+        _draw_watermark(canv)
+    # Running header: which document and its number, on every page (pages get separated).
+    canv.setFont(FONT, 8)
+    canv.setFillColor(GREY_TEXT)
+    top = PAGE_HEIGHT - 11 * mm
+    canv.drawString(MARGIN_LEFT, top, decor.doc_name + ("（草稿）" if decor.draft else ""))
+    if decor.number:
+        canv.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, top, f"{decor.number_label}：{decor.number}")
+    canv.setStrokeColor(GREY_TEXT)
+    canv.setLineWidth(0.4)
+    canv.line(MARGIN_LEFT, top - 2 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 2 * mm)
+    # Footer: the verification code as text and QR code, and the page number (filled in on save).
+    base = 9 * mm
+    canv.line(MARGIN_LEFT, MARGIN_BOTTOM - 4 * mm, PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM - 4 * mm)
+    if decor.code:
+        from hoteltv.reports.verification import draw_qr
+
+        qr_x = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE
+        draw_qr(canv, decor.code, qr_x, base - 3 * mm, QR_SIZE)  # clear of the footer rule above
+        canv.setFillColor(styles.BLACK)
+        canv.setFont(FONT, 9)
+        canv.drawString(MARGIN_LEFT, base + 10 * mm, f"校验码：{decor.code}")
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(GREY_TEXT)
+        canv.drawString(
+            MARGIN_LEFT,
+            base + 6 * mm,
+            "扫描右侧二维码或在系统“核验”中输入校验码，可核对本件与存档记录是否一致。",
+        )
+    canv.restoreState()
+    canv.hoteltv_page_label = (decor.key, PAGE_WIDTH / 2, base)
+
+
+def _draw_watermark(canv: Canvas) -> None:
+    canv.saveState()
+    canv.setFillColor(WATERMARK)
+    canv.setFillAlpha(0.22)
+    canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canv.rotate(35)
+    canv.setFont(FONT, 150)
+    canv.drawCentredString(0, -50, "草 稿")
+    canv.setFont(FONT, 20)
+    canv.drawCentredString(0, -95, "未定稿，不作为正式记录")
+    canv.restoreState()
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, filename: Any, on_page: Callable[[int], None] | None, **kwargs: Any) -> None:
+        super().__init__(filename, **kwargs)
+        self._on_page = on_page
+
+    def afterPage(self) -> None:  # noqa: N802 (reportlab's name)
+        if self._on_page is not None:
+            self._on_page(self.page)
+
+
+def build_pdf(
+    out: Path,
+    story: Sequence[Flowable],
+    *,
+    title: str,
+    subject: str = "",
+    progress: Progress | None = None,
+    expected_pages: int = 0,
+) -> Path:
+    """Lay ``story`` out on A4 pages and write the PDF atomically to ``out``.
+
+    ``story`` must start with a :class:`StartSection`. ``progress`` hears of each finished page and may
+    cancel (nothing is written then).
+    """
+    register_fonts()
+
+    def on_page(page: int) -> None:
+        report_progress(progress, page, max(expected_pages, page), f"排版第{page}页 (laying out page {page})")
+
+    with atomic_output(Path(out)) as fh:
+        doc = _Doc(
+            fh,
+            on_page if progress is not None else None,
+            pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+            leftMargin=MARGIN_LEFT,
+            rightMargin=MARGIN_RIGHT,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=title,
+            subject=subject,
+            author="hoteltv",
+            creator="hoteltv (reportlab)",
+            pageCompression=1,
+            invariant=0,
+        )
+        frame = Frame(
+            MARGIN_LEFT,
+            MARGIN_BOTTOM,
+            FRAME_WIDTH,
+            PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        doc.addPageTemplates(
+            [PageTemplate(id="page", frames=[frame], onPage=_page_background, onPageEnd=_page_decorations)]
+        )
+        # reportlab keeps per-document font-subset state inside the shared font object: two builds at
+        # once (two previews on the worker pool) must not interleave. Photo copies are made before this.
+        with _BUILD_LOCK:
+            doc.build(list(story), canvasmaker=NumberedCanvas)
+    return Path(out)
+
+
+# --- flowables of a form ---------------------------------------------------------------------------------
+
+
+class TitleLine(Flowable):
+    """A centred heading in heavier strokes (the font has one weight) with optional letter spacing."""
+
+    def __init__(self, text: str, size: float = 22, char_space: float = 0, space_after: float = 4) -> None:
+        super().__init__()
+        self.text, self.size, self.char_space, self.space_after = text, size, char_space, space_after
+
+    def _text_width(self) -> float:
+        return stringWidth(self.text, FONT, self.size) + self.char_space * max(len(self.text) - 1, 0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size * 1.3 + self.space_after
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        text = c.beginText()
+        text.setFont(FONT, self.size)
+        text.setCharSpace(self.char_space)
+        text.setTextRenderMode(2)  # fill and stroke: a bold look
+        c.setLineWidth(self.size / 40)
+        text.setTextOrigin((self.width - self._text_width()) / 2, self.space_after + self.size * 0.3)
+        text.textOut(self.text)
+        c.drawText(text)
+        c.restoreState()
+
+
+class CheckChoices(Flowable):
+    """Tick boxes on one line (wrapping if needed): ``□ 合格  √ 基本合格  □ 不合格``.
+
+    The font has no ☑/☐ glyphs, so boxes are drawn; a chosen box gets a √ inside.
+    """
+
+    def __init__(self, options: Iterable[tuple[str, bool]], size: float = 10.5, gap: float = 14) -> None:
+        super().__init__()
+        self.options = list(options)
+        self.size, self.gap = size, gap
+        self._lines: list[list[tuple[str, bool]]] = []
+
+    def _item_width(self, label: str) -> float:
+        return self.size * 1.25 + stringWidth(label, FONT, self.size)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._lines = []
+        line: list[tuple[str, bool]] = []
+        used = 0.0
+        for label, checked in self.options:
+            w = self._item_width(label)
+            if line and used + w > availWidth:
+                self._lines.append(line)
+                line, used = [], 0.0
+            line.append((label, checked))
+            used += w + self.gap
+        if line:
+            self._lines.append(line)
+        self.width = availWidth
+        self.height = len(self._lines) * self.size * 1.5
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        box = self.size * 0.85
+        for n, line in enumerate(self._lines):
+            y = self.height - (n + 1) * self.size * 1.5 + self.size * 0.35
+            x = 0.0
+            for label, checked in line:
+                draw_box(c, x, y - box * 0.1, box, checked)
+                c.setFont(FONT, self.size)
+                c.drawString(x + box + self.size * 0.3, y, label)
+                x += self._item_width(label) + self.gap
+
+
+def draw_box(c: Canvas, x: float, y: float, size: float, checked: bool) -> None:
+    """A check box at (x, y) lower-left; ticked with √ when ``checked``."""
+    c.saveState()
+    c.setLineWidth(0.7)
+    c.rect(x, y, size, size, stroke=1, fill=0)
+    if checked:
+        c.setLineWidth(size / 7)
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        path = c.beginPath()
+        path.moveTo(x + size * 0.18, y + size * 0.52)
+        path.lineTo(x + size * 0.42, y + size * 0.22)
+        path.lineTo(x + size * 0.86, y + size * 0.86)
+        c.drawPath(path, stroke=1, fill=0)
+    c.restoreState()
+
+
+class SignatureDrawing(Flowable):
+    """A signature captured as vector strokes (``{"strokes": [[[x, y], …]], "w": …, "h": …}``), scaled
+    into ``width`` × ``height``; draws nothing when there is no signature (the space stays for a pen)."""
+
+    def __init__(self, signature: Any, width: float, height: float) -> None:
+        super().__init__()
+        self.signature = signature if isinstance(signature, dict) else None
+        self.width, self.height = width, height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        strokes = signature_strokes(self.signature)
+        if not strokes:
+            return
+        w = float((self.signature or {}).get("w") or 0) or max(p[0] for s in strokes for p in s) or 1.0
+        h = float((self.signature or {}).get("h") or 0) or max(p[1] for s in strokes for p in s) or 1.0
+        scale = min(self.width / w, self.height / h)
+        dx = (self.width - w * scale) / 2
+        dy = (self.height - h * scale) / 2
+        c = self.canv
+        c.saveState()
+        c.setLineWidth(max(0.8, 1.1 * scale))
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        for stroke in strokes:
+            path = c.beginPath()
+            x0, y0 = stroke[0]
+            path.moveTo(dx + x0 * scale, self.height - dy - y0 * scale)
+            for x, y in stroke[1:] or [stroke[0]]:
+                path.lineTo(dx + x * scale, self.height - dy - y * scale)
+            c.drawPath(path, stroke=1, fill=0)
+        c.restoreState()
+
+
+def signature_strokes(signature: Any) -> list[list[tuple[float, float]]]:
+    """The usable strokes of a stored signature (malformed points are skipped)."""
+    if not isinstance(signature, dict):
+        return []
+    out: list[list[tuple[float, float]]] = []
+    for stroke in signature.get("strokes") or []:
+        points: list[tuple[float, float]] = []
+        for p in stroke if isinstance(stroke, list) else []:
+            if (
+                isinstance(p, list | tuple)
+                and len(p) >= 2
+                and all(isinstance(v, int | float) and math.isfinite(v) for v in p[:2])
+            ):
+                points.append((float(p[0]), float(p[1])))
+        if points:
+            out.append(points)
+    return out
+
+
+class CutLine(Flowable):
+    """A dashed line across the page with a label in the middle: where the receipt is cut off."""
+
+    def __init__(self, label: str = "（沿此虚线剪下）") -> None:
+        super().__init__()
+        self.label = label
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, 14
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFont(FONT, 8)
+        label_w = stringWidth(self.label, FONT, 8) + 8
+        mid, y = self.width / 2, self.height / 2
+        c.setDash(4, 3)
+        c.setLineWidth(0.7)
+        c.line(0, y, mid - label_w / 2, y)
+        c.line(mid + label_w / 2, y, self.width, y)
+        c.setFillColor(GREY_TEXT)
+        c.drawCentredString(mid, y - 3, self.label)
+        c.restoreState()
+
+
+class AtBottom(Flowable):
+    """Puts its content at the bottom of the current page (or of the next one if it does not fit)."""
+
+    def __init__(self, content: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.content = list(content)
+        self._heights: list[float] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._heights = [f.wrap(availWidth, availHeight)[1] for f in self.content]
+        needed = sum(self._heights)
+        self.width = availWidth
+        self.height = availHeight if needed <= availHeight else needed
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        y = sum(self._heights)
+        for f, h in zip(self.content, self._heights, strict=True):
+            y -= h
+            f.drawOn(self.canv, 0, y)
+
+
+class SealArea(Flowable):
+    """The issuing authority's line, date and a dashed circle where the seal goes, right-aligned."""
+
+    def __init__(self, authority: str, when: date | None, diameter: float = 40 * mm) -> None:
+        super().__init__()
+        self.authority, self.when, self.diameter = authority, when, diameter
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.diameter + 2 * mm
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        right = self.width - 6 * mm
+        text_w = max(
+            stringWidth(self.authority + "（盖章）", FONT, 11), stringWidth(cn_date(self.when), FONT, 11)
+        )
+        cx = right - text_w / 2
+        cy = self.height / 2
+        c.setStrokeColor(GREY_TEXT)
+        c.setDash(3, 3)
+        c.setLineWidth(0.6)
+        c.circle(cx, cy, self.diameter / 2)
+        c.setFillColor(GREY_TEXT)
+        c.setFont(FONT, 7.5)
+        c.drawCentredString(cx, cy + self.diameter / 2 - 6 * mm, "（印章）")
+        c.setFillColor(styles.BLACK)
+        c.setFont(FONT, 11)
+        c.drawCentredString(cx, cy + 2, self.authority + "（盖章）")
+        c.drawCentredString(cx, cy - 16, cn_date(self.when))
+        c.restoreState()

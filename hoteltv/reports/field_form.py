@@ -1,0 +1,253 @@
+"""A blank field form for one hotel: the inspection record on paper, for a visit where the laptop cannot be used.
+
+The hotel's registry data is filled in (name, credit code, division, address, person in charge, contact);
+everything observed is left blank with tick boxes: the hotel-level items, a room table with one empty
+column per room to sample, findings, result, the hotel's opinion and both sides' signatures. The items,
+their order and requirements come from the checklist template, so the paper matches what is later typed
+into the program. A blank form is not a record: it carries no verification code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+
+from hoteltv.db.engine import Database
+from hoteltv.domain import lifecycle
+from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate, latest_template
+from hoteltv.reports.common import (
+    YES_NO_ZH,
+    CheckChoices,
+    Decor,
+    Progress,
+    ReportOptions,
+    StartSection,
+    TitleLine,
+    build_pdf,
+    cn_date,
+    gap,
+    para,
+    report_progress,
+    requirement_text,
+)
+from hoteltv.reports.inspection_sheet import ROOMS_PER_TABLE, signature_block, subject_of
+from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
+from hoteltv.services.hotels import HotelView, get_hotel
+
+DOC_NAME = "现场检查记录（现场填写）"
+DEFAULT_ROOMS = 4
+MAX_ROOMS = 10
+
+
+def write_field_form(
+    db: Database,
+    hotel_id: str,
+    out: Path,
+    options: ReportOptions | None = None,
+    *,
+    rooms: int = DEFAULT_ROOMS,
+    template: ChecklistTemplate | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write a blank form for ``hotel_id`` with ``rooms`` empty room columns (PDF, atomically)."""
+    options = options or ReportOptions()
+    hotel = get_hotel(db, hotel_id)
+    template = template or latest_template()
+    report_progress(progress, 0, 1, "排版 (laying out)")
+    story = field_form_story(hotel, template, options, rooms=rooms)
+    return build_pdf(out, story, title=f"{DOC_NAME} {hotel.name}", subject=hotel.name, progress=progress)
+
+
+def field_form_story(
+    hotel: HotelView, template: ChecklistTemplate, options: ReportOptions, *, rooms: int = DEFAULT_ROOMS
+) -> list[Flowable]:
+    rooms = max(1, min(rooms, MAX_ROOMS))
+    story: list[Flowable] = [
+        StartSection(Decor(DOC_NAME, hotel.name, number_label="被检查单位")),
+        TitleLine("现场检查记录", size=22, char_space=2),
+        para(f"（{subject_of(template)} · 现场填写用）", "subtitle"),
+        Spacer(1, 3 * mm),
+        _number_line(template),
+        Spacer(1, 1.5 * mm),
+        _header(hotel, options),
+        para("一、酒店电视系统情况", "section"),
+        _hotel_items(template),
+        CondPageBreak(50 * mm),
+        para(f"二、抽查客房检查情况（随机抽查不少于{template.min_rooms}间，覆盖不同楼层和房型）", "section"),
+    ]
+    story += _room_tables(template, rooms)
+    story += [
+        # The conclusion, the opinion and the signatures stay on one page with the problems found.
+        KeepTogether(
+            [
+                para("三、检查发现的问题", "section"),
+                _ruled(4),
+                para("四、检查结论", "section"),
+                _result_row(),
+                para("五、被检查单位意见", "section"),
+                _ruled(2),
+                Spacer(1, 3 * mm),
+                signature_block([("", None), ("", None)], "", None, None),
+                Spacer(1, 2 * mm),
+                para(
+                    "填写说明：请逐项填写，不得留空；不涉及的项目填“/”；测量值写明数字（如开机时间“28秒”）；"
+                    "不合格项须拍照留证。本记录一式两份，检查单位和被检查单位各执一份。",
+                    "tiny",
+                ),
+            ]
+        ),
+    ]
+    return story
+
+
+def _number_line(template: ChecklistTemplate) -> Table:
+    table = Table(
+        [[para("记录编号：", "small"), para(f"检查表：{template.id} 第{template.version}版", "small_right")]],
+        colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5],
+    )
+    table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _header(hotel: HotelView, options: ReportOptions) -> Table:
+    label_w, wide_label_w = 25 * mm, 31 * mm
+    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
+
+    def L(text: str) -> Any:  # noqa: N802
+        return para(text, "label")
+
+    def V(text: str | None) -> Any:  # noqa: N802
+        return para(text or "", "cell")
+
+    contact = " ".join(x for x in (hotel.contact_name or "", hotel.contact_phone or "") if x)
+    inspector = f"姓名：{gap(5)}执法证号："
+    rows = [
+        [L("被检查单位"), V(hotel.name), "", ""],
+        [L("统一社会信用代码"), V(hotel.credit_code), L("所属县区"), V(hotel.division_name)],
+        [L("地址"), V(hotel.address), "", ""],
+        [L("负责人"), V(hotel.person_in_charge), L("现场联系人及电话"), V(contact)],
+        [L("检查单位"), V(options.authority), "", ""],
+        [
+            L("检查时间"),
+            V(f"{cn_date(None)}{gap(1.5)}时{gap(1.5)}分 至{gap(1.5)}时{gap(1.5)}分"),
+            "",
+            "",
+        ],
+        [L("检查人员"), V(inspector), L("检查人员"), V(inspector)],
+        [L("出示证件"), CheckChoices([("检查人员已向被检查单位出示执法证件", False)], size=9.5), "", ""],
+        [
+            L("检查类型"),
+            CheckChoices(
+                [("首次检查", False), (f"复查（整改通知书编号：{gap(8)}）", False)],
+                size=9.5,
+            ),
+            "",
+            "",
+        ],
+    ]
+    table = Table(rows, colWidths=[label_w, value_w, wide_label_w, value_w])
+    commands = grid_style()
+    for r in (0, 2, 4, 5, 7, 8):
+        commands.append(("SPAN", (1, r), (3, r)))
+    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _answer_boxes(item: ChecklistItem, size: float) -> Flowable | str:
+    """Empty boxes to tick for one answer (a blank for numbers and text)."""
+    if item.answer_type == "yes_no":
+        keys = ["yes", "no"] + (["na"] if item.na_allowed else [])
+        return CheckChoices([(YES_NO_ZH[k], False) for k in keys], size=size, gap=size * 0.8)
+    if item.answer_type == "choice":
+        return CheckChoices([(c.zh, False) for c in item.choices], size=size, gap=size * 0.8)
+    if item.answer_type == "seconds":
+        return para("秒", "cell_small_right" if size < 9 else "right")
+    return ""
+
+
+def _hotel_items(template: ChecklistTemplate) -> Table:
+    widths = [9 * mm, 52 * mm, 0.0, 28 * mm]
+    widths[2] = FRAME_WIDTH - sum(widths)
+    rows: list[list[Any]] = [[para(t, "cell_center") for t in ("序号", "检查项目", "检查情况", "要求")]]
+    for n, item in enumerate(template.hotel_items, 1):
+        rows.append(
+            [
+                para(str(n), "cell_center"),
+                para(item.label.zh, "cell"),
+                _answer_boxes(item, 9),
+                para(requirement_text(item), "cell_center"),
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    pad: list[tuple[object, ...]] = [
+        ("TOPPADDING", (0, 1), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 4),
+    ]
+    table.setStyle(table_style(grid_style(header_rows=1) + pad))
+    return table
+
+
+def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
+    items = [i for i in template.room_items if i.answer_type != "text"]
+    out: list[Flowable] = []
+    for start in range(0, rooms, ROOMS_PER_TABLE):
+        count = min(ROOMS_PER_TABLE, rooms - start)
+        room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / count)
+        label_w = FRAME_WIDTH - 10 * mm - 17 * mm - room_w * count
+        widths = [10 * mm, label_w, 17 * mm] + [room_w] * count
+        head: list[Any] = [
+            para("序号", "cell_center"),
+            para("房间号", "cell_center"),
+            para("要求", "cell_center"),
+        ]
+        head += [para("", "cell") for _ in range(count)]
+        sub: list[Any] = ["", para("楼层 / 房型", "cell_center"), ""]
+        sub += [para("", "cell") for _ in range(count)]
+        rows: list[list[Any]] = [head, sub]
+        for n, item in enumerate(items, 1):
+            label = item.label.zh + ("（不涉及填“/”）" if item.applies_when else "")
+            row: list[Any] = [
+                para(str(n), "cell_small_center"),
+                para(label, "cell_small"),
+                para(requirement_text(item), "cell_small_center"),
+            ]
+            row += [_answer_boxes(item, 7.5) for _ in range(count)]
+            rows.append(row)
+        rows.append(["", para("房间备注", "cell_small"), "", *["" for _ in range(count)]])
+        heights = [9 * mm, 7 * mm] + [None] * len(items) + [12 * mm]
+        table = Table(rows, colWidths=widths, repeatRows=2, rowHeights=heights)
+        commands = grid_style(header_rows=2)
+        commands += [("SPAN", (0, 0), (0, 1)), ("SPAN", (2, 0), (2, 1)), ("SPAN", (1, -1), (2, -1))]
+        # Room to write a number by hand.
+        commands += [("TOPPADDING", (0, 2), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 2), (-1, -1), 3.5)]
+        table.setStyle(table_style(commands))
+        out += [table, Spacer(1, 2 * mm)]
+    return out
+
+
+def _ruled(lines: int) -> Table:
+    table = Table([[""] for _ in range(lines)], colWidths=[FRAME_WIDTH], rowHeights=[8 * mm] * lines)
+    table.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, "black"),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.3, "#999999"),
+            ]
+        )
+    )
+    return table
+
+
+def _result_row() -> Table:
+    choices = CheckChoices([(label, False) for label, _ in lifecycle.RESULTS.values()], size=11, gap=24)
+    table = Table([[para("检查结论", "label"), choices]], colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
+    table.setStyle(
+        table_style(
+            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
+        )
+    )
+    return table

@@ -1,0 +1,650 @@
+"""现场检查记录: the inspection sheet both sides sign, two copies, with photo pages as evidence.
+
+Layout (as Chinese on-site inspection records are laid out): title and record number; a header grid
+(inspected unit, unified social credit code, address, person in charge, on-site contact and phone, date
+and start–end time, inspectors with enforcement ID numbers and the tick that IDs were shown); the
+hotel-level items; a table of sampled rooms × items with measured values and √/× marks (failed cells
+shaded); for a re-inspection, the problems of the notice it answers beside the new answers; the problems
+found; the result as tick boxes; the inspected party's opinion; signatures and dates of both sides
+(drawn from captured strokes when present); then the photo pages. Every page carries the record number,
+"第x页 共y页" and the verification code with its QR code; a draft carries a 草稿 watermark.
+
+:func:`sheet_story` builds the flowables (the batch puts many sheets in one PDF);
+:func:`write_inspection_sheet` writes one sheet to a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
+
+from hoteltv.db.engine import Database
+from hoteltv.domain import lifecycle
+from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
+from hoteltv.domain.rules import ItemOutcome
+from hoteltv.errors import NotFoundError
+from hoteltv.reports.common import (
+    MARK_NONE,
+    CheckChoices,
+    Decor,
+    Progress,
+    ReportOptions,
+    SignatureDrawing,
+    StartSection,
+    TitleLine,
+    answer_text,
+    build_pdf,
+    cn_date,
+    cn_datetime,
+    gap,
+    mark,
+    para,
+    report_progress,
+    requirement_text,
+)
+from hoteltv.reports.photo_pages import PreparedPhoto, photo_grid, photo_refs, prepare_photos, refs_text
+from hoteltv.reports.styles import (
+    BLACK,
+    FAIL_FILL,
+    FRAME_WIDTH,
+    GREY_TEXT,
+    GRID_WIDTH,
+    grid_style,
+    table_style,
+)
+from hoteltv.reports.verification import CodeInfo, inspection_code
+from hoteltv.services import inspections as insp_service
+from hoteltv.services import notices as notice_service
+from hoteltv.services.hotels import HotelView, get_hotel
+
+DOC_NAME = "现场检查记录"
+#: Room columns per table; more rooms continue in a second table.
+ROOMS_PER_TABLE = 5
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """Everything one sheet prints, gathered in one go (plain values, safe on any thread)."""
+
+    view: insp_service.InspectionView
+    hotel: HotelView | None
+    code: CodeInfo
+    earlier: tuple[notice_service.NoticeItem, ...]
+    answered_notice: notice_service.NoticeView | None
+    issued_notice_number: str | None
+    photos: tuple[PreparedPhoto, ...]
+    authority: str = ""
+
+    @property
+    def template(self) -> ChecklistTemplate:
+        return self.view.template
+
+
+def load_sheet(
+    db: Database, inspection_id: str, options: ReportOptions, progress: Progress | None = None
+) -> SheetData:
+    """Read an inspection with its hotel, notices and photos (photo copies made or reused)."""
+    view = insp_service.get_inspection(db, inspection_id)
+    try:
+        hotel: HotelView | None = get_hotel(db, view.hotel_id)
+    except NotFoundError:
+        hotel = None
+    earlier: list[notice_service.NoticeItem] = []
+    answered = None
+    if view.kind == "reinspection" and view.notice_id:
+        earlier = notice_service.earlier_failures(db, view.id)
+        try:
+            answered = notice_service.get_notice(db, view.notice_id)
+        except NotFoundError:
+            answered = None
+    issued = None
+    if view.issued_notice_id:
+        try:
+            issued = notice_service.get_notice(db, view.issued_notice_id).number
+        except NotFoundError:
+            issued = None
+    photos = prepare_photos(db, view.id, options, progress)
+    return SheetData(
+        view=view,
+        hotel=hotel,
+        code=inspection_code(db, view.id),
+        earlier=tuple(earlier),
+        answered_notice=answered,
+        issued_notice_number=issued,
+        photos=tuple(photos),
+        authority=options.authority,
+    )
+
+
+def write_inspection_sheet(
+    db: Database,
+    inspection_id: str,
+    out: Path,
+    options: ReportOptions | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write the 现场检查记录 of one inspection to ``out`` (PDF, atomically)."""
+    options = options or ReportOptions()
+    data = load_sheet(db, inspection_id, options, progress)
+    report_progress(progress, 0, 1, "排版 (laying out)")
+    return build_pdf(
+        out,
+        sheet_story(data),
+        title=f"{DOC_NAME} {data.view.record_number}",
+        subject=data.view.hotel_name,
+        progress=progress,
+    )
+
+
+# --- the story ---------------------------------------------------------------------------------------------
+
+
+def sheet_story(data: SheetData) -> list[Flowable]:
+    """The flowables of one sheet, starting with its :class:`StartSection`."""
+    v = data.view
+    draft = v.status != "finalized"
+    reinspection = v.kind == "reinspection"
+    story: list[Flowable] = [
+        StartSection(Decor(DOC_NAME, v.record_number, data.code.code, draft)),
+        TitleLine("现场复查记录" if reinspection else "现场检查记录", size=22, char_space=2),
+        para(f"（{subject_of(data.template)}）", "subtitle"),
+        Spacer(1, 3 * mm),
+        _number_line(data),
+        Spacer(1, 1.5 * mm),
+        _header_table(data),
+    ]
+    refs = photo_refs(data.photos)
+    earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
+    section = _Sections()
+    story.append(para(section.next("酒店电视系统情况"), "section"))
+    story.append(_hotel_items_table(data, refs, earlier_by_cell))
+    story.append(CondPageBreak(40 * mm))
+    story.append(para(section.next(f"抽查客房检查情况（共抽查{len(v.rooms)}间）"), "section"))
+    story.extend(_room_tables(data, earlier_by_cell))
+    notes = _room_notes(data)
+    if notes:
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(para("房间备注：" + "；".join(notes), "small"))
+    if reinspection:
+        number = data.answered_notice.number if data.answered_notice else ""
+        story.append(CondPageBreak(35 * mm))
+        story.append(
+            para(
+                section.next(f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"),
+                "section",
+            )
+        )
+        story.append(_earlier_table(data))
+    story.append(CondPageBreak(30 * mm))
+    story.append(para(section.next("检查发现的问题"), "section"))
+    story.extend(_findings(data, refs))
+    story.append(CondPageBreak(70 * mm))
+    story.append(para(section.next("检查结论"), "section"))
+    story.append(_result_block(data))
+    story.append(
+        KeepTogether(
+            [
+                para(section.next("被检查单位意见"), "section"),
+                _opinion_box(v.hotel_opinion),
+                Spacer(1, 3 * mm),
+                _signature_table(data),
+                Spacer(1, 2 * mm),
+                para("本记录一式两份，检查单位和被检查单位各执一份。记录经双方签字确认后生效。", "tiny"),
+            ]
+        )
+    )
+    if data.photos:
+        story.append(PageBreak())
+        story.append(para(f"附件：现场照片（共{len(data.photos)}张）", "section"))
+        story.extend(photo_grid(data.photos, data.template, v.verdict))
+    return story
+
+
+def subject_of(template: ChecklistTemplate) -> str:
+    """``酒店电视操作复杂治理`` from the template title ``酒店电视操作复杂治理现场检查表``."""
+    title = template.title.zh
+    for suffix in ("表", "检查", "现场"):
+        title = title.removesuffix(suffix)
+    return title
+
+
+class _Sections:
+    """一、二、三、… numbering of the sheet's parts."""
+
+    NUMERALS = "一二三四五六七八九十"
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self, title: str) -> str:
+        self.n += 1
+        return f"{self.NUMERALS[self.n - 1]}、{title}"
+
+
+def _number_line(data: SheetData) -> Flowable:
+    v = data.view
+    version = f"第{data.code.version}版"
+    if data.code.version > 1:
+        version += "（更正版本，取代前一版本）"
+    if data.code.superseded_by_id:
+        version += "（已被更正，以新版本为准）"
+    status = "草稿" if v.status != "finalized" else "已定稿"
+    table = Table(
+        [
+            [
+                para(
+                    f"记录编号：{v.record_number}{gap(1.5)}检查表：{v.template_id} 第{v.template_version}版",
+                    "small",
+                ),
+                para(f"版本：{version}  状态：{status}", "small_right"),
+            ]
+        ],
+        colWidths=[FRAME_WIDTH * 0.6, FRAME_WIDTH * 0.4],
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ]
+        )
+    )
+    return table
+
+
+def _header_table(data: SheetData) -> Table:
+    v, h = data.view, data.hotel
+    label_w, wide_label_w = 25 * mm, 31 * mm
+    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
+    contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
+    time_text = cn_datetime(v.started_at)
+    if v.ended_at:
+        end = v.ended_at.astimezone()
+        start = v.started_at.astimezone() if v.started_at else None
+        time_text += " 至 " + (
+            f"{end:%H:%M}" if start and start.date() == end.date() else cn_datetime(v.ended_at)
+        )
+    else:
+        time_text += " 至    时    分"
+    team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors) or ""
+    kind = lifecycle.KINDS.get(v.kind, (v.kind, v.kind))[0]
+    if v.kind == "reinspection" and data.answered_notice:
+        kind += f"（依据整改通知书 {data.answered_notice.number}）"
+
+    def L(text: str) -> Any:  # noqa: N802
+        return para(text, "label")
+
+    def V(text: str | None) -> Any:  # noqa: N802
+        return para(text or "", "cell")
+
+    rows = [
+        [L("被检查单位"), V(v.hotel_name), "", ""],
+        [L("统一社会信用代码"), V(h.credit_code if h else ""), L("所属县区"), V(v.division_name)],
+        [L("地址"), V(h.address if h else ""), "", ""],
+        [L("负责人"), V(h.person_in_charge if h else ""), L("现场联系人及电话"), V(contact)],
+        [L("检查单位"), V(data.authority), "", ""],
+        [L("检查时间"), V(time_text), "", ""],
+        [L("检查人员"), V(team), "", ""],
+        [
+            L("出示证件"),
+            CheckChoices([("检查人员已向被检查单位出示执法证件", v.ids_shown)], size=9.5),
+            "",
+            "",
+        ],
+        [L("检查类型"), V(kind), "", ""],
+    ]
+    table = Table(rows, colWidths=[label_w, value_w, wide_label_w, value_w])
+    commands = grid_style()
+    for r in (0, 2, 4, 5, 6, 7, 8):
+        commands.append(("SPAN", (1, r), (3, r)))
+    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _cell_text(
+    item: ChecklistItem, outcome: ItemOutcome | None, earlier: notice_service.NoticeItem | None = None
+) -> tuple[str, bool]:
+    """What a value cell shows, and whether it failed."""
+    if outcome is None:
+        return "", False
+    if not outcome.applicable:
+        return '<font color="#595959" size="7.5">不适用</font>', False
+    value = escape(answer_text(item, outcome.value))
+    if outcome.value is None:
+        text = MARK_NONE
+    elif outcome.passed is None or outcome.value == "na":
+        text = value
+    else:
+        text = f"{value} {mark(outcome.passed)}"
+    if earlier is not None:
+        before = escape(answer_text(item, earlier.value))
+        text += f'<br/><font color="#595959" size="7">原：{before} ×</font>'
+    return text, outcome.passed is False
+
+
+def _outcome(data: SheetData, key: str, room: str | None) -> ItemOutcome | None:
+    try:
+        return data.view.verdict.outcome(key, room)
+    except KeyError:
+        return None
+
+
+def _hotel_items_table(
+    data: SheetData,
+    refs: dict[tuple[str | None, str | None], list[int]],
+    earlier: dict[tuple[str | None, str], notice_service.NoticeItem],
+) -> Table:
+    widths = [9 * mm, 66 * mm, 0.0, 32 * mm, 14 * mm]
+    widths[2] = FRAME_WIDTH - sum(widths)
+    rows: list[list[Any]] = [
+        [para(t, "cell_center") for t in ("序号", "检查项目", "检查情况", "要求", "判定")]
+    ]
+    fails: list[int] = []
+    for n, item in enumerate(data.template.hotel_items, 1):
+        outcome = _outcome(data, item.key, None)
+        if outcome is None:
+            value = data.view.hotel_answers.get(item.key)
+            text, failed, verdict_mark = escape(answer_text(item, value)), False, ""
+        else:
+            text, failed = _cell_text(item, outcome, earlier.get((None, item.key)))
+            if outcome.passed is not None and outcome.value != "na" and outcome.applicable:
+                text = text.replace(f" {mark(outcome.passed)}", "", 1)
+            verdict_mark = mark(outcome.passed) if outcome.applicable and outcome.value is not None else ""
+            if outcome.passed is None:
+                verdict_mark = ""
+        photos = refs.get((None, item.key))
+        if photos:
+            text += f'<br/><font size="7.5">见{refs_text(photos)}</font>'
+        rows.append(
+            [
+                para(str(n), "cell_center"),
+                para(item.label.zh, "cell"),
+                para(text or "", "cell", markup=True),
+                para(requirement_text(item) if item.rule else "—", "cell_center"),
+                para(verdict_mark, "cell_center"),
+            ]
+        )
+        if failed:
+            fails.append(n)
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    commands = grid_style(header_rows=1)
+    commands += [("BACKGROUND", (2, r), (2, r), FAIL_FILL) for r in fails]
+    commands += [("BACKGROUND", (4, r), (4, r), FAIL_FILL) for r in fails]
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _room_items(template: ChecklistTemplate) -> list[ChecklistItem]:
+    return [i for i in template.room_items if i.answer_type != "text"]
+
+
+def _room_tables(
+    data: SheetData, earlier: dict[tuple[str | None, str], notice_service.NoticeItem]
+) -> list[Flowable]:
+    v = data.view
+    items = _room_items(data.template)
+    rooms = list(v.rooms)
+    if not rooms:
+        return [para("未抽查客房。", "body")]
+    out: list[Flowable] = []
+    for start in range(0, len(rooms), ROOMS_PER_TABLE):
+        chunk = rooms[start : start + ROOMS_PER_TABLE]
+        room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / len(chunk))
+        widths = [10 * mm, FRAME_WIDTH - 10 * mm - 17 * mm - room_w * len(chunk), 17 * mm] + [room_w] * len(
+            chunk
+        )
+        head: list[Any] = [
+            para("序号", "cell_center"),
+            para("检查项目", "cell_center"),
+            para("要求", "cell_center"),
+        ]
+        for r in chunk:
+            sub = " ".join(x for x in ((f"{r.floor}层" if r.floor else ""), r.room_type or "") if x)
+            head.append(
+                para(
+                    f"{escape(r.room_number)}<br/><font size='7.5'>{escape(sub)}</font>"
+                    if sub
+                    else escape(r.room_number),
+                    "cell_center",
+                    markup=True,
+                )
+            )
+        rows: list[list[Any]] = [head]
+        fail_cells: list[tuple[int, int]] = []
+        for n, item in enumerate(items, 1):
+            row: list[Any] = [
+                para(str(n), "cell_small_center"),
+                para(item.label.zh, "cell_small"),
+                para(requirement_text(item), "cell_small_center"),
+            ]
+            for c, room in enumerate(chunk):
+                text, failed = _cell_text(
+                    item,
+                    _outcome(data, item.key, room.room_number),
+                    earlier.get((room.room_number, item.key)),
+                )
+                row.append(para(text, "cell_small_center", markup=True))
+                if failed:
+                    fail_cells.append((3 + c, n))
+            rows.append(row)
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        commands = grid_style(header_rows=1)
+        commands += [("BACKGROUND", cell, cell, FAIL_FILL) for cell in fail_cells]
+        table.setStyle(table_style(commands))
+        out.append(table)
+        out.append(Spacer(1, 2 * mm))
+    out.append(
+        para("注：“√”符合要求，“×”不符合要求（底色加灰），“不适用”为该酒店电视模式不涉及的项目。", "tiny")
+    )
+    return out
+
+
+def _room_notes(data: SheetData) -> list[str]:
+    notes = []
+    text_items = [i for i in data.template.room_items if i.answer_type == "text"]
+    for room in data.view.rooms:
+        for item in text_items:
+            value = room.answers.get(item.key)
+            if value:
+                notes.append(f"{room.room_number}房间 {value}")
+    return notes
+
+
+def _earlier_table(data: SheetData) -> Flowable:
+    if not data.earlier:
+        return para("原整改通知书未列出问题。", "body")
+    template = data.template
+    widths = [9 * mm, 58 * mm, 47 * mm, 0.0, 22 * mm]
+    widths[3] = FRAME_WIDTH - sum(widths)
+    rows: list[list[Any]] = [
+        [para(t, "cell_center") for t in ("序号", "原检查发现的问题", "整改要求", "本次复查情况", "整改结果")]
+    ]
+    fails = []
+    for n, e in enumerate(data.earlier, 1):
+        item = template.item(e.item_key) if template.has_item(e.item_key) else None
+        where = f"{e.room}房间" if e.room else "酒店"
+        before = answer_text(item, e.value) if item else str(e.value)
+        outcome = _outcome(data, e.item_key, e.room)
+        if outcome is None or item is None:
+            now, result = "本次未复查该房间", "未复查"
+        elif outcome.value is None:
+            now, result = "未填写", "—"
+        else:
+            now = f"{answer_text(item, outcome.value)} {mark(outcome.passed)}"
+            result = {True: "已整改 √", False: "未整改 ×", None: "—"}[outcome.passed]
+            if outcome.passed is False:
+                fails.append(n)
+        rows.append(
+            [
+                para(str(n), "cell_center"),
+                para(f"{where}：{e.label}（{before}）", "cell"),
+                para(e.fix, "cell"),
+                para(now, "cell_center"),
+                para(result, "cell_center"),
+            ]
+        )
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    commands = grid_style(header_rows=1)
+    commands += [("BACKGROUND", (3, r), (4, r), FAIL_FILL) for r in fails]
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[int]]) -> list[Flowable]:
+    v = data.view
+    failed = v.verdict.failed
+    out: list[Flowable] = []
+    if not failed:
+        out.append(para("未发现不符合要求的问题。", "body_indent"))
+    template = data.template
+    for n, f in enumerate(failed, 1):
+        item = template.item(f.item_key) if template.has_item(f.item_key) else None
+        where = f"{f.room_label}房间" if f.room_label else "酒店"
+        value = answer_text(item, f.value) if item else str(f.value)
+        severity = "严重" if f.severity == "critical" else "一般"
+        photos = refs.get((f.room_label, f.item_key))
+        evidence = f"，证据：{refs_text(photos)}" if photos else ""
+        out.append(
+            para(
+                f"{n}. {where}“{f.label_zh}”为{value}，不符合“{f.rule_zh}”的要求（{severity}{evidence}）。",
+                "body",
+            )
+        )
+    default = insp_service.default_findings(v.verdict)
+    if v.findings and v.findings.strip() and v.findings.strip() != default:
+        out.append(Spacer(1, 1 * mm))
+        out.append(para("检查情况说明：" + v.findings.strip(), "body"))
+    return out
+
+
+def _result_block(data: SheetData) -> Flowable:
+    v = data.view
+    result = v.result or v.verdict.result
+    choices = CheckChoices(
+        [(label, key == result) for key, (label, _) in lifecycle.RESULTS.items()], size=11, gap=24
+    )
+    rows: list[list[Any]] = [[para("检查结论", "label"), choices]]
+    if data.issued_notice_number:
+        rows.append(
+            [para("处理", "label"), para(f"已下发整改通知书，编号 {data.issued_notice_number}", "cell")]
+        )
+    elif result == "fail" and v.status == "finalized":
+        rows.append([para("处理", "label"), para("应下发整改通知书，限期整改后复查。", "cell")])
+    if v.status != "finalized":
+        rows.append(
+            [
+                para("说明", "label"),
+                para("本记录为草稿，结论为按当前填写内容自动评定，定稿前可能变化。", "cell"),
+            ]
+        )
+    table = Table(rows, colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
+    table.setStyle(
+        table_style(
+            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
+        )
+    )
+    return table
+
+
+def _opinion_box(opinion: str | None) -> Flowable:
+    text = opinion.strip() if opinion and opinion.strip() else ""
+    table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
+    table.setStyle(
+        table_style(
+            grid_style()
+            + [
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _inspector_signature(signatures: dict[str, Any], inspector_id: str, index: int) -> Any:
+    """A captured inspector signature, stored under the inspector's id (or a positional key)."""
+    for key in (inspector_id, f"inspector:{inspector_id}", f"inspector_{index}", f"inspector{index + 1}"):
+        if isinstance(signatures.get(key), dict):
+            return signatures[key]
+    group = signatures.get("inspectors")
+    if isinstance(group, dict):
+        return group.get(inspector_id)
+    if isinstance(group, list) and index < len(group):
+        return group[index]
+    return None
+
+
+def _signature_table(data: SheetData) -> Table:
+    v = data.view
+    when = (v.ended_at or v.started_at) if v.status == "finalized" else None
+    signers = [(i.name, _inspector_signature(v.signatures, i.id, n)) for n, i in enumerate(v.inspectors)]
+    hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
+    return signature_block(signers, v.hotel_signatory or "", hotel_sig, when)
+
+
+def signature_block(
+    inspectors: Sequence[tuple[str, Any]], hotel_signatory: str, hotel_signature: Any, when: datetime | None
+) -> Table:
+    """Both sides' signatures: a drawn signature (or room for a pen) above each printed name, and the date."""
+    half = FRAME_WIDTH / 2
+    sig_h = 13 * mm
+    per = max(len(inspectors), 2)
+    sig_w = (half - 8 * mm) / per
+    sig_cells: list[Any] = []
+    name_cells: list[Any] = []
+    for n in range(per):
+        name, sig = inspectors[n] if n < len(inspectors) else ("", None)
+        sig_cells.append(SignatureDrawing(sig, sig_w - 4 * mm, sig_h))
+        name_cells.append(para(name, "cell_small_center"))
+    inner_left = Table([sig_cells, name_cells], colWidths=[sig_w] * per, rowHeights=[sig_h + 2 * mm, None])
+    inner_left.setStyle(
+        table_style(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    inner_right = Table(
+        [
+            [SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)],
+            [para(hotel_signatory, "cell_small_center")],
+        ],
+        colWidths=[half - 8 * mm],
+        rowHeights=[sig_h + 2 * mm, None],
+    )
+    inner_right.setStyle(
+        table_style([("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    )
+    date_text = "日期：" + cn_date(when)
+    rows = [
+        [para("检查人员（签名）：", "cell"), para("被检查单位负责人或现场人员（签名）：", "cell")],
+        [inner_left, inner_right],
+        [para(date_text, "cell"), para(date_text, "cell")],
+    ]
+    table = Table(rows, colWidths=[half, half])
+    table.setStyle(
+        table_style(
+            [
+                ("BOX", (0, 0), (0, -1), GRID_WIDTH, BLACK),
+                ("BOX", (1, 0), (1, -1), GRID_WIDTH, BLACK),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
