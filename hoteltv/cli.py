@@ -23,6 +23,20 @@ from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
 EXIT_USAGE = 2
 EXIT_REFUSED = 1
+EXIT_INTERNAL = 70
+
+
+def _write_crash_log(home: Path) -> Path | None:
+    import traceback
+
+    try:
+        folder = home / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+        return path
+    except OSError:
+        return None
 
 
 class Context:
@@ -654,6 +668,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, not a user's mistake: one line here, the details in a log file
+        log = _write_crash_log(ctx.home)
+        print(
+            f"hoteltv: 内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
+            + (f" — details in {log}" if log else ""),
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     finally:
         ctx.close()
 
