@@ -1,0 +1,137 @@
+"""Time from launching the GUI to a usable window, on a data folder with 1,000 hotels.
+
+Measured from just before the program's process starts (so Python's start-up and every import count)
+to the moment the main window is shown and the registry table holds every hotel (its ``sig_loaded``
+has been handled and the event loop has turned once more, so the rows are painted). Median of 3 runs,
+each a fresh process. The data folder is the demo set (35 pilot hotels with their inspection history)
+plus plain hotels imported from a spreadsheet, 1,000 in all.
+
+Run: ``python -m benchmarks gui_start`` (offscreen), or under a display / ``xvfb-run`` with
+``QT_QPA_PLATFORM=xcb``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HOTELS = 1_000
+RUNS = 3
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Runs in the measured process: start the GUI as ``main.py`` does, report when the registry is filled.
+CHILD = r"""
+import sys, time
+from PySide6.QtCore import QSettings, QTimer
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
+from ui import app as gui
+app, window = gui.start(["--home", sys.argv[1]])
+def ready(count):
+    def report():
+        print(f"READY {time.time():.6f} {count}", flush=True)
+        app.quit()
+    QTimer.singleShot(0, report)
+if window.registry.loaded:
+    ready(window.registry.model.rowCount())
+else:
+    window.registry.sig_loaded.connect(ready)
+sys.exit(app.exec())
+"""
+
+
+def make_home(folder: Path, hotels: int = HOTELS) -> Path:
+    """A data folder with the demo data plus imported hotels, ``hotels`` in all."""
+    from hoteltv.io.hotel_sheet import read_hotel_sheet
+    from hoteltv.io.tables import write_table
+    from hoteltv.services.demo import load_demo
+    from hoteltv.services.hotels import import_hotels
+    from hoteltv.services.setup import open_home
+
+    home = folder / "home"
+    db, _settings, divisions = open_home(home)
+    try:
+        demo = load_demo(db, divisions)
+        names = [d.name for d in divisions.divisions]
+        sheet = folder / "hotels.csv"
+        write_table(
+            sheet,
+            [
+                "酒店名称",
+                "所属县区",
+                "地址",
+                "联系人",
+                "联系电话",
+                "客房数",
+                "电视数",
+                "电视系统/运营商",
+                "是否试点",
+            ],
+            (
+                [
+                    f"测试宾馆{i:04d}",
+                    names[i % len(names)],
+                    f"保山市测试路{i}号",
+                    "张三",
+                    f"0875-{2200000 + i}",
+                    20 + i % 80,
+                    20 + i % 80,
+                    "云南广电网络有线电视",
+                    "否",
+                ]
+                for i in range(hotels - demo.hotels)
+            ),
+        )
+        import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
+    finally:
+        db.close()
+    return home
+
+
+def launch_once(home: Path, settings_dir: Path) -> tuple[float, int]:
+    """Seconds from process start to a filled registry, and the number of rows shown."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(home), str(settings_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("READY "):
+            _, at, count = line.split()
+            return float(at) - started, int(count)
+    raise RuntimeError(f"the GUI did not report ready (exit {result.returncode}):\n{result.stderr[-2000:]}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="hoteltv-bench-gui-") as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        home = make_home(folder)
+        print(f"   data folder with {HOTELS} hotels made in {time.perf_counter() - t:.1f} s")
+        times = []
+        for run in range(RUNS):
+            seconds, rows = launch_once(home, folder / f"qsettings-{run}")
+            if rows != HOTELS:
+                raise RuntimeError(f"registry showed {rows} hotels, expected {HOTELS}")
+            times.append(seconds)
+            print(f"   run {run + 1}: {seconds:.2f} s to a usable window ({rows} hotels listed)")
+        print(
+            f"   launch to usable window, {HOTELS} hotels: median {statistics.median(times):.2f} s "
+            f"(platform {os.environ.get('QT_QPA_PLATFORM', 'offscreen')})"
+        )
+
+
+if __name__ == "__main__":
+    main()

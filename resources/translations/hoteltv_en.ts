@@ -1,0 +1,3128 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AddRoomDialog</name>
+    <message>
+        <location filename="../../ui/inspection/room.py" line="+247"/>
+        <source>添加抽查房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>如 305</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>房间号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>楼层</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>房型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>添加</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>房间 %1 已在抽查列表中</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AnnotationCanvas</name>
+    <message>
+        <location filename="../../ui/photos/editor.py" line="+75"/>
+        <source>输入文字,回车确定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>正在加载…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AnnotationEditor</name>
+    <message>
+        <location line="+125"/>
+        <source>标注照片 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>箭头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>圆圈</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>方框</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>红</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>黄</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>绿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>蓝</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>白</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>撤销</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>全部清除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+106"/>
+        <source>保存标注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-98"/>
+        <source>关闭</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>读取照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>%1 个标注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(未保存)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> · 右键点击标注可删除 · 原图不会被修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>标注未保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>未保存的标注</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>标注还没有保存。放弃这些修改吗?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Autosaver</name>
+    <message>
+        <location filename="../../ui/inspection/autosave.py" line="+67"/>
+        <source>正在保存…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>未保存</source>
+        <translation type="unfinished">Not saved</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>已保存 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../../ui/dashboard.py" line="+87"/>
+        <source>没有数据</source>
+        <translation>No data</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesModel</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="+146"/>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>酒店名称</source>
+        <translation>Hotel name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>变更内容(原值 → 新值)</source>
+        <translation>Changes (old → new)</translation>
+    </message>
+</context>
+<context>
+    <name>ComboInput</name>
+    <message>
+        <location filename="../../ui/inspection/inputs.py" line="+219"/>
+        <source>— 请选择 —</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="+151"/>
+        <source>记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>字段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>现行值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>另一值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>待下次同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>待处理</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/dashboard.py" line="+96"/>
+        <source>试点酒店</source>
+        <translation>Pilot hotels</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>全部酒店</source>
+        <translation>All hotels</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>统计范围:</source>
+        <translation>Count:</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>各县区电视模式</source>
+        <translation>TV mode by division</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>按电视模式</source>
+        <translation>By TV mode</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>整改状态</source>
+        <translation>Remediation status</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>通知编号</source>
+        <translation>Notice no.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>整改期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>逾期天数</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>逾期未整改</source>
+        <translation>Overdue notices</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+122"/>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location line="-119"/>
+        <source>报告用语</source>
+        <translation>Report sentence</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>统计</source>
+        <translation>Counting</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>共 %1 家试点酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <translation>%1 pilot hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>共 %1 家酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <translation>%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+1"/>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>逾期未整改 (%1)</source>
+        <translation>Overdue notices (%1)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsDialog</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="+64"/>
+        <source>打开草稿</source>
+        <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
+        <translation>Open draft</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>记录编号</source>
+        <translation>Record no.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>开始时间</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>没有未定稿的检查。</source>
+        <translation>There are no draft inspections.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>读取草稿</source>
+        <translation>Reading drafts</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <location filename="../../ui/registry.py" line="+107"/>
+        <source>还没有酒店</source>
+        <translation>No hotels yet</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>导入各县区报送的酒店名单(Excel 或 CSV 表格),
+或先载入演示数据试用本程序(35家试点酒店)。</source>
+        <translation>Import the hotel lists the divisions sent in (Excel or CSV),
+or load the demo data to try the program (35 pilot hotels).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>导入酒店名单…</source>
+        <translation>Import hotel list…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>载入演示数据</source>
+        <translation>Load demo data</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location line="+30"/>
+        <location line="+62"/>
+        <source>检查记录</source>
+        <translation>Inspections</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <location line="+54"/>
+        <source>在上面的列表中选择一家酒店,这里显示它的检查记录。</source>
+        <translation>Select a hotel in the list above to see its inspections here.</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>记录编号</source>
+        <translation>Record no.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查时间</source>
+        <translation>Inspected</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>房间</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>打开记录</source>
+        <translation>Open record</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>复查</source>
+        <translation>Re-inspect</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>按整改通知进行复查</source>
+        <translation>Re-inspect against the rectification notice</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>新建检查</source>
+        <translation>New inspection</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>检查记录 — %1</source>
+        <translation>Inspections — %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>已定稿</source>
+        <translation>Finalized</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>草稿</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(已更正)</source>
+        <translation> (corrected)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>这家酒店还没有检查记录。</source>
+        <translation>This hotel has not been inspected yet.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>整改通知 %1,期限 %2</source>
+        <translation>Rectification notice %1, deadline %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>,已逾期,应尽快复查</source>
+        <translation> — overdue, re-inspect soon</translation>
+    </message>
+</context>
+<context>
+    <name>HotelFormDialog</name>
+    <message>
+        <location filename="../../ui/hotel_form.py" line="+60"/>
+        <source>新增酒店</source>
+        <translation>Add hotel</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>编辑酒店 — %1</source>
+        <translation>Edit hotel — %1</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>18位,如 91530502MA6K000000</source>
+        <translation>18 characters, e.g. 91530502MA6K000000</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+88"/>
+        <source>(未填)</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <location line="-85"/>
+        <source>无星级</source>
+        <translation>No stars</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>一星</source>
+        <translation>1 star</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>二星</source>
+        <translation>2 stars</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>三星</source>
+        <translation>3 stars</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>四星</source>
+        <translation>4 stars</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>五星</source>
+        <translation>5 stars</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>如 云南广电网络有线电视、中国电信IPTV</source>
+        <translation>e.g. Yunnan cable TV, China Telecom IPTV</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>手机或 0875-2123456</source>
+        <translation>Mobile or 0875-2123456</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>列入试点</source>
+        <translation>Pilot hotel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(未设定)</source>
+        <translation>(not set)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>基本信息</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>电视与联系人</source>
+        <translation>TV and contacts</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>酒店名称 *</source>
+        <translation>Name *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>所属县区 *</source>
+        <translation>Division *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>星级</source>
+        <translation>Star class</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>客房数</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>电视数</source>
+        <translation>TV sets</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>电视系统/运营商</source>
+        <translation>TV system / provider</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>当前模式</source>
+        <translation>Current mode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>目标模式</source>
+        <translation>Target mode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>试点</source>
+        <translation>Pilot</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>负责人</source>
+        <translation>Person in charge</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="+166"/>
+        <source>保存酒店</source>
+        <translation>Saving the hotel</translation>
+    </message>
+</context>
+<context>
+    <name>HotelTableModel</name>
+    <message>
+        <location filename="../../ui/hotel_table_model.py" line="+61"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>酒店名称</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>试点</source>
+        <translation>Pilot</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>电视系统</source>
+        <translation>TV system</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>目标模式</source>
+        <translation>Target mode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>当前模式</source>
+        <translation>Current mode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>最近检查</source>
+        <translation>Last inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location line="+154"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1(已逾期)</source>
+        <translation>%1 (overdue)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 逾期%2天</source>
+        <translation>%1, %2 days overdue</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>整改期限已过,需要复查</source>
+        <translation>The deadline has passed; re-inspect</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="-85"/>
+        <source>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</source>
+        <translation>Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+264"/>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location line="-263"/>
+        <location line="+264"/>
+        <source>更新</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <location line="-263"/>
+        <location line="+264"/>
+        <source>无变化</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <location line="-210"/>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location line="+156"/>
+        <location line="+307"/>
+        <source>导入酒店名单</source>
+        <translation>Import hotel list</translation>
+    </message>
+    <message>
+        <location line="-290"/>
+        <source>选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;
+必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。</source>
+        <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
+required columns: 酒店名称 (hotel name) and 所属县区 (division). Before anything is written you see
+which hotels will be added or updated and which rows have problems.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>拒绝(行)</source>
+        <translation>Refused (rows)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>程序字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>表格中的列</source>
+        <translation>Column in the sheet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>将要变更</source>
+        <translation>Changes</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>拒绝的行</source>
+        <translation>Refused rows</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>列对应</source>
+        <translation>Columns</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>无法导入这个文件</source>
+        <translation>This file cannot be imported</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>选择其他文件…</source>
+        <translation>Choose another file…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+176"/>
+        <source>选择酒店名单</source>
+        <translation>Choose a hotel list</translation>
+    </message>
+    <message>
+        <location line="-166"/>
+        <source>正在读取并比对 %1 …</source>
+        <translation>Reading and comparing %1 …</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>读取酒店名单</source>
+        <translation>Reading the hotel list</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>文件:%1 — 共 %2 行数据</source>
+        <translation>File: %1 — %2 data rows</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>将要变更 (%1)</source>
+        <translation>Changes (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>拒绝的行 (%1)</source>
+        <translation>Refused rows (%1)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>拒绝的行不会导入;请在表格中改正后再导入一次。</source>
+        <translation>Refused rows are not imported; correct them in the sheet and import it again.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>没有需要导入的变更。</source>
+        <translation>Nothing to import.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(表格中没有)</source>
+        <translation>(not in the sheet)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(未使用)</source>
+        <translation>(not used)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>缺少必需的列:%1</source>
+        <translation>Required columns missing: %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>导入完成:新增 %1 家,更新 %2 家,无变化 %3 家;拒绝 %4 行。</source>
+        <translation>Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>导入未完成,数据库没有改动。</source>
+        <translation>The import did not finish; the database is unchanged.</translation>
+    </message>
+</context>
+<context>
+    <name>Inspection</name>
+    <message>
+        <location filename="../../ui/inspection/__init__.py" line="+61"/>
+        <source>开始检查：选择检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>复查：选择检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/inspection/inputs.py" line="+128"/>
+        <location filename="../../ui/inspection/texts.py" line="+39"/>
+        <source>是</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location filename="../../ui/inspection/texts.py" line="+1"/>
+        <source>否</source>
+        <translation type="unfinished">no</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location filename="../../ui/inspection/texts.py" line="+1"/>
+        <source>不适用</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/inspection/room.py" line="-243"/>
+        <source>标准间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>大床房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>双床房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>套房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>家庭房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>其他</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/inspection/texts.py" line="-5"/>
+        <source>未填</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 秒</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>酒店</source>
+        <translation type="unfinished">Hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>未评定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>至少需要两名检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>勾选“已出示执法证件”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>填写被检查单位意见</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>填写被检查单位签字人</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InspectionWindow</name>
+    <message>
+        <location filename="../../ui/inspection/window.py" line="+246"/>
+        <source>正在打开检查记录…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>新建检查记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>正在创建检查记录…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>每项修改都会自动保存，无需保存按钮。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>此记录已定稿，只能查看；如需修改请用“更正…”。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>酒店情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>结论与签字</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>+ 添加房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>添加抽查房间 （Ctrl+R）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>关闭提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>检查人员：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>更改…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已出示执法证件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+3"/>
+        <location line="+11"/>
+        <source>未填</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>现场联系人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>电话</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>定稿时自动填写</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>开始</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>结束</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>检查发现的问题和情况说明。留空则定稿时按不合格项自动生成。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>被检查单位对检查结果的意见</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>填入“无异议”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>填入：对检查结果无异议，将按要求整改。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>被检查单位在场负责人姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>被检查单位意见</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>被检查单位签字人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>签名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>默认在打印的检查记录上纸质签字（一式两份）。有手写笔、触摸屏或触摸板时，也可在此签名，签名随记录保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>定稿…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查完成后定稿；定稿后记录不能再修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+539"/>
+        <source>下发整改通知…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-534"/>
+        <source>更正…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生成一个更正版本（草稿）；原记录保持不变，两者都留在历史中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>%1 房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 %2 — 检查记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>（更正版）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>记录编号 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已定稿，已被更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>草稿 · 自动保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已定稿 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1（%2）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>未选</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>复查整改通知 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+414"/>
+        <source>已下发整改通知 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-408"/>
+        <source>整改中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已被新通知取代</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1（期限 %2，%3）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>版本记录（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>草稿</source>
+        <translation type="unfinished">Draft</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>已定稿</source>
+        <translation type="unfinished">Finalized</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第 %1 版 · %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>（已被更正）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>检查人员 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被检查单位 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>手写签名…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>清除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+110"/>
+        <source>对检查结果无异议，将按要求整改。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>请先切换到要计时的房间。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>删除房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>从抽查列表中删除 %1 房（已填 %2 项）吗？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+128"/>
+        <location line="+48"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location line="-163"/>
+        <source>更改检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>确定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>被检查单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>还需抽查 %1 间客房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>还有 %1 项未填写（见右侧列表）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>还不能定稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>定稿前还需完成：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>检查结果：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（%1 项不合格）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>定稿后本记录不能再修改；如需修改，只能“更正”生成新版本。确定定稿吗？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>定稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>下发整改通知</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查结果为不合格。现在下发整改通知书吗？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>以后再说</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+4"/>
+        <source>更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ItemRow</name>
+    <message>
+        <location filename="../../ui/inspection/items.py" line="+128"/>
+        <source>不适用（取决于“%1”的回答）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>✗ 不符合（关键项）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✗ 不符合（一般项）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>✓ 符合</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>未保存：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>上次检查不合格：%1；整改要求：%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>此项不合格，须拍照取证</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LineInput</name>
+    <message>
+        <location filename="../../ui/inspection/inputs.py" line="-77"/>
+        <source>未填</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>秒</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>请输入秒数，如 35、35秒 或 1分05秒</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请输入一个整数，如 0、1、2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="+40"/>
+        <source>酒店电视整改检查</source>
+        <translation>Hotel TV inspections</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>导入酒店名单(&amp;I)…</source>
+        <translation>&amp;Import hotel list…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>导出酒店(&amp;E)…</source>
+        <translation>&amp;Export hotels…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>导出检查记录(&amp;X)…</source>
+        <translation>E&amp;xport inspections…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>载入演示数据(&amp;D)</source>
+        <translation>Load &amp;demo data</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>设置(&amp;S)…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>退出(&amp;Q)</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>新建检查(&amp;N)</source>
+        <translation>&amp;New inspection</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开草稿(&amp;O)…</source>
+        <translation>&amp;Open draft…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>查找酒店(&amp;F)</source>
+        <translation>&amp;Find hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>刷新(&amp;R)</source>
+        <translation>&amp;Refresh</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>酒店名册(&amp;H)</source>
+        <translation>&amp;Hotel registry</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>统计(&amp;T)</source>
+        <translation>S&amp;tatistics</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>快捷键(&amp;K)</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>关于(&amp;A)</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>检查(&amp;C)</source>
+        <translation>&amp;Inspection</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>页面</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+192"/>
+        <source>酒店名册</source>
+        <translation>Hotel registry</translation>
+    </message>
+    <message>
+        <location line="-191"/>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>正在处理…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>数据目录:%1</source>
+        <translation>Data folder: %1</translation>
+    </message>
+    <message>
+        <location line="+88"/>
+        <source>已读取 %1 家酒店</source>
+        <translation>%1 hotels read</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>正在载入演示数据…</source>
+        <translation>Loading demo data…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查</source>
+        <translation>Demo data loaded: %1 hotels (%2 pilot), %3 inspections</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>载入演示数据</source>
+        <translation>Loading demo data</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>界面语言将在下次启动程序时更改。</source>
+        <translation>The interface language changes the next time the program starts.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>设置已保存</source>
+        <translation>Settings saved</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+17"/>
+        <source>导出酒店</source>
+        <translation>Export hotels</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>已导出 %1 家酒店到 %2</source>
+        <translation>Exported %1 hotels to %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+16"/>
+        <source>导出检查记录</source>
+        <translation>Export inspections</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>检查记录</source>
+        <translation>inspections</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>已导出 %1 条检查记录到 %2</source>
+        <translation>Exported %1 inspections to %2</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>“%1”未完成。</source>
+        <translation>“%1” did not finish.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>查找酒店(名称、地址、联系人、信用代码)</source>
+        <translation>Find a hotel (name, address, contact, credit code)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>为选中的酒店新建检查</source>
+        <translation>New inspection of the selected hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打开草稿</source>
+        <translation>Open a draft inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>酒店名册 / 统计</source>
+        <translation>Hotel registry / Statistics</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在搜索框中按回车:转到列表</source>
+        <translation>Enter in the search box: go to the list</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>双击</source>
+        <translation>Double-click</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>编辑酒店信息</source>
+        <translation>Edit the hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本帮助</source>
+        <translation>This help</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&lt;h3&gt;酒店电视整改检查&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;数据目录:%2&lt;/p&gt;&lt;p&gt;内置字体:文泉驿微米黑 (Apache-2.0)。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Hotel TV inspections&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;&lt;p&gt;Bundled font: WenQuanYi Micro Hei (Apache-2.0).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeDialog</name>
+    <message>
+        <location filename="../../ui/inspection/notice.py" line="+49"/>
+        <source>下发整改通知书 — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>检查记录 %1 的不合格项已列出。取消勾选不列入通知的项目，可修改每项的整改要求。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>位置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查项目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>违反的规定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改要求</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>列入整改通知</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>整改要求（可修改）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>整改期限</source>
+        <translation type="unfinished">Deadline</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>默认 %1 天</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>复查日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>不早于整改期限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>下发机关</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>下发通知</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoStrip</name>
+    <message>
+        <location filename="../../ui/photos/strip.py" line="+137"/>
+        <location line="+401"/>
+        <source>添加照片…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-400"/>
+        <source>选择照片文件(可多选);也可把照片拖到这里,或按 Ctrl+V 粘贴</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>可拖放或粘贴照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>关闭提示</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>照片 (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>读取照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>缩略图</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>添加照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>照片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>请稍候</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>正在导入照片,请等当前导入完成后再添加。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>正在导入…</source>
+        <translation type="unfinished">Importing…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>导入照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>正在取消…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 / %2 张</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>照片未能导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>……另有 %1 个文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 个文件未添加:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>查看…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>从记录中删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>粘贴</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+30"/>
+        <source>删除照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>从检查记录中删除选中的 %1 张照片?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <location filename="../../ui/photos/viewer.py" line="+180"/>
+        <source>照片</source>
+        <extracomment>Long edge of the picture the viewer and the annotation editor show.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>拍摄时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>确认这张照片属于本次检查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>位置 (GPS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>尺寸</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>所属</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>照片说明,例如:开机出现广告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>移动</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>移到房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>标注…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在照片上画箭头、圆圈、方框或文字(原图不变)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>从记录中删除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>上一张 (←)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>下一张 (→)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>缩小 (−)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>放大 (+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>适应窗口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>适应窗口 (0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>没有照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>整个检查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>正在加载…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>无法显示照片:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>读取照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>读取房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>— 不属于房间 —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>— 不指定检查项 —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>保存说明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>移动照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>确认拍摄时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+16"/>
+        <source>删除照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <source>从检查记录中删除“%1”?原始文件仍保留在照片库中,直到清理。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrintPreviewDialog</name>
+    <message>
+        <location filename="../../ui/print_preview.py" line="+80"/>
+        <source>打印预览 - {0}</source>
+        <extracomment>Pages are rendered for the printer at no more than this resolution (plenty for text and photos).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>打印…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>另存为PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>上一页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>下一页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>缩小</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>放大</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>适合宽度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>关闭</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>正在生成…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+232"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location line="-170"/>
+        <location line="+35"/>
+        <source>生成PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <source>/ 共 {0} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>生成失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>正在取消…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>另存为PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <location line="+1"/>
+        <source>保存PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>打印 - {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>无法开始打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在打印…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordStatesModel</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="-93"/>
+        <source>记录</source>
+        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation type="unfinished">Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>状态</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>原因</source>
+        <translation type="unfinished">Reason</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>酒店</source>
+        <translation type="unfinished">Hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>抽查房间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>照片</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查组</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改通知</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation type="unfinished">Division</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>待发送</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已发送</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已完整(含全部照片)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>有冲突</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>失败</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RefusedModel</name>
+    <message>
+        <location filename="../../ui/import_dialog.py" line="-413"/>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryPage</name>
+    <message>
+        <location filename="../../ui/registry.py" line="+68"/>
+        <source>搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)</source>
+        <translation>Search name, address, contact, phone, credit code (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>全部县区</source>
+        <translation>All divisions</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>全部模式</source>
+        <translation>All modes</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>全部酒店</source>
+        <translation>All hotels</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>试点酒店</source>
+        <translation>Pilot hotels</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>非试点</source>
+        <translation>Not pilot</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>新建检查</source>
+        <translation>New inspection</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>为选中的酒店开始一次检查 (Ctrl+N)</source>
+        <translation>Start an inspection of the selected hotel (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>新增酒店</source>
+        <translation>Add hotel</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>正在读取酒店名册…</source>
+        <translation>Reading the hotel registry…</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>读取酒店名册</source>
+        <translation>Reading the hotel registry</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>读取酒店</source>
+        <translation>Reading a hotel</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>读取检查记录</source>
+        <translation>Reading inspections</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>共 %1 家酒店</source>
+        <translation>%1 hotels</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>显示 %1 家,共 %2 家</source>
+        <translation>%1 of %2 hotels shown</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>已保存「%1」(不在当前筛选结果中)</source>
+        <translation>Saved “%1” (hidden by the current filter)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已保存「%1」</source>
+        <translation>Saved “%1”</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>检查功能不可用:%1</source>
+        <translation>Inspections are not available: %1</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>请先在列表中选择一家酒店</source>
+        <translation>Select a hotel in the list first</translation>
+    </message>
+</context>
+<context>
+    <name>RoomPage</name>
+    <message>
+        <location filename="../../ui/inspection/room.py" line="+40"/>
+        <location line="+5"/>
+        <source>未填</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>房间号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>楼层</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>房型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>删除此房间…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SegmentedInput</name>
+    <message>
+        <location filename="../../ui/inspection/inputs.py" line="-166"/>
+        <source>快捷键：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="+48"/>
+        <source>设置</source>
+        <extracomment>Interface languages offered: (settings value, name shown in that language).</extracomment>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>更改语言后需重新启动程序才生效。</source>
+        <translation>A new language takes effect when the program is restarted.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> 天</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> 像素</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>界面语言</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>发文机关(整改通知落款)</source>
+        <translation>Issuing authority (on notices)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改期限默认</source>
+        <translation>Default deadline</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>照片副本长边</source>
+        <translation>Photo copy long edge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>照片副本质量 (JPEG)</source>
+        <translation>Photo copy quality (JPEG)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>数据目录</source>
+        <translation>Data folder</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>保存设置</source>
+        <translation>Saving settings</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <location filename="../../ui/inspection/signature.py" line="+203"/>
+        <source>手写签名：%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>请 %1 在下方框内签名（手写笔、触摸屏或触摸板均可）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>清除重签</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>确认签名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePreview</name>
+    <message>
+        <location line="-42"/>
+        <source>纸质签字</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StopwatchButton</name>
+    <message>
+        <location filename="../../ui/inspection/stopwatch.py" line="+99"/>
+        <source>▶ 开始计时</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>按下电视电源键时开始，出现直播画面时再按一次停止；Esc 取消。秒数自动填入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>■ 停止 %1 秒</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../ui/sync_panel.py" line="+106"/>
+        <location line="+163"/>
+        <source>同步</source>
+        <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-143"/>
+        <source>立即同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>停止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>服务器地址</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>令牌</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>待发送的修改</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>上次同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>保留现行值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>采用另一值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>各记录状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>冲突</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>读取同步状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n 条记录</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>从未同步</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>成功</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未完成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>冲突 (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>请先填写服务器地址。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>正在同步…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>正在停止,已完成的部分会保留…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>将在 %1 秒后自动重试。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>请先在列表中选择一个冲突。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>已记录您的选择,下次同步时发送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>处理冲突</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TeamDialog</name>
+    <message>
+        <location filename="../../ui/inspection/team.py" line="+41"/>
+        <source>选择检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>新增检查人员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+6"/>
+        <source>姓名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <location line="+6"/>
+        <source>执法证号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>添加</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>开始检查</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>%1    执法证号 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>已选 %1 名</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VerdictPanel</name>
+    <message>
+        <location filename="../../ui/inspection/verdict.py" line="+44"/>
+        <source>检查结果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>关键项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>一般项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>不合格项（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>还需抽查 %1 间客房</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>：%1 项未填（%2）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>定稿前还需完成（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已全部完成，可以定稿</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>整改通知所列问题（%1）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <location filename="../../ui/verify_dialog.py" line="+48"/>
+        <source>核验纸质文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码(也可用扫码枪扫描二维码):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>例如 J-7F3A9C12-V1-5E8B2D41C0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>粘贴</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+50"/>
+        <location line="+6"/>
+        <source>核验</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>一致:纸质件与存档记录相符,是现行有效的版本。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>与存档记录相符,但此版本已被更正,请以新版本为准。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不一致:纸质件与存档记录不符,可能被改动或校验码抄错。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>这是草稿的校验码:草稿不是正式记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未找到与此校验码对应的记录(请核对校验码,或先同步数据)。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>现场检查记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>整改通知书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文书</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>被检查单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>第 {0} 版(共 {1} 版)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>检查结论</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>整改中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已复查合格,已关闭</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已被新的整改通知取代</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>通知状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>新版本</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>校验码</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../ui/app.py" line="+68"/>
+        <source>酒店电视整改检查</source>
+        <translation>Hotel TV inspections</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>无法打开数据</source>
+        <translation>Cannot open the data</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法打开数据目录 %1。</source>
+        <translation>Cannot open the data folder %1.</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <location filename="../../ui/messages.py" line="+56"/>
+        <source>缺少必需的列:</source>
+        <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
+        <translation>Required columns missing: </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法导入</source>
+        <translation>Cannot import</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>……另有 %1 项</source>
+        <translation>… and %1 more</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>操作未完成</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>意外错误</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>程序遇到了意外错误,操作未完成。</source>
+        <translation>The program met an unexpected error; the action was not completed.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,213 @@
+"""Starting the GUI: ``main()`` is what ``python main.py`` and the ``hoteltv-gui`` command run.
+
+Order of things: the Qt application (organisation/application names, so QSettings has a home), the
+bundled CJK font (WenQuanYi Micro Hei, added as a fallback family of the application font so Chinese
+renders on a machine without any CJK font), the translators for the interface language (sources are
+Chinese; English comes from ``resources/translations/hoteltv_en.qm``; Qt's own buttons from the
+``qtbase_zh_CN.qm`` the PySide6 wheel ships), the data folder (``--home DIR``, else ``HOTELTV_HOME``,
+else the user data folder), then the main window. A data folder that cannot be opened (a database
+written by a newer program, a damaged file, a read-only disk) is reported in a message box, never
+as a traceback.
+
+Command line: ``python main.py [--home DIR] [--lang zh_CN|en]`` plus Qt's own options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from importlib import resources as importlib_resources
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from hoteltv.config import resolve_home
+from hoteltv.errors import HoteltvError
+from hoteltv.resources import font_path, resource
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.messages import LANGUAGE_PROPERTY, localize, show_error
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+ORGANIZATION = "hoteltv"
+APPLICATION = "hoteltv"
+LANGUAGES = ("zh_CN", "en")
+CJK_FAMILY = "WenQuanYi Micro Hei"
+
+# Translators must outlive their installation; Qt does not keep a reference.
+_installed: list[QTranslator] = []
+
+
+def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options, and what is left for Qt (``-platform``, ``-style`` …)."""
+    parser = argparse.ArgumentParser(
+        prog="hoteltv-gui", description="酒店电视整改检查 (hotel TV inspections)"
+    )
+    parser.add_argument("--home", help="data folder (default: HOTELTV_HOME or the user data folder)")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, help="interface language for this run (default: settings)"
+    )
+    return parser.parse_known_args(list(argv))
+
+
+def application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication (created once; a test's or a script's instance is reused)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "hoteltv", *(argv or [])])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(translate("app", "酒店电视整改检查"))
+    return app
+
+
+def load_cjk_font(app: QApplication) -> str | None:
+    """Register the bundled CJK font and make it the application font's fallback family.
+
+    The platform's UI font stays first (Latin text looks native); any glyph it lacks, Chinese
+    included, comes from WenQuanYi Micro Hei. Returns the family name, or None if loading failed.
+    """
+    font_id = QFontDatabase.addApplicationFont(font_path())
+    if font_id < 0:
+        log.warning("could not load the bundled CJK font %s", font_path())
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id)
+    family = CJK_FAMILY if CJK_FAMILY in families else families[0]
+    font = QFont(app.font())
+    current = [f for f in font.families() if f != family] or [font.family()]
+    font.setFamilies([*current, family])
+    app.setFont(font)
+    return family
+
+
+def _qm_path(name: str) -> str | None:
+    node = resource("translations", name)
+    if not node.is_file():
+        return None
+    # The resources are plain files in a checkout and in an installed package.
+    with importlib_resources.as_file(node) as path:
+        return str(path)
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Install the translators for ``language`` ("zh_CN" or "en"), replacing earlier ones.
+
+    Must run before widgets are created (their texts are translated when built).
+    """
+    remove_translators(app)
+    language = language if language in LANGUAGES else "zh_CN"
+    translators: list[QTranslator] = []
+    if language == "en":
+        qm = _qm_path("hoteltv_en.qm")
+        translator = QTranslator(app)
+        if qm and translator.load(qm):
+            translators.append(translator)
+        else:
+            log.warning("English translation missing (%s); showing Chinese", qm)
+            language = "zh_CN"
+    if language == "zh_CN":
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        translator = QTranslator(app)
+        if translator.load("qtbase_zh_CN", qt_dir):
+            translators.append(translator)
+        else:
+            log.info("qtbase_zh_CN.qm not found in %s; Qt's own buttons stay in English", qt_dir)
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    for translator in translators:
+        app.installTranslator(translator)
+    _installed.extend(translators)
+    app.setProperty(LANGUAGE_PROPERTY, language)
+    return translators
+
+
+def remove_translators(app: QCoreApplication) -> None:
+    while _installed:
+        app.removeTranslator(_installed.pop())
+    app.setProperty(LANGUAGE_PROPERTY, "zh_CN")
+
+
+def _startup_error(exc: BaseException, home: object) -> None:
+    """Tell the user why the data folder could not be opened (blocking: no window exists yet)."""
+    if isinstance(exc, HoteltvError):
+        text = localize(str(exc))
+        details = ""
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+        details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        translate("app", "无法打开数据"),
+        translate("app", "无法打开数据目录 %1。").replace("%1", str(home)) + "\n\n" + text,
+        QMessageBox.StandardButton.Close,
+    )
+    box.setObjectName("startupError")
+    if details:
+        box.setDetailedText(details)
+    box.exec()
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """An exception escaping a slot: log it and show it instead of dying silently."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    log.error("unhandled exception", exc_info=(kind, exc, tb))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        parent = app.activeWindow()
+        show_error(parent if isinstance(parent, QWidget) else None, exc.with_traceback(tb))
+
+
+def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | None]:
+    """Everything ``main`` does except running the event loop: returns the app and the shown window
+    (None when the data folder could not be opened; the user has been told why)."""
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = application(qt_args)
+    load_cjk_font(app)
+    home = resolve_home(args.home)
+    try:
+        ctx = AppContext.open(home)
+    except Exception as exc:  # the user must see why, whatever it was
+        log.exception("cannot open data folder %s", home)
+        install_translators(app, args.lang or "zh_CN")
+        _startup_error(exc, home)
+        return app, None
+    if args.lang:
+        ctx.language = args.lang
+    install_translators(app, ctx.language)
+    import ui.photos
+
+    ui.photos.install()  # the inspection window's photo slots get real photo strips
+    window = MainWindow(ctx)
+    app.aboutToQuit.connect(ctx.close)
+    window.show_restored()
+    window.start()
+    return app, window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the GUI until the last window closes; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app, window = start(argv)
+    if window is None:
+        return 1
+    sys.excepthook = _excepthook
+    # Everything made so far (modules, Qt wrappers, the window) lives as long as the program: keep it
+    # out of the garbage collector's full passes, which otherwise stall the GUI for longer each time.
+    gc.freeze()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

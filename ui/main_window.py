@@ -1,0 +1,514 @@
+"""The main window: menus and shortcuts, the registry and dashboard pages, status bar, window state.
+
+It owns no data: pages and dialogs call core services through ``ctx.runner``. The runner's
+``sig_error`` (a background job failed and nobody handled it) ends here, in one message box, and its
+``sig_busy`` drives the status bar's busy indicator. Window geometry, toolbar state and the page
+shown are kept in QSettings (window state only; core settings live in the data folder).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hoteltv import __version__
+from hoteltv.domain import lifecycle
+from hoteltv.services import demo as demo_service
+from hoteltv.services import hotels as hotel_service
+from hoteltv.services import inspections as insp_service
+from ui.context import AppContext
+from ui.dashboard import DashboardPage
+from ui.hotel_table_model import core_language
+from ui.import_dialog import ImportDialog, choose_and_import
+from ui.messages import show_error, show_info
+from ui.registry import RegistryPage
+from ui.settings_dialog import SettingsDialog
+
+#: The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.
+MINIMUM_SIZE = (960, 600)
+SETTINGS_GEOMETRY = "main/geometry"
+SETTINGS_STATE = "main/state"
+SETTINGS_PAGE = "main/page"
+
+
+class DraftsDialog(QDialog):
+    """Pick a draft inspection to continue (检查 → 打开草稿…)."""
+
+    sig_chosen = Signal(str, str)
+    """(inspection id, hotel id) of the draft to open."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("draftsDialog")
+        self.setWindowTitle(self.tr("打开草稿"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.list = QTreeWidget()
+        self.list.setObjectName("draftList")
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setHeaderLabels(
+            [self.tr("记录编号"), self.tr("酒店"), self.tr("县区"), self.tr("类型"), self.tr("开始时间")]
+        )
+        self.list.itemDoubleClicked.connect(lambda *_: self._choose())
+        self.empty = QLabel(self.tr("没有未定稿的检查。"))
+        self.empty.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._choose)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.empty)
+        layout.addWidget(buttons)
+        self.resize(720, 360)
+        ctx.runner.submit(
+            lambda _p: insp_service.list_inspections(ctx.db, status="draft"),
+            on_done=self._fill,
+            label=self.tr("读取草稿"),
+            write=False,
+        )
+
+    def _fill(self, drafts: list[insp_service.InspectionSummary]) -> None:
+        lang = core_language(self.ctx.language)
+        for d in drafts:
+            item = QTreeWidgetItem(
+                [
+                    d.record_number,
+                    d.hotel_name,
+                    d.division_name,
+                    lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
+                    d.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.started_at else "",
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))
+            self.list.addTopLevelItem(item)
+        if drafts:
+            self.list.setCurrentItem(self.list.topLevelItem(0))
+        self.empty.setVisible(not drafts)
+        for col in range(self.list.columnCount()):
+            self.list.resizeColumnToContents(col)
+
+    def _choose(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        inspection_id, hotel_id = item.data(0, Qt.ItemDataRole.UserRole)
+        self.accept()
+        self.sig_chosen.emit(inspection_id, hotel_id)
+
+
+class MainWindow(QMainWindow):
+    """The application window (see module docstring). GUI thread only."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("酒店电视整改检查"))
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.registry = RegistryPage(ctx)
+        self.dashboard = DashboardPage(ctx)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.registry)
+        self.pages.addWidget(self.dashboard)
+        self.setCentralWidget(self.pages)
+        self._dashboard_stale = True
+        self._build_actions()
+        self._build_menus()
+        self._build_switcher()
+        self._build_status_bar()
+        self.registry.sig_import_requested.connect(self.import_hotels)
+        self.registry.sig_demo_requested.connect(self.load_demo)
+        self.registry.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.registry.sig_loaded.connect(self._registry_loaded)
+        self.dashboard.sig_open_hotel.connect(self.show_hotel)
+        ctx.runner.sig_error.connect(self.show_job_error)
+        ctx.runner.sig_busy.connect(self._set_busy)
+
+    # --- actions and menus ---------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, name: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whatever page or menu is showing
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_import = a(self.tr("导入酒店名单(&I)…"), self.import_hotels, None, "actImport")
+        self.act_export_hotels = a(self.tr("导出酒店(&E)…"), self.export_hotels, None, "actExportHotels")
+        self.act_export_inspections = a(
+            self.tr("导出检查记录(&X)…"), self.export_inspections, None, "actExportInspections"
+        )
+        self.act_demo = a(self.tr("载入演示数据(&D)"), self.load_demo, None, "actDemo")
+        self.act_settings = a(
+            self.tr("设置(&S)…"),
+            self.open_settings,
+            QKeySequence(QKeySequence.StandardKey.Preferences),
+            "actSettings",
+        )
+        self.act_quit = a(
+            self.tr("退出(&Q)"), self.close, QKeySequence(QKeySequence.StandardKey.Quit), "actQuit"
+        )
+        self.act_new_inspection = a(
+            self.tr("新建检查(&N)"), self.new_inspection, "Ctrl+N", "actNewInspection"
+        )
+        self.act_open_draft = a(self.tr("打开草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
+        self.act_find = a(self.tr("查找酒店(&F)"), self.find_hotel, "Ctrl+F", "actFind")
+        self.act_refresh = a(self.tr("刷新(&R)"), self.refresh, "F5", "actRefresh")
+        self.act_registry = a(self.tr("酒店名册(&H)"), self.show_registry, "Ctrl+1", "actRegistry")
+        self.act_dashboard = a(self.tr("统计(&T)"), self.show_dashboard, "Ctrl+2", "actDashboard")
+        self.act_shortcuts = a(self.tr("快捷键(&K)"), self.show_shortcuts, "F1", "actShortcuts")
+        self.act_about = a(self.tr("关于(&A)"), self.show_about, None, "actAbout")
+        group = QActionGroup(self)
+        for action in (self.act_registry, self.act_dashboard):
+            action.setCheckable(True)
+            group.addAction(action)
+        self.act_registry.setChecked(True)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu(self.tr("文件(&F)"))
+        for action in (
+            self.act_import,
+            self.act_export_hotels,
+            self.act_export_inspections,
+            None,
+            self.act_demo,
+            None,
+            self.act_settings,
+            None,
+            self.act_quit,
+        ):
+            if action is None:
+                self.file_menu.addSeparator()
+            else:
+                self.file_menu.addAction(action)
+        self.inspection_menu = bar.addMenu(self.tr("检查(&C)"))
+        self.inspection_menu.addAction(self.act_new_inspection)
+        self.inspection_menu.addAction(self.act_open_draft)
+        self.view_menu = bar.addMenu(self.tr("视图(&V)"))
+        for action in (self.act_registry, self.act_dashboard, None, self.act_find, self.act_refresh):
+            if action is None:
+                self.view_menu.addSeparator()
+            else:
+                self.view_menu.addAction(action)
+        self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.help_menu.addAction(self.act_shortcuts)
+        self.help_menu.addAction(self.act_about)
+
+    def _build_switcher(self) -> None:
+        self.switcher = QToolBar(self.tr("页面"))
+        self.switcher.setObjectName("switcher")
+        self.switcher.setMovable(False)
+        self.switcher.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Toolbar buttons show the page names without the menu mnemonics "(&H)".
+        self.act_registry.setIconText(self.tr("酒店名册"))
+        self.act_dashboard.setIconText(self.tr("统计"))
+        self.switcher.addAction(self.act_registry)
+        self.switcher.addAction(self.act_dashboard)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.switcher)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        self.busy_label = QLabel(self.tr("正在处理…"))
+        self.busy_label.hide()
+        self.folder_label = QLabel(self.tr("数据目录:%1").replace("%1", str(self.ctx.home)))
+        self.folder_label.setObjectName("folderLabel")
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.busy_bar)
+        status.addPermanentWidget(self.folder_label)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        self.busy_label.setVisible(busy)
+
+    # --- window state --------------------------------------------------------------------------
+
+    def show_restored(self) -> None:
+        """Show with the last geometry; the first time, maximized on a laptop-size screen."""
+        settings = QSettings()
+        geometry = settings.value(SETTINGS_GEOMETRY)
+        if geometry is not None and self.restoreGeometry(geometry):
+            state = settings.value(SETTINGS_STATE)
+            if state is not None:
+                self.restoreState(state)
+            self.show()
+        else:
+            screen = QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else None
+            if available is not None and (available.width() <= 1440 or available.height() <= 820):
+                self.showMaximized()
+            else:
+                self.resize(1280, 800)
+                self.show()
+        if settings.value(SETTINGS_PAGE) == "dashboard":
+            self.show_dashboard()
+
+    def save_window_state(self) -> None:
+        settings = QSettings()
+        settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        settings.setValue(SETTINGS_STATE, self.saveState())
+        settings.setValue(
+            SETTINGS_PAGE, "dashboard" if self.pages.currentWidget() is self.dashboard else "registry"
+        )
+        self.registry.save_state()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_window_state()
+        super().closeEvent(event)
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the registry (in the background); call once the window is shown."""
+        self.registry.reload()
+
+    def show_registry(self) -> None:
+        self.act_registry.setChecked(True)
+        self.pages.setCurrentWidget(self.registry)
+
+    def show_dashboard(self) -> None:
+        self.act_dashboard.setChecked(True)
+        self.pages.setCurrentWidget(self.dashboard)
+        if self._dashboard_stale:
+            self._dashboard_stale = False
+            self.dashboard.refresh()
+
+    def show_hotel(self, hotel_id: str) -> None:
+        self.show_registry()
+        if not self.registry.select_hotel(hotel_id):
+            self.registry.search.clear()
+            for combo in (
+                self.registry.division_filter,
+                self.registry.mode_filter,
+                self.registry.status_filter,
+                self.registry.pilot_filter,
+            ):
+                combo.setCurrentIndex(0)
+            self.registry.select_hotel(hotel_id)
+
+    def refresh(self) -> None:
+        self.registry.reload()
+        self._data_changed()
+
+    def _data_changed(self) -> None:
+        """Counts are stale: recount now if the dashboard shows, else when it is next shown."""
+        if self.pages.currentWidget() is self.dashboard:
+            self.dashboard.refresh()
+        else:
+            self._dashboard_stale = True
+
+    def _registry_loaded(self, count: int) -> None:
+        self.statusBar().showMessage(self.tr("已读取 %1 家酒店").replace("%1", str(count)), 3000)
+
+    # --- commands ------------------------------------------------------------------------------
+
+    def find_hotel(self) -> None:
+        self.show_registry()
+        self.registry.focus_search()
+
+    def new_inspection(self) -> None:
+        self.show_registry()
+        self.registry.start_inspection()
+
+    def open_draft(self) -> DraftsDialog:
+        dialog = DraftsDialog(self.ctx, self)
+        dialog.sig_chosen.connect(self._open_inspection)
+        dialog.open()
+        return dialog
+
+    def _open_inspection(self, inspection_id: str, hotel_id: str) -> None:
+        self.show_hotel(hotel_id)
+        self.registry.open_inspection(inspection_id)
+
+    def import_hotels(self, path: str | Path | None = None) -> ImportDialog | None:
+        """Import a hotel spreadsheet (asks for the file unless ``path`` is given)."""
+        if path:
+            dialog: ImportDialog | None = ImportDialog(self.ctx, path, self)
+            assert dialog is not None
+            dialog.open()
+        else:
+            dialog = choose_and_import(self.ctx, self)
+        if dialog is not None:
+            dialog.sig_imported.connect(lambda _report: self.refresh())
+        return dialog
+
+    def load_demo(self) -> None:
+        ctx = self.ctx
+        self.statusBar().showMessage(self.tr("正在载入演示数据…"))
+
+        def done(result: demo_service.DemoResult) -> None:
+            self.statusBar().showMessage(
+                self.tr("已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查")
+                .replace("%1", str(result.hotels))
+                .replace("%2", str(result.pilot_hotels))
+                .replace("%3", str(result.inspections)),
+                8000,
+            )
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            self.statusBar().clearMessage()
+            show_error(self, exc)
+
+        ctx.runner.submit(
+            lambda _p: demo_service.load_demo(ctx.db, ctx.divisions),
+            on_done=done,
+            on_error=failed,
+            label=self.tr("载入演示数据"),
+        )
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.sig_saved.connect(self._settings_saved)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self, keys: list[str]) -> None:
+        if "language" in keys:
+            show_info(self, self.tr("设置"), self.tr("界面语言将在下次启动程序时更改。"))
+        else:
+            self.statusBar().showMessage(self.tr("设置已保存"), 3000)
+
+    # --- export --------------------------------------------------------------------------------
+
+    def _ask_save_path(self, title: str, stem: str) -> Path | None:
+        default = Path.home() / f"{stem}-{date.today():%Y%m%d}.xlsx"
+        path, chosen = QFileDialog.getSaveFileName(
+            self, title, str(default), self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
+        )
+        if not path:
+            return None
+        result = Path(path)
+        if result.suffix.lower() not in (".xlsx", ".csv"):
+            result = result.with_name(result.name + (".csv" if "csv" in chosen.lower() else ".xlsx"))
+        return result
+
+    def export_hotels(self, path: str | Path | None = None) -> None:
+        """Export every hotel to .xlsx/.csv (a sheet the importer reads back)."""
+        target = Path(path) if path else self._ask_save_path(self.tr("导出酒店"), self.tr("酒店名册"))
+        if target is None:
+            return
+        ctx = self.ctx
+        lang = core_language(ctx.language)
+
+        def job(_progress: Any) -> int:
+            from hoteltv.io.tables import write_table
+
+            headers, rows = hotel_service.hotels_as_table(hotel_service.list_hotels(ctx.db), lang)
+            return write_table(target, headers, rows, sheet_title="酒店")
+
+        ctx.runner.submit(
+            job,
+            on_done=lambda n: self.statusBar().showMessage(
+                self.tr("已导出 %1 家酒店到 %2").replace("%1", str(n)).replace("%2", str(target)), 8000
+            ),
+            label=self.tr("导出酒店"),
+        )
+
+    def export_inspections(self, path: str | Path | None = None) -> None:
+        """Export every inspection (one row each, failed items spelled out) to .xlsx/.csv."""
+        target = Path(path) if path else self._ask_save_path(self.tr("导出检查记录"), self.tr("检查记录"))
+        if target is None:
+            return
+        ctx = self.ctx
+
+        def job(_progress: Any) -> int:
+            from hoteltv.io.tables import write_table
+
+            headers, rows = insp_service.inspections_as_table(ctx.db)
+            return write_table(target, headers, rows, sheet_title="检查记录")
+
+        ctx.runner.submit(
+            job,
+            on_done=lambda n: self.statusBar().showMessage(
+                self.tr("已导出 %1 条检查记录到 %2").replace("%1", str(n)).replace("%2", str(target)), 8000
+            ),
+            label=self.tr("导出检查记录"),
+        )
+
+    # --- errors and help -----------------------------------------------------------------------
+
+    def show_job_error(self, label: str, exc: Exception) -> QMessageBox:
+        """The one place where a failed background job without its own handler is reported."""
+        context = self.tr("“%1”未完成。").replace("%1", label) if label else ""
+        return show_error(self, exc, context)
+
+    def show_shortcuts(self) -> QMessageBox:
+        rows = [
+            ("Ctrl+F", self.tr("查找酒店(名称、地址、联系人、信用代码)")),
+            ("Ctrl+N", self.tr("为选中的酒店新建检查")),
+            ("Ctrl+O", self.tr("打开草稿")),
+            ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),
+            ("F5", self.tr("刷新")),
+            ("Enter", self.tr("在搜索框中按回车:转到列表")),
+            (self.tr("双击"), self.tr("编辑酒店信息")),
+            ("F1", self.tr("本帮助")),
+        ]
+        html = (
+            "<table cellspacing='6'>"
+            + "".join(f"<tr><td><b>{key}</b></td><td>{text}</td></tr>" for key, text in rows)
+            + "</table>"
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon, self.tr("快捷键"), html, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("shortcutsBox")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def show_about(self) -> QMessageBox:
+        text = (
+            self.tr(
+                "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录:%2</p>"
+                "<p>内置字体:文泉驿微米黑 (Apache-2.0)。</p>"
+            )
+            .replace("%1", __version__)
+            .replace("%2", str(self.ctx.home))
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("关于"), text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box

@@ -1,0 +1,101 @@
+"""The one place that turns core errors into words on screen.
+
+The core raises typed errors (``HoteltvError`` and its kinds, ``ValidationError`` with ``problems``,
+``ImportRefused`` with ``missing_columns``); :func:`show_error` shows any of them in a message box, and
+anything unexpected as "意外错误" with the traceback under "Show Details". Core messages are often
+written "中文 (English)": :func:`localize` keeps the half that matches the interface language.
+
+Boxes are opened window-modal with ``open()`` (not ``exec()``), so the event loop keeps running and a
+test can find and close them.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
+
+# "中文说明 (english explanation)": Chinese first, the English in ASCII brackets at the very end.
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u3400-\u9fff].*?)\s*\((?P<en>[^()\u3400-\u9fff]+)\)\s*$", re.S)
+
+#: Problems listed in a box before "… and N more".
+MAX_PROBLEMS = 20
+
+
+translate = QCoreApplication.translate
+
+#: Application property holding the interface language in force (set by ``ui.app.install_translators``).
+LANGUAGE_PROPERTY = "hoteltvLanguage"
+
+
+def interface_language() -> str:
+    """The interface language in force: "zh_CN" (default) or "en"."""
+    app = QCoreApplication.instance()
+    value = app.property(LANGUAGE_PROPERTY) if app is not None else None
+    return "en" if value == "en" else "zh_CN"
+
+
+def localize(text: str, language: str | None = None) -> str:
+    """Keep the Chinese or the English half of a bilingual core message; other text comes back as is."""
+    match = _BILINGUAL.match(text or "")
+    if match is None:
+        return text
+    language = language or interface_language()
+    return match["en"].strip() if language == "en" else match["zh"].strip()
+
+
+def error_texts(exc: BaseException) -> tuple[str, str, str]:
+    """(title, text, details) describing ``exc`` for a person."""
+    if isinstance(exc, ImportRefused):
+        text = localize(exc.message)
+        if exc.missing_columns:
+            text += "\n\n" + translate("messages", "缺少必需的列:") + "、".join(exc.missing_columns)
+        return translate("messages", "无法导入"), text, ""
+    if isinstance(exc, ValidationError):
+        lines = [localize(exc.message)]
+        problems = [f"• {_problem_text(p.where, p.message)}" for p in exc.problems[:MAX_PROBLEMS]]
+        if len(exc.problems) > MAX_PROBLEMS:
+            problems.append(
+                translate("messages", "……另有 %1 项").replace("%1", str(len(exc.problems) - MAX_PROBLEMS))
+            )
+        if problems:
+            lines += ["", *problems]
+        return translate("messages", "未保存"), "\n".join(lines), ""
+    if isinstance(exc, HoteltvError):
+        return translate("messages", "操作未完成"), localize(exc.message), ""
+    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return (
+        translate("messages", "意外错误"),
+        translate("messages", "程序遇到了意外错误,操作未完成。") + f"\n\n{type(exc).__name__}: {exc}",
+        details,
+    )
+
+
+def _problem_text(where: str, message: str) -> str:
+    return f"{where}: {localize(message)}" if where else localize(message)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, context: str = "") -> QMessageBox:
+    """Show ``exc`` in a window-modal message box (non-blocking); returns the box. GUI thread only."""
+    title, text, details = error_texts(exc)
+    if context:
+        text = f"{context}\n\n{text}"
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A short non-blocking notice (e.g. "导入完成"). GUI thread only."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,671 @@
+"""The hotel registry page: where an inspector lands. Table, search, filters, a hotel's inspection history.
+
+The page loads every live hotel once in the background (``list_hotels`` on the runner's read pool) and
+searches/filters in memory (``HotelFilterProxy``), so typing never waits. A single changed hotel is
+re-read and replaced in place (:meth:`RegistryPage.refresh_hotel`). An empty database shows an empty
+state with "导入酒店名单…" and "载入演示数据" (the main window does the work: ``sig_import_requested``,
+``sig_demo_requested``).
+
+The inspection windows belong to ``ui.inspection`` (imported only when needed): a new inspection, a
+draft or finalized record, and a re-inspection from an open notice all start from here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hoteltv.domain import lifecycle
+from hoteltv.domain.modes import mode_catalog
+from hoteltv.errors import NotFoundError
+from hoteltv.services import hotels as hotel_service
+from hoteltv.services import inspections as insp_service
+from hoteltv.services import notices as notice_service
+from hoteltv.services.hotels import HotelView
+from ui.context import AppContext
+from ui.hotel_form import HotelFormDialog
+from ui.hotel_table_model import (
+    COL_CURRENT_MODE,
+    COL_DIVISION,
+    COL_LAST_INSPECTION,
+    COL_NAME,
+    COL_NEXT_DEADLINE,
+    COL_PILOT,
+    COL_STATUS,
+    COL_TARGET_MODE,
+    COL_TV_SYSTEM,
+    HotelFilterProxy,
+    HotelTableModel,
+    core_language,
+)
+from ui.messages import show_error
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+#: Column widths (px) before the user has chosen any.
+DEFAULT_WIDTHS = {
+    COL_DIVISION: 72,
+    COL_NAME: 190,
+    COL_PILOT: 44,
+    COL_TV_SYSTEM: 190,
+    COL_TARGET_MODE: 120,
+    COL_CURRENT_MODE: 120,
+    COL_STATUS: 130,
+    COL_LAST_INSPECTION: 130,
+    COL_NEXT_DEADLINE: 130,
+}
+SETTINGS_HEADER = "registry/header"
+SETTINGS_SPLITTER = "registry/splitter"
+
+
+@dataclass(frozen=True)
+class HotelHistory:
+    """What the history panel shows for one hotel (read in the background)."""
+
+    hotel_id: str
+    inspections: list[insp_service.InspectionSummary]
+    open_notices: list[notice_service.NoticeView]
+
+
+def _load_history(ctx: AppContext, hotel_id: str) -> HotelHistory:
+    return HotelHistory(
+        hotel_id,
+        insp_service.list_inspections(ctx.db, hotel_id=hotel_id),
+        notice_service.list_notices(ctx.db, hotel_id=hotel_id, open_only=True),
+    )
+
+
+class EmptyState(QWidget):
+    """Shown instead of the table while the database holds no hotel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        title = QLabel(self.tr("还没有酒店"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            self.tr(
+                "导入各县区报送的酒店名单(Excel 或 CSV 表格),\n或先载入演示数据试用本程序(35家试点酒店)。"
+            )
+        )
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.import_button = QPushButton(self.tr("导入酒店名单…"))
+        self.import_button.setObjectName("emptyImportButton")
+        self.demo_button = QPushButton(self.tr("载入演示数据"))
+        self.demo_button.setObjectName("emptyDemoButton")
+        for b in (self.import_button, self.demo_button):
+            b.setMinimumHeight(36)
+            b.setMinimumWidth(160)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(16)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+
+class HistoryPanel(QGroupBox):
+    """A hotel's inspections (newest first) and its open rectification notice."""
+
+    sig_open_inspection = Signal(str)
+    """The user asked to open an inspection (id)."""
+    sig_reinspect = Signal(str)
+    """The user asked to re-inspect against an open notice (notice id)."""
+    sig_new_inspection = Signal()
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("检查记录"), parent)
+        self.setObjectName("historyPanel")
+        self.language = language
+        self.hotel: HotelView | None = None
+        self.history: HotelHistory | None = None
+        self.hint_label = QLabel(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label.setObjectName("historyHint")
+        self.hint_label.setStyleSheet("color: #666666;")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("noticeLabel")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.hide()
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("historyList")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setHeaderLabels(
+            [
+                self.tr("记录编号"),
+                self.tr("类型"),
+                self.tr("状态"),
+                self.tr("检查时间"),
+                self.tr("结果"),
+                self.tr("房间"),
+            ]
+        )
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.open_selected())
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.open_button = QPushButton(self.tr("打开记录"))
+        self.open_button.setObjectName("openInspectionButton")
+        self.open_button.clicked.connect(self.open_selected)
+        self.reinspect_button = QPushButton(self.tr("复查"))
+        self.reinspect_button.setObjectName("reinspectButton")
+        self.reinspect_button.setToolTip(self.tr("按整改通知进行复查"))
+        self.reinspect_button.clicked.connect(self._reinspect)
+        self.new_button = QPushButton(self.tr("新建检查"))
+        self.new_button.clicked.connect(self.sig_new_inspection)
+        buttons = QVBoxLayout()
+        for b in (self.open_button, self.reinspect_button, self.new_button):
+            buttons.addWidget(b)
+        buttons.addStretch()
+        body = QHBoxLayout()
+        body.addWidget(self.tree, 1)
+        body.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.notice_label)
+        layout.addLayout(body)
+        self.show_hotel(None)
+
+    def show_hotel(self, hotel: HotelView | None) -> None:
+        """Clear the panel for ``hotel`` (its history arrives later through :meth:`show_history`)."""
+        self.hotel = hotel
+        self.history = None
+        self.tree.clear()
+        self.notice_label.hide()
+        self.hint_label.setText(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label.setVisible(hotel is None)
+        if hotel is None:
+            self.setTitle(self.tr("检查记录"))
+        else:
+            self.setTitle(self.tr("检查记录 — %1").replace("%1", hotel.name))
+        self._update_buttons()
+
+    def show_history(self, history: HotelHistory) -> None:
+        if self.hotel is None or history.hotel_id != self.hotel.id:
+            return  # an answer for a hotel no longer selected
+        self.history = history
+        lang = core_language(self.language)
+        self.tree.clear()
+        for i in history.inspections:
+            status = self.tr("已定稿") if i.status == "finalized" else self.tr("草稿")
+            if i.superseded:
+                status += self.tr("(已更正)")
+            item = QTreeWidgetItem(
+                [
+                    i.record_number,
+                    lifecycle.KINDS.get(i.kind, (i.kind, i.kind))[0 if lang == "zh" else 1],
+                    status,
+                    i.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.started_at else "",
+                    lifecycle.result_label(i.result, lang) if i.result else "",
+                    str(i.rooms),
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, i.id)
+            self.tree.addTopLevelItem(item)
+        if history.inspections:
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        else:
+            self.hint_label.setText(self.tr("这家酒店还没有检查记录。"))
+            self.hint_label.show()
+        notice = history.open_notices[0] if history.open_notices else None
+        if notice is not None:
+            text = (
+                self.tr("整改通知 %1,期限 %2")
+                .replace("%1", notice.number)
+                .replace("%2", notice.deadline.isoformat())
+            )
+            if notice.overdue:
+                text += self.tr(",已逾期,应尽快复查")
+                self.notice_label.setStyleSheet("color: #a1160a; font-weight: bold;")
+            else:
+                self.notice_label.setStyleSheet("")
+            self.notice_label.setText(text)
+            self.notice_label.show()
+        self._update_buttons()
+
+    def selected_inspection(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def open_notice(self) -> notice_service.NoticeView | None:
+        if self.history is None or not self.history.open_notices:
+            return None
+        return self.history.open_notices[0]
+
+    def open_selected(self) -> None:
+        inspection_id = self.selected_inspection()
+        if inspection_id:
+            self.sig_open_inspection.emit(inspection_id)
+
+    def _reinspect(self) -> None:
+        notice = self.open_notice()
+        if notice is not None:
+            self.sig_reinspect.emit(notice.id)
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.selected_inspection() is not None)
+        self.reinspect_button.setEnabled(self.open_notice() is not None)
+        self.new_button.setEnabled(self.hotel is not None)
+
+
+class RegistryPage(QWidget):
+    """The hotel registry (see module docstring). GUI thread only."""
+
+    sig_loaded = Signal(int)
+    """The hotel list was (re)loaded: how many hotels the database holds."""
+    sig_import_requested = Signal()
+    """The empty state's "导入酒店名单…" was clicked."""
+    sig_demo_requested = Signal()
+    """The empty state's "载入演示数据" was clicked."""
+    sig_status = Signal(str)
+    """A short message for the status bar."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("registryPage")
+        self.ctx = ctx
+        self.loaded = False
+        self._generation = 0
+        self._windows: list[QWidget] = []
+        self.model = HotelTableModel(ctx.language, self)
+        self.proxy = HotelFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self._restore_state()
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        lang = core_language(self.ctx.language)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.returnPressed.connect(self._focus_table)
+
+        self.division_filter = QComboBox()
+        self.division_filter.setObjectName("divisionFilter")
+        self.division_filter.addItem(self.tr("全部县区"), None)
+        for d in self.ctx.divisions.divisions:
+            self.division_filter.addItem(d.name, d.code)
+        self.division_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_division(self.division_filter.currentData())
+        )
+        self.mode_filter = QComboBox()
+        self.mode_filter.setObjectName("modeFilter")
+        self.mode_filter.addItem(self.tr("全部模式"), None)
+        for m in mode_catalog().modes:
+            self.mode_filter.addItem(m.label(lang), m.key)
+        self.mode_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_mode(self.mode_filter.currentData())
+        )
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem(self.tr("全部状态"), None)
+        self.status_filter.addItem(self.tr("整改逾期"), "overdue")
+        for key in lifecycle.STATUSES:
+            self.status_filter.addItem(lifecycle.status_label(key, lang), key)
+        self.status_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_status(self.status_filter.currentData())
+        )
+        self.pilot_filter = QComboBox()
+        self.pilot_filter.setObjectName("pilotFilter")
+        self.pilot_filter.addItem(self.tr("全部酒店"), None)
+        self.pilot_filter.addItem(self.tr("试点酒店"), True)
+        self.pilot_filter.addItem(self.tr("非试点"), False)
+        self.pilot_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_pilot(self.pilot_filter.currentData())
+        )
+
+        self.new_inspection_button = QPushButton(self.tr("新建检查"))
+        self.new_inspection_button.setObjectName("newInspectionButton")
+        self.new_inspection_button.setToolTip(self.tr("为选中的酒店开始一次检查 (Ctrl+N)"))
+        self.new_inspection_button.clicked.connect(self.start_inspection)
+        self.add_button = QPushButton(self.tr("新增酒店"))
+        self.add_button.setObjectName("addHotelButton")
+        self.add_button.clicked.connect(self.add_hotel)
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.edit_button.setObjectName("editHotelButton")
+        self.edit_button.clicked.connect(self.edit_hotel)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 4)
+        for combo in (self.division_filter, self.mode_filter, self.status_filter, self.pilot_filter):
+            # Combos share the room left by the search box and shrink (eliding) on a small window;
+            # their lists always open wide enough for the longest entry.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 32)
+            bar.addWidget(combo, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.new_inspection_button)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
+
+        self.table = QTableView()
+        self.table.setObjectName("hotelTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for col, width in DEFAULT_WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(lambda _index: self.edit_hotel())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+
+        self.history = HistoryPanel(self.ctx.language)
+        self.history.sig_open_inspection.connect(self.open_inspection)
+        self.history.sig_reinspect.connect(self.start_reinspection)
+        self.history.sig_new_inspection.connect(self.start_inspection)
+
+        table_page = QWidget()
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.history)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 180])
+        table_layout.addWidget(self.splitter)
+        table_layout.addWidget(self.count_label)
+
+        self.empty_state = EmptyState()
+        self.empty_state.import_button.clicked.connect(self.sig_import_requested)
+        self.empty_state.demo_button.clicked.connect(self.sig_demo_requested)
+        self.loading_label = QLabel(self.tr("正在读取酒店名册…"))
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.loading_label)
+        self.stack.addWidget(table_page)
+        self.stack.addWidget(self.empty_state)
+        self.table_page = table_page
+
+        self.toolbar = QWidget()
+        self.toolbar.setLayout(bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.stack, 1)
+        self._update_buttons()
+
+    # --- state (QSettings: window state only) --------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        state = settings.value(SETTINGS_HEADER)
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
+        split = settings.value(SETTINGS_SPLITTER)
+        if split is not None:
+            self.splitter.restoreState(split)
+
+    def save_state(self) -> None:
+        """Remember column widths/order/sorting and the splitter (called when the window closes)."""
+        settings = QSettings()
+        settings.setValue(SETTINGS_HEADER, self.table.horizontalHeader().saveState())
+        settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read every hotel again in the background; the table keeps its selection."""
+        self._generation += 1
+        generation = self._generation
+        if not self.loaded:
+            self.stack.setCurrentWidget(self.loading_label)
+        ctx = self.ctx
+        ctx.runner.submit(
+            lambda _progress: hotel_service.list_hotels(ctx.db),
+            on_done=lambda hotels: self._loaded(generation, hotels),
+            label=self.tr("读取酒店名册"),
+            write=False,
+        )
+
+    def _loaded(self, generation: int, hotels: list[HotelView]) -> None:
+        if generation != self._generation:
+            return  # a newer reload is on its way
+        selected = self.current_hotel()
+        self.model.set_hotels(hotels)
+        self.loaded = True
+        self.stack.setCurrentWidget(self.table_page if hotels else self.empty_state)
+        if selected is not None:
+            self.select_hotel(selected.id)
+        self._update_count()
+        self._update_buttons()
+        self.sig_loaded.emit(len(hotels))
+
+    def refresh_hotel(self, hotel_id: str) -> None:
+        """Re-read one hotel (after an inspection or an edit elsewhere) and update its row only."""
+        ctx = self.ctx
+
+        def job(_progress: Any) -> HotelView | None:
+            try:
+                return hotel_service.get_hotel(ctx.db, hotel_id)
+            except NotFoundError:
+                return None
+
+        def done(view: HotelView | None) -> None:
+            if view is None:
+                self.model.remove(hotel_id)
+            else:
+                self.model.upsert(view)
+            current = self.current_hotel()
+            if current is not None and current.id == hotel_id:
+                self.history.hotel = current
+                self._load_history(current)
+            self._update_buttons()
+
+        ctx.runner.submit(job, on_done=done, label=self.tr("读取酒店"), write=False)
+
+    def refresh_current(self) -> None:
+        hotel = self.current_hotel()
+        if hotel is not None:
+            self.refresh_hotel(hotel.id)
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def current_hotel(self) -> HotelView | None:
+        return self.proxy.hotel(self.table.currentIndex())
+
+    def select_hotel(self, hotel_id: str) -> bool:
+        row = self.model.row_of(hotel_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, COL_NAME))
+        if not index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hotel = self.proxy.hotel(current)
+        if self.history.hotel is None or hotel is None or hotel.id != self.history.hotel.id:
+            self.history.show_hotel(hotel)
+            if hotel is not None:
+                self._load_history(hotel)
+        self._update_buttons()
+
+    def _load_history(self, hotel: HotelView) -> None:
+        ctx = self.ctx
+        ctx.runner.submit(
+            lambda _progress: _load_history(ctx, hotel.id),
+            on_done=self.history.show_history,
+            label=self.tr("读取检查记录"),
+            write=False,
+        )
+
+    def _update_count(self, *_args: Any) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        if shown == total:
+            self.count_label.setText(self.tr("共 %1 家酒店").replace("%1", str(total)))
+        else:
+            self.count_label.setText(
+                self.tr("显示 %1 家,共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
+            )
+
+    def _update_buttons(self) -> None:
+        has = self.current_hotel() is not None
+        self.new_inspection_button.setEnabled(has)
+        self.edit_button.setEnabled(has)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _focus_table(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    # --- hotel form ----------------------------------------------------------------------------
+
+    def add_hotel(self) -> HotelFormDialog:
+        return self._open_form(None)
+
+    def edit_hotel(self) -> HotelFormDialog | None:
+        hotel = self.current_hotel()
+        return self._open_form(hotel) if hotel is not None else None
+
+    def _open_form(self, hotel: HotelView | None) -> HotelFormDialog:
+        form = HotelFormDialog(self.ctx, hotel, self)
+        form.sig_saved.connect(self._hotel_saved)
+        form.open()
+        return form
+
+    def _hotel_saved(self, view: HotelView) -> None:
+        self.model.upsert(view)
+        if self.stack.currentWidget() is not self.table_page:
+            self.stack.setCurrentWidget(self.table_page)
+        if not self.select_hotel(view.id):
+            self.sig_status.emit(self.tr("已保存「%1」(不在当前筛选结果中)").replace("%1", view.name))
+        else:
+            self.sig_status.emit(self.tr("已保存「%1」").replace("%1", view.name))
+        self._update_count()
+
+    # --- inspections (ui.inspection, imported when first needed) -------------------------------
+
+    def _inspection_module(self) -> Any:
+        try:
+            inspection = importlib.import_module("ui.inspection")
+        except ImportError as exc:
+            log.warning("ui.inspection unavailable: %s", exc)
+            show_error(self, RuntimeError(self.tr("检查功能不可用:%1").replace("%1", str(exc))))
+            return None
+        return inspection
+
+    def _keep(self, window: Any, hotel_id: str | None) -> None:
+        """Hold an inspection window while it lives; re-read the hotel when the record changes
+        (``sig_changed``, if the window has it) and when the window goes."""
+        if not isinstance(window, QWidget) or window in self._windows:
+            return
+        self._windows.append(window)
+
+        def refresh(*_args: Any) -> None:
+            if hotel_id:
+                QTimer.singleShot(0, lambda: self.refresh_hotel(hotel_id))
+
+        def gone(*_args: Any) -> None:
+            if window in self._windows:
+                self._windows.remove(window)
+            refresh()
+
+        window.destroyed.connect(gone)
+        changed = getattr(window, "sig_changed", None)
+        if changed is not None:
+            changed.connect(refresh)
+        opened = getattr(window, "sig_opened", None)
+        if opened is not None:  # a correction or an older version opened from that window
+            opened.connect(lambda other: self._keep(other, hotel_id))
+
+    def start_inspection(self) -> Any:
+        """Start an inspection of the selected hotel (Ctrl+N)."""
+        hotel = self.current_hotel()
+        if hotel is None:
+            self.sig_status.emit(self.tr("请先在列表中选择一家酒店"))
+            return None
+        inspection = self._inspection_module()
+        if inspection is None:
+            return None
+        window = inspection.start_inspection_flow(self.ctx, hotel.id, self.window())
+        self._keep(window, hotel.id)
+        return window
+
+    def open_inspection(self, inspection_id: str) -> Any:
+        inspection = self._inspection_module()
+        if inspection is None:
+            return None
+        window = inspection.open_inspection_window(self.ctx, inspection_id, self.window())
+        hotel = self.current_hotel()
+        self._keep(window, hotel.id if hotel else None)
+        return window
+
+    def start_reinspection(self, notice_id: str) -> Any:
+        inspection = self._inspection_module()
+        if inspection is None:
+            return None
+        window = inspection.start_reinspection_flow(self.ctx, notice_id, self.window())
+        hotel = self.current_hotel()
+        self._keep(window, hotel.id if hotel else None)
+        return window
