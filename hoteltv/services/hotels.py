@@ -186,7 +186,8 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
             .subquery()
         )
         rows = session.execute(
-            select(Inspection.hotel_id, Inspection.finalized_at, Inspection.result).join(
+            # The latest finalized record decides; the date shown is the day of the visit.
+            select(Inspection.hotel_id, Inspection.started_at, Inspection.result).join(
                 latest, and_(latest.c.hotel_id == Inspection.hotel_id, latest.c.at == Inspection.finalized_at)
             )
         )
