@@ -1,0 +1,214 @@
+"""Issuing a rectification notice (整改通知书) after a failed inspection.
+
+The failed items come prefilled (``notices.default_items``): each can be unticked, and its "what to fix"
+edited. The deadline defaults to today + the ``notice_deadline_days`` setting, the re-inspection date to
+the deadline, the authority to the ``authority`` setting; all are editable. The core checks the dates
+and issues the notice; its refusal is shown in the dialog, which stays open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hoteltv.services import notices as notice_service
+from hoteltv.services.inspections import InspectionView
+from hoteltv.services.notices import NoticeItem, NoticeView
+from ui.context import AppContext
+from ui.inspection.texts import answer_text, error_text, lang_of, place_text
+
+
+class NoticeDialog(QDialog):
+    """Review the problems, dates and authority, then issue the notice."""
+
+    COL_TICK, COL_PLACE, COL_ITEM, COL_SEEN, COL_RULE, COL_FIX = range(6)
+
+    def __init__(self, ctx: AppContext, view: InspectionView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view = view
+        self.notice: NoticeView | None = None
+        self.setWindowTitle(self.tr("下发整改通知书 — %1").replace("%1", view.hotel_name))
+        lang = lang_of(ctx.language)
+        template = view.template
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr("检查记录 %1 的不合格项已列出。取消勾选不列入通知的项目，可修改每项的整改要求。").replace(
+                "%1", view.record_number
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.items = notice_service.default_items(view)
+        self.table = QTableWidget(len(self.items), 6, self)
+        self.table.setHorizontalHeaderLabels(
+            [
+                "",
+                self.tr("位置"),
+                self.tr("检查项目"),
+                self.tr("检查情况"),
+                self.tr("违反的规定"),
+                self.tr("整改要求"),
+            ]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.ticks: list[QCheckBox] = []
+        self.fixes: list[QLineEdit] = []
+        for row, item in enumerate(self.items):
+            tick = QCheckBox(self.table)
+            tick.setChecked(True)
+            tick.setToolTip(self.tr("列入整改通知"))
+            holder = QWidget(self.table)
+            hl = QHBoxLayout(holder)
+            hl.setContentsMargins(6, 0, 0, 0)
+            hl.addWidget(tick)
+            self.table.setCellWidget(row, self.COL_TICK, holder)
+            self.ticks.append(tick)
+            checklist_item = template.item(item.item_key) if template.has_item(item.item_key) else None
+            seen = answer_text(checklist_item, item.value, lang) if checklist_item else str(item.value)
+            label = checklist_item.label.get(lang) if checklist_item else item.label
+            for col, text in (
+                (self.COL_PLACE, place_text(item.room)),
+                (self.COL_ITEM, label),
+                (self.COL_SEEN, seen),
+                (self.COL_RULE, item.rule),
+            ):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.table.setItem(row, col, cell)
+            fix = QLineEdit(item.fix, self.table)
+            fix.setToolTip(self.tr("整改要求（可修改）"))
+            self.table.setCellWidget(row, self.COL_FIX, fix)
+            self.fixes.append(fix)
+            tick.toggled.connect(fix.setEnabled)
+            tick.toggled.connect(self._update)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(self.COL_TICK, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(self.COL_TICK, 34)
+        for col, width in (
+            (self.COL_PLACE, 70),
+            (self.COL_ITEM, 190),
+            (self.COL_SEEN, 70),
+            (self.COL_RULE, 240),
+        ):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(self.COL_FIX, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        layout.addWidget(self.table, 1)
+
+        form = QFormLayout()
+        today = QDate.currentDate()
+        days = int(ctx.settings.get("notice_deadline_days"))
+        self.deadline = QDateEdit(today.addDays(days), self)
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.setMinimumDate(today)
+        self.reinspection = QDateEdit(today.addDays(days), self)
+        self.reinspection.setCalendarPopup(True)
+        self.reinspection.setDisplayFormat("yyyy-MM-dd")
+        self.reinspection.setMinimumDate(self.deadline.date())
+        self.deadline.dateChanged.connect(self._deadline_changed)
+        self.authority = QLineEdit(str(ctx.settings.get("authority")), self)
+        self.authority.setMaximumWidth(420)
+        form.addRow(
+            self.tr("整改期限"),
+            self._with_hint(self.deadline, self.tr("默认 %1 天").replace("%1", str(days))),
+        )
+        form.addRow(self.tr("复查日期"), self._with_hint(self.reinspection, self.tr("不早于整改期限")))
+        form.addRow(self.tr("下发机关"), self.authority)
+        layout.addLayout(form)
+
+        self.error = QLabel(self)
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.issue_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.issue_button.setText(self.tr("下发通知"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self._issue)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(1000, 480)
+        self._update()
+
+    def _with_hint(self, widget: QWidget, hint: str) -> QWidget:
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget)
+        note = QLabel(hint, holder)
+        note.setObjectName("hintText")
+        row.addWidget(note)
+        row.addStretch(1)
+        return holder
+
+    def _deadline_changed(self, day: QDate) -> None:
+        self.reinspection.setMinimumDate(day)  # a re-inspection comes after the deadline
+
+    def _update(self, *_args: object) -> None:
+        self.issue_button.setEnabled(any(t.isChecked() for t in self.ticks))
+
+    def chosen_items(self) -> list[NoticeItem]:
+        return [
+            replace(item, fix=fix.text().strip() or item.fix)
+            for item, tick, fix in zip(self.items, self.ticks, self.fixes, strict=True)
+            if tick.isChecked()
+        ]
+
+    def _issue(self) -> None:
+        db, actor, iid = self.ctx.db, self.ctx.actor, self.view.id
+        items = self.chosen_items()
+        deadline: date = self.deadline.date().toPython()
+        reinspection: date = self.reinspection.date().toPython()
+        authority = self.authority.text().strip() or None
+        self.issue_button.setEnabled(False)
+
+        def issue(_progress: object) -> NoticeView:
+            return notice_service.issue_notice(
+                db,
+                iid,
+                deadline=deadline,
+                reinspection_date=reinspection,
+                items=items,
+                authority=authority,
+                actor=actor,
+            )
+
+        self.ctx.runner.submit(issue, on_done=self._issued, on_error=self._failed, label="issue notice")
+
+    def _issued(self, notice: NoticeView) -> None:
+        self.notice = notice
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.issue_button.setEnabled(True)
+        self.error.setText(error_text(exc))
+        self.error.show()

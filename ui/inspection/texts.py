@@ -1,0 +1,91 @@
+"""Words and formats the inspection screens share: answers as text, local times, places, core problems.
+
+Template labels, result and kind names are bilingual data from the core; the GUI picks the language.
+Everything else a person reads goes through Qt's translation (Chinese source strings); code outside a
+QObject writes ``translate("Inspection", "…")`` with the literal context, so ``lupdate`` finds it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+
+from hoteltv.domain import lifecycle
+from hoteltv.domain.checklist import ChecklistItem
+from hoteltv.errors import Problem
+from ui.messages import error_texts, localize
+
+translate = QCoreApplication.translate
+
+
+def lang_of(language: str) -> str:
+    return "zh" if language.startswith("zh") else "en"
+
+
+def seconds_text(value: float | int) -> str:
+    """35 → "35", 35.40 → "35.4": how a measured time is typed and shown."""
+    if isinstance(value, float) and value != int(value):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+def answer_text(item: ChecklistItem, value: object, lang: str = "zh") -> str:
+    """A stored answer as a person reads it (是 / 否 / 不适用, "48 秒", a choice label)."""
+    if value is None or value == "":
+        return translate("Inspection", "未填")
+    if item.answer_type == "yes_no":
+        return {
+            "yes": translate("Inspection", "是"),
+            "no": translate("Inspection", "否"),
+            "na": translate("Inspection", "不适用"),
+        }.get(str(value), str(value))
+    if item.answer_type == "choice":
+        try:
+            return item.choice(str(value)).label(lang)
+        except KeyError:
+            return str(value)
+    if item.answer_type == "seconds" and isinstance(value, int | float):
+        return translate("Inspection", "%1 秒").replace("%1", seconds_text(value))
+    return str(value)
+
+
+def place_text(room_label: str | None) -> str:
+    """Where an item was seen: 酒店 for hotel-level items, "101 房" for a room."""
+    if not room_label:
+        return translate("Inspection", "酒店")
+    return translate("Inspection", "%1 房").replace("%1", room_label)
+
+
+def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if dt is None else dt.astimezone().strftime(fmt)
+
+
+def result_text(result: str | None, language: str) -> str:
+    if result is None:
+        return translate("Inspection", "未评定")
+    return lifecycle.result_label(result, lang_of(language))
+
+
+def kind_text(kind: str, language: str) -> str:
+    zh, en = lifecycle.KINDS.get(kind, (kind, kind))
+    return zh if language.startswith("zh") else en
+
+
+def problem_text(problem: Problem) -> str:
+    """A finalize problem that is not a missing answer, in the GUI's words (core message as fallback)."""
+    known = {
+        "inspectors": translate("Inspection", "至少需要两名检查人员"),
+        "ids_shown": translate("Inspection", "勾选“已出示执法证件”"),
+        "hotel_opinion": translate("Inspection", "填写被检查单位意见"),
+        "hotel_signatory": translate("Inspection", "填写被检查单位签字人"),
+    }
+    if problem.where in known:
+        return known[problem.where]
+    return localize(problem.message)
+
+
+def error_text(exc: BaseException) -> str:
+    """What to tell a person about a failed job (the core's message, in the interface language)."""
+    _title, text, _details = error_texts(exc)
+    return text
