@@ -647,13 +647,14 @@ def finalize(
 
 
 def default_findings(verdict: Verdict) -> str:
+    """The findings text written when the inspectors wrote none: each failed item and its rule."""
     if not verdict.failed:
         return "抽查客房电视各项均符合要求。"
     lines = []
     for f in verdict.failed:
         where = f"{f.room_label}房间" if f.room_label else "酒店"
-        lines.append(f"{where}:{f.label_zh}不符合要求({f.rule_zh})")
-    return ";".join(lines) + "。"
+        lines.append(f"{where}：{f.label_zh}不符合要求（{f.rule_zh}）")
+    return "；".join(lines) + "。"
 
 
 def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView:
