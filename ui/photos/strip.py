@@ -201,6 +201,8 @@ class PhotoStrip(QWidget):
         self.delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_shortcut.activated.connect(self.remove_selected)
 
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._update_title)
         hub().sig_photos_changed.connect(self._on_hub)
         self._update_title()
         self._apply_editable()
@@ -238,7 +240,10 @@ class PhotoStrip(QWidget):
         self.delete_shortcut.setEnabled(editable)
 
     def _update_title(self) -> None:
-        self.title.setText(self.tr("照片 (%1)").replace("%1", str(self.model.rowCount())))
+        count = self.model.rowCount()
+        self.title.setText(self.tr("照片 (%1)").replace("%1", str(count)))
+        # An empty strip is one line (title, add button, hint), not an empty 200-px box.
+        self.view.setVisible(count > 0)
 
     # --- loading ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
