@@ -292,3 +292,69 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     Photo,
     RectificationNotice,
 )
+
+
+# --- local sync state (never synced as rows; written by hoteltv.sync) ----------------------------------
+
+
+class SyncConflict(Base):
+    """A field changed both here (or on another device) and on the server: both values kept for a person.
+
+    ``values`` holds ``{"kept": …, "other": …, "base": …, "kept_source": …, "other_source": …}`` (JSON
+    values as they travel): ``kept`` is the value in force until someone resolves it (the server's, when the
+    server found the conflict), ``other`` the value that lost for now. ``server_id`` is the server's number
+    for the conflict when the server recorded it.
+    """
+
+    __tablename__ = "sync_conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    server_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    other_device: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolving | resolved
+    resolution: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+
+#: Finding unsent outbox entries must not read the whole (ever growing) outbox at each sync.
+Index("ix_outbox_sent_at", OutboxEntry.sent_at)
+
+
+class SyncRecordState(Base):
+    """The last sync outcome of one record: sent, complete, conflict, failed (with the reason in words)."""
+
+    __tablename__ = "sync_record_states"
+    __table_args__ = (Index("ix_sync_record_states_entity_state", "entity", "state"),)
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16))  # sent | complete | conflict | failed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SyncBlob(Base):
+    """A photo blob the server has confirmed it holds (so it is not offered again)."""
+
+    __tablename__ = "sync_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncLog(Base):
+    """One sync run, bundle export or bundle import: when, where, what moved, how it ended."""
+
+    __tablename__ = "sync_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # sync | export | import
+    target: Mapped[str] = mapped_column(String(500), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message: Mapped[str] = mapped_column(Text, default="")

@@ -31,7 +31,9 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise HoteltvError(f"{path}: 写入失败,原文件未改动 (write failed, nothing changed: {exc.strerror or exc})") from exc
+        raise HoteltvError(
+            f"{path}: 写入失败,原文件未改动 (write failed, nothing changed: {exc.strerror or exc})"
+        ) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

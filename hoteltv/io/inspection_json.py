@@ -35,9 +35,23 @@ MAX_INSPECTIONS = 20_000
 MAX_ROOMS = 200
 MAX_TEXT = 20_000
 HASHED_FIELDS = (
-    "id", "record_number", "hotel", "template", "kind", "started_at", "ended_at", "inspectors", "ids_shown",
-    "hotel_answers", "rooms", "findings", "hotel_opinion", "hotel_signatory", "contact_on_site",
-    "contact_phone", "result",
+    "id",
+    "record_number",
+    "hotel",
+    "template",
+    "kind",
+    "started_at",
+    "ended_at",
+    "inspectors",
+    "ids_shown",
+    "hotel_answers",
+    "rooms",
+    "findings",
+    "hotel_opinion",
+    "hotel_signatory",
+    "contact_on_site",
+    "contact_phone",
+    "result",
 )
 
 
@@ -114,7 +128,10 @@ def export_inspections(db: Database, path: Path, *, hotel_id: str | None = None)
         stmt = select(Inspection).where(Inspection.deleted.is_(False))
         if hotel_id:
             stmt = stmt.where(Inspection.hotel_id == hotel_id)
-        docs = [inspection_document(i) for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))]
+        docs = [
+            inspection_document(i)
+            for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))
+        ]
     data = {"format": FORMAT_MANY, "exported_at": _iso(datetime.now().astimezone()), "inspections": docs}
     from hoteltv.io.files import atomic_write_text
 
@@ -146,7 +163,9 @@ def read_json_file(path: Path, max_bytes: int | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise HoteltvError(f"{path.name}: 不是UTF-8文本 (not UTF-8 text at byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
-        raise HoteltvError(f"{path.name}: JSON格式错误,第{exc.lineno}行第{exc.colno}列 (invalid JSON: {exc.msg})") from exc
+        raise HoteltvError(
+            f"{path.name}: JSON格式错误,第{exc.lineno}行第{exc.colno}列 (invalid JSON: {exc.msg})"
+        ) from exc
     except RecursionError as exc:
         raise HoteltvError(f"{path.name}: JSON嵌套过深 (nested too deeply)") from exc
 
@@ -164,8 +183,11 @@ def _documents(data: Any, problems: list[Problem]) -> list[Any]:
     if isinstance(data, dict) and data.get("format") == FORMAT_ONE:
         return [data]
     problems.append(
-        Problem("$.format", f"not a hoteltv inspection file (expected {FORMAT_ONE!r} or {FORMAT_MANY!r})",
-                data.get("format") if isinstance(data, dict) else type(data).__name__)
+        Problem(
+            "$.format",
+            f"not a hoteltv inspection file (expected {FORMAT_ONE!r} or {FORMAT_MANY!r})",
+            data.get("format") if isinstance(data, dict) else type(data).__name__,
+        )
     )
     return []
 
@@ -174,14 +196,22 @@ class _Check:
     def __init__(self, problems: list[Problem], base: str) -> None:
         self.problems, self.base = problems, base
 
-    def get(self, obj: dict[str, Any], key: str, types: type | tuple[type, ...], *, required: bool = False) -> Any:
+    def get(
+        self, obj: dict[str, Any], key: str, types: type | tuple[type, ...], *, required: bool = False
+    ) -> Any:
         value = obj.get(key)
         if value is None:
             if required:
                 self.problems.append(Problem(f"{self.base}.{key}", "is required"))
             return None
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-            self.problems.append(Problem(f"{self.base}.{key}", f"has the wrong type ({type(value).__name__})", _short(value)))
+        if (
+            not isinstance(value, types)
+            or isinstance(value, bool)
+            and bool not in (types if isinstance(types, tuple) else (types,))
+        ):
+            self.problems.append(
+                Problem(f"{self.base}.{key}", f"has the wrong type ({type(value).__name__})", _short(value))
+            )
             return None
         if isinstance(value, str) and len(value) > MAX_TEXT:
             self.problems.append(Problem(f"{self.base}.{key}", f"text longer than {MAX_TEXT} characters"))
@@ -198,7 +228,9 @@ class _Check:
             self.problems.append(Problem(f"{self.base}.{key}", "is not an ISO 8601 time", text))
             return None
         if dt.tzinfo is None:
-            self.problems.append(Problem(f"{self.base}.{key}", "needs a time zone (e.g. 2026-11-27T09:30:00+08:00)", text))
+            self.problems.append(
+                Problem(f"{self.base}.{key}", "needs a time zone (e.g. 2026-11-27T09:30:00+08:00)", text)
+            )
             return None
         return dt
 
@@ -208,9 +240,7 @@ def _short(value: Any) -> Any:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _answers(
-    check: _Check, raw: Any, template: Any, scope: str, where: str
-) -> dict[str, Any]:
+def _answers(check: _Check, raw: Any, template: Any, scope: str, where: str) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -219,11 +249,15 @@ def _answers(
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not template.has_item(key):
-            check.problems.append(Problem(f"{where}.{key}", f"not an item of template {template.id} v{template.version}"))
+            check.problems.append(
+                Problem(f"{where}.{key}", f"not an item of template {template.id} v{template.version}")
+            )
             continue
         item = template.item(key)
         if item.scope != scope:
-            check.problems.append(Problem(f"{where}.{key}", f"is a {item.scope}-level item, not {scope}-level"))
+            check.problems.append(
+                Problem(f"{where}.{key}", f"is a {item.scope}-level item, not {scope}-level")
+            )
             continue
         if value is None:
             continue
@@ -243,14 +277,20 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
     report = InspectionImportReport()
     with db.transaction(actor) as s:
         for n, doc in enumerate(docs):
-            where = f"$.inspections[{n}]" if len(docs) > 1 or isinstance(data, dict) and "inspections" in data else "$"
+            where = (
+                f"$.inspections[{n}]"
+                if len(docs) > 1 or isinstance(data, dict) and "inspections" in data
+                else "$"
+            )
             _import_one(s, doc, where, problems, report)
         if problems:
             raise ValidationError(f"{path.name}: 检查记录未导入,文件有误 (nothing was imported)", problems)
     return report
 
 
-def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], report: InspectionImportReport) -> None:
+def _import_one(
+    s: Session, doc: Any, where: str, problems: list[Problem], report: InspectionImportReport
+) -> None:
     if not isinstance(doc, dict):
         problems.append(Problem(where, "must be an object"))
         return
@@ -276,7 +316,9 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
     started = c.time(doc, "started_at", required=True)
     ended = c.time(doc, "ended_at")
     team_raw = c.get(doc, "inspectors", list, required=True) or []
-    hotel_answers = _answers(c, doc.get("hotel_answers"), template, "hotel", f"{where}.hotel_answers") if template else {}
+    hotel_answers = (
+        _answers(c, doc.get("hotel_answers"), template, "hotel", f"{where}.hotel_answers") if template else {}
+    )
     rooms_raw = c.get(doc, "rooms", list) or []
     if len(rooms_raw) > MAX_ROOMS:
         problems.append(Problem(f"{where}.rooms", f"more than {MAX_ROOMS} rooms"))
@@ -294,7 +336,9 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
         seen_rooms.add(str(number))
         answers = _answers(rc, r.get("answers"), template, "room", f"{rc.base}.answers") if template else {}
         floor = rc.get(r, "floor", (str, int))
-        rooms.append((str(number), None if floor is None else str(floor), rc.get(r, "room_type", str), answers))
+        rooms.append(
+            (str(number), None if floor is None else str(floor), rc.get(r, "room_type", str), answers)
+        )
     team: list[tuple[str, str]] = []
     for i, t in enumerate(team_raw):
         tc = _Check(problems, f"{where}.inspectors[{i}]")
@@ -304,7 +348,10 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
         name, enf = tc.get(t, "name", str, required=True), tc.get(t, "enforcement_id", str, required=True)
         if name and enf:
             team.append((name.strip(), enf.strip()))
-    texts = {k: c.get(doc, k, str) for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")}
+    texts = {
+        k: c.get(doc, k, str)
+        for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")
+    }
     ids_shown = bool(c.get(doc, "ids_shown", bool))
     record_number = c.get(doc, "record_number", str)
     claimed_result = c.get(doc, "result", str)
@@ -318,10 +365,16 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
         if not verdict.complete:
             problems.append(Problem(where, "finalized but incomplete (unanswered items or too few rooms)"))
         if len(team) < 2:
-            problems.append(Problem(f"{where}.inspectors", "a finalized inspection needs at least 2 inspectors"))
+            problems.append(
+                Problem(f"{where}.inspectors", "a finalized inspection needs at least 2 inspectors")
+            )
         if claimed_result is not None and claimed_result != verdict.result:
             problems.append(
-                Problem(f"{where}.result", f"says {claimed_result!r} but the answers give {verdict.result!r}", claimed_result)
+                Problem(
+                    f"{where}.result",
+                    f"says {claimed_result!r} but the answers give {verdict.result!r}",
+                    claimed_result,
+                )
             )
     if insp_id:
         existing = s.get(Inspection, insp_id)
@@ -331,11 +384,17 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
                 report.unchanged.append(existing.record_number)
             else:
                 problems.append(
-                    Problem(f"{where}.id", "an inspection with this id exists with different content; not overwritten", insp_id)
+                    Problem(
+                        f"{where}.id",
+                        "an inspection with this id exists with different content; not overwritten",
+                        insp_id,
+                    )
                 )
             return
     if supersedes and s.get(Inspection, supersedes) is None:
-        problems.append(Problem(f"{where}.supersedes", "names an inspection that is not in this database", supersedes))
+        problems.append(
+            Problem(f"{where}.supersedes", "names an inspection that is not in this database", supersedes)
+        )
         return
     inspectors = [_inspector(s, name, enf) for name, enf in team]
     insp = Inspection(
@@ -358,7 +417,9 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
     if insp_id:
         insp.id = insp_id
     for pos, (number, floor, room_type, answers) in enumerate(rooms):
-        insp.rooms.append(RoomCheck(room_number=number, floor=floor, room_type=room_type, answers=answers, position=pos))
+        insp.rooms.append(
+            RoomCheck(room_number=number, floor=floor, room_type=room_type, answers=answers, position=pos)
+        )
     for pos, inspector in enumerate(inspectors):
         insp.team.append(InspectionInspector(inspector=inspector, inspector_id=inspector.id, position=pos))
     s.add(insp)
@@ -370,7 +431,11 @@ def _import_one(s: Session, doc: Any, where: str, problems: list[Problem], repor
         computed = content_hash(s, insp)
         if claimed_hash is not None and claimed_hash != computed:
             problems.append(
-                Problem(f"{where}.content_hash", "does not match the record's content: the file was altered", claimed_hash)
+                Problem(
+                    f"{where}.content_hash",
+                    "does not match the record's content: the file was altered",
+                    claimed_hash,
+                )
             )
             return
         insp.content_hash = computed
@@ -395,16 +460,24 @@ def _resolve_hotel(s: Session, c: _Check, doc: dict[str, Any]) -> Hotel | None:
     hotel_id, credit, name, division = (ref.get(k) for k in ("id", "credit_code", "name", "division"))
     hotel = s.get(Hotel, hotel_id) if isinstance(hotel_id, str) else None
     if hotel is None and isinstance(credit, str) and credit:
-        hotel = s.scalars(select(Hotel).where(Hotel.credit_code == credit.upper(), Hotel.deleted.is_(False))).first()
+        hotel = s.scalars(
+            select(Hotel).where(Hotel.credit_code == credit.upper(), Hotel.deleted.is_(False))
+        ).first()
     if hotel is None and isinstance(name, str) and isinstance(division, str):
         hotel = s.scalars(
             select(Hotel)
             .join(Division)
-            .where(Hotel.name == name, Hotel.deleted.is_(False), (Division.code == division) | (Division.name == division))
+            .where(
+                Hotel.name == name,
+                Hotel.deleted.is_(False),
+                (Division.code == division) | (Division.name == division),
+            )
         ).first()
     if hotel is None or hotel.deleted:
         c.problems.append(
-            Problem(f"{c.base}.hotel", "no such hotel in this database (import the hotel list first)", _short(ref))
+            Problem(
+                f"{c.base}.hotel", "no such hotel in this database (import the hotel list first)", _short(ref)
+            )
         )
         return None
     return hotel

@@ -1,0 +1,614 @@
+"""Change sets: collect the local outbox into :class:`~hoteltv.sync.protocol.Change` objects, decide how an
+incoming change meets a record (the merge rule), and apply the server's records locally in one transaction.
+
+The merge rule (:func:`decide`), the same on the server and on a laptop importing a bundle:
+
+* **Per-field records** (divisions, hotels, inspectors, rectification notices): for each changed field, the
+  incoming value is taken when the holder's current value still equals the change's ``base`` (nobody else
+  changed it); an equal value is nothing to do; otherwise the field is a **conflict**: both values are
+  kept, the holder's value stays in force (deterministic: the server's value wins until a person
+  resolves it), and the resolution later travels as an ordinary change.
+* **Inspection documents** (inspections and their rooms, team and photos): a draft travels as whole-record
+  versions and only from the device that owns it; a finalized inspection never changes: the same content
+  again is a no-op, different content is refused (409) and reported, never written.
+
+Laptop clocks are never compared: what happened after what is decided by server sequence numbers and the
+``base`` values a change carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, bindparam, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import (
+    SYNCED_MODELS,
+    Meta,
+    OutboxEntry,
+    SyncConflict,
+    Synced,
+    UTCDateTime,
+    utcnow,
+)
+from hoteltv.db.tracking import column_values
+from hoteltv.sync.protocol import (
+    DOCUMENT_ENTITIES,
+    ENTITY_ORDER,
+    Change,
+    ChangeResult,
+    ChangeStatus,
+    EntityDigest,
+    FieldConflict,
+    RemoteRecord,
+)
+
+#: Columns stamped by the tracking hook: never merged, never compared.
+BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
+MODELS: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+RANK = {name: i for i, name in enumerate(ENTITY_ORDER)}
+_CHUNK = 500
+
+# --- values -------------------------------------------------------------------------------------------------
+
+
+def content(values: dict[str, Any]) -> dict[str, Any]:
+    """A record's values without bookkeeping (what two copies must agree on)."""
+    return {k: v for k, v in values.items() if k not in BOOKKEEPING}
+
+
+def columns(entity: str) -> list[str]:
+    return [c.key for c in MODELS[entity].__table__.columns]  # type: ignore[attr-defined]
+
+
+def to_python(entity: str, values: dict[str, Any]) -> dict[str, Any]:
+    """JSON values of a record as column values (times and dates parsed); unknown keys are dropped.
+
+    Raises ValueError for a value that does not fit its column.
+    """
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    out: dict[str, Any] = {}
+    for col in table.columns:
+        if col.key not in values:
+            continue
+        value = values[col.key]
+        if value is not None:
+            if isinstance(col.type, UTCDateTime):
+                if not isinstance(value, str):
+                    raise ValueError(f"{col.key}: expected an ISO time")
+                value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                if value.tzinfo is None:
+                    raise ValueError(f"{col.key}: time without a zone")
+            elif isinstance(col.type, Date):
+                if not isinstance(value, str):
+                    raise ValueError(f"{col.key}: expected an ISO date")
+                value = date.fromisoformat(value)
+        out[col.key] = value
+    return out
+
+
+def label_of(entity: str, values: dict[str, Any]) -> str:
+    """A short name a person recognises for a record (hotel name, record number, file name …)."""
+    if entity in ("hotels", "divisions", "inspectors"):
+        return str(values.get("name") or values.get("id", ""))[:200]
+    if entity == "inspections":
+        return str(values.get("record_number") or values.get("id", ""))
+    if entity == "rectification_notices":
+        return f"整改通知 {values.get('number') or ''}".strip()
+    if entity == "room_checks":
+        return f"房间 {values.get('room_number') or ''}".strip()
+    if entity == "photos":
+        return f"照片 {values.get('original_name') or str(values.get('sha256', ''))[:12]}"
+    if entity == "inspection_inspectors":
+        return "检查组成员"
+    return str(values.get("id", ""))
+
+
+# --- the merge rule -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Decision:
+    """What to do with one incoming change (see module docstring)."""
+
+    status: ChangeStatus
+    code: int = 200
+    reason: str = ""
+    #: The record's full values after the change (None: write nothing).
+    values: dict[str, Any] | None = None
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    #: True when the holder's record ends up equal to what the sender has.
+    echo: bool = False
+
+
+def _stamp(merged: dict[str, Any], change: Change, origin_device: str) -> dict[str, Any]:
+    out = dict(merged)
+    for key in ("updated_at",):
+        if key in change.values:
+            out[key] = change.values[key]
+    out["device_id"] = origin_device
+    return out
+
+
+def decide(
+    change: Change,
+    current: dict[str, Any] | None,
+    parent: dict[str, Any] | None,
+    origin_device: str,
+) -> Decision:
+    """Meet an incoming change with the holder's ``current`` values (None: the record is new here).
+
+    ``parent`` is the holder's inspection for parts of an inspection (rooms, team, photos).
+    """
+    incoming = dict(change.values)
+    incoming["id"] = change.id
+    if change.entity in DOCUMENT_ENTITIES:
+        return _decide_document(change, incoming, current, parent, origin_device)
+    if current is None:
+        return Decision("applied", values=_stamp(incoming, change, origin_device), echo=True)
+    merged = dict(current)
+    conflicts: list[FieldConflict] = []
+    changed = False
+    for name in change.fields:
+        if name in BOOKKEEPING or name == "id" or name not in incoming:
+            continue
+        new, cur = incoming[name], current.get(name)
+        if new == cur:
+            continue
+        if (
+            name in change.base
+            and change.base[name] == cur
+            or name not in change.base
+            and change.created
+            and cur is None
+        ):
+            merged[name] = new
+            changed = True
+        else:
+            conflicts.append(FieldConflict(field=name, base=change.base.get(name), server=cur, client=new))
+    echo = content(merged) == content(incoming)
+    if conflicts:
+        return Decision(
+            "conflict",
+            reason="同一字段在两处被修改,暂以服务器的值为准,待办公室处理 "
+            "(the same field was changed in two places; the server's value stands until resolved)",
+            values=_stamp(merged, change, origin_device) if changed else None,
+            conflicts=conflicts,
+            echo=False,
+        )
+    if not changed:
+        return Decision("unchanged", echo=echo)
+    return Decision("applied", values=_stamp(merged, change, origin_device), echo=echo)
+
+
+def _decide_document(
+    change: Change,
+    incoming: dict[str, Any],
+    current: dict[str, Any] | None,
+    parent: dict[str, Any] | None,
+    origin_device: str,
+) -> Decision:
+    if change.entity == "inspections":
+        owner = str((current or incoming).get("owner_device_id") or "")
+        finalized = current is not None and current.get("status") == "finalized"
+        number = incoming.get("record_number") or change.id
+    else:
+        if parent is None:
+            return Decision(
+                "refused",
+                422,
+                "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)",
+            )
+        owner = str(parent.get("owner_device_id") or "")
+        finalized = parent.get("status") == "finalized"
+        number = parent.get("record_number") or change.id
+    same = current is not None and content(current) == content(incoming)
+    if same:
+        return Decision("unchanged", echo=True)
+    if finalized and current is not None:
+        # A finalized record sent again: the same content (wherever the copy came from) is nothing to do.
+        if _final_content(current) == _final_content(incoming):
+            return Decision("unchanged", echo=False)
+        return Decision(
+            "refused",
+            409,
+            f"检查记录 {number} 已定稿,内容与服务器上的不同,未覆盖;如需更正请新建更正版本 "
+            f"(inspection {number} is finalized with different content here; nothing was overwritten)",
+        )
+    if finalized and owner != origin_device:
+        return Decision(
+            "refused",
+            409,
+            f"检查记录 {number} 已定稿,不能再添加内容 (inspection {number} is finalized; nothing can be added)",
+        )
+    if owner and owner != origin_device:
+        return Decision(
+            "refused",
+            403,
+            f"检查记录 {number} 属于另一台设备,只能由那台设备修改 "
+            f"(inspection {number} belongs to another device and only that device may change it)",
+        )
+    return Decision("applied", values=_stamp(incoming, change, origin_device), echo=True)
+
+
+#: Fields that may differ between two faithful copies of a finalized inspection (who holds it, when the
+#: copy was made); everything else must be identical.
+_COPY_FIELDS = frozenset({"owner_device_id"})
+
+
+def _final_content(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in content(values).items() if k not in _COPY_FIELDS}
+
+
+# --- collecting the outbox ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """The unsent changes, compacted per record, and the outbox entries each one covers."""
+
+    changes: list[Change]
+    outbox: dict[tuple[str, str], list[int]]
+    labels: dict[tuple[str, str], str]
+
+    def seqs(self, changes: Iterable[Change]) -> list[int]:
+        return [s for c in changes for s in self.outbox.get((c.entity, c.id), [])]
+
+
+def _load_rows(session: Session, entity: str, ids: Sequence[str]) -> dict[str, Synced]:
+    model = MODELS[entity]
+    rows: dict[str, Synced] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i : i + _CHUNK])
+        for row in session.scalars(select(model).where(model.id.in_(chunk))):
+            rows[row.id] = row
+    return rows
+
+
+def collect_changes(db: Database) -> Collected:
+    """Compact every unsent outbox entry into one :class:`Change` per record, parents first."""
+    with db.reading() as s:
+        entries = list(
+            s.scalars(select(OutboxEntry).where(OutboxEntry.sent_at.is_(None)).order_by(OutboxEntry.seq))
+        )
+        grouped: dict[tuple[str, str], list[OutboxEntry]] = defaultdict(list)
+        for e in entries:
+            if e.entity in MODELS:
+                grouped[(e.entity, e.entity_id)].append(e)
+        by_entity: dict[str, list[str]] = defaultdict(list)
+        for entity, rid in grouped:
+            by_entity[entity].append(rid)
+        rows = {entity: _load_rows(s, entity, ids) for entity, ids in by_entity.items()}
+        changes: list[tuple[tuple[int, int], Change]] = []
+        outbox: dict[tuple[str, str], list[int]] = {}
+        labels: dict[tuple[str, str], str] = {}
+        for (entity, rid), group in grouped.items():
+            seqs = [e.seq for e in group]
+            outbox[(entity, rid)] = seqs
+            row = rows[entity].get(rid)
+            if row is None:  # cannot happen (no hard deletes); nothing to send
+                continue
+            values = column_values(row)
+            created = any(e.version == 1 and not e.base for e in group)
+            fields: list[str] = []
+            base: dict[str, Any] = {}
+            for e in group:
+                for name in e.fields:
+                    if name in BOOKKEEPING or name == "id":
+                        continue
+                    if name not in base and name not in fields:
+                        fields.append(name)
+                        if name in e.base:
+                            base[name] = e.base[name]
+            change = Change(
+                entity=entity,  # type: ignore[arg-type]
+                id=rid,
+                seq=max(seqs),
+                version=int(values.get("version") or 0),
+                created=created,
+                fields=sorted(fields),
+                base=base,
+                values=values,
+            )
+            labels[(entity, rid)] = label_of(entity, values)
+            changes.append(((RANK[entity], min(seqs)), change))
+    changes.sort(key=lambda item: item[0])
+    return Collected([c for _, c in changes], outbox, labels)
+
+
+def mark_sent(db: Database, seqs: Sequence[int]) -> None:
+    """Mark outbox entries as delivered (they are kept as history, not deleted)."""
+    if not seqs:
+        return
+    now = utcnow()
+    with db.transaction() as s:
+        for i in range(0, len(seqs), _CHUNK):
+            s.execute(
+                update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
+            )
+
+
+def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> None:
+    """Take the server's version number for records it now holds exactly as we do.
+
+    ``items`` are ``(entity, id, version we sent, server version)``; a record edited here since it was
+    sent keeps its own number (its next change goes out as usual).
+    """
+    if not items:
+        return
+    by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity, rid, sent, server in items:
+        if sent != server:
+            by_entity[entity].append({"b_id": rid, "b_sent": sent, "b_server": server})
+    if not by_entity:
+        return
+    with db.transaction() as s:
+        s.info["applying_remote"] = True
+        for entity, params in by_entity.items():
+            table = MODELS[entity].__table__  # type: ignore[attr-defined]
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
+                .values(version=bindparam("b_server"))
+            )
+            s.connection().execute(stmt, params)
+
+
+# --- what is still waiting to be sent -----------------------------------------------------------------------
+
+
+def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
+    """Records with unsent local changes → the fields changed (creates list every field)."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity, rid, fields in session.execute(
+        select(OutboxEntry.entity, OutboxEntry.entity_id, OutboxEntry.fields).where(
+            OutboxEntry.sent_at.is_(None)
+        )
+    ):
+        out[(entity, rid)].update(f for f in fields if f not in BOOKKEEPING)
+    return dict(out)
+
+
+def pending_count(db: Database) -> int:
+    """How many records have local changes not yet sent."""
+    with db.reading() as s:
+        return len(pending_fields(s))
+
+
+# --- applying the server's records (pull) --------------------------------------------------------------------
+
+
+@dataclass
+class PullApplied:
+    inserted: int = 0
+    updated: int = 0
+    kept_local: int = 0
+    photo_hashes: set[str] = field(default_factory=set)
+
+
+def apply_remote_records(
+    db: Database, records: Sequence[RemoteRecord], meta: dict[str, str] | None = None
+) -> PullApplied:
+    """Write the server's records here, all in one transaction (with ``meta`` keys, e.g. the last seq).
+
+    A record with unsent local changes keeps those: a per-field record keeps the fields changed here and
+    takes the others; an inspection part changed here keeps all of it (drafts change only on their owner
+    device). Everything else becomes exactly what the server sent.
+    """
+    result = PullApplied()
+    latest: dict[tuple[str, str], RemoteRecord] = {}
+    for rec in records:
+        prev = latest.get((rec.entity, rec.id))
+        if prev is None or rec.seq >= prev.seq:
+            latest[(rec.entity, rec.id)] = rec
+    ordered = sorted(latest.values(), key=lambda r: (RANK[r.entity], r.seq))
+    with db.transaction() as s:
+        s.info["applying_remote"] = True
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        pending = pending_fields(s)
+        by_entity: dict[str, list[RemoteRecord]] = defaultdict(list)
+        for rec in ordered:
+            by_entity[rec.entity].append(rec)
+        for entity in ENTITY_ORDER:
+            recs = by_entity.get(entity)
+            if not recs:
+                continue
+            table = MODELS[entity].__table__  # type: ignore[attr-defined]
+            cols = columns(entity)
+            ids = [r.id for r in recs]
+            existing: dict[str, int] = {}
+            for i in range(0, len(ids), _CHUNK):
+                for rid, version in s.execute(
+                    select(table.c.id, table.c.version).where(table.c.id.in_(ids[i : i + _CHUNK]))
+                ):
+                    existing[rid] = version
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for rec in recs:
+                values = dict(rec.values)
+                values["id"] = rec.id
+                values["version"] = rec.version
+                values["deleted"] = rec.deleted
+                if entity == "photos" and not rec.deleted and values.get("sha256"):
+                    result.photo_hashes.add(str(values["sha256"]))
+                local = pending.get((entity, rec.id))
+                if local is not None and rec.id in existing:
+                    result.kept_local += 1
+                    if entity in DOCUMENT_ENTITIES:
+                        continue
+                    values = {k: v for k, v in values.items() if k not in local}
+                    values["version"] = max(rec.version, existing[rec.id])
+                py = to_python(entity, values)
+                if rec.id in existing:
+                    py = {f"b_{k}": v for k, v in py.items()}
+                    updates.append(py)
+                    result.updated += 1
+                else:
+                    missing = [c for c in cols if c not in py]
+                    if missing:
+                        py.update(_defaults(entity, missing))
+                    inserts.append(py)
+                    result.inserted += 1
+            conn = s.connection()
+            if inserts:
+                conn.execute(insert(table), inserts)
+            # Rows differ in which columns they carry (kept local fields), so group by key set.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row in updates:
+                groups[tuple(sorted(row))].append(row)
+            for keys, rows in groups.items():
+                names = [k[2:] for k in keys if k != "b_id"]
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values({n: bindparam(f"b_{n}") for n in names})
+                )
+                conn.execute(stmt, rows)
+        for key, value in (meta or {}).items():
+            s.merge(Meta(key=key, value=value))
+    return result
+
+
+def _defaults(entity: str, names: list[str]) -> dict[str, Any]:
+    """Column defaults for a row the server sent without some columns (an older client wrote it)."""
+    out: dict[str, Any] = {}
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    for name in names:
+        col = table.c[name]
+        default = col.default
+        if default is not None and getattr(default, "is_scalar", False):
+            out[name] = default.arg
+        elif default is not None and getattr(default, "is_callable", False):
+            out[name] = default.arg(None)
+        else:
+            out[name] = None
+    return out
+
+
+# --- the count/hash check -------------------------------------------------------------------------------------
+
+
+def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[str, EntityDigest]:
+    """Per entity, count and digest of the records here, leaving out records with unsent changes."""
+    out: dict[str, EntityDigest] = {}
+    with db.reading() as s:
+        conn = s.connection()
+        for entity in entities:
+            if entity not in MODELS:
+                continue
+            # The same lines as protocol.digest_rows, joined by SQLite itself (ids are ASCII, so its
+            # byte order equals Python's): much faster than row objects for tens of thousands of rows.
+            count, text_ = conn.exec_driver_sql(
+                f"SELECT count(*), coalesce(group_concat(line, ''), '') FROM ("  # noqa: S608 - table names are ours
+                f"SELECT id || ':' || version || ':' || (CASE WHEN deleted THEN 1 ELSE 0 END) || char(10) AS line "
+                f"FROM {entity} WHERE id NOT IN "
+                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) ORDER BY id)",
+                (entity,),
+            ).one()
+            out[entity] = EntityDigest(
+                count=int(count), digest=hashlib.sha256(str(text_).encode()).hexdigest()
+            )
+    return out
+
+
+def pending_ids(db: Database) -> set[tuple[str, str]]:
+    with db.reading() as s:
+        return set(pending_fields(s))
+
+
+# --- applying change sets here (bundle import on a laptop) ----------------------------------------------------
+
+
+@dataclass
+class LocalApply:
+    results: list[ChangeResult] = field(default_factory=list)
+    photo_hashes: set[str] = field(default_factory=set)
+
+
+def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device: str) -> LocalApply:
+    """Apply another device's change sets to this database by :func:`decide`, in one transaction.
+
+    Conflicts keep this database's value and are listed (``sync_conflicts``) with both values. The changes
+    are not queued to be sent from here: their own device sends them (or the bundle goes to the server).
+    """
+    out = LocalApply()
+    ordered = sorted(changes, key=lambda c: (RANK[c.entity], c.seq))
+    with db.transaction() as s:
+        s.info["applying_remote"] = True
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        pending = pending_fields(s)
+        for change in ordered:
+            model = MODELS[change.entity]
+            row = s.get(model, change.id)
+            current = column_values(row) if row is not None else None
+            parent = None
+            if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
+                insp_id = change.values.get("inspection_id")
+                parent_row = s.get(MODELS["inspections"], insp_id) if isinstance(insp_id, str) else None
+                parent = column_values(parent_row) if parent_row is not None else None
+            decision = decide(change, current, parent, origin_device)
+            if (
+                decision.values is not None
+                and (change.entity, change.id) in pending
+                and row is not None
+                and change.entity in DOCUMENT_ENTITIES
+            ):
+                # Our own unsent edit of an inspection part: keep it (per-field records merged above).
+                decision = Decision("refused", 409, "本机有未发送的修改 (changed here and not yet sent)")
+            label = label_of(change.entity, change.values)
+            if decision.values is not None:
+                try:
+                    py = to_python(change.entity, decision.values)
+                except ValueError as exc:
+                    out.results.append(
+                        ChangeResult(
+                            entity=change.entity, id=change.id, status="refused", code=422, reason=str(exc)
+                        )
+                    )
+                    continue
+                py["version"] = max(change.version, (current or {}).get("version") or 0)
+                if row is None:
+                    s.add(model(**py))
+                else:
+                    for key, value in py.items():
+                        if key != "id":
+                            setattr(row, key, value)
+                if change.entity == "photos" and not py.get("deleted") and py.get("sha256"):
+                    out.photo_hashes.add(str(py["sha256"]))
+                s.flush()
+            for c in decision.conflicts:
+                s.add(
+                    SyncConflict(
+                        entity=change.entity,
+                        record_id=change.id,
+                        field=c.field,
+                        label=label,
+                        values={
+                            "kept": c.server,
+                            "other": c.client,
+                            "base": c.base,
+                            "kept_source": "本机 (this computer)",
+                            "other_source": f"设备 (device) {origin_device[:8]}",
+                        },
+                        other_device=origin_device,
+                    )
+                )
+            out.results.append(
+                ChangeResult(
+                    entity=change.entity,
+                    id=change.id,
+                    status=decision.status,
+                    code=decision.code,
+                    reason=decision.reason,
+                    conflicts=decision.conflicts,
+                    echo=decision.echo,
+                )
+            )
+    return out

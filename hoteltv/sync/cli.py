@@ -1,0 +1,524 @@
+"""Sync commands of ``hoteltv`` (registered through :func:`register`, see ``hoteltv.cli._extensions``).
+
+Laptop side: ``sync``, ``bundle export/import``, ``conflicts list/resolve``.
+Server side (they work on the server's database, given by ``--database-url`` or ``--data``): ``serve``,
+``users add/list/set/disable/enable``, ``tokens issue/revoke/list``, ``devices``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hoteltv.errors import HoteltvError
+
+EXIT_REFUSED = 1
+
+
+def _server_db(ctx: Any, args: argparse.Namespace) -> Any:
+    from hoteltv.sync.server.store import ServerDB
+
+    return ServerDB(_database_url(ctx, args))
+
+
+def _data_dir(ctx: Any, args: argparse.Namespace) -> Path:
+    return Path(args.data) if getattr(args, "data", None) else Path(ctx.home) / "server"
+
+
+def _database_url(ctx: Any, args: argparse.Namespace) -> str:
+    if getattr(args, "database_url", None):
+        return str(args.database_url)
+    folder = _data_dir(ctx, args)
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'server.db'}"
+
+
+def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        ctx.json(data)
+    else:
+        ctx.print(text)
+
+
+# --- server side ------------------------------------------------------------------------------------------------
+
+
+def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise HoteltvError(
+            "服务器组件未安装:pip install 'hoteltv[server]' (the server extra is not installed)"
+        ) from exc
+    from hoteltv.sync.server.app import create_app
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise HoteltvError("--certfile 和 --keyfile 须同时给出 (give both --certfile and --keyfile)")
+    data = _data_dir(ctx, args)
+    data.mkdir(parents=True, exist_ok=True)
+    app = create_app(_database_url(ctx, args), data / "photos")
+    scheme = "https" if args.certfile else "http"
+    print(f"hoteltv sync server on {scheme}://{args.host}:{args.port}  (data: {data})", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.protocol import UserIn
+    from hoteltv.sync.server import admin
+
+    divisions = [_division_code(ctx, d) for d in args.division or []]
+    user = admin.add_user(
+        _server_db(ctx, args),
+        UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
+    )
+    _out(ctx, args, user.model_dump(), f"已创建用户 {user.name} ({user.role} {' '.join(user.divisions)})")
+    return 0
+
+
+def _division_code(ctx: Any, text: str) -> str:
+    if text.isdigit():
+        return text
+    found = ctx.divisions.find(text)
+    if found is None:
+        raise HoteltvError(f"未知的县区 {text!r} (unknown division)")
+    return str(found.code)
+
+
+def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import format_table
+    from hoteltv.sync.server import admin
+
+    users = admin.list_users(_server_db(ctx, args))
+    _out(
+        ctx,
+        args,
+        [u.model_dump() for u in users],
+        format_table(
+            ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
+            [
+                [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"]
+                for u in users
+            ],
+        ),
+    )
+    return 0
+
+
+def cmd_users_set(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.server import admin
+
+    divisions = [_division_code(ctx, d) for d in args.division] if args.division else None
+    user = admin.update_user(_server_db(ctx, args), args.name, role=args.role, divisions=divisions)
+    _out(ctx, args, user.model_dump(), f"已更新用户 {user.name} ({user.role} {' '.join(user.divisions)})")
+    return 0
+
+
+def _set_active(active: bool) -> Any:
+    def run(ctx: Any, args: argparse.Namespace) -> int:
+        from hoteltv.sync.server import admin
+
+        user = admin.update_user(_server_db(ctx, args), args.name, active=active)
+        ctx.print(
+            f"用户 {user.name} 已{'启用' if active else '停用,其令牌已吊销'} "
+            f"({'enabled' if active else 'disabled; its tokens are revoked'})"
+        )
+        return 0
+
+    return run
+
+
+def cmd_tokens_issue(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.server import admin
+
+    tok = admin.issue_token(_server_db(ctx, args), args.user, args.label or "")
+    if args.json:
+        ctx.json(tok.model_dump())
+    else:
+        ctx.print(tok.token)
+        print(
+            f"令牌只显示这一次,请交给 {args.user} 保管 (shown once; the server keeps only its hash) id={tok.id}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.server import admin
+
+    db = _server_db(ctx, args)
+    tok = (
+        admin.revoke_token(db, token_id=int(args.token))
+        if args.token.isdigit()
+        else admin.revoke_token(db, token=args.token)
+    )
+    ctx.print(f"令牌 {tok.id} ({tok.prefix}…, {tok.user}) 已吊销 (revoked)")
+    return 0
+
+
+def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import format_table
+    from hoteltv.sync.server import admin
+
+    tokens = admin.list_tokens(_server_db(ctx, args))
+    _out(
+        ctx,
+        args,
+        [t.model_dump() for t in tokens],
+        format_table(
+            ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
+            [
+                [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"]
+                for t in tokens
+            ],
+        ),
+    )
+    return 0
+
+
+def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import format_table
+    from hoteltv.sync.server import admin
+
+    devices = admin.list_devices(_server_db(ctx, args))
+    _out(
+        ctx,
+        args,
+        [d.model_dump() for d in devices],
+        format_table(
+            [
+                "设备 device",
+                "用户 user",
+                "最近连接 last seen",
+                "最近发送 last push",
+                "最近接收 last pull",
+                "seq",
+            ],
+            [
+                [
+                    d.device_id[:8],
+                    d.user,
+                    d.last_seen[:16],
+                    (d.last_push or "")[:16],
+                    (d.last_pull or "")[:16],
+                    d.last_seq,
+                ]
+                for d in devices
+            ],
+        ),
+    )
+    return 0
+
+
+# --- laptop side --------------------------------------------------------------------------------------------------
+
+
+def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
+    from hoteltv.sync.credentials import load_token, save_token
+
+    url = (args.server or ctx.settings.get("server_url") or "").rstrip("/")
+    if not url:
+        raise HoteltvError("请用 --server 指定同步服务器地址 (give the server address with --server URL)")
+    if args.server and url != ctx.settings.get("server_url"):
+        ctx.settings.set("server_url", url)
+    token = args.token or load_token(ctx.home, url)
+    if not token:
+        raise HoteltvError("请用 --token 提供令牌(只需一次)(give your token once with --token)")
+    if args.token:
+        where = save_token(ctx.home, url, args.token)
+        print(f"令牌已保存到 {where} (token saved)", file=sys.stderr)
+    return url, token
+
+
+def _client(ctx: Any, args: argparse.Namespace) -> Any:
+    from hoteltv.photos.store import PhotoStore
+    from hoteltv.sync.client import SyncClient
+
+    url, token = _server_and_token(ctx, args)
+    verify: bool | str = args.cafile or True
+    return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
+
+
+def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.client import SyncError
+    from hoteltv.sync.state import STATE_WORDS
+
+    def progress(done: int, total: int, text: str) -> bool:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r[{done}/{total}] {text}\033[K", end="", file=sys.stderr, flush=True)
+        return True
+
+    with _client(ctx, args) as client:
+        try:
+            report = client.sync(progress, full=args.full)
+        except SyncError as exc:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            raise HoteltvError(
+                f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
+            ) from exc
+    if sys.stderr.isatty() and not args.json:
+        print(file=sys.stderr)
+    if args.json:
+        data = report.summary() | {
+            "ok": report.ok,
+            "message": report.message,
+            "outcomes": [o.__dict__ for o in report.outcomes],
+        }
+        ctx.json(data)
+    else:
+        ctx.print(report.message)
+        for o in report.outcomes:
+            if o.state in ("conflict", "failed") or args.verbose:
+                ctx.print(f"  {STATE_WORDS[o.state].split(' ')[0]}  {o.label}  {o.reason}")
+    return 0 if report.ok and not report.failed else EXIT_REFUSED
+
+
+def cmd_bundle_export(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.photos.store import PhotoStore
+    from hoteltv.sync.bundle import export_bundle
+
+    result = export_bundle(ctx.db, PhotoStore.for_home(ctx.home), Path(args.file))
+    ctx.print(
+        f"已导出 {result.changes} 条修改和 {result.photos} 张照片到 {result.path} ({result.bytes / 1e6:.1f} MB) "
+        f"(exported {result.changes} changes, {result.photos} photos); SHA-256 {result.sha256[:16]}"
+    )
+    return 0
+
+
+def cmd_bundle_import(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync import bundle as bundle_mod
+
+    path = Path(args.file)
+    if args.server:
+        return _bundle_to_server(ctx, args, path)
+    if args.database_url or args.data:
+        from hoteltv.sync.server.photos import BlobStore
+
+        db = _server_db(ctx, args)
+        result = bundle_mod.import_to_server(
+            db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user
+        )
+    else:
+        from hoteltv.photos.store import PhotoStore
+
+        result = bundle_mod.import_local(ctx.db, PhotoStore.for_home(ctx.home), path)
+    if result.already:
+        ctx.print("这个数据包已导入过,未做任何更改 (already imported; nothing changed)")
+        return 0
+    _print_import(ctx, result)
+    return EXIT_REFUSED if result.count("refused") else 0
+
+
+def _print_import(ctx: Any, result: Any) -> None:
+    ctx.print(
+        f"已应用 {result.count('applied')} 条,无变化 {result.count('unchanged')} 条,冲突 {result.count('conflict')} 条,"
+        f"拒绝 {result.count('refused')} 条,照片 {result.photos} 张 (applied {result.count('applied')}, unchanged "
+        f"{result.count('unchanged')}, conflicts {result.count('conflict')}, refused {result.count('refused')})"
+    )
+    for r in result.results:
+        if r.status in ("refused", "conflict"):
+            ctx.print(f"  {r.entity} {r.id[:8]}: {r.reason}")
+
+
+def _bundle_to_server(ctx: Any, args: argparse.Namespace, path: Path) -> int:
+    """Forward a bundle through the HTTP API on behalf of the device that wrote it."""
+    from hoteltv.sync.bundle import BundleImport, read_bundle
+    from hoteltv.sync.protocol import MAX_BATCH, PushRequest, PushResponse, batch_key
+
+    bundle = read_bundle(path)
+    result = BundleImport()
+    with _client(ctx, args) as client:
+        for i in range(0, len(bundle.changes), MAX_BATCH):
+            batch = bundle.changes[i : i + MAX_BATCH]
+            req = PushRequest(
+                device_id=bundle.device_id, key=batch_key(bundle.device_id, batch), changes=batch
+            )
+            answer = client.request("POST", "/sync/push", json=req.model_dump(mode="json"))
+            result.results += PushResponse.model_validate(answer.json()).results
+        hashes = sorted(bundle.photos)
+        if hashes:
+            missing = client.request("POST", "/photos/missing", json={"sha256": hashes}).json()["missing"]
+            for sha in missing:
+                data = bundle.photos[sha]
+                client.request(
+                    "PUT", f"/photos/{sha}", params={"offset": 0, "total": len(data)}, content=data
+                )
+                result.photos += 1
+    _print_import(ctx, result)
+    return EXIT_REFUSED if result.count("refused") else 0
+
+
+def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import format_table
+    from hoteltv.sync.state import field_words, list_conflicts
+
+    items = list_conflicts(ctx.db, include_resolved=args.all)
+    if args.json:
+        ctx.json([c.__dict__ for c in items])
+        return 0
+
+    def show(v: Any) -> str:
+        return "(空)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+
+    ctx.print(
+        format_table(
+            ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
+            [
+                [
+                    c.id[:8],
+                    c.label,
+                    field_words(c.field),
+                    show(c.kept),
+                    show(c.other),
+                    c.other_source,
+                    c.status,
+                ]
+                for c in items
+            ],
+        )
+    )
+    ctx.print(f"共 {len(items)} 个冲突 ({len(items)} conflicts)")
+    return 0
+
+
+def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.state import find_conflict, resolve_conflict
+
+    conflict = find_conflict(ctx.db, args.id)
+    if args.value is not None:
+        try:
+            value: Any = json.loads(args.value)
+        except ValueError:
+            value = args.value
+        view = resolve_conflict(ctx.db, conflict.id, "value", value)
+    else:
+        view = resolve_conflict(ctx.db, conflict.id, "other" if args.other else "kept")
+    ctx.print(
+        f"冲突 {view.id[:8]} 已处理,下次同步时生效 (resolved; the next sync tells the server)"
+        if view.status == "resolving"
+        else f"冲突 {view.id[:8]} 已处理 (resolved)"
+    )
+    return 0
+
+
+# --- registration ---------------------------------------------------------------------------------------------------
+
+
+def _server_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--database-url", help="server database (default: SQLite in --data); e.g. postgresql://…")
+    sp.add_argument("--data", metavar="DIR", help="server data folder (default: <home>/server)")
+
+
+def register(sub: Any, add: Any) -> None:
+    sp = add(sub, "serve", cmd_serve, "run the sync server (FastAPI under uvicorn)")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=8765)
+    _server_options(sp)
+    sp.add_argument("--certfile", help="TLS certificate (PEM) to serve HTTPS directly")
+    sp.add_argument("--keyfile", help="TLS private key (PEM)")
+    sp.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies whose X-Forwarded-* headers are trusted (behind a TLS-terminating proxy)",
+    )
+
+    users = sub.add_parser("users", help="server accounts (admin)").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(users, "add", cmd_users_add, "create a user")
+    sp.add_argument("name")
+    sp.add_argument("--role", required=True, choices=["inspector", "office", "admin"])
+    sp.add_argument("--division", action="append", help="division code or name (inspectors; repeatable)")
+    sp.add_argument("--display-name")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+    sp = add(users, "list", cmd_users_list, "list users")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+    sp = add(users, "set", cmd_users_set, "change a user's role or divisions")
+    sp.add_argument("name")
+    sp.add_argument("--role", choices=["inspector", "office", "admin"])
+    sp.add_argument("--division", action="append")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+    for name, active in (("disable", False), ("enable", True)):
+        sp = add(
+            users, name, _set_active(active), f"{name} a user" + ("" if active else " (revokes its tokens)")
+        )
+        sp.add_argument("name")
+        _server_options(sp)
+
+    tokens = sub.add_parser("tokens", help="server access tokens (admin)").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(tokens, "issue", cmd_tokens_issue, "issue a token for a user (printed once)")
+    sp.add_argument("user")
+    sp.add_argument("--label")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+    sp = add(tokens, "revoke", cmd_tokens_revoke, "revoke a token (by id or the token itself)")
+    sp.add_argument("token")
+    _server_options(sp)
+    sp = add(tokens, "list", cmd_tokens_list, "list tokens (never the tokens themselves)")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+
+    sp = add(sub, "devices", cmd_devices, "laptops that synced with this server, and when")
+    sp.add_argument("--json", action="store_true")
+    _server_options(sp)
+
+    sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
+    sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
+    sp.add_argument("--token", help="your access token (remembered in the keyring or the data folder)")
+    sp.add_argument("--cafile", help="CA certificate to trust (a server with its own certificate)")
+    sp.add_argument("--full", action="store_true", help="receive everything again, not only what is new")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("-v", "--verbose", action="store_true", help="list every record's outcome")
+
+    bundle = sub.add_parser("bundle", help="sync by file (USB stick)").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(bundle, "export", cmd_bundle_export, "write unsent changes and their photos to a bundle file")
+    sp.add_argument("file")
+    sp = add(
+        bundle,
+        "import",
+        cmd_bundle_import,
+        "apply a bundle here, to a server (--server) or a server database",
+    )
+    sp.add_argument("file")
+    sp.add_argument("--server", metavar="URL", help="forward the bundle to this server through its API")
+    sp.add_argument("--token")
+    sp.add_argument("--cafile")
+    _server_options(sp)
+    sp.add_argument(
+        "--as-user", default="admin", help="with --database-url/--data: the server user to act as"
+    )
+
+    conflicts = sub.add_parser("conflicts", help="fields changed in two places").add_subparsers(
+        dest="sub", metavar="ACTION", required=True
+    )
+    sp = add(conflicts, "list", cmd_conflicts_list, "list open conflicts with both values")
+    sp.add_argument("--all", action="store_true", help="include resolved ones")
+    sp.add_argument("--json", action="store_true")
+    sp = add(
+        conflicts, "resolve", cmd_conflicts_resolve, "settle a conflict (the choice syncs like any edit)"
+    )
+    sp.add_argument("id", help="conflict id (or its first characters) or the server's number")
+    how = sp.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", action="store_true", help="keep the value in force")
+    how.add_argument("--other", action="store_true", help="take the other value")
+    how.add_argument("--value", help="set this value instead (JSON or text)")

@@ -1,0 +1,306 @@
+"""The sync protocol's wire types (pydantic models), shared by the client, the server and bundle files.
+
+One vocabulary for every path a change can travel (HTTP push, bundle file, pull):
+
+* :class:`Change` — one record's local changes since it was last sent, compacted: the changed ``fields``,
+  their old values (``base``) and the record's full current ``values``. ``seq`` is the highest outbox
+  sequence number it covers on its origin device: with ``device_id`` it identifies the change, so a
+  change seen twice is applied once.
+* :class:`PushRequest` — a batch of changes from one device with its idempotency ``key`` (SHA-256 of the
+  device id and the batch content, see :func:`batch_key`); :class:`PushResponse` answers per change.
+* :class:`PullResponse` — whole records (the server's current state) with a server sequence number
+  greater than the one the client last applied; order comes from these numbers, never from clocks.
+* :class:`CheckResponse` — per entity, a count and a digest of ``id:version:deleted`` so a client can
+  prove it holds exactly what the server holds for it.
+
+Every list and string is bounded; the server rejects anything larger with 422 before touching data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL = "hoteltv-sync/1"
+API_PREFIX = "/api/v1"
+
+MAX_BATCH = 500
+MAX_PULL = 2000
+MAX_FIELDS = 64
+MAX_HASHES = 5000
+MAX_PHOTO_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
+#: Synced tables in the order parents come before children.
+ENTITY_ORDER: tuple[str, ...] = (
+    "divisions",
+    "inspectors",
+    "hotels",
+    "inspections",
+    "inspection_inspectors",
+    "room_checks",
+    "rectification_notices",
+    "photos",
+)
+#: Parts of an inspection document: a draft syncs as whole-record versions from its owner device,
+#: a finalized one never changes. Everything else merges per field.
+DOCUMENT_ENTITIES = frozenset({"inspections", "inspection_inspectors", "room_checks", "photos"})
+
+Entity = Literal[
+    "divisions",
+    "inspectors",
+    "hotels",
+    "inspections",
+    "inspection_inspectors",
+    "room_checks",
+    "rectification_notices",
+    "photos",
+]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
+DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(_Model):
+    """One record's compacted local changes (see module docstring)."""
+
+    entity: Entity
+    id: RecordId
+    seq: int = Field(ge=0)
+    version: int = Field(ge=0)
+    created: bool = False
+    fields: list[FieldName] = Field(max_length=MAX_FIELDS)
+    base: dict[FieldName, Any] = Field(default_factory=dict, max_length=MAX_FIELDS)
+    values: dict[FieldName, Any] = Field(max_length=MAX_FIELDS)
+
+
+class PushRequest(_Model):
+    protocol: Literal["hoteltv-sync/1"] = "hoteltv-sync/1"
+    device_id: DeviceId
+    key: Sha256
+    changes: list[Change] = Field(max_length=MAX_BATCH)
+
+
+ChangeStatus = Literal["applied", "unchanged", "conflict", "refused"]
+
+
+class FieldConflict(_Model):
+    field: str
+    base: Any = None
+    server: Any = None
+    client: Any = None
+    conflict_id: int | None = None
+
+
+class ChangeResult(_Model):
+    entity: str
+    id: str
+    status: ChangeStatus
+    #: HTTP-like code of this change: 200 applied/unchanged/conflict, 403 out of scope or not the owner,
+    #: 409 a finalized inspection with different content, 422 invalid.
+    code: int = 200
+    reason: str = ""
+    version: int = 0
+    seq: int = 0
+    #: True when the server's record now equals exactly what the client sent.
+    echo: bool = False
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+
+
+class PushResponse(_Model):
+    key: str
+    replayed: bool = False
+    head: int
+    results: list[ChangeResult]
+
+
+class RemoteRecord(_Model):
+    entity: Entity
+    id: RecordId
+    seq: int
+    version: int
+    deleted: bool
+    values: dict[str, Any]
+
+
+class PullResponse(_Model):
+    server_id: str
+    head: int
+    next: int
+    more: bool
+    records: list[RemoteRecord]
+
+
+class EntityDigest(_Model):
+    count: int
+    digest: str
+
+
+class CheckResponse(_Model):
+    head: int
+    entities: dict[str, EntityDigest]
+
+
+class Hello(_Model):
+    protocol: str = PROTOCOL
+    server_id: str
+    server_version: str
+    head: int
+    user: str
+    role: str
+    divisions: list[str]
+
+
+class HashList(_Model):
+    sha256: list[Sha256] = Field(max_length=MAX_HASHES)
+
+
+class MissingPhotos(_Model):
+    missing: list[str]
+    #: Hashes no photo record in the caller's scope uses (not accepted until such a record arrives).
+    unknown: list[str] = Field(default_factory=list)
+
+
+#: Small photos travel many to a request: frames of 64 hex digits (SHA-256), 12 decimal digits (size),
+#: then the bytes. Large ones use the resumable single upload.
+FRAME_HEADER = 76
+BATCH_PHOTO_MAX = 1024 * 1024
+BATCH_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+def frame(sha256: str, data: bytes) -> bytes:
+    return sha256.encode("ascii") + f"{len(data):012d}".encode("ascii") + data
+
+
+def unframe(body: bytes) -> list[tuple[str, bytes]]:
+    """Split a batch body into (sha256, bytes); raises ValueError when it is malformed or cut short."""
+    out: list[tuple[str, bytes]] = []
+    pos = 0
+    while pos < len(body):
+        header = body[pos : pos + FRAME_HEADER]
+        if len(header) < FRAME_HEADER:
+            raise ValueError("frame header cut short")
+        sha, size_text = header[:64].decode("ascii", "replace"), header[64:].decode("ascii", "replace")
+        if not all(c in "0123456789abcdef" for c in sha) or not size_text.isdigit():
+            raise ValueError("malformed frame header")
+        size = int(size_text)
+        start = pos + FRAME_HEADER
+        if start + size > len(body):
+            raise ValueError("frame cut short")
+        out.append((sha, body[start : start + size]))
+        pos = start + size
+    return out
+
+
+class PhotoBatchResult(_Model):
+    stored: list[str]
+    refused: dict[str, str] = Field(default_factory=dict)
+
+
+class UploadState(_Model):
+    sha256: str
+    received: int
+    complete: bool
+
+
+class StatusRequest(_Model):
+    inspection_ids: list[RecordId] = Field(max_length=MAX_BATCH * 4)
+
+
+class InspectionStatus(_Model):
+    photos: int
+    missing: int
+    complete: bool
+
+
+class StatusResponse(_Model):
+    inspections: dict[str, InspectionStatus]
+
+
+class ConflictOut(_Model):
+    id: int
+    entity: str
+    record_id: str
+    field: str
+    label: str
+    base: Any = None
+    server: Any = None
+    client: Any = None
+    device_id: str
+    user: str
+    status: str
+    created_at: str
+    resolution: Any = None
+
+
+class ResolveRequest(_Model):
+    """Settle a conflict: keep the server's value, take the client's, or give another value."""
+
+    choice: Literal["server", "client", "value"]
+    value: Any = None
+
+
+class UserIn(_Model):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    role: Literal["inspector", "office", "admin"]
+    divisions: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{6,12}$")]] = Field(
+        default_factory=list, max_length=100
+    )
+    display_name: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class UserOut(_Model):
+    name: str
+    role: str
+    divisions: list[str]
+    display_name: str
+    active: bool
+
+
+class TokenOut(_Model):
+    id: int
+    user: str
+    token: str | None = None
+    prefix: str
+    created_at: str
+    revoked: bool
+
+
+class DeviceOut(_Model):
+    device_id: str
+    user: str
+    name: str
+    first_seen: str
+    last_seen: str
+    last_push: str | None
+    last_pull: str | None
+    last_seq: int
+
+
+def canonical(data: Any) -> bytes:
+    """Canonical JSON bytes (sorted keys, no spaces): what hashes and idempotency keys are taken over."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def batch_key(device_id: str, changes: list[Change]) -> str:
+    """The idempotency key of a batch: SHA-256 over the device id and the changes' canonical JSON."""
+    digest = hashlib.sha256()
+    digest.update(device_id.encode("utf-8") + b"\n")
+    digest.update(canonical([c.model_dump(mode="json") for c in changes]))
+    return digest.hexdigest()
+
+
+def digest_rows(rows: list[tuple[str, int, bool]]) -> EntityDigest:
+    """Count and digest of ``(id, version, deleted)`` rows (order does not matter): SHA-256 over the lines
+    ``id:version:deleted`` (deleted as 0/1) sorted by id."""
+    rows = sorted(rows, key=lambda r: r[0])  # ids are unique
+    text = "".join(f"{rid}:{int(version)}:{1 if deleted else 0}\n" for rid, version, deleted in rows)
+    return EntityDigest(count=len(rows), digest=hashlib.sha256(text.encode()).hexdigest())

@@ -1,0 +1,395 @@
+"""The sync server's FastAPI application: ``create_app(database_url, photo_dir)``.
+
+Every endpoint but ``/healthz`` needs ``Authorization: Bearer <token>``; the laptop names itself with the
+``X-Hoteltv-Device`` header. Request bodies are pydantic models with bounded sizes, and a body larger than
+:data:`~hoteltv.sync.protocol.MAX_BODY_BYTES` is refused (413) before it is read whole. The OpenAPI
+document is at ``/openapi.json`` (browsable at ``/docs``). The protocol is described in ``docs/sync.md``.
+
+(No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at run time.)
+"""
+
+import contextlib
+import hashlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from hoteltv import __version__
+from hoteltv.domain.divisions import DivisionList
+from hoteltv.errors import HoteltvError
+from hoteltv.sync.protocol import (
+    API_PREFIX,
+    MAX_BODY_BYTES,
+    MAX_PULL,
+    CheckResponse,
+    ConflictOut,
+    DeviceOut,
+    Entity,
+    HashList,
+    Hello,
+    MissingPhotos,
+    PhotoBatchResult,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RecordId,
+    RemoteRecord,
+    ResolveRequest,
+    Sha256,
+    StatusRequest,
+    StatusResponse,
+    TokenOut,
+    UploadState,
+    UserIn,
+    UserOut,
+    unframe,
+)
+from hoteltv.sync.server import admin, service
+from hoteltv.sync.server.auth import Caller, authenticate
+from hoteltv.sync.server.models import Token, now
+from hoteltv.sync.server.photos import BlobStore
+from hoteltv.sync.server.service import Refused
+from hoteltv.sync.server.store import ServerDB
+
+DEVICE_HEADER = "X-Hoteltv-Device"
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class _BodyLimit:
+    """Refuse request bodies over a limit (413) without reading them whole; photo uploads are exempt
+    (they stream to disk and are bounded by their declared size)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") == "PUT":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send)
+                return
+        seen = 0
+
+        async def limited() -> MutableMapping[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"detail":"request body too large"}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class _TokenCache:
+    """Recently seen tokens → caller, for a few seconds (a revocation through this process takes effect at
+    once; one made by a separate ``hoteltv tokens revoke`` within :data:`TTL` seconds)."""
+
+    TTL = 10.0
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, token: str) -> Any:
+        item = self._items.get(token)
+        if item is None or time.monotonic() - item[0] > self.TTL:
+            return None
+        return item[1]
+
+    def put(self, token: str, value: Any) -> None:
+        if len(self._items) > 1000:
+            self._items.clear()
+        self._items[token] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+_TOKENS = _TokenCache()
+
+
+class FetchRequest(BaseModel):
+    entity: Entity
+    ids: list[RecordId] = Field(max_length=MAX_PULL)
+
+
+class UserPatch(BaseModel):
+    role: str | None = None
+    divisions: list[str] | None = Field(default=None, max_length=100)
+    active: bool | None = None
+
+
+def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionList | None = None) -> FastAPI:
+    """The server application over a database (SQLite or PostgreSQL URL) and a photo folder."""
+    db = ServerDB(database_url, divisions)
+    blobs = BlobStore(Path(photo_dir))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="hoteltv sync server",
+        version=__version__,
+        description="Offline-first sync of hotel-TV inspections. See docs/sync.md.",
+    )
+    app.state.db = db
+    app.state.blobs = blobs
+
+    @app.exception_handler(Refused)
+    async def _refused(_request: Request, exc: Refused) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=exc.code)
+
+    @app.exception_handler(HoteltvError)
+    async def _core_error(_request: Request, exc: HoteltvError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=400)
+
+    def caller(request: Request) -> Caller:
+        auth = request.headers.get("authorization", "")
+        if not auth.lower().startswith("bearer "):
+            raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
+        token = auth[7:].strip()
+        found = _TOKENS.get(token)
+        if found is None:
+            with db.read() as s:
+                found = authenticate(s, token)
+            if found is not None:
+                _TOKENS.put(token, found)
+        if found is None:
+            raise HTTPException(
+                401, "令牌无效或已吊销 (invalid or revoked token)", {"WWW-Authenticate": "Bearer"}
+            )
+        who, token_id, stale = found
+        if stale:
+            with db.write() as s:
+                tok = s.get(Token, token_id)
+                if tok is not None:
+                    tok.last_used_at = now()
+        return who
+
+    def admin_only(who: Annotated[Caller, Depends(caller)]) -> Caller:
+        if not who.is_admin:
+            raise HTTPException(403, "只有管理员可以管理用户 (admin only)")
+        return who
+
+    CallerDep = Annotated[Caller, Depends(caller)]
+    AdminDep = Annotated[Caller, Depends(admin_only)]
+    DeviceDep = Annotated[str, Header(alias=DEVICE_HEADER, max_length=36, pattern=r"^[0-9A-Za-z_-]*$")]
+    P = API_PREFIX
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(f"{P}/hello", response_model=Hello)
+    def hello(who: CallerDep, device: DeviceDep = "") -> Hello:
+        service.touch_device(db, who, device)
+        with db.read() as s:
+            head = ServerDB.head(s)
+        return Hello(
+            server_id=db.server_id,
+            server_version=__version__,
+            head=head,
+            user=who.name,
+            role=who.role,
+            divisions=sorted(who.division_codes),
+        )
+
+    @app.post(f"{P}/sync/push", response_model=PushResponse)
+    def push(req: PushRequest, who: CallerDep) -> PushResponse:
+        return service.push(db, who, req)
+
+    @app.get(f"{P}/sync/pull", response_model=PullResponse)
+    def pull(
+        who: CallerDep,
+        since: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = MAX_PULL,
+        device: DeviceDep = "",
+    ) -> PullResponse:
+        out = service.pull(db, who, device, since, limit)
+        if not out.more:
+            service.touch_device(db, who, device, pulled_to=out.next)
+        return out
+
+    @app.get(f"{P}/sync/check", response_model=CheckResponse)
+    def check(who: CallerDep) -> CheckResponse:
+        return service.check(db, who)
+
+    @app.get(f"{P}/sync/manifest/{{entity}}")
+    def manifest(entity: Entity, who: CallerDep) -> list[tuple[str, int, bool]]:
+        return service.manifest(db, who, entity)
+
+    @app.post(f"{P}/sync/fetch", response_model=list[RemoteRecord])
+    def fetch(req: FetchRequest, who: CallerDep) -> list[RemoteRecord]:
+        return service.fetch(db, who, req.entity, req.ids)
+
+    @app.post(f"{P}/sync/status", response_model=StatusResponse)
+    def status(req: StatusRequest, who: CallerDep) -> StatusResponse:
+        return service.inspection_status(db, who, req.inspection_ids)
+
+    @app.get(f"{P}/records/{{entity}}/{{rid}}", response_model=RemoteRecord)
+    def record(entity: Entity, rid: RecordId, who: CallerDep) -> RemoteRecord:
+        return service.get_record(db, who, entity, rid)
+
+    # --- photos ---------------------------------------------------------------------------------------------
+    @app.post(f"{P}/photos/missing", response_model=MissingPhotos)
+    def photos_missing(req: HashList, who: CallerDep) -> MissingPhotos:
+        wanted = sorted(set(req.sha256))
+        with db.read() as s:
+            known = service.referenced_hashes(s, who, wanted)
+            missing = [h for h in wanted if h in known and not blobs.has(s, h)]
+        return MissingPhotos(missing=missing, unknown=[h for h in wanted if h not in known])
+
+    def _may_touch(who: Caller, sha256: str) -> None:
+        with db.read() as s:
+            if not service.referenced_hashes(s, who, [sha256]):
+                raise Refused(
+                    403,
+                    "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
+                )
+
+    @app.post(f"{P}/photos/batch", response_model=PhotoBatchResult)
+    async def upload_batch(request: Request, who: CallerDep) -> PhotoBatchResult:
+        """Many small photos in one request (frames, see the protocol); each verified by its hash."""
+        try:
+            frames = unframe(await request.body())
+        except ValueError as exc:
+            raise Refused(422, f"照片批量数据格式错误或不完整 (malformed or truncated batch: {exc})") from exc
+
+        def store() -> PhotoBatchResult:
+            result = PhotoBatchResult(stored=[])
+            with db.write() as s:
+                known = service.referenced_hashes(s, who, sorted({sha for sha, _ in frames}))
+                for sha, data in frames:
+                    if sha not in known:
+                        result.refused[sha] = (
+                            "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
+                        )
+                    elif hashlib.sha256(data).hexdigest() != sha:
+                        result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
+                    else:
+                        if not blobs.has(s, sha):
+                            blobs.put_verified(s, data, sha)
+                        result.stored.append(sha)
+            return result
+
+        return await run_in_threadpool(store)
+
+    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState)
+    def upload_state(sha256: Sha256, who: CallerDep) -> UploadState:
+        _may_touch(who, sha256)
+        with db.read() as s:
+            return blobs.state(s, sha256)
+
+    @app.put(f"{P}/photos/{{sha256}}", response_model=UploadState)
+    async def upload(
+        sha256: Sha256,
+        request: Request,
+        who: CallerDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        total: Annotated[int, Query(ge=1)] = 1,
+    ) -> UploadState:
+        def done_already() -> UploadState | None:
+            with db.read() as s:
+                if not service.referenced_hashes(s, who, [sha256]):
+                    raise Refused(
+                        403,
+                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
+                    )
+                return blobs.state(s, sha256) if blobs.has(s, sha256) else None
+
+        existing = await run_in_threadpool(done_already)
+        if existing is not None:
+            return existing
+        with contextlib.suppress(ClientDisconnect):  # what arrived is kept; the client resumes from there
+            await blobs.receive(sha256, offset, total, request.stream())
+
+        def finish() -> UploadState:
+            with db.write() as s:
+                return blobs.finish(s, sha256, total)
+
+        return await run_in_threadpool(finish)
+
+    @app.get(f"{P}/photos/{{sha256}}")
+    def download(sha256: Sha256, who: CallerDep) -> FileResponse:
+        _may_touch(who, sha256)
+        with db.read() as s:
+            if not blobs.has(s, sha256):
+                raise Refused(404, "服务器还没有这张照片 (the server does not have this photo yet)")
+        return FileResponse(blobs.store.path(sha256), media_type="application/octet-stream")
+
+    # --- conflicts ---------------------------------------------------------------------------------------
+    @app.get(f"{P}/conflicts", response_model=list[ConflictOut])
+    def conflicts(who: CallerDep, status: str | None = Query("open", max_length=16)) -> list[ConflictOut]:
+        return service.list_conflicts(db, who, status or None)
+
+    @app.post(f"{P}/conflicts/{{conflict_id}}/resolve", response_model=ConflictOut)
+    def resolve(conflict_id: int, req: ResolveRequest, who: CallerDep) -> ConflictOut:
+        return service.resolve_conflict(db, who, conflict_id, req)
+
+    # --- administration ----------------------------------------------------------------------------------
+    @app.get(f"{P}/users", response_model=list[UserOut])
+    def users(_who: AdminDep) -> list[UserOut]:
+        return admin.list_users(db)
+
+    @app.post(f"{P}/users", response_model=UserOut, status_code=201)
+    def add_user(data: UserIn, _who: AdminDep) -> UserOut:
+        return admin.add_user(db, data)
+
+    @app.patch(f"{P}/users/{{name}}", response_model=UserOut)
+    def patch_user(name: str, data: UserPatch, _who: AdminDep) -> UserOut:
+        return admin.update_user(db, name, role=data.role, divisions=data.divisions, active=data.active)
+
+    @app.post(f"{P}/users/{{name}}/tokens", response_model=TokenOut, status_code=201)
+    def issue(name: str, _who: AdminDep) -> TokenOut:
+        return admin.issue_token(db, name)
+
+    @app.delete(f"{P}/tokens/{{token_id}}", response_model=TokenOut)
+    def revoke(token_id: int, _who: AdminDep) -> TokenOut:
+        return admin.revoke_token(db, token_id)
+
+    @app.get(f"{P}/devices", response_model=list[DeviceOut])
+    def devices(_who: AdminDep) -> list[DeviceOut]:
+        return admin.list_devices(db)
+
+    return _wrap(app)
+
+
+def _wrap(app: FastAPI) -> FastAPI:
+    app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
+    return app

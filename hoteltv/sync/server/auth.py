@@ -1,0 +1,83 @@
+"""Who is calling and what they may touch: bearer tokens (stored as SHA-256), roles and division scope.
+
+Roles: an **inspector** reads and writes only the hotels, inspections and notices of the division codes
+on their account (divisions and the list of inspectors are reference data everyone reads); **office**
+reads and writes everything and resolves conflicts; **admin** does what office does and manages users,
+tokens and devices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoteltv.domain.divisions import division_id
+from hoteltv.sync.server.models import Token, User, now
+
+ROLES = ("inspector", "office", "admin")
+TOKEN_PREFIX = "htv_"
+#: Records everyone may read whatever their divisions (reference data).
+SHARED_ENTITIES = frozenset({"divisions", "inspectors"})
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh random token (shown once; only its hash is stored)."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user of a request."""
+
+    user_id: int
+    name: str
+    role: str
+    division_codes: frozenset[str]
+
+    @property
+    def reads_all(self) -> bool:
+        return self.role in ("office", "admin")
+
+    @property
+    def resolves_conflicts(self) -> bool:
+        return self.role in ("office", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def division_ids(self) -> frozenset[str]:
+        return frozenset(division_id(c) for c in self.division_codes)
+
+    def covers(self, division: str | None) -> bool:
+        """May this caller read and write records of ``division`` (a division id)?"""
+        if self.reads_all:
+            return True
+        return division is not None and division in self.division_ids
+
+
+def authenticate(session: Session, token: str) -> tuple[Caller, int, bool] | None:
+    """The caller a token belongs to, the token's row id and whether its last-use time is stale;
+    None for an unknown or revoked token or a disabled user."""
+    if not token or len(token) > 200:
+        return None
+    row = session.execute(
+        select(Token, User)
+        .join(User, User.id == Token.user_id)
+        .where(Token.token_hash == hash_token(token), Token.revoked_at.is_(None), User.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    tok, user = row
+    stale = tok.last_used_at is None or (now() - tok.last_used_at).total_seconds() > 300
+    caller = Caller(user.id, user.name, user.role, frozenset(str(c) for c in user.divisions or []))
+    return caller, tok.id, stale

@@ -1,0 +1,130 @@
+"""Photo files on the server: resumable uploads, verified by SHA-256, stored once by content hash.
+
+An upload goes to ``<photo_dir>/incoming/<sha256>.part`` as the bytes arrive, so a connection cut
+halfway keeps what came through; the client asks how much arrived and sends the rest from there. When the
+declared size is reached the file is hashed: a match moves it into the content-addressed
+:class:`~hoteltv.photos.store.PhotoStore` (``<photo_dir>/originals/…``) and records the blob; a mismatch
+throws the partial file away and the upload starts again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from hoteltv.photos.store import PhotoStore
+from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UploadState
+from hoteltv.sync.server.models import Blob
+from hoteltv.sync.server.service import Refused
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename durable on POSIX; Windows cannot open a folder (NTFS journals renames).
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class BlobStore:
+    """Complete blobs in a :class:`PhotoStore`; partial uploads beside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.store = PhotoStore(self.root)
+        self.incoming = self.root / "incoming"
+        self.incoming.mkdir(parents=True, exist_ok=True)
+
+    def part(self, sha256: str) -> Path:
+        self.store.path(sha256)  # validates the hash
+        return self.incoming / f"{sha256}.part"
+
+    def received(self, sha256: str) -> int:
+        try:
+            return self.part(sha256).stat().st_size
+        except OSError:
+            return 0
+
+    def has(self, s: Session, sha256: str) -> bool:
+        return s.get(Blob, sha256) is not None and self.store.exists(sha256)
+
+    def state(self, s: Session, sha256: str) -> UploadState:
+        if self.has(s, sha256):
+            size = self.store.size(sha256) or 0
+            return UploadState(sha256=sha256, received=size, complete=True)
+        return UploadState(sha256=sha256, received=self.received(sha256), complete=False)
+
+    async def receive(self, sha256: str, offset: int, total: int, chunks: AsyncIterator[bytes]) -> int:
+        """Append the request body at ``offset``; returns the bytes now held. Keeps what arrived when the
+        connection drops (the caller catches the disconnect)."""
+        if not 0 < total <= MAX_PHOTO_BYTES:
+            raise Refused(413, f"照片过大或大小无效 (photo size must be 1..{MAX_PHOTO_BYTES} bytes)")
+        part = self.part(sha256)
+        have = self.received(sha256)
+        if offset != have:
+            raise Refused(409, f"offset {offset} does not match the {have} bytes received so far")
+        with open(part, "ab") as fh:
+            try:
+                async for chunk in chunks:
+                    if not chunk:
+                        continue
+                    if fh.tell() + len(chunk) > total:
+                        fh.flush()
+                        raise Refused(413, "more bytes than the declared size")
+                    fh.write(chunk)
+            finally:
+                fh.flush()
+                os.fsync(fh.fileno())
+        return self.received(sha256)
+
+    def finish(self, s: Session, sha256: str, total: int) -> UploadState:
+        """When all bytes are there: verify the hash and move the file into the store."""
+        part = self.part(sha256)
+        have = self.received(sha256)
+        if have < total:
+            return UploadState(sha256=sha256, received=have, complete=False)
+        digest = hashlib.sha256()
+        with open(part, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        if digest.hexdigest() != sha256:
+            with contextlib.suppress(OSError):
+                part.unlink()
+            raise Refused(
+                422,
+                "照片内容与校验值不符,已丢弃,请重新上传 (content does not match its SHA-256; upload again)",
+            )
+        self._move_in(part, sha256)
+        if s.get(Blob, sha256) is None:
+            s.add(Blob(sha256=sha256, size=have))
+        return UploadState(sha256=sha256, received=have, complete=True)
+
+    def _move_in(self, part: Path, sha256: str) -> None:
+        """Rename a verified upload into the store (same folder tree: no second copy of the bytes)."""
+        target = self.store.path(sha256)
+        if target.is_file():
+            with contextlib.suppress(OSError):
+                part.unlink()
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(part, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(part, target)
+        _fsync_dir(target.parent)
+
+    def put_verified(self, s: Session, data: bytes, sha256: str) -> None:
+        """Store bytes already checked against ``sha256`` (bundle import on the server)."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise Refused(422, "content does not match its SHA-256")
+        self.store.put_bytes(data, sha256)
+        if s.get(Blob, sha256) is None:
+            s.add(Blob(sha256=sha256, size=len(data)))

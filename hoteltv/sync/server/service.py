@@ -1,0 +1,612 @@
+"""What the server does with each request, independent of HTTP (the app and the admin commands call it).
+
+A push is one transaction under the sequence lock: the batch key is looked up first (a batch seen before
+gets its stored answer and nothing changes), then each change is checked against the caller's scope and
+met with the server's record by :func:`hoteltv.sync.changes.decide`; every accepted change gets the next
+sequence number and a change-log row; conflicts are stored with both values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from hoteltv.sync.changes import RANK, content, decide, label_of
+from hoteltv.sync.protocol import (
+    DOCUMENT_ENTITIES,
+    ENTITY_ORDER,
+    Change,
+    ChangeResult,
+    CheckResponse,
+    ConflictOut,
+    FieldConflict,
+    InspectionStatus,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RemoteRecord,
+    ResolveRequest,
+    StatusResponse,
+    digest_rows,
+)
+from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
+from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
+from hoteltv.sync.server.store import ServerDB
+
+_CHUNK = 500
+
+
+class Refused(Exception):
+    """A request refused as a whole (mapped to an HTTP status by the app)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- sequence numbers ---------------------------------------------------------------------------------------
+
+
+class _Seqs:
+    """Hands out sequence numbers inside one locked transaction; the counter is written once at the end."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.value = ServerDB.head(session)
+        self.start = self.value
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        if self.value != self.start:
+            from hoteltv.sync.server.models import ServerState
+
+            state = self.session.get(ServerState, "seq")
+            assert state is not None
+            state.value = self.value
+
+
+# --- devices ------------------------------------------------------------------------------------------------
+
+
+def touch_device(
+    db: ServerDB, caller: Caller, device_id: str, *, pushed: bool = False, pulled_to: int | None = None
+) -> None:
+    """Note that a device was seen (and pulled up to ``pulled_to``); written at most once a minute
+    unless something new happened, so an idle sync costs no write."""
+    if not device_id:
+        return
+    with db.read() as s:
+        dev = s.get(Device, device_id)
+        if (
+            dev is not None
+            and not pushed
+            and dev.user_id == caller.user_id
+            and (now() - dev.last_seen).total_seconds() < 60
+            and (pulled_to is None or pulled_to == dev.last_seq)
+        ):
+            return
+    with db.write() as s:
+        _touch(s, caller, device_id, pushed=pushed, pulled_to=pulled_to)
+
+
+def _touch(
+    s: Session, caller: Caller, device_id: str, *, pushed: bool = False, pulled_to: int | None = None
+) -> None:
+    dev = s.get(Device, device_id)
+    stamp = now()
+    if dev is None:
+        dev = Device(device_id=device_id, user_id=caller.user_id, first_seen=stamp)
+        s.add(dev)
+    dev.user_id = caller.user_id
+    dev.last_seen = stamp
+    if pushed:
+        dev.last_push = stamp
+    if pulled_to is not None:
+        dev.last_pull = stamp
+        dev.last_seq = pulled_to
+
+
+# --- push ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scope:
+    division_id: str | None
+    hotel_id: str | None
+    inspection_id: str | None
+    problem: str = ""
+
+
+class _Records:
+    """The records a batch touches, loaded in a few queries and kept as the batch changes them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[tuple[str, str], Record | None] = {}
+
+    def preload(self, keys: Iterable[tuple[str, str]]) -> None:
+        by_entity: dict[str, set[str]] = defaultdict(set)
+        for entity, rid in keys:
+            if (entity, rid) not in self.cache:
+                by_entity[entity].add(rid)
+        for entity, ids in by_entity.items():
+            id_list = sorted(ids)
+            for i in range(0, len(id_list), _CHUNK):
+                chunk = id_list[i : i + _CHUNK]
+                for rec in self.session.scalars(
+                    select(Record).where(Record.entity == entity, Record.id.in_(chunk))
+                ):
+                    self.cache[(entity, rec.id)] = rec
+            for rid in id_list:
+                self.cache.setdefault((entity, rid), None)
+
+    def get(self, entity: str, rid: str | None) -> Record | None:
+        if not rid:
+            return None
+        key = (entity, rid)
+        if key not in self.cache:
+            self.cache[key] = self.session.get(Record, key)
+        return self.cache[key]
+
+    def put(self, rec: Record) -> None:
+        self.cache[(rec.entity, rec.id)] = rec
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
+    values = change.values
+    entity = change.entity
+    if entity == "divisions":
+        return _Scope(change.id, None, None)
+    if entity == "inspectors":
+        return _Scope(_str(values.get("division_id")), None, None)
+    if entity == "hotels":
+        return _Scope(_str(values.get("division_id")), change.id, None)
+    if entity in ("inspections", "rectification_notices"):
+        hotel_id = _str(values.get("hotel_id"))
+        hotel = records.get("hotels", hotel_id)
+        insp_id = change.id if entity == "inspections" else _str(values.get("inspection_id"))
+        if hotel is None:
+            return _Scope(
+                None, hotel_id, insp_id, "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
+            )
+        return _Scope(hotel.division_id, hotel_id, insp_id)
+    insp_id = _str(values.get("inspection_id"))
+    insp = records.get("inspections", insp_id)
+    if insp is None:
+        return _Scope(
+            None, None, insp_id, "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
+        )
+    return _Scope(insp.division_id, insp.hotel_id, insp_id)
+
+
+def _out_of_scope(caller: Caller) -> str:
+    codes = "、".join(sorted(caller.division_codes)) or "无"
+    return (
+        f"超出权限范围:账号 {caller.name} 只能处理所属县区({codes})的记录 "
+        f"(outside your divisions: user {caller.name} may only touch records of {codes})"
+    )
+
+
+def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
+    """Apply a batch (idempotent by its key); see module docstring."""
+    with db.write() as s:
+        done = s.get(Batch, req.key)
+        if done is not None:
+            if done.device_id != req.device_id:
+                raise Refused(409, "idempotency key used by another device")
+            stored = PushResponse.model_validate(done.response)
+            stored.replayed = True
+            return stored
+        seqs = _Seqs(s)
+        records = _Records(s)
+        keys: set[tuple[str, str]] = set()
+        for c in req.changes:
+            keys.add((c.entity, c.id))
+            for parent_entity, key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
+                ref = _str(c.values.get(key))
+                if ref:
+                    keys.add((parent_entity, ref))
+        records.preload(keys)
+        ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
+        results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        seqs.save()
+        response = PushResponse(key=req.key, head=seqs.value, results=results)
+        s.add(
+            Batch(
+                key=req.key,
+                device_id=req.device_id,
+                user_id=caller.user_id,
+                response=response.model_dump(mode="json"),
+            )
+        )
+        _touch(s, caller, req.device_id, pushed=True)
+        return response
+
+
+def _apply_change(
+    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
+) -> ChangeResult:
+    rec = records.get(change.entity, change.id)
+
+    def result(status: str, code: int = 200, reason: str = "", **kw: Any) -> ChangeResult:
+        return ChangeResult(
+            entity=change.entity,
+            id=change.id,
+            status=status,  # type: ignore[arg-type]
+            code=code,
+            reason=reason,
+            version=rec.version if rec is not None else 0,
+            seq=rec.seq if rec is not None else 0,
+            **kw,
+        )
+
+    scope = _scope(records, change, rec)
+    if scope.problem:
+        return result("refused", 422, scope.problem)
+    parent = None
+    if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
+        parent_rec = records.get("inspections", scope.inspection_id)
+        parent = parent_rec.data if parent_rec is not None else None
+    decision = decide(change, rec.data if rec is not None else None, parent, device)
+    old_scope = rec.division_id if rec is not None else None
+    if change.entity in SHARED_ENTITIES and decision.status == "unchanged":
+        allowed = True
+    elif change.entity == "divisions":
+        allowed = caller.covers(change.id)
+    elif change.entity == "inspectors":
+        allowed = (scope.division_id is None or caller.covers(scope.division_id)) and (
+            old_scope is None or caller.covers(old_scope)
+        )
+    else:
+        allowed = caller.covers(scope.division_id) and (rec is None or caller.covers(old_scope))
+    if not allowed:
+        return result("refused", 403, _out_of_scope(caller))
+    if rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
+        # Seen before (a resend whose answer was lost): nothing to do.
+        return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
+    if decision.status == "refused":
+        return result("refused", decision.code, decision.reason)
+    old_division = rec.division_id if rec is not None else None
+    if decision.values is not None or decision.conflicts:
+        seq = seqs.next()
+        if rec is None:
+            rec = Record(entity=change.entity, id=change.id, data={}, version=0, seq=seq, device_seqs={})
+            s.add(rec)
+            records.put(rec)
+        before = dict(rec.data or {})
+        if decision.values is not None:
+            version = max(rec.version + 1, change.version)
+            data = dict(decision.values)
+            data["version"] = version
+            rec.data = data
+            rec.version = version
+            rec.deleted = bool(data.get("deleted"))
+        rec.seq = seq
+        rec.division_id = (
+            scope.division_id if change.entity != "inspectors" else _str(change.values.get("division_id"))
+        )
+        rec.hotel_id = scope.hotel_id
+        rec.inspection_id = scope.inspection_id
+        if change.entity == "photos":
+            rec.sha256 = _str(rec.data.get("sha256"))
+        rec.echo_device = device if decision.echo else None
+        rec.updated_at = now()
+        changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
+        s.add(
+            ChangeLog(
+                seq=seq,
+                entity=change.entity,
+                record_id=change.id,
+                device_id=device,
+                user_id=caller.user_id,
+                origin_seq=change.seq,
+                fields=changed,
+                values={k: rec.data.get(k) for k in changed},
+            )
+        )
+        if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
+            _rescope_hotel(s, change.id, rec.division_id, seqs)
+    if rec is not None:
+        seqs_map = dict(rec.device_seqs or {})
+        seqs_map[device] = max(int(seqs_map.get(device, 0)), change.seq)
+        rec.device_seqs = seqs_map
+    conflicts: list[FieldConflict] = []
+    for c in decision.conflicts:
+        row = Conflict(
+            entity=change.entity,
+            record_id=change.id,
+            field=c.field,
+            label=label_of(change.entity, rec.data if rec is not None else change.values),
+            base=c.base,
+            server_value=c.server,
+            client_value=c.client,
+            device_id=device,
+            user_id=caller.user_id,
+            division_id=rec.division_id if rec is not None else scope.division_id,
+        )
+        s.add(row)
+        s.flush()
+        conflicts.append(c.model_copy(update={"conflict_id": row.id}))
+    return ChangeResult(
+        entity=change.entity,
+        id=change.id,
+        status=decision.status,
+        code=decision.code,
+        reason=decision.reason,
+        version=rec.version if rec is not None else 0,
+        seq=rec.seq if rec is not None else 0,
+        echo=decision.echo and not decision.conflicts,
+        conflicts=conflicts,
+    )
+
+
+def _rescope_hotel(s: Session, hotel_id: str, division: str | None, seqs: _Seqs) -> None:
+    """A hotel moved to another division: its inspections, parts and notices move with it."""
+    for rec in s.scalars(select(Record).where(Record.hotel_id == hotel_id, Record.entity != "hotels")):
+        rec.division_id = division
+        rec.seq = seqs.next()
+        rec.echo_device = None
+
+
+# --- pull, check ------------------------------------------------------------------------------------------------
+
+
+def _readable(caller: Caller) -> Any:
+    if caller.reads_all:
+        return None
+    return or_(
+        Record.entity.in_(sorted(SHARED_ENTITIES)), Record.division_id.in_(sorted(caller.division_ids))
+    )
+
+
+def _remote(rec: Record) -> RemoteRecord:
+    return RemoteRecord(
+        entity=rec.entity,  # type: ignore[arg-type]
+        id=rec.id,
+        seq=rec.seq,
+        version=rec.version,
+        deleted=rec.deleted,
+        values=rec.data,
+    )
+
+
+def pull(db: ServerDB, caller: Caller, device_id: str, since: int, limit: int) -> PullResponse:
+    """Records changed after ``since`` that the caller may read, oldest change first."""
+    with db.read() as s:
+        head = ServerDB.head(s)
+        stmt = select(Record).where(Record.seq > since, Record.seq <= head)
+        scope = _readable(caller)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if device_id:
+            stmt = stmt.where(or_(Record.echo_device.is_(None), Record.echo_device != device_id))
+        rows = list(s.scalars(stmt.order_by(Record.seq).limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        nxt = rows[-1].seq if more else head
+        return PullResponse(
+            server_id=db.server_id, head=head, next=nxt, more=more, records=[_remote(r) for r in rows]
+        )
+
+
+_CHECK_CACHE: dict[tuple[str, int, str], CheckResponse] = {}
+
+
+def check(db: ServerDB, caller: Caller) -> CheckResponse:
+    """Per entity, count and digest of what the caller may read (compared by the client after a pull).
+
+    Every change moves the head, so an answer is cached per (server, head, scope)."""
+    scope_key = "*" if caller.reads_all else ",".join(sorted(caller.division_ids))
+    with db.read() as s:
+        head = ServerDB.head(s)
+        cached = _CHECK_CACHE.get((db.server_id, head, scope_key))
+        if cached is not None:
+            return cached
+        stmt = select(Record.entity, Record.id, Record.version, Record.deleted)
+        scope = _readable(caller)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        rows: dict[str, list[tuple[str, int, bool]]] = {e: [] for e in ENTITY_ORDER}
+        for entity, rid, version, deleted in s.execute(stmt):
+            rows.setdefault(entity, []).append((rid, int(version), bool(deleted)))
+        answer = CheckResponse(head=head, entities={e: digest_rows(r) for e, r in rows.items()})
+    if len(_CHECK_CACHE) > 256:
+        _CHECK_CACHE.clear()
+    _CHECK_CACHE[(db.server_id, head, scope_key)] = answer
+    return answer
+
+
+def manifest(db: ServerDB, caller: Caller, entity: str) -> list[tuple[str, int, bool]]:
+    """Every ``(id, version, deleted)`` of one entity the caller may read (to find what differs)."""
+    with db.read() as s:
+        stmt = select(Record.id, Record.version, Record.deleted).where(Record.entity == entity)
+        scope = _readable(caller)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        return [(rid, int(v), bool(d)) for rid, v, d in s.execute(stmt)]
+
+
+def fetch(db: ServerDB, caller: Caller, entity: str, ids: Sequence[str]) -> list[RemoteRecord]:
+    """Named records the caller may read (others are left out)."""
+    out: list[RemoteRecord] = []
+    with db.read() as s:
+        for i in range(0, len(ids), _CHUNK):
+            stmt = select(Record).where(Record.entity == entity, Record.id.in_(list(ids[i : i + _CHUNK])))
+            scope = _readable(caller)
+            if scope is not None:
+                stmt = stmt.where(scope)
+            out += [_remote(r) for r in s.scalars(stmt)]
+    return out
+
+
+def get_record(db: ServerDB, caller: Caller, entity: str, rid: str) -> RemoteRecord:
+    with db.read() as s:
+        rec = s.get(Record, (entity, rid))
+        if rec is None:
+            raise Refused(404, "没有这条记录 (no such record)")
+        if entity not in SHARED_ENTITIES and not caller.covers(rec.division_id):
+            raise Refused(403, _out_of_scope(caller))
+        return _remote(rec)
+
+
+def inspection_status(db: ServerDB, caller: Caller, ids: Sequence[str]) -> StatusResponse:
+    """For each inspection the caller may read: how many photos it has and whether all have arrived."""
+    out: dict[str, InspectionStatus] = {}
+    with db.read() as s:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            visible = {
+                rid
+                for rid, div in s.execute(
+                    select(Record.id, Record.division_id).where(
+                        Record.entity == "inspections", Record.id.in_(chunk)
+                    )
+                )
+                if caller.covers(div)
+            }
+            counts: dict[str, list[int]] = {rid: [0, 0] for rid in visible}
+            photos = [
+                (insp_id, str(sha))
+                for insp_id, sha in s.execute(
+                    select(Record.inspection_id, Record.sha256).where(
+                        Record.entity == "photos",
+                        Record.deleted.is_(False),
+                        Record.inspection_id.in_(sorted(visible)),
+                    )
+                )
+            ]
+            hashes = sorted({sha for _, sha in photos})
+            present: set[str] = set()
+            for j in range(0, len(hashes), _CHUNK):
+                present.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes[j : j + _CHUNK]))))
+            for insp_id, sha in photos:
+                if insp_id in counts:
+                    counts[insp_id][0] += 1
+                    if sha not in present:
+                        counts[insp_id][1] += 1
+            for rid, (n, missing) in counts.items():
+                out[rid] = InspectionStatus(photos=n, missing=missing, complete=missing == 0)
+    return StatusResponse(inspections=out)
+
+
+def referenced_hashes(s: Session, caller: Caller, hashes: Sequence[str]) -> set[str]:
+    """Which of ``hashes`` a live photo record the caller may read uses."""
+    found: set[str] = set()
+    for i in range(0, len(hashes), _CHUNK):
+        chunk = list(hashes[i : i + _CHUNK])
+        stmt = select(Record.sha256).where(
+            Record.entity == "photos", Record.deleted.is_(False), Record.sha256.in_(chunk)
+        )
+        if not caller.reads_all:
+            stmt = stmt.where(Record.division_id.in_(sorted(caller.division_ids)))
+        found.update(str(h) for (h,) in s.execute(stmt))
+    return found
+
+
+# --- conflicts ----------------------------------------------------------------------------------------------------
+
+
+def _conflict_out(c: Conflict, users: dict[int, str]) -> ConflictOut:
+    return ConflictOut(
+        id=c.id,
+        entity=c.entity,
+        record_id=c.record_id,
+        field=c.field,
+        label=c.label,
+        base=c.base,
+        server=c.server_value,
+        client=c.client_value,
+        device_id=c.device_id,
+        user=users.get(c.user_id or 0, ""),
+        status=c.status,
+        created_at=c.created_at.isoformat(),
+        resolution=c.resolution,
+    )
+
+
+def list_conflicts(db: ServerDB, caller: Caller, status: str | None = "open") -> list[ConflictOut]:
+    with db.read() as s:
+        stmt = select(Conflict).order_by(Conflict.id)
+        if status:
+            stmt = stmt.where(Conflict.status == status)
+        if not caller.reads_all:
+            stmt = stmt.where(Conflict.division_id.in_(sorted(caller.division_ids)))
+        users = {u.id: u.name for u in s.scalars(select(User))}
+        return [_conflict_out(c, users) for c in s.scalars(stmt)]
+
+
+def resolve_conflict(db: ServerDB, caller: Caller, conflict_id: int, req: ResolveRequest) -> ConflictOut:
+    """Settle a conflict (office and admin): the chosen value becomes an ordinary change that syncs."""
+    if not caller.resolves_conflicts:
+        raise Refused(
+            403, "只有办公室或管理员账号可以处理冲突 (only office or admin users resolve conflicts)"
+        )
+    with db.write() as s:
+        c = s.get(Conflict, conflict_id)
+        if c is None:
+            raise Refused(404, "没有这个冲突 (no such conflict)")
+        users = {u.id: u.name for u in s.scalars(select(User))}
+        if c.status == "resolved":
+            return _conflict_out(c, users)
+        rec = s.get(Record, (c.entity, c.record_id))
+        if rec is None:
+            raise Refused(404, "记录不存在 (the record is gone)")
+        if req.choice == "server":
+            value = rec.data.get(c.field)
+        elif req.choice == "client":
+            value = c.client_value
+        else:
+            value = req.value
+        if rec.data.get(c.field) != value:
+            seqs = _Seqs(s)
+            seq = seqs.next()
+            data = dict(rec.data)
+            data[c.field] = value
+            data["version"] = rec.version + 1
+            data["updated_at"] = now().isoformat()
+            rec.data = data
+            rec.version += 1
+            rec.seq = seq
+            rec.echo_device = None
+            s.add(
+                ChangeLog(
+                    seq=seq,
+                    entity=c.entity,
+                    record_id=c.record_id,
+                    device_id="server",
+                    user_id=caller.user_id,
+                    fields=[c.field],
+                    values={c.field: value},
+                )
+            )
+            seqs.save()
+        c.status = "resolved"
+        c.resolution = {"choice": req.choice, "value": value}
+        c.resolved_by = caller.user_id
+        c.resolved_at = now()
+        # Other open conflicts on the same field are settled by the same decision.
+        s.execute(
+            update(Conflict)
+            .where(
+                Conflict.entity == c.entity,
+                Conflict.record_id == c.record_id,
+                Conflict.field == c.field,
+                Conflict.status == "open",
+                Conflict.id != c.id,
+            )
+            .values(status="resolved", resolution={"choice": req.choice, "value": value}, resolved_at=now())
+        )
+        return _conflict_out(c, users)

@@ -1,0 +1,137 @@
+"""The server's database: engine for SQLite (default) or PostgreSQL, sessions, and the write lock.
+
+Writes that hand out sequence numbers run one at a time: on PostgreSQL the ``seq`` counter row is locked
+(``SELECT … FOR UPDATE``) for the whole transaction, on SQLite the transaction starts with ``BEGIN
+IMMEDIATE``. So numbers are given in commit order and a client that pulls "after N" never skips a change
+that commits later with a smaller number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoteltv.domain.divisions import DivisionList, default_divisions
+from hoteltv.sync.server.models import Record, ServerBase, ServerState, now
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://…`` → the psycopg 3 driver; anything else as given."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class ServerDB:
+    """Engines and sessions of the server database; tables are created when missing."""
+
+    def __init__(self, url: str, divisions: DivisionList | None = None) -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(self.url, immediate=False)
+            self.write_engine = _sqlite_engine(self.url, immediate=True)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.write_engine = self.engine
+        ServerBase.metadata.create_all(self.write_engine)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self.server_id = self._init_state(divisions or default_divisions())
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+    def _init_state(self, divisions: DivisionList) -> str:
+        with self._write() as s, s.begin():
+            if s.get(ServerState, "seq") is None:
+                s.add(ServerState(key="seq", value=0))
+            sid = s.get(ServerState, "server_id")
+            if sid is None:
+                sid = ServerState(key="server_id", value=0, text=str(uuid.uuid4()))
+                s.add(sid)
+            s.flush()
+            seeded = set(s.scalars(select(Record.id).where(Record.entity == "divisions")))
+            stamp = now().isoformat()
+            for info in divisions.divisions:
+                if info.id in seeded:
+                    continue
+                seq = self.next_seq(s)
+                data = {
+                    "id": info.id,
+                    "code": info.code,
+                    "name": info.name,
+                    "aliases": list(info.aliases),
+                    "city_code": divisions.city_code,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "device_id": "server",
+                    "version": 1,
+                    "deleted": False,
+                }
+                s.add(
+                    Record(entity="divisions", id=info.id, data=data, version=1, seq=seq, division_id=info.id)
+                )
+            return sid.text
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A writing transaction holding the sequence lock until it commits."""
+        session = self._write()
+        try:
+            with session.begin():
+                if not self.is_sqlite:
+                    session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._read()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    @staticmethod
+    def next_seq(session: Session) -> int:
+        state = session.get(ServerState, "seq")
+        assert state is not None
+        state.value += 1
+        session.flush()
+        return state.value
+
+    @staticmethod
+    def head(session: Session) -> int:
+        state = session.get(ServerState, "seq")
+        return 0 if state is None else int(state.value)

@@ -1,0 +1,310 @@
+"""The laptop's sync state as plain values: pending changes, last sync, per-record outcomes, conflicts.
+
+The GUI panel and the CLI read these; the client writes them. Resolving a conflict here is an ordinary
+edit (tracked, in the outbox) plus a note that tells the next sync to settle it on the server too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import SyncConflict, SyncLog, SyncRecordState, utcnow
+from hoteltv.errors import HoteltvError, NotFoundError
+from hoteltv.sync.changes import MODELS, pending_fields, to_python
+
+RecordState = Literal["pending", "sent", "complete", "conflict", "failed"]
+
+STATE_WORDS = {
+    "pending": "待发送 (waiting to be sent)",
+    "sent": "已发送 (sent)",
+    "complete": "已完整 (complete: record and all its photos on the server)",
+    "conflict": "有冲突 (conflict: changed in two places)",
+    "failed": "失败 (failed)",
+}
+
+
+#: Names people use for the fields that can be in conflict (per-field records).
+FIELD_WORDS = {
+    "name": "名称",
+    "division_id": "所属县区",
+    "address": "地址",
+    "credit_code": "统一社会信用代码",
+    "star_class": "星级",
+    "rooms": "客房数",
+    "tvs": "电视机数",
+    "tv_system": "电视系统",
+    "contact_name": "联系人",
+    "contact_phone": "联系电话",
+    "person_in_charge": "负责人",
+    "pilot": "试点",
+    "target_mode": "目标模式",
+    "current_mode": "当前模式",
+    "remediation_status": "整改状态",
+    "notes": "备注",
+    "deleted": "已删除",
+    "enforcement_id": "执法证号",
+    "phone": "电话",
+    "deadline": "整改期限",
+    "reinspection_date": "复查日期",
+    "items": "整改项目",
+    "status": "状态",
+    "reinspection_id": "复查记录",
+    "closed_at": "关闭时间",
+    "receipt_signed_by": "送达回证签收人",
+    "aliases": "别名",
+}
+
+
+def field_words(field: str) -> str:
+    """A field as people call it: ``联系电话 (contact_phone)``."""
+    zh = FIELD_WORDS.get(field)
+    return f"{zh} ({field})" if zh else field
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """One record's result in a sync, for people: what happened and why, in words."""
+
+    entity: str
+    id: str
+    label: str
+    state: RecordState
+    reason: str = ""
+    conflicts: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: str
+    server_id: int | None
+    entity: str
+    record_id: str
+    field: str
+    label: str
+    kept: Any
+    other: Any
+    base: Any
+    kept_source: str
+    other_source: str
+    status: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SyncLogView:
+    id: int
+    kind: str
+    target: str
+    started_at: datetime
+    finished_at: datetime | None
+    ok: bool
+    summary: dict[str, Any]
+    message: str
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    """What the sync panel shows at the top."""
+
+    pending: int
+    open_conflicts: int
+    failed: int
+    last: SyncLogView | None
+    last_ok_at: datetime | None
+    states: dict[str, int] = field(default_factory=dict)
+
+
+def _log_view(row: SyncLog) -> SyncLogView:
+    return SyncLogView(
+        row.id, row.kind, row.target, row.started_at, row.finished_at, row.ok, dict(row.summary), row.message
+    )
+
+
+def overview(db: Database) -> SyncOverview:
+    with db.reading() as s:
+        pending = len(pending_fields(s))
+        conflicts = int(
+            s.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status != "resolved"))
+            or 0
+        )
+        states = {
+            st: int(n)
+            for st, n in s.execute(
+                select(SyncRecordState.state, func.count()).group_by(SyncRecordState.state)
+            )
+        }
+        last = s.scalars(select(SyncLog).where(SyncLog.kind == "sync").order_by(SyncLog.id.desc())).first()
+        last_ok = s.scalars(
+            select(SyncLog.finished_at)
+            .where(SyncLog.kind == "sync", SyncLog.ok.is_(True))
+            .order_by(SyncLog.id.desc())
+        ).first()
+        return SyncOverview(
+            pending=pending,
+            open_conflicts=conflicts,
+            failed=states.get("failed", 0),
+            last=_log_view(last) if last is not None else None,
+            last_ok_at=last_ok,
+            states=states,
+        )
+
+
+def record_states(
+    db: Database, states: Iterable[str] | None = None, limit: int = 5000
+) -> list[RecordOutcome]:
+    """Per-record outcomes of the latest syncs, newest first."""
+    with db.reading() as s:
+        stmt = select(SyncRecordState).order_by(SyncRecordState.at.desc()).limit(limit)
+        if states is not None:
+            stmt = stmt.where(SyncRecordState.state.in_(list(states)))
+        return [
+            RecordOutcome(r.entity, r.record_id, r.label, r.state, r.reason)  # type: ignore[arg-type]
+            for r in s.scalars(stmt)
+        ]
+
+
+def save_outcomes(db: Database, outcomes: Sequence[RecordOutcome]) -> None:
+    if not outcomes:
+        return
+    from sqlalchemy.dialects.sqlite import insert
+
+    now = utcnow()
+    rows = {
+        (o.entity, o.id): {
+            "entity": o.entity,
+            "record_id": o.id,
+            "label": o.label[:200],
+            "state": o.state,
+            "reason": o.reason,
+            "at": now,
+        }
+        for o in outcomes
+    }
+    stmt = insert(SyncRecordState)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["entity", "record_id"],
+        set_={k: stmt.excluded[k] for k in ("label", "state", "reason", "at")},
+    )
+    values = list(rows.values())
+    with db.transaction() as s:
+        for i in range(0, len(values), 500):
+            s.execute(stmt, values[i : i + 500])
+
+
+def sync_log(db: Database, limit: int = 50) -> list[SyncLogView]:
+    with db.reading() as s:
+        return [_log_view(r) for r in s.scalars(select(SyncLog).order_by(SyncLog.id.desc()).limit(limit))]
+
+
+@dataclass
+class LogEntry:
+    """A sync-log entry being made: written once, when the run ends (an idle sync costs one write)."""
+
+    kind: str
+    target: str
+    started_at: datetime = field(default_factory=utcnow)
+
+
+def start_log(db: Database, kind: str, target: str) -> LogEntry:
+    return LogEntry(kind, target[:500])
+
+
+def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any], message: str) -> None:
+    with db.transaction() as s:
+        s.add(
+            SyncLog(
+                kind=entry.kind,
+                target=entry.target,
+                started_at=entry.started_at,
+                finished_at=utcnow(),
+                ok=ok,
+                summary=summary,
+                message=message,
+            )
+        )
+
+
+# --- conflicts ----------------------------------------------------------------------------------------------------
+
+
+def _conflict_view(c: SyncConflict) -> ConflictView:
+    v = c.values or {}
+    return ConflictView(
+        c.id,
+        c.server_id,
+        c.entity,
+        c.record_id,
+        c.field,
+        c.label,
+        v.get("kept"),
+        v.get("other"),
+        v.get("base"),
+        str(v.get("kept_source", "")),
+        str(v.get("other_source", "")),
+        c.status,
+        c.created_at,
+    )
+
+
+def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
+    with db.reading() as s:
+        stmt = select(SyncConflict).order_by(SyncConflict.created_at)
+        if not include_resolved:
+            stmt = stmt.where(SyncConflict.status != "resolved")
+        return [_conflict_view(c) for c in s.scalars(stmt)]
+
+
+def find_conflict(db: Database, ref: str) -> ConflictView:
+    """A conflict by its id, the first characters of it, or the server's number."""
+    views = list_conflicts(db, include_resolved=True)
+    found = [
+        v for v in views if v.id == ref or v.id.startswith(ref) or (ref.isdigit() and v.server_id == int(ref))
+    ]
+    if len(found) != 1:
+        raise NotFoundError(
+            f"{'没有' if not found else '有多个'}冲突匹配 {ref!r} ({'no' if not found else 'several'} conflicts match)"
+        )
+    return found[0]
+
+
+def resolve_conflict(
+    db: Database,
+    conflict_id: str,
+    choice: Literal["kept", "other", "value"],
+    value: Any = None,
+    actor: str = "",
+) -> ConflictView:
+    """Settle a conflict here: the chosen value is written as an ordinary (synced) edit when it differs
+    from the value in force; the next sync tells the server the conflict is settled."""
+    with db.transaction(actor) as s:
+        c = s.get(SyncConflict, conflict_id)
+        if c is None:
+            raise NotFoundError("没有这个冲突 (no such conflict)")
+        if c.status == "resolved":
+            return _conflict_view(c)
+        v = c.values or {}
+        chosen = v.get("kept") if choice == "kept" else v.get("other") if choice == "other" else value
+        model = MODELS.get(c.entity)
+        if model is None:
+            raise HoteltvError(f"unknown record type {c.entity}")
+        row = s.get(model, c.record_id)
+        if row is None:
+            raise NotFoundError("记录不存在 (the record is not in this database)")
+        try:
+            py = to_python(c.entity, {c.field: chosen})
+        except ValueError as exc:
+            raise HoteltvError(f"值无效 (invalid value: {exc})") from exc
+        if c.field in py and getattr(row, c.field) != py[c.field]:
+            setattr(row, c.field, py[c.field])
+        c.resolution = {"choice": choice, "value": chosen}
+        c.status = "resolving" if c.server_id is not None else "resolved"
+        if c.status == "resolved":
+            c.resolved_at = utcnow()
+        s.flush()
+        return _conflict_view(c)

@@ -1,0 +1,139 @@
+"""Fixtures for the sync tests: a server in-process (SQLite, and PostgreSQL when ``HOTELTV_TEST_PG_URL`` is
+set), users of every role with tokens, and laptops (data folders) with a sync client each.
+
+In CI (``CI`` set) the PostgreSQL run is required: a missing ``HOTELTV_TEST_PG_URL`` fails the tests
+instead of skipping them, so the server suite can never pass on SQLite alone unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+
+from hoteltv.db.engine import Database
+from hoteltv.domain.divisions import default_divisions
+from hoteltv.photos.store import PhotoStore
+from hoteltv.services.setup import ensure_divisions
+from hoteltv.sync.client import RetryPolicy, SyncClient
+from hoteltv.sync.protocol import UserIn
+from hoteltv.sync.server import admin
+from hoteltv.sync.server.app import create_app
+from hoteltv.sync.server.models import ServerBase
+from hoteltv.sync.server.store import normalise_url
+from tests.sync.asgi import ASGITransport, Plan
+
+PG_ENV = "HOTELTV_TEST_PG_URL"
+LONGYANG = "530502"
+TENGCHONG = "530581"
+NO_WAIT = RetryPolicy(attempts=4, base=0.0, jitter=0.0, sleep=lambda _s: None)
+
+
+def _backends() -> list[Any]:
+    return ["sqlite", "postgresql"]
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.db'}"
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"{PG_ENV} is not set: CI must run the sync server tests on PostgreSQL (see .ci/pg.sh)"
+            )
+        pytest.skip(f"{PG_ENV} not set (PostgreSQL server tests run in CI)")
+    engine = create_engine(normalise_url(url))
+    ServerBase.metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@dataclass
+class Server:
+    app: Any
+    transport: ASGITransport
+    plan: Plan
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def db(self) -> Any:
+        return self.app.state.db
+
+    def http(self, user: str) -> Any:
+        import httpx
+
+        return httpx.Client(
+            base_url="http://testserver",
+            transport=self.transport,
+            headers={"Authorization": f"Bearer {self.tokens[user]}"},
+        )
+
+
+@pytest.fixture(params=_backends())
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    url = database_url(request.param, tmp_path)
+    app = create_app(url, tmp_path / "server-photos")
+    plan = Plan()
+    srv = Server(app, ASGITransport(app, plan), plan)
+    db = app.state.db
+    for name, role, divisions in (
+        ("admin", "admin", []),
+        ("office", "office", []),
+        ("ly", "inspector", [LONGYANG]),
+        ("tc", "inspector", [TENGCHONG]),
+    ):
+        admin.add_user(db, UserIn(name=name, role=role, divisions=divisions))  # type: ignore[arg-type]
+        token = admin.issue_token(db, name).token
+        assert token is not None
+        srv.tokens[name] = token
+    yield srv
+    srv.transport.shutdown()
+    db.close()
+
+
+@dataclass
+class Laptop:
+    name: str
+    home: Path
+    db: Database
+    store: PhotoStore
+    server: Server
+    user: str
+
+    def client(self, user: str | None = None, **kw: Any) -> SyncClient:
+        kw.setdefault("retry", NO_WAIT)
+        return SyncClient(
+            self.db,
+            self.store,
+            "http://testserver",
+            self.server.tokens[user or self.user],
+            transport=self.server.transport,
+            **kw,
+        )
+
+    def sync(self, **kw: Any) -> Any:
+        with self.client(**kw) as c:
+            return c.sync()
+
+
+@pytest.fixture
+def laptop(server: Server, tmp_path: Path) -> Iterator[Callable[[str, str], Laptop]]:
+    made: list[Laptop] = []
+
+    def make(name: str, user: str) -> Laptop:
+        home = tmp_path / name
+        db = Database.open(home)
+        ensure_divisions(db, default_divisions())
+        lap = Laptop(name, home, db, PhotoStore.for_home(home), server, user)
+        made.append(lap)
+        return lap
+
+    yield make
+    for lap in made:
+        lap.db.close()

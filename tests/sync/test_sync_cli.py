@@ -1,0 +1,141 @@
+"""The sync commands end to end: admin commands on a server database, a real uvicorn server on
+127.0.0.1, ``hoteltv sync``, ``conflicts`` and ``bundle`` through ``hoteltv.cli.main``."""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from hoteltv.cli import main
+from hoteltv.db.engine import Database
+from hoteltv.services import hotels as hotel_service
+from hoteltv.sync.server.app import create_app
+from tests.sync.helpers import edit_hotel, make_hotel
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        rc = main(list(argv))
+    return rc, out.getvalue()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real uvicorn server on a free loopback port, its data in tmp (stops by itself at the end)."""
+    data = tmp_path / "srv"
+    url = f"sqlite:///{data / 'server.db'}"
+    data.mkdir()
+    app = create_app(url, data / "photos")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}", data
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.db.close()
+
+
+def test_admin_commands_and_sync_over_real_http(live_server, tmp_path: Path) -> None:
+    url, data = live_server
+    srv = ["--data", str(data)]
+    assert run("--home", str(tmp_path / "x"), "users", "add", "boss", "--role", "admin", *srv)[0] == 0
+    assert (
+        run(
+            "--home",
+            str(tmp_path / "x"),
+            "users",
+            "add",
+            "ly",
+            "--role",
+            "inspector",
+            "--division",
+            "隆阳区",
+            *srv,
+        )[0]
+        == 0
+    )
+    assert run("--home", str(tmp_path / "x"), "users", "add", "bad", "--role", "inspector", *srv)[0] == 1
+    rc, listing = run("--home", str(tmp_path / "x"), "users", "list", *srv)
+    assert rc == 0 and "530502" in listing
+    rc, office_token = run("--home", str(tmp_path / "x"), "tokens", "issue", "boss", *srv)
+    assert rc == 0 and office_token.strip().startswith("htv_")
+    rc, ly_token = run("--home", str(tmp_path / "x"), "tokens", "issue", "ly", *srv)
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for home in (a, b):
+        assert run("--home", str(home), "init")[0] == 0
+    db = Database.open(a)
+    hotel = make_hotel(db, "命令行酒店", contact_phone="0875-2111111")
+    db.close()
+    rc, out = run("--home", str(a), "sync", "--server", url, "--token", office_token.strip())
+    assert rc == 0, out
+    rc, out = run("--home", str(b), "sync", "--server", url, "--token", ly_token.strip())
+    assert rc == 0, out
+    rc, out = run("--home", str(b), "sync")  # server and token remembered
+    assert rc == 0, out
+    dbb = Database.open(b)
+    assert hotel_service.get_hotel(dbb, hotel).name == "命令行酒店"
+    dbb.close()
+
+    # The same field on both: a conflict, listed and resolved from the command line.
+    for home, phone in ((b, "0875-2222222"), (a, "0875-3333333")):
+        d = Database.open(home)
+        edit_hotel(d, hotel, contact_phone=phone)
+        d.close()
+    assert run("--home", str(b), "sync")[0] == 0
+    rc, out = run("--home", str(a), "sync")
+    assert rc == 0 and "contact_phone" in out
+    rc, out = run("--home", str(a), "conflicts", "list")
+    assert "0875-2222222" in out and "0875-3333333" in out
+    from hoteltv.sync.state import list_conflicts
+
+    d = Database.open(a)
+    cid = list_conflicts(d)[0].id
+    d.close()
+    assert run("--home", str(a), "conflicts", "resolve", cid[:8], "--other")[0] == 0
+    assert run("--home", str(a), "sync")[0] == 0
+    assert run("--home", str(b), "sync")[0] == 0
+    d = Database.open(b)
+    assert hotel_service.get_hotel(d, hotel).contact_phone == "0875-3333333"
+    d.close()
+    rc, out = run("--home", str(tmp_path / "x"), "devices", *srv)
+    assert rc == 0 and "boss" in out and "ly" in out
+    rc, out = run("--home", str(tmp_path / "x"), "tokens", "revoke", "2", *srv)
+    assert rc == 0
+    rc, _ = run("--home", str(b), "sync")
+    assert rc == 1  # revoked: refused with a reason, nothing lost
+
+
+def test_bundle_commands(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for home in (a, b):
+        assert run("--home", str(home), "init")[0] == 0
+    db = Database.open(a)
+    make_hotel(db, "U盘酒店")
+    db.close()
+    stick = tmp_path / "stick.zip"
+    rc, out = run("--home", str(a), "bundle", "export", str(stick))
+    assert rc == 0 and stick.is_file()
+    rc, out = run("--home", str(b), "bundle", "import", str(stick))
+    assert rc == 0, out
+    rc, out = run("--home", str(b), "bundle", "import", str(stick))
+    assert rc == 0 and "已导入过" in out
+    stick.write_bytes(stick.read_bytes()[:200])
+    rc, _ = run("--home", str(b), "bundle", "import", str(stick))
+    assert rc == 1

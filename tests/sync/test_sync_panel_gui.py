@@ -1,0 +1,87 @@
+"""The sync panel, driven as a person would: type server and token, sync, read per-record states,
+settle a conflict with a button; an unreachable server is retried automatically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from hoteltv.services import hotels as hotel_service  # noqa: E402
+from tests.sync.conftest import NO_WAIT  # noqa: E402
+from tests.sync.helpers import edit_hotel, make_hotel  # noqa: E402
+from ui.context import AppContext  # noqa: E402
+from ui.sync_panel import SyncPanel  # noqa: E402
+from ui.worker import JobRunner  # noqa: E402
+
+
+@pytest.fixture
+def gui_ctx(tmp_path: Path, qapp):
+    runner = JobRunner()
+    runner.synchronous = True
+    ctx = AppContext.open(tmp_path / "gui-home", runner)
+    yield ctx
+    ctx.close()
+
+
+def _states(panel: SyncPanel) -> dict[str, str]:
+    m = panel.states_model
+    return {
+        m.data(m.index(r, m.RECORD)): m.data(m.index(r, m.STATE), Qt.ItemDataRole.UserRole)
+        for r in range(m.rowCount())
+    }
+
+
+def test_panel_syncs_shows_states_and_resolves_a_conflict(qtbot, gui_ctx, server, laptop) -> None:
+    other = laptop("other", "office")
+    hotel = make_hotel(gui_ctx.db, "面板酒店", contact_phone="0875-2111111")
+    panel = SyncPanel(gui_ctx, transport=server.transport)
+    qtbot.addWidget(panel)
+    assert "1" in panel.pending.text() or "6" in panel.pending.text()
+    qtbot.keyClicks(panel.server, "http://testserver")
+    qtbot.keyClicks(panel.token, server.tokens["office"])
+    with qtbot.waitSignal(panel.sig_synced) as sig:
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0].ok
+    assert _states(panel)["面板酒店"] == "sent"
+    assert panel.token.text() == ""  # remembered, not left on screen
+
+    assert other.sync().ok
+    edit_hotel(other.db, hotel, contact_phone="0875-2222222")
+    assert other.sync().ok
+    edit_hotel(gui_ctx.db, hotel, contact_phone="0875-2333333")
+    with qtbot.waitSignal(panel.sig_synced):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)  # token from the keyring/file now
+    assert _states(panel)["面板酒店"] == "conflict"
+    assert panel.conflicts_model.rowCount() == 1
+    kept = panel.conflicts_model.data(panel.conflicts_model.index(0, panel.conflicts_model.KEPT))
+    other_value = panel.conflicts_model.data(panel.conflicts_model.index(0, panel.conflicts_model.OTHER))
+    assert "0875-2222222" in kept and "0875-2333333" in other_value
+    panel.conflicts_view.selectRow(0)
+    qtbot.mouseClick(panel.other_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.sig_synced):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert panel.conflicts_model.rowCount() == 0
+    assert other.sync().ok
+    assert hotel_service.get_hotel(other.db, hotel).contact_phone == "0875-2333333"
+
+
+def test_unreachable_server_is_retried_with_backoff(qtbot, gui_ctx, server) -> None:
+    server.plan.add("GET", "/hello", "before", times=100)
+    panel = SyncPanel(gui_ctx, transport=server.transport)
+    qtbot.addWidget(panel)
+    panel.server.setText("http://testserver")
+    panel.token.setText(server.tokens["office"])
+    panel.retry_policy = NO_WAIT
+    with qtbot.waitSignal(panel.sig_failed) as sig:
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert "无法连接" in sig.args[0] and "30" in sig.args[0]
+    assert panel.retry_timer.isActive() and panel.retry_timer.interval() == 30_000
+    server.plan.faults.clear()
+    with qtbot.waitSignal(panel.sig_synced):
+        panel.retry_timer.timeout.emit()
+    assert not panel.retry_timer.isActive()

@@ -1,0 +1,439 @@
+"""The sync panel: server and token, pending changes, last sync, progress, per-record outcomes and
+conflicts with both values and buttons to settle them.
+
+Every sync, read and resolution runs through ``ctx.runner`` (off the GUI thread); the widgets only show
+what the core (:mod:`hoteltv.sync.client`, :mod:`hoteltv.sync.state`) reports. A sync that failed because
+the network or the server was away is tried again automatically with growing pauses (30 s, 1 min, 2 min …
+up to 10 min); the panel says when. Reasons are the core's words, shown as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
+from ui.context import AppContext
+
+#: Pauses before automatic retries after a failed sync (seconds); the last repeats.
+RETRY_DELAYS = (30, 60, 120, 300, 600)
+MAX_AUTO_RETRIES = 8
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "(空)"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+class RecordStatesModel(QAbstractTableModel):
+    """Per-record outcomes of the latest syncs: record, type, state, reason."""
+
+    RECORD, KIND, STATE, REASON = range(4)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[RecordOutcome] = []
+
+    def set_rows(self, rows: list[RecordOutcome]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 4
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("记录"), self.tr("类型"), self.tr("状态"), self.tr("原因"))[section]
+        return None
+
+    def kind_text(self, entity: str) -> str:
+        names = {
+            "hotels": self.tr("酒店"),
+            "inspections": self.tr("检查记录"),
+            "room_checks": self.tr("抽查房间"),
+            "photos": self.tr("照片"),
+            "inspection_inspectors": self.tr("检查组"),
+            "inspectors": self.tr("检查人员"),
+            "rectification_notices": self.tr("整改通知"),
+            "divisions": self.tr("县区"),
+        }
+        return names.get(entity, entity)
+
+    def state_text(self, state: str) -> str:
+        names = {
+            "pending": self.tr("待发送"),
+            "sent": self.tr("已发送"),
+            "complete": self.tr("已完整(含全部照片)"),
+            "conflict": self.tr("有冲突"),
+            "failed": self.tr("失败"),
+        }
+        return names.get(state, state)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == self.RECORD:
+                return row.label
+            if col == self.KIND:
+                return self.kind_text(row.entity)
+            if col == self.STATE:
+                return self.state_text(row.state)
+            return row.reason
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.reason or None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.state
+        return None
+
+
+class ConflictsModel(QAbstractTableModel):
+    """Open conflicts: record, field, the value in force (and where from), the other value."""
+
+    RECORD, FIELD, KEPT, OTHER, STATE = range(5)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ConflictView] = []
+
+    def set_rows(self, rows: list[ConflictView]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 5
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("记录"), self.tr("字段"), self.tr("现行值"), self.tr("另一值"), self.tr("状态"))[
+                section
+            ]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        c = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == self.RECORD:
+                return c.label
+            if col == self.FIELD:
+                return field_words(c.field)
+            if col == self.KEPT:
+                return f"{_value_text(c.kept)}  ({c.kept_source})"
+            if col == self.OTHER:
+                return f"{_value_text(c.other)}  ({c.other_source})"
+            return self.tr("待下次同步") if c.status == "resolving" else self.tr("待处理")
+        if role == Qt.ItemDataRole.UserRole:
+            return c.id
+        return None
+
+
+@dataclass
+class _Snapshot:
+    overview: SyncOverview
+    states: list[RecordOutcome]
+    conflicts: list[ConflictView]
+    server_url: str
+    has_token: bool
+
+
+class SyncPanel(QDialog):
+    """Sync with the server and see, per record, what happened."""
+
+    sig_synced = Signal(object)
+    """A sync finished (successfully or not): the :class:`~hoteltv.sync.client.SyncReport`."""
+    sig_failed = Signal(str)
+    """A sync could not run: the reason in words."""
+    sig_refreshed = Signal()
+    """The panel re-read the sync state."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, transport: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._transport = transport  # tests hand in an in-process server
+        #: The core's retry policy for each request (None: its default backoff).
+        self.retry_policy: Any = None
+        self._job: Any = None
+        self._running = False
+        self._retries = 0
+        self.setObjectName("syncPanel")
+        self.setWindowTitle(self.tr("同步"))
+        self.resize(900, 600)
+
+        self.server = QLineEdit(ctx.settings.get("server_url"))
+        self.server.setObjectName("server")
+        self.server.setPlaceholderText("https://sync.example.org")
+        self.token = QLineEdit()
+        self.token.setObjectName("token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pending = QLabel()
+        self.pending.setObjectName("pending")
+        self.last = QLabel()
+        self.last.setObjectName("last")
+        self.last.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setVisible(False)
+        self.sync_button = QPushButton(self.tr("立即同步"))
+        self.sync_button.setObjectName("syncButton")
+        self.cancel_button = QPushButton(self.tr("停止"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setEnabled(False)
+
+        form = QFormLayout()
+        form.addRow(self.tr("服务器地址"), self.server)
+        form.addRow(self.tr("令牌"), self.token)
+        form.addRow(self.tr("待发送的修改"), self.pending)
+        form.addRow(self.tr("上次同步"), self.last)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+
+        self.states_model = RecordStatesModel(self)
+        self.states_view = self._table(self.states_model, "states")
+        self.conflicts_model = ConflictsModel(self)
+        self.conflicts_view = self._table(self.conflicts_model, "conflicts")
+        self.keep_button = QPushButton(self.tr("保留现行值"))
+        self.keep_button.setObjectName("keepButton")
+        self.other_button = QPushButton(self.tr("采用另一值"))
+        self.other_button.setObjectName("otherButton")
+        conflict_buttons = QHBoxLayout()
+        conflict_buttons.addWidget(self.keep_button)
+        conflict_buttons.addWidget(self.other_button)
+        conflict_buttons.addStretch(1)
+        conflicts_page = QWidget()
+        cl = QVBoxLayout(conflicts_page)
+        cl.addWidget(
+            QLabel(
+                self.tr("同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。")
+            )
+        )
+        cl.addWidget(self.conflicts_view)
+        cl.addLayout(conflict_buttons)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.states_view, self.tr("各记录状态"))
+        self.tabs.addTab(conflicts_page, self.tr("冲突"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.start_sync)
+        self.sync_button.clicked.connect(self.start_sync)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.keep_button.clicked.connect(lambda: self.resolve_selected("kept"))
+        self.other_button.clicked.connect(lambda: self.resolve_selected("other"))
+        self.refresh()
+
+    def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
+        view = QTableView()
+        view.setObjectName(name)
+        view.setModel(model)
+        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().setVisible(False)
+        return view
+
+    # --- reading the state ---------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ctx = self.ctx
+
+        def job(_progress: Any) -> _Snapshot:
+            from hoteltv.sync import state
+            from hoteltv.sync.credentials import load_token
+
+            url = str(ctx.settings.get("server_url") or "")
+            return _Snapshot(
+                state.overview(ctx.db),
+                state.record_states(ctx.db, limit=2000),
+                state.list_conflicts(ctx.db),
+                url,
+                bool(url and load_token(ctx.home, url)),
+            )
+
+        ctx.runner.submit(job, on_done=self._show, label=self.tr("读取同步状态"), write=False)
+
+    def _show(self, snap: _Snapshot) -> None:
+        o = snap.overview
+        self.pending.setText(self.tr("%n 条记录", "", o.pending))
+        if o.last is None:
+            self.last.setText(self.tr("从未同步"))
+        else:
+            when = (o.last.finished_at or o.last.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+            result = self.tr("成功") if o.last.ok else self.tr("未完成")
+            self.last.setText(f"{when}  {result}  {o.last.message}")
+        if snap.has_token and not self.token.text():
+            self.token.setPlaceholderText(self.tr("已保存"))
+        self.states_model.set_rows(snap.states)
+        self.conflicts_model.set_rows(snap.conflicts)
+        self.tabs.setTabText(1, self.tr("冲突 (%1)").replace("%1", str(len(snap.conflicts))))
+        self.sig_refreshed.emit()
+
+    # --- syncing -------------------------------------------------------------------------------------------
+    def start_sync(self) -> None:
+        if self._job is not None:
+            return
+        url = self.server.text().strip().rstrip("/")
+        if not url:
+            self.message.setText(self.tr("请先填写服务器地址。"))
+            return
+        typed = self.token.text().strip()
+        ctx, transport, retry = self.ctx, self._transport, self.retry_policy
+        self.retry_timer.stop()
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.message.setText(self.tr("正在同步…"))
+
+        def job(progress: Any) -> Any:
+            from hoteltv.errors import HoteltvError
+            from hoteltv.photos.store import PhotoStore
+            from hoteltv.sync.client import SyncClient
+            from hoteltv.sync.credentials import load_token, save_token
+
+            if url != ctx.settings.get("server_url"):
+                ctx.settings.set("server_url", url)
+            if typed:
+                save_token(ctx.home, url, typed)
+            token = typed or load_token(ctx.home, url)
+            if not token:
+                raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
+            store = PhotoStore.for_home(ctx.home)
+            with SyncClient(ctx.db, store, url, token, transport=transport, retry=retry) as client:
+                return client.sync(progress)
+
+        self._running = True
+        job_handle = ctx.runner.submit(
+            job,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            label=self.tr("同步"),
+        )
+        # A synchronous runner (tests) has finished the job already.
+        self._job = job_handle if self._running else None
+
+    def cancel(self) -> None:
+        self.retry_timer.stop()
+        if self._job is not None:
+            self._job.cancel()
+            self.message.setText(self.tr("正在停止,已完成的部分会保留…"))
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.message.setText(text)
+
+    def _finish(self) -> None:
+        self._running = False
+        self._job = None
+        self.sync_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+        self.token.clear()
+
+    def _done(self, report: Any) -> None:
+        self._finish()
+        self._retries = 0
+        self.message.setText(report.message)
+        self.sig_synced.emit(report)
+        self.refresh()
+
+    def _failed(self, exc: Exception) -> None:
+        self._finish()
+        text = str(exc)
+        if getattr(exc, "transient", False) and self._retries < MAX_AUTO_RETRIES:
+            delay = RETRY_DELAYS[min(self._retries, len(RETRY_DELAYS) - 1)]
+            self._retries += 1
+            self.retry_timer.start(delay * 1000)
+            text += "\n" + self.tr("将在 %1 秒后自动重试。").replace("%1", str(delay))
+        self.message.setText(text)
+        self.sig_failed.emit(text)
+        self.refresh()
+
+    # --- conflicts -----------------------------------------------------------------------------------------
+    def selected_conflict(self) -> ConflictView | None:
+        rows = self.conflicts_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.conflicts_model.rows[rows[0].row()]
+
+    def resolve_selected(self, choice: str) -> None:
+        conflict = self.selected_conflict()
+        if conflict is None:
+            self.message.setText(self.tr("请先在列表中选择一个冲突。"))
+            return
+        ctx = self.ctx
+
+        def job(_progress: Any) -> Any:
+            from hoteltv.sync.state import resolve_conflict
+
+            return resolve_conflict(ctx.db, conflict.id, choice, actor=ctx.actor)  # type: ignore[arg-type]
+
+        def done(_view: Any) -> None:
+            self.message.setText(self.tr("已记录您的选择,下次同步时发送。"))
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            self.message.setText(str(exc))
+
+        ctx.runner.submit(job, on_done=done, on_error=failed, label=self.tr("处理冲突"))
