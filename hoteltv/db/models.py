@@ -165,6 +165,9 @@ class Inspection(Synced, Base):
     supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"))
     notice_id: Mapped[str | None] = mapped_column(ForeignKey("rectification_notices.id", use_alter=True))
     signatures: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: The inspected unit as it stood when the record was finalized (name, credit code, division,
+    #: address): the paper names it so, and later edits of the hotel must not change the record.
+    hotel_snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     hotel: Mapped[Hotel] = relationship()
     rooms: Mapped[list[RoomCheck]] = relationship(

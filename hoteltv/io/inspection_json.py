@@ -59,6 +59,11 @@ def _iso(dt: datetime | None) -> str | None:
     return None if dt is None else dt.isoformat().replace("+00:00", "Z")
 
 
+def hotel_snapshot(hotel: Hotel) -> dict[str, Any]:
+    """How a record names the inspected unit (frozen into the record when it is finalized)."""
+    return {"name": hotel.name, "credit_code": hotel.credit_code, "division": hotel.division.code}
+
+
 def inspection_document(insp: Inspection) -> dict[str, Any]:
     """The JSON document of one inspection (as exported)."""
     team = sorted((t for t in insp.team if not t.deleted), key=lambda t: t.position)
@@ -67,12 +72,7 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "format": FORMAT_ONE,
         "id": insp.id,
         "record_number": insp.record_number,
-        "hotel": {
-            "id": insp.hotel.id,
-            "name": insp.hotel.name,
-            "credit_code": insp.hotel.credit_code,
-            "division": insp.hotel.division.code,
-        },
+        "hotel": {"id": insp.hotel.id, **(insp.hotel_snapshot or hotel_snapshot(insp.hotel))},
         "template": {"id": insp.template_id, "version": insp.template_version},
         "kind": insp.kind,
         "status": insp.status,
@@ -425,6 +425,8 @@ def _import_one(
     s.add(insp)
     s.flush()
     if status == "finalized":
+        named = doc.get("hotel") or {}
+        insp.hotel_snapshot = {k: named.get(k) for k in ("name", "credit_code", "division")}
         insp.result = verdict.result
         finalized_at = c.time(doc, "finalized_at") or ended or started
         insp.finalized_at = finalized_at

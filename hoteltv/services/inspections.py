@@ -611,7 +611,7 @@ def finalize(
     db: Database, inspection_id: str, *, ended_at: datetime | None = None, actor: str = ""
 ) -> InspectionView:
     """Freeze a complete draft: result and content hash stored; the hotel's mode and status follow."""
-    from hoteltv.io.inspection_json import content_hash
+    from hoteltv.io.inspection_json import content_hash, hotel_snapshot
 
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
@@ -624,6 +624,7 @@ def finalize(
         insp.finalized_at = utcnow()
         if not insp.findings:
             insp.findings = default_findings(view.verdict)
+        insp.hotel_snapshot = hotel_snapshot(insp.hotel)
         insp.content_hash = content_hash(s, insp)
         insp.status = "finalized"
         s.flush()

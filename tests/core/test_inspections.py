@@ -182,3 +182,22 @@ def test_finalized_cannot_be_discarded(
     view = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
     with pytest.raises(RecordFinalizedError):
         insp_service.discard_draft(db, view.id)
+
+
+def test_renaming_the_hotel_later_does_not_change_a_finalized_record(
+    db: Database, divisions: Any, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    from hoteltv.db.models import Inspection
+    from hoteltv.io.inspection_json import hash_document, inspection_document
+
+    view = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
+    data = hotel_service.get_hotel(db, hotel.id).as_input()
+    hotel_service.update_hotel(db, hotel.id, type(data)(**{**vars(data), "name": "改名后的酒店"}), divisions)
+    with db.reading() as s:
+        insp = s.get(Inspection, view.id)
+        assert insp is not None
+        doc = inspection_document(insp)
+        assert doc["hotel"]["name"] == "永昌测试酒店"
+        assert hash_document(doc) == view.content_hash
+    draft = insp_service.start_inspection(db, hotel.id, team)
+    assert draft.hotel_name == "改名后的酒店"

@@ -88,3 +88,20 @@ def test_there_is_a_fixture_for_the_current_schema() -> None:
     assert (FIXTURES / f"schema_{head_revision()}.db").is_file(), (
         "add tests/fixtures/schema_<rev>.db for a new schema"
     )
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema_*.db")))
+def test_stored_content_hashes_still_verify_after_upgrade(tmp_path: Path, fixture: str) -> None:
+    from hoteltv.db.models import Inspection
+    from hoteltv.io.inspection_json import hash_document, inspection_document
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(FIXTURES / fixture, home / DB_FILENAME)
+    db = Database.open(home)
+    with db.reading() as s:
+        finalized = [i for i in s.query(Inspection).all() if i.status == "finalized"]
+        assert finalized
+        for insp in finalized:
+            assert hash_document(inspection_document(insp)) == insp.content_hash
+    db.close()
