@@ -54,6 +54,9 @@ from hoteltv.sync.protocol import (
 BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
 MODELS: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 RANK = {name: i for i, name in enumerate(ENTITY_ORDER)}
+#: Fields computed from the inspection history, not typed by anyone: the newest value pushed stands and
+#: two laptops finalizing visits to one hotel never make a conflict for the office to resolve.
+DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 _CHUNK = 500
 
 # --- values -------------------------------------------------------------------------------------------------
@@ -163,7 +166,8 @@ def decide(
         if new == cur:
             continue
         if (
-            name in change.base
+            name in DERIVED.get(change.entity, ())
+            or name in change.base
             and change.base[name] == cur
             or name not in change.base
             and change.created
