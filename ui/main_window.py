@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
@@ -43,6 +43,11 @@ from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import show_error, show_info
 from ui.registry import RegistryPage
 from ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from ui.print_preview import PrintPreviewDialog
+    from ui.printing import BatchDialog, SummaryDialog
+    from ui.verify_dialog import VerifyDialog
 
 #: The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.
 MINIMUM_SIZE = (960, 600)
@@ -182,6 +187,17 @@ class MainWindow(QMainWindow):
             self.tr("新建检查(&N)"), self.new_inspection, "Ctrl+N", "actNewInspection"
         )
         self.act_open_draft = a(self.tr("打开草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
+        self.act_print_sheet = a(
+            self.tr("打印检查记录(&I)…"),
+            self.print_inspection,
+            QKeySequence(QKeySequence.StandardKey.Print),
+            "actPrintSheet",
+        )
+        self.act_print_notice = a(self.tr("打印整改通知书(&N)…"), self.print_notice, None, "actPrintNotice")
+        self.act_print_form = a(self.tr("打印空白检查表(&B)…"), self.print_field_form, None, "actPrintForm")
+        self.act_print_summary = a(self.tr("打印统计报表(&S)…"), self.print_summary, None, "actPrintSummary")
+        self.act_print_batch = a(self.tr("批量打印检查记录(&A)…"), self.print_batch, None, "actPrintBatch")
+        self.act_verify = a(self.tr("验证打印件(&V)…"), self.verify_paper, None, "actVerify")
         self.act_find = a(self.tr("查找酒店(&F)"), self.find_hotel, "Ctrl+F", "actFind")
         self.act_refresh = a(self.tr("刷新(&R)"), self.refresh, "F5", "actRefresh")
         self.act_registry = a(self.tr("酒店名册(&H)"), self.show_registry, "Ctrl+1", "actRegistry")
@@ -215,6 +231,21 @@ class MainWindow(QMainWindow):
         self.inspection_menu = bar.addMenu(self.tr("检查(&C)"))
         self.inspection_menu.addAction(self.act_new_inspection)
         self.inspection_menu.addAction(self.act_open_draft)
+        self.print_menu = bar.addMenu(self.tr("打印(&P)"))
+        for action in (
+            self.act_print_sheet,
+            self.act_print_notice,
+            self.act_print_form,
+            None,
+            self.act_print_summary,
+            self.act_print_batch,
+            None,
+            self.act_verify,
+        ):
+            if action is None:
+                self.print_menu.addSeparator()
+            else:
+                self.print_menu.addAction(action)
         self.view_menu = bar.addMenu(self.tr("视图(&V)"))
         for action in (self.act_registry, self.act_dashboard, None, self.act_find, self.act_refresh):
             if action is None:
@@ -464,6 +495,75 @@ class MainWindow(QMainWindow):
             label=self.tr("导出检查记录"),
         )
 
+    # --- printing ------------------------------------------------------------------------------
+
+    def _hint(self, title: str, text: str) -> None:
+        show_info(self, title, text)
+
+    def print_inspection(self) -> PrintPreviewDialog | None:
+        """Ctrl+P: preview the inspection selected in the registry's history panel."""
+        title = self.tr("打印检查记录")
+        hotel = self.registry.current_hotel()
+        if hotel is None:
+            self._hint(title, self.tr("请先在酒店名册中选择一家酒店，再在下方的检查记录中选择要打印的一条。"))
+            return None
+        if self.registry.history.history is None:
+            self._hint(title, self.tr("正在读取这家酒店的检查记录，请稍后再试。"))
+            return None
+        if self.registry.history.selected_summary() is None:
+            self._hint(title, self.tr("“%1”还没有检查记录可打印。").replace("%1", hotel.name))
+            return None
+        return self.registry.print_inspection()
+
+    def print_notice(self) -> None:
+        """Preview the selected hotel's most recent rectification notice."""
+        from ui.printing import print_latest_notice
+
+        hotel = self.registry.current_hotel()
+        if hotel is None:
+            self._hint(self.tr("打印整改通知书"), self.tr("请先在酒店名册中选择一家酒店。"))
+            return
+        print_latest_notice(self.ctx, hotel.id, hotel.name, self)
+
+    def print_field_form(self) -> QWidget | None:
+        """Ask the number of room columns, then preview a blank field form for the selected hotel."""
+        from ui.printing import ask_field_form
+
+        hotel = self.registry.current_hotel()
+        if hotel is None:
+            self._hint(self.tr("打印空白检查表"), self.tr("请先在酒店名册中选择一家酒店。"))
+            return None
+        return ask_field_form(self.ctx, hotel.id, hotel.name, self)
+
+    def print_summary(self) -> SummaryDialog:
+        """Choose a period, division and scope, then preview the summary report."""
+        from ui.printing import SummaryDialog, preview_summary
+
+        dialog = SummaryDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_chosen.connect(lambda choice: preview_summary(self.ctx, choice, self))
+        dialog.open()
+        return dialog
+
+    def print_batch(self) -> BatchDialog:
+        """Choose a period and division, then preview all their inspection sheets in one PDF."""
+        from ui.printing import BatchDialog, preview_batch
+
+        dialog = BatchDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_chosen.connect(lambda choice: preview_batch(self.ctx, choice, self))
+        dialog.open()
+        return dialog
+
+    def verify_paper(self) -> VerifyDialog:
+        """Check a paper copy's verification code against the stored records."""
+        from ui.verify_dialog import VerifyDialog
+
+        dialog = VerifyDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     # --- errors and help -----------------------------------------------------------------------
 
     def show_job_error(self, label: str, exc: Exception) -> QMessageBox:
@@ -476,6 +576,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+F", self.tr("查找酒店(名称、地址、联系人、信用代码)")),
             ("Ctrl+N", self.tr("为选中的酒店新建检查")),
             ("Ctrl+O", self.tr("打开草稿")),
+            ("Ctrl+P", self.tr("打印选中的检查记录")),
             ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),
             ("F5", self.tr("刷新")),
             ("Enter", self.tr("在搜索框中按回车:转到列表")),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -61,6 +61,9 @@ from ui.hotel_table_model import (
     core_language,
 )
 from ui.messages import show_error
+
+if TYPE_CHECKING:
+    from ui.print_preview import PrintPreviewDialog
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -145,6 +148,8 @@ class HistoryPanel(QGroupBox):
     sig_reinspect = Signal(str)
     """The user asked to re-inspect against an open notice (notice id)."""
     sig_new_inspection = Signal()
+    sig_print_inspection = Signal(str)
+    """The user asked to print an inspection's sheet (id)."""
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("检查记录"), parent)
@@ -187,8 +192,12 @@ class HistoryPanel(QGroupBox):
         self.reinspect_button.clicked.connect(self._reinspect)
         self.new_button = QPushButton(self.tr("新建检查"))
         self.new_button.clicked.connect(self.sig_new_inspection)
+        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button.setObjectName("printInspectionButton")
+        self.print_button.setToolTip(self.tr("打印选中的检查记录 (Ctrl+P)"))
+        self.print_button.clicked.connect(self._print)
         buttons = QVBoxLayout()
-        for b in (self.open_button, self.reinspect_button, self.new_button):
+        for b in (self.open_button, self.reinspect_button, self.new_button, self.print_button):
             buttons.addWidget(b)
         buttons.addStretch()
         body = QHBoxLayout()
@@ -261,6 +270,13 @@ class HistoryPanel(QGroupBox):
         item = self.tree.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
+    def selected_summary(self) -> insp_service.InspectionSummary | None:
+        """The inspection selected in the list, if any."""
+        inspection_id = self.selected_inspection()
+        if inspection_id is None or self.history is None:
+            return None
+        return next((i for i in self.history.inspections if i.id == inspection_id), None)
+
     def open_notice(self) -> notice_service.NoticeView | None:
         if self.history is None or not self.history.open_notices:
             return None
@@ -276,8 +292,14 @@ class HistoryPanel(QGroupBox):
         if notice is not None:
             self.sig_reinspect.emit(notice.id)
 
+    def _print(self) -> None:
+        inspection_id = self.selected_inspection()
+        if inspection_id:
+            self.sig_print_inspection.emit(inspection_id)
+
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selected_inspection() is not None)
+        self.print_button.setEnabled(self.selected_inspection() is not None)
         self.reinspect_button.setEnabled(self.open_notice() is not None)
         self.new_button.setEnabled(self.hotel is not None)
 
@@ -412,6 +434,7 @@ class RegistryPage(QWidget):
         self.history.sig_open_inspection.connect(self.open_inspection)
         self.history.sig_reinspect.connect(self.start_reinspection)
         self.history.sig_new_inspection.connect(self.start_inspection)
+        self.history.sig_print_inspection.connect(self.print_inspection)
 
         table_page = QWidget()
         table_layout = QVBoxLayout(table_page)
@@ -660,6 +683,17 @@ class RegistryPage(QWidget):
         hotel = self.current_hotel()
         self._keep(window, hotel.id if hotel else None)
         return window
+
+    def print_inspection(self, inspection_id: str | None = None) -> PrintPreviewDialog | None:
+        """Preview the sheet of one of the selected hotel's inspections (by default the one selected below)."""
+        history = self.history.history
+        wanted = inspection_id or self.history.selected_inspection()
+        summary = next((i for i in (history.inspections if history else []) if i.id == wanted), None)
+        if summary is None:
+            return None
+        from ui.printing import preview_inspection_sheet  # reportlab and QtPdf load when first needed
+
+        return preview_inspection_sheet(self.ctx, summary.id, summary.record_number, self.window())
 
     def start_reinspection(self, notice_id: str) -> Any:
         inspection = self._inspection_module()

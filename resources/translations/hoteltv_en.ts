@@ -4,44 +4,44 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+247"/>
+        <location filename="../../ui/inspection/room.py" line="+309"/>
         <source>添加抽查房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Add sampled room</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>如 305</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. 305</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>房间号</source>
-        <translation type="unfinished"></translation>
+        <translation>Room no.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>楼层</source>
-        <translation type="unfinished"></translation>
+        <translation>Floor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>房型</source>
-        <translation type="unfinished"></translation>
+        <translation>Room type</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>添加</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>房间 %1 已在抽查列表中</source>
-        <translation type="unfinished"></translation>
+        <translation>Room %1 is already sampled</translation>
     </message>
 </context>
 <context>
@@ -49,12 +49,12 @@
     <message>
         <location filename="../../ui/photos/editor.py" line="+75"/>
         <source>输入文字,回车确定</source>
-        <translation type="unfinished"></translation>
+        <translation>Type the text, then press Enter</translation>
     </message>
     <message>
         <location line="+59"/>
         <source>正在加载…</source>
-        <translation type="unfinished"></translation>
+        <translation>Loading…</translation>
     </message>
 </context>
 <context>
@@ -62,108 +62,108 @@
     <message>
         <location line="+125"/>
         <source>标注照片 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Annotate photo — %1</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>箭头</source>
-        <translation type="unfinished"></translation>
+        <translation>Arrow</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>圆圈</source>
-        <translation type="unfinished"></translation>
+        <translation>Circle</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>方框</source>
-        <translation type="unfinished"></translation>
+        <translation>Box</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>文字</source>
-        <translation type="unfinished"></translation>
+        <translation>Text</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>红</source>
-        <translation type="unfinished"></translation>
+        <translation>Red</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>黄</source>
-        <translation type="unfinished"></translation>
+        <translation>Yellow</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>绿</source>
-        <translation type="unfinished"></translation>
+        <translation>Green</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>蓝</source>
-        <translation type="unfinished"></translation>
+        <translation>Blue</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>白</source>
-        <translation type="unfinished"></translation>
+        <translation>White</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>撤销</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>全部清除</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear all</translation>
     </message>
     <message>
         <location line="+6"/>
         <location line="+106"/>
         <source>保存标注</source>
-        <translation type="unfinished"></translation>
+        <translation>Save annotations</translation>
     </message>
     <message>
         <location line="-98"/>
         <source>关闭</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>读取照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the photo</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>%1 个标注</source>
-        <translation type="unfinished"></translation>
+        <translation>Annotations: %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>(未保存)</source>
-        <translation type="unfinished"></translation>
+        <translation> (not saved)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source> · 右键点击标注可删除 · 原图不会被修改</source>
-        <translation type="unfinished"></translation>
+        <translation> · right-click a mark to delete it · the original photo is not changed</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>标注未保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Annotations not saved</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>未保存的标注</source>
-        <translation type="unfinished"></translation>
+        <translation>Unsaved annotations</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>标注还没有保存。放弃这些修改吗?</source>
-        <translation type="unfinished"></translation>
+        <translation>The annotations are not saved yet. Discard these changes?</translation>
     </message>
 </context>
 <context>
@@ -171,17 +171,17 @@
     <message>
         <location filename="../../ui/inspection/autosave.py" line="+67"/>
         <source>正在保存…</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>未保存</source>
-        <translation type="unfinished">Not saved</translation>
+        <translation>Not saved</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>已保存 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved %1</translation>
     </message>
 </context>
 <context>
@@ -190,6 +190,65 @@
         <location filename="../../ui/dashboard.py" line="+87"/>
         <source>没有数据</source>
         <translation>No data</translation>
+    </message>
+</context>
+<context>
+    <name>BatchDialog</name>
+    <message>
+        <location filename="../../ui/printing.py" line="+371"/>
+        <source>批量打印检查记录</source>
+        <translation>Print inspection records in a batch</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>只打印此期间开始的检查</source>
+        <translation>Only inspections started in this period</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>包括草稿（打印时带“草稿”水印）</source>
+        <translation>Include drafts (printed with a &quot;draft&quot; watermark)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>预览…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>开始日期不能晚于结束日期。</source>
+        <translation>The start date cannot be after the end date.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>正在查找…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+17"/>
+        <source>查找检查记录</source>
+        <translation>Finding inspections</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>将打印 %1 份检查记录。</source>
+        <translation>Records to print: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>没有符合条件的检查记录。</source>
+        <translation>No inspection records match.</translation>
     </message>
 </context>
 <context>
@@ -223,9 +282,9 @@
 <context>
     <name>ComboInput</name>
     <message>
-        <location filename="../../ui/inspection/inputs.py" line="+219"/>
+        <location filename="../../ui/inspection/inputs.py" line="+221"/>
         <source>— 请选择 —</source>
-        <translation type="unfinished"></translation>
+        <translation>— choose —</translation>
     </message>
 </context>
 <context>
@@ -233,37 +292,37 @@
     <message>
         <location filename="../../ui/sync_panel.py" line="+151"/>
         <source>记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>字段</source>
-        <translation type="unfinished"></translation>
+        <translation>Field</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>现行值</source>
-        <translation type="unfinished"></translation>
+        <translation>Value in force</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>另一值</source>
-        <translation type="unfinished"></translation>
+        <translation>Other value</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>待下次同步</source>
-        <translation type="unfinished"></translation>
+        <translation>Sent at next sync</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>待处理</source>
-        <translation type="unfinished"></translation>
+        <translation>To resolve</translation>
     </message>
 </context>
 <context>
@@ -374,7 +433,7 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+64"/>
+        <location filename="../../ui/main_window.py" line="+69"/>
         <source>打开草稿</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>Open draft</translation>
@@ -418,7 +477,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+107"/>
+        <location filename="../../ui/registry.py" line="+110"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -443,19 +502,19 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location line="+30"/>
-        <location line="+62"/>
+        <location line="+32"/>
+        <location line="+66"/>
         <source>检查记录</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location line="-57"/>
-        <location line="+54"/>
+        <location line="-61"/>
+        <location line="+58"/>
         <source>在上面的列表中选择一家酒店,这里显示它的检查记录。</source>
         <translation>Select a hotel in the list above to see its inspections here.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-45"/>
         <source>记录编号</source>
         <translation>Record no.</translation>
     </message>
@@ -503,6 +562,16 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <location line="+2"/>
         <source>新建检查</source>
         <translation>New inspection</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印选中的检查记录 (Ctrl+P)</source>
+        <translation>Print the selected inspection record (Ctrl+P)</translation>
     </message>
     <message>
         <location line="+26"/>
@@ -956,523 +1025,558 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>Inspection</name>
     <message>
-        <location filename="../../ui/inspection/__init__.py" line="+61"/>
+        <location filename="../../ui/inspection/__init__.py" line="+60"/>
         <source>开始检查：选择检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Start inspection: choose the inspectors</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>复查：选择检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Re-inspection: choose the inspectors</translation>
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
         <location filename="../../ui/inspection/texts.py" line="+39"/>
         <source>是</source>
-        <translation type="unfinished"></translation>
+        <translation>Yes</translation>
     </message>
     <message>
         <location line="+0"/>
         <location filename="../../ui/inspection/texts.py" line="+1"/>
         <source>否</source>
-        <translation type="unfinished">no</translation>
+        <translation>No</translation>
     </message>
     <message>
         <location line="+2"/>
         <location filename="../../ui/inspection/texts.py" line="+1"/>
         <source>不适用</source>
-        <translation type="unfinished"></translation>
+        <translation>N/A</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-243"/>
+        <location filename="../../ui/inspection/room.py" line="-305"/>
         <source>标准间</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>大床房</source>
-        <translation type="unfinished"></translation>
+        <translation>King room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>双床房</source>
-        <translation type="unfinished"></translation>
+        <translation>Twin room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>套房</source>
-        <translation type="unfinished"></translation>
+        <translation>Suite</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>家庭房</source>
-        <translation type="unfinished"></translation>
+        <translation>Family room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>其他</source>
-        <translation type="unfinished"></translation>
+        <translation>Other</translation>
     </message>
     <message>
         <location filename="../../ui/inspection/texts.py" line="-5"/>
         <source>未填</source>
-        <translation type="unfinished"></translation>
+        <translation>Not answered</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>%1 秒</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>酒店</source>
-        <translation type="unfinished">Hotel</translation>
+        <translation>Hotel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 房</source>
-        <translation type="unfinished"></translation>
+        <translation>Room %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>未评定</source>
-        <translation type="unfinished"></translation>
+        <translation>Not rated</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>至少需要两名检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>At least two inspectors are needed</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>勾选“已出示执法证件”</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick &quot;Enforcement IDs shown&quot;</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>填写被检查单位意见</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in the hotel&apos;s opinion</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>填写被检查单位签字人</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in the hotel&apos;s signatory</translation>
     </message>
 </context>
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+246"/>
+        <location filename="../../ui/inspection/window.py" line="+248"/>
         <source>正在打开检查记录…</source>
-        <translation type="unfinished"></translation>
+        <translation>Opening the inspection record…</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>新建检查记录</source>
-        <translation type="unfinished"></translation>
+        <translation>New inspection record</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>正在创建检查记录…</source>
-        <translation type="unfinished"></translation>
+        <translation>Creating the inspection record…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>检查记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspection record</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>每项修改都会自动保存，无需保存按钮。</source>
-        <translation type="unfinished"></translation>
+        <translation>Every change is saved as you make it; there is no Save button.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>此记录已定稿，只能查看；如需修改请用“更正…”。</source>
-        <translation type="unfinished"></translation>
+        <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>酒店情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>结论与签字</source>
-        <translation type="unfinished"></translation>
+        <translation>Conclusion and signatures</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>+ 添加房间</source>
-        <translation type="unfinished"></translation>
+        <translation>+ Add room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>添加抽查房间 （Ctrl+R）</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a sampled room (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>关闭提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Dismiss</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>检查人员：</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspectors:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>更改…</source>
-        <translation type="unfinished"></translation>
+        <translation>Change…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>已出示执法证件</source>
-        <translation type="unfinished"></translation>
+        <translation>Enforcement IDs shown</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
         <location line="+11"/>
         <source>未填</source>
-        <translation type="unfinished"></translation>
+        <translation>Not given</translation>
     </message>
     <message>
         <location line="-9"/>
         <source>现场联系人</source>
-        <translation type="unfinished"></translation>
+        <translation>On-site contact</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>电话</source>
-        <translation type="unfinished"></translation>
+        <translation>Phone</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>定稿时自动填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Set on finalizing</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>开始</source>
-        <translation type="unfinished"></translation>
+        <translation>Start</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>结束</source>
-        <translation type="unfinished"></translation>
+        <translation>End</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>检查发现的问题和情况说明。留空则定稿时按不合格项自动生成。</source>
-        <translation type="unfinished"></translation>
+        <translation>Problems found and remarks. Left empty, it is written from the failed items when you finalize.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>被检查单位对检查结果的意见</source>
-        <translation type="unfinished"></translation>
+        <translation>The hotel&apos;s opinion on the result</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>填入“无异议”</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in &quot;No objection&quot;</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>填入：对检查结果无异议，将按要求整改。</source>
-        <translation type="unfinished"></translation>
+        <translation>Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>被检查单位在场负责人姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>Name of the hotel&apos;s person in charge on site</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>检查情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Findings</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>被检查单位意见</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel&apos;s opinion</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>被检查单位签字人</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel signatory</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>签名</source>
-        <translation type="unfinished"></translation>
+        <translation>Signatures</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>默认在打印的检查记录上纸质签字（一式两份）。有手写笔、触摸屏或触摸板时，也可在此签名，签名随记录保存。</source>
-        <translation type="unfinished"></translation>
+        <translation>Normally both sides sign the printed record on paper (two copies). With a pen, touch screen or touchpad they can also sign here; the signatures are kept with the record.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>定稿…</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalize…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>检查完成后定稿；定稿后记录不能再修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalize when the inspection is done; a finalized record cannot be changed</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+539"/>
+        <location line="+547"/>
         <source>下发整改通知…</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-542"/>
         <source>更正…</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>生成一个更正版本（草稿）；原记录保持不变，两者都留在历史中</source>
-        <translation type="unfinished"></translation>
+        <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+11"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印现场检查记录（Ctrl+P）；草稿打印时带“草稿”水印</source>
+        <translation>Print the inspection record (Ctrl+P); a draft prints with a &quot;draft&quot; watermark</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>打印整改通知书…</source>
+        <translation>Print notice…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印本次检查下发的整改通知书（含送达回证）</source>
+        <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
+    </message>
+    <message>
+        <location line="+85"/>
         <source>%1 房</source>
-        <translation type="unfinished"></translation>
+        <translation>Room %1</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>%1 %2 — 检查记录</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 — Inspection record</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>（更正版）</source>
-        <translation type="unfinished"></translation>
+        <translation> (corrected version)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>记录编号 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Record no. %1</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>已定稿，已被更正</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalized, since corrected</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>草稿 · 自动保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Draft · saved automatically</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>已定稿 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalized %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1（%2）</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>未选</source>
-        <translation type="unfinished"></translation>
+        <translation>None chosen</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>复查整改通知 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Re-inspecting notice %1</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+414"/>
+        <location line="+409"/>
         <source>已下发整改通知 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-408"/>
+        <location line="-403"/>
         <source>整改中</source>
-        <translation type="unfinished"></translation>
+        <translation>open</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>closed</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已被新通知取代</source>
-        <translation type="unfinished"></translation>
+        <translation>replaced by a newer notice</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1（期限 %2，%3）</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>版本记录（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Versions (%1)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>草稿</source>
-        <translation type="unfinished">Draft</translation>
+        <translation>Draft</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>已定稿</source>
-        <translation type="unfinished">Finalized</translation>
+        <translation>Finalized</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>第 %1 版 · %2 · %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Version %1 · %2 · %3</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>（已被更正）</source>
-        <translation type="unfinished"></translation>
+        <translation> (corrected)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>检查人员 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspector %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>被检查单位 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel %1</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>手写签名…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>清除</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+104"/>
         <source>对检查结果无异议，将按要求整改。</source>
-        <translation type="unfinished"></translation>
+        <translation>对检查结果无异议，将按要求整改。</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>请先切换到要计时的房间。</source>
-        <translation type="unfinished"></translation>
+        <translation>Switch to the room you are timing first.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>删除房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>从抽查列表中删除 %1 房（已填 %2 项）吗？</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove room %1 from the sampled rooms? (Items answered: %2)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+128"/>
         <location line="+48"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location line="-163"/>
         <source>更改检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Change the inspectors</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>确定</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>被检查单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel</translation>
     </message>
     <message>
         <location line="+75"/>
         <source>还需抽查 %1 间客房</source>
-        <translation type="unfinished"></translation>
+        <translation>Rooms still to sample: %1</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>还有 %1 项未填写（见右侧列表）</source>
-        <translation type="unfinished"></translation>
+        <translation>Unanswered items: %1 (see the list on the right)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>还不能定稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Not ready to finalize</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>定稿前还需完成：</source>
-        <translation type="unfinished"></translation>
+        <translation>Before finalizing:</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>检查结果：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Result: %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>（%1 项不合格）</source>
-        <translation type="unfinished"></translation>
+        <translation> (failed items: %1)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>定稿后本记录不能再修改；如需修改，只能“更正”生成新版本。确定定稿吗？</source>
-        <translation type="unfinished"></translation>
+        <translation>Once finalized, this record cannot be changed; a change then needs a correction, which makes a new version. Finalize now?</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+1"/>
         <source>定稿</source>
-        <translation type="unfinished"></translation>
+        <translation>Finalize</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>下发整改通知</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue rectification notice</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查结果为不合格。现在下发整改通知书吗？</source>
-        <translation type="unfinished"></translation>
+        <translation>The inspection failed. Issue the rectification notice now?</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>以后再说</source>
-        <translation type="unfinished"></translation>
+        <translation>Later</translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+4"/>
         <source>更正</source>
-        <translation type="unfinished"></translation>
+        <translation>Correct</translation>
     </message>
     <message>
         <location line="-3"/>
         <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
-        <translation type="unfinished"></translation>
+        <translation>This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>草稿打印件带“草稿”水印，不是正式记录。</source>
+        <translation>A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>打印</source>
+        <translation>Print</translation>
     </message>
 </context>
 <context>
@@ -1480,37 +1584,42 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/items.py" line="+128"/>
         <source>不适用（取决于“%1”的回答）</source>
-        <translation type="unfinished"></translation>
+        <translation>N/A (depends on the answer to &quot;%1&quot;)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>✗ 不符合（关键项）</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ Fails (critical item)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>✗ 不符合（一般项）</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ Fails (minor item)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1：%2</source>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>✓ 符合</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ Passes</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>未保存：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Not saved: %1</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>上次检查不合格：%1；整改要求：%2</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed last time: %1; to fix: %2</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>此项不合格，须拍照取证</source>
-        <translation type="unfinished"></translation>
+        <translation>This item fails: take a photo as evidence</translation>
     </message>
 </context>
 <context>
@@ -1518,22 +1627,22 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/inputs.py" line="-77"/>
         <source>未填</source>
-        <translation type="unfinished"></translation>
+        <translation>Not answered</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>秒</source>
-        <translation type="unfinished"></translation>
+        <translation>s</translation>
     </message>
     <message>
         <location line="+43"/>
         <source>请输入秒数，如 35、35秒 或 1分05秒</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter seconds, e.g. 35, 35s or 1m05s</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>请输入一个整数，如 0、1、2</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a whole number, e.g. 0, 1, 2</translation>
     </message>
 </context>
 <context>
@@ -1569,12 +1678,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>退出(&amp;Q)</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>新建检查(&amp;N)</source>
         <translation>&amp;New inspection</translation>
     </message>
@@ -1582,6 +1691,36 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+2"/>
         <source>打开草稿(&amp;O)…</source>
         <translation>&amp;Open draft…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印检查记录(&amp;I)…</source>
+        <translation>Print &amp;inspection record…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>打印整改通知书(&amp;N)…</source>
+        <translation>Print rectification &amp;notice…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印空白检查表(&amp;B)…</source>
+        <translation>Print &amp;blank field form…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印统计报表(&amp;S)…</source>
+        <translation>Print &amp;summary report…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>批量打印检查记录(&amp;A)…</source>
+        <translation>Print inspection records in a b&amp;atch…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>验证打印件(&amp;V)…</source>
+        <translation>&amp;Verify a printed document…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1625,6 +1764,11 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
+        <source>打印(&amp;P)</source>
+        <translation>&amp;Print</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>视图(&amp;V)</source>
         <translation>&amp;View</translation>
     </message>
@@ -1727,9 +1871,45 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Exported %1 inspections to %2</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
+        <source>打印检查记录</source>
+        <translation>Print inspection record</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>请先在酒店名册中选择一家酒店，再在下方的检查记录中选择要打印的一条。</source>
+        <translation>Select a hotel in the registry first, then the inspection to print in its list below.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>正在读取这家酒店的检查记录，请稍后再试。</source>
+        <translation>Still reading this hotel&apos;s inspections; try again in a moment.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“%1”还没有检查记录可打印。</source>
+        <translation>&quot;%1&quot; has no inspection record to print yet.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>打印整改通知书</source>
+        <translation>Print rectification notice</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+10"/>
+        <source>请先在酒店名册中选择一家酒店。</source>
+        <translation>Select a hotel in the registry first.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>打印空白检查表</source>
+        <translation>Print blank field form</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>“%1”未完成。</source>
-        <translation>“%1” did not finish.</translation>
+        <translation>&quot;%1&quot; did not finish.</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1745,6 +1925,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>打开草稿</source>
         <translation>Open a draft inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>打印选中的检查记录</source>
+        <translation>Print the selected inspection record</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1797,207 +1982,215 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/notice.py" line="+49"/>
         <source>下发整改通知书 — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue rectification notice — %1</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>检查记录 %1 的不合格项已列出。取消勾选不列入通知的项目，可修改每项的整改要求。</source>
-        <translation type="unfinished"></translation>
+        <translation>The failed items of record %1 are listed. Untick any that the notice should leave out; each item&apos;s requirement can be edited.</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>位置</source>
-        <translation type="unfinished"></translation>
+        <translation>Where</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查项目</source>
-        <translation type="unfinished"></translation>
+        <translation>Item</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Found</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>违反的规定</source>
-        <translation type="unfinished"></translation>
+        <translation>Rule broken</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>整改要求</source>
-        <translation type="unfinished"></translation>
+        <translation>To fix</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>列入整改通知</source>
-        <translation type="unfinished"></translation>
+        <translation>List in the notice</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>整改要求（可修改）</source>
-        <translation type="unfinished"></translation>
+        <translation>What must be fixed (editable)</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>整改期限</source>
-        <translation type="unfinished">Deadline</translation>
+        <translation>Deadline</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>默认 %1 天</source>
-        <translation type="unfinished"></translation>
+        <translation>default %1 days</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>复查日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Re-inspection date</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>不早于整改期限</source>
-        <translation type="unfinished"></translation>
+        <translation>not before the deadline</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>下发机关</source>
-        <translation type="unfinished"></translation>
+        <translation>Issuing authority</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>下发通知</source>
-        <translation type="unfinished"></translation>
+        <translation>Issue notice</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodPicker</name>
+    <message>
+        <location filename="../../ui/printing.py" line="-179"/>
+        <source>至</source>
+        <translation>to</translation>
     </message>
 </context>
 <context>
     <name>PhotoStrip</name>
     <message>
         <location filename="../../ui/photos/strip.py" line="+137"/>
-        <location line="+401"/>
+        <location line="+406"/>
         <source>添加照片…</source>
-        <translation type="unfinished"></translation>
+        <translation>Add photos…</translation>
     </message>
     <message>
-        <location line="-400"/>
+        <location line="-405"/>
         <source>选择照片文件(可多选);也可把照片拖到这里,或按 Ctrl+V 粘贴</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose photo files (several at once if you like); you can also drop photos here or paste with Ctrl+V</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>可拖放或粘贴照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Drop or paste photos here</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>关闭提示</source>
-        <translation type="unfinished"></translation>
+        <translation>Dismiss</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+55"/>
         <source>照片 (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Photos (%1)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>读取照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading photos</translation>
     </message>
     <message>
         <location line="+35"/>
         <source>缩略图</source>
-        <translation type="unfinished"></translation>
+        <translation>Thumbnails</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>添加照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Add photos</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>照片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;All files (*)</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>请稍候</source>
-        <translation type="unfinished"></translation>
+        <translation>Please wait</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>正在导入照片,请等当前导入完成后再添加。</source>
-        <translation type="unfinished"></translation>
+        <translation>Photos are being imported; add more when this import has finished.</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>正在导入…</source>
-        <translation type="unfinished">Importing…</translation>
+        <translation>Importing…</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>导入照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing photos</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>正在取消…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelling…</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>%1 / %2 张</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2</translation>
     </message>
     <message>
         <location line="+26"/>
         <source>照片未能导入</source>
-        <translation type="unfinished"></translation>
+        <translation>The photos were not imported</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>……另有 %1 个文件</source>
-        <translation type="unfinished"></translation>
+        <translation>… and %1 more files</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 个文件未添加:</source>
-        <translation type="unfinished"></translation>
+        <translation>Files not added: %1</translation>
     </message>
     <message>
         <location line="+75"/>
         <source>查看…</source>
-        <translation type="unfinished"></translation>
+        <translation>View…</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>从记录中删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove from the record</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>粘贴</source>
-        <translation type="unfinished"></translation>
+        <translation>Paste</translation>
     </message>
     <message>
         <location line="+15"/>
         <location line="+30"/>
         <source>删除照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove photos</translation>
     </message>
     <message>
         <location line="-29"/>
         <source>从检查记录中删除选中的 %1 张照片?</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove the selected photos (%1) from the inspection record?</translation>
     </message>
 </context>
 <context>
@@ -2006,178 +2199,178 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/photos/viewer.py" line="+180"/>
         <source>照片</source>
         <extracomment>Long edge of the picture the viewer and the annotation editor show.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Photo</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>拍摄时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Taken</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>确认</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>确认这张照片属于本次检查</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm that this photo belongs to this inspection</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>位置 (GPS)</source>
-        <translation type="unfinished"></translation>
+        <translation>Location (GPS)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>尺寸</source>
-        <translation type="unfinished"></translation>
+        <translation>Size</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>所属</source>
-        <translation type="unfinished"></translation>
+        <translation>Belongs to</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>照片说明,例如:开机出现广告</source>
-        <translation type="unfinished"></translation>
+        <translation>Caption, e.g. an advert appears at power-on</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Caption</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>移动</source>
-        <translation type="unfinished"></translation>
+        <translation>Move</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>移到房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Move to room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查项</source>
-        <translation type="unfinished"></translation>
+        <translation>Item</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>标注…</source>
-        <translation type="unfinished"></translation>
+        <translation>Annotate…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>在照片上画箭头、圆圈、方框或文字(原图不变)</source>
-        <translation type="unfinished"></translation>
+        <translation>Draw arrows, circles, boxes or text on the photo (the original stays unchanged)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>从记录中删除</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove from the record</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>上一张 (←)</source>
-        <translation type="unfinished"></translation>
+        <translation>Previous (←)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>下一张 (→)</source>
-        <translation type="unfinished"></translation>
+        <translation>Next (→)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>缩小 (−)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom out (−)</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>放大 (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom in (+)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>适应窗口</source>
-        <translation type="unfinished"></translation>
+        <translation>Fit</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>适应窗口 (0)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fit to window (0)</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>没有照片</source>
-        <translation type="unfinished"></translation>
+        <translation>No photos</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>%1 房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Room %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>整个检查</source>
-        <translation type="unfinished"></translation>
+        <translation>Whole inspection</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>正在加载…</source>
-        <translation type="unfinished"></translation>
+        <translation>Loading…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>无法显示照片:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot show the photo: </translation>
     </message>
     <message>
         <location line="+6"/>
         <source>读取照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the photo</translation>
     </message>
     <message>
         <location line="+37"/>
         <source>读取房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the rooms</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>— 不属于房间 —</source>
-        <translation type="unfinished"></translation>
+        <translation>— no room —</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>— 不指定检查项 —</source>
-        <translation type="unfinished"></translation>
+        <translation>— no item —</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>保存说明</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the caption</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>移动照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Moving the photo</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>确认拍摄时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirming the time taken</translation>
     </message>
     <message>
         <location line="+9"/>
         <location line="+16"/>
         <source>删除照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove photo</translation>
     </message>
     <message>
         <location line="-15"/>
         <source>从检查记录中删除“%1”?原始文件仍保留在照片库中,直到清理。</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
     </message>
 </context>
 <context>
@@ -2186,120 +2379,192 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/print_preview.py" line="+80"/>
         <source>打印预览 - {0}</source>
         <extracomment>Pages are rendered for the printer at no more than this resolution (plenty for text and photos).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Print preview - {0}</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>打印…</source>
-        <translation type="unfinished"></translation>
+        <translation>Print…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>另存为PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>Save as PDF…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>上一页</source>
-        <translation type="unfinished"></translation>
+        <translation>Previous</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>下一页</source>
-        <translation type="unfinished"></translation>
+        <translation>Next</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>缩小</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom out</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>放大</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom in</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>适合宽度</source>
-        <translation type="unfinished"></translation>
+        <translation>Fit width</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>整页</source>
-        <translation type="unfinished"></translation>
+        <translation>Whole page</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>关闭</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>正在生成…</source>
-        <translation type="unfinished"></translation>
+        <translation>Making the PDF…</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+232"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location line="-170"/>
         <location line="+35"/>
         <source>生成PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Making the PDF</translation>
     </message>
     <message>
         <location line="-15"/>
         <source>/ 共 {0} 页</source>
-        <translation type="unfinished"></translation>
+        <translation>of {0}</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>生成失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>正在取消…</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelling…</translation>
     </message>
     <message>
         <location line="+66"/>
         <source>另存为PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Save as PDF</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>PDF 文件 (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
         <location line="+20"/>
         <location line="+1"/>
         <source>保存PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving the PDF</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>打印 - {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Print - {0}</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>无法开始打印</source>
-        <translation type="unfinished"></translation>
+        <translation>Printing could not start</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>打印</source>
-        <translation type="unfinished"></translation>
+        <translation>Print</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>正在打印…</source>
-        <translation type="unfinished"></translation>
+        <translation>Printing…</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../ui/printing.py" line="-174"/>
+        <source>现场检查记录 %1</source>
+        <extracomment>The preview never opens taller or wider than this (it shrinks further to fit a small screen).</extracomment>
+        <translation>Inspection record %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>整改通知书 %1</source>
+        <translation>Rectification notice %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+8"/>
+        <source>打印整改通知书</source>
+        <translation>Print rectification notice</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>“%1”还没有整改通知书。</source>
+        <translation>&quot;%1&quot; has no rectification notice.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>读取整改通知书</source>
+        <translation>Reading notices</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>空白检查表 %1</source>
+        <translation>Blank field form %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>打印空白检查表</source>
+        <translation>Print blank field form</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>“%1”的空白检查表。
+客房栏数（每间抽查的客房一栏，最多 %2 栏）：</source>
+        <translation>Blank field form for &quot;%1&quot;.
+Room columns (one per sampled room, at most %2):</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>预览…</source>
+        <translation>Preview…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>统计报表</source>
+        <translation>Summary report</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>批量打印检查记录</source>
+        <translation>Inspection records (batch)</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>全部县区</source>
+        <translation>All divisions</translation>
     </message>
 </context>
 <context>
@@ -2308,87 +2573,87 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/sync_panel.py" line="-93"/>
         <source>记录</source>
         <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Record</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>类型</source>
-        <translation type="unfinished">Kind</translation>
+        <translation>Kind</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>状态</source>
-        <translation type="unfinished">State</translation>
+        <translation>State</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>原因</source>
-        <translation type="unfinished">Reason</translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>酒店</source>
-        <translation type="unfinished">Hotel</translation>
+        <translation>Hotel</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspection</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>抽查房间</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampled room</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>照片</source>
-        <translation type="unfinished"></translation>
+        <translation>Photo</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查组</source>
-        <translation type="unfinished"></translation>
+        <translation>Team</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspector</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>整改通知</source>
-        <translation type="unfinished"></translation>
+        <translation>Notice</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>县区</source>
-        <translation type="unfinished">Division</translation>
+        <translation>Division</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>待发送</source>
-        <translation type="unfinished"></translation>
+        <translation>To send</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已发送</source>
-        <translation type="unfinished"></translation>
+        <translation>Sent</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已完整(含全部照片)</source>
-        <translation type="unfinished"></translation>
+        <translation>Complete (all photos)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>有冲突</source>
-        <translation type="unfinished"></translation>
+        <translation>Conflict</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>失败</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed</translation>
     </message>
 </context>
 <context>
@@ -2417,7 +2682,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>RegistryPage</name>
     <message>
-        <location filename="../../ui/registry.py" line="+68"/>
+        <location filename="../../ui/registry.py" line="+81"/>
         <source>搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)</source>
         <translation>Search name, address, contact, phone, credit code (Ctrl+F)</translation>
     </message>
@@ -2477,7 +2742,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Edit</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
@@ -2509,12 +2774,12 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location line="+37"/>
         <source>已保存「%1」(不在当前筛选结果中)</source>
-        <translation>Saved “%1” (hidden by the current filter)</translation>
+        <translation>Saved &quot;%1&quot; (hidden by the current filter)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>已保存「%1」</source>
-        <translation>Saved “%1”</translation>
+        <translation>Saved &quot;%1&quot;</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -2533,32 +2798,32 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/inspection/room.py" line="+40"/>
         <location line="+5"/>
         <source>未填</source>
-        <translation type="unfinished"></translation>
+        <translation>Not given</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>房间号</source>
-        <translation type="unfinished"></translation>
+        <translation>Room no.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>楼层</source>
-        <translation type="unfinished"></translation>
+        <translation>Floor</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>房型</source>
-        <translation type="unfinished"></translation>
+        <translation>Room type</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用</source>
-        <translation type="unfinished"></translation>
+        <translation>F5 / Space: power-on timer    Y / N / A: Yes / No / N/A</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>删除此房间…</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove this room…</translation>
     </message>
 </context>
 <context>
@@ -2566,7 +2831,7 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/inputs.py" line="-166"/>
         <source>快捷键：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Shortcut: %1</translation>
     </message>
 </context>
 <context>
@@ -2631,29 +2896,29 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../ui/inspection/signature.py" line="+203"/>
+        <location filename="../../ui/inspection/signature.py" line="+202"/>
         <source>手写签名：%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Signature: %1</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>请 %1 在下方框内签名（手写笔、触摸屏或触摸板均可）。</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, please sign in the box below (pen, touch screen or touchpad).</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>清除重签</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear and sign again</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>确认签名</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm signature</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -2661,7 +2926,7 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location line="-42"/>
         <source>纸质签字</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed on paper</translation>
     </message>
 </context>
 <context>
@@ -2669,17 +2934,65 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/stopwatch.py" line="+99"/>
         <source>▶ 开始计时</source>
-        <translation type="unfinished"></translation>
+        <translation>▶ Start timer</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>按下电视电源键时开始，出现直播画面时再按一次停止；Esc 取消。秒数自动填入。</source>
-        <translation type="unfinished"></translation>
+        <translation>Start as you press the TV&apos;s power button and press again when the live picture appears; Esc cancels. The seconds are filled in for you.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>■ 停止 %1 秒</source>
-        <translation type="unfinished"></translation>
+        <translation>■ Stop %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryDialog</name>
+    <message>
+        <location filename="../../ui/printing.py" line="+16"/>
+        <source>打印统计报表</source>
+        <translation>Print summary report</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>只统计此期间的检查和整改通知</source>
+        <translation>Only count inspections and notices of this period</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>试点酒店</source>
+        <translation>Pilot hotels</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>全部酒店</source>
+        <translation>All hotels</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>开始日期不能晚于结束日期。</source>
+        <translation>The start date cannot be after the end date.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>范围</source>
+        <translation>Hotels</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>预览…</source>
+        <translation>Preview…</translation>
     </message>
 </context>
 <context>
@@ -2689,190 +3002,200 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+163"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Sync</translation>
     </message>
     <message>
         <location line="-143"/>
         <source>立即同步</source>
-        <translation type="unfinished"></translation>
+        <translation>Sync now</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>停止</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>服务器地址</source>
-        <translation type="unfinished"></translation>
+        <translation>Server address</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>令牌</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>待发送的修改</source>
-        <translation type="unfinished"></translation>
+        <translation>Changes to send</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>上次同步</source>
-        <translation type="unfinished"></translation>
+        <translation>Last sync</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>保留现行值</source>
-        <translation type="unfinished"></translation>
+        <translation>Keep value in force</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>采用另一值</source>
-        <translation type="unfinished"></translation>
+        <translation>Use other value</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。</source>
-        <translation type="unfinished"></translation>
+        <translation>When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>各记录状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Records</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>冲突</source>
-        <translation type="unfinished"></translation>
+        <translation>Conflicts</translation>
     </message>
     <message>
         <location line="+46"/>
         <source>读取同步状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the sync state</translation>
     </message>
     <message numerus="yes">
         <location line="+4"/>
         <source>%n 条记录</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
         </translation>
     </message>
     <message>
         <location line="+2"/>
         <source>从未同步</source>
-        <translation type="unfinished"></translation>
+        <translation>Never synced</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>成功</source>
-        <translation type="unfinished"></translation>
+        <translation>succeeded</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>未完成</source>
-        <translation type="unfinished"></translation>
+        <translation>did not finish</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>已保存</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>冲突 (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Conflicts (%1)</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>请先填写服务器地址。</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter the server address first.</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>正在同步…</source>
-        <translation type="unfinished"></translation>
+        <translation>Syncing…</translation>
     </message>
     <message>
         <location line="+34"/>
         <source>正在停止,已完成的部分会保留…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>将在 %1 秒后自动重试。</source>
-        <translation type="unfinished"></translation>
+        <translation>Retrying in %1 seconds.</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>请先在列表中选择一个冲突。</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a conflict in the list first.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>已记录您的选择,下次同步时发送。</source>
-        <translation type="unfinished"></translation>
+        <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>处理冲突</source>
-        <translation type="unfinished"></translation>
+        <translation>Resolving the conflict</translation>
     </message>
 </context>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+41"/>
+        <location filename="../../ui/inspection/team.py" line="+48"/>
         <source>选择检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the inspectors</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
+        <source>继续该草稿</source>
+        <translation>Continue that draft</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>新增检查人员</source>
-        <translation type="unfinished"></translation>
+        <translation>New inspector</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+6"/>
         <source>姓名</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location line="-4"/>
         <location line="+6"/>
         <source>执法证号</source>
-        <translation type="unfinished"></translation>
+        <translation>Enforcement ID</translation>
     </message>
     <message>
         <location line="-5"/>
         <source>添加</source>
-        <translation type="unfinished"></translation>
+        <translation>Add</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>开始检查</source>
-        <translation type="unfinished"></translation>
+        <translation>Start inspection</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+30"/>
+        <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
+        <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>%1    执法证号 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1    ID %2</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>已选 %1 名</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 chosen</translation>
     </message>
 </context>
 <context>
@@ -2880,57 +3203,82 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/inspection/verdict.py" line="+44"/>
         <source>检查结果</source>
-        <translation type="unfinished"></translation>
+        <translation>Result</translation>
     </message>
     <message>
         <location line="+53"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>关键项</source>
-        <translation type="unfinished"></translation>
+        <translation>critical</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>一般项</source>
-        <translation type="unfinished"></translation>
+        <translation>minor</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>不合格项（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Failed items (%1)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>无</source>
-        <translation type="unfinished"></translation>
+        <translation>None</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>还需抽查 %1 间客房</source>
-        <translation type="unfinished"></translation>
+        <translation>Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+13"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>：%1 项未填（%2）</source>
-        <translation type="unfinished"></translation>
+        <translation>: %1 unanswered (%2)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>定稿前还需完成（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>To do before finalizing (%1)</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>已全部完成，可以定稿</source>
-        <translation type="unfinished"></translation>
+        <translation>All done: ready to finalize</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+14"/>
+        <source>尚未复查</source>
+        <translation>not re-checked yet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✗ 仍不符合</source>
+        <translation>✗ still fails</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✓ 已整改</source>
+        <translation>✓ fixed</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>上次：%1</source>
+        <translation>Last time: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>整改通知所列问题（%1）</source>
-        <translation type="unfinished"></translation>
+        <translation>Problems in the notice (%1)</translation>
     </message>
 </context>
 <context>
@@ -2938,140 +3286,140 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location filename="../../ui/verify_dialog.py" line="+48"/>
         <source>核验纸质文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Verify a printed document</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码(也可用扫码枪扫描二维码):</source>
-        <translation type="unfinished"></translation>
+        <translation>Type or paste the verification code printed under the QR code in the footer of an inspection record or rectification notice (or scan the QR code with a scanner):</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>例如 J-7F3A9C12-V1-5E8B2D41C0</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. J-7F3A9C12-V1-5E8B2D41C0</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>粘贴</source>
-        <translation type="unfinished"></translation>
+        <translation>Paste</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+50"/>
         <location line="+6"/>
         <source>核验</source>
-        <translation type="unfinished"></translation>
+        <translation>Verify</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>一致:纸质件与存档记录相符,是现行有效的版本。</source>
-        <translation type="unfinished"></translation>
+        <translation>Genuine: the paper matches the stored record, and this version is in force.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>与存档记录相符,但此版本已被更正,请以新版本为准。</source>
-        <translation type="unfinished"></translation>
+        <translation>The paper matches the stored record, but this version has been corrected: the newer version is the one in force.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>不一致:纸质件与存档记录不符,可能被改动或校验码抄错。</source>
-        <translation type="unfinished"></translation>
+        <translation>No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。</source>
-        <translation type="unfinished"></translation>
+        <translation>The stored record fails its check: it was changed in the database after it was finalized and cannot be relied on.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>这是草稿的校验码:草稿不是正式记录。</source>
-        <translation type="unfinished"></translation>
+        <translation>This is a draft&apos;s code: a draft is not an official record.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>未找到与此校验码对应的记录(请核对校验码,或先同步数据)。</source>
-        <translation type="unfinished"></translation>
+        <translation>No record has this code (check the code, or sync first).</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
-        <translation type="unfinished"></translation>
+        <translation>This is not a valid code; it looks like J-7F3A9C12-V1-5E8B2D41C0.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>现场检查记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Inspection record</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>整改通知书</source>
-        <translation type="unfinished"></translation>
+        <translation>Rectification notice</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>文书</source>
-        <translation type="unfinished"></translation>
+        <translation>Document</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>被检查单位</source>
-        <translation type="unfinished"></translation>
+        <translation>Hotel</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Version</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>第 {0} 版(共 {1} 版)</source>
-        <translation type="unfinished"></translation>
+        <translation>Version {0} of {1}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>检查结论</source>
-        <translation type="unfinished"></translation>
+        <translation>Result</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>整改中</source>
-        <translation type="unfinished"></translation>
+        <translation>Open</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已复查合格,已关闭</source>
-        <translation type="unfinished"></translation>
+        <translation>Re-inspected and passed; closed</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>已被新的整改通知取代</source>
-        <translation type="unfinished"></translation>
+        <translation>Replaced by a newer notice</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>通知状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Notice state</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>新版本</source>
-        <translation type="unfinished"></translation>
+        <translation>Newer version</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>校验码</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
 </context>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../ui/app.py" line="+68"/>
+        <location filename="../../ui/app.py" line="+69"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
@@ -3123,6 +3471,110 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>程序遇到了意外错误,操作未完成。</source>
         <translation>The program met an unexpected error; the action was not completed.</translation>
+    </message>
+</context>
+<context>
+    <name>photos</name>
+    <message>
+        <location filename="../../ui/photos/model.py" line="+180"/>
+        <source>%1 房</source>
+        <translation>Room %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photos/texts.py" line="+22"/>
+        <source>文件不存在(可能已被移动或删除)</source>
+        <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
+        <translation>The file does not exist (it may have been moved or deleted)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法读取该文件(没有权限或不是文件)</source>
+        <translation>The file cannot be read (no permission, or not a file)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文件为空</source>
+        <translation>The file is empty</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>文件过大</source>
+        <translation>The file is too large</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不是图片,或格式不受支持</source>
+        <translation>Not a picture, or a format that is not supported</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法读取 HEIC 照片:请安装 pillow-heif,或在手机上改用“兼容性最佳”格式/另存为 JPEG</source>
+        <translation>HEIC photos cannot be read: install pillow-heif, or set the phone&apos;s camera to &quot;Most Compatible&quot; / save as JPEG</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>像素过多,可能是“解压炸弹”文件;请以较低分辨率导出</source>
+        <translation>Too many pixels (possibly a &quot;decompression bomb&quot;); export it at a lower resolution</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>图片文件已损坏</source>
+        <translation>The picture file is damaged</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>图片文件不完整(被截断),请重新复制</source>
+        <translation>The picture file is incomplete (cut short); copy it again</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>磁盘已满,未保存</source>
+        <translation>The disk is full; not saved</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>保存照片失败</source>
+        <translation>The photo could not be saved</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>这张照片已在本次检查中</source>
+        <translation>This photo is already in this inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>数据库未能保存这张照片</source>
+        <translation>The database could not save this photo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>导入失败</source>
+        <translation>Import failed</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>拍摄时间早于检查开始一天以上,请确认这张照片属于本次检查。</source>
+        <translation>Taken more than a day before the inspection started: confirm that the photo belongs to this inspection.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>拍摄时间晚于检查结束,请确认相机时间或照片是否属于本次检查。</source>
+        <translation>Taken after the inspection ended: check the camera&apos;s clock, or whether the photo belongs to this inspection.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>未知</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>无</source>
+        <translation>None</translation>
     </message>
 </context>
 </TS>

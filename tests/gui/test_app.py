@@ -105,8 +105,9 @@ def test_menus_shortcuts_and_minimum_size(qtbot, ctx: AppContext) -> None:
     assert window.act_new_inspection.shortcut() == QKeySequence("Ctrl+N")
     assert window.act_find.shortcut() == QKeySequence("Ctrl+F")
     assert window.act_shortcuts.shortcut() == QKeySequence("F1")
+    assert window.act_print_sheet.shortcut() == QKeySequence("Ctrl+P")
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["文件(&F)", "检查(&C)", "视图(&V)", "帮助(&H)"]
+    assert titles == ["文件(&F)", "检查(&C)", "打印(&P)", "视图(&V)", "帮助(&H)"]
     file_items = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_items == [
         "导入酒店名单(&I)…",

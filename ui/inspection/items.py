@@ -136,7 +136,12 @@ class ItemRow(QWidget):
                 else self.tr("✗ 不符合（一般项）")
             )
             rule = outcome.rule_zh if self.lang == "zh" else outcome.rule_en
-            text, state, input_state = f"{head}{self.tr('：')}{rule}", "fail", "fail"
+            # Translated outside the f-string: lupdate does not look inside f-strings.
+            text, state, input_state = (
+                self.tr("%1：%2").replace("%1", head).replace("%2", rule),
+                "fail",
+                "fail",
+            )
         elif outcome is not None and outcome.passed:
             text, state, input_state = self.tr("✓ 符合"), "pass", "pass"
         else:

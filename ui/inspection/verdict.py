@@ -137,7 +137,7 @@ class VerdictPanel(QWidget):
                 by_place.setdefault(m.room_label, []).append(m.label_zh if self.lang == "zh" else m.label_en)
                 first_key.setdefault(m.room_label, m.item_key)
         for place, labels in by_place.items():
-            shown = "、".join(labels[: self.MAX_MISSING_LABELS]) + (
+            shown = self.tr("、").join(labels[: self.MAX_MISSING_LABELS]) + (  # list separator
                 "…" if len(labels) > self.MAX_MISSING_LABELS else ""
             )
             link = nav_link(room_ids.get(place or ""), first_key[place])
@@ -160,19 +160,22 @@ class VerdictPanel(QWidget):
                     now = verdict.outcome(e.item_key, e.room)
                 except KeyError:
                     now = None
+                # Texts translated outside the f-strings: lupdate does not look inside f-strings.
                 if now is None or now.value is None:
-                    state = f'<span style="color:#5f6670">{escape(self.tr("尚未复查"))}</span>'
+                    colour, words = "#5f6670", self.tr("尚未复查")
                 elif now.passed is False:
-                    state = f'<span style="color:#c0262d">{escape(self.tr("✗ 仍不符合"))}</span>'
+                    colour, words = "#c0262d", self.tr("✗ 仍不符合")
                 else:
-                    state = f'<span style="color:#1d7a3a">{escape(self.tr("✓ 已整改"))}</span>'
+                    colour, words = "#1d7a3a", self.tr("✓ 已整改")
+                state = f'<span style="color:{colour}">{escape(words)}</span>'
                 item = template.item(e.item_key) if template.has_item(e.item_key) else None
                 label = item.label.get(self.lang) if item else e.label
                 before = answer_text(item, e.value, self.lang) if item else str(e.value)
                 link = nav_link(room_ids.get(e.room or ""), e.item_key)
+                last_time = self.tr("上次：%1").replace("%1", before)
                 rows.append(
                     f'<p style="margin:0 0 6px 0"><a style="{LINK}" href="{link}">{escape(place_text(e.room))} · {escape(label)}</a>'
-                    f"<br/>{escape(self.tr('上次：%1').replace('%1', before))} → {state}</p>"
+                    f"<br/>{escape(last_time)} → {state}</p>"
                 )
             self.earlier_title.setText(self.tr("整改通知所列问题（%1）").replace("%1", str(len(earlier))))
             self.earlier.setText("".join(rows))

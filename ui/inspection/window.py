@@ -3,8 +3,10 @@
 Layout for a 1366×768 laptop screen: a compact header (hotel, record number, kind, status, team, IDs
 shown, on-site contact, times), the form in tabs (hotel-level items, one tab per sampled room, findings
 and signatures) and, beside it, the live verdict with the actions (finalize, issue notice, correct,
-versions). Every edit is saved at once through :class:`ui.inspection.autosave.Autosaver`; there is no
-Save button. A finalized record opens read-only; "更正…" makes a new version of it.
+versions, print). Every edit is saved at once through :class:`ui.inspection.autosave.Autosaver`; there
+is no Save button. A finalized record opens read-only; "更正…" makes a new version of it. "打印…"
+(Ctrl+P) previews the sheet (a draft's carries a 草稿 watermark) and, once this record has issued a
+notice, "打印整改通知书…" previews the notice (both through :mod:`ui.printing`).
 
 All database work goes through ``ctx.runner``; the window only arranges the core's services.
 """
@@ -388,6 +390,7 @@ class InspectionWindow(QMainWindow):
 
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_stopwatch)
         QShortcut(QKeySequence("Ctrl+R"), self, self.add_room)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_sheet)
 
     def _scrolled(self, form: QWidget) -> QScrollArea:
         scroll = QScrollArea(self)
@@ -572,6 +575,19 @@ class InspectionWindow(QMainWindow):
         self.history_button.setMenu(self.history_menu)
         buttons.addWidget(self.history_button)
         layout.addLayout(buttons)
+        prints = QHBoxLayout()
+        self.print_button = QPushButton(self.tr("打印…"), side)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setToolTip(self.tr("打印现场检查记录（Ctrl+P）；草稿打印时带“草稿”水印"))
+        self.print_button.clicked.connect(self.print_sheet)
+        prints.addWidget(self.print_button)
+        self.print_notice_button = QPushButton(self.tr("打印整改通知书…"), side)
+        self.print_notice_button.setObjectName("printNoticeButton")
+        self.print_notice_button.setToolTip(self.tr("打印本次检查下发的整改通知书（含送达回证）"))
+        self.print_notice_button.clicked.connect(self.print_notice)
+        self.print_notice_button.hide()
+        prints.addWidget(self.print_notice_button)
+        layout.addLayout(prints)
         return side
 
     def _watch(self, widget: QLineEdit | QPlainTextEdit, commit: Callable[[str], None]) -> None:
@@ -680,7 +696,7 @@ class InspectionWindow(QMainWindow):
         self.status_badge.style().unpolish(self.status_badge)
         self.status_badge.style().polish(self.status_badge)
         self.team_label.setText(
-            "、".join(
+            self.tr("、").join(  # list separator
                 self.tr("%1（%2）").replace("%1", i.name).replace("%2", i.enforcement_id)
                 for i in view.inspectors
             )
@@ -718,6 +734,7 @@ class InspectionWindow(QMainWindow):
         self.notice_button.setVisible(
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
         )
+        self.print_notice_button.setVisible(self.loaded is not None and self.loaded.issued_notice is not None)
 
     def _update_history(self, history: list[InspectionSummary]) -> None:
         self.history_menu.clear()
@@ -1128,6 +1145,34 @@ class InspectionWindow(QMainWindow):
         self.sig_opened.emit(window)
         self.sig_changed.emit(iid)
         self.close()
+
+    def print_sheet(self) -> None:
+        """Ctrl+P: preview this record's 现场检查记录 (a draft prints with a 草稿 watermark)."""
+        if self.view is None or self.inspection_id is None:
+            return
+        iid, number, draft = self.inspection_id, self.view.record_number, self.view.editable
+        self.autosaver.flush(wait=False)
+
+        def open_preview(_result: object) -> None:
+            from ui.printing import preview_inspection_sheet  # reportlab and QtPdf load when first needed
+
+            if self._closing:
+                return
+            if draft:
+                self.statusBar().showMessage(self.tr("草稿打印件带“草稿”水印，不是正式记录。"), 8000)
+            preview_inspection_sheet(self.ctx, iid, number, self)
+
+        # Through the writer queue, after every edit made before it, so the sheet shows all of them.
+        self.ctx.runner.submit(lambda _p: None, on_done=open_preview, label=self.tr("打印"), write=True)
+
+    def print_notice(self) -> None:
+        """Preview the rectification notice this inspection issued (with its receipt)."""
+        notice = self.loaded.issued_notice if self.loaded is not None else None
+        if notice is None:
+            return
+        from ui.printing import preview_notice
+
+        preview_notice(self.ctx, notice.id, notice.number, self)
 
     # --- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)

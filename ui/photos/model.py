@@ -177,7 +177,8 @@ class PhotoListModel(QAbstractListModel):
         lines = [p.original_name or p.sha256[:12]]
         if p.caption:
             lines.append(p.caption)
-        where = " · ".join(x for x in (p.room_number and f"{p.room_number}房", p.item_label) if x)
+        room = p.room_number and texts.translate("photos", "%1 房").replace("%1", p.room_number)
+        where = " · ".join(x for x in (room, p.item_label) if x)
         if where:
             lines.append(where)
         lines.append(texts.local_time(p.taken_at))
