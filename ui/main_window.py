@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
             self.tr("导出检查记录(&X)…"), self.export_inspections, None, "actExportInspections"
         )
         self.act_demo = a(self.tr("载入演示数据(&D)"), self.load_demo, None, "actDemo")
+        self.act_sync = a(self.tr("同步(&Y)…"), self.open_sync, "Ctrl+Shift+S", "actSync")
         self.act_settings = a(
             self.tr("设置(&S)…"),
             self.open_settings,
@@ -217,6 +218,8 @@ class MainWindow(QMainWindow):
             self.act_import,
             self.act_export_hotels,
             self.act_export_inspections,
+            None,
+            self.act_sync,
             None,
             self.act_demo,
             None,
@@ -555,6 +558,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_sync(self) -> QWidget:
+        """The sync panel: pending changes, last sync, per-record state, conflicts."""
+        from ui.sync_panel import SyncPanel
+
+        panel = SyncPanel(self.ctx, self)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.sig_synced.connect(lambda _report: self.refresh())
+        panel.open()
+        return panel
+
     def verify_paper(self) -> VerifyDialog:
         """Check a paper copy's verification code against the stored records."""
         from ui.verify_dialog import VerifyDialog
@@ -577,6 +590,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+N", self.tr("为选中的酒店新建检查")),
             ("Ctrl+O", self.tr("打开草稿")),
             ("Ctrl+P", self.tr("打印选中的检查记录")),
+            ("Ctrl+Shift+S", self.tr("与服务器同步")),
             ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),
             ("F5", self.tr("刷新")),
             ("Enter", self.tr("在搜索框中按回车:转到列表")),

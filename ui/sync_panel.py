@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -46,9 +47,13 @@ MAX_AUTO_RETRIES = 8
 
 def _value_text(value: Any) -> str:
     if value is None:
-        return "(空)"
+        return QCoreApplication.translate("SyncPanel", "(空)")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return (
+            QCoreApplication.translate("SyncPanel", "是")
+            if value
+            else QCoreApplication.translate("SyncPanel", "否")
+        )
     return str(value)
 
 

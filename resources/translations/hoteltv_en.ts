@@ -47,7 +47,7 @@
 <context>
     <name>AnnotationCanvas</name>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+75"/>
+        <location filename="../../ui/photos/editor.py" line="+76"/>
         <source>输入文字,回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
@@ -290,7 +290,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+151"/>
+        <location filename="../../ui/sync_panel.py" line="+156"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -1673,6 +1673,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Load &amp;demo data</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>同步(&amp;Y)…</source>
+        <translation>S&amp;ync…</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>设置(&amp;S)…</source>
         <translation>&amp;Settings…</translation>
@@ -1758,7 +1763,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>检查(&amp;C)</source>
         <translation>&amp;Inspection</translation>
     </message>
@@ -1907,7 +1912,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+47"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -1930,6 +1935,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>打印选中的检查记录</source>
         <translation>Print the selected inspection record</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>与服务器同步</source>
+        <translation>Sync with the server</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2196,7 +2206,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../ui/photos/viewer.py" line="+180"/>
+        <location filename="../../ui/photos/viewer.py" line="+181"/>
         <source>照片</source>
         <extracomment>Long edge of the picture the viewer and the annotation editor show.</extracomment>
         <translation>Photo</translation>
@@ -2572,7 +2582,6 @@ Room columns (one per sampled room, at most %2):</translation>
     <message>
         <location filename="../../ui/sync_panel.py" line="-93"/>
         <source>记录</source>
-        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>Record</translation>
     </message>
     <message>
@@ -2998,7 +3007,23 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+106"/>
+        <location filename="../../ui/sync_panel.py" line="-56"/>
+        <source>(空)</source>
+        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>否</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location line="+157"/>
         <location line="+163"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>

@@ -113,6 +113,7 @@ def test_menus_shortcuts_and_minimum_size(qtbot, ctx: AppContext) -> None:
         "导入酒店名单(&I)…",
         "导出酒店(&E)…",
         "导出检查记录(&X)…",
+        "同步(&Y)…",
         "载入演示数据(&D)",
         "设置(&S)…",
         "退出(&Q)",
@@ -185,3 +186,15 @@ def test_error_texts_for_each_kind_of_core_error() -> None:
     assert "name: 必填" in text
     title, text, details = error_texts(RuntimeError("boom"))
     assert title == "意外错误" and "boom" in text and "RuntimeError" in details
+
+
+def test_sync_menu_opens_the_sync_panel(qtbot, demo_ctx) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+    from ui.sync_panel import SyncPanel
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.act_sync.trigger()
+    panels = window.findChildren(SyncPanel)
+    assert len(panels) == 1 and panels[0].isVisible()
+    panels[0].close()

@@ -51,6 +51,7 @@ from ui.context import AppContext
 from ui.messages import show_error
 from ui.photos.painting import paint_annotation
 from ui.photos.viewer import load_display_image
+from ui.screen import resize_to_fit
 
 TOOLS = ("arrow", "ellipse", "rect", "text")
 
@@ -258,7 +259,7 @@ class AnnotationEditor(QDialog):
         self.setWindowTitle(
             self.tr("标注照片 — %1").replace("%1", photo.caption or photo.original_name or "")
         )
-        self.resize(1100, 760)
+        resize_to_fit(self, 1100, 760)
 
         self.canvas = AnnotationCanvas(self)
         self.canvas.set_shapes(list(self.saved_annotation.shapes), record=False)

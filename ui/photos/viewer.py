@@ -44,6 +44,7 @@ from ui.context import AppContext
 from ui.messages import localize, show_error
 from ui.photos import texts
 from ui.photos.painting import paint_annotation
+from ui.screen import resize_to_fit
 
 #: Long edge of the picture the viewer and the annotation editor show.
 DISPLAY_EDGE = 2560
@@ -178,7 +179,7 @@ class PhotoViewer(QDialog):
         self._targets: PhotoTargets | None = None
         self.editor: Any = None
         self.setWindowTitle(self.tr("照片"))
-        self.resize(1180, 760)
+        resize_to_fit(self, 1180, 760)
 
         self.view = ImageView(self)
         side = QWidget(self)
