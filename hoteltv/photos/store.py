@@ -33,6 +33,7 @@ from typing import Any
 from PIL import Image
 
 from hoteltv.errors import HoteltvError
+from hoteltv.io.files import fsync_dir
 from hoteltv.photos import annotate, ingest
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -67,18 +68,6 @@ def _write_file(fd: int, data: bytes | memoryview) -> None:
     while view:
         n = os.write(fd, view[: 8 * _CHUNK])
         view = view[n:]
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a folder, and NTFS journals renames.
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _explain(exc: OSError, what: str) -> StoreError:
@@ -159,7 +148,7 @@ class PhotoStore:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return StoredBlob(sha, len(data), target)
 
     def put_file(self, path: Path) -> StoredBlob:

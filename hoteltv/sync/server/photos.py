@@ -18,22 +18,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from hoteltv.io.files import fsync_dir
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UploadState
 from hoteltv.sync.server.models import Blob
 from hoteltv.sync.server.service import Refused
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename durable on POSIX; Windows cannot open a folder (NTFS journals renames).
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class BlobStore:
@@ -119,7 +108,7 @@ class BlobStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(part, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(part, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def put_verified(self, s: Session, data: bytes, sha256: str) -> None:
         """Store bytes already checked against ``sha256`` (bundle import on the server)."""
