@@ -6,8 +6,11 @@ has been handled and the event loop has turned once more, so the rows are painte
 each a fresh process. The data folder is the demo set (35 pilot hotels with their inspection history)
 plus plain hotels imported from a spreadsheet, 1,000 in all.
 
+Baseline, measured in the same run: the same kind of process showing an empty Qt window (Python's
+start-up, the Qt import and a first event loop turn: the floor any Qt program pays).
+
 Run: ``python -m benchmarks gui_start`` (offscreen), or under a display / ``xvfb-run`` with
-``QT_QPA_PLATFORM=xcb``.
+``QT_QPA_PLATFORM=xcb``; ``--hotels N`` for another size than 1,000.
 """
 
 from __future__ import annotations
@@ -41,6 +44,22 @@ if window.registry.loaded:
     ready(window.registry.model.rowCount())
 else:
     window.registry.sig_loaded.connect(ready)
+sys.exit(app.exec())
+"""
+
+
+#: The baseline: an empty window in a fresh process, reported the same way.
+EMPTY_WINDOW = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.show()
+def report():
+    print(f"READY {time.time():.6f} 0", flush=True)
+    app.quit()
+QTimer.singleShot(0, report)
 sys.exit(app.exec())
 """
 
@@ -93,14 +112,14 @@ def make_home(folder: Path, hotels: int = HOTELS) -> Path:
     return home
 
 
-def launch_once(home: Path, settings_dir: Path) -> tuple[float, int]:
+def launch_once(home: Path, settings_dir: Path, child: str = CHILD) -> tuple[float, int]:
     """Seconds from process start to a filled registry, and the number of rows shown."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(home), str(settings_dir)],
+        [sys.executable, "-c", child, str(home), str(settings_dir)],
         capture_output=True,
         text=True,
         env=env,
@@ -114,22 +133,42 @@ def launch_once(home: Path, settings_dir: Path) -> tuple[float, int]:
     raise RuntimeError(f"the GUI did not report ready (exit {result.returncode}):\n{result.stderr[-2000:]}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    from benchmarks.record import record
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--hotels", type=int, default=HOTELS)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args(argv if argv is not None else [])
+    hotels = args.hotels
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-gui-") as tmp:
         folder = Path(tmp)
         t = time.perf_counter()
-        home = make_home(folder)
-        print(f"   data folder with {HOTELS} hotels made in {time.perf_counter() - t:.1f} s")
-        times = []
-        for run in range(RUNS):
+        home = make_home(folder, hotels)
+        print(f"   data folder with {hotels} hotels made in {time.perf_counter() - t:.1f} s")
+        times, floor = [], []
+        for run in range(args.runs):
+            floor.append(launch_once(home, folder / f"qsettings-empty-{run}", EMPTY_WINDOW)[0])
             seconds, rows = launch_once(home, folder / f"qsettings-{run}")
-            if rows != HOTELS:
-                raise RuntimeError(f"registry showed {rows} hotels, expected {HOTELS}")
+            if rows != hotels:
+                raise RuntimeError(f"registry showed {rows} hotels, expected {hotels}")
             times.append(seconds)
             print(f"   run {run + 1}: {seconds:.2f} s to a usable window ({rows} hotels listed)")
+        record(
+            "gui_start",
+            "launch to a usable window (registry filled)",
+            statistics.median(times),
+            hotels=hotels,
+            baseline="empty Qt window in a fresh process",
+            baseline_s=statistics.median(floor),
+            runs=args.runs,
+        )
         print(
-            f"   launch to usable window, {HOTELS} hotels: median {statistics.median(times):.2f} s "
-            f"(platform {os.environ.get('QT_QPA_PLATFORM', 'offscreen')})"
+            f"   launch to usable window, {hotels} hotels: median {statistics.median(times):.2f} s "
+            f"(platform {os.environ.get('QT_QPA_PLATFORM', 'offscreen')}); "
+            f"baseline empty Qt window {statistics.median(floor):.2f} s"
         )
 
 

@@ -2,7 +2,7 @@
 
 Baseline, measured in the same run: openpyxl reading the same file plus a bare SQLAlchemy Core bulk
 insert of the same number of rows into the same kind of database (no validation, no audit, no outbox).
-Run: ``python -m benchmarks import``.
+Run: ``python -m benchmarks import`` (``--hotels N`` for another size than 10,000).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
+from benchmarks.record import record
 from hoteltv.db.engine import Database
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.domain.identifiers import credit_check_char
@@ -70,14 +71,14 @@ def make_sheet(path: Path, rows: int = ROWS) -> None:
     wb.save(path)
 
 
-def run_product(sheet: Path, home: Path) -> float:
+def run_product(sheet: Path, home: Path, rows: int = ROWS) -> float:
     divisions = default_divisions()
     db = Database.open(home)
     ensure_divisions(db, divisions)
     start = time.perf_counter()
     report = import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
     elapsed = time.perf_counter() - start
-    assert report.count("create") == ROWS, report.refused[:3]
+    assert report.count("create") == rows, report.refused[:3]
     db.close()
     return elapsed
 
@@ -118,16 +119,32 @@ def run_baseline(sheet: Path, home: Path) -> float:
     return elapsed
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--hotels", type=int, default=ROWS)
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    args = parser.parse_args(argv if argv is not None else [])
+    rows = args.hotels
     with tempfile.TemporaryDirectory() as tmp:
         sheet = Path(tmp) / "hotels.xlsx"
-        make_sheet(sheet)
+        make_sheet(sheet, rows)
         product, baseline = [], []
-        for i in range(REPEAT):
+        for i in range(args.repeat):
             baseline.append(run_baseline(sheet, Path(tmp) / f"base{i}"))
-            product.append(run_product(sheet, Path(tmp) / f"prod{i}"))
+            product.append(run_product(sheet, Path(tmp) / f"prod{i}", rows))
         p, b = statistics.median(product), statistics.median(baseline)
-        print(f"import {ROWS} hotel rows (xlsx → validated, audited, outboxed): median {p:.2f} s")
+        record(
+            "import",
+            "hotel sheet import (xlsx → validated, audited, outboxed)",
+            p,
+            hotels=rows,
+            baseline="openpyxl read + bare bulk insert",
+            baseline_s=b,
+            runs=args.repeat,
+        )
+        print(f"import {rows} hotel rows (xlsx → validated, audited, outboxed): median {p:.2f} s")
         print(f"baseline (openpyxl read + bare bulk insert):             median {b:.2f} s")
         print(f"ratio product/baseline: {p / b:.1f}×")
 

@@ -14,7 +14,8 @@
 2. The summary report over 10,000 hotels (all hotels, every division), against ``summarize()`` alone
    (the counting the report lays out).
 
-    .venv/bin/python benchmarks/bench_reports.py [--repeat 5]      (or: python -m benchmarks reports)
+    .venv/bin/python benchmarks/bench_reports.py [--repeat 5] [--hotels 10000] [--no-sheet]
+    (or: python -m benchmarks reports)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_photo_ingest import camera_like_jpeg  # noqa: E402
+from benchmarks.record import record  # noqa: E402
 from hoteltv.db.engine import Database  # noqa: E402
 from hoteltv.db.models import Division, Hotel  # noqa: E402
 from hoteltv.domain.divisions import default_divisions  # noqa: E402
@@ -140,6 +142,24 @@ def bench_sheet(tmp: Path, repeat: int) -> None:
         lambda: write_inspection_sheet(db, with_photos, tmp / "cold.pdf", options), repeat, before=drop_copies
     )
     warm = median_time(lambda: write_inspection_sheet(db, with_photos, tmp / "warm.pdf", options), repeat)
+    record(
+        "reports",
+        "inspection sheet + 6 photos, warm",
+        warm,
+        baseline="same sheet without photos",
+        baseline_s=plain,
+        aim_s=0.5,
+        runs=repeat,
+    )
+    record(
+        "reports",
+        "inspection sheet + 6 photos, cold",
+        cold,
+        baseline="same sheet without photos",
+        baseline_s=plain,
+        aim_s=2.0,
+        runs=repeat,
+    )
     pdf_mb = (tmp / "warm.pdf").stat().st_size / 1e6
     print(
         f"Sheet with {PHOTOS} photos of 12 MP (4000×3000, {size:.1f} MB each), {os.cpu_count()} CPUs, "
@@ -160,7 +180,7 @@ def bench_sheet(tmp: Path, repeat: int) -> None:
     db.close()
 
 
-def bench_summary(tmp: Path, repeat: int) -> None:
+def bench_summary(tmp: Path, repeat: int, hotels: int = HOTELS) -> None:
     db = Database.open(tmp / "summary-home")
     divisions = default_divisions()
     ensure_divisions(db, divisions)
@@ -177,7 +197,7 @@ def bench_summary(tmp: Path, repeat: int) -> None:
                 current_mode=rng.choice(modes),
                 remediation_status=rng.choice(statuses),
             )
-            for n in range(HOTELS)
+            for n in range(hotels)
         )
     options = ReportOptions(city_short="市")
     write_summary_report(db, tmp / "warmup-summary.pdf", options, pilot_only=False)
@@ -185,7 +205,16 @@ def bench_summary(tmp: Path, repeat: int) -> None:
     report = median_time(
         lambda: write_summary_report(db, tmp / "summary.pdf", options, pilot_only=False), repeat
     )
-    print(f"Summary report over {HOTELS:,} hotels (all divisions, every hotel), medians of {repeat}:")
+    record(
+        "reports",
+        "summary report PDF (all hotels)",
+        report,
+        hotels=hotels,
+        baseline="summarize() alone",
+        baseline_s=counting,
+        runs=repeat,
+    )
+    print(f"Summary report over {hotels:,} hotels (all divisions, every hotel), medians of {repeat}:")
     print(f"  baseline: summarize() alone (the counts)         {counting * 1000:7.1f} ms")
     print(
         f"  summary report PDF (counts, chart, tables)       {report * 1000:7.1f} ms  "
@@ -197,11 +226,14 @@ def bench_summary(tmp: Path, repeat: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--hotels", type=int, default=HOTELS, help="hotels in the summary report")
+    parser.add_argument("--no-sheet", action="store_true", help="only the summary report")
     args = parser.parse_args(argv if argv is not None else [])
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-reports-") as folder:
         tmp = Path(folder)
-        bench_sheet(tmp, args.repeat)
-        bench_summary(tmp, args.repeat)
+        if not args.no_sheet:
+            bench_sheet(tmp, args.repeat)
+        bench_summary(tmp, args.repeat, args.hotels)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import load_workbook  # noqa: E402
 
+from benchmarks.record import record  # noqa: E402
 from hoteltv.domain.divisions import default_divisions  # noqa: E402
 from hoteltv.io.hotel_sheet import read_hotel_sheet  # noqa: E402
 from tests.core.sheet_fixtures import CANONICAL, big_rows, use_shared_strings, write_xlsx  # noqa: E402
@@ -90,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:<44} wall median {statistics.median(wall):.3f} s  cpu median {statistics.median(cpu):.3f} s"
             f"  (wall runs {_fmt(wall)})"
         )
+    record(
+        "sheet_read",
+        "read_hotel_sheet (xlsx, every cell checked)",
+        statistics.median(read_wall),
+        hotels=args.rows,
+        baseline="openpyxl read-only, values only",
+        baseline_s=statistics.median(base_wall),
+        runs=args.repeat,
+    )
     wall_ratio = statistics.median(read_wall) / statistics.median(base_wall)
     cpu_ratio = statistics.median(read_cpu) / statistics.median(base_cpu)
     rate = args.rows / statistics.median(read_wall)

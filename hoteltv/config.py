@@ -7,6 +7,7 @@ on Linux). Settings live in ``settings.json`` inside it; Qt's own settings hold 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -86,9 +87,20 @@ class Settings:
                 value = setting.type(value)
             except (TypeError, ValueError) as exc:
                 raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
-        self._values[key] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self._values, fh, ensure_ascii=False, indent=2)
-        os.replace(tmp, self.path)
+        values = {**self._values, key: value}
+        tmp = ""
+        try:  # a full disk or a read-only folder: a clear message, the old file and values kept
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(values, fh, ensure_ascii=False, indent=2)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise HoteltvError(
+                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: "
+                f"{exc.strerror or exc})"
+            ) from exc
+        self._values = values

@@ -8,6 +8,8 @@ work: it commits when the block ends and rolls back on any error, so a user acti
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -65,10 +67,27 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def backup_sqlite(src: Path, dest: Path) -> Path:
-    """Copy a live SQLite database consistently (SQLite's online backup API) to ``dest``."""
+    """Copy a live SQLite database consistently (SQLite's online backup API) to ``dest``.
+
+    Written beside ``dest`` and renamed into place: a crash mid-copy must not leave half a database
+    under the backup's name (the crash campaign found one).
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(str(src)) as source, sqlite3.connect(str(dest)) as target:
-        source.backup(target)
+    tmp = dest.with_name(f".{dest.name}.part")
+    tmp.unlink(missing_ok=True)
+    Path(f"{tmp}-journal").unlink(missing_ok=True)
+    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(tmp))
+    try:
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal/-shm beside it
+        finally:
+            target.close()
+            source.close()
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. the disk filled up: no half copy left behind
+        raise
     return dest
 
 
@@ -102,7 +121,7 @@ class Database:
             migrate(engine, path, backup_dir or path.parent / "backups")
         except SADatabaseError as exc:
             engine.dispose()
-            raise DatabaseError(f"{path}: not a usable hoteltv database ({exc.orig})") from exc
+            raise _open_problem(path, exc) from exc
         except Exception:
             engine.dispose()
             raise
@@ -172,6 +191,27 @@ class Database:
         return problems
 
 
+def _open_problem(path: Path, exc: SADatabaseError) -> DatabaseError:
+    """Why a database did not open, in words a person can act on: not "unusable" when the cause is the
+    folder (read-only, or a disk too full for SQLite's -wal/-shm files), as the fault campaign found."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return DatabaseError(
+            f"{folder}: 数据目录是只读的,无法打开数据库(数据库未改动) (the data folder is read-only: "
+            f"hoteltv needs to write there; copy it somewhere writable or use --home; nothing was changed)"
+        )
+    try:
+        full = "disk" in str(exc.orig) and shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        full = False
+    if full:
+        return DatabaseError(
+            f"{folder}: 磁盘已满,无法打开数据库(数据库未改动),请释放磁盘空间 (the disk is full: the database "
+            f"cannot be opened; free some space; nothing was changed)"
+        )
+    return DatabaseError(f"{path}: not a usable hoteltv database ({exc.orig})")
+
+
 def _explain_operational(exc: OperationalError) -> str:
     msg = str(exc.orig)
     if "readonly" in msg or "read-only" in msg:
@@ -204,7 +244,13 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
             )
         if path is not None and path.exists() and backup_dir is not None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_sqlite(path, backup_dir / f"hoteltv-before-{head}-{stamp}.db")
+            try:
+                backup_sqlite(path, backup_dir / f"hoteltv-before-{head}-{stamp}.db")
+            except (OSError, sqlite3.Error) as exc:  # a full disk or a read-only folder, not a bug
+                raise DatabaseError(
+                    f"{path}: 升级数据库前的备份失败,数据库未改动;请释放磁盘空间后重试 (the copy made before "
+                    f"upgrading the database failed: {exc}; the database was not changed)"
+                ) from exc
     elif path is not None and path.exists() and path.stat().st_size > 0:
         with engine.connect() as conn:
             tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]

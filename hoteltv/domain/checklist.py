@@ -190,7 +190,11 @@ def load_template(template_id: str, version: int) -> ChecklistTemplate:
         raise TemplateError(f"invalid checklist template version {version!r} (a whole number from 1)")
     name = _template_filename(template_id, version)
     source = f"resources/templates/{name}"
-    if not resource("templates", name).is_file():
+    try:
+        exists = resource("templates", name).is_file()
+    except OSError:  # e.g. a 300-digit version from an imported file: a name the file system refuses
+        exists = False
+    if not exists:
         raise TemplateError(
             f"no checklist template {template_id!r} version {version} ({source} does not exist)"
         )

@@ -790,7 +790,7 @@ def _open_xlsx(path: Path, name: str, stack: list[Callable[[], None]]) -> tuple[
     stack.append(wb.close)
     try:
         parts = _sheet_parts(zf)
-    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError):
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):  # zlib: damaged part
         parts = {}
     sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or list(
         wb.worksheets
@@ -823,7 +823,8 @@ def _open_xlsx(path: Path, name: str, stack: list[Callable[[], None]]) -> tuple[
     else:
         try:
             source.merges, source.uncached = _scan_sheet_xml(zf, member)
-        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            # ValueError: a cell reference beyond Excel's columns (e.g. "ABCD40") in a hand-made package
             raise ImportRefused(f"{name}:工作表数据已损坏({exc});{_SAVE_AS}") from exc
     return source, header
 

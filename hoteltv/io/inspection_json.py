@@ -304,7 +304,7 @@ def _import_one(
     if tpl:
         try:
             template = load_template(str(tpl.get("id")), int(tpl.get("version")))  # type: ignore[arg-type]
-        except (TemplateError, TypeError, ValueError) as exc:
+        except (TemplateError, TypeError, ValueError, OverflowError) as exc:  # Overflow: "version": Infinity
             problems.append(Problem(f"{where}.template", f"unknown checklist template ({exc})", _short(tpl)))
     hotel = _resolve_hotel(s, c, doc)
     kind = c.get(doc, "kind", str) or "first"

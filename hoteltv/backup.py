@@ -1,0 +1,883 @@
+"""Backups of a data folder: ``hoteltv backup FILE``, ``hoteltv restore FILE`` and the daily rotation.
+
+A backup is one zip file::
+
+    hoteltv.db                    the database, copied with SQLite's online backup API, so it is a
+                                  consistent snapshot even while the program keeps writing
+    settings.json                 the data folder's settings, when there are any
+    photos/originals/ab/abcd…     every photo original of the store (left out of database-only backups)
+    manifest.json                 format, time, program version, schema revision, device id, counts, and
+                                  every entry's path, size and SHA-256
+
+The file is written beside its final name and renamed into place after it was flushed to disk, so a
+crash or a full disk never leaves half a backup under the real name. The sync token is never included
+(a backup on a USB stick must not carry the key to the server).
+
+Restoring verifies every entry's size and SHA-256 and the database's own integrity check *before*
+anything in the data folder changes; a foreign, truncated or altered file is refused with a message and
+the folder is left as it was. Then, in this order, so that a crash at any point leaves a usable folder:
+
+1. the backup's photo originals are added to the store (content-addressed and immutable, so adding
+   blobs never changes what an existing record shows; blobs only the current data uses stay and become
+   unreferenced, for ``hoteltv check --gc``);
+2. the current database and settings are put aside in ``before-restore-YYYYMMDD-HHMMSS/`` inside the
+   data folder (a hard link where the file system allows it, so nothing is copied);
+3. the restored database replaces the current one with one atomic rename: the commit point;
+4. the restored settings take the place of the current ones.
+
+A restore refuses to touch a database another program has open (close hoteltv first), and replaces an
+existing database only when asked (``force``).
+
+The daily rotation (:func:`ensure_daily_backup`) writes ``backups/daily-YYYYMMDD.zip`` once a day when a
+data folder is opened and keeps the newest seven. Those are database-only: photo originals never change
+and are never deleted except by an explicit ``check --gc``, so seven copies of them in the same folder
+would cost seven times the disk and protect against nothing the originals themselves don't survive.
+Restoring a database-only backup keeps the current photo store.
+
+Functions here touch the disk for seconds and must not run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import tempfile
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from hoteltv import __version__
+from hoteltv.errors import HoteltvError
+
+FORMAT = "hoteltv-backup/1"
+MANIFEST = "manifest.json"
+DB_ENTRY = "hoteltv.db"
+SETTINGS_ENTRY = "settings.json"
+PHOTO_PREFIX = "photos/originals/"
+DAILY_KEEP = 7
+DAILY_RE = re.compile(r"^daily-(\d{8})\.zip$")
+ASIDE_PREFIX = "before-restore-"
+STAGING_PREFIX = ".restore-"
+
+#: The database file of a data folder (the same name :mod:`hoteltv.db.engine` uses; not imported from
+#: there so that this module loads without SQLAlchemy and Alembic).
+DB_FILENAME = "hoteltv.db"
+
+_CHUNK = 1 << 20
+_MAX_MANIFEST_BYTES = 100 * 1024 * 1024
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_PHOTO_RE = re.compile(r"^photos/originals/([0-9a-f]{2})/([0-9a-f]{64})$")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Progress = Callable[[int, int, str], "bool | None"]
+
+
+class BackupError(HoteltvError):
+    """A backup could not be written, or a backup file was refused; nothing was changed."""
+
+
+# --- manifest -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupEntry:
+    """One file of a backup: its path inside the zip, size in bytes and SHA-256."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a backup holds (``manifest.json``)."""
+
+    created_at: str
+    hoteltv_version: str
+    schema: str | None
+    device_id: str | None
+    photos_included: bool
+    entries: tuple[BackupEntry, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+    format: str = FORMAT
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data["entries"] = [asdict(e) for e in self.entries]
+        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+    @property
+    def photo_entries(self) -> list[BackupEntry]:
+        return [e for e in self.entries if e.path.startswith(PHOTO_PREFIX)]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(e.size for e in self.entries)
+
+    @classmethod
+    def parse(cls, raw: bytes, name: str) -> Manifest:
+        """Validate a manifest; any doubt refuses the file (it decides what gets written where)."""
+
+        def refuse(why: str) -> BackupError:
+            return BackupError(
+                f"{name}: 不是有效的 hoteltv 备份文件 (not a valid hoteltv backup: {why}); 未做任何更改 (nothing was changed)"
+            )
+
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise refuse(f"manifest.json unreadable: {exc}") from exc
+        if not isinstance(data, dict):
+            raise refuse("manifest.json is not an object")
+        if data.get("format") != FORMAT:
+            raise refuse(f"format {data.get('format')!r}, expected {FORMAT!r}")
+        raw_entries = data.get("entries")
+        if not isinstance(raw_entries, list):
+            raise refuse("manifest.json has no list of entries")
+        entries: list[BackupEntry] = []
+        seen: set[str] = set()
+        for item in raw_entries:
+            if not isinstance(item, dict):
+                raise refuse("an entry is not an object")
+            path, size, sha = item.get("path"), item.get("size"), item.get("sha256")
+            if not isinstance(path, str) or not _allowed_entry(path):
+                raise refuse(f"unexpected entry {str(path)[:80]!r}")
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                raise refuse(f"entry {path}: bad size")
+            if not isinstance(sha, str) or not _SHA_RE.match(sha):
+                raise refuse(f"entry {path}: bad SHA-256")
+            m = _PHOTO_RE.match(path)
+            if m and (m.group(2) != sha or not sha.startswith(m.group(1))):
+                raise refuse(f"entry {path}: named for another hash")
+            if path in seen:
+                raise refuse(f"entry {path} listed twice")
+            seen.add(path)
+            entries.append(BackupEntry(path, size, sha))
+        if DB_ENTRY not in seen:
+            raise refuse("it holds no database")
+        counts = data.get("counts")
+        return cls(
+            created_at=str(data.get("created_at") or ""),
+            hoteltv_version=str(data.get("hoteltv_version") or ""),
+            schema=_opt_str(data.get("schema")),
+            device_id=_opt_str(data.get("device_id")),
+            photos_included=bool(data.get("photos_included")),
+            entries=tuple(entries),
+            counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
+            if isinstance(counts, dict)
+            else {},
+        )
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _allowed_entry(path: str) -> bool:
+    return path in (DB_ENTRY, SETTINGS_ENTRY) or bool(_PHOTO_RE.match(path))
+
+
+# --- small file helpers -----------------------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes renames durable on POSIX; Windows cannot open a folder, and NTFS journals renames itself.
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _explain(exc: OSError, zh: str, en: str) -> BackupError:
+    detail = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return BackupError(f"磁盘已满,{zh}失败,未做任何更改 (disk full: {en} failed; nothing was changed)")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BackupError(
+            f"没有写入权限,{zh}失败,未做任何更改 (not writable: {en} failed: {detail}; nothing was changed)"
+        )
+    return BackupError(f"{zh}失败 ({en} failed: {detail}); 未做任何更改 (nothing was changed)")
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _rmtree(path: Path) -> None:
+    """Remove a folder even when it holds read-only files (stored photo originals are read-only)."""
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _copy_stream(src: IO[bytes], dst: Any, digest: Any, limit: int | None = None) -> int:
+    n = 0
+    while chunk := src.read(_CHUNK):
+        n += len(chunk)
+        if limit is not None and n > limit:
+            raise _Mismatch("longer than its manifest says")
+        digest.update(chunk)
+        dst.write(chunk)
+    return n
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Mismatch(Exception):
+    """An entry's bytes are not what the manifest promises."""
+
+
+# --- the database snapshot --------------------------------------------------------------------------------
+
+
+def _copy_database(src: Path, dest: Path, *, immutable: bool) -> None:
+    flags = "immutable=1" if immutable else "mode=ro"
+    source = sqlite3.connect(f"{src.resolve().as_uri()}?{flags}", uri=True, timeout=30)
+    try:
+        target = sqlite3.connect(str(dest))
+        try:
+            source.backup(target)
+            # A standalone file: no -wal/-shm beside it (the copy inherits the source's WAL mode).
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _snapshot_database(src: Path, dest: Path) -> None:
+    """A consistent copy of a live database (SQLite online backup), read-only on the source."""
+    try:
+        try:
+            _copy_database(src, dest, immutable=False)
+        except sqlite3.OperationalError:
+            wal = src.with_name(src.name + "-wal")
+            if os.access(src.parent, os.W_OK) or (wal.exists() and wal.stat().st_size > 0):
+                raise
+            # A read-only data folder (a read-only mount, a CD): SQLite cannot make its -shm file there.
+            # With no WAL left to fold in, nobody can be writing, so the file is read as it is.
+            _remove_all(dest, dest)
+            _copy_database(src, dest, immutable=True)
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc) or "disk I/O" in str(exc):
+            raise BackupError(
+                f"磁盘已满或无法写入,备份未写入 (disk full or not writable: {exc}; no backup was written)"
+            ) from exc
+        raise BackupError(f"{src}: 数据库无法复制 (the database cannot be copied: {exc})") from exc
+
+
+def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int], set[str]]:
+    """Schema revision, device id, record counts and the photo hashes live records use."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+        def one(sql: str) -> Any:
+            row = conn.execute(sql).fetchone()
+            return None if row is None else row[0]
+
+        schema = one("SELECT version_num FROM alembic_version") if "alembic_version" in tables else None
+        device = one("SELECT value FROM meta WHERE key='device_id'") if "meta" in tables else None
+        counts: dict[str, int] = {}
+        for table in ("hotels", "inspections", "photos", "rectification_notices"):
+            if table in tables:
+                counts[table] = int(one(f"SELECT count(*) FROM {table} WHERE deleted = 0") or 0)
+        shas: set[str] = set()
+        if "photos" in tables:
+            shas = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM photos WHERE deleted = 0")}
+        return schema, device, counts, shas
+    finally:
+        conn.close()
+
+
+# --- writing a backup -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """A written backup: where, what it holds, and photos that could not be included (with why)."""
+
+    path: Path
+    manifest: Manifest
+    byte_size: int
+    problems: tuple[str, ...] = ()
+
+
+def _blobs(originals: Path) -> Iterator[tuple[str, Path]]:
+    if not originals.is_dir():
+        return
+    for folder in sorted(originals.iterdir()):
+        if not folder.is_dir() or len(folder.name) != 2:
+            continue
+        for entry in sorted(folder.iterdir()):
+            if _SHA_RE.match(entry.name) and entry.name.startswith(folder.name):
+                yield entry.name, entry
+
+
+def create_backup(
+    home: Path, dest: Path, *, include_photos: bool = True, progress: Progress | None = None
+) -> BackupReport:
+    """Write a backup of the data folder ``home`` to ``dest`` (a ``.zip``), atomically.
+
+    Raises :class:`BackupError` when there is no database, the destination cannot be written (disk full,
+    read-only) or ``progress`` returned False (cancelled); ``dest`` is then left as it was. Photos whose
+    original is missing or no longer matches its hash are left out and listed in ``problems``.
+    """
+    home, dest = Path(home), Path(dest)
+    db_path = home / DB_FILENAME
+    if not db_path.is_file():
+        raise BackupError(
+            f"{home}: 没有数据库,无需备份 (no database in this data folder; nothing to back up)"
+        )
+    try:
+        if dest.resolve().is_relative_to((home / "photos").resolve()):
+            raise BackupError(
+                f"{dest}: 不能把备份写进照片库 (a backup cannot be written into the photo store)"
+            )
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(dest.parent, f".{glob.escape(dest.name)}.*.part*")
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    except OSError as exc:
+        raise _explain(exc, f"写入备份 {dest}", f"writing the backup {dest}") from exc
+    tmp = Path(tmp_name)
+    snapshot = tmp.with_name(tmp.name[: -len(".part")] + ".db.part")
+    problems: list[str] = []
+    try:
+        with os.fdopen(fd, "w+b") as raw:
+            _snapshot_database(db_path, snapshot)
+            schema, device, counts, used = _database_facts(snapshot)
+            blobs = list(_blobs(home / "photos" / "originals")) if include_photos else []
+            total = 1 + len(blobs)
+            created = datetime.now(UTC)
+            local = created.astimezone()
+            stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+            entries: list[BackupEntry] = []
+            with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+
+                def add(path: Path, arcname: str, compress: int, expect: str | None = None) -> None:
+                    if expect is not None and _file_sha(path) != expect:
+                        raise _Mismatch(expect)  # checked before: a zip entry cannot be taken back
+                    info = zipfile.ZipInfo(arcname, date_time=stamp)
+                    info.compress_type = compress
+                    info.external_attr = 0o644 << 16
+                    size = path.stat().st_size
+                    digest = hashlib.sha256()
+                    with path.open("rb") as src, zf.open(info, "w", force_zip64=size > 2**31) as out:
+                        n = _copy_stream(src, out, digest)
+                    sha = digest.hexdigest()
+                    if expect is not None and sha != expect:
+                        raise BackupError(
+                            f"照片 {expect[:16]}… 在备份时被改动,请重试 (a photo changed meanwhile; try again)"
+                        )
+                    entries.append(BackupEntry(arcname, n, sha))
+
+                _tick(progress, 0, total, DB_ENTRY)
+                add(snapshot, DB_ENTRY, zipfile.ZIP_DEFLATED)
+                _remove_all(snapshot, snapshot)
+                settings = home / "settings.json"
+                if settings.is_file():
+                    add(settings, SETTINGS_ENTRY, zipfile.ZIP_DEFLATED)
+                stored: set[str] = set()
+                for i, (sha, path) in enumerate(blobs, start=1):
+                    _tick(progress, i, total, sha[:12])
+                    try:
+                        # JPEG/HEIC do not compress; storing them keeps a backup fast.
+                        add(path, f"{PHOTO_PREFIX}{sha[:2]}/{sha}", zipfile.ZIP_STORED, expect=sha)
+                        stored.add(sha)
+                    except _Mismatch:
+                        problems.append(
+                            f"照片 {sha[:16]}… 内容与校验值不符,未备份 (damaged original left out)"
+                        )
+                    except FileNotFoundError:
+                        continue  # removed by a garbage collection meanwhile
+                if include_photos:
+                    for sha in sorted(used - stored):
+                        if not any(p.startswith(f"照片 {sha[:16]}") for p in problems):
+                            problems.append(
+                                f"照片 {sha[:16]}… 缺失,未备份 (missing original, not in the backup)"
+                            )
+                manifest = Manifest(
+                    created_at=created.isoformat(timespec="seconds"),
+                    hoteltv_version=__version__,
+                    schema=schema,
+                    device_id=device,
+                    photos_included=include_photos,
+                    entries=tuple(entries),
+                    counts=counts,
+                )
+                zf.writestr(_manifest_info(stamp), manifest.to_json())
+            raw.flush()
+            os.fsync(raw.fileno())
+        _tick(progress, total, total, "")
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except OSError as exc:
+        _remove_all(tmp, snapshot)
+        raise _explain(exc, f"写入备份 {dest.name}", f"writing the backup {dest.name}") from exc
+    except BaseException:
+        _remove_all(tmp, snapshot)
+        raise
+    return BackupReport(dest, manifest, dest.stat().st_size, tuple(problems))
+
+
+def _remove_all(tmp: Path, snapshot: Path) -> None:
+    for path in (
+        tmp,
+        snapshot,
+        *(snapshot.with_name(snapshot.name + x) for x in ("-journal", "-wal", "-shm")),
+    ):
+        _remove(path)
+
+
+def _manifest_info(stamp: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(MANIFEST, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
+    if progress is not None and progress(done, total, text) is False:
+        raise BackupError("已取消,未做任何更改 (cancelled; nothing was changed)")
+
+
+# --- reading and verifying --------------------------------------------------------------------------------
+
+_UNCHANGED = "; 未做任何更改 (nothing was changed)"
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
+
+
+def _damaged(name: str, exc: BaseException | str) -> BackupError:
+    return BackupError(
+        f"{name}: 备份文件已损坏或不完整 (the backup file is damaged or truncated: {exc}); "
+        "未做任何更改 (nothing was changed)"
+    )
+
+
+@contextlib.contextmanager
+def _open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
+    name = path.name
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise BackupError(f"{path}: 无法读取 (cannot read: {exc.strerror or exc})") from exc
+    with fh:
+        try:
+            zf = zipfile.ZipFile(fh)
+        except _ZIP_ERRORS as exc:
+            head = b""
+            with contextlib.suppress(OSError):
+                fh.seek(0)
+                head = fh.read(4)
+            if head.startswith(b"PK"):
+                raise _damaged(name, exc) from exc
+            raise BackupError(
+                f"{name}: 不是 hoteltv 备份文件 (not a hoteltv backup: not a zip file); 未做任何更改 (nothing was changed)"
+            ) from exc
+        with zf:
+            try:
+                info = zf.getinfo(MANIFEST)
+            except KeyError:
+                raise BackupError(
+                    f"{name}: 不是 hoteltv 备份文件 (not a hoteltv backup: it has no manifest.json); "
+                    "未做任何更改 (nothing was changed)"
+                ) from None
+            if info.file_size > _MAX_MANIFEST_BYTES:
+                raise BackupError(
+                    f"{name}: manifest.json 过大 (too large); 未做任何更改 (nothing was changed)"
+                )
+            try:
+                raw = zf.read(info)
+            except _ZIP_ERRORS as exc:
+                raise _damaged(name, exc) from exc
+            manifest = Manifest.parse(raw, name)
+            listed = {e.path for e in manifest.entries} | {MANIFEST}
+            names = zf.namelist()
+            if len(names) != len(set(names)):
+                raise _damaged(name, "an entry appears twice")
+            extra = [n for n in names if n not in listed]
+            if extra:
+                raise BackupError(
+                    f"{name}: 备份文件被改动过 (the backup was altered: {extra[0]!r} is not in its manifest); "
+                    "未做任何更改 (nothing was changed)"
+                )
+            present = set(names)
+            for e in manifest.entries:
+                if e.path not in present:
+                    raise _damaged(name, f"{e.path} is missing")
+                if zf.getinfo(e.path).file_size != e.size:
+                    raise BackupError(
+                        f"{name}: 备份文件被改动过 (the backup was altered: {e.path} has another size than its "
+                        "manifest says); 未做任何更改 (nothing was changed)"
+                    )
+            yield zf, manifest
+
+
+def _extract_entry(zf: zipfile.ZipFile, entry: BackupEntry, out: Any, name: str) -> None:
+    digest = hashlib.sha256()
+    try:
+        with zf.open(entry.path) as src:
+            n = _copy_stream(src, out, digest, limit=entry.size)
+    except _Mismatch as exc:
+        raise BackupError(
+            f"{name}: 备份文件被改动过 (the backup was altered: {entry.path} {exc}); 未做任何更改 (nothing was changed)"
+        ) from exc
+    except _ZIP_ERRORS as exc:
+        raise _damaged(name, f"{entry.path}: {exc}") from exc
+    if n != entry.size or digest.hexdigest() != entry.sha256:
+        raise BackupError(
+            f"{name}: 备份文件被改动过或已损坏 (the backup was altered or damaged: {entry.path} does not match its "
+            "SHA-256); 未做任何更改 (nothing was changed)"
+        )
+
+
+class _Discard:
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def verify_backup(path: Path, progress: Progress | None = None) -> Manifest:
+    """Check every entry of a backup against its manifest (size and SHA-256); returns the manifest.
+
+    Raises :class:`BackupError` naming the first problem. Writes nothing.
+    """
+    path = Path(path)
+    with _open_backup(path) as (zf, manifest):
+        total = len(manifest.entries)
+        for i, entry in enumerate(manifest.entries):
+            _tick(progress, i, total, entry.path)
+            _extract_entry(zf, entry, _Discard(), path.name)
+        _tick(progress, total, total, "")
+    return manifest
+
+
+# --- restoring --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    """What a restore did."""
+
+    manifest: Manifest
+    aside: Path | None  # where the previous database and settings were put (None: there were none)
+    photos_added: int
+    photos_missing: tuple[str, ...]  # hashes the restored records use that are in neither backup nor store
+    device_changed: bool  # the restored database belongs to another device than the one it replaced
+
+
+def _schema_problem(path: Path, name: str) -> None:
+    """Refuse a staged database that is damaged or newer than this program."""
+    with path.open("rb") as fh:
+        if fh.read(16) != _SQLITE_MAGIC:
+            raise BackupError(
+                f"{name}: 备份中的数据库不是 SQLite 文件 (the database in the backup is not SQLite){_UNCHANGED}"
+            )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(
+            f"{name}: 备份中的数据库已损坏 (the database in the backup is damaged: {exc}){_UNCHANGED}"
+        ) from exc
+    if result != ["ok"]:
+        raise BackupError(
+            f"{name}: 备份中的数据库未通过完整性检查 (the database in the backup fails its integrity check: "
+            f"{'; '.join(result[:3])}); 未做任何更改 (nothing was changed)"
+        )
+    if revision is None:
+        raise BackupError(
+            f"{name}: 备份中的数据库不是 hoteltv 数据库 (the database in the backup is not a hoteltv database){_UNCHANGED}"
+        )
+    if revision not in _known_revisions():
+        raise BackupError(
+            f"{name}: 此备份由更新版本的 hoteltv 创建 (schema {revision}),请升级程序后再恢复 "
+            "(written by a newer hoteltv; upgrade this program first); 未做任何更改 (nothing was changed)"
+        )
+
+
+def _known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know (a later one means a newer program)."""
+    from alembic.script import ScriptDirectory
+
+    from hoteltv.db.engine import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _quiesce(db_path: Path) -> None:
+    """Fold the current database's WAL into it and make sure no other program has it open."""
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise _in_use(db_path) from exc
+        return  # unreadable (damaged, read-only …): it is put aside as it is
+    except sqlite3.DatabaseError:
+        return  # a damaged database is exactly what a restore replaces
+    for suffix in ("-wal", "-shm"):
+        # SQLite removes both when its last connection closes: if they are still here, someone else has
+        # the database open and would go on writing into the file we are about to put aside.
+        if db_path.with_name(db_path.name + suffix).exists():
+            raise _in_use(db_path)
+
+
+def _in_use(db_path: Path) -> BackupError:
+    return BackupError(
+        f"{db_path}: 数据库正被其他程序使用,请先关闭 hoteltv 再恢复 (the database is open in another program; "
+        "close hoteltv first); 未做任何更改 (nothing was changed)"
+    )
+
+
+def _clean_staging(home: Path) -> None:
+    """Remove the staging folders of restores that were interrupted (never holding the only copy)."""
+    with contextlib.suppress(OSError):
+        for entry in home.iterdir():
+            if entry.name.startswith(STAGING_PREFIX) and entry.is_dir():
+                _rmtree(entry)
+
+
+def restore_backup(
+    home: Path, path: Path, *, force: bool = False, progress: Progress | None = None
+) -> RestoreReport:
+    """Restore the backup ``path`` into the data folder ``home`` (see the module docstring for the steps).
+
+    Raises :class:`BackupError`, with the folder unchanged, when the file is not a hoteltv backup, is
+    truncated or altered, holds a damaged database or one newer than this program, when the folder
+    already holds a database and ``force`` is False, or when another program has that database open.
+    """
+    home, path = Path(home), Path(path)
+    name = path.name
+    db_path = home / DB_FILENAME
+    with _open_backup(path) as (zf, manifest):
+        if db_path.exists() and not force:
+            raise BackupError(
+                f"{home} 中已有数据;加 --force 恢复(当前数据会移到 {ASIDE_PREFIX}… 文件夹保留) "
+                f"(the data folder already holds a database; add --force to restore, the current data is moved "
+                f"aside into {home / (ASIDE_PREFIX + '…')}); 未做任何更改 (nothing was changed)"
+            )
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            _clean_staging(home)
+            free = shutil.disk_usage(home).free
+        except OSError as exc:
+            raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
+        if manifest.total_bytes + _CHUNK > free:
+            raise BackupError(
+                f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
+                f"(not enough disk space to restore); 未做任何更改 (nothing was changed)"
+            )
+        try:
+            staging = Path(tempfile.mkdtemp(dir=home, prefix=STAGING_PREFIX))
+        except OSError as exc:
+            raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
+        try:
+            total = len(manifest.entries)
+            staged_blobs: list[tuple[str, Path]] = []
+            for i, entry in enumerate(manifest.entries):
+                _tick(progress, i, total, entry.path)
+                target = staging / entry.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with target.open("wb") as out:
+                    _extract_entry(zf, entry, out, name)
+                    out.flush()
+                    os.fsync(out.fileno())
+                if entry.path.startswith(PHOTO_PREFIX):
+                    staged_blobs.append((entry.sha256, target))
+            _schema_problem(staging / DB_ENTRY, name)
+            if db_path.exists():
+                _quiesce(db_path)
+            _, new_device, _, used = _database_facts(staging / DB_ENTRY)
+            old_device = _device_of(db_path)
+            added = _add_blobs(home, staged_blobs)
+            aside = _put_aside(home, db_path)
+            os.replace(staging / DB_ENTRY, db_path)  # the commit point
+            _fsync_dir(home)
+        except OSError as exc:
+            raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
+        except sqlite3.Error as exc:
+            raise _damaged(name, exc) from exc
+        else:
+            settings = home / "settings.json"
+            with contextlib.suppress(OSError):  # the records are back; settings have defaults anyway
+                if (staging / SETTINGS_ENTRY).exists():
+                    os.replace(staging / SETTINGS_ENTRY, settings)
+                elif aside is not None:
+                    settings.unlink(missing_ok=True)
+                _fsync_dir(home)
+            _tick_quiet(progress, total, total)
+        finally:
+            with contextlib.suppress(OSError):
+                _rmtree(staging)
+    originals = home / "photos" / "originals"
+    missing = tuple(sorted(sha for sha in used if not (originals / sha[:2] / sha).is_file()))
+    return RestoreReport(
+        manifest,
+        aside,
+        added,
+        missing,
+        device_changed=old_device is not None and new_device is not None and old_device != new_device,
+    )
+
+
+def _tick_quiet(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total, "")
+
+
+def _device_of(db_path: Path) -> str | None:
+    if not db_path.is_file():
+        return None
+    try:
+        return _database_facts(db_path)[1]
+    except sqlite3.Error:
+        return None
+
+
+def _add_blobs(home: Path, staged: list[tuple[str, Path]]) -> int:
+    """Move verified originals into the store where it lacks them (or holds a damaged copy)."""
+    originals = home / "photos" / "originals"
+    added = 0
+    touched: set[Path] = set()
+    for sha, src in staged:
+        target = originals / sha[:2] / sha
+        try:
+            if target.stat().st_size == src.stat().st_size:
+                os.utime(target)  # keep a running garbage collection off it
+                continue
+        except FileNotFoundError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(src, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        if target.exists():  # a damaged blob of the wrong size: the verified one replaces it
+            with contextlib.suppress(OSError):
+                os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
+        os.replace(src, target)
+        touched.add(target.parent)
+        added += 1
+    for folder in touched:
+        _fsync_dir(folder)
+    return added
+
+
+def _put_aside(home: Path, db_path: Path) -> Path | None:
+    """Keep the current database and settings in ``before-restore-…/`` (hard links where possible)."""
+    if not db_path.exists():
+        return None
+    aside = home / f"{ASIDE_PREFIX}{datetime.now():%Y%m%d-%H%M%S}"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = home / f"{ASIDE_PREFIX}{datetime.now():%Y%m%d-%H%M%S}-{n}"
+    aside.mkdir()
+    _link_or_copy(db_path, aside / DB_FILENAME)
+    for suffix in ("-wal", "-shm"):  # only left by a damaged database _quiesce could not open
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            os.replace(side, aside / side.name)
+    settings = home / "settings.json"
+    if settings.exists():
+        shutil.copy2(settings, aside / "settings.json")
+    _fsync_dir(aside)
+    return aside
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+        with open(dest, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+# --- the daily rotation -----------------------------------------------------------------------------------
+
+
+def daily_backups(home: Path) -> list[Path]:
+    """The daily backups of a data folder, oldest first."""
+    folder = Path(home) / "backups"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if DAILY_RE.match(p.name) and p.is_file())
+
+
+def ensure_daily_backup(home: Path, keep: int = DAILY_KEEP, *, today: date | None = None) -> Path | None:
+    """Write today's ``backups/daily-YYYYMMDD.zip`` (database and settings) unless it exists; keep the
+    newest ``keep`` daily backups. Returns the new file, or None when there was nothing to do.
+
+    Call it when a data folder has been opened (the CLI's and the GUI's start-up), off the GUI thread; it
+    takes well under a second for a typical database. Raises :class:`BackupError` (disk full, read-only
+    folder): show it as a warning, it must not stop the program from starting.
+    """
+    home = Path(home)
+    if not (home / DB_FILENAME).is_file():
+        return None
+    day = today or date.today()
+    folder = home / "backups"
+    target = folder / f"daily-{day:%Y%m%d}.zip"
+    made: Path | None = None
+    if not target.exists():
+        create_backup(home, target, include_photos=False)
+        made = target
+    for old in daily_backups(home)[: -max(1, keep)]:
+        _remove(old)
+    _remove_stale_parts(folder)
+    return made
+
+
+def _remove_stale_parts(folder: Path, pattern: str = ".daily-*.part*", older_than: float = 3600.0) -> None:
+    """Temporary files of backups a crash interrupted (old enough not to be in progress)."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for part in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if now - part.stat().st_mtime >= older_than:
+                    part.unlink()
