@@ -193,7 +193,21 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     app.aboutToQuit.connect(ctx.close)
     window.show_restored()
     window.start()
+    _daily_backup(ctx)
     return app, window
+
+
+def _daily_backup(ctx: AppContext) -> None:
+    """Once a day, in the background: ``backups/daily-YYYYMMDD.zip`` (the last 7 kept)."""
+    from hoteltv.backup import ensure_daily_backup
+
+    home = ctx.home
+    ctx.runner.submit(
+        lambda _progress: ensure_daily_backup(home),
+        on_error=lambda exc: log.warning("daily backup failed: %s", exc),
+        label="daily backup",
+        write=False,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

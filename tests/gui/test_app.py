@@ -80,6 +80,8 @@ def test_start_opens_the_window_on_the_data_folder(qtbot, tmp_path: Path) -> Non
         assert window.ctx.home == home
         assert str(home) in window.folder_label.text()
         assert QCoreApplication.organizationName() == gui.ORGANIZATION
+        # the daily backup is made in the background at start
+        qtbot.waitUntil(lambda: any((home / "backups").glob("daily-*.zip")), timeout=10_000)
     finally:
         window.close()
         window.ctx.close()
