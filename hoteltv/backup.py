@@ -61,6 +61,7 @@ from typing import IO, Any
 
 from hoteltv import __version__
 from hoteltv.errors import HoteltvError
+from hoteltv.io.files import fsync_dir
 
 FORMAT = "hoteltv-backup/1"
 MANIFEST = "manifest.json"
@@ -191,18 +192,6 @@ def _allowed_entry(path: str) -> bool:
 
 
 # --- small file helpers -----------------------------------------------------------------------------------
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes renames durable on POSIX; Windows cannot open a folder, and NTFS journals renames itself.
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _explain(exc: OSError, zh: str, en: str) -> BackupError:
@@ -437,7 +426,7 @@ def create_backup(
         _tick(progress, total, total, "")
         os.chmod(tmp, 0o644 & ~_umask())
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except OSError as exc:
         _remove_all(tmp, snapshot)
         raise _explain(exc, f"写入备份 {dest.name}", f"writing the backup {dest.name}") from exc
@@ -739,7 +728,7 @@ def restore_backup(
             added = _add_blobs(home, staged_blobs)
             aside = _put_aside(home, db_path)
             os.replace(staging / DB_ENTRY, db_path)  # the commit point
-            _fsync_dir(home)
+            fsync_dir(home)
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
         except sqlite3.Error as exc:
@@ -751,7 +740,7 @@ def restore_backup(
                     os.replace(staging / SETTINGS_ENTRY, settings)
                 elif aside is not None:
                     settings.unlink(missing_ok=True)
-                _fsync_dir(home)
+                fsync_dir(home)
             _tick_quiet(progress, total, total)
         finally:
             with contextlib.suppress(OSError):
@@ -803,7 +792,7 @@ def _add_blobs(home: Path, staged: list[tuple[str, Path]]) -> int:
         touched.add(target.parent)
         added += 1
     for folder in touched:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return added
 
 
@@ -825,7 +814,7 @@ def _put_aside(home: Path, db_path: Path) -> Path | None:
     settings = home / "settings.json"
     if settings.exists():
         shutil.copy2(settings, aside / "settings.json")
-    _fsync_dir(aside)
+    fsync_dir(aside)
     return aside
 
 

@@ -246,7 +246,8 @@ def _draft(db: Any, divisions: Any, name: str = "崩溃测试酒店") -> str:
 
 
 def _photo_files(folder: Path, count: int, side: tuple[int, int], seed: int) -> list[str]:
-    """Distinct JPEGs of random noise (they hardly compress, so each blob write takes a while)."""
+    """Distinct JPEGs of random noise: they hardly compress, so at 2000 × 1500 a file is about as big as
+    a phone's photo (~5 MB) and each blob write takes a while — a wide window for the kill."""
     from PIL import Image
 
     rng = random.Random(seed)
@@ -254,7 +255,7 @@ def _photo_files(folder: Path, count: int, side: tuple[int, int], seed: int) -> 
     out = []
     for i in range(count):
         w, h = side
-        im = Image.frombytes("RGB", (w // 4, h // 4), rng.randbytes((w // 4) * (h // 4) * 3)).resize((w, h))
+        im = Image.frombytes("RGB", (w, h), rng.randbytes(w * h * 3))
         path = folder / f"IMG_{seed}_{i:04d}.jpg"
         im.save(path, "JPEG", quality=92)
         out.append(str(path))
@@ -285,7 +286,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "new": 500,
         "sheets": 4,
         "photos": 20,
-        "side": (1600, 1200),
+        "side": (2000, 1500),
         "hotels": 8000,
         "backups": 5,
         "restores": 6,
