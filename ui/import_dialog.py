@@ -58,6 +58,7 @@ from hoteltv.io.hotel_sheet import HOTEL_FIELDS, RowError, SheetResult, read_hot
 from hoteltv.services.hotels import ImportedRow, ImportReport, import_hotels
 from ui.context import AppContext
 from ui.hotel_table_model import mode_label
+from ui.list_model import ListTableModel
 from ui.messages import localize, show_error
 
 translate = QCoreApplication.translate
@@ -139,7 +140,7 @@ def changes_text(row: ImportedRow, divisions: DivisionList, language: str) -> st
     return ";".join(parts)
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(ListTableModel):
     """The rows an import creates or updates (unchanged rows are only counted)."""
 
     HEADERS = (
@@ -157,18 +158,8 @@ class ChangesModel(QAbstractTableModel):
         self.rows = [r for r in rows if r.action != "unchanged"]
         self._changes = [changes_text(r, divisions, language) for r in self.rows]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return translate("ChangesModel", str(self.HEADERS[section]))
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return tuple(translate("ChangesModel", str(h)) for h in self.HEADERS)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -194,7 +185,7 @@ class ChangesModel(QAbstractTableModel):
         return None
 
 
-class RefusedModel(QAbstractTableModel):
+class RefusedModel(ListTableModel):
     """Every refused cell: row number as the spreadsheet shows it, column, value, reason."""
 
     HEADERS = (
@@ -206,21 +197,11 @@ class RefusedModel(QAbstractTableModel):
 
     def __init__(self, errors: list[RowError], language: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.errors = sorted(errors, key=lambda e: e.row_number)
+        self.rows = sorted(errors, key=lambda e: e.row_number)
         self.language = language
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.errors)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return translate("RefusedModel", str(self.HEADERS[section]))
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return tuple(translate("RefusedModel", str(h)) for h in self.HEADERS)
 
     def reason(self, e: RowError) -> str:
         if self.language == "en" and e.reason_en:
@@ -232,7 +213,7 @@ class RefusedModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
-        e = self.errors[index.row()]
+        e = self.rows[index.row()]
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
+from ui.list_model import ListTableModel
 
 #: Pauses before automatic retries after a failed sync (seconds); the last repeats.
 RETRY_DELAYS = (30, 60, 120, 300, 600)
@@ -57,7 +58,7 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-class RecordStatesModel(QAbstractTableModel):
+class RecordStatesModel(ListTableModel):
     """Per-record outcomes of the latest syncs: record, type, state, reason."""
 
     RECORD, KIND, STATE, REASON = range(4)
@@ -66,23 +67,8 @@ class RecordStatesModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[RecordOutcome] = []
 
-    def set_rows(self, rows: list[RecordOutcome]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 4
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("记录"), self.tr("类型"), self.tr("状态"), self.tr("原因"))[section]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("记录"), self.tr("类型"), self.tr("状态"), self.tr("原因"))
 
     def kind_text(self, entity: str) -> str:
         names = {
@@ -129,7 +115,7 @@ class RecordStatesModel(QAbstractTableModel):
         return None
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(ListTableModel):
     """Open conflicts: record, field, the value in force (and where from), the other value."""
 
     RECORD, FIELD, KEPT, OTHER, STATE = range(5)
@@ -138,25 +124,8 @@ class ConflictsModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[ConflictView] = []
 
-    def set_rows(self, rows: list[ConflictView]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("记录"), self.tr("字段"), self.tr("现行值"), self.tr("另一值"), self.tr("状态"))[
-                section
-            ]
-        return None
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("记录"), self.tr("字段"), self.tr("现行值"), self.tr("另一值"), self.tr("状态"))
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -254,7 +254,7 @@
 <context>
     <name>ChangesModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="+146"/>
+        <location filename="../../ui/import_dialog.py" line="+147"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -290,7 +290,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+156"/>
+        <location filename="../../ui/sync_panel.py" line="+128"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -315,7 +315,7 @@
         <translation>State</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
         <source>待下次同步</source>
         <translation>Sent at next sync</translation>
     </message>
@@ -850,24 +850,24 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+264"/>
+        <location line="+244"/>
         <source>新增</source>
         <translation>New</translation>
     </message>
     <message>
-        <location line="-263"/>
-        <location line="+264"/>
+        <location line="-243"/>
+        <location line="+244"/>
         <source>更新</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location line="-263"/>
-        <location line="+264"/>
+        <location line="-243"/>
+        <location line="+244"/>
         <source>无变化</source>
         <translation>Unchanged</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-190"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
@@ -877,7 +877,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+136"/>
         <location line="+307"/>
         <source>导入酒店名单</source>
         <translation>Import hotel list</translation>
@@ -2580,7 +2580,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RecordStatesModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-93"/>
+        <location filename="../../ui/sync_panel.py" line="-75"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -2600,7 +2600,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
@@ -2668,7 +2668,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-413"/>
+        <location filename="../../ui/import_dialog.py" line="-403"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -3007,7 +3007,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-56"/>
+        <location filename="../../ui/sync_panel.py" line="-41"/>
         <source>(空)</source>
         <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
@@ -3023,7 +3023,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+125"/>
         <location line="+163"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
