@@ -56,6 +56,8 @@ psql_admin() { as_postgres psql -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qtA
 if [ "$(psql_admin "select 1 from pg_roles where rolname='$PGROLE'")" != "1" ]; then
 	psql_admin "create role $PGROLE login password '$PGPASS'" >&2
 fi
+# The tests make a database per test process (side-by-side runs never share tables).
+psql_admin "alter role $PGROLE createdb" >&2
 if [ "$(psql_admin "select 1 from pg_database where datname='$PGDB'")" != "1" ]; then
 	psql_admin "create database $PGDB owner $PGROLE" >&2
 fi

@@ -7,14 +7,16 @@ instead of skipping them, so the server suite can never pass on SQLite alone unn
 
 from __future__ import annotations
 
+import atexit
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, make_url, text
 
 from hoteltv.db.engine import Database
 from hoteltv.domain.divisions import default_divisions
@@ -38,6 +40,34 @@ def _backends() -> list[Any]:
     return ["sqlite", "postgresql"]
 
 
+_session_pg: dict[str, str] = {}
+
+
+def _session_database(base_url: str) -> str:
+    """A PostgreSQL database of this test process alone, made on first use and dropped at exit.
+
+    Test runs started side by side (a developer's run beside CI, or two checkouts) would otherwise drop
+    each other's tables mid-test. Needs the CREATEDB right (``.ci/pg.sh`` grants it)."""
+    if "url" in _session_pg:
+        return _session_pg["url"]
+    base = make_url(normalise_url(base_url))
+    name = f"{base.database}_{os.getpid()}_{secrets.token_hex(3)}"
+    admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin_engine.dispose()
+
+    def drop() -> None:
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    atexit.register(drop)
+    _session_pg["url"] = base.set(database=name).render_as_string(hide_password=False)
+    return _session_pg["url"]
+
+
 def database_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'server.db'}"
@@ -48,6 +78,7 @@ def database_url(backend: str, tmp_path: Path) -> str:
                 f"{PG_ENV} is not set: CI must run the sync server tests on PostgreSQL (see .ci/pg.sh)"
             )
         pytest.skip(f"{PG_ENV} not set (PostgreSQL server tests run in CI)")
+    url = _session_database(url)
     engine = create_engine(normalise_url(url))
     ServerBase.metadata.drop_all(engine)
     engine.dispose()

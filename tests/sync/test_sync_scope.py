@@ -76,6 +76,7 @@ def test_inspector_writes_only_own_divisions(laptop, server, tmp_path: Path) -> 
     theirs = make_hotel(ly.db, "别人的酒店", division="腾冲市")
     report = ly.sync()
     states = {o.id: o for o in report.outcomes}
+    assert mine in states and theirs in states, (report.message, report.outcomes)
     assert states[mine].state == "sent"
     assert states[theirs].state == "failed" and "超出权限范围" in states[theirs].reason
     with server.http("office") as http:

@@ -12,10 +12,8 @@ from hoteltv.sync.server.models import Device, Token, User, now
 from hoteltv.sync.server.store import ServerDB
 
 
-def _forget_cached_tokens() -> None:
-    from hoteltv.sync.server.app import _TOKENS
-
-    _TOKENS.clear()
+def _forget_cached_tokens(db: ServerDB) -> None:
+    db.tokens.clear()
 
 
 def _user_out(u: User) -> UserOut:
@@ -76,7 +74,7 @@ def update_user(
         new_divisions = sorted(set(divisions)) if divisions is not None else list(user.divisions or [])
         _check(new_role, new_divisions)
         user.role, user.divisions = new_role, new_divisions
-        _forget_cached_tokens()
+        _forget_cached_tokens(db)
         if active is not None:
             user.active = active
             if not active:
@@ -126,7 +124,7 @@ def revoke_token(db: ServerDB, token_id: int | None = None, token: str | None = 
             raise HoteltvError("没有这个令牌 (no such token)")
         if row.revoked_at is None:
             row.revoked_at = now()
-        _forget_cached_tokens()
+        _forget_cached_tokens(db)
         user = s.get(User, row.user_id)
         return _token_out(row, user.name if user else "")
 

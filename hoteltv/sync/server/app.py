@@ -10,7 +10,6 @@ document is at ``/openapi.json`` (browsable at ``/docs``). The protocol is descr
 
 import contextlib
 import hashlib
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -114,33 +113,6 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class _TokenCache:
-    """Recently seen tokens → caller, for a few seconds (a revocation through this process takes effect at
-    once; one made by a separate ``hoteltv tokens revoke`` within :data:`TTL` seconds)."""
-
-    TTL = 10.0
-
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[float, Any]] = {}
-
-    def get(self, token: str) -> Any:
-        item = self._items.get(token)
-        if item is None or time.monotonic() - item[0] > self.TTL:
-            return None
-        return item[1]
-
-    def put(self, token: str, value: Any) -> None:
-        if len(self._items) > 1000:
-            self._items.clear()
-        self._items[token] = (time.monotonic(), value)
-
-    def clear(self) -> None:
-        self._items.clear()
-
-
-_TOKENS = _TokenCache()
-
-
 class FetchRequest(BaseModel):
     entity: Entity
     ids: list[RecordId] = Field(max_length=MAX_PULL)
@@ -184,12 +156,12 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         if not auth.lower().startswith("bearer "):
             raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
         token = auth[7:].strip()
-        found = _TOKENS.get(token)
+        found = db.tokens.get(token)
         if found is None:
             with db.read() as s:
                 found = authenticate(s, token)
             if found is not None:
-                _TOKENS.put(token, found)
+                db.tokens.put(token, found)
         if found is None:
             raise HTTPException(
                 401, "令牌无效或已吊销 (invalid or revoked token)", {"WWW-Authenticate": "Bearer"}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,3 +83,28 @@ def authenticate(session: Session, token: str) -> tuple[Caller, int, bool] | Non
     stale = tok.last_used_at is None or (now() - tok.last_used_at).total_seconds() > 300
     caller = Caller(user.id, user.name, user.role, frozenset(str(c) for c in user.divisions or []))
     return caller, tok.id, stale
+
+
+class TokenCache:
+    """Recently seen tokens → what :func:`authenticate` said, for a few seconds, per server database (a
+    revocation through this process takes effect at once; one made by a separate ``hoteltv tokens revoke``
+    within :data:`TTL` seconds)."""
+
+    TTL = 10.0
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, token: str) -> Any:
+        item = self._items.get(token)
+        if item is None or time.monotonic() - item[0] > self.TTL:
+            return None
+        return item[1]
+
+    def put(self, token: str, value: Any) -> None:
+        if len(self._items) > 1000:
+            self._items.clear()
+        self._items[token] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        self._items.clear()

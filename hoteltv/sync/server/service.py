@@ -402,17 +402,14 @@ def pull(db: ServerDB, caller: Caller, device_id: str, since: int, limit: int) -
         )
 
 
-_CHECK_CACHE: dict[tuple[str, int, str], CheckResponse] = {}
-
-
 def check(db: ServerDB, caller: Caller) -> CheckResponse:
     """Per entity, count and digest of what the caller may read (compared by the client after a pull).
 
-    Every change moves the head, so an answer is cached per (server, head, scope)."""
+    Every change moves the head, so an answer is cached per (head, scope) on the database object."""
     scope_key = "*" if caller.reads_all else ",".join(sorted(caller.division_ids))
     with db.read() as s:
         head = ServerDB.head(s)
-        cached = _CHECK_CACHE.get((db.server_id, head, scope_key))
+        cached = db.check_cache.get((head, scope_key))
         if cached is not None:
             return cached
         stmt = select(Record.entity, Record.id, Record.version, Record.deleted)
@@ -423,9 +420,9 @@ def check(db: ServerDB, caller: Caller) -> CheckResponse:
         for entity, rid, version, deleted in s.execute(stmt):
             rows.setdefault(entity, []).append((rid, int(version), bool(deleted)))
         answer = CheckResponse(head=head, entities={e: digest_rows(r) for e, r in rows.items()})
-    if len(_CHECK_CACHE) > 256:
-        _CHECK_CACHE.clear()
-    _CHECK_CACHE[(db.server_id, head, scope_key)] = answer
+    if len(db.check_cache) > 256:
+        db.check_cache.clear()
+    db.check_cache[(head, scope_key)] = answer
     return answer
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.domain.divisions import DivisionList, default_divisions
+from hoteltv.sync.server.auth import TokenCache
 from hoteltv.sync.server.models import Record, ServerBase, ServerState, now
 
 
@@ -64,6 +65,10 @@ class ServerDB:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self.server_id = self._init_state(divisions or default_divisions())
+        #: Per database, never module-global: two servers in one process (tests, tools) must not see
+        #: each other's tokens or answers.
+        self.tokens = TokenCache()
+        self.check_cache: dict[tuple[int, str], Any] = {}
 
     def close(self) -> None:
         self.engine.dispose()
