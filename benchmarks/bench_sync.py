@@ -1,14 +1,20 @@
-"""Sync over loopback: the first sync of 1,000 finalized inspections with 3,000 small photos, and a sync
-with nothing to do (aim: ≤ 100 ms). Medians of several runs.
+"""Sync over loopback: the first sync of N finalized inspections (one per hotel, three small photos each),
+and a sync with nothing to do (aim: ≤ 100 ms). Medians of several runs.
 
 The server runs in its own process (uvicorn on 127.0.0.1, SQLite in a temporary folder), the client here,
 so the two do not share one interpreter lock. Each first-sync run starts from a fresh server and a fresh
-copy of the laptop. Run: ``python -m benchmarks sync`` (``HOTELTV_BENCH_REPEAT`` sets the runs, default 3;
-``HOTELTV_BENCH_INSPECTIONS`` the size, default 1000, three photos each).
+copy of the laptop. Baseline, measured in the same run against the same server process: the same bytes
+(every record's JSON and every photo) POSTed in 1 MB requests to an endpoint that only reads the body —
+the cost of moving the data over HTTP with no sync logic at all.
+
+Run: ``python -m benchmarks sync`` or ``python benchmarks/bench_sync.py --hotels 1000 --repeat 3``
+(``HOTELTV_BENCH_REPEAT`` sets the default runs, 3).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import shutil
 import socket
@@ -21,15 +27,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
+from benchmarks.record import record
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection, InspectionInspector, Inspector, Photo, RoomCheck
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services.setup import ensure_divisions
+from hoteltv.sync.changes import collect_changes
 from hoteltv.sync.client import SyncClient
 
-INSPECTIONS = int(os.environ.get("HOTELTV_BENCH_INSPECTIONS", "1000"))
 PHOTOS_EACH = 3
 PHOTO_BYTES = 24_000
 REPEAT = int(os.environ.get("HOTELTV_BENCH_REPEAT", "3"))
@@ -37,19 +45,28 @@ NOCHANGE_RUNS = 15
 
 SERVER = """
 import sys, uvicorn
+from starlette.requests import Request
 from hoteltv.sync.server.app import create_app
 from hoteltv.sync.server import admin
 from hoteltv.sync.protocol import UserIn
 data, port, token_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 app = create_app(f"sqlite:///{data}/server.db", f"{data}/photos")
+
+@app.post("/bench/sink", include_in_schema=False)
+async def sink(request: Request) -> dict:  # the baseline: read the body, nothing else
+    n = 0
+    async for chunk in request.stream():
+        n += len(chunk)
+    return {"bytes": n}
 admin.add_user(app.state.db, UserIn(name="office", role="office"))
 open(token_file, "w").write(admin.issue_token(app.state.db, "office").token)
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 """
 
 
-def make_laptop(home: Path) -> int:
-    """A laptop with INSPECTIONS finalized inspections (3 rooms, 2 inspectors, 3 photos each)."""
+def make_laptop(home: Path, inspections: int) -> int:
+    """A laptop with ``inspections`` finalized inspections, one per hotel (3 rooms, 2 inspectors,
+    3 photos each)."""
     db = Database.open(home)
     divisions = default_divisions()
     ensure_divisions(db, divisions)
@@ -64,11 +81,12 @@ def make_laptop(home: Path) -> int:
         ]
         s.add_all(team)
         hotels = [
-            Hotel(name=f"基准酒店{i:03d}", division_id=codes[i % len(codes)], pilot=True) for i in range(100)
+            Hotel(name=f"基准酒店{i:05d}", division_id=codes[i % len(codes)], pilot=True)
+            for i in range(inspections)
         ]
         s.add_all(hotels)
         s.flush()
-        for n in range(INSPECTIONS):
+        for n in range(inspections):
             hotel = hotels[n % len(hotels)]
             insp = Inspection(
                 record_number=f"JC-BENCH-{n:05d}",
@@ -156,40 +174,75 @@ class Server:
             self.proc.wait()
 
 
-def main() -> None:
+def payload(home: Path) -> list[bytes]:
+    """Every record's JSON and every photo file of a laptop (what a first sync must move)."""
+    db = Database.open(home)
+    try:
+        changes = collect_changes(db).changes
+        with db.reading() as s:
+            shas = list(s.scalars(select(Photo.sha256)))
+    finally:
+        db.close()
+    store = PhotoStore.for_home(home)
+    pieces = [json.dumps([c.model_dump(mode="json") for c in changes], ensure_ascii=False).encode("utf-8")]
+    pieces += [store.path(sha).read_bytes() for sha in shas]
+    return pieces
+
+
+def raw_transfer(url: str, pieces: list[bytes], chunk: int = 1_000_000) -> float:
+    """Seconds to POST all pieces, packed into ``chunk``-byte requests, to the server's no-op sink."""
+    blob = b"".join(pieces)
+    with httpx.Client(base_url=url, timeout=60) as http:
+        start = time.perf_counter()
+        for i in range(0, len(blob), chunk):
+            http.post("/bench/sink", content=blob[i : i + chunk]).raise_for_status()
+        return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--hotels", type=int, default=1000, help="hotels = finalized inspections")
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("HOTELTV_BENCH_REPEAT", "3")))
+    args = parser.parse_args(argv)
+    n, repeat = args.hotels, max(1, args.repeat)
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-sync-") as tmp:
         root = Path(tmp)
         template = root / "laptop-template"
         t0 = time.perf_counter()
-        photo_bytes = make_laptop(template)
+        photo_bytes = make_laptop(template, n)
+        pieces = payload(template)
         print(
-            f"   data: {INSPECTIONS} finalized inspections, {INSPECTIONS * PHOTOS_EACH} photos "
-            f"({photo_bytes / 1e6:.1f} MB) made in {time.perf_counter() - t0:.1f} s"
+            f"   data: {n} hotels with one finalized inspection each, {n * PHOTOS_EACH} photos "
+            f"({photo_bytes / 1e6:.1f} MB; {sum(map(len, pieces)) / 1e6:.1f} MB with the records' JSON) "
+            f"made in {time.perf_counter() - t0:.1f} s"
         )
         firsts: list[float] = []
+        raws: list[float] = []
         rates: list[float] = []
         upload_rates: list[float] = []
         nochange: list[float] = []
-        for run in range(REPEAT):
+        for run in range(repeat):
             home = root / f"laptop-{run}"
             shutil.copytree(template, home)
             folder = root / f"server-{run}"
             folder.mkdir()
             server = Server(folder)
             try:
+                raws.append(raw_transfer(server.url, pieces))
                 db = Database.open(home)
                 with SyncClient(db, PhotoStore.for_home(home), server.url, server.token) as client:
                     start = time.perf_counter()
                     report = client.sync()
                     elapsed = time.perf_counter() - start
-                    assert report.ok and report.photos_up == INSPECTIONS * PHOTOS_EACH, report.message
+                    assert report.ok and report.photos_up == n * PHOTOS_EACH, report.message
                     firsts.append(elapsed)
                     rates.append(report.bytes_up / 1e6 / elapsed)
                     upload_rates.append(report.upload_mb_per_s)
                     print(
                         f"   run {run + 1}: first sync {elapsed:.1f} s, {report.pushed} records, "
                         f"{report.photos_up} photos, {report.bytes_up / 1e6:.1f} MB "
-                        f"(photo phase {report.upload_mb_per_s:.1f} MB/s)",
+                        f"(photo phase {report.upload_mb_per_s:.1f} MB/s); raw HTTP of the same bytes "
+                        f"{raws[-1]:.1f} s",
                         flush=True,
                     )
                     if run == 0:
@@ -201,15 +254,27 @@ def main() -> None:
                 db.close()
             finally:
                 server.stop()
+        first, raw, idle = statistics.median(firsts), statistics.median(raws), statistics.median(nochange)
         print(
-            f"   first sync (median of {len(firsts)}): {statistics.median(firsts):.1f} s, "
-            f"{statistics.median(rates):.1f} MB/s of photo bytes over the whole sync, "
+            f"   first sync: {first:.1f} s median of {len(firsts)} vs raw HTTP of the same bytes {raw:.1f} s "
+            f"({first / raw:.1f}x); {statistics.median(rates):.1f} MB/s over the whole sync, "
             f"{statistics.median(upload_rates):.1f} MB/s during the photo phase"
         )
         print(
-            f"   no-change sync (median of {len(nochange)}): {statistics.median(nochange) * 1000:.0f} ms "
+            f"   no-change sync: {idle * 1000:.0f} ms median of {len(nochange)} "
             f"(aim <= 100 ms; min {min(nochange) * 1000:.0f}, max {max(nochange) * 1000:.0f})"
         )
+        baseline = "same bytes POSTed raw (1 MB requests, no-op endpoint)"
+        record(
+            "sync",
+            "first sync (records + photos)",
+            first,
+            hotels=n,
+            baseline=baseline,
+            baseline_s=raw,
+            runs=len(firsts),
+        )
+        record("sync", "no-change sync", idle, hotels=n, aim_s=0.1, runs=len(nochange))
 
 
 if __name__ == "__main__":
