@@ -27,6 +27,7 @@ from hoteltv.sync.protocol import UserIn
 from hoteltv.sync.server import admin
 from hoteltv.sync.server.app import create_app
 from hoteltv.sync.server.models import ServerBase
+from hoteltv.sync.server.schema import VERSION_TABLE
 from hoteltv.sync.server.store import normalise_url
 from tests.sync.asgi import ASGITransport, Plan
 
@@ -81,6 +82,8 @@ def database_url(backend: str, tmp_path: Path) -> str:
     url = _session_database(url)
     engine = create_engine(normalise_url(url))
     ServerBase.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
     engine.dispose()
     return url
 

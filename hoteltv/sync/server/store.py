@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.domain.divisions import DivisionList, default_divisions
 from hoteltv.sync.server.auth import TokenCache
-from hoteltv.sync.server.models import Record, ServerBase, ServerState, now
+from hoteltv.sync.server.models import Record, ServerState, now
+from hoteltv.sync.server.schema import upgrade_server_schema
 
 
 def normalise_url(url: str) -> str:
@@ -61,7 +62,7 @@ class ServerDB:
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=10)
             self.write_engine = self.engine
-        ServerBase.metadata.create_all(self.write_engine)
+        upgrade_server_schema(self.write_engine, make_url(self.url).render_as_string(hide_password=True))
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self.server_id = self._init_state(divisions or default_divisions())
