@@ -210,7 +210,8 @@ class PhotoStore:
             return float("inf")
 
     def remove(self, sha256: str) -> None:
-        """Delete a blob and its cached copies. Only garbage collection calls this."""
+        """Delete a blob and its cached copies. Garbage collection calls this, and a bundle import taking
+        back the files it added and no record uses."""
         target = self.path(sha256)
         with contextlib.suppress(FileNotFoundError):
             os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)  # read-only files cannot be deleted on Windows

@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Photo, SyncLog
@@ -37,7 +39,7 @@ from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
-from hoteltv.sync.changes import Collected, apply_changes_locally, collect_changes
+from hoteltv.sync.changes import Collected, DanglingReference, apply_changes_locally, collect_changes
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, Change, ChangeResult
 
 FORMAT = "hoteltv-bundle/1"
@@ -47,6 +49,7 @@ MAX_ENTRIES = 100_000
 MAX_CHANGES_BYTES = 512 * 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _SHA_NAME = re.compile(r"^photos/([0-9a-f]{64})$")
+_DEVICE = re.compile(r"^[0-9A-Za-z_-]{1,36}$")  # protocol.DeviceId
 
 
 class BundleRefused(HoteltvError):
@@ -184,7 +187,8 @@ def read_bundle(path: Path) -> Bundle:
             return _verify(zf, path)
     except BundleRefused:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
+        # zlib.error: compressed data damaged in a way the zip's own checks did not notice first.
         raise BundleRefused(f"{name}: 文件已损坏,未导入任何内容 (damaged bundle: {exc})") from exc
 
 
@@ -201,6 +205,13 @@ def _verify(zf: zipfile.ZipFile, path: Path) -> Bundle:
             )
         if info.filename in seen:
             raise BundleRefused(f"{name}: 条目重复 {info.filename!r} (duplicate entry)")
+        if info.flag_bits & 0x1:
+            raise BundleRefused(f"{name}: 条目 {info.filename!r} 已加密,无法读取 (encrypted entry; refused)")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BundleRefused(
+                f"{name}: 条目 {info.filename!r} 的压缩方式不受支持 "
+                f"(compression method {info.compress_type} not used by hoteltv; refused)"
+            )
         seen[info.filename] = info
     if MANIFEST not in seen:
         raise BundleRefused(f"{name}: 不是 hoteltv 数据包(缺少 manifest.json)(not a hoteltv bundle)")
@@ -214,6 +225,8 @@ def _verify(zf: zipfile.ZipFile, path: Path) -> Bundle:
     device_id = manifest.get("device_id")
     if not isinstance(entries, dict) or not isinstance(device_id, str) or not device_id:
         raise BundleRefused(f"{name}: manifest.json 内容不完整 (manifest lacks entries or device)")
+    if not _DEVICE.match(device_id):
+        raise BundleRefused(f"{name}: manifest.json 的设备编号无效 (invalid device id in the manifest)")
     listed = set(entries)
     present = set(seen) - {MANIFEST}
     if present - listed:
@@ -255,9 +268,17 @@ def _verify(zf: zipfile.ZipFile, path: Path) -> Bundle:
         body = json.loads(changes_raw.decode("utf-8"))
         if not isinstance(body, dict) or body.get("device_id") != device_id:
             raise BundleRefused(f"{name}: changes.json 与清单的设备不符 (device mismatch)")
-        changes = [Change.model_validate(c) for c in body.get("changes", [])]
+        if not isinstance(body.get("changes"), list):
+            raise BundleRefused(f"{name}: changes.json 没有变更列表 (no list of changes)")
+        changes = [Change.model_validate(c) for c in body["changes"]]
     except (UnicodeDecodeError, json.JSONDecodeError, PydanticError) as exc:
         raise BundleRefused(f"{name}: changes.json 内容无效 (invalid changes: {str(exc)[:300]})") from exc
+    # The counts are written by every export: a different number means the manifest was edited.
+    for key, actual in (("changes", len(changes)), ("photos", len(photos))):
+        if manifest.get(key) != actual or isinstance(manifest.get(key), bool):
+            raise BundleRefused(
+                f"{name}: 清单中的 {key} 数目与内容不符,文件被改动 (manifest {key} count does not match)"
+            )
     return Bundle(path, device_id, str(manifest.get("created_at", "")), changes, photos, _file_sha(path))
 
 
@@ -277,14 +298,25 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         )
     log_id = sync_state.start_log(db, "import", str(path))
     # Blobs first: a crash after this leaves only unused files (collected by 'hoteltv check --gc'),
-    # never a record pointing at a missing photo.
+    # never a record pointing at a missing photo. Files this import added and no record uses in the end
+    # (the import refused, or their photo records were) are taken away again.
+    added = [sha for sha in bundle.photos if not store.exists(sha)]
     for sha, data in bundle.photos.items():
         store.put_bytes(data, sha)
     try:
         applied = apply_changes_locally(db, bundle.changes, bundle.device_id)
+    except (DanglingReference, IntegrityError) as exc:
+        _remove_unused(db, store, added, keep=False)
+        raise BundleRefused(
+            f"{Path(path).name}: 数据包中的记录引用了本机和数据包里都没有的记录,未导入任何内容 "
+            f"(records refer to records that are neither here nor in the bundle; nothing imported: "
+            f"{str(exc)[:300]})"
+        ) from exc
     except Exception as exc:
+        _remove_unused(db, store, added, keep=False)
         sync_state.finish_log(db, log_id, False, {"sha256": bundle.sha256}, str(exc))
         raise
+    _remove_unused(db, store, added, keep=True)
     out = BundleImport(results=applied.results, photos=len(bundle.photos))
     sync_state.finish_log(
         db,
@@ -302,6 +334,19 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         "",
     )
     return out
+
+
+def _remove_unused(db: Database, store: PhotoStore, added: list[str], *, keep: bool) -> None:
+    """Remove the photo files an import added: all of them (``keep`` False), or those no photo record
+    here uses (``keep`` True)."""
+    used: set[str] = set()
+    if keep:
+        with db.reading() as s:
+            for i in range(0, len(added), 500):
+                used.update(s.scalars(select(Photo.sha256).where(Photo.sha256.in_(added[i : i + 500]))))
+    for sha in added:
+        if sha not in used:
+            store.remove(sha)
 
 
 def import_to_server(server_db: Any, blobs: Any, path: Path, user: str) -> BundleImport:

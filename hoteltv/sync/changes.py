@@ -19,13 +19,15 @@ Laptop clocks are never compared: what happened after what is decided by server 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, bindparam, insert, select, text, update
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, bindparam, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -39,6 +41,7 @@ from hoteltv.db.models import (
     utcnow,
 )
 from hoteltv.db.tracking import column_values
+from hoteltv.errors import HoteltvError
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -97,8 +100,95 @@ def to_python(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_INT64 = 2**63
+
+
+def _fits(col: Any, value: Any) -> str | None:
+    """Why ``value`` cannot be stored in column ``col`` (None: it can)."""
+    kind = col.type
+    if isinstance(kind, UTCDateTime):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        return (
+            None
+            if parsed is not None and parsed.tzinfo is not None
+            else "应为带时区的时间 (expected an ISO time)"
+        )
+    if isinstance(kind, Date):
+        try:
+            return (
+                None if isinstance(value, str) and date.fromisoformat(value) else "应为日期 (expected a date)"
+            )
+        except ValueError:
+            return "应为日期 (expected an ISO date)"
+    if isinstance(kind, Boolean):
+        return None if isinstance(value, bool) else "应为是/否 (expected true or false)"
+    if isinstance(kind, Integer):
+        ok = isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+        return None if ok else "应为整数 (expected a whole number)"
+    if isinstance(kind, Float):
+        try:
+            ok = (
+                not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(float(value))
+            )
+        except OverflowError:
+            ok = False
+        return None if ok else "应为数字 (expected a finite number)"
+    if isinstance(kind, String):
+        return None if isinstance(value, str) else "应为文本 (expected text)"
+    if isinstance(kind, JSON):
+        return None
+    return None
+
+
+def _unsafe(value: Any, depth: int = 0) -> str | None:
+    """NaN/infinity or a NUL character anywhere in a JSON value (no database stores those faithfully)."""
+    if depth > 64:
+        return "嵌套过深 (nested too deeply)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "不是有限数 (not a finite number)"
+    if isinstance(value, str):
+        return "含有 NUL 字符 (contains a NUL character)" if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            problem = _unsafe(k, depth + 1) or _unsafe(v, depth + 1)
+            if problem:
+                return problem
+    if isinstance(value, list):
+        for v in value:
+            problem = _unsafe(v, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def value_problem(entity: str, values: dict[str, Any]) -> str | None:
+    """Why ``values`` cannot be a record of ``entity`` — a value of the wrong type for its column, null in
+    a required column, a number out of range, NaN, a NUL character — or None when they fit. Keys that
+    are not columns are left alone (a newer client's fields)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    for col in table.columns:
+        if col.key not in values:
+            continue
+        value = values[col.key]
+        if value is None:
+            problem = None if col.nullable and not col.primary_key else "不能为空 (required)"
+        else:
+            problem = _fits(col, value) or _unsafe(value)
+        if problem:
+            return f"字段 {col.key} 的值无效:{problem} (invalid value for {col.key})"
+    return _unsafe(values)
+
+
 def label_of(entity: str, values: dict[str, Any]) -> str:
-    """A short name a person recognises for a record (hotel name, record number, file name …)."""
+    """A short name a person recognises for a record (hotel name, record number, file name …), at most
+    200 characters (the length of the conflict tables' label column)."""
+    return _label(entity, values)[:200]
+
+
+def _label(entity: str, values: dict[str, Any]) -> str:
     if entity in ("hotels", "divisions", "inspectors"):
         return str(values.get("name") or values.get("id", ""))[:200]
     if entity == "inspections":
@@ -150,6 +240,9 @@ def decide(
 
     ``parent`` is the holder's inspection for parts of an inspection (rooms, team, photos).
     """
+    problem = value_problem(change.entity, change.values)
+    if problem:
+        return Decision("refused", 422, problem)
     incoming = dict(change.values)
     incoming["id"] = change.id
     if change.entity in DOCUMENT_ENTITIES:
@@ -536,19 +629,66 @@ class LocalApply:
     photo_hashes: set[str] = field(default_factory=set)
 
 
+class DanglingReference(HoteltvError):
+    """Applying the changes would leave a record pointing at one that does not exist; nothing was applied."""
+
+
+def _required(entity: str) -> list[str]:
+    """Columns a new record must have a value for (not null, no default)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    return [
+        c.key
+        for c in table.columns
+        if not c.nullable and not c.primary_key and c.default is None and c.server_default is None
+    ]
+
+
+def _dangling(session: Session, entity: str, py: dict[str, Any], coming: set[tuple[str, str]]) -> str | None:
+    """A reference of the record to one that is neither in this database (so far in this transaction)
+    nor among ``coming`` (changes still to be applied)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    for col in table.columns:
+        value = py.get(col.key)
+        if value is None or not col.foreign_keys:
+            continue
+        target = next(iter(col.foreign_keys)).column.table.name
+        if (target, value) in coming or session.get(MODELS[target], value) is not None:
+            continue
+        return (
+            f"引用的记录不在本机也不在数据包中:{col.key} → {target} {str(value)[:40]} "
+            f"(refers to a {target} record that is neither here nor in the bundle)"
+        )
+    return None
+
+
 def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device: str) -> LocalApply:
     """Apply another device's change sets to this database by :func:`decide`, in one transaction.
 
-    Conflicts keep this database's value and are listed (``sync_conflicts``) with both values. The changes
-    are not queued to be sent from here: their own device sends them (or the bundle goes to the server).
+    Conflicts keep this database's value and are listed (``sync_conflicts``) with both values, once: the
+    same conflict arriving again (the bundle imported twice) is not listed twice. The changes are not
+    queued to be sent from here: their own device sends them (or the bundle goes to the server).
+
+    A change that cannot be stored here — a value that does not fit its column, a required field missing
+    from a new record, a reference to a record that is neither here nor in the bundle — is refused (422)
+    with the reason, and nothing of it is written; the others are applied.
     """
     out = LocalApply()
     ordered = sorted(changes, key=lambda c: (RANK[c.entity], c.seq))
+    coming: set[tuple[str, str]] = {(c.entity, c.id) for c in changes}  # less those refused so far
     with db.transaction() as s:
         s.info["applying_remote"] = True
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
         pending = pending_fields(s)
         for change in ordered:
+
+            def refused(reason: str, change: Change = change) -> None:
+                coming.discard((change.entity, change.id))
+                out.results.append(
+                    ChangeResult(
+                        entity=change.entity, id=change.id, status="refused", code=422, reason=reason
+                    )
+                )
+
             model = MODELS[change.entity]
             row = s.get(model, change.id)
             current = column_values(row) if row is not None else None
@@ -566,28 +706,42 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
             ):
                 # Our own unsent edit of an inspection part: keep it (per-field records merged above).
                 decision = Decision("refused", 409, "本机有未发送的修改 (changed here and not yet sent)")
+            if decision.status == "refused":
+                coming.discard((change.entity, change.id))  # what refers to it must find it here already
             label = label_of(change.entity, change.values)
             if decision.values is not None:
                 try:
                     py = to_python(change.entity, decision.values)
                 except ValueError as exc:
-                    out.results.append(
-                        ChangeResult(
-                            entity=change.entity, id=change.id, status="refused", code=422, reason=str(exc)
-                        )
-                    )
+                    refused(str(exc))
                     continue
                 py["version"] = max(change.version, (current or {}).get("version") or 0)
-                if row is None:
-                    s.add(model(**py))
-                else:
-                    for key, value in py.items():
-                        if key != "id":
-                            setattr(row, key, value)
+                missing = [k for k in _required(change.entity) if py.get(k) is None] if row is None else []
+                if missing:
+                    refused(f"缺少必填字段 {', '.join(missing)} (required fields missing)")
+                    continue
+                dangling = _dangling(s, change.entity, py, coming)
+                if dangling:
+                    refused(dangling)
+                    continue
+                try:
+                    with s.begin_nested():
+                        if row is None:
+                            s.add(model(**py))
+                        else:
+                            for key, value in py.items():
+                                if key != "id":
+                                    setattr(row, key, value)
+                        s.flush()
+                except (SQLAlchemyError, ValueError, TypeError, OverflowError) as exc:
+                    # Whatever the checks above missed: this change is not written, the others go on.
+                    refused(f"无法保存 (cannot be stored here: {str(exc).splitlines()[0][:200]})")
+                    continue
                 if change.entity == "photos" and not py.get("deleted") and py.get("sha256"):
                     out.photo_hashes.add(str(py["sha256"]))
-                s.flush()
             for c in decision.conflicts:
+                if _listed(s, change.entity, change.id, c.field, c.client):
+                    continue
                 s.add(
                     SyncConflict(
                         entity=change.entity,
@@ -615,4 +769,29 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                     echo=decision.echo,
                 )
             )
+        # A reference to a record later in the bundle whose own change was refused: the transaction would
+        # fail at commit; say which record it is instead.
+        for entity in sorted({c.entity for c in changes}):
+            for _table, rowid, parent, _fk in s.execute(text(f"PRAGMA foreign_key_check({entity})")):
+                rid = s.execute(text(f"SELECT id FROM {entity} WHERE rowid = :r"), {"r": rowid}).scalar()
+                if (entity, str(rid)) in coming:  # not a problem this import brought
+                    raise DanglingReference(
+                        f"{entity} {rid} 引用的 {parent} 记录不在本机也未被导入 "
+                        f"({entity} {rid} refers to a {parent} record that is neither here nor imported)"
+                    )
     return out
+
+
+def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:
+    """Is this conflict (the same record, field and other value) already listed and open?"""
+    for values in session.scalars(
+        select(SyncConflict.values).where(
+            SyncConflict.entity == entity,
+            SyncConflict.record_id == record_id,
+            SyncConflict.field == field_name,
+            SyncConflict.status == "open",
+        )
+    ):
+        if (values or {}).get("other") == other:
+            return True
+    return False

@@ -22,7 +22,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 PROTOCOL = "hoteltv-sync/1"
 API_PREFIX = "/api/v1"
@@ -33,6 +33,9 @@ MAX_FIELDS = 64
 MAX_HASHES = 5000
 MAX_PHOTO_BYTES = 64 * 1024 * 1024
 MAX_BODY_BYTES = 32 * 1024 * 1024
+#: Sequence numbers, versions and row ids fit a PostgreSQL ``integer`` (the server's columns); a larger
+#: one in a request is refused (422) instead of failing in the database.
+MAX_COUNTER = 2**31 - 1
 
 #: Synced tables in the order parents come before children.
 ENTITY_ORDER: tuple[str, ...] = (
@@ -63,6 +66,29 @@ RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern
 DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+#: A user's name: no control characters (PostgreSQL text cannot hold NUL).
+UserName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+#: An administrative division's code (6 digits, 12 for a township).
+DivisionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6,12}$")]
+
+
+def _json_integer(value: Any) -> Any:
+    """An integer as JSON Schema means it (5 or 5.0), not "5" or true, which pydantic would convert."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("应为整数 (expected an integer)")
+    return value
+
+
+#: A sequence number or version in a change.
+Counter = Annotated[int, Field(ge=0, le=MAX_COUNTER), BeforeValidator(_json_integer)]
+
+
+#: pydantic documents a ``dict[FieldName, …]`` key pattern as ``patternProperties``, which still allows
+#: any other key: ``propertyNames`` says what the server really accepts.
+_FIELD_KEYS: dict[str, Any] = {
+    "propertyNames": {"minLength": 1, "maxLength": 64, "pattern": r"^[a-z_][a-z0-9_]*$"},
+    "additionalProperties": False,
+}
 
 
 class _Model(BaseModel):
@@ -74,12 +100,14 @@ class Change(_Model):
 
     entity: Entity
     id: RecordId
-    seq: int = Field(ge=0)
-    version: int = Field(ge=0)
-    created: bool = False
+    seq: Counter
+    version: Counter
+    created: bool = Field(default=False, strict=True)  # true or false, not 0/1 or "yes" (pydantic would)
     fields: list[FieldName] = Field(max_length=MAX_FIELDS)
-    base: dict[FieldName, Any] = Field(default_factory=dict, max_length=MAX_FIELDS)
-    values: dict[FieldName, Any] = Field(max_length=MAX_FIELDS)
+    base: dict[FieldName, Any] = Field(
+        default_factory=dict, max_length=MAX_FIELDS, json_schema_extra=_FIELD_KEYS
+    )
+    values: dict[FieldName, Any] = Field(max_length=MAX_FIELDS, json_schema_extra=_FIELD_KEYS)
 
 
 class PushRequest(_Model):
@@ -249,11 +277,9 @@ class ResolveRequest(_Model):
 
 
 class UserIn(_Model):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    name: UserName
     role: Literal["inspector", "office", "admin"]
-    divisions: list[Annotated[str, StringConstraints(pattern=r"^[0-9]{6,12}$")]] = Field(
-        default_factory=list, max_length=100
-    )
+    divisions: list[DivisionCode] = Field(default_factory=list, max_length=100)
     display_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 

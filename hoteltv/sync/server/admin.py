@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hoteltv.errors import HoteltvError
+from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.protocol import DeviceOut, TokenOut, UserIn, UserOut
 from hoteltv.sync.server.auth import ROLES, hash_token, new_token
 from hoteltv.sync.server.models import Device, Token, User, now
 from hoteltv.sync.server.store import ServerDB
+
+
+class AccountConflict(HoteltvError):
+    """The account's state forbids it: the user exists already, or is disabled (HTTP 409)."""
 
 
 def _forget_cached_tokens(db: ServerDB) -> None:
@@ -37,7 +41,7 @@ def add_user(db: ServerDB, data: UserIn) -> UserOut:
     _check(data.role, list(data.divisions))
     with db.write() as s:
         if s.scalars(select(User).where(User.name == data.name)).first() is not None:
-            raise HoteltvError(f"用户 {data.name} 已存在 (user exists)")
+            raise AccountConflict(f"用户 {data.name} 已存在 (user exists)")
         user = User(
             name=data.name,
             role=data.role,
@@ -56,7 +60,7 @@ def _user(s: object, name: str) -> User:
     assert isinstance(s, Session)
     user = s.scalars(select(User).where(User.name == name)).first()
     if user is None:
-        raise HoteltvError(f"没有用户 {name} (no such user)")
+        raise NotFoundError(f"没有用户 {name} (no such user)")
     return user
 
 
@@ -107,7 +111,7 @@ def issue_token(db: ServerDB, name: str, label: str = "") -> TokenOut:
     with db.write() as s:
         user = _user(s, name)
         if not user.active:
-            raise HoteltvError(f"用户 {name} 已停用 (user is disabled)")
+            raise AccountConflict(f"用户 {name} 已停用 (user is disabled)")
         row = Token(user_id=user.id, token_hash=hash_token(token), prefix=token[:10], label=label)
         s.add(row)
         s.flush()
@@ -121,7 +125,7 @@ def revoke_token(db: ServerDB, token_id: int | None = None, token: str | None = 
         else:
             row = s.get(Token, token_id)
         if row is None:
-            raise HoteltvError("没有这个令牌 (no such token)")
+            raise NotFoundError("没有这个令牌 (no such token)")
         if row.revoked_at is None:
             row.revoked_at = now()
         _forget_cached_tokens(db)

@@ -13,24 +13,31 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import Path as PathParam
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 from hoteltv import __version__
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.errors import HoteltvError
+from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.protocol import (
     API_PREFIX,
     MAX_BODY_BYTES,
+    MAX_COUNTER,
     MAX_PULL,
     CheckResponse,
     ConflictOut,
     DeviceOut,
+    DivisionCode,
     Entity,
     HashList,
     Hello,
@@ -48,13 +55,16 @@ from hoteltv.sync.protocol import (
     TokenOut,
     UploadState,
     UserIn,
+    UserName,
     UserOut,
     unframe,
 )
 from hoteltv.sync.server import admin, service
+from hoteltv.sync.server.admin import AccountConflict
 from hoteltv.sync.server.auth import Caller, authenticate
 from hoteltv.sync.server.models import Token, now
 from hoteltv.sync.server.photos import BlobStore
+from hoteltv.sync.server.responses import document_bearer_auth, errors
 from hoteltv.sync.server.service import Refused
 from hoteltv.sync.server.store import ServerDB
 
@@ -113,15 +123,28 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+#: Photo bytes travel as the raw request or answer body (see the protocol), not JSON.
+_BINARY_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": False,  # an empty batch, or a resume call with nothing more, is answered too
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+_BINARY_ANSWER: dict[str, Any] = {
+    "description": "The photo file",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}
+
+
 class FetchRequest(BaseModel):
     entity: Entity
     ids: list[RecordId] = Field(max_length=MAX_PULL)
 
 
 class UserPatch(BaseModel):
-    role: str | None = None
-    divisions: list[str] | None = Field(default=None, max_length=100)
-    active: bool | None = None
+    role: Literal["inspector", "office", "admin"] | None = None
+    divisions: list[DivisionCode] | None = Field(default=None, max_length=100)
+    active: bool | None = Field(default=None, strict=True)
 
 
 def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionList | None = None) -> FastAPI:
@@ -147,9 +170,22 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     async def _refused(_request: Request, exc: Refused) -> JSONResponse:
         return JSONResponse({"detail": exc.message}, status_code=exc.code)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods in Allow; a path has one route per method.
+            allowed: set[str] = set()
+            for route in app.router.routes:
+                match, _child = route.matches(request.scope)
+                if match != Match.NONE and isinstance(route, APIRoute):
+                    allowed |= route.methods or set()
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(HoteltvError)
     async def _core_error(_request: Request, exc: HoteltvError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=400)
+        status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, AccountConflict) else 400
+        return JSONResponse({"detail": exc.message}, status_code=status)
 
     def caller(request: Request) -> Caller:
         auth = request.headers.get("authorization", "")
@@ -183,12 +219,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     AdminDep = Annotated[Caller, Depends(admin_only)]
     DeviceDep = Annotated[str, Header(alias=DEVICE_HEADER, max_length=36, pattern=r"^[0-9A-Za-z_-]*$")]
     P = API_PREFIX
+    RowId = Annotated[int, PathParam(ge=1, le=MAX_COUNTER)]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get(f"{P}/hello", response_model=Hello)
+    @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
     def hello(who: CallerDep, device: DeviceDep = "") -> Hello:
         service.touch_device(db, who, device)
         with db.read() as s:
@@ -202,14 +239,14 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             divisions=sorted(who.division_codes),
         )
 
-    @app.post(f"{P}/sync/push", response_model=PushResponse)
+    @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
     def push(req: PushRequest, who: CallerDep) -> PushResponse:
         return service.push(db, who, req)
 
-    @app.get(f"{P}/sync/pull", response_model=PullResponse)
+    @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
     def pull(
         who: CallerDep,
-        since: Annotated[int, Query(ge=0)] = 0,
+        since: Annotated[int, Query(ge=0, le=MAX_COUNTER)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = MAX_PULL,
         device: DeviceDep = "",
     ) -> PullResponse:
@@ -218,28 +255,30 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             service.touch_device(db, who, device, pulled_to=out.next)
         return out
 
-    @app.get(f"{P}/sync/check", response_model=CheckResponse)
+    @app.get(f"{P}/sync/check", response_model=CheckResponse, responses=errors(401))
     def check(who: CallerDep) -> CheckResponse:
         return service.check(db, who)
 
-    @app.get(f"{P}/sync/manifest/{{entity}}")
+    @app.get(f"{P}/sync/manifest/{{entity}}", responses=errors(401, 422))
     def manifest(entity: Entity, who: CallerDep) -> list[tuple[str, int, bool]]:
         return service.manifest(db, who, entity)
 
-    @app.post(f"{P}/sync/fetch", response_model=list[RemoteRecord])
+    @app.post(f"{P}/sync/fetch", response_model=list[RemoteRecord], responses=errors(400, 401, 413, 422))
     def fetch(req: FetchRequest, who: CallerDep) -> list[RemoteRecord]:
         return service.fetch(db, who, req.entity, req.ids)
 
-    @app.post(f"{P}/sync/status", response_model=StatusResponse)
+    @app.post(f"{P}/sync/status", response_model=StatusResponse, responses=errors(400, 401, 413, 422))
     def status(req: StatusRequest, who: CallerDep) -> StatusResponse:
         return service.inspection_status(db, who, req.inspection_ids)
 
-    @app.get(f"{P}/records/{{entity}}/{{rid}}", response_model=RemoteRecord)
+    @app.get(
+        f"{P}/records/{{entity}}/{{rid}}", response_model=RemoteRecord, responses=errors(401, 403, 404, 422)
+    )
     def record(entity: Entity, rid: RecordId, who: CallerDep) -> RemoteRecord:
         return service.get_record(db, who, entity, rid)
 
     # --- photos ---------------------------------------------------------------------------------------------
-    @app.post(f"{P}/photos/missing", response_model=MissingPhotos)
+    @app.post(f"{P}/photos/missing", response_model=MissingPhotos, responses=errors(400, 401, 413, 422))
     def photos_missing(req: HashList, who: CallerDep) -> MissingPhotos:
         wanted = sorted(set(req.sha256))
         with db.read() as s:
@@ -255,7 +294,12 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
                     "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
                 )
 
-    @app.post(f"{P}/photos/batch", response_model=PhotoBatchResult)
+    @app.post(
+        f"{P}/photos/batch",
+        response_model=PhotoBatchResult,
+        responses=errors(401, 413, 422),
+        openapi_extra=_BINARY_BODY,
+    )
     async def upload_batch(request: Request, who: CallerDep) -> PhotoBatchResult:
         """Many small photos in one request (frames, see the protocol); each verified by its hash."""
         try:
@@ -282,13 +326,18 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
         return await run_in_threadpool(store)
 
-    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState)
+    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 403, 422))
     def upload_state(sha256: Sha256, who: CallerDep) -> UploadState:
         _may_touch(who, sha256)
         with db.read() as s:
             return blobs.state(s, sha256)
 
-    @app.put(f"{P}/photos/{{sha256}}", response_model=UploadState)
+    @app.put(
+        f"{P}/photos/{{sha256}}",
+        response_model=UploadState,
+        responses=errors(401, 403, 409, 413, 422),
+        openapi_extra=_BINARY_BODY,
+    )
     async def upload(
         sha256: Sha256,
         request: Request,
@@ -317,7 +366,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
         return await run_in_threadpool(finish)
 
-    @app.get(f"{P}/photos/{{sha256}}")
+    @app.get(
+        f"{P}/photos/{{sha256}}",
+        response_class=FileResponse,
+        responses={200: _BINARY_ANSWER, **errors(401, 403, 404, 422)},
+    )
     def download(sha256: Sha256, who: CallerDep) -> FileResponse:
         _may_touch(who, sha256)
         with db.read() as s:
@@ -326,39 +379,53 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         return FileResponse(blobs.store.path(sha256), media_type="application/octet-stream")
 
     # --- conflicts ---------------------------------------------------------------------------------------
-    @app.get(f"{P}/conflicts", response_model=list[ConflictOut])
-    def conflicts(who: CallerDep, status: str | None = Query("open", max_length=16)) -> list[ConflictOut]:
+    @app.get(f"{P}/conflicts", response_model=list[ConflictOut], responses=errors(401, 422))
+    def conflicts(
+        who: CallerDep, status: str | None = Query("open", max_length=16, pattern=r"^[a-z]*$")
+    ) -> list[ConflictOut]:
         return service.list_conflicts(db, who, status or None)
 
-    @app.post(f"{P}/conflicts/{{conflict_id}}/resolve", response_model=ConflictOut)
-    def resolve(conflict_id: int, req: ResolveRequest, who: CallerDep) -> ConflictOut:
+    @app.post(
+        f"{P}/conflicts/{{conflict_id}}/resolve",
+        response_model=ConflictOut,
+        responses=errors(400, 401, 403, 404, 413, 422),
+    )
+    def resolve(conflict_id: RowId, req: ResolveRequest, who: CallerDep) -> ConflictOut:
         return service.resolve_conflict(db, who, conflict_id, req)
 
     # --- administration ----------------------------------------------------------------------------------
-    @app.get(f"{P}/users", response_model=list[UserOut])
+    @app.get(f"{P}/users", response_model=list[UserOut], responses=errors(401, 403))
     def users(_who: AdminDep) -> list[UserOut]:
         return admin.list_users(db)
 
-    @app.post(f"{P}/users", response_model=UserOut, status_code=201)
+    @app.post(
+        f"{P}/users", response_model=UserOut, status_code=201, responses=errors(400, 401, 403, 409, 413, 422)
+    )
     def add_user(data: UserIn, _who: AdminDep) -> UserOut:
         return admin.add_user(db, data)
 
-    @app.patch(f"{P}/users/{{name}}", response_model=UserOut)
-    def patch_user(name: str, data: UserPatch, _who: AdminDep) -> UserOut:
+    @app.patch(f"{P}/users/{{name}}", response_model=UserOut, responses=errors(400, 401, 403, 404, 413, 422))
+    def patch_user(name: UserName, data: UserPatch, _who: AdminDep) -> UserOut:
         return admin.update_user(db, name, role=data.role, divisions=data.divisions, active=data.active)
 
-    @app.post(f"{P}/users/{{name}}/tokens", response_model=TokenOut, status_code=201)
-    def issue(name: str, _who: AdminDep) -> TokenOut:
+    @app.post(
+        f"{P}/users/{{name}}/tokens",
+        response_model=TokenOut,
+        status_code=201,
+        responses=errors(401, 403, 404, 409, 422),
+    )
+    def issue(name: UserName, _who: AdminDep) -> TokenOut:
         return admin.issue_token(db, name)
 
-    @app.delete(f"{P}/tokens/{{token_id}}", response_model=TokenOut)
-    def revoke(token_id: int, _who: AdminDep) -> TokenOut:
+    @app.delete(f"{P}/tokens/{{token_id}}", response_model=TokenOut, responses=errors(401, 403, 404, 422))
+    def revoke(token_id: RowId, _who: AdminDep) -> TokenOut:
         return admin.revoke_token(db, token_id)
 
-    @app.get(f"{P}/devices", response_model=list[DeviceOut])
+    @app.get(f"{P}/devices", response_model=list[DeviceOut], responses=errors(401, 403))
     def devices(_who: AdminDep) -> list[DeviceOut]:
         return admin.list_devices(db)
 
+    document_bearer_auth(app)
     return _wrap(app)
 
 
