@@ -137,7 +137,13 @@ def _fits(col: Any, value: Any) -> str | None:
             ok = False
         return None if ok else "应为数字 (expected a finite number)"
     if isinstance(kind, String):
-        return None if isinstance(value, str) else "应为文本 (expected text)"
+        if not isinstance(value, str):
+            return "应为文本 (expected text)"
+        # A reference or a file hash longer than its column: the server keeps these in columns of that
+        # length (division, hotel, inspection, photo hash), which PostgreSQL enforces.
+        if (col.foreign_keys or col.key == "sha256") and kind.length and len(value) > kind.length:
+            return f"过长 (longer than {kind.length} characters)"
+        return None
     if isinstance(kind, JSON):
         return None
     return None

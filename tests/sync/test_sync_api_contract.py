@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from hoteltv.sync.changes import value_problem
 from hoteltv.sync.protocol import Change, batch_key
 from hoteltv.sync.server.models import Record
 
@@ -171,3 +172,23 @@ def test_method_not_allowed_names_every_method_of_the_path(server) -> None:
         assert r.status_code == 405 and r.headers["allow"] == "GET, POST"
         r = http.delete(f"/api/v1/photos/{'a' * 64}")
         assert r.status_code == 405 and r.headers["allow"] == "GET, PUT"
+
+
+def test_references_longer_than_their_server_columns_are_refused(server) -> None:
+    """A hotel whose division_id is 37 characters was stored on SQLite (which does not enforce lengths)
+    into a 36-character column PostgreSQL enforces (a 500 there); a photo hash likewise."""
+    hotel = {
+        "entity": "hotels",
+        "id": "long-ref-hotel",
+        "seq": 1,
+        "version": 1,
+        "created": True,
+        "fields": ["name"],
+        "values": {"name": "长引用酒店", "division_id": "x" * 37},
+    }
+    with server.http("office") as http:
+        (result,) = _push(http, hotel).json()["results"]
+        assert (result["status"], result["code"]) == ("refused", 422) and "division_id" in result["reason"]
+    # A photo record is refused for its missing inspection first; the hash rule itself:
+    assert "sha256" in (value_problem("photos", {"sha256": "a" * 65}) or "")
+    assert value_problem("photos", {"sha256": "a" * 64}) is None
