@@ -195,7 +195,18 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
         conn.execute(insert(OutboxEntry), outbox)
 
 
+_INSTALLED = "_hoteltv_tracking"
+
+
 def install(session_class: Any) -> None:
-    """Attach the hook to a session class or sessionmaker-made sessions."""
-    if not event.contains(session_class, "before_flush", _before_flush):
-        event.listen(session_class, "before_flush", _before_flush)
+    """Attach the hook to a session class or sessionmaker-made sessions (once per target).
+
+    Not decided by ``event.contains``: SQLAlchemy's event registry is keyed by ``id()``, and the session
+    class of a new sessionmaker can reuse the id of one already garbage-collected, so ``contains`` may
+    answer yes for a target that has no hook. Every write through it then made no outbox row (never
+    synced), no audit row and no immutability check (found by the sync fault campaign, which opens many
+    databases in one process)."""
+    if getattr(session_class, _INSTALLED, False):
+        return
+    event.listen(session_class, "before_flush", _before_flush)
+    setattr(session_class, _INSTALLED, True)

@@ -714,6 +714,33 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                 decision = Decision("refused", 409, "本机有未发送的修改 (changed here and not yet sent)")
             if decision.status == "refused":
                 coming.discard((change.entity, change.id))  # what refers to it must find it here already
+            elif (
+                decision.values is not None
+                and current is not None
+                and change.entity in DOCUMENT_ENTITIES
+                and change.version < int(current.get("version") or 0)
+            ):
+                # An older state of a draft than the one here (a bundle imported after a newer one, or
+                # after the newer state came by sync): writing it would roll the draft back under the
+                # newer version number, where no sync check could see it (found by the fault campaign).
+                decision = Decision(
+                    "unchanged", reason="本机已有更新的版本 (a newer version is already here)"
+                )
+            elif (
+                decision.values is not None
+                and current is not None
+                and change.entity in DERIVED
+                and change.version < int(current.get("version") or 0)
+            ):
+                # Fields computed from the inspection history take the newest value pushed: an older change
+                # (a bundle imported late) must not set them back under the newer version number either.
+                values = {**decision.values, **{k: current.get(k) for k in DERIVED[change.entity]}}
+                if content(values) != content(current):
+                    decision.values = values
+                elif decision.status == "applied":
+                    decision = Decision("unchanged")
+                else:
+                    decision.values = None
             label = label_of(change.entity, change.values)
             if decision.values is not None:
                 try:

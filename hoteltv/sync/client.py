@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ META_MISSING_PHOTOS = "sync.missing_photos"
 UPLOAD_CHUNK = 4 * 1024 * 1024
 BATCH_BYTES = 8 * 1024 * 1024
 _RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class SyncError(HoteltvError):
@@ -688,6 +690,7 @@ class SyncClient:
             records, cursor = self.fetch_since(since)
             meta = {META_LAST_SEQ: str(cursor), META_SERVER_ID: server_id}
             if records or any(self.db.get_meta(k) != v for k, v in meta.items()):
+                meta.update(self._photos_owed(records))
                 applied = apply_remote_records(self.db, records, meta)
                 self._pulled_photos |= applied.photo_hashes
             report.pulled += len(records)
@@ -718,6 +721,24 @@ class SyncClient:
             + ", ".join(sorted(bad))
         )
 
+    def _photos_owed(self, records: Sequence[RemoteRecord]) -> dict[str, str]:
+        """The meta row listing the photo files still to download, with those of ``records`` added: written
+        in the pull's own transaction, so a sync cut off before it downloaded them does not forget them
+        (found by the sync fault campaign)."""
+        hashes = {
+            str(r.values["sha256"])
+            for r in records
+            if r.entity == "photos"
+            and not r.deleted
+            and isinstance(r.values.get("sha256"), str)
+            and _SHA256.fullmatch(r.values["sha256"])
+        }
+        new = {h for h in hashes if not self.store.exists(h)}
+        if not new:
+            return {}
+        earlier = json.loads(self.db.get_meta(META_MISSING_PHOTOS, "[]") or "[]")
+        return {META_MISSING_PHOTOS: json.dumps(sorted(set(earlier) | new))}
+
     def _compare(self, check: CheckResponse) -> set[str]:
         local = local_digests(self.db, check.entities.keys())
         return {e for e, d in check.entities.items() if local.get(e) != d}
@@ -739,7 +760,9 @@ class SyncClient:
                 answer = self.request("POST", "/sync/fetch", json={"entity": entity, "ids": chunk}).json()
                 fetched += [RemoteRecord.model_validate(r) for r in answer]
         if fetched:
-            self._pulled_photos |= apply_remote_records(self.db, fetched).photo_hashes
+            self._pulled_photos |= apply_remote_records(
+                self.db, fetched, self._photos_owed(fetched)
+            ).photo_hashes
             report.pulled += len(fetched)
         if unknown_here:
             log.info("%d records here are not on the server (out of scope or never accepted)", unknown_here)
