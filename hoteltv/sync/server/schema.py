@@ -52,7 +52,9 @@ def head() -> str:
 
 
 def current(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+    return MigrationContext.configure(
+        connection, opts={"version_table": VERSION_TABLE}
+    ).get_current_revision()
 
 
 def upgrade_server_schema(engine: Engine, where: str) -> None:
