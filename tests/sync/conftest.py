@@ -8,6 +8,7 @@ instead of skipping them, so the server suite can never pass on SQLite alone unn
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import secrets
 from collections.abc import Callable, Iterator
@@ -41,16 +42,12 @@ def _backends() -> list[Any]:
     return ["sqlite", "postgresql"]
 
 
-_session_pg: dict[str, str] = {}
-
-
+@functools.cache
 def _session_database(base_url: str) -> str:
     """A PostgreSQL database of this test process alone, made on first use and dropped at exit.
 
     Test runs started side by side (a developer's run beside CI, or two checkouts) would otherwise drop
     each other's tables mid-test. Needs the CREATEDB right (``.ci/pg.sh`` grants it)."""
-    if "url" in _session_pg:
-        return _session_pg["url"]
     base = make_url(normalise_url(base_url))
     name = f"{base.database}_{os.getpid()}_{secrets.token_hex(3)}"
     admin_engine = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -65,8 +62,7 @@ def _session_database(base_url: str) -> str:
         engine.dispose()
 
     atexit.register(drop)
-    _session_pg["url"] = base.set(database=name).render_as_string(hide_password=False)
-    return _session_pg["url"]
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def database_url(backend: str, tmp_path: Path) -> str:

@@ -36,7 +36,7 @@ class ServerSchemaError(HoteltvError):
     """The server database cannot be used by this program (nothing was changed)."""
 
 
-def _config(connection: Connection) -> Config:
+def _config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -44,9 +44,7 @@ def _config(connection: Connection) -> Config:
 
 
 def head() -> str:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    rev = ScriptDirectory.from_config(cfg).get_current_head()
+    rev = ScriptDirectory.from_config(_config()).get_current_head()
     assert rev is not None
     return rev
 
