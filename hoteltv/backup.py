@@ -631,7 +631,7 @@ def _known_revisions() -> set[str]:
 
     from hoteltv.db.engine import alembic_config
 
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
 EXIT_REFUSED = 1
@@ -33,7 +34,7 @@ def _database_url(ctx: Any, args: argparse.Namespace) -> str:
         return str(args.database_url)
     folder = _data_dir(ctx, args)
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'server.db'}"
+    return sqlite_url(folder / "server.db").render_as_string(hide_password=False)
 
 
 def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
