@@ -71,7 +71,7 @@ def failed_inspection(
     """A complete inspection of ``hotel_id`` with three failed measurements, optionally ``photos`` photos
     attached to the failed items (stored under ``photos_dir``/photos) and drawn signatures."""
     view = insp_service.start_inspection(db, hotel_id, team)
-    view = fill(db, view.id, "self_built", rooms=FAILING_ROOMS)
+    view = fill(db, view.id, "self_built", rooms=FAILING_ROOMS, explain_evidence=False)
     if signatures:
         sigs = {"hotel": SIGNATURE} | {i.id: SIGNATURE for i in view.inspectors}
         view = insp_service.update_header(db, view.id, insp_service.HeaderFields(signatures=sigs))
@@ -94,6 +94,9 @@ def failed_inspection(
                 caption=f"{room}房间电视画面{n + 1}",
             )
             assert outcomes[0].ok, outcomes[0].message
+    from tests.core.conftest import explain_missing_evidence
+
+    explain_missing_evidence(db, insp_service.get_inspection(db, view.id))
     if finalize:
         view = insp_service.finalize(db, view.id)
     return insp_service.get_inspection(db, view.id)
