@@ -105,8 +105,26 @@ def failed_inspection(
 # --- reading PDFs back -----------------------------------------------------------------------------------
 
 
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+def pdf_text(path: Path, page: int | None = None) -> str:
+    """The text layer of a PDF (of one page, counted from 1, when ``page`` is given)."""
+    pages = PdfReader(str(path)).pages
+    chosen = pages if page is None else [pages[page - 1]]
+    return "\n".join(p.extract_text() or "" for p in chosen)
+
+
+def poppler_text(path: Path, page: int | None = None) -> str:
+    """The text layer as poppler's ``pdftotext`` reads it (what a reader's copy and paste gives)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        import pytest
+
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    command = [exe, "-enc", "UTF-8"]
+    if page is not None:
+        command += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(
+        [*command, str(path), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
 
 
 def compact(text: str) -> str:
