@@ -340,7 +340,9 @@ def receipt(data: NoticeData) -> list[Flowable]:
         recipient: Any = ""
         witness: Any = ""
     elif d.refused:
-        recipient = para(f"拒绝签收，已留置送达（{d.recipient}）" if d.recipient else "拒绝签收，已留置送达", "cell")
+        recipient = para(
+            f"拒绝签收，已留置送达（{d.recipient}）" if d.recipient else "拒绝签收，已留置送达", "cell"
+        )
         witness = para(d.witness, "cell")
     else:
         recipient = para(d.recipient, "cell")
@@ -366,8 +368,18 @@ def receipt(data: NoticeData) -> list[Flowable]:
             "",
             "",
         ],
-        [L("受送达人\n(签名或盖章)"), recipient, L("签收日期"), para("—" if d and d.refused else when, "cell")],
-        [L("见证人（签名）"), witness, L("见证日期"), para(when if d and d.refused else cn_date(None), "cell")],
+        [
+            L("受送达人\n(签名或盖章)"),
+            recipient,
+            L("签收日期"),
+            para("—" if d and d.refused else when, "cell"),
+        ],
+        [
+            L("见证人（签名）"),
+            witness,
+            L("见证日期"),
+            para(when if d and d.refused else cn_date(None), "cell"),
+        ],
         [L("送达人（签名）"), "", L("送达日期"), para(when, "cell")],
         [
             L("备注"),

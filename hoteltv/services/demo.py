@@ -203,7 +203,9 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
             actor=ACTOR,
         )
         rooms_by_label = {r.room_number: r.id for r in view.rooms}
-        for gap in insp_service.evidence_gaps(view):  # demo records carry no photos: say so, as a person would
+        for gap in insp_service.evidence_gaps(
+            view
+        ):  # demo records carry no photos: say so, as a person would
             view = insp_service.set_evidence_reason(
                 db,
                 view.id,

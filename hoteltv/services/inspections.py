@@ -688,8 +688,10 @@ def set_refusal(
                 insp.refusal = {}
         else:
             old = dict(insp.refusal or {})
-            when = at.isoformat(timespec="seconds") if at else old.get("at") or utcnow().isoformat(
-                timespec="seconds"
+            when = (
+                at.isoformat(timespec="seconds")
+                if at
+                else old.get("at") or utcnow().isoformat(timespec="seconds")
             )
             new = {"witness": witness.strip(), "at": when, "note": note.strip()}
             if new != old:

@@ -14,6 +14,7 @@ notice was served (送达: signed for, or refused and left with a witness: 留�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -22,8 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoteltv.db.engine import Database
 from hoteltv.config import default_of
+from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, utcnow
 from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate
@@ -331,7 +332,11 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, now.timetz()).astimezone(UTC)
 
 
+_SHORT_NUMBER = re.compile(r"^(\d{4})[-/](?:([A-Za-z0-9]{1,8})-)?(\d{1,4})$")
+
+
 def get_notice(db: Database, id_or_number: str) -> NoticeView:
+    """A notice by id, by its 文号, or by the 文号's year and number (``2026-017``, ``2026-D3-017``)."""
     with db.reading() as s:
         n = (
             s.get(RectificationNotice, id_or_number)
@@ -339,6 +344,13 @@ def get_notice(db: Database, id_or_number: str) -> NoticeView:
                 select(RectificationNotice).where(RectificationNotice.number == id_or_number)
             ).first()
         )
+        short = _SHORT_NUMBER.match(id_or_number.strip())
+        if n is None and short:  # "2026-017" or "2026-D3-017": the 文号 without its prefix
+            year, tag, serial = short.group(1), short.group(2), int(short.group(3))
+            ending = f"〔{year}〕第{tag.upper() + '-' if tag else ''}{serial:03d}号"
+            n = s.scalars(
+                select(RectificationNotice).where(RectificationNotice.number.like(f"%{ending}"))
+            ).first()
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
         return _view(s, n)
