@@ -119,7 +119,7 @@ def poppler_text(path: Path, page: int | None = None) -> str:
         import pytest
 
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    command = [exe, "-enc", "UTF-8"]
+    command = [exe, "-raw", "-enc", "UTF-8"]  # content-stream order: a table cell stays together
     if page is not None:
         command += ["-f", str(page), "-l", str(page)]
     return subprocess.run(
