@@ -1,6 +1,8 @@
 """The hotel refuses to sign: the inspector ticks 拒绝签字, names the witness and finalizes, with no
 signatory faked; the witness signs in the hotel's place. Driven through the window's widgets."""
 
+# ruff: noqa: F811 (the workflow tests' fixtures are imported by name)
+
 from __future__ import annotations
 
 from pathlib import Path
