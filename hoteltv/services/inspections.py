@@ -282,6 +282,8 @@ def _evidence_photos(session: Session, insp: Inspection) -> frozenset[tuple[str 
             Photo.inspection_id == insp.id, Photo.deleted.is_(False), Photo.item_key.is_not(None)
         )
     ):
+        if item_key is None:
+            continue
         if room_id is None:
             links.add((None, item_key))
         elif room_id in rooms:
