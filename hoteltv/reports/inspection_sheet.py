@@ -196,7 +196,15 @@ def sheet_story(data: SheetData) -> list[Flowable]:
                 Spacer(1, 3 * mm),
                 _signature_table(data),
                 Spacer(1, 2 * mm),
-                para("本记录一式两份，检查单位和被检查单位各执一份。记录经双方签字确认后生效。", "tiny"),
+                para(
+                    "本记录一式两份，检查单位和被检查单位各执一份。"
+                    + (
+                        "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
+                        if v.refusal is not None
+                        else "记录经双方签字确认后生效。"
+                    ),
+                    "tiny",
+                ),
             ]
         )
     )
