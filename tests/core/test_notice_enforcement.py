@@ -380,3 +380,47 @@ def test_evidence_reasons_are_checked_against_the_template(
     with pytest.raises(ValidationError, match="boot_seconds"):
         insp_service.set_evidence_reason(db, view.id, "boot_seconds", "x")  # a room item without a room
     assert insp_service.get_inspection(db, view.id).evidence_notes == ()
+
+
+def test_refusal_and_evidence_notes_travel_in_the_json_export_and_count_in_the_hash(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any, tmp_path: Path, divisions: Any
+) -> None:
+    from hoteltv.io.inspection_json import export_inspections, import_inspections
+
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = fill(db, view.id, rooms={"301": {"boot_seconds": 58}, "502": {}, "718": {}})
+    view = insp_service.set_refusal(
+        db, view.id, True, witness="王强", at=datetime(2026, 11, 20, 3, tzinfo=UTC)
+    )
+    final = insp_service.finalize(db, view.id)
+    path = tmp_path / "export.json"
+    assert export_inspections(db, path) == 1
+    other = Database.in_memory()
+    try:
+        from hoteltv.services.setup import ensure_divisions
+
+        ensure_divisions(other, divisions)
+        _second_hotel(other, divisions, hotel.name)  # the same hotel, known by name and division
+        import_inspections(other, path)
+        copy = insp_service.get_inspection(other, final.id)
+        assert copy.refusal == final.refusal and copy.evidence_notes == final.evidence_notes
+        assert copy.content_hash == final.content_hash
+    finally:
+        other.close()
+    # The hash covers them: a reason changed in the file is caught.
+    import json
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    records = doc["inspections"] if isinstance(doc, dict) and "inspections" in doc else doc
+    records[0]["evidence_notes"][0]["reason"] = "改过的理由"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    third = Database.in_memory()
+    try:
+        from hoteltv.services.setup import ensure_divisions
+
+        ensure_divisions(third, divisions)
+        _second_hotel(third, divisions, hotel.name)
+        with pytest.raises(ValidationError, match="altered"):
+            import_inspections(third, path)
+    finally:
+        third.close()
