@@ -2046,7 +2046,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+49"/>
+        <location filename="../../ui/inspection/notice.py" line="+52"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2114,6 +2114,26 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>下发机关</source>
         <translation>Issuing authority</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>当场签收的，填写签收人姓名</source>
+        <translation>Signed for on the spot: name who signed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>拒绝签收（留置送达）</source>
+        <translation>Refused to sign for it (left with the party)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>见证人姓名及身份</source>
+        <translation>Witness&apos;s name and role</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>送达</source>
+        <translation>Served</translation>
     </message>
     <message>
         <location line="+12"/>

@@ -5,6 +5,7 @@ signatory faked; the witness signs in the hotel's place. Driven through the wind
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,46 @@ def test_unticking_the_refusal_withdraws_it(qtbot: Any, ctx: AppContext, hotel: 
     click(qtbot, window.refused_check)
     assert insp_service.get_inspection(ctx.db, iid).refusal is None
     assert "hotel" in window.signature_slots and window.refusal_time.text() == ""
+
+
+def test_a_notice_after_a_refusal_is_served_by_leaving_it_with_the_witness(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any, tmp_path: Path
+) -> None:
+    from hoteltv.reports.notice import write_notice
+    from hoteltv.services import notices as notice_service
+    from hoteltv.services import numbering
+    from ui.inspection.notice import NoticeDialog
+
+    ctx.settings.set("notice_device_tag", "D3")
+    ctx.settings.set("review_body", "保山市人民政府")
+    numbering.add_block(ctx.db, date.today().year, 17, 17)
+    iid = complete_draft(ctx, hotel.id, team, r301={"boot_seconds": 48})
+    room = next(r for r in insp_service.get_inspection(ctx.db, iid).rooms if r.room_number == "301")
+    insp_service.set_evidence_reason(ctx.db, iid, "boot_seconds", "酒店不同意拍摄", room_id=room.id)
+    insp_service.update_header(ctx.db, iid, HeaderFields(hotel_signatory="", hotel_opinion=""))
+    insp_service.set_refusal(ctx.db, iid, True, witness="王强")
+    insp_service.finalize(ctx.db, iid)
+    window = open_inspection_window(ctx, iid)
+    assert isinstance(window, InspectionWindow)
+
+    def issue(dialog: QWidget) -> None:
+        assert isinstance(dialog, NoticeDialog)
+        # The refusal to sign the sheet is carried over: the receipt will say 留置送达 with that witness.
+        assert dialog.refused.isChecked() and dialog.witness.text() == "王强"
+        assert not dialog.recipient.isEnabled()
+        retype(qtbot, dialog.witness, "王强（街道办）", enter=False)
+        click(qtbot, dialog.issue_button)
+
+    modals = Modals(issue)
+    click(qtbot, window.notice_button)
+    modals.check()
+    (notice,) = notice_service.list_notices(ctx.db, hotel_id=hotel.id)
+    assert notice.number == f"保文旅广电整改〔{date.today().year}〕第017号"
+    assert (
+        notice.delivery is not None
+        and notice.delivery.refused
+        and notice.delivery.witness == "王强（街道办）"
+    )
+    out = write_notice(ctx.db, notice.id, tmp_path / "notice.pdf", ReportOptions())
+    receipt = compact(poppler_text(out)).split("送达回证")[-1]
+    assert "拒绝签收，已留置送达" in receipt and "王强（街道办）" in receipt
