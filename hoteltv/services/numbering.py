@@ -86,7 +86,8 @@ def device_tag(setting: str, device_id: str) -> str:
     return tag
 
 
-def _check_prefix(prefix: str) -> str:
+def check_prefix(prefix: str) -> str:
+    """The 文号 prefix trimmed; ``ValidationError`` when it is blank, too long or has 〔〕第号 in it."""
     prefix = (prefix or "").strip()
     if not prefix or any(c in prefix for c in "〔〕第号") or len(prefix) > 20:
         raise ValidationError(
@@ -166,7 +167,7 @@ def allocate(session: Session, *, year: int, prefix: str, tag: str) -> Allocated
     block handed out twice by mistake, seen through sync) is skipped, never given again. With no block
     left: the next number of the laptop's fallback series.
     """
-    prefix = _check_prefix(prefix)
+    prefix = check_prefix(prefix)
     used = _used_serials(session, year)
     blocks = session.scalars(
         select(NoticeNumberBlock)

@@ -2922,7 +2922,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+48"/>
+        <location filename="../../ui/settings_dialog.py" line="+49"/>
         <source>设置</source>
         <extracomment>Interface languages offered: (settings value, name shown in that language).</extracomment>
         <translation>Settings</translation>
@@ -2936,6 +2936,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+6"/>
         <source> 天</source>
         <translation> days</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>空：按设备编号自动生成</source>
+        <translation>Blank: made from the device id</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2959,6 +2964,31 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>通知书文号前缀</source>
+        <translation>Notice number prefix</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机备用文号标识</source>
+        <translation>This laptop&apos;s fallback number tag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>通知书总体依据</source>
+        <translation>General legal basis of notices</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政复议机关</source>
+        <translation>Administrative review body</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政诉讼法院</source>
+        <translation>Court for administrative litigation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>照片副本长边</source>
         <translation>Photo copy long edge</translation>
     </message>
@@ -2973,7 +3003,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+72"/>
         <source>保存设置</source>
         <translation>Saving settings</translation>
     </message>
