@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+309"/>
+        <location filename="../../ui/inspection/room.py" line="+322"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -1036,7 +1036,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+39"/>
+        <location filename="../../ui/inspection/texts.py" line="+40"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1053,7 +1053,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>N/A</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-305"/>
+        <location filename="../../ui/inspection/room.py" line="-318"/>
         <source>标准间</source>
         <translation>Standard room</translation>
     </message>
@@ -1127,6 +1127,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <source>填写被检查单位签字人</source>
         <translation>Fill in the hotel&apos;s signatory</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>填写拒绝签字的见证人姓名</source>
+        <translation>enter the name of the witness to the refusal to sign</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1“%2”不合格：须附照片或写明无法拍照的理由</source>
+        <translation>%1 “%2” failed: attach a photo or write why none could be taken</translation>
+    </message>
 </context>
 <context>
     <name>InspectionWindow</name>
@@ -1161,7 +1171,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
@@ -1273,7 +1283,33 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Hotel signatory</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>被检查单位拒绝签字</source>
+        <translation>The inspected party refused to sign</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”</source>
+        <translation>Tick when the party&apos;s representative refuses to sign, and record a witness; the sheet will say “refused to sign”</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>见证人姓名及身份（必填）</source>
+        <translation>Witness&apos;s name and role (required)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+513"/>
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location line="-505"/>
+        <source>拒绝签字</source>
+        <translation>Refusal to sign</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>签名</source>
         <translation>Signatures</translation>
     </message>
@@ -1294,12 +1330,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+547"/>
+        <location line="+609"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-542"/>
+        <location line="-604"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1329,7 +1365,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+90"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -1385,12 +1421,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+409"/>
+        <location line="+466"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-403"/>
+        <location line="-460"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1440,6 +1476,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Inspector %1</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>见证人 %1</source>
+        <translation>Witness %1</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>被检查单位 %1</source>
         <translation>Hotel %1</translation>
@@ -1455,7 +1496,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+120"/>
+        <source>记录时间 %1</source>
+        <translation>Recorded %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>对检查结果无异议，将按要求整改。</source>
         <translation>对检查结果无异议，将按要求整改。</translation>
     </message>
@@ -1481,13 +1527,13 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+128"/>
+        <location line="+144"/>
         <location line="+48"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-179"/>
         <source>更改检查人员</source>
         <translation>Change the inspectors</translation>
     </message>
@@ -1502,7 +1548,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+89"/>
         <source>还需抽查 %1 间客房</source>
         <translation>Rooms still to sample: %1</translation>
     </message>
@@ -1522,7 +1568,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Before finalizing:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>检查结果：%1</source>
         <translation>Result: %1</translation>
     </message>
@@ -1582,7 +1628,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>ItemRow</name>
     <message>
-        <location filename="../../ui/inspection/items.py" line="+128"/>
+        <location filename="../../ui/inspection/items.py" line="+136"/>
         <source>不适用（取决于“%1”的回答）</source>
         <translation>N/A (depends on the answer to &quot;%1&quot;)</translation>
     </message>
@@ -1620,6 +1666,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+12"/>
         <source>此项不合格，须拍照取证</source>
         <translation>This item fails: take a photo as evidence</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>无法拍照时写明理由（打印在记录上）</source>
+        <translation>If no photo can be taken, write why (printed on the sheet)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不合格项须有照片；确实无法拍照时，写明理由也可定稿</source>
+        <translation>A failed item needs a photo; when none can be taken, a written reason lets the record be finalized</translation>
     </message>
 </context>
 <context>
@@ -1990,7 +2046,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+49"/>
+        <location filename="../../ui/inspection/notice.py" line="+52"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2058,6 +2114,26 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>下发机关</source>
         <translation>Issuing authority</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>当场签收的，填写签收人姓名</source>
+        <translation>Signed for on the spot: name who signed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>拒绝签收（留置送达）</source>
+        <translation>Refused to sign for it (left with the party)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>见证人姓名及身份</source>
+        <translation>Witness&apos;s name and role</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>送达</source>
+        <translation>Served</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2804,7 +2880,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+40"/>
+        <location filename="../../ui/inspection/room.py" line="+42"/>
         <location line="+5"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -2846,7 +2922,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+48"/>
+        <location filename="../../ui/settings_dialog.py" line="+49"/>
         <source>设置</source>
         <extracomment>Interface languages offered: (settings value, name shown in that language).</extracomment>
         <translation>Settings</translation>
@@ -2860,6 +2936,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+6"/>
         <source> 天</source>
         <translation> days</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>空：按设备编号自动生成</source>
+        <translation>Blank: made from the device id</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2883,6 +2964,31 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>通知书文号前缀</source>
+        <translation>Notice number prefix</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机备用文号标识</source>
+        <translation>This laptop&apos;s fallback number tag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>通知书总体依据</source>
+        <translation>General legal basis of notices</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政复议机关</source>
+        <translation>Administrative review body</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政诉讼法院</source>
+        <translation>Court for administrative litigation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>照片副本长边</source>
         <translation>Photo copy long edge</translation>
     </message>
@@ -2897,7 +3003,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+72"/>
         <source>保存设置</source>
         <translation>Saving settings</translation>
     </message>
