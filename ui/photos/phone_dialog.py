@@ -51,7 +51,7 @@ from ui.photos.strip import hub
 
 log = logging.getLogger(__name__)
 
-#: How long a server thread waits for the writer to store one photo before telling the phone to retry.
+# How long a server thread waits for the writer to store one photo before telling the phone to retry.
 ATTACH_TIMEOUT = 300.0
 QR_EDGE = 264
 
