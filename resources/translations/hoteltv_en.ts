@@ -2091,7 +2091,23 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhoneUploadDialog</name>
     <message>
-        <location filename="../../ui/photos/phone_dialog.py" line="+133"/>
+        <location filename="../../ui/photos/phone_dialog.py" line="+105"/>
+        <source>%1 房</source>
+        <translation>Room %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+144"/>
+        <source>整个检查（不指定房间）</source>
+        <translation>The whole inspection (no room)</translation>
+    </message>
+    <message>
+        <location line="-125"/>
         <source>手机拍照</source>
         <translation>Photos from phone</translation>
     </message>
@@ -2115,7 +2131,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>When the laptop is on several networks, pick the one the phone is on (the mobile hotspot is usually 192.168.137.1)</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
         <source>重新生成二维码</source>
         <translation>New QR code</translation>
     </message>
@@ -2150,7 +2166,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>The link has expired. To upload more, click “New QR code”.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+14"/>
+        <source>手机页面默认放到：%1</source>
+        <translation>The phone page preselects: %1</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>手机照片</source>
         <translation>Phone photo</translation>
     </message>

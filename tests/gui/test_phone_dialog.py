@@ -116,6 +116,7 @@ def test_a_photo_uploaded_through_the_phone_page_lands_in_the_right_room(
 
     page = httpx.get(url, timeout=10).text  # served off the GUI thread: no event loop needed
     assert f'value="room:{room502.id}" selected' in page, "the room on screen is preselected"
+    assert dialog.default_label.text() == "手机页面默认放到：502 房"
 
     sent = phone_post(url, "IMG_0502.JPG", photo(1), phone_upload.room_target_key(room502.id))
     qtbot.waitUntil(lambda: [p.original_name for p in strip502.photos()] == ["IMG_0502.JPG"], timeout=15000)
@@ -191,8 +192,10 @@ def test_the_failed_item_with_the_focus_is_preselected(
     key = phone_upload.item_target_key(room301.id, "boot_seconds")
     qtbot.waitUntil(lambda: dialog.server is not None and dialog.server.default_target == key, timeout=3000)
     assert f'value="{key}" selected' in httpx.get(dialog.url(), timeout=10).text
+    assert dialog.default_label.text() == "手机页面默认放到：301 房 · 开机至直播画面时间（秒）"
     window.activateWindow()  # the inspector clicks back into the inspection window
     window.tabs.setCurrentIndex(0)  # the hotel page, nothing failed there: the whole inspection
     window.hotel_form.rows[next(iter(window.hotel_form.rows))].input.focus_input()
     qtbot.waitUntil(lambda: dialog.server is not None and dialog.server.default_target == "", timeout=3000)
+    assert dialog.default_label.text() == "手机页面默认放到：整个检查（不指定房间）"
     window.close()

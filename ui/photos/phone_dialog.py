@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,9 +89,10 @@ def qr_image(text: str, edge: int = QR_EDGE) -> QImage:
     return image
 
 
-def selected_target(window: QWidget | None) -> str | None:
-    """The upload target the inspection window shows: the failed item with the focus, else the room on
-    screen, else the whole inspection; None when the focus is elsewhere (keep what was chosen before)."""
+def selected_target(window: QWidget | None) -> tuple[str, str] | None:
+    """The upload target the inspection window shows, as (key, words): the failed item with the focus,
+    else the room on screen, else the whole inspection; None when the focus is elsewhere (keep what was
+    chosen before)."""
     if window is None:
         return None
     from ui.inspection.items import ItemRow
@@ -100,18 +101,26 @@ def selected_target(window: QWidget | None) -> str | None:
     if focus is not None and focus.window() is not window:
         return None
     current_room = getattr(window, "current_room", lambda: None)()
+    room_words = (
+        QCoreApplication.translate("PhoneUploadDialog", "%1 房").replace("%1", current_room.room_number)
+        if current_room
+        else ""
+    )
     widget: QWidget | None = focus
     while widget is not None and not isinstance(widget, ItemRow):
         widget = widget.parentWidget()
     if isinstance(widget, ItemRow) and widget.failed():
-        key = widget.item.key
+        key, label = widget.item.key, widget.item.label.get(widget.lang)
         if current_room is not None and current_room.built and current_room.form.rows.get(key) is widget:
-            return phone_upload.item_target_key(current_room.room_id, key)
-        if getattr(window, "hotel_form", None) is not None and window.hotel_form.rows.get(key) is widget:  # type: ignore[attr-defined]
-            return phone_upload.item_target_key(None, key)
+            return phone_upload.item_target_key(current_room.room_id, key), f"{room_words} · {label}"
+        hotel_form = getattr(window, "hotel_form", None)
+        if hotel_form is not None and hotel_form.rows.get(key) is widget:
+            return phone_upload.item_target_key(None, key), QCoreApplication.translate(
+                "PhoneUploadDialog", "酒店"
+            ) + f" · {label}"
     if current_room is not None:
-        return phone_upload.room_target_key(current_room.room_id)
-    return phone_upload.WHOLE
+        return phone_upload.room_target_key(current_room.room_id), room_words
+    return phone_upload.WHOLE, QCoreApplication.translate("PhoneUploadDialog", "整个检查（不指定房间）")
 
 
 class PhoneUploadDialog(QDialog):
@@ -183,6 +192,10 @@ class PhoneUploadDialog(QDialog):
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.url_label.setStyleSheet("font-family: monospace; color: #1f4fbf;")
         side.addWidget(self.url_label)
+        self.default_label = QLabel(self)
+        self.default_label.setObjectName("phoneDefault")
+        self.default_label.setWordWrap(True)
+        side.addWidget(self.default_label)
         self.expiry_label = QLabel(self)
         self.expiry_label.setObjectName("hintText")
         self.expiry_label.setWordWrap(True)
@@ -250,9 +263,9 @@ class PhoneUploadDialog(QDialog):
         """Start the page with a fresh token (on a free port); errors are shown in the dialog."""
         db, iid = self.ctx.db, self.inspection_id
         server = PhoneUploadServer(lambda: phone_upload.upload_plan(db, iid), self._attach, host=self._host)
-        target = selected_target(self._window)
-        if target is not None:
-            server.default_target = target
+        self.server = server
+        whole = (phone_upload.WHOLE, self.tr("整个检查（不指定房间）"))
+        self._set_default(selected_target(self._window) or whole)
         try:
             server.start()
         except OSError as exc:
@@ -327,7 +340,14 @@ class PhoneUploadDialog(QDialog):
         if self.server is not None and not self._closed:
             target = selected_target(self._window)
             if target is not None:
-                self.server.default_target = target
+                self._set_default(target)
+
+    def _set_default(self, target: tuple[str, str]) -> None:
+        """What the phone page preselects (read by the server's threads: a plain string swap)."""
+        key, words = target
+        if self.server is not None:
+            self.server.default_target = key
+        self.default_label.setText(self.tr("手机页面默认放到：%1").replace("%1", words) if words else "")
 
     # --- uploads ------------------------------------------------------------------------------------
     def _attach(self, path: Path, room_id: str | None, item_key: str | None) -> AttachOutcome:
