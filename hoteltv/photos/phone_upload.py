@@ -458,6 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         wants_json = "1" in parse_qs(urlsplit(self.path).query).get("js", [])
         self._unread = 0
+        self._chosen: str | None = None
         try:
             results = self._receive()
         except _Refused as exc:
@@ -471,7 +472,7 @@ class _Handler(BaseHTTPRequestHandler):
         if wants_json:
             self._json(200, {"results": [r.as_dict() for r in results], "received": self.app.received})
         else:
-            self._page(200, results)
+            self._page(200, results, chosen=self._chosen)
 
     def do_HEAD(self) -> None:  # noqa: N802 (stdlib API)
         self._not_found(body=False)
@@ -517,7 +518,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Refused(400, "没有收到照片，请先拍照或选择照片")
             if len(files) > MAX_FILES:
                 raise _Refused(413, f"一次最多上传 {MAX_FILES} 张照片，请分次上传")
-            return self.app.store_files(files, fields.get("target", WHOLE))
+            self._chosen = fields.get("target", WHOLE)
+            return self.app.store_files(files, self._chosen)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -637,15 +639,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: dict[str, Any]) -> None:
         self._send(status, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
-    def _page(self, status: int, results: Sequence[UploadResult], error: str = "") -> None:
+    def _page(
+        self, status: int, results: Sequence[UploadResult], error: str = "", chosen: str | None = None
+    ) -> None:
+        """The page; after an upload without JavaScript, with its results and its target still chosen."""
         try:
             plan = self.app.plan()
         except Exception:  # the record could not be read: say so rather than drop the connection
             log.exception("phone page: the inspection could not be read")
             plan = None
-        body = render_page(
-            plan, self.app.default_target, results, error, self.app.max_bytes, self.app.remaining()
-        )
+        target = chosen if chosen is not None else self.app.default_target
+        body = render_page(plan, target, results, error, self.app.max_bytes, self.app.remaining())
         self._send(status, body.encode(), "text/html; charset=utf-8")
 
 

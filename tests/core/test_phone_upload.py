@@ -178,6 +178,7 @@ def test_the_form_without_javascript_sends_all_photos_at_once_and_gets_a_page_ba
     assert response.status_code == 200 and "text/html" in response.headers["content-type"]
     assert response.text.count('<li class="ok">') == 2 and "微信图片_1.jpg" in response.text
     assert "<form" in response.text, "the page comes back ready for the next photos"
+    assert f'value="room:{room502.id}" selected' in response.text, "still the room the inspector chose"
     photos = stored(file_db, view.id)
     assert [(p.original_name, p.room_number, p.item_key) for p in photos] == [
         ("微信图片_1.jpg", "502", None),
