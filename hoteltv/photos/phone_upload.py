@@ -262,7 +262,8 @@ class _Part:
 
     headers: dict[str, bytes] = field(default_factory=dict)
     name: str = ""
-    filename: str | None = None
+    filename: str | None = None  # None: a form field; "" never (a nameless file gets a made-up name)
+    named: bool = False  # the phone sent a file name (an empty file input sends neither name nor bytes)
     size: int = 0
     too_big: bool = False
     data: bytearray = field(default_factory=bytearray)
@@ -513,7 +514,7 @@ class _Handler(BaseHTTPRequestHandler):
         folder = Path(tempfile.mkdtemp(prefix="hoteltv-phone-"))
         try:
             parts, fields = self._parse(boundary, folder)
-            files = [p for p in parts if p.filename is not None and (p.filename or p.size)]
+            files = [p for p in parts if p.filename is not None and (p.named or p.size)]
             if not files:
                 raise _Refused(400, "没有收到照片，请先拍照或选择照片")
             if len(files) > MAX_FILES:
@@ -549,10 +550,12 @@ class _Handler(BaseHTTPRequestHandler):
             _, options = parse_options_header(part.headers.get("content-disposition", b""))
             part.name = options.get(b"name", b"").decode("utf-8", "replace")
             if b"filename" in options:
-                part.filename = _safe_name(options[b"filename"].decode("utf-8", "replace"))
+                given = options[b"filename"].decode("utf-8", "replace")
+                part.named = bool(given)
+                part.filename = _safe_name(given) or f"手机照片-{len(parts) + 1}.jpg"
                 sub = folder / str(len(parts))
                 sub.mkdir()
-                part.path = sub / (part.filename or f"手机照片-{len(parts) + 1}.jpg")
+                part.path = sub / part.filename
                 part.handle = open(part.path, "wb")  # noqa: SIM115 (closed in part_end or below)
 
         def part_data(data: bytes, start: int, end: int) -> None:

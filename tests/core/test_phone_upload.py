@@ -184,10 +184,12 @@ def test_the_form_without_javascript_sends_all_photos_at_once_and_gets_a_page_ba
         ("微信图片_1.jpg", "502", None),
         ("IMG_2.jpg", "502", None),
     ]
+    nameless = post(server, [("..", photo_bytes(9), "image/jpeg")], phone.WHOLE).json()["results"]
+    assert [(r["name"], r["status"]) for r in nameless] == [("手机照片-1.jpg", "ok")]
     again = post(server, [("again.jpg", photo_bytes(2), "image/jpeg")], phone.WHOLE)
     assert [r["status"] for r in again.json()["results"]] == ["duplicate"]
     assert again.json()["results"][0]["text"] == "这张照片已在本次检查中"
-    assert len(stored(file_db, view.id)) == 2 and server.received == 2
+    assert len(stored(file_db, view.id)) == 3 and server.received == 3
 
 
 @pytest.mark.parametrize(
