@@ -2091,7 +2091,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhoneUploadDialog</name>
     <message>
-        <location filename="../../ui/photos/phone_dialog.py" line="+105"/>
+        <location filename="../../ui/photos/phone_dialog.py" line="+107"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -2102,12 +2102,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+144"/>
+        <location line="+147"/>
         <source>整个检查（不指定房间）</source>
         <translation>The whole inspection (no room)</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-127"/>
         <source>手机拍照</source>
         <translation>Photos from phone</translation>
     </message>
@@ -2146,17 +2146,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>无法启动上传服务：%1</source>
         <translation>Could not start the upload service: %1</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+44"/>
         <source>未找到局域网地址：请先连接 Wi-Fi 或打开电脑的移动热点，然后点“重新生成二维码”。</source>
         <translation>No local network address found: connect to Wi-Fi or turn on the laptop&apos;s mobile hotspot, then click “New QR code”.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>链接有效至 %1（30 分钟）；关闭此窗口或检查窗口后立即失效。</source>
         <translation>The link is valid until %1 (30 minutes); it stops working as soon as this dialog or the inspection window closes.</translation>
     </message>
@@ -2171,7 +2171,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>The phone page preselects: %1</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+47"/>
         <source>手机照片</source>
         <translation>Phone photo</translation>
     </message>

@@ -199,3 +199,25 @@ def test_the_failed_item_with_the_focus_is_preselected(
     qtbot.waitUntil(lambda: dialog.server is not None and dialog.server.default_target == "", timeout=3000)
     assert dialog.default_label.text() == "手机页面默认放到：整个检查（不指定房间）"
     window.close()
+
+
+def test_an_expired_link_says_so_and_a_new_qr_code_replaces_it(
+    qtbot: Any, ctx: AppContext, draft: insp_service.InspectionView
+) -> None:
+    now = [1000.0]
+    dialog = PhoneUploadDialog(ctx, draft.id, clock=lambda: now[0])  # deletes itself when closed
+    dialog.show()
+    assert dialog.server is not None
+    old_server, old_url = dialog.server, dialog.url()
+    assert httpx.get(old_url, timeout=10).status_code == 200
+    assert dialog.expiry_label.text().startswith("链接有效至 ") and not dialog.renew_button.isVisible()
+    now[0] += phone_upload.TOKEN_LIFETIME + 1
+    dialog.update_expiry()
+    assert dialog.expiry_label.text() == "链接已过期。需要继续上传时，请点“重新生成二维码”。"
+    assert dialog.renew_button.isVisible()
+    assert httpx.get(old_url, timeout=10).status_code == 404
+    qtbot.mouseClick(dialog.renew_button, Qt.MouseButton.LeftButton)
+    assert dialog.server is not old_server and dialog.url() != old_url
+    assert httpx.get(dialog.url(), timeout=10).status_code == 200 and not dialog.renew_button.isVisible()
+    assert dialog.url_label.text().splitlines()[0] == dialog.url()
+    dialog.close()

@@ -19,6 +19,8 @@ window shows (the room on screen, or the failed item with the keyboard focus), k
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -136,6 +138,7 @@ class PhoneUploadDialog(QDialog):
         parent: QWidget | None = None,
         *,
         host: str = "0.0.0.0",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("phoneUploadDialog")
@@ -147,9 +150,9 @@ class PhoneUploadDialog(QDialog):
         self.server: PhoneUploadServer | None = None
         self.received = 0
         self._host = host
+        self._clock = clock
         self._closed = False
         self._shut_down = False
-        self._pending: set[Future[AttachOutcome]] = set()
         self._results: list[str] = []
         self._window = parent.window() if parent is not None else None
         self._bridge = _Bridge(self)
@@ -235,7 +238,7 @@ class PhoneUploadDialog(QDialog):
 
         self._timer = QTimer(self)
         self._timer.setInterval(15_000)
-        self._timer.timeout.connect(self._update_expiry)
+        self._timer.timeout.connect(self.update_expiry)
         self._timer.start()
         if self._window is not None:
             self._window.installEventFilter(self)
@@ -262,7 +265,9 @@ class PhoneUploadDialog(QDialog):
     def start(self) -> None:
         """Start the page with a fresh token (on a free port); errors are shown in the dialog."""
         db, iid = self.ctx.db, self.inspection_id
-        server = PhoneUploadServer(lambda: phone_upload.upload_plan(db, iid), self._attach, host=self._host)
+        server = PhoneUploadServer(
+            lambda: phone_upload.upload_plan(db, iid), self._attach, host=self._host, clock=self._clock
+        )
         self.server = server
         whole = (phone_upload.WHOLE, self.tr("整个检查（不指定房间）"))
         self._set_default(selected_target(self._window) or whole)
@@ -286,7 +291,7 @@ class PhoneUploadDialog(QDialog):
         self._no_network = not addresses
         self.renew_button.hide()
         self._show_address()
-        self._update_expiry()
+        self.update_expiry()
 
     def restart(self) -> None:
         """A new link (the old token dies at once)."""
@@ -295,14 +300,11 @@ class PhoneUploadDialog(QDialog):
         self.start()
 
     def stop(self) -> None:
-        """Revoke the token and close the server (without waiting on the GUI thread)."""
+        """Revoke the token and close the server (without waiting on the GUI thread). A photo already
+        handed to the writer is still stored, and its phone told so; later ones are refused."""
         self._closed = True
         if self.server is not None:
             self.server.stop()
-        for future in list(self._pending):
-            if not future.done():
-                future.set_exception(HoteltvError("链接已关闭 (the phone link was closed)"))
-        self._pending.clear()
 
     def url(self) -> str:
         """The page's address as shown (and in the QR code)."""
@@ -323,7 +325,8 @@ class PhoneUploadDialog(QDialog):
             self.renew_button.show()
         self.url_label.setText(text)
 
-    def _update_expiry(self) -> None:
+    def update_expiry(self) -> None:
+        """Say until when the link works, or that it expired (the dialog's timer calls this every 15 s)."""
         if self.server is None:
             return
         if self.server.active():
@@ -367,7 +370,6 @@ class PhoneUploadDialog(QDialog):
             if not pending.future.done():
                 pending.future.set_exception(HoteltvError("链接已关闭 (the phone link was closed)"))
             return
-        self._pending.add(pending.future)
         db, store, iid, actor = self.ctx.db, self.store, self.inspection_id, self.ctx.actor
 
         def run(_progress: Any) -> AttachOutcome:
@@ -383,7 +385,6 @@ class PhoneUploadDialog(QDialog):
             return outcomes[0]
 
         def done(outcome: AttachOutcome) -> None:
-            self._pending.discard(pending.future)
             if not pending.future.done():
                 pending.future.set_result(outcome)
             if outcome.ok:
@@ -393,7 +394,6 @@ class PhoneUploadDialog(QDialog):
                 self.sig_received.emit(outcome)
 
         def failed(exc: Exception) -> None:
-            self._pending.discard(pending.future)
             if not pending.future.done():
                 pending.future.set_exception(exc)
 
