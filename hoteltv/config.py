@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
     ),
     Setting("server_url", str, "", "Sync server address"),
+    Setting(
+        "time_zone",
+        str,
+        "Asia/Shanghai",
+        "The bureau's time zone (IANA name): every printed and displayed time is in it",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -87,6 +93,10 @@ class Settings:
                 value = setting.type(value)
             except (TypeError, ValueError) as exc:
                 raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.zone(value)  # an unknown zone: a clear message, nothing saved
         values = {**self._values, key: value}
         tmp = ""
         try:  # a full disk or a read-only folder: a clear message, the old file and values kept
@@ -104,3 +114,7 @@ class Settings:
                 f"{exc.strerror or exc})"
             ) from exc
         self._values = values
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.set_bureau_zone(value)

@@ -15,6 +15,7 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.errors import ValidationError
 from hoteltv.reports.common import Progress, ReportOptions, build_pdf, report_progress
 from hoteltv.reports.inspection_sheet import load_sheet, sheet_story
@@ -38,7 +39,7 @@ def select_inspections(
     include_drafts: bool = False,
     include_superseded: bool = False,
 ) -> list[InspectionSummary]:
-    """The inspections a batch prints, oldest first: started within [since, until] (local dates), in the
+    """The inspections a batch prints, oldest first: started within [since, until] (the bureau's dates), in the
     division (code or name), finalized unless drafts are asked for, current versions unless asked."""
     names: set[str] | None = None
     if division:
@@ -51,7 +52,7 @@ def select_inspections(
             continue
         if names is not None and i.division_name not in names:
             continue
-        day = i.started_at.astimezone().date() if i.started_at else None
+        day = clock.bureau_date(i.started_at) if i.started_at else None
         if since is not None and (day is None or day < since):
             continue
         if until is not None and (day is None or day > until):

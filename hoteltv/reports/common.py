@@ -17,22 +17,23 @@ import itertools
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistItem
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
-from hoteltv.reports import styles
+from hoteltv.reports import fonts, styles
 from hoteltv.reports.fonts import FONT, register_fonts
 from hoteltv.reports.styles import (
     FRAME_WIDTH,
@@ -98,9 +99,10 @@ class ReportOptions:
 # --- formatting ------------------------------------------------------------------------------------------
 
 
-def local(dt: datetime | None) -> datetime | None:
-    """A stored (UTC) time in the machine's local time zone."""
-    return None if dt is None else dt.astimezone()
+def local(dt: datetime | None, zone_name: str | None = None) -> datetime | None:
+    """A stored (UTC) time in the bureau's time zone (:func:`hoteltv.domain.clock.bureau_time`), never
+    the computer's."""
+    return None if dt is None else clock.bureau_time(dt, zone_name)
 
 
 def gap(chars: float) -> str:
@@ -115,16 +117,15 @@ def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
     """``2026年11月15日`` (a blank to fill by hand when None)."""
     if d is None:
         return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
-    if isinstance(d, datetime):
-        d = d.astimezone()
+    d = clock.bureau_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_datetime(dt: datetime | None) -> str:
-    """``2026年11月15日 14:37`` in local time (empty when None)."""
+def cn_datetime(dt: datetime | None, zone_name: str | None = None) -> str:
+    """``2026年11月15日 14:37`` in the bureau's time zone (empty when None)."""
     if dt is None:
         return ""
-    lt = dt.astimezone()
+    lt = clock.bureau_time(dt, zone_name)
     return f"{cn_date(lt)} {lt:%H:%M}"
 
 
@@ -176,9 +177,86 @@ def mark(passed: bool | None) -> str:
 def para(text: str | None, style_name: str = "body", *, markup: bool = False) -> Paragraph:
     """A paragraph of plain text (escaped unless ``markup``), line breaks kept, in a named style."""
     body = text or ""
-    if not markup:
-        body = escape(body).replace("\n", "<br/>")
+    # Each run of characters in the first bundled font that has them (a rare character in Hanazono).
+    body = fonts.markup(body) if markup else fonts.plain_markup(body).replace("\n", "<br/>")
     return Paragraph(body, styles.style(style_name))
+
+
+@contextmanager
+def naming_fields(source: Any, name: str = "") -> Iterator[None]:
+    """Turn an :class:`~hoteltv.reports.fonts.UnprintableCharacter` raised while a document is made from
+    ``source`` (the loaded data, called ``name`` in the message) into one that names the field holding
+    the character."""
+    try:
+        yield
+    except fonts.UnprintableCharacter as exc:
+        if exc.field:
+            raise
+        field = _field_with(source, exc.char, name)
+        raise (exc.in_field(field) if field else exc) from None
+
+
+#: Field names as a person knows them, for the message naming an unprintable character.
+FIELD_LABELS = {
+    "hotel.name": "酒店名称",
+    "hotel_name": "酒店名称",
+    "name": "名称",
+    "address": "地址",
+    "person_in_charge": "负责人",
+    "contact_name": "联系人",
+    "contact_on_site": "现场联系人",
+    "contact_phone": "联系电话",
+    "credit_code": "统一社会信用代码",
+    "division_name": "所属县区",
+    "caption": "照片说明",
+    "findings": "检查发现的问题",
+    "hotel_opinion": "被检查单位意见",
+    "hotel_signatory": "被检查单位签字人",
+    "note": "备注",
+    "notes": "备注",
+    "room_number": "房间号",
+    "authority": "检查单位",
+    "enforcement_id": "执法证号",
+    "text": "文字",
+    "value": "检查情况",
+    "problem": "问题",
+    "requirement": "整改要求",
+}
+
+
+def _field_with(source: Any, char: str, name: str = "") -> str:
+    """The path of the first text in ``source`` (dataclasses, dicts, lists) that contains ``char``, with
+    a person's name for its last part: ``酒店名称 (view.hotel_name)``; ``""`` if none does."""
+    seen: set[int] = set()
+
+    def walk(node: Any, path: str, depth: int) -> str | None:
+        if isinstance(node, str):
+            return path if char in node else None
+        if depth > 8 or id(node) in seen or isinstance(node, bytes | int | float | date | Path):
+            return None
+        seen.add(id(node))
+        if isinstance(node, dict):
+            items: Iterable[tuple[str, Any]] = ((f"{path}[{k!r}]", v) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            items = ((f"{path}[{n}]", v) for n, v in enumerate(node))
+        elif is_dataclass(node):
+            items = ((f"{path}.{f.name}" if path else f.name, getattr(node, f.name)) for f in fields(node))
+        else:
+            return None
+        for sub_path, value in items:
+            found = walk(value, sub_path, depth + 1)
+            if found:
+                return found
+        return None
+
+    path = walk(source, name, 0)
+    if not path:
+        return ""
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if "[" in path.rsplit(".", 1)[-1]:
+        last = path.rsplit("[", 1)[-1].strip("]'\"")
+    label = FIELD_LABELS.get(".".join(path.split(".")[-2:])) or FIELD_LABELS.get(last)
+    return f"{label} ({path})" if label else path
 
 
 # --- sections, pages and the canvas ----------------------------------------------------------------------
@@ -229,6 +307,35 @@ class NumberedCanvas(Canvas):
         self._held: list[dict[str, Any]] = []
         self.hoteltv_section: Decor | None = None
         self.hoteltv_page_label: tuple[int, float, float] | None = None
+
+    # Every string drawn on the canvas (table cells, running headers, labels) is split into runs of one
+    # font each, so a character Micro Hei lacks is drawn by a fallback font (or refused, named).
+    def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 0, args, kwargs)
+
+    def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 1, args, kwargs)
+
+    def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 2, args, kwargs)
+
+    def _draw_runs(self, x: float, y: float, text: str, align: int, args: Any, kwargs: Any) -> None:
+        base = self._fontname
+        draw = (Canvas.drawString, Canvas.drawCentredString, Canvas.drawRightString)[align]
+        if base not in fonts.FONTS:
+            draw(self, x, y, text, *args, **kwargs)
+            return
+        parts = fonts.runs(text, base)
+        if len(parts) == 1 and parts[0][0] == base:
+            draw(self, x, y, parts[0][1], *args, **kwargs)
+            return
+        size, leading = self._fontsize, self._leading
+        x -= sum(stringWidth(run, font, size) for font, run in parts) * align / 2
+        for font, run in parts:
+            self.setFont(font, size, leading)
+            Canvas.drawString(self, x, y, run, *args, **kwargs)
+            x += stringWidth(run, font, size)
+        self.setFont(base, size, leading)
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._held.append(dict(self.__dict__))
@@ -394,7 +501,7 @@ class TitleLine(Flowable):
         self.text, self.size, self.char_space, self.space_after = text, size, char_space, space_after
 
     def _text_width(self) -> float:
-        return stringWidth(self.text, FONT, self.size) + self.char_space * max(len(self.text) - 1, 0)
+        return fonts.string_width(self.text, self.size) + self.char_space * max(len(self.text) - 1, 0)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -410,7 +517,9 @@ class TitleLine(Flowable):
         text.setTextRenderMode(2)  # fill and stroke: a bold look
         c.setLineWidth(self.size / 40)
         text.setTextOrigin((self.width - self._text_width()) / 2, self.space_after + self.size * 0.3)
-        text.textOut(self.text)
+        for font, run in fonts.runs(self.text):
+            text.setFont(font, self.size)
+            text.textOut(run)
         c.drawText(text)
         c.restoreState()
 
@@ -599,7 +708,7 @@ class SealArea(Flowable):
         c.saveState()
         right = self.width - 6 * mm
         text_w = max(
-            stringWidth(self.authority + "（盖章）", FONT, 11), stringWidth(cn_date(self.when), FONT, 11)
+            fonts.string_width(self.authority + "（盖章）", 11), stringWidth(cn_date(self.when), FONT, 11)
         )
         cx = right - text_w / 2
         cy = self.height / 2

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
@@ -32,6 +33,7 @@ from hoteltv.reports.common import (
     answer_text,
     build_pdf,
     cn_date,
+    naming_fields,
     para,
     report_progress,
 )
@@ -94,13 +96,14 @@ def write_notice(
     options = options or ReportOptions()
     data = load_notice(db, notice_id_or_number, options)
     report_progress(progress, 0, 1, "排版 (laying out)")
-    return build_pdf(
-        out,
-        notice_story(data),
-        title=f"{DOC_NAME} {data.notice.number}",
-        subject=data.notice.hotel_name,
-        progress=progress,
-    )
+    with naming_fields(data):
+        return build_pdf(
+            out,
+            notice_story(data),
+            title=f"{DOC_NAME} {data.notice.number}",
+            subject=data.notice.hotel_name,
+            progress=progress,
+        )
 
 
 def notice_story(data: NoticeData) -> list[Flowable]:
@@ -144,7 +147,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     story.append(Spacer(1, 2 * mm))
     story.append(_unit_table(data))
     story.append(Spacer(1, 2 * mm))
-    story.append(SealArea(data.authority, n.issued_at.astimezone().date() if n.issued_at else None, 34 * mm))
+    story.append(SealArea(data.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 34 * mm))
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
     return story
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, utcnow
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import inspections as insp_service
 
@@ -175,7 +175,7 @@ def issue_notice(
 
 def _at(day: date) -> datetime:
     """The issue time of a notice dated ``day`` (a back-dated one keeps the time of day it was entered)."""
-    now = datetime.now().astimezone()
+    now = clock.now()
     return datetime.combine(day, now.timetz()).astimezone(UTC)
 
 
