@@ -22,10 +22,13 @@ DEFAULT_ZONE = "Asia/Shanghai"
 _current = DEFAULT_ZONE
 
 
-@cache
 def zone(name: str | None = None) -> tzinfo:
     """The time zone called ``name`` (an IANA name such as ``Asia/Shanghai``; None: the bureau's)."""
-    key = name or _current
+    return _zone(name or _current)
+
+
+@cache
+def _zone(key: str) -> tzinfo:
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.errors import ValidationError
 from hoteltv.reports.batch import select_inspections, write_batch
 from hoteltv.reports.common import ReportCancelled, ReportOptions
@@ -156,7 +157,7 @@ def test_batch_by_division_and_period(demo_db: Database, tmp_path: Path) -> None
         write_batch(demo_db, tmp_path / "none.pdf", division="腾冲市")
     first = min(i.started_at for i in list_inspections(demo_db) if i.started_at)
     only_first_day = select_inspections(
-        demo_db, since=first.astimezone().date(), until=first.astimezone().date()
+        demo_db, since=clock.bureau_date(first), until=clock.bureau_date(first)
     )
     assert len(only_first_day) == 1
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 from hoteltv.db.engine import Database
 from hoteltv.domain.divisions import DivisionList
+from hoteltv.photos.store import PhotoStore
 from hoteltv.reports import fonts
 from hoteltv.reports.common import ReportOptions
 from hoteltv.reports.field_form import write_field_form
@@ -20,7 +20,6 @@ from hoteltv.reports.inspection_sheet import write_inspection_sheet
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.photos import attach_files
-from hoteltv.photos.store import PhotoStore
 from tests.core.report_fixtures import compact, font_problems, pdf_text, write_photo
 
 #: 䶮 U+4DAE (Ext A), 𠀀 U+20000 (Ext B), 𬱖 U+2CC56 (Ext E), 𪜀 U+2A700 (Ext C), 𫝀 U+2B740 (Ext D),
@@ -86,7 +85,9 @@ def test_sheet_with_rare_characters_in_name_address_and_caption_prints_them(
     view = insp_service.start_inspection(db, hotel.id, team)
     view = fill(db, view.id, "self_built", rooms={"301": {"boot_seconds": 58}})
     view = insp_service.update_header(
-        db, view.id, insp_service.HeaderFields(findings=f"房间电视开机慢，{MORE}", hotel_signatory=f"李{RARE[2]}")
+        db,
+        view.id,
+        insp_service.HeaderFields(findings=f"房间电视开机慢，{MORE}", hotel_signatory=f"李{RARE[2]}"),
     )
     store = PhotoStore.for_home(tmp_path)
     src = tmp_path / "src"
@@ -103,7 +104,14 @@ def test_sheet_with_rare_characters_in_name_address_and_caption_prints_them(
     assert outcomes[0].ok
     out = write_inspection_sheet(db, view.id, tmp_path / "sheet.pdf", ReportOptions(home=tmp_path))
     text = poppler_text(out)
-    for expected in (f"{RARE}客栈", f"{MORE}路{RARE}巷8号", f"王{RARE[1]}", f"{MORE}", f"说明{RARE}", f"李{RARE[2]}"):
+    for expected in (
+        f"{RARE}客栈",
+        f"{MORE}路{RARE}巷8号",
+        f"王{RARE[1]}",
+        f"{MORE}",
+        f"说明{RARE}",
+        f"李{RARE[2]}",
+    ):
         assert expected in text, expected
     assert font_problems(out) == []
 
