@@ -27,7 +27,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
 from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistItem
@@ -60,7 +60,7 @@ YES_NO_ZH = {"yes": "是", "no": "否", "na": "不适用"}
 class ReportCancelled(HoteltvError):
     """The user cancelled a document while it was being made; nothing was written."""
 
-    def __init__(self, message: str = "已取消,未生成文件 (cancelled; no file written)") -> None:
+    def __init__(self, message: str = "已取消，未生成文件 (cancelled; no file written)") -> None:
         super().__init__(message)
 
 
@@ -296,6 +296,77 @@ class StartSection(Flowable):
         self.canv.hoteltv_section = self.decor
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What is known of a file's pages when it is saved: each section's page count and first page (the
+    page's number in the file, counting blank pages), by :attr:`Decor.key`."""
+
+    pages: dict[int, int]
+    first_page: dict[int, int]
+
+
+class DeferredText(Flowable):
+    """Text known only when the file is saved (a section's page count on a batch's cover), drawn centred
+    in a ``width`` × ``height`` box: ``text(facts)`` gives it."""
+
+    def __init__(
+        self, text: Callable[[PageFacts], str], width: float, height: float, size: float = 9
+    ) -> None:
+        super().__init__()
+        self.text, self.width, self.height, self.size = text, width, height, size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        # Where this box is on the page: flowables are drawn translated, never scaled or turned.
+        _, _, _, _, x0, y0 = canv._currentMatrix
+        x, y = x0 + self.width / 2, y0 + (self.height - self.size * 0.7) / 2
+        size = self.size
+
+        def draw_later(canvas: Canvas, facts: PageFacts) -> None:
+            canvas.setFont(FONT, size)
+            canvas.setFillColor(styles.BLACK)
+            canvas.drawCentredString(x, y, self.text(facts))
+
+        deferred = getattr(canv, "hoteltv_deferred", None)
+        if deferred is not None:
+            deferred.append(draw_later)
+
+
+class OddPageStart(Flowable):
+    """Zero-size marker placed right after a page break: if that new page is even, it is left blank
+    (no header, footer or page number; "此页空白" in the middle) so that what follows starts on an odd
+    page — the front of a sheet of paper when the file is printed on both sides."""
+
+    _ZEROSIZE = 1
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        doc = self._doctemplate
+        if doc is not None and doc.page % 2 == 0:
+            self._doctemplateAttr("frame").add_generated_content(_BlankPage(), PageBreak())
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class _BlankPage(Flowable):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, availHeight / 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.hoteltv_section = None  # no running header, footer or page number on this page
+        canv.saveState()
+        canv.setFont(FONT, 9)
+        canv.setFillColor(GREY_TEXT)
+        canv.drawCentredString(self.width / 2, 0, "（此页空白）")
+        canv.restoreState()
+
+
 class NumberedCanvas(Canvas):
     """A canvas that holds pages back until saving, to print "第x页 共y页" counted per section."""
 
@@ -307,6 +378,8 @@ class NumberedCanvas(Canvas):
         self._held: list[dict[str, Any]] = []
         self.hoteltv_section: Decor | None = None
         self.hoteltv_page_label: tuple[int, float, float] | None = None
+        #: Drawn on this page when the file is saved, when every section's pages are known.
+        self.hoteltv_deferred: list[Callable[[Canvas, PageFacts], None]] = []
 
     # Every string drawn on the canvas (table cells, running headers, labels) is split into runs of one
     # font each, so a character Micro Hei lacks is drawn by a fallback font (or refused, named).
@@ -341,9 +414,15 @@ class NumberedCanvas(Canvas):
         self._held.append(dict(self.__dict__))
         self._startPage()
         self.hoteltv_page_label = None
+        self.hoteltv_deferred = []
 
     def save(self) -> None:
         totals = Counter(s["hoteltv_page_label"][0] for s in self._held if s["hoteltv_page_label"])
+        starts: dict[int, int] = {}
+        for n, state in enumerate(self._held, 1):
+            if state["hoteltv_page_label"]:
+                starts.setdefault(state["hoteltv_page_label"][0], n)
+        facts = PageFacts(dict(totals), starts)
         seen: Counter[int] = Counter()
         for state in self._held:
             self.__dict__.update(state)
@@ -354,6 +433,8 @@ class NumberedCanvas(Canvas):
                 self.setFont(FONT, 9)
                 self.setFillColor(styles.BLACK)
                 self.drawCentredString(x, y, f"第 {seen[key]} 页  共 {totals[key]} 页")
+            for draw in self.hoteltv_deferred:
+                draw(self, facts)
             Canvas.showPage(self)
         Canvas.save(self)
 
@@ -377,12 +458,13 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
     if decor.draft:
         _draw_watermark(canv)
     # Running header: which document and its number, on every page (pages get separated).
-    canv.setFont(FONT, 8)
     canv.setFillColor(GREY_TEXT)
     top = PAGE_HEIGHT - 11 * mm
-    canv.drawString(MARGIN_LEFT, top, decor.doc_name + ("（草稿）" if decor.draft else ""))
-    if decor.number:
-        canv.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, top, f"{decor.number_label}：{decor.number}")
+    left = decor.doc_name + ("（草稿）" if decor.draft else "")
+    right = f"{decor.number_label}：{decor.number}" if decor.number else ""
+    for x, y, size, text in header_layout(left, right, top):
+        canv.setFont(FONT, size)
+        canv.drawString(x, y, text)
     canv.setStrokeColor(GREY_TEXT)
     canv.setLineWidth(0.4)
     canv.line(MARGIN_LEFT, top - 2 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 2 * mm)
@@ -406,6 +488,42 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
         )
     canv.restoreState()
     canv.hoteltv_page_label = (decor.key, PAGE_WIDTH / 2, base)
+
+
+HEADER_SIZE = 8.0
+#: The smallest size a long running-header text shrinks to before it wraps onto lines above.
+HEADER_MIN_SIZE = 6.5
+HEADER_GAP = 6 * mm
+
+
+def header_layout(left: str, right: str, y: float) -> list[tuple[float, float, float, str]]:
+    """Where the running header's texts go: ``(x, y, size, text)`` each.
+
+    ``left`` (the document's name) is drawn at the left margin; ``right`` (e.g. 被检查单位：<a long hotel
+    name>) ends at the right margin and never reaches ``left``: it shrinks down to
+    :data:`HEADER_MIN_SIZE`, then wraps onto lines above the first (the top margin has room for them).
+    """
+    out = [(MARGIN_LEFT, y, HEADER_SIZE, left)] if left else []
+    if not right:
+        return out
+    right_edge = PAGE_WIDTH - MARGIN_RIGHT
+    avail = right_edge - MARGIN_LEFT - (fonts.string_width(left, HEADER_SIZE) + HEADER_GAP if left else 0)
+    size = HEADER_SIZE
+    while size > HEADER_MIN_SIZE and fonts.string_width(right, size) > avail:
+        size -= 0.5
+    lines: list[str] = []
+    line = ""
+    for char in right:
+        if line and fonts.string_width(line + char, size) > avail:
+            lines.append(line)
+            line = ""
+        line += char
+    lines.append(line)
+    # The last line sits on the header's base line, the earlier ones above it.
+    for n, text in enumerate(lines):
+        line_y = y + (len(lines) - 1 - n) * size * 1.15
+        out.append((right_edge - fonts.string_width(text, size), line_y, size, text))
+    return out
 
 
 def _draw_watermark(canv: Canvas) -> None:

@@ -107,7 +107,12 @@ def field_form_story(
 
 def _number_line(template: ChecklistTemplate) -> Table:
     table = Table(
-        [[para("记录编号：", "small"), para(f"检查表：{template.id} 第{template.version}版", "small_right")]],
+        [
+            [
+                para("记录编号：", "small"),
+                para(f"检查表：{template.title.zh}（第{template.version}版）", "small_right"),
+            ]
+        ],
         colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5],
     )
     table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

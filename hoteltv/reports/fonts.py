@@ -207,7 +207,8 @@ def runs(text: str, base: str = FONT) -> list[tuple[str, str]]:
     if base_map is not None and all(ord(c) in base_map for c in text):
         return [(base, text)] if text else []
     out: list[tuple[str, str]] = []
-    font_now, chunk = "", []
+    font_now = ""
+    chunk: list[str] = []
     for char in text:
         if base_map is not None and ord(char) in base_map:
             font = base

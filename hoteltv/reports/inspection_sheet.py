@@ -43,7 +43,6 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     cn_datetime,
-    gap,
     mark,
     naming_fields,
     para,
@@ -242,7 +241,8 @@ def _number_line(data: SheetData) -> Flowable:
         [
             [
                 para(
-                    f"记录编号：{v.record_number}{gap(1.5)}检查表：{v.template_id} 第{v.template_version}版",
+                    # The template's title, never its key (``hotel_tv``).
+                    f"记录编号：{v.record_number}\n检查表：{data.template.title.zh}（第{v.template_version}版）",
                     "small",
                 ),
                 para(f"版本：{version}  状态：{status}", "small_right"),

@@ -236,7 +236,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
             "",
             "",
         ],
-        [L("受送达人\n(签名或盖章)"), "", L("签收日期"), para(cn_date(None), "cell")],
+        [L("受送达人\n（签名或盖章）"), "", L("签收日期"), para(cn_date(None), "cell")],
         [L("送达人（签名）"), "", L("送达日期"), para(cn_date(None), "cell")],
         [L("备注"), para(f"校验码：{data.code}", "cell_small"), "", ""],
     ]
