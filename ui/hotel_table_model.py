@@ -239,7 +239,7 @@ class HotelTableModel(QAbstractTableModel):
             if h.next_deadline is None:
                 return ""
             if h.overdue:
-                days = ((self.today or date.today()) - h.next_deadline).days
+                days = ((self.today or clock.today()) - h.next_deadline).days
                 return (
                     translate("HotelTableModel", "%1 逾期%2天")
                     .replace("%1", h.next_deadline.isoformat())

@@ -70,6 +70,11 @@ def now(zone_name: str | None = None) -> datetime:
     return datetime.now(zone(zone_name))
 
 
+def today(zone_name: str | None = None) -> date:
+    """Today's date in the bureau's zone (what a deadline, "overdue" and a notice's date count from)."""
+    return now(zone_name).date()
+
+
 def day_start(day: date, zone_name: str | None = None) -> datetime:
     """The first instant of the bureau's ``day`` (aware)."""
     return datetime.combine(day, time.min, tzinfo=zone(zone_name))

@@ -76,7 +76,7 @@ def load_summary(
     until: date | None = None,
     today: date | None = None,
 ) -> SummaryData:
-    today = today or date.today()
+    today = today or clock.today()
     # The sentence names the place counted: the city, or the division when the report is for one.
     place = options.city_short
     if division:

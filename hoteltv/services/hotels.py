@@ -169,7 +169,7 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
     hotels = list(hotels)
     if not hotels:
         return []
-    today = today or date.today()
+    today = today or clock.today()
     ids = [h.id for h in hotels]
     last: dict[str, tuple[datetime | None, str | None]] = {}
     deadlines: dict[str, date | None] = {}

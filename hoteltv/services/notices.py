@@ -74,7 +74,7 @@ def _view(session: Session, n: RectificationNotice, today: date | None = None) -
         status=n.status,
         reinspection_id=n.reinspection_id,
         closed_at=n.closed_at,
-        overdue=lifecycle.is_overdue(n.deadline, n.status, today or date.today()),
+        overdue=lifecycle.is_overdue(n.deadline, n.status, today or clock.today()),
         version=n.version,
     )
 
@@ -134,7 +134,7 @@ def issue_notice(
         chosen = list(items) if items is not None else default_items(view)
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
-        issued = today or date.today()
+        issued = today or clock.today()
         deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
         if deadline < issued:
             raise ValidationError(

@@ -84,7 +84,7 @@ def summarize(
     """Counts over live hotels (pilot hotels by default). ``since``/``until`` limit the inspection and notice
     counts to that period; hotel counts are the state now."""
     catalog = mode_catalog()
-    today = today or date.today()
+    today = today or clock.today()
     with db.reading() as s:
         divs = list(s.scalars(select(Division).where(Division.deleted.is_(False)).order_by(Division.code)))
         if division:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -55,6 +56,8 @@ def test_bureau_time_ignores_the_computers_zone(computer_zone: str) -> None:
     assert clock.fmt(START, zone_name="UTC") == "2026-05-03 16:30"
     assert cn_datetime(START) == "2026年5月4日 00:30"
     assert cn_date(START) == "2026年5月4日"
+    # Today (deadlines, overdue, a notice's date) is the bureau's day too.
+    assert clock.today() == datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
 
 
 def test_sheet_printed_on_a_utc_or_new_york_computer_keeps_the_beijing_date(
