@@ -148,3 +148,25 @@ def test_a_character_no_font_has_refuses_the_print_naming_it_and_the_field(
         write_inspection_sheet(db, view.id, sheet, ReportOptions(home=tmp_path))
     assert "U+F0001" in str(caught.value) and "字段" in str(caught.value)
     assert not sheet.exists()
+
+
+def test_cli_print_refuses_an_emoji_no_font_has_naming_it(
+    tmp_path: Path, divisions: DivisionList, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hoteltv.cli import main
+    from hoteltv.services.setup import open_home
+
+    home = tmp_path / "home"
+    db, _, _ = open_home(home)
+    try:
+        hotel_service.create_hotel(
+            db, hotel_service.HotelInput(name="永昌🏨酒店", division_code="隆阳区"), divisions
+        )
+    finally:
+        db.close()
+    out = tmp_path / "form.pdf"
+    code = main(["--home", str(home), "print", "form", "永昌🏨酒店", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "U+1F3E8" in err and "🏨" in err and "酒店名称" in err
+    assert not out.exists()
