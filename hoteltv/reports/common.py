@@ -190,10 +190,10 @@ def naming_fields(source: Any, name: str = "") -> Iterator[None]:
     try:
         yield
     except fonts.UnprintableCharacter as exc:
-        if exc.field:
+        if exc.field or exc.path:
             raise
-        field = _field_with(source, exc.char, name)
-        raise (exc.in_field(field) if field else exc) from None
+        label, path = _field_with(source, exc.char, name)
+        raise (exc.in_field(label, path) if path else exc) from None
 
 
 #: Field names as a person knows them, for the message naming an unprintable character.
@@ -224,9 +224,9 @@ FIELD_LABELS = {
 }
 
 
-def _field_with(source: Any, char: str, name: str = "") -> str:
-    """The path of the first text in ``source`` (dataclasses, dicts, lists) that contains ``char``, with
-    a person's name for its last part: ``酒店名称 (view.hotel_name)``; ``""`` if none does."""
+def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
+    """A person's name for the first text in ``source`` (dataclasses, dicts, lists) that contains
+    ``char`` and its path: ``("酒店名称", "view.hotel_name")``; empty strings if none does."""
     seen: set[int] = set()
 
     def walk(node: Any, path: str, depth: int) -> str | None:
@@ -251,12 +251,12 @@ def _field_with(source: Any, char: str, name: str = "") -> str:
 
     path = walk(source, name, 0)
     if not path:
-        return ""
+        return "", ""
     last = path.rsplit(".", 1)[-1].split("[", 1)[0]
     if "[" in path.rsplit(".", 1)[-1]:
         last = path.rsplit("[", 1)[-1].strip("]'\"")
     label = FIELD_LABELS.get(".".join(path.split(".")[-2:])) or FIELD_LABELS.get(last)
-    return f"{label} ({path})" if label else path
+    return label or "", path
 
 
 # --- sections, pages and the canvas ----------------------------------------------------------------------

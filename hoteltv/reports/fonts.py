@@ -60,20 +60,27 @@ _choice: dict[str, str | None] = {}
 
 
 class UnprintableCharacter(HoteltvError):
-    """A character that no bundled font can draw: printing it would leave a blank, so nothing is printed."""
+    """A character that no bundled font can draw: printing it would leave a blank, so nothing is printed.
 
-    def __init__(self, char: str, text: str, field: str = "") -> None:
-        self.char, self.text, self.field = char, text, field
-        where = f"字段“{field}”" if field else f"文字“{_excerpt(text, char)}”"
+    ``field`` is the field as a person knows it (酒店名称), ``path`` where it is in the data (hotel.name).
+    """
+
+    def __init__(self, char: str, text: str, field: str = "", path: str = "") -> None:
+        self.char, self.text, self.field, self.path = char, text, field, path
+        if field or path:
+            where = f"字段“{field or path}”" + (f"（{path}）" if field and path else "")
+        else:
+            where = f"文字“{_excerpt(text, char)}”"
         super().__init__(
             f"无法打印{where}中的字符“{char}”（{code_point(char)}）：随附字体均无此字，未生成文件。"
-            f"请更正该字段后再打印 (cannot print {code_point(char)} {char!r} in "
-            f"{'field ' + field if field else 'this text'}: no bundled font has it; no file written)"
+            f"请更正该字段后再打印 (cannot print {code_point(char)} in "
+            f"{'field ' + (path or field) if (field or path) else 'this text'}: no bundled font has it; "
+            "no file written)"
         )
 
-    def in_field(self, field: str) -> UnprintableCharacter:
+    def in_field(self, field: str, path: str = "") -> UnprintableCharacter:
         """The same error naming the field the character is in."""
-        return UnprintableCharacter(self.char, self.text, field)
+        return UnprintableCharacter(self.char, self.text, field, path)
 
 
 def code_point(char: str) -> str:
