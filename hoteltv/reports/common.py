@@ -511,19 +511,30 @@ def header_layout(left: str, right: str, y: float) -> list[tuple[float, float, f
     size = HEADER_SIZE
     while size > HEADER_MIN_SIZE and fonts.string_width(right, size) > avail:
         size -= 0.5
-    lines: list[str] = []
-    line = ""
-    for char in right:
-        if line and fonts.string_width(line + char, size) > avail:
-            lines.append(line)
-            line = ""
-        line += char
-    lines.append(line)
+    lines = _wrap(right, size, avail)
+    if len(lines) > 1:  # as even as the same number of lines allows, not a long line and a stub
+        width = fonts.string_width(right, size) / len(lines)
+        while len(balanced := _wrap(right, size, width)) > len(lines):
+            width += 2
+        lines = balanced
     # The last line sits on the header's base line, the earlier ones above it.
     for n, text in enumerate(lines):
         line_y = y + (len(lines) - 1 - n) * size * 1.15
         out.append((right_edge - fonts.string_width(text, size), line_y, size, text))
     return out
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (between any two characters, as Chinese is)."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if line and fonts.string_width(line + char, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    lines.append(line)
+    return lines
 
 
 def _draw_watermark(canv: Canvas) -> None:
