@@ -17,7 +17,7 @@ from typing import Any
 
 from hoteltv import __version__
 from hoteltv.config import resolve_home
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
@@ -109,7 +109,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "" if dt is None else dt.astimezone().strftime(fmt)
+    return clock.fmt(dt, fmt)
 
 
 # --- commands ---------------------------------------------------------------------------------------------

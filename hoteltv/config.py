@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("review_body", str, "保山市人民政府", "Body that hears an application for 行政复议 (60 days)"),
     Setting("litigation_court", str, "保山市隆阳区人民法院", "Court for a 行政诉讼 (6 months)"),
+    Setting(
+        "time_zone",
+        str,
+        "Asia/Shanghai",
+        "The bureau's time zone (IANA name): every printed and displayed time is in it",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -113,6 +119,10 @@ class Settings:
                 value = setting.type(value)
             except (TypeError, ValueError) as exc:
                 raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.zone(value)  # an unknown zone: a clear message, nothing saved
         values = {**self._values, key: value}
         tmp = ""
         try:  # a full disk or a read-only folder: a clear message, the old file and values kept
@@ -130,3 +140,7 @@ class Settings:
                 f"{exc.strerror or exc})"
             ) from exc
         self._values = values
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.set_bureau_zone(value)

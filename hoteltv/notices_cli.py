@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 
@@ -24,7 +25,7 @@ def _terms(ctx: Any) -> Any:
 def cmd_numbers_show(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.services import numbering
 
-    year = args.year or date.today().year
+    year = args.year or clock.today().year
     terms = _terms(ctx)
     tag = numbering.device_tag(terms.device_tag, ctx.db.device_id)
     blocks = numbering.list_blocks(ctx.db)
@@ -88,7 +89,7 @@ def _when(text: str | None) -> datetime | None:
         raise HoteltvError(
             f"时间 {text!r} 无法识别 (use YYYY-MM-DD HH:MM, optionally with an offset such as +08:00)"
         ) from exc
-    return value if value.tzinfo else value.astimezone()
+    return value if value.tzinfo else value.replace(tzinfo=clock.zone())
 
 
 def cmd_notices_list(ctx: Any, args: argparse.Namespace) -> int:

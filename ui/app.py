@@ -1,8 +1,8 @@
 """Starting the GUI: ``main()`` is what ``python main.py`` and the ``hoteltv-gui`` command run.
 
 Order of things: the Qt application (organisation/application names, so QSettings has a home), the
-bundled CJK font (WenQuanYi Micro Hei, added as a fallback family of the application font so Chinese
-renders on a machine without any CJK font), the translators for the interface language (sources are
+bundled CJK fonts (WenQuanYi Micro Hei, then Hanazono Mincho A/B for the CJK extension blocks, added as
+fallback families of the application font so Chinese renders on a machine without any CJK font), the translators for the interface language (sources are
 Chinese; English comes from ``resources/translations/hoteltv_en.qm``; Qt's own buttons from the
 ``qtbase_zh_CN.qm`` the PySide6 wheel ships), the data folder (``--home DIR``, else ``HOTELTV_HOME``,
 else the user data folder), then the main window. A data folder that cannot be opened (a database
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hoteltv.config import resolve_home
 from hoteltv.errors import HoteltvError
-from hoteltv.resources import font_path, resource
+from hoteltv.resources import fallback_font_paths, font_path, resource
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.messages import LANGUAGE_PROPERTY, localize, show_error
@@ -71,10 +71,12 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def load_cjk_font(app: QApplication) -> str | None:
-    """Register the bundled CJK font and make it the application font's fallback family.
+    """Register the bundled fonts and make them the application font's fallback families.
 
     The platform's UI font stays first (Latin text looks native); any glyph it lacks, Chinese
-    included, comes from WenQuanYi Micro Hei. Returns the family name, or None if loading failed.
+    included, comes from WenQuanYi Micro Hei, and a rare character Micro Hei lacks too (䶮 U+4DAE,
+    𠀀 U+20000, 𬱖 U+2CC56: the CJK extension blocks A–F) from Hanazono Mincho A or B, the fonts the
+    printed documents use for them. Returns Micro Hei's family name, or None if loading failed.
     """
     font_id = QFontDatabase.addApplicationFont(font_path())
     if font_id < 0:
@@ -82,9 +84,17 @@ def load_cjk_font(app: QApplication) -> str | None:
         return None
     families = QFontDatabase.applicationFontFamilies(font_id)
     family = CJK_FAMILY if CJK_FAMILY in families else families[0]
+    fallbacks: list[str] = []
+    for path in fallback_font_paths():
+        fallback_id = QFontDatabase.addApplicationFont(path)
+        if fallback_id < 0:
+            log.warning("could not load the bundled fallback font %s", path)
+            continue
+        fallbacks += QFontDatabase.applicationFontFamilies(fallback_id)[:1]
     font = QFont(app.font())
-    current = [f for f in font.families() if f != family] or [font.family()]
-    font.setFamilies([*current, family])
+    ours = [family, *fallbacks]
+    current = [f for f in font.families() if f not in ours] or [font.family()]
+    font.setFamilies([*current, *ours])
     app.setFont(font)
     return family
 

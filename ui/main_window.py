@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv import __version__
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.services import demo as demo_service
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
@@ -104,7 +104,7 @@ class DraftsDialog(QDialog):
                     d.hotel_name,
                     d.division_name,
                     lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
-                    d.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.started_at else "",
+                    clock.fmt(d.started_at),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel
@@ -291,7 +292,7 @@ class SyncPanel(QDialog):
         if o.last is None:
             self.last.setText(self.tr("从未同步"))
         else:
-            when = (o.last.finished_at or o.last.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+            when = clock.fmt(o.last.finished_at or o.last.started_at)
             result = self.tr("成功") if o.last.ok else self.tr("未完成")
             self.last.setText(f"{when}  {result}  {o.last.message}")
         if snap.has_token and not self.token.text():

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 if TYPE_CHECKING:
@@ -309,7 +310,8 @@ def parse_exif_time(raw: object, offset: object = None) -> datetime | None:
         except ValueError:
             return None
     tz = _parse_offset(offset)
-    aware = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    # No offset: the camera's clock shows the bureau's time.
+    aware = naive.replace(tzinfo=tz if tz is not None else clock.zone())
     return aware.astimezone(UTC)
 
 

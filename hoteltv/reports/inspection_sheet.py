@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from hoteltv.db.engine import Database
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.errors import NotFoundError
@@ -43,8 +43,8 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     cn_datetime,
-    gap,
     mark,
+    naming_fields,
     para,
     report_progress,
     requirement_text,
@@ -134,13 +134,14 @@ def write_inspection_sheet(
     options = options or ReportOptions()
     data = load_sheet(db, inspection_id, options, progress)
     report_progress(progress, 0, 1, "排版 (laying out)")
-    return build_pdf(
-        out,
-        sheet_story(data),
-        title=f"{DOC_NAME} {data.view.record_number}",
-        subject=data.view.hotel_name,
-        progress=progress,
-    )
+    with naming_fields(data):
+        return build_pdf(
+            out,
+            sheet_story(data),
+            title=f"{DOC_NAME} {data.view.record_number}",
+            subject=data.view.hotel_name,
+            progress=progress,
+        )
 
 
 # --- the story ---------------------------------------------------------------------------------------------
@@ -248,7 +249,8 @@ def _number_line(data: SheetData) -> Flowable:
         [
             [
                 para(
-                    f"记录编号：{v.record_number}{gap(1.5)}检查表：{v.template_id} 第{v.template_version}版",
+                    # The template's title, never its key (``hotel_tv``).
+                    f"记录编号：{v.record_number}\n检查表：{data.template.title.zh}（第{v.template_version}版）",
                     "small",
                 ),
                 para(f"版本：{version}  状态：{status}", "small_right"),
@@ -275,8 +277,8 @@ def _header_table(data: SheetData) -> Table:
     contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
     time_text = cn_datetime(v.started_at)
     if v.ended_at:
-        end = v.ended_at.astimezone()
-        start = v.started_at.astimezone() if v.started_at else None
+        end = clock.bureau_time(v.ended_at)
+        start = clock.bureau_time(v.started_at) if v.started_at else None
         time_text += " 至 " + (
             f"{end:%H:%M}" if start and start.date() == end.date() else cn_datetime(v.ended_at)
         )

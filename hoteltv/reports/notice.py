@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
@@ -40,6 +41,7 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     cn_datetime,
+    naming_fields,
     para,
     report_progress,
 )
@@ -134,13 +136,14 @@ def write_notice(
     options = options or ReportOptions()
     data = load_notice(db, notice_id_or_number, options)
     report_progress(progress, 0, 1, "排版 (laying out)")
-    return build_pdf(
-        out,
-        notice_story(data),
-        title=f"{DOC_NAME} {data.notice.number}",
-        subject=data.notice.hotel_name,
-        progress=progress,
-    )
+    with naming_fields(data):
+        return build_pdf(
+            out,
+            notice_story(data),
+            title=f"{DOC_NAME} {data.notice.number}",
+            subject=data.notice.hotel_name,
+            progress=progress,
+        )
 
 
 def notice_story(data: NoticeData) -> list[Flowable]:
@@ -195,7 +198,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     story.append(
         CodeAndSeal(
             data.code,
-            SealArea(data.authority, n.issued_at.astimezone().date() if n.issued_at else None, 24 * mm),
+            SealArea(data.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
         )
     )
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
@@ -369,7 +372,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
             "",
         ],
         [
-            L("受送达人\n(签名或盖章)"),
+            L("受送达人\n（签名或盖章）"),
             recipient,
             L("签收日期"),
             para("—" if d and d.refused else when, "cell"),

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.errors import NotFoundError
 from hoteltv.io.inspection_json import hash_document, inspection_document
 
@@ -305,7 +305,7 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
         "superseded_by_id": newer.id if newer is not None else None,
         "superseded_by_number": (f"{newer.record_number} 第{version + 1}版" if newer is not None else None),
         "hotel_name": insp.hotel.name,
-        "record_date": insp.started_at.astimezone().date() if insp.started_at else None,
+        "record_date": clock.bureau_date(insp.started_at) if insp.started_at else None,
         "result": insp.result,
         "record_status": insp.status,
     }
@@ -347,7 +347,7 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
         "superseded_by_id": newer.id if newer is not None else None,
         "superseded_by_number": newer.number if newer is not None else None,
         "hotel_name": n.hotel.name,
-        "record_date": n.issued_at.astimezone().date() if n.issued_at else None,
+        "record_date": clock.bureau_date(n.issued_at) if n.issued_at else None,
         "record_status": n.status,
     }
     if not notice_hash(n).startswith(code.hash_prefix):

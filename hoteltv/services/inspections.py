@@ -33,7 +33,7 @@ from hoteltv.db.models import (
     RoomCheck,
     utcnow,
 )
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
@@ -471,7 +471,7 @@ def start_inspection(
             raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
         started = started_at or utcnow()
         insp = Inspection(
-            record_number=next_record_number(s, db.device_id, started.astimezone().date()),
+            record_number=next_record_number(s, db.device_id, clock.bureau_date(started)),
             hotel_id=hotel.id,
             hotel=hotel,
             template_id=template.id,
@@ -1026,4 +1026,4 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
 
 
 def _local_text(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    return clock.fmt(dt)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from hoteltv.config import default_of
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, utcnow
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import inspections as insp_service
@@ -187,7 +187,7 @@ def _view(session: Session, n: RectificationNotice, today: date | None = None) -
         status=n.status,
         reinspection_id=n.reinspection_id,
         closed_at=n.closed_at,
-        overdue=lifecycle.is_overdue(n.deadline, n.status, today or date.today()),
+        overdue=lifecycle.is_overdue(n.deadline, n.status, today or clock.today()),
         version=n.version,
         terms=_terms(dict(n.terms or {})),
         delivery=Delivery.from_stored(dict(n.delivery or {})),
@@ -265,7 +265,7 @@ def issue_notice(
         chosen = list(items) if items is not None else default_items(view)
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
-        issued = today or date.today()
+        issued = today or clock.today()
         deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
         if deadline < issued:
             raise ValidationError(
@@ -328,7 +328,7 @@ def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str
 
 def _at(day: date) -> datetime:
     """The issue time of a notice dated ``day`` (a back-dated one keeps the time of day it was entered)."""
-    now = datetime.now().astimezone()
+    now = clock.now()
     return datetime.combine(day, now.timetz()).astimezone(UTC)
 
 

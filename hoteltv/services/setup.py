@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hoteltv.config import Settings
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division
+from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList, default_divisions, load_division_file
 
 
@@ -63,6 +64,7 @@ def open_home(home: Path) -> tuple[Database, Settings, DivisionList]:
     """Open a data folder ready for use: database migrated, settings read, divisions loaded."""
     db = Database.open(home)
     settings = Settings(home)
+    clock.set_bureau_zone(settings.get("time_zone"))
     divisions = division_list(settings)
     ensure_divisions(db, divisions)
     return db, settings, divisions

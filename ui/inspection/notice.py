@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import clock
 from hoteltv.services import notices as notice_service
 from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
@@ -124,7 +125,7 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         form = QFormLayout()
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         days = int(ctx.settings.get("notice_deadline_days"))
         self.deadline = QDateEdit(today.addDays(days), self)
         self.deadline.setCalendarPopup(True)

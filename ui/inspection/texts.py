@@ -11,7 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem
 from hoteltv.errors import Problem
 from hoteltv.services.inspections import EvidenceGap
@@ -59,7 +59,7 @@ def place_text(room_label: str | None) -> str:
 
 
 def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "" if dt is None else dt.astimezone().strftime(fmt)
+    return clock.fmt(dt, fmt)
 
 
 def result_text(result: str | None, language: str) -> str:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import RecordFinalizedError, ValidationError
 from hoteltv.services import inspections as insp_service
@@ -652,7 +653,9 @@ class InspectionWindow(QMainWindow):
         self._show_refusal(view)
         for edit, value in ((self.start_edit, view.started_at), (self.end_edit, view.ended_at)):
             edit.blockSignals(True)
-            edit.setDateTime(QDateTime(value.astimezone().replace(tzinfo=None)) if value else NO_END_TIME)
+            edit.setDateTime(
+                QDateTime(clock.bureau_time(value).replace(tzinfo=None)) if value else NO_END_TIME
+            )
             edit.blockSignals(False)
 
     def _earlier_for(self, room_label: str | None) -> dict[str, NoticeItem]:
@@ -952,8 +955,8 @@ class InspectionWindow(QMainWindow):
     def _time_edited(self, edit: QDateTimeEdit, name: str) -> None:
         if not self._editable or edit.dateTime() == NO_END_TIME:
             return
-        local: datetime = edit.dateTime().toPython()  # naive, in local time
-        value = local.astimezone()
+        local: datetime = edit.dateTime().toPython()  # naive, in the bureau's time zone
+        value = local.replace(tzinfo=clock.zone())
         current = getattr(self.view, name, None)
         if current is not None and abs((current - value).total_seconds()) < 60:
             return  # same minute as stored: nothing changed
