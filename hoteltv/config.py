@@ -18,6 +18,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from hoteltv.errors import HoteltvError
+from hoteltv.io.files import FileInUseError, replace_file
 
 APP_NAME = "hoteltv"
 
@@ -94,13 +95,13 @@ class Settings:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(values, fh, ensure_ascii=False, indent=2)
-            os.replace(tmp, self.path)
-        except OSError as exc:
+            replace_file(tmp, self.path)
+        except (OSError, FileInUseError) as exc:
             if tmp:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            detail = exc.message if isinstance(exc, FileInUseError) else exc.strerror or exc
             raise HoteltvError(
-                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: "
-                f"{exc.strerror or exc})"
+                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: {detail})"
             ) from exc
         self._values = values
