@@ -646,6 +646,9 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hoteltv.console import prepare_streams
+
+    prepare_streams()  # UTF-8 when redirected; a console never fails on a character outside its code page
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

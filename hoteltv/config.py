@@ -65,7 +65,7 @@ class Settings:
         self._values: dict[str, Any] = {}
         if self.path.is_file():
             try:
-                raw = json.loads(self.path.read_text(encoding="utf-8"))
+                raw = json.loads(self.path.read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
             except (OSError, ValueError) as exc:
                 raise HoteltvError(
                     f"{self.path}: settings file unreadable ({exc}); fix or delete it"

@@ -253,25 +253,26 @@ def _client(ctx: Any, args: argparse.Namespace) -> Any:
 
 
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.console import ProgressLine
     from hoteltv.sync.client import SyncError
     from hoteltv.sync.state import STATE_WORDS
 
+    line = ProgressLine()
+    line.active = line.active and not args.json
+
     def progress(done: int, total: int, text: str) -> bool:
-        if not args.json and sys.stderr.isatty():
-            print(f"\r[{done}/{total}] {text}\033[K", end="", file=sys.stderr, flush=True)
+        line.show(f"[{done}/{total}] {text}")
         return True
 
     with _client(ctx, args) as client:
         try:
             report = client.sync(progress, full=args.full)
         except SyncError as exc:
-            if sys.stderr.isatty():
-                print(file=sys.stderr)
+            line.end()
             raise HoteltvError(
                 f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
             ) from exc
-    if sys.stderr.isatty() and not args.json:
-        print(file=sys.stderr)
+    line.end()
     if args.json:
         data = report.summary() | {
             "ok": report.ok,
