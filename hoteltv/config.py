@@ -53,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
     ),
     Setting("server_url", str, "", "Sync server address"),
+    Setting(
+        "sync_cafile",
+        str,
+        "",
+        "PEM file of a CA the sync client trusts besides the system's certificate store (empty: none)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

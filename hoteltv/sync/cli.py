@@ -245,10 +245,16 @@ def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
 
 def _client(ctx: Any, args: argparse.Namespace) -> Any:
     from hoteltv.photos.store import PhotoStore
-    from hoteltv.sync.client import SyncClient
+    from hoteltv.sync.client import SyncClient, tls_context
 
     url, token = _server_and_token(ctx, args)
-    verify: bool | str = args.cafile or True
+    cafile = getattr(args, "cafile", None)
+    if cafile:
+        cafile = str(Path(cafile).resolve())
+        tls_context(cafile)  # refuse an unreadable file before remembering it
+        if cafile != ctx.settings.get("sync_cafile"):
+            ctx.settings.set("sync_cafile", cafile)
+    verify: str = cafile or ctx.settings.get("sync_cafile") or ""
     return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
 
 
@@ -485,7 +491,10 @@ def register(sub: Any, add: Any) -> None:
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
     sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
     sp.add_argument("--token", help="your access token (remembered in the keyring or the data folder)")
-    sp.add_argument("--cafile", help="CA certificate to trust (a server with its own certificate)")
+    sp.add_argument(
+        "--cafile",
+        help="PEM file of a CA to trust besides the system's certificate store (remembered in settings)",
+    )
     sp.add_argument("--full", action="store_true", help="receive everything again, not only what is new")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("-v", "--verbose", action="store_true", help="list every record's outcome")
@@ -504,7 +513,7 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("file")
     sp.add_argument("--server", metavar="URL", help="forward the bundle to this server through its API")
     sp.add_argument("--token")
-    sp.add_argument("--cafile")
+    sp.add_argument("--cafile", help="as for sync")
     _server_options(sp)
     sp.add_argument(
         "--as-user", default="admin", help="with --database-url/--data: the server user to act as"
