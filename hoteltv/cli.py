@@ -29,14 +29,9 @@ EXIT_INTERNAL = 70
 def _write_crash_log(home: Path) -> Path | None:
     import traceback
 
-    try:
-        folder = home / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
-        path.write_text(traceback.format_exc(), encoding="utf-8")
-        return path
-    except OSError:
-        return None
+    from hoteltv.logfile import write_crash_report
+
+    return write_crash_report(home, traceback.format_exc())
 
 
 class Context:

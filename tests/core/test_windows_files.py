@@ -208,3 +208,37 @@ def test_an_unreadable_snapshot_is_a_backup_error(
     with pytest.raises(BackupError, match="数据库无法读取"):
         create_backup(odd_home, tmp_path / "b.zip")
     assert not (tmp_path / "b.zip").exists()
+
+
+# --- the GUI's log under pythonw ----------------------------------------------------------------------------
+
+
+def test_pythonw_streams_get_the_null_device_and_the_log_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+    import sys
+
+    from hoteltv.logfile import ensure_std_streams, log_to_file
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    assert ensure_std_streams() is True
+    sys.stderr.write("nothing fails\n")
+    assert ensure_std_streams() is False
+    blocked = tmp_path / "只读"
+    blocked.write_text("a file where the logs folder should go")
+    assert log_to_file(blocked) is None  # the program runs on without a log file
+    root = logging.getLogger()
+    path = log_to_file(tmp_path)
+    try:
+        assert path == tmp_path / "logs" / "hoteltv-gui.log"
+        logging.getLogger("hoteltv.test").info("同步完成 %d", 3)
+        for handler in root.handlers:
+            handler.flush()
+        assert "同步完成 3" in path.read_text(encoding="utf-8")
+    finally:
+        for handler in root.handlers[:]:
+            if isinstance(handler, logging.FileHandler) and handler.baseFilename == str(path):
+                root.removeHandler(handler)
+                handler.close()
