@@ -70,6 +70,7 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
         # 100 % or 200 % makes text too small or too big); fractional sizes are why every icon is an SVG
         # or painted per device-pixel ratio (ui/icons.py). Only possible before the application exists.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        _windows_app_id()
         app = QApplication([sys.argv[0] if sys.argv else "hoteltv", *(argv or [])])
     assert isinstance(app, QApplication)
     QCoreApplication.setOrganizationName(ORGANIZATION)
@@ -77,6 +78,18 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(translate("app", "酒店电视整改检查"))
     app.setWindowIcon(app_icon())
     return app
+
+
+def _windows_app_id() -> None:
+    """On Windows, group the taskbar button under hoteltv (with the window's icon), not under pythonw.exe."""
+    if sys.platform != "win32":
+        return
+    try:
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("hoteltv.hoteltv")  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        log.info("could not set the Windows AppUserModelID")
 
 
 def load_cjk_font(app: QApplication) -> str | None:
