@@ -46,7 +46,10 @@ class Context:
         if self._opened is None:
             from hoteltv.services.setup import open_home
 
-            self._opened = open_home(self.home)
+            warnings: list[str] = []
+            self._opened = open_home(self.home, warnings)
+            for warning in warnings:
+                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
         return self._opened
 
     @property

@@ -224,6 +224,8 @@ def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
     """What opening the data folder warned about, in a box that does not block the window."""
     if not warnings:
         return
+    for warning in warnings:
+        log.warning("%s", warning)
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         translate("app", "注意"),

@@ -28,7 +28,7 @@ def division_list(settings: Settings, problems: list[str] | None = None) -> Divi
     """The division list in force: the settings' file if one is named, else the shipped Baoshan list.
 
     A named file that is missing or broken does not stop the program: the shipped list is used, and the
-    reason is logged as a warning and appended to ``problems`` (for the GUI to show).
+    reason is appended to ``problems`` for the caller to show, or logged as a warning when no list is given.
     """
     path = settings.get("division_file")
     if not path:
@@ -41,8 +41,9 @@ def division_list(settings: Settings, problems: list[str] | None = None) -> Divi
             f"(the division file named in the settings cannot be used; the shipped Baoshan list is used "
             f"until the division_file setting is fixed): {exc}"
         )
-        log.warning("%s", message)
-        if problems is not None:
+        if problems is None:
+            log.warning("%s", message)
+        else:
             problems.append(message)
         return default_divisions()
 
@@ -84,7 +85,7 @@ def open_home(home: Path, problems: list[str] | None = None) -> tuple[Database, 
     """Open a data folder ready for use: database migrated, settings read, divisions loaded.
 
     Warnings that did not stop the opening (a division file that cannot be used) are appended to
-    ``problems``. The fallback list is only written into a database that has no divisions yet: another
+    ``problems``, or logged when no list is given. The fallback list is only written into a database that has no divisions yet: another
     city's records are not mixed with Baoshan's because its file went missing.
     """
     db = Database.open(home)
@@ -99,4 +100,7 @@ def open_home(home: Path, problems: list[str] | None = None) -> tuple[Database, 
         raise
     if problems is not None:
         problems.extend(found)
+    else:
+        for message in found:
+            log.warning("%s", message)
     return db, settings, divisions

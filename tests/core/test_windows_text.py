@@ -164,6 +164,8 @@ def test_a_missing_division_file_falls_back_with_a_warning(
     finally:
         db.close()
     assert len(problems) == 1 and "区划文件无法使用" in problems[0] and "没有这个文件.json" in problems[0]
+    assert "区划文件" not in caplog.text  # the caller shows it
+    open_home(home)[0].close()  # a caller that does not ask: logged
     assert problems[0] in caplog.text
 
 
@@ -186,7 +188,9 @@ def test_a_broken_division_file_leaves_the_other_citys_divisions_alone(home: Pat
 def test_cli_starts_with_a_missing_division_file(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     Settings(home).set("division_file", str(home / "gone.json"))
     assert main(["--home", str(home), "hotels", "list", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
+    assert err.startswith("hoteltv: 警告 (warning): 设置中的区划文件无法使用") and "gone.json" in err
 
 
 # --- EXIF times -----------------------------------------------------------------------------------------------
