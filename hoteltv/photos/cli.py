@@ -114,9 +114,11 @@ def cmd_photos_list(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         ctx.json([asdict(p) | {"annotated": p.annotated} for p in photos])
         return 0
+    from hoteltv.localtime import to_local
+
     rows = []
     for p in photos:
-        when = "" if p.taken_at is None else p.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = "" if p.taken_at is None else to_local(p.taken_at).strftime("%Y-%m-%d %H:%M")
         if p.flagged_time:
             when += " (时间待确认)"
         rows.append(

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from hoteltv.errors import HoteltvError
+from hoteltv.localtime import as_local
 
 if TYPE_CHECKING:
     from hoteltv.photos.store import PhotoStore
@@ -275,7 +276,7 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
 
     Cameras write local time without a zone; OffsetTimeOriginal gives the zone when present, otherwise
     the zone of this computer is assumed (the laptop and the phone are in the same place; see
-    :func:`_as_local` for times Windows cannot convert).
+    :func:`hoteltv.localtime.as_local` for times Windows cannot convert).
     """
     try:
         sub: Mapping[int, Any] = exif.get_ifd(ExifTags.IFD.Exif)
@@ -310,29 +311,8 @@ def parse_exif_time(raw: object, offset: object = None) -> datetime | None:
         except ValueError:
             return None
     tz = _parse_offset(offset)
-    aware = naive.replace(tzinfo=tz) if tz is not None else _as_local(naive)
+    aware = naive.replace(tzinfo=tz) if tz is not None else as_local(naive)
     return aware.astimezone(UTC)
-
-
-#: The first time every C library converts: Windows' ``localtime()`` refuses anything before 1970
-#: (``OSError: [Errno 22]``, which ``naive.astimezone()`` raises), and anything after 3000.
-_LOCALTIME_FROM = datetime(1970, 1, 2)
-_LOCALTIME_TO = datetime(3000, 12, 31)
-_system_local = datetime.astimezone  # tests put Windows' refusal here
-
-
-def _as_local(naive: datetime) -> datetime:
-    """``naive`` (a camera's clock, no zone) read as this computer's local time.
-
-    Outside the range the C library converts (a reset camera clock, an edited file) the zone's offset of
-    today is attached instead; it is the same for China, which has had no summer time since 1991.
-    """
-    if _LOCALTIME_FROM <= naive <= _LOCALTIME_TO:
-        try:
-            return _system_local(naive)
-        except (OSError, OverflowError, ValueError):
-            pass
-    return naive.replace(tzinfo=datetime.now(UTC).astimezone().tzinfo)
 
 
 def _parse_offset(offset: object) -> timezone | None:

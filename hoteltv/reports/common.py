@@ -32,6 +32,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from hoteltv.domain.checklist import ChecklistItem
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
+from hoteltv.localtime import to_local
 from hoteltv.reports import styles
 from hoteltv.reports.fonts import FONT, register_fonts
 from hoteltv.reports.styles import (
@@ -100,7 +101,7 @@ class ReportOptions:
 
 def local(dt: datetime | None) -> datetime | None:
     """A stored (UTC) time in the machine's local time zone."""
-    return None if dt is None else dt.astimezone()
+    return None if dt is None else to_local(dt)
 
 
 def gap(chars: float) -> str:
@@ -116,7 +117,7 @@ def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
     if d is None:
         return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
     if isinstance(d, datetime):
-        d = d.astimezone()
+        d = to_local(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
@@ -124,7 +125,7 @@ def cn_datetime(dt: datetime | None) -> str:
     """``2026年11月15日 14:37`` in local time (empty when None)."""
     if dt is None:
         return ""
-    lt = dt.astimezone()
+    lt = to_local(dt)
     return f"{cn_date(lt)} {lt:%H:%M}"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hoteltv import localtime
 from hoteltv.cli import main
 from hoteltv.config import Settings
 from hoteltv.console import ProgressLine, prepare_stream
@@ -217,7 +218,7 @@ def _windows_localtime(naive: datetime) -> datetime:
 def test_exif_dates_before_1970_do_not_fail_as_on_windows(
     china_time: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "_system_local", _windows_localtime)
+    monkeypatch.setattr(localtime, "_system_local", _windows_localtime)
     assert ingest.parse_exif_time("1965:03:01 10:00:00") == datetime(1965, 3, 1, 2, 0, tzinfo=UTC)
     assert ingest.parse_exif_time("1969:12:31 23:59:59") == datetime(1969, 12, 31, 15, 59, 59, tzinfo=UTC)
     assert ingest.parse_exif_time("2025:06:01 10:30:00") == datetime(2025, 6, 1, 2, 30, tzinfo=UTC)
@@ -230,14 +231,26 @@ def test_a_local_time_the_system_refuses_anyway_gets_todays_offset(
     def refuse(naive: datetime) -> datetime:
         raise OSError(22, "Invalid argument")
 
-    monkeypatch.setattr(ingest, "_system_local", refuse)
+    monkeypatch.setattr(localtime, "_system_local", refuse)
     assert ingest.parse_exif_time("2025:06:01 10:30:00") == datetime(2025, 6, 1, 2, 30, tzinfo=UTC)
 
 
 def test_a_pre_1970_photo_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.core import photo_fixtures as fx
 
-    monkeypatch.setattr(ingest, "_system_local", _windows_localtime)
+    monkeypatch.setattr(localtime, "_system_local", _windows_localtime)
     path = fx.jpeg(tmp_path / "老照片.jpg", ex=fx.exif(taken="1968:08:08 08:08:08"))
     info = ingest.probe(path.read_bytes())
     assert info.taken_at is not None and info.taken_at.year == 1968
+
+
+def test_a_pre_1970_time_is_shown_and_printed_in_local_time(
+    china_time: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hoteltv.reports.common import cn_datetime
+
+    monkeypatch.setattr(localtime, "_system_local", _windows_localtime)
+    taken = datetime(1965, 3, 1, 2, 0, tzinfo=UTC)
+    assert localtime.to_local(taken).isoformat() == "1965-03-01T10:00:00+08:00"
+    assert cn_datetime(taken) == "1965年3月1日 10:00"
+    assert localtime.to_local(datetime(2025, 6, 1, 2, 30, tzinfo=UTC)).hour == 10
