@@ -7,6 +7,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 import pytest
 
@@ -118,6 +119,61 @@ def test_settings_held_by_notepad_are_not_saved_and_say_why(
     assert settings.get("authority") == "甲局"
     assert Settings(tmp_path).get("authority") == "甲局"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+
+
+class _FakeRestartManager:
+    """``rstrtmgr.dll`` as Windows answers while Excel and an antivirus hold a file: the same calls, with
+    the output parameters written through the pointers the code passes."""
+
+    def __init__(self, holders: list[str]) -> None:
+        self.holders = holders
+        self.registered: list[str] = []
+        self.ended = False
+
+    def RmStartSession(self, handle: Any, flags: Any, key: Any) -> int:
+        handle._obj.value = 7
+        return 0
+
+    def RmRegisterResources(
+        self, handle: Any, n: Any, files: Any, n_apps: Any, apps: Any, n_svc: Any, svcs: Any
+    ) -> int:
+        assert handle.value == 7 and n == 1
+        self.registered.append(files[0])
+        return 0
+
+    def RmGetList(self, handle: Any, needed: Any, count: Any, infos: Any, reasons: Any) -> int:
+        needed._obj.value = len(self.holders)
+        if infos is None:
+            return 234  # ERROR_MORE_DATA
+        assert count._obj.value >= len(self.holders)
+        for i, name in enumerate(self.holders):
+            infos[i].app_name = name
+        count._obj.value = len(self.holders)
+        return 0
+
+    def RmEndSession(self, handle: Any) -> int:
+        self.ended = True
+        return 0
+
+
+def test_the_restart_manager_names_the_programs_holding_a_file(tmp_path: Path) -> None:
+    rm = _FakeRestartManager(["Microsoft Excel", "360安全卫士", "Microsoft Excel"])
+    assert files.restart_manager_list(rm, tmp_path / "检查记录.xlsx") == ["360安全卫士", "Microsoft Excel"]
+    assert rm.registered == [str(tmp_path / "检查记录.xlsx")] and rm.ended
+    assert files.restart_manager_list(_FakeRestartManager([]), tmp_path / "x") == []
+
+
+def test_the_message_names_the_holding_program_when_windows_can_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_sleep: list[float]
+) -> None:
+    target = tmp_path / "酒店名册.xlsx"
+    fake, _ = _holding(target, times=None)
+    monkeypatch.setattr(os, "replace", fake)
+    monkeypatch.setattr(files, "_holders", lambda path: ["Microsoft Excel"] if path == target else [])
+    with pytest.raises(FileInUseError, match="文件正被 Microsoft Excel 占用") as info:
+        atomic_write_text(target, "x")
+    assert info.value.holders == ("Microsoft Excel",)
+    assert files._holders(target) == ["Microsoft Excel"]
 
 
 # --- backups ----------------------------------------------------------------------------------------------
