@@ -127,10 +127,14 @@ function Install-Packages([string]$Extras) {
     $target = if ($Extras) { ".[$Extras]" } else { '.' }
     Say "installing Python packages $target (the first time downloads Qt: a few minutes)..."
     Push-Location $Root
-    try { & $VPy -m pip install --disable-pip-version-check -q -e $target } finally { Pop-Location }
-    if ($LASTEXITCODE -ne 0) {
-        # Offline at a hotel after an update: start with what is installed if it still works.
-        if ($have -and (Get-NativeExit $VPy @('-c', 'import hoteltv, PySide6.QtWidgets')) -eq 0) {
+    try {
+        & $VPy -m pip install --disable-pip-version-check -q -e $target
+        $pipExit = $LASTEXITCODE
+        # Offline at a hotel after an update: the program may still start with what is installed.
+        $usable = $Extras -eq '' -and $have -and (Get-NativeExit $VPy @('-c', 'import ui.app')) -eq 0
+    } finally { Pop-Location }
+    if ($pipExit -ne 0) {
+        if ($usable) {
             Say 'pip install failed (no network?); starting with the packages installed earlier'
             return
         }

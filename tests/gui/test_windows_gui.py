@@ -113,3 +113,20 @@ def test_under_pythonw_the_log_goes_to_the_data_folder(home: Path, monkeypatch: 
             if handler not in before:
                 root.removeHandler(handler)
                 handler.close()
+
+
+def test_a_start_that_fails_under_pythonw_leaves_a_crash_report(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import main as launcher
+
+    def broken(argv: object = None) -> int:
+        raise RuntimeError("缺少 Qt 插件 (simulated)")
+
+    monkeypatch.setattr(gui, "main", broken)
+    monkeypatch.setattr(sys, "argv", ["main.py", "--home", str(home)])
+    monkeypatch.setattr(sys, "stderr", None)
+    with pytest.raises(RuntimeError):
+        launcher.main()
+    [report] = (home / "logs").glob("crash-*.txt")
+    assert "RuntimeError: 缺少 Qt 插件 (simulated)" in report.read_text(encoding="utf-8")
