@@ -632,7 +632,13 @@ def _extensions() -> list[Callable[..., None]]:
     import importlib
 
     out = []
-    for name in ("hoteltv.photos.cli", "hoteltv.reports.cli", "hoteltv.sync.cli", "hoteltv.backup_cli"):
+    for name in (
+        "hoteltv.photos.cli",
+        "hoteltv.reports.cli",
+        "hoteltv.sync.cli",
+        "hoteltv.backup_cli",
+        "hoteltv.notices_cli",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

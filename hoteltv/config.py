@@ -59,8 +59,34 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "PEM file of a CA the sync client trusts besides the system's certificate store (empty: none)",
     ),
+    Setting(
+        "notice_number_prefix",
+        str,
+        "保文旅广电整改",
+        "文号 prefix of rectification notices: <prefix>〔<year>〕第<n>号 (see docs/numbering.md)",
+    ),
+    Setting(
+        "notice_device_tag",
+        str,
+        "",
+        "This laptop's tag in the fallback 文号 series, e.g. D3 (empty: the device id's first 4 characters)",
+    ),
+    Setting(
+        "notice_legal_basis",
+        str,
+        "《广播电视管理条例》和国家广播电视总局、公安部、商务部、文化和旅游部《关于规范酒店电视服务、"
+        "加强酒店电视管理的通知》",
+        "General legal basis printed on every rectification notice",
+    ),
+    Setting("review_body", str, "保山市人民政府", "Body that hears an application for 行政复议 (60 days)"),
+    Setting("litigation_court", str, "保山市隆阳区人民法院", "Court for a 行政诉讼 (6 months)"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def default_of(key: str) -> Any:
+    """The declared default of a setting (for code that runs without a data folder's settings)."""
+    return _BY_KEY[key].default
 
 
 class Settings:

@@ -192,11 +192,19 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         KeepTogether(
             [
                 para(section.next("被检查单位意见"), "section"),
-                _opinion_box(v.hotel_opinion),
+                _opinion_box(v.hotel_opinion, refused=v.refusal is not None),
                 Spacer(1, 3 * mm),
                 _signature_table(data),
                 Spacer(1, 2 * mm),
-                para("本记录一式两份，检查单位和被检查单位各执一份。记录经双方签字确认后生效。", "tiny"),
+                para(
+                    "本记录一式两份，检查单位和被检查单位各执一份。"
+                    + (
+                        "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
+                        if v.refusal is not None
+                        else "记录经双方签字确认后生效。"
+                    ),
+                    "tiny",
+                ),
             ]
         )
     )
@@ -513,6 +521,9 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
         severity = "严重" if f.severity == "critical" else "一般"
         photos = refs.get((f.room_label, f.item_key))
         evidence = f"，证据：{refs_text(photos)}" if photos else ""
+        reason = "" if photos else v.evidence_note(f.item_key, f.room_label)
+        if reason:
+            evidence = f"，未拍照取证，理由：{reason}"
         out.append(
             para(
                 f"{n}. {where}“{f.label_zh}”为{value}，不符合“{f.rule_zh}”的要求（{severity}{evidence}）。",
@@ -555,8 +566,10 @@ def _result_block(data: SheetData) -> Flowable:
     return table
 
 
-def _opinion_box(opinion: str | None) -> Flowable:
+def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     text = opinion.strip() if opinion and opinion.strip() else ""
+    if not text and refused:
+        text = "被检查单位拒绝签字，未发表意见。"
     table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
     table.setStyle(
         table_style(
@@ -589,13 +602,24 @@ def _signature_table(data: SheetData) -> Table:
     when = (v.ended_at or v.started_at) if v.status == "finalized" else None
     signers = [(i.name, _inspector_signature(v.signatures, i.id, n)) for n, i in enumerate(v.inspectors)]
     hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
+    if v.refusal is not None:
+        witness_sig = v.signatures.get("witness") if isinstance(v.signatures, dict) else None
+        return signature_block(signers, "", witness_sig, when, refusal=v.refusal)
     return signature_block(signers, v.hotel_signatory or "", hotel_sig, when)
 
 
 def signature_block(
-    inspectors: Sequence[tuple[str, Any]], hotel_signatory: str, hotel_signature: Any, when: datetime | None
+    inspectors: Sequence[tuple[str, Any]],
+    hotel_signatory: str,
+    hotel_signature: Any,
+    when: datetime | None,
+    refusal: insp_service.Refusal | None = None,
 ) -> Table:
-    """Both sides' signatures: a drawn signature (or room for a pen) above each printed name, and the date."""
+    """Both sides' signatures: a drawn signature (or room for a pen) above each printed name, and the date.
+
+    With a ``refusal`` the hotel's side says 拒绝签字 and names the witness (whose drawn signature, if
+    any, is ``hotel_signature``) and the time of the refusal.
+    """
     half = FRAME_WIDTH / 2
     sig_h = 13 * mm
     per = max(len(inspectors), 2)
@@ -617,10 +641,16 @@ def signature_block(
             ]
         )
     )
+    right_name = para(hotel_signatory, "cell_small_center")
+    if refusal is not None:
+        right_name = para(
+            f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）",
+            "cell_small_center",
+        )
     inner_right = Table(
         [
             [SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)],
-            [para(hotel_signatory, "cell_small_center")],
+            [right_name],
         ],
         colWidths=[half - 8 * mm],
         rowHeights=[sig_h + 2 * mm, None],
@@ -630,7 +660,15 @@ def signature_block(
     )
     date_text = "日期：" + cn_date(when)
     rows = [
-        [para("检查人员（签名）：", "cell"), para("被检查单位负责人或现场人员（签名）：", "cell")],
+        [
+            para("检查人员（签名）：", "cell"),
+            para(
+                "被检查单位拒绝签字，见证人（签名）："
+                if refusal is not None
+                else "被检查单位负责人或现场人员（签名）：",
+                "cell",
+            ),
+        ],
         [inner_left, inner_right],
         [para(date_text, "cell"), para(date_text, "cell")],
     ]

@@ -60,7 +60,9 @@ def test_notice_lists_each_problem_with_rule_fix_deadline_and_receipt(
     ):
         assert expected in text, expected
     assert "按要求整改" in text
-    assert page_count(out) == 1
+    # The body keeps to the first page; the receipt follows at the foot of the next when it does not fit.
+    assert page_count(out) == 2
+    assert "送达回证" not in compact(pdf_text(out, page=1)) and "送达回证" in compact(pdf_text(out, page=2))
     assert font_problems(out) == []
     assert ink_fraction(render_page(out, 1, tmp_path)) > 0.02
 
