@@ -37,9 +37,9 @@ def division_list(settings: Settings, problems: list[str] | None = None) -> Divi
         return load_division_file(Path(path))
     except HoteltvError as exc:
         message = (
-            f"设置中的区划文件无法使用,暂用内置的保山市区划;请在设置中改正 division_file "
+            f"设置中的区划文件无法使用,暂用内置的保山市区划;请在设置中改正 division_file。原因:{exc} "
             f"(the division file named in the settings cannot be used; the shipped Baoshan list is used "
-            f"until the division_file setting is fixed): {exc}"
+            f"until the division_file setting is fixed)"
         )
         if problems is None:
             log.warning("%s", message)
