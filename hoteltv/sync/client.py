@@ -223,9 +223,9 @@ def _certificate_refused(exc: BaseException) -> bool:
 def _explain_transport(exc: Exception) -> str:
     if _certificate_refused(exc):
         return (
-            "服务器的证书不受信任:请让单位信息科把其 CA 证书装入 Windows 证书存储,或在同步设置中填写 CA 证书文件 "
-            f"(--cafile) (the server's certificate is not trusted: install its CA in the system store or give "
-            f"the CA file with --cafile: {exc})"
+            "服务器的证书不受信任:请让单位信息科把其 CA 证书装入 Windows 证书存储,或在同步设置中填写 CA 证书文件"
+            f"(命令行 --cafile)。详情:{exc} (the server's certificate is not trusted: install its CA in the "
+            f"system store, or give the CA file in the sync settings or with --cafile)"
         )
     if isinstance(exc, httpx.ConnectError):
         return f"无法连接服务器,请检查网络和服务器地址 (cannot reach the server: {exc})"
