@@ -21,7 +21,7 @@ in the ANSI code page, so any non-ASCII text added here needs the file saved as 
 $ErrorActionPreference = 'Stop'
 # Text to and from Python in UTF-8: a Chinese path in a message or the install stamp survives.
 $Utf8 = New-Object System.Text.UTF8Encoding $false
-[Console]::OutputEncoding = $Utf8
+try { [Console]::OutputEncoding = $Utf8 } catch { }  # a host without a console (the ISE) refuses it
 $OutputEncoding = $Utf8
 $env:PYTHONIOENCODING = 'utf-8'
 
