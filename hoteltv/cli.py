@@ -29,14 +29,9 @@ EXIT_INTERNAL = 70
 def _write_crash_log(home: Path) -> Path | None:
     import traceback
 
-    try:
-        folder = home / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
-        path.write_text(traceback.format_exc(), encoding="utf-8")
-        return path
-    except OSError:
-        return None
+    from hoteltv.logfile import write_crash_report
+
+    return write_crash_report(home, traceback.format_exc())
 
 
 class Context:
@@ -51,7 +46,10 @@ class Context:
         if self._opened is None:
             from hoteltv.services.setup import open_home
 
-            self._opened = open_home(self.home)
+            warnings: list[str] = []
+            self._opened = open_home(self.home, warnings)
+            for warning in warnings:
+                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
         return self._opened
 
     @property
@@ -652,6 +650,9 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hoteltv.console import prepare_streams
+
+    prepare_streams()  # UTF-8 when redirected; a console never fails on a character outside its code page
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -18,6 +18,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from hoteltv.errors import HoteltvError
+from hoteltv.io.files import FileInUseError, replace_file
 
 APP_NAME = "hoteltv"
 
@@ -52,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
         "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
     ),
     Setting("server_url", str, "", "Sync server address"),
+    Setting(
+        "sync_cafile",
+        str,
+        "",
+        "PEM file of a CA the sync client trusts besides the system's certificate store (empty: none)",
+    ),
     Setting(
         "notice_number_prefix",
         str,
@@ -96,7 +103,7 @@ class Settings:
         self._values: dict[str, Any] = {}
         if self.path.is_file():
             try:
-                raw = json.loads(self.path.read_text(encoding="utf-8"))
+                raw = json.loads(self.path.read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
             except (OSError, ValueError) as exc:
                 raise HoteltvError(
                     f"{self.path}: settings file unreadable ({exc}); fix or delete it"
@@ -130,14 +137,14 @@ class Settings:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(values, fh, ensure_ascii=False, indent=2)
-            os.replace(tmp, self.path)
-        except OSError as exc:
+            replace_file(tmp, self.path)
+        except (OSError, FileInUseError) as exc:
             if tmp:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            detail = exc.message if isinstance(exc, FileInUseError) else exc.strerror or exc
             raise HoteltvError(
-                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: "
-                f"{exc.strerror or exc})"
+                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: {detail})"
             ) from exc
         self._values = values
         if key == "time_zone":

@@ -38,6 +38,7 @@ from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from ui.context import AppContext
 from ui.dashboard import DashboardPage
+from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import show_error, show_info
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
     # --- export --------------------------------------------------------------------------------
 
     def _ask_save_path(self, title: str, stem: str) -> Path | None:
-        default = Path.home() / f"{stem}-{date.today():%Y%m%d}.xlsx"
+        default = documents_folder() / f"{stem}-{date.today():%Y%m%d}.xlsx"
         path, chosen = QFileDialog.getSaveFileName(
             self, title, str(default), self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
         )

@@ -188,6 +188,12 @@ class SyncPanel(QDialog):
         self.token = QLineEdit()
         self.token.setObjectName("token")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cafile = QLineEdit(ctx.settings.get("sync_cafile"))
+        self.cafile.setObjectName("cafile")
+        self.cafile.setPlaceholderText(self.tr("可留空:使用系统证书存储"))
+        self.cafile.setToolTip(
+            self.tr("服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径")
+        )
         self.pending = QLabel()
         self.pending.setObjectName("pending")
         self.last = QLabel()
@@ -208,6 +214,7 @@ class SyncPanel(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("服务器地址"), self.server)
         form.addRow(self.tr("令牌"), self.token)
+        form.addRow(self.tr("CA 证书文件"), self.cafile)
         form.addRow(self.tr("待发送的修改"), self.pending)
         form.addRow(self.tr("上次同步"), self.last)
         buttons = QHBoxLayout()
@@ -311,6 +318,7 @@ class SyncPanel(QDialog):
             self.message.setText(self.tr("请先填写服务器地址。"))
             return
         typed = self.token.text().strip()
+        cafile = self.cafile.text().strip()
         ctx, transport, retry = self.ctx, self._transport, self.retry_policy
         self.retry_timer.stop()
         self.sync_button.setEnabled(False)
@@ -322,18 +330,23 @@ class SyncPanel(QDialog):
         def job(progress: Any) -> Any:
             from hoteltv.errors import HoteltvError
             from hoteltv.photos.store import PhotoStore
-            from hoteltv.sync.client import SyncClient
+            from hoteltv.sync.client import SyncClient, tls_context
             from hoteltv.sync.credentials import load_token, save_token
 
             if url != ctx.settings.get("server_url"):
                 ctx.settings.set("server_url", url)
+            if cafile != ctx.settings.get("sync_cafile"):
+                tls_context(cafile)  # an unreadable file is refused, not remembered
+                ctx.settings.set("sync_cafile", cafile)
             if typed:
                 save_token(ctx.home, url, typed)
             token = typed or load_token(ctx.home, url)
             if not token:
                 raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
             store = PhotoStore.for_home(ctx.home)
-            with SyncClient(ctx.db, store, url, token, transport=transport, retry=retry) as client:
+            with SyncClient(
+                ctx.db, store, url, token, transport=transport, retry=retry, verify=cafile
+            ) as client:
                 return client.sync(progress)
 
         self._running = True

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
+from hoteltv.io.files import replace_file
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "hoteltv.db"
@@ -101,7 +102,7 @@ def backup_sqlite(src: Path, dest: Path) -> Path:
         finally:
             target.close()
             source.close()
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)  # e.g. the disk filled up: no half copy left behind
         raise

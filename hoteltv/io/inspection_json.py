@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
 from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
@@ -149,7 +150,7 @@ def export_inspections(db: Database, path: Path, *, hotel_id: str | None = None)
             inspection_document(i)
             for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))
         ]
-    data = {"format": FORMAT_MANY, "exported_at": _iso(datetime.now().astimezone()), "inspections": docs}
+    data = {"format": FORMAT_MANY, "exported_at": _iso(clock.now()), "inspections": docs}
     from hoteltv.io.files import atomic_write_text
 
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2))

@@ -275,7 +275,8 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
     """EXIF DateTimeOriginal (else DateTimeDigitized, else DateTime) as an aware UTC time.
 
     Cameras write local time without a zone; OffsetTimeOriginal gives the zone when present, otherwise
-    the zone of this computer is assumed (the laptop and the phone are in the same place).
+    the bureau's zone is assumed (:mod:`hoteltv.domain.clock`; zoneinfo converts any year, where
+    Windows' ``localtime()`` refuses times before 1970).
     """
     try:
         sub: Mapping[int, Any] = exif.get_ifd(ExifTags.IFD.Exif)

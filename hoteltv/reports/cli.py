@@ -8,7 +8,6 @@ does not match (or the code is unknown or malformed).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -27,12 +26,6 @@ def _done(ctx: Any, path: Path, what: str) -> int:
     size = path.stat().st_size
     ctx.print(f"已生成{what}:{path} ({size / 1024:.0f} KB) (wrote {path})")
     return 0
-
-
-def _stderr_progress(done: int, total: int, text: str) -> bool:
-    if sys.stderr.isatty():
-        print(f"\r{done}/{total} {text}\x1b[K", end="", file=sys.stderr, flush=True)
-    return True
 
 
 def cmd_print_sheet(ctx: Any, args: argparse.Namespace) -> int:
@@ -92,8 +85,10 @@ def cmd_print_summary(ctx: Any, args: argparse.Namespace) -> int:
 
 def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.cli import _date, _division
+    from hoteltv.console import ProgressLine
     from hoteltv.reports.batch import write_batch
 
+    line = ProgressLine()
     result = write_batch(
         ctx.db,
         Path(args.output),
@@ -102,10 +97,9 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
         until=_date(args.until, "--until"),
         division=_division(ctx, args.division),
         include_drafts=args.drafts,
-        progress=_stderr_progress,
+        progress=line.counter,
     )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    line.end()
     return _done(ctx, result.path, f"{result.sheets}份现场检查记录")
 
 

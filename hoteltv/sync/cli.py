@@ -245,33 +245,40 @@ def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
 
 def _client(ctx: Any, args: argparse.Namespace) -> Any:
     from hoteltv.photos.store import PhotoStore
-    from hoteltv.sync.client import SyncClient
+    from hoteltv.sync.client import SyncClient, tls_context
 
     url, token = _server_and_token(ctx, args)
-    verify: bool | str = args.cafile or True
+    cafile = getattr(args, "cafile", None)
+    if cafile:
+        cafile = str(Path(cafile).resolve())
+        tls_context(cafile)  # refuse an unreadable file before remembering it
+        if cafile != ctx.settings.get("sync_cafile"):
+            ctx.settings.set("sync_cafile", cafile)
+    verify: str = cafile or ctx.settings.get("sync_cafile") or ""
     return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
 
 
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.console import ProgressLine
     from hoteltv.sync.client import SyncError
     from hoteltv.sync.state import STATE_WORDS
 
+    line = ProgressLine()
+    line.active = line.active and not args.json
+
     def progress(done: int, total: int, text: str) -> bool:
-        if not args.json and sys.stderr.isatty():
-            print(f"\r[{done}/{total}] {text}\033[K", end="", file=sys.stderr, flush=True)
+        line.show(f"[{done}/{total}] {text}")
         return True
 
     with _client(ctx, args) as client:
         try:
             report = client.sync(progress, full=args.full)
         except SyncError as exc:
-            if sys.stderr.isatty():
-                print(file=sys.stderr)
+            line.end()
             raise HoteltvError(
                 f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
             ) from exc
-    if sys.stderr.isatty() and not args.json:
-        print(file=sys.stderr)
+    line.end()
     if args.json:
         data = report.summary() | {
             "ok": report.ok,
@@ -484,7 +491,10 @@ def register(sub: Any, add: Any) -> None:
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
     sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
     sp.add_argument("--token", help="your access token (remembered in the keyring or the data folder)")
-    sp.add_argument("--cafile", help="CA certificate to trust (a server with its own certificate)")
+    sp.add_argument(
+        "--cafile",
+        help="PEM file of a CA to trust besides the system's certificate store (remembered in settings)",
+    )
     sp.add_argument("--full", action="store_true", help="receive everything again, not only what is new")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("-v", "--verbose", action="store_true", help="list every record's outcome")
@@ -503,7 +513,7 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("file")
     sp.add_argument("--server", metavar="URL", help="forward the bundle to this server through its API")
     sp.add_argument("--token")
-    sp.add_argument("--cafile")
+    sp.add_argument("--cafile", help="as for sync")
     _server_options(sp)
     sp.add_argument(
         "--as-user", default="admin", help="with --database-url/--data: the server user to act as"

@@ -110,7 +110,7 @@
         <translation>White</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
@@ -169,7 +169,7 @@
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../ui/inspection/autosave.py" line="+67"/>
+        <location filename="../../ui/inspection/autosave.py" line="+68"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -187,7 +187,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+87"/>
+        <location filename="../../ui/dashboard.py" line="+86"/>
         <source>没有数据</source>
         <translation>No data</translation>
     </message>
@@ -195,7 +195,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+371"/>
+        <location filename="../../ui/printing.py" line="+372"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -254,7 +254,7 @@
 <context>
     <name>ChangesModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="+147"/>
+        <location filename="../../ui/import_dialog.py" line="+148"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -290,7 +290,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+128"/>
+        <location filename="../../ui/sync_panel.py" line="+129"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+69"/>
+        <location filename="../../ui/main_window.py" line="+70"/>
         <source>打开草稿</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>Open draft</translation>
@@ -878,12 +878,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+136"/>
-        <location line="+307"/>
+        <location line="+310"/>
         <source>导入酒店名单</source>
         <translation>Import hotel list</translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-293"/>
         <source>选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;
 必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
@@ -951,13 +951,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+176"/>
+        <location line="+36"/>
+        <location line="+179"/>
         <source>选择酒店名单</source>
         <translation>Choose a hotel list</translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-167"/>
         <source>正在读取并比对 %1 …</source>
         <translation>Reading and comparing %1 …</translation>
     </message>
@@ -1141,7 +1141,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+248"/>
+        <location filename="../../ui/inspection/window.py" line="+247"/>
         <source>正在打开检查记录…</source>
         <translation>Opening the inspection record…</translation>
     </message>
@@ -1299,12 +1299,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+521"/>
+        <location line="+523"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-513"/>
+        <location line="-515"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1330,12 +1330,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+617"/>
+        <location line="+619"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-612"/>
+        <location line="-614"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1375,7 +1375,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -2056,7 +2056,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+52"/>
+        <location filename="../../ui/inspection/notice.py" line="+53"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2580,7 +2580,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PrintPreviewDialog</name>
     <message>
-        <location filename="../../ui/print_preview.py" line="+80"/>
+        <location filename="../../ui/print_preview.py" line="+81"/>
         <source>打印预览 - {0}</source>
         <extracomment>Pages are rendered for the printer at no more than this resolution (plenty for text and photos).</extracomment>
         <translation>Print preview - {0}</translation>
@@ -2862,7 +2862,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-403"/>
+        <location filename="../../ui/import_dialog.py" line="-406"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -3129,7 +3129,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../ui/inspection/signature.py" line="+202"/>
+        <location filename="../../ui/inspection/signature.py" line="+203"/>
         <source>手写签名：%1</source>
         <translation>Signature: %1</translation>
     </message>
@@ -3248,13 +3248,23 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+125"/>
-        <location line="+163"/>
+        <location line="+176"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-165"/>
+        <source>可留空:使用系统证书存储</source>
+        <translation>Optional: the system certificate store is used</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径</source>
+        <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3272,6 +3282,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>令牌</source>
         <translation>Token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CA 证书文件</source>
+        <translation>CA certificate file</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3352,12 +3367,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Enter the server address first.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>正在同步…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+39"/>
         <source>正在停止,已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
@@ -3668,12 +3683,12 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../ui/app.py" line="+69"/>
+        <location filename="../../ui/app.py" line="+78"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+104"/>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
     </message>
@@ -3681,6 +3696,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>无法打开数据目录 %1。</source>
         <translation>Cannot open the data folder %1.</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>注意</source>
+        <translation>Note</translation>
     </message>
 </context>
 <context>
@@ -3730,7 +3750,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/texts.py" line="+22"/>
+        <location filename="../../ui/photos/texts.py" line="+23"/>
         <source>文件不存在(可能已被移动或删除)</source>
         <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
         <translation>The file does not exist (it may have been moved or deleted)</translation>

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut
+from PySide6.QtCore import QDateTime, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -56,6 +56,7 @@ from hoteltv.services import notices as notice_service
 from hoteltv.services.inspections import EvidenceGap, HeaderFields, InspectionSummary, InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
 from ui.context import AppContext
+from ui.icons import painted_icon
 from ui.inspection.autosave import Autosaver
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemsForm
@@ -107,15 +108,12 @@ def load(db: Database, inspection_id: str) -> Loaded:
 
 
 def _dot(colour: str, hollow: bool = False) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(colour), 1.6))
-    painter.setBrush(Qt.BrushStyle.NoBrush if hollow else QColor(colour))
-    painter.drawEllipse(2, 2, 8, 8)
-    painter.end()
-    return QIcon(pixmap)
+    def paint(painter: QPainter, _rect: QRectF) -> None:
+        painter.setPen(QPen(QColor(colour), 1.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush if hollow else QColor(colour))
+        painter.drawEllipse(QRectF(2, 2, 8, 8))
+
+    return painted_icon(12, paint)
 
 
 class SignatureSlot(NamedTuple):
