@@ -634,7 +634,13 @@ def _extensions() -> list[Callable[..., None]]:
     import importlib
 
     out = []
-    for name in ("hoteltv.photos.cli", "hoteltv.reports.cli", "hoteltv.sync.cli", "hoteltv.backup_cli"):
+    for name in (
+        "hoteltv.photos.cli",
+        "hoteltv.reports.cli",
+        "hoteltv.sync.cli",
+        "hoteltv.sync.release_cli",
+        "hoteltv.backup_cli",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

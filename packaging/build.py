@@ -120,6 +120,7 @@ def _render_svg(svg: Path, size: int) -> object:
     """Render an SVG to a Pillow image with Qt (PySide6 is there anyway; Pillow cannot read SVG)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PIL import Image
+
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QGuiApplication, QIcon
 
@@ -171,7 +172,7 @@ def elf_needed(path: Path) -> list[str]:
     data = path.read_bytes()
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         return []
-    shoff, = struct.unpack_from("<Q", data, 0x28)
+    (shoff,) = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
     sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
     needed = []
@@ -189,8 +190,19 @@ def elf_needed(path: Path) -> list[str]:
     return needed
 
 
-LIB_DIRS = [Path(p) for p in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
-                              "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")]
+LIB_DIRS = [
+    Path(p)
+    for p in (
+        "/lib/x86_64-linux-gnu",
+        "/usr/lib/x86_64-linux-gnu",
+        "/lib/aarch64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+        "/lib64",
+        "/usr/lib64",
+        "/lib",
+        "/usr/lib",
+    )
+]
 
 
 def dpkg_owners() -> dict[str, str]:
@@ -217,8 +229,13 @@ def system_depends(app: Path) -> list[str]:
     for soname in sorted(wanted):
         found = [d / soname for d in LIB_DIRS if (d / soname).exists()]
         package = next(
-            (owners.get(str(f)) or owners.get(str(f.resolve())) for f in found
-             if owners.get(str(f)) or owners.get(str(f.resolve()))), None)
+            (
+                owners.get(str(f)) or owners.get(str(f.resolve()))
+                for f in found
+                if owners.get(str(f)) or owners.get(str(f.resolve()))
+            ),
+            None,
+        )
         if package is None:
             # Not installed on this machine: fine when the hand-written list names its package
             # (libxcb-icccm.so.4 → libxcb-icccm4).
@@ -267,7 +284,9 @@ def build_deb(app: Path, ver: str) -> Path:
         shutil.copyfile(png, dest)
     doc = stage / "usr" / "share" / "doc" / "hoteltv"
     doc.mkdir(parents=True)
-    shutil.copyfile(ROOT / "resources" / "fonts" / "LICENSE-wqy-microhei.txt", doc / "LICENSE-wqy-microhei.txt")
+    shutil.copyfile(
+        ROOT / "resources" / "fonts" / "LICENSE-wqy-microhei.txt", doc / "LICENSE-wqy-microhei.txt"
+    )
     (doc / "copyright").write_text(
         "hoteltv — Apache-2.0. Bundles Qt (LGPL-3.0, via PySide6), Python (PSF) and the WenQuanYi "
         "Micro Hei font (Apache-2.0, see LICENSE-wqy-microhei.txt).\n",
@@ -299,9 +318,7 @@ def build_deb(app: Path, ver: str) -> Path:
     )
     out = DIST / f"hoteltv_{ver}_{deb_arch()}.deb"
     # gzip: every dpkg reads it, and it packs in seconds (xz took minutes here); --root-owner-group: files owned by root without fakeroot.
-    subprocess.run(
-        [dpkg_deb, "--root-owner-group", "-Zgzip", "--build", str(stage), str(out)], check=True
-    )
+    subprocess.run([dpkg_deb, "--root-owner-group", "-Zgzip", "--build", str(stage), str(out)], check=True)
     return out
 
 

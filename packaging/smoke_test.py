@@ -52,7 +52,9 @@ def exe(folder: Path, name: str) -> Path:
 
 def clean_env(scratch: Path, **extra: str) -> dict[str, str]:
     """A minimal environment: the system PATH only, a scratch HOME, nothing Python-related."""
-    env = {"PATH": os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if "venv" not in p)}
+    env = {
+        "PATH": os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if "venv" not in p)
+    }
     home = scratch / "home"
     home.mkdir(exist_ok=True)
     if WINDOWS:
@@ -168,7 +170,9 @@ def check_demo_print(bindir: Path, scratch: Path) -> str:
     loose = [name for name, embedded in fonts if not embedded]
     if loose:
         raise SmokeFailure(f"fonts not embedded in the printed sheet: {', '.join(loose)}")
-    return f"{len(listing)} inspections; sheet {pdf.stat().st_size // 1024} KB, {len(fonts)} fonts all embedded"
+    return (
+        f"{len(listing)} inspections; sheet {pdf.stat().st_size // 1024} KB, {len(fonts)} fonts all embedded"
+    )
 
 
 def check_import(bindir: Path, scratch: Path) -> str:
@@ -186,7 +190,9 @@ def check_import(bindir: Path, scratch: Path) -> str:
     home = scratch / "import 数据"
     env = clean_env(scratch)
     hoteltv = exe(bindir, "hoteltv")
-    report = json.loads(run([hoteltv, "--home", home, "hotels", "import", xlsx, "--json", "--strict"], env, scratch))
+    report = json.loads(
+        run([hoteltv, "--home", home, "hotels", "import", xlsx, "--json", "--strict"], env, scratch)
+    )
     hotels = json.loads(run([hoteltv, "--home", home, "hotels", "list", "--json"], env, scratch))
     names = sorted(h["name"] for h in hotels)
     if names != ["烟测大酒店", "烟测宾馆"]:
@@ -218,7 +224,14 @@ def check_serve(bindir: Path, scratch: Path) -> str:
     url = f"http://127.0.0.1:{port}/healthz"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(exe(bindir, "hoteltv")), "--home", str(scratch / "server 数据"), "serve", "--port", str(port)],
+            [
+                str(exe(bindir, "hoteltv")),
+                "--home",
+                str(scratch / "server 数据"),
+                "serve",
+                "--port",
+                str(port),
+            ],
             env=clean_env(scratch),
             cwd=scratch,
             stdout=out,
@@ -258,7 +271,9 @@ CHECKS: list[tuple[str, Callable[[Path, Path], str]]] = [
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="smoke test of the installed hoteltv")
-    parser.add_argument("--bin", help="folder with hoteltv and hoteltv-gui (default: $HOTELTV_INSTALLED or /usr/bin)")
+    parser.add_argument(
+        "--bin", help="folder with hoteltv and hoteltv-gui (default: $HOTELTV_INSTALLED or /usr/bin)"
+    )
     args = parser.parse_args(argv)
     default = os.environ.get("HOTELTV_INSTALLED") or (r"C:\Program Files\hoteltv" if WINDOWS else "/usr/bin")
     bindir = Path(args.bin or default)
@@ -275,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"FAIL {title} ({time.monotonic() - t0:.1f} s): {exc}", flush=True)
             else:
                 print(f"ok   {title} ({time.monotonic() - t0:.1f} s): {detail}", flush=True)
-    print(f"smoke test of {bindir}: {len(CHECKS) - failed}/{len(CHECKS)} passed in {time.monotonic() - start:.1f} s")
+    print(
+        f"smoke test of {bindir}: {len(CHECKS) - failed}/{len(CHECKS)} passed in {time.monotonic() - start:.1f} s"
+    )
     return 1 if failed else 0
 
 
