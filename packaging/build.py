@@ -97,11 +97,12 @@ def find_icon(suffix: str) -> Path | None:
 
 def make_ico() -> Path | None:
     """A multi-size .ico for Windows: a shipped one, else drawn from the PNG (or the SVG through Qt)."""
+    out = ROOT / "build" / "hoteltv.ico"  # where hoteltv.iss looks for it
+    out.parent.mkdir(parents=True, exist_ok=True)
     ico = find_icon(".ico")
     if ico:
-        return ico
-    out = ROOT / "build" / "hoteltv.ico"
-    out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ico, out)
+        return out
     from PIL import Image
 
     png = find_icon(".png")
