@@ -30,7 +30,7 @@ class UpdateNotice(QWidget):
         self.info: Any = None
         self.server_url = ""
         self.transport: Any = None
-        #: Where downloads go (None: the user's Downloads folder, else Documents).
+        # Where downloads go (None: the user's Downloads folder, else Documents).
         self.download_folder: Path | None = None
         self.path: Path | None = None
         self.label = QLabel()
