@@ -636,6 +636,7 @@ def _extensions() -> list[Callable[..., None]]:
         "hoteltv.photos.cli",
         "hoteltv.reports.cli",
         "hoteltv.sync.cli",
+        "hoteltv.sync.release_cli",
         "hoteltv.backup_cli",
         "hoteltv.notices_cli",
     ):

@@ -41,6 +41,7 @@ from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.update_notice import UpdateNotice
 
 #: Pauses before automatic retries after a failed sync (seconds); the last repeats.
 RETRY_DELAYS = (30, 60, 120, 300, 600)
@@ -202,6 +203,7 @@ class SyncPanel(QDialog):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.update_notice = UpdateNotice(ctx, self)  # 新版本可用, after a sync (ui/update_notice.py)
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
         self.progress.setVisible(False)
@@ -252,6 +254,7 @@ class SyncPanel(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.update_notice)
         layout.addWidget(self.tabs, 1)
 
         self.retry_timer = QTimer(self)
@@ -347,12 +350,19 @@ class SyncPanel(QDialog):
             with SyncClient(
                 ctx.db, store, url, token, transport=transport, retry=retry, verify=cafile
             ) as client:
-                return client.sync(progress)
+                report = client.sync(progress)
+                if report.ok:
+                    from hoteltv.sync.updates import try_check_for_update
+
+                    update[:] = [try_check_for_update(client.http)]
+                return report
+
+        update: list[Any] = []
 
         self._running = True
         job_handle = ctx.runner.submit(
             job,
-            on_done=self._done,
+            on_done=lambda report: self._done(report, update[0] if update else None, url),
             on_error=self._failed,
             on_progress=self._progress,
             label=self.tr("同步"),
@@ -379,10 +389,12 @@ class SyncPanel(QDialog):
         self.progress.setVisible(False)
         self.token.clear()
 
-    def _done(self, report: Any) -> None:
+    def _done(self, report: Any, update: Any = None, url: str = "") -> None:
         self._finish()
         self._retries = 0
         self.message.setText(report.message)
+        if report.ok:
+            self.update_notice.show_update(update, url, self._transport)
         self.sig_synced.emit(report)
         self.refresh()
 

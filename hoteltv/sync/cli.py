@@ -278,12 +278,14 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
             raise HoteltvError(
                 f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
             ) from exc
+        update = _newer_release(client) if report.ok else None
     line.end()
     if args.json:
         data = report.summary() | {
             "ok": report.ok,
             "message": report.message,
             "outcomes": [o.__dict__ for o in report.outcomes],
+            "update": update.__dict__ if update else None,
         }
         ctx.json(data)
     else:
@@ -291,7 +293,18 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
         for o in report.outcomes:
             if o.state in ("conflict", "failed") or args.verbose:
                 ctx.print(f"  {STATE_WORDS[o.state].split(' ')[0]}  {o.label}  {o.reason}")
+        if update:
+            ctx.print(
+                f"新版本可用 (a newer version is available): {update.version} ({update.filename}) {update.notes}\n"
+                "  在程序的同步窗口中下载,或: hoteltv release download (download it from the sync panel)"
+            )
     return 0 if report.ok and not report.failed else EXIT_REFUSED
+
+
+def _newer_release(client: Any) -> Any:
+    from hoteltv.sync.updates import try_check_for_update
+
+    return try_check_for_update(client.http)
 
 
 def cmd_bundle_export(ctx: Any, args: argparse.Namespace) -> int:

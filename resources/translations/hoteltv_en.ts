@@ -290,7 +290,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+129"/>
+        <location filename="../../ui/sync_panel.py" line="+130"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -3248,13 +3248,13 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+125"/>
-        <location line="+176"/>
+        <location line="+185"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-174"/>
         <source>可留空:使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -3264,7 +3264,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3324,7 +3324,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -3372,12 +3372,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+46"/>
         <source>正在停止,已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
@@ -3460,6 +3460,40 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+32"/>
         <source>已选 %1 名</source>
         <translation>%1 chosen</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateNotice</name>
+    <message>
+        <location filename="../../ui/update_notice.py" line="+39"/>
+        <location line="+68"/>
+        <source>下载新版本</source>
+        <translation>Download the new version</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <source>打开安装程序</source>
+        <translation>Open the installer</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>新版本可用:%1(%2 MB)</source>
+        <translation>New version available: %1 (%2 MB)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>正在下载新版本 %1…</source>
+        <translation>Downloading version %1…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>正在下载新版本 %1… %2%</source>
+        <translation>Downloading version %1… %2%</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>新版本 %1 已下载并通过校验:%2。关闭本程序后运行它即可安装。</source>
+        <translation>Version %1 was downloaded and its checksum verified: %2. Close hoteltv, then run it to install.</translation>
     </message>
 </context>
 <context>
