@@ -168,6 +168,10 @@ class Inspection(Synced, Base):
     #: The inspected unit as it stood when the record was finalized (name, credit code, division,
     #: address): the paper names it so, and later edits of the hotel must not change the record.
     hotel_snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: Every fact the printed sheet shows, frozen at finalization (canonical JSON) and its SHA-256: the
+    #: sheet is printed from it, and the verification code's hash part is ``seal_hash`` (hoteltv.services.seal).
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_hash: Mapped[str | None] = mapped_column(String(64))
 
     hotel: Mapped[Hotel] = relationship()
     rooms: Mapped[list[RoomCheck]] = relationship(
@@ -242,6 +246,13 @@ class RectificationNotice(Synced, Base):
     reinspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"))
     closed_at: Mapped[datetime | None]
     receipt_signed_by: Mapped[str | None] = mapped_column(String(100))
+    #: Every fact the printed notice shows, frozen when it was issued, and its SHA-256.
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The notice this one replaces as a new version (延期 extension or 更正 correction), and why.
+    #: (A plain column, as SQLite adds it without recreating the table; the service checks the link.)
+    supersedes_id: Mapped[str | None] = mapped_column(String(36))
+    change_reason: Mapped[str | None] = mapped_column(Text)
 
     hotel: Mapped[Hotel] = relationship()
 

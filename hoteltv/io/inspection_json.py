@@ -275,6 +275,9 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
     problems: list[Problem] = []
     docs = _documents(data, problems)
     report = InspectionImportReport()
+    from hoteltv.services.seal import default_authority
+
+    authority = default_authority(db)
     with db.transaction(actor) as s:
         for n, doc in enumerate(docs):
             where = (
@@ -282,14 +285,19 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
                 if len(docs) > 1 or isinstance(data, dict) and "inspections" in data
                 else "$"
             )
-            _import_one(s, doc, where, problems, report)
+            _import_one(s, doc, where, problems, report, authority)
         if problems:
             raise ValidationError(f"{path.name}: 检查记录未导入,文件有误 (nothing was imported)", problems)
     return report
 
 
 def _import_one(
-    s: Session, doc: Any, where: str, problems: list[Problem], report: InspectionImportReport
+    s: Session,
+    doc: Any,
+    where: str,
+    problems: list[Problem],
+    report: InspectionImportReport,
+    authority: str = "",
 ) -> None:
     if not isinstance(doc, dict):
         problems.append(Problem(where, "must be an object"))
@@ -397,8 +405,13 @@ def _import_one(
         )
         return
     inspectors = [_inspector(s, name, enf) for name, enf in team]
+    if not record_number:
+        # The same series as drafts made here: JC-date-device-count, never two records with one number.
+        from hoteltv.services.inspections import next_record_number
+
+        record_number = next_record_number(s, str(s.info.get("device_id", "")), started.astimezone().date())
     insp = Inspection(
-        record_number=record_number or f"IMP-{started:%Y%m%d}-{(insp_id or '')[:4].upper() or 'X'}",
+        record_number=record_number,
         hotel_id=hotel.id,
         hotel=hotel,
         template_id=template.id,
@@ -442,6 +455,10 @@ def _import_one(
             return
         insp.content_hash = computed
         insp.status = "finalized"
+        from hoteltv.services import seal
+
+        # Sealed from the file's facts (the hotel as the file names it) and the data at hand.
+        seal.seal_inspection(s, insp, authority, sealed_by=seal.BY_IMPORT)
         from hoteltv.services.inspections import refresh_hotel
 
         s.flush()

@@ -189,7 +189,8 @@ class Decor:
     """How the pages of one printed document are decorated.
 
     ``code`` is the verification code printed (with its QR code) in the footer; ``draft`` prints a
-    草稿 watermark on every page.
+    草稿 watermark on every page; ``in_force`` (the version that replaced this one: number, version and
+    code) prints a large 已更正 watermark naming it.
     """
 
     doc_name: str
@@ -198,6 +199,7 @@ class Decor:
     draft: bool = False
     number_label: str = "编号"
     key: int = 0
+    in_force: str | None = None
 
 
 class StartSection(Flowable):
@@ -269,6 +271,8 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
     canv.saveState()
     if decor.draft:
         _draw_watermark(canv)
+    elif decor.in_force:
+        _draw_watermark(canv, "已 更 正", f"本件已被更正，现行有效版本：{decor.in_force}", size=120)
     # Running header: which document and its number, on every page (pages get separated).
     canv.setFont(FONT, 8)
     canv.setFillColor(GREY_TEXT)
@@ -301,16 +305,22 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
     canv.hoteltv_page_label = (decor.key, PAGE_WIDTH / 2, base)
 
 
-def _draw_watermark(canv: Canvas) -> None:
+def _draw_watermark(
+    canv: Canvas, text: str = "草 稿", note: str = "未定稿，不作为正式记录", size: float = 150
+) -> None:
     canv.saveState()
     canv.setFillColor(WATERMARK)
     canv.setFillAlpha(0.22)
     canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
     canv.rotate(35)
-    canv.setFont(FONT, 150)
-    canv.drawCentredString(0, -50, "草 稿")
-    canv.setFont(FONT, 20)
-    canv.drawCentredString(0, -95, "未定稿，不作为正式记录")
+    canv.setFont(FONT, size)
+    canv.drawCentredString(0, -50, text)
+    note_size = 20.0
+    while note_size > 9 and stringWidth(note, FONT, note_size) > PAGE_WIDTH * 1.05:
+        note_size -= 1
+    canv.setFont(FONT, note_size)
+    canv.setFillAlpha(0.45)
+    canv.drawCentredString(0, -95, note)
     canv.restoreState()
 
 

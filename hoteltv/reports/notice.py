@@ -17,8 +17,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from hoteltv.db.engine import Database
+from hoteltv.db.models import RectificationNotice
 from hoteltv.domain.checklist import ChecklistTemplate
-from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
     AtBottom,
     CheckChoices,
@@ -35,14 +35,17 @@ from hoteltv.reports.common import (
     para,
     report_progress,
 )
-from hoteltv.reports.photo_pages import PreparedPhoto, list_photo_views, photo_refs, refs_text
+from hoteltv.reports.photo_pages import PreparedPhoto, photo_refs, refs_text
 from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
-from hoteltv.reports.verification import notice_code
+from hoteltv.reports.verification import notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
-from hoteltv.services.hotels import HotelView, get_hotel
+from hoteltv.services import seal
+from hoteltv.services.seal import NoticeFacts, SealedHotel
 
 DOC_NAME = "整改通知书"
+_CHANGE_WORD = "延期或更正"
+#: Where a notice stands now (not sealed: it moves on after issue), printed as a note on a reprint.
 _STATUS_NOTE = {
     "closed": "本通知所列问题已经复查合格，通知已关闭。",
     "superseded": "本通知已被新的整改通知书取代。",
@@ -51,36 +54,49 @@ _STATUS_NOTE = {
 
 @dataclass(frozen=True)
 class NoticeData:
-    """What one notice prints (plain values)."""
+    """What one notice prints: ``facts`` read back from the notice's seal, the code, the version in force."""
 
-    notice: notice_service.NoticeView
-    inspection: insp_service.InspectionView | None
-    hotel: HotelView | None
+    facts: NoticeFacts
     code: str
-    authority: str
-    photo_numbers: dict[tuple[str | None, str | None], list[int]]
+    in_force: str | None = None  # number and code of the version that replaced this one (延期/更正)
+    status: str = "open"  # the notice's status now
+
+    @property
+    def notice(self) -> notice_service.NoticeView:
+        return self.facts.notice
+
+    @property
+    def inspection(self) -> insp_service.InspectionView | None:
+        return self.facts.inspection
+
+    @property
+    def hotel(self) -> SealedHotel:
+        return self.facts.hotel
+
+    @property
+    def authority(self) -> str:
+        return self.facts.authority
+
+    @property
+    def photo_numbers(self) -> dict[tuple[str | None, str | None], list[int]]:
+        return photo_refs([PreparedPhoto(n, v, None, None) for n, v in enumerate(self.facts.photos, 1)])
 
 
 def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
-    notice = notice_service.get_notice(db, notice_id_or_number)
-    try:
-        inspection: insp_service.InspectionView | None = insp_service.get_inspection(db, notice.inspection_id)
-    except NotFoundError:
-        inspection = None
-    try:
-        hotel: HotelView | None = get_hotel(db, notice.hotel_id)
-    except NotFoundError:
-        hotel = None
-    views = list_photo_views(db, notice.inspection_id)
-    numbered = [PreparedPhoto(n, v, None, None) for n, v in enumerate(views, 1)]
-    return NoticeData(
-        notice=notice,
-        inspection=inspection,
-        hotel=hotel,
-        code=notice_code(db, notice.id),
-        authority=notice.authority or options.authority,
-        photo_numbers=photo_refs(numbered),
-    )
+    """A notice as sealed when it was issued; :class:`SealError` when the record was changed since."""
+    found = notice_service.get_notice(db, notice_id_or_number)
+    with db.reading() as s:
+        n = s.get(RectificationNotice, found.id)
+        assert n is not None
+        facts = seal.notice_facts_from_seal(n)
+        code = notice_code_of(s, n)
+        chain = notice_service.notice_chain(s, n)
+        in_force = None
+        if chain[-1].id != n.id:
+            latest = chain[-1]
+            in_force = f"{latest.number} 第{len(chain)}版 {notice_code_of(s, latest)}"
+        status = n.status
+    return NoticeData(facts=facts, code=code, in_force=in_force, status=status)
 
 
 def write_notice(
@@ -107,14 +123,18 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     n = data.notice
     insp = data.inspection
     story: list[Flowable] = [
-        StartSection(Decor(DOC_NAME, n.number, data.code)),
+        StartSection(Decor(DOC_NAME, n.number, data.code, in_force=data.in_force)),
         para(data.authority, "subtitle"),
         Spacer(1, 2 * mm),
         TitleLine("整改通知书", size=24, char_space=8),
         para(f"编号：{n.number}", "right"),
     ]
-    if n.status in _STATUS_NOTE:
-        story.append(para(f"（{_STATUS_NOTE[n.status]}）", "tiny"))
+    if data.in_force:
+        story.append(para(f"（本通知已{_CHANGE_WORD}，现行有效版本：{data.in_force}）", "tiny"))
+    elif data.status in _STATUS_NOTE:
+        story.append(para(f"（{_STATUS_NOTE[data.status]}）", "tiny"))
+    if n.change_reason:
+        story.append(para(f"（本通知为原通知的变更版本，{n.change_reason}；原通知同时作废。）", "tiny"))
     story += [Spacer(1, 3 * mm), para(f"{n.hotel_name}：", "body"), Spacer(1, 1 * mm)]
     when = cn_date(insp.started_at) if insp and insp.started_at else cn_date(n.issued_at)
     team = "、".join(i.name for i in insp.inspectors) if insp else ""
