@@ -178,8 +178,13 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         Spacer(1, 3 * mm),
         _number_line(data),
         Spacer(1, 1.5 * mm),
-        _header_table(data),
     ]
+    if data.code.in_force:
+        story += [
+            para(f"本件已被更正，不再有效。现行有效版本：{data.code.in_force}", "small"),
+            Spacer(1, 1.5 * mm),
+        ]
+    story.append(_header_table(data))
     refs = photo_refs(data.photos)
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
     section = _Sections()

@@ -383,7 +383,6 @@ def notice_chain(session: Session, n: RectificationNotice) -> list[Rectification
             .where(RectificationNotice.supersedes_id == chain[-1].id, RectificationNotice.deleted.is_(False))
             .order_by(RectificationNotice.issued_at)
         ).first()
-        if newer is None or newer.id in seen:
+        if newer is None or newer.id in {c.id for c in chain}:
             return chain
-        seen.add(newer.id)
         chain.append(newer)
