@@ -215,15 +215,15 @@ def version_ids(session: Session, insp: Inspection) -> list[str]:
 
 def issued_notice_id(session: Session, insp: Inspection) -> str | None:
     """The notice issued from this record — or from a version it corrects: a correction of a failed
-    inspection refers to the notice already issued and never needs a second one."""
+    inspection refers to the notice already issued and never needs a second one. When the notice has
+    new versions (延期/更正), the newest."""
     return session.scalars(
         select(RectificationNotice.id)
         .where(
             RectificationNotice.inspection_id.in_(version_ids(session, insp)),
             RectificationNotice.deleted.is_(False),
-            RectificationNotice.supersedes_id.is_(None),
         )
-        .order_by(RectificationNotice.issued_at)
+        .order_by(RectificationNotice.issued_at.desc())
     ).first()
 
 

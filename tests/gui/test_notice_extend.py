@@ -1,0 +1,70 @@
+"""延期 in the inspection window: an issued notice is never edited; the inspector asks for a new version with
+a later deadline and a reason, and the window then shows the version in force."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QWidget
+
+from hoteltv.reports.verification import notice_code
+from hoteltv.services import notices as notice_service
+from ui.context import AppContext
+from ui.inspection import open_inspection_window, open_windows
+from ui.inspection.notice import ExtendNoticeDialog
+from ui.inspection.window import InspectionWindow
+from tests.gui.test_inspection_workflow import Modals, click, type_into
+
+
+def test_extend_a_notice_from_the_inspection_window(qtbot: Any, demo_ctx: AppContext) -> None:
+    ctx = demo_ctx
+    ctx.actor = "test"
+    issued = next(n for n in notice_service.list_notices(ctx.db) if n.status == "open")
+    old_code = notice_code(ctx.db, issued.id)
+    window = open_inspection_window(ctx, issued.inspection_id)
+    assert isinstance(window, InspectionWindow)
+    assert not window.extend_notice_button.isHidden()
+    new_deadline = issued.deadline + timedelta(days=10)
+    seen: dict[str, Any] = {}
+
+    def refuse_then_extend(dialog: QWidget) -> None:
+        assert isinstance(dialog, ExtendNoticeDialog)
+        # No reason yet: nothing can be issued.
+        assert not dialog.extend_button.isEnabled()
+        assert dialog.deadline.minimumDate() == QDate(issued.deadline).addDays(1)
+        dialog.deadline.setDate(QDate(new_deadline))
+        type_into(qtbot, dialog.reason, "设备到货延迟")
+        assert dialog.extend_button.isEnabled()
+        click(qtbot, dialog.extend_button)
+        seen["notice"] = dialog.notice
+
+    modals = Modals(refuse_then_extend)
+    qtbot.mouseClick(window.extend_notice_button, Qt.MouseButton.LeftButton)
+    modals.check()
+    new = seen["notice"]
+    assert new is not None and new.number == issued.number and new.deadline == new_deadline
+    versions = notice_service.notice_versions(ctx.db, issued.id)
+    assert [v.status for v in versions] == ["superseded", "open"]
+    assert versions[0].deadline == issued.deadline  # the issued version is unchanged
+    assert versions[1].change_reason == "延期：设备到货延迟"
+    assert notice_code(ctx.db, versions[1].id) != old_code
+    # The window now shows the version in force.
+    assert f"{new_deadline:%Y-%m-%d}" in window.notice_label.text()
+    for w in open_windows():
+        w.close()
+
+
+def test_extend_dialog_shows_the_core_refusal(qtbot: Any, demo_ctx: AppContext) -> None:
+    ctx = demo_ctx
+    issued = next(n for n in notice_service.list_notices(ctx.db) if n.status == "open")
+    dialog = ExtendNoticeDialog(ctx, issued)
+    qtbot.addWidget(dialog)
+    # Extended elsewhere in the meantime: this version is no longer in force.
+    notice_service.extend_notice(ctx.db, issued.id, deadline=issued.deadline + timedelta(days=3), reason="其他")
+    type_into(qtbot, dialog.reason, "再次延期")
+    click(qtbot, dialog.extend_button)
+    assert dialog.notice is None and not dialog.error.isHidden()
+    assert "已被取代，不能延期" in dialog.error.text()
+    assert len(notice_service.notice_versions(ctx.db, issued.id)) == 2
