@@ -124,7 +124,8 @@ def digest(text: str) -> str:
 
 def dump(facts: SheetFacts | NoticeFacts) -> tuple[str, str]:
     """``(seal_json, seal_hash)`` of sheet or notice facts."""
-    text = canonical(_adapter(type(facts)).dump_python(facts, mode="json"))
+    cls: type = type(facts)
+    text = canonical(_adapter(cls).dump_python(facts, mode="json"))
     return text, digest(text)
 
 

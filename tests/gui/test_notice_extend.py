@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QWidget
 
 from hoteltv.reports.verification import notice_code
 from hoteltv.services import notices as notice_service
+from tests.gui.test_inspection_workflow import Modals, click, type_into
 from ui.context import AppContext
 from ui.inspection import open_inspection_window, open_windows
 from ui.inspection.notice import ExtendNoticeDialog
 from ui.inspection.window import InspectionWindow
-from tests.gui.test_inspection_workflow import Modals, click, type_into
 
 
 def test_extend_a_notice_from_the_inspection_window(qtbot: Any, demo_ctx: AppContext) -> None:
@@ -62,7 +62,9 @@ def test_extend_dialog_shows_the_core_refusal(qtbot: Any, demo_ctx: AppContext) 
     dialog = ExtendNoticeDialog(ctx, issued)
     qtbot.addWidget(dialog)
     # Extended elsewhere in the meantime: this version is no longer in force.
-    notice_service.extend_notice(ctx.db, issued.id, deadline=issued.deadline + timedelta(days=3), reason="其他")
+    notice_service.extend_notice(
+        ctx.db, issued.id, deadline=issued.deadline + timedelta(days=3), reason="其他"
+    )
     type_into(qtbot, dialog.reason, "再次延期")
     click(qtbot, dialog.extend_button)
     assert dialog.notice is None and not dialog.error.isHidden()

@@ -33,7 +33,9 @@ def test_seals_travel_in_a_bundle_and_verify_on_the_other_laptop(tmp_path: Path)
     hotel = make_hotel(a, "边境酒店", address="腾冲市猴桥镇1号")
     insp = failed_inspection(a, hotel, team(a), fill_inspection, photos_dir=tmp_path / "field", photos=2)
     first = notice_service.issue_notice(a, insp.id)
-    second = notice_service.extend_notice(a, first.id, deadline=first.deadline + timedelta(days=5), reason="延迟")
+    second = notice_service.extend_notice(
+        a, first.id, deadline=first.deadline + timedelta(days=5), reason="延迟"
+    )
     codes = (inspection_code(a, insp.id).code, notice_code(a, first.id), notice_code(a, second.id))
     with a.reading() as s:
         sealed = {
