@@ -316,7 +316,7 @@ def _draw_watermark(
     canv.setFont(FONT, size)
     canv.drawCentredString(0, -50, text)
     note_size = 20.0
-    while note_size > 9 and stringWidth(note, FONT, note_size) > PAGE_WIDTH * 1.05:
+    while note_size > 8 and stringWidth(note, FONT, note_size) > PAGE_WIDTH * 0.9:
         note_size -= 1
     canv.setFont(FONT, note_size)
     canv.setFillAlpha(0.45)

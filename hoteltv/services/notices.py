@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice, utcnow
+from hoteltv.db.models import Inspection, RectificationNotice, new_id, utcnow
 from hoteltv.domain import lifecycle
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import inspections as insp_service
@@ -171,11 +171,12 @@ def issue_notice(
             authority=authority,
             status="open",
         )
+        notice.id = new_id()
         s.add(notice)
-        s.flush()
         from hoteltv.services import seal
 
         seal.seal_notice(s, notice, authority or seal.default_authority(db))
+        s.flush()
         insp_service.refresh_hotel(s, insp.hotel)
         s.flush()
         return _view(s, notice)
@@ -345,10 +346,11 @@ def extend_notice(
             supersedes_id=old.id,
             change_reason=f"{CHANGE_KINDS[kind]}：{reason}",
         )
-        old.status = "superseded"
+        new.id = new_id()
         s.add(new)
-        s.flush()
         seal.seal_notice(s, new, authority or old.authority or seal.default_authority(db))
+        old.status = "superseded"
+        s.flush()
         # Re-inspections that answer the old version answer the new one.
         for insp in s.scalars(
             select(Inspection).where(Inspection.notice_id == old.id, Inspection.status == "draft")

@@ -242,7 +242,7 @@ def _steady_view(view: insp_service.InspectionView, hotel: SealedHotel) -> insp_
 
 
 def _steady_photos(views: list[PhotoView]) -> tuple[PhotoView, ...]:
-    return tuple(replace(p, editable=False, flagged_time=False) for p in views)
+    return tuple(replace(p, editable=False) for p in views)
 
 
 def build_sheet_facts(
@@ -290,7 +290,13 @@ def seal_inspection(
 def build_notice_facts(
     session: Session, n: RectificationNotice, authority: str, *, sealed_by: str = BY_FINALIZE
 ) -> NoticeFacts:
-    session.flush()
+    """The facts of a notice now (reads without flushing: a new notice is sealed before its first flush,
+    so it is written, audited and sent once, seal included)."""
+    with session.no_autoflush:
+        return _notice_facts(session, n, authority, sealed_by)
+
+
+def _notice_facts(session: Session, n: RectificationNotice, authority: str, sealed_by: str) -> NoticeFacts:
     insp = session.get(Inspection, n.inspection_id)
     inspection_facts: SheetFacts | None = None
     if insp is not None and insp.seal_json and insp.seal_hash:
