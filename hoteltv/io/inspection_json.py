@@ -100,6 +100,8 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "result": insp.result,
         "finalized_at": _iso(insp.finalized_at),
         "content_hash": insp.content_hash,
+        "seal": insp.seal_json,
+        "seal_hash": insp.seal_hash,
         "supersedes": insp.supersedes_id,
         "notice_id": insp.notice_id,
     }
@@ -364,6 +366,8 @@ def _import_one(
     record_number = c.get(doc, "record_number", str)
     claimed_result = c.get(doc, "result", str)
     claimed_hash = c.get(doc, "content_hash", str)
+    claimed_seal = c.get(doc, "seal", str)
+    claimed_seal_hash = c.get(doc, "seal_hash", str)
     supersedes = c.get(doc, "supersedes", str)
     notice_id = c.get(doc, "notice_id", str)
     if len(problems) > before or template is None or hotel is None or started is None:
@@ -457,8 +461,17 @@ def _import_one(
         insp.status = "finalized"
         from hoteltv.services import seal
 
-        # Sealed from the file's facts (the hotel as the file names it) and the data at hand.
-        seal.seal_inspection(s, insp, authority, sealed_by=seal.BY_IMPORT)
+        if claimed_seal is not None:
+            # The seal made where the record was finalized travels with it: the same paper, the same code.
+            insp.seal_json, insp.seal_hash = claimed_seal, claimed_seal_hash
+            try:
+                seal.sheet_facts_from_seal(insp)
+            except seal.SealError as exc:
+                problems.append(Problem(f"{where}.seal", f"does not hold: {exc.message}"))
+                return
+        else:
+            # Sealed from the file's facts (the hotel as the file names it) and the data at hand.
+            seal.seal_inspection(s, insp, authority, sealed_by=seal.BY_IMPORT)
         from hoteltv.services.inspections import refresh_hotel
 
         s.flush()

@@ -365,3 +365,34 @@ def test_schema_0003_records_are_sealed_by_the_upgrade(
     db.close()
     code, _, err = run(capsys, "--home", str(home), "check")
     assert code == 0, err
+
+
+def test_a_json_export_carries_the_seal_to_another_laptop(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    inspection_id, number, _, _, _ = _failed_with_notice(home)
+    db = Database.open(home)
+    code_text = inspection_code(db, inspection_id).code
+    db.close()
+    h = ["--home", str(home)]
+    assert run(capsys, *h, "hotels", "export", str(tmp_path / "hotels.csv"))[0] == 0
+    assert run(capsys, *h, "inspections", "export", str(tmp_path / "insp.json"))[0] == 0
+    other = ["--home", str(tmp_path / "office")]
+    assert run(capsys, *other, "init")[0] == 0
+    assert run(capsys, *other, "hotels", "import", str(tmp_path / "hotels.csv"))[0] == 0
+    # A seal altered in the file: the whole file is refused, naming the record's seal.
+    data = json.loads((tmp_path / "insp.json").read_text(encoding="utf-8"))
+    k = next(n for n, d in enumerate(data["inspections"]) if d["id"] == inspection_id)
+    good = data["inspections"][k]["seal"]
+    data["inspections"][k]["seal"] = good.replace('"authority":"', '"authority":"伪')
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, *other, "inspections", "import", str(tmp_path / "bad.json"))
+    assert code == 1 and f"$.inspections[{k}].seal" in err
+    code, _, err = run(capsys, *other, "inspections", "import", str(tmp_path / "insp.json"))
+    assert code == 0, err
+    # The same paper, the same code, on the other laptop.
+    code, out, _ = run(capsys, *other, "verify", code_text)
+    assert code == 0 and out.startswith("一致") and "封存方式：定稿（下发）时封存" in out
+    code, _, err = run(capsys, *other, "print", "sheet", number, "-o", str(tmp_path / "sheet.pdf"))
+    assert code == 0, err
+    assert code_text in compact(pdf_text(tmp_path / "sheet.pdf"))
