@@ -1,16 +1,21 @@
 """延期 in the inspection window: an issued notice is never edited; the inspector asks for a new version with
-a later deadline and a reason, and the window then shows the version in force."""
+a later deadline and a reason, and the window then shows the version in force. A notice changed behind the
+program's back is not printed: the preview shows the refusal."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWidget
 
 from hoteltv.reports.verification import notice_code
 from hoteltv.services import notices as notice_service
+from hoteltv.services.seal import SealError
 from tests.gui.test_inspection_workflow import Modals, click, type_into
 from ui.context import AppContext
 from ui.inspection import open_inspection_window, open_windows
@@ -70,3 +75,20 @@ def test_extend_dialog_shows_the_core_refusal(qtbot: Any, demo_ctx: AppContext) 
     assert dialog.notice is None and not dialog.error.isHidden()
     assert "已被取代，不能延期" in dialog.error.text()
     assert len(notice_service.notice_versions(ctx.db, issued.id)) == 2
+
+
+def test_a_notice_changed_behind_the_program_is_not_printed(
+    qtbot: Any, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import print_preview
+    from ui.printing import preview_notice
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr(print_preview, "show_error", lambda parent, exc, context="": shown.append(exc))
+    issued = next(n for n in notice_service.list_notices(demo_ctx.db) if n.status == "open")
+    with sqlite3.connect(demo_ctx.db.path) as conn:
+        conn.execute("UPDATE rectification_notices SET deadline = '2099-12-31' WHERE id = ?", (issued.id,))
+    dialog = preview_notice(demo_ctx, issued.id, issued.number)
+    qtbot.addWidget(dialog)
+    assert not dialog.ready
+    assert isinstance(shown[0], SealError) and "拒绝打印" in str(shown[0])
