@@ -61,3 +61,55 @@ def test_seals_travel_in_a_bundle_and_verify_on_the_other_laptop(tmp_path: Path)
     notice = write_notice(b, second.id, tmp_path / "notice.pdf")
     assert codes[2] in compact(pdf_text(notice))
     b.close()
+
+
+def test_a_finalized_record_without_a_seal_receives_one_once() -> None:
+    from hoteltv.sync.changes import _decide_document
+    from hoteltv.sync.protocol import Change
+
+    held = {
+        "id": "i1",
+        "record_number": "JC-1",
+        "status": "finalized",
+        "owner_device_id": "d1",
+        "result": "fail",
+    }
+    held |= {"seal_json": None, "seal_hash": None}
+    sealed = held | {"seal_json": '{"a":1}', "seal_hash": "ab" * 32}
+    change = Change(
+        entity="inspections", id="i1", seq=1, version=2, fields=["seal_hash", "seal_json"], values=sealed
+    )
+    assert _decide_document(change, sealed, held, None, "d1").status == "applied"
+    # Never replaced once there, and nothing else rides along.
+    other = sealed | {"seal_json": '{"a":2}', "seal_hash": "cd" * 32}
+    assert _decide_document(change, other, sealed, None, "d2").code == 409
+    assert _decide_document(change, sealed | {"result": "pass"}, held, None, "d1").code == 409
+
+
+def test_a_seal_made_on_upgrade_reaches_the_server_and_other_laptops(laptop) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from sqlalchemy import text
+
+    from tests.sync.helpers import make_inspection
+
+    upgrade = importlib.import_module("hoteltv.db.migrations.versions.0004_seals")
+    a = laptop("field", "office")
+    hotel = make_hotel(a.db, "升级前的酒店")
+    inspection_id = make_inspection(a.db, hotel)
+    # As a record finalized before seals existed: no seal, and it reached the server so.
+    with a.db.engine.begin() as conn:
+        conn.execute(text("UPDATE inspections SET seal_json = NULL, seal_hash = NULL"))
+    assert a.sync().ok
+    # The upgrade seals it and queues the seal; the server takes it, once.
+    with a.db.engine.begin() as conn:
+        upgrade._seal_existing(conn)
+    report = a.sync()
+    assert report.ok, report
+    b = laptop("office", "office")
+    assert b.sync().ok
+    code = inspection_code(a.db, inspection_id).code
+    assert inspection_code(b.db, inspection_id).code == code
+    assert verify_code(b.db, code).status == VALID
+    with b.db.reading() as s:
+        assert broken_seals(s) == []

@@ -5,8 +5,8 @@ correction (更正) of a notice is a new version that names the one it replaces.
 
 Finalized inspections and issued notices made before this revision are sealed here from the data at
 hand (the hotel name and credit code frozen by 0003, the rest as it stands now), each recorded in the
-audit log as sealed by the migration, so ``verify`` and ``check`` can tell them from records sealed when
-they were finalized. See docs/seal.md.
+audit log as sealed by the migration (so ``verify`` can tell them from records sealed when they were
+finalized) and queued in the outbox like any change, so the seal reaches the server. See docs/seal.md.
 
 Revision ID: 0004
 Revises: 0003
@@ -78,26 +78,43 @@ def _seal_existing(conn: sa.Connection) -> None:
         sa.column("action"),
         sa.column("changes"),
     )
-    now = datetime.now(UTC).replace(tzinfo=None)
-    events = []
+    outbox = sa.table(
+        "outbox",
+        sa.column("entity"),
+        sa.column("entity_id"),
+        sa.column("version"),
+        sa.column("at"),
+        sa.column("fields"),
+        sa.column("base"),
+        sa.column("sent_at"),
+    )
+    # As SQLAlchemy's SQLite DateTime stores UTC times (plain statements here, no column types).
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    events: list[tuple[str, str, str, int]] = []
     with Session(bind=conn, autoflush=False) as s:
         for insp in s.scalars(sa.select(Inspection).where(Inspection.status == "finalized")):
             text, digest = seal.dump(seal.build_sheet_facts(s, insp, authority, sealed_by=seal.BY_MIGRATION))
             conn.execute(
-                sa.text("UPDATE inspections SET seal_json = :j, seal_hash = :h WHERE id = :i"),
-                {"j": text, "h": digest, "i": insp.id},
+                sa.text(
+                    "UPDATE inspections SET seal_json = :j, seal_hash = :h, version = :v, updated_at = :t "
+                    "WHERE id = :i"
+                ),
+                {"j": text, "h": digest, "v": insp.version + 1, "t": now, "i": insp.id},
             )
             # Notices below read the inspection's seal; set as loaded, so nothing is flushed through the ORM.
             set_committed_value(insp, "seal_json", text)
             set_committed_value(insp, "seal_hash", digest)
-            events.append(("inspections", insp.id, digest))
+            events.append(("inspections", insp.id, digest, insp.version + 1))
         for n in s.scalars(sa.select(RectificationNotice)):
             text, digest = seal.dump(seal.build_notice_facts(s, n, authority, sealed_by=seal.BY_MIGRATION))
             conn.execute(
-                sa.text("UPDATE rectification_notices SET seal_json = :j, seal_hash = :h WHERE id = :i"),
-                {"j": text, "h": digest, "i": n.id},
+                sa.text(
+                    "UPDATE rectification_notices SET seal_json = :j, seal_hash = :h, version = :v, "
+                    "updated_at = :t WHERE id = :i"
+                ),
+                {"j": text, "h": digest, "v": n.version + 1, "t": now, "i": n.id},
             )
-            events.append(("rectification_notices", n.id, digest))
+            events.append(("rectification_notices", n.id, digest, n.version + 1))
         s.expunge_all()  # nothing was changed through the ORM; the session only read
     if events:
         conn.execute(
@@ -116,7 +133,24 @@ def _seal_existing(conn: sa.Connection) -> None:
                         ensure_ascii=False,
                     ),
                 }
-                for entity, entity_id, digest in events
+                for entity, entity_id, digest, _version in events
+            ],
+        )
+        # Sent at the next sync like any change, so the server and other laptops get the seal
+        # (hoteltv.sync.changes lets a finalized record without a seal receive one, once).
+        conn.execute(
+            outbox.insert(),
+            [
+                {
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "version": version,
+                    "at": now,
+                    "fields": json.dumps(["seal_hash", "seal_json"]),
+                    "base": json.dumps({"seal_hash": None, "seal_json": None}),
+                    "sent_at": None,
+                }
+                for entity, entity_id, _digest, version in events
             ],
         )
 
