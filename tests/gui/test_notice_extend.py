@@ -92,3 +92,33 @@ def test_a_notice_changed_behind_the_program_is_not_printed(
     qtbot.addWidget(dialog)
     assert not dialog.ready
     assert isinstance(shown[0], SealError) and "拒绝打印" in str(shown[0])
+
+
+def test_a_corrected_failed_inspection_does_not_ask_for_a_second_notice(
+    qtbot: Any, demo_ctx: AppContext
+) -> None:
+    from hoteltv.services import inspections as insp_service
+    from tests.gui.test_inspection_workflow import click_text
+
+    ctx = demo_ctx
+    ctx.actor = "test"
+    issued = next(n for n in notice_service.list_notices(ctx.db) if n.status == "open")
+    draft = insp_service.correct(ctx.db, issued.inspection_id)
+    window = open_inspection_window(ctx, draft.id)
+    assert isinstance(window, InspectionWindow)
+    unexpected: list[str] = []
+
+    def record(widget: QWidget) -> None:  # only reached if a second dialog opens
+        unexpected.append(widget.windowTitle())
+        widget.close()
+
+    modals = Modals(lambda box: click_text(qtbot, box, "定稿"), record, timeout=2.0)
+    click(qtbot, window.finalize_button)
+    qtbot.wait(2200)
+    assert unexpected == [] and len(modals.actions) == 1
+    view = insp_service.get_inspection(ctx.db, draft.id)
+    assert view.status == "finalized" and view.result == "fail" and view.issued_notice_id == issued.id
+    assert window.notice_button.isHidden()  # the notice was issued for the version it corrects
+    assert issued.number in window.notice_label.text()
+    for w in open_windows():
+        w.close()
