@@ -125,7 +125,7 @@ def load_sheet(
         if insp.status == "finalized":
             facts = seal.sheet_facts_from_seal(insp)
         else:
-            facts = seal.build_sheet_facts(s, insp, options.authority, sealed_by="")
+            facts = seal.build_sheet_facts(s, insp, options.authority, sealed_by=seal.DRAFT)
         issued = _issued_notice_number(s, insp)
     photos = prepare_photos(db, facts.view.id, options, progress, views=list(facts.photos))
     return SheetData(

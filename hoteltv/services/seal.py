@@ -40,6 +40,7 @@ SEAL_FORMAT = "hoteltv-seal/1"
 BY_FINALIZE = "finalize"  # sealed when the record was finalized / the notice issued
 BY_MIGRATION = "migration"  # sealed by the schema upgrade from the data at hand (records made before seals)
 BY_IMPORT = "import"  # sealed when a finalized record was imported from a JSON file
+DRAFT = "draft"  # the facts of a draft, gathered to print it with a 草稿 watermark; never stored
 
 
 class SealError(HoteltvError):
