@@ -50,7 +50,9 @@ from hoteltv.sync.server.app import create_app
 from hoteltv.sync.server import admin
 from hoteltv.sync.protocol import UserIn
 data, port, token_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-app = create_app(f"sqlite:///{data}/server.db", f"{data}/photos")
+from pathlib import Path
+from hoteltv.db.engine import sqlite_url
+app = create_app(sqlite_url(Path(data) / "server.db").render_as_string(hide_password=False), f"{data}/photos")
 
 @app.post("/bench/sink", include_in_schema=False)
 async def sink(request: Request) -> dict:  # the baseline: read the body, nothing else

@@ -49,6 +49,8 @@ def plan(name: str, sizes: tuple[int, ...], quick: bool) -> list[tuple[int | Non
         return [(n, ["--hotels", str(n), *(["--repeat", "1"] if quick else [])]) for n in sizes]
     if name == "sheet_read":
         return [(n, ["--rows", str(n), *(["--repeat", "2"] if quick else [])]) for n in sizes]
+    if name == "frozen_start":  # frozen against development start: one size is enough
+        return [(sizes[0], ["--hotels", str(sizes[0]), *(["--runs", "1"] if quick else [])])]
     if name == "gui_start":
         return [(n, ["--hotels", str(n), *(["--runs", "1"] if quick else [])]) for n in sizes]
     if name == "reports":  # the inspection sheet does not depend on the register's size: measured once

@@ -56,12 +56,14 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import IO, Any
+from urllib.parse import quote
 
 from hoteltv import __version__
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
-from hoteltv.io.files import fsync_dir
+from hoteltv.io.files import FileInUseError, fsync_dir, replace_file
 
 FORMAT = "hoteltv-backup/1"
 MANIFEST = "manifest.json"
@@ -196,6 +198,12 @@ def _allowed_entry(path: str) -> bool:
 
 def _explain(exc: OSError, zh: str, en: str) -> BackupError:
     detail = exc.strerror or str(exc)
+    if getattr(exc, "winerror", None) in (32, 33):  # Windows: sharing or lock violation, not a permission
+        return BackupError(
+            f"文件正被其他程序占用(Excel/WPS、杀毒软件或 OneDrive 同步),{zh}失败,未做任何更改 "
+            f"(a file is held open by another program — Excel/WPS, an antivirus or OneDrive: {en} failed: "
+            f"{detail}; nothing was changed)"
+        )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return BackupError(f"磁盘已满,{zh}失败,未做任何更改 (disk full: {en} failed; nothing was changed)")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -245,9 +253,27 @@ class _Mismatch(Exception):
 # --- the database snapshot --------------------------------------------------------------------------------
 
 
+def sqlite_file_uri(path: PurePath, query: str = "mode=ro") -> str:
+    """An SQLite ``file:`` URI for the absolute ``path`` that SQLite reads back as that very file.
+
+    ``Path.as_uri()`` is not one: a Windows share (``\\\\server\\share\\…``) becomes ``file://server/share/…``,
+    whose authority SQLite refuses. Here the authority is always empty, so a share keeps its two leading
+    slashes (``file:////server/share/…``, which SQLite's URI parser turns back into ``//server/share/…``),
+    a drive path reads ``file:///C:/…``, and every byte that could end the path early or be decoded
+    (``%``, ``#``, ``?``, spaces, Chinese characters) is percent-encoded as UTF-8.
+    """
+    text = path.as_posix()
+    if isinstance(path, PureWindowsPath) and text[:2] != "//":
+        text = "/" + text  # C:/… -> /C:/…
+    return f"file://{quote(text, safe='/:')}?{query}"
+
+
+def _connect_readonly(path: Path, query: str = "mode=ro", timeout: float = 5.0) -> sqlite3.Connection:
+    return sqlite3.connect(sqlite_file_uri(path.resolve(), query), uri=True, timeout=timeout)
+
+
 def _copy_database(src: Path, dest: Path, *, immutable: bool) -> None:
-    flags = "immutable=1" if immutable else "mode=ro"
-    source = sqlite3.connect(f"{src.resolve().as_uri()}?{flags}", uri=True, timeout=30)
+    source = _connect_readonly(src, "immutable=1" if immutable else "mode=ro", timeout=30)
     try:
         target = sqlite3.connect(str(dest))
         try:
@@ -283,7 +309,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
 
 def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int], set[str]]:
     """Schema revision, device id, record counts and the photo hashes live records use."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _connect_readonly(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
@@ -364,7 +390,7 @@ def create_backup(
             blobs = list(_blobs(home / "photos" / "originals")) if include_photos else []
             total = 1 + len(blobs)
             created = datetime.now(UTC)
-            local = created.astimezone()
+            local = clock.bureau_time(created)
             stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
             entries: list[BackupEntry] = []
             with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
@@ -425,11 +451,20 @@ def create_backup(
             os.fsync(raw.fileno())
         _tick(progress, total, total, "")
         os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
         _remove_all(tmp, snapshot)
         raise _explain(exc, f"写入备份 {dest.name}", f"writing the backup {dest.name}") from exc
+    except FileInUseError as exc:
+        _remove_all(tmp, snapshot)
+        raise BackupError(f"{exc.message}; 备份未写入 (no backup was written)") from exc
+    except sqlite3.Error as exc:  # the snapshot could not be read back
+        _remove_all(tmp, snapshot)
+        raise BackupError(
+            f"{db_path}: 数据库无法读取,备份未写入 (the database cannot be read: {exc}; "
+            "no backup was written)"
+        ) from exc
     except BaseException:
         _remove_all(tmp, snapshot)
         raise
@@ -595,7 +630,7 @@ def _schema_problem(path: Path, name: str) -> None:
                 f"{name}: 备份中的数据库不是 SQLite 文件 (the database in the backup is not SQLite){_UNCHANGED}"
             )
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _connect_readonly(path)
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -631,7 +666,7 @@ def _known_revisions() -> set[str]:
 
     from hoteltv.db.engine import alembic_config
 
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
 
 
@@ -727,17 +762,19 @@ def restore_backup(
             old_device = _device_of(db_path)
             added = _add_blobs(home, staged_blobs)
             aside = _put_aside(home, db_path)
-            os.replace(staging / DB_ENTRY, db_path)  # the commit point
+            replace_file(staging / DB_ENTRY, db_path)  # the commit point
             fsync_dir(home)
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
+        except FileInUseError as exc:
+            raise BackupError(f"{exc.message}; 未做任何更改 (nothing was changed)") from exc
         except sqlite3.Error as exc:
             raise _damaged(name, exc) from exc
         else:
             settings = home / "settings.json"
-            with contextlib.suppress(OSError):  # the records are back; settings have defaults anyway
+            with contextlib.suppress(OSError, FileInUseError):  # the records are back; settings have defaults
                 if (staging / SETTINGS_ENTRY).exists():
-                    os.replace(staging / SETTINGS_ENTRY, settings)
+                    replace_file(staging / SETTINGS_ENTRY, settings)
                 elif aside is not None:
                     settings.unlink(missing_ok=True)
                 fsync_dir(home)
@@ -788,7 +825,7 @@ def _add_blobs(home: Path, staged: list[tuple[str, Path]]) -> int:
         if target.exists():  # a damaged blob of the wrong size: the verified one replaces it
             with contextlib.suppress(OSError):
                 os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
-        os.replace(src, target)
+        replace_file(src, target)
         touched.add(target.parent)
         added += 1
     for folder in touched:

@@ -17,7 +17,7 @@ from typing import Any
 
 from hoteltv import __version__
 from hoteltv.config import resolve_home
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
@@ -29,14 +29,9 @@ EXIT_INTERNAL = 70
 def _write_crash_log(home: Path) -> Path | None:
     import traceback
 
-    try:
-        folder = home / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
-        path.write_text(traceback.format_exc(), encoding="utf-8")
-        return path
-    except OSError:
-        return None
+    from hoteltv.logfile import write_crash_report
+
+    return write_crash_report(home, traceback.format_exc())
 
 
 class Context:
@@ -51,7 +46,10 @@ class Context:
         if self._opened is None:
             from hoteltv.services.setup import open_home
 
-            self._opened = open_home(self.home)
+            warnings: list[str] = []
+            self._opened = open_home(self.home, warnings)
+            for warning in warnings:
+                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
         return self._opened
 
     @property
@@ -109,7 +107,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "" if dt is None else dt.astimezone().strftime(fmt)
+    return clock.fmt(dt, fmt)
 
 
 # --- commands ---------------------------------------------------------------------------------------------
@@ -655,7 +653,14 @@ def _extensions() -> list[Callable[..., None]]:
     import importlib
 
     out = []
-    for name in ("hoteltv.photos.cli", "hoteltv.reports.cli", "hoteltv.sync.cli", "hoteltv.backup_cli"):
+    for name in (
+        "hoteltv.photos.cli",
+        "hoteltv.reports.cli",
+        "hoteltv.sync.cli",
+        "hoteltv.sync.release_cli",
+        "hoteltv.backup_cli",
+        "hoteltv.notices_cli",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -667,6 +672,9 @@ def _extensions() -> list[Callable[..., None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hoteltv.console import prepare_streams
+
+    prepare_streams()  # UTF-8 when redirected; a console never fails on a character outside its code page
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -18,6 +18,7 @@ from typing import Any
 from platformdirs import user_data_dir
 
 from hoteltv.errors import HoteltvError
+from hoteltv.io.files import FileInUseError, replace_file
 
 APP_NAME = "hoteltv"
 
@@ -52,8 +53,46 @@ SETTINGS: tuple[Setting, ...] = (
         "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
     ),
     Setting("server_url", str, "", "Sync server address"),
+    Setting(
+        "sync_cafile",
+        str,
+        "",
+        "PEM file of a CA the sync client trusts besides the system's certificate store (empty: none)",
+    ),
+    Setting(
+        "notice_number_prefix",
+        str,
+        "保文旅广电整改",
+        "文号 prefix of rectification notices: <prefix>〔<year>〕第<n>号 (see docs/numbering.md)",
+    ),
+    Setting(
+        "notice_device_tag",
+        str,
+        "",
+        "This laptop's tag in the fallback 文号 series, e.g. D3 (empty: the device id's first 4 characters)",
+    ),
+    Setting(
+        "notice_legal_basis",
+        str,
+        "《广播电视管理条例》和国家广播电视总局、公安部、商务部、文化和旅游部《关于规范酒店电视服务、"
+        "加强酒店电视管理的通知》",
+        "General legal basis printed on every rectification notice",
+    ),
+    Setting("review_body", str, "保山市人民政府", "Body that hears an application for 行政复议 (60 days)"),
+    Setting("litigation_court", str, "保山市隆阳区人民法院", "Court for a 行政诉讼 (6 months)"),
+    Setting(
+        "time_zone",
+        str,
+        "Asia/Shanghai",
+        "The bureau's time zone (IANA name): every printed and displayed time is in it",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def default_of(key: str) -> Any:
+    """The declared default of a setting (for code that runs without a data folder's settings)."""
+    return _BY_KEY[key].default
 
 
 class Settings:
@@ -64,7 +103,7 @@ class Settings:
         self._values: dict[str, Any] = {}
         if self.path.is_file():
             try:
-                raw = json.loads(self.path.read_text(encoding="utf-8"))
+                raw = json.loads(self.path.read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
             except (OSError, ValueError) as exc:
                 raise HoteltvError(
                     f"{self.path}: settings file unreadable ({exc}); fix or delete it"
@@ -87,6 +126,10 @@ class Settings:
                 value = setting.type(value)
             except (TypeError, ValueError) as exc:
                 raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.zone(value)  # an unknown zone: a clear message, nothing saved
         values = {**self._values, key: value}
         tmp = ""
         try:  # a full disk or a read-only folder: a clear message, the old file and values kept
@@ -94,13 +137,17 @@ class Settings:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(values, fh, ensure_ascii=False, indent=2)
-            os.replace(tmp, self.path)
-        except OSError as exc:
+            replace_file(tmp, self.path)
+        except (OSError, FileInUseError) as exc:
             if tmp:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            detail = exc.message if isinstance(exc, FileInUseError) else exc.strerror or exc
             raise HoteltvError(
-                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: "
-                f"{exc.strerror or exc})"
+                f"{self.path}: 设置未保存,原设置不变 (settings not saved, the previous ones are kept: {detail})"
             ) from exc
         self._values = values
+        if key == "time_zone":
+            from hoteltv.domain import clock
+
+            clock.set_bureau_zone(value)

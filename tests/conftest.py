@@ -1,14 +1,34 @@
-"""Shared test set-up: Qt draws offscreen, and a test can ask for its own empty data folder."""
+"""Shared test set-up: Qt draws offscreen, every temporary folder sits under an awkward name, and a test
+can ask for its own empty data folder."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Before anything imports Qt: no screen is needed, here or in CI.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+#: The name a Chinese Windows user's folder gives a path: Chinese characters, a space, ``%20`` and ``#``.
+#: Every test's data folder, and every temporary file the program makes during the suite, lives under
+#: it, so a path that is escaped, URL-decoded or encoded wrongly anywhere fails the suite, not a laptop.
+AWKWARD_FOLDER = "hoteltv 检查员 的数据%20#1"
+
+
+def _awkward_temp_root() -> Path:
+    root = Path(tempfile.gettempdir()) / AWKWARD_FOLDER
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+if AWKWARD_FOLDER not in tempfile.gettempdir():
+    _root = str(_awkward_temp_root())
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = _root  # pytest's tmp_path root (read when first used)
+    os.environ["TMPDIR"] = _root  # the program's own temporary files, here and in child processes
+    tempfile.tempdir = _root
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """Starting the GUI: ``main()`` is what ``python main.py`` and the ``hoteltv-gui`` command run.
 
 Order of things: the Qt application (organisation/application names, so QSettings has a home), the
-bundled CJK font (WenQuanYi Micro Hei, added as a fallback family of the application font so Chinese
-renders on a machine without any CJK font), the translators for the interface language (sources are
+bundled CJK fonts (WenQuanYi Micro Hei, then Hanazono Mincho A/B for the CJK extension blocks, added as
+fallback families of the application font so Chinese renders on a machine without any CJK font), the translators for the interface language (sources are
 Chinese; English comes from ``resources/translations/hoteltv_en.qm``; Qt's own buttons from the
 ``qtbase_zh_CN.qm`` the PySide6 wheel ships), the data folder (``--home DIR``, else ``HOTELTV_HOME``,
-else the user data folder), then the main window. A data folder that cannot be opened (a database
+else the user data folder), then the main window. ``main`` also logs to ``<data folder>/logs/hoteltv-gui.log``
+(the only log under ``pythonw.exe``, which has no console). A data folder that cannot be opened (a database
 written by a newer program, a damaged file, a read-only disk) is reported in a message box, never
 as a traceback.
 
@@ -21,16 +22,19 @@ import sys
 import traceback
 from collections.abc import Sequence
 from importlib import resources as importlib_resources
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hoteltv.config import resolve_home
 from hoteltv.errors import HoteltvError
-from hoteltv.resources import font_path, resource
+from hoteltv.logfile import ensure_std_streams, log_to_file
+from hoteltv.resources import fallback_font_paths, font_path, resource
 from ui.context import AppContext
+from ui.icons import app_icon
 from ui.main_window import MainWindow
 from ui.messages import LANGUAGE_PROPERTY, localize, show_error
 
@@ -62,19 +66,39 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication (created once; a test's or a script's instance is reused)."""
     app = QApplication.instance()
     if app is None:
+        # Windows at 125 % or 150 %: scale by exactly that (Qt 6's default, stated here because rounding to
+        # 100 % or 200 % makes text too small or too big); fractional sizes are why every icon is an SVG
+        # or painted per device-pixel ratio (ui/icons.py). Only possible before the application exists.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        _windows_app_id()
         app = QApplication([sys.argv[0] if sys.argv else "hoteltv", *(argv or [])])
     assert isinstance(app, QApplication)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(translate("app", "酒店电视整改检查"))
+    app.setWindowIcon(app_icon())
     return app
 
 
+def _windows_app_id() -> None:
+    """On Windows, group the taskbar button under hoteltv (with the window's icon), not under pythonw.exe."""
+    if sys.platform != "win32":
+        return
+    try:
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("hoteltv.hoteltv")  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        log.info("could not set the Windows AppUserModelID")
+
+
 def load_cjk_font(app: QApplication) -> str | None:
-    """Register the bundled CJK font and make it the application font's fallback family.
+    """Register the bundled fonts and make them the application font's fallback families.
 
     The platform's UI font stays first (Latin text looks native); any glyph it lacks, Chinese
-    included, comes from WenQuanYi Micro Hei. Returns the family name, or None if loading failed.
+    included, comes from WenQuanYi Micro Hei, and a rare character Micro Hei lacks too (䶮 U+4DAE,
+    𠀀 U+20000, 𬱖 U+2CC56: the CJK extension blocks A–F) from Hanazono Mincho A or B, the fonts the
+    printed documents use for them. Returns Micro Hei's family name, or None if loading failed.
     """
     font_id = QFontDatabase.addApplicationFont(font_path())
     if font_id < 0:
@@ -82,9 +106,17 @@ def load_cjk_font(app: QApplication) -> str | None:
         return None
     families = QFontDatabase.applicationFontFamilies(font_id)
     family = CJK_FAMILY if CJK_FAMILY in families else families[0]
+    fallbacks: list[str] = []
+    for path in fallback_font_paths():
+        fallback_id = QFontDatabase.addApplicationFont(path)
+        if fallback_id < 0:
+            log.warning("could not load the bundled fallback font %s", path)
+            continue
+        fallbacks += QFontDatabase.applicationFontFamilies(fallback_id)[:1]
     font = QFont(app.font())
-    current = [f for f in font.families() if f != family] or [font.family()]
-    font.setFamilies([*current, family])
+    ours = [family, *fallbacks]
+    current = [f for f in font.families() if f not in ours] or [font.family()]
+    font.setFamilies([*current, *ours])
     app.setFont(font)
     return family
 
@@ -194,7 +226,26 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     window.show_restored()
     window.start()
     _daily_backup(ctx)
+    _show_warnings(window, ctx.warnings)
     return app, window
+
+
+def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
+    """What opening the data folder warned about, in a box that does not block the window."""
+    if not warnings:
+        return
+    for warning in warnings:
+        log.warning("%s", warning)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("app", "注意"),
+        "\n\n".join(localize(w) for w in warnings),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("startupWarning")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def _daily_backup(ctx: AppContext) -> None:
@@ -210,9 +261,24 @@ def _daily_backup(ctx: AppContext) -> None:
     )
 
 
+def configure_logging(argv: Sequence[str] | None = None) -> Path | None:
+    """Log to ``<data folder>/logs/hoteltv-gui.log``, and to stderr when there is one.
+
+    Under ``pythonw.exe`` (how ``run.ps1`` starts the GUI on Windows) there is no stderr: the streams get
+    the null device so nothing that writes to them fails, and the file is the only log. Returns the file.
+    """
+    no_console = ensure_std_streams()
+    if not no_console:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args, _ = parse_args(sys.argv[1:] if argv is None else argv)
+    path = log_to_file(resolve_home(args.home))
+    log.info("hoteltv GUI starting (Python %s, %s)", sys.version.split()[0], sys.executable)
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI until the last window closes; returns the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(argv)
     app, window = start(argv)
     if window is None:
         return 1

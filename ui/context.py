@@ -22,13 +22,24 @@ class AppContext:
     runner: JobRunner
     actor: str = ""
     language: str = field(default="zh_CN")
+    #: What opening the folder warned about without stopping (a division file that cannot be used).
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         from hoteltv.services.setup import open_home
 
-        db, settings, divisions = open_home(home)
-        return cls(home, db, settings, divisions, runner or JobRunner(), language=settings.get("language"))
+        warnings: list[str] = []
+        db, settings, divisions = open_home(home, warnings)
+        return cls(
+            home,
+            db,
+            settings,
+            divisions,
+            runner or JobRunner(),
+            language=settings.get("language"),
+            warnings=warnings,
+        )
 
     def close(self) -> None:
         self.runner.wait()

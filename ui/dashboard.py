@@ -9,7 +9,6 @@ library), the overdue rectification notices, and the bureau's report sentence re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, QTimer, Signal
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.services.notices import NoticeView, list_notices
 from hoteltv.services.summary import Summary, summarize
 from ui.context import AppContext
@@ -341,7 +340,7 @@ class DashboardPage(QWidget):
             ]
         )
 
-        today = date.today()
+        today = clock.today()
         ot = self.overdue_table
         ot.setRowCount(len(data.overdue))
         for r, notice in enumerate(data.overdue):

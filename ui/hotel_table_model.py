@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.services.hotels import HotelView
 
@@ -233,13 +233,13 @@ class HotelTableModel(QAbstractTableModel):
         if col == COL_LAST_INSPECTION:
             if h.last_inspection_at is None:
                 return ""
-            day = h.last_inspection_at.astimezone().strftime("%Y-%m-%d")
+            day = clock.fmt(h.last_inspection_at, "%Y-%m-%d")
             return f"{day} {lifecycle.result_label(h.last_result, lang)}" if h.last_result else day
         if col == COL_NEXT_DEADLINE:
             if h.next_deadline is None:
                 return ""
             if h.overdue:
-                days = ((self.today or date.today()) - h.next_deadline).days
+                days = ((self.today or clock.today()) - h.next_deadline).days
                 return (
                     translate("HotelTableModel", "%1 逾期%2天")
                     .replace("%1", h.next_deadline.isoformat())

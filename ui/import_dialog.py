@@ -57,6 +57,7 @@ from hoteltv.errors import ImportRefused
 from hoteltv.io.hotel_sheet import HOTEL_FIELDS, RowError, SheetResult, read_hotel_sheet
 from hoteltv.services.hotels import ImportedRow, ImportReport, import_hotels
 from ui.context import AppContext
+from ui.folders import documents_folder
 from ui.hotel_table_model import mode_label
 from ui.list_model import ListTableModel
 from ui.messages import localize, show_error
@@ -438,7 +439,10 @@ class ImportDialog(QDialog):
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择酒店名单"), "", translate("ImportDialog", str(FILE_FILTER))
+            self,
+            self.tr("选择酒店名单"),
+            str(documents_folder()),
+            translate("ImportDialog", str(FILE_FILTER)),
         )
         if path:
             self.read(Path(path))
@@ -614,7 +618,10 @@ class ImportDialog(QDialog):
 def choose_and_import(ctx: AppContext, parent: QWidget | None) -> ImportDialog | None:
     """Ask for a spreadsheet, then open the import dialog on it (None when the user gave up)."""
     path, _ = QFileDialog.getOpenFileName(
-        parent, translate("ImportDialog", "选择酒店名单"), "", translate("ImportDialog", str(FILE_FILTER))
+        parent,
+        translate("ImportDialog", "选择酒店名单"),
+        str(documents_folder()),
+        translate("ImportDialog", str(FILE_FILTER)),
     )
     if not path:
         return None

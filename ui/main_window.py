@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv import __version__
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.services import demo as demo_service
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from ui.context import AppContext
 from ui.dashboard import DashboardPage
+from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import show_error, show_info
@@ -104,7 +105,7 @@ class DraftsDialog(QDialog):
                     d.hotel_name,
                     d.division_name,
                     lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
-                    d.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if d.started_at else "",
+                    clock.fmt(d.started_at),
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))
@@ -444,7 +445,7 @@ class MainWindow(QMainWindow):
     # --- export --------------------------------------------------------------------------------
 
     def _ask_save_path(self, title: str, stem: str) -> Path | None:
-        default = Path.home() / f"{stem}-{date.today():%Y%m%d}.xlsx"
+        default = documents_folder() / f"{stem}-{date.today():%Y%m%d}.xlsx"
         path, chosen = QFileDialog.getSaveFileName(
             self, title, str(default), self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
         )

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from hoteltv.io.files import atomic_write_bytes
 from hoteltv.reports.common import ReportCancelled
 from ui.context import AppContext
+from ui.folders import documents_folder
 from ui.messages import show_error
 
 Progress = Callable[[int, int, str], bool]
@@ -281,7 +282,7 @@ class PrintPreviewDialog(QDialog):
 
     def _ask_save(self) -> None:
         settings = QSettings()
-        folder = str(settings.value("print_preview/folder", str(Path.home())))
+        folder = str(settings.value("print_preview/folder", str(documents_folder())))
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("另存为PDF"), str(Path(folder) / self.file_name), self.tr("PDF 文件 (*.pdf)")
         )

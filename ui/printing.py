@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import clock
 from hoteltv.reports.batch import select_inspections, write_batch
 from hoteltv.reports.common import ReportOptions
 from hoteltv.reports.field_form import DEFAULT_ROOMS, MAX_ROOMS, write_field_form
@@ -306,7 +307,7 @@ class SummaryDialog(QDialog):
         self.setObjectName("summaryDialog")
         self.setMinimumWidth(420)
         self.setWindowTitle(self.tr("打印统计报表"))
-        today = today or date.today()
+        today = today or clock.today()
         self.period = PeriodPicker(
             self.tr("只统计此期间的检查和整改通知"), date(today.year, 1, 1), today, False
         )
@@ -369,7 +370,7 @@ class BatchDialog(QDialog):
         self.setObjectName("batchDialog")
         self.setMinimumWidth(420)
         self.setWindowTitle(self.tr("批量打印检查记录"))
-        today = today or date.today()
+        today = today or clock.today()
         self.matching: int | None = None
         self._generation = 0
         self.period = PeriodPicker(self.tr("只打印此期间开始的检查"), today - timedelta(days=30), today, True)

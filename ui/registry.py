@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError
 from hoteltv.services import hotels as hotel_service
@@ -238,7 +238,7 @@ class HistoryPanel(QGroupBox):
                     i.record_number,
                     lifecycle.KINDS.get(i.kind, (i.kind, i.kind))[0 if lang == "zh" else 1],
                     status,
-                    i.started_at.astimezone().strftime("%Y-%m-%d %H:%M") if i.started_at else "",
+                    clock.fmt(i.started_at),
                     lifecycle.result_label(i.result, lang) if i.result else "",
                     str(i.rooms),
                 ]

@@ -1,7 +1,8 @@
 """The settings dialog: the core settings a person changes (declared once in ``hoteltv.config.SETTINGS``).
 
 Interface language (takes effect at the next start, which the dialog says), issuing authority printed
-on notices, default days to rectify, and the size/quality of the photo copies. Values are written to
+on notices, default days to rectify, what a notice states (文号 prefix, this laptop's fallback tag, the
+general legal basis, the bodies for 行政复议 and 行政诉讼), and the size/quality of the photo copies. Values are written to
 the data folder's ``settings.json`` through the job runner; Qt's own settings keep window state only.
 """
 
@@ -62,6 +63,18 @@ class SettingsDialog(QDialog):
         self.authority.setObjectName("authority")
         self.authority.setPlaceholderText(str(defaults["authority"]))
         self.deadline = self._spin("notice_deadline_days", self.tr(" 天"))
+        # What an enforcement notice states (docs/numbering.md); blank keeps the declared default.
+        self.notice_fields = {
+            key: self._line(key, str(defaults[key]))
+            for key in (
+                "notice_number_prefix",
+                "notice_device_tag",
+                "notice_legal_basis",
+                "review_body",
+                "litigation_court",
+            )
+        }
+        self.notice_fields["notice_device_tag"].setPlaceholderText(self.tr("空：按设备编号自动生成"))
         self.long_edge = self._spin("photo_long_edge", self.tr(" 像素"))
         self.quality = self._spin("photo_quality", "")
 
@@ -70,6 +83,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.language_note)
         form.addRow(self.tr("发文机关(整改通知落款)"), self.authority)
         form.addRow(self.tr("整改期限默认"), self.deadline)
+        form.addRow(self.tr("通知书文号前缀"), self.notice_fields["notice_number_prefix"])
+        form.addRow(self.tr("本机备用文号标识"), self.notice_fields["notice_device_tag"])
+        form.addRow(self.tr("通知书总体依据"), self.notice_fields["notice_legal_basis"])
+        form.addRow(self.tr("行政复议机关"), self.notice_fields["review_body"])
+        form.addRow(self.tr("行政诉讼法院"), self.notice_fields["litigation_court"])
         form.addRow(self.tr("照片副本长边"), self.long_edge)
         form.addRow(self.tr("照片副本质量 (JPEG)"), self.quality)
         folder = QLabel(str(ctx.home))
@@ -95,8 +113,18 @@ class SettingsDialog(QDialog):
         box.setValue(int(self.ctx.settings.get(key)))
         return box
 
+    def _line(self, key: str, default: str) -> QLineEdit:
+        edit = QLineEdit(str(self.ctx.settings.get(key)))
+        edit.setObjectName(key)
+        edit.setPlaceholderText(default)
+        return edit
+
     def values(self) -> dict[str, Any]:
-        return {
+        notice = {
+            key: edit.text().strip() or (edit.placeholderText() if key != "notice_device_tag" else "")
+            for key, edit in self.notice_fields.items()
+        }
+        return notice | {
             "language": self.language.currentData(),
             "authority": self.authority.text().strip() or self.authority.placeholderText(),
             "notice_deadline_days": self.deadline.value(),
@@ -112,7 +140,16 @@ class SettingsDialog(QDialog):
             return
         self.buttons.setEnabled(False)
 
+        values = self.values()
+        tag, prefix = str(values["notice_device_tag"]), str(values["notice_number_prefix"])
+        device_id = self.ctx.db.device_id
+
         def job(_progress: Any) -> list[str]:
+            from hoteltv.services import numbering
+
+            # A tag or prefix a notice could not be numbered with is refused here, not at issue time.
+            numbering.device_tag(tag, device_id)
+            numbering.check_prefix(prefix)
             for key, value in changed.items():
                 settings.set(key, value)
             return list(changed)

@@ -37,9 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.update_notice import UpdateNotice
 
 #: Pauses before automatic retries after a failed sync (seconds); the last repeats.
 RETRY_DELAYS = (30, 60, 120, 300, 600)
@@ -187,6 +189,12 @@ class SyncPanel(QDialog):
         self.token = QLineEdit()
         self.token.setObjectName("token")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cafile = QLineEdit(ctx.settings.get("sync_cafile"))
+        self.cafile.setObjectName("cafile")
+        self.cafile.setPlaceholderText(self.tr("可留空:使用系统证书存储"))
+        self.cafile.setToolTip(
+            self.tr("服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径")
+        )
         self.pending = QLabel()
         self.pending.setObjectName("pending")
         self.last = QLabel()
@@ -195,6 +203,7 @@ class SyncPanel(QDialog):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.update_notice = UpdateNotice(ctx, self)  # 新版本可用, after a sync (ui/update_notice.py)
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
         self.progress.setVisible(False)
@@ -207,6 +216,7 @@ class SyncPanel(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("服务器地址"), self.server)
         form.addRow(self.tr("令牌"), self.token)
+        form.addRow(self.tr("CA 证书文件"), self.cafile)
         form.addRow(self.tr("待发送的修改"), self.pending)
         form.addRow(self.tr("上次同步"), self.last)
         buttons = QHBoxLayout()
@@ -244,6 +254,7 @@ class SyncPanel(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.update_notice)
         layout.addWidget(self.tabs, 1)
 
         self.retry_timer = QTimer(self)
@@ -291,7 +302,7 @@ class SyncPanel(QDialog):
         if o.last is None:
             self.last.setText(self.tr("从未同步"))
         else:
-            when = (o.last.finished_at or o.last.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
+            when = clock.fmt(o.last.finished_at or o.last.started_at)
             result = self.tr("成功") if o.last.ok else self.tr("未完成")
             self.last.setText(f"{when}  {result}  {o.last.message}")
         if snap.has_token and not self.token.text():
@@ -310,6 +321,7 @@ class SyncPanel(QDialog):
             self.message.setText(self.tr("请先填写服务器地址。"))
             return
         typed = self.token.text().strip()
+        cafile = self.cafile.text().strip()
         ctx, transport, retry = self.ctx, self._transport, self.retry_policy
         self.retry_timer.stop()
         self.sync_button.setEnabled(False)
@@ -321,24 +333,36 @@ class SyncPanel(QDialog):
         def job(progress: Any) -> Any:
             from hoteltv.errors import HoteltvError
             from hoteltv.photos.store import PhotoStore
-            from hoteltv.sync.client import SyncClient
+            from hoteltv.sync.client import SyncClient, tls_context
             from hoteltv.sync.credentials import load_token, save_token
 
             if url != ctx.settings.get("server_url"):
                 ctx.settings.set("server_url", url)
+            if cafile != ctx.settings.get("sync_cafile"):
+                tls_context(cafile)  # an unreadable file is refused, not remembered
+                ctx.settings.set("sync_cafile", cafile)
             if typed:
                 save_token(ctx.home, url, typed)
             token = typed or load_token(ctx.home, url)
             if not token:
                 raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
             store = PhotoStore.for_home(ctx.home)
-            with SyncClient(ctx.db, store, url, token, transport=transport, retry=retry) as client:
-                return client.sync(progress)
+            with SyncClient(
+                ctx.db, store, url, token, transport=transport, retry=retry, verify=cafile
+            ) as client:
+                report = client.sync(progress)
+                if report.ok:
+                    from hoteltv.sync.updates import try_check_for_update
+
+                    update[:] = [try_check_for_update(client.http)]
+                return report
+
+        update: list[Any] = []
 
         self._running = True
         job_handle = ctx.runner.submit(
             job,
-            on_done=self._done,
+            on_done=lambda report: self._done(report, update[0] if update else None, url),
             on_error=self._failed,
             on_progress=self._progress,
             label=self.tr("同步"),
@@ -365,10 +389,12 @@ class SyncPanel(QDialog):
         self.progress.setVisible(False)
         self.token.clear()
 
-    def _done(self, report: Any) -> None:
+    def _done(self, report: Any, update: Any = None, url: str = "") -> None:
         self._finish()
         self._retries = 0
         self.message.setText(report.message)
+        if report.ok:
+            self.update_notice.show_update(update, url, self._transport)
         self.sig_synced.emit(report)
         self.refresh()
 

@@ -23,6 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,21 +31,38 @@ from sqlalchemy.orm import Session, sessionmaker
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
+from hoteltv.io.files import replace_file
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "hoteltv.db"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def alembic_config(url: str) -> Config:
+def sqlite_url(path: Path) -> URL:
+    """The SQLAlchemy URL of the SQLite file at ``path``, built from its parts, never by pasting the path
+    into a string: a path with ``%``, ``#``, spaces, Chinese characters or a Windows drive (``C:\\``) is
+    then the file itself (``sqlite:///`` + path would be read back with ``%20`` decoded). Render it with
+    ``render_as_string(hide_password=False)`` where a string is needed; ``make_url`` reads that back."""
+    return URL.create("sqlite", database=str(path))
+
+
+def alembic_option(value: Path | str) -> str:
+    """``value`` as an Alembic main option: its ini parser reads ``%`` as interpolation, ``%%`` as ``%``."""
+    return str(value).replace("%", "%%")
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration for the laptop schema. No URL goes in: the migrations run on the connection
+    hoteltv hands over (``cfg.attributes["connection"]``), and Alembic's ini-style options would read the
+    ``%`` escapes of a rendered URL as interpolation (the program's own folder may hold a ``%`` too:
+    :func:`alembic_option` escapes it)."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.set_main_option("script_location", alembic_option(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
@@ -84,7 +102,7 @@ def backup_sqlite(src: Path, dest: Path) -> Path:
         finally:
             target.close()
             source.close()
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)  # e.g. the disk filled up: no half copy left behind
         raise
@@ -114,8 +132,7 @@ class Database:
 
     @classmethod
     def open_file(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
-        url = f"sqlite:///{path}"
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(sqlite_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _sqlite_pragmas(engine)
         try:
             migrate(engine, path, backup_dir or path.parent / "backups")
@@ -230,7 +247,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     """Bring the schema to head; back the file up first when it holds an older schema."""
-    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
     current = current_revision(engine)
     if current == head:
@@ -256,7 +273,7 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
             tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
         if tables:
             raise DatabaseError(f"{path}: holds tables but is not a hoteltv database; left untouched")
-    cfg = alembic_config(str(engine.url))
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -168,6 +168,12 @@ class Inspection(Synced, Base):
     #: The inspected unit as it stood when the record was finalized (name, credit code, division,
     #: address): the paper names it so, and later edits of the hotel must not change the record.
     hotel_snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: The hotel's representative refused to sign: ``{"witness": name, "at": ISO time, "note": text}``
+    #: (empty: no refusal). The witness may also sign on the pad (``signatures["witness"]``).
+    refusal: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: Why a failed item that needs photo evidence has none: ``[{"room": label|None, "item_key": key,
+    #: "reason": text}]`` (printed on the sheet; see :func:`hoteltv.services.inspections.evidence_gaps`).
+    evidence_notes: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     #: Every fact the printed sheet shows, frozen at finalization (canonical JSON) and its SHA-256: the
     #: sheet is printed from it, and the verification code's hash part is ``seal_hash`` (hoteltv.services.seal).
     seal_json: Mapped[str | None] = mapped_column(Text)
@@ -246,6 +252,12 @@ class RectificationNotice(Synced, Base):
     reinspection_id: Mapped[str | None] = mapped_column(ForeignKey("inspections.id"))
     closed_at: Mapped[datetime | None]
     receipt_signed_by: Mapped[str | None] = mapped_column(String(100))
+    #: What the notice states beside its items, fixed when issued (general legal basis, the bodies that
+    #: hear a 行政复议 or a 行政诉讼): a reprint says what the handed-over paper said.
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: How it was served (送达): ``{"method": "direct"|"left", "recipient": name, "refused": bool,
+    #: "witness": name, "at": ISO time}``; empty until recorded.
+    delivery: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     #: Every fact the printed notice shows, frozen when it was issued, and its SHA-256.
     seal_json: Mapped[str | None] = mapped_column(Text)
     seal_hash: Mapped[str | None] = mapped_column(String(64))
@@ -272,6 +284,24 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(16))  # create | update | delete
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NoticeNumberBlock(Base):
+    """A block of 文号 numbers this laptop may give to the notices it issues (one year's series).
+
+    The office hands each laptop disjoint blocks (by hand, ``hoteltv numbers add-block``), so two laptops
+    never print one number, network or not. ``next`` is the next number to give; the block is used up when
+    ``next > last``. See docs/numbering.md.
+    """
+
+    __tablename__ = "notice_number_blocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    next: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(40), default="")
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class OutboxEntry(Base):

@@ -231,7 +231,7 @@ def latest_template(template_id: str = "hotel_tv") -> ChecklistTemplate:
 def load_template_file(path: Path) -> ChecklistTemplate:
     """Load and validate a template file from anywhere (e.g. one another bureau wrote)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TemplateError(f"{path}: cannot read checklist template: {exc}") from exc
     return parse_template(data, str(path))

@@ -100,7 +100,7 @@ def parse_division_data(data: Any, source: str) -> DivisionList:
 def load_division_file(path: Path) -> DivisionList:
     """Load a division list another city ships (same JSON shape as resources/divisions/baoshan.json)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"{path}: cannot read division file: {exc}") from exc
     return parse_division_data(data, str(path))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
 from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
@@ -104,12 +105,29 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "seal_hash": insp.seal_hash,
         "supersedes": insp.supersedes_id,
         "notice_id": insp.notice_id,
+        **_conduct(insp),
     }
+
+
+#: Facts of how the visit went that a record carries only when they happened: the hotel's refusal to
+#: sign (with its witness) and the reasons for missing photo evidence. Absent, they are left out of the
+#: document and its hash, so records made before they existed keep their hashes.
+OPTIONAL_HASHED_FIELDS = ("refusal", "evidence_notes")
+
+
+def _conduct(insp: Inspection) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if insp.refusal:
+        out["refusal"] = dict(sorted(insp.refusal.items()))
+    if insp.evidence_notes:
+        out["evidence_notes"] = [dict(sorted(n.items())) for n in insp.evidence_notes]
+    return out
 
 
 def hash_document(doc: dict[str, Any]) -> str:
     """SHA-256 (hex) of the canonical JSON of the fields that make an inspection record."""
     content = {k: doc.get(k) for k in HASHED_FIELDS}
+    content |= {k: doc[k] for k in OPTIONAL_HASHED_FIELDS if doc.get(k)}
     # The hotel is named by what identifies it on paper, not by a database id that differs between copies.
     content["hotel"] = {k: v for k, v in (doc.get("hotel") or {}).items() if k != "id"}
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -134,7 +152,7 @@ def export_inspections(db: Database, path: Path, *, hotel_id: str | None = None)
             inspection_document(i)
             for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))
         ]
-    data = {"format": FORMAT_MANY, "exported_at": _iso(datetime.now().astimezone()), "inspections": docs}
+    data = {"format": FORMAT_MANY, "exported_at": _iso(clock.now()), "inspections": docs}
     from hoteltv.io.files import atomic_write_text
 
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2))
@@ -363,6 +381,7 @@ def _import_one(
         for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")
     }
     ids_shown = bool(c.get(doc, "ids_shown", bool))
+    refusal, evidence_notes = _conduct_of(c, doc, f"{where}")
     record_number = c.get(doc, "record_number", str)
     claimed_result = c.get(doc, "result", str)
     claimed_hash = c.get(doc, "content_hash", str)
@@ -413,7 +432,7 @@ def _import_one(
         # The same series as drafts made here: JC-date-device-count, never two records with one number.
         from hoteltv.services.inspections import next_record_number
 
-        record_number = next_record_number(s, str(s.info.get("device_id", "")), started.astimezone().date())
+        record_number = next_record_number(s, str(s.info.get("device_id", "")), clock.bureau_date(started))
     insp = Inspection(
         record_number=record_number,
         hotel_id=hotel.id,
@@ -433,6 +452,7 @@ def _import_one(
     )
     if insp_id:
         insp.id = insp_id
+    insp.refusal, insp.evidence_notes = refusal, evidence_notes
     for pos, (number, floor, room_type, answers) in enumerate(rooms):
         insp.rooms.append(
             RoomCheck(room_number=number, floor=floor, room_type=room_type, answers=answers, position=pos)
@@ -477,6 +497,34 @@ def _import_one(
         s.flush()
         refresh_hotel(s, hotel)
     report.created.append(insp.record_number)
+
+
+def _conduct_of(c: _Check, doc: dict[str, Any], where: str) -> tuple[dict[str, Any], list[Any]]:
+    """The refusal to sign and the evidence notes of an imported document, checked (see :func:`_conduct`)."""
+    refusal: dict[str, Any] = {}
+    raw = c.get(doc, "refusal", dict)
+    if raw:
+        if not all(isinstance(raw.get(k, ""), str) for k in ("witness", "at", "note")):
+            c.problems.append(Problem(f"{where}.refusal", "witness, at and note must be text"))
+        else:
+            refusal = {k: raw.get(k, "") for k in ("witness", "at", "note")}
+    notes: list[Any] = []
+    for i, n in enumerate(c.get(doc, "evidence_notes", list) or []):
+        ok = (
+            isinstance(n, dict)
+            and isinstance(n.get("item_key"), str)
+            and isinstance(n.get("reason"), str)
+            and (n.get("room") is None or isinstance(n.get("room"), str))
+        )
+        if not ok:
+            c.problems.append(
+                Problem(
+                    f"{where}.evidence_notes[{i}]", "needs item_key and reason (text), room (text or null)"
+                )
+            )
+            continue
+        notes.append({"item_key": n["item_key"], "reason": n["reason"], "room": n.get("room")})
+    return refusal, notes
 
 
 def _notice_exists(s: Session, notice_id: str) -> bool:

@@ -31,6 +31,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
 
@@ -125,10 +126,10 @@ def _write_csv(fh: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[ob
 
 
 def _naive_local(value: dt.datetime) -> dt.datetime:
-    """Excel has no time zones: show an aware datetime in local time."""
+    """Excel has no time zones: show an aware datetime in the bureau's time zone."""
     if value.tzinfo is None:
         return value
-    return value.astimezone().replace(tzinfo=None)
+    return clock.bureau_time(value).replace(tzinfo=None)
 
 
 def _clean_text(text: str) -> str:

@@ -29,7 +29,8 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from hoteltv.errors import Problem, ValidationError
-from hoteltv.resources import font_path
+from hoteltv.reports import fonts
+from hoteltv.resources import font_path, resource_path
 
 VERSION = 1
 KINDS = ("arrow", "ellipse", "rect", "text")
@@ -314,8 +315,31 @@ def hex_rgb(color: str) -> tuple[int, int, int]:
 
 
 @lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(font_path(), size, index=0)
+def _font(size: int, name: str = "") -> ImageFont.FreeTypeFont:
+    """The main CJK font, or the bundled fallback font ``name`` (see :mod:`hoteltv.reports.fonts`)."""
+    if not name or name == fonts.FONT:
+        return ImageFont.truetype(font_path(), size, index=0)
+    return ImageFont.truetype(resource_path("fonts", dict(fonts.FALLBACKS)[name]), size)
+
+
+def _draw_text(
+    draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int, **style: Any
+) -> None:
+    """``text`` with its top-left at ``xy``; a character the main font lacks (䶮 𠀀 𬱖) is drawn from a
+    bundled fallback font, and one that no font has refuses, named (never a blank on the photo)."""
+    main = _font(size)
+    if all(fonts.has_glyph(c) for c in text if c != "\n"):
+        draw.text(xy, text, font=main, **style)
+        return
+    ascent, descent = main.getmetrics()
+    x0, y = xy
+    for line in text.split("\n"):
+        x = x0
+        for name, run in fonts.runs(line):
+            font = _font(size, name)
+            draw.text((x, y + ascent), run, font=font, anchor="ls", **style)
+            x += font.getlength(run)
+        y += ascent + descent + 4  # Pillow's own line spacing for multiline text
 
 
 def render(image: Image.Image, annotation: Annotation) -> Image.Image:
@@ -341,9 +365,10 @@ def _draw_shape(draw: ImageDraw.ImageDraw, s: Shape, w: int, h: int) -> None:
     halo = (*halo_color(s.color), 170)
     if s.kind == "text":
         size = text_px(s, w, h)
-        font = _font(size)
         stroke = max(1, round(size / 12))
-        draw.text((s.x1 * w, s.y1 * h), s.text, font=font, fill=color, stroke_width=stroke, stroke_fill=halo)
+        _draw_text(
+            draw, (s.x1 * w, s.y1 * h), s.text, size, fill=color, stroke_width=stroke, stroke_fill=halo
+        )
         return
     sw = stroke_px(s, w, h)
     edge = max(1.0, sw * 0.35)

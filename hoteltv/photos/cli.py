@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from hoteltv.cli import EXIT_REFUSED, Context, format_table
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 
@@ -116,7 +117,7 @@ def cmd_photos_list(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = []
     for p in photos:
-        when = "" if p.taken_at is None else p.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = clock.fmt(p.taken_at)
         if p.flagged_time:
             when += " (时间待确认)"
         rows.append(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 if TYPE_CHECKING:
@@ -274,7 +275,8 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
     """EXIF DateTimeOriginal (else DateTimeDigitized, else DateTime) as an aware UTC time.
 
     Cameras write local time without a zone; OffsetTimeOriginal gives the zone when present, otherwise
-    the zone of this computer is assumed (the laptop and the phone are in the same place).
+    the bureau's zone is assumed (:mod:`hoteltv.domain.clock`; zoneinfo converts any year, where
+    Windows' ``localtime()`` refuses times before 1970).
     """
     try:
         sub: Mapping[int, Any] = exif.get_ifd(ExifTags.IFD.Exif)
@@ -309,7 +311,8 @@ def parse_exif_time(raw: object, offset: object = None) -> datetime | None:
         except ValueError:
             return None
     tz = _parse_offset(offset)
-    aware = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+    # No offset: the camera's clock shows the bureau's time.
+    aware = naive.replace(tzinfo=tz if tz is not None else clock.zone())
     return aware.astimezone(UTC)
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from PIL import Image
 
 from hoteltv.errors import HoteltvError
-from hoteltv.io.files import fsync_dir
+from hoteltv.io.files import FileInUseError, fsync_dir, replace_file
 from hoteltv.photos import annotate, ingest
 
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -138,11 +138,13 @@ class PhotoStore:
             if st is not None:  # a damaged blob of the wrong size: replace it with the good bytes
                 with contextlib.suppress(OSError):
                     os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
-            os.replace(tmp, target)
-        except OSError as exc:
+            replace_file(tmp, target)
+        except (OSError, FileInUseError) as exc:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
                 os.unlink(tmp)
+            if isinstance(exc, FileInUseError):
+                raise StoreError(f"{what}未保存: {exc.message}", ingest.WRITE_FAILED) from exc
             raise _explain(exc, what) from exc
         except BaseException:
             with contextlib.suppress(OSError):

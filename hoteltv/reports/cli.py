@@ -1,5 +1,4 @@
-"""``hoteltv print sheet|notice|form|summary|batch … -o FILE.pdf``, ``hoteltv verify CODE`` and
-``hoteltv notice extend NUMBER --deadline DATE --reason TEXT`` (a new, sealed version of a notice).
+"""``hoteltv print sheet|notice|form|summary|batch … -o FILE.pdf`` and ``hoteltv verify CODE``.
 
 Registered into the ``hoteltv`` command by :func:`hoteltv.cli._extensions`. ``verify`` exits 0 when the
 paper matches the version in force, 3 when it matches a version that a correction replaced, and 1 when it
@@ -9,7 +8,6 @@ does not match (or the code is unknown or malformed).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -28,12 +26,6 @@ def _done(ctx: Any, path: Path, what: str) -> int:
     size = path.stat().st_size
     ctx.print(f"已生成{what}:{path} ({size / 1024:.0f} KB) (wrote {path})")
     return 0
-
-
-def _stderr_progress(done: int, total: int, text: str) -> bool:
-    if sys.stderr.isatty():
-        print(f"\r{done}/{total} {text}\x1b[K", end="", file=sys.stderr, flush=True)
-    return True
 
 
 def cmd_print_sheet(ctx: Any, args: argparse.Namespace) -> int:
@@ -93,8 +85,10 @@ def cmd_print_summary(ctx: Any, args: argparse.Namespace) -> int:
 
 def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.cli import _date, _division
+    from hoteltv.console import ProgressLine
     from hoteltv.reports.batch import write_batch
 
+    line = ProgressLine()
     result = write_batch(
         ctx.db,
         Path(args.output),
@@ -103,10 +97,9 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
         until=_date(args.until, "--until"),
         division=_division(ctx, args.division),
         include_drafts=args.drafts,
-        progress=_stderr_progress,
+        progress=line.counter,
     )
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    line.end()
     return _done(ctx, result.path, f"{result.sheets}份现场检查记录")
 
 
@@ -122,29 +115,6 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     if result.current:
         return 0
     return EXIT_SUPERSEDED if result.status == SUPERSEDED else 1
-
-
-def cmd_notice_extend(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date
-    from hoteltv.reports.verification import notice_code
-    from hoteltv.services.notices import extend_notice
-
-    deadline = _date(args.deadline, "--deadline")
-    assert deadline is not None
-    new = extend_notice(
-        ctx.db,
-        _notice_id(ctx, args.number),
-        deadline=deadline,
-        reason=args.reason,
-        reinspection_date=_date(args.reinspection, "--reinspection"),
-        kind="correct" if args.correct else "extend",
-        authority=ctx.settings.get("authority"),
-    )
-    ctx.print(
-        f"已生成整改通知书 {new.number} 的新版本（{new.change_reason}），整改期限 {new.deadline.isoformat()}，"
-        f"校验码 {notice_code(ctx.db, new.id)}；原版本已作废 (new version issued; the old one is superseded)"
-    )
-    return 0
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -191,24 +161,3 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     sp.add_argument("code", help="the code printed under the QR code, e.g. J-7F3A9C12-V1-5E8B2D41C0")
     sp.add_argument("--json", action="store_true")
-
-    notices = sub.add_parser(
-        "notice", help="整改通知书: new versions of an issued notice", description="整改通知书"
-    ).add_subparsers(dest="sub", metavar="ACTION", required=True)
-    sp = add(
-        notices,
-        "extend",
-        cmd_notice_extend,
-        "延期/更正: issue a new version of an open notice with a later deadline (the issued one is never edited)",
-    )
-    sp.add_argument("number", help="notice number or id (the version in force)")
-    sp.add_argument(
-        "--deadline", required=True, help="the new deadline (YYYY-MM-DD), later than the current one"
-    )
-    sp.add_argument("--reason", required=True, help="why (printed on the new version)")
-    sp.add_argument(
-        "--reinspection", help="re-inspection date (YYYY-MM-DD; default: kept, or the new deadline)"
-    )
-    sp.add_argument(
-        "--correct", action="store_true", help="a correction (更正) rather than an extension (延期)"
-    )

@@ -17,22 +17,23 @@ import itertools
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistItem
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
-from hoteltv.reports import styles
+from hoteltv.reports import fonts, styles
 from hoteltv.reports.fonts import FONT, register_fonts
 from hoteltv.reports.styles import (
     FRAME_WIDTH,
@@ -59,7 +60,7 @@ YES_NO_ZH = {"yes": "是", "no": "否", "na": "不适用"}
 class ReportCancelled(HoteltvError):
     """The user cancelled a document while it was being made; nothing was written."""
 
-    def __init__(self, message: str = "已取消,未生成文件 (cancelled; no file written)") -> None:
+    def __init__(self, message: str = "已取消，未生成文件 (cancelled; no file written)") -> None:
         super().__init__(message)
 
 
@@ -98,9 +99,10 @@ class ReportOptions:
 # --- formatting ------------------------------------------------------------------------------------------
 
 
-def local(dt: datetime | None) -> datetime | None:
-    """A stored (UTC) time in the machine's local time zone."""
-    return None if dt is None else dt.astimezone()
+def local(dt: datetime | None, zone_name: str | None = None) -> datetime | None:
+    """A stored (UTC) time in the bureau's time zone (:func:`hoteltv.domain.clock.bureau_time`), never
+    the computer's."""
+    return None if dt is None else clock.bureau_time(dt, zone_name)
 
 
 def gap(chars: float) -> str:
@@ -115,16 +117,15 @@ def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
     """``2026年11月15日`` (a blank to fill by hand when None)."""
     if d is None:
         return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
-    if isinstance(d, datetime):
-        d = d.astimezone()
+    d = clock.bureau_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_datetime(dt: datetime | None) -> str:
-    """``2026年11月15日 14:37`` in local time (empty when None)."""
+def cn_datetime(dt: datetime | None, zone_name: str | None = None) -> str:
+    """``2026年11月15日 14:37`` in the bureau's time zone (empty when None)."""
     if dt is None:
         return ""
-    lt = dt.astimezone()
+    lt = clock.bureau_time(dt, zone_name)
     return f"{cn_date(lt)} {lt:%H:%M}"
 
 
@@ -176,9 +177,86 @@ def mark(passed: bool | None) -> str:
 def para(text: str | None, style_name: str = "body", *, markup: bool = False) -> Paragraph:
     """A paragraph of plain text (escaped unless ``markup``), line breaks kept, in a named style."""
     body = text or ""
-    if not markup:
-        body = escape(body).replace("\n", "<br/>")
+    # Each run of characters in the first bundled font that has them (a rare character in Hanazono).
+    body = fonts.markup(body) if markup else fonts.plain_markup(body).replace("\n", "<br/>")
     return Paragraph(body, styles.style(style_name))
+
+
+@contextmanager
+def naming_fields(source: Any, name: str = "") -> Iterator[None]:
+    """Turn an :class:`~hoteltv.reports.fonts.UnprintableCharacter` raised while a document is made from
+    ``source`` (the loaded data, called ``name`` in the message) into one that names the field holding
+    the character."""
+    try:
+        yield
+    except fonts.UnprintableCharacter as exc:
+        if exc.field or exc.path:
+            raise
+        label, path = _field_with(source, exc.char, name)
+        raise (exc.in_field(label, path) if path else exc) from None
+
+
+#: Field names as a person knows them, for the message naming an unprintable character.
+FIELD_LABELS = {
+    "hotel.name": "酒店名称",
+    "hotel_name": "酒店名称",
+    "name": "名称",
+    "address": "地址",
+    "person_in_charge": "负责人",
+    "contact_name": "联系人",
+    "contact_on_site": "现场联系人",
+    "contact_phone": "联系电话",
+    "credit_code": "统一社会信用代码",
+    "division_name": "所属县区",
+    "caption": "照片说明",
+    "findings": "检查发现的问题",
+    "hotel_opinion": "被检查单位意见",
+    "hotel_signatory": "被检查单位签字人",
+    "note": "备注",
+    "notes": "备注",
+    "room_number": "房间号",
+    "authority": "检查单位",
+    "enforcement_id": "执法证号",
+    "text": "文字",
+    "value": "检查情况",
+    "problem": "问题",
+    "requirement": "整改要求",
+}
+
+
+def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
+    """A person's name for the first text in ``source`` (dataclasses, dicts, lists) that contains
+    ``char`` and its path: ``("酒店名称", "view.hotel_name")``; empty strings if none does."""
+    seen: set[int] = set()
+
+    def walk(node: Any, path: str, depth: int) -> str | None:
+        if isinstance(node, str):
+            return path if char in node else None
+        if depth > 8 or id(node) in seen or isinstance(node, bytes | int | float | date | Path):
+            return None
+        seen.add(id(node))
+        if isinstance(node, dict):
+            items: Iterable[tuple[str, Any]] = ((f"{path}[{k!r}]", v) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            items = ((f"{path}[{n}]", v) for n, v in enumerate(node))
+        elif is_dataclass(node):
+            items = ((f"{path}.{f.name}" if path else f.name, getattr(node, f.name)) for f in fields(node))
+        else:
+            return None
+        for sub_path, value in items:
+            found = walk(value, sub_path, depth + 1)
+            if found:
+                return found
+        return None
+
+    path = walk(source, name, 0)
+    if not path:
+        return "", ""
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if "[" in path.rsplit(".", 1)[-1]:
+        last = path.rsplit("[", 1)[-1].strip("]'\"")
+    label = FIELD_LABELS.get(".".join(path.split(".")[-2:])) or FIELD_LABELS.get(last)
+    return label or "", path
 
 
 # --- sections, pages and the canvas ----------------------------------------------------------------------
@@ -220,6 +298,77 @@ class StartSection(Flowable):
         self.canv.hoteltv_section = self.decor
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What is known of a file's pages when it is saved: each section's page count and first page (the
+    page's number in the file, counting blank pages), by :attr:`Decor.key`."""
+
+    pages: dict[int, int]
+    first_page: dict[int, int]
+
+
+class DeferredText(Flowable):
+    """Text known only when the file is saved (a section's page count on a batch's cover), drawn centred
+    in a ``width`` × ``height`` box: ``text(facts)`` gives it."""
+
+    def __init__(
+        self, text: Callable[[PageFacts], str], width: float, height: float, size: float = 9
+    ) -> None:
+        super().__init__()
+        self.text, self.width, self.height, self.size = text, width, height, size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        # Where this box is on the page: flowables are drawn translated, never scaled or turned.
+        _, _, _, _, x0, y0 = canv._currentMatrix
+        x, y = x0 + self.width / 2, y0 + (self.height - self.size * 0.7) / 2
+        size = self.size
+
+        def draw_later(canvas: Canvas, facts: PageFacts) -> None:
+            canvas.setFont(FONT, size)
+            canvas.setFillColor(styles.BLACK)
+            canvas.drawCentredString(x, y, self.text(facts))
+
+        deferred = getattr(canv, "hoteltv_deferred", None)
+        if deferred is not None:
+            deferred.append(draw_later)
+
+
+class OddPageStart(Flowable):
+    """Zero-size marker placed right after a page break: if that new page is even, it is left blank
+    (no header, footer or page number; "此页空白" in the middle) so that what follows starts on an odd
+    page — the front of a sheet of paper when the file is printed on both sides."""
+
+    _ZEROSIZE = 1
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        doc = self._doctemplate
+        if doc is not None and doc.page % 2 == 0:
+            self._doctemplateAttr("frame").add_generated_content(_BlankPage(), PageBreak())
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class _BlankPage(Flowable):
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, availHeight / 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.hoteltv_section = None  # no running header, footer or page number on this page
+        canv.saveState()
+        canv.setFont(FONT, 9)
+        canv.setFillColor(GREY_TEXT)
+        canv.drawCentredString(self.width / 2, 0, "（此页空白）")
+        canv.restoreState()
+
+
 class NumberedCanvas(Canvas):
     """A canvas that holds pages back until saving, to print "第x页 共y页" counted per section."""
 
@@ -231,14 +380,51 @@ class NumberedCanvas(Canvas):
         self._held: list[dict[str, Any]] = []
         self.hoteltv_section: Decor | None = None
         self.hoteltv_page_label: tuple[int, float, float] | None = None
+        #: Drawn on this page when the file is saved, when every section's pages are known.
+        self.hoteltv_deferred: list[Callable[[Canvas, PageFacts], None]] = []
+
+    # Every string drawn on the canvas (table cells, running headers, labels) is split into runs of one
+    # font each, so a character Micro Hei lacks is drawn by a fallback font (or refused, named).
+    def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 0, args, kwargs)
+
+    def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 1, args, kwargs)
+
+    def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        self._draw_runs(x, y, text, 2, args, kwargs)
+
+    def _draw_runs(self, x: float, y: float, text: str, align: int, args: Any, kwargs: Any) -> None:
+        base = self._fontname
+        draw = (Canvas.drawString, Canvas.drawCentredString, Canvas.drawRightString)[align]
+        if base not in fonts.FONTS:
+            draw(self, x, y, text, *args, **kwargs)
+            return
+        parts = fonts.runs(text, base)
+        if len(parts) == 1 and parts[0][0] == base:
+            draw(self, x, y, parts[0][1], *args, **kwargs)
+            return
+        size, leading = self._fontsize, self._leading
+        x -= sum(stringWidth(run, font, size) for font, run in parts) * align / 2
+        for font, run in parts:
+            self.setFont(font, size, leading)
+            Canvas.drawString(self, x, y, run, *args, **kwargs)
+            x += stringWidth(run, font, size)
+        self.setFont(base, size, leading)
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._held.append(dict(self.__dict__))
         self._startPage()
         self.hoteltv_page_label = None
+        self.hoteltv_deferred = []
 
     def save(self) -> None:
         totals = Counter(s["hoteltv_page_label"][0] for s in self._held if s["hoteltv_page_label"])
+        starts: dict[int, int] = {}
+        for n, state in enumerate(self._held, 1):
+            if state["hoteltv_page_label"]:
+                starts.setdefault(state["hoteltv_page_label"][0], n)
+        facts = PageFacts(dict(totals), starts)
         seen: Counter[int] = Counter()
         for state in self._held:
             self.__dict__.update(state)
@@ -249,6 +435,8 @@ class NumberedCanvas(Canvas):
                 self.setFont(FONT, 9)
                 self.setFillColor(styles.BLACK)
                 self.drawCentredString(x, y, f"第 {seen[key]} 页  共 {totals[key]} 页")
+            for draw in self.hoteltv_deferred:
+                draw(self, facts)
             Canvas.showPage(self)
         Canvas.save(self)
 
@@ -274,12 +462,13 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
     elif decor.in_force:
         _draw_watermark(canv, "已 更 正", f"本件已被更正，现行有效版本：{decor.in_force}", size=120)
     # Running header: which document and its number, on every page (pages get separated).
-    canv.setFont(FONT, 8)
     canv.setFillColor(GREY_TEXT)
     top = PAGE_HEIGHT - 11 * mm
-    canv.drawString(MARGIN_LEFT, top, decor.doc_name + ("（草稿）" if decor.draft else ""))
-    if decor.number:
-        canv.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, top, f"{decor.number_label}：{decor.number}")
+    left = decor.doc_name + ("（草稿）" if decor.draft else "")
+    right = f"{decor.number_label}：{decor.number}" if decor.number else ""
+    for x, y, size, text in header_layout(left, right, top):
+        canv.setFont(FONT, size)
+        canv.drawString(x, y, text)
     canv.setStrokeColor(GREY_TEXT)
     canv.setLineWidth(0.4)
     canv.line(MARGIN_LEFT, top - 2 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 2 * mm)
@@ -303,6 +492,53 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
         )
     canv.restoreState()
     canv.hoteltv_page_label = (decor.key, PAGE_WIDTH / 2, base)
+
+
+HEADER_SIZE = 8.0
+#: The smallest size a long running-header text shrinks to before it wraps onto lines above.
+HEADER_MIN_SIZE = 6.5
+HEADER_GAP = 6 * mm
+
+
+def header_layout(left: str, right: str, y: float) -> list[tuple[float, float, float, str]]:
+    """Where the running header's texts go: ``(x, y, size, text)`` each.
+
+    ``left`` (the document's name) is drawn at the left margin; ``right`` (e.g. 被检查单位：<a long hotel
+    name>) ends at the right margin and never reaches ``left``: it shrinks down to
+    :data:`HEADER_MIN_SIZE`, then wraps onto lines above the first (the top margin has room for them).
+    """
+    out = [(MARGIN_LEFT, y, HEADER_SIZE, left)] if left else []
+    if not right:
+        return out
+    right_edge = PAGE_WIDTH - MARGIN_RIGHT
+    avail = right_edge - MARGIN_LEFT - (fonts.string_width(left, HEADER_SIZE) + HEADER_GAP if left else 0)
+    size = HEADER_SIZE
+    while size > HEADER_MIN_SIZE and fonts.string_width(right, size) > avail:
+        size -= 0.5
+    lines = _wrap(right, size, avail)
+    if len(lines) > 1:  # as even as the same number of lines allows, not a long line and a stub
+        width = fonts.string_width(right, size) / len(lines)
+        while len(balanced := _wrap(right, size, width)) > len(lines):
+            width += 2
+        lines = balanced
+    # The last line sits on the header's base line, the earlier ones above it.
+    for n, text in enumerate(lines):
+        line_y = y + (len(lines) - 1 - n) * size * 1.15
+        out.append((right_edge - fonts.string_width(text, size), line_y, size, text))
+    return out
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (between any two characters, as Chinese is)."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if line and fonts.string_width(line + char, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    lines.append(line)
+    return lines
 
 
 def _draw_watermark(
@@ -404,7 +640,7 @@ class TitleLine(Flowable):
         self.text, self.size, self.char_space, self.space_after = text, size, char_space, space_after
 
     def _text_width(self) -> float:
-        return stringWidth(self.text, FONT, self.size) + self.char_space * max(len(self.text) - 1, 0)
+        return fonts.string_width(self.text, self.size) + self.char_space * max(len(self.text) - 1, 0)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -420,7 +656,9 @@ class TitleLine(Flowable):
         text.setTextRenderMode(2)  # fill and stroke: a bold look
         c.setLineWidth(self.size / 40)
         text.setTextOrigin((self.width - self._text_width()) / 2, self.space_after + self.size * 0.3)
-        text.textOut(self.text)
+        for font, run in fonts.runs(self.text):
+            text.setFont(font, self.size)
+            text.textOut(run)
         c.drawText(text)
         c.restoreState()
 
@@ -609,7 +847,7 @@ class SealArea(Flowable):
         c.saveState()
         right = self.width - 6 * mm
         text_w = max(
-            stringWidth(self.authority + "（盖章）", FONT, 11), stringWidth(cn_date(self.when), FONT, 11)
+            fonts.string_width(self.authority + "（盖章）", 11), stringWidth(cn_date(self.when), FONT, 11)
         )
         cx = right - text_w / 2
         cy = self.height / 2

@@ -29,6 +29,7 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     gap,
+    naming_fields,
     para,
     report_progress,
     requirement_text,
@@ -57,8 +58,9 @@ def write_field_form(
     hotel = get_hotel(db, hotel_id)
     template = template or latest_template()
     report_progress(progress, 0, 1, "排版 (laying out)")
-    story = field_form_story(hotel, template, options, rooms=rooms)
-    return build_pdf(out, story, title=f"{DOC_NAME} {hotel.name}", subject=hotel.name, progress=progress)
+    with naming_fields(hotel, "hotel"):
+        story = field_form_story(hotel, template, options, rooms=rooms)
+        return build_pdf(out, story, title=f"{DOC_NAME} {hotel.name}", subject=hotel.name, progress=progress)
 
 
 def field_form_story(
@@ -105,7 +107,12 @@ def field_form_story(
 
 def _number_line(template: ChecklistTemplate) -> Table:
     table = Table(
-        [[para("记录编号：", "small"), para(f"检查表：{template.id} 第{template.version}版", "small_right")]],
+        [
+            [
+                para("记录编号：", "small"),
+                para(f"检查表：{template.title.zh}（第{template.version}版）", "small_right"),
+            ]
+        ],
         colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5],
     )
     table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))

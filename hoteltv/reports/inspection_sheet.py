@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.errors import NotFoundError
@@ -45,8 +45,8 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     cn_datetime,
-    gap,
     mark,
+    naming_fields,
     para,
     report_progress,
     requirement_text,
@@ -154,13 +154,14 @@ def write_inspection_sheet(
     options = options or ReportOptions()
     data = load_sheet(db, inspection_id, options, progress)
     report_progress(progress, 0, 1, "排版 (laying out)")
-    return build_pdf(
-        out,
-        sheet_story(data),
-        title=f"{DOC_NAME} {data.view.record_number}",
-        subject=data.view.hotel_name,
-        progress=progress,
-    )
+    with naming_fields(data):
+        return build_pdf(
+            out,
+            sheet_story(data),
+            title=f"{DOC_NAME} {data.view.record_number}",
+            subject=data.view.hotel_name,
+            progress=progress,
+        )
 
 
 # --- the story ---------------------------------------------------------------------------------------------
@@ -217,11 +218,19 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         KeepTogether(
             [
                 para(section.next("被检查单位意见"), "section"),
-                _opinion_box(v.hotel_opinion),
+                _opinion_box(v.hotel_opinion, refused=v.refusal is not None),
                 Spacer(1, 3 * mm),
                 _signature_table(data),
                 Spacer(1, 2 * mm),
-                para("本记录一式两份，检查单位和被检查单位各执一份。记录经双方签字确认后生效。", "tiny"),
+                para(
+                    "本记录一式两份，检查单位和被检查单位各执一份。"
+                    + (
+                        "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
+                        if v.refusal is not None
+                        else "记录经双方签字确认后生效。"
+                    ),
+                    "tiny",
+                ),
             ]
         )
     )
@@ -265,7 +274,8 @@ def _number_line(data: SheetData) -> Flowable:
         [
             [
                 para(
-                    f"记录编号：{v.record_number}{gap(1.5)}检查表：{v.template_id} 第{v.template_version}版",
+                    # The template's title, never its key (``hotel_tv``).
+                    f"记录编号：{v.record_number}\n检查表：{data.template.title.zh}（第{v.template_version}版）",
                     "small",
                 ),
                 para(f"版本：{version}  状态：{status}", "small_right"),
@@ -292,8 +302,8 @@ def _header_table(data: SheetData) -> Table:
     contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
     time_text = cn_datetime(v.started_at)
     if v.ended_at:
-        end = v.ended_at.astimezone()
-        start = v.started_at.astimezone() if v.started_at else None
+        end = clock.bureau_time(v.ended_at)
+        start = clock.bureau_time(v.started_at) if v.started_at else None
         time_text += " 至 " + (
             f"{end:%H:%M}" if start and start.date() == end.date() else cn_datetime(v.ended_at)
         )
@@ -538,6 +548,9 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
         severity = "严重" if f.severity == "critical" else "一般"
         photos = refs.get((f.room_label, f.item_key))
         evidence = f"，证据：{refs_text(photos)}" if photos else ""
+        reason = "" if photos else v.evidence_note(f.item_key, f.room_label)
+        if reason:
+            evidence = f"，未拍照取证，理由：{reason}"
         out.append(
             para(
                 f"{n}. {where}“{f.label_zh}”为{value}，不符合“{f.rule_zh}”的要求（{severity}{evidence}）。",
@@ -580,8 +593,10 @@ def _result_block(data: SheetData) -> Flowable:
     return table
 
 
-def _opinion_box(opinion: str | None) -> Flowable:
+def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     text = opinion.strip() if opinion and opinion.strip() else ""
+    if not text and refused:
+        text = "被检查单位拒绝签字，未发表意见。"
     table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
     table.setStyle(
         table_style(
@@ -614,13 +629,24 @@ def _signature_table(data: SheetData) -> Table:
     when = (v.ended_at or v.started_at) if v.status == "finalized" else None
     signers = [(i.name, _inspector_signature(v.signatures, i.id, n)) for n, i in enumerate(v.inspectors)]
     hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
+    if v.refusal is not None:
+        witness_sig = v.signatures.get("witness") if isinstance(v.signatures, dict) else None
+        return signature_block(signers, "", witness_sig, when, refusal=v.refusal)
     return signature_block(signers, v.hotel_signatory or "", hotel_sig, when)
 
 
 def signature_block(
-    inspectors: Sequence[tuple[str, Any]], hotel_signatory: str, hotel_signature: Any, when: datetime | None
+    inspectors: Sequence[tuple[str, Any]],
+    hotel_signatory: str,
+    hotel_signature: Any,
+    when: datetime | None,
+    refusal: insp_service.Refusal | None = None,
 ) -> Table:
-    """Both sides' signatures: a drawn signature (or room for a pen) above each printed name, and the date."""
+    """Both sides' signatures: a drawn signature (or room for a pen) above each printed name, and the date.
+
+    With a ``refusal`` the hotel's side says 拒绝签字 and names the witness (whose drawn signature, if
+    any, is ``hotel_signature``) and the time of the refusal.
+    """
     half = FRAME_WIDTH / 2
     sig_h = 13 * mm
     per = max(len(inspectors), 2)
@@ -642,10 +668,16 @@ def signature_block(
             ]
         )
     )
+    right_name = para(hotel_signatory, "cell_small_center")
+    if refusal is not None:
+        right_name = para(
+            f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）",
+            "cell_small_center",
+        )
     inner_right = Table(
         [
             [SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)],
-            [para(hotel_signatory, "cell_small_center")],
+            [right_name],
         ],
         colWidths=[half - 8 * mm],
         rowHeights=[sig_h + 2 * mm, None],
@@ -655,7 +687,15 @@ def signature_block(
     )
     date_text = "日期：" + cn_date(when)
     rows = [
-        [para("检查人员（签名）：", "cell"), para("被检查单位负责人或现场人员（签名）：", "cell")],
+        [
+            para("检查人员（签名）：", "cell"),
+            para(
+                "被检查单位拒绝签字，见证人（签名）："
+                if refusal is not None
+                else "被检查单位负责人或现场人员（签名）：",
+                "cell",
+            ),
+        ],
         [inner_left, inner_right],
         [para(date_text, "cell"), para(date_text, "cell")],
     ]

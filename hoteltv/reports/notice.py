@@ -1,10 +1,21 @@
 """整改通知书: the rectification notice handed to a hotel, with a detachable 送达回证 (receipt) at the bottom.
 
-The notice names the inspected unit and the inspection it follows, lists each problem with where it was
-seen, the rule it breaks, its evidence photos (numbered as on the inspection sheet's photo pages) and
-what must be fixed, then the deadline, the re-inspection date and the issuing authority's line with the
-date and a seal area. Below a dashed cut line, the receipt the hotel signs and hands back. Every page
-carries the notice number, "第x页 共y页" and the verification code with its QR code.
+An enforcement document: it carries its 文号 (``保文旅广电整改〔2026〕第017号``, see docs/numbering.md),
+names the inspected unit and the inspection it follows, lists each problem with where it was seen, the
+rule it breaks and that rule's legal basis (the template's sources), its evidence photos (numbered as on
+the inspection sheet's photo pages, with the start of their SHA-256 and their caption, or the inspector's
+reason for having none) and what must be fixed; then the general legal basis, the deadline, the
+re-inspection date, the party's rights (行政复议 within 60 days, 行政诉讼 within 6 months, before the
+bodies the settings name), the inspectors with their enforcement ids, the verification code with its QR
+code (on the part the hotel keeps) and the authority's line with the date and a seal area. Below a dashed
+cut line, the receipt: signed for, or refused and left with a witness (留置送达). Every page carries the
+notice number, "第x页 共y页" and the verification code with its QR code.
+
+Every printed fact is in :class:`NoticeData`, gathered by :func:`load_notice`; drawing reads nothing else.
+The notice is printed from its seal (:mod:`hoteltv.services.seal`): the 文号, items with their basis and
+evidence photos, terms, deadline, inspectors and unit are what was sealed when it was issued. The
+delivery record (送达) comes later, with its own paper, and is read from the notice as recorded (once).
+A superseded version (延期/更正) prints with a 已更正 watermark naming the version in force.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import RectificationNotice
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.reports.common import (
     AtBottom,
@@ -32,12 +44,13 @@ from hoteltv.reports.common import (
     answer_text,
     build_pdf,
     cn_date,
+    cn_datetime,
+    naming_fields,
     para,
     report_progress,
 )
-from hoteltv.reports.photo_pages import PreparedPhoto, photo_refs, refs_text
-from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
-from hoteltv.reports.verification import notice_code_of
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_style, table_style
+from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
@@ -53,12 +66,27 @@ _STATUS_NOTE = {
 
 
 @dataclass(frozen=True)
+class EvidencePhoto:
+    """A photo cited as evidence: its number on the sheet's photo pages, hash prefix and caption."""
+
+    number: int
+    sha_short: str
+    caption: str
+
+    def text(self) -> str:
+        caption = f"：{self.caption}" if self.caption else ""
+        return f"照片{self.number}（{self.sha_short}）{caption}"
+
+
+@dataclass(frozen=True)
 class NoticeData:
-    """What one notice prints: ``facts`` read back from the notice's seal, the code, the version in force."""
+    """What one notice prints: ``facts`` read back from the notice's seal, the code, the version in force,
+    and the delivery record (送达, recorded after issue and not part of the notice's seal)."""
 
     facts: NoticeFacts
     code: str
-    in_force: str | None = None  # number and code of the version that replaced this one (延期/更正)
+    delivery: notice_service.Delivery | None = None
+    in_force: str | None = None  # number, version and code of the version that replaced this one (延期/更正)
     status: str = "open"  # the notice's status now
 
     @property
@@ -78,12 +106,38 @@ class NoticeData:
         return self.facts.authority
 
     @property
+    def terms(self) -> notice_service.NoticeTerms:
+        return self.facts.notice.terms
+
+    @property
+    def inspectors(self) -> tuple[insp_service.InspectorView, ...]:
+        return self.inspection.inspectors if self.inspection else ()
+
+    @property
+    def evidence(self) -> dict[tuple[str | None, str | None], tuple[EvidencePhoto, ...]]:
+        """Linked photos by (room label, item key); (None, key) for hotel-level items. Numbered as the
+        sheet's photo pages number them (every sealed photo of the inspection, in order)."""
+        found: dict[tuple[str | None, str | None], list[EvidencePhoto]] = {}
+        for n, v in enumerate(self.facts.photos, 1):
+            found.setdefault((v.room_number, v.item_key), []).append(
+                EvidencePhoto(n, v.sha256[:8], (v.caption or "").strip())
+            )
+        return {k: tuple(v) for k, v in found.items()}
+
+    @property
+    def evidence_notes(self) -> dict[tuple[str | None, str], str]:
+        """The inspectors' written reasons for missing photos, by (room label, item key)."""
+        insp = self.inspection
+        return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
+
+    @property
     def photo_numbers(self) -> dict[tuple[str | None, str | None], list[int]]:
-        return photo_refs([PreparedPhoto(n, v, None, None) for n, v in enumerate(self.facts.photos, 1)])
+        return {k: [p.number for p in v] for k, v in self.evidence.items()}
 
 
 def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
-    """A notice as sealed when it was issued; :class:`SealError` when the record was changed since."""
+    """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was
+    changed since. A 文号 finds the version in force, an id that version."""
     found = notice_service.get_notice(db, notice_id_or_number)
     with db.reading() as s:
         n = s.get(RectificationNotice, found.id)
@@ -96,7 +150,7 @@ def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) 
             latest = chain[-1]
             in_force = f"{latest.number} 第{len(chain)}版 {notice_code_of(s, latest)}"
         status = n.status
-    return NoticeData(facts=facts, code=code, in_force=in_force, status=status)
+    return NoticeData(facts=facts, code=code, delivery=found.delivery, in_force=in_force, status=status)
 
 
 def write_notice(
@@ -110,13 +164,14 @@ def write_notice(
     options = options or ReportOptions()
     data = load_notice(db, notice_id_or_number, options)
     report_progress(progress, 0, 1, "排版 (laying out)")
-    return build_pdf(
-        out,
-        notice_story(data),
-        title=f"{DOC_NAME} {data.notice.number}",
-        subject=data.notice.hotel_name,
-        progress=progress,
-    )
+    with naming_fields(data):
+        return build_pdf(
+            out,
+            notice_story(data),
+            title=f"{DOC_NAME} {data.notice.number}",
+            subject=data.notice.hotel_name,
+            progress=progress,
+        )
 
 
 def notice_story(data: NoticeData) -> list[Flowable]:
@@ -127,7 +182,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
         para(data.authority, "subtitle"),
         Spacer(1, 2 * mm),
         TitleLine("整改通知书", size=24, char_space=8),
-        para(f"编号：{n.number}", "right"),
+        para(n.number, "subtitle"),
     ]
     if data.in_force:
         story.append(para(f"（本通知已{_CHANGE_WORD}，现行有效版本：{data.in_force}）", "tiny"))
@@ -147,26 +202,90 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     )
     story.append(Spacer(1, 2 * mm))
     story.append(_problems_table(data))
-    if any(data.photo_numbers.values()):
+    if any(data.evidence.values()):
         story.append(
-            para(f"注：证据照片见现场检查记录（编号{n.inspection_record_number}）所附现场照片。", "tiny")
+            para(
+                f"注：证据照片见现场检查记录（编号{n.inspection_record_number}）所附现场照片，"
+                "括号内为照片文件SHA-256校验值的前8位。",
+                "tiny",
+            )
         )
     story.append(Spacer(1, 2 * mm))
     reinspect = cn_date(n.reinspection_date) if n.reinspection_date else "整改期限届满后"
     story.append(
         para(
+            f"依据{_escape(data.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
             markup=True,
         )
     )
+    story.append(para(rights_text(data.terms), "body_indent"))
     story.append(Spacer(1, 2 * mm))
     story.append(_unit_table(data))
-    story.append(Spacer(1, 2 * mm))
-    story.append(SealArea(data.authority, n.issued_at.astimezone().date() if n.issued_at else None, 34 * mm))
+    story.append(Spacer(1, 1 * mm))
+    story.append(para(inspectors_text(data.inspectors), "small"))
+    story.append(Spacer(1, 1 * mm))
+    story.append(
+        CodeAndSeal(
+            data.code,
+            SealArea(data.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
+        )
+    )
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
     return story
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def rights_text(terms: notice_service.NoticeTerms) -> str:
+    """The party's rights of review and appeal, as the notice states them."""
+    return (
+        f"你单位如对本通知不服，可以自收到本通知书之日起六十日内向{terms.review_body}申请行政复议，"
+        f"也可以自收到本通知书之日起六个月内依法向{terms.court}提起行政诉讼。"
+    )
+
+
+def inspectors_text(inspectors: tuple[insp_service.InspectorView, ...]) -> str:
+    """``执法人员：张明（执法证号：53050001）、李华（执法证号：53050002）``."""
+    names = "、".join(f"{i.name}（执法证号：{i.enforcement_id}）" for i in inspectors)
+    return f"执法人员：{names or '—'}"
+
+
+class CodeAndSeal(Flowable):
+    """The verification code with its QR code on the left (on the part the hotel keeps), the seal area
+    on the right."""
+
+    QR = 19 * mm
+
+    def __init__(self, code: str, seal: SealArea) -> None:
+        super().__init__()
+        self.code, self.seal = code, seal
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _w, h = self.seal.wrap(availWidth, availHeight)
+        self.width, self.height = availWidth, max(h, self.QR + 2 * mm)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from hoteltv.reports.fonts import FONT
+
+        c = self.canv
+        top = self.height
+        draw_qr(c, self.code, 0, top - self.QR, self.QR)
+        c.saveState()
+        c.setFont(FONT, 8)
+        c.setFillColor(GREY_TEXT)
+        x = self.QR + 2 * mm
+        c.drawString(x, top - 6 * mm, "校验码（扫码或输入核验本通知）：")
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont(FONT, 9)
+        c.drawString(x, top - 11 * mm, self.code)
+        c.restoreState()
+        self.seal.drawOn(c, 0, self.height - self.seal.height)
 
 
 def _template(data: NoticeData) -> ChecklistTemplate | None:
@@ -175,12 +294,12 @@ def _template(data: NoticeData) -> ChecklistTemplate | None:
 
 def _problems_table(data: NoticeData) -> Table:
     template = _template(data)
-    widths = [9 * mm, 48 * mm, 46 * mm, 24 * mm, 0.0]
+    widths = [9 * mm, 42 * mm, 50 * mm, 34 * mm, 0.0]
     widths[4] = FRAME_WIDTH - sum(widths)
     rows: list[list[Any]] = [
         [
             para(t, "cell_center")
-            for t in ("序号", "问题（位置、检查项目、检查情况）", "违反的要求", "证据照片", "整改要求")
+            for t in ("序号", "问题（位置、检查项目、检查情况）", "违反的要求及依据", "证据照片", "整改要求")
         ]
     ]
     for k, item in enumerate(data.notice.items, 1):
@@ -188,19 +307,27 @@ def _problems_table(data: NoticeData) -> Table:
         value = item.value
         if template is not None and template.has_item(item.item_key):
             value = answer_text(template.item(item.item_key), item.value)
-        photos = data.photo_numbers.get((item.room, item.item_key))
         rows.append(
             [
                 para(str(k), "cell_center"),
                 para(f"{where}：{item.label}。检查情况：{value}", "cell"),
-                para(item.rule, "cell"),
-                para(refs_text(photos) if photos else "—", "cell_center"),
+                para(f"{item.rule}。依据：{item.basis or data.terms.legal_basis}", "cell"),
+                para(evidence_text(data, item), "cell_small"),
                 para(item.fix, "cell"),
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(grid_style(header_rows=1)))
     return table
+
+
+def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
+    """The 证据照片 cell: each linked photo, else the inspector's reason for having none, else "—"."""
+    photos = data.evidence.get((item.room, item.item_key))
+    if photos:
+        return "；".join(p.text() for p in photos)
+    reason = data.evidence_notes.get((item.room, item.item_key))
+    return f"未拍照：{reason}" if reason else "—"
 
 
 def _unit_table(data: NoticeData) -> Table:
@@ -231,37 +358,82 @@ def _unit_table(data: NoticeData) -> Table:
 
 
 def receipt(data: NoticeData) -> list[Flowable]:
-    """The 送达回证: the hotel signs it and it goes back to the bureau (cut off along the dashed line)."""
+    """The 送达回证: the hotel signs it and it goes back to the bureau (cut off along the dashed line).
+
+    A recorded delivery prints as recorded: signed for by a named person, or 拒绝签收，已留置送达 with the
+    witness and the time; an unrecorded one leaves the boxes to fill in by hand.
+    """
     n = data.notice
+    d = data.delivery
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
     def L(text: str) -> Any:  # noqa: N802
         return para(text, "label")
 
+    when = cn_datetime(d.at) if d is not None else cn_date(None)
+    if d is None:
+        recipient: Any = ""
+        witness: Any = ""
+    elif d.refused:
+        recipient = para(
+            f"拒绝签收，已留置送达（{d.recipient}）" if d.recipient else "拒绝签收，已留置送达", "cell"
+        )
+        witness = para(d.witness, "cell")
+    else:
+        recipient = para(d.recipient, "cell")
+        witness = para("—", "cell")
     rows: list[list[Any]] = [
         [L("送达文书"), para(f"整改通知书（{n.number}）", "cell"), "", ""],
-        [L("受送达单位"), para(n.hotel_name, "cell"), "", ""],
         [
+            L("受送达单位"),
+            para(n.hotel_name, "cell"),
             L("送达地点"),
             para(data.hotel.address if data.hotel and data.hotel.address else "", "cell"),
-            "",
-            "",
         ],
         [
             L("送达方式"),
-            CheckChoices([("直接送达", False), ("留置送达", False), ("邮寄送达", False)], size=9.5),
+            CheckChoices(
+                [
+                    ("直接送达", d is not None and not d.refused),
+                    ("留置送达", d is not None and d.refused),
+                    ("邮寄送达", False),
+                ],
+                size=9.5,
+            ),
             "",
             "",
         ],
-        [L("受送达人\n(签名或盖章)"), "", L("签收日期"), para(cn_date(None), "cell")],
-        [L("送达人（签名）"), "", L("送达日期"), para(cn_date(None), "cell")],
-        [L("备注"), para(f"校验码：{data.code}", "cell_small"), "", ""],
+        [
+            L("受送达人\n（签名或盖章）"),
+            recipient,
+            L("签收日期"),
+            para("—" if d and d.refused else when, "cell"),
+        ],
+        [
+            L("见证人（签名）"),
+            witness,
+            L("见证日期"),
+            para(when if d and d.refused else cn_date(None), "cell"),
+        ],
+        [L("送达人（签名）"), "", L("送达日期"), para(when, "cell")],
+        [
+            L("备注"),
+            para(
+                f"校验码：{data.code}。受送达人拒绝签收的，送达人注明情况，由见证人签名，"
+                "将通知书留置于受送达单位，即视为送达。",
+                "cell_small",
+            ),
+            "",
+            "",
+        ],
     ]
     table = Table(
-        rows, colWidths=[label_w, half, label_w, half], rowHeights=[None] * 4 + [13 * mm, 10 * mm, None]
+        rows,
+        colWidths=[label_w, half, label_w, half],
+        rowHeights=[None] * 3 + [11 * mm, 9 * mm, 9 * mm, None],
     )
     commands = grid_style()
-    for r in (0, 1, 2, 3, 6):
+    for r in (0, 2, 6):
         commands.append(("SPAN", (1, r), (3, r)))
     table.setStyle(table_style(commands))
     return [

@@ -1,4 +1,4 @@
-"""Page geometry, paragraph styles and table styles shared by every document (A4, one CJK font).
+"""Page geometry, paragraph styles and table styles shared by every document (A4, the main CJK font; rare characters get a fallback font).
 
 The look follows Chinese government forms: black text on white, a centred title, thin black grid
 tables with labels in plain cells, 宋体-like sizes (title 二号 ≈ 22 pt, body 五号 ≈ 10.5 pt,

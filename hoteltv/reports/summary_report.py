@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.reports.common import (
     Decor,
@@ -34,6 +34,7 @@ from hoteltv.reports.common import (
     build_pdf,
     cn_date,
     gap,
+    naming_fields,
     para,
     report_progress,
 )
@@ -75,7 +76,7 @@ def load_summary(
     until: date | None = None,
     today: date | None = None,
 ) -> SummaryData:
-    today = today or date.today()
+    today = today or clock.today()
     # The sentence names the place counted: the city, or the division when the report is for one.
     place = options.city_short
     if division:
@@ -114,7 +115,7 @@ def load_summary(
 
 
 def _issued_in(n: NoticeView, since: date | None, until: date | None) -> bool:
-    issued = n.issued_at.astimezone().date()
+    issued = clock.bureau_date(n.issued_at)
     return (since is None or issued >= since) and (until is None or issued <= until)
 
 
@@ -137,7 +138,10 @@ def write_summary_report(
         db, options, pilot_only=pilot_only, division=division, since=since, until=until, today=today
     )
     report_progress(progress, 1, 2, "排版 (laying out)")
-    return build_pdf(out, summary_story(data), title=DOC_NAME, subject=data.division_label, progress=progress)
+    with naming_fields(data):
+        return build_pdf(
+            out, summary_story(data), title=DOC_NAME, subject=data.division_label, progress=progress
+        )
 
 
 def _period_text(s: Summary) -> str:
@@ -306,7 +310,7 @@ def _overdue_table(data: SummaryData) -> Flowable:
                 para(n.number, "cell_small_center"),
                 para(n.hotel_name, "cell"),
                 para(n.division_name, "cell_center"),
-                para(n.issued_at.astimezone().date().isoformat(), "cell_small_center"),
+                para(clock.bureau_date(n.issued_at).isoformat(), "cell_small_center"),
                 para(n.deadline.isoformat(), "cell_small_center"),
                 para(str((data.today - n.deadline).days), "cell_center"),
             ]

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.errors import NotFoundError
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import seal
@@ -339,7 +339,7 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
         "superseded_by_id": newer.id if newer is not None else None,
         "superseded_by_number": (f"{newer.record_number} 第{version + 1}版" if newer is not None else None),
         "hotel_name": insp.hotel.name,
-        "record_date": insp.started_at.astimezone().date() if insp.started_at else None,
+        "record_date": clock.bureau_date(insp.started_at) if insp.started_at else None,
         "result": insp.result,
         "record_status": insp.status,
     }
@@ -395,7 +395,7 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
         "superseded_by_id": newer.id if newer is not None else None,
         "superseded_by_number": (f"{newer.number} {notice_code_of(s, newer)}" if newer is not None else None),
         "hotel_name": n.hotel.name,
-        "record_date": n.issued_at.astimezone().date() if n.issued_at else None,
+        "record_date": clock.bureau_date(n.issued_at) if n.issued_at else None,
         "record_status": n.status,
     }
     problem = seal.notice_seal_problem(n)
@@ -413,7 +413,7 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
 
 
 def _when(dt: Any) -> str:
-    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    return "" if dt is None else clock.fmt(dt)
 
 
 def _sheet_lines(f: seal.SheetFacts) -> tuple[tuple[str, str], ...]:

@@ -202,6 +202,18 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
             ),
             actor=ACTOR,
         )
+        rooms_by_label = {r.room_number: r.id for r in view.rooms}
+        for gap in insp_service.evidence_gaps(
+            view
+        ):  # demo records carry no photos: say so, as a person would
+            view = insp_service.set_evidence_reason(
+                db,
+                view.id,
+                gap.item_key,
+                "演示数据，未附现场照片",
+                room_id=rooms_by_label[gap.room_label] if gap.room_label else None,
+                actor=ACTOR,
+            )
         return insp_service.finalize(
             db, view.id, ended_at=started + timedelta(hours=1, minutes=20), actor=ACTOR
         )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
@@ -169,7 +169,7 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
     hotels = list(hotels)
     if not hotels:
         return []
-    today = today or date.today()
+    today = today or clock.today()
     ids = [h.id for h in hotels]
     last: dict[str, tuple[datetime | None, str | None]] = {}
     deadlines: dict[str, date | None] = {}
@@ -548,7 +548,7 @@ def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[
             [values.get(f.name) for f in HOTEL_FIELDS]
             + [
                 lifecycle.status_label(v.remediation_status, lang),
-                v.last_inspection_at.astimezone().strftime("%Y-%m-%d") if v.last_inspection_at else None,
+                clock.fmt(v.last_inspection_at, "%Y-%m-%d") or None,
                 lifecycle.result_label(v.last_result, lang) if v.last_result else None,
                 v.next_deadline.isoformat() if v.next_deadline else None,
                 v.id,

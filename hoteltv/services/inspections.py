@@ -4,6 +4,12 @@ A draft is edited one answer at a time: each call commits at once, so nothing ty
 Finalizing checks the record is complete, freezes it (``hoteltv.db.tracking`` refuses later changes),
 stores the result and a content hash, and moves the hotel's mode and remediation status on. A correction
 is a new draft that supersedes the finalized one; both stay in the history.
+
+Two facts let a record be finalized honestly when the visit does not go by the book: a **refusal to
+sign** (the hotel's representative will not sign; the inspectors record a witness and the time, and the
+sheet prints 拒绝签字 with the witness instead of a signatory), and an **evidence note** (a failed item the
+template marks ``photo_on_fail`` needs a photo linked to it, or the inspector's written reason why there
+is none, printed on the sheet): :func:`evidence_gaps` lists what still lacks both.
 """
 
 from __future__ import annotations
@@ -22,11 +28,12 @@ from hoteltv.db.models import (
     Inspection,
     InspectionInspector,
     Inspector,
+    Photo,
     RectificationNotice,
     RoomCheck,
     utcnow,
 )
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
@@ -89,14 +96,70 @@ class InspectionView:
     signatures: dict[str, Any]
     verdict: Verdict
     issued_notice_id: str | None = None
+    #: The hotel's refusal to sign (None: no refusal recorded).
+    refusal: Refusal | None = None
+    #: Written reasons why a failed item has no photo evidence.
+    evidence_notes: tuple[EvidenceNote, ...] = ()
+    #: (room label or None, item key) of every item some photo of this inspection is linked to.
+    evidence_photos: frozenset[tuple[str | None, str]] = frozenset()
 
     @property
     def editable(self) -> bool:
         return self.status == "draft"
 
+    def evidence_note(self, item_key: str, room_label: str | None) -> str:
+        """The written reason for missing photo evidence of one item ("" when none)."""
+        for note in self.evidence_notes:
+            if note.item_key == item_key and note.room_label == room_label:
+                return note.reason
+        return ""
+
     @property
     def template(self) -> ChecklistTemplate:
         return load_template(self.template_id, self.template_version)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The hotel's representative refused to sign the sheet: who witnessed it and when."""
+
+    witness: str
+    at: datetime | None
+    note: str = ""
+
+    @classmethod
+    def from_stored(cls, data: Mapping[str, Any] | None) -> Refusal | None:
+        if not data:
+            return None
+        at = data.get("at")
+        return cls(
+            witness=str(data.get("witness") or ""),
+            at=datetime.fromisoformat(at) if isinstance(at, str) and at else None,
+            note=str(data.get("note") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    """Why a failed item has no photo linked to it (the inspector's words, printed on the sheet)."""
+
+    item_key: str
+    room_label: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class EvidenceGap:
+    """A failed item that needs photo evidence and has neither a linked photo nor a written reason."""
+
+    item_key: str
+    room_label: str | None
+    label_zh: str
+    label_en: str
+
+    def text(self) -> str:
+        where = f"{self.room_label}房间" if self.room_label else "酒店"
+        return f"{where}“{self.label_zh}”不合格，须拍照取证或写明未拍照的理由"
 
 
 @dataclass(frozen=True)
@@ -197,6 +260,13 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
         signatures=dict(insp.signatures),
         verdict=verdict_of(insp),
         issued_notice_id=issued,
+        refusal=Refusal.from_stored(insp.refusal),
+        evidence_notes=tuple(
+            EvidenceNote(str(n.get("item_key")), n.get("room"), str(n.get("reason") or ""))
+            for n in (insp.evidence_notes or [])
+            if isinstance(n, dict) and n.get("item_key") and str(n.get("reason") or "").strip()
+        ),
+        evidence_photos=_evidence_photos(session, insp),
     )
 
 
@@ -225,6 +295,23 @@ def issued_notice_id(session: Session, insp: Inspection) -> str | None:
         )
         .order_by(RectificationNotice.issued_at.desc())
     ).first()
+
+
+def _evidence_photos(session: Session, insp: Inspection) -> frozenset[tuple[str | None, str]]:
+    rooms = {r.id: r.room_number for r in _live_rooms(insp)}
+    links: set[tuple[str | None, str]] = set()
+    for room_id, item_key in session.execute(
+        select(Photo.room_check_id, Photo.item_key).where(
+            Photo.inspection_id == insp.id, Photo.deleted.is_(False), Photo.item_key.is_not(None)
+        )
+    ):
+        if item_key is None:
+            continue
+        if room_id is None:
+            links.add((None, item_key))
+        elif room_id in rooms:
+            links.add((rooms[room_id], item_key))
+    return frozenset(links)
 
 
 def _inspector_view(i: Inspector) -> InspectorView:
@@ -407,7 +494,7 @@ def start_inspection(
             raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
         started = started_at or utcnow()
         insp = Inspection(
-            record_number=next_record_number(s, db.device_id, started.astimezone().date()),
+            record_number=next_record_number(s, db.device_id, clock.bureau_date(started)),
             hotel_id=hotel.id,
             hotel=hotel,
             template_id=template.id,
@@ -565,6 +652,14 @@ def update_room(
                 )
             if any(r.room_number == number and r.id != room.id for r in _live_rooms(room.inspection)):
                 raise ValidationError(f"房间 {number} 已在抽查列表中 (room {number} is already sampled)")
+            insp = room.inspection
+            if number != room.room_number and any(
+                n.get("room") == room.room_number for n in insp.evidence_notes or []
+            ):  # the written reasons follow the room
+                insp.evidence_notes = [
+                    {**n, "room": number} if n.get("room") == room.room_number else n
+                    for n in insp.evidence_notes
+                ]
             room.room_number = number
         if floor is not None:
             room.floor = floor.strip() or None
@@ -592,6 +687,87 @@ def set_room_answer(
         room.answers = _answered(insp, room.answers, "room", item_key, raw)
         s.flush()
         return view_of(s, insp)
+
+
+def set_refusal(
+    db: Database,
+    inspection_id: str,
+    refused: bool,
+    *,
+    witness: str = "",
+    at: datetime | None = None,
+    note: str = "",
+    actor: str = "",
+) -> InspectionView:
+    """Record (or withdraw) the hotel's refusal to sign, with the witness's name and the time.
+
+    While the witness is still blank the refusal is kept (a draft fills up field by field); finalizing
+    then asks for the witness. The time is kept from the first record unless ``at`` is given.
+    """
+    if at is not None and at.tzinfo is None:
+        raise ValidationError("拒签时间须带时区 (the refusal time needs a time zone)")
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        if not refused:
+            if insp.refusal:
+                insp.refusal = {}
+        else:
+            old = dict(insp.refusal or {})
+            when = (
+                at.isoformat(timespec="seconds")
+                if at
+                else old.get("at") or utcnow().isoformat(timespec="seconds")
+            )
+            new = {"witness": witness.strip(), "at": when, "note": note.strip()}
+            if new != old:
+                insp.refusal = new
+        s.flush()
+        return view_of(s, insp)
+
+
+def set_evidence_reason(
+    db: Database,
+    inspection_id: str,
+    item_key: str,
+    reason: str,
+    *,
+    room_id: str | None = None,
+    actor: str = "",
+) -> InspectionView:
+    """Write (or, with a blank ``reason``, clear) why a failed item has no photo evidence."""
+    with db.transaction(actor) as s:
+        insp = _draft(s, inspection_id)
+        template = load_template(insp.template_id, insp.template_version)
+        room_label: str | None = None
+        if room_id is not None:
+            room = _room(s, room_id)
+            if room.inspection_id != insp.id:
+                raise ValidationError("房间不属于这条检查记录 (the room belongs to another inspection)")
+            room_label = room.room_number
+        _item(template, item_key, "room" if room_id is not None else "hotel")
+        reason = reason.strip()
+        notes = [
+            n
+            for n in (insp.evidence_notes or [])
+            if not (n.get("item_key") == item_key and n.get("room") == room_label)
+        ]
+        if reason:
+            notes.append({"room": room_label, "item_key": item_key, "reason": reason})
+        if notes != list(insp.evidence_notes or []):
+            insp.evidence_notes = notes
+        s.flush()
+        return view_of(s, insp)
+
+
+def evidence_gaps(view: InspectionView) -> list[EvidenceGap]:
+    """Failed items the template wants photographed that have no linked photo and no written reason."""
+    return [
+        EvidenceGap(f.item_key, f.room_label, f.label_zh, f.label_en)
+        for f in view.verdict.failed
+        if f.photo_on_fail
+        and (f.room_label, f.item_key) not in view.evidence_photos
+        and not view.evidence_note(f.item_key, f.room_label).strip()
+    ]
 
 
 def discard_draft(db: Database, inspection_id: str, actor: str = "") -> None:
@@ -623,6 +799,15 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
     for m in v.missing:
         where = f"room {m.room_label}" if getattr(m, "room_label", None) else "hotel"
         problems.append(Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)"))
+    for gap in evidence_gaps(view):
+        problems.append(Problem("evidence", gap.text() + " (photo evidence or a reason is required)", gap))
+    if view.refusal is not None:
+        # A refusal stands in for the hotel's signature and opinion; the witness makes it a record.
+        if not view.refusal.witness.strip():
+            problems.append(
+                Problem("refusal_witness", "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)")
+            )
+        return problems
     if not (view.hotel_opinion or "").strip():
         problems.append(Problem("hotel_opinion", "须填写被检查单位意见 (the hotel's opinion is required)"))
     if not (view.hotel_signatory or "").strip():
@@ -729,6 +914,8 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
             supersedes_id=old.id,
             notice_id=old.notice_id,
             signatures={},
+            refusal=dict(old.refusal or {}),
+            evidence_notes=list(old.evidence_notes or []),
         )
         s.add(new)
         for r in _live_rooms(old):
@@ -875,4 +1062,4 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
 
 
 def _local_text(dt: datetime | None) -> str:
-    return "" if dt is None else dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    return clock.fmt(dt)

@@ -4,10 +4,17 @@ The notice lists each failed item with the rule it breaks and where it was seen;
 to the ``notice_deadline_days`` setting (7 days). A re-inspection starts from the notice; finalizing it
 closes the notice when the result is 合格 or 基本合格 (see :func:`hoteltv.services.inspections.finalize`),
 otherwise a new notice can be issued from the re-inspection.
+
+Issuing gives the notice its 文号 from this laptop's blocks (:mod:`hoteltv.services.numbering`) and fixes
+its terms (general legal basis, the bodies for 行政复议 and 行政诉讼) so a reprint says what the paper
+said. Each item carries its own legal basis, from the template sources its checklist item cites. How the
+notice was served (送达: signed for, or refused and left with a witness: 留置送达) is recorded with
+:func:`record_delivery`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
@@ -16,11 +23,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoteltv.config import default_of
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, new_id, utcnow
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
+from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import inspections as insp_service
+from hoteltv.services import numbering
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,97 @@ class NoticeItem:
     rule: str
     value: Any
     fix: str
+    #: The documents the broken rule comes from (the template's sources for the item; "" when it cites
+    #: none, and the notice's general basis applies).
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeTerms:
+    """What a notice states beside its items, from the settings at the moment it is issued."""
+
+    legal_basis: str = str(default_of("notice_legal_basis"))
+    review_body: str = str(default_of("review_body"))
+    court: str = str(default_of("litigation_court"))
+    number_prefix: str = str(default_of("notice_number_prefix"))
+    device_tag: str = str(default_of("notice_device_tag"))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> NoticeTerms:
+        """From a :class:`hoteltv.config.Settings` (blank values fall back to the declared defaults)."""
+        if settings is None:
+            return cls()
+        keys = {
+            "legal_basis": "notice_legal_basis",
+            "review_body": "review_body",
+            "court": "litigation_court",
+            "number_prefix": "notice_number_prefix",
+            "device_tag": "notice_device_tag",
+        }
+        values = {}
+        for name, key in keys.items():
+            value = str(settings.get(key) or "").strip()
+            values[name] = value or str(default_of(key))
+        return cls(**values)
+
+    def stored(self) -> dict[str, str]:
+        """The part a notice keeps (its number is kept in its own column)."""
+        return {"legal_basis": self.legal_basis, "review_body": self.review_body, "court": self.court}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a notice was served: signed for by ``recipient``, or refused and left (留置送达) before
+    ``witness``; ``at`` is when (aware)."""
+
+    refused: bool
+    recipient: str
+    witness: str
+    at: datetime | None
+
+    @property
+    def method(self) -> str:
+        return "left" if self.refused else "direct"
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> Delivery | None:
+        if not data:
+            return None
+        at = data.get("at")
+        return cls(
+            refused=bool(data.get("refused")),
+            recipient=str(data.get("recipient") or ""),
+            witness=str(data.get("witness") or ""),
+            at=datetime.fromisoformat(at) if isinstance(at, str) and at else None,
+        )
+
+
+def check_delivery(delivery: Delivery) -> Delivery:
+    """A delivery record as it may be kept: names trimmed; a refusal needs a witness, a signature a name."""
+    recipient, witness = delivery.recipient.strip(), delivery.witness.strip()
+    if delivery.refused and not witness:
+        raise ValidationError(
+            "拒绝签收须记录见证人姓名 (a refusal needs the name of a witness)",
+            [Problem("witness", "required")],
+        )
+    if not delivery.refused and not recipient:
+        raise ValidationError(
+            "须填写签收人姓名 (name who signed for the notice)", [Problem("recipient", "required")]
+        )
+    if delivery.at is not None and delivery.at.tzinfo is None:
+        raise ValidationError("送达时间须带时区 (the delivery time needs a time zone)")
+    return Delivery(delivery.refused, recipient, witness, delivery.at or utcnow())
+
+
+def _stored_delivery(delivery: Delivery) -> dict[str, Any]:
+    assert delivery.at is not None
+    return {
+        "method": delivery.method,
+        "refused": delivery.refused,
+        "recipient": delivery.recipient,
+        "witness": delivery.witness,
+        "at": delivery.at.isoformat(timespec="seconds"),
+    }
 
 
 @dataclass(frozen=True)
@@ -54,8 +155,20 @@ class NoticeView:
     closed_at: datetime | None
     overdue: bool
     version: int
+    terms: NoticeTerms = NoticeTerms()
+    delivery: Delivery | None = None
     supersedes_id: str | None = None  # the version this one replaces (延期/更正)
     change_reason: str | None = None  # "延期：…" / "更正：…"
+
+
+def terms_of(stored: dict[str, Any]) -> NoticeTerms:
+    """A notice's stored terms; a notice issued before terms were kept gets today's defaults."""
+    defaults = NoticeTerms()
+    return NoticeTerms(
+        legal_basis=str(stored.get("legal_basis") or defaults.legal_basis),
+        review_body=str(stored.get("review_body") or defaults.review_body),
+        court=str(stored.get("court") or defaults.court),
+    )
 
 
 def _view(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
@@ -76,15 +189,31 @@ def _view(session: Session, n: RectificationNotice, today: date | None = None) -
         status=n.status,
         reinspection_id=n.reinspection_id,
         closed_at=n.closed_at,
-        overdue=lifecycle.is_overdue(n.deadline, n.status, today or date.today()),
+        overdue=lifecycle.is_overdue(n.deadline, n.status, today or clock.today()),
         version=n.version,
         supersedes_id=n.supersedes_id,
         change_reason=n.change_reason,
+        terms=terms_of(dict(n.terms or {})),
+        delivery=Delivery.from_stored(dict(n.delivery or {})),
     )
+
+
+def item_basis(template: ChecklistTemplate, item_key: str) -> str:
+    """The documents a checklist item's rule comes from, as a notice cites them ("" when none)."""
+    if not template.has_item(item_key):
+        return ""
+    names = []
+    for key in template.item(item_key).sources:
+        try:
+            names.append(template.source(key).zh)
+        except KeyError:
+            continue
+    return "；".join(names)
 
 
 def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
     """The failed items of an inspection, as a notice lists them (prefilled for editing)."""
+    template = view.template
     return [
         NoticeItem(
             item_key=f.item_key,
@@ -93,18 +222,10 @@ def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
             rule=f.rule_zh,
             value=f.value,
             fix=f"按要求整改：{f.rule_zh}",
+            basis=item_basis(template, f.item_key),
         )
         for f in view.verdict.failed
     ]
-
-
-def _notice_number(session: Session, device_id: str, day: date) -> str:
-    stem = f"ZG-{day:%Y%m%d}-{device_id[:4].upper()}-"
-    existing = session.scalars(
-        select(RectificationNotice.number).where(RectificationNotice.number.like(stem + "%"))
-    ).all()
-    numbers = [int(n[len(stem) :]) for n in existing if n[len(stem) :].isdigit()]
-    return f"{stem}{max(numbers, default=0) + 1:02d}"
 
 
 def issue_notice(
@@ -117,9 +238,19 @@ def issue_notice(
     items: Sequence[NoticeItem] | None = None,
     authority: str | None = None,
     today: date | None = None,
+    terms: NoticeTerms | None = None,
+    delivery: Delivery | None = None,
     actor: str = "",
 ) -> NoticeView:
-    """Issue a notice for a finalized inspection whose result is not 合格."""
+    """Issue a notice for a finalized inspection whose result is not 合格.
+
+    The notice takes the next 文号 of this laptop (a block number, else its fallback series) in the same
+    transaction, and keeps ``terms`` (the settings' legal basis and review bodies). ``delivery`` records
+    at once how it was served, when that is known on the spot.
+    """
+    terms = terms or NoticeTerms()
+    if delivery is not None:
+        delivery = check_delivery(delivery)
     with db.transaction(actor) as s:
         insp = s.get(Inspection, inspection_id)
         if insp is None or insp.deleted:
@@ -139,7 +270,7 @@ def issue_notice(
         chosen = list(items) if items is not None else default_items(view)
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
-        issued = today or date.today()
+        issued = today or clock.today()
         deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
         if deadline < issued:
             raise ValidationError(
@@ -159,8 +290,10 @@ def issue_notice(
         ):
             older.status = "superseded"
             older.reinspection_id = older.reinspection_id or insp.id
+        tag = numbering.device_tag(terms.device_tag, db.device_id)
+        allocated = numbering.allocate(s, year=issued.year, prefix=terms.number_prefix, tag=tag)
         notice = RectificationNotice(
-            number=_notice_number(s, db.device_id, issued),
+            number=allocated.number,
             inspection_id=insp.id,
             hotel_id=insp.hotel_id,
             hotel=insp.hotel,
@@ -170,6 +303,9 @@ def issue_notice(
             items=[asdict(i) for i in chosen],
             authority=authority,
             status="open",
+            terms=terms.stored(),
+            delivery=_stored_delivery(delivery) if delivery is not None else {},
+            receipt_signed_by=(delivery.recipient or None) if delivery is not None else None,
         )
         notice.id = new_id()
         s.add(notice)
@@ -182,13 +318,34 @@ def issue_notice(
         return _view(s, notice)
 
 
+def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str = "") -> NoticeView:
+    """Record how a notice was served (once): signed for, or refused and left with a witness (留置送达)."""
+    delivery = check_delivery(delivery)
+    with db.transaction(actor) as s:
+        n = s.get(RectificationNotice, notice_id)
+        if n is None or n.deleted:
+            raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
+        if n.delivery:
+            raise ValidationError(
+                "该通知的送达情况已记录，不能修改 (the delivery of this notice is already recorded)"
+            )
+        n.delivery = _stored_delivery(delivery)
+        n.receipt_signed_by = delivery.recipient or None
+        s.flush()
+        return _view(s, n)
+
+
 def _at(day: date) -> datetime:
     """The issue time of a notice dated ``day`` (a back-dated one keeps the time of day it was entered)."""
-    now = datetime.now().astimezone()
+    now = clock.now()
     return datetime.combine(day, now.timetz()).astimezone(UTC)
 
 
+_SHORT_NUMBER = re.compile(r"^(\d{4})[-/](?:([A-Za-z0-9]{1,8})-)?(\d{1,4})$")
+
+
 def get_notice(db: Database, id_or_number: str) -> NoticeView:
+    """A notice by id, by its 文号, or by the 文号's year and number (``2026-017``, ``2026-D3-017``)."""
     with db.reading() as s:
         n = (
             s.get(RectificationNotice, id_or_number)
@@ -198,6 +355,15 @@ def get_notice(db: Database, id_or_number: str) -> NoticeView:
                 .order_by(RectificationNotice.issued_at.desc())
             ).first()
         )
+        short = _SHORT_NUMBER.match(id_or_number.strip())
+        if n is None and short:  # "2026-017" or "2026-D3-017": the 文号 without its prefix
+            year, tag, serial = short.group(1), short.group(2), int(short.group(3))
+            ending = f"〔{year}〕第{tag.upper() + '-' if tag else ''}{serial:03d}号"
+            n = s.scalars(
+                select(RectificationNotice)
+                .where(RectificationNotice.number.like(f"%{ending}"), RectificationNotice.deleted.is_(False))
+                .order_by(RectificationNotice.issued_at.desc())
+            ).first()
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
         return _view(s, n)
@@ -290,8 +456,9 @@ def extend_notice(
 ) -> NoticeView:
     """A new version of an open notice with a later deadline (延期) — never an edit of the issued one.
 
-    The new version keeps the number, the problems and the inspection, carries its own seal and code and
-    names the version it replaces and why; the old one becomes ``superseded``.
+    The new version keeps the 文号, the problems, the inspection and the terms (legal basis, review bodies),
+    carries its own seal and code and names the version it replaces and why; the old one becomes
+    ``superseded``. The old version's delivery record stays with it; the new one is served anew.
     """
     reason = (reason or "").strip()
     if kind not in CHANGE_KINDS:
@@ -343,6 +510,9 @@ def extend_notice(
             items=[dict(i) for i in old.items],
             authority=old.authority,
             status="open",
+            # The terms the notice stated stay; its delivery does not: the new version is a new paper,
+            # served (and recorded with record_delivery) when it is handed over.
+            terms=dict(old.terms or {}) or terms_of({}).stored(),
             supersedes_id=old.id,
             change_reason=f"{CHANGE_KINDS[kind]}：{reason}",
         )

@@ -13,14 +13,16 @@ id changed — none of it changes a reprint. :func:`seal_problem` says whether a
 says 不一致 and ``hoteltv check`` lists the record. See ``docs/seal.md``.
 
 What is not sealed, because it comes later and has its own paper and code: the notice issued from a
-sheet, the version that supersedes it, a notice's status (closed / superseded / extended).
+sheet, the version that supersedes it, a notice's status (closed / superseded / extended), and how a
+notice was served (its delivery record, the 送达回证's facts: recorded once, after issue, and never
+changed — see :func:`hoteltv.services.notices.record_delivery`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -123,10 +125,26 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: Fields holding sets (dumped as lists): sorted, so the same facts always give the same text and hash.
+_SET_FIELDS = frozenset({"evidence_photos"})
+
+
+def _settled(node: Any) -> Any:
+    """JSON data with the lists dumped from sets in a fixed order (a set's order varies between runs)."""
+    if isinstance(node, dict):
+        return {
+            k: sorted(v, key=canonical) if k in _SET_FIELDS and isinstance(v, list) else _settled(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_settled(v) for v in node]
+    return node
+
+
 def dump(facts: SheetFacts | NoticeFacts) -> tuple[str, str]:
     """``(seal_json, seal_hash)`` of sheet or notice facts."""
     cls: type = type(facts)
-    text = canonical(_adapter(cls).dump_python(facts, mode="json"))
+    text = canonical(_settled(_adapter(cls).dump_python(facts, mode="json")))
     return text, digest(text)
 
 
@@ -168,7 +186,7 @@ def notice_facts_from_seal(n: RectificationNotice) -> NoticeFacts:
         raise SealError(
             f"{what}的记录与封存内容不一致（{'、'.join(changed)}），记录在下发后被改动，拒绝打印；"
             f"延期或更正请用“延期/更正”生成新版本 (the notice was changed after it was issued: {', '.join(changed)}; "
-            f"use 'hoteltv notice extend' for a new version)"
+            f"use 'hoteltv notices extend' for a new version)"
         )
     if facts.template is not None:
         _check_template(facts.template)
@@ -325,6 +343,7 @@ def _notice_facts(session: Session, n: RectificationNotice, authority: str, seal
         closed_at=None,
         overdue=False,
         version=0,
+        delivery=None,  # served later, with its own paper (the 送达回证): not part of the notice's seal
     )
     return NoticeFacts(
         notice=notice,
@@ -356,6 +375,7 @@ NOTICE_RECORD_FIELDS = (
     "reinspection_date",
     "items",
     "authority",
+    "terms",
 )
 
 
@@ -365,15 +385,19 @@ def _iso(value: Any) -> Any:
 
 def _notice_record(n: RectificationNotice) -> dict[str, Any]:
     out = {k: getattr(n, k) for k in NOTICE_RECORD_FIELDS}
-    out["items"] = [dict(sorted(i.items())) for i in out["items"]]
+    # Items stored before a field was added lack it; the view (and so the seal) holds its default.
+    defaults = {f.name: f.default for f in fields(notice_service.NoticeItem) if f.default is not MISSING}
+    out["items"] = [dict(sorted((defaults | dict(i)).items())) for i in out["items"]]
+    out["terms"] = notice_service.terms_of(dict(n.terms or {})).stored()
     return {k: _iso(_utc(v)) for k, v in out.items()}
 
 
 def _notice_record_of(view: notice_service.NoticeView) -> dict[str, Any]:
-    out: dict[str, Any] = {k: getattr(view, k) for k in NOTICE_RECORD_FIELDS if k != "items"}
+    out: dict[str, Any] = {k: getattr(view, k) for k in NOTICE_RECORD_FIELDS if k not in ("items", "terms")}
     out["items"] = [
         dict(sorted(_adapter(notice_service.NoticeItem).dump_python(i).items())) for i in view.items
     ]
+    out["terms"] = view.terms.stored()
     return {k: _iso(_utc(v)) for k, v in out.items()}
 
 

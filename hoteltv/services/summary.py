@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 
 
@@ -84,7 +84,7 @@ def summarize(
     """Counts over live hotels (pilot hotels by default). ``since``/``until`` limit the inspection and notice
     counts to that period; hotel counts are the state now."""
     catalog = mode_catalog()
-    today = today or date.today()
+    today = today or clock.today()
     with db.reading() as s:
         divs = list(s.scalars(select(Division).where(Division.deleted.is_(False)).order_by(Division.code)))
         if division:
@@ -149,7 +149,6 @@ def summarize(
 def _in_period(at: datetime | None, since: date | None, until: date | None) -> bool:
     if at is None:
         return since is None and until is None
-    local = at.astimezone()
-    if since is not None and local < datetime.combine(since, time.min).astimezone():
+    if since is not None and at < clock.day_start(since):
         return False
-    return not (until is not None and local > datetime.combine(until, time.max).astimezone())
+    return not (until is not None and at > clock.day_end(until))

@@ -25,7 +25,6 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Photo, SyncLog
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
 from hoteltv.photos.store import PhotoStore
@@ -131,7 +131,7 @@ def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
     manifest = {
         "format": FORMAT,
         "device_id": db.device_id,
-        "created_at": datetime.now().astimezone().isoformat(),
+        "created_at": clock.now().isoformat(),
         "changes": len(collected.changes),
         "photos": len(hashes),
         "entries": entries,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
 EXIT_REFUSED = 1
@@ -33,7 +34,7 @@ def _database_url(ctx: Any, args: argparse.Namespace) -> str:
         return str(args.database_url)
     folder = _data_dir(ctx, args)
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'server.db'}"
+    return sqlite_url(folder / "server.db").render_as_string(hide_password=False)
 
 
 def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
@@ -244,38 +245,47 @@ def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
 
 def _client(ctx: Any, args: argparse.Namespace) -> Any:
     from hoteltv.photos.store import PhotoStore
-    from hoteltv.sync.client import SyncClient
+    from hoteltv.sync.client import SyncClient, tls_context
 
     url, token = _server_and_token(ctx, args)
-    verify: bool | str = args.cafile or True
+    cafile = getattr(args, "cafile", None)
+    if cafile:
+        cafile = str(Path(cafile).resolve())
+        tls_context(cafile)  # refuse an unreadable file before remembering it
+        if cafile != ctx.settings.get("sync_cafile"):
+            ctx.settings.set("sync_cafile", cafile)
+    verify: str = cafile or ctx.settings.get("sync_cafile") or ""
     return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
 
 
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.console import ProgressLine
     from hoteltv.sync.client import SyncError
     from hoteltv.sync.state import STATE_WORDS
 
+    line = ProgressLine()
+    line.active = line.active and not args.json
+
     def progress(done: int, total: int, text: str) -> bool:
-        if not args.json and sys.stderr.isatty():
-            print(f"\r[{done}/{total}] {text}\033[K", end="", file=sys.stderr, flush=True)
+        line.show(f"[{done}/{total}] {text}")
         return True
 
     with _client(ctx, args) as client:
         try:
             report = client.sync(progress, full=args.full)
         except SyncError as exc:
-            if sys.stderr.isatty():
-                print(file=sys.stderr)
+            line.end()
             raise HoteltvError(
                 f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
             ) from exc
-    if sys.stderr.isatty() and not args.json:
-        print(file=sys.stderr)
+        update = _newer_release(client) if report.ok else None
+    line.end()
     if args.json:
         data = report.summary() | {
             "ok": report.ok,
             "message": report.message,
             "outcomes": [o.__dict__ for o in report.outcomes],
+            "update": update.__dict__ if update else None,
         }
         ctx.json(data)
     else:
@@ -283,7 +293,18 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
         for o in report.outcomes:
             if o.state in ("conflict", "failed") or args.verbose:
                 ctx.print(f"  {STATE_WORDS[o.state].split(' ')[0]}  {o.label}  {o.reason}")
+        if update:
+            ctx.print(
+                f"新版本可用 (a newer version is available): {update.version} ({update.filename}) {update.notes}\n"
+                "  在程序的同步窗口中下载,或: hoteltv release download (download it from the sync panel)"
+            )
     return 0 if report.ok and not report.failed else EXIT_REFUSED
+
+
+def _newer_release(client: Any) -> Any:
+    from hoteltv.sync.updates import try_check_for_update
+
+    return try_check_for_update(client.http)
 
 
 def cmd_bundle_export(ctx: Any, args: argparse.Namespace) -> int:
@@ -483,7 +504,10 @@ def register(sub: Any, add: Any) -> None:
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
     sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
     sp.add_argument("--token", help="your access token (remembered in the keyring or the data folder)")
-    sp.add_argument("--cafile", help="CA certificate to trust (a server with its own certificate)")
+    sp.add_argument(
+        "--cafile",
+        help="PEM file of a CA to trust besides the system's certificate store (remembered in settings)",
+    )
     sp.add_argument("--full", action="store_true", help="receive everything again, not only what is new")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("-v", "--verbose", action="store_true", help="list every record's outcome")
@@ -502,7 +526,7 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("file")
     sp.add_argument("--server", metavar="URL", help="forward the bundle to this server through its API")
     sp.add_argument("--token")
-    sp.add_argument("--cafile")
+    sp.add_argument("--cafile", help="as for sync")
     _server_options(sp)
     sp.add_argument(
         "--as-user", default="admin", help="with --database-url/--data: the server user to act as"

@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
 import re
+import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -186,7 +188,45 @@ def _explain_status(response: httpx.Response) -> str:
     return f"服务器拒绝了请求 (the server refused: HTTP {response.status_code} {text})"
 
 
+def tls_context(cafile: str | os.PathLike[str] | None = None) -> ssl.SSLContext:
+    """What the client trusts: the system's certificate store, plus the CA certificates in ``cafile``.
+
+    The system store (through ``truststore``) is where a bureau's IT installs a government or internal CA
+    on Windows, and what the macOS keychain and a Linux distribution's CA bundle hold; certifi's bundle,
+    httpx's default, knows none of those. ``cafile`` (PEM) adds a CA for a server with its own certificate.
+    """
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if cafile:
+        try:
+            context.load_verify_locations(cafile=os.fspath(cafile))
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            raise HoteltvError(
+                f"{cafile}: CA 证书文件无法读取,应为 PEM 格式 (the CA certificate file cannot be read; "
+                f"it must be PEM: {getattr(exc, 'strerror', None) or exc})"
+            ) from exc
+    return context
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _explain_transport(exc: Exception) -> str:
+    if _certificate_refused(exc):
+        return (
+            "服务器的证书不受信任:请让单位信息科把其 CA 证书装入 Windows 证书存储,或在同步设置中填写 CA 证书文件"
+            f"(命令行 --cafile)。详情:{exc} (the server's certificate is not trusted: install its CA in the "
+            f"system store, or give the CA file in the sync settings or with --cafile)"
+        )
     if isinstance(exc, httpx.ConnectError):
         return f"无法连接服务器,请检查网络和服务器地址 (cannot reach the server: {exc})"
     if isinstance(exc, httpx.TimeoutException):
@@ -211,7 +251,7 @@ class SyncClient:
         upload_chunk: int = UPLOAD_CHUNK,
         batch_photo_max: int = BATCH_PHOTO_MAX,
         timeout: float = 60.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
     ) -> None:
         self.db = db
         self.store = store
@@ -225,6 +265,8 @@ class SyncClient:
             DEVICE_HEADER: db.device_id,
             "User-Agent": f"hoteltv/{__version__}",
         }
+        if verify is True or isinstance(verify, str):  # the system store (+ a CA file); False: tests only
+            verify = tls_context(verify if isinstance(verify, str) else None)
         if http is None:
             self.http = httpx.Client(
                 base_url=self.server_url, headers=headers, transport=transport, timeout=timeout, verify=verify
@@ -263,6 +305,8 @@ class SyncClient:
                 response = self.http.request(method, self._url(path), **kw)
             except httpx.TransportError as exc:
                 last = _explain_transport(exc)
+                if _certificate_refused(exc):  # trying again changes nothing
+                    raise SyncError(last) from exc
                 log.info("sync %s %s failed (%s), attempt %d/%d", method, path, exc, attempt + 1, tries)
             else:
                 if response.status_code < 400:

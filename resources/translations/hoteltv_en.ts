@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+309"/>
+        <location filename="../../ui/inspection/room.py" line="+322"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -110,7 +110,7 @@
         <translation>White</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
@@ -169,7 +169,7 @@
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../ui/inspection/autosave.py" line="+67"/>
+        <location filename="../../ui/inspection/autosave.py" line="+68"/>
         <source>正在保存…</source>
         <translation>Saving…</translation>
     </message>
@@ -187,7 +187,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+87"/>
+        <location filename="../../ui/dashboard.py" line="+86"/>
         <source>没有数据</source>
         <translation>No data</translation>
     </message>
@@ -195,7 +195,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+371"/>
+        <location filename="../../ui/printing.py" line="+372"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -254,7 +254,7 @@
 <context>
     <name>ChangesModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="+147"/>
+        <location filename="../../ui/import_dialog.py" line="+148"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -290,7 +290,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+128"/>
+        <location filename="../../ui/sync_panel.py" line="+130"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+69"/>
+        <location filename="../../ui/main_window.py" line="+70"/>
         <source>打开草稿</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>Open draft</translation>
@@ -502,7 +502,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ExtendNoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+228"/>
+        <location filename="../../ui/inspection/notice.py" line="+270"/>
         <source>整改通知延期 — %1</source>
         <translation>Extend notice deadline — %1</translation>
     </message>
@@ -921,12 +921,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+136"/>
-        <location line="+307"/>
+        <location line="+310"/>
         <source>导入酒店名单</source>
         <translation>Import hotel list</translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-293"/>
         <source>选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;
 必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
@@ -994,13 +994,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+176"/>
+        <location line="+36"/>
+        <location line="+179"/>
         <source>选择酒店名单</source>
         <translation>Choose a hotel list</translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-167"/>
         <source>正在读取并比对 %1 …</source>
         <translation>Reading and comparing %1 …</translation>
     </message>
@@ -1079,7 +1079,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+39"/>
+        <location filename="../../ui/inspection/texts.py" line="+40"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1096,7 +1096,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>N/A</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-305"/>
+        <location filename="../../ui/inspection/room.py" line="-318"/>
         <source>标准间</source>
         <translation>Standard room</translation>
     </message>
@@ -1170,11 +1170,21 @@ which hotels will be added or updated and which rows have problems.</translation
         <source>填写被检查单位签字人</source>
         <translation>Fill in the hotel&apos;s signatory</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>填写拒绝签字的见证人姓名</source>
+        <translation>enter the name of the witness to the refusal to sign</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1“%2”不合格：须附照片或写明无法拍照的理由</source>
+        <translation>%1 “%2” failed: attach a photo or write why none could be taken</translation>
+    </message>
 </context>
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+248"/>
+        <location filename="../../ui/inspection/window.py" line="+247"/>
         <source>正在打开检查记录…</source>
         <translation>Opening the inspection record…</translation>
     </message>
@@ -1204,7 +1214,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
@@ -1316,7 +1326,33 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Hotel signatory</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>被检查单位拒绝签字</source>
+        <translation>The inspected party refused to sign</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”</source>
+        <translation>Tick when the party&apos;s representative refuses to sign, and record a witness; the sheet will say “refused to sign”</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>见证人姓名及身份（必填）</source>
+        <translation>Witness&apos;s name and role (required)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+536"/>
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location line="-528"/>
+        <source>拒绝签字</source>
+        <translation>Refusal to sign</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>签名</source>
         <translation>Signatures</translation>
     </message>
@@ -1337,12 +1373,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+560"/>
+        <location line="+632"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-555"/>
+        <location line="-627"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1352,7 +1388,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>手机拍照…</source>
+        <translation>Photos from phone…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）</source>
+        <translation>Show a QR code: take photos with your phone and they go straight into this record (phone and laptop on the same network)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
@@ -1382,7 +1428,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+93"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -1438,12 +1484,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+414"/>
+        <location line="+472"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-408"/>
+        <location line="-466"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1463,7 +1509,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>版本记录（%1）</source>
         <translation>Versions (%1)</translation>
     </message>
@@ -1493,6 +1539,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Inspector %1</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>见证人 %1</source>
+        <translation>Witness %1</translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>被检查单位 %1</source>
         <translation>Hotel %1</translation>
@@ -1508,7 +1559,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+120"/>
+        <source>记录时间 %1</source>
+        <translation>Recorded %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>对检查结果无异议，将按要求整改。</source>
         <translation>对检查结果无异议，将按要求整改。</translation>
     </message>
@@ -1534,13 +1590,13 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+128"/>
+        <location line="+144"/>
         <location line="+66"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-197"/>
         <source>更改检查人员</source>
         <translation>Change the inspectors</translation>
     </message>
@@ -1555,7 +1611,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+89"/>
         <source>还需抽查 %1 间客房</source>
         <translation>Rooms still to sample: %1</translation>
     </message>
@@ -1575,7 +1631,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Before finalizing:</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>检查结果：%1</source>
         <translation>Result: %1</translation>
     </message>
@@ -1640,7 +1696,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>ItemRow</name>
     <message>
-        <location filename="../../ui/inspection/items.py" line="+128"/>
+        <location filename="../../ui/inspection/items.py" line="+136"/>
         <source>不适用（取决于“%1”的回答）</source>
         <translation>N/A (depends on the answer to &quot;%1&quot;)</translation>
     </message>
@@ -1678,6 +1734,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+12"/>
         <source>此项不合格，须拍照取证</source>
         <translation>This item fails: take a photo as evidence</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>无法拍照时写明理由（打印在记录上）</source>
+        <translation>If no photo can be taken, write why (printed on the sheet)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不合格项须有照片；确实无法拍照时，写明理由也可定稿</source>
+        <translation>A failed item needs a photo; when none can be taken, a written reason lets the record be finalized</translation>
     </message>
 </context>
 <context>
@@ -2048,7 +2114,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="-217"/>
+        <location filename="../../ui/inspection/notice.py" line="-254"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2118,6 +2184,26 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Issuing authority</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>当场签收的，填写签收人姓名</source>
+        <translation>Signed for on the spot: name who signed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>拒绝签收（留置送达）</source>
+        <translation>Refused to sign for it (left with the party)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>见证人姓名及身份</source>
+        <translation>Witness&apos;s name and role</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>送达</source>
+        <translation>Served</translation>
+    </message>
+    <message>
         <location line="+12"/>
         <source>下发通知</source>
         <translation>Issue notice</translation>
@@ -2134,6 +2220,114 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/printing.py" line="-179"/>
         <source>至</source>
         <translation>to</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneUploadDialog</name>
+    <message>
+        <location filename="../../ui/photos/phone_dialog.py" line="+107"/>
+        <source>%1 房</source>
+        <translation>Room %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+147"/>
+        <source>整个检查（不指定房间）</source>
+        <translation>The whole inspection (no room)</translation>
+    </message>
+    <message>
+        <location line="-127"/>
+        <source>手机拍照</source>
+        <translation>Photos from phone</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>1. 手机连接与本电脑相同的 Wi-Fi，或连接本电脑的移动热点。
+2. 用手机相机或微信“扫一扫”扫描左侧二维码，打开上传页面（无需安装应用）。
+3. 在手机上选择照片放到哪个房间或不合格项，点“拍照”或“从相册选择”，照片会自动上传。</source>
+        <translation>1. Connect the phone to the same Wi-Fi as this laptop, or to this laptop&apos;s mobile hotspot.
+2. Scan the QR code on the left with the phone&apos;s camera or WeChat&apos;s Scan to open the upload page (no app to install).
+3. On the phone, choose the room or failed item the photos belong to, then tap “拍照” (take photo) or “从相册选择” (choose from album): the photos upload by themselves.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>电脑地址</source>
+        <translation>Laptop address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>电脑有多个网络时，选手机所连的那个（移动热点通常是 192.168.137.1）</source>
+        <translation>When the laptop is on several networks, pick the one the phone is on (the mobile hotspot is usually 192.168.137.1)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>重新生成二维码</source>
+        <translation>New QR code</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>手机打不开页面时：确认手机和电脑在同一网络（酒店 Wi-Fi 若隔离设备，请改用电脑的移动热点）；Windows 第一次询问防火墙时，请允许“专用网络”。</source>
+        <translation>If the phone cannot open the page: make sure phone and laptop are on the same network (if the hotel Wi-Fi keeps devices apart, use the laptop&apos;s mobile hotspot); when Windows Firewall asks the first time, allow “Private networks”.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>无法启动上传服务：%1</source>
+        <translation>Could not start the upload service: %1</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>未找到局域网地址：请先连接 Wi-Fi 或打开电脑的移动热点，然后点“重新生成二维码”。</source>
+        <translation>No local network address found: connect to Wi-Fi or turn on the laptop&apos;s mobile hotspot, then click “New QR code”.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>链接有效至 %1（30 分钟）；关闭此窗口或检查窗口后立即失效。</source>
+        <translation>The link is valid until %1 (30 minutes); it stops working as soon as this dialog or the inspection window closes.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>链接已过期。需要继续上传时，请点“重新生成二维码”。</source>
+        <translation>The link has expired. To upload more, click “New QR code”.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>手机页面默认放到：%1</source>
+        <translation>The phone page preselects: %1</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>手机照片</source>
+        <translation>Phone photo</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1：已保存到 %2 房</source>
+        <translation>%1: saved to room %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1：已保存到本次检查</source>
+        <translation>%1: saved to this inspection</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1：未保存（%2）</source>
+        <translation>%1: not saved (%2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已收到 %1 张照片</source>
+        <translation>%1 photo(s) received</translation>
     </message>
 </context>
 <context>
@@ -2444,7 +2638,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PrintPreviewDialog</name>
     <message>
-        <location filename="../../ui/print_preview.py" line="+80"/>
+        <location filename="../../ui/print_preview.py" line="+81"/>
         <source>打印预览 - {0}</source>
         <extracomment>Pages are rendered for the printer at no more than this resolution (plenty for text and photos).</extracomment>
         <translation>Print preview - {0}</translation>
@@ -2726,7 +2920,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-403"/>
+        <location filename="../../ui/import_dialog.py" line="-406"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -2862,7 +3056,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+40"/>
+        <location filename="../../ui/inspection/room.py" line="+42"/>
         <location line="+5"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -2904,7 +3098,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+48"/>
+        <location filename="../../ui/settings_dialog.py" line="+49"/>
         <source>设置</source>
         <extracomment>Interface languages offered: (settings value, name shown in that language).</extracomment>
         <translation>Settings</translation>
@@ -2918,6 +3112,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+6"/>
         <source> 天</source>
         <translation> days</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>空：按设备编号自动生成</source>
+        <translation>Blank: made from the device id</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2941,6 +3140,31 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>通知书文号前缀</source>
+        <translation>Notice number prefix</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>本机备用文号标识</source>
+        <translation>This laptop&apos;s fallback number tag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>通知书总体依据</source>
+        <translation>General legal basis of notices</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政复议机关</source>
+        <translation>Administrative review body</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>行政诉讼法院</source>
+        <translation>Court for administrative litigation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>照片副本长边</source>
         <translation>Photo copy long edge</translation>
     </message>
@@ -2955,7 +3179,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+72"/>
         <source>保存设置</source>
         <translation>Saving settings</translation>
     </message>
@@ -2963,7 +3187,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../ui/inspection/signature.py" line="+202"/>
+        <location filename="../../ui/inspection/signature.py" line="+203"/>
         <source>手写签名：%1</source>
         <translation>Signature: %1</translation>
     </message>
@@ -3082,13 +3306,23 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+125"/>
-        <location line="+163"/>
+        <location line="+185"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-174"/>
+        <source>可留空:使用系统证书存储</source>
+        <translation>Optional: the system certificate store is used</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径</source>
+        <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3106,6 +3340,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>令牌</source>
         <translation>Token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CA 证书文件</source>
+        <translation>CA certificate file</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3143,7 +3382,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -3186,17 +3425,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Enter the server address first.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>正在同步…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+46"/>
         <source>正在停止,已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
@@ -3279,6 +3518,40 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+32"/>
         <source>已选 %1 名</source>
         <translation>%1 chosen</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateNotice</name>
+    <message>
+        <location filename="../../ui/update_notice.py" line="+39"/>
+        <location line="+68"/>
+        <source>下载新版本</source>
+        <translation>Download the new version</translation>
+    </message>
+    <message>
+        <location line="-66"/>
+        <source>打开安装程序</source>
+        <translation>Open the installer</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>新版本可用:%1(%2 MB)</source>
+        <translation>New version available: %1 (%2 MB)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>正在下载新版本 %1…</source>
+        <translation>Downloading version %1…</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>正在下载新版本 %1… %2%</source>
+        <translation>Downloading version %1… %2%</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>新版本 %1 已下载并通过校验:%2。关闭本程序后运行它即可安装。</source>
+        <translation>Version %1 was downloaded and its checksum verified: %2. Close hoteltv, then run it to install.</translation>
     </message>
 </context>
 <context>
@@ -3511,12 +3784,12 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../ui/app.py" line="+69"/>
+        <location filename="../../ui/app.py" line="+78"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+104"/>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
     </message>
@@ -3524,6 +3797,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>无法打开数据目录 %1。</source>
         <translation>Cannot open the data folder %1.</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>注意</source>
+        <translation>Note</translation>
     </message>
 </context>
 <context>
@@ -3573,7 +3851,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/texts.py" line="+22"/>
+        <location filename="../../ui/photos/texts.py" line="+23"/>
         <source>文件不存在(可能已被移动或删除)</source>
         <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
         <translation>The file does not exist (it may have been moved or deleted)</translation>

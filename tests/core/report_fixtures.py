@@ -71,7 +71,7 @@ def failed_inspection(
     """A complete inspection of ``hotel_id`` with three failed measurements, optionally ``photos`` photos
     attached to the failed items (stored under ``photos_dir``/photos) and drawn signatures."""
     view = insp_service.start_inspection(db, hotel_id, team)
-    view = fill(db, view.id, "self_built", rooms=FAILING_ROOMS)
+    view = fill(db, view.id, "self_built", rooms=FAILING_ROOMS, explain_evidence=False)
     if signatures:
         sigs = {"hotel": SIGNATURE} | {i.id: SIGNATURE for i in view.inspectors}
         view = insp_service.update_header(db, view.id, insp_service.HeaderFields(signatures=sigs))
@@ -94,6 +94,9 @@ def failed_inspection(
                 caption=f"{room}房间电视画面{n + 1}",
             )
             assert outcomes[0].ok, outcomes[0].message
+    from tests.core.conftest import explain_missing_evidence
+
+    explain_missing_evidence(db, insp_service.get_inspection(db, view.id))
     if finalize:
         view = insp_service.finalize(db, view.id)
     return insp_service.get_inspection(db, view.id)
@@ -102,8 +105,26 @@ def failed_inspection(
 # --- reading PDFs back -----------------------------------------------------------------------------------
 
 
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+def pdf_text(path: Path, page: int | None = None) -> str:
+    """The text layer of a PDF (of one page, counted from 1, when ``page`` is given)."""
+    pages = PdfReader(str(path)).pages
+    chosen = pages if page is None else [pages[page - 1]]
+    return "\n".join(p.extract_text() or "" for p in chosen)
+
+
+def poppler_text(path: Path, page: int | None = None) -> str:
+    """The text layer as poppler's ``pdftotext`` reads it (what a reader's copy and paste gives)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        import pytest
+
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    command = [exe, "-raw", "-enc", "UTF-8"]  # content-stream order: a table cell stays together
+    if page is not None:
+        command += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(
+        [*command, str(path), "-"], check=True, capture_output=True, text=True, encoding="utf-8"
+    ).stdout
 
 
 def compact(text: str) -> str:

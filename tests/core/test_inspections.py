@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from hoteltv.errors import RecordFinalizedError, ValidationError
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
+from tests.core.conftest import explain_missing_evidence
 
 
 def test_verdict_follows_answers_live(
@@ -93,7 +95,9 @@ def test_correction_supersedes_and_both_stay(
     )
     assert [r.answers for r in fix.rooms] == [r.answers for r in first.rooms]
     fix = insp_service.set_room_answer(db, fix.rooms[0].id, "boot_seconds", 50)
-    fix = insp_service.finalize(db, fix.id)
+    with pytest.raises(ValidationError, match="须拍照取证或写明未拍照的理由"):
+        insp_service.finalize(db, fix.id)  # the new failure needs a photo or a reason
+    fix = insp_service.finalize(db, explain_missing_evidence(db, fix).id)
     chain = insp_service.history(db, first.id)
     assert [c.id for c in chain] == [first.id, fix.id] and chain[0].superseded and not chain[1].superseded
     assert insp_service.get_inspection(db, first.id).superseded_by_id == fix.id
@@ -115,7 +119,7 @@ def test_failed_notice_reinspection_closes(
     notice = notice_service.issue_notice(db, view.id, today=date(2026, 11, 1))
     assert notice.deadline == date(2026, 11, 8) and notice.status == "open"
     assert [(i.item_key, i.room) for i in notice.items] == [("ads_seen", "301"), ("keys_to_live", "718")]
-    assert notice.number.startswith("ZG-20261101-")
+    assert re.fullmatch(r"保文旅广电整改〔2026〕第[0-9A-F]{4}-001号", notice.number)  # no block: fallback
     with pytest.raises(ValidationError, match="already issued"):
         notice_service.issue_notice(db, view.id)
     h = hotel_service.get_hotel(db, hotel.id)

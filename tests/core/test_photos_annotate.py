@@ -9,6 +9,7 @@ from PIL import Image
 
 from hoteltv.errors import ValidationError
 from hoteltv.photos.annotate import Annotation, Shape, arrow_head, render
+from hoteltv.reports.fonts import UnprintableCharacter
 
 SAMPLE: dict[str, Any] = {
     "version": 1,
@@ -88,3 +89,21 @@ def test_render_draws_on_a_copy_and_leaves_the_source_alone() -> None:
     text_area = out.crop((int(0.55 * 400), int(0.7 * 300), 400, 300))
     assert text_area.getextrema()[0][1] > 240  # type: ignore[index]
     assert render(source, Annotation()).tobytes() == before
+
+
+def test_text_with_rare_characters_draws_them_from_the_fallback_font() -> None:
+    """䶮 and 𠀀 are not in the main font: each is drawn with its own glyph (not the same empty box), and a
+    character no bundled font has refuses the drawing, named."""
+    source = Image.new("RGB", (400, 300), (90, 90, 90))
+
+    def drawn(text: str) -> Image.Image:
+        shape = {"kind": "text", "at": [0.1, 0.3], "text": text, "color": "#ffffff", "size": 0.2}
+        return render(source, Annotation.from_dict({"version": 1, "shapes": [shape]})).crop((0, 60, 400, 300))
+
+    rare_a, rare_b = drawn("䶮"), drawn("\U00020000")
+    assert rare_a.getextrema()[0][1] > 240 and rare_b.getextrema()[0][1] > 240  # ink
+    assert rare_a.tobytes() != rare_b.tobytes()  # two real glyphs, not the same .notdef box
+    mixed = drawn("王䶮")
+    assert mixed.tobytes() != drawn("王").tobytes()
+    with pytest.raises(UnprintableCharacter, match="U\\+F0001"):
+        drawn("王\U000f0001")

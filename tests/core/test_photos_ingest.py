@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from hoteltv.domain import clock
 from hoteltv.photos import ingest
 from hoteltv.photos.ingest import ImageRefused
 from tests.core import photo_fixtures as fx
@@ -71,9 +72,10 @@ def test_southern_western_gps_and_missing_exif(tmp_path: Path) -> None:
     assert plain.taken_at is None and plain.gps is None and plain.orientation == 1
 
 
-def test_exif_time_without_offset_is_local_time() -> None:
+def test_exif_time_without_offset_is_the_bureaus_time() -> None:
     got = ingest.parse_exif_time("2025:06:01 10:30:00")
-    assert got == datetime(2025, 6, 1, 10, 30).astimezone().astimezone(UTC)
+    assert got == datetime(2025, 6, 1, 10, 30, tzinfo=clock.zone()).astimezone(UTC)
+    assert got == datetime(2025, 6, 1, 2, 30, tzinfo=UTC)  # Beijing, whatever the computer's zone
     assert ingest.parse_exif_time("0000:00:00 00:00:00") is None
     assert ingest.parse_exif_time("garbage") is None
     assert ingest.parse_exif_time(b"2025:06:01 10:30:00\x00", "-05:00") == datetime(

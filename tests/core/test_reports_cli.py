@@ -60,7 +60,7 @@ def test_print_every_document(capsys: pytest.CaptureFixture[str], home: Path, tm
     )
     assert code == 0, err
     assert "4份现场检查记录" in out
-    assert page_count(tmp_path / "batch.pdf") == 8
+    assert page_count(tmp_path / "batch.pdf") == 10  # cover, a blank page, 4 sheets of 2 pages on odd pages
 
 
 def test_print_refuses_unknown_records(

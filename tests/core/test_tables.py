@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.io.tables import write_table
 
@@ -46,7 +47,7 @@ def test_csv_value_types(tmp_path: Path) -> None:
     rows = [[True, False, 1.5, 3.0, Decimal("2.50"), dt.date(2026, 5, 1), aware, Colour.RED, float("nan")]]
     write_table(path, list("abcdefghi"), rows)
     cells = path.read_bytes().decode("utf-8-sig").split("\r\n")[1].split(",")
-    local = aware.astimezone().replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    local = clock.bureau_time(aware).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
     assert cells == ["TRUE", "FALSE", "1.5", "3", "2.50", "2026-05-01", local, "红", ""]
 
 
@@ -89,7 +90,7 @@ def test_xlsx_value_types(tmp_path: Path) -> None:
     assert ws is not None
     values = [c.value for c in ws[2]]
     assert values[0] == str(big)  # Excel would round an 18-digit number
-    assert values[1] == aware.astimezone().replace(tzinfo=None)
+    assert values[1] == clock.bureau_time(aware).replace(tzinfo=None)
     assert values[2] == dt.datetime(2026, 5, 1)
     assert values[3:] == [True, "控制字符", "红", None]
 

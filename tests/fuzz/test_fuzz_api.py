@@ -40,7 +40,7 @@ from schemathesis import checks as st_checks
 from schemathesis.core.parameters import ParameterLocation
 from sqlalchemy import select, text
 
-from hoteltv.db.engine import Database
+from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services.setup import ensure_divisions
@@ -66,7 +66,9 @@ CALLERS = ("admin", "office", "ly", "no-header", "not-bearer", "unknown-token", 
 # of its own for the whole session.
 _HOME = Path(tempfile.mkdtemp(prefix="hoteltv-api-fuzz-"))
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
-APP = create_app(f"sqlite:///{_HOME / 'server.db'}", _HOME / "server-photos")
+APP = create_app(
+    sqlite_url(_HOME / "server.db").render_as_string(hide_password=False), _HOME / "server-photos"
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 TOKENS: dict[str, str] = {}
 

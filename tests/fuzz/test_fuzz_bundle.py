@@ -49,7 +49,7 @@ from hypothesis.control import currently_in_test_context
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
-from hoteltv.db.engine import Database
+from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.errors import HoteltvError
 from hoteltv.photos.store import PhotoStore
@@ -135,7 +135,7 @@ class Server:
     """A server's database and blob folder (made by :class:`Places`)."""
 
     def __init__(self, home: Path) -> None:
-        self.db = ServerDB(f"sqlite:///{home / 'server.db'}")
+        self.db = ServerDB(sqlite_url(home / "server.db").render_as_string(hide_password=False))
         self.blobs = BlobStore(home / "photos")
 
     def state(self) -> tuple[Any, Any]:
@@ -152,7 +152,9 @@ class Places:
         ensure_divisions(db, default_divisions())
         db.close()
         (root / "template" / "server").mkdir()
-        srv = ServerDB(f"sqlite:///{root / 'template' / 'server' / 'server.db'}")
+        srv = ServerDB(
+            sqlite_url(root / "template" / "server" / "server.db").render_as_string(hide_password=False)
+        )
         for name, role, divisions in (("office", "office", []), ("ly", "inspector", ["530502"])):
             admin.add_user(srv, UserIn(name=name, role=role, divisions=divisions))  # type: ignore[arg-type]
         srv.close()

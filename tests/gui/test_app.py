@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, Qt, QTranslator
-from PySide6.QtGui import QFontDatabase, QKeySequence
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hoteltv.errors import HoteltvError, ImportRefused, Problem, ValidationError
@@ -63,7 +63,24 @@ def test_bundled_cjk_font_becomes_the_fallback(qapp: QApplication) -> None:
         family = gui.load_cjk_font(qapp)
         assert family == gui.CJK_FAMILY
         assert family in QFontDatabase.families()
-        assert qapp.font().families()[-1] == family
+        assert qapp.font().families()[-3:] == [family, "HanaMinA", "HanaMinB"]
+    finally:
+        qapp.setFont(before)
+
+
+def test_bundled_fallback_fonts_show_the_cjk_extension_characters(qapp: QApplication) -> None:
+    """䶮 U+4DAE, 𠀀 U+20000 and 𬱖 U+2CC56 have a font in the GUI: the application font's families,
+    bundled fallbacks included, cover them, so Qt never draws a box for them."""
+    before = qapp.font()
+    try:
+        gui.load_cjk_font(qapp)
+        families = qapp.font().families()
+        for char in ("䶮", "\U00020000", "\U0002cc56"):
+            covering = [f for f in families if QFontMetrics(QFont(f)).inFontUcs4(ord(char))]
+            assert covering, f"no family of the application font covers U+{ord(char):04X}"
+            assert {"HanaMinA", "HanaMinB"} & set(covering), covering
+        # The main CJK font is still the first for ordinary Chinese.
+        assert QFontMetrics(QFont(gui.CJK_FAMILY)).inFontUcs4(ord("酒"))
     finally:
         qapp.setFont(before)
 

@@ -373,7 +373,34 @@ def test_failed_result_notice_then_reinspection_closes_case(
         retype(qtbot, dialog.fixes[boot], "更换机顶盒,开机35秒内进入直播", enter=False)
         click(qtbot, dialog.issue_button)
 
+    # Both failures need photo evidence: finalizing names them and opens the first where it can be fixed.
+    def blocked(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert "301 房“开机至直播画面时间（秒）”不合格：须附照片或写明无法拍照的理由" in box.text()
+        assert "803 房" in box.text()
+        click(qtbot, box.buttons()[0])
+
+    modals = Modals(blocked)
+    click(qtbot, window.finalize_button)
+    modals.check()
+    assert insp_service.get_inspection(ctx.db, iid).status == "draft"
+    boot_row = room_page(window, "301").form.rows["boot_seconds"]
+    assert window.tabs.currentWidget() is room_page(window, "301")
+    assert boot_row.reason_edit is not None and not boot_row.reason_edit.isHidden()
+    assert window.focusWidget() is boot_row.reason_edit  # the cursor waits there
+    type_into(qtbot, boot_row.reason_edit, "酒店不同意拍摄客房")
+    qtbot.keyClick(boot_row.reason_edit, Qt.Key.Key_Return)
+    page803 = room_page(window, "803")
+    window.tabs.setCurrentWidget(page803)
+    ads_row = page803.form.rows["ads_seen"]
+    assert ads_row.reason_edit is not None
+    retype(qtbot, ads_row.reason_edit, "广告已关闭，无法再现")
+    stored = insp_service.get_inspection(ctx.db, iid)
+    assert stored.evidence_note("boot_seconds", "301") == "酒店不同意拍摄客房"
+    assert stored.evidence_note("ads_seen", "803") == "广告已关闭，无法再现"
+
     finalize_via_ui(qtbot, window, lambda box: click_text(qtbot, box, "下发整改通知…"), notice)
+    assert ads_row.reason_edit.isReadOnly()  # finalized: read-only like every field
     notices = notice_service.list_notices(ctx.db, hotel_id=hotel.id)
     assert len(notices) == 1
     issued = notices[0]

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from hoteltv.domain import clock
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import photos as photo_service
@@ -61,7 +62,7 @@ def test_step_with_arrow_keys_and_see_time_and_gps(qtbot: Any, strip: PhotoStrip
     assert viewer.position_label.text() == "1 / 3" and viewer.name_label.text() == "boot.jpg"
     assert viewer.display_image() is not None and viewer.display_image().size().width() == 1200
     assert viewer.gps_label.text() == "25.02000°N, 98.49000°E"
-    assert viewer.time_label.text() == datetime(2025, 6, 10, 2, 30, tzinfo=UTC).astimezone().strftime(
+    assert viewer.time_label.text() == clock.bureau_time(datetime(2025, 6, 10, 2, 30, tzinfo=UTC)).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
     assert not viewer.flag_box.isVisibleTo(viewer)

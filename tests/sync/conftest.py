@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from hoteltv.db.engine import Database
+from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services.setup import ensure_divisions
@@ -67,7 +67,7 @@ def _session_database(base_url: str) -> str:
 
 def database_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'server.db'}"
+        return sqlite_url(tmp_path / "server.db").render_as_string(hide_password=False)
     url = os.environ.get(PG_ENV)
     if not url:
         if os.environ.get("CI"):

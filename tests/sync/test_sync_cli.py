@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 
 from hoteltv.cli import main
-from hoteltv.db.engine import Database
+from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.services import hotels as hotel_service
 from hoteltv.sync.server.app import create_app
 from tests.sync.helpers import edit_hotel, make_hotel
@@ -33,7 +33,7 @@ def run(*argv: str) -> tuple[int, str]:
 def live_server(tmp_path: Path) -> Iterator[tuple[str, Path, Any]]:
     """A real uvicorn server on a free loopback port, its data in tmp (stops by itself at the end)."""
     data = tmp_path / "srv"
-    url = f"sqlite:///{data / 'server.db'}"
+    url = sqlite_url(data / "server.db").render_as_string(hide_password=False)
     data.mkdir()
     app = create_app(url, data / "photos")
     app.state.db.tokens.TTL = 0.5

@@ -93,7 +93,7 @@ def test_a_seal_made_on_upgrade_reaches_the_server_and_other_laptops(laptop) -> 
 
     from tests.sync.helpers import make_inspection
 
-    upgrade = importlib.import_module("hoteltv.db.migrations.versions.0004_seals")
+    upgrade = importlib.import_module("hoteltv.db.migrations.versions.0005_seals")
     a = laptop("field", "office")
     hotel = make_hotel(a.db, "升级前的酒店")
     inspection_id = make_inspection(a.db, hotel)

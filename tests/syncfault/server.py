@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from hoteltv.db.engine import sqlite_url
 from hoteltv.sync.protocol import UserIn
 from hoteltv.sync.server import admin, service
 from hoteltv.sync.server.photos import BlobStore
@@ -109,7 +110,7 @@ class InProcessServer:
     def __init__(self, folder: Path, crash: CrashSwitch) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.url = f"sqlite:///{folder / 'server.db'}"
+        self.url = sqlite_url(folder / "server.db").render_as_string(hide_password=False)
         self.db_path = folder / "server.db"
         self.photos = folder / "photos"
         self.crash = crash
@@ -181,7 +182,7 @@ class SubprocessServer:
         self.data = folder / "data"
         self.data.mkdir(exist_ok=True)
         self.db_path = self.data / "server.db"
-        self.url = f"sqlite:///{self.db_path}"
+        self.url = sqlite_url(self.db_path).render_as_string(hide_password=False)
         self.photos = self.data / "photos"
         self.restarts = 0
         self.kills = 0

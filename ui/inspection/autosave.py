@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.services.inspections import InspectionView
 from ui.context import AppContext
 from ui.inspection.inputs import TextWatcher
@@ -68,7 +69,7 @@ class Autosaver(QObject):
 
         def done(view: InspectionView) -> None:
             self._pending -= 1
-            self._last_saved = datetime.now()
+            self._last_saved = clock.now()
             if not self._closed:
                 self.sig_saved.emit(view)
                 if on_done is not None:

@@ -3,7 +3,8 @@
 Each row shows the item's label and help, the input for its answer type, and its outcome beside it:
 "✓ 符合", or "✗ 不符合" with the rule text it breaks. Items whose ``applies_when`` condition is not met
 are greyed with the reason. On a re-inspection a row also shows the earlier failure it must fix, and a
-failed row opens its photo slot (see :mod:`ui.inspection.photoslot`).
+failed row opens its photo slot (see :mod:`ui.inspection.photoslot`) with a line for the reason when no
+photo can be taken (the core's evidence rule: a photo or a written reason before finalizing).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rules import ItemOutcome
@@ -29,6 +30,9 @@ PhotoSlotFactory = Callable[[str], "QWidget | None"]
 
 class ItemRow(QWidget):
     """One checklist item: label, input, outcome; optional earlier-failure note and photo slot."""
+
+    sig_reason = Signal(str)
+    """The reason typed for having no photo of this failed item ("" clears it)."""
 
     def __init__(self, item: ChecklistItem, template: ChecklistTemplate, lang: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -98,6 +102,10 @@ class ItemRow(QWidget):
         outer.addLayout(right, 1)
         self._photo_strip: QWidget | None = None
         self._photo_hint: QLabel | None = None
+        self.reason_edit: QLineEdit | None = None
+        self.reason_watcher: TextWatcher | None = None
+        self._reason = ""
+        self._editable = True
 
         self.stopwatch: Stopwatch | None = None
         self.stopwatch_button: StopwatchButton | None = None
@@ -184,9 +192,40 @@ class ItemRow(QWidget):
             self._photo_hint = QLabel(self.tr("此项不合格，须拍照取证"), self.photo_slot)
             self._photo_hint.setObjectName("photoHint")
             self.photo_slot.layout().addWidget(self._photo_hint)
+        if needs and self.reason_edit is None:
+            self._make_reason_edit()
         self.photo_slot.setVisible(needs)
 
+    def _make_reason_edit(self) -> None:
+        edit = QLineEdit(self.photo_slot)
+        edit.setObjectName("evidenceReason")
+        edit.setPlaceholderText(self.tr("无法拍照时写明理由（打印在记录上）"))
+        edit.setToolTip(self.tr("不合格项须有照片；确实无法拍照时，写明理由也可定稿"))
+        edit.setMinimumWidth(220)
+        edit.setText(self._reason)
+        edit.setReadOnly(not self._editable)
+        self.photo_slot.layout().addWidget(edit)
+        watcher = TextWatcher(edit)
+        watcher.sig_commit.connect(lambda _finished: self._reason_committed())
+        self.reason_edit, self.reason_watcher = edit, watcher
+
+    def _reason_committed(self) -> None:
+        assert self.reason_edit is not None
+        text = self.reason_edit.text().strip()
+        if text != self._reason:
+            self._reason = text
+            self.sig_reason.emit(text)
+
+    def set_reason(self, text: str) -> None:
+        """Show the stored reason (unless the inspector is typing in the field)."""
+        self._reason = text
+        if self.reason_edit is not None and not self.reason_edit.hasFocus():
+            self.reason_edit.setText(text)
+
     def set_editable(self, editable: bool) -> None:
+        self._editable = editable
+        if self.reason_edit is not None:
+            self.reason_edit.setReadOnly(not editable)
         self.input.set_editable(editable)
         if self.stopwatch_button is not None:
             self.stopwatch_button.setVisible(editable)
@@ -199,6 +238,8 @@ class ItemsForm(QWidget):
 
     sig_answer = Signal(str, object)
     """(item key, raw answer) committed by the user."""
+    sig_evidence_reason = Signal(str, str)
+    """(item key, reason for having no photo) committed by the user."""
 
     def __init__(
         self,
@@ -215,11 +256,14 @@ class ItemsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.rows: dict[str, ItemRow] = {}
+        self._track = track
+        self._tracked: set[int] = set()
         for n, item in enumerate(items):
             row = ItemRow(item, template, lang, self)
             row.setProperty("alternate", n % 2 == 1)
             row.input.sig_answer.connect(lambda raw, key=item.key: self.sig_answer.emit(key, raw))
             row.input.sig_invalid.connect(lambda msg, r=row: r.show_invalid(msg))
+            row.sig_reason.connect(lambda text, key=item.key: self.sig_evidence_reason.emit(key, text))
             for watcher in row.input.watchers():
                 track(watcher)
             layout.addWidget(row)
@@ -248,6 +292,15 @@ class ItemsForm(QWidget):
     def update_photo_slots(self, make_strip: PhotoSlotFactory | None) -> None:
         for row in self.rows.values():
             row.update_photo_slot(make_strip)
+            watcher = row.reason_watcher
+            if watcher is not None and id(watcher) not in self._tracked:
+                self._tracked.add(id(watcher))
+                self._track(watcher)  # a reason typed just before closing is saved too
+
+    def set_reasons(self, reasons: dict[str, str]) -> None:
+        """The stored reasons for missing photos, by item key."""
+        for key, row in self.rows.items():
+            row.set_reason(reasons.get(key, ""))
 
     def set_editable(self, editable: bool) -> None:
         for row in self.rows.values():

@@ -2,11 +2,15 @@
 
 The failed items come prefilled (``notices.default_items``): each can be unticked, and its "what to fix"
 edited. The deadline defaults to today + the ``notice_deadline_days`` setting, the re-inspection date to
-the deadline, the authority to the ``authority`` setting; all are editable. The core checks the dates
-and issues the notice; its refusal is shown in the dialog, which stays open.
+the deadline, the authority to the ``authority`` setting; all are editable. The notice takes its 文号,
+legal basis and review bodies from the settings (``NoticeTerms``). When it is handed over on the spot, how
+it was served can be recorded at once: the name of who signed the receipt, or a refusal with the witness
+(留置送达; prefilled when the hotel already refused to sign the sheet). The core checks the dates and
+issues the notice; its refusal is shown in the dialog, which stays open.
 
 An issued notice is sealed and never edited: :class:`ExtendNoticeDialog` (延期) asks for the new deadline
-and the reason and has the core issue a new version with its own code (``notices.extend_notice``).
+and the reason and has the core issue a new version with its own code (``notices.extend_notice``); the
+new version keeps the 文号 and the terms, and its own delivery is recorded when it is served.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import clock
 from hoteltv.services import notices as notice_service
 from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
@@ -124,7 +129,7 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         form = QFormLayout()
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         days = int(ctx.settings.get("notice_deadline_days"))
         self.deadline = QDateEdit(today.addDays(days), self)
         self.deadline.setCalendarPopup(True)
@@ -143,6 +148,28 @@ class NoticeDialog(QDialog):
         )
         form.addRow(self.tr("复查日期"), self._with_hint(self.reinspection, self.tr("不早于整改期限")))
         form.addRow(self.tr("下发机关"), self.authority)
+        # Served on the spot (optional: left blank, the receipt is filled in by hand or recorded later).
+        self.recipient = QLineEdit(self)
+        self.recipient.setPlaceholderText(self.tr("当场签收的，填写签收人姓名"))
+        self.recipient.setMaximumWidth(260)
+        self.refused = QCheckBox(self.tr("拒绝签收（留置送达）"), self)
+        self.witness = QLineEdit(self)
+        self.witness.setPlaceholderText(self.tr("见证人姓名及身份"))
+        self.witness.setMaximumWidth(260)
+        if view.refusal is not None:  # the hotel refused to sign the sheet: likely the receipt too
+            self.refused.setChecked(True)
+            self.witness.setText(view.refusal.witness)
+        self.refused.toggled.connect(self._refused_toggled)
+        self._refused_toggled(self.refused.isChecked())
+        served = QWidget(self)
+        served_row = QHBoxLayout(served)
+        served_row.setContentsMargins(0, 0, 0, 0)
+        served_row.addWidget(self.recipient)
+        served_row.addSpacing(12)
+        served_row.addWidget(self.refused)
+        served_row.addWidget(self.witness)
+        served_row.addStretch(1)
+        form.addRow(self.tr("送达"), served)
         layout.addLayout(form)
 
         self.error = QLabel(self)
@@ -173,6 +200,17 @@ class NoticeDialog(QDialog):
         row.addStretch(1)
         return holder
 
+    def _refused_toggled(self, refused: bool) -> None:
+        self.witness.setEnabled(refused)
+        self.recipient.setEnabled(not refused)
+
+    def delivery(self) -> notice_service.Delivery | None:
+        """How the notice is served on the spot, as typed (None: not recorded now)."""
+        if self.refused.isChecked():
+            return notice_service.Delivery(True, "", self.witness.text().strip(), None)
+        name = self.recipient.text().strip()
+        return notice_service.Delivery(False, name, "", None) if name else None
+
     def _deadline_changed(self, day: QDate) -> None:
         self.reinspection.setMinimumDate(day)  # a re-inspection comes after the deadline
 
@@ -192,6 +230,8 @@ class NoticeDialog(QDialog):
         deadline: date = self.deadline.date().toPython()
         reinspection: date = self.reinspection.date().toPython()
         authority = self.authority.text().strip() or None
+        delivery = self.delivery()
+        terms = notice_service.NoticeTerms.from_settings(self.ctx.settings)
         self.issue_button.setEnabled(False)
 
         def issue(_progress: object) -> NoticeView:
@@ -202,6 +242,8 @@ class NoticeDialog(QDialog):
                 reinspection_date=reinspection,
                 items=items,
                 authority=authority,
+                terms=terms,
+                delivery=delivery,
                 actor=actor,
             )
 

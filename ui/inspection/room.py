@@ -65,6 +65,8 @@ class RoomPage(QWidget):
     sig_room_field = Signal(str, str, str)
     """(room id, "room_number" | "floor" | "room_type", new text)."""
     sig_remove = Signal(str)
+    sig_evidence_reason = Signal(str, str, str)
+    """(room id, item key, reason for having no photo)."""
 
     def __init__(
         self,
@@ -132,6 +134,7 @@ class RoomPage(QWidget):
         self._answers = dict(room.answers)
         self._outcomes: dict[str, ItemOutcome] = {}
         self._earlier: dict[str, NoticeItem] = {}
+        self._reasons: dict[str, str] = {}
         self._editable = True
         self._make_strip: Callable[[str | None], QWidget | None] | None = None
         self._room_strip: QWidget | None = None
@@ -194,6 +197,9 @@ class RoomPage(QWidget):
         self._form = form
         form.set_answers(self._answers)
         form.sig_answer.connect(lambda key, raw: self.sig_answer.emit(self.room_id, key, raw))
+        form.sig_evidence_reason.connect(
+            lambda key, text: self.sig_evidence_reason.emit(self.room_id, key, text)
+        )
         body_layout.addWidget(form)
         self.photo_slot.setParent(body)
         body_layout.addWidget(self.photo_slot)
@@ -210,6 +216,7 @@ class RoomPage(QWidget):
 
         form.apply_outcomes(self._outcomes)
         form.set_earlier(self._earlier)
+        form.set_reasons(self._reasons)
         form.set_editable(self._editable)
         self._update_photo_slots()
         self.scroll_area.setWidget(body)
@@ -267,6 +274,12 @@ class RoomPage(QWidget):
         self._outcomes = outcomes
         if self._form is not None:
             self._form.apply_outcomes(outcomes)
+
+    def set_reasons(self, reasons: dict[str, str]) -> None:
+        """The stored reasons for missing photos of this room's items, by item key."""
+        self._reasons = reasons
+        if self._form is not None:
+            self._form.set_reasons(reasons)
 
     def set_earlier(self, items: dict[str, NoticeItem]) -> None:
         self._earlier = items

@@ -12,7 +12,6 @@ with points in pad pixels (``w`` × ``h``), so a report can scale it to any size
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from hoteltv.domain import clock
 
 Stroke = list[list[float]]
 
@@ -130,7 +131,7 @@ class SignaturePad(QWidget):
             "strokes": [list(map(list, s)) for s in self.strokes if s],
             "w": self.width(),
             "h": self.height(),
-            "signed_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "signed_at": clock.now().isoformat(timespec="seconds"),
             "name": name,
         }
 

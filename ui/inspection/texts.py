@@ -11,9 +11,10 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem
 from hoteltv.errors import Problem
+from hoteltv.services.inspections import EvidenceGap
 from ui.messages import error_texts, localize
 
 translate = QCoreApplication.translate
@@ -58,7 +59,7 @@ def place_text(room_label: str | None) -> str:
 
 
 def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return "" if dt is None else dt.astimezone().strftime(fmt)
+    return clock.fmt(dt, fmt)
 
 
 def result_text(result: str | None, language: str) -> str:
@@ -72,16 +73,25 @@ def kind_text(kind: str, language: str) -> str:
     return zh if language.startswith("zh") else en
 
 
-def problem_text(problem: Problem) -> str:
+def problem_text(problem: Problem, lang: str = "zh") -> str:
     """A finalize problem that is not a missing answer, in the GUI's words (core message as fallback)."""
     known = {
         "inspectors": translate("Inspection", "至少需要两名检查人员"),
         "ids_shown": translate("Inspection", "勾选“已出示执法证件”"),
         "hotel_opinion": translate("Inspection", "填写被检查单位意见"),
         "hotel_signatory": translate("Inspection", "填写被检查单位签字人"),
+        "refusal_witness": translate("Inspection", "填写拒绝签字的见证人姓名"),
     }
     if problem.where in known:
         return known[problem.where]
+    gap = problem.value
+    if isinstance(gap, EvidenceGap):
+        label = gap.label_zh if lang == "zh" else gap.label_en
+        return (
+            translate("Inspection", "%1“%2”不合格：须附照片或写明无法拍照的理由")
+            .replace("%1", place_text(gap.room_label))
+            .replace("%2", label)
+        )
     return localize(problem.message)
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPen, QPixmap, QShortcut
+from PySide6.QtCore import QDateTime, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -48,13 +48,15 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.db.engine import Database
+from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import RecordFinalizedError, ValidationError
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
-from hoteltv.services.inspections import HeaderFields, InspectionSummary, InspectionView
+from hoteltv.services.inspections import EvidenceGap, HeaderFields, InspectionSummary, InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
 from ui.context import AppContext
+from ui.icons import painted_icon
 from ui.inspection.autosave import Autosaver
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemsForm
@@ -69,7 +71,7 @@ from ui.inspection.verdict import VerdictPanel
 log = logging.getLogger(__name__)
 
 HEADER_FIELDS = ("ids_shown", "inspectors", "contact_on_site", "contact_phone", "started_at", "ended_at")
-CONCLUSION_FIELDS = ("findings", "hotel_opinion", "hotel_signatory")
+CONCLUSION_FIELDS = ("findings", "hotel_opinion", "hotel_signatory", "refusal_witness")
 NO_END_TIME = QDateTime.fromString("2000-01-01T00:00:00", Qt.DateFormat.ISODate)
 
 _windows: dict[str, InspectionWindow] = {}
@@ -106,15 +108,12 @@ def load(db: Database, inspection_id: str) -> Loaded:
 
 
 def _dot(colour: str, hollow: bool = False) -> QIcon:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(colour), 1.6))
-    painter.setBrush(Qt.BrushStyle.NoBrush if hollow else QColor(colour))
-    painter.drawEllipse(2, 2, 8, 8)
-    painter.end()
-    return QIcon(pixmap)
+    def paint(painter: QPainter, _rect: QRectF) -> None:
+        painter.setPen(QPen(QColor(colour), 1.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush if hollow else QColor(colour))
+        painter.drawEllipse(QRectF(2, 2, 8, 8))
+
+    return painted_icon(12, paint)
 
 
 class SignatureSlot(NamedTuple):
@@ -370,6 +369,7 @@ class InspectionWindow(QMainWindow):
         )
         self.hotel_form.set_answers(view.hotel_answers)
         self.hotel_form.sig_answer.connect(self._hotel_answer)
+        self.hotel_form.sig_evidence_reason.connect(lambda key, text: self._evidence_reason(None, key, text))
         self.tabs.addTab(self._scrolled(self.hotel_form), self.tr("酒店情况"))
         self.conclusion = self._build_conclusion(view)
         self.tabs.addTab(self.conclusion, self.tr("结论与签字"))
@@ -529,6 +529,29 @@ class InspectionWindow(QMainWindow):
         self._watch(self.opinion_edit, lambda text: self._header(hotel_opinion=text))
         self._watch(self.signatory_edit, lambda text: self._header(hotel_signatory=text))
 
+        # The hotel's representative may refuse to sign: a witness then stands in (no name is faked).
+        refusal_row = QHBoxLayout()
+        self.refused_check = QCheckBox(self.tr("被检查单位拒绝签字"), page)
+        self.refused_check.setToolTip(
+            self.tr("被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”")
+        )
+        self.refused_check.clicked.connect(self._refusal_clicked)
+        self.witness_edit = QLineEdit(page)
+        self.witness_edit.setPlaceholderText(self.tr("见证人姓名及身份（必填）"))
+        self.witness_edit.setMaximumWidth(260)
+        self.refusal_time = QLabel(page)
+        self.refusal_time.setObjectName("hintText")
+        witness_label = QLabel(self.tr("见证人"), page)
+        witness_label.setBuddy(self.witness_edit)
+        refusal_row.addWidget(self.refused_check)
+        refusal_row.addSpacing(12)
+        refusal_row.addWidget(witness_label)
+        refusal_row.addWidget(self.witness_edit, 1)
+        refusal_row.addWidget(self.refusal_time)
+        refusal_row.addStretch(1)
+        form.addRow(self.tr("拒绝签字"), refusal_row)
+        self._watch(self.witness_edit, lambda text: self._save_refusal(text))
+
         self.signature_box = QGroupBox(self.tr("签名"), page)
         box = QVBoxLayout(self.signature_box)
         note = QLabel(
@@ -575,6 +598,13 @@ class InspectionWindow(QMainWindow):
         self.history_button.setMenu(self.history_menu)
         buttons.addWidget(self.history_button)
         layout.addLayout(buttons)
+        self.phone_button = QPushButton(self.tr("手机拍照…"), side)
+        self.phone_button.setObjectName("phoneButton")
+        self.phone_button.setToolTip(
+            self.tr("显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）")
+        )
+        self.phone_button.clicked.connect(self.open_phone_photos)
+        layout.addWidget(self.phone_button)
         prints = QHBoxLayout()
         self.print_button = QPushButton(self.tr("打印…"), side)
         self.print_button.setObjectName("printButton")
@@ -625,9 +655,13 @@ class InspectionWindow(QMainWindow):
         self._set_text(self.findings_edit, view.findings)
         self._set_text(self.opinion_edit, view.hotel_opinion)
         self._set_text(self.signatory_edit, view.hotel_signatory)
+        self._set_text(self.witness_edit, view.refusal.witness if view.refusal else "")
+        self._show_refusal(view)
         for edit, value in ((self.start_edit, view.started_at), (self.end_edit, view.ended_at)):
             edit.blockSignals(True)
-            edit.setDateTime(QDateTime(value.astimezone().replace(tzinfo=None)) if value else NO_END_TIME)
+            edit.setDateTime(
+                QDateTime(clock.bureau_time(value).replace(tzinfo=None)) if value else NO_END_TIME
+            )
             edit.blockSignals(False)
 
     def _earlier_for(self, room_label: str | None) -> dict[str, NoticeItem]:
@@ -647,7 +681,9 @@ class InspectionWindow(QMainWindow):
         for page in self.room_pages.values():
             page.apply_outcomes({o.item_key: o for o in outcomes if o.room_label == page.room_number})
         self._update_header(view)
+        self._show_refusal(view)
         self._update_signatures(view)
+        self._show_reasons(view)
         self.verdict_panel.update_view(view, self.template, self.loaded.earlier if self.loaded else [])
         self._set_editable(view.editable)
         self._update_actions(view)
@@ -669,6 +705,7 @@ class InspectionWindow(QMainWindow):
                 page.sig_answer.connect(self._room_answer)
                 page.sig_room_field.connect(self._room_field)
                 page.sig_remove.connect(self.remove_room)
+                page.sig_evidence_reason.connect(self._evidence_reason)
                 page.set_earlier(self._earlier_for(room.room_number))
                 page.set_editable(view.editable)
                 self.room_pages[room.id] = page
@@ -738,6 +775,7 @@ class InspectionWindow(QMainWindow):
         finalized = view.status == "finalized"
         current = view.superseded_by_id is None
         self.finalize_button.setVisible(view.editable)
+        self.phone_button.setVisible(view.editable)
         self.correct_button.setVisible(finalized and current)
         self.notice_button.setVisible(
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
@@ -779,7 +817,10 @@ class InspectionWindow(QMainWindow):
         wanted = [
             (f"inspector:{i.id}", self.tr("检查人员 %1").replace("%1", i.name)) for i in view.inspectors
         ]
-        wanted.append(("hotel", self.tr("被检查单位 %1").replace("%1", view.hotel_signatory or "")))
+        if view.refusal is not None:  # the witness signs where the hotel refused to
+            wanted.append(("witness", self.tr("见证人 %1").replace("%1", view.refusal.witness)))
+        else:
+            wanted.append(("hotel", self.tr("被检查单位 %1").replace("%1", view.hotel_signatory or "")))
         if [k for k, _ in wanted] != list(self.signature_slots):
             for slot in self.signature_slots.values():
                 for widget in slot:
@@ -836,8 +877,9 @@ class InspectionWindow(QMainWindow):
         self.hotel_form.set_editable(editable)
         for page in self.room_pages.values():
             page.set_editable(editable)
-        for edit in (self.contact_edit, self.phone_edit, self.signatory_edit):
+        for edit in (self.contact_edit, self.phone_edit, self.signatory_edit, self.witness_edit):
             edit.setReadOnly(not editable)
+        self.refused_check.setEnabled(editable)
         for text_edit in (self.findings_edit, self.opinion_edit):
             text_edit.setReadOnly(not editable)
         for dt in (self.start_edit, self.end_edit):
@@ -881,14 +923,51 @@ class InspectionWindow(QMainWindow):
         what = "header:" + ",".join(changes)
         self.autosaver.save(what, lambda db: insp_service.update_header(db, iid, fields, actor=actor))
 
+    def _evidence_reason(self, room_id: str | None, key: str, text: str) -> None:
+        iid, actor = self.inspection_id, self.ctx.actor
+        assert iid is not None
+        self.autosaver.save(
+            f"evidence:{room_id or ''}:{key}",
+            lambda db: insp_service.set_evidence_reason(db, iid, key, text, room_id=room_id, actor=actor),
+        )
+
+    def _refusal_clicked(self, checked: bool) -> None:
+        self._save_refusal(self.witness_edit.text(), refused=checked)
+        if checked:
+            self.witness_edit.setFocus()
+
+    def _save_refusal(self, witness: str, refused: bool | None = None) -> None:
+        refused = self.refused_check.isChecked() if refused is None else refused
+        if not refused and (self.view is None or self.view.refusal is None):
+            return  # a witness typed without the tick: nothing to record yet
+        iid, actor = self.inspection_id, self.ctx.actor
+        assert iid is not None
+        self.autosaver.save(
+            "refusal",
+            lambda db: insp_service.set_refusal(db, iid, refused, witness=witness, actor=actor),
+        )
+
+    def _show_refusal(self, view: InspectionView) -> None:
+        refused = view.refusal is not None
+        if self.refused_check.isChecked() != refused:
+            self.refused_check.setChecked(refused)
+        when = view.refusal.at if view.refusal is not None else None
+        self.refusal_time.setText(self.tr("记录时间 %1").replace("%1", local_time(when)) if when else "")
+
+    def _show_reasons(self, view: InspectionView) -> None:
+        notes = view.evidence_notes
+        self.hotel_form.set_reasons({n.item_key: n.reason for n in notes if n.room_label is None})
+        for page in self.room_pages.values():
+            page.set_reasons({n.item_key: n.reason for n in notes if n.room_label == page.room_number})
+
     def _ids_shown_clicked(self, checked: bool) -> None:
         self._header(ids_shown=checked)
 
     def _time_edited(self, edit: QDateTimeEdit, name: str) -> None:
         if not self._editable or edit.dateTime() == NO_END_TIME:
             return
-        local: datetime = edit.dateTime().toPython()  # naive, in local time
-        value = local.astimezone()
+        local: datetime = edit.dateTime().toPython()  # naive, in the bureau's time zone
+        value = local.replace(tzinfo=clock.zone())
         current = getattr(self.view, name, None)
         if current is not None and abs((current - value).total_seconds()) < 60:
             return  # same minute as stored: nothing changed
@@ -998,6 +1077,7 @@ class InspectionWindow(QMainWindow):
         who = dict(
             [(f"inspector:{i.id}", i.name) for i in self.view.inspectors]
             + [("hotel", self.view.hotel_signatory or self.tr("被检查单位"))]
+            + [("witness", self.view.refusal.witness if self.view.refusal else self.tr("见证人"))]
         ).get(key, key)
         dialog = SignatureDialog(who, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and not dialog.pad.is_empty():
@@ -1024,9 +1104,11 @@ class InspectionWindow(QMainWindow):
             return
         if key in CONCLUSION_FIELDS:
             self.tabs.setCurrentWidget(self.conclusion)
-            {"findings": self.findings_edit, "hotel_opinion": self.opinion_edit}.get(
-                key, self.signatory_edit
-            ).setFocus()
+            {
+                "findings": self.findings_edit,
+                "hotel_opinion": self.opinion_edit,
+                "refusal_witness": self.witness_edit,
+            }.get(key, self.signatory_edit).setFocus()
             return
         if room_id:
             page = self.room_pages.get(room_id)
@@ -1045,6 +1127,17 @@ class InspectionWindow(QMainWindow):
             scroll.ensureWidgetVisible(row)
         if row.input.isEnabled():
             row.input.focus_input()
+
+    def show_evidence_gap(self, view: InspectionView, gap: EvidenceGap | None) -> None:
+        """Show a failed item that lacks its photo and put the cursor in its reason field."""
+        if gap is None:
+            return
+        room_id = next((r.id for r in view.rooms if r.room_number == gap.room_label), "")
+        self.navigate(room_id, gap.item_key)
+        form = self.room_pages[room_id].form if room_id else self.hotel_form
+        row = form.rows.get(gap.item_key)
+        if row is not None and row.reason_edit is not None:
+            row.reason_edit.setFocus()
 
     def finalize(self) -> None:
         """Check the record is complete, ask, finalize; a failed result then offers the notice."""
@@ -1074,7 +1167,7 @@ class InspectionWindow(QMainWindow):
                     + (
                         self.tr("还需抽查 %1 间客房").replace("%1", str(view.verdict.rooms_short))
                         if p.where == "rooms"
-                        else problem_text(p)
+                        else problem_text(p, self.lang)
                     )
                 )
             missing = len(view.verdict.missing)
@@ -1084,7 +1177,9 @@ class InspectionWindow(QMainWindow):
                 self, self.tr("还不能定稿"), self.tr("定稿前还需完成：") + "\n" + "\n".join(lines)
             )
             first = problems[0]
-            if ":" not in first.where:
+            if isinstance(first.value, EvidenceGap):
+                self.show_evidence_gap(view, first.value)
+            elif ":" not in first.where:
                 self.navigate("", first.where)
             elif view.verdict.missing:
                 m = view.verdict.missing[0]
@@ -1195,6 +1290,14 @@ class InspectionWindow(QMainWindow):
 
         # Through the writer queue, after every edit made before it, so the sheet shows all of them.
         self.ctx.runner.submit(lambda _p: None, on_done=open_preview, label=self.tr("打印"), write=True)
+
+    def open_phone_photos(self) -> QDialog | None:
+        """手机拍照: a QR code for a page where the phone uploads photos into this draft (non-modal)."""
+        if self.inspection_id is None or not self._editable:
+            return None
+        from ui.photos.phone_dialog import PhoneUploadDialog
+
+        return PhoneUploadDialog.open_for(self.ctx, self.inspection_id, self)
 
     def print_notice(self) -> None:
         """Preview the rectification notice this inspection issued (with its receipt)."""

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QColor,
-    QIcon,
     QImage,
     QKeyEvent,
     QKeySequence,
@@ -48,6 +47,7 @@ from hoteltv.photos.store import PhotoStore
 from hoteltv.services import photos as photo_service
 from hoteltv.services.photos import PhotoView
 from ui.context import AppContext
+from ui.icons import painted_icon
 from ui.messages import show_error
 from ui.photos.painting import paint_annotation
 from ui.photos.viewer import load_display_image
@@ -295,9 +295,8 @@ class AnnotationEditor(QDialog):
             "white": self.tr("白"),
         }
         for key, hex_color in PALETTE.items():
-            pm = QPixmap(18, 18)
-            pm.fill(QColor(hex_color))
-            action = QAction(QIcon(pm), color_names[key], self)
+            swatch = painted_icon(18, lambda p, r, c=hex_color: p.fillRect(r, QColor(c)))
+            action = QAction(swatch, color_names[key], self)
             action.setCheckable(True)
             action.triggered.connect(lambda checked=False, c=hex_color: self.set_color(c))
             color_group.addAction(action)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from hoteltv.domain import clock
 from hoteltv.photos import ingest
 
 #: Called with the literal context ("photos"), so that ``lupdate`` finds every string.
@@ -48,7 +49,7 @@ def time_flag_text(flag: str | None) -> str:
 
 
 def local_time(when: datetime | None) -> str:
-    return translate("photos", "未知") if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return translate("photos", "未知") if when is None else clock.fmt(when, "%Y-%m-%d %H:%M:%S")
 
 
 def size_text(width: int | None, height: int | None, byte_size: int) -> str:

@@ -59,7 +59,7 @@ from hoteltv.sync.protocol import (
     UserOut,
     unframe,
 )
-from hoteltv.sync.server import admin, service
+from hoteltv.sync.server import admin, releases, service
 from hoteltv.sync.server.admin import AccountConflict
 from hoteltv.sync.server.auth import Caller, authenticate
 from hoteltv.sync.server.models import Token, now
@@ -69,6 +69,8 @@ from hoteltv.sync.server.service import Refused
 from hoteltv.sync.server.store import ServerDB
 
 DEVICE_HEADER = "X-Hoteltv-Device"
+#: Installers are published as the raw body here (bounded by releases.MAX_RELEASE_BYTES, streamed to disk).
+RELEASES_PATH = f"{API_PREFIX}/releases"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -83,7 +85,7 @@ class _BodyLimit:
         self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") == "PUT":
+        if scope["type"] != "http" or scope.get("method") == "PUT" or scope.get("path") == RELEASES_PATH:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
@@ -424,6 +426,8 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.get(f"{P}/devices", response_model=list[DeviceOut], responses=errors(401, 403))
     def devices(_who: AdminDep) -> list[DeviceOut]:
         return admin.list_devices(db)
+
+    app.include_router(releases.make_router(db, Path(photo_dir).parent / "releases", caller, admin_only))
 
     document_bearer_auth(app)
     return _wrap(app)

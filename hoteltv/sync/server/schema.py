@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
+from hoteltv.db.engine import alembic_option
 from hoteltv.errors import HoteltvError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,7 +39,7 @@ class ServerSchemaError(HoteltvError):
 
 def _config(connection: Connection | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", alembic_option(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -4,12 +4,13 @@ Also ``rectification_notices.supersedes_id`` and ``change_reason``: a deadline e
 correction (更正) of a notice is a new version that names the one it replaces.
 
 Finalized inspections and issued notices made before this revision are sealed here from the data at
-hand (the hotel name and credit code frozen by 0003, the rest as it stands now), each recorded in the
+hand (the hotel name and credit code frozen by 0003, the rest as it stands now — including what 0004n
+added: a refusal to sign, evidence notes, a notice's 文号 and terms), each recorded in the
 audit log as sealed by the migration (so ``verify`` can tell them from records sealed when they were
 finalized) and queued in the outbox like any change, so the seal reaches the server. See docs/seal.md.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004n
 Create Date: 2026-12-05
 """
 
@@ -23,12 +24,12 @@ from alembic import op
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004n"
 branch_labels = None
 depends_on = None
 
-ACTOR = "schema upgrade 0004 (封存既有记录)"
+ACTOR = "schema upgrade 0005 (封存既有记录)"
 
 
 def upgrade() -> None:
