@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -221,6 +222,20 @@ FIELD_LABELS = {
     "value": "检查情况",
     "problem": "问题",
     "requirement": "整改要求",
+    # The sealed data a sheet or notice is printed from (hoteltv.services.seal) and the delivery record.
+    "items.label": "检查项目",
+    "items.rule": "违反的要求",
+    "items.fix": "整改要求",
+    "items.basis": "依据",
+    "legal_basis": "法律依据",
+    "review_body": "行政复议机关",
+    "court": "行政诉讼法院",
+    "change_reason": "变更理由",
+    "reason": "未拍照原因",
+    "witness": "见证人",
+    "recipient": "签收人",
+    "inspectors.name": "执法人员姓名",
+    "title_zh": "检查表名称",
 }
 
 
@@ -255,7 +270,9 @@ def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
     last = path.rsplit(".", 1)[-1].split("[", 1)[0]
     if "[" in path.rsplit(".", 1)[-1]:
         last = path.rsplit("[", 1)[-1].strip("]'\"")
-    label = FIELD_LABELS.get(".".join(path.split(".")[-2:])) or FIELD_LABELS.get(last)
+    two = ".".join(path.split(".")[-2:])
+    plain = re.sub(r"\[[^\]]*\]", "", two)  # "items[0].label" -> "items.label"
+    label = FIELD_LABELS.get(two) or FIELD_LABELS.get(plain) or FIELD_LABELS.get(last)
     return label or "", path
 
 

@@ -440,6 +440,7 @@ def _notice_lines(f: seal.NoticeFacts) -> tuple[tuple[str, str], ...]:
         "、".join(f"{i.name}（{i.enforcement_id}）" for i in f.inspection.inspectors) if f.inspection else ""
     )
     out = [
+        ("文号", n.number),
         ("被检查单位", f.hotel.name),
         ("地址", f.hotel.address or ""),
         ("问题项数", str(len(n.items))),
@@ -448,6 +449,8 @@ def _notice_lines(f: seal.NoticeFacts) -> tuple[tuple[str, str], ...]:
         ("复查日期", n.reinspection_date.isoformat() if n.reinspection_date else ""),
         ("检查人员", team),
         ("下发机关", f.authority),
+        ("行政复议机关", n.terms.review_body),
+        ("行政诉讼法院", n.terms.court),
     ]
     if n.change_reason:
         out.append(("变更", n.change_reason))

@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,6 +203,131 @@ def test_moved_notice_deadline_is_refused_by_print_verify_and_check(
     assert code == 1 and out.startswith("不一致")
     code, _, err = run(capsys, *h, "check")
     assert code == 1 and notice_number in err
+
+
+def test_a_notice_seal_holds_number_terms_basis_and_inspectors_but_not_its_delivery(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    _, _, _, notice_id, number = _failed_with_notice(home)
+    db = Database.open(home)
+    with db.reading() as s:
+        row = s.get(RectificationNotice, notice_id)
+        assert row is not None and row.seal_json
+        sealed = json.loads(row.seal_json)
+        stored_terms = dict(row.terms)
+    code_text = notice_code(db, notice_id)
+    db.close()
+    assert "〔" in number and sealed["notice"]["number"] == number
+    assert sealed["notice"]["terms"] == notice_service.terms_of(stored_terms).stored() | {
+        "number_prefix": sealed["notice"]["terms"]["number_prefix"],
+        "device_tag": sealed["notice"]["terms"]["device_tag"],
+    }
+    assert sealed["notice"]["terms"]["review_body"] and sealed["notice"]["terms"]["court"]
+    assert all("basis" in i for i in sealed["notice"]["items"])
+    assert sealed["inspection"]["inspectors"] and all(
+        i["enforcement_id"] for i in sealed["inspection"]["inspectors"]
+    )
+    assert sealed["notice"]["delivery"] is None  # served later, with its own paper
+    h = ["--home", str(home)]
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 0 and f"文号：{number}" in out
+    assert f"行政复议机关：{sealed['notice']['terms']['review_body']}" in out
+    # Served after issue, refused before a witness: the seal holds, the code stays, the receipt says so.
+    code, _, err = run(capsys, *h, "notices", "deliver", number, "--refused", "--witness", "赵见证")
+    assert code == 0, err
+    assert run(capsys, *h, "check")[0] == 0
+    code, _, err = run(capsys, *h, "print", "notice", number, "-o", str(tmp_path / "served.pdf"))
+    assert code == 0, err
+    text = compact(pdf_text(tmp_path / "served.pdf"))
+    assert "拒绝签收，已留置送达" in text and "赵见证" in text and code_text in text
+    # Once recorded, the delivery is never changed.
+    code, _, err = run(capsys, *h, "notices", "deliver", number, "--recipient", "某人")
+    assert code == 1 and "已记录" in err
+    # The terms the notice stated, changed behind the program: refused, 不一致, listed by check.
+    forged = dict(stored_terms, court="伪造的法院")
+    _sql(home, "UPDATE rectification_notices SET terms = ? WHERE id = ?", json.dumps(forged), notice_id)
+    code, _, err = run(capsys, *h, "print", "notice", number, "-o", str(tmp_path / "forged.pdf"))
+    assert code == 1 and "terms" in err and not (tmp_path / "forged.pdf").exists()
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 1 and out.startswith("不一致")
+    code, _, err = run(capsys, *h, "check")
+    assert code == 1 and number in err
+
+
+def test_an_extension_keeps_the_number_and_terms_and_is_served_anew(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    _, _, _, notice_id, number = _failed_with_notice(home)
+    h = ["--home", str(home)]
+    assert run(capsys, *h, "notices", "deliver", number, "--recipient", "段丽")[0] == 0
+    db = Database.open(home)
+    old = notice_service.get_notice(db, notice_id)
+    db.close()
+    deadline = (old.deadline + timedelta(days=10)).isoformat()
+    code, _, err = run(capsys, *h, "notices", "extend", number, "--deadline", deadline, "--reason", "停电")
+    assert code == 0, err
+    db = Database.open(home)
+    first, second = notice_service.notice_versions(db, notice_id)
+    db.close()
+    assert second.number == first.number == number and second.terms == first.terms
+    assert first.delivery is not None and first.delivery.recipient == "段丽"  # the old paper's receipt
+    assert second.delivery is None  # the new paper is served anew
+    code, _, err = run(capsys, *h, "notices", "deliver", number, "--recipient", "段丽")
+    assert code == 0, err
+    db = Database.open(home)
+    assert notice_service.get_notice(db, second.id).delivery is not None
+    db.close()
+    assert run(capsys, *h, "check")[0] == 0
+
+
+def test_a_refusal_to_sign_and_evidence_reasons_are_sealed_with_the_sheet(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    inspection_id, number, _, _, _ = _failed_with_notice(home)
+    db = Database.open(home)
+    with db.reading() as s:
+        row = s.get(Inspection, inspection_id)
+        assert row is not None and row.seal_json
+        sealed = json.loads(row.seal_json)
+    db.close()
+    assert {"refusal", "evidence_notes", "evidence_photos"} <= set(sealed["view"])
+    # A refusal written into the record behind the program breaks the record's hash: check lists it.
+    refusal = {"witness": "伪造的见证人", "at": "2026-11-20T02:05:00+00:00", "note": ""}
+    _sql(home, "UPDATE inspections SET refusal = ? WHERE id = ?", json.dumps(refusal), inspection_id)
+    code, _, err = run(capsys, "--home", str(home), "check")
+    assert code == 1 and number in err
+
+
+def test_a_refusal_and_an_evidence_reason_print_from_the_seal(
+    db: Database, hotel: Any, team: list[str], fill: Any, tmp_path: Path
+) -> None:
+    from hoteltv.reports.common import ReportOptions
+    from hoteltv.reports.inspection_sheet import write_inspection_sheet
+
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = fill(db, view.id, rooms={"301": {"boot_seconds": 58}, "502": {}, "718": {}})
+    view = insp_service.update_header(db, view.id, insp_service.HeaderFields(hotel_signatory=""))
+    view = insp_service.set_refusal(db, view.id, True, witness="王强")
+    final = insp_service.finalize(db, view.id)
+    assert final.evidence_notes  # the failed boot time needs a photo; the fixture wrote a reason
+    with db.reading() as s:
+        row = s.get(Inspection, final.id)
+        assert row is not None
+        facts = seal.sheet_facts_from_seal(row)
+    assert facts.view.refusal is not None and facts.view.refusal.witness == "王强"
+    assert facts.view.evidence_notes == final.evidence_notes
+    # The witness changed behind the program's back (plain SQL): the paper still says what was sealed,
+    # and the record's own hash no longer holds (check lists it).
+    refusal = json.dumps({"witness": "别人", "at": "2026-11-20T02:05:00+00:00", "note": ""})
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE inspections SET refusal = ? WHERE id = ?", (refusal, final.id))
+    out = write_inspection_sheet(db, final.id, tmp_path / "sheet.pdf", ReportOptions())
+    text = compact(pdf_text(out))
+    assert "见证人：王强" in text and "别人" not in text
+    assert "测试记录，未拍照" in text  # the evidence reason, as sealed
+    with db.reading() as s:
+        row = s.get(Inspection, final.id)
+        assert row is not None and seal.inspection_seal_problem(row)
 
 
 def test_extending_a_notice_makes_a_new_sealed_version(
@@ -400,3 +526,32 @@ def test_a_json_export_carries_the_seal_to_another_laptop(
     code, _, err = run(capsys, *other, "print", "sheet", number, "-o", str(tmp_path / "sheet.pdf"))
     assert code == 0, err
     assert code_text in compact(pdf_text(tmp_path / "sheet.pdf"))
+
+
+def test_printing_from_the_seal_names_the_field_of_a_character_no_font_has(
+    db: Database, hotel: Any, team: list[str], fill: Any, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from hoteltv.reports.common import ReportOptions
+    from hoteltv.reports.fonts import UnprintableCharacter
+    from hoteltv.reports.inspection_sheet import write_inspection_sheet
+    from hoteltv.reports.notice import write_notice
+
+    no_font = "\U000f0001"  # a private-use character: no bundled font has it
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = fill(db, view.id, rooms={"301": {"boot_seconds": 58}, "502": {}, "718": {}})
+    view = insp_service.update_header(db, view.id, insp_service.HeaderFields(findings=f"问题{no_font}"))
+    final = insp_service.finalize(db, view.id)
+    with pytest.raises(UnprintableCharacter) as caught:
+        write_inspection_sheet(db, final.id, tmp_path / "sheet.pdf", ReportOptions(home=tmp_path))
+    assert "检查发现的问题" in str(caught.value) and "findings" in str(caught.value)
+    assert not (tmp_path / "sheet.pdf").exists()
+
+    items = [replace(i, fix=f"更换{no_font}") for i in notice_service.default_items(final)]
+    notice = notice_service.issue_notice(db, final.id, items=items)
+    with pytest.raises(UnprintableCharacter) as caught:
+        write_notice(db, notice.id, tmp_path / "notice.pdf", ReportOptions(home=tmp_path))
+    message = str(caught.value)
+    assert "U+F0001" in message and "整改要求" in message and "items" in message
+    assert not (tmp_path / "notice.pdf").exists()
