@@ -11,7 +11,11 @@
    QR codes), and a minimal one-page PDF with the same embedded font (reportlab's floor).
    Aim: warm ≤ 0.5 s, cold ≤ 2 s on a 2-core machine.
 
-2. The summary report over 10,000 hotels (all hotels, every division), against ``summarize()`` alone
+2. Sealing at finalization: finalizing a complete failed inspection (3 rooms, 6 photos) with the seal step
+   (every printed fact gathered, dumped, hashed and stored) against the same finalize without it.
+   Aim: the seal adds ≤ 5 ms (difference of medians).
+
+3. The summary report over 10,000 hotels (all hotels, every division), against ``summarize()`` alone
    (the counting the report lays out).
 
     .venv/bin/python benchmarks/bench_reports.py [--repeat 5] [--hotels 10000] [--no-sheet]
@@ -99,7 +103,7 @@ def bench_sheet(tmp: Path, repeat: int) -> None:
         insp_service.add_inspector(db, "李华", "53050219002").id,
     ]
 
-    def inspection(with_photos: bool) -> str:
+    def inspection(with_photos: bool, finalize: bool = True) -> str:
         view = insp_service.start_inspection(db, hotel.id, team)
         view = fill_inspection(db, view.id, "self_built", rooms=FAILING_ROOMS)
         if with_photos:
@@ -119,8 +123,9 @@ def bench_sheet(tmp: Path, repeat: int) -> None:
                     caption=f"电视画面{n + 1}",
                 )
                 assert out[0].ok, out[0].message
-        return insp_service.finalize(db, view.id).id
+        return insp_service.finalize(db, view.id).id if finalize else view.id
 
+    bench_finalize(db, max(repeat * 3, 15), lambda: inspection(True, finalize=False))
     with_photos = inspection(True)
     without = inspection(False)
     options = ReportOptions(home=home)
@@ -178,6 +183,37 @@ def bench_sheet(tmp: Path, repeat: int) -> None:
     )
     print(f"  PDF size with 6 photos: {pdf_mb:.2f} MB")
     db.close()
+
+
+def bench_finalize(db: Database, repeat: int, draft: Callable[[], str]) -> None:
+    """Finalize with and without the seal step, alternating, each on a fresh complete draft."""
+    drafts = [draft() for _ in range(repeat * 2 + 2)]
+    insp_service.finalize(db, drafts.pop())  # warm-up: imports, template and pydantic schemas
+    insp_service.finalize(db, drafts.pop(), seal=False)
+    sealed: list[float] = []
+    unsealed: list[float] = []
+    for n, inspection_id in enumerate(drafts):
+        seal = n % 2 == 0
+        t = time.perf_counter()
+        insp_service.finalize(db, inspection_id, seal=seal)
+        (sealed if seal else unsealed).append(time.perf_counter() - t)
+    with_seal, without_seal = statistics.median(sealed), statistics.median(unsealed)
+    record(
+        "reports",
+        "finalize with seal (6 photos)",
+        with_seal,
+        baseline="finalize without the seal step",
+        baseline_s=without_seal,
+        aim_s=without_seal + 0.005,
+        runs=len(sealed),
+    )
+    added = (with_seal - without_seal) * 1000
+    print(f"Finalize a failed inspection (3 rooms, {PHOTOS} photos), medians of {len(sealed)}:")
+    print(f"  baseline: finalize without the seal step         {without_seal * 1000:7.1f} ms")
+    print(
+        f"  finalize with the seal (the shipped path)        {with_seal * 1000:7.1f} ms  "
+        f"(+{added:.1f} ms for the seal; aim ≤ 5 ms: {'met' if added <= 5 else 'NOT met'})"
+    )
 
 
 def bench_summary(tmp: Path, repeat: int, hotels: int = HOTELS) -> None:

@@ -481,6 +481,21 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         )
         return EXIT_REFUSED
     ctx.print(f"数据库完好 (database OK): {ctx.db.path}")
+    from hoteltv.services.seal import broken_seals
+
+    with ctx.db.reading() as s:
+        broken = broken_seals(s)
+    for kind, number, why in broken:
+        what = "检查记录" if kind == "inspection" else "整改通知书"
+        print(f"hoteltv: {what} {number}: 封存校验失败 (seal broken): {why}", file=sys.stderr)
+    if broken:
+        print(
+            f"hoteltv: {len(broken)} 份记录与封存内容不一致,请从备份或同步服务器核对 "
+            f"({len(broken)} records do not match their seal; compare with a backup or the server)",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    ctx.print("封存记录完好 (every finalized record and notice matches its seal)")
 
     from hoteltv.photos.store import PhotoStore
     from hoteltv.services.photos import check_store, collect_garbage, garbage
@@ -617,7 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--since", help="inspections/notices from this date (YYYY-MM-DD)")
     sp.add_argument("--until", help="inspections/notices up to this date (YYYY-MM-DD)")
     sp.add_argument("--json", action="store_true")
-    sp = add(sub, "check", cmd_check, "verify the database (integrity and foreign keys) and the photo store")
+    sp = add(
+        sub,
+        "check",
+        cmd_check,
+        "verify the database (integrity, foreign keys, the seals of finalized records and notices) "
+        "and the photo store",
+    )
     sp.add_argument(
         "--gc", action="store_true", help="also remove stored photo files no record uses (asks first)"
     )

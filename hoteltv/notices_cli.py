@@ -1,4 +1,5 @@
-"""``hoteltv numbers show|add-block`` (the laptop's 文号 blocks) and ``hoteltv notices list|deliver``.
+"""``hoteltv numbers show|add-block`` (the laptop's 文号 blocks) and ``hoteltv notices list|deliver|extend``
+(``extend``: 延期/更正, a new sealed version of an issued notice that keeps its 文号).
 
 Registered into the ``hoteltv`` command by :func:`hoteltv.cli._extensions`. See docs/numbering.md for how
 numbers are handed out, and docs/cli.md for the commands.
@@ -142,6 +143,30 @@ def cmd_notices_deliver(ctx: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notices_extend(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import _date
+    from hoteltv.reports.verification import notice_code
+    from hoteltv.services.notices import extend_notice
+
+    deadline = _date(args.deadline, "--deadline")
+    assert deadline is not None
+    new = extend_notice(
+        ctx.db,
+        _notice_id(ctx, args.notice),
+        deadline=deadline,
+        reason=args.reason,
+        reinspection_date=_date(args.reinspection, "--reinspection"),
+        kind="correct" if args.correct else "extend",
+        authority=ctx.settings.get("authority"),
+        actor=args.actor or "",
+    )
+    ctx.print(
+        f"已生成整改通知书 {new.number} 的新版本（{new.change_reason}），整改期限 {new.deadline.isoformat()}，"
+        f"校验码 {notice_code(ctx.db, new.id)}；原版本已作废 (new version issued; the old one is superseded)"
+    )
+    return 0
+
+
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the ``numbers`` and ``notices`` groups to the ``hoteltv`` parser."""
     numbers = sub.add_parser(
@@ -178,3 +203,21 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("--witness", help="the witness's name (见证人), required with --refused")
     sp.add_argument("--at", help="when (YYYY-MM-DD HH:MM, optionally +08:00; default: now)")
     sp.add_argument("--actor", help="who records it (for the audit log)")
+    sp = add(
+        notices,
+        "extend",
+        cmd_notices_extend,
+        "延期/更正: a new version of an open notice with a later deadline (the issued one is never edited)",
+    )
+    sp.add_argument("notice", help="notice id, 文号 or YEAR-NUMBER (the version in force)")
+    sp.add_argument(
+        "--deadline", required=True, help="the new deadline (YYYY-MM-DD), later than the current one"
+    )
+    sp.add_argument("--reason", required=True, help="why (printed on the new version)")
+    sp.add_argument(
+        "--reinspection", help="re-inspection date (YYYY-MM-DD; default: kept, or the new deadline)"
+    )
+    sp.add_argument(
+        "--correct", action="store_true", help="a correction (更正) rather than an extension (延期)"
+    )
+    sp.add_argument("--actor", help="who issues it (for the audit log)")

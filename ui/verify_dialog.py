@@ -2,7 +2,8 @@
 
 The check (``hoteltv.reports.verification.verify_code``) runs on a worker thread; the answer comes back
 as a ``VerifyResult`` and is put into words here: a coloured headline (matches / superseded / does not
-match / not found) and the facts to compare with the paper — record number, unit, date, version, result.
+match / not found) and the facts to compare with the paper — record number, unit, date, version, result,
+and every fact sealed with the record (address, times, inspectors, authority; a notice's deadline).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class VerifyDialog(QDialog):
             v.VALID: self.tr("一致:纸质件与存档记录相符,是现行有效的版本。"),
             v.SUPERSEDED: self.tr("与存档记录相符,但此版本已被更正,请以新版本为准。"),
             v.MISMATCH: self.tr("不一致:纸质件与存档记录不符,可能被改动或校验码抄错。"),
-            v.TAMPERED: self.tr("存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。"),
+            v.TAMPERED: self.tr("不一致:该记录定稿(下发)后在数据库中被改动,封存校验失败,不能据此认定。"),
             v.DRAFT: self.tr("这是草稿的校验码:草稿不是正式记录。"),
             v.NOT_FOUND: self.tr("未找到与此校验码对应的记录(请核对校验码,或先同步数据)。"),
             v.INVALID: self.tr("校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。"),
@@ -166,5 +167,11 @@ class VerifyDialog(QDialog):
             rows.append((self.tr("通知状态"), status))
         if r.superseded_by_number or r.superseded_by_id:
             rows.append((self.tr("新版本"), r.superseded_by_number or (r.superseded_by_id or "")[:8]))
+        if r.problem:
+            rows.append((self.tr("原因"), r.problem))
+        # The facts sealed when the record was finalized (issued), to compare line by line with the paper;
+        # labelled as the paper labels them.
+        shown = {label for label, _ in rows}
+        rows.extend((label, text) for label, text in r.sealed if label not in shown and label != "被检查单位")
         rows.append((self.tr("校验码"), r.code))
         return rows

@@ -174,6 +174,10 @@ class Inspection(Synced, Base):
     #: Why a failed item that needs photo evidence has none: ``[{"room": label|None, "item_key": key,
     #: "reason": text}]`` (printed on the sheet; see :func:`hoteltv.services.inspections.evidence_gaps`).
     evidence_notes: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    #: Every fact the printed sheet shows, frozen at finalization (canonical JSON) and its SHA-256: the
+    #: sheet is printed from it, and the verification code's hash part is ``seal_hash`` (hoteltv.services.seal).
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_hash: Mapped[str | None] = mapped_column(String(64))
 
     hotel: Mapped[Hotel] = relationship()
     rooms: Mapped[list[RoomCheck]] = relationship(
@@ -254,6 +258,13 @@ class RectificationNotice(Synced, Base):
     #: How it was served (送达): ``{"method": "direct"|"left", "recipient": name, "refused": bool,
     #: "witness": name, "at": ISO time}``; empty until recorded.
     delivery: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    #: Every fact the printed notice shows, frozen when it was issued, and its SHA-256.
+    seal_json: Mapped[str | None] = mapped_column(Text)
+    seal_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The notice this one replaces as a new version (延期 extension or 更正 correction), and why.
+    #: (A plain column, as SQLite adds it without recreating the table; the service checks the link.)
+    supersedes_id: Mapped[str | None] = mapped_column(String(36))
+    change_reason: Mapped[str | None] = mapped_column(Text)
 
     hotel: Mapped[Hotel] = relationship()
 

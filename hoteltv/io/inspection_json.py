@@ -101,6 +101,8 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "result": insp.result,
         "finalized_at": _iso(insp.finalized_at),
         "content_hash": insp.content_hash,
+        "seal": insp.seal_json,
+        "seal_hash": insp.seal_hash,
         "supersedes": insp.supersedes_id,
         "notice_id": insp.notice_id,
         **_conduct(insp),
@@ -293,6 +295,9 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
     problems: list[Problem] = []
     docs = _documents(data, problems)
     report = InspectionImportReport()
+    from hoteltv.services.seal import default_authority
+
+    authority = default_authority(db)
     with db.transaction(actor) as s:
         for n, doc in enumerate(docs):
             where = (
@@ -300,14 +305,19 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
                 if len(docs) > 1 or isinstance(data, dict) and "inspections" in data
                 else "$"
             )
-            _import_one(s, doc, where, problems, report)
+            _import_one(s, doc, where, problems, report, authority)
         if problems:
             raise ValidationError(f"{path.name}: 检查记录未导入,文件有误 (nothing was imported)", problems)
     return report
 
 
 def _import_one(
-    s: Session, doc: Any, where: str, problems: list[Problem], report: InspectionImportReport
+    s: Session,
+    doc: Any,
+    where: str,
+    problems: list[Problem],
+    report: InspectionImportReport,
+    authority: str = "",
 ) -> None:
     if not isinstance(doc, dict):
         problems.append(Problem(where, "must be an object"))
@@ -375,6 +385,8 @@ def _import_one(
     record_number = c.get(doc, "record_number", str)
     claimed_result = c.get(doc, "result", str)
     claimed_hash = c.get(doc, "content_hash", str)
+    claimed_seal = c.get(doc, "seal", str)
+    claimed_seal_hash = c.get(doc, "seal_hash", str)
     supersedes = c.get(doc, "supersedes", str)
     notice_id = c.get(doc, "notice_id", str)
     if len(problems) > before or template is None or hotel is None or started is None:
@@ -416,8 +428,13 @@ def _import_one(
         )
         return
     inspectors = [_inspector(s, name, enf) for name, enf in team]
+    if not record_number:
+        # The same series as drafts made here: JC-date-device-count, never two records with one number.
+        from hoteltv.services.inspections import next_record_number
+
+        record_number = next_record_number(s, str(s.info.get("device_id", "")), clock.bureau_date(started))
     insp = Inspection(
-        record_number=record_number or f"IMP-{started:%Y%m%d}-{(insp_id or '')[:4].upper() or 'X'}",
+        record_number=record_number,
         hotel_id=hotel.id,
         hotel=hotel,
         template_id=template.id,
@@ -462,6 +479,19 @@ def _import_one(
             return
         insp.content_hash = computed
         insp.status = "finalized"
+        from hoteltv.services import seal
+
+        if claimed_seal is not None:
+            # The seal made where the record was finalized travels with it: the same paper, the same code.
+            insp.seal_json, insp.seal_hash = claimed_seal, claimed_seal_hash
+            try:
+                seal.sheet_facts_from_seal(insp)
+            except seal.SealError as exc:
+                problems.append(Problem(f"{where}.seal", f"does not hold: {exc.message}"))
+                return
+        else:
+            # Sealed from the file's facts (the hotel as the file names it) and the data at hand.
+            seal.seal_inspection(s, insp, authority, sealed_by=seal.BY_IMPORT)
         from hoteltv.services.inspections import refresh_hotel
 
         s.flush()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -221,6 +222,20 @@ FIELD_LABELS = {
     "value": "检查情况",
     "problem": "问题",
     "requirement": "整改要求",
+    # The sealed data a sheet or notice is printed from (hoteltv.services.seal) and the delivery record.
+    "items.label": "检查项目",
+    "items.rule": "违反的要求",
+    "items.fix": "整改要求",
+    "items.basis": "依据",
+    "legal_basis": "法律依据",
+    "review_body": "行政复议机关",
+    "court": "行政诉讼法院",
+    "change_reason": "变更理由",
+    "reason": "未拍照原因",
+    "witness": "见证人",
+    "recipient": "签收人",
+    "inspectors.name": "执法人员姓名",
+    "title_zh": "检查表名称",
 }
 
 
@@ -255,7 +270,9 @@ def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
     last = path.rsplit(".", 1)[-1].split("[", 1)[0]
     if "[" in path.rsplit(".", 1)[-1]:
         last = path.rsplit("[", 1)[-1].strip("]'\"")
-    label = FIELD_LABELS.get(".".join(path.split(".")[-2:])) or FIELD_LABELS.get(last)
+    two = ".".join(path.split(".")[-2:])
+    plain = re.sub(r"\[[^\]]*\]", "", two)  # "items[0].label" -> "items.label"
+    label = FIELD_LABELS.get(two) or FIELD_LABELS.get(plain) or FIELD_LABELS.get(last)
     return label or "", path
 
 
@@ -267,7 +284,8 @@ class Decor:
     """How the pages of one printed document are decorated.
 
     ``code`` is the verification code printed (with its QR code) in the footer; ``draft`` prints a
-    草稿 watermark on every page.
+    草稿 watermark on every page; ``in_force`` (the version that replaced this one: number, version and
+    code) prints a large 已更正 watermark naming it.
     """
 
     doc_name: str
@@ -276,6 +294,7 @@ class Decor:
     draft: bool = False
     number_label: str = "编号"
     key: int = 0
+    in_force: str | None = None
 
 
 class StartSection(Flowable):
@@ -457,6 +476,8 @@ def _page_decorations(canv: Canvas, doc: BaseDocTemplate) -> None:
     canv.saveState()
     if decor.draft:
         _draw_watermark(canv)
+    elif decor.in_force:
+        _draw_watermark(canv, "已 更 正", f"本件已被更正，现行有效版本：{decor.in_force}", size=120)
     # Running header: which document and its number, on every page (pages get separated).
     canv.setFillColor(GREY_TEXT)
     top = PAGE_HEIGHT - 11 * mm
@@ -537,16 +558,22 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _draw_watermark(canv: Canvas) -> None:
+def _draw_watermark(
+    canv: Canvas, text: str = "草 稿", note: str = "未定稿，不作为正式记录", size: float = 150
+) -> None:
     canv.saveState()
     canv.setFillColor(WATERMARK)
     canv.setFillAlpha(0.22)
     canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
     canv.rotate(35)
-    canv.setFont(FONT, 150)
-    canv.drawCentredString(0, -50, "草 稿")
-    canv.setFont(FONT, 20)
-    canv.drawCentredString(0, -95, "未定稿，不作为正式记录")
+    canv.setFont(FONT, size)
+    canv.drawCentredString(0, -50, text)
+    note_size = 20.0
+    while note_size > 8 and stringWidth(note, FONT, note_size) > PAGE_WIDTH * 0.9:
+        note_size -= 1
+    canv.setFont(FONT, note_size)
+    canv.setFillAlpha(0.45)
+    canv.drawCentredString(0, -95, note)
     canv.restoreState()
 
 

@@ -24,8 +24,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
+from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
+from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rules import ItemOutcome
@@ -62,7 +64,8 @@ from hoteltv.reports.styles import (
 from hoteltv.reports.verification import CodeInfo, inspection_code
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
-from hoteltv.services.hotels import HotelView, get_hotel
+from hoteltv.services import seal
+from hoteltv.services.seal import SealedHotel, SheetFacts
 
 DOC_NAME = "现场检查记录"
 #: Room columns per table; more rooms continue in a second table.
@@ -71,16 +74,37 @@ ROOMS_PER_TABLE = 5
 
 @dataclass(frozen=True)
 class SheetData:
-    """Everything one sheet prints, gathered in one go (plain values, safe on any thread)."""
+    """Everything one sheet prints (plain values, safe on any thread).
 
-    view: insp_service.InspectionView
-    hotel: HotelView | None
+    ``facts`` is what a finalized record's seal holds (:class:`hoteltv.services.seal.SheetFacts`): for a
+    finalized sheet it is read back from the seal, never from live tables. The rest comes at print time:
+    the code, the notice issued from the record, the photo copies.
+    """
+
+    facts: SheetFacts
     code: CodeInfo
-    earlier: tuple[notice_service.NoticeItem, ...]
-    answered_notice: notice_service.NoticeView | None
     issued_notice_number: str | None
     photos: tuple[PreparedPhoto, ...]
-    authority: str = ""
+
+    @property
+    def view(self) -> insp_service.InspectionView:
+        return self.facts.view
+
+    @property
+    def hotel(self) -> SealedHotel:
+        return self.facts.hotel
+
+    @property
+    def earlier(self) -> tuple[notice_service.NoticeItem, ...]:
+        return self.facts.earlier
+
+    @property
+    def answered_notice_number(self) -> str | None:
+        return self.facts.answered_notice_number
+
+    @property
+    def authority(self) -> str:
+        return self.facts.authority
 
     @property
     def template(self) -> ChecklistTemplate:
@@ -90,37 +114,33 @@ class SheetData:
 def load_sheet(
     db: Database, inspection_id: str, options: ReportOptions, progress: Progress | None = None
 ) -> SheetData:
-    """Read an inspection with its hotel, notices and photos (photo copies made or reused)."""
-    view = insp_service.get_inspection(db, inspection_id)
-    try:
-        hotel: HotelView | None = get_hotel(db, view.hotel_id)
-    except NotFoundError:
-        hotel = None
-    earlier: list[notice_service.NoticeItem] = []
-    answered = None
-    if view.kind == "reinspection" and view.notice_id:
-        earlier = notice_service.earlier_failures(db, view.id)
-        try:
-            answered = notice_service.get_notice(db, view.notice_id)
-        except NotFoundError:
-            answered = None
-    issued = None
-    if view.issued_notice_id:
-        try:
-            issued = notice_service.get_notice(db, view.issued_notice_id).number
-        except NotFoundError:
-            issued = None
-    photos = prepare_photos(db, view.id, options, progress)
+    """Read an inspection — a finalized one from its seal — with its photos (copies made or reused).
+
+    Raises :class:`hoteltv.services.seal.SealError` when a finalized record's seal does not hold.
+    """
+    with db.reading() as s:
+        insp = s.get(Inspection, inspection_id)
+        if insp is None or insp.deleted:
+            raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
+        if insp.status == "finalized":
+            facts = seal.sheet_facts_from_seal(insp)
+        else:
+            facts = seal.build_sheet_facts(s, insp, options.authority, sealed_by=seal.DRAFT)
+        issued = _issued_notice_number(s, insp)
+    photos = prepare_photos(db, facts.view.id, options, progress, views=list(facts.photos))
     return SheetData(
-        view=view,
-        hotel=hotel,
-        code=inspection_code(db, view.id),
-        earlier=tuple(earlier),
-        answered_notice=answered,
+        facts=facts,
+        code=inspection_code(db, facts.view.id),
         issued_notice_number=issued,
         photos=tuple(photos),
-        authority=options.authority,
     )
+
+
+def _issued_notice_number(s: Session, insp: Inspection) -> str | None:
+    """The notice issued from this record or, for a correction, from a version it replaces."""
+    notice_id = insp_service.issued_notice_id(s, insp)
+    notice = s.get(RectificationNotice, notice_id) if notice_id else None
+    return notice.number if notice is not None else None
 
 
 def write_inspection_sheet(
@@ -153,14 +173,19 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     draft = v.status != "finalized"
     reinspection = v.kind == "reinspection"
     story: list[Flowable] = [
-        StartSection(Decor(DOC_NAME, v.record_number, data.code.code, draft)),
+        StartSection(Decor(DOC_NAME, v.record_number, data.code.code, draft, in_force=data.code.in_force)),
         TitleLine("现场复查记录" if reinspection else "现场检查记录", size=22, char_space=2),
         para(f"（{subject_of(data.template)}）", "subtitle"),
         Spacer(1, 3 * mm),
         _number_line(data),
         Spacer(1, 1.5 * mm),
-        _header_table(data),
     ]
+    if data.code.in_force:
+        story += [
+            para(f"本件已被更正，不再有效。现行有效版本：{data.code.in_force}", "small"),
+            Spacer(1, 1.5 * mm),
+        ]
+    story.append(_header_table(data))
     refs = photo_refs(data.photos)
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
     section = _Sections()
@@ -174,7 +199,7 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         story.append(Spacer(1, 1.5 * mm))
         story.append(para("房间备注：" + "；".join(notes), "small"))
     if reinspection:
-        number = data.answered_notice.number if data.answered_notice else ""
+        number = data.answered_notice_number or ""
         story.append(CondPageBreak(35 * mm))
         story.append(
             para(
@@ -286,8 +311,8 @@ def _header_table(data: SheetData) -> Table:
         time_text += " 至    时    分"
     team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors) or ""
     kind = lifecycle.KINDS.get(v.kind, (v.kind, v.kind))[0]
-    if v.kind == "reinspection" and data.answered_notice:
-        kind += f"（依据整改通知书 {data.answered_notice.number}）"
+    if v.kind == "reinspection" and data.answered_notice_number:
+        kind += f"（依据整改通知书 {data.answered_notice_number}）"
 
     def L(text: str) -> Any:  # noqa: N802
         return para(text, "label")

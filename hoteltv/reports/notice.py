@@ -12,6 +12,10 @@ cut line, the receipt: signed for, or refused and left with a witness (留置送
 notice number, "第x页 共y页" and the verification code with its QR code.
 
 Every printed fact is in :class:`NoticeData`, gathered by :func:`load_notice`; drawing reads nothing else.
+The notice is printed from its seal (:mod:`hoteltv.services.seal`): the 文号, items with their basis and
+evidence photos, terms, deadline, inspectors and unit are what was sealed when it was issued. The
+delivery record (送达) comes later, with its own paper, and is read from the notice as recorded (once).
+A superseded version (延期/更正) prints with a 已更正 watermark naming the version in force.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from hoteltv.db.engine import Database
+from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistTemplate
-from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
     AtBottom,
     CheckChoices,
@@ -45,14 +49,16 @@ from hoteltv.reports.common import (
     para,
     report_progress,
 )
-from hoteltv.reports.photo_pages import list_photo_views
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_style, table_style
-from hoteltv.reports.verification import draw_qr, notice_code
+from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
-from hoteltv.services.hotels import HotelView, get_hotel
+from hoteltv.services import seal
+from hoteltv.services.seal import NoticeFacts, SealedHotel
 
 DOC_NAME = "整改通知书"
+_CHANGE_WORD = "延期或更正"
+#: Where a notice stands now (not sealed: it moves on after issue), printed as a note on a reprint.
 _STATUS_NOTE = {
     "closed": "本通知所列问题已经复查合格，通知已关闭。",
     "superseded": "本通知已被新的整改通知书取代。",
@@ -74,20 +80,55 @@ class EvidencePhoto:
 
 @dataclass(frozen=True)
 class NoticeData:
-    """What one notice prints (plain values)."""
+    """What one notice prints: ``facts`` read back from the notice's seal, the code, the version in force,
+    and the delivery record (送达, recorded after issue and not part of the notice's seal)."""
 
-    notice: notice_service.NoticeView
-    inspection: insp_service.InspectionView | None
-    hotel: HotelView | None
+    facts: NoticeFacts
     code: str
-    authority: str
-    #: Linked photos by (room label, item key); (None, key) for hotel-level items.
-    evidence: dict[tuple[str | None, str | None], tuple[EvidencePhoto, ...]]
-    #: The inspectors' written reasons for missing photos, by (room label, item key).
-    evidence_notes: dict[tuple[str | None, str], str]
-    inspectors: tuple[insp_service.InspectorView, ...]
-    terms: notice_service.NoticeTerms
-    delivery: notice_service.Delivery | None
+    delivery: notice_service.Delivery | None = None
+    in_force: str | None = None  # number, version and code of the version that replaced this one (延期/更正)
+    status: str = "open"  # the notice's status now
+
+    @property
+    def notice(self) -> notice_service.NoticeView:
+        return self.facts.notice
+
+    @property
+    def inspection(self) -> insp_service.InspectionView | None:
+        return self.facts.inspection
+
+    @property
+    def hotel(self) -> SealedHotel:
+        return self.facts.hotel
+
+    @property
+    def authority(self) -> str:
+        return self.facts.authority
+
+    @property
+    def terms(self) -> notice_service.NoticeTerms:
+        return self.facts.notice.terms
+
+    @property
+    def inspectors(self) -> tuple[insp_service.InspectorView, ...]:
+        return self.inspection.inspectors if self.inspection else ()
+
+    @property
+    def evidence(self) -> dict[tuple[str | None, str | None], tuple[EvidencePhoto, ...]]:
+        """Linked photos by (room label, item key); (None, key) for hotel-level items. Numbered as the
+        sheet's photo pages number them (every sealed photo of the inspection, in order)."""
+        found: dict[tuple[str | None, str | None], list[EvidencePhoto]] = {}
+        for n, v in enumerate(self.facts.photos, 1):
+            found.setdefault((v.room_number, v.item_key), []).append(
+                EvidencePhoto(n, v.sha256[:8], (v.caption or "").strip())
+            )
+        return {k: tuple(v) for k, v in found.items()}
+
+    @property
+    def evidence_notes(self) -> dict[tuple[str | None, str], str]:
+        """The inspectors' written reasons for missing photos, by (room label, item key)."""
+        insp = self.inspection
+        return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
 
     @property
     def photo_numbers(self) -> dict[tuple[str | None, str | None], list[int]]:
@@ -95,34 +136,21 @@ class NoticeData:
 
 
 def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
-    notice = notice_service.get_notice(db, notice_id_or_number)
-    try:
-        inspection: insp_service.InspectionView | None = insp_service.get_inspection(db, notice.inspection_id)
-    except NotFoundError:
-        inspection = None
-    try:
-        hotel: HotelView | None = get_hotel(db, notice.hotel_id)
-    except NotFoundError:
-        hotel = None
-    evidence: dict[tuple[str | None, str | None], list[EvidencePhoto]] = {}
-    # Numbered as the sheet's photo pages number them (every photo of the inspection, in order).
-    for n, v in enumerate(list_photo_views(db, notice.inspection_id), 1):
-        evidence.setdefault((v.room_number, v.item_key), []).append(
-            EvidencePhoto(n, v.sha256[:8], (v.caption or "").strip())
-        )
-    notes = {(e.room_label, e.item_key): e.reason for e in inspection.evidence_notes} if inspection else {}
-    return NoticeData(
-        notice=notice,
-        inspection=inspection,
-        hotel=hotel,
-        code=notice_code(db, notice.id),
-        authority=notice.authority or options.authority,
-        evidence={k: tuple(v) for k, v in evidence.items()},
-        evidence_notes=notes,
-        inspectors=inspection.inspectors if inspection else (),
-        terms=notice.terms,
-        delivery=notice.delivery,
-    )
+    """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was
+    changed since. A 文号 finds the version in force, an id that version."""
+    found = notice_service.get_notice(db, notice_id_or_number)
+    with db.reading() as s:
+        n = s.get(RectificationNotice, found.id)
+        assert n is not None
+        facts = seal.notice_facts_from_seal(n)
+        code = notice_code_of(s, n)
+        chain = notice_service.notice_chain(s, n)
+        in_force = None
+        if chain[-1].id != n.id:
+            latest = chain[-1]
+            in_force = f"{latest.number} 第{len(chain)}版 {notice_code_of(s, latest)}"
+        status = n.status
+    return NoticeData(facts=facts, code=code, delivery=found.delivery, in_force=in_force, status=status)
 
 
 def write_notice(
@@ -150,14 +178,18 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     n = data.notice
     insp = data.inspection
     story: list[Flowable] = [
-        StartSection(Decor(DOC_NAME, n.number, data.code)),
+        StartSection(Decor(DOC_NAME, n.number, data.code, in_force=data.in_force)),
         para(data.authority, "subtitle"),
         Spacer(1, 2 * mm),
         TitleLine("整改通知书", size=24, char_space=8),
         para(n.number, "subtitle"),
     ]
-    if n.status in _STATUS_NOTE:
-        story.append(para(f"（{_STATUS_NOTE[n.status]}）", "tiny"))
+    if data.in_force:
+        story.append(para(f"（本通知已{_CHANGE_WORD}，现行有效版本：{data.in_force}）", "tiny"))
+    elif data.status in _STATUS_NOTE:
+        story.append(para(f"（{_STATUS_NOTE[data.status]}）", "tiny"))
+    if n.change_reason:
+        story.append(para(f"（本通知为原通知的变更版本，{n.change_reason}；原通知同时作废。）", "tiny"))
     story += [Spacer(1, 3 * mm), para(f"{n.hotel_name}：", "body"), Spacer(1, 1 * mm)]
     when = cn_date(insp.started_at) if insp and insp.started_at else cn_date(n.issued_at)
     team = "、".join(i.name for i in insp.inspectors) if insp else ""

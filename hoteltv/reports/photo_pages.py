@@ -74,10 +74,18 @@ def list_photo_views(db: Database, inspection_id: str) -> list[Any]:
 
 
 def prepare_photos(
-    db: Database, inspection_id: str, options: ReportOptions, progress: Progress | None = None
+    db: Database,
+    inspection_id: str,
+    options: ReportOptions,
+    progress: Progress | None = None,
+    *,
+    views: Sequence[Any] | None = None,
 ) -> list[PreparedPhoto]:
-    """Make (or reuse) the downscaled copy of every photo of an inspection, several at a time."""
-    views = list_photo_views(db, inspection_id)
+    """Make (or reuse) the downscaled copy of every photo of an inspection, several at a time.
+
+    ``views``: the photos to print (a sealed record's, by hash); default: the inspection's photos now.
+    """
+    views = list_photo_views(db, inspection_id) if views is None else list(views)
     if not views:
         return []
     if options.home is None:

@@ -5,9 +5,9 @@ A code reads ``J-7F3A9C12-V1-5E8B2D41C0``:
 * ``J`` an inspection record (现场检查记录), ``Z`` a rectification notice (整改通知书);
 * the first 8 hex digits of the record's id;
 * ``V1`` its version: 1 for the original, 2 for the first correction, … (a notice is never corrected: V1);
-* the first 10 hex digits of the SHA-256 of the record's canonical content. For a finalized inspection
-  that is the ``content_hash`` stored when it was finalized (:mod:`hoteltv.io.inspection_json`); for a
-  notice, the hash of :func:`notice_document`.
+* the first 10 hex digits of the record's seal hash: the SHA-256 of every fact its paper prints, frozen
+  when the inspection was finalized or the notice issued (:mod:`hoteltv.services.seal`, docs/seal.md).
+  A draft has no seal: its code carries the hash of its current content.
 
 The same text is printed as a QR code (reportlab's own QR widget), so a phone can read it and the code can
 be pasted into ``hoteltv verify`` or the GUI's verify dialog. :func:`verify_code` says whether a paper copy
@@ -38,6 +38,7 @@ from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.errors import NotFoundError
 from hoteltv.io.inspection_json import hash_document, inspection_document
+from hoteltv.services import seal
 
 KIND_INSPECTION = "inspection"
 KIND_NOTICE = "notice"
@@ -61,7 +62,7 @@ STATUS_ZH = {
     VALID: "一致：与存档记录相符，为现行有效版本",
     SUPERSEDED: "与存档记录相符，但该版本已被更正，以新版本为准",
     MISMATCH: "不一致：纸质件与存档记录不符",
-    TAMPERED: "存档记录校验失败：记录在定稿后被改动",
+    TAMPERED: "不一致：存档记录在定稿（下发）后被改动，封存校验失败 (TAMPERED)",
     DRAFT: "草稿：该码属于未定稿的草稿，不是正式记录",
     NOT_FOUND: "未找到：没有与此校验码对应的记录",
     INVALID: "校验码格式不正确",
@@ -97,6 +98,9 @@ class VerifyResult:
     record_date: date | None = None
     result: str | None = None
     record_status: str | None = None
+    #: The sealed facts a person compares with the paper (label → text), in print order.
+    sealed: tuple[tuple[str, str], ...] = ()
+    problem: str | None = None  # why the record failed its seal check (TAMPERED)
 
     @property
     def matches(self) -> bool:
@@ -131,6 +135,11 @@ class VerifyResult:
         if self.superseded_by_number or self.superseded_by_id:
             newer = self.superseded_by_number or (self.superseded_by_id or "")[:8]
             out.append(f"已被更新的版本取代：{newer}")
+        if self.problem:
+            out.append(f"原因：{self.problem}")
+        if self.sealed:
+            out.append("封存内容（请与纸质件逐项核对）：")
+            out.extend(f"  {label}：{text}" for label, text in self.sealed)
         return out
 
 
@@ -189,6 +198,8 @@ class CodeInfo:
     version: int
     latest_version: int
     superseded_by_id: str | None
+    #: "record number 第n版 code" of the finalized version in force, when a finalized correction replaces this one.
+    in_force: str | None = None
 
 
 def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
@@ -199,9 +210,25 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
             raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
         chain = _chain(s, insp)
         version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
-        digest = insp.content_hash or hash_document(inspection_document(insp))
-        newer = chain[version].id if version < len(chain) else None
-        return CodeInfo(format_code(KIND_INSPECTION, insp.id, version, digest), version, len(chain), newer)
+        digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))
+        newer = chain[version] if version < len(chain) else None
+        in_force = None
+        if newer is not None:
+            current = [c for c in chain if c.status == "finalized"][-1:]
+            if current and current[0].id != insp.id:
+                c = current[0]
+                number = chain.index(c) + 1
+                in_force = (
+                    f"{c.record_number} 第{number}版 "
+                    f"{format_code(KIND_INSPECTION, c.id, number, c.seal_hash or c.content_hash or '')}"
+                )
+        return CodeInfo(
+            format_code(KIND_INSPECTION, insp.id, version, digest),
+            version,
+            len(chain),
+            newer.id if newer is not None else None,
+            in_force,
+        )
 
 
 def notice_document(n: RectificationNotice) -> dict[str, Any]:
@@ -225,12 +252,19 @@ def notice_hash(n: RectificationNotice) -> str:
 
 
 def notice_code(db: Database, notice_id: str) -> str:
-    """The code printed on a rectification notice and its receipt."""
+    """The code printed on a rectification notice and its receipt (its version: 1, then each 延期/更正)."""
     with db.reading() as s:
         n = s.get(RectificationNotice, notice_id)
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
-        return format_code(KIND_NOTICE, n.id, 1, notice_hash(n))
+        return notice_code_of(s, n)
+
+
+def notice_code_of(s: Session, n: RectificationNotice) -> str:
+    from hoteltv.services.notices import notice_chain
+
+    version = [c.id for c in notice_chain(s, n)].index(n.id) + 1
+    return format_code(KIND_NOTICE, n.id, version, n.seal_hash or notice_hash(n))
 
 
 # --- the QR code ---------------------------------------------------------------------------------------------
@@ -309,25 +343,39 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
         "result": insp.result,
         "record_status": insp.status,
     }
-    recomputed = hash_document(inspection_document(insp))
     if insp.status != "finalized" or not insp.content_hash:
         return VerifyResult(status=DRAFT, **facts)
-    if recomputed != insp.content_hash:
-        return VerifyResult(status=TAMPERED, **facts)
-    if not insp.content_hash.startswith(code.hash_prefix):
+    problem = seal.inspection_seal_problem(insp)
+    if problem:
+        return VerifyResult(status=TAMPERED, problem=problem, **facts)
+    sealed = seal.sheet_facts_from_seal(insp)
+    facts["hotel_name"] = sealed.hotel.name
+    facts["sealed"] = _sheet_lines(sealed)
+    prefixes = [insp.seal_hash or ""]
+    if sealed.sealed_by == seal.BY_MIGRATION:
+        prefixes.append(insp.content_hash)  # papers printed before seals carried the content hash
+    if not any(p.startswith(code.hash_prefix) for p in prefixes):
         return VerifyResult(status=MISMATCH, **facts)
     finalized_newer = newer is not None and any(c.status == "finalized" for c in chain[version:])
     return VerifyResult(status=SUPERSEDED if finalized_newer else VALID, **facts)
 
 
 def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
-    found = [n for n in _candidates(s, RectificationNotice, code.id_prefix)]
-    if not found or code.version != 1:
+    from hoteltv.services.notices import notice_chain
+
+    found = []
+    for n in _candidates(s, RectificationNotice, code.id_prefix):
+        chain = notice_chain(s, n)
+        if [c.id for c in chain].index(n.id) + 1 == code.version:
+            found.append((n, chain))
+    if not found:
         return VerifyResult(code=code.text, status=NOT_FOUND, kind=KIND_NOTICE)
-    found.sort(key=lambda n: notice_hash(n).startswith(code.hash_prefix), reverse=True)
-    n = found[0]
-    newer = None
-    if n.status == "superseded":
+    found.sort(key=lambda f: (f[0].seal_hash or notice_hash(f[0])).startswith(code.hash_prefix), reverse=True)
+    n, chain = found[0]
+    version = code.version
+    newer = chain[version] if version < len(chain) else None
+    if newer is None and n.status == "superseded":
+        # Replaced by the notice of a later inspection of the same hotel.
         newer = s.scalars(
             select(RectificationNotice)
             .where(
@@ -342,14 +390,76 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
         "kind": KIND_NOTICE,
         "record_id": n.id,
         "number": n.number,
-        "version": 1,
-        "latest_version": 1,
+        "version": version,
+        "latest_version": len(chain),
         "superseded_by_id": newer.id if newer is not None else None,
-        "superseded_by_number": newer.number if newer is not None else None,
+        "superseded_by_number": (f"{newer.number} {notice_code_of(s, newer)}" if newer is not None else None),
         "hotel_name": n.hotel.name,
         "record_date": clock.bureau_date(n.issued_at) if n.issued_at else None,
         "record_status": n.status,
     }
-    if not notice_hash(n).startswith(code.hash_prefix):
+    problem = seal.notice_seal_problem(n)
+    if problem:
+        return VerifyResult(status=TAMPERED, problem=problem, **facts)
+    sealed = seal.notice_facts_from_seal(n)
+    facts["hotel_name"] = sealed.hotel.name
+    facts["sealed"] = _notice_lines(sealed)
+    prefixes = [n.seal_hash or ""]
+    if sealed.sealed_by == seal.BY_MIGRATION:
+        prefixes.append(notice_hash(n))  # papers printed before seals carried this hash
+    if not any(p.startswith(code.hash_prefix) for p in prefixes):
         return VerifyResult(status=MISMATCH, **facts)
     return VerifyResult(status=SUPERSEDED if n.status == "superseded" else VALID, **facts)
+
+
+def _when(dt: Any) -> str:
+    return "" if dt is None else clock.fmt(dt)
+
+
+def _sheet_lines(f: seal.SheetFacts) -> tuple[tuple[str, str], ...]:
+    v, h = f.view, f.hotel
+    end = _when(v.ended_at)
+    return (
+        ("被检查单位", h.name),
+        ("统一社会信用代码", h.credit_code or ""),
+        ("地址", h.address or ""),
+        ("所属县区", h.division_name),
+        ("负责人", h.person_in_charge or ""),
+        ("检查时间", f"{_when(v.started_at)} 至 {end}" if end else _when(v.started_at)),
+        ("检查人员", "、".join(f"{i.name}（{i.enforcement_id}）" for i in v.inspectors)),
+        ("检查表", f"{f.template.title_zh}（{f.template.id} 第{f.template.version}版）"),
+        ("检查结论", lifecycle.result_label(v.result) if v.result else ""),
+        ("检查单位", f.authority),
+        ("封存方式", _SEALED_BY_ZH.get(f.sealed_by, f.sealed_by)),
+    )
+
+
+def _notice_lines(f: seal.NoticeFacts) -> tuple[tuple[str, str], ...]:
+    n = f.notice
+    team = (
+        "、".join(f"{i.name}（{i.enforcement_id}）" for i in f.inspection.inspectors) if f.inspection else ""
+    )
+    out = [
+        ("文号", n.number),
+        ("被检查单位", f.hotel.name),
+        ("地址", f.hotel.address or ""),
+        ("问题项数", str(len(n.items))),
+        ("下发时间", _when(n.issued_at)),
+        ("整改期限", n.deadline.isoformat()),
+        ("复查日期", n.reinspection_date.isoformat() if n.reinspection_date else ""),
+        ("检查人员", team),
+        ("下发机关", f.authority),
+        ("行政复议机关", n.terms.review_body),
+        ("行政诉讼法院", n.terms.court),
+    ]
+    if n.change_reason:
+        out.append(("变更", n.change_reason))
+    out.append(("封存方式", _SEALED_BY_ZH.get(f.sealed_by, f.sealed_by)))
+    return tuple(out)
+
+
+_SEALED_BY_ZH = {
+    seal.BY_FINALIZE: "定稿（下发）时封存",
+    seal.BY_MIGRATION: "升级时按当时数据补封存",
+    seal.BY_IMPORT: "导入时封存",
+}

@@ -223,11 +223,7 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
     superseding = session.scalars(
         select(Inspection.id).where(Inspection.supersedes_id == insp.id, Inspection.deleted.is_(False))
     ).first()
-    issued = session.scalars(
-        select(RectificationNotice.id).where(
-            RectificationNotice.inspection_id == insp.id, RectificationNotice.deleted.is_(False)
-        )
-    ).first()
+    issued = issued_notice_id(session, insp)
     return InspectionView(
         id=insp.id,
         record_number=insp.record_number,
@@ -272,6 +268,33 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
         ),
         evidence_photos=_evidence_photos(session, insp),
     )
+
+
+def version_ids(session: Session, insp: Inspection) -> list[str]:
+    """The ids of ``insp`` and of every version it corrects (newest first)."""
+    ids = [insp.id]
+    older = insp
+    while older.supersedes_id and older.supersedes_id not in ids:
+        found = session.get(Inspection, older.supersedes_id)
+        if found is None:
+            break
+        older = found
+        ids.append(older.id)
+    return ids
+
+
+def issued_notice_id(session: Session, insp: Inspection) -> str | None:
+    """The notice issued from this record — or from a version it corrects: a correction of a failed
+    inspection refers to the notice already issued and never needs a second one. When the notice has
+    new versions (延期/更正), the newest."""
+    return session.scalars(
+        select(RectificationNotice.id)
+        .where(
+            RectificationNotice.inspection_id.in_(version_ids(session, insp)),
+            RectificationNotice.deleted.is_(False),
+        )
+        .order_by(RectificationNotice.issued_at.desc())
+    ).first()
 
 
 def _evidence_photos(session: Session, insp: Inspection) -> frozenset[tuple[str | None, str]]:
@@ -793,10 +816,21 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
 
 
 def finalize(
-    db: Database, inspection_id: str, *, ended_at: datetime | None = None, actor: str = ""
+    db: Database,
+    inspection_id: str,
+    *,
+    ended_at: datetime | None = None,
+    authority: str | None = None,
+    actor: str = "",
+    seal: bool = True,
 ) -> InspectionView:
-    """Freeze a complete draft: result and content hash stored; the hotel's mode and status follow."""
+    """Freeze a complete draft: result, content hash and seal stored; the hotel's mode and status follow.
+
+    ``authority`` is the 检查单位 the sheet prints (default: the data folder's ``authority`` setting);
+    ``seal=False`` exists only for the benchmark that measures what sealing costs.
+    """
     from hoteltv.io.inspection_json import content_hash, hotel_snapshot
+    from hoteltv.services import seal as sealing
 
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
@@ -812,6 +846,8 @@ def finalize(
         insp.hotel_snapshot = hotel_snapshot(insp.hotel)
         insp.content_hash = content_hash(s, insp)
         insp.status = "finalized"
+        if seal:
+            sealing.seal_inspection(s, insp, authority or sealing.default_authority(db))
         s.flush()
         if insp.supersedes_id:
             # A correction stands in for the record it supersedes in every notice that pointed at it.

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.config import default_of
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice, utcnow
+from hoteltv.db.models import Inspection, RectificationNotice, new_id, utcnow
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError, Problem, ValidationError
@@ -157,9 +157,11 @@ class NoticeView:
     version: int
     terms: NoticeTerms = NoticeTerms()
     delivery: Delivery | None = None
+    supersedes_id: str | None = None  # the version this one replaces (延期/更正)
+    change_reason: str | None = None  # "延期：…" / "更正：…"
 
 
-def _terms(stored: dict[str, Any]) -> NoticeTerms:
+def terms_of(stored: dict[str, Any]) -> NoticeTerms:
     """A notice's stored terms; a notice issued before terms were kept gets today's defaults."""
     defaults = NoticeTerms()
     return NoticeTerms(
@@ -189,7 +191,9 @@ def _view(session: Session, n: RectificationNotice, today: date | None = None) -
         closed_at=n.closed_at,
         overdue=lifecycle.is_overdue(n.deadline, n.status, today or clock.today()),
         version=n.version,
-        terms=_terms(dict(n.terms or {})),
+        supersedes_id=n.supersedes_id,
+        change_reason=n.change_reason,
+        terms=terms_of(dict(n.terms or {})),
         delivery=Delivery.from_stored(dict(n.delivery or {})),
     )
 
@@ -255,12 +259,13 @@ def issue_notice(
             raise ValidationError("检查记录定稿后才能下发整改通知 (finalize the inspection first)")
         if insp.result == "pass":
             raise ValidationError("检查结果为合格,无需整改通知 (the inspection passed; nothing to rectify)")
-        if s.scalars(
-            select(RectificationNotice.id).where(
-                RectificationNotice.inspection_id == insp.id, RectificationNotice.deleted.is_(False)
+        already = insp_service.issued_notice_id(s, insp)
+        if already:
+            number = s.get(RectificationNotice, already).number  # type: ignore[union-attr]
+            raise ValidationError(
+                f"该检查（或其更正前的版本）已下发整改通知 {number}，无需再次下发 "
+                f"(notice {number} was already issued for this record or the version it corrects)"
             )
-        ).first():
-            raise ValidationError("该检查已下发整改通知 (a notice was already issued for this inspection)")
         view = insp_service.view_of(s, insp)
         chosen = list(items) if items is not None else default_items(view)
         if not chosen:
@@ -302,7 +307,11 @@ def issue_notice(
             delivery=_stored_delivery(delivery) if delivery is not None else {},
             receipt_signed_by=(delivery.recipient or None) if delivery is not None else None,
         )
+        notice.id = new_id()
         s.add(notice)
+        from hoteltv.services import seal
+
+        seal.seal_notice(s, notice, authority or seal.default_authority(db))
         s.flush()
         insp_service.refresh_hotel(s, insp.hotel)
         s.flush()
@@ -341,7 +350,9 @@ def get_notice(db: Database, id_or_number: str) -> NoticeView:
         n = (
             s.get(RectificationNotice, id_or_number)
             or s.scalars(
-                select(RectificationNotice).where(RectificationNotice.number == id_or_number)
+                select(RectificationNotice)
+                .where(RectificationNotice.number == id_or_number, RectificationNotice.deleted.is_(False))
+                .order_by(RectificationNotice.issued_at.desc())
             ).first()
         )
         short = _SHORT_NUMBER.match(id_or_number.strip())
@@ -349,7 +360,9 @@ def get_notice(db: Database, id_or_number: str) -> NoticeView:
             year, tag, serial = short.group(1), short.group(2), int(short.group(3))
             ending = f"〔{year}〕第{tag.upper() + '-' if tag else ''}{serial:03d}号"
             n = s.scalars(
-                select(RectificationNotice).where(RectificationNotice.number.like(f"%{ending}"))
+                select(RectificationNotice)
+                .where(RectificationNotice.number.like(f"%{ending}"), RectificationNotice.deleted.is_(False))
+                .order_by(RectificationNotice.issued_at.desc())
             ).first()
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
@@ -420,3 +433,128 @@ def earlier_failures(db: Database, reinspection_id: str) -> list[NoticeItem]:
             return []
         notice = s.get(RectificationNotice, insp.notice_id)
         return [] if notice is None else [NoticeItem(**i) for i in notice.items]
+
+
+def view_of(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
+    """A notice as plain values (for a caller holding a session, e.g. sealing in the issuing transaction)."""
+    return _view(session, n, today)
+
+
+CHANGE_KINDS = {"extend": "延期", "correct": "更正"}
+
+
+def extend_notice(
+    db: Database,
+    id_or_number: str,
+    *,
+    deadline: date,
+    reason: str,
+    reinspection_date: date | None = None,
+    kind: str = "extend",
+    authority: str | None = None,
+    actor: str = "",
+) -> NoticeView:
+    """A new version of an open notice with a later deadline (延期) — never an edit of the issued one.
+
+    The new version keeps the 文号, the problems, the inspection and the terms (legal basis, review bodies),
+    carries its own seal and code and names the version it replaces and why; the old one becomes
+    ``superseded``. The old version's delivery record stays with it; the new one is served anew.
+    """
+    reason = (reason or "").strip()
+    if kind not in CHANGE_KINDS:
+        raise ValidationError(f"unknown change {kind!r} (extend or correct)")
+    if not reason:
+        raise ValidationError(
+            f"{CHANGE_KINDS[kind]}须写明理由 (a reason is required)", [Problem("reason", "required")]
+        )
+    with db.transaction(actor) as s:
+        old = (
+            s.get(RectificationNotice, id_or_number)
+            or s.scalars(
+                select(RectificationNotice)
+                .where(RectificationNotice.number == id_or_number, RectificationNotice.deleted.is_(False))
+                .order_by(RectificationNotice.issued_at.desc())
+            ).first()
+        )
+        if old is None or old.deleted:
+            raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
+        if old.status != "open":
+            raise ValidationError(
+                f"整改通知 {old.number} 已{'关闭' if old.status == 'closed' else '被取代'}，不能{CHANGE_KINDS[kind]} "
+                f"(only an open notice, the version in force, can be extended)"
+            )
+        from hoteltv.services import seal
+
+        problem = seal.notice_seal_problem(old)
+        if problem:
+            raise ValidationError(f"{problem}；不能在被改动的记录上{CHANGE_KINDS[kind]}")
+        if deadline <= old.deadline and kind == "extend":
+            raise ValidationError(
+                f"延期后的期限须晚于原期限 {old.deadline.isoformat()} (the new deadline must be later)",
+                [Problem("deadline", "not later than the current deadline", deadline)],
+            )
+        reinspect = reinspection_date or max(deadline, old.reinspection_date or deadline)
+        if reinspect < deadline:
+            raise ValidationError(
+                "复查日期应在整改期限之后 (re-inspection date before the deadline)",
+                [Problem("reinspection_date", "before deadline", reinspect)],
+            )
+        new = RectificationNotice(
+            number=old.number,
+            inspection_id=old.inspection_id,
+            hotel_id=old.hotel_id,
+            hotel=old.hotel,
+            issued_at=utcnow(),
+            deadline=deadline,
+            reinspection_date=reinspect,
+            items=[dict(i) for i in old.items],
+            authority=old.authority,
+            status="open",
+            # The terms the notice stated stay; its delivery does not: the new version is a new paper,
+            # served (and recorded with record_delivery) when it is handed over.
+            terms=dict(old.terms or {}) or terms_of({}).stored(),
+            supersedes_id=old.id,
+            change_reason=f"{CHANGE_KINDS[kind]}：{reason}",
+        )
+        new.id = new_id()
+        s.add(new)
+        seal.seal_notice(s, new, authority or old.authority or seal.default_authority(db))
+        old.status = "superseded"
+        s.flush()
+        # Re-inspections that answer the old version answer the new one.
+        for insp in s.scalars(
+            select(Inspection).where(Inspection.notice_id == old.id, Inspection.status == "draft")
+        ):
+            insp.notice_id = new.id
+        insp_service.refresh_hotel(s, new.hotel)
+        s.flush()
+        return _view(s, new)
+
+
+def notice_versions(db: Database, notice_id: str) -> list[NoticeView]:
+    """Every version of a notice (the original, then each 延期/更正), oldest first."""
+    with db.reading() as s:
+        n = s.get(RectificationNotice, notice_id)
+        if n is None:
+            raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
+        return [_view(s, v) for v in notice_chain(s, n)]
+
+
+def notice_chain(session: Session, n: RectificationNotice) -> list[RectificationNotice]:
+    first, seen = n, {n.id}
+    while first.supersedes_id:
+        older = session.get(RectificationNotice, first.supersedes_id)
+        if older is None or older.id in seen:
+            break
+        seen.add(older.id)
+        first = older
+    chain = [first]
+    while True:
+        newer = session.scalars(
+            select(RectificationNotice)
+            .where(RectificationNotice.supersedes_id == chain[-1].id, RectificationNotice.deleted.is_(False))
+            .order_by(RectificationNotice.issued_at)
+        ).first()
+        if newer is None or newer.id in {c.id for c in chain}:
+            return chain
+        chain.append(newer)

@@ -246,16 +246,23 @@ def list_photos(
 ) -> list[PhotoView]:
     """Photos of an inspection in their order; ``room_id``/``item_key`` narrow it (None: any)."""
     with db.reading() as s:
-        insp = _inspection(s, inspection_id)
-        stmt = select(Photo).where(Photo.inspection_id == insp.id, Photo.deleted.is_(False))
-        if room_id is not None:
-            stmt = stmt.where(Photo.room_check_id == room_id)
-        if item_key is not None:
-            stmt = stmt.where(Photo.item_key == item_key)
-        rooms = _rooms(s, insp.id)
-        template = _template(insp)
-        photos = s.scalars(stmt.order_by(Photo.position, Photo.created_at))
-        return [_view(p, insp, rooms, template) for p in photos]
+        return photo_views(s, inspection_id, room_id=room_id, item_key=item_key)
+
+
+def photo_views(
+    session: Session, inspection_id: str, *, room_id: str | None = None, item_key: str | None = None
+) -> list[PhotoView]:
+    """:func:`list_photos` inside a session the caller holds (finalizing seals them in its transaction)."""
+    insp = _inspection(session, inspection_id)
+    stmt = select(Photo).where(Photo.inspection_id == insp.id, Photo.deleted.is_(False))
+    if room_id is not None:
+        stmt = stmt.where(Photo.room_check_id == room_id)
+    if item_key is not None:
+        stmt = stmt.where(Photo.item_key == item_key)
+    rooms = _rooms(session, insp.id)
+    template = _template(insp)
+    photos = session.scalars(stmt.order_by(Photo.position, Photo.created_at))
+    return [_view(p, insp, rooms, template) for p in photos]
 
 
 def get_photo(db: Database, photo_id: str) -> PhotoView:

@@ -319,6 +319,9 @@ def _decide_document(
         # A finalized record sent again: the same content (wherever the copy came from) is nothing to do.
         if _final_content(current) == _final_content(incoming):
             return Decision("unchanged", echo=False)
+        if _fills_seal(current, incoming):
+            # A record finalized before seals existed gets the seal its laptop made on upgrade, once.
+            return Decision("applied", values=_stamp(incoming, change, origin_device), echo=True)
         return Decision(
             "refused",
             409,
@@ -348,6 +351,20 @@ _COPY_FIELDS = frozenset({"owner_device_id"})
 
 def _final_content(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in content(values).items() if k not in _COPY_FIELDS}
+
+
+#: A finalized inspection's seal (hoteltv.services.seal): filled in once for records made before seals.
+_SEAL_FIELDS = frozenset({"seal_json", "seal_hash"})
+
+
+def _fills_seal(current: dict[str, Any], incoming: dict[str, Any]) -> bool:
+    """The incoming copy differs only by a seal that the held copy does not have yet."""
+    if current.get("seal_hash") or not incoming.get("seal_hash"):
+        return False
+    strip = _COPY_FIELDS | _SEAL_FIELDS
+    return {k: v for k, v in content(current).items() if k not in strip} == {
+        k: v for k, v in content(incoming).items() if k not in strip
+    }
 
 
 # --- collecting the outbox ----------------------------------------------------------------------------------

@@ -500,9 +500,52 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
 </context>
 <context>
+    <name>ExtendNoticeDialog</name>
+    <message>
+        <location filename="../../ui/inspection/notice.py" line="+270"/>
+        <source>整改通知延期 — %1</source>
+        <translation>Extend notice deadline — %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已下发的整改通知书不能修改。延期将生成该通知书的新版本（新的校验码），原版本作废并保留在记录中。原整改期限：%1</source>
+        <translation>An issued notice cannot be edited. Extending makes a new version of the notice (with a new verification code); the old version is superseded and kept on record. Current deadline: %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>例如：酒店申请，设备到货延迟</source>
+        <translation>e.g. requested by the hotel, equipment delivery delayed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>新的整改期限</source>
+        <translation>New deadline</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>复查日期</source>
+        <translation>Re-inspection date</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>延期理由</source>
+        <translation>Reason for the extension</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>生成延期通知</source>
+        <translation>Issue extended notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location line="+32"/>
+        <location filename="../../ui/registry.py" line="+32"/>
         <location line="+66"/>
         <source>检查记录</source>
         <translation>Inspections</translation>
@@ -1299,12 +1342,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+523"/>
+        <location line="+536"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-515"/>
+        <location line="-528"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1330,12 +1373,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+619"/>
+        <location line="+632"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-614"/>
+        <location line="-627"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1375,7 +1418,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+4"/>
+        <source>整改延期…</source>
+        <translation>Extend deadline…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>延长整改期限：生成整改通知书的新版本（已下发的通知书不能修改）</source>
+        <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
+    </message>
+    <message>
+        <location line="+93"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -1431,12 +1484,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+467"/>
+        <location line="+472"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-461"/>
+        <location line="-466"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1456,7 +1509,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>版本记录（%1）</source>
         <translation>Versions (%1)</translation>
     </message>
@@ -1538,12 +1591,12 @@ which hotels will be added or updated and which rows have problems.</translation
     <message>
         <location line="+1"/>
         <location line="+144"/>
-        <location line="+48"/>
+        <location line="+66"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-197"/>
         <source>更改检查人员</source>
         <translation>Change the inspectors</translation>
     </message>
@@ -1614,7 +1667,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Later</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+25"/>
+        <source>已生成整改通知 %1 的延期版本，新期限 %2</source>
+        <translation>Issued an extended version of notice %1, new deadline %2</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <location line="+4"/>
         <source>更正</source>
         <translation>Correct</translation>
@@ -2056,7 +2114,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+53"/>
+        <location filename="../../ui/inspection/notice.py" line="-254"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -3582,7 +3640,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../ui/verify_dialog.py" line="+48"/>
+        <location filename="../../ui/verify_dialog.py" line="+49"/>
         <source>核验纸质文书</source>
         <translation>Verify a printed document</translation>
     </message>
@@ -3624,9 +3682,13 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。</source>
-        <translation>The stored record fails its check: it was changed in the database after it was finalized and cannot be relied on.</translation>
+        <translation type="vanished">The stored record fails its check: it was changed in the database after it was finalized and cannot be relied on.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不一致:该记录定稿(下发)后在数据库中被改动,封存校验失败,不能据此认定。</source>
+        <translation>Does not match: the record was changed in the database after it was finalized (issued); its seal check failed, so it cannot be relied on.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3709,7 +3771,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Newer version</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>校验码</source>
         <translation>Code</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from hoteltv.db.engine import Database
@@ -13,6 +14,7 @@ from hoteltv.reports.notice import write_notice
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.notices import issue_notice
+from hoteltv.services.seal import SealError
 from tests.core.report_fixtures import compact, failed_inspection, pdf_text
 
 
@@ -134,4 +136,10 @@ def test_notice_code_is_printed_and_verified(
         conn.execute(
             text("UPDATE rectification_notices SET deadline = '2099-01-01' WHERE id = :id"), {"id": notice.id}
         )
-    assert v.verify_code(db, code).status == v.MISMATCH
+    # The deadline moved behind the program's back: the notice's seal no longer holds.
+    tampered = v.verify_code(db, code)
+    assert tampered.status == v.TAMPERED and "deadline" in (tampered.problem or "")
+    assert "不一致" in tampered.lines()[0]
+    with pytest.raises(SealError, match="拒绝打印"):
+        write_notice(db, notice.id, tmp_path / "again.pdf")
+    assert not (tmp_path / "again.pdf").exists()

@@ -41,6 +41,9 @@ def test_typed_genuine_code_is_accepted(qtbot: Any, demo_ctx: AppContext) -> Non
     assert dialog.headline.isVisible() and dialog.headline.text().startswith("一致")
     details = _form_text(dialog)
     assert result.number in details and "第 1 版(共 1 版)" in details and "不合格" in details
+    # The sealed facts, to compare with the paper.
+    assert len(result.sealed) >= 8
+    assert all(text in details for _label, text in result.sealed if text)
 
 
 def test_pasted_code_of_an_altered_record_is_rejected(qtbot: Any, demo_ctx: AppContext) -> None:
@@ -59,7 +62,8 @@ def test_pasted_code_of_an_altered_record_is_rejected(qtbot: Any, demo_ctx: AppC
         dialog.paste_button.click()
     assert dialog.code_edit.text() == code
     assert got.args[0].status == v.TAMPERED
-    assert "改动" in dialog.headline.text()
+    assert "改动" in dialog.headline.text() and dialog.headline.text().startswith("不一致")
+    assert got.args[0].problem and got.args[0].problem in _form_text(dialog)
 
 
 def test_unknown_and_malformed_codes_are_explained(qtbot: Any, demo_ctx: AppContext) -> None:

@@ -1,4 +1,4 @@
-"""Issuing a rectification notice (整改通知书) after a failed inspection.
+"""Issuing a rectification notice (整改通知书) after a failed inspection, and extending its deadline.
 
 The failed items come prefilled (``notices.default_items``): each can be unticked, and its "what to fix"
 edited. The deadline defaults to today + the ``notice_deadline_days`` setting, the re-inspection date to
@@ -7,6 +7,10 @@ legal basis and review bodies from the settings (``NoticeTerms``). When it is ha
 it was served can be recorded at once: the name of who signed the receipt, or a refusal with the witness
 (留置送达; prefilled when the hotel already refused to sign the sheet). The core checks the dates and
 issues the notice; its refusal is shown in the dialog, which stays open.
+
+An issued notice is sealed and never edited: :class:`ExtendNoticeDialog` (延期) asks for the new deadline
+and the reason and has the core issue a new version with its own code (``notices.extend_notice``); the
+new version keeps the 文号 and the terms, and its own delivery is recorded when it is served.
 """
 
 from __future__ import annotations
@@ -251,5 +255,90 @@ class NoticeDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self.issue_button.setEnabled(True)
+        self.error.setText(error_text(exc))
+        self.error.show()
+
+
+class ExtendNoticeDialog(QDialog):
+    """延期: a new version of an open notice with a later deadline and the reason (never an edit)."""
+
+    def __init__(self, ctx: AppContext, notice: NoticeView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.old = notice
+        self.notice: NoticeView | None = None
+        self.setWindowTitle(self.tr("整改通知延期 — %1").replace("%1", notice.number))
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            self.tr(
+                "已下发的整改通知书不能修改。延期将生成该通知书的新版本（新的校验码），"
+                "原版本作废并保留在记录中。原整改期限：%1"
+            ).replace("%1", f"{notice.deadline:%Y-%m-%d}"),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        first = QDate(notice.deadline).addDays(1)
+        self.deadline = QDateEdit(QDate(notice.deadline).addDays(7), self)
+        self.deadline.setObjectName("extendDeadline")
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.setMinimumDate(first)
+        self.reinspection = QDateEdit(self.deadline.date(), self)
+        self.reinspection.setCalendarPopup(True)
+        self.reinspection.setDisplayFormat("yyyy-MM-dd")
+        self.reinspection.setMinimumDate(self.deadline.date())
+        self.deadline.dateChanged.connect(self._deadline_changed)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("extendReason")
+        self.reason.setPlaceholderText(self.tr("例如：酒店申请，设备到货延迟"))
+        self.reason.textChanged.connect(self._update)
+        form.addRow(self.tr("新的整改期限"), self.deadline)
+        form.addRow(self.tr("复查日期"), self.reinspection)
+        form.addRow(self.tr("延期理由"), self.reason)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setObjectName("errorText")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.extend_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.extend_button.setText(self.tr("生成延期通知"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self._extend)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _deadline_changed(self, day: QDate) -> None:
+        self.reinspection.setMinimumDate(day)
+
+    def _update(self, *_args: object) -> None:
+        self.extend_button.setEnabled(bool(self.reason.text().strip()))
+
+    def _extend(self) -> None:
+        db, actor, notice_id = self.ctx.db, self.ctx.actor, self.old.id
+        deadline: date = self.deadline.date().toPython()
+        reinspection: date = self.reinspection.date().toPython()
+        reason = self.reason.text().strip()
+        self.extend_button.setEnabled(False)
+
+        def extend(_progress: object) -> NoticeView:
+            return notice_service.extend_notice(
+                db, notice_id, deadline=deadline, reinspection_date=reinspection, reason=reason, actor=actor
+            )
+
+        self.ctx.runner.submit(extend, on_done=self._extended, on_error=self._failed, label="extend notice")
+
+    def _extended(self, notice: NoticeView) -> None:
+        self.notice = notice
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self._update()
         self.error.setText(error_text(exc))
         self.error.show()

@@ -60,7 +60,7 @@ from ui.icons import painted_icon
 from ui.inspection.autosave import Autosaver
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemsForm
-from ui.inspection.notice import NoticeDialog
+from ui.inspection.notice import ExtendNoticeDialog, NoticeDialog
 from ui.inspection.photoslot import make_photo_strip
 from ui.inspection.room import AddRoomDialog, RoomPage
 from ui.inspection.signature import SignatureDialog, SignaturePreview
@@ -617,6 +617,14 @@ class InspectionWindow(QMainWindow):
         self.print_notice_button.clicked.connect(self.print_notice)
         self.print_notice_button.hide()
         prints.addWidget(self.print_notice_button)
+        self.extend_notice_button = QPushButton(self.tr("整改延期…"), side)
+        self.extend_notice_button.setObjectName("extendNoticeButton")
+        self.extend_notice_button.setToolTip(
+            self.tr("延长整改期限：生成整改通知书的新版本（已下发的通知书不能修改）")
+        )
+        self.extend_notice_button.clicked.connect(self.extend_notice)
+        self.extend_notice_button.hide()
+        prints.addWidget(self.extend_notice_button)
         layout.addLayout(prints)
         return side
 
@@ -773,6 +781,11 @@ class InspectionWindow(QMainWindow):
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
         )
         self.print_notice_button.setVisible(self.loaded is not None and self.loaded.issued_notice is not None)
+        self.extend_notice_button.setVisible(
+            self.loaded is not None
+            and self.loaded.issued_notice is not None
+            and self.loaded.issued_notice.status == "open"
+        )
 
     def _update_history(self, history: list[InspectionSummary]) -> None:
         self.history_menu.clear()
@@ -1214,6 +1227,24 @@ class InspectionWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.notice is None:
             return None
         self.statusBar().showMessage(self.tr("已下发整改通知 %1").replace("%1", dialog.notice.number), 8000)
+        self.sig_changed.emit(self.view.id)
+        self.reload()
+        return dialog.notice
+
+    def extend_notice(self) -> NoticeView | None:
+        """延期: a new version of the notice this record issued, with a later deadline."""
+        notice = self.loaded.issued_notice if self.loaded is not None else None
+        if notice is None or self.view is None:
+            return None
+        dialog = ExtendNoticeDialog(self.ctx, notice, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.notice is None:
+            return None
+        self.statusBar().showMessage(
+            self.tr("已生成整改通知 %1 的延期版本，新期限 %2")
+            .replace("%1", dialog.notice.number)
+            .replace("%2", f"{dialog.notice.deadline:%Y-%m-%d}"),
+            8000,
+        )
         self.sig_changed.emit(self.view.id)
         self.reload()
         return dialog.notice
