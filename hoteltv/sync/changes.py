@@ -61,6 +61,8 @@ RANK = {name: i for i, name in enumerate(ENTITY_ORDER)}
 #: two laptops finalizing visits to one hotel never make a conflict for the office to resolve.
 DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 _CHUNK = 500
+#: The refusal of an inspection part whose inspection has not arrived: it passes once that arrives.
+PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
 
 # --- values -------------------------------------------------------------------------------------------------
 
@@ -304,11 +306,7 @@ def _decide_document(
         number = incoming.get("record_number") or change.id
     else:
         if parent is None:
-            return Decision(
-                "refused",
-                422,
-                "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)",
-            )
+            return Decision("refused", 422, PARENT_NOT_YET)
         owner = str(parent.get("owner_device_id") or "")
         finalized = parent.get("status") == "finalized"
         number = parent.get("record_number") or change.id

@@ -1,13 +1,17 @@
 """What the server does with each request, independent of HTTP (the app and the admin commands call it).
 
-A push is one transaction under the sequence lock: the batch key is looked up first (a batch seen before
-gets its stored answer and nothing changes), then each change is checked against the caller's scope and
+A push is one transaction under the sequence lock: the batch key is looked up first, under the account and
+device that send it (a batch this account and device sent before gets its stored answer and nothing
+changes), then each change is checked against the caller's scope and
 met with the server's record by :func:`hoteltv.sync.changes.decide`; every accepted change gets the next
-sequence number and a change-log row; conflicts are stored with both values.
+sequence number and a change-log row; conflicts are stored with both values. An answer is stored only when
+it is final: a batch with a change refused for a reason that can pass later (its hotel or inspection not
+here yet, outside the account's divisions today) is worked out afresh each time it comes.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import RANK, content, decide, label_of
+from hoteltv.sync.changes import PARENT_NOT_YET, RANK, content, decide, label_of
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -39,6 +43,10 @@ from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device,
 from hoteltv.sync.server.store import ServerDB
 
 _CHUNK = 500
+HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
+INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
+#: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
+_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, PARENT_NOT_YET})
 
 
 class Refused(Exception):
@@ -179,34 +187,48 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
         hotel = records.get("hotels", hotel_id)
         insp_id = change.id if entity == "inspections" else _str(values.get("inspection_id"))
         if hotel is None:
-            return _Scope(
-                None, hotel_id, insp_id, "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
-            )
+            return _Scope(None, hotel_id, insp_id, HOTEL_NOT_YET)
         return _Scope(hotel.division_id, hotel_id, insp_id)
     insp_id = _str(values.get("inspection_id"))
     insp = records.get("inspections", insp_id)
     if insp is None:
-        return _Scope(
-            None, None, insp_id, "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
-        )
+        return _Scope(None, None, insp_id, INSPECTION_NOT_YET)
     return _Scope(insp.division_id, insp.hotel_id, insp_id)
+
+
+_OUT_OF_SCOPE = "超出权限范围"
 
 
 def _out_of_scope(caller: Caller) -> str:
     codes = "、".join(sorted(caller.division_codes)) or "无"
     return (
-        f"超出权限范围:账号 {caller.name} 只能处理所属县区({codes})的记录 "
+        f"{_OUT_OF_SCOPE}:账号 {caller.name} 只能处理所属县区({codes})的记录 "
         f"(outside your divisions: user {caller.name} may only touch records of {codes})"
     )
 
 
+def stored_key(caller: Caller, device_id: str, key: str) -> str:
+    """Where a batch's answer is kept: its key under the account and the device that sent it, so another
+    account forwarding the same batch (a bundle) never gets this one's answer, nor this one its."""
+    return hashlib.sha256(f"{caller.user_id}\n{device_id}\n{key}".encode()).hexdigest()
+
+
+def final(result: ChangeResult) -> bool:
+    """Is this change's answer final (the same change sent again would get it again)?
+
+    A refusal for a missing hotel or inspection passes once it arrives, and one outside the account's
+    divisions once an administrator widens them: those batches are worked out again when they come."""
+    if result.status != "refused" or result.reason in _NOT_YET:
+        return result.status != "refused"
+    return not (result.code == 403 and result.reason.startswith(_OUT_OF_SCOPE))
+
+
 def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
-    """Apply a batch (idempotent by its key); see module docstring."""
+    """Apply a batch (idempotent by account, device and key; only final answers are stored)."""
+    key = stored_key(caller, req.device_id, req.key)
     with db.write() as s:
-        done = s.get(Batch, req.key)
+        done = s.get(Batch, key)
         if done is not None:
-            if done.device_id != req.device_id:
-                raise Refused(409, "idempotency key used by another device")
             stored = PushResponse.model_validate(done.response)
             stored.replayed = True
             return stored
@@ -215,8 +237,8 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         keys: set[tuple[str, str]] = set()
         for c in req.changes:
             keys.add((c.entity, c.id))
-            for parent_entity, key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
-                ref = _str(c.values.get(key))
+            for parent_entity, ref_key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
+                ref = _str(c.values.get(ref_key))
                 if ref:
                     keys.add((parent_entity, ref))
         records.preload(keys)
@@ -224,14 +246,15 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
         seqs.save()
         response = PushResponse(key=req.key, head=seqs.value, results=results)
-        s.add(
-            Batch(
-                key=req.key,
-                device_id=req.device_id,
-                user_id=caller.user_id,
-                response=response.model_dump(mode="json"),
+        if all(final(r) for r in results):
+            s.add(
+                Batch(
+                    key=key,
+                    device_id=req.device_id,
+                    user_id=caller.user_id,
+                    response=response.model_dump(mode="json"),
+                )
             )
-        )
         _touch(s, caller, req.device_id, pushed=True)
         return response
 
@@ -241,21 +264,24 @@ def _apply_change(
 ) -> ChangeResult:
     rec = records.get(change.entity, change.id)
 
-    def result(status: str, code: int = 200, reason: str = "", **kw: Any) -> ChangeResult:
+    def result(status: str, code: int = 200, reason: str = "", *, hide: bool = False, **kw: Any) -> ChangeResult:
+        # ``hide``: a refusal for scope says nothing of the server's record (not its version, not its
+        # sequence number), so an account cannot learn what lies outside its divisions.
+        shown = rec if rec is not None and not hide else None
         return ChangeResult(
             entity=change.entity,
             id=change.id,
             status=status,  # type: ignore[arg-type]
             code=code,
             reason=reason,
-            version=rec.version if rec is not None else 0,
-            seq=rec.seq if rec is not None else 0,
+            version=shown.version if shown is not None else 0,
+            seq=shown.seq if shown is not None else 0,
             **kw,
         )
 
     scope = _scope(records, change, rec)
     if scope.problem:
-        return result("refused", 422, scope.problem)
+        return result("refused", 422, scope.problem, hide=True)
     parent = None
     if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
         parent_rec = records.get("inspections", scope.inspection_id)
@@ -273,7 +299,7 @@ def _apply_change(
     else:
         allowed = caller.covers(scope.division_id) and (rec is None or caller.covers(old_scope))
     if not allowed:
-        return result("refused", 403, _out_of_scope(caller))
+        return result("refused", 403, _out_of_scope(caller), hide=True)
     if rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
         # Seen before (a resend whose answer was lost): nothing to do.
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
@@ -452,10 +478,9 @@ def fetch(db: ServerDB, caller: Caller, entity: str, ids: Sequence[str]) -> list
 def get_record(db: ServerDB, caller: Caller, entity: str, rid: str) -> RemoteRecord:
     with db.read() as s:
         rec = s.get(Record, (entity, rid))
-        if rec is None:
+        # Outside the caller's divisions is answered exactly like an unknown id: a 403 would say it exists.
+        if rec is None or (entity not in SHARED_ENTITIES and not caller.covers(rec.division_id)):
             raise Refused(404, "没有这条记录 (no such record)")
-        if entity not in SHARED_ENTITIES and not caller.covers(rec.division_id):
-            raise Refused(403, _out_of_scope(caller))
         return _remote(rec)
 
 
