@@ -280,7 +280,7 @@ class SyncPanel(QDialog):
                 state.record_states(ctx.db, limit=2000),
                 state.list_conflicts(ctx.db),
                 url,
-                bool(url and load_token(ctx.home, url)),
+                bool(url and load_token(ctx.home, url, ctx.db.device_id)),
             )
 
         ctx.runner.submit(job, on_done=self._show, label=self.tr("读取同步状态"), write=False)
@@ -321,19 +321,25 @@ class SyncPanel(QDialog):
         def job(progress: Any) -> Any:
             from hoteltv.errors import HoteltvError
             from hoteltv.photos.store import PhotoStore
-            from hoteltv.sync.client import SyncClient
-            from hoteltv.sync.credentials import load_token, save_token
+            from hoteltv.sync.client import SyncClient, SyncError
+            from hoteltv.sync.credentials import load_token, remember_accepted
 
             if url != ctx.settings.get("server_url"):
                 ctx.settings.set("server_url", url)
-            if typed:
-                save_token(ctx.home, url, typed)
-            token = typed or load_token(ctx.home, url)
+            token = typed or load_token(ctx.home, url, ctx.db.device_id)
             if not token:
                 raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
             store = PhotoStore.for_home(ctx.home)
             with SyncClient(ctx.db, store, url, token, transport=transport, retry=retry) as client:
-                return client.sync(progress)
+                try:
+                    report = client.sync(progress)
+                except SyncError as exc:  # saved only when the server accepted the token
+                    if typed:
+                        remember_accepted(ctx.home, url, ctx.db.device_id, typed, exc.report)
+                    raise
+                if typed:
+                    remember_accepted(ctx.home, url, ctx.db.device_id, typed, report)
+                return report
 
         self._running = True
         job_handle = ctx.runner.submit(

@@ -19,6 +19,7 @@ Laptop clocks are never compared: what happened after what is decided by server 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -596,10 +597,31 @@ def _defaults(entity: str, names: list[str]) -> dict[str, Any]:
 # --- the count/hash check -------------------------------------------------------------------------------------
 
 
+#: Meta row: records whose refused changes were dropped here (``sync --drop``), by entity. They stay on
+#: this computer as they are, are not sent again unless edited again, and are left out of the check.
+META_DROPPED = "sync.dropped"
+
+
+def dropped_ids(session: Session) -> dict[str, list[str]]:
+    row = session.get(Meta, META_DROPPED)
+    try:
+        data = json.loads(row.value) if row is not None and row.value else {}
+    except ValueError:
+        data = {}
+    return {str(k): [str(i) for i in v] for k, v in data.items() if isinstance(v, list)}
+
+
+def set_dropped(session: Session, dropped: dict[str, list[str]]) -> None:
+    data = {k: sorted(set(v)) for k, v in dropped.items() if v}
+    session.merge(Meta(key=META_DROPPED, value=json.dumps(data, sort_keys=True)))
+
+
 def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[str, EntityDigest]:
-    """Per entity, count and digest of the records here, leaving out records with unsent changes."""
+    """Per entity, count and digest of the records here, leaving out records with unsent changes (and
+    those whose refused changes were dropped here)."""
     out: dict[str, EntityDigest] = {}
     with db.reading() as s:
+        dropped = dropped_ids(s)
         conn = s.connection()
         for entity in entities:
             if entity not in MODELS:
@@ -610,8 +632,9 @@ def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[
                 f"SELECT count(*), coalesce(group_concat(line, ''), '') FROM ("  # noqa: S608 - table names are ours
                 f"SELECT id || ':' || version || ':' || (CASE WHEN deleted THEN 1 ELSE 0 END) || char(10) AS line "
                 f"FROM {entity} WHERE id NOT IN "
-                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) ORDER BY id)",
-                (entity,),
+                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) "
+                f"AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id)",
+                (entity, json.dumps(dropped.get(entity, []))),
             ).one()
             out[entity] = EntityDigest(
                 count=int(count), digest=hashlib.sha256(str(text_).encode()).hexdigest()
@@ -619,9 +642,25 @@ def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[
     return out
 
 
-def pending_ids(db: Database) -> set[tuple[str, str]]:
+def forget_dropped(db: Database, keys: Iterable[tuple[str, str]]) -> None:
+    """Records the server accepted again (edited after a drop): the check covers them again."""
+    wanted = set(keys)
+    if not wanted:
+        return
     with db.reading() as s:
-        return set(pending_fields(s))
+        dropped = dropped_ids(s)
+    if not any((entity, rid) in wanted for entity, ids in dropped.items() for rid in ids):
+        return
+    with db.transaction() as s:
+        dropped = dropped_ids(s)
+        set_dropped(s, {e: [i for i in ids if (e, i) not in wanted] for e, ids in dropped.items()})
+
+
+def pending_ids(db: Database) -> set[tuple[str, str]]:
+    """Records the check leaves alone: unsent changes here, and refused changes dropped here."""
+    with db.reading() as s:
+        dropped = {(entity, rid) for entity, ids in dropped_ids(s).items() for rid in ids}
+        return set(pending_fields(s)) | dropped
 
 
 # --- applying change sets here (bundle import on a laptop) ----------------------------------------------------

@@ -38,6 +38,7 @@ from hoteltv.sync.changes import (
     adopt_versions,
     apply_remote_records,
     collect_changes,
+    forget_dropped,
     local_digests,
     mark_sent,
     pending_ids,
@@ -445,6 +446,7 @@ class SyncClient:
                 report.failed += 1
                 outcomes.append(RecordOutcome(r.entity, r.id, label, "failed", r.reason or f"HTTP {r.code}"))
         mark_sent(self.db, collected.seqs(sent))
+        forget_dropped(self.db, [(c.entity, c.id) for c in sent])
         adopt_versions(self.db, adopt)
         if conflicts:
             with self.db.transaction() as s:
