@@ -453,7 +453,7 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
 
     items = list_conflicts(ctx.db, include_resolved=args.all)
     if args.json:
-        ctx.json([c.__dict__ for c in items])
+        ctx.json([c.__dict__ | {"ref": c.ref} for c in items])
         return 0
 
     def show(v: Any) -> str:
@@ -464,10 +464,11 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
             ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
             [
                 [
-                    c.id[:8],
+                    c.ref,
                     c.label,
                     field_words(c.field),
-                    show(c.kept),
+                    # Once resolved, the value the record holds now; while open, the value kept for now.
+                    show(c.kept if c.status == "open" else c.in_force),
                     show(c.other),
                     c.other_source,
                     c.status,
@@ -493,9 +494,9 @@ def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
     else:
         view = resolve_conflict(ctx.db, conflict.id, "other" if args.other else "kept")
     ctx.print(
-        f"冲突 {view.id[:8]} 已处理,下次同步时生效 (resolved; the next sync tells the server)"
+        f"冲突 {view.ref} 已处理,下次同步时生效 (resolved; the next sync tells the server)"
         if view.status == "resolving"
-        else f"冲突 {view.id[:8]} 已处理 (resolved)"
+        else f"冲突 {view.ref} 已处理 (resolved)"
     )
     return 0
 
@@ -611,7 +612,7 @@ def register(sub: Any, add: Any) -> None:
     sp = add(
         conflicts, "resolve", cmd_conflicts_resolve, "settle a conflict (the choice syncs like any edit)"
     )
-    sp.add_argument("id", help="conflict id (or its first characters) or the server's number")
+    sp.add_argument("id", help="the conflict's number (the server's, as listed), or a local id's first characters")
     how = sp.add_mutually_exclusive_group(required=True)
     how.add_argument("--keep", action="store_true", help="keep the value in force")
     how.add_argument("--other", action="store_true", help="take the other value")

@@ -94,6 +94,14 @@ class ConflictView:
     other_source: str
     status: str
     created_at: datetime | None
+    #: The value the record holds here now (after a resolution: the value in force).
+    in_force: Any = None
+
+    @property
+    def ref(self) -> str:
+        """The id people use: the server's conflict number, the same on every laptop (a conflict found
+        by a bundle import and not yet known to a server: the first characters of its local id)."""
+        return str(self.server_id) if self.server_id is not None else self.id[:8]
 
 
 @dataclass(frozen=True)
@@ -320,7 +328,7 @@ def drop_refused(db: Database, ref: str, actor: str = "") -> list[RefusedChange]
 # --- conflicts ----------------------------------------------------------------------------------------------------
 
 
-def _conflict_view(c: SyncConflict) -> ConflictView:
+def _conflict_view(c: SyncConflict, in_force: Any = None) -> ConflictView:
     v = c.values or {}
     return ConflictView(
         c.id,
@@ -336,23 +344,34 @@ def _conflict_view(c: SyncConflict) -> ConflictView:
         str(v.get("other_source", "")),
         c.status,
         c.created_at,
+        in_force,
     )
 
 
+def _value_here(session: Any, c: SyncConflict) -> Any:
+    """The conflicting field's value on this computer now, as JSON (None when the record is not here)."""
+    from hoteltv.db.tracking import jsonable
+
+    model = MODELS.get(c.entity)
+    row = session.get(model, c.record_id) if model is not None else None
+    return jsonable(getattr(row, c.field, None)) if row is not None else None
+
+
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
+    """Conflicts, oldest first; each with the value in force here now (which, once a conflict is
+    resolved anywhere and the choice has arrived, is the chosen value)."""
     with db.reading() as s:
         stmt = select(SyncConflict).order_by(SyncConflict.created_at)
         if not include_resolved:
             stmt = stmt.where(SyncConflict.status != "resolved")
-        return [_conflict_view(c) for c in s.scalars(stmt)]
+        return [_conflict_view(c, _value_here(s, c)) for c in s.scalars(stmt)]
 
 
 def find_conflict(db: Database, ref: str) -> ConflictView:
     """A conflict by its id, the first characters of it, or the server's number."""
     views = list_conflicts(db, include_resolved=True)
-    found = [
-        v for v in views if v.id == ref or v.id.startswith(ref) or (ref.isdigit() and v.server_id == int(ref))
-    ]
+    found = [v for v in views if ref.isdigit() and v.server_id == int(ref)]  # the number listed
+    found = found or [v for v in views if v.id == ref or (ref and v.id.startswith(ref))]
     if len(found) != 1:
         raise NotFoundError(
             f"{'没有' if not found else '有多个'}冲突匹配 {ref!r} ({'no' if not found else 'several'} conflicts match)"
