@@ -177,6 +177,7 @@ class SyncPanel(QDialog):
         self._job: Any = None
         self._running = False
         self._retries = 0
+        self._unconfirmed_token = ""
         self.setObjectName("syncPanel")
         self.setWindowTitle(self.tr("同步"))
         self.resize(900, 600)
@@ -309,7 +310,10 @@ class SyncPanel(QDialog):
         if not url:
             self.message.setText(self.tr("请先填写服务器地址。"))
             return
-        typed = self.token.text().strip()
+        # A token typed and not yet accepted by the server (the server was unreachable) is kept in memory
+        # for the automatic retries; it is saved only once the server accepts it.
+        typed = self.token.text().strip() or self._unconfirmed_token
+        self._unconfirmed_token = typed
         ctx, transport, retry = self.ctx, self._transport, self.retry_policy
         self.retry_timer.stop()
         self.sync_button.setEnabled(False)
@@ -373,6 +377,7 @@ class SyncPanel(QDialog):
 
     def _done(self, report: Any) -> None:
         self._finish()
+        self._unconfirmed_token = ""
         self._retries = 0
         self.message.setText(report.message)
         self.sig_synced.emit(report)
@@ -381,6 +386,8 @@ class SyncPanel(QDialog):
     def _failed(self, exc: Exception) -> None:
         self._finish()
         text = str(exc)
+        if not getattr(exc, "transient", False):
+            self._unconfirmed_token = ""  # refused (or another lasting failure): type it again
         if getattr(exc, "transient", False) and self._retries < MAX_AUTO_RETRIES:
             delay = RETRY_DELAYS[min(self._retries, len(RETRY_DELAYS) - 1)]
             self._retries += 1
