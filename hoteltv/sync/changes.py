@@ -573,9 +573,35 @@ def apply_remote_records(
                     .values({n: bindparam(f"b_{n}") for n in names})
                 )
                 conn.execute(stmt, rows)
+        _follow_merges(s, [r.id for r in ordered if r.entity == "hotels"])
         for key, value in (meta or {}).items():
             s.merge(Meta(key=key, value=value))
     return result
+
+
+def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
+    """Hotels (among ``hotel_ids``, just written) that are now merged into another (the same hotel typed
+    in twice): their inspections and notices here point at the hotel that stays (see
+    :mod:`hoteltv.services.hotel_merge`)."""
+    from hoteltv.services.hotel_merge import rewrite_hotel_references, surviving_ids
+
+    ids = sorted(set(hotel_ids))
+    if not ids:
+        return
+    session.flush()
+    table = MODELS["hotels"].__table__  # type: ignore[attr-defined]
+    merged: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for rid, target in session.execute(
+            select(table.c.id, table.c.merged_into_id).where(
+                table.c.id.in_(ids[i : i + _CHUNK]), table.c.merged_into_id.is_not(None)
+            )
+        ):
+            if target:
+                merged[rid] = target
+    for old, new in surviving_ids(session, merged).items():
+        if session.execute(select(table.c.id).where(table.c.id == new)).first() is not None:
+            rewrite_hotel_references(session, old, new)
 
 
 def _defaults(entity: str, names: list[str]) -> dict[str, Any]:
@@ -839,6 +865,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                     echo=decision.echo,
                 )
             )
+        _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
         # A reference to a record later in the bundle whose own change was refused: the transaction would
         # fail at commit; say which record it is instead.
         for entity in sorted({c.entity for c in changes}):

@@ -58,6 +58,7 @@ FIELD_WORDS = {
     "closed_at": "关闭时间",
     "receipt_signed_by": "送达回证签收人",
     "aliases": "别名",
+    "merged_into_id": "并入酒店",
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import PARENT_NOT_YET, RANK, content, decide, label_of
+from hoteltv.sync.changes import PARENT_NOT_YET, RANK, content, decide, label_of, value_problem
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -140,6 +140,7 @@ class _Records:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
+        self.codes: dict[str, str] | None = None
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
         by_entity: dict[str, set[str]] = defaultdict(set)
@@ -167,6 +168,31 @@ class _Records:
 
     def put(self, rec: Record) -> None:
         self.cache[(rec.entity, rec.id)] = rec
+
+    def _codes(self) -> dict[str, str]:
+        if self.codes is None:
+            self.codes = {}
+            for rid, data in self.session.execute(
+                select(Record.id, Record.data)
+                .where(Record.entity == "hotels", Record.deleted.is_(False))
+                .order_by(Record.seq)
+            ):
+                code = _code((data or {}).get("credit_code"))
+                if code:
+                    self.codes.setdefault(code, rid)
+        return self.codes
+
+    def by_code(self, code: str) -> str | None:
+        """The live hotel here with this unified social credit code (read once per batch)."""
+        return self._codes().get(code)
+
+    def note_code(self, rec: Record | None) -> None:
+        """A hotel this batch made or changed: later changes of the batch find it by its code."""
+        if self.codes is None or rec is None or rec.deleted:
+            return
+        code = _code(rec.data.get("credit_code"))
+        if code:
+            self.codes.setdefault(code, rec.id)
 
 
 def _str(value: Any) -> str | None:
@@ -262,6 +288,227 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
 def _apply_change(
     s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
 ) -> ChangeResult:
+    """One change, with the hotel identities the server knows: a new hotel whose credit code a hotel here
+    already has is merged into that one; a change to a hotel merged into another goes to the one that
+    stays; an inspection or notice of a merged hotel is stored under the one that stays; a merge made
+    on a laptop (``merged_into_id``) moves the server's inspections and notices too."""
+    if change.entity == "hotels":
+        merged = _same_code(s, caller, device, change, records, seqs)
+        if merged is not None:
+            return merged
+        current = records.get("hotels", change.id)
+        target = _str(change.values.get("merged_into_id"))
+        if current is not None and _str(current.data.get("merged_into_id")) and not target:
+            return _redirect(s, caller, device, change, current, records, seqs)
+        if target and (current is None or _str(current.data.get("merged_into_id")) != target):
+            return _merge_into(s, caller, device, change, target, records, seqs)
+        result = _apply_one(s, caller, device, change, records, seqs)
+        records.note_code(records.get("hotels", change.id))
+        return result
+    if change.entity in ("inspections", "rectification_notices"):
+        hotel_id = _str(change.values.get("hotel_id"))
+        live = _live_hotel(records, hotel_id)
+        if hotel_id and live != hotel_id:
+            moved = change.model_copy(update={"values": {**change.values, "hotel_id": live}})
+            result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
+            return result.model_copy(update={"echo": False})
+    return _apply_one(s, caller, device, change, records, seqs)
+
+
+def _live_hotel(records: _Records, hotel_id: str | None) -> str | None:
+    """The hotel that stands for ``hotel_id``: itself, or the one it was merged into (chains followed)."""
+    current = hotel_id
+    seen: set[str] = set()
+    while current and current not in seen and len(seen) < 32:
+        seen.add(current)
+        rec = records.get("hotels", current)
+        nxt = _str(rec.data.get("merged_into_id")) if rec is not None else None
+        if not nxt:
+            return current
+        current = nxt
+    return current
+
+
+def _same_code(
+    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
+) -> ChangeResult | None:
+    """A new hotel whose unified social credit code a live hotel here already has is that hotel: the
+    new record becomes a tombstone merged into it (the laptop learns that at its pull and moves its
+    inspections and notices), and the hotel here takes the new one's values for fields it has none of.
+    None: not such a hotel (the change goes the ordinary way)."""
+    from hoteltv.services.hotel_merge import FILLED
+
+    values = change.values
+    code = _code(values.get("credit_code"))
+    if (
+        not code
+        or records.get("hotels", change.id) is not None
+        or values.get("deleted")
+        or _str(values.get("merged_into_id"))
+        or value_problem("hotels", values)
+    ):
+        return None
+    survivor_id = records.by_code(code)
+    survivor = records.get("hotels", survivor_id) if survivor_id and survivor_id != change.id else None
+    if (
+        survivor is None
+        or not caller.covers(survivor.division_id)
+        or not caller.covers(_str(values.get("division_id")))
+    ):
+        return None  # nothing to merge with in the caller's sight: the ordinary way (and its checks)
+    fill = {
+        k: values[k]
+        for k in FILLED
+        if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
+    }
+    if fill:
+        _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
+    tomb = Record(
+        entity="hotels",
+        id=change.id,
+        data={},
+        version=0,
+        seq=0,
+        deleted=True,
+        division_id=survivor.division_id,
+        hotel_id=change.id,
+        device_seqs={device: change.seq},
+    )
+    s.add(tomb)
+    records.put(tomb)
+    data = {**values, "id": change.id, "deleted": True, "merged_into_id": survivor.id, "device_id": device}
+    _write(s, tomb, data, seqs, caller, device, change.seq, version=change.version + 1)
+    name = str(survivor.data.get("name") or survivor.id)
+    return ChangeResult(
+        entity="hotels",
+        id=change.id,
+        status="applied",
+        reason=f"与服务器上统一社会信用代码相同的酒店「{name}」是同一家,已并入 "
+        f"(the same credit code as hotel {name} on the server: merged into it)",
+        version=tomb.version,
+        seq=tomb.seq,
+        echo=False,
+    )
+
+
+def _write(
+    s: Session,
+    rec: Record,
+    data: dict[str, Any],
+    seqs: _Seqs,
+    caller: Caller,
+    device: str,
+    origin_seq: int,
+    *,
+    version: int | None = None,
+) -> None:
+    """Give ``rec`` new values under the next sequence number, with a change-log row (server-made)."""
+    before = dict(rec.data or {})
+    new_version = version if version is not None else rec.version + 1
+    data = {**data, "version": new_version}
+    rec.data = data
+    rec.version = new_version
+    rec.deleted = bool(data.get("deleted"))
+    rec.seq = seqs.next()
+    rec.echo_device = None
+    rec.updated_at = now()
+    changed = sorted(k for k in data if data.get(k) != before.get(k))
+    s.add(
+        ChangeLog(
+            seq=rec.seq,
+            entity=rec.entity,
+            record_id=rec.id,
+            device_id=device,
+            user_id=caller.user_id,
+            origin_seq=origin_seq,
+            fields=changed,
+            values={k: data.get(k) for k in changed},
+        )
+    )
+
+
+def _redirect(
+    s: Session, caller: Caller, device: str, change: Change, tomb: Record, records: _Records, seqs: _Seqs
+) -> ChangeResult:
+    """An edit of a hotel merged into another (made before this laptop learned of the merge) goes to the
+    hotel that stays, field by field with its ``base`` as usual; the answer names the edited record."""
+    if int((tomb.device_seqs or {}).get(device, 0)) >= change.seq:
+        return ChangeResult(entity="hotels", id=change.id, status="unchanged")
+    live = _live_hotel(records, change.id)
+    fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+    moved = change.model_copy(update={"id": live, "fields": fields, "created": False})
+    result = _apply_one(s, caller, device, moved, records, seqs, remapped=True, seen_check=False)
+    if result.status != "refused" or result.reason not in _NOT_YET:
+        seen = dict(tomb.device_seqs or {})
+        seen[device] = max(int(seen.get(device, 0)), change.seq)
+        tomb.device_seqs = seen
+    return result.model_copy(update={"id": change.id, "echo": False, "version": 0, "seq": 0})
+
+
+def _merge_into(
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    target: str,
+    records: _Records,
+    seqs: _Seqs,
+) -> ChangeResult:
+    """A laptop merged this hotel into ``target`` (``hoteltv hotels merge``): apply the change, then move
+    the server's inspections and notices of it to the hotel that stays."""
+    live = _live_hotel(records, target)
+    keep = records.get("hotels", live)
+
+    def refused(code: int, reason: str) -> ChangeResult:
+        return ChangeResult(entity="hotels", id=change.id, status="refused", code=code, reason=reason)
+
+    if keep is None:
+        return refused(422, HOTEL_NOT_YET)
+    if live == change.id:
+        return refused(422, "不能把酒店并入它自己 (a hotel cannot be merged into itself)")
+    if not caller.covers(keep.division_id):
+        return refused(403, _out_of_scope(caller))
+    moved = change
+    if live != target:
+        moved = change.model_copy(update={"values": {**change.values, "merged_into_id": live}})
+    result = _apply_one(s, caller, device, moved, records, seqs, remapped=live != target)
+    rec = records.get("hotels", change.id)
+    if rec is not None and _str(rec.data.get("merged_into_id")) == live:
+        _move_references(s, change.id, keep, seqs)
+    return result
+
+
+def _move_references(s: Session, old_id: str, keep: Record, seqs: _Seqs) -> None:
+    """Every server record of hotel ``old_id`` (inspections, their parts, notices) now belongs to the hotel
+    ``keep``: their hotel reference and scope change, each under a new sequence number."""
+    for rec in s.scalars(select(Record).where(Record.hotel_id == old_id, Record.entity != "hotels")):
+        if rec.entity in ("inspections", "rectification_notices") and rec.data.get("hotel_id") == old_id:
+            rec.data = {**rec.data, "hotel_id": keep.id}
+        rec.hotel_id = keep.id
+        rec.division_id = keep.division_id
+        rec.seq = seqs.next()
+        rec.echo_device = None
+        rec.updated_at = now()
+
+
+def _code(value: Any) -> str:
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def _apply_one(
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    records: _Records,
+    seqs: _Seqs,
+    *,
+    remapped: bool = False,
+    seen_check: bool = True,
+) -> ChangeResult:
+    """One change by the merge rule. ``remapped``: the server changed what was sent (a hotel reference to
+    the one that stays), so the record is not the sender's echo; ``seen_check``: skip the ``(device, seq)``
+    test (a redirected change is checked against the record it was sent for)."""
     rec = records.get(change.entity, change.id)
 
     def result(status: str, code: int = 200, reason: str = "", *, hide: bool = False, **kw: Any) -> ChangeResult:
@@ -300,7 +547,7 @@ def _apply_change(
         allowed = caller.covers(scope.division_id) and (rec is None or caller.covers(old_scope))
     if not allowed:
         return result("refused", 403, _out_of_scope(caller), hide=True)
-    if rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
+    if seen_check and rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
         # Seen before (a resend whose answer was lost): nothing to do.
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
     if decision.status == "refused":
@@ -328,7 +575,7 @@ def _apply_change(
         rec.inspection_id = scope.inspection_id
         if change.entity == "photos":
             rec.sha256 = _str(rec.data.get("sha256"))
-        rec.echo_device = device if decision.echo else None
+        rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
         changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
         s.add(
@@ -345,7 +592,7 @@ def _apply_change(
         )
         if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)
-    if rec is not None:
+    if rec is not None and seen_check:
         seqs_map = dict(rec.device_seqs or {})
         seqs_map[device] = max(int(seqs_map.get(device, 0)), change.seq)
         rec.device_seqs = seqs_map
@@ -374,7 +621,7 @@ def _apply_change(
         reason=decision.reason,
         version=rec.version if rec is not None else 0,
         seq=rec.seq if rec is not None else 0,
-        echo=decision.echo and not decision.conflicts,
+        echo=decision.echo and not decision.conflicts and not remapped,
         conflicts=conflicts,
     )
 
