@@ -289,10 +289,15 @@ def cmd_hotels_duplicates(ctx: Context, args: argparse.Namespace) -> int:
     ctx.print(
         format_table(
             ["酒店 hotel", "id", "疑似重复 duplicate of", "id", "县区 division", "原因 reason"],
-            [[p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason] for p in pairs],
+            [
+                [p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason]
+                for p in pairs
+            ],
         )
     )
-    ctx.print(f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)")
+    ctx.print(
+        f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)"
+    )
     return 0
 
 

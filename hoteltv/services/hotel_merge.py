@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -71,9 +72,7 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
     """Suspected duplicate hotels (疑似重复), each pair once, the older hotel first."""
     with db.reading() as s:
         hotels = list(
-            s.scalars(
-                select(Hotel).where(Hotel.deleted.is_(False)).order_by(Hotel.created_at, Hotel.id)
-            )
+            s.scalars(select(Hotel).where(Hotel.deleted.is_(False)).order_by(Hotel.created_at, Hotel.id))
         )
         out: list[DuplicatePair] = []
         seen: set[tuple[str, str]] = set()
@@ -143,7 +142,7 @@ def rewrite_hotel_references(session: Session, old_id: str, new_id: str) -> dict
     moved: dict[str, int] = {}
     conn = session.connection()
     for model in REFERRING:
-        table = model.__table__
+        table: Any = model.__table__
         result = conn.execute(update(table).where(table.c.hotel_id == old_id).values(hotel_id=new_id))
         moved[table.name] = int(result.rowcount or 0)
     session.expire_all()

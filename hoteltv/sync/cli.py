@@ -365,7 +365,9 @@ def _drop_refused(ctx: Any, args: argparse.Namespace) -> int:
 
     dropped = drop_refused(ctx.db, args.drop)
     if args.json:
-        ctx.json({"ok": True, "dropped": [{"entity": c.entity, "id": c.id, "label": c.label} for c in dropped]})
+        ctx.json(
+            {"ok": True, "dropped": [{"entity": c.entity, "id": c.id, "label": c.label} for c in dropped]}
+        )
         return 0
     for c in dropped:
         ctx.print(f"已放弃 {c.entity} {c.label} ({c.id[:8]}) 的修改,不再发送 (dropped; no longer sent)")
@@ -581,7 +583,9 @@ def register(sub: Any, add: Any) -> None:
     what.add_argument(
         "--refused", action="store_true", help="list the queued changes the server refused, with the reasons"
     )
-    what.add_argument("--drop", metavar="ID", help="give up a refused change (record id or its first characters)")
+    what.add_argument(
+        "--drop", metavar="ID", help="give up a refused change (record id or its first characters)"
+    )
 
     bundle = sub.add_parser("bundle", help="sync by file (USB stick)").add_subparsers(
         dest="sub", metavar="ACTION", required=True
@@ -612,7 +616,9 @@ def register(sub: Any, add: Any) -> None:
     sp = add(
         conflicts, "resolve", cmd_conflicts_resolve, "settle a conflict (the choice syncs like any edit)"
     )
-    sp.add_argument("id", help="the conflict's number (the server's, as listed), or a local id's first characters")
+    sp.add_argument(
+        "id", help="the conflict's number (the server's, as listed), or a local id's first characters"
+    )
     how = sp.add_mutually_exclusive_group(required=True)
     how.add_argument("--keep", action="store_true", help="keep the value in force")
     how.add_argument("--other", action="store_true", help="take the other value")

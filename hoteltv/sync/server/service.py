@@ -357,9 +357,7 @@ def _same_code(
     ):
         return None  # nothing to merge with in the caller's sight: the ordinary way (and its checks)
     fill = {
-        k: values[k]
-        for k in FILLED
-        if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
+        k: values[k] for k in FILLED if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
     }
     if fill:
         _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
@@ -511,7 +509,9 @@ def _apply_one(
     test (a redirected change is checked against the record it was sent for)."""
     rec = records.get(change.entity, change.id)
 
-    def result(status: str, code: int = 200, reason: str = "", *, hide: bool = False, **kw: Any) -> ChangeResult:
+    def result(
+        status: str, code: int = 200, reason: str = "", *, hide: bool = False, **kw: Any
+    ) -> ChangeResult:
         # ``hide``: a refusal for scope says nothing of the server's record (not its version, not its
         # sequence number), so an account cannot learn what lies outside its divisions.
         shown = rec if rec is not None and not hide else None
