@@ -590,16 +590,22 @@ class TrialRun:
         bundle = self.rng.choice(self.bundles)
         origin = next(lap for lap in self.laptops if lap.name == bundle.origin)
         times = 2 if self.rng.random() < 0.4 else 1
+        user = origin.user
+        if origin.role == "office" and self.rng.random() < 0.3:
+            # An inspector's account forwards the office laptop's bundle: what lies outside the inspector's
+            # divisions is refused, and that answer must never reach the office laptop's own sync.
+            user = self.rng.choice(["ly", "tc"])
+            self.stats["bundle_forwarded_by_inspector"] += 1
         texts = []
         with self.server.database() as (db, blobs):
             for _ in range(times):
-                result = import_to_server(db, blobs, bundle.path, origin.user)
+                result = import_to_server(db, blobs, bundle.path, user)
                 self.stats["bundle_import_server"] += 1
                 texts.append(
                     f"applied {result.count('applied')} unchanged {result.count('unchanged')} "
                     f"conflict {result.count('conflict')} refused {result.count('refused')}"
                 )
-        return f"bundle {bundle.path.name} imported into the server as {origin.user}: {' / '.join(texts)}"
+        return f"bundle {bundle.path.name} imported into the server as {user}: {' / '.join(texts)}"
 
     def op_import_local(self) -> str | None:
         clean = [b for b in self.bundles if b.clean]
