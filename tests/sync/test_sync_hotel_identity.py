@@ -14,7 +14,8 @@ from hoteltv.domain.identifiers import credit_check_char
 from hoteltv.errors import ValidationError
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services.hotel_merge import find_duplicates, merge_hotels
-from hoteltv.sync.server.models import Record
+from hoteltv.sync import state as sync_state
+from hoteltv.sync.server.models import Conflict, Record
 from tests.sync.helpers import make_hotel, make_inspection, snapshot
 from tests.sync.test_sync_cli import run
 
@@ -55,6 +56,14 @@ def test_the_same_credit_code_on_two_laptops_is_one_hotel(laptop, server, tmp_pa
     kept = _server_record(server, "hotels", first)
     assert not kept.deleted and kept.data["contact_phone"] == "0875-2123456" and kept.data["rooms"] == 80
     assert _server_record(server, "inspections", insp_b).data["hotel_id"] == first
+    # What b typed differently (the name) is not lost: a conflict on the hotel that stays, on both laptops.
+    with server.db.read() as s:
+        conflicts = [
+            (c.record_id, c.field, c.server_value, c.client_value) for c in s.scalars(select(Conflict))
+        ]
+    assert conflicts == [(first, "name", "永昌大酒店", "永昌大酒店(新址)")]
+    for lap in (a, b):
+        assert [(c.record_id, c.field) for c in sync_state.list_conflicts(lap.db)] == [(first, "name")]
     # Both laptops: one hotel, both inspections under it, the same records everywhere.
     for lap in (a, b):
         live = [h for h in hotel_service.list_hotels(lap.db) if h.credit_code == CODE]

@@ -20,7 +20,16 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import PARENT_NOT_YET, RANK, content, decide, label_of, value_problem
+from hoteltv.sync.changes import (
+    BOOKKEEPING,
+    DERIVED,
+    PARENT_NOT_YET,
+    RANK,
+    content,
+    decide,
+    label_of,
+    value_problem,
+)
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -361,6 +370,27 @@ def _same_code(
     }
     if fill:
         _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
+    # Values typed on both laptops that differ (another name, another phone): the hotel here keeps its
+    # own and each difference is a conflict for the office, so nothing typed is silently lost.
+    skip = BOOKKEEPING | DERIVED.get("hotels", frozenset()) | {"id", "deleted", "merged_into_id"}
+    for name in sorted(values):
+        theirs, ours = values.get(name), survivor.data.get(name)
+        if name in skip or name in fill or theirs in (None, "") or theirs == ours:
+            continue
+        s.add(
+            Conflict(
+                entity="hotels",
+                record_id=survivor.id,
+                field=name,
+                label=label_of("hotels", survivor.data),
+                base=None,
+                server_value=ours,
+                client_value=theirs,
+                device_id=device,
+                user_id=caller.user_id,
+                division_id=survivor.division_id,
+            )
+        )
     tomb = Record(
         entity="hotels",
         id=change.id,
