@@ -749,6 +749,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
         pending = pending_fields(s)
         for change in ordered:
+            change = _local_identity(s, change)  # noqa: PLW2901 - the change as it applies here
 
             def refused(reason: str, change: Change = change) -> None:
                 coming.discard((change.entity, change.id))
@@ -877,6 +878,34 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                         f"({entity} {rid} refers to a {parent} record that is neither here nor imported)"
                     )
     return out
+
+
+def _local_identity(session: Session, change: Change) -> Change:
+    """A change as it applies here, where a hotel may have been merged into another (as on the server):
+    an edit of a merged hotel goes to the one that stays; an inspection or notice of it is stored
+    under the one that stays."""
+    from hoteltv.services.hotel_merge import surviving_ids
+
+    hotels = MODELS["hotels"]
+
+    def live(hotel_id: Any) -> str | None:
+        row = session.get(hotels, hotel_id) if isinstance(hotel_id, str) and hotel_id else None
+        target = getattr(row, "merged_into_id", None) if row is not None else None
+        if not target:
+            return None
+        found = surviving_ids(session, {hotel_id: target}).get(hotel_id)
+        return found if found and session.get(hotels, found) is not None else None
+
+    if change.entity == "hotels" and not change.values.get("merged_into_id"):
+        keep = live(change.id)
+        if keep:
+            fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+            return change.model_copy(update={"id": keep, "fields": fields, "created": False})
+    elif change.entity in ("inspections", "rectification_notices"):
+        keep = live(change.values.get("hotel_id"))
+        if keep:
+            return change.model_copy(update={"values": {**change.values, "hotel_id": keep}})
+    return change
 
 
 def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:
