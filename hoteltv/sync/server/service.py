@@ -253,8 +253,10 @@ def final(result: ChangeResult) -> bool:
 
     A refusal for a missing hotel or inspection passes once it arrives, and one outside the account's
     divisions once an administrator widens them: those batches are worked out again when they come."""
-    if result.status != "refused" or result.reason in _NOT_YET:
-        return result.status != "refused"
+    if result.status != "refused":
+        return True
+    if result.reason in _NOT_YET:
+        return False
     return not (result.code == 403 and result.reason.startswith(_OUT_OF_SCOPE))
 
 
