@@ -29,7 +29,8 @@ QT_LIBS_OFFSCREEN=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libd
 QT_LIBS_GUI=("${QT_LIBS_OFFSCREEN[@]}" libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 	libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
 	libwayland-cursor0 libwayland-egl1) # the last two: Qt's Wayland plugin (a desktop has them already)
-TEST_TOOLS=(poppler-utils zbar-tools) # pdftoppm for the PDF tests, zbarimg to read printed QR codes back
+TEST_TOOLS=(poppler-utils zbar-tools chromium) # pdftoppm for the PDF tests, zbarimg to read printed QR codes
+# back, Chromium to drive the phone-upload page in a real browser engine
 
 say() { printf 'hoteltv: %s\n' "$*" >&2; }
 die() {

@@ -15,7 +15,8 @@ Files written: ``registry.png`` (the overdue hotel selected, its history below),
 ``empty.png`` (a new data folder), ``import-preview.png`` and ``import-refused.png`` (a messy sheet:
 title row, synonym headers, an unused column, refused rows), ``hotel-form.png`` (validation messages
 beside the fields), ``settings.png``, and, when ``ui.inspection`` is installed, ``inspection-draft.png``
-(a draft with a failed room) and ``inspection-failed.png`` (a finalized failed record).
+(a draft with a failed room), ``inspection-failed.png`` (a finalized failed record) and the 手机拍照 QR
+dialog, alone (``phone-qr-dialog.png``) and over the draft (``phone-qr.png``).
 """
 
 from __future__ import annotations
@@ -223,7 +224,42 @@ def _inspection_shots(window, hotel_id, wait, shot, place, width, height) -> Non
         if parent is not None:
             parent.setCurrentWidget(page)
     shot(draft, "inspection-draft.png")
+    _phone_shot(draft, wait, shot)
     draft.close()
+
+
+def _phone_shot(window, wait, shot) -> None:  # noqa: ANN001
+    """``phone-qr-dialog.png`` (the 手机拍照 dialog) and ``phone-qr.png`` (it over the draft's window, as
+    the screen shows them)."""
+    from PySide6.QtGui import QColor, QPainter
+
+    dialog = window.open_phone_photos() if hasattr(window, "open_phone_photos") else None
+    if dialog is None:
+        return
+    wait(lambda: dialog.isVisible())
+    shot(dialog, "phone-qr-dialog.png")
+    screen = window.grab()
+    painter = QPainter(screen)
+    over = dialog.grab()
+    x, y = (screen.width() - over.width()) // 2, (screen.height() - over.height()) // 2
+    painter.fillRect(x - 6, y - 6, over.width() + 12, over.height() + 12, QColor(0, 0, 0, 60))  # its shadow
+    painter.drawPixmap(x, y, over)
+    painter.setPen(QColor("#8a9099"))
+    painter.drawRect(x - 1, y - 1, over.width() + 1, over.height() + 1)
+    painter.end()
+    dialog.close()
+
+    class Composite:  # what shot() needs of a widget
+        def grab(self):  # noqa: ANN202
+            return screen
+
+        def width(self) -> int:
+            return screen.width()
+
+        def height(self) -> int:
+            return screen.height()
+
+    shot(Composite(), "phone-qr.png")
 
 
 if __name__ == "__main__":

@@ -1299,12 +1299,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+513"/>
+        <location line="+521"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-505"/>
+        <location line="-513"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1330,12 +1330,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+609"/>
+        <location line="+617"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-604"/>
+        <location line="-612"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1345,7 +1345,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>手机拍照…</source>
+        <translation>Photos from phone…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）</source>
+        <translation>Show a QR code: take photos with your phone and they go straight into this record (phone and laptop on the same network)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
@@ -1421,12 +1431,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+466"/>
+        <location line="+467"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-460"/>
+        <location line="-461"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1446,7 +1456,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>版本记录（%1）</source>
         <translation>Versions (%1)</translation>
     </message>
@@ -2152,6 +2162,114 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/printing.py" line="-179"/>
         <source>至</source>
         <translation>to</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneUploadDialog</name>
+    <message>
+        <location filename="../../ui/photos/phone_dialog.py" line="+107"/>
+        <source>%1 房</source>
+        <translation>Room %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+147"/>
+        <source>整个检查（不指定房间）</source>
+        <translation>The whole inspection (no room)</translation>
+    </message>
+    <message>
+        <location line="-127"/>
+        <source>手机拍照</source>
+        <translation>Photos from phone</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>1. 手机连接与本电脑相同的 Wi-Fi，或连接本电脑的移动热点。
+2. 用手机相机或微信“扫一扫”扫描左侧二维码，打开上传页面（无需安装应用）。
+3. 在手机上选择照片放到哪个房间或不合格项，点“拍照”或“从相册选择”，照片会自动上传。</source>
+        <translation>1. Connect the phone to the same Wi-Fi as this laptop, or to this laptop&apos;s mobile hotspot.
+2. Scan the QR code on the left with the phone&apos;s camera or WeChat&apos;s Scan to open the upload page (no app to install).
+3. On the phone, choose the room or failed item the photos belong to, then tap “拍照” (take photo) or “从相册选择” (choose from album): the photos upload by themselves.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>电脑地址</source>
+        <translation>Laptop address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>电脑有多个网络时，选手机所连的那个（移动热点通常是 192.168.137.1）</source>
+        <translation>When the laptop is on several networks, pick the one the phone is on (the mobile hotspot is usually 192.168.137.1)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>重新生成二维码</source>
+        <translation>New QR code</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>手机打不开页面时：确认手机和电脑在同一网络（酒店 Wi-Fi 若隔离设备，请改用电脑的移动热点）；Windows 第一次询问防火墙时，请允许“专用网络”。</source>
+        <translation>If the phone cannot open the page: make sure phone and laptop are on the same network (if the hotel Wi-Fi keeps devices apart, use the laptop&apos;s mobile hotspot); when Windows Firewall asks the first time, allow “Private networks”.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>无法启动上传服务：%1</source>
+        <translation>Could not start the upload service: %1</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>未找到局域网地址：请先连接 Wi-Fi 或打开电脑的移动热点，然后点“重新生成二维码”。</source>
+        <translation>No local network address found: connect to Wi-Fi or turn on the laptop&apos;s mobile hotspot, then click “New QR code”.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>链接有效至 %1（30 分钟）；关闭此窗口或检查窗口后立即失效。</source>
+        <translation>The link is valid until %1 (30 minutes); it stops working as soon as this dialog or the inspection window closes.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>链接已过期。需要继续上传时，请点“重新生成二维码”。</source>
+        <translation>The link has expired. To upload more, click “New QR code”.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>手机页面默认放到：%1</source>
+        <translation>The phone page preselects: %1</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>手机照片</source>
+        <translation>Phone photo</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1：已保存到 %2 房</source>
+        <translation>%1: saved to room %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1：已保存到本次检查</source>
+        <translation>%1: saved to this inspection</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1：未保存（%2）</source>
+        <translation>%1: not saved (%2)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>已收到 %1 张照片</source>
+        <translation>%1 photo(s) received</translation>
     </message>
 </context>
 <context>

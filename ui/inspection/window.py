@@ -599,6 +599,13 @@ class InspectionWindow(QMainWindow):
         self.history_button.setMenu(self.history_menu)
         buttons.addWidget(self.history_button)
         layout.addLayout(buttons)
+        self.phone_button = QPushButton(self.tr("手机拍照…"), side)
+        self.phone_button.setObjectName("phoneButton")
+        self.phone_button.setToolTip(
+            self.tr("显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）")
+        )
+        self.phone_button.clicked.connect(self.open_phone_photos)
+        layout.addWidget(self.phone_button)
         prints = QHBoxLayout()
         self.print_button = QPushButton(self.tr("打印…"), side)
         self.print_button.setObjectName("printButton")
@@ -759,6 +766,7 @@ class InspectionWindow(QMainWindow):
         finalized = view.status == "finalized"
         current = view.superseded_by_id is None
         self.finalize_button.setVisible(view.editable)
+        self.phone_button.setVisible(view.editable)
         self.correct_button.setVisible(finalized and current)
         self.notice_button.setVisible(
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
@@ -1250,6 +1258,14 @@ class InspectionWindow(QMainWindow):
 
         # Through the writer queue, after every edit made before it, so the sheet shows all of them.
         self.ctx.runner.submit(lambda _p: None, on_done=open_preview, label=self.tr("打印"), write=True)
+
+    def open_phone_photos(self) -> QDialog | None:
+        """手机拍照: a QR code for a page where the phone uploads photos into this draft (non-modal)."""
+        if self.inspection_id is None or not self._editable:
+            return None
+        from ui.photos.phone_dialog import PhoneUploadDialog
+
+        return PhoneUploadDialog.open_for(self.ctx, self.inspection_id, self)
 
     def print_notice(self) -> None:
         """Preview the rectification notice this inspection issued (with its receipt)."""
