@@ -264,6 +264,41 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hotels_merge(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.hotel_merge import merge_hotels
+
+    keep, other = _hotel_id(ctx, args.keep), _hotel_id(ctx, args.other)
+    result = merge_hotels(ctx.db, keep, other)
+    ctx.print(
+        f"已将酒店 {other[:8]} 并入 {keep[:8]}:检查记录 {result.inspections} 份、整改通知 {result.notices} 份随之转移,"
+        f"下次同步时生效 (merged {other[:8]} into {keep[:8]}: {result.inspections} inspections and "
+        f"{result.notices} notices follow; the next sync sends the merge)"
+    )
+    return 0
+
+
+def cmd_hotels_duplicates(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.hotel_merge import find_duplicates
+
+    pairs = find_duplicates(ctx.db)
+    if args.json:
+        ctx.json([asdict(p) for p in pairs])
+        return 0
+    ctx.print(
+        format_table(
+            ["酒店 hotel", "id", "疑似重复 duplicate of", "id", "县区 division", "原因 reason"],
+            [
+                [p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason]
+                for p in pairs
+            ],
+        )
+    )
+    ctx.print(
+        f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)"
+    )
+    return 0
+
+
 def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import list_inspections
 
@@ -598,6 +633,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
+    sp = add(hotels, "duplicates", cmd_hotels_duplicates, "suspected duplicate hotels (疑似重复)")
+    sp.add_argument("--json", action="store_true")
+    sp = add(hotels, "merge", cmd_hotels_merge, "merge hotel OTHER into KEEP (one hotel typed in twice)")
+    sp.add_argument("keep", help="the hotel that stays (id, its first characters, or exact name)")
+    sp.add_argument("other", help="the hotel merged into it (its inspections and notices follow)")
 
     insp = sub.add_parser("inspections", help="inspection records").add_subparsers(
         dest="sub", metavar="ACTION", required=True

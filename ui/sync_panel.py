@@ -179,6 +179,7 @@ class SyncPanel(QDialog):
         self._job: Any = None
         self._running = False
         self._retries = 0
+        self._unconfirmed_token = ""
         self.setObjectName("syncPanel")
         self.setWindowTitle(self.tr("同步"))
         self.resize(900, 600)
@@ -291,7 +292,7 @@ class SyncPanel(QDialog):
                 state.record_states(ctx.db, limit=2000),
                 state.list_conflicts(ctx.db),
                 url,
-                bool(url and load_token(ctx.home, url)),
+                bool(url and load_token(ctx.home, url, ctx.db.device_id)),
             )
 
         ctx.runner.submit(job, on_done=self._show, label=self.tr("读取同步状态"), write=False)
@@ -320,7 +321,10 @@ class SyncPanel(QDialog):
         if not url:
             self.message.setText(self.tr("请先填写服务器地址。"))
             return
-        typed = self.token.text().strip()
+        # A token typed and not yet accepted by the server (the server was unreachable) is kept in memory
+        # for the automatic retries; it is saved only once the server accepts it.
+        typed = self.token.text().strip() or self._unconfirmed_token
+        self._unconfirmed_token = typed
         cafile = self.cafile.text().strip()
         ctx, transport, retry = self.ctx, self._transport, self.retry_policy
         self.retry_timer.stop()
@@ -333,24 +337,29 @@ class SyncPanel(QDialog):
         def job(progress: Any) -> Any:
             from hoteltv.errors import HoteltvError
             from hoteltv.photos.store import PhotoStore
-            from hoteltv.sync.client import SyncClient, tls_context
-            from hoteltv.sync.credentials import load_token, save_token
+            from hoteltv.sync.client import SyncClient, SyncError, tls_context
+            from hoteltv.sync.credentials import load_token, remember_accepted
 
             if url != ctx.settings.get("server_url"):
                 ctx.settings.set("server_url", url)
             if cafile != ctx.settings.get("sync_cafile"):
                 tls_context(cafile)  # an unreadable file is refused, not remembered
                 ctx.settings.set("sync_cafile", cafile)
-            if typed:
-                save_token(ctx.home, url, typed)
-            token = typed or load_token(ctx.home, url)
+            token = typed or load_token(ctx.home, url, ctx.db.device_id)
             if not token:
                 raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
             store = PhotoStore.for_home(ctx.home)
             with SyncClient(
                 ctx.db, store, url, token, transport=transport, retry=retry, verify=cafile
             ) as client:
-                report = client.sync(progress)
+                try:
+                    report = client.sync(progress)
+                except SyncError as exc:  # saved only when the server accepted the token
+                    if typed:
+                        remember_accepted(ctx.home, url, ctx.db.device_id, typed, exc.report)
+                    raise
+                if typed:
+                    remember_accepted(ctx.home, url, ctx.db.device_id, typed, report)
                 if report.ok:
                     from hoteltv.sync.updates import try_check_for_update
 
@@ -391,6 +400,7 @@ class SyncPanel(QDialog):
 
     def _done(self, report: Any, update: Any = None, url: str = "") -> None:
         self._finish()
+        self._unconfirmed_token = ""
         self._retries = 0
         self.message.setText(report.message)
         if report.ok:
@@ -401,6 +411,8 @@ class SyncPanel(QDialog):
     def _failed(self, exc: Exception) -> None:
         self._finish()
         text = str(exc)
+        if not getattr(exc, "transient", False):
+            self._unconfirmed_token = ""  # refused (or another lasting failure): type it again
         if getattr(exc, "transient", False) and self._retries < MAX_AUTO_RETRIES:
             delay = RETRY_DELAYS[min(self._retries, len(RETRY_DELAYS) - 1)]
             self._retries += 1

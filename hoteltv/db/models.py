@@ -116,6 +116,9 @@ class Hotel(Synced, Base):
     current_mode: Mapped[str] = mapped_column(String(32), default="none")
     remediation_status: Mapped[str] = mapped_column(String(32), default="not_inspected")
     notes: Mapped[str | None] = mapped_column(Text)
+    #: Set on a hotel merged into another (the same hotel typed in twice): the one that stays. A merged
+    #: hotel is a tombstone; its inspections and notices point at the one that stays.
+    merged_into_id: Mapped[str | None] = mapped_column(String(36))
 
     division: Mapped[Division] = relationship(lazy="joined")
 

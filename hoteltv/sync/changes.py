@@ -19,6 +19,7 @@ Laptop clocks are never compared: what happened after what is decided by server 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -61,6 +62,8 @@ RANK = {name: i for i, name in enumerate(ENTITY_ORDER)}
 #: two laptops finalizing visits to one hotel never make a conflict for the office to resolve.
 DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 _CHUNK = 500
+#: The refusal of an inspection part whose inspection has not arrived: it passes once that arrives.
+PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
 
 # --- values -------------------------------------------------------------------------------------------------
 
@@ -304,11 +307,7 @@ def _decide_document(
         number = incoming.get("record_number") or change.id
     else:
         if parent is None:
-            return Decision(
-                "refused",
-                422,
-                "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)",
-            )
+            return Decision("refused", 422, PARENT_NOT_YET)
         owner = str(parent.get("owner_device_id") or "")
         finalized = parent.get("status") == "finalized"
         number = parent.get("record_number") or change.id
@@ -591,9 +590,35 @@ def apply_remote_records(
                     .values({n: bindparam(f"b_{n}") for n in names})
                 )
                 conn.execute(stmt, rows)
+        _follow_merges(s, [r.id for r in ordered if r.entity == "hotels"])
         for key, value in (meta or {}).items():
             s.merge(Meta(key=key, value=value))
     return result
+
+
+def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
+    """Hotels (among ``hotel_ids``, just written) that are now merged into another (the same hotel typed
+    in twice): their inspections and notices here point at the hotel that stays (see
+    :mod:`hoteltv.services.hotel_merge`)."""
+    from hoteltv.services.hotel_merge import rewrite_hotel_references, surviving_ids
+
+    ids = sorted(set(hotel_ids))
+    if not ids:
+        return
+    session.flush()
+    table = MODELS["hotels"].__table__  # type: ignore[attr-defined]
+    merged: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for rid, target in session.execute(
+            select(table.c.id, table.c.merged_into_id).where(
+                table.c.id.in_(ids[i : i + _CHUNK]), table.c.merged_into_id.is_not(None)
+            )
+        ):
+            if target:
+                merged[rid] = target
+    for old, new in surviving_ids(session, merged).items():
+        if session.execute(select(table.c.id).where(table.c.id == new)).first() is not None:
+            rewrite_hotel_references(session, old, new)
 
 
 def _defaults(entity: str, names: list[str]) -> dict[str, Any]:
@@ -615,10 +640,31 @@ def _defaults(entity: str, names: list[str]) -> dict[str, Any]:
 # --- the count/hash check -------------------------------------------------------------------------------------
 
 
+#: Meta row: records whose refused changes were dropped here (``sync --drop``), by entity. They stay on
+#: this computer as they are, are not sent again unless edited again, and are left out of the check.
+META_DROPPED = "sync.dropped"
+
+
+def dropped_ids(session: Session) -> dict[str, list[str]]:
+    row = session.get(Meta, META_DROPPED)
+    try:
+        data = json.loads(row.value) if row is not None and row.value else {}
+    except ValueError:
+        data = {}
+    return {str(k): [str(i) for i in v] for k, v in data.items() if isinstance(v, list)}
+
+
+def set_dropped(session: Session, dropped: dict[str, list[str]]) -> None:
+    data = {k: sorted(set(v)) for k, v in dropped.items() if v}
+    session.merge(Meta(key=META_DROPPED, value=json.dumps(data, sort_keys=True)))
+
+
 def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[str, EntityDigest]:
-    """Per entity, count and digest of the records here, leaving out records with unsent changes."""
+    """Per entity, count and digest of the records here, leaving out records with unsent changes (and
+    those whose refused changes were dropped here)."""
     out: dict[str, EntityDigest] = {}
     with db.reading() as s:
+        dropped = dropped_ids(s)
         conn = s.connection()
         for entity in entities:
             if entity not in MODELS:
@@ -629,8 +675,9 @@ def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[
                 f"SELECT count(*), coalesce(group_concat(line, ''), '') FROM ("  # noqa: S608 - table names are ours
                 f"SELECT id || ':' || version || ':' || (CASE WHEN deleted THEN 1 ELSE 0 END) || char(10) AS line "
                 f"FROM {entity} WHERE id NOT IN "
-                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) ORDER BY id)",
-                (entity,),
+                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) "
+                f"AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id)",
+                (entity, json.dumps(dropped.get(entity, []))),
             ).one()
             out[entity] = EntityDigest(
                 count=int(count), digest=hashlib.sha256(str(text_).encode()).hexdigest()
@@ -638,9 +685,25 @@ def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[
     return out
 
 
-def pending_ids(db: Database) -> set[tuple[str, str]]:
+def forget_dropped(db: Database, keys: Iterable[tuple[str, str]]) -> None:
+    """Records the server accepted again (edited after a drop): the check covers them again."""
+    wanted = set(keys)
+    if not wanted:
+        return
     with db.reading() as s:
-        return set(pending_fields(s))
+        dropped = dropped_ids(s)
+    if not any((entity, rid) in wanted for entity, ids in dropped.items() for rid in ids):
+        return
+    with db.transaction() as s:
+        dropped = dropped_ids(s)
+        set_dropped(s, {e: [i for i in ids if (e, i) not in wanted] for e, ids in dropped.items()})
+
+
+def pending_ids(db: Database) -> set[tuple[str, str]]:
+    """Records the check leaves alone: unsent changes here, and refused changes dropped here."""
+    with db.reading() as s:
+        dropped = {(entity, rid) for entity, ids in dropped_ids(s).items() for rid in ids}
+        return set(pending_fields(s)) | dropped
 
 
 # --- applying change sets here (bundle import on a laptop) ----------------------------------------------------
@@ -703,6 +766,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
         pending = pending_fields(s)
         for change in ordered:
+            change = _local_identity(s, change)  # noqa: PLW2901 - the change as it applies here
 
             def refused(reason: str, change: Change = change) -> None:
                 coming.discard((change.entity, change.id))
@@ -819,6 +883,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                     echo=decision.echo,
                 )
             )
+        _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
         # A reference to a record later in the bundle whose own change was refused: the transaction would
         # fail at commit; say which record it is instead.
         for entity in sorted({c.entity for c in changes}):
@@ -830,6 +895,34 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                         f"({entity} {rid} refers to a {parent} record that is neither here nor imported)"
                     )
     return out
+
+
+def _local_identity(session: Session, change: Change) -> Change:
+    """A change as it applies here, where a hotel may have been merged into another (as on the server):
+    an edit of a merged hotel goes to the one that stays; an inspection or notice of it is stored
+    under the one that stays."""
+    from hoteltv.services.hotel_merge import surviving_ids
+
+    hotels = MODELS["hotels"]
+
+    def live(hotel_id: Any) -> str | None:
+        row = session.get(hotels, hotel_id) if isinstance(hotel_id, str) and hotel_id else None
+        target = getattr(row, "merged_into_id", None) if row is not None else None
+        if not target:
+            return None
+        found = surviving_ids(session, {hotel_id: target}).get(hotel_id)
+        return found if found and session.get(hotels, found) is not None else None
+
+    if change.entity == "hotels" and not change.values.get("merged_into_id"):
+        keep = live(change.id)
+        if keep:
+            fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+            return change.model_copy(update={"id": keep, "fields": fields, "created": False})
+    elif change.entity in ("inspections", "rectification_notices"):
+        keep = live(change.values.get("hotel_id"))
+        if keep:
+            return change.model_copy(update={"values": {**change.values, "hotel_id": keep}})
+    return change
 
 
 def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:

@@ -17,6 +17,8 @@ from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
 EXIT_REFUSED = 1
+#: ``hoteltv sync``: the sync went through, but the server refused some changes (listed; still queued).
+EXIT_SOME_REFUSED = 4
 
 
 def _server_db(ctx: Any, args: argparse.Namespace) -> Any:
@@ -226,28 +228,27 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
 # --- laptop side --------------------------------------------------------------------------------------------------
 
 
-def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
-    from hoteltv.sync.credentials import load_token, save_token
+def _server_and_token(ctx: Any, args: argparse.Namespace, *, one_off: bool = False) -> tuple[str, str]:
+    """The server address and token to use. ``one_off`` (a bundle forwarded once): neither the address
+    nor a ``--token`` given is remembered."""
+    from hoteltv.sync.credentials import load_token
 
     url = (args.server or ctx.settings.get("server_url") or "").rstrip("/")
     if not url:
         raise HoteltvError("请用 --server 指定同步服务器地址 (give the server address with --server URL)")
-    if args.server and url != ctx.settings.get("server_url"):
+    if args.server and not one_off and url != ctx.settings.get("server_url"):
         ctx.settings.set("server_url", url)
-    token = args.token or load_token(ctx.home, url)
+    token = args.token or load_token(ctx.home, url, ctx.db.device_id)
     if not token:
         raise HoteltvError("请用 --token 提供令牌(只需一次)(give your token once with --token)")
-    if args.token:
-        where = save_token(ctx.home, url, args.token)
-        print(f"令牌已保存到 {where} (token saved)", file=sys.stderr)
     return url, token
 
 
-def _client(ctx: Any, args: argparse.Namespace) -> Any:
+def _client(ctx: Any, args: argparse.Namespace, *, one_off: bool = False) -> Any:
     from hoteltv.photos.store import PhotoStore
     from hoteltv.sync.client import SyncClient, tls_context
 
-    url, token = _server_and_token(ctx, args)
+    url, token = _server_and_token(ctx, args, one_off=one_off)
     cafile = getattr(args, "cafile", None)
     if cafile:
         cafile = str(Path(cafile).resolve())
@@ -258,9 +259,35 @@ def _client(ctx: Any, args: argparse.Namespace) -> Any:
     return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
 
 
+def _report_data(report: Any) -> dict[str, Any]:
+    return report.summary() | {
+        "ok": report.ok,
+        "message": report.message,
+        "outcomes": [o.__dict__ for o in report.outcomes],
+    }
+
+
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    """Sync, or list (``--refused``) or drop (``--drop ID``) refused changes. With ``--json`` a result
+    object is printed on stdout whatever happens, failures included."""
+    try:
+        if args.refused:
+            return _list_refused(ctx, args)
+        if args.drop:
+            return _drop_refused(ctx, args)
+        return _run_sync(ctx, args)
+    except HoteltvError as exc:
+        if not args.json:
+            raise
+        ctx.json({"ok": False, "message": str(exc), "error": type(exc).__name__})
+        print(f"hoteltv: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.console import ProgressLine
     from hoteltv.sync.client import SyncError
+    from hoteltv.sync.credentials import remember_accepted
     from hoteltv.sync.state import STATE_WORDS
 
     line = ProgressLine()
@@ -270,24 +297,32 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
         line.show(f"[{done}/{total}] {text}")
         return True
 
+    def remember(report: Any) -> None:
+        # A --token is kept for this data folder only once the server has accepted it.
+        if args.token:
+            where = remember_accepted(ctx.home, client.server_url, ctx.db.device_id, args.token, report)
+            if where:
+                print(f"令牌已保存到 {where} (token saved)", file=sys.stderr)
+
     with _client(ctx, args) as client:
         try:
             report = client.sync(progress, full=args.full)
         except SyncError as exc:
+            remember(exc.report)
             line.end()
-            raise HoteltvError(
-                f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
-            ) from exc
+            message = f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
+            if args.json:
+                data = _report_data(exc.report) if exc.report is not None else {}
+                ctx.json(data | {"ok": False, "message": message, "exit_code": EXIT_REFUSED})
+                print(f"hoteltv: {message}", file=sys.stderr)
+                return EXIT_REFUSED
+            raise HoteltvError(message) from exc
+        remember(report)
         update = _newer_release(client) if report.ok else None
     line.end()
+    rc = EXIT_REFUSED if not report.ok else EXIT_SOME_REFUSED if report.failed else 0
     if args.json:
-        data = report.summary() | {
-            "ok": report.ok,
-            "message": report.message,
-            "outcomes": [o.__dict__ for o in report.outcomes],
-            "update": update.__dict__ if update else None,
-        }
-        ctx.json(data)
+        ctx.json(_report_data(report) | {"exit_code": rc, "update": update.__dict__ if update else None})
     else:
         ctx.print(report.message)
         for o in report.outcomes:
@@ -298,7 +333,58 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
                 f"新版本可用 (a newer version is available): {update.version} ({update.filename}) {update.notes}\n"
                 "  在程序的同步窗口中下载,或: hoteltv release download (download it from the sync panel)"
             )
-    return 0 if report.ok and not report.failed else EXIT_REFUSED
+        if rc == EXIT_SOME_REFUSED:
+            ctx.print(
+                "部分修改被服务器拒绝,仍待发送;用 hoteltv sync --refused 查看,--drop ID 放弃 "
+                "(some changes were refused and stay queued: see hoteltv sync --refused, drop with --drop ID)"
+            )
+    return rc
+
+
+def _list_refused(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.cli import format_table
+    from hoteltv.sync.state import refused_changes
+
+    items = refused_changes(ctx.db)
+    if args.json:
+        ctx.json(
+            {
+                "ok": True,
+                "refused": [
+                    {
+                        "entity": c.entity,
+                        "id": c.id,
+                        "label": c.label,
+                        "reason": c.reason,
+                        "at": c.at.isoformat() if c.at else None,
+                    }
+                    for c in items
+                ],
+            }
+        )
+        return 0
+    ctx.print(
+        format_table(
+            ["id", "类型 type", "记录 record", "原因 reason"],
+            [[c.id[:8], c.entity, c.label, c.reason] for c in items],
+        )
+    )
+    ctx.print(f"共 {len(items)} 条被拒绝的修改 ({len(items)} refused changes)")
+    return 0
+
+
+def _drop_refused(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.sync.state import drop_refused
+
+    dropped = drop_refused(ctx.db, args.drop)
+    if args.json:
+        ctx.json(
+            {"ok": True, "dropped": [{"entity": c.entity, "id": c.id, "label": c.label} for c in dropped]}
+        )
+        return 0
+    for c in dropped:
+        ctx.print(f"已放弃 {c.entity} {c.label} ({c.id[:8]}) 的修改,不再发送 (dropped; no longer sent)")
+    return 0
 
 
 def _newer_release(client: Any) -> Any:
@@ -361,7 +447,7 @@ def _bundle_to_server(ctx: Any, args: argparse.Namespace, path: Path) -> int:
 
     bundle = read_bundle(path)
     result = BundleImport()
-    with _client(ctx, args) as client:
+    with _client(ctx, args, one_off=True) as client:  # neither the address nor --token is remembered
         for i in range(0, len(bundle.changes), MAX_BATCH):
             batch = bundle.changes[i : i + MAX_BATCH]
             req = PushRequest(
@@ -388,7 +474,7 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
 
     items = list_conflicts(ctx.db, include_resolved=args.all)
     if args.json:
-        ctx.json([c.__dict__ for c in items])
+        ctx.json([c.__dict__ | {"ref": c.ref} for c in items])
         return 0
 
     def show(v: Any) -> str:
@@ -399,10 +485,11 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
             ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
             [
                 [
-                    c.id[:8],
+                    c.ref,
                     c.label,
                     field_words(c.field),
-                    show(c.kept),
+                    # Once resolved, the value the record holds now; while open, the value kept for now.
+                    show(c.kept if c.status == "open" else c.in_force),
                     show(c.other),
                     c.other_source,
                     c.status,
@@ -428,9 +515,9 @@ def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
     else:
         view = resolve_conflict(ctx.db, conflict.id, "other" if args.other else "kept")
     ctx.print(
-        f"冲突 {view.id[:8]} 已处理,下次同步时生效 (resolved; the next sync tells the server)"
+        f"冲突 {view.ref} 已处理,下次同步时生效 (resolved; the next sync tells the server)"
         if view.status == "resolving"
-        else f"冲突 {view.id[:8]} 已处理 (resolved)"
+        else f"冲突 {view.ref} 已处理 (resolved)"
     )
     return 0
 
@@ -503,14 +590,24 @@ def register(sub: Any, add: Any) -> None:
 
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
     sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
-    sp.add_argument("--token", help="your access token (remembered in the keyring or the data folder)")
+    sp.add_argument(
+        "--token",
+        help="your access token (remembered for this data folder once the server accepts it)",
+    )
     sp.add_argument(
         "--cafile",
         help="PEM file of a CA to trust besides the system's certificate store (remembered in settings)",
     )
     sp.add_argument("--full", action="store_true", help="receive everything again, not only what is new")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--json", action="store_true", help="print a result object (also when the sync fails)")
     sp.add_argument("-v", "--verbose", action="store_true", help="list every record's outcome")
+    what = sp.add_mutually_exclusive_group()
+    what.add_argument(
+        "--refused", action="store_true", help="list the queued changes the server refused, with the reasons"
+    )
+    what.add_argument(
+        "--drop", metavar="ID", help="give up a refused change (record id or its first characters)"
+    )
 
     bundle = sub.add_parser("bundle", help="sync by file (USB stick)").add_subparsers(
         dest="sub", metavar="ACTION", required=True
@@ -525,7 +622,7 @@ def register(sub: Any, add: Any) -> None:
     )
     sp.add_argument("file")
     sp.add_argument("--server", metavar="URL", help="forward the bundle to this server through its API")
-    sp.add_argument("--token")
+    sp.add_argument("--token", help="a token for this import only (the saved one is left as it is)")
     sp.add_argument("--cafile", help="as for sync")
     _server_options(sp)
     sp.add_argument(
@@ -541,7 +638,9 @@ def register(sub: Any, add: Any) -> None:
     sp = add(
         conflicts, "resolve", cmd_conflicts_resolve, "settle a conflict (the choice syncs like any edit)"
     )
-    sp.add_argument("id", help="conflict id (or its first characters) or the server's number")
+    sp.add_argument(
+        "id", help="the conflict's number (the server's, as listed), or a local id's first characters"
+    )
     how = sp.add_mutually_exclusive_group(required=True)
     how.add_argument("--keep", action="store_true", help="keep the value in force")
     how.add_argument("--other", action="store_true", help="take the other value")

@@ -40,6 +40,7 @@ from hoteltv.sync.changes import (
     adopt_versions,
     apply_remote_records,
     collect_changes,
+    forget_dropped,
     local_digests,
     mark_sent,
     pending_ids,
@@ -489,6 +490,7 @@ class SyncClient:
                 report.failed += 1
                 outcomes.append(RecordOutcome(r.entity, r.id, label, "failed", r.reason or f"HTTP {r.code}"))
         mark_sent(self.db, collected.seqs(sent))
+        forget_dropped(self.db, [(c.entity, c.id) for c in sent])
         adopt_versions(self.db, adopt)
         if conflicts:
             with self.db.transaction() as s:
@@ -906,8 +908,29 @@ class SyncClient:
                 c.server_id: c
                 for c in s.scalars(select(SyncConflict).where(SyncConflict.server_id.is_not(None)))
             }
+            unlinked = list(
+                s.scalars(
+                    select(SyncConflict).where(
+                        SyncConflict.server_id.is_(None), SyncConflict.status != "resolved"
+                    )
+                )
+            )
             for c in answer:
                 if int(c["id"]) in local:
+                    continue
+                # The same conflict found here first (a bundle import): it takes the server's number,
+                # so it has one id on every laptop and is settled on the server when resolved here.
+                same = next(
+                    (
+                        u
+                        for u in unlinked
+                        if (u.entity, u.record_id, u.field) == (c["entity"], c["record_id"], c["field"])
+                    ),
+                    None,
+                )
+                if same is not None:
+                    same.server_id = int(c["id"])
+                    unlinked.remove(same)
                     continue
                 s.add(
                     SyncConflict(

@@ -1,8 +1,15 @@
 """Where the sync token is kept: the system keyring when one works, else a private file in the data folder.
 
+A token belongs to one data folder: the keyring entry is named by the server URL *and* the folder's device
+id, so two data folders of one account on one computer never share (or overwrite) each other's token.
 The keyring (Windows Credential Manager, macOS Keychain, Secret Service on Linux desktops) is used through
 the optional ``keyring`` package. Headless machines and CI usually have none; then the token goes to
-``<home>/sync-token.json``, readable by its owner only. The server URL itself is an ordinary setting.
+``<home>/sync-token.json`` (inside the data folder itself), readable by its owner only. The server URL
+itself is an ordinary setting.
+
+A token is saved only once the server has accepted it (:func:`remember_accepted`), and only by the
+commands that set up a laptop (``hoteltv sync --token``, the sync panel): a one-off ``--token`` given to
+``bundle import --server`` is used for that command alone.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 SERVICE = "hoteltv-sync"
 FILENAME = "sync-token.json"
@@ -35,6 +43,11 @@ def _keyring() -> object | None:
     return keyring
 
 
+def entry_name(server_url: str, device_id: str) -> str:
+    """The keyring user name of a data folder's token: the server and the folder's device id."""
+    return f"{server_url} device={device_id}"
+
+
 def _file(home: Path) -> Path:
     return Path(home) / FILENAME
 
@@ -47,22 +60,31 @@ def _read_file(home: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def load_token(home: Path, server_url: str) -> str | None:
+def load_token(home: Path, server_url: str, device_id: str) -> str | None:
+    """The token this data folder (device ``device_id``) saved for ``server_url``, or None.
+
+    A token an earlier release kept in the keyring under the server URL alone is taken over by the first
+    data folder that asks (and moved under its own name), so it is never shared again."""
     kr = _keyring()
     if kr is not None:
         with contextlib.suppress(Exception):
-            token = kr.get_password(SERVICE, server_url)  # type: ignore[attr-defined]
+            token = kr.get_password(SERVICE, entry_name(server_url, device_id))  # type: ignore[attr-defined]
             if token:
                 return str(token)
+            legacy = kr.get_password(SERVICE, server_url)  # type: ignore[attr-defined]
+            if legacy:
+                kr.set_password(SERVICE, entry_name(server_url, device_id), legacy)  # type: ignore[attr-defined]
+                kr.delete_password(SERVICE, server_url)  # type: ignore[attr-defined]
+                return str(legacy)
     return _read_file(home).get(server_url)
 
 
-def save_token(home: Path, server_url: str, token: str) -> str:
-    """Remember the token for ``server_url``; returns where it went ("keyring" or the file path)."""
+def save_token(home: Path, server_url: str, device_id: str, token: str) -> str:
+    """Remember this data folder's token for ``server_url``; returns where it went ("keyring" or the file)."""
     kr = _keyring()
     if kr is not None:
         try:
-            kr.set_password(SERVICE, server_url, token)  # type: ignore[attr-defined]
+            kr.set_password(SERVICE, entry_name(server_url, device_id), token)  # type: ignore[attr-defined]
             return "keyring"
         except Exception:
             pass
@@ -76,3 +98,12 @@ def save_token(home: Path, server_url: str, token: str) -> str:
         json.dump(data, fh)
     os.replace(tmp, path)
     return str(path)
+
+
+def remember_accepted(home: Path, server_url: str, device_id: str, token: str, report: Any) -> str | None:
+    """Save ``token`` when the sync ``report`` (a :class:`~hoteltv.sync.client.SyncReport`, or None) shows
+    that the server accepted it (it answered who we are); a refused token is never saved. Returns where
+    it went, or None."""
+    if report is None or not getattr(report, "user", ""):
+        return None
+    return save_token(home, server_url, device_id, token)

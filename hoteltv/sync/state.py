@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import SyncConflict, SyncLog, SyncRecordState, utcnow
+from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
 from hoteltv.errors import HoteltvError, NotFoundError
-from hoteltv.sync.changes import MODELS, pending_fields, to_python
+from hoteltv.sync.changes import MODELS, dropped_ids, pending_fields, set_dropped, to_python
 
 RecordState = Literal["pending", "sent", "complete", "conflict", "failed"]
 
@@ -58,6 +58,7 @@ FIELD_WORDS = {
     "closed_at": "关闭时间",
     "receipt_signed_by": "送达回证签收人",
     "aliases": "别名",
+    "merged_into_id": "并入酒店",
 }
 
 
@@ -94,6 +95,14 @@ class ConflictView:
     other_source: str
     status: str
     created_at: datetime | None
+    #: The value the record holds here now (after a resolution: the value in force).
+    in_force: Any = None
+
+    @property
+    def ref(self) -> str:
+        """The id people use: the server's conflict number, the same on every laptop (a conflict found
+        by a bundle import and not yet known to a server: the first characters of its local id)."""
+        return str(self.server_id) if self.server_id is not None else self.id[:8]
 
 
 @dataclass(frozen=True)
@@ -230,10 +239,97 @@ def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any],
         )
 
 
+# --- refused changes --------------------------------------------------------------------------------------------
+
+#: The parts of an inspection: dropping a refused inspection drops its refused parts with it.
+_PARTS = ("room_checks", "inspection_inspectors", "photos")
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    """A change the server refused at the last sync that is still queued here, with the reason."""
+
+    entity: str
+    id: str
+    label: str
+    reason: str
+    at: datetime | None
+
+
+def refused_changes(db: Database) -> list[RefusedChange]:
+    """Queued changes the server refused last time (they are sent again at each sync until dropped)."""
+    with db.reading() as s:
+        pending = pending_fields(s)
+        rows = s.scalars(
+            select(SyncRecordState)
+            .where(SyncRecordState.state == "failed")
+            .order_by(SyncRecordState.entity, SyncRecordState.record_id)
+        )
+        return [
+            RefusedChange(r.entity, r.record_id, r.label, r.reason, r.at)
+            for r in rows
+            if (r.entity, r.record_id) in pending
+        ]
+
+
+def drop_refused(db: Database, ref: str, actor: str = "") -> list[RefusedChange]:
+    """Give up a refused change (its record id or the first characters of it; an inspection takes its
+    refused parts along). The record stays on this computer as it is, is no longer sent, and is left out
+    of the sync check; an edit made to it later queues it again. Returns what was dropped."""
+    ref = ref.strip()
+    refused = refused_changes(db)
+    found = [c for c in refused if c.id == ref] or [c for c in refused if ref and c.id.startswith(ref)]
+    if len(found) != 1:
+        raise NotFoundError(
+            f"没有被拒绝的修改匹配 {ref!r},请用 hoteltv sync --refused 查看 "
+            f"(no refused change matches {ref!r}; see hoteltv sync --refused)"
+            if not found
+            else f"有多个被拒绝的修改匹配 {ref!r},请给出更多字符 (several refused changes match {ref!r})"
+        )
+    target = found[0]
+    dropping = [target]
+    if target.entity == "inspections":
+        with db.reading() as s:
+            part_ids: set[tuple[str, str]] = set()
+            for entity in _PARTS:
+                model = MODELS[entity]
+                part_ids |= {
+                    (entity, rid)
+                    for rid in s.scalars(
+                        select(model.id).where(model.inspection_id == target.id)  # type: ignore[attr-defined]
+                    )
+                }
+        dropping += [c for c in refused if (c.entity, c.id) in part_ids]
+    now = utcnow()
+    with db.transaction(actor) as s:
+        dropped = dropped_ids(s)
+        for c in dropping:
+            s.execute(
+                update(OutboxEntry)
+                .where(
+                    OutboxEntry.entity == c.entity,
+                    OutboxEntry.entity_id == c.id,
+                    OutboxEntry.sent_at.is_(None),
+                )
+                .values(sent_at=now)
+            )
+            s.execute(
+                delete(SyncRecordState).where(
+                    SyncRecordState.entity == c.entity, SyncRecordState.record_id == c.id
+                )
+            )
+            dropped.setdefault(c.entity, []).append(c.id)
+        set_dropped(s, dropped)
+        checked = s.get(Meta, "sync.checked")
+        if checked is not None:  # the next sync compares again, without these records
+            s.delete(checked)
+    return dropping
+
+
 # --- conflicts ----------------------------------------------------------------------------------------------------
 
 
-def _conflict_view(c: SyncConflict) -> ConflictView:
+def _conflict_view(c: SyncConflict, in_force: Any = None) -> ConflictView:
     v = c.values or {}
     return ConflictView(
         c.id,
@@ -249,23 +345,34 @@ def _conflict_view(c: SyncConflict) -> ConflictView:
         str(v.get("other_source", "")),
         c.status,
         c.created_at,
+        in_force,
     )
 
 
+def _value_here(session: Any, c: SyncConflict) -> Any:
+    """The conflicting field's value on this computer now, as JSON (None when the record is not here)."""
+    from hoteltv.db.tracking import jsonable
+
+    model = MODELS.get(c.entity)
+    row = session.get(model, c.record_id) if model is not None else None
+    return jsonable(getattr(row, c.field, None)) if row is not None else None
+
+
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
+    """Conflicts, oldest first; each with the value in force here now (which, once a conflict is
+    resolved anywhere and the choice has arrived, is the chosen value)."""
     with db.reading() as s:
         stmt = select(SyncConflict).order_by(SyncConflict.created_at)
         if not include_resolved:
             stmt = stmt.where(SyncConflict.status != "resolved")
-        return [_conflict_view(c) for c in s.scalars(stmt)]
+        return [_conflict_view(c, _value_here(s, c)) for c in s.scalars(stmt)]
 
 
 def find_conflict(db: Database, ref: str) -> ConflictView:
     """A conflict by its id, the first characters of it, or the server's number."""
     views = list_conflicts(db, include_resolved=True)
-    found = [
-        v for v in views if v.id == ref or v.id.startswith(ref) or (ref.isdigit() and v.server_id == int(ref))
-    ]
+    found = [v for v in views if ref.isdigit() and v.server_id == int(ref)]  # the number listed
+    found = found or [v for v in views if v.id == ref or (ref and v.id.startswith(ref))]
     if len(found) != 1:
         raise NotFoundError(
             f"{'没有' if not found else '有多个'}冲突匹配 {ref!r} ({'no' if not found else 'several'} conflicts match)"

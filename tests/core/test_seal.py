@@ -451,7 +451,9 @@ def test_a_correction_keeps_its_number_and_the_notice_already_issued(
 # --- upgrading: records made before seals are sealed by the migration ---------------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["schema_0001.db", "schema_0002.db", "schema_0003.db", "schema_0004n.db"])
+@pytest.mark.parametrize(
+    "fixture", ["schema_0001.db", "schema_0002.db", "schema_0003.db", "schema_0004n.db", "schema_0005h.db"]
+)
 def test_records_made_before_seals_are_sealed_by_the_upgrade(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fixture: str
 ) -> None:

@@ -17,7 +17,10 @@ The checks (each problem is a line saying what differed):
   silently lost (fields computed from the inspection history are left to the convergence check);
 * every laptop holds exactly the server's records it may read (same id, version, tombstone and values),
   and every open conflict it may see;
-* no record twice: no hotel twice by division and name, no inspection number shared by inspections that
+* hotels merged into another (the same credit code typed in on two laptops): a tombstone naming a live
+  hotel; what was typed into it counts as typed into the hotel that stays (in force there or recorded
+  in a conflict), and its inspections follow the hotel that stays;
+* no record twice: no live hotel twice by division and name or by credit code, no inspection number shared by inspections that
   are not one correction chain; no change applied twice (one change-log row per device change);
 * every live photo's file is on the server (and recorded) and on every laptop holding the photo, whole
   (SHA-256 verified);
@@ -231,18 +234,34 @@ def _diff(a: dict[str, Any], b: dict[str, Any], limit: int = 4) -> str:
     )
 
 
+#: Fields of a hotel merged into another that the server sets (not typed on a laptop).
+MERGE_FIELDS = frozenset({"id", "deleted", "merged_into_id"})
+
+
 def check_fields(
-    model: Model, key: Key, server_values: dict[str, Any], conflicts: list[dict[str, Any]]
+    model: Model,
+    key: Key,
+    server_values: dict[str, Any],
+    conflicts: list[dict[str, Any]],
+    merged_in: Iterable[Key] = (),
 ) -> list[str]:
-    """Per-field records: every head write is in force or recorded in a conflict; no invented values."""
+    """Per-field records: every head write is in force or recorded in a conflict; no invented values.
+
+    ``merged_in``: hotels merged into this one (the same hotel typed in twice): what was typed into them
+    (a value, not an empty field) counts as typed into this one."""
     problems: list[str] = []
     entity, rid = key
     recorded: dict[str, list[Any]] = defaultdict(list)
     for c in conflicts:
         if c["entity"] == entity and c["record_id"] == rid:
             recorded[c["field"]] += [c["server"], c["client"]]
-    for name in sorted(model.fields.get(key, set()) - DERIVED.get(entity, frozenset())):
-        writes = model.writes[(entity, rid, name)]
+    names = set(model.fields.get(key, set()))
+    for alias in merged_in:
+        names |= model.fields.get(alias, set()) - MERGE_FIELDS
+    for name in sorted(names - DERIVED.get(entity, frozenset())):
+        writes = list(model.writes[(entity, rid, name)])
+        for alias in merged_in if name not in MERGE_FIELDS else ():
+            writes += [w for w in model.writes.get((alias[0], alias[1], name), []) if w.new not in (None, "")]
         value = server_values.get(name)
         if all(value != w.new for w in writes):
             problems.append(
@@ -287,32 +306,58 @@ def check(
         problems.append(
             f"unexpected record on the server: {_short(key)} (no laptop wrote it, or it was refused)"
         )
+    # Hotels merged into another (the same hotel typed in twice): tombstones naming a live hotel.
+    merged = _merged_hotels(srv)
+    merged_in: dict[str, list[Key]] = defaultdict(list)
+    for old, keep in merged.items():
+        merged_in[keep].append(("hotels", old))
+        if srv.records.get(("hotels", keep), {}).get("deleted", True):
+            problems.append(f"hotel {old[:8]} is merged into {keep[:8]}, which is not a live hotel")
+        if not srv.records[("hotels", old)]["deleted"]:
+            problems.append(f"hotel {old[:8]} is merged into {keep[:8]} and still live")
     for key in sorted(expected & held):
         rec = srv.records[key]
         authored = model.records[key]
         server_content = content(rec["data"])
         if key[0] in DOCUMENT_ENTITIES:
-            if server_content != authored.content:
+            wrote = dict(authored.content)
+            if wrote.get("hotel_id") in merged:  # its hotel was merged: it follows the one that stays
+                wrote["hotel_id"] = merged[wrote["hotel_id"]]
+            if server_content != wrote:
                 problems.append(
                     f"{_label(model, key)} differs from what its owner wrote: server ≠ laptop: "
-                    f"{_diff(server_content, authored.content)}"
+                    f"{_diff(server_content, wrote)}"
                 )
+        elif key[0] == "hotels" and key[1] in merged:
+            pass  # its typed values are checked on the hotel that stays
         else:
-            problems += check_fields(model, key, server_content, srv.conflicts)
+            problems += check_fields(
+                model,
+                key,
+                server_content,
+                srv.conflicts,
+                merged_in.get(key[1], []) if key[0] == "hotels" else [],
+            )
         if bool(server_content.get("deleted")) != rec["deleted"]:
             problems.append(f"{_label(model, key)}: the server's deleted flag disagrees with its data")
 
     # No duplicates by content: hotels by division and name, inspection numbers outside correction chains.
     hotels: dict[tuple[Any, Any], list[str]] = defaultdict(list)
     numbers: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    codes: dict[str, list[str]] = defaultdict(list)
     for (entity, rid), rec in srv.records.items():
-        if entity == "hotels":
+        if entity == "hotels" and not rec["deleted"]:
             hotels[(rec["data"].get("division_id"), rec["data"].get("name"))].append(rid)
+            if rec["data"].get("credit_code"):
+                codes[rec["data"]["credit_code"]].append(rid)
         elif entity == "inspections":
             numbers[rec["data"].get("record_number")].append(rec["data"] | {"id": rid})
     for (div, name), ids in sorted(hotels.items(), key=lambda kv: str(kv[0])):
         if len(ids) > 1:
             problems.append(f"hotel {name!r} twice in division {str(div)[:8]}: {[i[:8] for i in ids]}")
+    for code, ids in sorted(codes.items()):
+        if len(ids) > 1:
+            problems.append(f"credit code {code} on {len(ids)} live hotels: {[i[:8] for i in ids]}")
     for number, rows in numbers.items():
         if len(rows) < 2:
             continue
@@ -378,6 +423,23 @@ def check(
                     f"not listed on this laptop"
                 )
     return problems
+
+
+def _merged_hotels(srv: ServerState) -> dict[str, str]:
+    """Hotel id → the live hotel it was merged into (chains followed), from the server's records."""
+    direct = {
+        rid: str(rec["data"]["merged_into_id"])
+        for (entity, rid), rec in srv.records.items()
+        if entity == "hotels" and rec["data"].get("merged_into_id")
+    }
+    out: dict[str, str] = {}
+    for rid, target in direct.items():
+        seen = {rid}
+        while target in direct and target not in seen:
+            seen.add(target)
+            target = direct[target]
+        out[rid] = target
+    return out
 
 
 def take(db: Database) -> Snapshot:

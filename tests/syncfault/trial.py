@@ -10,15 +10,16 @@ Steps, drawn at random (``random.Random(f"…:{seed}:{trial}")``, so ``--seed S 
 the moment a SIGKILL lands in a child server is the one thing that is not replayed exactly):
 
 * local work: create a hotel (now and then an inspector's hotel outside their divisions, which the server
-  must refuse), edit a hotel field, start an inspection (three rooms, 0–2 small photos, finalized or left a
+  must refuse; now and then the same new hotel, by its credit code, on two office laptops, which the
+  server must make one hotel), edit a hotel field, start an inspection (three rooms, 0–2 small photos, finalized or left a
   draft), edit a draft (findings, a room, a photo), finalize a draft, correct a finalized inspection,
   discard a draft, resolve a conflict with a new value (office laptops);
 * sync one laptop through the faulty network (:mod:`tests.syncfault.network`) at a random fault rate with
   random batch sizes, photo upload chunks and batch/single photo uploads;
 * restart the server (in-process: a new app over the same files; child process: SIGKILL, and it may stay
   down until a client's backoff or a later step brings it back);
-* bundles: export a laptop's unsent changes; import a bundle into the server (as its laptop's user) once
-  or twice, any bundle at any time (so out of order); import one or two bundles of one laptop into another
+* bundles: export a laptop's unsent changes; import a bundle into the server (as its laptop's user, or
+  an inspector forwarding an office laptop's bundle) once or twice, any bundle at any time (so out of order); import one or two bundles of one laptop into another
   laptop newest first (reverse order), and one of them again; a *relay*: export, edit a draft, export
   again, maybe sync both laptops, then the later bundle reaches the other laptop (and maybe the server)
   before the earlier one.
@@ -47,6 +48,7 @@ from sqlalchemy import select
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection, SyncConflict
 from hoteltv.domain.divisions import default_divisions, division_id
+from hoteltv.domain.identifiers import credit_check_char
 from hoteltv.errors import HoteltvError
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services import inspections as insp_service
@@ -82,6 +84,7 @@ WEIGHTS = {
     "import_server": 1.0,
     "import_local": 1.5,
     "bundle_relay": 1.5,
+    "same_hotel": 0.8,
 }
 
 
@@ -361,6 +364,35 @@ class TrialRun:
                 text += " (outside its divisions: the server must refuse it)"
         return text
 
+    def op_same_hotel(self) -> str | None:
+        """Two office laptops type in the same new hotel (one credit code, other names and values): the
+        server must make it one hotel, and nothing either typed may be lost (in force or a conflict)."""
+        offices = [lap for lap in self.laptops if lap.role == "office"]
+        if len(offices) < 2:
+            return None
+        pair = self.rng.sample(offices, 2)
+        self.counter += 1
+        body = f"9153{self.index % 10000:04d}MA{self.counter % 10**7:07d}"
+        code = body + credit_check_char(body)
+        division = DIVISIONS[self.rng.choice(sorted(DIVISIONS))]
+        texts = []
+        for lap in pair:
+            self.counter += 1
+            name = f"同码酒店{self.index}-{self.counter}"
+            values = {f: self.unique(f) for f in EDIT_FIELDS}
+            made: list[str] = []
+
+            def create(
+                lap: Laptop = lap, name: str = name, values: dict[str, Any] = values, made: list[str] = made
+            ) -> None:
+                made.append(make_hotel(lap.db, name, division=division, credit_code=code, **values))
+
+            texts.append(self.local(lap, f"{lap.name} creates hotel {name} with credit code {code}", create))
+            if made:
+                self.hotels.append(made[0])
+        self.stats["same_hotel_twice"] += 1
+        return "; ".join(texts)
+
     def op_edit_hotel(self) -> str | None:
         lap = self.rng.choice(self.laptops)
         hotels = self.hotels_on(lap)
@@ -590,16 +622,22 @@ class TrialRun:
         bundle = self.rng.choice(self.bundles)
         origin = next(lap for lap in self.laptops if lap.name == bundle.origin)
         times = 2 if self.rng.random() < 0.4 else 1
+        user = origin.user
+        if origin.role == "office" and self.rng.random() < 0.3:
+            # An inspector's account forwards the office laptop's bundle: what lies outside the inspector's
+            # divisions is refused, and that answer must never reach the office laptop's own sync.
+            user = self.rng.choice(["ly", "tc"])
+            self.stats["bundle_forwarded_by_inspector"] += 1
         texts = []
         with self.server.database() as (db, blobs):
             for _ in range(times):
-                result = import_to_server(db, blobs, bundle.path, origin.user)
+                result = import_to_server(db, blobs, bundle.path, user)
                 self.stats["bundle_import_server"] += 1
                 texts.append(
                     f"applied {result.count('applied')} unchanged {result.count('unchanged')} "
                     f"conflict {result.count('conflict')} refused {result.count('refused')}"
                 )
-        return f"bundle {bundle.path.name} imported into the server as {origin.user}: {' / '.join(texts)}"
+        return f"bundle {bundle.path.name} imported into the server as {user}: {' / '.join(texts)}"
 
     def op_import_local(self) -> str | None:
         clean = [b for b in self.bundles if b.clean]

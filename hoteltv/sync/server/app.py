@@ -273,9 +273,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     def status(req: StatusRequest, who: CallerDep) -> StatusResponse:
         return service.inspection_status(db, who, req.inspection_ids)
 
-    @app.get(
-        f"{P}/records/{{entity}}/{{rid}}", response_model=RemoteRecord, responses=errors(401, 403, 404, 422)
-    )
+    @app.get(f"{P}/records/{{entity}}/{{rid}}", response_model=RemoteRecord, responses=errors(401, 404, 422))
     def record(entity: Entity, rid: RecordId, who: CallerDep) -> RemoteRecord:
         return service.get_record(db, who, entity, rid)
 

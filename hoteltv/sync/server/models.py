@@ -8,7 +8,10 @@
 * ``changes`` — the change log: one row per accepted change with a monotonic sequence number, given
   under a lock in commit order so a client that pulls "everything after N" never skips one.
 * ``conflicts`` — both values of a field changed in two places, until an office user resolves it.
-* ``batches`` — the answer to each push by its idempotency key: a batch sent again gets the same answer.
+* ``batches`` — the final answer to each push, by its idempotency key under the sending account and device
+  (``key`` holds the SHA-256 of the three): the same batch sent again by them gets the same answer.
+* a hotel merged into another (the same hotel typed in on two laptops) stays in ``records`` as a tombstone
+  whose ``data.merged_into_id`` names the hotel that stays.
 * ``blobs`` — photo files that arrived whole and were verified by their SHA-256.
 """
 

@@ -1,13 +1,17 @@
 """What the server does with each request, independent of HTTP (the app and the admin commands call it).
 
-A push is one transaction under the sequence lock: the batch key is looked up first (a batch seen before
-gets its stored answer and nothing changes), then each change is checked against the caller's scope and
+A push is one transaction under the sequence lock: the batch key is looked up first, under the account and
+device that send it (a batch this account and device sent before gets its stored answer and nothing
+changes), then each change is checked against the caller's scope and
 met with the server's record by :func:`hoteltv.sync.changes.decide`; every accepted change gets the next
-sequence number and a change-log row; conflicts are stored with both values.
+sequence number and a change-log row; conflicts are stored with both values. An answer is stored only when
+it is final: a batch with a change refused for a reason that can pass later (its hotel or inspection not
+here yet, outside the account's divisions today) is worked out afresh each time it comes.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +20,16 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import RANK, content, decide, label_of
+from hoteltv.sync.changes import (
+    BOOKKEEPING,
+    DERIVED,
+    PARENT_NOT_YET,
+    RANK,
+    content,
+    decide,
+    label_of,
+    value_problem,
+)
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -39,6 +52,10 @@ from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device,
 from hoteltv.sync.server.store import ServerDB
 
 _CHUNK = 500
+HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
+INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
+#: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
+_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, PARENT_NOT_YET})
 
 
 class Refused(Exception):
@@ -132,6 +149,7 @@ class _Records:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
+        self.codes: dict[str, str] | None = None
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
         by_entity: dict[str, set[str]] = defaultdict(set)
@@ -160,6 +178,31 @@ class _Records:
     def put(self, rec: Record) -> None:
         self.cache[(rec.entity, rec.id)] = rec
 
+    def _codes(self) -> dict[str, str]:
+        if self.codes is None:
+            self.codes = {}
+            for rid, data in self.session.execute(
+                select(Record.id, Record.data)
+                .where(Record.entity == "hotels", Record.deleted.is_(False))
+                .order_by(Record.seq)
+            ):
+                code = _code((data or {}).get("credit_code"))
+                if code:
+                    self.codes.setdefault(code, rid)
+        return self.codes
+
+    def by_code(self, code: str) -> str | None:
+        """The live hotel here with this unified social credit code (read once per batch)."""
+        return self._codes().get(code)
+
+    def note_code(self, rec: Record | None) -> None:
+        """A hotel this batch made or changed: later changes of the batch find it by its code."""
+        if self.codes is None or rec is None or rec.deleted:
+            return
+        code = _code(rec.data.get("credit_code"))
+        if code:
+            self.codes.setdefault(code, rec.id)
+
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
@@ -179,34 +222,50 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
         hotel = records.get("hotels", hotel_id)
         insp_id = change.id if entity == "inspections" else _str(values.get("inspection_id"))
         if hotel is None:
-            return _Scope(
-                None, hotel_id, insp_id, "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
-            )
+            return _Scope(None, hotel_id, insp_id, HOTEL_NOT_YET)
         return _Scope(hotel.division_id, hotel_id, insp_id)
     insp_id = _str(values.get("inspection_id"))
     insp = records.get("inspections", insp_id)
     if insp is None:
-        return _Scope(
-            None, None, insp_id, "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
-        )
+        return _Scope(None, None, insp_id, INSPECTION_NOT_YET)
     return _Scope(insp.division_id, insp.hotel_id, insp_id)
+
+
+_OUT_OF_SCOPE = "超出权限范围"
 
 
 def _out_of_scope(caller: Caller) -> str:
     codes = "、".join(sorted(caller.division_codes)) or "无"
     return (
-        f"超出权限范围:账号 {caller.name} 只能处理所属县区({codes})的记录 "
+        f"{_OUT_OF_SCOPE}:账号 {caller.name} 只能处理所属县区({codes})的记录 "
         f"(outside your divisions: user {caller.name} may only touch records of {codes})"
     )
 
 
+def stored_key(caller: Caller, device_id: str, key: str) -> str:
+    """Where a batch's answer is kept: its key under the account and the device that sent it, so another
+    account forwarding the same batch (a bundle) never gets this one's answer, nor this one its."""
+    return hashlib.sha256(f"{caller.user_id}\n{device_id}\n{key}".encode()).hexdigest()
+
+
+def final(result: ChangeResult) -> bool:
+    """Is this change's answer final (the same change sent again would get it again)?
+
+    A refusal for a missing hotel or inspection passes once it arrives, and one outside the account's
+    divisions once an administrator widens them: those batches are worked out again when they come."""
+    if result.status != "refused":
+        return True
+    if result.reason in _NOT_YET:
+        return False
+    return not (result.code == 403 and result.reason.startswith(_OUT_OF_SCOPE))
+
+
 def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
-    """Apply a batch (idempotent by its key); see module docstring."""
+    """Apply a batch (idempotent by account, device and key; only final answers are stored)."""
+    key = stored_key(caller, req.device_id, req.key)
     with db.write() as s:
-        done = s.get(Batch, req.key)
+        done = s.get(Batch, key)
         if done is not None:
-            if done.device_id != req.device_id:
-                raise Refused(409, "idempotency key used by another device")
             stored = PushResponse.model_validate(done.response)
             stored.replayed = True
             return stored
@@ -215,8 +274,8 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         keys: set[tuple[str, str]] = set()
         for c in req.changes:
             keys.add((c.entity, c.id))
-            for parent_entity, key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
-                ref = _str(c.values.get(key))
+            for parent_entity, ref_key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
+                ref = _str(c.values.get(ref_key))
                 if ref:
                     keys.add((parent_entity, ref))
         records.preload(keys)
@@ -224,14 +283,15 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
         seqs.save()
         response = PushResponse(key=req.key, head=seqs.value, results=results)
-        s.add(
-            Batch(
-                key=req.key,
-                device_id=req.device_id,
-                user_id=caller.user_id,
-                response=response.model_dump(mode="json"),
+        if all(final(r) for r in results):
+            s.add(
+                Batch(
+                    key=key,
+                    device_id=req.device_id,
+                    user_id=caller.user_id,
+                    response=response.model_dump(mode="json"),
+                )
             )
-        )
         _touch(s, caller, req.device_id, pushed=True)
         return response
 
@@ -239,23 +299,268 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
 def _apply_change(
     s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
 ) -> ChangeResult:
+    """One change, with the hotel identities the server knows: a new hotel whose credit code a hotel here
+    already has is merged into that one; a change to a hotel merged into another goes to the one that
+    stays; an inspection or notice of a merged hotel is stored under the one that stays; a merge made
+    on a laptop (``merged_into_id``) moves the server's inspections and notices too."""
+    if change.entity == "hotels":
+        merged = _same_code(s, caller, device, change, records, seqs)
+        if merged is not None:
+            return merged
+        current = records.get("hotels", change.id)
+        target = _str(change.values.get("merged_into_id"))
+        if current is not None and _str(current.data.get("merged_into_id")) and not target:
+            return _redirect(s, caller, device, change, current, records, seqs)
+        if target and (current is None or _str(current.data.get("merged_into_id")) != target):
+            return _merge_into(s, caller, device, change, target, records, seqs)
+        result = _apply_one(s, caller, device, change, records, seqs)
+        records.note_code(records.get("hotels", change.id))
+        return result
+    if change.entity in ("inspections", "rectification_notices"):
+        hotel_id = _str(change.values.get("hotel_id"))
+        live = _live_hotel(records, hotel_id)
+        if hotel_id and live != hotel_id:
+            moved = change.model_copy(update={"values": {**change.values, "hotel_id": live}})
+            result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
+            return result.model_copy(update={"echo": False})
+    return _apply_one(s, caller, device, change, records, seqs)
+
+
+def _live_hotel(records: _Records, hotel_id: str | None) -> str | None:
+    """The hotel that stands for ``hotel_id``: itself, or the one it was merged into (chains followed)."""
+    current = hotel_id
+    seen: set[str] = set()
+    while current and current not in seen and len(seen) < 32:
+        seen.add(current)
+        rec = records.get("hotels", current)
+        nxt = _str(rec.data.get("merged_into_id")) if rec is not None else None
+        if not nxt:
+            return current
+        current = nxt
+    return current
+
+
+def _same_code(
+    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
+) -> ChangeResult | None:
+    """A new hotel whose unified social credit code a live hotel here already has is that hotel: the
+    new record becomes a tombstone merged into it (the laptop learns that at its pull and moves its
+    inspections and notices), and the hotel here takes the new one's values for fields it has none of.
+    None: not such a hotel (the change goes the ordinary way)."""
+    from hoteltv.services.hotel_merge import FILLED
+
+    values = change.values
+    code = _code(values.get("credit_code"))
+    if (
+        not code
+        or records.get("hotels", change.id) is not None
+        or values.get("deleted")
+        or _str(values.get("merged_into_id"))
+        or value_problem("hotels", values)
+    ):
+        return None
+    survivor_id = records.by_code(code)
+    survivor = records.get("hotels", survivor_id) if survivor_id and survivor_id != change.id else None
+    if (
+        survivor is None
+        or not caller.covers(survivor.division_id)
+        or not caller.covers(_str(values.get("division_id")))
+    ):
+        return None  # nothing to merge with in the caller's sight: the ordinary way (and its checks)
+    fill = {
+        k: values[k] for k in FILLED if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
+    }
+    if fill:
+        _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
+    # Values typed on both laptops that differ (another name, another phone): the hotel here keeps its
+    # own and each difference is a conflict for the office, so nothing typed is silently lost.
+    skip = BOOKKEEPING | DERIVED.get("hotels", frozenset()) | {"id", "deleted", "merged_into_id"}
+    for name in sorted(values):
+        theirs, ours = values.get(name), survivor.data.get(name)
+        if name in skip or name in fill or theirs in (None, "") or theirs == ours:
+            continue
+        s.add(
+            Conflict(
+                entity="hotels",
+                record_id=survivor.id,
+                field=name,
+                label=label_of("hotels", survivor.data),
+                base=None,
+                server_value=ours,
+                client_value=theirs,
+                device_id=device,
+                user_id=caller.user_id,
+                division_id=survivor.division_id,
+            )
+        )
+    tomb = Record(
+        entity="hotels",
+        id=change.id,
+        data={},
+        version=0,
+        seq=0,
+        deleted=True,
+        division_id=survivor.division_id,
+        hotel_id=change.id,
+        device_seqs={device: change.seq},
+    )
+    s.add(tomb)
+    records.put(tomb)
+    data = {**values, "id": change.id, "deleted": True, "merged_into_id": survivor.id, "device_id": device}
+    _write(s, tomb, data, seqs, caller, device, change.seq, version=change.version + 1)
+    name = str(survivor.data.get("name") or survivor.id)
+    return ChangeResult(
+        entity="hotels",
+        id=change.id,
+        status="applied",
+        reason=f"与服务器上统一社会信用代码相同的酒店「{name}」是同一家,已并入 "
+        f"(the same credit code as hotel {name} on the server: merged into it)",
+        version=tomb.version,
+        seq=tomb.seq,
+        echo=False,
+    )
+
+
+def _write(
+    s: Session,
+    rec: Record,
+    data: dict[str, Any],
+    seqs: _Seqs,
+    caller: Caller,
+    device: str,
+    origin_seq: int,
+    *,
+    version: int | None = None,
+) -> None:
+    """Give ``rec`` new values under the next sequence number, with a change-log row (server-made)."""
+    before = dict(rec.data or {})
+    new_version = version if version is not None else rec.version + 1
+    data = {**data, "version": new_version}
+    rec.data = data
+    rec.version = new_version
+    rec.deleted = bool(data.get("deleted"))
+    rec.seq = seqs.next()
+    rec.echo_device = None
+    rec.updated_at = now()
+    changed = sorted(k for k in data if data.get(k) != before.get(k))
+    s.add(
+        ChangeLog(
+            seq=rec.seq,
+            entity=rec.entity,
+            record_id=rec.id,
+            device_id=device,
+            user_id=caller.user_id,
+            origin_seq=origin_seq,
+            fields=changed,
+            values={k: data.get(k) for k in changed},
+        )
+    )
+
+
+def _redirect(
+    s: Session, caller: Caller, device: str, change: Change, tomb: Record, records: _Records, seqs: _Seqs
+) -> ChangeResult:
+    """An edit of a hotel merged into another (made before this laptop learned of the merge) goes to the
+    hotel that stays, field by field with its ``base`` as usual; the answer names the edited record."""
+    if int((tomb.device_seqs or {}).get(device, 0)) >= change.seq:
+        return ChangeResult(entity="hotels", id=change.id, status="unchanged")
+    live = _live_hotel(records, change.id)
+    fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+    moved = change.model_copy(update={"id": live, "fields": fields, "created": False})
+    result = _apply_one(s, caller, device, moved, records, seqs, remapped=True, seen_check=False)
+    if result.status != "refused" or result.reason not in _NOT_YET:
+        seen = dict(tomb.device_seqs or {})
+        seen[device] = max(int(seen.get(device, 0)), change.seq)
+        tomb.device_seqs = seen
+    return result.model_copy(update={"id": change.id, "echo": False, "version": 0, "seq": 0})
+
+
+def _merge_into(
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    target: str,
+    records: _Records,
+    seqs: _Seqs,
+) -> ChangeResult:
+    """A laptop merged this hotel into ``target`` (``hoteltv hotels merge``): apply the change, then move
+    the server's inspections and notices of it to the hotel that stays."""
+    live = _live_hotel(records, target)
+    keep = records.get("hotels", live)
+
+    def refused(code: int, reason: str) -> ChangeResult:
+        return ChangeResult(entity="hotels", id=change.id, status="refused", code=code, reason=reason)
+
+    if keep is None:
+        return refused(422, HOTEL_NOT_YET)
+    if live == change.id:
+        return refused(422, "不能把酒店并入它自己 (a hotel cannot be merged into itself)")
+    if not caller.covers(keep.division_id):
+        return refused(403, _out_of_scope(caller))
+    moved = change
+    if live != target:
+        moved = change.model_copy(update={"values": {**change.values, "merged_into_id": live}})
+    result = _apply_one(s, caller, device, moved, records, seqs, remapped=live != target)
+    rec = records.get("hotels", change.id)
+    if rec is not None and _str(rec.data.get("merged_into_id")) == live:
+        _move_references(s, change.id, keep, seqs)
+    return result
+
+
+def _move_references(s: Session, old_id: str, keep: Record, seqs: _Seqs) -> None:
+    """Every server record of hotel ``old_id`` (inspections, their parts, notices) now belongs to the hotel
+    ``keep``: their hotel reference and scope change, each under a new sequence number."""
+    for rec in s.scalars(select(Record).where(Record.hotel_id == old_id, Record.entity != "hotels")):
+        if rec.entity in ("inspections", "rectification_notices") and rec.data.get("hotel_id") == old_id:
+            rec.data = {**rec.data, "hotel_id": keep.id}
+        rec.hotel_id = keep.id
+        rec.division_id = keep.division_id
+        rec.seq = seqs.next()
+        rec.echo_device = None
+        rec.updated_at = now()
+
+
+def _code(value: Any) -> str:
+    return value.strip().upper() if isinstance(value, str) else ""
+
+
+def _apply_one(
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    records: _Records,
+    seqs: _Seqs,
+    *,
+    remapped: bool = False,
+    seen_check: bool = True,
+) -> ChangeResult:
+    """One change by the merge rule. ``remapped``: the server changed what was sent (a hotel reference to
+    the one that stays), so the record is not the sender's echo; ``seen_check``: skip the ``(device, seq)``
+    test (a redirected change is checked against the record it was sent for)."""
     rec = records.get(change.entity, change.id)
 
-    def result(status: str, code: int = 200, reason: str = "", **kw: Any) -> ChangeResult:
+    def result(
+        status: str, code: int = 200, reason: str = "", *, hide: bool = False, **kw: Any
+    ) -> ChangeResult:
+        # ``hide``: a refusal for scope says nothing of the server's record (not its version, not its
+        # sequence number), so an account cannot learn what lies outside its divisions.
+        shown = rec if rec is not None and not hide else None
         return ChangeResult(
             entity=change.entity,
             id=change.id,
             status=status,  # type: ignore[arg-type]
             code=code,
             reason=reason,
-            version=rec.version if rec is not None else 0,
-            seq=rec.seq if rec is not None else 0,
+            version=shown.version if shown is not None else 0,
+            seq=shown.seq if shown is not None else 0,
             **kw,
         )
 
     scope = _scope(records, change, rec)
     if scope.problem:
-        return result("refused", 422, scope.problem)
+        return result("refused", 422, scope.problem, hide=True)
     parent = None
     if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
         parent_rec = records.get("inspections", scope.inspection_id)
@@ -273,8 +578,8 @@ def _apply_change(
     else:
         allowed = caller.covers(scope.division_id) and (rec is None or caller.covers(old_scope))
     if not allowed:
-        return result("refused", 403, _out_of_scope(caller))
-    if rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
+        return result("refused", 403, _out_of_scope(caller), hide=True)
+    if seen_check and rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
         # Seen before (a resend whose answer was lost): nothing to do.
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
     if decision.status == "refused":
@@ -302,7 +607,7 @@ def _apply_change(
         rec.inspection_id = scope.inspection_id
         if change.entity == "photos":
             rec.sha256 = _str(rec.data.get("sha256"))
-        rec.echo_device = device if decision.echo else None
+        rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
         changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
         s.add(
@@ -319,7 +624,7 @@ def _apply_change(
         )
         if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)
-    if rec is not None:
+    if rec is not None and seen_check:
         seqs_map = dict(rec.device_seqs or {})
         seqs_map[device] = max(int(seqs_map.get(device, 0)), change.seq)
         rec.device_seqs = seqs_map
@@ -348,7 +653,7 @@ def _apply_change(
         reason=decision.reason,
         version=rec.version if rec is not None else 0,
         seq=rec.seq if rec is not None else 0,
-        echo=decision.echo and not decision.conflicts,
+        echo=decision.echo and not decision.conflicts and not remapped,
         conflicts=conflicts,
     )
 
@@ -452,10 +757,9 @@ def fetch(db: ServerDB, caller: Caller, entity: str, ids: Sequence[str]) -> list
 def get_record(db: ServerDB, caller: Caller, entity: str, rid: str) -> RemoteRecord:
     with db.read() as s:
         rec = s.get(Record, (entity, rid))
-        if rec is None:
+        # Outside the caller's divisions is answered exactly like an unknown id: a 403 would say it exists.
+        if rec is None or (entity not in SHARED_ENTITIES and not caller.covers(rec.division_id)):
             raise Refused(404, "没有这条记录 (no such record)")
-        if entity not in SHARED_ENTITIES and not caller.covers(rec.division_id):
-            raise Refused(403, _out_of_scope(caller))
         return _remote(rec)
 
 

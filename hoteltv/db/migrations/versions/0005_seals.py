@@ -10,7 +10,7 @@ audit log as sealed by the migration (so ``verify`` can tell them from records s
 finalized) and queued in the outbox like any change, so the seal reaches the server. See docs/seal.md.
 
 Revision ID: 0005
-Revises: 0004n
+Revises: 0005h
 Create Date: 2026-12-05
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 revision = "0005"
-down_revision = "0004n"
+down_revision = "0005h"
 branch_labels = None
 depends_on = None
 

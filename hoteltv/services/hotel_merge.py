@@ -1,0 +1,199 @@
+"""One hotel typed in twice: find the suspected pairs (疑似重复) and merge one into the other.
+
+A merge keeps both histories: the hotel merged away becomes a tombstone that names the one that stays
+(``merged_into_id``), and every inspection and notice of it now points at the one that stays. The merge is
+an ordinary tracked edit of the two hotels, so it syncs like any other change: the server rewrites its own
+references when it receives it, and every laptop rewrites its references when it pulls the tombstone
+(:func:`rewrite_hotel_references`, also used by the sync's pull).
+
+References are rewritten directly (not as tracked edits): a finalized inspection never changes its
+content, and which hotel row it hangs on is not part of its content (its content hash names the hotel by
+its snapshot, not by a database id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Hotel, Inspection, RectificationNotice
+from hoteltv.errors import NotFoundError, ValidationError
+
+#: Fields the hotel that stays takes from the other when it has no value of its own.
+FILLED = (
+    "address",
+    "credit_code",
+    "star_class",
+    "rooms",
+    "tvs",
+    "tv_system",
+    "contact_name",
+    "contact_phone",
+    "person_in_charge",
+    "target_mode",
+    "notes",
+)
+#: Tables whose rows point at a hotel.
+REFERRING = (Inspection, RectificationNotice)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two live hotels that look like one: the same credit code, or the same name in the same division
+    with a credit code missing on at least one of them."""
+
+    first_id: str
+    first_name: str
+    second_id: str
+    second_name: str
+    division: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    keep_id: str
+    other_id: str
+    inspections: int
+    notices: int
+    filled: tuple[str, ...]
+
+
+def _key(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def find_duplicates(db: Database) -> list[DuplicatePair]:
+    """Suspected duplicate hotels (疑似重复), each pair once, the older hotel first."""
+    with db.reading() as s:
+        hotels = list(
+            s.scalars(select(Hotel).where(Hotel.deleted.is_(False)).order_by(Hotel.created_at, Hotel.id))
+        )
+        out: list[DuplicatePair] = []
+        seen: set[tuple[str, str]] = set()
+        by_code: dict[str, Hotel] = {}
+        by_name: dict[tuple[str, str], list[Hotel]] = {}
+        for h in hotels:
+            code = (h.credit_code or "").strip().upper()
+            if code:
+                first = by_code.setdefault(code, h)
+                if first is not h:
+                    seen.add((first.id, h.id))
+                    out.append(
+                        DuplicatePair(
+                            first.id,
+                            first.name,
+                            h.id,
+                            h.name,
+                            h.division.name,
+                            f"统一社会信用代码相同 {code} (same credit code)",
+                        )
+                    )
+            by_name.setdefault((h.division_id, _key(h.name)), []).append(h)
+        for group in by_name.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if (a.id, b.id) in seen:
+                        continue
+                    if a.credit_code and b.credit_code:
+                        continue  # two codes that differ: two hotels of one name
+                    out.append(
+                        DuplicatePair(
+                            a.id,
+                            a.name,
+                            b.id,
+                            b.name,
+                            a.division.name,
+                            "名称和县区相同,缺少统一社会信用代码 (same name and division, no credit code)",
+                        )
+                    )
+        return out
+
+
+def surviving_ids(session: Session, ids: Mapping[str, str]) -> dict[str, str]:
+    """``merged id → the hotel it was merged into``, followed to the end of each chain (A into B, B into
+    C: A → C) through the hotels here; chains that loop are cut."""
+    out: dict[str, str] = {}
+    for start, target in ids.items():
+        seen = {start}
+        current = target
+        for _ in range(32):
+            if current in seen:
+                break
+            seen.add(current)
+            row = session.get(Hotel, current)
+            nxt = row.merged_into_id if row is not None else None
+            if not nxt:
+                break
+            current = nxt
+        if current != start:
+            out[start] = current
+    return out
+
+
+def rewrite_hotel_references(session: Session, old_id: str, new_id: str) -> dict[str, int]:
+    """Point every inspection and notice of hotel ``old_id`` at ``new_id`` (untracked; see module
+    docstring). Returns the number of rows moved per table."""
+    moved: dict[str, int] = {}
+    conn = session.connection()
+    for model in REFERRING:
+        table: Any = model.__table__
+        result = conn.execute(update(table).where(table.c.hotel_id == old_id).values(hotel_id=new_id))
+        moved[table.name] = int(result.rowcount or 0)
+    session.expire_all()
+    return moved
+
+
+def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> MergeResult:
+    """Merge hotel ``other_id`` into ``keep_id`` (see module docstring). The hotel that stays takes the
+    other's values for fields it has none of, and its mode and status are worked out again from the
+    joined history. Refused, changing nothing, for a hotel that does not exist or was merged or deleted,
+    for the same hotel twice, and for two different credit codes (two hotels, not one)."""
+    from hoteltv.services.inspections import refresh_hotel
+
+    if keep_id == other_id:
+        raise ValidationError("不能把酒店并入它自己 (a hotel cannot be merged into itself)")
+    with db.transaction(actor) as s:
+        keep = s.get(Hotel, keep_id)
+        other = s.get(Hotel, other_id)
+        for row, ref in ((keep, keep_id), (other, other_id)):
+            if row is None or row.deleted:
+                raise NotFoundError(f"酒店不存在或已合并、删除 (no live hotel with id {ref})")
+        assert keep is not None and other is not None
+        codes = {(h.credit_code or "").strip().upper() for h in (keep, other)} - {""}
+        if len(codes) > 1:
+            raise ValidationError(
+                f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "
+                "(the credit codes differ: two hotels, not one; nothing was merged)"
+            )
+        filled: list[str] = []
+        for name in FILLED:
+            mine, theirs = getattr(keep, name), getattr(other, name)
+            if (mine is None or mine == "") and theirs not in (None, ""):
+                filled.append(name)
+        taken = {name: getattr(other, name) for name in filled}
+        other.deleted = True
+        other.merged_into_id = keep.id
+        s.flush()
+        for name, value in taken.items():
+            setattr(keep, name, value)
+        if other.pilot and not keep.pilot:
+            keep.pilot = True
+            filled.append("pilot")
+        s.flush()
+        moved = rewrite_hotel_references(s, other_id, keep_id)
+        keep = s.get(Hotel, keep_id)
+        assert keep is not None
+        refresh_hotel(s, keep)
+        return MergeResult(
+            keep_id,
+            other_id,
+            moved.get("inspections", 0),
+            moved.get("rectification_notices", 0),
+            tuple(filled),
+        )

@@ -1,0 +1,147 @@
+"""One hotel typed in on two laptops is one hotel (issue 13, item 2): the same unified social credit code
+is merged on the server and both laptops follow; the same name and division without a code is a
+疑似重复 pair that the office merges with ``hotels merge``, and the merge syncs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from hoteltv.db.models import Hotel, Inspection
+from hoteltv.domain.identifiers import credit_check_char
+from hoteltv.errors import ValidationError
+from hoteltv.services import hotels as hotel_service
+from hoteltv.services.hotel_merge import find_duplicates, merge_hotels
+from hoteltv.sync import state as sync_state
+from hoteltv.sync.server.models import Conflict, Record
+from tests.sync.helpers import make_hotel, make_inspection, snapshot
+from tests.sync.test_sync_cli import run
+
+CODE = "91530502MA6K0777" + "1"
+CODE += credit_check_char(CODE)
+
+
+def _hotel_of(db, inspection_id: str) -> str:
+    with db.reading() as s:
+        row = s.get(Inspection, inspection_id)
+        assert row is not None
+        return row.hotel_id
+
+
+def _server_record(server, entity: str, rid: str) -> Record:
+    with server.db.read() as s:
+        rec = s.get(Record, (entity, rid))
+        assert rec is not None
+        s.expunge(rec)
+        return rec
+
+
+def test_the_same_credit_code_on_two_laptops_is_one_hotel(laptop, server, tmp_path) -> None:
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    first = make_hotel(a.db, "永昌大酒店", credit_code=CODE, rooms=80)
+    second = make_hotel(b.db, "永昌大酒店(新址)", credit_code=CODE, contact_phone="0875-2123456")
+    insp_a = make_inspection(a.db, first, photos=1, folder=tmp_path / "a", seed=1)
+    insp_b = make_inspection(b.db, second, photos=1, folder=tmp_path / "b", seed=2)
+    assert a.sync().ok
+    report = b.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert a.sync().ok and b.sync().ok
+    # On the server: one live hotel with the code; b's record is a tombstone pointing at it, and b's
+    # inspection belongs to the hotel that stays. The hotel that stays took the phone it lacked.
+    tomb = _server_record(server, "hotels", second)
+    assert tomb.deleted and tomb.data["merged_into_id"] == first
+    kept = _server_record(server, "hotels", first)
+    assert not kept.deleted and kept.data["contact_phone"] == "0875-2123456" and kept.data["rooms"] == 80
+    assert _server_record(server, "inspections", insp_b).data["hotel_id"] == first
+    # What b typed differently (the name) is not lost: a conflict on the hotel that stays, on both laptops.
+    with server.db.read() as s:
+        conflicts = [
+            (c.record_id, c.field, c.server_value, c.client_value) for c in s.scalars(select(Conflict))
+        ]
+    assert conflicts == [(first, "name", "永昌大酒店", "永昌大酒店(新址)")]
+    for lap in (a, b):
+        assert [(c.record_id, c.field) for c in sync_state.list_conflicts(lap.db)] == [(first, "name")]
+    # Both laptops: one hotel, both inspections under it, the same records everywhere.
+    for lap in (a, b):
+        live = [h for h in hotel_service.list_hotels(lap.db) if h.credit_code == CODE]
+        assert [h.id for h in live] == [first], lap.name
+        assert _hotel_of(lap.db, insp_a) == _hotel_of(lap.db, insp_b) == first, lap.name
+        with lap.db.reading() as s:
+            row = s.get(Hotel, second)
+            assert row is not None and row.deleted and row.merged_into_id == first
+    assert snapshot(a.db) == snapshot(b.db)
+    # A later edit on b goes to the one hotel (b edits what it now has).
+    from tests.sync.helpers import edit_hotel
+
+    edit_hotel(b.db, first, address="永昌路8号")
+    assert b.sync().ok and a.sync().ok
+    assert hotel_service.get_hotel(a.db, first).address == "永昌路8号"
+
+
+def test_an_edit_of_a_hotel_merged_meanwhile_goes_to_the_one_that_stays(laptop, server) -> None:
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    first = make_hotel(a.db, "保山宾馆", credit_code=CODE)
+    assert a.sync().ok
+    second = make_hotel(b.db, "保山宾馆二部", credit_code=CODE)
+    with b.client() as client:  # b pushes, and is cut off before it pulls
+        from hoteltv.sync.changes import collect_changes
+
+        collected = collect_changes(b.db)
+        from hoteltv.sync.client import SyncReport
+
+        client.push(collected, SyncReport())
+    from tests.sync.helpers import edit_hotel
+
+    edit_hotel(b.db, second, contact_name="李经理")  # offline, still on its own record
+    assert b.sync().ok and a.sync().ok
+    assert _server_record(server, "hotels", first).data["contact_name"] == "李经理"
+    assert hotel_service.get_hotel(a.db, first).contact_name == "李经理"
+    assert snapshot(a.db) == snapshot(b.db)
+
+
+def test_same_name_without_code_is_a_suspected_pair_the_office_merges(laptop, server, tmp_path) -> None:
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    keep = make_hotel(a.db, "和顺客栈", division="腾冲市")
+    other = make_hotel(b.db, "和顺 客栈", division="腾冲市", rooms=12)
+    insp_a = make_inspection(a.db, keep)
+    insp_b = make_inspection(b.db, other)
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+    pairs = find_duplicates(a.db)
+    assert [(p.first_id, p.second_id) for p in pairs] == [(keep, other)] or [
+        (p.second_id, p.first_id) for p in pairs
+    ] == [(keep, other)]
+    rc, out = run("--home", str(a.home), "hotels", "duplicates", "--json")
+    assert rc == 0 and len(json.loads(out)) == 1
+    rc, out = run("--home", str(a.home), "hotels", "merge", keep[:8], other[:8])
+    assert rc == 0, out
+    assert find_duplicates(a.db) == []
+    assert _hotel_of(a.db, insp_b) == keep and hotel_service.get_hotel(a.db, keep).rooms == 12
+    assert a.sync().ok and b.sync().ok
+    # The merge synced: the server and laptop b follow it; both histories are kept under one hotel.
+    assert _server_record(server, "hotels", other).data["merged_into_id"] == keep
+    assert _server_record(server, "inspections", insp_b).data["hotel_id"] == keep
+    assert _hotel_of(b.db, insp_b) == _hotel_of(b.db, insp_a) == keep
+    assert [h.id for h in hotel_service.list_hotels(b.db) if h.division_name == "腾冲市"] == [keep]
+    assert find_duplicates(b.db) == []
+    assert snapshot(a.db) == snapshot(b.db)
+
+
+def test_merge_refuses_two_different_codes_and_changes_nothing(laptop) -> None:
+    a = laptop("a", "office")
+    other_code = "91530502MA6K0888" + "1"
+    other_code += credit_check_char(other_code)
+    one = make_hotel(a.db, "甲酒店", credit_code=CODE)
+    two = make_hotel(a.db, "乙酒店", credit_code=other_code)
+    before = snapshot(a.db)
+    with pytest.raises(ValidationError, match="统一社会信用代码不同"):
+        merge_hotels(a.db, one, two)
+    with pytest.raises(ValidationError):
+        merge_hotels(a.db, one, one)
+    assert snapshot(a.db) == before
+    with a.db.reading() as s:
+        assert s.scalars(select(Hotel.merged_into_id).where(Hotel.merged_into_id.is_not(None))).all() == []

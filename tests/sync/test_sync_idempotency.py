@@ -1,0 +1,91 @@
+"""A batch's stored answer belongs to the account and device that sent it, and only a final answer is
+stored: a refusal that can pass later (a missing hotel) is worked out again at the next sync. Refusals and
+record reads never tell what lies outside the caller's divisions (issue 13, items 1 and 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hoteltv.sync.bundle import export_bundle, import_local, read_bundle
+from hoteltv.sync.protocol import PushRequest, batch_key
+from hoteltv.sync.server.models import Batch
+from tests.sync.helpers import make_hotel, make_inspection, team, unsent
+
+
+def _forward(server, user: str, path: Path) -> list[dict]:
+    """Push a bundle's changes through the API with another account (as ``bundle import --server``)."""
+    bundle = read_bundle(path)
+    req = PushRequest(
+        device_id=bundle.device_id, key=batch_key(bundle.device_id, bundle.changes), changes=bundle.changes
+    )
+    with server.http(user) as http:
+        answer = http.post("/api/v1/sync/push", json=req.model_dump(mode="json"))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["results"]
+
+
+def test_a_refusal_to_a_forwarding_account_is_not_replayed_to_the_owner(laptop, server, tmp_path) -> None:
+    office = laptop("office", "office")
+    hotel = make_hotel(office.db, "腾冲边境酒店", division="腾冲市")
+    path = tmp_path / "office.zip"
+    export_bundle(office.db, office.store, path)
+    # The Longyang inspector's account forwards the office laptop's bundle: out of scope, refused.
+    results = _forward(server, "ly", path)
+    refused = [r for r in results if r["id"] == hotel]
+    assert refused and refused[0]["status"] == "refused" and refused[0]["code"] == 403
+    # The office laptop's own sync of that very batch is worked out for the office account.
+    report = office.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert [o.state for o in report.outcomes if o.id == hotel] == ["sent"]
+    assert unsent(office.db) == 0
+    with server.http("office") as http:
+        assert http.get(f"/api/v1/records/hotels/{hotel}").status_code == 200
+
+
+def test_a_passing_refusal_is_sent_again_and_accepted_once_the_hotel_arrives(laptop, server) -> None:
+    b = laptop("b", "office")
+    hotel = make_hotel(b.db, "新开酒店")
+    stick = b.home.parent / "b.zip"
+    export_bundle(b.db, b.store, stick)
+    a = laptop("a", "office")
+    assert import_local(a.db, a.store, stick).count("refused") == 0  # the hotel is here, not on the server
+    team(a.db)
+    assert a.sync().failed == 0  # the inspectors go out; the next batch holds the draft alone
+    draft = make_inspection(a.db, hotel, finalize=False)
+    first = a.sync()
+    failed = [o for o in first.outcomes if o.state == "failed"]
+    assert failed and any("所属酒店尚未同步" in o.reason for o in failed), first.outcomes
+    assert unsent(a.db) > 0
+    with server.db.read() as s:
+        stored = s.scalar(select(func.count()).select_from(Batch))
+    again = a.sync()  # the same batch again: not a stored answer, the same refusal worked out afresh
+    assert [o.id for o in again.outcomes if o.state == "failed"] == [o.id for o in failed]
+    with server.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Batch)) == stored  # a passing refusal is not stored
+    assert b.sync().ok  # the hotel reaches the server
+    last = a.sync()
+    assert last.failed == 0, last.outcomes
+    assert [o.state for o in last.outcomes if o.id == draft] in (["sent"], ["complete"])
+    assert unsent(a.db) == 0
+    with server.http("office") as http:
+        assert http.get(f"/api/v1/records/inspections/{draft}").json()["values"]["hotel_id"] == hotel
+
+
+def test_out_of_scope_reads_and_refusals_tell_nothing(laptop, server, tmp_path) -> None:
+    office = laptop("office", "office")
+    hotel = make_hotel(office.db, "腾冲酒店", division="腾冲市")
+    path = tmp_path / "office.zip"
+    export_bundle(office.db, office.store, path)
+    assert office.sync().ok
+    with server.http("ly") as http:
+        unknown = http.get("/api/v1/records/hotels/00000000-0000-4000-8000-000000000000")
+        hidden = http.get(f"/api/v1/records/hotels/{hotel}")
+        assert hidden.status_code == unknown.status_code == 404
+        assert hidden.json() == unknown.json()
+    # The forwarded bundle now meets the hotel on the server: refused, and neither version nor sequence
+    # number of the server's record is in the answer.
+    results = [r for r in _forward(server, "ly", path) if r["id"] == hotel]
+    assert results[0]["status"] == "refused" and results[0]["code"] == 403
+    assert results[0]["version"] == 0 and results[0]["seq"] == 0
