@@ -205,3 +205,22 @@ def test_renaming_the_hotel_later_does_not_change_a_finalized_record(
         assert hash_document(doc) == view.content_hash
     draft = insp_service.start_inspection(db, hotel.id, team)
     assert draft.hotel_name == "改名后的酒店"
+
+
+def test_answer_history_comes_from_the_audit_trail(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    room = insp_service.add_room(db, view.id, "305").rooms[0]
+    insp_service.set_room_answer(db, room.id, "boot_seconds", "65", actor="张明")
+    insp_service.set_room_answer(db, room.id, "ads_seen", "no", actor="张明")  # another item: not listed
+    insp_service.set_room_answer(db, room.id, "boot_seconds", 0.6, actor="李华")
+    insp_service.set_room_answer(db, room.id, "boot_seconds", None, actor="李华")
+    insp_service.set_hotel_answer(db, view.id, "licensed_source", "yes", actor="张明")
+    changes = insp_service.answer_history(db, view.id, "boot_seconds", room.id)
+    assert [(c.value, c.actor) for c in changes] == [(65, "张明"), (0.6, "李华"), (None, "李华")]
+    assert all(c.at.tzinfo is not None for c in changes)
+    assert changes[0].at <= changes[1].at <= changes[2].at
+    hotel_changes = insp_service.answer_history(db, view.id, "licensed_source")
+    assert [c.value for c in hotel_changes] == ["yes"]
+    assert insp_service.answer_history(db, view.id, "ads_seen") == []

@@ -533,21 +533,127 @@ def test_stopwatch_fills_boot_seconds(qtbot: Any, ctx: AppContext, hotel: Any, t
     assert 0.3 <= measured < 5
     assert float(row.input.edit.text()) == measured
 
-    # Space on the room page (outside a text field) works too; Esc cancels without writing anything.
-    qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_Space)
+    # Esc cancels a running stopwatch without writing anything.
+    qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_F5)
     assert row.stopwatch.is_running()
     qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_Escape)
     assert not row.stopwatch.is_running()
     assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == measured
 
-    # By mouse, and the measurement can be corrected by hand afterwards.
+    # A typed value is replaced by a reading only when the inspector says so.
+    retype(qtbot, row.input.edit, "65")
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    asked: list[str] = []
+
+    def say_no(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        click_text(qtbot, box, _no_text(box))
+
+    modals = Modals(say_no)
     click(qtbot, row.stopwatch_button)
     qtbot.wait(150)
     click(qtbot, row.stopwatch_button)
-    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] != measured
+    qtbot.waitUntil(lambda: not modals.actions, timeout=3000)
+    modals.check()
+    assert "65" in asked[0]
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    assert row.input.edit.text() == "65"
+
+    # Yes replaces it; the measurement can be corrected by hand afterwards.
+    modals = Modals(lambda box: click_text(qtbot, box, _yes_text(box)))
+    click(qtbot, row.stopwatch_button)
+    qtbot.wait(150)
+    click(qtbot, row.stopwatch_button)
+    qtbot.waitUntil(lambda: not modals.actions, timeout=3000)
+    modals.check()
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] < 5
     retype(qtbot, row.input.edit, "36")
     assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 36
     assert "不合格" in result_text(window)
+
+
+def _yes_text(box: QWidget) -> str:
+    assert isinstance(box, QMessageBox)
+    return box.button(QMessageBox.StandardButton.Yes).text().replace("&", "")
+
+
+def _no_text(box: QWidget) -> str:
+    assert isinstance(box, QMessageBox)
+    return box.button(QMessageBox.StandardButton.No).text().replace("&", "")
+
+
+def test_space_on_a_yes_no_item_never_touches_the_stopwatch(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    room = insp_service.add_room(ctx.db, view.id, "305").rooms[0]
+    insp_service.set_room_answer(ctx.db, room.id, "boot_seconds", "65")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    row = page.form.rows["boot_seconds"]
+    assert row.stopwatch is not None
+    yes_no = page.form.rows["ads_seen"].input
+    yes_no.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(yes_no, Qt.Key.Key_Space)
+        qtbot.wait(50)
+    assert not row.stopwatch.is_running()
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    assert row.input.edit.text() == "65"
+    # Space on the focused stopwatch button presses it, as any button.
+    assert row.stopwatch_button is not None
+    row.stopwatch_button.setFocus()
+    qtbot.keyClick(row.stopwatch_button, Qt.Key.Key_Space)
+    assert row.stopwatch.is_running()
+    qtbot.keyClick(row.stopwatch_button, Qt.Key.Key_Escape)
+    assert not row.stopwatch.is_running()
+
+
+def test_ctrl_z_restores_the_previous_answer_and_history_shows_each(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    insp_service.add_room(ctx.db, view.id, "305")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+    def stored() -> dict[str, Any]:
+        return dict(insp_service.get_inspection(ctx.db, view.id).rooms[0].answers)
+
+    answer(qtbot, page.form, "boot_seconds", 65)
+    answer(qtbot, page.form, "ads_seen", "no")
+    answer(qtbot, page.form, "ads_seen", "yes")
+    assert stored()["ads_seen"] == "yes"
+    target = page.form.rows["ads_seen"].input
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored()["ads_seen"] == "no" and target.value() == "no"
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "ads_seen" not in stored() and target.value() is None
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "boot_seconds" not in stored()
+    assert page.form.rows["boot_seconds"].input.value() is None
+    window.redo()
+    assert stored()["boot_seconds"] == 65
+
+    # The item's history, read from the audit trail: every value with its time and who.
+    page.form.rows["ads_seen"].sig_history.emit()
+    qtbot.waitUntil(lambda: bool(window.findChildren(QDialog, "answerHistory")), timeout=3000)
+    dialog = window.findChildren(QDialog, "answerHistory")[0]
+    table = dialog.table  # type: ignore[attr-defined]
+    values = [table.item(r, 2).text() for r in range(table.rowCount())]
+    assert values == ["否", "是", "否", "（清空）"], values
+    assert table.item(0, 1).text() == "test"
+    dialog.close()
 
 
 def test_correction_makes_a_new_version_and_history_shows_both(

@@ -1,7 +1,8 @@
 """One sampled room: its number, floor and type, the per-room items, the stopwatch and a photo slot.
 
 The main stopwatch (the template's ``boot_seconds`` item, or its first ``seconds`` room item) runs on F5
-(the window's shortcut) or Space while the room page has the focus outside a text field; Esc cancels.
+(the window's shortcut) or its own button; Esc cancels. Space is left to Qt: it presses the focused button,
+so it can never start the stopwatch or change a measurement in passing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,7 +32,7 @@ from hoteltv.services.inspections import RoomView
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemRow, ItemsForm
-from ui.inspection.stopwatch import Stopwatch, StopwatchButton
+from ui.inspection.stopwatch import Stopwatch
 from ui.inspection.texts import translate
 
 MAIN_STOPWATCH_ITEM = "boot_seconds"
@@ -65,6 +65,10 @@ class RoomPage(QWidget):
     sig_room_field = Signal(str, str, str)
     """(room id, "room_number" | "floor" | "room_type", new text)."""
     sig_remove = Signal(str)
+    sig_changed = Signal(str, str, object, object)
+    """(room id, item key, previous value, new value) after each answer the user gave (for undo)."""
+    sig_history = Signal(str, str)
+    """(room id, item key) whose history the user asked for."""
     sig_evidence_reason = Signal(str, str, str)
     """(room id, item key, reason for having no photo)."""
 
@@ -107,7 +111,7 @@ class RoomPage(QWidget):
             bar.addWidget(widget)
             bar.addSpacing(10)
         bar.addStretch(1)
-        self.hint = QLabel(self.tr("F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用"), self)
+        self.hint = QLabel(self.tr("F5：开机计时    Y / N / A：是 / 否 / 不适用"), self)
         self.hint.setObjectName("hintText")
         bar.addWidget(self.hint)
         bar.addSpacing(12)
@@ -142,9 +146,6 @@ class RoomPage(QWidget):
         self.main_stopwatch: Stopwatch | None = None
         self._main_row: ItemRow | None = None
 
-        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        space.activated.connect(self._space)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.cancel_stopwatches)
@@ -197,6 +198,8 @@ class RoomPage(QWidget):
         self._form = form
         form.set_answers(self._answers)
         form.sig_answer.connect(lambda key, raw: self.sig_answer.emit(self.room_id, key, raw))
+        form.sig_changed.connect(lambda key, old, new: self.sig_changed.emit(self.room_id, key, old, new))
+        form.sig_history.connect(lambda key: self.sig_history.emit(self.room_id, key))
         form.sig_evidence_reason.connect(
             lambda key, text: self.sig_evidence_reason.emit(self.room_id, key, text)
         )
@@ -254,13 +257,6 @@ class RoomPage(QWidget):
             if not self.main_stopwatch.is_running():
                 self.scroll_area.ensureWidgetVisible(row)
             self.main_stopwatch.toggle()
-
-    def _space(self) -> None:
-        focused = QApplication.focusWidget()
-        if isinstance(focused, StopwatchButton):
-            focused.stopwatch.toggle()
-        else:
-            self.toggle_main_stopwatch()
 
     def cancel_stopwatches(self) -> None:
         if self._form is None:

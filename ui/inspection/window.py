@@ -66,6 +66,7 @@ from ui.inspection.room import AddRoomDialog, RoomPage
 from ui.inspection.signature import SignatureDialog, SignaturePreview
 from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, kind_text, lang_of, local_time, problem_text, result_text
+from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
 from ui.inspection.verdict import VerdictPanel
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.sig_saved.connect(self._apply_view)
         self.autosaver.sig_failed.connect(self._save_failed)
         self.autosaver.sig_state.connect(self._save_state)
+        self.answer_undo = AnswerUndo(self._put_answer)
 
         self.placeholder = QLabel(self.tr("正在打开检查记录…"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -369,6 +371,8 @@ class InspectionWindow(QMainWindow):
         )
         self.hotel_form.set_answers(view.hotel_answers)
         self.hotel_form.sig_answer.connect(self._hotel_answer)
+        self.hotel_form.sig_changed.connect(lambda key, old, new: self._answer_changed(None, key, old, new))
+        self.hotel_form.sig_history.connect(lambda key: self.show_history(None, key))
         self.hotel_form.sig_evidence_reason.connect(lambda key, text: self._evidence_reason(None, key, text))
         self.tabs.addTab(self._scrolled(self.hotel_form), self.tr("酒店情况"))
         self.conclusion = self._build_conclusion(view)
@@ -389,6 +393,8 @@ class InspectionWindow(QMainWindow):
         self.placeholder = QLabel()  # the old one is deleted with the previous central widget
 
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_stopwatch)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Redo), self, self.redo)
         QShortcut(QKeySequence("Ctrl+R"), self, self.add_room)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_sheet)
 
@@ -695,6 +701,8 @@ class InspectionWindow(QMainWindow):
             if page is None:
                 page = RoomPage(room, self.template, self.lang, self.autosaver.track, self.tabs)
                 page.sig_answer.connect(self._room_answer)
+                page.sig_changed.connect(self._answer_changed)
+                page.sig_history.connect(self.show_history)
                 page.sig_room_field.connect(self._room_field)
                 page.sig_remove.connect(self.remove_room)
                 page.sig_evidence_reason.connect(self._evidence_reason)
@@ -893,6 +901,59 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"room:{room_id}:{key}",
             lambda db: insp_service.set_room_answer(db, room_id, key, raw, actor=actor),
+        )
+
+    # --- undo and history ------------------------------------------------------------------------
+    def _answer_changed(self, room_id: str | None, key: str, old: object, new: object) -> None:
+        self.answer_undo.push(AnswerChangeStep(room_id, key, old, new))
+
+    def _put_answer(self, room_id: str | None, key: str, value: object) -> bool:
+        """Show and save an answer again (undo / redo), on screen where it changes."""
+        if not self._editable:
+            return False
+        if room_id is None:
+            form = self.hotel_form
+        else:
+            page = self.room_pages.get(room_id)
+            if page is None:
+                self.statusBar().showMessage(self.tr("该房间已删除，无法撤销。"), 5000)
+                return False
+            form = page.form
+        self.navigate(room_id or "", key)
+        form.put_answer(key, value)
+        return True
+
+    def undo(self) -> None:
+        """Ctrl+Z: put the previous answer back (answers given in this window)."""
+        if not self._editable or not self.answer_undo.can_undo():
+            self.statusBar().showMessage(self.tr("没有可撤销的回答。"), 4000)
+            return
+        if self.answer_undo.undo():
+            self.statusBar().showMessage(self.tr("已撤销上一次回答（Ctrl+Shift+Z 恢复）。"), 4000)
+
+    def redo(self) -> None:
+        if self._editable and self.answer_undo.can_redo():
+            self.answer_undo.redo()
+
+    def show_history(self, room_id: str | None, key: str) -> None:
+        """The answer's changes from the audit trail, with times and who."""
+        if self.inspection_id is None or self.template is None:
+            return
+        db, iid, template = self.ctx.db, self.inspection_id, self.template
+        room_label = next((p.room_number for rid, p in self.room_pages.items() if rid == room_id), None)
+
+        def shown(changes: list[insp_service.AnswerChange]) -> None:
+            place = self.tr("%1 房").replace("%1", room_label) if room_label else self.tr("酒店情况")
+            dialog = HistoryDialog(template.item(key), place, changes, self.lang, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.open()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.answer_history(db, iid, key, room_id),
+            on_done=shown,
+            on_error=self._show_error,
+            label="answer history",
+            write=False,
         )
 
     def _room_field(self, room_id: str, name: str, text: str) -> None:
