@@ -8,6 +8,7 @@ Modal dialogs are answered by :class:`Modals`, which acts on each dialog as it o
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -234,7 +235,8 @@ def add_room_via_dialog(qtbot: Any, window: InspectionWindow, number: str, room_
 
 
 def result_text(window: InspectionWindow) -> str:
-    return window.verdict_panel.result.text()
+    """The result as shown (the label's rich text without its tags)."""
+    return re.sub(r"<[^>]+>", "", window.verdict_panel.result.text())
 
 
 def finalize_via_ui(qtbot: Any, window: InspectionWindow, *more: Callable[[QWidget], None]) -> None:
@@ -299,7 +301,7 @@ def test_fill_three_rooms_verdict_live_finalize_read_only(
     assert view is not None and [i.name for i in view.inspectors] == ["张明", "李华"]
     assert view.kind == "first" and view.contact_on_site == "杨经理"  # from the hotel's master data
     assert window.contact_edit.text() == "杨经理"
-    assert "未评定" in result_text(window)
+    assert result_text(window) == "暂无不合格项（未完成）"
 
     fill_everything(qtbot, window)
     assert "合格" in result_text(window) and "不合格" not in result_text(window)
@@ -571,6 +573,27 @@ def test_stopwatch_fills_boot_seconds(qtbot: Any, ctx: AppContext, hotel: Any, t
     retype(qtbot, row.input.edit, "36")
     assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 36
     assert "不合格" in result_text(window)
+
+
+def test_a_draft_with_two_answers_never_shows_pass(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    insp_service.add_room(ctx.db, view.id, "305")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    answer(qtbot, window.hotel_form, "licensed_source", "yes")
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    answer(qtbot, page.form, "boot_seconds", 20)
+    assert window.view is not None and window.view.verdict.result == "pass"  # every rule checked passed…
+    assert result_text(window) == "暂无不合格项（未完成）"  # …but 合格 is not known yet
+    assert "已填 2 /" in window.verdict_panel.summary.text()
+    assert window.verdict_panel.result.property("provisional") is True
+    answer(qtbot, page.form, "boot_seconds", 65)
+    assert result_text(window) == "不合格"
+    answer(qtbot, page.form, "boot_seconds", 20)
+    assert "合格" not in result_text(window).replace("不合格项", "")
 
 
 def _yes_text(box: QWidget) -> str:
