@@ -8,12 +8,12 @@ shown are kept in QSettings (window state only; core settings live in the data f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,7 +41,7 @@ from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
-from ui.messages import show_error, show_info
+from ui.messages import confirm_discard, show_error, show_info
 from ui.registry import RegistryPage
 from ui.settings_dialog import SettingsDialog
 
@@ -57,38 +57,76 @@ SETTINGS_STATE = "main/state"
 SETTINGS_PAGE = "main/page"
 
 
+def age_text(started: datetime, today: date | None = None) -> str:
+    """How old a draft is, in days: 今天 / 昨天 / N 天前."""
+    days = ((today or clock.today()) - clock.bureau_date(started)).days
+    if days <= 0:
+        return QCoreApplication.translate("DraftsDialog", "今天")
+    if days == 1:
+        return QCoreApplication.translate("DraftsDialog", "昨天")
+    return QCoreApplication.translate("DraftsDialog", "%1 天前").replace("%1", str(days))
+
+
 class DraftsDialog(QDialog):
-    """Pick a draft inspection to continue (检查 → 打开草稿…)."""
+    """The drafts on this laptop with their age (检查 → 草稿…): continue one, or discard it (confirmed)."""
 
     sig_chosen = Signal(str, str)
     """(inspection id, hotel id) of the draft to open."""
+    sig_discarded = Signal(str, str)
+    """(inspection id, hotel id) of a draft just discarded."""
+
+    STALE_DAYS = 7
+    """Drafts older than this are shown in the warning colour: finish or discard them."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("draftsDialog")
-        self.setWindowTitle(self.tr("打开草稿"))
+        self.setWindowTitle(self.tr("草稿"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        intro = QLabel(self.tr("未定稿的检查记录。久未完成的草稿请继续填写或放弃。"))
+        intro.setWordWrap(True)
         self.list = QTreeWidget()
         self.list.setObjectName("draftList")
         self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHeaderLabels(
-            [self.tr("记录编号"), self.tr("酒店"), self.tr("县区"), self.tr("类型"), self.tr("开始时间")]
+            [
+                self.tr("记录编号"),
+                self.tr("酒店"),
+                self.tr("县区"),
+                self.tr("类型"),
+                self.tr("开始时间"),
+                self.tr("已有"),
+                self.tr("房间"),
+            ]
         )
         self.list.itemDoubleClicked.connect(lambda *_: self._choose())
         self.empty = QLabel(self.tr("没有未定稿的检查。"))
         self.empty.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = self.buttons.addButton(self.tr("继续草稿"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.discard_button = self.buttons.addButton(
+            self.tr("放弃草稿…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.accepted.connect(self._choose)
-        buttons.rejected.connect(self.reject)
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.clicked.connect(self._discard)
+        self.buttons.accepted.connect(self._choose)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(self.empty)
-        layout.addWidget(buttons)
-        self.resize(720, 360)
+        layout.addWidget(self.buttons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        self.discard_button.setAutoDefault(False)
+        self.open_button.setDefault(True)  # Enter continues the chosen draft
+        self.resize(760, 380)
+        self._load()
+
+    def _load(self) -> None:
+        ctx = self.ctx
         ctx.runner.submit(
             lambda _p: insp_service.list_inspections(ctx.db, status="draft"),
             on_done=self._fill,
@@ -98,6 +136,8 @@ class DraftsDialog(QDialog):
 
     def _fill(self, drafts: list[insp_service.InspectionSummary]) -> None:
         lang = core_language(self.ctx.language)
+        self.list.clear()
+        today = clock.today()
         for d in drafts:
             item = QTreeWidgetItem(
                 [
@@ -106,13 +146,19 @@ class DraftsDialog(QDialog):
                     d.division_name,
                     lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
                     clock.fmt(d.started_at),
+                    age_text(d.started_at, today),
+                    str(d.rooms),
                 ]
             )
+            if (today - clock.bureau_date(d.started_at)).days > self.STALE_DAYS:
+                item.setForeground(5, QColor("#a1160a"))
             item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))
             self.list.addTopLevelItem(item)
         if drafts:
             self.list.setCurrentItem(self.list.topLevelItem(0))
         self.empty.setVisible(not drafts)
+        self.open_button.setEnabled(bool(drafts))
+        self.discard_button.setEnabled(bool(drafts))
         for col in range(self.list.columnCount()):
             self.list.resizeColumnToContents(col)
 
@@ -123,6 +169,26 @@ class DraftsDialog(QDialog):
         inspection_id, hotel_id = item.data(0, Qt.ItemDataRole.UserRole)
         self.accept()
         self.sig_chosen.emit(inspection_id, hotel_id)
+
+    def _discard(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        inspection_id, hotel_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if not confirm_discard(self, f"{item.text(0)} · {item.text(1)}"):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def discarded(_result: object) -> None:
+            self.sig_discarded.emit(inspection_id, hotel_id)
+            self._load()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
+            on_done=discarded,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("放弃草稿"),
+        )
 
 
 class MainWindow(QMainWindow):
@@ -188,7 +254,7 @@ class MainWindow(QMainWindow):
         self.act_new_inspection = a(
             self.tr("新建检查(&N)"), self.new_inspection, "Ctrl+N", "actNewInspection"
         )
-        self.act_open_draft = a(self.tr("打开草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
+        self.act_open_draft = a(self.tr("草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
         self.act_print_sheet = a(
             self.tr("打印检查记录(&I)…"),
             self.print_inspection,
@@ -386,6 +452,7 @@ class MainWindow(QMainWindow):
     def open_draft(self) -> DraftsDialog:
         dialog = DraftsDialog(self.ctx, self)
         dialog.sig_chosen.connect(self._open_inspection)
+        dialog.sig_discarded.connect(lambda _iid, hotel_id: self.registry.refresh_hotel(hotel_id))
         dialog.open()
         return dialog
 
@@ -589,7 +656,7 @@ class MainWindow(QMainWindow):
         rows = [
             ("Ctrl+F", self.tr("查找酒店(名称、地址、联系人、信用代码)")),
             ("Ctrl+N", self.tr("为选中的酒店新建检查")),
-            ("Ctrl+O", self.tr("打开草稿")),
+            ("Ctrl+O", self.tr("草稿：继续或放弃")),
             ("Ctrl+P", self.tr("打印选中的检查记录")),
             ("Ctrl+Shift+S", self.tr("与服务器同步")),
             ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),

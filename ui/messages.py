@@ -99,3 +99,38 @@ def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def confirm_discard(parent: QWidget, what: str) -> bool:
+    """Ask before a draft is thrown away (the default answer keeps it); ``what`` names the draft."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("messages", "放弃草稿"),
+        translate("messages", "放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。"),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setInformativeText(what)
+    discard = box.addButton(translate("messages", "放弃草稿"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def confirm_delete_hotel(parent: QWidget, name: str) -> bool:
+    """Ask before a hotel is deleted (its drafts go with it; the default answer keeps it)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("messages", "删除酒店"),
+        translate("messages", "删除酒店“%1”？它的草稿一并放弃；有定稿记录的酒店不能删除。").replace(
+            "%1", name
+        ),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    delete = box.addButton(translate("messages", "删除"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is delete

@@ -60,7 +60,7 @@ from ui.hotel_table_model import (
     HotelTableModel,
     core_language,
 )
-from ui.messages import show_error
+from ui.messages import confirm_delete_hotel, confirm_discard, show_error
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -150,6 +150,8 @@ class HistoryPanel(QGroupBox):
     sig_new_inspection = Signal()
     sig_print_inspection = Signal(str)
     """The user asked to print an inspection's sheet (id)."""
+    sig_discard_draft = Signal(str)
+    """The user asked to discard a draft (id); the page confirms."""
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("检查记录"), parent)
@@ -196,8 +198,17 @@ class HistoryPanel(QGroupBox):
         self.print_button.setObjectName("printInspectionButton")
         self.print_button.setToolTip(self.tr("打印选中的检查记录 (Ctrl+P)"))
         self.print_button.clicked.connect(self._print)
+        self.discard_button = QPushButton(self.tr("放弃草稿…"))
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.clicked.connect(self._discard)
         buttons = QVBoxLayout()
-        for b in (self.open_button, self.reinspect_button, self.new_button, self.print_button):
+        for b in (
+            self.open_button,
+            self.reinspect_button,
+            self.new_button,
+            self.print_button,
+            self.discard_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch()
         body = QHBoxLayout()
@@ -297,7 +308,14 @@ class HistoryPanel(QGroupBox):
         if inspection_id:
             self.sig_print_inspection.emit(inspection_id)
 
+    def _discard(self) -> None:
+        summary = self.selected_summary()
+        if summary is not None and summary.status == "draft":
+            self.sig_discard_draft.emit(summary.id)
+
     def _update_buttons(self) -> None:
+        summary = self.selected_summary()
+        self.discard_button.setEnabled(summary is not None and summary.status == "draft")
         self.open_button.setEnabled(self.selected_inspection() is not None)
         self.print_button.setEnabled(self.selected_inspection() is not None)
         self.reinspect_button.setEnabled(self.open_notice() is not None)
@@ -389,6 +407,10 @@ class RegistryPage(QWidget):
         self.edit_button = QPushButton(self.tr("编辑"))
         self.edit_button.setObjectName("editHotelButton")
         self.edit_button.clicked.connect(self.edit_hotel)
+        self.delete_button = QPushButton(self.tr("删除…"))
+        self.delete_button.setObjectName("deleteHotelButton")
+        self.delete_button.setToolTip(self.tr("删除选中的酒店（有定稿记录的酒店不能删除）"))
+        self.delete_button.clicked.connect(self.delete_hotel)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 4)
@@ -404,6 +426,7 @@ class RegistryPage(QWidget):
         bar.addWidget(self.new_inspection_button)
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
 
         self.table = QTableView()
         self.table.setObjectName("hotelTable")
@@ -435,6 +458,7 @@ class RegistryPage(QWidget):
         self.history.sig_reinspect.connect(self.start_reinspection)
         self.history.sig_new_inspection.connect(self.start_inspection)
         self.history.sig_print_inspection.connect(self.print_inspection)
+        self.history.sig_discard_draft.connect(self.discard_draft)
 
         table_page = QWidget()
         table_layout = QVBoxLayout(table_page)
@@ -592,6 +616,7 @@ class RegistryPage(QWidget):
         has = self.current_hotel() is not None
         self.new_inspection_button.setEnabled(has)
         self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -616,6 +641,50 @@ class RegistryPage(QWidget):
         form.sig_saved.connect(self._hotel_saved)
         form.open()
         return form
+
+    def delete_hotel(self) -> None:
+        """删除… (confirmed): tombstone the selected hotel and its drafts; refused with finalized records."""
+        hotel = self.current_hotel()
+        if hotel is None or not confirm_delete_hotel(self, hotel.name):
+            return
+        db, actor, hotel_id, name = self.ctx.db, self.ctx.actor, hotel.id, hotel.name
+
+        def deleted(_drafts: object) -> None:
+            self.model.remove(hotel_id)
+            self._update_count()
+            self._update_buttons()
+            self.sig_status.emit(self.tr("已删除「%1」").replace("%1", name))
+
+        self.ctx.runner.submit(
+            lambda _p: hotel_service.delete_hotel(db, hotel_id, actor=actor),
+            on_done=deleted,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("删除酒店"),
+        )
+
+    def discard_draft(self, inspection_id: str) -> None:
+        """放弃草稿… (confirmed) from the hotel's history; an open window of that draft closes."""
+        summary = self.history.selected_summary()
+        what = f"{summary.record_number} · {summary.hotel_name}" if summary is not None else ""
+        if not confirm_discard(self, what):
+            return
+        for window in list(self._windows):
+            if getattr(window, "inspection_id", None) == inspection_id:
+                window.close()  # its pending edits are saved first
+        db, actor = self.ctx.db, self.ctx.actor
+        hotel = self.current_hotel()
+
+        def discarded(_result: object) -> None:
+            self.sig_status.emit(self.tr("已放弃草稿 %1").replace("%1", what))
+            if hotel is not None:
+                self.refresh_hotel(hotel.id)
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
+            on_done=discarded,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("放弃草稿"),
+        )
 
     def _hotel_saved(self, view: HotelView) -> None:
         self.model.upsert(view)

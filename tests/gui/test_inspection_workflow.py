@@ -820,7 +820,9 @@ def test_team_dialog_adds_an_inspector_inline(qtbot: Any, ctx: AppContext, hotel
     def resume(dialog: QWidget) -> None:
         assert isinstance(dialog, TeamDialog) and not dialog.draft_box.isHidden()
         assert record_number in dialog.draft_label.text()
-        click(qtbot, dialog.resume_button)
+        # 继续草稿 is the default: Enter continues the draft, a second draft takes a deliberate click.
+        assert dialog.resume_button.isDefault() and not dialog.ok_button.isDefault()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     modals = Modals(resume)
     again = start_inspection_flow(ctx, hotel.id)

@@ -68,6 +68,7 @@ from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, kind_text, lang_of, local_time, problem_text, result_text
 from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
 from ui.inspection.verdict import VerdictPanel
+from ui.messages import confirm_discard
 
 log = logging.getLogger(__name__)
 
@@ -603,6 +604,11 @@ class InspectionWindow(QMainWindow):
         self.history_menu = QMenu(self.history_button)
         self.history_button.setMenu(self.history_menu)
         buttons.addWidget(self.history_button)
+        self.discard_button = QPushButton(self.tr("放弃草稿…"), side)
+        self.discard_button.setObjectName("discardDraft")
+        self.discard_button.setToolTip(self.tr("不再保留这份草稿（记录作废并同步；审计记录中仍保留）"))
+        self.discard_button.clicked.connect(self.discard)
+        buttons.addWidget(self.discard_button)
         layout.addLayout(buttons)
         self.phone_button = QPushButton(self.tr("手机拍照…"), side)
         self.phone_button.setObjectName("phoneButton")
@@ -777,6 +783,7 @@ class InspectionWindow(QMainWindow):
         self.finalize_button.setVisible(view.editable)
         self.phone_button.setVisible(view.editable)
         self.correct_button.setVisible(finalized and current)
+        self.discard_button.setVisible(view.editable)
         self.notice_button.setVisible(
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
         )
@@ -1339,6 +1346,30 @@ class InspectionWindow(QMainWindow):
         preview_notice(self.ctx, notice.id, notice.number, self)
 
     # --- closing ---------------------------------------------------------------------------------
+    def discard(self) -> None:
+        """放弃草稿 (confirmed): tombstone the draft (the tombstone syncs) and close the window."""
+        if not self._editable or self.view is None or self.inspection_id is None:
+            return
+        view = self.view
+        what = f"{view.record_number} · {view.hotel_name}"
+        if not confirm_discard(self, what):
+            return
+        for page in self.room_pages.values():
+            page.cancel_stopwatches()
+        self.autosaver.flush(wait=True)  # nothing typed is left to land on a discarded record
+        db, iid, actor = self.ctx.db, self.inspection_id, self.ctx.actor
+
+        def discarded(_result: object) -> None:
+            self.sig_changed.emit(iid)
+            self.close()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, iid, actor=actor),
+            on_done=discarded,
+            on_error=self._show_error,
+            label="discard draft",
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         for page in self.room_pages.values():
             page.cancel_stopwatches()
