@@ -44,6 +44,7 @@ from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import confirm_discard, show_error, show_info
 from ui.registry import RegistryPage
 from ui.settings_dialog import SettingsDialog
+from ui.worker import JobRunner
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -198,21 +199,43 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("酒店电视整改检查"))
+        self.demo = demo_service.is_demo(ctx.db)
+        """This window shows the demo data folder: marked 演示 in the title and a banner."""
+        title = self.tr("酒店电视整改检查")
+        if self.demo:
+            title = self.tr("【演示】%1 — 虚构数据，不会同步").replace("%1", title)
+        self.setWindowTitle(title)
         self.setMinimumSize(*MINIMUM_SIZE)
         self.registry = RegistryPage(ctx)
         self.dashboard = DashboardPage(ctx)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.registry)
         self.pages.addWidget(self.dashboard)
-        self.setCentralWidget(self.pages)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.demo_banner = QLabel(
+            self.tr("演示数据 — 全部为虚构的酒店和记录，只存在于单独的演示数据目录，不会发送到服务器。")
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setStyleSheet(
+            "#demoBanner { background: #7a3db8; color: #ffffff; font-weight: bold; padding: 6px 12px; }"
+        )
+        self.demo_banner.setVisible(self.demo)
+        central_layout.addWidget(self.demo_banner)
+        central_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self._demo_window: MainWindow | None = None
         self._dashboard_stale = True
         self._build_actions()
         self._build_menus()
         self._build_switcher()
         self._build_status_bar()
         self.registry.sig_import_requested.connect(self.import_hotels)
-        self.registry.sig_demo_requested.connect(self.load_demo)
+        self.registry.sig_demo_requested.connect(self.open_demo)
+        self.registry.sig_sync_requested.connect(self.open_sync)
         self.registry.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.registry.sig_loaded.connect(self._registry_loaded)
         self.dashboard.sig_open_hotel.connect(self.show_hotel)
@@ -240,7 +263,7 @@ class MainWindow(QMainWindow):
         self.act_export_inspections = a(
             self.tr("导出检查记录(&X)…"), self.export_inspections, None, "actExportInspections"
         )
-        self.act_demo = a(self.tr("载入演示数据(&D)"), self.load_demo, None, "actDemo")
+        self.act_demo = a(self.tr("打开演示数据(&D)"), self.open_demo, None, "actDemo")
         self.act_sync = a(self.tr("同步(&Y)…"), self.open_sync, "Ctrl+Shift+S", "actSync")
         self.act_settings = a(
             self.tr("设置(&S)…"),
@@ -288,8 +311,6 @@ class MainWindow(QMainWindow):
             None,
             self.act_sync,
             None,
-            self.act_demo,
-            None,
             self.act_settings,
             None,
             self.act_quit,
@@ -324,6 +345,8 @@ class MainWindow(QMainWindow):
                 self.view_menu.addAction(action)
         self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
         self.help_menu.addAction(self.act_shortcuts)
+        self.help_menu.addAction(self.act_demo)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.act_about)
 
     def _build_switcher(self) -> None:
@@ -392,7 +415,10 @@ class MainWindow(QMainWindow):
         self.registry.save_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_window_state()
+        if not self.demo:  # the demo window does not take the real window's place next time
+            self.save_window_state()
+        if self._demo_window is not None:
+            self._demo_window.close()
         super().closeEvent(event)
 
     # --- pages ---------------------------------------------------------------------------------
@@ -472,30 +498,45 @@ class MainWindow(QMainWindow):
             dialog.sig_imported.connect(lambda _report: self.refresh())
         return dialog
 
-    def load_demo(self) -> None:
-        ctx = self.ctx
-        self.statusBar().showMessage(self.tr("正在载入演示数据…"))
-
-        def done(result: demo_service.DemoResult) -> None:
-            self.statusBar().showMessage(
-                self.tr("已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查")
-                .replace("%1", str(result.hotels))
-                .replace("%2", str(result.pilot_hotels))
-                .replace("%3", str(result.inspections)),
-                8000,
-            )
-            self.refresh()
+    def open_demo(self) -> None:
+        """帮助 → 打开演示数据: the demo in its own data folder and its own window marked 演示."""
+        if self.demo:
+            self.raise_()
+            self.activateWindow()
+            return
+        if self._demo_window is not None:
+            self._demo_window.show()
+            self._demo_window.raise_()
+            self._demo_window.activateWindow()
+            return
+        home = self.ctx.home
+        self.statusBar().showMessage(self.tr("正在准备演示数据…"))
 
         def failed(exc: Exception) -> None:
             self.statusBar().clearMessage()
             show_error(self, exc)
 
-        ctx.runner.submit(
-            lambda _p: demo_service.load_demo(ctx.db, ctx.divisions),
-            on_done=done,
+        self.ctx.runner.submit(
+            lambda _p: demo_service.prepare_demo_home(home),
+            on_done=self._show_demo,
             on_error=failed,
-            label=self.tr("载入演示数据"),
+            label=self.tr("准备演示数据"),
         )
+
+    def _show_demo(self, folder: Path) -> MainWindow:
+        self.statusBar().clearMessage()
+        runner = JobRunner()
+        runner.synchronous = self.ctx.runner.synchronous
+        ctx = AppContext.open(folder, runner)
+        ctx.actor, ctx.language = self.ctx.actor, self.ctx.language
+        window = MainWindow(ctx)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.destroyed.connect(lambda *_: (ctx.close(), setattr(self, "_demo_window", None)))
+        self._demo_window = window
+        window.resize(self.size())
+        window.show()
+        window.start()
+        return window
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.ctx, self)

@@ -114,20 +114,29 @@ class EmptyState(QWidget):
         title.setFont(font)
         text = QLabel(
             self.tr(
-                "导入各县区报送的酒店名单(Excel 或 CSV 表格),\n或先载入演示数据试用本程序(35家试点酒店)。"
+                "导入各县区报送的酒店名单（Excel 或 CSV 表格），或从局里的服务器同步名册。\n"
+                "想先试用本程序，可打开演示数据：它在单独的窗口和数据目录中，不会混入正式数据。"
             )
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
         self.import_button = QPushButton(self.tr("导入酒店名单…"))
         self.import_button.setObjectName("emptyImportButton")
-        self.demo_button = QPushButton(self.tr("载入演示数据"))
+        self.sync_button = QPushButton(self.tr("从服务器同步…"))
+        self.sync_button.setObjectName("emptySyncButton")
+        self.demo_button = QPushButton(self.tr("打开演示数据"))
         self.demo_button.setObjectName("emptyDemoButton")
-        for b in (self.import_button, self.demo_button):
+        self.demo_button.setFlat(True)
+        self.demo_button.setToolTip(self.tr("在单独的“演示”窗口中打开虚构的演示数据，不影响正式数据"))
+        for b in (self.import_button, self.sync_button, self.demo_button):
             b.setMinimumHeight(36)
             b.setMinimumWidth(160)
+        self.import_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.sync_button)
+        buttons.addSpacing(24)
         buttons.addWidget(self.demo_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -330,7 +339,9 @@ class RegistryPage(QWidget):
     sig_import_requested = Signal()
     """The empty state's "导入酒店名单…" was clicked."""
     sig_demo_requested = Signal()
-    """The empty state's "载入演示数据" was clicked."""
+    """The empty state's "打开演示数据" was clicked (the demo opens in its own window and folder)."""
+    sig_sync_requested = Signal()
+    """The empty state's "从服务器同步…" was clicked."""
     sig_status = Signal(str)
     """A short message for the status bar."""
 
@@ -476,6 +487,7 @@ class RegistryPage(QWidget):
         self.empty_state = EmptyState()
         self.empty_state.import_button.clicked.connect(self.sig_import_requested)
         self.empty_state.demo_button.clicked.connect(self.sig_demo_requested)
+        self.empty_state.sync_button.clicked.connect(self.sig_sync_requested)
         self.loading_label = QLabel(self.tr("正在读取酒店名册…"))
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 

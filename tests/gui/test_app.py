@@ -43,7 +43,7 @@ def test_switching_to_english_shows_english_labels(qtbot, ctx: AppContext, engli
     assert window.file_menu.title() == "&File"
     assert window.act_new_inspection.text() == "&New inspection"
     assert window.registry.add_button.text() == "Add hotel"
-    assert window.registry.empty_state.demo_button.text() == "Load demo data"
+    assert window.registry.empty_state.demo_button.text() == "Open demo data"
     assert window.registry.model.headerData(1, Qt.Orientation.Horizontal) == "Hotel"
     assert localize("酒店名称不能为空 (name is required)") == "name is required"
 
