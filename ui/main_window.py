@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.busy_label = QLabel(self.tr("正在处理…"))
         self.busy_label.hide()
-        self.folder_label = QLabel(self.tr("数据目录:%1").replace("%1", str(self.ctx.home)))
+        self.folder_label = QLabel(self.tr("数据目录：%1").replace("%1", str(self.ctx.home)))
         self.folder_label.setObjectName("folderLabel")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status.addPermanentWidget(self.busy_label)
@@ -695,14 +695,14 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QMessageBox:
         rows = [
-            ("Ctrl+F", self.tr("查找酒店(名称、地址、联系人、信用代码)")),
+            ("Ctrl+F", self.tr("查找酒店（名称、地址、联系人、信用代码）")),
             ("Ctrl+N", self.tr("为选中的酒店新建检查")),
             ("Ctrl+O", self.tr("草稿：继续或放弃")),
             ("Ctrl+P", self.tr("打印选中的检查记录")),
             ("Ctrl+Shift+S", self.tr("与服务器同步")),
             ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),
             ("F5", self.tr("刷新")),
-            ("Enter", self.tr("在搜索框中按回车:转到列表")),
+            ("Enter", self.tr("在搜索框中按回车：转到列表")),
             (self.tr("双击"), self.tr("编辑酒店信息")),
             ("F1", self.tr("本帮助")),
         ]
@@ -723,8 +723,8 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QMessageBox:
         text = (
             self.tr(
-                "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录:%2</p>"
-                "<p>内置字体:文泉驿微米黑 (Apache-2.0)。</p>"
+                "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录：%2</p>"
+                "<p>内置字体：文泉驿微米黑 (Apache-2.0)。</p>"
             )
             .replace("%1", __version__)
             .replace("%2", str(self.ctx.home))

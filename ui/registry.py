@@ -168,7 +168,7 @@ class HistoryPanel(QGroupBox):
         self.language = language
         self.hotel: HotelView | None = None
         self.history: HotelHistory | None = None
-        self.hint_label = QLabel(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label = QLabel(self.tr("在上面的列表中选择一家酒店，这里显示它的检查记录。"))
         self.hint_label.setObjectName("historyHint")
         self.hint_label.setStyleSheet("color: #666666;")
         self.notice_label = QLabel()
@@ -235,7 +235,7 @@ class HistoryPanel(QGroupBox):
         self.history = None
         self.tree.clear()
         self.notice_label.hide()
-        self.hint_label.setText(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label.setText(self.tr("在上面的列表中选择一家酒店，这里显示它的检查记录。"))
         self.hint_label.setVisible(hotel is None)
         if hotel is None:
             self.setTitle(self.tr("检查记录"))
@@ -252,7 +252,7 @@ class HistoryPanel(QGroupBox):
         for i in history.inspections:
             status = self.tr("已定稿") if i.status == "finalized" else self.tr("草稿")
             if i.superseded:
-                status += self.tr("(已更正)")
+                status += self.tr("（已更正）")
             item = QTreeWidgetItem(
                 [
                     i.record_number,
@@ -273,12 +273,12 @@ class HistoryPanel(QGroupBox):
         notice = history.open_notices[0] if history.open_notices else None
         if notice is not None:
             text = (
-                self.tr("整改通知 %1,期限 %2")
+                self.tr("整改通知 %1，期限 %2")
                 .replace("%1", notice.number)
                 .replace("%2", notice.deadline.isoformat())
             )
             if notice.overdue:
-                text += self.tr(",已逾期,应尽快复查")
+                text += self.tr("，已逾期，应尽快复查")
                 self.notice_label.setStyleSheet("color: #a1160a; font-weight: bold;")
             else:
                 self.notice_label.setStyleSheet("")
@@ -621,7 +621,7 @@ class RegistryPage(QWidget):
             self.count_label.setText(self.tr("共 %1 家酒店").replace("%1", str(total)))
         else:
             self.count_label.setText(
-                self.tr("显示 %1 家,共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
+                self.tr("显示 %1 家，共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
             )
 
     def _update_buttons(self) -> None:
@@ -703,7 +703,7 @@ class RegistryPage(QWidget):
         if self.stack.currentWidget() is not self.table_page:
             self.stack.setCurrentWidget(self.table_page)
         if not self.select_hotel(view.id):
-            self.sig_status.emit(self.tr("已保存「%1」(不在当前筛选结果中)").replace("%1", view.name))
+            self.sig_status.emit(self.tr("已保存「%1」（不在当前筛选结果中）").replace("%1", view.name))
         else:
             self.sig_status.emit(self.tr("已保存「%1」").replace("%1", view.name))
         self._update_count()
@@ -715,7 +715,7 @@ class RegistryPage(QWidget):
             inspection = importlib.import_module("ui.inspection")
         except ImportError as exc:
             log.warning("ui.inspection unavailable: %s", exc)
-            show_error(self, RuntimeError(self.tr("检查功能不可用:%1").replace("%1", str(exc))))
+            show_error(self, RuntimeError(self.tr("检查功能不可用：%1").replace("%1", str(exc))))
             return None
         return inspection
 
@@ -728,7 +728,7 @@ class RegistryPage(QWidget):
 
         def refresh(*_args: Any) -> None:
             if hotel_id:
-                QTimer.singleShot(0, lambda: self.refresh_hotel(hotel_id))
+                QTimer.singleShot(0, self, lambda: self.refresh_hotel(hotel_id))  # not after the page is gone
 
         def gone(*_args: Any) -> None:
             if window in self._windows:

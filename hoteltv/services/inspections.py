@@ -36,6 +36,7 @@ from hoteltv.db.models import (
 )
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
+from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
 
@@ -594,7 +595,7 @@ def add_room(
             RoomCheck(
                 room_number=room_number,
                 floor=(floor or "").strip() or None,
-                room_type=(room_type or "").strip() or None,
+                room_type=room_type_key(room_type),
                 position=position,
                 answers=clean,
             )
@@ -642,7 +643,7 @@ def update_room(
         if floor is not None:
             room.floor = floor.strip() or None
         if room_type is not None:
-            room.room_type = room_type.strip() or None
+            room.room_type = room_type_key(room_type)
         s.flush()
         return view_of(s, room.inspection)
 

@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+322"/>
+        <location filename="../../ui/inspection/room.py" line="+311"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -48,7 +48,7 @@
     <name>AnnotationCanvas</name>
     <message>
         <location filename="../../ui/photos/editor.py" line="+76"/>
-        <source>输入文字,回车确定</source>
+        <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
     <message>
@@ -142,7 +142,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>(未保存)</source>
+        <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
     <message>
@@ -162,7 +162,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>标注还没有保存。放弃这些修改吗?</source>
+        <source>标注还没有保存。放弃这些修改吗？</source>
         <translation>The annotations are not saved yet. Discard these changes?</translation>
     </message>
 </context>
@@ -275,7 +275,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>变更内容(原值 → 新值)</source>
+        <source>变更内容（原值 → 新值）</source>
         <translation>Changes (old → new)</translation>
     </message>
 </context>
@@ -344,7 +344,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <source>统计范围:</source>
+        <source>统计范围：</source>
         <translation>Count:</translation>
     </message>
     <message>
@@ -405,12 +405,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <source>共 %1 家试点酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <source>共 %1 家试点酒店；开放整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 pilot hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>共 %1 家酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <source>共 %1 家酒店；开放整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
@@ -433,45 +433,95 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+70"/>
         <source>打开草稿</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
-        <translation>Open draft</translation>
+        <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../ui/main_window.py" line="+65"/>
+        <source>今天</source>
+        <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>昨天</source>
+        <translation>yesterday</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 天前</source>
+        <translation>%1 days ago</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>草稿</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未定稿的检查记录。久未完成的草稿请继续填写或放弃。</source>
+        <translation>Inspection records not yet finalized. Continue or discard drafts left unfinished for long.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>记录编号</source>
         <translation>Record no.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>县区</source>
         <translation>Division</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>开始时间</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>已有</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>房间</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>没有未定稿的检查。</source>
         <translation>There are no draft inspections.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+3"/>
+        <source>继续草稿</source>
+        <translation>Continue draft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
     </message>
 </context>
 <context>
@@ -483,38 +533,86 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>导入各县区报送的酒店名单(Excel 或 CSV 表格),
-或先载入演示数据试用本程序(35家试点酒店)。</source>
-        <translation>Import the hotel lists the divisions sent in (Excel or CSV),
+        <source>导入各县区报送的酒店名单（Excel 或 CSV 表格），或从局里的服务器同步名册。
+想先试用本程序，可打开演示数据：它在单独的窗口和数据目录中，不会混入正式数据。</source>
+        <translation>Import the hotel lists the districts sent (Excel or CSV), or sync the register from the bureau&apos;s server.
+To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>从服务器同步…</source>
+        <translation>Sync from server…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开演示数据</source>
+        <translation>Open demo data</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>在单独的“演示”窗口中打开虚构的演示数据，不影响正式数据</source>
+        <translation>Open the fictional demo data in a separate &quot;Demo&quot; window; real data is not touched</translation>
+    </message>
+    <message>
+        <source>导入各县区报送的酒店名单（Excel 或 CSV 表格）,
+或先载入演示数据试用本程序（35家试点酒店）。</source>
+        <translation type="vanished">Import the hotel lists the divisions sent in (Excel or CSV),
 or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-7"/>
         <source>导入酒店名单…</source>
         <translation>Import hotel list…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>载入演示数据</source>
-        <translation>Load demo data</translation>
+        <translation type="vanished">Load demo data</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/inspection/undo.py" line="+92"/>
+        <source>历史：%1</source>
+        <translation>History: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>填写人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回答</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>此项还没有填写过。</source>
+        <translation>This item has not been answered yet.</translation>
     </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location line="+32"/>
-        <location line="+66"/>
+        <location filename="../../ui/registry.py" line="+43"/>
+        <location line="+75"/>
         <source>检查记录</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location line="-61"/>
-        <location line="+58"/>
-        <source>在上面的列表中选择一家酒店,这里显示它的检查记录。</source>
+        <location line="-70"/>
+        <location line="+67"/>
+        <source>在上面的列表中选择一家酒店，这里显示它的检查记录。</source>
         <translation>Select a hotel in the list above to see its inspections here.</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-54"/>
         <source>记录编号</source>
         <translation>Record no.</translation>
     </message>
@@ -574,7 +672,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Print the selected inspection record (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+2"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>检查记录 — %1</source>
         <translation>Inspections — %1</translation>
     </message>
@@ -590,7 +693,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>(已更正)</source>
+        <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
@@ -600,12 +703,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>整改通知 %1,期限 %2</source>
+        <source>整改通知 %1，期限 %2</source>
         <translation>Rectification notice %1, deadline %2</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>,已逾期,应尽快复查</source>
+        <source>，已逾期，应尽快复查</source>
         <translation> — overdue, re-inspect soon</translation>
     </message>
 </context>
@@ -623,13 +726,13 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+27"/>
-        <source>18位,如 91530502MA6K000000</source>
+        <source>18位，如 91530502MA6K000000</source>
         <translation>18 characters, e.g. 91530502MA6K000000</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+88"/>
-        <source>(未填)</source>
+        <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
@@ -679,7 +782,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>(未设定)</source>
+        <source>（未设定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
@@ -827,7 +930,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>%1(已逾期)</source>
+        <source>%1（已逾期）</source>
         <translation>%1 (overdue)</translation>
     </message>
     <message>
@@ -837,7 +940,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+34"/>
-        <source>整改期限已过,需要复查</source>
+        <source>整改期限已过，需要复查</source>
         <translation>The deadline has passed; re-inspect</translation>
     </message>
 </context>
@@ -884,8 +987,8 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="-293"/>
-        <source>选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;
-必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。</source>
+        <source>选择各县区报送的酒店名单（.xlsx 或 .csv）。第一行可以是标题，程序会自动找到表头；
+必需的列：酒店名称、所属县区。导入前会先显示将要新增和更新的酒店，以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
 required columns: 酒店名称 (hotel name) and 所属县区 (division). Before anything is written you see
 which hotels will be added or updated and which rows have problems.</translation>
@@ -897,7 +1000,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+33"/>
-        <source>拒绝(行)</source>
+        <source>拒绝（行）</source>
         <translation>Refused (rows)</translation>
     </message>
     <message>
@@ -968,7 +1071,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+10"/>
-        <source>文件:%1 — 共 %2 行数据</source>
+        <source>文件：%1 — 共 %2 行数据</source>
         <translation>File: %1 — %2 data rows</translation>
     </message>
     <message>
@@ -983,7 +1086,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+9"/>
-        <source>拒绝的行不会导入;请在表格中改正后再导入一次。</source>
+        <source>拒绝的行不会导入；请在表格中改正后再导入一次。</source>
         <translation>Refused rows are not imported; correct them in the sheet and import it again.</translation>
     </message>
     <message>
@@ -993,17 +1096,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+10"/>
-        <source>(表格中没有)</source>
+        <source>（表格中没有）</source>
         <translation>(not in the sheet)</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>(未使用)</source>
+        <source>（未使用）</source>
         <translation>(not used)</translation>
     </message>
     <message>
         <location line="+12"/>
-        <source>缺少必需的列:%1</source>
+        <source>缺少必需的列：%1</source>
         <translation>Required columns missing: %1</translation>
     </message>
     <message>
@@ -1013,12 +1116,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+22"/>
-        <source>导入完成:新增 %1 家,更新 %2 家,无变化 %3 家;拒绝 %4 行。</source>
+        <source>导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。</source>
         <translation>Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
     </message>
     <message>
         <location line="+14"/>
-        <source>导入未完成,数据库没有改动。</source>
+        <source>导入未完成，数据库没有改动。</source>
         <translation>The import did not finish; the database is unchanged.</translation>
     </message>
 </context>
@@ -1036,7 +1139,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+40"/>
+        <location filename="../../ui/inspection/texts.py" line="+41"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1053,34 +1156,28 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>N/A</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-318"/>
         <source>标准间</source>
-        <translation>Standard room</translation>
+        <translation type="vanished">Standard room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>大床房</source>
-        <translation>King room</translation>
+        <translation type="vanished">King room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>双床房</source>
-        <translation>Twin room</translation>
+        <translation type="vanished">Twin room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>套房</source>
-        <translation>Suite</translation>
+        <translation type="vanished">Suite</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>家庭房</source>
-        <translation>Family room</translation>
+        <translation type="vanished">Family room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>其他</source>
-        <translation>Other</translation>
+        <translation type="vanished">Other</translation>
     </message>
     <message>
         <location filename="../../ui/inspection/texts.py" line="-5"/>
@@ -1108,7 +1205,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>至少需要两名检查人员</source>
         <translation>At least two inspectors are needed</translation>
     </message>
@@ -1137,11 +1234,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <source>%1“%2”不合格：须附照片或写明无法拍照的理由</source>
         <translation>%1 “%2” failed: attach a photo or write why none could be taken</translation>
     </message>
+    <message>
+        <location filename="../../ui/inspection/undo.py" line="-12"/>
+        <source>（清空）</source>
+        <translation>(cleared)</translation>
+    </message>
 </context>
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+247"/>
+        <location filename="../../ui/inspection/window.py" line="+250"/>
         <source>正在打开检查记录…</source>
         <translation>Opening the inspection record…</translation>
     </message>
@@ -1171,12 +1273,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
+        <location line="+577"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-575"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -1191,7 +1294,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Add a sampled room (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>关闭提示</source>
         <translation>Dismiss</translation>
     </message>
@@ -1258,12 +1361,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Fill in &quot;No objection&quot;</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>填入：对检查结果无异议，将按要求整改。</source>
-        <translation>Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
+        <translation type="vanished">Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”</source>
+        <translation>Fill in &quot;No objection to the result.&quot;; with failed items &quot;No objection to the result; we will rectify as required.&quot;</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>被检查单位在场负责人姓名</source>
         <translation>Name of the hotel&apos;s person in charge on site</translation>
     </message>
@@ -1299,12 +1406,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+523"/>
+        <location line="+588"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-515"/>
+        <location line="-580"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1330,12 +1437,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+619"/>
+        <location line="+684"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-614"/>
+        <location line="-679"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1345,7 +1452,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>不再保留这份草稿（记录作废并同步；审计记录中仍保留）</source>
+        <translation>Stop keeping this draft (it is voided and the voiding syncs; the audit log keeps it)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>手机拍照…</source>
         <translation>Photos from phone…</translation>
     </message>
@@ -1375,12 +1492,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+94"/>
+        <location line="+231"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-222"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -1431,12 +1549,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+467"/>
+        <location line="+525"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-461"/>
+        <location line="-519"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1456,7 +1574,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>版本记录（%1）</source>
         <translation>Versions (%1)</translation>
     </message>
@@ -1506,17 +1624,37 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+89"/>
+        <source>该房间已删除，无法撤销。</source>
+        <translation>That room was removed; the answer cannot be undone.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>没有可撤销的回答。</source>
+        <translation>No answer to undo.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已撤销上一次回答（Ctrl+Shift+Z 恢复）。</source>
+        <translation>Last answer undone (Ctrl+Shift+Z redoes it).</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>记录时间 %1</source>
         <translation>Recorded %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>对检查结果无异议，将按要求整改。</source>
         <translation>对检查结果无异议，将按要求整改。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+0"/>
+        <source>对检查结果无异议。</source>
+        <translation>No objection to the result.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>请先切换到要计时的房间。</source>
         <translation>Switch to the room you are timing first.</translation>
     </message>
@@ -1638,7 +1776,27 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>ItemRow</name>
     <message>
-        <location filename="../../ui/inspection/items.py" line="+136"/>
+        <location filename="../../ui/inspection/items.py" line="+120"/>
+        <source>历史…</source>
+        <translation>History…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>替换已填的数值？</source>
+        <translation>Replace the value entered?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“%1”已填 %2 秒。用计时结果 %3 秒替换吗？</source>
+        <translation>&quot;%1&quot; already holds %2 s. Replace it with the stopwatch reading of %3 s?</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>计时结果 %1 秒未填入，保留原值</source>
+        <translation>Stopwatch reading of %1 s not entered; the earlier value is kept</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>不适用（取决于“%1”的回答）</source>
         <translation>N/A (depends on the answer to &quot;%1&quot;)</translation>
     </message>
@@ -1714,12 +1872,22 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+40"/>
+        <location filename="../../ui/main_window.py" line="+13"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+2"/>
+        <source>【演示】%1 — 虚构数据，不会同步</source>
+        <translation>[DEMO] %1 — fictional data, never synced</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>演示数据 — 全部为虚构的酒店和记录，只存在于单独的演示数据目录，不会发送到服务器。</source>
+        <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -1734,12 +1902,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>E&amp;xport inspections…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>载入演示数据(&amp;D)</source>
-        <translation>Load &amp;demo data</translation>
+        <translation type="vanished">Load &amp;demo data</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>同步(&amp;Y)…</source>
         <translation>S&amp;ync…</translation>
     </message>
@@ -1759,9 +1926,18 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;New inspection</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>打开草稿(&amp;O)…</source>
-        <translation>&amp;Open draft…</translation>
+        <translation type="vanished">&amp;Open draft…</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>打开演示数据(&amp;D)</source>
+        <translation>Open &amp;demo data</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>草稿(&amp;O)…</source>
+        <translation>Dra&amp;fts…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1829,7 +2005,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>检查(&amp;C)</source>
         <translation>&amp;Inspection</translation>
     </message>
@@ -1849,18 +2025,18 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>页面</source>
         <translation>Pages</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+192"/>
+        <location line="+211"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-210"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -1871,31 +2047,43 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+2"/>
-        <source>数据目录:%1</source>
+        <source>数据目录：%1</source>
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+91"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+47"/>
+        <source>正在准备演示数据…</source>
+        <translation>Preparing the demo data…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>准备演示数据</source>
+        <translation>Preparing demo data</translation>
+    </message>
+    <message>
+        <location line="+177"/>
+        <source>草稿：继续或放弃</source>
+        <translation>Drafts: continue or discard</translation>
+    </message>
+    <message>
         <source>正在载入演示数据…</source>
-        <translation>Loading demo data…</translation>
+        <translation type="vanished">Loading demo data…</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查</source>
-        <translation>Demo data loaded: %1 hotels (%2 pilot), %3 inspections</translation>
+        <source>已载入演示数据：%1 家酒店（试点 %2 家）,%3 次检查</source>
+        <translation type="vanished">Demo data loaded: %1 hotels (%2 pilot), %3 inspections</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>载入演示数据</source>
-        <translation>Loading demo data</translation>
+        <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-151"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -1984,7 +2172,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <source>查找酒店(名称、地址、联系人、信用代码)</source>
+        <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
     <message>
@@ -1993,12 +2181,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>New inspection of the selected hotel</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>打开草稿</source>
-        <translation>Open a draft inspection</translation>
+        <translation type="vanished">Open a draft inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>打印选中的检查记录</source>
         <translation>Print the selected inspection record</translation>
     </message>
@@ -2019,7 +2206,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <source>在搜索框中按回车:转到列表</source>
+        <source>在搜索框中按回车：转到列表</source>
         <translation>Enter in the search box: go to the list</translation>
     </message>
     <message>
@@ -2044,7 +2231,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+11"/>
-        <source>&lt;h3&gt;酒店电视整改检查&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;数据目录:%2&lt;/p&gt;&lt;p&gt;内置字体:文泉驿微米黑 (Apache-2.0)。&lt;/p&gt;</source>
+        <source>&lt;h3&gt;酒店电视整改检查&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;数据目录：%2&lt;/p&gt;&lt;p&gt;内置字体：文泉驿微米黑 (Apache-2.0)。&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Hotel TV inspections&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;&lt;p&gt;Bundled font: WenQuanYi Micro Hei (Apache-2.0).&lt;/p&gt;</translation>
     </message>
     <message>
@@ -2282,7 +2469,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="-405"/>
-        <source>选择照片文件(可多选);也可把照片拖到这里,或按 Ctrl+V 粘贴</source>
+        <source>选择照片文件（可多选）；也可把照片拖到这里，或按 Ctrl+V 粘贴</source>
         <translation>Choose photo files (several at once if you like); you can also drop photos here or paste with Ctrl+V</translation>
     </message>
     <message>
@@ -2321,6 +2508,10 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Add photos</translation>
     </message>
     <message>
+        <source>照片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);；所有文件 (*)</source>
+        <translation type="vanished">Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;All files (*)</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>照片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;所有文件 (*)</source>
         <translation>Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.gif *.bmp *.avif);;All files (*)</translation>
@@ -2332,7 +2523,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+0"/>
-        <source>正在导入照片,请等当前导入完成后再添加。</source>
+        <source>正在导入照片，请等当前导入完成后再添加。</source>
         <translation>Photos are being imported; add more when this import has finished.</translation>
     </message>
     <message>
@@ -2367,7 +2558,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 个文件未添加:</source>
+        <source>%1 个文件未添加：</source>
         <translation>Files not added: %1</translation>
     </message>
     <message>
@@ -2393,7 +2584,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="-29"/>
-        <source>从检查记录中删除选中的 %1 张照片?</source>
+        <source>从检查记录中删除选中的 %1 张照片？</source>
         <translation>Remove the selected photos (%1) from the inspection record?</translation>
     </message>
 </context>
@@ -2437,7 +2628,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+2"/>
-        <source>照片说明,例如:开机出现广告</source>
+        <source>照片说明，例如：开机出现广告</source>
         <translation>Caption, e.g. an advert appears at power-on</translation>
     </message>
     <message>
@@ -2467,7 +2658,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <source>在照片上画箭头、圆圈、方框或文字(原图不变)</source>
+        <source>在照片上画箭头、圆圈、方框或文字（原图不变）</source>
         <translation>Draw arrows, circles, boxes or text on the photo (the original stays unchanged)</translation>
     </message>
     <message>
@@ -2527,7 +2718,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+17"/>
-        <source>无法显示照片:</source>
+        <source>无法显示照片：</source>
         <translation>Cannot show the photo: </translation>
     </message>
     <message>
@@ -2573,7 +2764,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="-15"/>
-        <source>从检查记录中删除“%1”?原始文件仍保留在照片库中,直到清理。</source>
+        <source>从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。</source>
         <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
     </message>
 </context>
@@ -2845,7 +3036,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>已完整(含全部照片)</source>
+        <source>已完整（含全部照片）</source>
         <translation>Complete (all photos)</translation>
     </message>
     <message>
@@ -2885,7 +3076,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RegistryPage</name>
     <message>
-        <location filename="../../ui/registry.py" line="+81"/>
+        <location filename="../../ui/registry.py" line="+90"/>
         <source>搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)</source>
         <translation>Search name, address, contact, phone, credit code (Ctrl+F)</translation>
     </message>
@@ -2945,7 +3136,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Edit</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+3"/>
+        <source>删除…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>删除选中的酒店（有定稿记录的酒店不能删除）</source>
+        <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
@@ -2971,12 +3172,32 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>显示 %1 家,共 %2 家</source>
+        <source>显示 %1 家，共 %2 家</source>
         <translation>%1 of %2 hotels shown</translation>
     </message>
     <message>
-        <location line="+37"/>
-        <source>已保存「%1」(不在当前筛选结果中)</source>
+        <location line="+44"/>
+        <source>已删除「%1」</source>
+        <translation>Deleted &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>删除酒店</source>
+        <translation>Delete hotel</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>已放弃草稿 %1</source>
+        <translation>Draft %1 discarded</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>已保存「%1」（不在当前筛选结果中）</source>
         <translation>Saved &quot;%1&quot; (hidden by the current filter)</translation>
     </message>
     <message>
@@ -2986,7 +3207,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+10"/>
-        <source>检查功能不可用:%1</source>
+        <source>检查功能不可用：%1</source>
         <translation>Inspections are not available: %1</translation>
     </message>
     <message>
@@ -2998,7 +3219,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+42"/>
+        <location filename="../../ui/inspection/room.py" line="-263"/>
         <location line="+5"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -3020,8 +3241,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>F5：开机计时    Y / N / A：是 / 否 / 不适用</source>
+        <translation>F5: power-on timer    Y / N / A: Yes / No / N/A</translation>
+    </message>
+    <message>
         <source>F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用</source>
-        <translation>F5 / Space: power-on timer    Y / N / A: Yes / No / N/A</translation>
+        <translation type="vanished">F5 / Space: power-on timer    Y / N / A: Yes / No / N/A</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3072,7 +3297,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>发文机关(整改通知落款)</source>
+        <source>发文机关（整改通知落款）</source>
         <translation>Issuing authority (on notices)</translation>
     </message>
     <message>
@@ -3165,7 +3390,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>StopwatchButton</name>
     <message>
-        <location filename="../../ui/inspection/stopwatch.py" line="+99"/>
+        <location filename="../../ui/inspection/stopwatch.py" line="+100"/>
         <source>▶ 开始计时</source>
         <translation>▶ Start timer</translation>
     </message>
@@ -3232,7 +3457,7 @@ Room columns (one per sampled room, at most %2):</translation>
     <name>SyncPanel</name>
     <message>
         <location filename="../../ui/sync_panel.py" line="-41"/>
-        <source>(空)</source>
+        <source>（空）</source>
         <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
@@ -3255,12 +3480,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="-165"/>
-        <source>可留空:使用系统证书存储</source>
+        <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径</source>
+        <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时，填写其 CA 证书文件 (PEM) 的路径</source>
         <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
@@ -3310,7 +3535,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+10"/>
-        <source>同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。</source>
+        <source>同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。</source>
         <translation>When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
@@ -3373,7 +3598,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+39"/>
-        <source>正在停止,已完成的部分会保留…</source>
+        <source>正在停止，已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
@@ -3388,7 +3613,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+10"/>
-        <source>已记录您的选择,下次同步时发送。</source>
+        <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
     <message>
@@ -3400,17 +3625,26 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+48"/>
+        <location filename="../../ui/inspection/team.py" line="+49"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>继续该草稿</source>
-        <translation>Continue that draft</translation>
+        <translation type="vanished">Continue that draft</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
+        <source>继续草稿</source>
+        <translation>Continue draft</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
@@ -3438,11 +3672,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+19"/>
+        <location line="+125"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-124"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3452,7 +3687,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+8"/>
+        <source>另起新检查</source>
+        <translation>Start a new one</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>%1    执法证号 %2</source>
         <translation>%1    ID %2</translation>
     </message>
@@ -3465,12 +3705,12 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerdictPanel</name>
     <message>
-        <location filename="../../ui/inspection/verdict.py" line="+44"/>
+        <location filename="../../ui/inspection/verdict.py" line="+52"/>
         <source>检查结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+61"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
         <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
     </message>
@@ -3554,7 +3794,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码(也可用扫码枪扫描二维码):</source>
+        <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码（也可用扫码枪扫描二维码）:</source>
         <translation>Type or paste the verification code printed under the QR code in the footer of an inspection record or rectification notice (or scan the QR code with a scanner):</translation>
     </message>
     <message>
@@ -3576,37 +3816,37 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+22"/>
-        <source>一致:纸质件与存档记录相符,是现行有效的版本。</source>
+        <source>一致：纸质件与存档记录相符，是现行有效的版本。</source>
         <translation>Genuine: the paper matches the stored record, and this version is in force.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>与存档记录相符,但此版本已被更正,请以新版本为准。</source>
+        <source>与存档记录相符，但此版本已被更正，请以新版本为准。</source>
         <translation>The paper matches the stored record, but this version has been corrected: the newer version is the one in force.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>不一致:纸质件与存档记录不符,可能被改动或校验码抄错。</source>
+        <source>不一致：纸质件与存档记录不符，可能被改动或校验码抄错。</source>
         <translation>No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。</source>
+        <source>存档记录校验失败：该记录定稿后在数据库中被改动，不能据此认定。</source>
         <translation>The stored record fails its check: it was changed in the database after it was finalized and cannot be relied on.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>这是草稿的校验码:草稿不是正式记录。</source>
+        <source>这是草稿的校验码：草稿不是正式记录。</source>
         <translation>This is a draft&apos;s code: a draft is not an official record.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>未找到与此校验码对应的记录(请核对校验码,或先同步数据)。</source>
+        <source>未找到与此校验码对应的记录（请核对校验码，或先同步数据）。</source>
         <translation>No record has this code (check the code, or sync first).</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
+        <source>校验码格式不正确，应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
         <translation>This is not a valid code; it looks like J-7F3A9C12-V1-5E8B2D41C0.</translation>
     </message>
     <message>
@@ -3641,7 +3881,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>第 {0} 版(共 {1} 版)</source>
+        <source>第 {0} 版（共 {1} 版）</source>
         <translation>Version {0} of {1}</translation>
     </message>
     <message>
@@ -3656,7 +3896,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>已复查合格,已关闭</source>
+        <source>已复查合格，已关闭</source>
         <translation>Re-inspected and passed; closed</translation>
     </message>
     <message>
@@ -3706,8 +3946,8 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="+56"/>
-        <source>缺少必需的列:</source>
+        <location filename="../../ui/messages.py" line="+70"/>
+        <source>缺少必需的列：</source>
         <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
         <translation>Required columns missing: </translation>
     </message>
@@ -3738,8 +3978,40 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>程序遇到了意外错误,操作未完成。</source>
+        <source>程序遇到了意外错误，操作未完成。</source>
         <translation>The program met an unexpected error; the action was not completed.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+6"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。</source>
+        <translation>Discard this draft? What was filled in will no longer be shown (the audit log keeps it).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+18"/>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>删除酒店</source>
+        <translation>Delete hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除酒店“%1”？它的草稿一并放弃；有定稿记录的酒店不能删除。</source>
+        <translation>Delete the hotel &quot;%1&quot;? Its drafts are discarded with it; a hotel with finalized records cannot be deleted.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>删除</source>
+        <translation>Delete</translation>
     </message>
 </context>
 <context>
@@ -3751,13 +4023,13 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location filename="../../ui/photos/texts.py" line="+23"/>
-        <source>文件不存在(可能已被移动或删除)</source>
+        <source>文件不存在（可能已被移动或删除）</source>
         <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
         <translation>The file does not exist (it may have been moved or deleted)</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>无法读取该文件(没有权限或不是文件)</source>
+        <source>无法读取该文件（没有权限或不是文件）</source>
         <translation>The file cannot be read (no permission, or not a file)</translation>
     </message>
     <message>
@@ -3772,17 +4044,17 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>不是图片,或格式不受支持</source>
+        <source>不是图片，或格式不受支持</source>
         <translation>Not a picture, or a format that is not supported</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>无法读取 HEIC 照片:请安装 pillow-heif,或在手机上改用“兼容性最佳”格式/另存为 JPEG</source>
+        <source>无法读取 HEIC 照片：请安装 pillow-heif，或在手机上改用“兼容性最佳”格式/另存为 JPEG</source>
         <translation>HEIC photos cannot be read: install pillow-heif, or set the phone&apos;s camera to &quot;Most Compatible&quot; / save as JPEG</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>像素过多,可能是“解压炸弹”文件;请以较低分辨率导出</source>
+        <source>像素过多，可能是“解压炸弹”文件；请以较低分辨率导出</source>
         <translation>Too many pixels (possibly a &quot;decompression bomb&quot;); export it at a lower resolution</translation>
     </message>
     <message>
@@ -3792,12 +4064,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>图片文件不完整(被截断),请重新复制</source>
+        <source>图片文件不完整（被截断），请重新复制</source>
         <translation>The picture file is incomplete (cut short); copy it again</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>磁盘已满,未保存</source>
+        <source>磁盘已满，未保存</source>
         <translation>The disk is full; not saved</translation>
     </message>
     <message>
@@ -3827,12 +4099,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>拍摄时间早于检查开始一天以上,请确认这张照片属于本次检查。</source>
+        <source>拍摄时间早于检查开始一天以上，请确认这张照片属于本次检查。</source>
         <translation>Taken more than a day before the inspection started: confirm that the photo belongs to this inspection.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>拍摄时间晚于检查结束,请确认相机时间或照片是否属于本次检查。</source>
+        <source>拍摄时间晚于检查结束，请确认相机时间或照片是否属于本次检查。</source>
         <translation>Taken after the inspection ended: check the camera&apos;s clock, or whether the photo belongs to this inspection.</translation>
     </message>
     <message>

@@ -38,7 +38,7 @@ def test_demo_then_summary_prints_counts_and_sentence(tmp_path: Path) -> None:
     out = subprocess.run([*cmd, "summary"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert (
-        "市35家试点酒店中,达到开机进直播模式或迎宾模式的酒店24家,采用移动OTT模式酒店4家,定制电信迎宾模式4家,自建模式酒店3家"
+        "全市35家试点酒店中，达到开机进直播模式或迎宾模式的酒店24家，采用移动OTT模式酒店4家，定制电信迎宾模式4家，自建模式酒店3家"
         in out.stdout
     )
     assert "合计" in out.stdout

@@ -224,3 +224,22 @@ def test_answer_history_comes_from_the_audit_trail(
     hotel_changes = insp_service.answer_history(db, view.id, "licensed_source")
     assert [c.value for c in hotel_changes] == ["yes"]
     assert insp_service.answer_history(db, view.id, "ads_seen") == []
+
+
+def test_room_types_are_stored_as_keys_and_read_in_either_language(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    from hoteltv.domain.rooms import room_type_key, room_type_label
+
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = insp_service.add_room(db, view.id, "301", room_type="Standard room")  # picked in English
+    view = insp_service.add_room(db, view.id, "302", room_type="大床房")  # picked in Chinese
+    view = insp_service.add_room(db, view.id, "303", room_type="  江景房 ")  # the hotel's own name
+    assert [r.room_type for r in view.rooms] == ["standard", "king", "江景房"]
+    view = insp_service.update_room(db, view.rooms[2].id, room_type="Suite")
+    assert view.rooms[2].room_type == "suite"
+    # Labels stored by older versions read back as their key, in the reader's language.
+    assert room_type_label("Standard room", "zh") == "标准间"
+    assert room_type_label("标准间", "en") == "Standard room"
+    assert room_type_label("江景房", "en") == "江景房"
+    assert room_type_key("") is None and room_type_label(None) == ""

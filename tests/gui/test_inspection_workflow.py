@@ -329,6 +329,14 @@ def test_fill_three_rooms_verdict_live_finalize_read_only(
         "803": 18,
     }
     assert "无异议" in stored.hotel_opinion and stored.hotel_signatory == "杨经理" and stored.ids_shown
+    # 填入无异议 on a pass promises no rectification; with a failure it does.
+    assert stored.hotel_opinion == "对检查结果无异议。"
+    retype(qtbot, page.form.rows["boot_seconds"].input.edit, "48")
+    click(qtbot, window.no_objection)
+    assert window.opinion_edit.toPlainText() == "对检查结果无异议，将按要求整改。"
+    retype(qtbot, page.form.rows["boot_seconds"].input.edit, "30")
+    click(qtbot, window.no_objection)
+    assert window.opinion_edit.toPlainText() == "对检查结果无异议。"
 
     finalize_via_ui(qtbot, window)  # a pass: no notice is offered
     assert not window.is_editable()

@@ -65,7 +65,7 @@ def test_loads_every_hotel(page: RegistryPage) -> None:
 def test_search_as_you_type(qtbot, page: RegistryPage, type_text) -> None:
     type_text(page.search, "板桥")
     assert shown_names(page) == ["板桥假日酒店"]
-    assert page.count_label.text() == "显示 1 家,共 40 家"
+    assert page.count_label.text() == "显示 1 家，共 40 家"
     page.search.clear()
     assert page.proxy.rowCount() == 40
     type_text(page.search, "0875-")  # phone numbers of every demo hotel

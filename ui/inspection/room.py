@@ -27,28 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain.checklist import ChecklistTemplate
+from hoteltv.domain.rooms import ROOM_TYPES, room_type_label
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.services.inspections import RoomView
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemRow, ItemsForm
 from ui.inspection.stopwatch import Stopwatch
-from ui.inspection.texts import translate
 
 MAIN_STOPWATCH_ITEM = "boot_seconds"
 """The item the main stopwatch fills ("power-on to live picture"); any seconds item is the fallback."""
 
 
-def room_types() -> list[str]:
-    """Suggestions for the room type field (free text is allowed)."""
-    return [
-        translate("Inspection", "标准间"),
-        translate("Inspection", "大床房"),
-        translate("Inspection", "双床房"),
-        translate("Inspection", "套房"),
-        translate("Inspection", "家庭房"),
-        translate("Inspection", "其他"),
-    ]
+def room_types(lang: str) -> list[str]:
+    """Suggestions for the room type field, in ``lang`` (free text is allowed; the core stores keys)."""
+    return [room_type_label(key, lang) for key, _zh, _en in ROOM_TYPES]
 
 
 def floor_from_number(number: str) -> str:
@@ -96,8 +89,8 @@ class RoomPage(QWidget):
         self.floor_edit.setPlaceholderText(self.tr("未填"))
         self.type_combo = QComboBox(self)
         self.type_combo.setEditable(True)
-        self.type_combo.addItems(room_types())
-        self.type_combo.setCurrentText(room.room_type or "")
+        self.type_combo.addItems(room_types(lang))
+        self.type_combo.setCurrentText(room_type_label(room.room_type, lang))
         self.type_combo.lineEdit().setPlaceholderText(self.tr("未填"))
         self.type_combo.setMinimumWidth(120)
         for label, widget in (
@@ -164,7 +157,7 @@ class RoomPage(QWidget):
         self._saved = {
             "room_number": room.room_number,
             "floor": room.floor or "",
-            "room_type": room.room_type or "",
+            "room_type": room_type_label(room.room_type, lang),
         }
 
     # --- the items, built on first need --------------------------------------------------------
@@ -313,7 +306,7 @@ class RoomPage(QWidget):
 class AddRoomDialog(QDialog):
     """Room number (required, not yet sampled), floor (guessed from the number) and room type."""
 
-    def __init__(self, taken: set[str], parent: QWidget | None = None) -> None:
+    def __init__(self, taken: set[str], parent: QWidget | None = None, lang: str = "zh") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("添加抽查房间"))
         self._taken = taken
@@ -326,7 +319,7 @@ class AddRoomDialog(QDialog):
         self.floor.textEdited.connect(self._floor_edited)
         self.room_type = QComboBox(self)
         self.room_type.setEditable(True)
-        self.room_type.addItems(room_types())
+        self.room_type.addItems(room_types(lang))
         self.room_type.setCurrentIndex(0)
         form.addRow(self.tr("房间号"), self.number)
         form.addRow(self.tr("楼层"), self.floor)

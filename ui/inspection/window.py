@@ -521,7 +521,9 @@ class InspectionWindow(QMainWindow):
         self.opinion_edit.setTabChangesFocus(True)
         self.opinion_edit.setFixedHeight(64)
         self.no_objection = QPushButton(self.tr("填入“无异议”"), page)
-        self.no_objection.setToolTip(self.tr("填入：对检查结果无异议，将按要求整改。"))
+        self.no_objection.setToolTip(
+            self.tr("填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”")
+        )
         self.no_objection.clicked.connect(self._fill_no_objection)
         opinion_row = QHBoxLayout()
         opinion_row.addWidget(self.opinion_edit, 1)
@@ -1029,7 +1031,11 @@ class InspectionWindow(QMainWindow):
         self._header(**{name: value})
 
     def _fill_no_objection(self) -> None:
-        self.opinion_edit.setPlainText(self.tr("对检查结果无异议，将按要求整改。"))
+        """The hotel's usual words; it promises to rectify only when there is something to rectify."""
+        failed = self.view is not None and self.view.verdict.result in ("fail", "basic")
+        self.opinion_edit.setPlainText(
+            self.tr("对检查结果无异议，将按要求整改。") if failed else self.tr("对检查结果无异议。")
+        )
         self._fields[self.opinion_edit].watcher.flush()
         self.signatory_edit.setFocus()
 
@@ -1076,7 +1082,7 @@ class InspectionWindow(QMainWindow):
     def add_room(self) -> None:
         if not self._editable or self.view is None:
             return
-        dialog = AddRoomDialog({r.room_number for r in self.view.rooms}, self)
+        dialog = AddRoomDialog({r.room_number for r in self.view.rooms}, self, self.lang)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         number, floor, room_type = dialog.values()
