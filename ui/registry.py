@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -727,10 +728,12 @@ class RegistryPage(QWidget):
         self._windows.append(window)
 
         def refresh(*_args: Any) -> None:
-            if hotel_id:
-                QTimer.singleShot(0, self, lambda: self.refresh_hotel(hotel_id))  # not after the page is gone
+            if hotel_id and shiboken6.isValid(self):  # a window may outlive the page
+                QTimer.singleShot(0, self, lambda: self.refresh_hotel(hotel_id))
 
         def gone(*_args: Any) -> None:
+            if not shiboken6.isValid(self):
+                return
             if window in self._windows:
                 self._windows.remove(window)
             refresh()

@@ -405,12 +405,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <source>共 %1 家试点酒店；开放整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
+        <source>共 %1 家试点酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 pilot hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>共 %1 家酒店；开放整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
+        <source>共 %1 家酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
@@ -527,7 +527,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+110"/>
+        <location filename="../../ui/registry.py" line="+111"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -3211,7 +3211,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Inspections are not available: %1</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
     </message>
@@ -3473,13 +3473,13 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+125"/>
-        <location line="+176"/>
+        <location line="+178"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-167"/>
         <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -3534,12 +3534,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Use other value</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。</source>
         <translation>When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>各记录状态</source>
         <translation>Records</translation>
     </message>
