@@ -400,6 +400,25 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inspections_discard(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.inspections import discard_draft
+
+    view = _inspection(ctx, args.id)
+    discard_draft(ctx.db, view.id, actor=args.actor or "")
+    ctx.print(f"已放弃草稿 {view.record_number}（{view.hotel_name}） (draft discarded; the tombstone syncs)")
+    return 0
+
+
+def cmd_hotels_delete(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.services.hotels import delete_hotel, get_hotel
+
+    hotel = get_hotel(ctx.db, _hotel_id(ctx, args.id))
+    drafts = delete_hotel(ctx.db, hotel.id, actor=args.actor or "")
+    extra = f"，连同 {drafts} 份草稿" if drafts else ""
+    ctx.print(f"已删除酒店 {hotel.name}{extra} (hotel deleted; the tombstone syncs)")
+    return 0
+
+
 def cmd_inspections_import(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.io.inspection_json import import_inspections
 
@@ -638,6 +657,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(hotels, "merge", cmd_hotels_merge, "merge hotel OTHER into KEEP (one hotel typed in twice)")
     sp.add_argument("keep", help="the hotel that stays (id, its first characters, or exact name)")
     sp.add_argument("other", help="the hotel merged into it (its inspections and notices follow)")
+    sp = add(
+        hotels,
+        "delete",
+        cmd_hotels_delete,
+        "delete a hotel (a tombstone; refused if it has finalized records)",
+    )
+    sp.add_argument("id", help="hotel id (or its first characters) or exact name")
+    sp.add_argument("--actor", help="who deletes it (for the audit log)")
 
     insp = sub.add_parser("inspections", help="inspection records").add_subparsers(
         dest="sub", metavar="ACTION", required=True
@@ -648,6 +675,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(insp, "show", cmd_inspections_show, "show one inspection and its computed verdict")
     sp.add_argument("id", help="inspection id (or its first characters) or record number")
     sp.add_argument("--json", action="store_true")
+    sp = add(insp, "discard", cmd_inspections_discard, "discard a draft (a tombstone that syncs)")
+    sp.add_argument("id", help="draft id (or its first characters) or record number")
+    sp.add_argument("--actor", help="who discards it (for the audit log)")
     sp = add(
         insp, "import", cmd_inspections_import, "import inspections from a hoteltv JSON file (all or nothing)"
     )

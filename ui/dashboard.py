@@ -191,7 +191,7 @@ class DashboardPage(QWidget):
         font.setBold(True)
         self.headline.setFont(font)
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("统计范围:")))
+        top.addWidget(QLabel(self.tr("统计范围：")))
         top.addWidget(self.scope)
         top.addWidget(self.refresh_button)
         top.addSpacing(16)
@@ -288,9 +288,9 @@ class DashboardPage(QWidget):
         s = data.summary
         lang = core_language(self.ctx.language)
         if s.scope == "pilot":
-            headline = self.tr("共 %1 家试点酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次")
+            headline = self.tr("共 %1 家试点酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次")
         else:
-            headline = self.tr("共 %1 家酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次")
+            headline = self.tr("共 %1 家酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次")
         self.headline.setText(
             headline.replace("%1", str(s.total))
             .replace("%2", str(s.open_notices))

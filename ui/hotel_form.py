@@ -84,9 +84,9 @@ class HotelFormDialog(QDialog):
             division.addItem(d.name, d.code)
         address = QLineEdit()
         credit = QLineEdit()
-        credit.setPlaceholderText(self.tr("18位,如 91530502MA6K000000"))
+        credit.setPlaceholderText(self.tr("18位，如 91530502MA6K000000"))
         star = QComboBox()
-        star.addItem(self.tr("(未填)"), None)
+        star.addItem(self.tr("（未填）"), None)
         for n, text in enumerate(
             (
                 self.tr("无星级"),
@@ -109,7 +109,7 @@ class HotelFormDialog(QDialog):
         pilot = QCheckBox(self.tr("列入试点"))
         catalog = mode_catalog()
         target = QComboBox()
-        target.addItem(self.tr("(未设定)"), None)
+        target.addItem(self.tr("（未设定）"), None)
         current = QComboBox()
         for m in catalog.modes:
             current.addItem(m.label(lang), m.key)
@@ -174,7 +174,7 @@ class HotelFormDialog(QDialog):
         box = QSpinBox()
         # The minimum stands for "not filled in"; the core still checks the number.
         box.setRange(-1, MAX_COUNT)
-        box.setSpecialValueText(self.tr("(未填)"))
+        box.setSpecialValueText(self.tr("（未填）"))
         box.setValue(-1)
         return box
 

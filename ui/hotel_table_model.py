@@ -229,7 +229,7 @@ class HotelTableModel(QAbstractTableModel):
             return mode_label(h.current_mode, self.language)
         if col == COL_STATUS:
             label = lifecycle.status_label(h.remediation_status, lang)
-            return translate("HotelTableModel", "%1(已逾期)").replace("%1", label) if h.overdue else label
+            return translate("HotelTableModel", "%1（已逾期）").replace("%1", label) if h.overdue else label
         if col == COL_LAST_INSPECTION:
             if h.last_inspection_at is None:
                 return ""
@@ -275,7 +275,7 @@ class HotelTableModel(QAbstractTableModel):
         if col == COL_NAME:
             return "\n".join(p for p in (h.name, h.address, h.contact_name, h.contact_phone) if p)
         if col == COL_NEXT_DEADLINE and h.overdue:
-            return translate("HotelTableModel", "整改期限已过,需要复查")
+            return translate("HotelTableModel", "整改期限已过，需要复查")
         return None
 
 

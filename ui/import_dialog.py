@@ -149,7 +149,7 @@ class ChangesModel(ListTableModel):
         QT_TRANSLATE_NOOP("ChangesModel", "操作"),
         QT_TRANSLATE_NOOP("ChangesModel", "酒店名称"),
         QT_TRANSLATE_NOOP("ChangesModel", "县区"),
-        QT_TRANSLATE_NOOP("ChangesModel", "变更内容(原值 → 新值)"),
+        QT_TRANSLATE_NOOP("ChangesModel", "变更内容（原值 → 新值）"),
     )
 
     def __init__(
@@ -280,8 +280,8 @@ class ImportDialog(QDialog):
         choose_layout = QVBoxLayout(choose)
         intro = QLabel(
             self.tr(
-                "选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;\n"
-                "必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。"
+                "选择各县区报送的酒店名单（.xlsx 或 .csv）。第一行可以是标题，程序会自动找到表头；\n"
+                "必需的列：酒店名称、所属县区。导入前会先显示将要新增和更新的酒店，以及有问题的行。"
             )
         )
         intro.setWordWrap(True)
@@ -318,7 +318,7 @@ class ImportDialog(QDialog):
                 ("create", self.tr("新增")),
                 ("update", self.tr("更新")),
                 ("unchanged", self.tr("无变化")),
-                ("refused", self.tr("拒绝(行)")),
+                ("refused", self.tr("拒绝（行）")),
             )
         ):
             number = QLabel("0")
@@ -480,7 +480,7 @@ class ImportDialog(QDialog):
         self.preview = preview
         report = preview.report
         self.file_label.setText(
-            self.tr("文件:%1 — 共 %2 行数据")
+            self.tr("文件：%1 — 共 %2 行数据")
             .replace("%1", str(preview.path))
             .replace("%2", str(preview.sheet.total_data_rows))
         )
@@ -512,7 +512,7 @@ class ImportDialog(QDialog):
         changing = report.count("create") + report.count("update")
         notes = []
         if report.refused_rows:
-            notes.append(self.tr("拒绝的行不会导入;请在表格中改正后再导入一次。"))
+            notes.append(self.tr("拒绝的行不会导入；请在表格中改正后再导入一次。"))
         if not changing:
             notes.append(self.tr("没有需要导入的变更。"))
         self.note_label.setText(" ".join(notes))
@@ -524,12 +524,12 @@ class ImportDialog(QDialog):
         self.mapping_view.clear()
         for f in HOTEL_FIELDS:
             header = preview.report.mapping.get(f.name)
-            item = QTreeWidgetItem([field_label(f.name, self.language), header or self.tr("(表格中没有)")])
+            item = QTreeWidgetItem([field_label(f.name, self.language), header or self.tr("（表格中没有）")])
             if header is None:
                 item.setForeground(1, QBrush(QColor("#777777")))
             self.mapping_view.addTopLevelItem(item)
         for header in preview.report.ignored_headers:
-            item = QTreeWidgetItem([self.tr("(未使用)"), header])
+            item = QTreeWidgetItem([self.tr("（未使用）"), header])
             item.setForeground(0, QBrush(QColor("#777777")))
             self.mapping_view.addTopLevelItem(item)
 
@@ -541,7 +541,7 @@ class ImportDialog(QDialog):
             self.refused_label.setText(localize(exc.message, self.language))
             if exc.missing_columns:
                 self.missing_label.setText(
-                    self.tr("缺少必需的列:%1").replace("%1", "、".join(exc.missing_columns))
+                    self.tr("缺少必需的列：%1").replace("%1", "、".join(exc.missing_columns))
                 )
                 self.missing_label.show()
             else:
@@ -582,7 +582,7 @@ class ImportDialog(QDialog):
         self._job = None
         self.applied = report
         self.done_label.setText(
-            self.tr("导入完成:新增 %1 家,更新 %2 家,无变化 %3 家;拒绝 %4 行。")
+            self.tr("导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。")
             .replace("%1", str(report.count("create")))
             .replace("%2", str(report.count("update")))
             .replace("%3", str(report.count("unchanged")))
@@ -596,7 +596,7 @@ class ImportDialog(QDialog):
             return
         self._job = None
         self._show("preview")
-        show_error(self, exc, self.tr("导入未完成,数据库没有改动。"))
+        show_error(self, exc, self.tr("导入未完成，数据库没有改动。"))
 
     # --- leaving -------------------------------------------------------------------------------
 

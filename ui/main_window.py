@@ -8,12 +8,12 @@ shown are kept in QSettings (window state only; core settings live in the data f
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,9 +41,10 @@ from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
-from ui.messages import show_error, show_info
+from ui.messages import confirm_discard, show_error, show_info
 from ui.registry import RegistryPage
 from ui.settings_dialog import SettingsDialog
+from ui.worker import JobRunner
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -57,38 +58,76 @@ SETTINGS_STATE = "main/state"
 SETTINGS_PAGE = "main/page"
 
 
+def age_text(started: datetime, today: date | None = None) -> str:
+    """How old a draft is, in days: 今天 / 昨天 / N 天前."""
+    days = ((today or clock.today()) - clock.bureau_date(started)).days
+    if days <= 0:
+        return QCoreApplication.translate("DraftsDialog", "今天")
+    if days == 1:
+        return QCoreApplication.translate("DraftsDialog", "昨天")
+    return QCoreApplication.translate("DraftsDialog", "%1 天前").replace("%1", str(days))
+
+
 class DraftsDialog(QDialog):
-    """Pick a draft inspection to continue (检查 → 打开草稿…)."""
+    """The drafts on this laptop with their age (检查 → 草稿…): continue one, or discard it (confirmed)."""
 
     sig_chosen = Signal(str, str)
     """(inspection id, hotel id) of the draft to open."""
+    sig_discarded = Signal(str, str)
+    """(inspection id, hotel id) of a draft just discarded."""
+
+    STALE_DAYS = 7
+    """Drafts older than this are shown in the warning colour: finish or discard them."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("draftsDialog")
-        self.setWindowTitle(self.tr("打开草稿"))
+        self.setWindowTitle(self.tr("草稿"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        intro = QLabel(self.tr("未定稿的检查记录。久未完成的草稿请继续填写或放弃。"))
+        intro.setWordWrap(True)
         self.list = QTreeWidget()
         self.list.setObjectName("draftList")
         self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHeaderLabels(
-            [self.tr("记录编号"), self.tr("酒店"), self.tr("县区"), self.tr("类型"), self.tr("开始时间")]
+            [
+                self.tr("记录编号"),
+                self.tr("酒店"),
+                self.tr("县区"),
+                self.tr("类型"),
+                self.tr("开始时间"),
+                self.tr("已有"),
+                self.tr("房间"),
+            ]
         )
         self.list.itemDoubleClicked.connect(lambda *_: self._choose())
         self.empty = QLabel(self.tr("没有未定稿的检查。"))
         self.empty.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = self.buttons.addButton(self.tr("继续草稿"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.discard_button = self.buttons.addButton(
+            self.tr("放弃草稿…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        buttons.accepted.connect(self._choose)
-        buttons.rejected.connect(self.reject)
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.clicked.connect(self._discard)
+        self.buttons.accepted.connect(self._choose)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addWidget(self.empty)
-        layout.addWidget(buttons)
-        self.resize(720, 360)
+        layout.addWidget(self.buttons)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        self.discard_button.setAutoDefault(False)
+        self.open_button.setDefault(True)  # Enter continues the chosen draft
+        self.resize(760, 380)
+        self._load()
+
+    def _load(self) -> None:
+        ctx = self.ctx
         ctx.runner.submit(
             lambda _p: insp_service.list_inspections(ctx.db, status="draft"),
             on_done=self._fill,
@@ -98,6 +137,8 @@ class DraftsDialog(QDialog):
 
     def _fill(self, drafts: list[insp_service.InspectionSummary]) -> None:
         lang = core_language(self.ctx.language)
+        self.list.clear()
+        today = clock.today()
         for d in drafts:
             item = QTreeWidgetItem(
                 [
@@ -106,13 +147,19 @@ class DraftsDialog(QDialog):
                     d.division_name,
                     lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
                     clock.fmt(d.started_at),
+                    age_text(d.started_at, today),
+                    str(d.rooms),
                 ]
             )
+            if (today - clock.bureau_date(d.started_at)).days > self.STALE_DAYS:
+                item.setForeground(5, QColor("#a1160a"))
             item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))
             self.list.addTopLevelItem(item)
         if drafts:
             self.list.setCurrentItem(self.list.topLevelItem(0))
         self.empty.setVisible(not drafts)
+        self.open_button.setEnabled(bool(drafts))
+        self.discard_button.setEnabled(bool(drafts))
         for col in range(self.list.columnCount()):
             self.list.resizeColumnToContents(col)
 
@@ -124,6 +171,26 @@ class DraftsDialog(QDialog):
         self.accept()
         self.sig_chosen.emit(inspection_id, hotel_id)
 
+    def _discard(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        inspection_id, hotel_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if not confirm_discard(self, f"{item.text(0)} · {item.text(1)}"):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def discarded(_result: object) -> None:
+            self.sig_discarded.emit(inspection_id, hotel_id)
+            self._load()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
+            on_done=discarded,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("放弃草稿"),
+        )
+
 
 class MainWindow(QMainWindow):
     """The application window (see module docstring). GUI thread only."""
@@ -132,21 +199,43 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("酒店电视整改检查"))
+        self.demo = demo_service.is_demo(ctx.db)
+        """This window shows the demo data folder: marked 演示 in the title and a banner."""
+        title = self.tr("酒店电视整改检查")
+        if self.demo:
+            title = self.tr("【演示】%1 — 虚构数据，不会同步").replace("%1", title)
+        self.setWindowTitle(title)
         self.setMinimumSize(*MINIMUM_SIZE)
         self.registry = RegistryPage(ctx)
         self.dashboard = DashboardPage(ctx)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.registry)
         self.pages.addWidget(self.dashboard)
-        self.setCentralWidget(self.pages)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.demo_banner = QLabel(
+            self.tr("演示数据 — 全部为虚构的酒店和记录，只存在于单独的演示数据目录，不会发送到服务器。")
+        )
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setStyleSheet(
+            "#demoBanner { background: #7a3db8; color: #ffffff; font-weight: bold; padding: 6px 12px; }"
+        )
+        self.demo_banner.setVisible(self.demo)
+        central_layout.addWidget(self.demo_banner)
+        central_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self._demo_window: MainWindow | None = None
         self._dashboard_stale = True
         self._build_actions()
         self._build_menus()
         self._build_switcher()
         self._build_status_bar()
         self.registry.sig_import_requested.connect(self.import_hotels)
-        self.registry.sig_demo_requested.connect(self.load_demo)
+        self.registry.sig_demo_requested.connect(self.open_demo)
+        self.registry.sig_sync_requested.connect(self.open_sync)
         self.registry.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.registry.sig_loaded.connect(self._registry_loaded)
         self.dashboard.sig_open_hotel.connect(self.show_hotel)
@@ -174,7 +263,7 @@ class MainWindow(QMainWindow):
         self.act_export_inspections = a(
             self.tr("导出检查记录(&X)…"), self.export_inspections, None, "actExportInspections"
         )
-        self.act_demo = a(self.tr("载入演示数据(&D)"), self.load_demo, None, "actDemo")
+        self.act_demo = a(self.tr("打开演示数据(&D)"), self.open_demo, None, "actDemo")
         self.act_sync = a(self.tr("同步(&Y)…"), self.open_sync, "Ctrl+Shift+S", "actSync")
         self.act_settings = a(
             self.tr("设置(&S)…"),
@@ -188,7 +277,7 @@ class MainWindow(QMainWindow):
         self.act_new_inspection = a(
             self.tr("新建检查(&N)"), self.new_inspection, "Ctrl+N", "actNewInspection"
         )
-        self.act_open_draft = a(self.tr("打开草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
+        self.act_open_draft = a(self.tr("草稿(&O)…"), self.open_draft, "Ctrl+O", "actOpenDraft")
         self.act_print_sheet = a(
             self.tr("打印检查记录(&I)…"),
             self.print_inspection,
@@ -221,8 +310,6 @@ class MainWindow(QMainWindow):
             self.act_export_inspections,
             None,
             self.act_sync,
-            None,
-            self.act_demo,
             None,
             self.act_settings,
             None,
@@ -258,6 +345,8 @@ class MainWindow(QMainWindow):
                 self.view_menu.addAction(action)
         self.help_menu = bar.addMenu(self.tr("帮助(&H)"))
         self.help_menu.addAction(self.act_shortcuts)
+        self.help_menu.addAction(self.act_demo)
+        self.help_menu.addSeparator()
         self.help_menu.addAction(self.act_about)
 
     def _build_switcher(self) -> None:
@@ -283,7 +372,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.hide()
         self.busy_label = QLabel(self.tr("正在处理…"))
         self.busy_label.hide()
-        self.folder_label = QLabel(self.tr("数据目录:%1").replace("%1", str(self.ctx.home)))
+        self.folder_label = QLabel(self.tr("数据目录：%1").replace("%1", str(self.ctx.home)))
         self.folder_label.setObjectName("folderLabel")
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         status.addPermanentWidget(self.busy_label)
@@ -326,7 +415,10 @@ class MainWindow(QMainWindow):
         self.registry.save_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_window_state()
+        if not self.demo:  # the demo window does not take the real window's place next time
+            self.save_window_state()
+        if self._demo_window is not None:
+            self._demo_window.close()
         super().closeEvent(event)
 
     # --- pages ---------------------------------------------------------------------------------
@@ -386,6 +478,7 @@ class MainWindow(QMainWindow):
     def open_draft(self) -> DraftsDialog:
         dialog = DraftsDialog(self.ctx, self)
         dialog.sig_chosen.connect(self._open_inspection)
+        dialog.sig_discarded.connect(lambda _iid, hotel_id: self.registry.refresh_hotel(hotel_id))
         dialog.open()
         return dialog
 
@@ -405,30 +498,45 @@ class MainWindow(QMainWindow):
             dialog.sig_imported.connect(lambda _report: self.refresh())
         return dialog
 
-    def load_demo(self) -> None:
-        ctx = self.ctx
-        self.statusBar().showMessage(self.tr("正在载入演示数据…"))
-
-        def done(result: demo_service.DemoResult) -> None:
-            self.statusBar().showMessage(
-                self.tr("已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查")
-                .replace("%1", str(result.hotels))
-                .replace("%2", str(result.pilot_hotels))
-                .replace("%3", str(result.inspections)),
-                8000,
-            )
-            self.refresh()
+    def open_demo(self) -> None:
+        """帮助 → 打开演示数据: the demo in its own data folder and its own window marked 演示."""
+        if self.demo:
+            self.raise_()
+            self.activateWindow()
+            return
+        if self._demo_window is not None:
+            self._demo_window.show()
+            self._demo_window.raise_()
+            self._demo_window.activateWindow()
+            return
+        home = self.ctx.home
+        self.statusBar().showMessage(self.tr("正在准备演示数据…"))
 
         def failed(exc: Exception) -> None:
             self.statusBar().clearMessage()
             show_error(self, exc)
 
-        ctx.runner.submit(
-            lambda _p: demo_service.load_demo(ctx.db, ctx.divisions),
-            on_done=done,
+        self.ctx.runner.submit(
+            lambda _p: demo_service.prepare_demo_home(home),
+            on_done=self._show_demo,
             on_error=failed,
-            label=self.tr("载入演示数据"),
+            label=self.tr("准备演示数据"),
         )
+
+    def _show_demo(self, folder: Path) -> MainWindow:
+        self.statusBar().clearMessage()
+        runner = JobRunner()
+        runner.synchronous = self.ctx.runner.synchronous
+        ctx = AppContext.open(folder, runner)
+        ctx.actor, ctx.language = self.ctx.actor, self.ctx.language
+        window = MainWindow(ctx)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.destroyed.connect(lambda *_: (ctx.close(), setattr(self, "_demo_window", None)))
+        self._demo_window = window
+        window.resize(self.size())
+        window.show()
+        window.start()
+        return window
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.ctx, self)
@@ -587,14 +695,14 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QMessageBox:
         rows = [
-            ("Ctrl+F", self.tr("查找酒店(名称、地址、联系人、信用代码)")),
+            ("Ctrl+F", self.tr("查找酒店（名称、地址、联系人、信用代码）")),
             ("Ctrl+N", self.tr("为选中的酒店新建检查")),
-            ("Ctrl+O", self.tr("打开草稿")),
+            ("Ctrl+O", self.tr("草稿：继续或放弃")),
             ("Ctrl+P", self.tr("打印选中的检查记录")),
             ("Ctrl+Shift+S", self.tr("与服务器同步")),
             ("Ctrl+1 / Ctrl+2", self.tr("酒店名册 / 统计")),
             ("F5", self.tr("刷新")),
-            ("Enter", self.tr("在搜索框中按回车:转到列表")),
+            ("Enter", self.tr("在搜索框中按回车：转到列表")),
             (self.tr("双击"), self.tr("编辑酒店信息")),
             ("F1", self.tr("本帮助")),
         ]
@@ -615,8 +723,8 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QMessageBox:
         text = (
             self.tr(
-                "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录:%2</p>"
-                "<p>内置字体:文泉驿微米黑 (Apache-2.0)。</p>"
+                "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录：%2</p>"
+                "<p>内置字体：文泉驿微米黑 (Apache-2.0)。</p>"
             )
             .replace("%1", __version__)
             .replace("%2", str(self.ctx.home))

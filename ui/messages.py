@@ -39,13 +39,27 @@ def interface_language() -> str:
     return "en" if value == "en" else "zh_CN"
 
 
+# Clauses of a message joined with ";" or "；" right after a clause's closing bracket:
+# "中文A (English A); 中文B (English B)".
+_CLAUSE_BREAK = re.compile(r"(?<=\))\s*[;；]\s*")
+
+
 def localize(text: str, language: str | None = None) -> str:
-    """Keep the Chinese or the English half of a bilingual core message; other text comes back as is."""
-    match = _BILINGUAL.match(text or "")
-    if match is None:
+    """Keep the Chinese or the English half of a bilingual core message; other text comes back as is.
+
+    Every clause counts: "中文A (English A); 中文B (English B)" is "English A; English B" in English and
+    "中文A；中文B" in Chinese. A clause without an English half is kept as it is.
+    """
+    clauses = _CLAUSE_BREAK.split(text or "")
+    matches = [_BILINGUAL.match(c) for c in clauses]
+    if not any(matches):
         return text
-    language = language or interface_language()
-    return match["en"].strip() if language == "en" else match["zh"].strip()
+    english = (language or interface_language()) == "en"
+    parts = [
+        (m["en"] if english else m["zh"]).strip() if m is not None else c.strip()
+        for c, m in zip(clauses, matches, strict=True)
+    ]
+    return ("; " if english else "；").join(parts)
 
 
 def error_texts(exc: BaseException) -> tuple[str, str, str]:
@@ -53,7 +67,7 @@ def error_texts(exc: BaseException) -> tuple[str, str, str]:
     if isinstance(exc, ImportRefused):
         text = localize(exc.message)
         if exc.missing_columns:
-            text += "\n\n" + translate("messages", "缺少必需的列:") + "、".join(exc.missing_columns)
+            text += "\n\n" + translate("messages", "缺少必需的列：") + "、".join(exc.missing_columns)
         return translate("messages", "无法导入"), text, ""
     if isinstance(exc, ValidationError):
         lines = [localize(exc.message)]
@@ -70,7 +84,7 @@ def error_texts(exc: BaseException) -> tuple[str, str, str]:
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return (
         translate("messages", "意外错误"),
-        translate("messages", "程序遇到了意外错误,操作未完成。") + f"\n\n{type(exc).__name__}: {exc}",
+        translate("messages", "程序遇到了意外错误，操作未完成。") + f"\n\n{type(exc).__name__}: {exc}",
         details,
     )
 
@@ -99,3 +113,38 @@ def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def confirm_discard(parent: QWidget, what: str) -> bool:
+    """Ask before a draft is thrown away (the default answer keeps it); ``what`` names the draft."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("messages", "放弃草稿"),
+        translate("messages", "放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。"),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setInformativeText(what)
+    discard = box.addButton(translate("messages", "放弃草稿"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def confirm_delete_hotel(parent: QWidget, name: str) -> bool:
+    """Ask before a hotel is deleted (its drafts go with it; the default answer keeps it)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("messages", "删除酒店"),
+        translate("messages", "删除酒店“%1”？它的草稿一并放弃；有定稿记录的酒店不能删除。").replace(
+            "%1", name
+        ),
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    delete = box.addButton(translate("messages", "删除"), QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is delete

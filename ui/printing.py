@@ -141,7 +141,7 @@ def preview_field_form(
         return write_field_form(db, hotel_id, path, options, rooms=rooms, progress=progress)
 
     title = translate("Printing", "空白检查表 %1").replace("%1", hotel_name)
-    return _open(ctx, make, title, f"现场检查记录（空白）-{hotel_name}", parent)
+    return _open(ctx, make, title, f"现场检查记录(空白)-{hotel_name}", parent)
 
 
 def ask_field_form(ctx: AppContext, hotel_id: str, hotel_name: str, parent: QWidget) -> QInputDialog:

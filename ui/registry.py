@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,7 +61,7 @@ from ui.hotel_table_model import (
     HotelTableModel,
     core_language,
 )
-from ui.messages import show_error
+from ui.messages import confirm_delete_hotel, confirm_discard, show_error
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -114,20 +115,29 @@ class EmptyState(QWidget):
         title.setFont(font)
         text = QLabel(
             self.tr(
-                "导入各县区报送的酒店名单(Excel 或 CSV 表格),\n或先载入演示数据试用本程序(35家试点酒店)。"
+                "导入各县区报送的酒店名单（Excel 或 CSV 表格），或从局里的服务器同步名册。\n"
+                "想先试用本程序，可打开演示数据：它在单独的窗口和数据目录中，不会混入正式数据。"
             )
         )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
         self.import_button = QPushButton(self.tr("导入酒店名单…"))
         self.import_button.setObjectName("emptyImportButton")
-        self.demo_button = QPushButton(self.tr("载入演示数据"))
+        self.sync_button = QPushButton(self.tr("从服务器同步…"))
+        self.sync_button.setObjectName("emptySyncButton")
+        self.demo_button = QPushButton(self.tr("打开演示数据"))
         self.demo_button.setObjectName("emptyDemoButton")
-        for b in (self.import_button, self.demo_button):
+        self.demo_button.setFlat(True)
+        self.demo_button.setToolTip(self.tr("在单独的“演示”窗口中打开虚构的演示数据，不影响正式数据"))
+        for b in (self.import_button, self.sync_button, self.demo_button):
             b.setMinimumHeight(36)
             b.setMinimumWidth(160)
+        self.import_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.sync_button)
+        buttons.addSpacing(24)
         buttons.addWidget(self.demo_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -150,6 +160,8 @@ class HistoryPanel(QGroupBox):
     sig_new_inspection = Signal()
     sig_print_inspection = Signal(str)
     """The user asked to print an inspection's sheet (id)."""
+    sig_discard_draft = Signal(str)
+    """The user asked to discard a draft (id); the page confirms."""
 
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("检查记录"), parent)
@@ -157,7 +169,7 @@ class HistoryPanel(QGroupBox):
         self.language = language
         self.hotel: HotelView | None = None
         self.history: HotelHistory | None = None
-        self.hint_label = QLabel(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label = QLabel(self.tr("在上面的列表中选择一家酒店，这里显示它的检查记录。"))
         self.hint_label.setObjectName("historyHint")
         self.hint_label.setStyleSheet("color: #666666;")
         self.notice_label = QLabel()
@@ -196,8 +208,17 @@ class HistoryPanel(QGroupBox):
         self.print_button.setObjectName("printInspectionButton")
         self.print_button.setToolTip(self.tr("打印选中的检查记录 (Ctrl+P)"))
         self.print_button.clicked.connect(self._print)
+        self.discard_button = QPushButton(self.tr("放弃草稿…"))
+        self.discard_button.setObjectName("discardDraftButton")
+        self.discard_button.clicked.connect(self._discard)
         buttons = QVBoxLayout()
-        for b in (self.open_button, self.reinspect_button, self.new_button, self.print_button):
+        for b in (
+            self.open_button,
+            self.reinspect_button,
+            self.new_button,
+            self.print_button,
+            self.discard_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch()
         body = QHBoxLayout()
@@ -215,7 +236,7 @@ class HistoryPanel(QGroupBox):
         self.history = None
         self.tree.clear()
         self.notice_label.hide()
-        self.hint_label.setText(self.tr("在上面的列表中选择一家酒店,这里显示它的检查记录。"))
+        self.hint_label.setText(self.tr("在上面的列表中选择一家酒店，这里显示它的检查记录。"))
         self.hint_label.setVisible(hotel is None)
         if hotel is None:
             self.setTitle(self.tr("检查记录"))
@@ -232,7 +253,7 @@ class HistoryPanel(QGroupBox):
         for i in history.inspections:
             status = self.tr("已定稿") if i.status == "finalized" else self.tr("草稿")
             if i.superseded:
-                status += self.tr("(已更正)")
+                status += self.tr("（已更正）")
             item = QTreeWidgetItem(
                 [
                     i.record_number,
@@ -253,12 +274,12 @@ class HistoryPanel(QGroupBox):
         notice = history.open_notices[0] if history.open_notices else None
         if notice is not None:
             text = (
-                self.tr("整改通知 %1,期限 %2")
+                self.tr("整改通知 %1，期限 %2")
                 .replace("%1", notice.number)
                 .replace("%2", notice.deadline.isoformat())
             )
             if notice.overdue:
-                text += self.tr(",已逾期,应尽快复查")
+                text += self.tr("，已逾期，应尽快复查")
                 self.notice_label.setStyleSheet("color: #a1160a; font-weight: bold;")
             else:
                 self.notice_label.setStyleSheet("")
@@ -297,7 +318,14 @@ class HistoryPanel(QGroupBox):
         if inspection_id:
             self.sig_print_inspection.emit(inspection_id)
 
+    def _discard(self) -> None:
+        summary = self.selected_summary()
+        if summary is not None and summary.status == "draft":
+            self.sig_discard_draft.emit(summary.id)
+
     def _update_buttons(self) -> None:
+        summary = self.selected_summary()
+        self.discard_button.setEnabled(summary is not None and summary.status == "draft")
         self.open_button.setEnabled(self.selected_inspection() is not None)
         self.print_button.setEnabled(self.selected_inspection() is not None)
         self.reinspect_button.setEnabled(self.open_notice() is not None)
@@ -312,7 +340,9 @@ class RegistryPage(QWidget):
     sig_import_requested = Signal()
     """The empty state's "导入酒店名单…" was clicked."""
     sig_demo_requested = Signal()
-    """The empty state's "载入演示数据" was clicked."""
+    """The empty state's "打开演示数据" was clicked (the demo opens in its own window and folder)."""
+    sig_sync_requested = Signal()
+    """The empty state's "从服务器同步…" was clicked."""
     sig_status = Signal(str)
     """A short message for the status bar."""
 
@@ -389,6 +419,10 @@ class RegistryPage(QWidget):
         self.edit_button = QPushButton(self.tr("编辑"))
         self.edit_button.setObjectName("editHotelButton")
         self.edit_button.clicked.connect(self.edit_hotel)
+        self.delete_button = QPushButton(self.tr("删除…"))
+        self.delete_button.setObjectName("deleteHotelButton")
+        self.delete_button.setToolTip(self.tr("删除选中的酒店（有定稿记录的酒店不能删除）"))
+        self.delete_button.clicked.connect(self.delete_hotel)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 4)
@@ -404,6 +438,7 @@ class RegistryPage(QWidget):
         bar.addWidget(self.new_inspection_button)
         bar.addWidget(self.add_button)
         bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
 
         self.table = QTableView()
         self.table.setObjectName("hotelTable")
@@ -435,6 +470,7 @@ class RegistryPage(QWidget):
         self.history.sig_reinspect.connect(self.start_reinspection)
         self.history.sig_new_inspection.connect(self.start_inspection)
         self.history.sig_print_inspection.connect(self.print_inspection)
+        self.history.sig_discard_draft.connect(self.discard_draft)
 
         table_page = QWidget()
         table_layout = QVBoxLayout(table_page)
@@ -452,6 +488,7 @@ class RegistryPage(QWidget):
         self.empty_state = EmptyState()
         self.empty_state.import_button.clicked.connect(self.sig_import_requested)
         self.empty_state.demo_button.clicked.connect(self.sig_demo_requested)
+        self.empty_state.sync_button.clicked.connect(self.sig_sync_requested)
         self.loading_label = QLabel(self.tr("正在读取酒店名册…"))
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -585,13 +622,14 @@ class RegistryPage(QWidget):
             self.count_label.setText(self.tr("共 %1 家酒店").replace("%1", str(total)))
         else:
             self.count_label.setText(
-                self.tr("显示 %1 家,共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
+                self.tr("显示 %1 家，共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
             )
 
     def _update_buttons(self) -> None:
         has = self.current_hotel() is not None
         self.new_inspection_button.setEnabled(has)
         self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -617,12 +655,56 @@ class RegistryPage(QWidget):
         form.open()
         return form
 
+    def delete_hotel(self) -> None:
+        """删除… (confirmed): tombstone the selected hotel and its drafts; refused with finalized records."""
+        hotel = self.current_hotel()
+        if hotel is None or not confirm_delete_hotel(self, hotel.name):
+            return
+        db, actor, hotel_id, name = self.ctx.db, self.ctx.actor, hotel.id, hotel.name
+
+        def deleted(_drafts: object) -> None:
+            self.model.remove(hotel_id)
+            self._update_count()
+            self._update_buttons()
+            self.sig_status.emit(self.tr("已删除「%1」").replace("%1", name))
+
+        self.ctx.runner.submit(
+            lambda _p: hotel_service.delete_hotel(db, hotel_id, actor=actor),
+            on_done=deleted,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("删除酒店"),
+        )
+
+    def discard_draft(self, inspection_id: str) -> None:
+        """放弃草稿… (confirmed) from the hotel's history; an open window of that draft closes."""
+        summary = self.history.selected_summary()
+        what = f"{summary.record_number} · {summary.hotel_name}" if summary is not None else ""
+        if not confirm_discard(self, what):
+            return
+        for window in list(self._windows):
+            if getattr(window, "inspection_id", None) == inspection_id:
+                window.close()  # its pending edits are saved first
+        db, actor = self.ctx.db, self.ctx.actor
+        hotel = self.current_hotel()
+
+        def discarded(_result: object) -> None:
+            self.sig_status.emit(self.tr("已放弃草稿 %1").replace("%1", what))
+            if hotel is not None:
+                self.refresh_hotel(hotel.id)
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
+            on_done=discarded,
+            on_error=lambda exc: show_error(self, exc),
+            label=self.tr("放弃草稿"),
+        )
+
     def _hotel_saved(self, view: HotelView) -> None:
         self.model.upsert(view)
         if self.stack.currentWidget() is not self.table_page:
             self.stack.setCurrentWidget(self.table_page)
         if not self.select_hotel(view.id):
-            self.sig_status.emit(self.tr("已保存「%1」(不在当前筛选结果中)").replace("%1", view.name))
+            self.sig_status.emit(self.tr("已保存「%1」（不在当前筛选结果中）").replace("%1", view.name))
         else:
             self.sig_status.emit(self.tr("已保存「%1」").replace("%1", view.name))
         self._update_count()
@@ -634,7 +716,7 @@ class RegistryPage(QWidget):
             inspection = importlib.import_module("ui.inspection")
         except ImportError as exc:
             log.warning("ui.inspection unavailable: %s", exc)
-            show_error(self, RuntimeError(self.tr("检查功能不可用:%1").replace("%1", str(exc))))
+            show_error(self, RuntimeError(self.tr("检查功能不可用：%1").replace("%1", str(exc))))
             return None
         return inspection
 
@@ -646,10 +728,12 @@ class RegistryPage(QWidget):
         self._windows.append(window)
 
         def refresh(*_args: Any) -> None:
-            if hotel_id:
-                QTimer.singleShot(0, lambda: self.refresh_hotel(hotel_id))
+            if hotel_id and shiboken6.isValid(self):  # a window may outlive the page
+                QTimer.singleShot(0, self, lambda: self.refresh_hotel(hotel_id))
 
         def gone(*_args: Any) -> None:
+            if not shiboken6.isValid(self):
+                return
             if window in self._windows:
                 self._windows.remove(window)
             refresh()

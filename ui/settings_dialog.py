@@ -27,7 +27,7 @@ from hoteltv.config import SETTINGS
 from ui.context import AppContext
 
 #: Interface languages offered: (settings value, name shown in that language).
-LANGUAGES = (("zh_CN", "中文(简体)"), ("en", "English"))
+LANGUAGES = (("zh_CN", "中文（简体）"), ("en", "English"))
 
 _LIMITS = {
     "notice_deadline_days": (1, 180),
@@ -81,7 +81,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("界面语言"), self.language)
         form.addRow("", self.language_note)
-        form.addRow(self.tr("发文机关(整改通知落款)"), self.authority)
+        form.addRow(self.tr("发文机关（整改通知落款）"), self.authority)
         form.addRow(self.tr("整改期限默认"), self.deadline)
         form.addRow(self.tr("通知书文号前缀"), self.notice_fields["notice_number_prefix"])
         form.addRow(self.tr("本机备用文号标识"), self.notice_fields["notice_device_tag"])

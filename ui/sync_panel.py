@@ -50,7 +50,7 @@ MAX_AUTO_RETRIES = 8
 
 def _value_text(value: Any) -> str:
     if value is None:
-        return QCoreApplication.translate("SyncPanel", "(空)")
+        return QCoreApplication.translate("SyncPanel", "（空）")
     if isinstance(value, bool):
         return (
             QCoreApplication.translate("SyncPanel", "是")
@@ -89,7 +89,7 @@ class RecordStatesModel(ListTableModel):
         names = {
             "pending": self.tr("待发送"),
             "sent": self.tr("已发送"),
-            "complete": self.tr("已完整(含全部照片)"),
+            "complete": self.tr("已完整（含全部照片）"),
             "conflict": self.tr("有冲突"),
             "failed": self.tr("失败"),
         }
@@ -192,9 +192,9 @@ class SyncPanel(QDialog):
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.cafile = QLineEdit(ctx.settings.get("sync_cafile"))
         self.cafile.setObjectName("cafile")
-        self.cafile.setPlaceholderText(self.tr("可留空:使用系统证书存储"))
+        self.cafile.setPlaceholderText(self.tr("可留空：使用系统证书存储"))
         self.cafile.setToolTip(
-            self.tr("服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径")
+            self.tr("服务器使用单位自建或政务 CA 证书、且该证书未装入系统时，填写其 CA 证书文件 (PEM) 的路径")
         )
         self.pending = QLabel()
         self.pending.setObjectName("pending")
@@ -241,7 +241,9 @@ class SyncPanel(QDialog):
         cl = QVBoxLayout(conflicts_page)
         cl.addWidget(
             QLabel(
-                self.tr("同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。")
+                self.tr(
+                    "同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。"
+                )
             )
         )
         cl.addWidget(self.conflicts_view)
@@ -383,7 +385,7 @@ class SyncPanel(QDialog):
         self.retry_timer.stop()
         if self._job is not None:
             self._job.cancel()
-            self.message.setText(self.tr("正在停止,已完成的部分会保留…"))
+            self.message.setText(self.tr("正在停止，已完成的部分会保留…"))
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -442,7 +444,7 @@ class SyncPanel(QDialog):
             return resolve_conflict(ctx.db, conflict.id, choice, actor=ctx.actor)  # type: ignore[arg-type]
 
         def done(_view: Any) -> None:
-            self.message.setText(self.tr("已记录您的选择,下次同步时发送。"))
+            self.message.setText(self.tr("已记录您的选择，下次同步时发送。"))
             self.refresh()
 
         def failed(exc: Exception) -> None:

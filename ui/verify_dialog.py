@@ -50,7 +50,7 @@ class VerifyDialog(QDialog):
         self.resize(560, 380)
 
         intro = QLabel(
-            self.tr("输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码(也可用扫码枪扫描二维码):")
+            self.tr("输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码（也可用扫码枪扫描二维码）:")
         )
         intro.setWordWrap(True)
         self.code_edit = QLineEdit()
@@ -135,13 +135,13 @@ class VerifyDialog(QDialog):
 
     def headline_text(self, r: v.VerifyResult) -> str:
         texts = {
-            v.VALID: self.tr("一致:纸质件与存档记录相符,是现行有效的版本。"),
-            v.SUPERSEDED: self.tr("与存档记录相符,但此版本已被更正,请以新版本为准。"),
-            v.MISMATCH: self.tr("不一致:纸质件与存档记录不符,可能被改动或校验码抄错。"),
-            v.TAMPERED: self.tr("不一致:该记录定稿(下发)后在数据库中被改动,封存校验失败,不能据此认定。"),
-            v.DRAFT: self.tr("这是草稿的校验码:草稿不是正式记录。"),
-            v.NOT_FOUND: self.tr("未找到与此校验码对应的记录(请核对校验码,或先同步数据)。"),
-            v.INVALID: self.tr("校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。"),
+            v.VALID: self.tr("一致：纸质件与存档记录相符，是现行有效的版本。"),
+            v.SUPERSEDED: self.tr("与存档记录相符，但此版本已被更正，请以新版本为准。"),
+            v.MISMATCH: self.tr("不一致：纸质件与存档记录不符，可能被改动或校验码抄错。"),
+            v.TAMPERED: self.tr("不一致：该记录定稿（下发）后在数据库中被改动，封存校验失败，不能据此认定。"),
+            v.DRAFT: self.tr("这是草稿的校验码：草稿不是正式记录。"),
+            v.NOT_FOUND: self.tr("未找到与此校验码对应的记录（请核对校验码，或先同步数据）。"),
+            v.INVALID: self.tr("校验码格式不正确，应类似 J-7F3A9C12-V1-5E8B2D41C0。"),
         }
         return texts.get(r.status, r.status)
 
@@ -154,14 +154,14 @@ class VerifyDialog(QDialog):
             rows.append((self.tr("日期"), r.record_date.isoformat()))
         if r.kind == v.KIND_INSPECTION:
             rows.append(
-                (self.tr("版本"), self.tr("第 {0} 版(共 {1} 版)").format(r.version, r.latest_version))
+                (self.tr("版本"), self.tr("第 {0} 版（共 {1} 版）").format(r.version, r.latest_version))
             )
             if r.result:
                 rows.append((self.tr("检查结论"), lifecycle.result_label(r.result)))
         elif r.record_status:
             status = {
                 "open": self.tr("整改中"),
-                "closed": self.tr("已复查合格,已关闭"),
+                "closed": self.tr("已复查合格，已关闭"),
                 "superseded": self.tr("已被新的整改通知取代"),
             }.get(r.record_status, r.record_status)
             rows.append((self.tr("通知状态"), status))

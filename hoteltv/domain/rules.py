@@ -6,6 +6,9 @@ are enough to finalize (nothing required missing, at least the template's minimu
 
 Result: any failed ``critical`` item → ``"fail"`` (不合格); else any failed ``minor`` item → ``"basic"``
 (基本合格); else ``"pass"`` (合格) once at least one rule has been checked; ``None`` before that.
+Until the answers are complete the verdict is ``provisional`` and :attr:`Verdict.headline` never says
+合格: it says 暂无不合格项（未完成） (no failure so far), 基本合格（未完成）, or 不合格 (a critical failure
+cannot be undone by more answers).
 An item whose ``applies_when`` condition is not met is neither required nor evaluated. While the
 condition's hotel-level answer is still blank, the item is treated as applicable (asked for, evaluated).
 """
@@ -34,6 +37,29 @@ def result_label(result: str | None, lang: str = "zh") -> str:
         return "未评定" if lang.startswith("zh") else "Not assessed"
     zh, en = _RESULT_LABELS[result]
     return zh if lang.startswith("zh") else en
+
+
+_PROVISIONAL_LABELS: dict[str | None, tuple[str, str]] = {
+    None: ("暂无不合格项（未完成）", "No failed items so far (incomplete)"),
+    "basic": ("基本合格（未完成）", "Basically compliant so far (incomplete)"),
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The result to show for a verdict: ``result`` ("fail", "basic", "pass" or None) and ``provisional``.
+
+    A provisional headline is never "pass": with answers missing, 合格 is not yet known.
+    """
+
+    result: Result | None
+    provisional: bool
+
+    def label(self, lang: str = "zh") -> str:
+        if not self.provisional:
+            return result_label(self.result, lang)
+        zh, en = _PROVISIONAL_LABELS[self.result]
+        return zh if lang.startswith("zh") else en
 
 
 @dataclass(frozen=True)
@@ -98,6 +124,18 @@ class Verdict:
     missing: list[MissingItem]
     rooms_short: int
     complete: bool
+
+    @property
+    def provisional(self) -> bool:
+        """True while required answers or rooms are missing: the result may still change."""
+        return not self.complete
+
+    @property
+    def headline(self) -> Headline:
+        """What a form shows as the result now: final, or provisional (never 合格 before it is complete)."""
+        if not self.provisional or self.result == "fail":
+            return Headline(self.result, False)
+        return Headline("basic" if self.result == "basic" else None, True)
 
     def label(self, lang: str = "zh") -> str:
         return result_label(self.result, lang)

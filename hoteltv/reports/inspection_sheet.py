@@ -30,6 +30,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
+from hoteltv.domain.rooms import room_type_label
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
@@ -443,7 +444,9 @@ def _room_tables(
             para("要求", "cell_center"),
         ]
         for r in chunk:
-            sub = " ".join(x for x in ((f"{r.floor}层" if r.floor else ""), r.room_type or "") if x)
+            sub = " ".join(
+                x for x in ((f"{r.floor}层" if r.floor else ""), room_type_label(r.room_type)) if x
+            )
             head.append(
                 para(
                     f"{escape(r.room_number)}<br/><font size='7.5'>{escape(sub)}</font>"

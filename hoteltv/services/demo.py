@@ -2,6 +2,12 @@
 (24 direct-to-live or welcome, 4 mobile OTT, 4 Telecom welcome, 3 self-built), a few non-pilot hotels,
 inspectors, and three inspection histories: one passed; one failed with an (overdue) rectification
 notice; one failed, re-inspected and closed. Every name, code and phone number is made up.
+
+The demo lives apart from real data: in its own data folder, :func:`demo_home` — the sibling
+``<data folder>-demo`` (e.g. ``~/.local/share/hoteltv-demo``). A sibling rather than a subfolder, so a
+backup, copy or move of the real folder never carries the demo along, and the demo folder can be thrown
+away whole. Its database is marked (``Meta`` key ``demo`` = ``"1"``, set by :func:`load_demo`):
+:func:`is_demo` tells every part that it holds demo records, and the sync client refuses to send them.
 """
 
 from __future__ import annotations
@@ -9,12 +15,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Hotel
+from hoteltv.db.models import Hotel, Meta
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import CREDIT_CHARS, credit_check_char
 from hoteltv.errors import HoteltvError
@@ -23,6 +30,50 @@ from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 
 ACTOR = "demo"
+
+META_DEMO = "demo"
+"""``Meta`` key marking a database as the demo's ("1"); such records never go to a server."""
+DEMO_SUFFIX = "-demo"
+
+
+def demo_home(home: Path) -> Path:
+    """The demo's own data folder beside the real one ``home`` (see module docstring)."""
+    home = Path(home)
+    return home if home.name.endswith(DEMO_SUFFIX) else home.with_name(home.name + DEMO_SUFFIX)
+
+
+def is_demo(db: Database) -> bool:
+    """True when this database holds the demo set (marked by :func:`load_demo`)."""
+    return db.get_meta(META_DEMO) == "1"
+
+
+def mark_demo(db: Database) -> None:
+    with db.transaction() as s:
+        row = s.get(Meta, META_DEMO)
+        if row is None:
+            s.add(Meta(key=META_DEMO, value="1"))
+        else:
+            row.value = "1"
+
+
+def prepare_demo_home(home: Path) -> Path:
+    """Make sure the demo folder beside ``home`` holds the demo set; returns its path.
+
+    An empty demo folder gets the demo set; one that already has it is used as it is. A folder of that
+    name holding records that are not the demo's is refused (it is never filled with demo records).
+    """
+    from hoteltv.services.setup import open_home
+
+    folder = demo_home(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    db, _settings, divisions = open_home(folder)
+    try:
+        if not is_demo(db):
+            load_demo(db, divisions)  # refuses a folder that holds hotels
+    finally:
+        db.close()
+    return folder
+
 
 # (division code, pilot hotels, name stems)
 _DIVISIONS = [
@@ -121,6 +172,7 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
             f"数据库中已有{existing}家酒店,演示数据只能载入空数据库 (the database already holds {existing} hotels; "
             "use an empty data folder, e.g. hoteltv --home DIR demo)"
         )
+    mark_demo(db)  # first: even a half-loaded demo never syncs
     rng = random.Random(530500)
     today = today or date.today()
     modes = list(_PILOT_MODES)

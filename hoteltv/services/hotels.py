@@ -388,13 +388,31 @@ def update_hotel(
     return get_hotel(db, hotel_id)
 
 
-def delete_hotel(db: Database, hotel_id: str, actor: str = "") -> None:
-    """Tombstone a hotel (kept for history and sync; hidden from lists)."""
+def delete_hotel(db: Database, hotel_id: str, actor: str = "") -> int:
+    """Tombstone a hotel (kept for history and sync; hidden from lists) with its drafts.
+
+    Refused while the hotel has a finalized inspection record: those are the bureau's records and stay
+    with their hotel. Returns how many drafts were discarded with it.
+    """
     with db.transaction(actor) as s:
         hotel = s.get(Hotel, hotel_id)
         if hotel is None or hotel.deleted:
             raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        records = list(
+            s.scalars(
+                select(Inspection).where(Inspection.hotel_id == hotel.id, Inspection.deleted.is_(False))
+            )
+        )
+        finalized = [r for r in records if r.status != "draft"]
+        if finalized:
+            raise ValidationError(
+                f"{hotel.name} 已有 {len(finalized)} 份定稿的检查记录，不能删除 "
+                f"(the hotel has {len(finalized)} finalized inspection record(s) and cannot be deleted)"
+            )
+        for draft in records:
+            draft.deleted = True
         hotel.deleted = True
+        return len(records)
 
 
 # --- spreadsheet import ------------------------------------------------------------------------------

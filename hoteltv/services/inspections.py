@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import (
+    AuditEvent,
     Hotel,
     Inspection,
     InspectionInspector,
@@ -35,6 +36,7 @@ from hoteltv.db.models import (
 )
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
+from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
 
@@ -616,7 +618,7 @@ def add_room(
             RoomCheck(
                 room_number=room_number,
                 floor=(floor or "").strip() or None,
-                room_type=(room_type or "").strip() or None,
+                room_type=room_type_key(room_type),
                 position=position,
                 answers=clean,
             )
@@ -664,7 +666,7 @@ def update_room(
         if floor is not None:
             room.floor = floor.strip() or None
         if room_type is not None:
-            room.room_type = room_type.strip() or None
+            room.room_type = room_type_key(room_type)
         s.flush()
         return view_of(s, room.inspection)
 
@@ -687,6 +689,51 @@ def set_room_answer(
         room.answers = _answered(insp, room.answers, "room", item_key, raw)
         s.flush()
         return view_of(s, insp)
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One change of one answer, read from the audit trail: when, by whom (actor, device), to what."""
+
+    at: datetime
+    actor: str
+    device_id: str
+    value: Any
+    """The value from then on (None: cleared)."""
+
+
+def answer_history(
+    db: Database, inspection_id: str, item_key: str, room_id: str | None = None
+) -> list[AnswerChange]:
+    """Every change of one answer (hotel-level, or of the room ``room_id``), oldest first.
+
+    Read from :class:`AuditEvent`, which records each write's old and new answers; nothing is stored twice.
+    """
+    with db.reading() as s:
+        insp = _load(s, inspection_id)
+        if room_id is None:
+            entity, entity_id, column = "inspections", insp.id, "hotel_answers"
+        else:
+            room = s.get(RoomCheck, room_id)
+            if room is None or room.inspection_id != insp.id:
+                raise NotFoundError(f"没有这个房间记录 (no room check {room_id})")
+            entity, entity_id, column = "room_checks", room.id, "answers"
+        events = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+        out: list[AnswerChange] = []
+        current: Any = None
+        for event in events:
+            change = (event.changes or {}).get(column)
+            if not isinstance(change, list) or len(change) != 2:
+                continue
+            new = (change[1] or {}).get(item_key) if isinstance(change[1], dict) else None
+            if new != current:
+                out.append(AnswerChange(event.at, event.actor, event.device_id, new))
+                current = new
+        return out
 
 
 def set_refusal(

@@ -221,7 +221,7 @@ def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
             label=f.label_zh,
             rule=f.rule_zh,
             value=f.value,
-            fix=f"按要求整改：{f.rule_zh}",
+            fix=f.rule_zh,  # shown as "整改要求：<rule>" — not "整改要求：按要求整改：…"
             basis=item_basis(template, f.item_key),
         )
         for f in view.verdict.failed

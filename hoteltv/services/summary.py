@@ -1,6 +1,6 @@
 """The bureau's counts: hotels by division × TV mode and by remediation status, and the report sentence.
 
-"市35家试点酒店中,达到开机进直播模式或迎宾模式的酒店24家,采用移动OTT模式酒店4家,定制电信迎宾模式4家,自建模式酒店3家"
+"全市35家试点酒店中，达到开机进直播模式或迎宾模式的酒店24家，采用移动OTT模式酒店4家，定制电信迎宾模式4家，自建模式酒店3家"
 is built from ``resources/modes.json`` (the phrases) and the counts, never typed in code.
 """
 
@@ -67,7 +67,7 @@ def report_sentence(by_mode: dict[str, int], total: int, city_short: str = "市"
         for g in catalog.groups
         if not (g.omit_when_zero and groups[g.key] == 0)
     ]
-    sentence = catalog.sentence_zh.format(city=city_short, total=total, phrases=",".join(phrases))
+    sentence = catalog.sentence_zh.format(city=city_short, total=total, phrases="，".join(phrases))
     return sentence if pilot else sentence.replace("试点酒店", "酒店")
 
 

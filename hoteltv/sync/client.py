@@ -235,6 +235,17 @@ def _explain_transport(exc: Exception) -> str:
     return f"网络中断 (the connection broke: {exc})"
 
 
+def refuse_demo(db: Database) -> None:
+    """Demo records never reach a server: a database marked as the demo's does not sync."""
+    from hoteltv.services.demo import is_demo
+
+    if is_demo(db):
+        raise SyncError(
+            "这是演示数据，不会发送到服务器；请在正式数据中同步 "
+            "(this is the demo data folder: its records are never sent to a server)"
+        )
+
+
 class SyncClient:
     """One laptop's connection to a sync server (see module docstring)."""
 
@@ -339,6 +350,7 @@ class SyncClient:
 
         Raises :class:`SyncError` only when the server cannot be used at all; everything else is in the
         report (``ok`` False with ``message``)."""
+        refuse_demo(self.db)
         report = SyncReport(server=self.server_url)
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
@@ -418,8 +430,9 @@ class SyncClient:
             yield batch
 
     def push_batch(self, batch: list[Change]) -> PushResponse:
+        refuse_demo(self.db)
         req = PushRequest(device_id=self.db.device_id, key=batch_key(self.db.device_id, batch), changes=batch)
-        body = req.model_dump(mode="json")
+        body = req.model_dump(mode="json", exclude=None if req.demo else {"demo"})
         return PushResponse.model_validate(self.request("POST", "/sync/push", json=body).json())
 
     def push(self, collected: Collected, report: SyncReport) -> None:

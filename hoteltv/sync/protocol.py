@@ -115,6 +115,9 @@ class PushRequest(_Model):
     device_id: DeviceId
     key: Sha256
     changes: list[Change] = Field(max_length=MAX_BATCH)
+    demo: bool = False
+    """Sent from a demo data folder (the client refuses before sending; the server refuses too). Left
+    out of the JSON when False, so servers that predate the field accept the request."""
 
 
 ChangeStatus = Literal["applied", "unchanged", "conflict", "refused"]

@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+322"/>
+        <location filename="../../ui/inspection/room.py" line="+311"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -47,8 +47,12 @@
 <context>
     <name>AnnotationCanvas</name>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+76"/>
         <source>输入文字,回车确定</source>
+        <translation type="vanished">Type the text, then press Enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photos/editor.py" line="+76"/>
+        <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
     <message>
@@ -142,11 +146,20 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>(未保存)</source>
+        <source>（未保存）</source>
         <translation> (not saved)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+57"/>
+        <source>标注还没有保存。放弃这些修改吗？</source>
+        <translation>The annotations are not saved yet. Discard these changes?</translation>
+    </message>
+    <message>
+        <source>(未保存)</source>
+        <translation type="vanished"> (not saved)</translation>
+    </message>
+    <message>
+        <location line="-56"/>
         <source> · 右键点击标注可删除 · 原图不会被修改</source>
         <translation> · right-click a mark to delete it · the original photo is not changed</translation>
     </message>
@@ -161,9 +174,8 @@
         <translation>Unsaved annotations</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>标注还没有保存。放弃这些修改吗?</source>
-        <translation>The annotations are not saved yet. Discard these changes?</translation>
+        <translation type="vanished">The annotations are not saved yet. Discard these changes?</translation>
     </message>
 </context>
 <context>
@@ -275,8 +287,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>变更内容(原值 → 新值)</source>
+        <source>变更内容（原值 → 新值）</source>
         <translation>Changes (old → new)</translation>
+    </message>
+    <message>
+        <source>变更内容(原值 → 新值)</source>
+        <translation type="vanished">Changes (old → new)</translation>
     </message>
 </context>
 <context>
@@ -343,8 +359,12 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>统计范围:</source>
+        <translation type="vanished">Count:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>统计范围：</source>
         <translation>Count:</translation>
     </message>
     <message>
@@ -405,13 +425,21 @@
     </message>
     <message>
         <location line="+11"/>
-        <source>共 %1 家试点酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <source>共 %1 家试点酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 pilot hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>共 %1 家酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <source>共 %1 家酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次</source>
         <translation>%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
+    </message>
+    <message>
+        <source>共 %1 家试点酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <translation type="vanished">%1 pilot hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
+    </message>
+    <message>
+        <source>共 %1 家酒店;开放整改通知 %2 份,其中逾期 %3 份;已定稿检查 %4 次</source>
+        <translation type="vanished">%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -433,70 +461,140 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+70"/>
         <source>打开草稿</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
-        <translation>Open draft</translation>
+        <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../ui/main_window.py" line="+65"/>
+        <source>今天</source>
+        <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
+        <translation>today</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>昨天</source>
+        <translation>yesterday</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 天前</source>
+        <translation>%1 days ago</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>草稿</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未定稿的检查记录。久未完成的草稿请继续填写或放弃。</source>
+        <translation>Inspection records not yet finalized. Continue or discard drafts left unfinished for long.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>记录编号</source>
         <translation>Record no.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>县区</source>
         <translation>Division</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>类型</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>开始时间</source>
         <translation>Started</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>已有</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>房间</source>
+        <translation>Rooms</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>没有未定稿的检查。</source>
         <translation>There are no draft inspections.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+3"/>
+        <source>继续草稿</source>
+        <translation>Continue draft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
     </message>
 </context>
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+110"/>
+        <location filename="../../ui/registry.py" line="+111"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>导入各县区报送的酒店名单（Excel 或 CSV 表格），或从局里的服务器同步名册。
+想先试用本程序，可打开演示数据：它在单独的窗口和数据目录中，不会混入正式数据。</source>
+        <translation>Import the hotel lists the districts sent (Excel or CSV), or sync the register from the bureau&apos;s server.
+To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>从服务器同步…</source>
+        <translation>Sync from server…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打开演示数据</source>
+        <translation>Open demo data</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>在单独的“演示”窗口中打开虚构的演示数据，不影响正式数据</source>
+        <translation>Open the fictional demo data in a separate &quot;Demo&quot; window; real data is not touched</translation>
+    </message>
+    <message>
         <source>导入各县区报送的酒店名单(Excel 或 CSV 表格),
 或先载入演示数据试用本程序(35家试点酒店)。</source>
-        <translation>Import the hotel lists the divisions sent in (Excel or CSV),
+        <translation type="vanished">Import the hotel lists the divisions sent in (Excel or CSV),
 or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-7"/>
         <source>导入酒店名单…</source>
         <translation>Import hotel list…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>载入演示数据</source>
-        <translation>Load demo data</translation>
+        <translation type="vanished">Load demo data</translation>
     </message>
 </context>
 <context>
@@ -543,21 +641,53 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/inspection/undo.py" line="+92"/>
+        <source>历史：%1</source>
+        <translation>History: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>填写人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>回答</source>
+        <translation>Answer</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>此项还没有填写过。</source>
+        <translation>This item has not been answered yet.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../ui/registry.py" line="+32"/>
-        <location line="+66"/>
+        <location filename="../../ui/registry.py" line="+43"/>
+        <location line="+75"/>
         <source>检查记录</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location line="-61"/>
-        <location line="+58"/>
         <source>在上面的列表中选择一家酒店,这里显示它的检查记录。</source>
+        <translation type="vanished">Select a hotel in the list above to see its inspections here.</translation>
+    </message>
+    <message>
+        <location line="-70"/>
+        <location line="+67"/>
+        <source>在上面的列表中选择一家酒店，这里显示它的检查记录。</source>
         <translation>Select a hotel in the list above to see its inspections here.</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-54"/>
         <source>记录编号</source>
         <translation>Record no.</translation>
     </message>
@@ -617,7 +747,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Print the selected inspection record (Ctrl+P)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+2"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>检查记录 — %1</source>
         <translation>Inspections — %1</translation>
     </message>
@@ -633,23 +768,35 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>(已更正)</source>
+        <source>（已更正）</source>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>这家酒店还没有检查记录。</source>
-        <translation>This hotel has not been inspected yet.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>整改通知 %1,期限 %2</source>
+        <location line="+21"/>
+        <source>整改通知 %1，期限 %2</source>
         <translation>Rectification notice %1, deadline %2</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>,已逾期,应尽快复查</source>
+        <source>，已逾期，应尽快复查</source>
         <translation> — overdue, re-inspect soon</translation>
+    </message>
+    <message>
+        <source>(已更正)</source>
+        <translation type="vanished"> (corrected)</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>这家酒店还没有检查记录。</source>
+        <translation>This hotel has not been inspected yet.</translation>
+    </message>
+    <message>
+        <source>整改通知 %1,期限 %2</source>
+        <translation type="vanished">Rectification notice %1, deadline %2</translation>
+    </message>
+    <message>
+        <source>,已逾期,应尽快复查</source>
+        <translation type="vanished"> — overdue, re-inspect soon</translation>
     </message>
 </context>
 <context>
@@ -665,18 +812,15 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Edit hotel — %1</translation>
     </message>
     <message>
-        <location line="+27"/>
         <source>18位,如 91530502MA6K000000</source>
-        <translation>18 characters, e.g. 91530502MA6K000000</translation>
+        <translation type="vanished">18 characters, e.g. 91530502MA6K000000</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+88"/>
         <source>(未填)</source>
-        <translation>(not given)</translation>
+        <translation type="vanished">(not given)</translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="+32"/>
         <source>无星级</source>
         <translation>No stars</translation>
     </message>
@@ -721,8 +865,23 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Pilot hotel</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>(未设定)</source>
+        <translation type="vanished">(not set)</translation>
+    </message>
+    <message>
+        <location line="-22"/>
+        <source>18位，如 91530502MA6K000000</source>
+        <translation>18 characters, e.g. 91530502MA6K000000</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+88"/>
+        <source>（未填）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <location line="-65"/>
+        <source>（未设定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
@@ -870,18 +1029,26 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+9"/>
-        <source>%1(已逾期)</source>
+        <source>%1（已逾期）</source>
         <translation>%1 (overdue)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+46"/>
+        <source>整改期限已过，需要复查</source>
+        <translation>The deadline has passed; re-inspect</translation>
+    </message>
+    <message>
+        <source>%1(已逾期)</source>
+        <translation type="vanished">%1 (overdue)</translation>
+    </message>
+    <message>
+        <location line="-34"/>
         <source>%1 逾期%2天</source>
         <translation>%1, %2 days overdue</translation>
     </message>
     <message>
-        <location line="+34"/>
         <source>整改期限已过,需要复查</source>
-        <translation>The deadline has passed; re-inspect</translation>
+        <translation type="vanished">The deadline has passed; re-inspect</translation>
     </message>
 </context>
 <context>
@@ -926,21 +1093,32 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Import hotel list</translation>
     </message>
     <message>
-        <location line="-293"/>
         <source>选择各县区报送的酒店名单(.xlsx 或 .csv)。第一行可以是标题,程序会自动找到表头;
 必需的列:酒店名称、所属县区。导入前会先显示将要新增和更新的酒店,以及有问题的行。</source>
+        <translation type="vanished">Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
+required columns: 酒店名称 (hotel name) and 所属县区 (division). Before anything is written you see
+which hotels will be added or updated and which rows have problems.</translation>
+    </message>
+    <message>
+        <location line="-288"/>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>拒绝(行)</source>
+        <translation type="vanished">Refused (rows)</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>选择各县区报送的酒店名单（.xlsx 或 .csv）。第一行可以是标题，程序会自动找到表头；
+必需的列：酒店名称、所属县区。导入前会先显示将要新增和更新的酒店，以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
 required columns: 酒店名称 (hotel name) and 所属县区 (division). Before anything is written you see
 which hotels will be added or updated and which rows have problems.</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>选择文件…</source>
-        <translation>Choose file…</translation>
-    </message>
-    <message>
-        <location line="+33"/>
-        <source>拒绝(行)</source>
+        <location line="+38"/>
+        <source>拒绝（行）</source>
         <translation>Refused (rows)</translation>
     </message>
     <message>
@@ -1011,11 +1189,45 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+10"/>
-        <source>文件:%1 — 共 %2 行数据</source>
+        <source>文件：%1 — 共 %2 行数据</source>
         <translation>File: %1 — %2 data rows</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+32"/>
+        <source>拒绝的行不会导入；请在表格中改正后再导入一次。</source>
+        <translation>Refused rows are not imported; correct them in the sheet and import it again.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>（表格中没有）</source>
+        <translation>(not in the sheet)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>（未使用）</source>
+        <translation>(not used)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>缺少必需的列：%1</source>
+        <translation>Required columns missing: %1</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。</source>
+        <translation>Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>导入未完成，数据库没有改动。</source>
+        <translation>The import did not finish; the database is unchanged.</translation>
+    </message>
+    <message>
+        <source>文件:%1 — 共 %2 行数据</source>
+        <translation type="vanished">File: %1 — %2 data rows</translation>
+    </message>
+    <message>
+        <location line="-95"/>
         <source>将要变更 (%1)</source>
         <translation>Changes (%1)</translation>
     </message>
@@ -1025,44 +1237,38 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Refused rows (%1)</translation>
     </message>
     <message>
-        <location line="+9"/>
         <source>拒绝的行不会导入;请在表格中改正后再导入一次。</source>
-        <translation>Refused rows are not imported; correct them in the sheet and import it again.</translation>
+        <translation type="vanished">Refused rows are not imported; correct them in the sheet and import it again.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+11"/>
         <source>没有需要导入的变更。</source>
         <translation>Nothing to import.</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>(表格中没有)</source>
-        <translation>(not in the sheet)</translation>
+        <translation type="vanished">(not in the sheet)</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>(未使用)</source>
-        <translation>(not used)</translation>
+        <translation type="vanished">(not used)</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>缺少必需的列:%1</source>
-        <translation>Required columns missing: %1</translation>
+        <translation type="vanished">Required columns missing: %1</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+46"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>导入完成:新增 %1 家,更新 %2 家,无变化 %3 家;拒绝 %4 行。</source>
-        <translation>Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
+        <translation type="vanished">Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
     </message>
     <message>
-        <location line="+14"/>
         <source>导入未完成,数据库没有改动。</source>
-        <translation>The import did not finish; the database is unchanged.</translation>
+        <translation type="vanished">The import did not finish; the database is unchanged.</translation>
     </message>
 </context>
 <context>
@@ -1079,7 +1285,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+40"/>
+        <location filename="../../ui/inspection/texts.py" line="+41"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1096,34 +1302,28 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>N/A</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-318"/>
         <source>标准间</source>
-        <translation>Standard room</translation>
+        <translation type="vanished">Standard room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>大床房</source>
-        <translation>King room</translation>
+        <translation type="vanished">King room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>双床房</source>
-        <translation>Twin room</translation>
+        <translation type="vanished">Twin room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>套房</source>
-        <translation>Suite</translation>
+        <translation type="vanished">Suite</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>家庭房</source>
-        <translation>Family room</translation>
+        <translation type="vanished">Family room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>其他</source>
-        <translation>Other</translation>
+        <translation type="vanished">Other</translation>
     </message>
     <message>
         <location filename="../../ui/inspection/texts.py" line="-5"/>
@@ -1151,7 +1351,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>至少需要两名检查人员</source>
         <translation>At least two inspectors are needed</translation>
     </message>
@@ -1180,11 +1380,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <source>%1“%2”不合格：须附照片或写明无法拍照的理由</source>
         <translation>%1 “%2” failed: attach a photo or write why none could be taken</translation>
     </message>
+    <message>
+        <location filename="../../ui/inspection/undo.py" line="-12"/>
+        <source>（清空）</source>
+        <translation>(cleared)</translation>
+    </message>
 </context>
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+247"/>
+        <location filename="../../ui/inspection/window.py" line="+250"/>
         <source>正在打开检查记录…</source>
         <translation>Opening the inspection record…</translation>
     </message>
@@ -1214,12 +1419,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
+        <location line="+590"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-588"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -1234,7 +1440,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Add a sampled room (Ctrl+R)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>关闭提示</source>
         <translation>Dismiss</translation>
     </message>
@@ -1301,12 +1507,16 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Fill in &quot;No objection&quot;</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>填入：对检查结果无异议，将按要求整改。</source>
-        <translation>Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
+        <translation type="vanished">Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”</source>
+        <translation>Fill in &quot;No objection to the result.&quot;; with failed items &quot;No objection to the result; we will rectify as required.&quot;</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>被检查单位在场负责人姓名</source>
         <translation>Name of the hotel&apos;s person in charge on site</translation>
     </message>
@@ -1342,12 +1552,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+536"/>
+        <location line="+601"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-528"/>
+        <location line="-593"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1373,12 +1583,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+632"/>
+        <location line="+697"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-627"/>
+        <location line="-692"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1388,7 +1598,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>不再保留这份草稿（记录作废并同步；审计记录中仍保留）</source>
+        <translation>Stop keeping this draft (it is voided and the voiding syncs; the audit log keeps it)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>手机拍照…</source>
         <translation>Photos from phone…</translation>
     </message>
@@ -1428,12 +1648,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
+        <location line="+236"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-227"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -1484,12 +1705,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+472"/>
+        <location line="+530"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-466"/>
+        <location line="-524"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1509,7 +1730,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (deadline %2, %3)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>版本记录（%1）</source>
         <translation>Versions (%1)</translation>
     </message>
@@ -1559,17 +1780,37 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+89"/>
+        <source>该房间已删除，无法撤销。</source>
+        <translation>That room was removed; the answer cannot be undone.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>没有可撤销的回答。</source>
+        <translation>No answer to undo.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>已撤销上一次回答（Ctrl+Shift+Z 恢复）。</source>
+        <translation>Last answer undone (Ctrl+Shift+Z redoes it).</translation>
+    </message>
+    <message>
+        <location line="+71"/>
         <source>记录时间 %1</source>
         <translation>Recorded %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>对检查结果无异议，将按要求整改。</source>
         <translation>对检查结果无异议，将按要求整改。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+0"/>
+        <source>对检查结果无异议。</source>
+        <translation>No objection to the result.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>请先切换到要计时的房间。</source>
         <translation>Switch to the room you are timing first.</translation>
     </message>
@@ -1696,7 +1937,27 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>ItemRow</name>
     <message>
-        <location filename="../../ui/inspection/items.py" line="+136"/>
+        <location filename="../../ui/inspection/items.py" line="+120"/>
+        <source>历史…</source>
+        <translation>History…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>替换已填的数值？</source>
+        <translation>Replace the value entered?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“%1”已填 %2 秒。用计时结果 %3 秒替换吗？</source>
+        <translation>&quot;%1&quot; already holds %2 s. Replace it with the stopwatch reading of %3 s?</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>计时结果 %1 秒未填入，保留原值</source>
+        <translation>Stopwatch reading of %1 s not entered; the earlier value is kept</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>不适用（取决于“%1”的回答）</source>
         <translation>N/A (depends on the answer to &quot;%1&quot;)</translation>
     </message>
@@ -1772,12 +2033,22 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+40"/>
+        <location filename="../../ui/main_window.py" line="+13"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+2"/>
+        <source>【演示】%1 — 虚构数据，不会同步</source>
+        <translation>[DEMO] %1 — fictional data, never synced</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>演示数据 — 全部为虚构的酒店和记录，只存在于单独的演示数据目录，不会发送到服务器。</source>
+        <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -1792,12 +2063,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>E&amp;xport inspections…</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>载入演示数据(&amp;D)</source>
-        <translation>Load &amp;demo data</translation>
+        <translation type="vanished">Load &amp;demo data</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>同步(&amp;Y)…</source>
         <translation>S&amp;ync…</translation>
     </message>
@@ -1817,9 +2087,18 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;New inspection</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>打开草稿(&amp;O)…</source>
-        <translation>&amp;Open draft…</translation>
+        <translation type="vanished">&amp;Open draft…</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>打开演示数据(&amp;D)</source>
+        <translation>Open &amp;demo data</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>草稿(&amp;O)…</source>
+        <translation>Dra&amp;fts…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1887,7 +2166,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>检查(&amp;C)</source>
         <translation>&amp;Inspection</translation>
     </message>
@@ -1907,18 +2186,18 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>页面</source>
         <translation>Pages</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+192"/>
+        <location line="+211"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-210"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -1929,31 +2208,62 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+2"/>
-        <source>数据目录:%1</source>
+        <source>数据目录：%1</source>
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+138"/>
+        <source>正在准备演示数据…</source>
+        <translation>Preparing the demo data…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>准备演示数据</source>
+        <translation>Preparing demo data</translation>
+    </message>
+    <message>
+        <location line="+175"/>
+        <source>查找酒店（名称、地址、联系人、信用代码）</source>
+        <translation>Find a hotel (name, address, contact, credit code)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>草稿：继续或放弃</source>
+        <translation>Drafts: continue or discard</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>在搜索框中按回车：转到列表</source>
+        <translation>Enter in the search box: go to the list</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>&lt;h3&gt;酒店电视整改检查&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;数据目录：%2&lt;/p&gt;&lt;p&gt;内置字体：文泉驿微米黑 (Apache-2.0)。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Hotel TV inspections&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;&lt;p&gt;Bundled font: WenQuanYi Micro Hei (Apache-2.0).&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>数据目录:%1</source>
+        <translation type="vanished">Data folder: %1</translation>
+    </message>
+    <message>
+        <location line="-260"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
     <message>
-        <location line="+36"/>
         <source>正在载入演示数据…</source>
-        <translation>Loading demo data…</translation>
+        <translation type="vanished">Loading demo data…</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>已载入演示数据:%1 家酒店(试点 %2 家),%3 次检查</source>
-        <translation>Demo data loaded: %1 hotels (%2 pilot), %3 inspections</translation>
+        <translation type="vanished">Demo data loaded: %1 hotels (%2 pilot), %3 inspections</translation>
     </message>
     <message>
-        <location line="+16"/>
         <source>载入演示数据</source>
-        <translation>Loading demo data</translation>
+        <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+83"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2041,22 +2351,20 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>查找酒店(名称、地址、联系人、信用代码)</source>
-        <translation>Find a hotel (name, address, contact, credit code)</translation>
+        <translation type="vanished">Find a hotel (name, address, contact, credit code)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>为选中的酒店新建检查</source>
         <translation>New inspection of the selected hotel</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>打开草稿</source>
-        <translation>Open a draft inspection</translation>
+        <translation type="vanished">Open a draft inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>打印选中的检查记录</source>
         <translation>Print the selected inspection record</translation>
     </message>
@@ -2076,12 +2384,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>在搜索框中按回车:转到列表</source>
-        <translation>Enter in the search box: go to the list</translation>
+        <translation type="vanished">Enter in the search box: go to the list</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>双击</source>
         <translation>Double-click</translation>
     </message>
@@ -2101,12 +2408,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>&lt;h3&gt;酒店电视整改检查&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;数据目录:%2&lt;/p&gt;&lt;p&gt;内置字体:文泉驿微米黑 (Apache-2.0)。&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Hotel TV inspections&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;&lt;p&gt;Bundled font: WenQuanYi Micro Hei (Apache-2.0).&lt;/p&gt;</translation>
+        <translation type="vanished">&lt;h3&gt;Hotel TV inspections&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Data folder: %2&lt;/p&gt;&lt;p&gt;Bundled font: WenQuanYi Micro Hei (Apache-2.0).&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+18"/>
         <source>关于</source>
         <translation>About</translation>
     </message>
@@ -2339,8 +2645,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Add photos…</translation>
     </message>
     <message>
-        <location line="-405"/>
         <source>选择照片文件(可多选);也可把照片拖到这里,或按 Ctrl+V 粘贴</source>
+        <translation type="vanished">Choose photo files (several at once if you like); you can also drop photos here or paste with Ctrl+V</translation>
+    </message>
+    <message>
+        <location line="-405"/>
+        <source>选择照片文件（可多选）；也可把照片拖到这里，或按 Ctrl+V 粘贴</source>
         <translation>Choose photo files (several at once if you like); you can also drop photos here or paste with Ctrl+V</translation>
     </message>
     <message>
@@ -2390,11 +2700,25 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+0"/>
-        <source>正在导入照片,请等当前导入完成后再添加。</source>
+        <source>正在导入照片，请等当前导入完成后再添加。</source>
         <translation>Photos are being imported; add more when this import has finished.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+96"/>
+        <source>%1 个文件未添加：</source>
+        <translation>Files not added: %1</translation>
+    </message>
+    <message>
+        <location line="+101"/>
+        <source>从检查记录中删除选中的 %1 张照片？</source>
+        <translation>Remove the selected photos (%1) from the inspection record?</translation>
+    </message>
+    <message>
+        <source>正在导入照片,请等当前导入完成后再添加。</source>
+        <translation type="vanished">Photos are being imported; add more when this import has finished.</translation>
+    </message>
+    <message>
+        <location line="-165"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
@@ -2424,12 +2748,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>… and %1 more files</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>%1 个文件未添加:</source>
-        <translation>Files not added: %1</translation>
+        <translation type="vanished">Files not added: %1</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+76"/>
         <source>查看…</source>
         <translation>View…</translation>
     </message>
@@ -2450,9 +2773,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Remove photos</translation>
     </message>
     <message>
-        <location line="-29"/>
         <source>从检查记录中删除选中的 %1 张照片?</source>
-        <translation>Remove the selected photos (%1) from the inspection record?</translation>
+        <translation type="vanished">Remove the selected photos (%1) from the inspection record?</translation>
     </message>
 </context>
 <context>
@@ -2494,12 +2816,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Belongs to</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>照片说明,例如:开机出现广告</source>
-        <translation>Caption, e.g. an advert appears at power-on</translation>
+        <translation type="vanished">Caption, e.g. an advert appears at power-on</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>说明</source>
         <translation>Caption</translation>
     </message>
@@ -2524,8 +2845,17 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Annotate…</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>在照片上画箭头、圆圈、方框或文字(原图不变)</source>
+        <translation type="vanished">Draw arrows, circles, boxes or text on the photo (the original stays unchanged)</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>照片说明，例如：开机出现广告</source>
+        <translation>Caption, e.g. an advert appears at power-on</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>在照片上画箭头、圆圈、方框或文字（原图不变）</source>
         <translation>Draw arrows, circles, boxes or text on the photo (the original stays unchanged)</translation>
     </message>
     <message>
@@ -2585,11 +2915,20 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+17"/>
-        <source>无法显示照片:</source>
+        <source>无法显示照片：</source>
         <translation>Cannot show the photo: </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+134"/>
+        <source>从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。</source>
+        <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
+    </message>
+    <message>
+        <source>无法显示照片:</source>
+        <translation type="vanished">Cannot show the photo: </translation>
+    </message>
+    <message>
+        <location line="-128"/>
         <source>读取照片</source>
         <translation>Reading the photo</translation>
     </message>
@@ -2630,9 +2969,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Remove photo</translation>
     </message>
     <message>
-        <location line="-15"/>
         <source>从检查记录中删除“%1”?原始文件仍保留在照片库中,直到清理。</source>
-        <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
+        <translation type="vanished">Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
     </message>
 </context>
 <context>
@@ -2903,8 +3241,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>已完整(含全部照片)</source>
+        <source>已完整（含全部照片）</source>
         <translation>Complete (all photos)</translation>
+    </message>
+    <message>
+        <source>已完整(含全部照片)</source>
+        <translation type="vanished">Complete (all photos)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2920,7 +3262,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-406"/>
+        <location filename="../../ui/import_dialog.py" line="-370"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -2943,7 +3285,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RegistryPage</name>
     <message>
-        <location filename="../../ui/registry.py" line="+81"/>
+        <location filename="../../ui/registry.py" line="+100"/>
         <source>搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)</source>
         <translation>Search name, address, contact, phone, credit code (Ctrl+F)</translation>
     </message>
@@ -3003,7 +3345,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Edit</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+3"/>
+        <source>删除…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>删除选中的酒店（有定稿记录的酒店不能删除）</source>
+        <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
@@ -3029,26 +3381,58 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>显示 %1 家,共 %2 家</source>
+        <source>显示 %1 家，共 %2 家</source>
         <translation>%1 of %2 hotels shown</translation>
     </message>
     <message>
-        <location line="+37"/>
-        <source>已保存「%1」(不在当前筛选结果中)</source>
+        <location line="+44"/>
+        <source>已删除「%1」</source>
+        <translation>Deleted &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>删除酒店</source>
+        <translation>Delete hotel</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>已放弃草稿 %1</source>
+        <translation>Draft %1 discarded</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>已保存「%1」（不在当前筛选结果中）</source>
         <translation>Saved &quot;%1&quot; (hidden by the current filter)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+12"/>
+        <source>检查功能不可用：%1</source>
+        <translation>Inspections are not available: %1</translation>
+    </message>
+    <message>
+        <source>显示 %1 家,共 %2 家</source>
+        <translation type="vanished">%1 of %2 hotels shown</translation>
+    </message>
+    <message>
+        <source>已保存「%1」(不在当前筛选结果中)</source>
+        <translation type="vanished">Saved &quot;%1&quot; (hidden by the current filter)</translation>
+    </message>
+    <message>
+        <location line="-10"/>
         <source>已保存「%1」</source>
         <translation>Saved &quot;%1&quot;</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>检查功能不可用:%1</source>
-        <translation>Inspections are not available: %1</translation>
+        <translation type="vanished">Inspections are not available: %1</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+44"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
     </message>
@@ -3056,7 +3440,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+42"/>
+        <location filename="../../ui/inspection/room.py" line="-263"/>
         <location line="+5"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -3078,8 +3462,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>F5：开机计时    Y / N / A：是 / 否 / 不适用</source>
+        <translation>F5: power-on timer    Y / N / A: Yes / No / N/A</translation>
+    </message>
+    <message>
         <source>F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用</source>
-        <translation>F5 / Space: power-on timer    Y / N / A: Yes / No / N/A</translation>
+        <translation type="vanished">F5 / Space: power-on timer    Y / N / A: Yes / No / N/A</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3129,8 +3517,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>发文机关(整改通知落款)</source>
+        <translation type="vanished">Issuing authority (on notices)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>发文机关（整改通知落款）</source>
         <translation>Issuing authority (on notices)</translation>
     </message>
     <message>
@@ -3223,7 +3615,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>StopwatchButton</name>
     <message>
-        <location filename="../../ui/inspection/stopwatch.py" line="+99"/>
+        <location filename="../../ui/inspection/stopwatch.py" line="+100"/>
         <source>▶ 开始计时</source>
         <translation>▶ Start timer</translation>
     </message>
@@ -3289,13 +3681,12 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-41"/>
         <source>(空)</source>
         <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
-        <translation>(empty)</translation>
+        <translation type="vanished">(empty)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../ui/sync_panel.py" line="-38"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
@@ -3305,24 +3696,22 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+125"/>
-        <location line="+185"/>
+        <location line="+126"/>
+        <location line="+195"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="-174"/>
         <source>可留空:使用系统证书存储</source>
-        <translation>Optional: the system certificate store is used</translation>
+        <translation type="vanished">Optional: the system certificate store is used</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时,填写其 CA 证书文件 (PEM) 的路径</source>
-        <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
+        <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-168"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3367,12 +3756,32 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Use other value</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>同一字段在两处被修改时,暂以服务器的值为准;请选择保留哪一个,选择会在下次同步时发送。</source>
+        <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
+    </message>
+    <message>
+        <location line="-181"/>
+        <source>（空）</source>
+        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location line="+142"/>
+        <source>可留空：使用系统证书存储</source>
+        <translation>Optional: the system certificate store is used</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>服务器使用单位自建或政务 CA 证书、且该证书未装入系统时，填写其 CA 证书文件 (PEM) 的路径</source>
+        <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。</source>
         <translation>When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>各记录状态</source>
         <translation>Records</translation>
     </message>
@@ -3425,17 +3834,26 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Enter the server address first.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>正在同步…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+46"/>
-        <source>正在停止,已完成的部分会保留…</source>
+        <location line="+51"/>
+        <source>正在停止，已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+59"/>
+        <source>已记录您的选择，下次同步时发送。</source>
+        <translation>Your choice is recorded and will be sent at the next sync.</translation>
+    </message>
+    <message>
+        <source>正在停止,已完成的部分会保留…</source>
+        <translation type="vanished">Stopping; what is done so far is kept…</translation>
+    </message>
+    <message>
+        <location line="-25"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
@@ -3445,12 +3863,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Select a conflict in the list first.</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>已记录您的选择,下次同步时发送。</source>
-        <translation>Your choice is recorded and will be sent at the next sync.</translation>
+        <translation type="vanished">Your choice is recorded and will be sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+16"/>
         <source>处理冲突</source>
         <translation>Resolving the conflict</translation>
     </message>
@@ -3458,17 +3875,26 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+48"/>
+        <location filename="../../ui/inspection/team.py" line="+49"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>继续该草稿</source>
-        <translation>Continue that draft</translation>
+        <translation type="vanished">Continue that draft</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
+        <source>继续草稿</source>
+        <translation>Continue draft</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
@@ -3496,11 +3922,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+19"/>
+        <location line="+125"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-124"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3510,7 +3937,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+8"/>
+        <source>另起新检查</source>
+        <translation>Start a new one</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>%1    执法证号 %2</source>
         <translation>%1    ID %2</translation>
     </message>
@@ -3557,12 +3989,12 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerdictPanel</name>
     <message>
-        <location filename="../../ui/inspection/verdict.py" line="+44"/>
+        <location filename="../../ui/inspection/verdict.py" line="+52"/>
         <source>检查结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+61"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
         <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
     </message>
@@ -3645,12 +4077,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Verify a printed document</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码(也可用扫码枪扫描二维码):</source>
-        <translation>Type or paste the verification code printed under the QR code in the footer of an inspection record or rectification notice (or scan the QR code with a scanner):</translation>
+        <translation type="vanished">Type or paste the verification code printed under the QR code in the footer of an inspection record or rectification notice (or scan the QR code with a scanner):</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+8"/>
         <source>例如 J-7F3A9C12-V1-5E8B2D41C0</source>
         <translation>e.g. J-7F3A9C12-V1-5E8B2D41C0</translation>
     </message>
@@ -3667,42 +4098,75 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Verify</translation>
     </message>
     <message>
-        <location line="+22"/>
         <source>一致:纸质件与存档记录相符,是现行有效的版本。</source>
-        <translation>Genuine: the paper matches the stored record, and this version is in force.</translation>
+        <translation type="vanished">Genuine: the paper matches the stored record, and this version is in force.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>与存档记录相符,但此版本已被更正,请以新版本为准。</source>
-        <translation>The paper matches the stored record, but this version has been corrected: the newer version is the one in force.</translation>
+        <translation type="vanished">The paper matches the stored record, but this version has been corrected: the newer version is the one in force.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>不一致:纸质件与存档记录不符,可能被改动或校验码抄错。</source>
-        <translation>No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
+        <translation type="vanished">No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
     </message>
     <message>
         <source>存档记录校验失败:该记录定稿后在数据库中被改动,不能据此认定。</source>
         <translation type="vanished">The stored record fails its check: it was changed in the database after it was finalized and cannot be relied on.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>不一致:该记录定稿(下发)后在数据库中被改动,封存校验失败,不能据此认定。</source>
+        <translation type="vanished">Does not match: the record was changed in the database after it was finalized (issued); its seal check failed, so it cannot be relied on.</translation>
+    </message>
+    <message>
+        <source>这是草稿的校验码:草稿不是正式记录。</source>
+        <translation type="vanished">This is a draft&apos;s code: a draft is not an official record.</translation>
+    </message>
+    <message>
+        <source>未找到与此校验码对应的记录(请核对校验码,或先同步数据)。</source>
+        <translation type="vanished">No record has this code (check the code, or sync first).</translation>
+    </message>
+    <message>
+        <source>校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
+        <translation type="vanished">This is not a valid code; it looks like J-7F3A9C12-V1-5E8B2D41C0.</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>输入或粘贴现场检查记录、整改通知书页脚二维码下方的校验码（也可用扫码枪扫描二维码）:</source>
+        <translation>Type or paste the verification code printed under the QR code in the footer of an inspection record or rectification notice (or scan the QR code with a scanner):</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>一致：纸质件与存档记录相符，是现行有效的版本。</source>
+        <translation>Genuine: the paper matches the stored record, and this version is in force.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>与存档记录相符，但此版本已被更正，请以新版本为准。</source>
+        <translation>The paper matches the stored record, but this version has been corrected: the newer version is the one in force.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不一致：纸质件与存档记录不符，可能被改动或校验码抄错。</source>
+        <translation>No match: the paper does not match the stored record; it may have been altered, or the code mistyped.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>不一致：该记录定稿（下发）后在数据库中被改动，封存校验失败，不能据此认定。</source>
         <translation>Does not match: the record was changed in the database after it was finalized (issued); its seal check failed, so it cannot be relied on.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>这是草稿的校验码:草稿不是正式记录。</source>
+        <source>这是草稿的校验码：草稿不是正式记录。</source>
         <translation>This is a draft&apos;s code: a draft is not an official record.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>未找到与此校验码对应的记录(请核对校验码,或先同步数据)。</source>
+        <source>未找到与此校验码对应的记录（请核对校验码，或先同步数据）。</source>
         <translation>No record has this code (check the code, or sync first).</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>校验码格式不正确,应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
+        <source>校验码格式不正确，应类似 J-7F3A9C12-V1-5E8B2D41C0。</source>
         <translation>This is not a valid code; it looks like J-7F3A9C12-V1-5E8B2D41C0.</translation>
     </message>
     <message>
@@ -3737,11 +4201,20 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>第 {0} 版(共 {1} 版)</source>
+        <source>第 {0} 版（共 {1} 版）</source>
         <translation>Version {0} of {1}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
+        <source>已复查合格，已关闭</source>
+        <translation>Re-inspected and passed; closed</translation>
+    </message>
+    <message>
+        <source>第 {0} 版(共 {1} 版)</source>
+        <translation type="vanished">Version {0} of {1}</translation>
+    </message>
+    <message>
+        <location line="-4"/>
         <source>检查结论</source>
         <translation>Result</translation>
     </message>
@@ -3751,12 +4224,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Open</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>已复查合格,已关闭</source>
-        <translation>Re-inspected and passed; closed</translation>
+        <translation type="vanished">Re-inspected and passed; closed</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>已被新的整改通知取代</source>
         <translation>Replaced by a newer notice</translation>
     </message>
@@ -3807,8 +4279,13 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="+56"/>
         <source>缺少必需的列:</source>
+        <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
+        <translation type="vanished">Required columns missing: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/messages.py" line="+70"/>
+        <source>缺少必需的列：</source>
         <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
         <translation>Required columns missing: </translation>
     </message>
@@ -3839,8 +4316,44 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>程序遇到了意外错误,操作未完成。</source>
+        <source>程序遇到了意外错误，操作未完成。</source>
         <translation>The program met an unexpected error; the action was not completed.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <location line="+6"/>
+        <source>放弃草稿</source>
+        <translation>Discard draft</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。</source>
+        <translation>Discard this draft? What was filled in will no longer be shown (the audit log keeps it).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+18"/>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>删除酒店</source>
+        <translation>Delete hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除酒店“%1”？它的草稿一并放弃；有定稿记录的酒店不能删除。</source>
+        <translation>Delete the hotel &quot;%1&quot;? Its drafts are discarded with it; a hotel with finalized records cannot be deleted.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>程序遇到了意外错误,操作未完成。</source>
+        <translation type="vanished">The program met an unexpected error; the action was not completed.</translation>
     </message>
 </context>
 <context>
@@ -3851,18 +4364,16 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/texts.py" line="+23"/>
         <source>文件不存在(可能已被移动或删除)</source>
         <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
-        <translation>The file does not exist (it may have been moved or deleted)</translation>
+        <translation type="vanished">The file does not exist (it may have been moved or deleted)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>无法读取该文件(没有权限或不是文件)</source>
-        <translation>The file cannot be read (no permission, or not a file)</translation>
+        <translation type="vanished">The file cannot be read (no permission, or not a file)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../ui/photos/texts.py" line="+25"/>
         <source>文件为空</source>
         <translation>The file is empty</translation>
     </message>
@@ -3872,33 +4383,64 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>The file is too large</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>不是图片,或格式不受支持</source>
-        <translation>Not a picture, or a format that is not supported</translation>
+        <translation type="vanished">Not a picture, or a format that is not supported</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>无法读取 HEIC 照片:请安装 pillow-heif,或在手机上改用“兼容性最佳”格式/另存为 JPEG</source>
-        <translation>HEIC photos cannot be read: install pillow-heif, or set the phone&apos;s camera to &quot;Most Compatible&quot; / save as JPEG</translation>
+        <translation type="vanished">HEIC photos cannot be read: install pillow-heif, or set the phone&apos;s camera to &quot;Most Compatible&quot; / save as JPEG</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>像素过多,可能是“解压炸弹”文件;请以较低分辨率导出</source>
-        <translation>Too many pixels (possibly a &quot;decompression bomb&quot;); export it at a lower resolution</translation>
+        <translation type="vanished">Too many pixels (possibly a &quot;decompression bomb&quot;); export it at a lower resolution</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>图片文件已损坏</source>
         <translation>The picture file is damaged</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>图片文件不完整(被截断),请重新复制</source>
+        <translation type="vanished">The picture file is incomplete (cut short); copy it again</translation>
+    </message>
+    <message>
+        <source>磁盘已满,未保存</source>
+        <translation type="vanished">The disk is full; not saved</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>文件不存在（可能已被移动或删除）</source>
+        <extracomment>Called with the literal context (&quot;photos&quot;), so that ``lupdate`` finds every string.</extracomment>
+        <translation>The file does not exist (it may have been moved or deleted)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法读取该文件（没有权限或不是文件）</source>
+        <translation>The file cannot be read (no permission, or not a file)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>不是图片，或格式不受支持</source>
+        <translation>Not a picture, or a format that is not supported</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法读取 HEIC 照片：请安装 pillow-heif，或在手机上改用“兼容性最佳”格式/另存为 JPEG</source>
+        <translation>HEIC photos cannot be read: install pillow-heif, or set the phone&apos;s camera to &quot;Most Compatible&quot; / save as JPEG</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>像素过多，可能是“解压炸弹”文件；请以较低分辨率导出</source>
+        <translation>Too many pixels (possibly a &quot;decompression bomb&quot;); export it at a lower resolution</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>图片文件不完整（被截断），请重新复制</source>
         <translation>The picture file is incomplete (cut short); copy it again</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>磁盘已满,未保存</source>
+        <source>磁盘已满，未保存</source>
         <translation>The disk is full; not saved</translation>
     </message>
     <message>
@@ -3928,13 +4470,21 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>拍摄时间早于检查开始一天以上,请确认这张照片属于本次检查。</source>
+        <source>拍摄时间早于检查开始一天以上，请确认这张照片属于本次检查。</source>
         <translation>Taken more than a day before the inspection started: confirm that the photo belongs to this inspection.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>拍摄时间晚于检查结束,请确认相机时间或照片是否属于本次检查。</source>
+        <source>拍摄时间晚于检查结束，请确认相机时间或照片是否属于本次检查。</source>
         <translation>Taken after the inspection ended: check the camera&apos;s clock, or whether the photo belongs to this inspection.</translation>
+    </message>
+    <message>
+        <source>拍摄时间早于检查开始一天以上,请确认这张照片属于本次检查。</source>
+        <translation type="vanished">Taken more than a day before the inspection started: confirm that the photo belongs to this inspection.</translation>
+    </message>
+    <message>
+        <source>拍摄时间晚于检查结束,请确认相机时间或照片是否属于本次检查。</source>
+        <translation type="vanished">Taken after the inspection ended: check the camera&apos;s clock, or whether the photo belongs to this inspection.</translation>
     </message>
     <message>
         <location line="+5"/>

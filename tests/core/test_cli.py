@@ -38,7 +38,7 @@ def test_demo_then_summary_prints_counts_and_sentence(tmp_path: Path) -> None:
     out = subprocess.run([*cmd, "summary"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert (
-        "市35家试点酒店中,达到开机进直播模式或迎宾模式的酒店24家,采用移动OTT模式酒店4家,定制电信迎宾模式4家,自建模式酒店3家"
+        "全市35家试点酒店中，达到开机进直播模式或迎宾模式的酒店24家，采用移动OTT模式酒店4家，定制电信迎宾模式4家，自建模式酒店3家"
         in out.stdout
     )
     assert "合计" in out.stdout
@@ -179,3 +179,48 @@ def test_inspectors_add_and_list(home: Path, capsys: pytest.CaptureFixture[str])
     assert code == 1 and "enforcement ID exists" in err
     code, out, _ = run(capsys, "--home", str(home), "inspectors", "list", "--json")
     assert "周敏" in [p["name"] for p in json.loads(out)] and len(json.loads(out)) == 5
+
+
+def test_discard_a_draft_and_delete_hotels(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Hotel, Inspection, OutboxEntry
+    from hoteltv.services import hotels as hotel_service
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services.setup import open_home
+
+    db = open_home(home)[0]
+    try:
+        inspected = {i.hotel_id for i in insp_service.list_inspections(db)}
+        fresh = [h for h in hotel_service.list_hotels(db) if h.id not in inspected]
+        team = [i.id for i in insp_service.list_inspectors(db)][:2]
+        draft = insp_service.start_inspection(db, fresh[0].id, team)
+    finally:
+        db.close()
+
+    code, out, err = run(capsys, "--home", str(home), "inspections", "discard", draft.record_number)
+    assert code == 0 and "已放弃草稿" in out, err
+    code, _, err = run(capsys, "--home", str(home), "inspections", "discard", draft.id)
+    assert code == 1 and "Traceback" not in err  # gone already
+
+    finalized_hotel = next(iter(inspected))
+    code, _, err = run(capsys, "--home", str(home), "hotels", "delete", finalized_hotel)
+    assert code == 1 and "定稿" in err and "cannot be deleted" in err
+
+    # A hotel with only a draft: both tombstoned, and the tombstones queued for the server.
+    db = open_home(home)[0]
+    try:
+        draft = insp_service.start_inspection(db, fresh[1].id, team)
+    finally:
+        db.close()
+    code, out, err = run(capsys, "--home", str(home), "hotels", "delete", fresh[1].id, "--actor", "王芳")
+    assert code == 0 and "已删除酒店" in out and "1 份草稿" in out, err
+    db = open_home(home)[0]
+    try:
+        assert fresh[1].id not in {h.id for h in hotel_service.list_hotels(db)}
+        with db.reading() as s:
+            assert s.get(Hotel, fresh[1].id).deleted and s.get(Inspection, draft.id).deleted
+            queued = s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == fresh[1].id)).all()
+            assert any("deleted" in (e.fields or []) for e in queued)
+    finally:
+        db.close()

@@ -205,3 +205,41 @@ def test_renaming_the_hotel_later_does_not_change_a_finalized_record(
         assert hash_document(doc) == view.content_hash
     draft = insp_service.start_inspection(db, hotel.id, team)
     assert draft.hotel_name == "改名后的酒店"
+
+
+def test_answer_history_comes_from_the_audit_trail(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    view = insp_service.start_inspection(db, hotel.id, team)
+    room = insp_service.add_room(db, view.id, "305").rooms[0]
+    insp_service.set_room_answer(db, room.id, "boot_seconds", "65", actor="张明")
+    insp_service.set_room_answer(db, room.id, "ads_seen", "no", actor="张明")  # another item: not listed
+    insp_service.set_room_answer(db, room.id, "boot_seconds", 0.6, actor="李华")
+    insp_service.set_room_answer(db, room.id, "boot_seconds", None, actor="李华")
+    insp_service.set_hotel_answer(db, view.id, "licensed_source", "yes", actor="张明")
+    changes = insp_service.answer_history(db, view.id, "boot_seconds", room.id)
+    assert [(c.value, c.actor) for c in changes] == [(65, "张明"), (0.6, "李华"), (None, "李华")]
+    assert all(c.at.tzinfo is not None for c in changes)
+    assert changes[0].at <= changes[1].at <= changes[2].at
+    hotel_changes = insp_service.answer_history(db, view.id, "licensed_source")
+    assert [c.value for c in hotel_changes] == ["yes"]
+    assert insp_service.answer_history(db, view.id, "ads_seen") == []
+
+
+def test_room_types_are_stored_as_keys_and_read_in_either_language(
+    db: Database, hotel: hotel_service.HotelView, team: list[str]
+) -> None:
+    from hoteltv.domain.rooms import room_type_key, room_type_label
+
+    view = insp_service.start_inspection(db, hotel.id, team)
+    view = insp_service.add_room(db, view.id, "301", room_type="Standard room")  # picked in English
+    view = insp_service.add_room(db, view.id, "302", room_type="大床房")  # picked in Chinese
+    view = insp_service.add_room(db, view.id, "303", room_type="  江景房 ")  # the hotel's own name
+    assert [r.room_type for r in view.rooms] == ["standard", "king", "江景房"]
+    view = insp_service.update_room(db, view.rooms[2].id, room_type="Suite")
+    assert view.rooms[2].room_type == "suite"
+    # Labels stored by older versions read back as their key, in the reader's language.
+    assert room_type_label("Standard room", "zh") == "标准间"
+    assert room_type_label("标准间", "en") == "Standard room"
+    assert room_type_label("江景房", "en") == "江景房"
+    assert room_type_key("") is None and room_type_label(None) == ""

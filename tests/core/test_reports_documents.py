@@ -60,7 +60,7 @@ def test_notice_lists_each_problem_with_rule_fix_deadline_and_receipt(
         "沿此虚线剪下",
     ):
         assert expected in text, expected
-    assert "按要求整改" in text
+    assert "按要求整改：" not in text  # the requirement is the rule itself, not "按要求整改：<rule>"
     # The body keeps to the first page; the receipt follows at the foot of the next when it does not fit.
     assert page_count(out) == 2
     assert "送达回证" not in compact(pdf_text(out, page=1)) and "送达回证" in compact(pdf_text(out, page=2))
@@ -107,7 +107,7 @@ def test_summary_report_counts_chart_overdue_and_sentence(demo_db: Database, tmp
     text = compact(pdf_text(out))
     assert "酒店电视操作复杂治理工作统计表" in text
     assert "统计范围：试点酒店" in text
-    assert "市35家试点酒店中" in text and "达到开机进直播模式或迎宾模式的酒店24家" in text
+    assert "全市35家试点酒店中" in text and "达到开机进直播模式或迎宾模式的酒店24家" in text
     for division in ("隆阳区", "施甸县", "龙陵县", "昌宁县", "腾冲市"):
         assert division in text
     assert "各县区酒店电视模式统计" in text and "整改状态统计" in text

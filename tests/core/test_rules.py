@@ -383,3 +383,26 @@ def test_verdict_outcome_lookup_raises_for_unknown(t1: ChecklistTemplate) -> Non
     v: Verdict = evaluate(t1, {}, [])
     with pytest.raises(KeyError):
         v.outcome("boot_seconds", "301")
+
+
+def test_an_incomplete_record_is_provisional_and_never_headlined_pass(t1: ChecklistTemplate) -> None:
+    # Two answers, one room of three: everything answered passes, yet the headline is not 合格.
+    v = evaluate(t1, {"licensed_source": "yes"}, [RoomAnswers("301", {"boot_seconds": 30})])
+    assert v.result == "pass" and v.provisional and not v.complete
+    assert v.headline.result is None and v.headline.provisional
+    assert v.headline.label() == "暂无不合格项（未完成）"
+    assert v.headline.label("en") == "No failed items so far (incomplete)"
+    # A minor failure: at best 基本合格 — still provisional.
+    v = evaluate(t1, {}, [RoomAnswers("301", {"idle_seconds_to_live": 60})])
+    assert v.headline.result == "basic" and v.headline.label() == "基本合格（未完成）"
+    # A critical failure is 不合格 at once: more answers cannot undo it.
+    v = evaluate(t1, {}, [RoomAnswers("301", {"boot_seconds": 65})])
+    assert v.headline.result == "fail" and v.headline.label() == "不合格"
+    # Complete: the result itself.
+    v = evaluate(t1, good_hotel(), three_rooms())
+    assert not v.provisional and v.headline.result == "pass" and v.headline.label() == "合格"
+    # All rooms answered but one hotel item missing: still provisional.
+    answers = good_hotel()
+    del answers["licensed_source"]
+    v = evaluate(t1, answers, three_rooms())
+    assert v.result == "pass" and v.provisional and v.headline.label() != "合格"

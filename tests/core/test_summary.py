@@ -7,7 +7,7 @@ from datetime import date
 from hoteltv.db.engine import Database
 from hoteltv.services.summary import report_sentence, summarize
 
-SENTENCE = "市35家试点酒店中,达到开机进直播模式或迎宾模式的酒店24家,采用移动OTT模式酒店4家,定制电信迎宾模式4家,自建模式酒店3家"
+SENTENCE = "全市35家试点酒店中，达到开机进直播模式或迎宾模式的酒店24家，采用移动OTT模式酒店4家，定制电信迎宾模式4家，自建模式酒店3家"
 
 
 def test_demo_gives_the_bureau_counts(demo_db: Database) -> None:
@@ -26,7 +26,7 @@ def test_demo_gives_the_bureau_counts(demo_db: Database) -> None:
 
 def test_all_hotels_and_one_division(demo_db: Database) -> None:
     everything = summarize(demo_db, pilot_only=False)
-    assert everything.total == 40 and everything.sentence.startswith("市40家酒店中")
+    assert everything.total == 40 and everything.sentence.startswith("全市40家酒店中")
     one = summarize(demo_db, division="530581")
     assert one.divisions == ["腾冲市"] and one.total == sum(one.by_division["腾冲市"].values())
 
@@ -40,4 +40,4 @@ def test_sentence_names_unremediated_hotels_only_when_there_are_some() -> None:
         ["direct_live", "welcome", "mobile_ott", "telecom_welcome", "self_built", "none"], 0
     )
     assert "尚未整改" not in report_sentence(counts | {"direct_live": 2}, 2)
-    assert report_sentence(counts | {"direct_live": 2, "none": 1}, 3).endswith("自建模式酒店0家,尚未整改1家")
+    assert report_sentence(counts | {"direct_live": 2, "none": 1}, 3).endswith("自建模式酒店0家，尚未整改1家")

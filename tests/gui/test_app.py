@@ -43,7 +43,7 @@ def test_switching_to_english_shows_english_labels(qtbot, ctx: AppContext, engli
     assert window.file_menu.title() == "&File"
     assert window.act_new_inspection.text() == "&New inspection"
     assert window.registry.add_button.text() == "Add hotel"
-    assert window.registry.empty_state.demo_button.text() == "Load demo data"
+    assert window.registry.empty_state.demo_button.text() == "Open demo data"
     assert window.registry.model.headerData(1, Qt.Orientation.Horizontal) == "Hotel"
     assert localize("酒店名称不能为空 (name is required)") == "name is required"
 
@@ -133,10 +133,12 @@ def test_menus_shortcuts_and_minimum_size(qtbot, ctx: AppContext) -> None:
         "导出酒店(&E)…",
         "导出检查记录(&X)…",
         "同步(&Y)…",
-        "载入演示数据(&D)",
         "设置(&S)…",
         "退出(&Q)",
     ]
+    # The demo opens apart from real data, from the help menu (never loaded into this folder).
+    help_items = [a.text() for a in window.help_menu.actions() if not a.isSeparator()]
+    assert help_items == ["快捷键(&K)", "打开演示数据(&D)", "关于(&A)"]
 
 
 def test_ctrl_f_focuses_search_and_f1_shows_help(qtbot, demo_ctx: AppContext) -> None:

@@ -63,7 +63,7 @@ def test_status_chart_and_overdue_notices(page: DashboardPage) -> None:
     assert page.overdue_table.rowCount() == 1
     assert "板桥假日酒店" in page.overdue_table.item(0, 1).text()
     assert page.overdue_box.title() == "逾期未整改 (1)"
-    assert "其中逾期 1 份" in page.headline.text()
+    assert "未结整改通知" in page.headline.text() and "其中逾期 1 份" in page.headline.text()
 
 
 def test_mode_chart_draws_every_mode(page: DashboardPage) -> None:

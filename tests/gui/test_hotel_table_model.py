@@ -143,7 +143,7 @@ def test_overdue_rows_stand_out(model: HotelTableModel) -> None:
     assert overdue.data(OVERDUE_ROLE) is True
     assert overdue.data(Qt.ItemDataRole.BackgroundRole).color() == OVERDUE_BACKGROUND
     assert overdue.data(Qt.ItemDataRole.ForegroundRole) is not None
-    assert model.index(1, COL_STATUS).data() == "整改中(已逾期)"
+    assert model.index(1, COL_STATUS).data() == "整改中（已逾期）"
     assert model.index(1, COL_NEXT_DEADLINE).data() == "2025-06-20 逾期11天"
     assert model.index(1, COL_STATUS).data(Qt.ItemDataRole.FontRole).bold()
     on_time = model.index(3, COL_NAME)

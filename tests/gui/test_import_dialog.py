@@ -75,7 +75,7 @@ def test_preview_shows_counts_changes_and_refused_rows(
     assert dialog.tabs.tabText(1) == "拒绝的行 (3)"
     mapped = [dialog.mapping_view.topLevelItem(i) for i in range(dialog.mapping_view.topLevelItemCount())]
     assert any(item.text(1) == "单位名称" for item in mapped)
-    assert any(item.text(0) == "(未使用)" and item.text(1) == "备用列" for item in mapped)
+    assert any(item.text(0) == "（未使用）" and item.text(1) == "备用列" for item in mapped)
     # Nothing is written by the preview.
     assert len(list_hotels(demo_ctx.db)) == 40
 

@@ -8,6 +8,7 @@ Modal dialogs are answered by :class:`Modals`, which acts on each dialog as it o
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -234,7 +235,8 @@ def add_room_via_dialog(qtbot: Any, window: InspectionWindow, number: str, room_
 
 
 def result_text(window: InspectionWindow) -> str:
-    return window.verdict_panel.result.text()
+    """The result as shown (the label's rich text without its tags)."""
+    return re.sub(r"<[^>]+>", "", window.verdict_panel.result.text())
 
 
 def finalize_via_ui(qtbot: Any, window: InspectionWindow, *more: Callable[[QWidget], None]) -> None:
@@ -299,7 +301,7 @@ def test_fill_three_rooms_verdict_live_finalize_read_only(
     assert view is not None and [i.name for i in view.inspectors] == ["张明", "李华"]
     assert view.kind == "first" and view.contact_on_site == "杨经理"  # from the hotel's master data
     assert window.contact_edit.text() == "杨经理"
-    assert "未评定" in result_text(window)
+    assert result_text(window) == "暂无不合格项（未完成）"
 
     fill_everything(qtbot, window)
     assert "合格" in result_text(window) and "不合格" not in result_text(window)
@@ -327,6 +329,14 @@ def test_fill_three_rooms_verdict_live_finalize_read_only(
         "803": 18,
     }
     assert "无异议" in stored.hotel_opinion and stored.hotel_signatory == "杨经理" and stored.ids_shown
+    # 填入无异议 on a pass promises no rectification; with a failure it does.
+    assert stored.hotel_opinion == "对检查结果无异议。"
+    retype(qtbot, page.form.rows["boot_seconds"].input.edit, "48")
+    click(qtbot, window.no_objection)
+    assert window.opinion_edit.toPlainText() == "对检查结果无异议，将按要求整改。"
+    retype(qtbot, page.form.rows["boot_seconds"].input.edit, "30")
+    click(qtbot, window.no_objection)
+    assert window.opinion_edit.toPlainText() == "对检查结果无异议。"
 
     finalize_via_ui(qtbot, window)  # a pass: no notice is offered
     assert not window.is_editable()
@@ -533,21 +543,148 @@ def test_stopwatch_fills_boot_seconds(qtbot: Any, ctx: AppContext, hotel: Any, t
     assert 0.3 <= measured < 5
     assert float(row.input.edit.text()) == measured
 
-    # Space on the room page (outside a text field) works too; Esc cancels without writing anything.
-    qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_Space)
+    # Esc cancels a running stopwatch without writing anything.
+    qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_F5)
     assert row.stopwatch.is_running()
     qtbot.keyClick(page.form.rows["ads_seen"].input, Qt.Key.Key_Escape)
     assert not row.stopwatch.is_running()
     assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == measured
 
-    # By mouse, and the measurement can be corrected by hand afterwards.
+    # A typed value is replaced by a reading only when the inspector says so.
+    retype(qtbot, row.input.edit, "65")
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    asked: list[str] = []
+
+    def say_no(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        click_text(qtbot, box, _no_text(box))
+
+    modals = Modals(say_no)
     click(qtbot, row.stopwatch_button)
     qtbot.wait(150)
     click(qtbot, row.stopwatch_button)
-    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] != measured
+    qtbot.waitUntil(lambda: not modals.actions, timeout=3000)
+    modals.check()
+    assert "65" in asked[0]
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    assert row.input.edit.text() == "65"
+
+    # Yes replaces it; the measurement can be corrected by hand afterwards.
+    modals = Modals(lambda box: click_text(qtbot, box, _yes_text(box)))
+    click(qtbot, row.stopwatch_button)
+    qtbot.wait(150)
+    click(qtbot, row.stopwatch_button)
+    qtbot.waitUntil(lambda: not modals.actions, timeout=3000)
+    modals.check()
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] < 5
     retype(qtbot, row.input.edit, "36")
     assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 36
     assert "不合格" in result_text(window)
+
+
+def test_a_draft_with_two_answers_never_shows_pass(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    insp_service.add_room(ctx.db, view.id, "305")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    answer(qtbot, window.hotel_form, "licensed_source", "yes")
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    answer(qtbot, page.form, "boot_seconds", 20)
+    assert window.view is not None and window.view.verdict.result == "pass"  # every rule checked passed…
+    assert result_text(window) == "暂无不合格项（未完成）"  # …but 合格 is not known yet
+    assert "已填 2 /" in window.verdict_panel.summary.text()
+    assert window.verdict_panel.result.property("provisional") is True
+    answer(qtbot, page.form, "boot_seconds", 65)
+    assert result_text(window) == "不合格"
+    answer(qtbot, page.form, "boot_seconds", 20)
+    assert "合格" not in result_text(window).replace("不合格项", "")
+
+
+def _yes_text(box: QWidget) -> str:
+    assert isinstance(box, QMessageBox)
+    return box.button(QMessageBox.StandardButton.Yes).text().replace("&", "")
+
+
+def _no_text(box: QWidget) -> str:
+    assert isinstance(box, QMessageBox)
+    return box.button(QMessageBox.StandardButton.No).text().replace("&", "")
+
+
+def test_space_on_a_yes_no_item_never_touches_the_stopwatch(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    room = insp_service.add_room(ctx.db, view.id, "305").rooms[0]
+    insp_service.set_room_answer(ctx.db, room.id, "boot_seconds", "65")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    row = page.form.rows["boot_seconds"]
+    assert row.stopwatch is not None
+    yes_no = page.form.rows["ads_seen"].input
+    yes_no.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(yes_no, Qt.Key.Key_Space)
+        qtbot.wait(50)
+    assert not row.stopwatch.is_running()
+    assert insp_service.get_inspection(ctx.db, view.id).rooms[0].answers["boot_seconds"] == 65
+    assert row.input.edit.text() == "65"
+    # Space on the focused stopwatch button presses it, as any button.
+    assert row.stopwatch_button is not None
+    row.stopwatch_button.setFocus()
+    qtbot.keyClick(row.stopwatch_button, Qt.Key.Key_Space)
+    assert row.stopwatch.is_running()
+    qtbot.keyClick(row.stopwatch_button, Qt.Key.Key_Escape)
+    assert not row.stopwatch.is_running()
+
+
+def test_ctrl_z_restores_the_previous_answer_and_history_shows_each(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    insp_service.add_room(ctx.db, view.id, "305")
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    page = room_page(window, "305")
+    window.tabs.setCurrentWidget(page)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+
+    def stored() -> dict[str, Any]:
+        return dict(insp_service.get_inspection(ctx.db, view.id).rooms[0].answers)
+
+    answer(qtbot, page.form, "boot_seconds", 65)
+    answer(qtbot, page.form, "ads_seen", "no")
+    answer(qtbot, page.form, "ads_seen", "yes")
+    assert stored()["ads_seen"] == "yes"
+    target = page.form.rows["ads_seen"].input
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored()["ads_seen"] == "no" and target.value() == "no"
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "ads_seen" not in stored() and target.value() is None
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "boot_seconds" not in stored()
+    assert page.form.rows["boot_seconds"].input.value() is None
+    window.redo()
+    assert stored()["boot_seconds"] == 65
+
+    # The item's history, read from the audit trail: every value with its time and who.
+    page.form.rows["ads_seen"].sig_history.emit()
+    qtbot.waitUntil(lambda: bool(window.findChildren(QDialog, "answerHistory")), timeout=3000)
+    dialog = window.findChildren(QDialog, "answerHistory")[0]
+    table = dialog.table  # type: ignore[attr-defined]
+    values = [table.item(r, 2).text() for r in range(table.rowCount())]
+    assert values == ["否", "是", "否", "（清空）"], values
+    assert table.item(0, 1).text() == "test"
+    dialog.close()
 
 
 def test_correction_makes_a_new_version_and_history_shows_both(
@@ -691,7 +828,9 @@ def test_team_dialog_adds_an_inspector_inline(qtbot: Any, ctx: AppContext, hotel
     def resume(dialog: QWidget) -> None:
         assert isinstance(dialog, TeamDialog) and not dialog.draft_box.isHidden()
         assert record_number in dialog.draft_label.text()
-        click(qtbot, dialog.resume_button)
+        # 继续草稿 is the default: Enter continues the draft, a second draft takes a deliberate click.
+        assert dialog.resume_button.isDefault() and not dialog.ok_button.isDefault()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     modals = Modals(resume)
     again = start_inspection_flow(ctx, hotel.id)

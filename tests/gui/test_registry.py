@@ -65,7 +65,7 @@ def test_loads_every_hotel(page: RegistryPage) -> None:
 def test_search_as_you_type(qtbot, page: RegistryPage, type_text) -> None:
     type_text(page.search, "板桥")
     assert shown_names(page) == ["板桥假日酒店"]
-    assert page.count_label.text() == "显示 1 家,共 40 家"
+    assert page.count_label.text() == "显示 1 家，共 40 家"
     page.search.clear()
     assert page.proxy.rowCount() == 40
     type_text(page.search, "0875-")  # phone numbers of every demo hotel
@@ -252,19 +252,45 @@ def test_column_widths_are_remembered(qtbot, demo_ctx: AppContext) -> None:
     assert second.table.columnWidth(COL_TV_SYSTEM) == 333
 
 
-def test_empty_state_offers_import_and_demo(qtbot, ctx: AppContext) -> None:
+def test_empty_state_offers_import_and_sync_then_the_demo_apart(qtbot, ctx: AppContext) -> None:
+    from hoteltv.services.demo import demo_home, is_demo
+
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
     window.start()
+    assert not window.demo and window.demo_banner.isHidden()
     registry = window.registry
-    assert registry.stack.currentWidget() is registry.empty_state
-    assert registry.empty_state.import_button.text() == "导入酒店名单…"
-    requested: list[bool] = []
-    registry.sig_import_requested.connect(lambda: requested.append(True))
+    empty = registry.empty_state
+    assert registry.stack.currentWidget() is empty
+    # How a field inspector gets the register comes first; the demo is the third choice.
+    buttons = [empty.import_button, empty.sync_button, empty.demo_button]
+    assert [b.text() for b in buttons] == ["导入酒店名单…", "从服务器同步…", "打开演示数据"]
+    xs = [b.mapTo(empty, b.rect().topLeft()).x() for b in buttons]
+    assert xs == sorted(xs)
+    requested: list[str] = []
+    registry.sig_import_requested.connect(lambda: requested.append("import"))
     registry.sig_import_requested.disconnect(window.import_hotels)  # no file dialog in a test
-    qtbot.mouseClick(registry.empty_state.import_button, Qt.MouseButton.LeftButton)
-    assert requested == [True]
-    qtbot.mouseClick(registry.empty_state.demo_button, Qt.MouseButton.LeftButton)
-    assert registry.stack.currentWidget() is registry.table_page
-    assert registry.model.rowCount() == 40
+    registry.sig_sync_requested.connect(lambda: requested.append("sync"))
+    registry.sig_sync_requested.disconnect(window.open_sync)
+    qtbot.mouseClick(empty.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(empty.sync_button, Qt.MouseButton.LeftButton)
+    assert requested == ["import", "sync"]
+
+    # The demo opens in its own window on its own folder; the real folder stays empty.
+    qtbot.mouseClick(empty.demo_button, Qt.MouseButton.LeftButton)
+    demo = window._demo_window
+    assert demo is not None and demo is not window
+    qtbot.waitUntil(lambda: demo.registry.model.rowCount() == 40, timeout=10000)
+    assert demo.demo and not demo.demo_banner.isHidden() and "演示" in demo.demo_banner.text()
+    assert demo.windowTitle().startswith("【演示】")
+    assert demo.ctx.home == demo_home(ctx.home) and demo.ctx.home != ctx.home
+    assert is_demo(demo.ctx.db) and not is_demo(ctx.db)
+    assert list_hotels(ctx.db) == []
+    assert registry.stack.currentWidget() is empty
+    # 帮助 → 打开演示数据 brings the same demo window back rather than a second one.
+    assert window.act_demo in window.help_menu.actions()
+    window.act_demo.trigger()
+    assert window._demo_window is demo
+    demo.close()
+    qtbot.waitUntil(lambda: window._demo_window is None, timeout=3000)

@@ -40,7 +40,7 @@ def test_typed_genuine_code_is_accepted(qtbot: Any, demo_ctx: AppContext) -> Non
     assert result.status == v.VALID
     assert dialog.headline.isVisible() and dialog.headline.text().startswith("一致")
     details = _form_text(dialog)
-    assert result.number in details and "第 1 版(共 1 版)" in details and "不合格" in details
+    assert result.number in details and "第 1 版（共 1 版）" in details and "不合格" in details
     # The sealed facts, to compare with the paper.
     assert len(result.sealed) >= 8
     assert all(text in details for _label, text in result.sealed if text)

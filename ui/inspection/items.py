@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.inputs import AnswerInput, LineInput, TextWatcher, make_input, set_state
 from ui.inspection.stopwatch import Stopwatch, StopwatchButton
-from ui.inspection.texts import answer_text
+from ui.inspection.texts import answer_text, seconds_text
 
 LABEL_WIDTH = 290
 INPUT_WIDTH = 300
@@ -33,6 +33,8 @@ class ItemRow(QWidget):
 
     sig_reason = Signal(str)
     """The reason typed for having no photo of this failed item ("" clears it)."""
+    sig_history = Signal()
+    """The user asked for this answer's history (context menu "历史…")."""
 
     def __init__(self, item: ChecklistItem, template: ChecklistTemplate, lang: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -110,6 +112,13 @@ class ItemRow(QWidget):
         self.stopwatch: Stopwatch | None = None
         self.stopwatch_button: StopwatchButton | None = None
         self.outcome: ItemOutcome | None = None
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.tr("历史…"), self.sig_history.emit)
+        menu.popup(self.mapToGlobal(pos))
 
     # --- state ------------------------------------------------------------------------------------
     def add_stopwatch(self, hint: str) -> Stopwatch:
@@ -119,8 +128,31 @@ class ItemRow(QWidget):
         self.stopwatch = Stopwatch(self)
         self.stopwatch_button = StopwatchButton(self.stopwatch, hint, self.input)
         line_input.extra.addWidget(self.stopwatch_button)
-        self.stopwatch.sig_measured.connect(line_input.enter)
+        self.stopwatch.sig_measured.connect(self._measured)
         return self.stopwatch
+
+    def _measured(self, seconds: float) -> None:
+        """A stopwatch reading: entered at once into an empty item; over an earlier value only if confirmed."""
+        assert isinstance(self.input, LineInput)
+        current = self.input.value()
+        if current is not None and current != seconds:
+            old = seconds_text(current) if isinstance(current, int | float) else str(current)
+            answer = QMessageBox.question(
+                self,
+                self.tr("替换已填的数值？"),
+                self.tr("“%1”已填 %2 秒。用计时结果 %3 秒替换吗？")
+                .replace("%1", self.item.label.get(self.lang))
+                .replace("%2", old)
+                .replace("%3", seconds_text(seconds)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.status.setText(
+                    self.tr("计时结果 %1 秒未填入，保留原值").replace("%1", seconds_text(seconds))
+                )
+                return
+        self.input.enter(seconds)
 
     def set_outcome(self, outcome: ItemOutcome | None, condition_label: str = "") -> None:
         self.outcome = outcome
@@ -240,6 +272,10 @@ class ItemsForm(QWidget):
     """(item key, raw answer) committed by the user."""
     sig_evidence_reason = Signal(str, str)
     """(item key, reason for having no photo) committed by the user."""
+    sig_changed = Signal(str, object, object)
+    """(item key, previous value, new value) after each answer the user gave (for undo)."""
+    sig_history = Signal(str)
+    """(item key) whose history the user asked for."""
 
     def __init__(
         self,
@@ -258,10 +294,12 @@ class ItemsForm(QWidget):
         self.rows: dict[str, ItemRow] = {}
         self._track = track
         self._tracked: set[int] = set()
+        self._values: dict[str, object] = {}
         for n, item in enumerate(items):
             row = ItemRow(item, template, lang, self)
             row.setProperty("alternate", n % 2 == 1)
-            row.input.sig_answer.connect(lambda raw, key=item.key: self.sig_answer.emit(key, raw))
+            row.input.sig_answer.connect(lambda raw, key=item.key: self._answered(key, raw))
+            row.sig_history.connect(lambda key=item.key: self.sig_history.emit(key))
             row.input.sig_invalid.connect(lambda msg, r=row: r.show_invalid(msg))
             row.sig_reason.connect(lambda text, key=item.key: self.sig_evidence_reason.emit(key, text))
             for watcher in row.input.watchers():
@@ -276,6 +314,21 @@ class ItemsForm(QWidget):
     def set_answers(self, answers: dict[str, object]) -> None:
         for key, row in self.rows.items():
             row.input.set_value(answers.get(key))
+            self._values[key] = row.input.value()
+
+    def _answered(self, key: str, raw: object) -> None:
+        old, new = self._values.get(key), self.rows[key].input.value()
+        self._values[key] = new
+        self.sig_answer.emit(key, raw)
+        if old != new:
+            self.sig_changed.emit(key, old, new)
+
+    def put_answer(self, key: str, value: object) -> None:
+        """Show and save ``value`` as the answer (undo / redo); not itself recorded as a change."""
+        row = self.rows[key]
+        row.input.set_value(value)
+        self._values[key] = row.input.value()
+        self.sig_answer.emit(key, value)
 
     def apply_outcomes(self, outcomes: dict[str, ItemOutcome]) -> None:
         for key, row in self.rows.items():

@@ -1,7 +1,8 @@
 """One sampled room: its number, floor and type, the per-room items, the stopwatch and a photo slot.
 
 The main stopwatch (the template's ``boot_seconds`` item, or its first ``seconds`` room item) runs on F5
-(the window's shortcut) or Space while the room page has the focus outside a text field; Esc cancels.
+(the window's shortcut) or its own button; Esc cancels. Space is left to Qt: it presses the focused button,
+so it can never start the stopwatch or change a measurement in passing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,28 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain.checklist import ChecklistTemplate
+from hoteltv.domain.rooms import ROOM_TYPES, room_type_label
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.services.inspections import RoomView
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemRow, ItemsForm
-from ui.inspection.stopwatch import Stopwatch, StopwatchButton
-from ui.inspection.texts import translate
+from ui.inspection.stopwatch import Stopwatch
 
 MAIN_STOPWATCH_ITEM = "boot_seconds"
 """The item the main stopwatch fills ("power-on to live picture"); any seconds item is the fallback."""
 
 
-def room_types() -> list[str]:
-    """Suggestions for the room type field (free text is allowed)."""
-    return [
-        translate("Inspection", "标准间"),
-        translate("Inspection", "大床房"),
-        translate("Inspection", "双床房"),
-        translate("Inspection", "套房"),
-        translate("Inspection", "家庭房"),
-        translate("Inspection", "其他"),
-    ]
+def room_types(lang: str) -> list[str]:
+    """Suggestions for the room type field, in ``lang`` (free text is allowed; the core stores keys)."""
+    return [room_type_label(key, lang) for key, _zh, _en in ROOM_TYPES]
 
 
 def floor_from_number(number: str) -> str:
@@ -65,6 +58,10 @@ class RoomPage(QWidget):
     sig_room_field = Signal(str, str, str)
     """(room id, "room_number" | "floor" | "room_type", new text)."""
     sig_remove = Signal(str)
+    sig_changed = Signal(str, str, object, object)
+    """(room id, item key, previous value, new value) after each answer the user gave (for undo)."""
+    sig_history = Signal(str, str)
+    """(room id, item key) whose history the user asked for."""
     sig_evidence_reason = Signal(str, str, str)
     """(room id, item key, reason for having no photo)."""
 
@@ -92,8 +89,8 @@ class RoomPage(QWidget):
         self.floor_edit.setPlaceholderText(self.tr("未填"))
         self.type_combo = QComboBox(self)
         self.type_combo.setEditable(True)
-        self.type_combo.addItems(room_types())
-        self.type_combo.setCurrentText(room.room_type or "")
+        self.type_combo.addItems(room_types(lang))
+        self.type_combo.setCurrentText(room_type_label(room.room_type, lang))
         self.type_combo.lineEdit().setPlaceholderText(self.tr("未填"))
         self.type_combo.setMinimumWidth(120)
         for label, widget in (
@@ -107,7 +104,7 @@ class RoomPage(QWidget):
             bar.addWidget(widget)
             bar.addSpacing(10)
         bar.addStretch(1)
-        self.hint = QLabel(self.tr("F5 / 空格：开机计时    Y / N / A：是 / 否 / 不适用"), self)
+        self.hint = QLabel(self.tr("F5：开机计时    Y / N / A：是 / 否 / 不适用"), self)
         self.hint.setObjectName("hintText")
         bar.addWidget(self.hint)
         bar.addSpacing(12)
@@ -142,9 +139,6 @@ class RoomPage(QWidget):
         self.main_stopwatch: Stopwatch | None = None
         self._main_row: ItemRow | None = None
 
-        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        space.activated.connect(self._space)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.cancel_stopwatches)
@@ -163,7 +157,7 @@ class RoomPage(QWidget):
         self._saved = {
             "room_number": room.room_number,
             "floor": room.floor or "",
-            "room_type": room.room_type or "",
+            "room_type": room_type_label(room.room_type, lang),
         }
 
     # --- the items, built on first need --------------------------------------------------------
@@ -197,6 +191,8 @@ class RoomPage(QWidget):
         self._form = form
         form.set_answers(self._answers)
         form.sig_answer.connect(lambda key, raw: self.sig_answer.emit(self.room_id, key, raw))
+        form.sig_changed.connect(lambda key, old, new: self.sig_changed.emit(self.room_id, key, old, new))
+        form.sig_history.connect(lambda key: self.sig_history.emit(self.room_id, key))
         form.sig_evidence_reason.connect(
             lambda key, text: self.sig_evidence_reason.emit(self.room_id, key, text)
         )
@@ -255,13 +251,6 @@ class RoomPage(QWidget):
                 self.scroll_area.ensureWidgetVisible(row)
             self.main_stopwatch.toggle()
 
-    def _space(self) -> None:
-        focused = QApplication.focusWidget()
-        if isinstance(focused, StopwatchButton):
-            focused.stopwatch.toggle()
-        else:
-            self.toggle_main_stopwatch()
-
     def cancel_stopwatches(self) -> None:
         if self._form is None:
             return
@@ -317,7 +306,7 @@ class RoomPage(QWidget):
 class AddRoomDialog(QDialog):
     """Room number (required, not yet sampled), floor (guessed from the number) and room type."""
 
-    def __init__(self, taken: set[str], parent: QWidget | None = None) -> None:
+    def __init__(self, taken: set[str], parent: QWidget | None = None, lang: str = "zh") -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("添加抽查房间"))
         self._taken = taken
@@ -330,7 +319,7 @@ class AddRoomDialog(QDialog):
         self.floor.textEdited.connect(self._floor_edited)
         self.room_type = QComboBox(self)
         self.room_type.setEditable(True)
-        self.room_type.addItems(room_types())
+        self.room_type.addItems(room_types(lang))
         self.room_type.setCurrentIndex(0)
         form.addRow(self.tr("房间号"), self.number)
         form.addRow(self.tr("楼层"), self.floor)

@@ -1,9 +1,10 @@
 """The stopwatch for "power-on to live picture": start when the TV's power button is pressed, stop when
 the live picture appears; the seconds go straight into the item's answer.
 
-Any ``seconds`` item gets a stopwatch button beside its input. The room page binds F5 (and Space, when
-the focus is not in a text field) to the main one, so the inspector can keep their eyes on the TV; Esc
-cancels a running stopwatch without writing anything.
+Any ``seconds`` item gets a stopwatch button beside its input. Only that button and F5 (the window's key
+for the main one, so the inspector can keep their eyes on the TV) start it; Space only presses a focused
+button, as everywhere in Qt. Esc cancels a running stopwatch without writing anything, and a reading that
+would replace a typed or measured value asks first (:class:`ui.inspection.items.ItemRow`).
 """
 
 from __future__ import annotations

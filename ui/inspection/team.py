@@ -23,6 +23,7 @@ from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
 from ui.inspection.texts import error_text, local_time
+from ui.messages import confirm_discard
 
 MIN_INSPECTORS = insp_service.MIN_INSPECTORS
 
@@ -57,9 +58,15 @@ class TeamDialog(QDialog):
         self.draft_label = QLabel(self.draft_box)
         self.draft_label.setWordWrap(True)
         draft_row.addWidget(self.draft_label, 1)
-        self.resume_button = QPushButton(self.tr("继续该草稿"), self.draft_box)
+        self.resume_button = QPushButton(self.tr("继续草稿"), self.draft_box)
+        self.resume_button.setObjectName("resumeDraft")
         self.resume_button.clicked.connect(self._resume)
         draft_row.addWidget(self.resume_button)
+        self.discard_button = QPushButton(self.tr("放弃草稿…"), self.draft_box)
+        self.discard_button.setObjectName("discardDraft")
+        self.discard_button.setAutoDefault(False)
+        self.discard_button.clicked.connect(self._discard)
+        draft_row.addWidget(self.discard_button)
         self.draft_box.hide()
         layout.addWidget(self.draft_box)
         self._draft_id: str | None = None
@@ -142,6 +149,12 @@ class TeamDialog(QDialog):
                 .replace("%2", local_time(draft.started_at))
             )
             self.draft_box.show()
+            # Continuing is what the inspector almost always wants: Enter does that, not a second draft.
+            self.ok_button.setDefault(False)
+            self.ok_button.setAutoDefault(False)
+            self.ok_button.setText(self.tr("另起新检查"))
+            self.resume_button.setDefault(True)
+            self.resume_button.setFocus()
         self.list.blockSignals(True)
         self.list.clear()
         for inspector in inspectors:
@@ -214,6 +227,27 @@ class TeamDialog(QDialog):
     def _add_failed(self, exc: Exception) -> None:
         self.add_button.setEnabled(True)
         self._failed(exc)
+
+    def _discard(self) -> None:
+        """放弃草稿 (confirmed): the draft is tombstoned (and the tombstone syncs); a new one can start."""
+        draft_id = self._draft_id
+        if draft_id is None or not confirm_discard(self, self.draft_label.text()):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def discarded(_result: object) -> None:
+            self._draft_id = None
+            self.draft_box.hide()
+            self.ok_button.setText(self.tr("开始检查"))
+            self.ok_button.setAutoDefault(True)
+            self.ok_button.setDefault(True)
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, draft_id, actor=actor),
+            on_done=discarded,
+            on_error=self._failed,
+            label="discard draft",
+        )
 
     def _resume(self) -> None:
         self.resume_id = self._draft_id

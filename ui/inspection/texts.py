@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem
+from hoteltv.domain.rules import Headline
 from hoteltv.errors import Problem
 from hoteltv.services.inspections import EvidenceGap
 from ui.messages import error_texts, localize
@@ -66,6 +67,13 @@ def result_text(result: str | None, language: str) -> str:
     if result is None:
         return translate("Inspection", "未评定")
     return lifecycle.result_label(result, lang_of(language))
+
+
+def headline_text(headline: Headline, language: str) -> str:
+    """A verdict's headline: the result, or the provisional wording while answers are missing."""
+    if not headline.provisional:
+        return result_text(headline.result, language)
+    return headline.label(lang_of(language))
 
 
 def kind_text(kind: str, language: str) -> str:

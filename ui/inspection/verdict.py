@@ -1,4 +1,5 @@
-"""The live result beside the form: 合格 / 基本合格 / 不合格, the failed items with the rule each breaks,
+"""The live result beside the form: 合格 / 基本合格 / 不合格 (for a draft the core's provisional headline:
+暂无不合格项（未完成） until every required item is answered, never 合格), the failed items with the rule each breaks,
 what is still missing before the record can be finalized, and on a re-inspection the earlier failures
 with how each stands now. Every line links to its item (``sig_navigate``).
 """
@@ -13,7 +14,14 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.services.inspections import InspectionView, finalize_problems
 from hoteltv.services.notices import NoticeItem
-from ui.inspection.texts import answer_text, lang_of, place_text, problem_text, result_text
+from ui.inspection.texts import (
+    answer_text,
+    headline_text,
+    lang_of,
+    place_text,
+    problem_text,
+    result_text,
+)
 
 LINK = "color:#1f4fbf; text-decoration:none"
 RESULT_COLOURS = {"pass": "#1d7a3a", "basic": "#b86e00", "fail": "#c0262d", None: "#5f6670"}
@@ -87,9 +95,17 @@ class VerdictPanel(QWidget):
         self, view: InspectionView, template: ChecklistTemplate, earlier: list[NoticeItem]
     ) -> None:
         verdict = view.verdict
-        colour = RESULT_COLOURS.get(verdict.result, RESULT_COLOURS[None])
-        label = result_text(view.result if not view.editable else verdict.result, self.language)
+        if view.editable:
+            # A draft shows the core's headline: provisional (never 合格) until every required item is in.
+            headline = verdict.headline
+            result = headline.result
+            label = headline_text(headline, self.language)
+        else:
+            result = view.result  # type: ignore[assignment]
+            label = result_text(view.result, self.language)
+        colour = RESULT_COLOURS.get(result, RESULT_COLOURS[None])
         self.result.setText(f'<span style="color:{colour}">{escape(label)}</span>')
+        self.result.setProperty("provisional", view.editable and verdict.provisional)
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)

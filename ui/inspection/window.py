@@ -66,7 +66,9 @@ from ui.inspection.room import AddRoomDialog, RoomPage
 from ui.inspection.signature import SignatureDialog, SignaturePreview
 from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, kind_text, lang_of, local_time, problem_text, result_text
+from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
 from ui.inspection.verdict import VerdictPanel
+from ui.messages import confirm_discard
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +245,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.sig_saved.connect(self._apply_view)
         self.autosaver.sig_failed.connect(self._save_failed)
         self.autosaver.sig_state.connect(self._save_state)
+        self.answer_undo = AnswerUndo(self._put_answer)
 
         self.placeholder = QLabel(self.tr("正在打开检查记录…"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -369,6 +372,8 @@ class InspectionWindow(QMainWindow):
         )
         self.hotel_form.set_answers(view.hotel_answers)
         self.hotel_form.sig_answer.connect(self._hotel_answer)
+        self.hotel_form.sig_changed.connect(lambda key, old, new: self._answer_changed(None, key, old, new))
+        self.hotel_form.sig_history.connect(lambda key: self.show_history(None, key))
         self.hotel_form.sig_evidence_reason.connect(lambda key, text: self._evidence_reason(None, key, text))
         self.tabs.addTab(self._scrolled(self.hotel_form), self.tr("酒店情况"))
         self.conclusion = self._build_conclusion(view)
@@ -389,6 +394,8 @@ class InspectionWindow(QMainWindow):
         self.placeholder = QLabel()  # the old one is deleted with the previous central widget
 
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.toggle_stopwatch)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Redo), self, self.redo)
         QShortcut(QKeySequence("Ctrl+R"), self, self.add_room)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, self.print_sheet)
 
@@ -514,7 +521,9 @@ class InspectionWindow(QMainWindow):
         self.opinion_edit.setTabChangesFocus(True)
         self.opinion_edit.setFixedHeight(64)
         self.no_objection = QPushButton(self.tr("填入“无异议”"), page)
-        self.no_objection.setToolTip(self.tr("填入：对检查结果无异议，将按要求整改。"))
+        self.no_objection.setToolTip(
+            self.tr("填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”")
+        )
         self.no_objection.clicked.connect(self._fill_no_objection)
         opinion_row = QHBoxLayout()
         opinion_row.addWidget(self.opinion_edit, 1)
@@ -597,6 +606,11 @@ class InspectionWindow(QMainWindow):
         self.history_menu = QMenu(self.history_button)
         self.history_button.setMenu(self.history_menu)
         buttons.addWidget(self.history_button)
+        self.discard_button = QPushButton(self.tr("放弃草稿…"), side)
+        self.discard_button.setObjectName("discardDraft")
+        self.discard_button.setToolTip(self.tr("不再保留这份草稿（记录作废并同步；审计记录中仍保留）"))
+        self.discard_button.clicked.connect(self.discard)
+        buttons.addWidget(self.discard_button)
         layout.addLayout(buttons)
         self.phone_button = QPushButton(self.tr("手机拍照…"), side)
         self.phone_button.setObjectName("phoneButton")
@@ -703,6 +717,8 @@ class InspectionWindow(QMainWindow):
             if page is None:
                 page = RoomPage(room, self.template, self.lang, self.autosaver.track, self.tabs)
                 page.sig_answer.connect(self._room_answer)
+                page.sig_changed.connect(self._answer_changed)
+                page.sig_history.connect(self.show_history)
                 page.sig_room_field.connect(self._room_field)
                 page.sig_remove.connect(self.remove_room)
                 page.sig_evidence_reason.connect(self._evidence_reason)
@@ -777,6 +793,7 @@ class InspectionWindow(QMainWindow):
         self.finalize_button.setVisible(view.editable)
         self.phone_button.setVisible(view.editable)
         self.correct_button.setVisible(finalized and current)
+        self.discard_button.setVisible(view.editable)
         self.notice_button.setVisible(
             finalized and current and view.result in ("fail", "basic") and view.issued_notice_id is None
         )
@@ -908,6 +925,59 @@ class InspectionWindow(QMainWindow):
             lambda db: insp_service.set_room_answer(db, room_id, key, raw, actor=actor),
         )
 
+    # --- undo and history ------------------------------------------------------------------------
+    def _answer_changed(self, room_id: str | None, key: str, old: object, new: object) -> None:
+        self.answer_undo.push(AnswerChangeStep(room_id, key, old, new))
+
+    def _put_answer(self, room_id: str | None, key: str, value: object) -> bool:
+        """Show and save an answer again (undo / redo), on screen where it changes."""
+        if not self._editable:
+            return False
+        if room_id is None:
+            form = self.hotel_form
+        else:
+            page = self.room_pages.get(room_id)
+            if page is None:
+                self.statusBar().showMessage(self.tr("该房间已删除，无法撤销。"), 5000)
+                return False
+            form = page.form
+        self.navigate(room_id or "", key)
+        form.put_answer(key, value)
+        return True
+
+    def undo(self) -> None:
+        """Ctrl+Z: put the previous answer back (answers given in this window)."""
+        if not self._editable or not self.answer_undo.can_undo():
+            self.statusBar().showMessage(self.tr("没有可撤销的回答。"), 4000)
+            return
+        if self.answer_undo.undo():
+            self.statusBar().showMessage(self.tr("已撤销上一次回答（Ctrl+Shift+Z 恢复）。"), 4000)
+
+    def redo(self) -> None:
+        if self._editable and self.answer_undo.can_redo():
+            self.answer_undo.redo()
+
+    def show_history(self, room_id: str | None, key: str) -> None:
+        """The answer's changes from the audit trail, with times and who."""
+        if self.inspection_id is None or self.template is None:
+            return
+        db, iid, template = self.ctx.db, self.inspection_id, self.template
+        room_label = next((p.room_number for rid, p in self.room_pages.items() if rid == room_id), None)
+
+        def shown(changes: list[insp_service.AnswerChange]) -> None:
+            place = self.tr("%1 房").replace("%1", room_label) if room_label else self.tr("酒店情况")
+            dialog = HistoryDialog(template.item(key), place, changes, self.lang, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.open()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.answer_history(db, iid, key, room_id),
+            on_done=shown,
+            on_error=self._show_error,
+            label="answer history",
+            write=False,
+        )
+
     def _room_field(self, room_id: str, name: str, text: str) -> None:
         actor = self.ctx.actor
         changes: dict[str, Any] = {name: text}
@@ -974,7 +1044,11 @@ class InspectionWindow(QMainWindow):
         self._header(**{name: value})
 
     def _fill_no_objection(self) -> None:
-        self.opinion_edit.setPlainText(self.tr("对检查结果无异议，将按要求整改。"))
+        """The hotel's usual words; it promises to rectify only when there is something to rectify."""
+        failed = self.view is not None and self.view.verdict.result in ("fail", "basic")
+        self.opinion_edit.setPlainText(
+            self.tr("对检查结果无异议，将按要求整改。") if failed else self.tr("对检查结果无异议。")
+        )
         self._fields[self.opinion_edit].watcher.flush()
         self.signatory_edit.setFocus()
 
@@ -1021,7 +1095,7 @@ class InspectionWindow(QMainWindow):
     def add_room(self) -> None:
         if not self._editable or self.view is None:
             return
-        dialog = AddRoomDialog({r.room_number for r in self.view.rooms}, self)
+        dialog = AddRoomDialog({r.room_number for r in self.view.rooms}, self, self.lang)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         number, floor, room_type = dialog.values()
@@ -1309,6 +1383,30 @@ class InspectionWindow(QMainWindow):
         preview_notice(self.ctx, notice.id, notice.number, self)
 
     # --- closing ---------------------------------------------------------------------------------
+    def discard(self) -> None:
+        """放弃草稿 (confirmed): tombstone the draft (the tombstone syncs) and close the window."""
+        if not self._editable or self.view is None or self.inspection_id is None:
+            return
+        view = self.view
+        what = f"{view.record_number} · {view.hotel_name}"
+        if not confirm_discard(self, what):
+            return
+        for page in self.room_pages.values():
+            page.cancel_stopwatches()
+        self.autosaver.flush(wait=True)  # nothing typed is left to land on a discarded record
+        db, iid, actor = self.ctx.db, self.inspection_id, self.ctx.actor
+
+        def discarded(_result: object) -> None:
+            self.sig_changed.emit(iid)
+            self.close()
+
+        self.ctx.runner.submit(
+            lambda _p: insp_service.discard_draft(db, iid, actor=actor),
+            on_done=discarded,
+            on_error=self._show_error,
+            label="discard draft",
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         for page in self.room_pages.values():
             page.cancel_stopwatches()

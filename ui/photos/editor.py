@@ -73,7 +73,7 @@ class AnnotationCanvas(QWidget):
         self._preview: Shape | None = None
         self.text_edit = QLineEdit(self)
         self.text_edit.setMaxLength(MAX_TEXT)
-        self.text_edit.setPlaceholderText(self.tr("输入文字,回车确定"))
+        self.text_edit.setPlaceholderText(self.tr("输入文字，回车确定"))
         self.text_edit.hide()
         self.text_edit.returnPressed.connect(self.commit_text)
         self._text_at: QPointF | None = None
@@ -374,7 +374,7 @@ class AnnotationEditor(QDialog):
         n = len(self.canvas.shapes)
         text = self.tr("%1 个标注").replace("%1", str(n))
         if self.dirty():
-            text += self.tr("(未保存)")
+            text += self.tr("（未保存）")
         self.status.setText(text + self.tr(" · 右键点击标注可删除 · 原图不会被修改"))
         self.undo_action.setEnabled(bool(self.canvas.history))
 
@@ -431,7 +431,7 @@ class AnnotationEditor(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("未保存的标注"),
-            self.tr("标注还没有保存。放弃这些修改吗?"),
+            self.tr("标注还没有保存。放弃这些修改吗？"),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )

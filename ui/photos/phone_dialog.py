@@ -361,7 +361,7 @@ class PhoneUploadDialog(QDialog):
             return future.result(timeout=ATTACH_TIMEOUT)
         except FutureTimeout:
             raise HoteltvError(
-                "电脑正忙，照片未能及时保存，请稍后重试 (the laptop is busy: try again)"
+                "电脑正忙,照片未能及时保存,请稍后重试 (the laptop is busy: try again)"
             ) from None
 
     def _on_upload(self, pending: _Pending) -> None:

@@ -135,7 +135,7 @@ class PhotoStrip(QWidget):
         self.title = QLabel(self)
         self.add_button = QToolButton(self)
         self.add_button.setText(self.tr("添加照片…"))
-        self.add_button.setToolTip(self.tr("选择照片文件(可多选);也可把照片拖到这里,或按 Ctrl+V 粘贴"))
+        self.add_button.setToolTip(self.tr("选择照片文件（可多选）；也可把照片拖到这里，或按 Ctrl+V 粘贴"))
         self.add_button.clicked.connect(self.choose_files)
         self.hint = QLabel(self.tr("可拖放或粘贴照片"), self)
         self.hint.setStyleSheet("color: #777;")
@@ -361,7 +361,7 @@ class PhotoStrip(QWidget):
 
     def _start_import(self, make_paths: Any, cleanup: bool = False) -> Job | None:
         if self._importing:
-            show_info(self, self.tr("请稍候"), self.tr("正在导入照片,请等当前导入完成后再添加。"))
+            show_info(self, self.tr("请稍候"), self.tr("正在导入照片，请等当前导入完成后再添加。"))
             return None
         db, store, iid = self.ctx.db, self.store, self.inspection_id
         room, item, actor, relay = self.room_id, self.item_key, self.ctx.actor, self._relay_import
@@ -457,7 +457,7 @@ class PhotoStrip(QWidget):
         lines = [f"{o.name}:{texts.reason_text(o.reason)}" for o in self._refusals[:20]]
         if len(self._refusals) > 20:
             lines.append(self.tr("……另有 %1 个文件").replace("%1", str(len(self._refusals) - 20)))
-        head = self.tr("%1 个文件未添加:").replace("%1", str(len(self._refusals)))
+        head = self.tr("%1 个文件未添加：").replace("%1", str(len(self._refusals)))
         self.messages.setText("\n".join([head, *lines]))
         self.messages.setToolTip("\n".join(localize(o.message) for o in self._refusals[:50]))
         self.messages.show()
@@ -558,7 +558,7 @@ class PhotoStrip(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("删除照片"),
-            self.tr("从检查记录中删除选中的 %1 张照片?").replace("%1", str(len(photos))),
+            self.tr("从检查记录中删除选中的 %1 张照片？").replace("%1", str(len(photos))),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

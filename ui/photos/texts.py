@@ -20,18 +20,18 @@ translate = QCoreApplication.translate
 def reason_text(code: str | None) -> str:
     """A short translated reason for a refusal code."""
     texts = {
-        ingest.MISSING: translate("photos", "文件不存在(可能已被移动或删除)"),
-        ingest.UNREADABLE: translate("photos", "无法读取该文件(没有权限或不是文件)"),
+        ingest.MISSING: translate("photos", "文件不存在（可能已被移动或删除）"),
+        ingest.UNREADABLE: translate("photos", "无法读取该文件（没有权限或不是文件）"),
         ingest.EMPTY: translate("photos", "文件为空"),
         ingest.FILE_TOO_BIG: translate("photos", "文件过大"),
-        ingest.NOT_IMAGE: translate("photos", "不是图片,或格式不受支持"),
+        ingest.NOT_IMAGE: translate("photos", "不是图片，或格式不受支持"),
         ingest.HEIC_UNSUPPORTED: translate(
-            "photos", "无法读取 HEIC 照片:请安装 pillow-heif,或在手机上改用“兼容性最佳”格式/另存为 JPEG"
+            "photos", "无法读取 HEIC 照片：请安装 pillow-heif，或在手机上改用“兼容性最佳”格式/另存为 JPEG"
         ),
-        ingest.TOO_MANY_PIXELS: translate("photos", "像素过多,可能是“解压炸弹”文件;请以较低分辨率导出"),
+        ingest.TOO_MANY_PIXELS: translate("photos", "像素过多，可能是“解压炸弹”文件；请以较低分辨率导出"),
         ingest.CORRUPT: translate("photos", "图片文件已损坏"),
-        ingest.TRUNCATED: translate("photos", "图片文件不完整(被截断),请重新复制"),
-        ingest.DISK_FULL: translate("photos", "磁盘已满,未保存"),
+        ingest.TRUNCATED: translate("photos", "图片文件不完整（被截断），请重新复制"),
+        ingest.DISK_FULL: translate("photos", "磁盘已满，未保存"),
         ingest.WRITE_FAILED: translate("photos", "保存照片失败"),
         "duplicate": translate("photos", "这张照片已在本次检查中"),
         "database": translate("photos", "数据库未能保存这张照片"),
@@ -42,9 +42,9 @@ def reason_text(code: str | None) -> str:
 
 def time_flag_text(flag: str | None) -> str:
     if flag == "before":
-        return translate("photos", "拍摄时间早于检查开始一天以上,请确认这张照片属于本次检查。")
+        return translate("photos", "拍摄时间早于检查开始一天以上，请确认这张照片属于本次检查。")
     if flag == "after":
-        return translate("photos", "拍摄时间晚于检查结束,请确认相机时间或照片是否属于本次检查。")
+        return translate("photos", "拍摄时间晚于检查结束，请确认相机时间或照片是否属于本次检查。")
     return ""
 
 

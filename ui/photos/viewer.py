@@ -212,7 +212,7 @@ class PhotoViewer(QDialog):
         self.place_label.setWordWrap(True)
         form.addRow(self.tr("所属"), self.place_label)
         self.caption_edit = QLineEdit(side)
-        self.caption_edit.setPlaceholderText(self.tr("照片说明,例如:开机出现广告"))
+        self.caption_edit.setPlaceholderText(self.tr("照片说明，例如：开机出现广告"))
         self.caption_edit.setMaxLength(photo_service.MAX_CAPTION)
         self.caption_edit.editingFinished.connect(self.save_caption)
         form.addRow(self.tr("说明"), self.caption_edit)
@@ -225,7 +225,7 @@ class PhotoViewer(QDialog):
         form.addRow(self.tr("检查项"), self.item_combo)
         form.addRow("", self.move_button)
         self.annotate_button = QPushButton(self.tr("标注…"), side)
-        self.annotate_button.setToolTip(self.tr("在照片上画箭头、圆圈、方框或文字(原图不变)"))
+        self.annotate_button.setToolTip(self.tr("在照片上画箭头、圆圈、方框或文字（原图不变）"))
         self.annotate_button.clicked.connect(self.edit_annotation)
         self.remove_button = QPushButton(self.tr("从记录中删除"), side)
         self.remove_button.clicked.connect(self.remove_current)
@@ -368,7 +368,7 @@ class PhotoViewer(QDialog):
             self._loading.discard(sha)
             p = self.current()
             if p is not None and p.sha256 == sha:
-                self.view.show_image(None, self.tr("无法显示照片:") + localize(str(exc)))
+                self.view.show_image(None, self.tr("无法显示照片：") + localize(str(exc)))
 
         self.ctx.runner.submit(
             lambda progress: (sha, load_display_image(store, sha)),
@@ -502,7 +502,7 @@ class PhotoViewer(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("删除照片"),
-            self.tr("从检查记录中删除“%1”?原始文件仍保留在照片库中,直到清理。").replace(
+            self.tr("从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。").replace(
                 "%1", p.caption or p.original_name or ""
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -243,6 +243,8 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
     def push(req: PushRequest, who: CallerDep) -> PushResponse:
+        if req.demo:
+            raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
         return service.push(db, who, req)
 
     @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
