@@ -119,8 +119,9 @@ class EmptyState(QWidget):
                 "想先试用本程序，可打开演示数据：它在单独的窗口和数据目录中，不会混入正式数据。"
             )
         )
+        # Two short lines broken by hand: a word-wrapped label centred in a box layout gets too little
+        # height (Qt's height-for-width) and its lines overlap, as a 1366×705 screenshot showed.
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setWordWrap(True)
         self.import_button = QPushButton(self.tr("导入酒店名单…"))
         self.import_button.setObjectName("emptyImportButton")
         self.sync_button = QPushButton(self.tr("从服务器同步…"))
