@@ -82,6 +82,7 @@ class UpdateNotice(QWidget):
             self.download_folder,
             self.ctx.home,
         )
+        device_id = self.ctx.db.device_id  # tokens are kept per data folder (its device id)
         self.download_button.setEnabled(False)
         self.label.setText(self.tr("正在下载新版本 %1…").replace("%1", info.version))
 
@@ -92,7 +93,7 @@ class UpdateNotice(QWidget):
             from hoteltv.sync.credentials import load_token
             from hoteltv.sync.updates import download_update
 
-            token = load_token(home, url)
+            token = load_token(home, url, device_id)
             if not token:
                 raise HoteltvError("请先同步一次并填写令牌 (sync once with your token first)")
             headers = {"Authorization": f"Bearer {token}"}

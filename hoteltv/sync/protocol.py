@@ -22,7 +22,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 PROTOCOL = "hoteltv-sync/1"
 API_PREFIX = "/api/v1"
@@ -115,7 +115,7 @@ class PushRequest(_Model):
     device_id: DeviceId
     key: Sha256
     changes: list[Change] = Field(max_length=MAX_BATCH)
-    demo: bool = False
+    demo: StrictBool = False
     """Sent from a demo data folder (the client refuses before sending; the server refuses too). Left
     out of the JSON when False, so servers that predate the field accept the request."""
 
