@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
@@ -170,24 +171,7 @@ def parse_code(text: str) -> ParsedCode | None:
 
 def _chain(s: Session, insp: Inspection) -> list[Inspection]:
     """Every version of the record ``insp`` belongs to, oldest first."""
-    first = insp
-    seen = {first.id}
-    while first.supersedes_id:
-        older = s.get(Inspection, first.supersedes_id)
-        if older is None or older.id in seen:
-            break
-        seen.add(older.id)
-        first = older
-    chain = [first]
-    while True:
-        newer = s.scalars(
-            select(Inspection)
-            .where(Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False))
-            .order_by(Inspection.created_at)
-        ).first()
-        if newer is None or newer.id in {c.id for c in chain}:
-            return chain
-        chain.append(newer)
+    return version_chain(s, insp, Inspection.created_at)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.config import default_of
+from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, new_id, utcnow
 from hoteltv.domain import clock, lifecycle
@@ -541,20 +542,5 @@ def notice_versions(db: Database, notice_id: str) -> list[NoticeView]:
 
 
 def notice_chain(session: Session, n: RectificationNotice) -> list[RectificationNotice]:
-    first, seen = n, {n.id}
-    while first.supersedes_id:
-        older = session.get(RectificationNotice, first.supersedes_id)
-        if older is None or older.id in seen:
-            break
-        seen.add(older.id)
-        first = older
-    chain = [first]
-    while True:
-        newer = session.scalars(
-            select(RectificationNotice)
-            .where(RectificationNotice.supersedes_id == chain[-1].id, RectificationNotice.deleted.is_(False))
-            .order_by(RectificationNotice.issued_at)
-        ).first()
-        if newer is None or newer.id in {c.id for c in chain}:
-            return chain
-        chain.append(newer)
+    """Every version of the notice ``n`` belongs to (extensions, corrections), oldest first."""
+    return version_chain(session, n, RectificationNotice.issued_at)
