@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from hoteltv.cli import main
 from hoteltv.db.engine import DB_FILENAME, Database, sqlite_url
@@ -28,7 +24,7 @@ from hoteltv.services import inspections as insp_service
 from hoteltv.sync.server.app import create_app
 from tests.conftest import AWKWARD_FOLDER
 from tests.core.photo_fixtures import jpeg
-from tests.sync.helpers import make_hotel, make_inspection, team
+from tests.sync.helpers import make_hotel, make_inspection, serving, team
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD = "检查员 的数据%20#1"
@@ -159,20 +155,8 @@ def odd_server(odd: Path) -> Iterator[tuple[str, Path, Any]]:
     data = odd / "服务器 数据%20#"
     data.mkdir()
     app = create_app(sqlite_url(data / "server.db").render_as_string(hide_password=False), data / "photos")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}", data, app
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.db.close()
+    with serving(app) as url:
+        yield url, data, app
 
 
 def test_sync_with_a_server_in_an_odd_folder(odd_server: tuple[str, Path, Any], odd: Path) -> None:

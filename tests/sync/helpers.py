@@ -1,12 +1,19 @@
-"""Building records on a test laptop: hotels, inspectors, complete inspections with photos."""
+"""Building records on a test laptop: hotels, inspectors, complete inspections with photos; and a real
+server on loopback."""
 
 from __future__ import annotations
 
 import io
 import random
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -101,3 +108,25 @@ def unsent(db: Database) -> int:
         return int(
             s.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.sent_at.is_(None))) or 0
         )
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Run ``app`` in a real uvicorn server on a free loopback port; yields its base URL, stops at the end
+    and closes the app's database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.db.close()

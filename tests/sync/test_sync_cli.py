@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import io
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import redirect_stdout
@@ -13,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from hoteltv.cli import main
 from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.services import hotels as hotel_service
 from hoteltv.sync.server.app import create_app
-from tests.sync.helpers import edit_hotel, make_hotel
+from tests.sync.helpers import edit_hotel, make_hotel, serving
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -37,20 +34,8 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, Path, Any]]:
     data.mkdir()
     app = create_app(url, data / "photos")
     app.state.db.tokens.TTL = 0.5
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}", data, app
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.db.close()
+    with serving(app) as url:
+        yield url, data, app
 
 
 def test_admin_commands_and_sync_over_real_http(live_server, tmp_path: Path) -> None:
