@@ -49,7 +49,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.domain.identifiers import credit_check_char, normalise_phone
+from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
 from hoteltv.domain.modes import ModeCatalog, mode_catalog
 from hoteltv.errors import ImportRefused
 
@@ -254,8 +254,6 @@ class SheetResult:
 # --------------------------------------------------------------------------------------------------
 # Unified social credit code (GB 32100-2015): shape here, check character in hoteltv.domain.identifiers
 
-_CREDIT_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
-
 
 # --------------------------------------------------------------------------------------------------
 # Cell parsing
@@ -331,21 +329,10 @@ def _parse_credit_code(raw: object) -> str:
         )
     if isinstance(raw, bool | dt.date | dt.time):
         raise _Bad("不是统一社会信用代码", "not a credit code")
-    s = _to_text(raw).replace(" ", "").replace("-", "").upper()
-    if len(s) != 18:
-        raise _Bad(
-            f"统一社会信用代码应为18位,这里是{len(s)}位",
-            f"a credit code has 18 characters, this one has {len(s)}",
-        )
-    if not _CREDIT_SHAPE.fullmatch(s):
-        raise _Bad(
-            "统一社会信用代码含有不允许的字符(不用 I、O、S、V、Z;第3-8位是数字)",
-            "credit code has characters that are not allowed (no I, O, S, V, Z; positions 3-8 are digits)",
-        )
-    if credit_check_char(s[:17]) != s[17]:
-        raise _Bad(
-            "统一社会信用代码校验位不符,请核对", "credit code check character is wrong; please check it"
-        )
+    s = normalise_credit_code(_to_text(raw))
+    problem = credit_code_problem(s)
+    if problem is not None:
+        raise _Bad(*problem)
     return s
 
 

@@ -413,7 +413,13 @@ def test_a_row_with_bad_cells_is_refused_whole_with_every_bad_cell(
     modes = "开机进直播模式、迎宾模式、移动OTT模式、定制电信迎宾模式、自建模式、未整改"
     assert [(e.row_number, e.column, e.value, e.reason, e.field) for e in result.errors] == [
         (3, "所属县区", "大理市", "未知的县区(可填:隆阳区、施甸县、龙陵县、昌宁县、腾冲市)", "division_code"),
-        (3, "统一社会信用代码", wrong_check(CODE_B), "统一社会信用代码校验位不符,请核对", "credit_code"),
+        (
+            3,
+            "统一社会信用代码",
+            wrong_check(CODE_B),
+            "统一社会信用代码校验位不符，可能抄错，请核对",
+            "credit_code",
+        ),
         (3, "星级", "准四星", "星级看不懂(可填 0-5、三星、三星级、3星、无、未评)", "star_class"),
         (3, "客房数", -3, "不能是负数", "rooms"),
         (3, "电视数", "很多", "应为整数", "tvs"),
@@ -438,9 +444,12 @@ def test_a_row_with_bad_cells_is_refused_whole_with_every_bad_cell(
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        (wrong_check(CODE_A), "统一社会信用代码校验位不符,请核对"),
-        (CODE_A[:17], "统一社会信用代码应为18位,这里是17位"),
-        (CODE_A[:8] + "I" + CODE_A[9:], "统一社会信用代码含有不允许的字符(不用 I、O、S、V、Z;第3-8位是数字)"),
+        (wrong_check(CODE_A), "统一社会信用代码校验位不符，可能抄错，请核对"),
+        (CODE_A[:17], "统一社会信用代码应为18位，实为17位"),
+        (
+            CODE_A[:8] + "I" + CODE_A[9:],
+            "统一社会信用代码含有不允许的字符（不用 I、O、S、V、Z；第3-8位是数字）",
+        ),
         (
             9.15305021234567e17,
             "统一社会信用代码被 Excel 存成了数字,末几位已丢失;请把该列设为“文本”后重新填写",
