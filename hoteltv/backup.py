@@ -239,11 +239,8 @@ def _copy_stream(src: IO[bytes], dst: Any, digest: Any, limit: int | None = None
 
 
 def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class _Mismatch(Exception):

@@ -420,7 +420,7 @@ def cmd_hotels_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_inspections_import(ctx: Context, args: argparse.Namespace) -> int:
-    from hoteltv.io.inspection_json import import_inspections
+    from hoteltv.services.inspection_import import import_inspections
 
     report = import_inspections(ctx.db, Path(args.file))
     ctx.print(
