@@ -567,7 +567,7 @@
 To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>从服务器同步…</source>
         <translation>Sync from server…</translation>
     </message>
@@ -1054,12 +1054,11 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-85"/>
         <source>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</source>
-        <translation>Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
+        <translation type="vanished">Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../ui/import_dialog.py" line="-78"/>
         <location line="+244"/>
         <source>新增</source>
         <translation>New</translation>
@@ -1109,7 +1108,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Refused (rows)</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-221"/>
+        <source>表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)</source>
+        <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+216"/>
         <source>选择各县区报送的酒店名单（.xlsx 或 .csv）。第一行可以是标题，程序会自动找到表头；
 必需的列：酒店名称、所属县区。导入前会先显示将要新增和更新的酒店，以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
@@ -2780,9 +2784,8 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../ui/photos/viewer.py" line="+181"/>
+        <location filename="../../ui/photos/viewer.py" line="+171"/>
         <source>照片</source>
-        <extracomment>Long edge of the picture the viewer and the annotation editor show.</extracomment>
         <translation>Photo</translation>
     </message>
     <message>
@@ -3956,12 +3959,12 @@ Room columns (one per sampled room, at most %2):</translation>
     <name>UpdateNotice</name>
     <message>
         <location filename="../../ui/update_notice.py" line="+39"/>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-67"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
@@ -3971,7 +3974,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>New version available: %1 (%2 MB)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>正在下载新版本 %1…</source>
         <translation>Downloading version %1…</translation>
     </message>

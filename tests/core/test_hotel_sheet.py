@@ -597,7 +597,7 @@ def test_too_large_when_inflated_is_refused(
         read_hotel_sheet(path, divisions)
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".et", ".ods"])
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".xlsb"])
 def test_old_and_foreign_formats_are_refused_with_save_as_advice(
     tmp_path: Path, divisions: DivisionList, suffix: str
 ) -> None:
@@ -741,3 +741,64 @@ def test_sheet_xml_damaged_half_way_is_refused(tmp_path: Path, divisions: Divisi
     )
     with pytest.raises(ImportRefused, match="工作表数据已损坏"):
         read_hotel_sheet(path, divisions)
+
+
+# --- .xls and .ods ------------------------------------------------------------------------------------------
+# tests/fixtures/sheets/pilot_hotels.xlsx (a merged title row, a header, a merged 所属县区 cell over two rows,
+# a row with two bad cells) was saved as .xls ("MS Excel 97") and .ods by LibreOffice 7.4:
+#   soffice --headless --convert-to xls pilot_hotels.xlsx; soffice --headless --convert-to ods pilot_hotels.xlsx
+
+SHEETS = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_old_excel_and_ods_files_read_like_the_xlsx_they_were_saved_from(
+    divisions: DivisionList, suffix: str
+) -> None:
+    want = read_hotel_sheet(SHEETS / "pilot_hotels.xlsx", divisions)
+    got = read_hotel_sheet(SHEETS / f"pilot_hotels{suffix}", divisions)
+    assert got.source_format == suffix[1:]
+    assert got.header_row == want.header_row == 2
+    assert got.rows == want.rows and len(got.rows) == 3
+    assert [r.division_code for r in got.rows[:2]] == [LONGYANG, LONGYANG]  # the merged cell spans both
+    assert got.errors == want.errors
+    assert {(e.row_number, e.field) for e in got.errors} == {(5, "credit_code"), (5, "current_mode")}
+    assert got.mapping == want.mapping
+
+
+def test_an_old_excel_file_renamed_xlsx_is_read(tmp_path: Path, divisions: DivisionList) -> None:
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes((SHEETS / "pilot_hotels.xls").read_bytes())
+    result = read_hotel_sheet(path, divisions)
+    assert len(result.rows) == 3 and result.source_format == "xls"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_damaged_xls_and_ods_are_refused_with_the_reason(
+    tmp_path: Path, divisions: DivisionList, suffix: str
+) -> None:
+    data = (SHEETS / f"pilot_hotels{suffix}").read_bytes()
+    path = tmp_path / f"名单{suffix}"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImportRefused, match="已损坏"):
+        read_hotel_sheet(path, divisions)
+
+
+def test_an_ods_zip_bomb_and_other_zips_are_refused(tmp_path: Path, divisions: DivisionList) -> None:
+    bomb = zip_bomb(tmp_path / "bomb.ods")
+    with pytest.raises(ImportRefused, match="压缩炸弹"):
+        read_hotel_sheet(bomb, divisions)
+    with pytest.raises(ImportRefused, match="不是 ODS 表格"):
+        read_hotel_sheet(docx_like_zip(tmp_path / "x.ods"), divisions)
+    text = tmp_path / "y.ods"
+    text.write_text("酒店名称,所属县区\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="不是 .ods 格式"):
+        read_hotel_sheet(text, divisions)
+
+
+def test_an_oversized_xls_is_refused_before_reading(
+    tmp_path: Path, divisions: DivisionList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hotel_sheet, "MAX_CALAMINE_BYTES", 1000)
+    with pytest.raises(ImportRefused, match="文件过大"):
+        read_hotel_sheet(SHEETS / "pilot_hotels.xls", divisions)
