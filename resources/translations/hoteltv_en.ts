@@ -724,7 +724,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ExtendNoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+270"/>
+        <location filename="../../ui/inspection/notice.py" line="+271"/>
         <source>整改通知延期 — %1</source>
         <translation>Extend notice deadline — %1</translation>
     </message>
@@ -1409,7 +1409,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+41"/>
+        <location filename="../../ui/inspection/texts.py" line="+42"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1475,12 +1475,21 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>至少需要两名检查人员</source>
-        <translation>At least two inspectors are needed</translation>
+        <location line="+21"/>
+        <source>至少需要 %1 名检查人员</source>
+        <translation>At least %1 inspectors are needed</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>还需抽查 %1 间客房</source>
+        <translation>Rooms still to sample: %1</translation>
+    </message>
+    <message>
+        <source>至少需要两名检查人员</source>
+        <translation type="vanished">At least two inspectors are needed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>勾选“已出示执法证件”</source>
         <translation>Tick &quot;Enforcement IDs shown&quot;</translation>
     </message>
@@ -1513,12 +1522,11 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionActions</name>
     <message>
-        <location filename="../../ui/inspection/controller.py" line="+61"/>
         <source>还需抽查 %1 间客房</source>
-        <translation>Rooms still to sample: %1</translation>
+        <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../ui/inspection/controller.py" line="+60"/>
         <source>还有 %1 项未填写（见右侧列表）</source>
         <translation>Unanswered items: %1 (see the list on the right)</translation>
     </message>
@@ -2674,7 +2682,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="-254"/>
+        <location filename="../../ui/inspection/notice.py" line="-255"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2719,7 +2727,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>What must be fixed (editable)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>整改期限</source>
         <translation>Deadline</translation>
     </message>
@@ -4232,7 +4240,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+49"/>
+        <location filename="../../ui/inspection/team.py" line="+50"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
@@ -4346,7 +4354,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerdictPanel</name>
     <message>
-        <location filename="../../ui/inspection/verdict.py" line="+52"/>
+        <location filename="../../ui/inspection/verdict.py" line="+53"/>
         <source>检查结果</source>
         <translation>Result</translation>
     </message>
@@ -4376,12 +4384,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>None</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>还需抽查 %1 间客房</source>
-        <translation>Rooms still to sample: %1</translation>
+        <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>、</source>
         <translation>, </translation>
     </message>

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from hoteltv.domain.lifecycle import Blocker
+from hoteltv.domain.rules import MissingItem
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import EvidenceGap, InspectionView
 from hoteltv.services.notices import NoticeView
@@ -51,18 +53,8 @@ class InspectionActions(QObject):
         w = self.window
         view, problems = checked
         if problems:
-            lines = []
-            for p in problems:
-                if ":" in p.where:
-                    continue
-                lines.append(
-                    "• "
-                    + (
-                        self.tr("还需抽查 %1 间客房").replace("%1", str(view.verdict.rooms_short))
-                        if p.where == "rooms"
-                        else problem_text(p, w.lang)
-                    )
-                )
+            # Unanswered items are counted, not listed (the side panel lists them by place).
+            lines = ["• " + problem_text(p, w.lang) for p in problems if p.code != Blocker.UNANSWERED]
             missing = len(view.verdict.missing)
             if missing:
                 lines.append("• " + self.tr("还有 %1 项未填写（见右侧列表）").replace("%1", str(missing)))
@@ -70,14 +62,14 @@ class InspectionActions(QObject):
                 w, self.tr("还不能定稿"), self.tr("定稿前还需完成：") + "\n" + "\n".join(lines)
             )
             first = problems[0]
-            if isinstance(first.value, EvidenceGap):
+            if first.code == Blocker.EVIDENCE_MISSING and isinstance(first.value, EvidenceGap):
                 w.show_evidence_gap(view, first.value)
-            elif ":" not in first.where:
-                w.navigate("", first.where)
-            elif view.verdict.missing:
-                m = view.verdict.missing[0]
+            elif first.code == Blocker.UNANSWERED and isinstance(first.value, MissingItem):
+                m = first.value
                 room_id = next((r.id for r in view.rooms if r.room_number == m.room_label), "")
                 w.navigate(room_id, m.item_key)
+            else:
+                w.navigate("", first.where)  # a header or conclusion field, or "rooms"
             return
         verdict = view.verdict
         text = self.tr("检查结果：%1").replace("%1", result_text(verdict.result, self.ctx.language))

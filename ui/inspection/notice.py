@@ -129,13 +129,14 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         form = QFormLayout()
-        today = QDate(clock.today())
-        days = int(ctx.settings.get("notice_deadline_days"))
-        self.deadline = QDateEdit(today.addDays(days), self)
+        today = clock.today()
+        dates = notice_service.default_dates(ctx.settings, today)  # the core's default, from the settings
+        days = dates.days
+        self.deadline = QDateEdit(QDate(dates.deadline), self)
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
-        self.deadline.setMinimumDate(today)
-        self.reinspection = QDateEdit(today.addDays(days), self)
+        self.deadline.setMinimumDate(QDate(today))
+        self.reinspection = QDateEdit(QDate(dates.reinspection), self)
         self.reinspection.setCalendarPopup(True)
         self.reinspection.setDisplayFormat("yyyy-MM-dd")
         self.reinspection.setMinimumDate(self.deadline.date())

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import lifecycle
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
 from ui.inspection.texts import error_text, local_time
 from ui.messages import confirm_discard
 
-MIN_INSPECTORS = insp_service.MIN_INSPECTORS
+MIN_INSPECTORS = lifecycle.MIN_INSPECTORS
 
 
 class TeamDialog(QDialog):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hoteltv.domain.checklist import ChecklistTemplate
+from hoteltv.domain.lifecycle import Blocker
 from hoteltv.services.inspections import InspectionView, finalize_problems
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.texts import (
@@ -137,12 +138,9 @@ class VerdictPanel(QWidget):
         # What still stops finalizing: header fields first, then unanswered items grouped by place.
         missing_lines = []
         for problem in finalize_problems(view) if view.editable else []:
-            if ":" in problem.where:
-                continue  # an unanswered item; listed per place below
-            if problem.where == "rooms":
-                text = self.tr("还需抽查 %1 间客房").replace("%1", str(verdict.rooms_short))
-            else:
-                text = problem_text(problem)
+            if problem.code == Blocker.UNANSWERED:
+                continue  # listed per place below
+            text = problem_text(problem, self.lang)
             missing_lines.append(
                 f'<a style="{LINK}" href="{nav_link(None, problem.where)}">{escape(text)}</a>'
             )
