@@ -61,7 +61,7 @@ from ui.hotel_table_model import (
     HotelTableModel,
     core_language,
 )
-from ui.messages import confirm_delete_hotel, confirm_discard, show_error
+from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, show_error
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -267,8 +267,9 @@ class HistoryPanel(QGroupBox):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, i.id)
             self.tree.addTopLevelItem(item)
-        if history.inspections:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if history.inspections and first is not None:
+            self.tree.setCurrentItem(first)
         else:
             self.hint_label.setText(self.tr("这家酒店还没有检查记录。"))
             self.hint_label.show()
@@ -672,7 +673,7 @@ class RegistryPage(QWidget):
         self.ctx.runner.submit(
             lambda _p: hotel_service.delete_hotel(db, hotel_id, actor=actor),
             on_done=deleted,
-            on_error=lambda exc: show_error(self, exc),
+            on_error=error_shower(self),
             label=self.tr("删除酒店"),
         )
 
@@ -696,7 +697,7 @@ class RegistryPage(QWidget):
         self.ctx.runner.submit(
             lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
             on_done=discarded,
-            on_error=lambda exc: show_error(self, exc),
+            on_error=error_shower(self),
             label=self.tr("放弃草稿"),
         )
 

@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+311"/>
+        <location filename="../../ui/inspection/room.py" line="+315"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -51,7 +51,7 @@
         <translation type="vanished">Type the text, then press Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+76"/>
+        <location filename="../../ui/photos/editor.py" line="+77"/>
         <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
@@ -64,7 +64,7 @@
 <context>
     <name>AnnotationEditor</name>
     <message>
-        <location line="+125"/>
+        <location line="+130"/>
         <source>标注照片 — %1</source>
         <translation>Annotate photo — %1</translation>
     </message>
@@ -671,7 +671,7 @@
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -896,7 +896,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>整改通知 %1，期限 %2</source>
         <translation>Rectification notice %1, deadline %2</translation>
     </message>
@@ -1763,7 +1763,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Inspection record</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>每项修改都会自动保存，无需保存按钮。</source>
         <translation>Every change is saved as you make it; there is no Save button.</translation>
     </message>
@@ -1774,12 +1774,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+46"/>
-        <location line="+283"/>
+        <location line="+286"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="-281"/>
+        <location line="-284"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -1959,13 +1959,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
     </message>
     <message>
-        <location line="+71"/>
-        <location line="+118"/>
+        <location line="+72"/>
+        <location line="+120"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-111"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -2066,7 +2066,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Clear</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+84"/>
         <source>该房间已删除，无法撤销。</source>
         <translation>That room was removed; the answer cannot be undone.</translation>
     </message>
@@ -2454,12 +2454,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+211"/>
+        <location line="+214"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-213"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2484,7 +2484,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+178"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2508,7 +2508,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-263"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2525,7 +2525,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -3295,7 +3295,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+232"/>
+        <location line="+233"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3702,8 +3702,8 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-263"/>
-        <location line="+5"/>
+        <location filename="../../ui/inspection/room.py" line="-267"/>
+        <location line="+8"/>
         <source>未填</source>
         <translation>Not given</translation>
     </message>
@@ -4625,7 +4625,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+103"/>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
     </message>
@@ -4648,7 +4648,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Required columns missing: </translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="+70"/>
+        <location filename="../../ui/messages.py" line="+71"/>
         <source>缺少必需的列：</source>
         <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
         <translation>Required columns missing: </translation>
@@ -4684,7 +4684,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>The program met an unexpected error; the action was not completed.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>

@@ -180,8 +180,8 @@ class ConclusionPage(QScrollArea):
                 )
                 slot.sign_button.clicked.connect(lambda _c=False, k=key: self.sign(k))
                 slot.clear_button.clicked.connect(lambda _c=False, k=key: self._set_signature(k, None))
-                for column, widget in enumerate(slot):
-                    self.signature_grid.addWidget(widget, row, column)
+                for column, part in enumerate(slot):
+                    self.signature_grid.addWidget(part, row, column)
                 self.signature_slots[key] = slot
             self.signature_grid.setColumnStretch(4, 1)
         for key, who in wanted:

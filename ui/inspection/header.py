@@ -8,7 +8,6 @@ Edits go out through the ``save`` function the window gives (``save(contact_on_s
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -29,6 +28,7 @@ from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeView
 from ui.inspection.fields import Fields
 from ui.inspection.texts import kind_text, local_time
+from ui.qtdates import py_datetime
 
 #: What an empty time field holds (shown as its special text: 未填 / 定稿时自动填写).
 NO_END_TIME = QDateTime.fromString("2000-01-01T00:00:00", Qt.DateFormat.ISODate)
@@ -207,7 +207,7 @@ class InspectionHeader(QFrame):
     def _time_edited(self, edit: QDateTimeEdit, name: str) -> None:
         if not self._editable() or edit.dateTime() == NO_END_TIME:
             return
-        local: datetime = edit.dateTime().toPython()  # naive, in the bureau's time zone
+        local = py_datetime(edit.dateTime())  # naive, in the bureau's time zone
         value = local.replace(tzinfo=clock.zone())
         current: Any = getattr(self.view, name, None)
         if current is not None and abs((current - value).total_seconds()) < 60:

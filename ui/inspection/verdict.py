@@ -182,9 +182,9 @@ class VerdictPanel(QWidget):
                 else:
                     colour, words = "#1d7a3a", self.tr("✓ 已整改")
                 state = f'<span style="color:{colour}">{escape(words)}</span>'
-                item = template.item(e.item_key) if template.has_item(e.item_key) else None
-                label = item.label.get(self.lang) if item else e.label
-                before = answer_text(item, e.value, self.lang) if item else str(e.value)
+                known = template.item(e.item_key) if template.has_item(e.item_key) else None
+                label = known.label.get(self.lang) if known else e.label
+                before = answer_text(known, e.value, self.lang) if known else str(e.value)
                 link = nav_link(room_ids.get(e.room or ""), e.item_key)
                 last_time = self.tr("上次：%1").replace("%1", before)
                 rows.append(

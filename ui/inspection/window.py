@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
@@ -196,9 +196,8 @@ class InspectionWindow(QMainWindow):
             self.setWindowTitle(self.tr("检查记录"))
 
     def _initial_size(self) -> None:
-        screen = (
-            self.parentWidget().screen() if self.parentWidget() else None
-        ) or QApplication.primaryScreen()
+        parent = self.parentWidget()
+        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
         if screen is None:
             self.resize(1366, 768)
             return
@@ -425,8 +424,11 @@ class InspectionWindow(QMainWindow):
             page.deleteLater()
         new_page: RoomPage | None = None
         for index, room in enumerate(sorted(view.rooms, key=lambda r: r.position)):
-            page = self.room_pages.get(room.id)
-            if page is None:
+            existing = self.room_pages.get(room.id)
+            if existing is not None:
+                page = existing
+                page.set_room(room)
+            else:
                 page = RoomPage(room, self.template, self.lang, self.autosaver.track, self.tabs)
                 page.sig_answer.connect(self._room_answer)
                 page.sig_changed.connect(self._answer_changed)
@@ -439,8 +441,6 @@ class InspectionWindow(QMainWindow):
                 self.room_pages[room.id] = page
                 self.tabs.insertTab(1 + index, page, "")
                 new_page = page
-            else:
-                page.set_room(room)
             self.tabs.setTabText(self.tabs.indexOf(page), self.tr("%1 房").replace("%1", room.room_number))
         if new_page is not None and self._switch_to_new_room:
             self._switch_to_new_room = False
@@ -473,12 +473,14 @@ class InspectionWindow(QMainWindow):
             return
         self.hotel_form.update_photo_slots(lambda key: make_photo_strip(self.ctx, iid, None, key, self))
         for room_id, page in self.room_pages.items():
-            page.update_photo_slots(lambda key, rid=room_id: make_photo_strip(self.ctx, iid, rid, key, self))
+            page.update_photo_slots(partial(make_photo_strip, self.ctx, iid, room_id, parent=self))
 
     def _update_tab_icons(self, view: InspectionView) -> None:
         failed = {f.room_label for f in view.verdict.failed}
         missing = {m.room_label for m in view.verdict.missing}
-        pages: list[tuple[QWidget, str | None]] = [(self.tabs.widget(0), None)]
+        hotel_page = self.tabs.widget(0)
+        assert hotel_page is not None  # the 酒店情况 tab is always first
+        pages: list[tuple[QWidget, str | None]] = [(hotel_page, None)]
         pages += [(p, p.room_number) for p in self.room_pages.values()]
         for page, label in pages:
             if label in failed:
