@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +43,7 @@ from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import confirm_discard, error_shower, show_error, show_info
 from ui.registry import RegistryPage
+from ui.screen import available, is_small, resize_to_fit, restore_geometry
 from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
@@ -387,21 +388,20 @@ class MainWindow(QMainWindow):
     # --- window state --------------------------------------------------------------------------
 
     def show_restored(self) -> None:
-        """Show with the last geometry; the first time, maximized on a laptop-size screen."""
+        """Show with the last geometry (within today's screens); the first time, maximized on a
+        laptop-size screen."""
         settings = QSettings()
-        geometry = settings.value(SETTINGS_GEOMETRY)
-        if geometry is not None and self.restoreGeometry(geometry):
+        if restore_geometry(self, settings.value(SETTINGS_GEOMETRY)):
             state = settings.value(SETTINGS_STATE)
             if state is not None:
                 self.restoreState(state)
             self.show()
         else:
-            screen = QGuiApplication.primaryScreen()
-            available = screen.availableGeometry() if screen is not None else None
-            if available is not None and (available.width() <= 1440 or available.height() <= 820):
+            area = available(self)
+            if area is not None and is_small(area):
                 self.showMaximized()
             else:
-                self.resize(1280, 800)
+                resize_to_fit(self, 1280, 800)
                 self.show()
         if settings.value(SETTINGS_PAGE) == "dashboard":
             self.show_dashboard()

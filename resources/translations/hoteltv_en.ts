@@ -590,7 +590,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+65"/>
+        <location filename="../../ui/main_window.py" line="+66"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -1622,13 +1622,13 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionHeader</name>
     <message>
-        <location filename="../../ui/inspection/header.py" line="+79"/>
+        <location filename="../../ui/inspection/header.py" line="+82"/>
         <source>检查人员：</source>
         <extracomment>What an empty time field holds (shown as its special text: 未填 / 定稿时自动填写).</extracomment>
         <translation>Inspectors:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>更改…</source>
         <translation>Change…</translation>
     </message>
@@ -1638,7 +1638,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Enforcement IDs shown</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <location line="+3"/>
         <location line="+11"/>
         <source>未填</source>
@@ -1670,7 +1670,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>End</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>（更正版）</source>
         <translation> (corrected version)</translation>
     </message>
@@ -1743,8 +1743,9 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+149"/>
+        <location filename="../../ui/inspection/window.py" line="+152"/>
         <source>正在打开检查记录…</source>
+        <extracomment>Where the inspection windows&apos; size and place are kept (QSettings: window state, not data).</extracomment>
         <translation>Opening the inspection record…</translation>
     </message>
     <message>
@@ -1763,7 +1764,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Inspection record</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>每项修改都会自动保存，无需保存按钮。</source>
         <translation>Every change is saved as you make it; there is no Save button.</translation>
     </message>
@@ -2454,12 +2455,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+214"/>
+        <location line="+213"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-213"/>
+        <location line="-212"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2474,7 +2475,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+137"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -4359,7 +4360,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+64"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
         <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
     </message>

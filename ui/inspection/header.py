@@ -50,9 +50,11 @@ class InspectionHeader(QFrame):
         self.view: InspectionView | None = None
         self._fields = fields
         rows = QVBoxLayout(self)
-        rows.setContentsMargins(10, 6, 10, 6)
-        rows.setSpacing(4)
+        rows.setContentsMargins(10, 5, 10, 5)
+        rows.setSpacing(3)
 
+        # Three short lines rather than two long ones: at the window's minimum width (and in English)
+        # the team's names and the end time must stay whole.
         line = QHBoxLayout()
         self.hotel_title = QLabel(self)
         self.hotel_title.setObjectName("hotelTitle")
@@ -71,6 +73,7 @@ class InspectionHeader(QFrame):
         line.addWidget(self.status_badge)
         self.notice_label = QLabel(self)
         self.notice_label.setObjectName("noticeInfo")
+        self.notice_label.setWordWrap(True)  # two notices (a re-inspection that issued one) may wrap
         line.addSpacing(12)
         line.addWidget(self.notice_label, 1)
         rows.addLayout(line)
@@ -78,6 +81,7 @@ class InspectionHeader(QFrame):
         line = QHBoxLayout()
         line.addWidget(QLabel(self.tr("检查人员："), self))
         self.team_label = QLabel(self)
+        self.team_label.setObjectName("teamNames")
         self.team_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         line.addWidget(self.team_label)
         self.team_button = QToolButton(self)
@@ -88,7 +92,10 @@ class InspectionHeader(QFrame):
         self.ids_shown = QCheckBox(self.tr("已出示执法证件"), self)
         self.ids_shown.clicked.connect(lambda checked: self._save(ids_shown=checked))
         line.addWidget(self.ids_shown)
-        line.addSpacing(12)
+        line.addStretch(1)
+        rows.addLayout(line)
+
+        line = QHBoxLayout()
         self.contact_edit = QLineEdit(self)
         self.contact_edit.setPlaceholderText(self.tr("未填"))
         self.contact_edit.setFixedWidth(110)
@@ -113,6 +120,7 @@ class InspectionHeader(QFrame):
             label.setBuddy(time_edit)
             line.addWidget(label)
             line.addWidget(time_edit)
+            line.addSpacing(8)
         line.addStretch(1)
         rows.addLayout(line)
 

@@ -55,6 +55,7 @@ class VerdictPanel(QWidget):
         outer.addWidget(caption)
         self.result = QLabel(self)
         self.result.setObjectName("resultLabel")
+        self.result.setWordWrap(True)  # "No failed items so far (incomplete)" is wider than the panel
         outer.addWidget(self.result)
         self.summary = QLabel(self)
         self.summary.setObjectName("hintText")
@@ -107,6 +108,8 @@ class VerdictPanel(QWidget):
         colour = RESULT_COLOURS.get(result, RESULT_COLOURS[None])
         self.result.setText(f'<span style="color:{colour}">{escape(label)}</span>')
         self.result.setProperty("provisional", view.editable and verdict.provisional)
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)

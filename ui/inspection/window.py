@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -59,11 +58,15 @@ from ui.inspection.side import SidePanel
 from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, lang_of
 from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
+from ui.screen import available, is_small, resize_to_fit, restore_geometry
 
 log = logging.getLogger(__name__)
 
 HEADER_FIELDS = ("ids_shown", "inspectors", "contact_on_site", "contact_phone", "started_at", "ended_at")
 CONCLUSION_FIELDS = ("findings", "hotel_opinion", "hotel_signatory", "refusal_witness")
+
+#: Where the inspection windows' size and place are kept (QSettings: window state, not data).
+SETTINGS_GEOMETRY = "inspectionWindow/geometry"
 
 _windows: dict[str, InspectionWindow] = {}
 
@@ -196,13 +199,14 @@ class InspectionWindow(QMainWindow):
             self.setWindowTitle(self.tr("检查记录"))
 
     def _initial_size(self) -> None:
-        parent = self.parentWidget()
-        screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
-        if screen is None:
-            self.resize(1366, 768)
+        """Where this window was last closed (within today's screen); the first time, maximized on a
+        laptop-size screen, else 1366×768."""
+        if restore_geometry(self, QSettings().value(SETTINGS_GEOMETRY)):
             return
-        avail = screen.availableGeometry()
-        self.resize(min(1366, avail.width()), min(768, avail.height()))
+        resize_to_fit(self, 1366, 768)
+        area = available(self)
+        if area is not None and is_small(area):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     def _load_failed(self, exc: Exception) -> None:
         self.placeholder.setText(error_text(exc))
@@ -780,6 +784,7 @@ class InspectionWindow(QMainWindow):
         return self._closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        QSettings().setValue(SETTINGS_GEOMETRY, self.saveGeometry())
         self.cancel_stopwatches()
         # Whatever was typed and not yet committed is saved before the window goes.
         self.autosaver.close()
