@@ -60,6 +60,7 @@ from ui.hotel_table_model import (
     HotelFilterProxy,
     HotelTableModel,
     core_language,
+    mode_label,
 )
 from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, show_error
 
@@ -459,6 +460,14 @@ class RegistryPage(QWidget):
         header.setStretchLastSection(True)
         for col, width in DEFAULT_WIDTHS.items():
             self.table.setColumnWidth(col, width)
+        # The modes' names are longer in English ("China Telecom customised welcome"): wide enough for
+        # the longest, up to a limit (the deadline column, last, takes what is left).
+        widest = max(
+            self.table.fontMetrics().horizontalAdvance(mode_label(m.key, self.ctx.language))
+            for m in mode_catalog().modes
+        )
+        for col in (COL_TARGET_MODE, COL_CURRENT_MODE):
+            self.table.setColumnWidth(col, min(max(DEFAULT_WIDTHS[col], widest + 16), 240))
         self.table.setSortingEnabled(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.edit_hotel())

@@ -679,7 +679,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+111"/>
+        <location filename="../../ui/registry.py" line="+112"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -2805,12 +2805,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+147"/>
+        <location line="+148"/>
         <source>整个检查（不指定房间）</source>
         <translation>The whole inspection (no room)</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-128"/>
         <source>手机拍照</source>
         <translation>Photos from phone</translation>
     </message>
@@ -2824,7 +2824,7 @@ which hotels will be added or updated and which rows have problems.</translation
 3. On the phone, choose the room or failed item the photos belong to, then tap “拍照” (take photo) or “从相册选择” (choose from album): the photos upload by themselves.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>电脑地址</source>
         <translation>Laptop address</translation>
     </message>
@@ -3618,7 +3618,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+76"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
@@ -4362,7 +4362,7 @@ Room columns (one per sampled room, at most %2):</translation>
     <message>
         <location line="+64"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
-        <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
+        <translation>%1 / %2 items answered · rooms sampled: %3 (at least %4)</translation>
     </message>
     <message>
         <location line="+13"/>
