@@ -1743,7 +1743,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+152"/>
+        <location filename="../../ui/inspection/window.py" line="+157"/>
         <source>正在打开检查记录…</source>
         <extracomment>Where the inspection windows&apos; size and place are kept (QSettings: window state, not data).</extracomment>
         <translation>Opening the inspection record…</translation>
@@ -4241,7 +4241,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+50"/>
+        <location filename="../../ui/inspection/team.py" line="+49"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
@@ -4265,7 +4265,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>新增检查人员</source>
         <translation>New inspector</translation>
     </message>

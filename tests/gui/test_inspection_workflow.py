@@ -914,3 +914,8 @@ def test_what_blocks_finalizing_is_worded_from_the_cores_codes(
     assert "勾选“已出示执法证件”" in shown and "填写被检查单位签字人" in shown
     assert "unanswered" not in shown and "(" not in shown  # no core message leaks through
     window.close()
+    from ui.inspection.team import TeamDialog
+
+    dialog = TeamDialog(ctx, None, selected=team)  # two ticked: one short of three
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()

@@ -8,6 +8,11 @@ is no Save button. A finalized record opens read-only; "更正…" makes a new v
 (Ctrl+P) previews the sheet (a draft's carries a 草稿 watermark) and, once this record has issued a
 notice, "打印整改通知书…" previews the notice (both through :mod:`ui.printing`).
 
+The parts live beside it: the header (:mod:`ui.inspection.header`), the 结论与签字 page
+(:mod:`ui.inspection.conclusion`), the verdict and action buttons (:mod:`ui.inspection.side`), what the
+actions do (:mod:`ui.inspection.controller`) and the watched text fields (:mod:`ui.inspection.fields`); the
+look is ``resources/styles/inspection.qss``. The window remembers its size and place (QSettings).
+
 All database work goes through ``ctx.runner``; the window only arranges the core's services.
 """
 
