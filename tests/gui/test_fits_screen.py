@@ -364,3 +364,27 @@ def test_inspection_window_remembers_its_size_and_place_within_the_screen(qtbot:
     qtbot.waitExposed(third)
     assert _screen().contains(third.frameGeometry()), third.frameGeometry()
     third.close()
+
+
+@laptop_only
+def test_main_window_comes_back_within_the_screen(qtbot: Any, ctx: AppContext) -> None:
+    """A place saved on a bigger screen (or an unplugged monitor) is pulled onto this one, whole (a real data
+    folder: the demo window does not keep its place)."""
+    from ui.main_window import SETTINGS_GEOMETRY
+
+    elsewhere = QWidget()
+    elsewhere.setGeometry(QRect(1800, 200, 1600, 900))
+    QSettings().setValue(SETTINGS_GEOMETRY, elsewhere.saveGeometry())
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_restored()
+    qtbot.waitExposed(window)
+    assert _screen().contains(window.frameGeometry()), window.frameGeometry()
+    assert_fits(window)
+    window.setGeometry(QRect(60, 30, 1200, 620))
+    window.close()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    again.show_restored()
+    qtbot.waitExposed(again)
+    assert again.geometry() == QRect(60, 30, 1200, 620)
