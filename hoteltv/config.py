@@ -17,6 +17,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from hoteltv.domain.lifecycle import DEFAULT_DEADLINE_DAYS
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import FileInUseError, replace_file
 
@@ -46,7 +47,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("language", str, "zh_CN", "Interface language: zh_CN or en"),
     Setting("authority", str, "保山市文化和旅游局", "Issuing authority printed on notices"),
-    Setting("notice_deadline_days", int, 7, "Default days to rectify after a notice"),
+    Setting("notice_deadline_days", int, DEFAULT_DEADLINE_DAYS, "Default days to rectify after a notice"),
     Setting("photo_long_edge", int, 1600, "Long edge in pixels of the downscaled photo copy"),
     Setting("photo_quality", int, 85, "JPEG quality of the downscaled photo copy"),
     Setting(

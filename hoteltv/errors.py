@@ -38,11 +38,16 @@ class TemplateError(HoteltvError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One precise complaint about input: where it is and what is wrong."""
+    """One precise complaint about input: where it is and what is wrong.
+
+    ``code`` names the kind of complaint for programs (the GUI words it and decides what to show from
+    the code, never from ``message``); empty for complaints nothing needs to tell apart.
+    """
 
     where: str
     message: str
     value: object = None
+    code: str = ""
 
     def __str__(self) -> str:
         shown = "" if self.value is None else f" (value: {self.value!r})"

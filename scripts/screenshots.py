@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     python scripts/screenshots.py                      # offscreen, Chinese, into ./screenshots/
     python scripts/screenshots.py --lang en --out /tmp/shots-en
+    python scripts/screenshots.py --screen 1366x705 --size 1366x705   # a laptop's work area, offscreen
     xvfb-run -a -s "-screen 0 1366x768x24" python scripts/screenshots.py --platform xcb
 
 With no display (or ``--platform offscreen``) Qt draws offscreen; under Xvfb (``--platform xcb``) the
@@ -14,9 +15,15 @@ data folder is a fresh temporary one with the demo data, and Qt's settings go to
 Files written: ``registry.png`` (the overdue hotel selected, its history below), ``dashboard.png``,
 ``empty.png`` (a new data folder), ``import-preview.png`` and ``import-refused.png`` (a messy sheet:
 title row, synonym headers, an unused column, refused rows), ``hotel-form.png`` (validation messages
-beside the fields), ``settings.png``, and, when ``ui.inspection`` is installed, ``inspection-draft.png``
-(a draft with a failed room), ``inspection-failed.png`` (a finalized failed record) and the 手机拍照 QR
-dialog, alone (``phone-qr-dialog.png``) and over the draft (``phone-qr.png``).
+beside the fields), ``settings.png``, ``drafts.png`` (打开草稿: the drafts with their age), and, when
+``ui.inspection`` is installed, ``inspection-draft.png`` (a draft with a failed room),
+``inspection-provisional.png`` (a draft half done, nothing failed yet: the provisional verdict),
+``inspection-failed.png`` (a finalized failed record) and the 手机拍照 QR dialog, alone
+(``phone-qr-dialog.png``) and over the draft (``phone-qr.png``); last ``empty.png`` (a new data folder)
+and ``demo-window.png`` (帮助 → 打开演示数据 from it: the demo in its own window, marked 演示).
+
+``--screen`` gives the offscreen platform a screen of that size (its whole area is the work area), so
+dialogs are sized and placed as on that laptop.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
     parser.add_argument("--size", default="1366x768", help="main window size, WIDTHxHEIGHT")
     parser.add_argument("--platform", help="Qt platform: offscreen (default without a display) or xcb")
+    parser.add_argument("--screen", help="offscreen only: the screen's size, WIDTHxHEIGHT (e.g. 1366x705)")
     return parser.parse_args()
 
 
@@ -50,8 +58,17 @@ def main() -> int:
     elif "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     width, height = (int(n) for n in args.size.lower().split("x"))
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="hoteltv-shots-"))
+    if args.screen and os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        import json
+
+        sw, sh = (int(n) for n in args.screen.lower().split("x"))
+        screen = {"name": "laptop", "x": 0, "y": 0, "width": sw, "height": sh}
+        (work / "screen.json").write_text(json.dumps({"windowFrameMargins": False, "screens": [screen]}))
+        os.chdir(work)  # a relative path: Qt splits the platform argument at colons (C:\…)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=screen.json"
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QWidget
@@ -59,7 +76,6 @@ def main() -> int:
     from hoteltv.services.demo import load_demo
     from hoteltv.services.setup import open_home
 
-    work = Path(tempfile.mkdtemp(prefix="hoteltv-shots-"))
     home = work / "demo"
     db, _settings, divisions = open_home(home)
     try:
@@ -139,6 +155,8 @@ def main() -> int:
     shot(settings, "settings.png")
     settings.reject()
 
+    _drafts_shot(window, wait, shot)
+
     if importlib.util.find_spec("ui.inspection") is not None:
         _inspection_shots(window, overdue.id, wait, shot, place, width, height)
 
@@ -148,6 +166,14 @@ def main() -> int:
     place(empty_window, width, height)
     wait(lambda: empty_window.registry.loaded)
     shot(empty_window, "empty.png")
+    empty_window.open_demo()  # 帮助 → 打开演示数据: the demo in its own folder and window
+    wait(lambda: empty_window._demo_window is not None)
+    demo = empty_window._demo_window
+    assert demo is not None
+    place(demo, width, height)
+    wait(lambda: demo.registry.loaded)
+    shot(demo, "demo-window.png")
+    demo.close()
     empty_window.close()
     empty_window.ctx.close()
 
@@ -180,6 +206,48 @@ def _messy_sheet(path: Path, existing: object) -> Path:
         ws.append([i, *row, "县文旅局"])
     wb.save(path)
     return path
+
+
+def _drafts_shot(window, wait, shot) -> None:  # noqa: ANN001
+    """``drafts.png``: 文件 → 打开草稿, with two drafts of different ages."""
+    from datetime import timedelta
+
+    from hoteltv.domain import clock
+    from hoteltv.services import inspections as insp_service
+
+    ctx = window.ctx
+    team = [i.id for i in insp_service.list_inspectors(ctx.db)][:2]
+    fresh = [h for h in window.registry.model.hotels() if h.pilot and h.last_inspection_at is None]
+    for hotel, days in zip(fresh[-2:], (0, 9), strict=False):
+        insp_service.start_inspection(ctx.db, hotel.id, team, started_at=clock.now() - timedelta(days=days))
+    dialog = window.open_draft()
+    wait(lambda: dialog.list.topLevelItemCount() > 0)
+    shot(dialog, "drafts.png")
+    dialog.reject()
+
+
+def _provisional_shot(window, wait, shot, place, width, height) -> None:  # noqa: ANN001
+    """``inspection-provisional.png``: a draft half done with nothing failed (暂无不合格项（未完成）)."""
+    import ui.inspection as inspection
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services.demo import good_hotel, good_room
+
+    ctx = window.ctx
+    hotels = [h for h in window.registry.model.hotels() if h.pilot and h.last_inspection_at is None]
+    target = hotels[len(hotels) // 2]  # not one the other screenshots started a draft for
+    team = [i.id for i in insp_service.list_inspectors(ctx.db)][:3]
+    view = insp_service.start_inspection(ctx.db, target.id, team)
+    for key, value in list(good_hotel(target.current_mode).items())[:6]:
+        view = insp_service.set_hotel_answer(ctx.db, view.id, key, value or "张建华")
+    view = insp_service.add_room(ctx.db, view.id, "208", floor="2", room_type="standard")
+    room = view.rooms[0]
+    for key, value in list(good_room(target.current_mode).items())[:3]:
+        view = insp_service.set_room_answer(ctx.db, room.id, key, value)
+    draft = inspection.open_inspection_window(ctx, view.id, window)
+    place(draft, width, height)
+    wait(lambda: getattr(draft, "view", None) is not None)
+    shot(draft, "inspection-provisional.png")
+    draft.close()
 
 
 def _inspection_shots(window, hotel_id, wait, shot, place, width, height) -> None:  # noqa: ANN001
@@ -217,15 +285,12 @@ def _inspection_shots(window, hotel_id, wait, shot, place, width, height) -> Non
     pages = getattr(draft, "room_pages", {})
     failed_room = next((r for r in view.rooms if r.room_number == "512"), None)
     page = pages.get(failed_room.id) if failed_room is not None else None
-    if page is not None:  # show the failed room, if the window shows rooms as pages
-        parent = page.parentWidget()
-        while parent is not None and not hasattr(parent, "setCurrentWidget"):
-            parent = parent.parentWidget()
-        if parent is not None:
-            parent.setCurrentWidget(page)
+    if page is not None:  # show the failed room (through the tab bar, so its tab is the current one)
+        draft.tabs.setCurrentWidget(page)
     shot(draft, "inspection-draft.png")
     _phone_shot(draft, wait, shot)
     draft.close()
+    _provisional_shot(window, wait, shot, place, width, height)
 
 
 def _phone_shot(window, wait, shot) -> None:  # noqa: ANN001

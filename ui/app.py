@@ -82,14 +82,13 @@ def application(argv: Sequence[str] | None = None) -> QApplication:
 
 def _windows_app_id() -> None:
     """On Windows, group the taskbar button under hoteltv (with the window's icon), not under pythonw.exe."""
-    if sys.platform != "win32":
-        return
-    try:
+    if sys.platform == "win32":  # mypy checks the call only when it checks for Windows
         import ctypes
 
-        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("hoteltv.hoteltv")  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        log.info("could not set the Windows AppUserModelID")
+        try:
+            ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("hoteltv.hoteltv")
+        except (AttributeError, OSError):
+            log.info("could not set the Windows AppUserModelID")
 
 
 def load_cjk_font(app: QApplication) -> str | None:

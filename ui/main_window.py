@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,8 +41,9 @@ from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
 from ui.import_dialog import ImportDialog, choose_and_import
-from ui.messages import confirm_discard, show_error, show_info
+from ui.messages import confirm_discard, error_shower, show_error, show_info
 from ui.registry import RegistryPage
+from ui.screen import available, is_small, resize_to_fit, restore_geometry
 from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
@@ -147,16 +148,17 @@ class DraftsDialog(QDialog):
                     d.division_name,
                     lifecycle.KINDS.get(d.kind, (d.kind, d.kind))[0 if lang == "zh" else 1],
                     clock.fmt(d.started_at),
-                    age_text(d.started_at, today),
+                    age_text(d.started_at, today) if d.started_at else "",
                     str(d.rooms),
                 ]
             )
-            if (today - clock.bureau_date(d.started_at)).days > self.STALE_DAYS:
+            if d.started_at and (today - clock.bureau_date(d.started_at)).days > self.STALE_DAYS:
                 item.setForeground(5, QColor("#a1160a"))
             item.setData(0, Qt.ItemDataRole.UserRole, (d.id, d.hotel_id))
             self.list.addTopLevelItem(item)
-        if drafts:
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
         self.empty.setVisible(not drafts)
         self.open_button.setEnabled(bool(drafts))
         self.discard_button.setEnabled(bool(drafts))
@@ -187,7 +189,7 @@ class DraftsDialog(QDialog):
         self.ctx.runner.submit(
             lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
             on_done=discarded,
-            on_error=lambda exc: show_error(self, exc),
+            on_error=error_shower(self),
             label=self.tr("放弃草稿"),
         )
 
@@ -386,21 +388,20 @@ class MainWindow(QMainWindow):
     # --- window state --------------------------------------------------------------------------
 
     def show_restored(self) -> None:
-        """Show with the last geometry; the first time, maximized on a laptop-size screen."""
+        """Show with the last geometry (within today's screens); the first time, maximized on a
+        laptop-size screen."""
         settings = QSettings()
-        geometry = settings.value(SETTINGS_GEOMETRY)
-        if geometry is not None and self.restoreGeometry(geometry):
+        if restore_geometry(self, settings.value(SETTINGS_GEOMETRY)):
             state = settings.value(SETTINGS_STATE)
             if state is not None:
                 self.restoreState(state)
             self.show()
         else:
-            screen = QGuiApplication.primaryScreen()
-            available = screen.availableGeometry() if screen is not None else None
-            if available is not None and (available.width() <= 1440 or available.height() <= 820):
+            area = available(self)
+            if area is not None and is_small(area):
                 self.showMaximized()
             else:
-                self.resize(1280, 800)
+                resize_to_fit(self, 1280, 800)
                 self.show()
         if settings.value(SETTINGS_PAGE) == "dashboard":
             self.show_dashboard()
@@ -523,7 +524,7 @@ class MainWindow(QMainWindow):
             label=self.tr("准备演示数据"),
         )
 
-    def _show_demo(self, folder: Path) -> MainWindow:
+    def _show_demo(self, folder: Path) -> None:
         self.statusBar().clearMessage()
         runner = JobRunner()
         runner.synchronous = self.ctx.runner.synchronous
@@ -531,12 +532,15 @@ class MainWindow(QMainWindow):
         ctx.actor, ctx.language = self.ctx.actor, self.ctx.language
         window = MainWindow(ctx)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        window.destroyed.connect(lambda *_: (ctx.close(), setattr(self, "_demo_window", None)))
+        window.destroyed.connect(lambda *_: self._demo_closed(ctx))
         self._demo_window = window
         window.resize(self.size())
         window.show()
         window.start()
-        return window
+
+    def _demo_closed(self, ctx: AppContext) -> None:
+        ctx.close()
+        self._demo_window = None
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.ctx, self)

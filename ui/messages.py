@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -105,6 +106,15 @@ def show_error(parent: QWidget | None, exc: BaseException, context: str = "") ->
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def error_shower(parent: QWidget | None, context: str = "") -> Callable[[Exception], None]:
+    """An ``on_error`` callback for a background job: :func:`show_error` under ``parent``."""
+
+    def shown(exc: Exception) -> None:
+        show_error(parent, exc, context)
+
+    return shown
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:

@@ -43,7 +43,7 @@ from hoteltv.io.files import atomic_write_bytes
 from hoteltv.reports.common import ReportCancelled
 from ui.context import AppContext
 from ui.folders import documents_folder
-from ui.messages import show_error
+from ui.messages import error_shower, show_error
 
 Progress = Callable[[int, int, str], bool]
 MakePdf = Callable[[Path, Progress], Any]
@@ -116,6 +116,7 @@ class PrintPreviewDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("取消"))
 
         tools = QHBoxLayout()
+        w: QWidget
         for w in (self.print_button, self.save_button):
             tools.addWidget(w)
         tools.addSpacing(16)
@@ -304,7 +305,7 @@ class PrintPreviewDialog(QDialog):
         self.ctx.runner.submit(
             job,
             on_done=self.sig_saved.emit,
-            on_error=lambda exc: show_error(self, exc, self.tr("保存PDF")),
+            on_error=error_shower(self, self.tr("保存PDF")),
             label=self.tr("保存PDF"),
             write=False,
         )

@@ -60,8 +60,9 @@ from ui.hotel_table_model import (
     HotelFilterProxy,
     HotelTableModel,
     core_language,
+    mode_label,
 )
-from ui.messages import confirm_delete_hotel, confirm_discard, show_error
+from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, show_error
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -78,7 +79,7 @@ DEFAULT_WIDTHS = {
     COL_TARGET_MODE: 120,
     COL_CURRENT_MODE: 120,
     COL_STATUS: 130,
-    COL_LAST_INSPECTION: 130,
+    COL_LAST_INSPECTION: 112,  # "2026-11-14 合格" / "2026-11-23 Fail"
     COL_NEXT_DEADLINE: 130,
 }
 SETTINGS_HEADER = "registry/header"
@@ -267,8 +268,9 @@ class HistoryPanel(QGroupBox):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, i.id)
             self.tree.addTopLevelItem(item)
-        if history.inspections:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if history.inspections and first is not None:
+            self.tree.setCurrentItem(first)
         else:
             self.hint_label.setText(self.tr("这家酒店还没有检查记录。"))
             self.hint_label.show()
@@ -458,6 +460,14 @@ class RegistryPage(QWidget):
         header.setStretchLastSection(True)
         for col, width in DEFAULT_WIDTHS.items():
             self.table.setColumnWidth(col, width)
+        # The modes' names are longer in English ("China Telecom customised welcome"): wide enough for
+        # the longest, up to a limit (the deadline column, last, takes what is left).
+        widest = max(
+            self.table.fontMetrics().horizontalAdvance(mode_label(m.key, self.ctx.language))
+            for m in mode_catalog().modes
+        )
+        for col in (COL_TARGET_MODE, COL_CURRENT_MODE):
+            self.table.setColumnWidth(col, min(max(DEFAULT_WIDTHS[col], widest + 16), 240))
         self.table.setSortingEnabled(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(lambda _index: self.edit_hotel())
@@ -672,7 +682,7 @@ class RegistryPage(QWidget):
         self.ctx.runner.submit(
             lambda _p: hotel_service.delete_hotel(db, hotel_id, actor=actor),
             on_done=deleted,
-            on_error=lambda exc: show_error(self, exc),
+            on_error=error_shower(self),
             label=self.tr("删除酒店"),
         )
 
@@ -696,7 +706,7 @@ class RegistryPage(QWidget):
         self.ctx.runner.submit(
             lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
             on_done=discarded,
-            on_error=lambda exc: show_error(self, exc),
+            on_error=error_shower(self),
             label=self.tr("放弃草稿"),
         )
 

@@ -17,6 +17,7 @@ rectified              the last notice was closed by a passing re-inspection
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 
 STATUSES: dict[str, tuple[str, str]] = {
     "not_inspected": ("未检查", "Not inspected"),
@@ -38,7 +39,26 @@ KINDS: dict[str, tuple[str, str]] = {
     "reinspection": ("复查", "Re-inspection"),
 }
 
+#: Days a rectification notice gives by default (the ``notice_deadline_days`` setting starts here).
 DEFAULT_DEADLINE_DAYS = 7
+
+#: An inspection is made by at least this many enforcement officers (两名以上执法人员); a record with fewer
+#: cannot be finalized, imported as finalized, or started from the team dialog.
+MIN_INSPECTORS = 2
+
+
+class Blocker(StrEnum):
+    """What still stops a draft from being finalized: the ``code`` of each problem that
+    :func:`hoteltv.services.inspections.finalize_problems` returns."""
+
+    TOO_FEW_INSPECTORS = "too_few_inspectors"  # value: the minimum
+    IDS_NOT_SHOWN = "ids_not_shown"
+    ROOMS_SHORT = "rooms_short"  # value: how many rooms are still to sample
+    UNANSWERED = "unanswered"  # value: the :class:`hoteltv.domain.rules.MissingItem`
+    EVIDENCE_MISSING = "evidence_missing"  # value: the :class:`hoteltv.services.inspections.EvidenceGap`
+    WITNESS_MISSING = "witness_missing"
+    OPINION_MISSING = "opinion_missing"
+    SIGNATORY_MISSING = "signatory_missing"
 
 
 def status_label(status: str, lang: str = "zh") -> str:

@@ -652,7 +652,7 @@ def signature_block(
     """
     half = FRAME_WIDTH / 2
     sig_h = 13 * mm
-    per = max(len(inspectors), 2)
+    per = max(len(inspectors), lifecycle.MIN_INSPECTORS)  # room for at least the team a record needs
     sig_w = (half - 8 * mm) / per
     sig_cells: list[Any] = []
     name_cells: list[Any] = []

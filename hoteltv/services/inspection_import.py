@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
-from hoteltv.domain import clock
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
 from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
@@ -270,9 +270,14 @@ def _import_one(
     if status == "finalized":
         if not verdict.complete:
             problems.append(Problem(where, "finalized but incomplete (unanswered items or too few rooms)"))
-        if len(team) < 2:
+        if len(team) < lifecycle.MIN_INSPECTORS:
             problems.append(
-                Problem(f"{where}.inspectors", "a finalized inspection needs at least 2 inspectors")
+                Problem(
+                    f"{where}.inspectors",
+                    f"a finalized inspection needs at least {lifecycle.MIN_INSPECTORS} inspectors",
+                    len(team),
+                    lifecycle.Blocker.TOO_FEW_INSPECTORS,
+                )
             )
         if claimed_result is not None and claimed_result != verdict.result:
             problems.append(

@@ -36,12 +36,11 @@ from hoteltv.db.models import (
 )
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
+from hoteltv.domain.lifecycle import Blocker
 from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
 from hoteltv.io.inspection_json import content_hash, hotel_snapshot
-
-MIN_INSPECTORS = 2
 
 
 @dataclass(frozen=True)
@@ -829,37 +828,82 @@ def discard_draft(db: Database, inspection_id: str, actor: str = "") -> None:
 
 
 def finalize_problems(view: InspectionView) -> list[Problem]:
-    """Everything that still stops a draft from being finalized (empty list: it can be finalized)."""
+    """Everything that still stops a draft from being finalized (empty list: it can be finalized).
+
+    Each problem's ``code`` is a :class:`Blocker`; ``where`` is the field it concerns (``inspectors``,
+    ``ids_shown``, ``rooms``, ``evidence``, ``refusal_witness``, ``hotel_opinion``, ``hotel_signatory``) or,
+    for an unanswered item, its place and key ("room 101: tv_on").
+    """
     problems: list[Problem] = []
-    if len(view.inspectors) < MIN_INSPECTORS:
+    least = lifecycle.MIN_INSPECTORS
+    if len(view.inspectors) < least:
         problems.append(
             Problem(
-                "inspectors", f"至少需要{MIN_INSPECTORS}名检查人员 (at least {MIN_INSPECTORS} inspectors)"
+                "inspectors",
+                f"至少需要{least}名检查人员 (at least {least} inspectors)",
+                least,
+                Blocker.TOO_FEW_INSPECTORS,
             )
         )
     if not view.ids_shown:
-        problems.append(Problem("ids_shown", "须勾选已出示执法证件 (tick that enforcement IDs were shown)"))
+        problems.append(
+            Problem(
+                "ids_shown",
+                "须勾选已出示执法证件 (tick that enforcement IDs were shown)",
+                code=Blocker.IDS_NOT_SHOWN,
+            )
+        )
     v = view.verdict
     if v.rooms_short > 0:
         problems.append(
-            Problem("rooms", f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))")
+            Problem(
+                "rooms",
+                f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))",
+                v.rooms_short,
+                Blocker.ROOMS_SHORT,
+            )
         )
     for m in v.missing:
-        where = f"room {m.room_label}" if getattr(m, "room_label", None) else "hotel"
-        problems.append(Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)"))
+        where = f"room {m.room_label}" if m.room_label else "hotel"
+        problems.append(
+            Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)", m, Blocker.UNANSWERED)
+        )
     for gap in evidence_gaps(view):
-        problems.append(Problem("evidence", gap.text() + " (photo evidence or a reason is required)", gap))
+        problems.append(
+            Problem(
+                "evidence",
+                gap.text() + " (photo evidence or a reason is required)",
+                gap,
+                Blocker.EVIDENCE_MISSING,
+            )
+        )
     if view.refusal is not None:
         # A refusal stands in for the hotel's signature and opinion; the witness makes it a record.
         if not view.refusal.witness.strip():
             problems.append(
-                Problem("refusal_witness", "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)")
+                Problem(
+                    "refusal_witness",
+                    "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)",
+                    code=Blocker.WITNESS_MISSING,
+                )
             )
         return problems
     if not (view.hotel_opinion or "").strip():
-        problems.append(Problem("hotel_opinion", "须填写被检查单位意见 (the hotel's opinion is required)"))
+        problems.append(
+            Problem(
+                "hotel_opinion",
+                "须填写被检查单位意见 (the hotel's opinion is required)",
+                code=Blocker.OPINION_MISSING,
+            )
+        )
     if not (view.hotel_signatory or "").strip():
-        problems.append(Problem("hotel_signatory", "须填写被检查单位签字人 (name who signs for the hotel)"))
+        problems.append(
+            Problem(
+                "hotel_signatory",
+                "须填写被检查单位签字人 (name who signs for the hotel)",
+                code=Blocker.SIGNATORY_MISSING,
+            )
+        )
     return problems
 
 

@@ -82,6 +82,33 @@ class NoticeTerms:
         return {"legal_basis": self.legal_basis, "review_body": self.review_body, "court": self.court}
 
 
+def deadline_days(settings: Any) -> int:
+    """Days a new notice gives to rectify: the ``notice_deadline_days`` setting of a
+    :class:`hoteltv.config.Settings` (``None``, blank or not a positive number: the domain's default)."""
+    try:
+        days = int(settings.get("notice_deadline_days")) if settings is not None else 0
+    except (TypeError, ValueError):
+        days = 0
+    return days if days > 0 else lifecycle.DEFAULT_DEADLINE_DAYS
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """The dates a new notice proposes: the deadline and the re-inspection (the same day)."""
+
+    days: int
+    deadline: date
+    reinspection: date
+
+
+def default_dates(settings: Any, today: date | None = None) -> NoticeDates:
+    """The deadline and re-inspection date a notice issued ``today`` gets unless the inspector changes
+    them (what :func:`issue_notice` uses when given no deadline and ``deadline_days(settings)``)."""
+    days = deadline_days(settings)
+    deadline = lifecycle.default_deadline(today or clock.today(), days)
+    return NoticeDates(days, deadline, deadline)
+
+
 @dataclass(frozen=True)
 class Delivery:
     """How a notice was served: signed for by ``recipient``, or refused and left (留置送达) before

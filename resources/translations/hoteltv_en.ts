@@ -4,7 +4,7 @@
 <context>
     <name>AddRoomDialog</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="+311"/>
+        <location filename="../../ui/inspection/room.py" line="+315"/>
         <source>添加抽查房间</source>
         <translation>Add sampled room</translation>
     </message>
@@ -51,7 +51,7 @@
         <translation type="vanished">Type the text, then press Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+76"/>
+        <location filename="../../ui/photos/editor.py" line="+77"/>
         <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
@@ -64,7 +64,7 @@
 <context>
     <name>AnnotationEditor</name>
     <message>
-        <location line="+125"/>
+        <location line="+130"/>
         <source>标注照片 — %1</source>
         <translation>Annotate photo — %1</translation>
     </message>
@@ -304,6 +304,130 @@
     </message>
 </context>
 <context>
+    <name>ConclusionPage</name>
+    <message>
+        <location filename="../../ui/inspection/conclusion.py" line="+71"/>
+        <source>检查发现的问题和情况说明。留空则定稿时按不合格项自动生成。</source>
+        <translation>Problems found and remarks. Left empty, it is written from the failed items when you finalize.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>被检查单位对检查结果的意见</source>
+        <translation>The hotel&apos;s opinion on the result</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>填入“无异议”</source>
+        <translation>Fill in &quot;No objection&quot;</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”</source>
+        <translation>Fill in &quot;No objection to the result.&quot;; with failed items &quot;No objection to the result; we will rectify as required.&quot;</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>被检查单位在场负责人姓名</source>
+        <translation>Name of the hotel&apos;s person in charge on site</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>被检查单位意见</source>
+        <translation>Hotel&apos;s opinion</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>被检查单位签字人</source>
+        <translation>Hotel signatory</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>被检查单位拒绝签字</source>
+        <translation>The inspected party refused to sign</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”</source>
+        <translation>Tick when the party&apos;s representative refuses to sign, and record a witness; the sheet will say “refused to sign”</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>见证人姓名及身份（必填）</source>
+        <translation>Witness&apos;s name and role (required)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+109"/>
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location line="-101"/>
+        <source>拒绝签字</source>
+        <translation>Refusal to sign</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>签名</source>
+        <translation>Signatures</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>默认在打印的检查记录上纸质签字（一式两份）。有手写笔、触摸屏或触摸板时，也可在此签名，签名随记录保存。</source>
+        <translation>Normally both sides sign the printed record on paper (two copies). With a pen, touch screen or touchpad they can also sign here; the signatures are kept with the record.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>记录时间 %1</source>
+        <translation>Recorded %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>检查人员 %1</source>
+        <translation>Inspector %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>见证人 %1</source>
+        <translation>Witness %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被检查单位 %1</source>
+        <translation>Hotel %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>手写签名…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>被检查单位</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>对检查结果无异议，将按要求整改。</source>
+        <translation>对检查结果无异议，将按要求整改。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>对检查结果无异议。</source>
+        <translation>No objection to the result.</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <location filename="../../ui/sync_panel.py" line="+130"/>
@@ -466,7 +590,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+65"/>
+        <location filename="../../ui/main_window.py" line="+66"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -547,7 +671,7 @@
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -555,7 +679,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+111"/>
+        <location filename="../../ui/registry.py" line="+112"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -600,7 +724,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ExtendNoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+270"/>
+        <location filename="../../ui/inspection/notice.py" line="+271"/>
         <source>整改通知延期 — %1</source>
         <translation>Extend notice deadline — %1</translation>
     </message>
@@ -772,7 +896,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>整改通知 %1，期限 %2</source>
         <translation>Rectification notice %1, deadline %2</translation>
     </message>
@@ -1289,7 +1413,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location filename="../../ui/inspection/inputs.py" line="+128"/>
-        <location filename="../../ui/inspection/texts.py" line="+41"/>
+        <location filename="../../ui/inspection/texts.py" line="+42"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1355,12 +1479,21 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>至少需要两名检查人员</source>
-        <translation>At least two inspectors are needed</translation>
+        <location line="+21"/>
+        <source>至少需要 %1 名检查人员</source>
+        <translation>At least %1 inspectors are needed</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>还需抽查 %1 间客房</source>
+        <translation>Rooms still to sample: %1</translation>
+    </message>
+    <message>
+        <source>至少需要两名检查人员</source>
+        <translation type="vanished">At least two inspectors are needed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>勾选“已出示执法证件”</source>
         <translation>Tick &quot;Enforcement IDs shown&quot;</translation>
     </message>
@@ -1391,70 +1524,115 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
 </context>
 <context>
-    <name>InspectionWindow</name>
+    <name>InspectionActions</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+250"/>
-        <source>正在打开检查记录…</source>
-        <translation>Opening the inspection record…</translation>
+        <source>还需抽查 %1 间客房</source>
+        <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <source>新建检查记录</source>
-        <translation>New inspection record</translation>
+        <location filename="../../ui/inspection/controller.py" line="+60"/>
+        <source>还有 %1 项未填写（见右侧列表）</source>
+        <translation>Unanswered items: %1 (see the list on the right)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>还不能定稿</source>
+        <translation>Not ready to finalize</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>定稿前还需完成：</source>
+        <translation>Before finalizing:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>检查结果：%1</source>
+        <translation>Result: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>（%1 项不合格）</source>
+        <translation> (failed items: %1)</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>正在创建检查记录…</source>
-        <translation>Creating the inspection record…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>检查记录</source>
-        <translation>Inspection record</translation>
-    </message>
-    <message>
-        <location line="+35"/>
-        <source>每项修改都会自动保存，无需保存按钮。</source>
-        <translation>Every change is saved as you make it; there is no Save button.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>此记录已定稿，只能查看；如需修改请用“更正…”。</source>
-        <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
-    </message>
-    <message>
-        <location line="+44"/>
-        <location line="+590"/>
-        <source>酒店情况</source>
-        <translation>Hotel</translation>
-    </message>
-    <message>
-        <location line="-588"/>
-        <source>结论与签字</source>
-        <translation>Conclusion and signatures</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>+ 添加房间</source>
-        <translation>+ Add room</translation>
+        <source>定稿后本记录不能再修改；如需修改，只能“更正”生成新版本。确定定稿吗？</source>
+        <translation>Once finalized, this record cannot be changed; a change then needs a correction, which makes a new version. Finalize now?</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>添加抽查房间 （Ctrl+R）</source>
-        <translation>Add a sampled room (Ctrl+R)</translation>
+        <location line="+1"/>
+        <source>定稿</source>
+        <translation>Finalize</translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>关闭提示</source>
-        <translation>Dismiss</translation>
+        <location line="+1"/>
+        <location line="+72"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="-54"/>
+        <source>下发整改通知</source>
+        <translation>Issue rectification notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查结果为不合格。现在下发整改通知书吗？</source>
+        <translation>The inspection failed. Issue the rectification notice now?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>下发整改通知…</source>
+        <translation>Issue notice…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>以后再说</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>已下发整改通知 %1</source>
+        <translation>Notice issued: %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>已生成整改通知 %1 的延期版本，新期限 %2</source>
+        <translation>Issued an extended version of notice %1, new deadline %2</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+4"/>
+        <source>更正</source>
+        <translation>Correct</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
+        <translation>This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>草稿打印件带“草稿”水印，不是正式记录。</source>
+        <translation>A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionHeader</name>
+    <message>
+        <location filename="../../ui/inspection/header.py" line="+82"/>
         <source>检查人员：</source>
+        <extracomment>What an empty time field holds (shown as its special text: 未填 / 定稿时自动填写).</extracomment>
         <translation>Inspectors:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>更改…</source>
         <translation>Change…</translation>
     </message>
@@ -1464,11 +1642,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Enforcement IDs shown</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <location line="+3"/>
         <location line="+11"/>
         <source>未填</source>
-        <translation>Not given</translation>
+        <translation>Not answered</translation>
     </message>
     <message>
         <location line="-9"/>
@@ -1496,174 +1674,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>End</translation>
     </message>
     <message>
-        <location line="+28"/>
-        <source>检查发现的问题和情况说明。留空则定稿时按不合格项自动生成。</source>
-        <translation>Problems found and remarks. Left empty, it is written from the failed items when you finalize.</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>被检查单位对检查结果的意见</source>
-        <translation>The hotel&apos;s opinion on the result</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>填入“无异议”</source>
-        <translation>Fill in &quot;No objection&quot;</translation>
-    </message>
-    <message>
-        <source>填入：对检查结果无异议，将按要求整改。</source>
-        <translation type="vanished">Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”</source>
-        <translation>Fill in &quot;No objection to the result.&quot;; with failed items &quot;No objection to the result; we will rectify as required.&quot;</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>被检查单位在场负责人姓名</source>
-        <translation>Name of the hotel&apos;s person in charge on site</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>检查情况</source>
-        <translation>Findings</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>被检查单位意见</source>
-        <translation>Hotel&apos;s opinion</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>被检查单位签字人</source>
-        <translation>Hotel signatory</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>被检查单位拒绝签字</source>
-        <translation>The inspected party refused to sign</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”</source>
-        <translation>Tick when the party&apos;s representative refuses to sign, and record a witness; the sheet will say “refused to sign”</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>见证人姓名及身份（必填）</source>
-        <translation>Witness&apos;s name and role (required)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <location line="+601"/>
-        <source>见证人</source>
-        <translation>Witness</translation>
-    </message>
-    <message>
-        <location line="-593"/>
-        <source>拒绝签字</source>
-        <translation>Refusal to sign</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>签名</source>
-        <translation>Signatures</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>默认在打印的检查记录上纸质签字（一式两份）。有手写笔、触摸屏或触摸板时，也可在此签名，签名随记录保存。</source>
-        <translation>Normally both sides sign the printed record on paper (two copies). With a pen, touch screen or touchpad they can also sign here; the signatures are kept with the record.</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>定稿…</source>
-        <translation>Finalize…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>检查完成后定稿；定稿后记录不能再修改</source>
-        <translation>Finalize when the inspection is done; a finalized record cannot be changed</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+697"/>
-        <source>下发整改通知…</source>
-        <translation>Issue notice…</translation>
-    </message>
-    <message>
-        <location line="-692"/>
-        <source>更正…</source>
-        <translation>Correct…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>生成一个更正版本（草稿）；原记录保持不变，两者都留在历史中</source>
-        <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>放弃草稿…</source>
-        <translation>Discard draft…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>不再保留这份草稿（记录作废并同步；审计记录中仍保留）</source>
-        <translation>Stop keeping this draft (it is voided and the voiding syncs; the audit log keeps it)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>手机拍照…</source>
-        <translation>Photos from phone…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）</source>
-        <translation>Show a QR code: take photos with your phone and they go straight into this record (phone and laptop on the same network)</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>打印…</source>
-        <translation>Print…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>打印现场检查记录（Ctrl+P）；草稿打印时带“草稿”水印</source>
-        <translation>Print the inspection record (Ctrl+P); a draft prints with a &quot;draft&quot; watermark</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>打印整改通知书…</source>
-        <translation>Print notice…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>打印本次检查下发的整改通知书（含送达回证）</source>
-        <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>整改延期…</source>
-        <translation>Extend deadline…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>延长整改期限：生成整改通知书的新版本（已下发的通知书不能修改）</source>
-        <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
-    </message>
-    <message>
-        <location line="+95"/>
-        <location line="+236"/>
-        <source>%1 房</source>
-        <translation>Room %1</translation>
-    </message>
-    <message>
-        <location line="-227"/>
-        <source>%1 %2 — 检查记录</source>
-        <translation>%1 %2 — Inspection record</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+38"/>
         <source>（更正版）</source>
         <translation> (corrected version)</translation>
     </message>
@@ -1708,13 +1719,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Re-inspecting notice %1</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+530"/>
+        <location line="+2"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-524"/>
+        <location line="+5"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1733,58 +1743,335 @@ which hotels will be added or updated and which rows have problems.</translation
         <source>%1（期限 %2，%3）</source>
         <translation>%1 (deadline %2, %3)</translation>
     </message>
+</context>
+<context>
+    <name>InspectionWindow</name>
     <message>
-        <location line="+25"/>
-        <source>版本记录（%1）</source>
-        <translation>Versions (%1)</translation>
+        <location filename="../../ui/inspection/window.py" line="+157"/>
+        <source>正在打开检查记录…</source>
+        <extracomment>Where the inspection windows&apos; size and place are kept (QSettings: window state, not data).</extracomment>
+        <translation>Opening the inspection record…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>草稿</source>
-        <translation>Draft</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>已定稿</source>
-        <translation>Finalized</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>第 %1 版 · %2 · %3</source>
-        <translation>Version %1 · %2 · %3</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>（已被更正）</source>
-        <translation> (corrected)</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>检查人员 %1</source>
-        <translation>Inspector %1</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>见证人 %1</source>
-        <translation>Witness %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>被检查单位 %1</source>
-        <translation>Hotel %1</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <source>手写签名…</source>
-        <translation>Sign…</translation>
+        <location line="+44"/>
+        <source>新建检查记录</source>
+        <translation>New inspection record</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>清除</source>
-        <translation>Clear</translation>
+        <source>正在创建检查记录…</source>
+        <translation>Creating the inspection record…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查记录</source>
+        <translation>Inspection record</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>每项修改都会自动保存，无需保存按钮。</source>
+        <translation>Every change is saved as you make it; there is no Save button.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>此记录已定稿，只能查看；如需修改请用“更正…”。</source>
+        <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <location line="+286"/>
+        <source>酒店情况</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="-284"/>
+        <source>结论与签字</source>
+        <translation>Conclusion and signatures</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>+ 添加房间</source>
+        <translation>+ Add room</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>添加抽查房间 （Ctrl+R）</source>
+        <translation>Add a sampled room (Ctrl+R)</translation>
     </message>
     <message>
         <location line="+89"/>
+        <source>关闭提示</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <source>检查人员：</source>
+        <translation type="vanished">Inspectors:</translation>
+    </message>
+    <message>
+        <source>更改…</source>
+        <translation type="vanished">Change…</translation>
+    </message>
+    <message>
+        <source>已出示执法证件</source>
+        <translation type="vanished">Enforcement IDs shown</translation>
+    </message>
+    <message>
+        <source>未填</source>
+        <translation type="vanished">Not given</translation>
+    </message>
+    <message>
+        <source>现场联系人</source>
+        <translation type="vanished">On-site contact</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation type="vanished">Phone</translation>
+    </message>
+    <message>
+        <source>定稿时自动填写</source>
+        <translation type="vanished">Set on finalizing</translation>
+    </message>
+    <message>
+        <source>开始</source>
+        <translation type="vanished">Start</translation>
+    </message>
+    <message>
+        <source>结束</source>
+        <translation type="vanished">End</translation>
+    </message>
+    <message>
+        <source>检查发现的问题和情况说明。留空则定稿时按不合格项自动生成。</source>
+        <translation type="vanished">Problems found and remarks. Left empty, it is written from the failed items when you finalize.</translation>
+    </message>
+    <message>
+        <source>被检查单位对检查结果的意见</source>
+        <translation type="vanished">The hotel&apos;s opinion on the result</translation>
+    </message>
+    <message>
+        <source>填入“无异议”</source>
+        <translation type="vanished">Fill in &quot;No objection&quot;</translation>
+    </message>
+    <message>
+        <source>填入：对检查结果无异议，将按要求整改。</source>
+        <translation type="vanished">Fills in the hotel&apos;s statement in Chinese, as the form needs: 对检查结果无异议，将按要求整改。 (no objection to the result; will fix as required)</translation>
+    </message>
+    <message>
+        <source>填入“对检查结果无异议。”；有不合格项时为“对检查结果无异议，将按要求整改。”</source>
+        <translation type="vanished">Fill in &quot;No objection to the result.&quot;; with failed items &quot;No objection to the result; we will rectify as required.&quot;</translation>
+    </message>
+    <message>
+        <source>被检查单位在场负责人姓名</source>
+        <translation type="vanished">Name of the hotel&apos;s person in charge on site</translation>
+    </message>
+    <message>
+        <source>检查情况</source>
+        <translation type="vanished">Findings</translation>
+    </message>
+    <message>
+        <source>被检查单位意见</source>
+        <translation type="vanished">Hotel&apos;s opinion</translation>
+    </message>
+    <message>
+        <source>被检查单位签字人</source>
+        <translation type="vanished">Hotel signatory</translation>
+    </message>
+    <message>
+        <source>被检查单位拒绝签字</source>
+        <translation type="vanished">The inspected party refused to sign</translation>
+    </message>
+    <message>
+        <source>被检查单位负责人拒绝签字时勾选，并记录见证人；检查记录将注明“拒绝签字”</source>
+        <translation type="vanished">Tick when the party&apos;s representative refuses to sign, and record a witness; the sheet will say “refused to sign”</translation>
+    </message>
+    <message>
+        <source>见证人姓名及身份（必填）</source>
+        <translation type="vanished">Witness&apos;s name and role (required)</translation>
+    </message>
+    <message>
+        <source>见证人</source>
+        <translation type="vanished">Witness</translation>
+    </message>
+    <message>
+        <source>拒绝签字</source>
+        <translation type="vanished">Refusal to sign</translation>
+    </message>
+    <message>
+        <source>签名</source>
+        <translation type="vanished">Signatures</translation>
+    </message>
+    <message>
+        <source>默认在打印的检查记录上纸质签字（一式两份）。有手写笔、触摸屏或触摸板时，也可在此签名，签名随记录保存。</source>
+        <translation type="vanished">Normally both sides sign the printed record on paper (two copies). With a pen, touch screen or touchpad they can also sign here; the signatures are kept with the record.</translation>
+    </message>
+    <message>
+        <source>定稿…</source>
+        <translation type="vanished">Finalize…</translation>
+    </message>
+    <message>
+        <source>检查完成后定稿；定稿后记录不能再修改</source>
+        <translation type="vanished">Finalize when the inspection is done; a finalized record cannot be changed</translation>
+    </message>
+    <message>
+        <source>下发整改通知…</source>
+        <translation type="vanished">Issue notice…</translation>
+    </message>
+    <message>
+        <source>更正…</source>
+        <translation type="vanished">Correct…</translation>
+    </message>
+    <message>
+        <source>生成一个更正版本（草稿）；原记录保持不变，两者都留在历史中</source>
+        <translation type="vanished">Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
+    </message>
+    <message>
+        <source>放弃草稿…</source>
+        <translation type="vanished">Discard draft…</translation>
+    </message>
+    <message>
+        <source>不再保留这份草稿（记录作废并同步；审计记录中仍保留）</source>
+        <translation type="vanished">Stop keeping this draft (it is voided and the voiding syncs; the audit log keeps it)</translation>
+    </message>
+    <message>
+        <source>手机拍照…</source>
+        <translation type="vanished">Photos from phone…</translation>
+    </message>
+    <message>
+        <source>显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）</source>
+        <translation type="vanished">Show a QR code: take photos with your phone and they go straight into this record (phone and laptop on the same network)</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation type="vanished">Print…</translation>
+    </message>
+    <message>
+        <source>打印现场检查记录（Ctrl+P）；草稿打印时带“草稿”水印</source>
+        <translation type="vanished">Print the inspection record (Ctrl+P); a draft prints with a &quot;draft&quot; watermark</translation>
+    </message>
+    <message>
+        <source>打印整改通知书…</source>
+        <translation type="vanished">Print notice…</translation>
+    </message>
+    <message>
+        <source>打印本次检查下发的整改通知书（含送达回证）</source>
+        <translation type="vanished">Print the rectification notice issued after this inspection (with its receipt)</translation>
+    </message>
+    <message>
+        <source>整改延期…</source>
+        <translation type="vanished">Extend deadline…</translation>
+    </message>
+    <message>
+        <source>延长整改期限：生成整改通知书的新版本（已下发的通知书不能修改）</source>
+        <translation type="vanished">Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <location line="+120"/>
+        <source>%1 房</source>
+        <translation>Room %1</translation>
+    </message>
+    <message>
+        <location line="-111"/>
+        <source>%1 %2 — 检查记录</source>
+        <translation>%1 %2 — Inspection record</translation>
+    </message>
+    <message>
+        <source>（更正版）</source>
+        <translation type="vanished"> (corrected version)</translation>
+    </message>
+    <message>
+        <source>记录编号 %1</source>
+        <translation type="vanished">Record no. %1</translation>
+    </message>
+    <message>
+        <source>已定稿，已被更正</source>
+        <translation type="vanished">Finalized, since corrected</translation>
+    </message>
+    <message>
+        <source>草稿 · 自动保存</source>
+        <translation type="vanished">Draft · saved automatically</translation>
+    </message>
+    <message>
+        <source>已定稿 %1</source>
+        <translation type="vanished">Finalized %1</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation type="vanished">, </translation>
+    </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation type="vanished">%1 (%2)</translation>
+    </message>
+    <message>
+        <source>未选</source>
+        <translation type="vanished">None chosen</translation>
+    </message>
+    <message>
+        <source>复查整改通知 %1</source>
+        <translation type="vanished">Re-inspecting notice %1</translation>
+    </message>
+    <message>
+        <source>已下发整改通知 %1</source>
+        <translation type="vanished">Notice issued: %1</translation>
+    </message>
+    <message>
+        <source>整改中</source>
+        <translation type="vanished">open</translation>
+    </message>
+    <message>
+        <source>已关闭</source>
+        <translation type="vanished">closed</translation>
+    </message>
+    <message>
+        <source>已被新通知取代</source>
+        <translation type="vanished">replaced by a newer notice</translation>
+    </message>
+    <message>
+        <source>%1（期限 %2，%3）</source>
+        <translation type="vanished">%1 (deadline %2, %3)</translation>
+    </message>
+    <message>
+        <source>版本记录（%1）</source>
+        <translation type="vanished">Versions (%1)</translation>
+    </message>
+    <message>
+        <source>草稿</source>
+        <translation type="vanished">Draft</translation>
+    </message>
+    <message>
+        <source>已定稿</source>
+        <translation type="vanished">Finalized</translation>
+    </message>
+    <message>
+        <source>第 %1 版 · %2 · %3</source>
+        <translation type="vanished">Version %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>（已被更正）</source>
+        <translation type="vanished"> (corrected)</translation>
+    </message>
+    <message>
+        <source>检查人员 %1</source>
+        <translation type="vanished">Inspector %1</translation>
+    </message>
+    <message>
+        <source>见证人 %1</source>
+        <translation type="vanished">Witness %1</translation>
+    </message>
+    <message>
+        <source>被检查单位 %1</source>
+        <translation type="vanished">Hotel %1</translation>
+    </message>
+    <message>
+        <source>手写签名…</source>
+        <translation type="vanished">Sign…</translation>
+    </message>
+    <message>
+        <source>清除</source>
+        <translation type="vanished">Clear</translation>
+    </message>
+    <message>
+        <location line="+84"/>
         <source>该房间已删除，无法撤销。</source>
         <translation>That room was removed; the answer cannot be undone.</translation>
     </message>
@@ -1799,22 +2086,19 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Last answer undone (Ctrl+Shift+Z redoes it).</translation>
     </message>
     <message>
-        <location line="+71"/>
         <source>记录时间 %1</source>
-        <translation>Recorded %1</translation>
+        <translation type="vanished">Recorded %1</translation>
     </message>
     <message>
-        <location line="+25"/>
         <source>对检查结果无异议，将按要求整改。</source>
-        <translation>对检查结果无异议，将按要求整改。</translation>
+        <translation type="vanished">对检查结果无异议，将按要求整改。</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>对检查结果无异议。</source>
-        <translation>No objection to the result.</translation>
+        <translation type="vanished">No objection to the result.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+98"/>
         <source>请先切换到要计时的房间。</source>
         <translation>Switch to the room you are timing first.</translation>
     </message>
@@ -1835,13 +2119,11 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+144"/>
-        <location line="+66"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-197"/>
+        <location line="+13"/>
         <source>更改检查人员</source>
         <translation>Change the inspectors</translation>
     </message>
@@ -1851,91 +2133,72 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>OK</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>被检查单位</source>
-        <translation>Hotel</translation>
+        <translation type="vanished">Hotel</translation>
     </message>
     <message>
-        <location line="+89"/>
         <source>还需抽查 %1 间客房</source>
-        <translation>Rooms still to sample: %1</translation>
+        <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>还有 %1 项未填写（见右侧列表）</source>
-        <translation>Unanswered items: %1 (see the list on the right)</translation>
+        <translation type="vanished">Unanswered items: %1 (see the list on the right)</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>还不能定稿</source>
-        <translation>Not ready to finalize</translation>
+        <translation type="vanished">Not ready to finalize</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>定稿前还需完成：</source>
-        <translation>Before finalizing:</translation>
+        <translation type="vanished">Before finalizing:</translation>
     </message>
     <message>
-        <location line="+13"/>
         <source>检查结果：%1</source>
-        <translation>Result: %1</translation>
+        <translation type="vanished">Result: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>（%1 项不合格）</source>
-        <translation> (failed items: %1)</translation>
+        <translation type="vanished"> (failed items: %1)</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>定稿后本记录不能再修改；如需修改，只能“更正”生成新版本。确定定稿吗？</source>
-        <translation>Once finalized, this record cannot be changed; a change then needs a correction, which makes a new version. Finalize now?</translation>
+        <translation type="vanished">Once finalized, this record cannot be changed; a change then needs a correction, which makes a new version. Finalize now?</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
         <source>定稿</source>
-        <translation>Finalize</translation>
+        <translation type="vanished">Finalize</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>下发整改通知</source>
-        <translation>Issue rectification notice</translation>
+        <translation type="vanished">Issue rectification notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查结果为不合格。现在下发整改通知书吗？</source>
-        <translation>The inspection failed. Issue the rectification notice now?</translation>
+        <translation type="vanished">The inspection failed. Issue the rectification notice now?</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>以后再说</source>
-        <translation>Later</translation>
+        <translation type="vanished">Later</translation>
     </message>
     <message>
-        <location line="+25"/>
         <source>已生成整改通知 %1 的延期版本，新期限 %2</source>
-        <translation>Issued an extended version of notice %1, new deadline %2</translation>
+        <translation type="vanished">Issued an extended version of notice %1, new deadline %2</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+4"/>
         <source>更正</source>
-        <translation>Correct</translation>
+        <translation type="vanished">Correct</translation>
     </message>
     <message>
-        <location line="-3"/>
         <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
-        <translation>This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
+        <translation type="vanished">This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
     </message>
     <message>
-        <location line="+30"/>
         <source>草稿打印件带“草稿”水印，不是正式记录。</source>
-        <translation>A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
+        <translation type="vanished">A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>打印</source>
-        <translation>Print</translation>
+        <translation type="vanished">Print</translation>
     </message>
 </context>
 <context>
@@ -2196,12 +2459,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+211"/>
+        <location line="+213"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-212"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2216,7 +2479,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+137"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -2226,7 +2489,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+178"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2250,7 +2513,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-263"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2267,7 +2530,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2424,7 +2687,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="-254"/>
+        <location filename="../../ui/inspection/notice.py" line="-255"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2469,7 +2732,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>What must be fixed (editable)</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>整改期限</source>
         <translation>Deadline</translation>
     </message>
@@ -2546,12 +2809,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+147"/>
+        <location line="+148"/>
         <source>整个检查（不指定房间）</source>
         <translation>The whole inspection (no room)</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-128"/>
         <source>手机拍照</source>
         <translation>Photos from phone</translation>
     </message>
@@ -2565,7 +2828,7 @@ which hotels will be added or updated and which rows have problems.</translation
 3. On the phone, choose the room or failed item the photos belong to, then tap “拍照” (take photo) or “从相册选择” (choose from album): the photos upload by themselves.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>电脑地址</source>
         <translation>Laptop address</translation>
     </message>
@@ -3036,7 +3299,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+232"/>
+        <location line="+233"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -3358,7 +3621,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+76"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
@@ -3443,8 +3706,8 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-263"/>
-        <location line="+5"/>
+        <location filename="../../ui/inspection/room.py" line="-267"/>
+        <location line="+8"/>
         <source>未填</source>
         <translation>Not given</translation>
     </message>
@@ -3577,6 +3840,109 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+72"/>
         <source>保存设置</source>
         <translation>Saving settings</translation>
+    </message>
+</context>
+<context>
+    <name>SidePanel</name>
+    <message>
+        <location filename="../../ui/inspection/side.py" line="+33"/>
+        <source>定稿…</source>
+        <translation>Finalize…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>检查完成后定稿；定稿后记录不能再修改</source>
+        <translation>Finalize when the inspection is done; a finalized record cannot be changed</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>下发整改通知…</source>
+        <translation>Issue notice…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>更正…</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>生成一个更正版本（草稿）；原记录保持不变，两者都留在历史中</source>
+        <translation>Make a corrected version (a draft); the original stays unchanged and both stay in the history</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>放弃草稿…</source>
+        <translation>Discard draft…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>不再保留这份草稿（记录作废并同步；审计记录中仍保留）</source>
+        <translation>Stop keeping this draft (it is voided and the voiding syncs; the audit log keeps it)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>手机拍照…</source>
+        <translation>Photos from phone…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>显示二维码：用手机拍照，照片直接传到本检查记录（手机与电脑在同一网络）</source>
+        <translation>Show a QR code: take photos with your phone and they go straight into this record (phone and laptop on the same network)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印现场检查记录（Ctrl+P）；草稿打印时带“草稿”水印</source>
+        <translation>Print the inspection record (Ctrl+P); a draft prints with a &quot;draft&quot; watermark</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印整改通知书…</source>
+        <translation>Print notice…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>打印本次检查下发的整改通知书（含送达回证）</source>
+        <translation>Print the rectification notice issued after this inspection (with its receipt)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>整改延期…</source>
+        <translation>Extend deadline…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>延长整改期限：生成整改通知书的新版本（已下发的通知书不能修改）</source>
+        <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>版本记录（%1）</source>
+        <translation>Versions (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>草稿</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>已定稿</source>
+        <translation>Finalized</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>第 %1 版 · %2 · %3</source>
+        <translation>Version %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>（已被更正）</source>
+        <translation> (corrected)</translation>
     </message>
 </context>
 <context>
@@ -3902,7 +4268,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>新增检查人员</source>
         <translation>New inspector</translation>
     </message>
@@ -3992,14 +4358,14 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerdictPanel</name>
     <message>
-        <location filename="../../ui/inspection/verdict.py" line="+52"/>
+        <location filename="../../ui/inspection/verdict.py" line="+53"/>
         <source>检查结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+64"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
-        <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
+        <translation>%1 / %2 items answered · rooms sampled: %3 (at least %4)</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -4022,12 +4388,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>None</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>还需抽查 %1 间客房</source>
-        <translation>Rooms still to sample: %1</translation>
+        <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -4264,7 +4629,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Hotel TV inspections</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+103"/>
         <source>无法打开数据</source>
         <translation>Cannot open the data</translation>
     </message>
@@ -4287,7 +4652,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Required columns missing: </translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="+70"/>
+        <location filename="../../ui/messages.py" line="+71"/>
         <source>缺少必需的列：</source>
         <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
         <translation>Required columns missing: </translation>
@@ -4323,7 +4688,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>The program met an unexpected error; the action was not completed.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>

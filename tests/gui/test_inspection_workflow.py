@@ -895,3 +895,27 @@ def test_text_fields_save_after_an_idle_pause(qtbot: Any, ctx: AppContext, hotel
         lambda: insp_service.get_inspection(ctx.db, view.id).hotel_opinion == "对检查结果无异议", timeout=3000
     )
     assert isinstance(window.opinion_edit, QPlainTextEdit)
+
+
+def test_what_blocks_finalizing_is_worded_from_the_cores_codes(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The side panel words each blocker from its code; the team minimum is the domain's one constant."""
+    from hoteltv.domain import lifecycle
+
+    monkeypatch.setattr(lifecycle, "MIN_INSPECTORS", 3)  # the GUI follows the constant, not a "2" of its own
+    view = insp_service.start_inspection(ctx.db, hotel.id, team)
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=5000)
+    shown = re.sub(r"<[^>]+>", "", window.verdict_panel.missing.text())
+    assert "至少需要 3 名检查人员" in shown
+    assert f"还需抽查 {window.view.verdict.rooms_short} 间客房" in shown
+    assert "勾选“已出示执法证件”" in shown and "填写被检查单位签字人" in shown
+    assert "unanswered" not in shown and "(" not in shown  # no core message leaks through
+    window.close()
+    from ui.inspection.team import TeamDialog
+
+    dialog = TeamDialog(ctx, None, selected=team)  # two ticked: one short of three
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()

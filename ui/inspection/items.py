@@ -97,7 +97,7 @@ class ItemRow(QWidget):
 
         self.photo_slot = QWidget(self)
         self.photo_slot.setObjectName("photoSlot")
-        slot_layout = QHBoxLayout(self.photo_slot)
+        slot_layout = self._slot_layout = QHBoxLayout(self.photo_slot)
         slot_layout.setContentsMargins(0, 0, 0, 0)
         self.photo_slot.hide()
         right.addWidget(self.photo_slot)
@@ -219,11 +219,11 @@ class ItemRow(QWidget):
         if needs and self._photo_strip is None and make_strip is not None:
             self._photo_strip = make_strip(self.item.key)
             if self._photo_strip is not None:
-                self.photo_slot.layout().addWidget(self._photo_strip)
+                self._slot_layout.addWidget(self._photo_strip)
         if needs and self._photo_strip is None and self._photo_hint is None:
             self._photo_hint = QLabel(self.tr("此项不合格，须拍照取证"), self.photo_slot)
             self._photo_hint.setObjectName("photoHint")
-            self.photo_slot.layout().addWidget(self._photo_hint)
+            self._slot_layout.addWidget(self._photo_hint)
         if needs and self.reason_edit is None:
             self._make_reason_edit()
         self.photo_slot.setVisible(needs)
@@ -236,7 +236,7 @@ class ItemRow(QWidget):
         edit.setMinimumWidth(220)
         edit.setText(self._reason)
         edit.setReadOnly(not self._editable)
-        self.photo_slot.layout().addWidget(edit)
+        self._slot_layout.addWidget(edit)
         watcher = TextWatcher(edit)
         watcher.sig_commit.connect(lambda _finished: self._reason_committed())
         self.reason_edit, self.reason_watcher = edit, watcher

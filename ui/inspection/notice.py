@@ -16,7 +16,6 @@ new version keeps the 文号 and the terms, and its own delivery is recorded whe
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -42,6 +41,7 @@ from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
 from ui.context import AppContext
 from ui.inspection.texts import answer_text, error_text, lang_of, place_text
+from ui.qtdates import py_date
 
 
 class NoticeDialog(QDialog):
@@ -129,13 +129,14 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.table, 1)
 
         form = QFormLayout()
-        today = QDate(clock.today())
-        days = int(ctx.settings.get("notice_deadline_days"))
-        self.deadline = QDateEdit(today.addDays(days), self)
+        today = clock.today()
+        dates = notice_service.default_dates(ctx.settings, today)  # the core's default, from the settings
+        days = dates.days
+        self.deadline = QDateEdit(QDate(dates.deadline), self)
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
-        self.deadline.setMinimumDate(today)
-        self.reinspection = QDateEdit(today.addDays(days), self)
+        self.deadline.setMinimumDate(QDate(today))
+        self.reinspection = QDateEdit(QDate(dates.reinspection), self)
         self.reinspection.setCalendarPopup(True)
         self.reinspection.setDisplayFormat("yyyy-MM-dd")
         self.reinspection.setMinimumDate(self.deadline.date())
@@ -227,8 +228,8 @@ class NoticeDialog(QDialog):
     def _issue(self) -> None:
         db, actor, iid = self.ctx.db, self.ctx.actor, self.view.id
         items = self.chosen_items()
-        deadline: date = self.deadline.date().toPython()
-        reinspection: date = self.reinspection.date().toPython()
+        deadline = py_date(self.deadline.date())
+        reinspection = py_date(self.reinspection.date())
         authority = self.authority.text().strip() or None
         delivery = self.delivery()
         terms = notice_service.NoticeTerms.from_settings(self.ctx.settings)
@@ -322,8 +323,8 @@ class ExtendNoticeDialog(QDialog):
 
     def _extend(self) -> None:
         db, actor, notice_id = self.ctx.db, self.ctx.actor, self.old.id
-        deadline: date = self.deadline.date().toPython()
-        reinspection: date = self.reinspection.date().toPython()
+        deadline = py_date(self.deadline.date())
+        reinspection = py_date(self.reinspection.date())
         reason = self.reason.text().strip()
         self.extend_button.setEnabled(False)
 

@@ -91,7 +91,10 @@ class RoomPage(QWidget):
         self.type_combo.setEditable(True)
         self.type_combo.addItems(room_types(lang))
         self.type_combo.setCurrentText(room_type_label(room.room_type, lang))
-        self.type_combo.lineEdit().setPlaceholderText(self.tr("未填"))
+        line = self.type_combo.lineEdit()  # an editable combo always has one
+        assert line is not None
+        self.type_line: QLineEdit = line
+        self.type_line.setPlaceholderText(self.tr("未填"))
         self.type_combo.setMinimumWidth(120)
         for label, widget in (
             (self.tr("房间号"), self.number_edit),
@@ -120,7 +123,8 @@ class RoomPage(QWidget):
         layout.addWidget(self.scroll_area, 1)
         self.photo_slot = QWidget(self)
         self.photo_slot.setObjectName("roomPhotoSlot")
-        QHBoxLayout(self.photo_slot).setContentsMargins(8, 4, 8, 8)
+        self._slot_layout = QHBoxLayout(self.photo_slot)
+        self._slot_layout.setContentsMargins(8, 4, 8, 8)
         self.photo_slot.hide()
 
         # The items are built when the page is first shown (or asked for): a window with many rooms
@@ -150,7 +154,7 @@ class RoomPage(QWidget):
         self._floor_watch = track(TextWatcher(self.floor_edit))
         assert isinstance(self._floor_watch, TextWatcher)
         self._floor_watch.sig_commit.connect(lambda _f: self._field("floor"))
-        self._type_watch = track(TextWatcher(self.type_combo.lineEdit()))
+        self._type_watch = track(TextWatcher(self.type_line))
         assert isinstance(self._type_watch, TextWatcher)
         self._type_watch.sig_commit.connect(lambda _f: self._field("room_type"))
         self.type_combo.activated.connect(lambda _i: self._field("room_type"))
@@ -287,14 +291,14 @@ class RoomPage(QWidget):
         if self._make_strip is not None and self._room_strip is None:
             self._room_strip = self._make_strip(None)
             if self._room_strip is not None:
-                self.photo_slot.layout().addWidget(self._room_strip)
+                self._slot_layout.addWidget(self._room_strip)
                 self.photo_slot.show()
 
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
         if self._form is not None:
             self._form.set_editable(editable)
-        for edit in (self.number_edit, self.floor_edit, self.type_combo.lineEdit()):
+        for edit in (self.number_edit, self.floor_edit, self.type_line):
             edit.setReadOnly(not editable)
         self.type_combo.setEnabled(editable)
         self.remove_button.setVisible(editable)

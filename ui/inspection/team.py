@@ -1,4 +1,5 @@
-"""Choosing the inspection team: at least two inspectors, the last team ticked again, new ones added inline."""
+"""Choosing the inspection team: at least the minimum (``lifecycle.MIN_INSPECTORS``), the last team ticked again, new
+ones added inline."""
 
 from __future__ import annotations
 
@@ -19,13 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import lifecycle
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
 from ui.inspection.texts import error_text, local_time
 from ui.messages import confirm_discard
-
-MIN_INSPECTORS = insp_service.MIN_INSPECTORS
 
 
 class TeamDialog(QDialog):
@@ -72,7 +72,10 @@ class TeamDialog(QDialog):
         self._draft_id: str | None = None
 
         intro = QLabel(
-            self.tr("勾选本次参加检查的执法人员（至少 %1 名）。").replace("%1", str(MIN_INSPECTORS)), self
+            self.tr("勾选本次参加检查的执法人员（至少 %1 名）。").replace(
+                "%1", str(lifecycle.MIN_INSPECTORS)
+            ),
+            self,
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -200,7 +203,7 @@ class TeamDialog(QDialog):
     def _update(self) -> None:
         n = len(self._order)
         self.count_label.setText(self.tr("已选 %1 名").replace("%1", str(n)))
-        self.ok_button.setEnabled(n >= MIN_INSPECTORS)
+        self.ok_button.setEnabled(n >= lifecycle.MIN_INSPECTORS)
 
     def _add(self) -> None:
         name, enforcement_id = self.new_name.text().strip(), self.new_id.text().strip()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem
+from hoteltv.domain.lifecycle import Blocker
 from hoteltv.domain.rules import Headline
 from hoteltv.errors import Problem
 from hoteltv.services.inspections import EvidenceGap
@@ -82,18 +83,23 @@ def kind_text(kind: str, language: str) -> str:
 
 
 def problem_text(problem: Problem, lang: str = "zh") -> str:
-    """A finalize problem that is not a missing answer, in the GUI's words (core message as fallback)."""
+    """A finalize problem (its :class:`~hoteltv.domain.lifecycle.Blocker` code) in the GUI's words; the
+    core's message for a problem without a known code."""
+    code = problem.code
+    if code == Blocker.TOO_FEW_INSPECTORS:
+        return translate("Inspection", "至少需要 %1 名检查人员").replace("%1", str(lifecycle.MIN_INSPECTORS))
+    if code == Blocker.ROOMS_SHORT:
+        return translate("Inspection", "还需抽查 %1 间客房").replace("%1", str(problem.value))
     known = {
-        "inspectors": translate("Inspection", "至少需要两名检查人员"),
-        "ids_shown": translate("Inspection", "勾选“已出示执法证件”"),
-        "hotel_opinion": translate("Inspection", "填写被检查单位意见"),
-        "hotel_signatory": translate("Inspection", "填写被检查单位签字人"),
-        "refusal_witness": translate("Inspection", "填写拒绝签字的见证人姓名"),
+        Blocker.IDS_NOT_SHOWN: translate("Inspection", "勾选“已出示执法证件”"),
+        Blocker.OPINION_MISSING: translate("Inspection", "填写被检查单位意见"),
+        Blocker.SIGNATORY_MISSING: translate("Inspection", "填写被检查单位签字人"),
+        Blocker.WITNESS_MISSING: translate("Inspection", "填写拒绝签字的见证人姓名"),
     }
-    if problem.where in known:
-        return known[problem.where]
+    if code in known:
+        return known[Blocker(code)]
     gap = problem.value
-    if isinstance(gap, EvidenceGap):
+    if code == Blocker.EVIDENCE_MISSING and isinstance(gap, EvidenceGap):
         label = gap.label_zh if lang == "zh" else gap.label_en
         return (
             translate("Inspection", "%1“%2”不合格：须附照片或写明无法拍照的理由")

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from hoteltv.domain.checklist import ChecklistTemplate
+from hoteltv.domain.lifecycle import Blocker
 from hoteltv.services.inspections import InspectionView, finalize_problems
 from hoteltv.services.notices import NoticeItem
 from ui.inspection.texts import (
@@ -54,6 +55,7 @@ class VerdictPanel(QWidget):
         outer.addWidget(caption)
         self.result = QLabel(self)
         self.result.setObjectName("resultLabel")
+        self.result.setWordWrap(True)  # "No failed items so far (incomplete)" is wider than the panel
         outer.addWidget(self.result)
         self.summary = QLabel(self)
         self.summary.setObjectName("hintText")
@@ -106,6 +108,8 @@ class VerdictPanel(QWidget):
         colour = RESULT_COLOURS.get(result, RESULT_COLOURS[None])
         self.result.setText(f'<span style="color:{colour}">{escape(label)}</span>')
         self.result.setProperty("provisional", view.editable and verdict.provisional)
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)
@@ -137,12 +141,9 @@ class VerdictPanel(QWidget):
         # What still stops finalizing: header fields first, then unanswered items grouped by place.
         missing_lines = []
         for problem in finalize_problems(view) if view.editable else []:
-            if ":" in problem.where:
-                continue  # an unanswered item; listed per place below
-            if problem.where == "rooms":
-                text = self.tr("还需抽查 %1 间客房").replace("%1", str(verdict.rooms_short))
-            else:
-                text = problem_text(problem)
+            if problem.code == Blocker.UNANSWERED:
+                continue  # listed per place below
+            text = problem_text(problem, self.lang)
             missing_lines.append(
                 f'<a style="{LINK}" href="{nav_link(None, problem.where)}">{escape(text)}</a>'
             )
@@ -184,9 +185,9 @@ class VerdictPanel(QWidget):
                 else:
                     colour, words = "#1d7a3a", self.tr("✓ 已整改")
                 state = f'<span style="color:{colour}">{escape(words)}</span>'
-                item = template.item(e.item_key) if template.has_item(e.item_key) else None
-                label = item.label.get(self.lang) if item else e.label
-                before = answer_text(item, e.value, self.lang) if item else str(e.value)
+                known = template.item(e.item_key) if template.has_item(e.item_key) else None
+                label = known.label.get(self.lang) if known else e.label
+                before = answer_text(known, e.value, self.lang) if known else str(e.value)
                 link = nav_link(room_ids.get(e.room or ""), e.item_key)
                 last_time = self.tr("上次：%1").replace("%1", before)
                 rows.append(

@@ -12,6 +12,7 @@ Ctrl+S save, Esc close (asks first when something is unsaved).
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -243,6 +244,11 @@ def _near(s: Shape, x: float, y: float, rect: QRectF) -> bool:
     return abs(d - 1) * min(rx, ry) <= tol
 
 
+def _fill_swatch(colour: QColor, painter: QPainter, rect: QRectF) -> None:
+    """Paint a colour swatch (the palette's icons)."""
+    painter.fillRect(rect, colour)
+
+
 class AnnotationEditor(QDialog):
     """Edits the annotation of one photo; emits ``sig_saved`` with the saved :class:`PhotoView`."""
 
@@ -295,7 +301,7 @@ class AnnotationEditor(QDialog):
             "white": self.tr("白"),
         }
         for key, hex_color in PALETTE.items():
-            swatch = painted_icon(18, lambda p, r, c=hex_color: p.fillRect(r, QColor(c)))
+            swatch = painted_icon(18, partial(_fill_swatch, QColor(hex_color)))
             action = QAction(swatch, color_names[key], self)
             action.setCheckable(True)
             action.triggered.connect(lambda checked=False, c=hex_color: self.set_color(c))

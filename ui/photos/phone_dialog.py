@@ -165,7 +165,7 @@ class PhoneUploadDialog(QDialog):
         self.qr_label.setFixedSize(QR_EDGE + 8, QR_EDGE + 8)
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_label.setStyleSheet("background: white; border: 1px solid #d9dde3;")
-        top.addWidget(self.qr_label, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.qr_label, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         side = QVBoxLayout()
         steps = QLabel(
@@ -177,6 +177,7 @@ class PhoneUploadDialog(QDialog):
             self,
         )
         steps.setWordWrap(True)
+        steps.setMinimumWidth(340)  # else the wrapped text gets a narrow column and the dialog grows tall
         side.addWidget(steps)
         address_row = QHBoxLayout()
         self.address_caption = QLabel(self.tr("电脑地址"), self)
