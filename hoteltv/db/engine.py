@@ -12,7 +12,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -115,7 +115,10 @@ class Database:
     def __init__(self, engine: Engine, path: Path | None) -> None:
         self.engine = engine
         self.path = path
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._commit_listeners: list[tracking.CommitListener] = []
+        self._sessions = sessionmaker(
+            engine, expire_on_commit=False, info={tracking.LISTENERS: self._commit_listeners}
+        )
         tracking.install(self._sessions)
         self.device_id = self._ensure_device_id()
 
@@ -156,6 +159,18 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # --- change notification -------------------------------------------------------------------
+    def on_commit(self, listener: tracking.CommitListener) -> Callable[[], None]:
+        """Call ``listener(changes)`` after every commit of this database (on the committing thread; keep
+        it quick). Returns the function that stops it."""
+        self._commit_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._commit_listeners:
+                self._commit_listeners.remove(listener)
+
+        return stop
 
     # --- units of work -------------------------------------------------------------------------
     @contextmanager
