@@ -655,6 +655,7 @@ class InspectionWindow(QMainWindow):
     # --- showing a view --------------------------------------------------------------------------
     def _apply_loaded(self, loaded: Loaded) -> None:
         view = loaded.view
+        self.autosaver.describe(view)
         self._fill_fields(view)
         self._apply_view(view)
         self._update_history(loaded.history)
@@ -915,7 +916,9 @@ class InspectionWindow(QMainWindow):
         iid, actor = self.inspection_id, self.ctx.actor
         assert iid is not None
         self.autosaver.save(
-            f"hotel:{key}", lambda db: insp_service.set_hotel_answer(db, iid, key, raw, actor=actor)
+            f"hotel:{key}",
+            lambda db: insp_service.set_hotel_answer(db, iid, key, raw, actor=actor),
+            typed=raw,
         )
 
     def _room_answer(self, room_id: str, key: str, raw: object) -> None:
@@ -923,6 +926,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"room:{room_id}:{key}",
             lambda db: insp_service.set_room_answer(db, room_id, key, raw, actor=actor),
+            typed=raw,
         )
 
     # --- undo and history ------------------------------------------------------------------------
@@ -984,6 +988,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"room_field:{room_id}:{name}",
             lambda db: insp_service.update_room(db, room_id, actor=actor, **changes),
+            typed=text,
         )
 
     def _header(self, **changes: Any) -> None:
@@ -991,7 +996,9 @@ class InspectionWindow(QMainWindow):
         assert iid is not None
         fields = HeaderFields(**changes)
         what = "header:" + ",".join(changes)
-        self.autosaver.save(what, lambda db: insp_service.update_header(db, iid, fields, actor=actor))
+        self.autosaver.save(
+            what, lambda db: insp_service.update_header(db, iid, fields, actor=actor), typed=changes
+        )
 
     def _evidence_reason(self, room_id: str | None, key: str, text: str) -> None:
         iid, actor = self.inspection_id, self.ctx.actor
@@ -999,6 +1006,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"evidence:{room_id or ''}:{key}",
             lambda db: insp_service.set_evidence_reason(db, iid, key, text, room_id=room_id, actor=actor),
+            typed=text,
         )
 
     def _refusal_clicked(self, checked: bool) -> None:
