@@ -19,6 +19,7 @@ import argparse
 import gc
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from importlib import resources as importlib_resources
@@ -218,16 +219,29 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     if args.lang:
         ctx.language = args.lang
     install_translators(app, ctx.language)
-    import ui.photos
-
-    ui.photos.install()  # the inspection window's photo slots get real photo strips
     window = MainWindow(ctx)
     app.aboutToQuit.connect(ctx.close)
     window.show_restored()
     window.start()
+    # The inspection window's photo slots get real photo strips. The photo and inspection modules are not
+    # needed for the first screen and take a few tenths of a second to load: they load on a thread of
+    # their own once the registry is filled, so the GUI thread never stalls on them (an inspection window
+    # opened meanwhile waits for that import, Python's import lock sees to it).
+    window.registry.sig_loaded.connect(_install_photos, Qt.ConnectionType.SingleShotConnection)
     _daily_backup(ctx)
     _show_warnings(window, ctx.warnings)
     return app, window
+
+
+def _install_photos(*_args: object) -> threading.Thread:
+    def load() -> None:
+        import ui.photos
+
+        ui.photos.install()
+
+    thread = threading.Thread(target=load, name="load photo modules", daemon=True)
+    thread.start()
+    return thread
 
 
 def _show_warnings(parent: QWidget, warnings: list[str]) -> None:

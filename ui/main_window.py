@@ -43,7 +43,6 @@ from ui.context import AppContext
 from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
-from ui.import_dialog import ImportDialog, choose_and_import
 from ui.messages import confirm_discard, localize, show_error, show_info
 from ui.ops import ReadOp, WriteOp
 from ui.registry import RegistryPage
@@ -51,6 +50,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
 if TYPE_CHECKING:
+    from ui.import_dialog import ImportDialog
     from ui.print_preview import PrintPreviewDialog
     from ui.printing import BatchDialog, SummaryDialog
     from ui.verify_dialog import VerifyDialog
@@ -509,6 +509,8 @@ class MainWindow(QMainWindow):
 
     def import_hotels(self, path: str | Path | None = None) -> ImportDialog | None:
         """Import a hotel spreadsheet (asks for the file unless ``path`` is given)."""
+        from ui.import_dialog import ImportDialog, choose_and_import  # openpyxl loads when first needed
+
         if path:
             dialog: ImportDialog | None = ImportDialog(self.ctx, path, self)
             assert dialog is not None
