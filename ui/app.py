@@ -223,23 +223,45 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     app.aboutToQuit.connect(ctx.close)
     window.show_restored()
     window.start()
-    # The inspection window's photo slots get real photo strips. The photo and inspection modules are not
-    # needed for the first screen and take a few tenths of a second to load: they load on a thread of
-    # their own once the registry is filled, so the GUI thread never stalls on them (an inspection window
-    # opened meanwhile waits for that import, Python's import lock sees to it).
-    window.registry.sig_loaded.connect(_install_photos, Qt.ConnectionType.SingleShotConnection)
+    # What the first screen does not need loads once the registry is filled (see warm_up).
+    window.registry.sig_loaded.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
     _daily_backup(ctx)
     _show_warnings(window, ctx.warnings)
     return app, window
 
 
-def _install_photos(*_args: object) -> threading.Thread:
+#: Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the
+#: middle of the first sync (pydantic builds the protocol's models as it imports them, holding the
+#: interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).
+WARM_UP_MODULES = (
+    "hoteltv.sync.state",
+    "hoteltv.sync.credentials",
+    "hoteltv.sync.client",
+    "hoteltv.sync.updates",
+    "hoteltv.photos.store",
+)
+
+
+def warm_up(*_args: object) -> threading.Thread:
+    """Load, on a thread of its own, the modules the first screen does not need: the photo strips for
+    the inspection window (installed here) and the sync client. Started once the registry is filled, so
+    the first screen comes sooner; what the loading still costs the GUI thread (imports hold the
+    interpreter) falls then, not in the middle of the user's first sync. An inspection window opened
+    meanwhile waits for the import (Python's import lock sees to it)."""
+
     def load() -> None:
+        import importlib
+
         import ui.photos
 
-        ui.photos.install()
+        ui.photos.install()  # the inspection window's photo slots get real photo strips
+        for name in WARM_UP_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # a module that cannot load fails again, with its message, when used
+                log.exception("warming up %s failed", name)
 
-    thread = threading.Thread(target=load, name="load photo modules", daemon=True)
+    thread = threading.Thread(target=load, name="warm-up imports", daemon=True)
     thread.start()
     return thread
 
