@@ -181,17 +181,18 @@
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../ui/inspection/autosave.py" line="+68"/>
+        <location filename="../../ui/inspection/autosave.py" line="+98"/>
         <source>正在保存…</source>
+        <extracomment>The record being edited, as the user knows it (hotel and record number).</extracomment>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>已保存 %1</source>
         <translation>Saved %1</translation>
     </message>
@@ -306,7 +307,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+130"/>
+        <location filename="../../ui/sync_panel.py" line="+137"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -466,7 +467,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+65"/>
+        <location filename="../../ui/main_window.py" line="+69"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -542,12 +543,12 @@
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+29"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+59"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -555,7 +556,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+111"/>
+        <location filename="../../ui/registry.py" line="+115"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -567,7 +568,7 @@
 To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>从服务器同步…</source>
         <translation>Sync from server…</translation>
     </message>
@@ -1023,7 +1024,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+157"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1420,12 +1421,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+44"/>
-        <location line="+590"/>
+        <location line="+594"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="-588"/>
+        <location line="-592"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -1552,12 +1553,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+4"/>
-        <location line="+601"/>
+        <location line="+609"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location line="-593"/>
+        <location line="-601"/>
         <source>拒绝签字</source>
         <translation>Refusal to sign</translation>
     </message>
@@ -1583,12 +1584,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+697"/>
+        <location line="+705"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
     <message>
-        <location line="-692"/>
+        <location line="-700"/>
         <source>更正…</source>
         <translation>Correct…</translation>
     </message>
@@ -1648,13 +1649,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
     </message>
     <message>
-        <location line="+95"/>
-        <location line="+236"/>
+        <location line="+96"/>
+        <location line="+239"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="-227"/>
+        <location line="-230"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -1705,12 +1706,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+3"/>
-        <location line="+530"/>
+        <location line="+537"/>
         <source>已下发整改通知 %1</source>
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="-524"/>
+        <location line="-531"/>
         <source>整改中</source>
         <translation>open</translation>
     </message>
@@ -1780,7 +1781,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+92"/>
         <source>该房间已删除，无法撤销。</source>
         <translation>That room was removed; the answer cannot be undone.</translation>
     </message>
@@ -1795,7 +1796,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Last answer undone (Ctrl+Shift+Z redoes it).</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+75"/>
         <source>记录时间 %1</source>
         <translation>Recorded %1</translation>
     </message>
@@ -2033,7 +2034,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+13"/>
+        <location filename="../../ui/main_window.py" line="+18"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
@@ -2048,7 +2049,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -2192,12 +2193,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+211"/>
+        <location line="+212"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-211"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2212,7 +2213,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+139"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -2223,6 +2224,26 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+175"/>
+        <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
+        <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>未保存的内容：%1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请重新打开这条检查记录，核对后再填一次。</source>
+        <translation>Please open this inspection record again, check it and enter the change again.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2246,7 +2267,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-274"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2263,7 +2284,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+82"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2346,7 +2367,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2355,7 +2376,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Find a hotel (name, address, contact, credit code)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+22"/>
         <source>为选中的酒店新建检查</source>
         <translation>New inspection of the selected hotel</translation>
     </message>
@@ -3360,17 +3381,18 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+44"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
+        <location line="+16"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>读取检查记录</source>
         <translation>Reading inspections</translation>
     </message>
@@ -3400,7 +3422,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Draft %1 discarded</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -3432,7 +3454,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Inspections are not available: %1</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+18"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
     </message>
@@ -3697,7 +3719,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+126"/>
-        <location line="+195"/>
+        <location line="+198"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -3711,7 +3733,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-171"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3762,7 +3784,7 @@ Room columns (one per sampled room, at most %2):</translation>
     <message>
         <location line="-181"/>
         <source>（空）</source>
-        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
+        <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
@@ -3791,7 +3813,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+54"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -3955,13 +3977,13 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>UpdateNotice</name>
     <message>
-        <location filename="../../ui/update_notice.py" line="+39"/>
-        <location line="+68"/>
+        <location filename="../../ui/update_notice.py" line="+40"/>
+        <location line="+65"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-63"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
@@ -3971,12 +3993,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>New version available: %1 (%2 MB)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>正在下载新版本 %1…</source>
         <translation>Downloading version %1…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+27"/>
         <source>正在下载新版本 %1… %2%</source>
         <translation>Downloading version %1… %2%</translation>
     </message>
@@ -4256,7 +4278,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../ui/app.py" line="+78"/>
+        <location filename="../../ui/app.py" line="+79"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
@@ -4271,8 +4293,9 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Cannot open the data folder %1.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+93"/>
         <source>注意</source>
+        <extracomment>Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
         <translation>Note</translation>
     </message>
 </context>
