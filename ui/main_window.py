@@ -721,7 +721,9 @@ class MainWindow(QMainWindow):
         if typed:
             text += "\n\n" + self.tr("未保存的内容：%1").replace("%1", typed)
         text += "\n\n" + self.tr("请重新打开这条检查记录，核对后再填一次。")
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("未保存"), text, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("未保存"), text, QMessageBox.StandardButton.Ok, self
+        )
         box.setObjectName("lostSaveBox")
         box.setDetailedText(f"{what}\n{typed}")
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
