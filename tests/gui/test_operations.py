@@ -146,7 +146,7 @@ def test_closing_the_window_and_the_folder_never_wait_on_a_hanging_sync(
     ctx = threaded_ctx
     window = open_window(qtbot, ctx, draft.id)
     with silent_server() as (url, accepted):
-        start_hanging_sync(qtbot, ctx, url, accepted)
+        panel = start_hanging_sync(qtbot, ctx, url, accepted)
         window.findings_edit.setFocus()
         type_text(window.findings_edit, "遥控器缺失")
         started = time.monotonic()
@@ -159,6 +159,7 @@ def test_closing_the_window_and_the_folder_never_wait_on_a_hanging_sync(
         ctx.close()  # quitting: the sync is cancelled and left behind, the writes were waited for
         assert time.monotonic() - started < 3.0
         assert all(job.cancelled for job in ctx.runner.network_jobs())
+        panel.close()
 
 
 def test_change_signal_refreshes_the_registry_after_a_write_made_elsewhere(
