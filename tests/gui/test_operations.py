@@ -255,3 +255,27 @@ def test_operations_run_where_they_belong_and_report_back(qtbot: Any, threaded_c
     assert threads["network"].startswith("network")
     assert len(set(threads.values())) == 3  # three different threads
     assert threading.main_thread().name not in threads.values()
+
+
+def test_the_sync_panel_and_the_drafts_list_follow_writes_made_elsewhere(
+    qtbot: Any, threaded_ctx: AppContext, draft: insp_service.InspectionView
+) -> None:
+    from ui.main_window import DraftsDialog
+
+    ctx = threaded_ctx
+    panel = SyncPanel(ctx)
+    qtbot.addWidget(panel)
+    drafts = DraftsDialog(ctx)
+    qtbot.addWidget(drafts)
+    qtbot.waitUntil(lambda: drafts.list.topLevelItemCount() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.pending.text() != "", timeout=WAIT_MS)
+    before = panel.pending.text()
+    hotel = hotel_service.create_hotel(
+        ctx.db, hotel_service.HotelInput(name="界头驿站", division_code="530581", pilot=True), ctx.divisions
+    )
+    insp_service.start_inspection(ctx.db, hotel.id, [i.id for i in draft.inspectors])
+    qtbot.waitUntil(lambda: drafts.list.topLevelItemCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.pending.text() != before, timeout=WAIT_MS)  # more records to send
+    insp_service.discard_draft(ctx.db, draft.id)
+    qtbot.waitUntil(lambda: drafts.list.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert drafts.list.topLevelItem(0).text(1) == "界头驿站"
