@@ -10,7 +10,7 @@ from hoteltv.config import Settings
 from hoteltv.db.engine import Database
 from hoteltv.domain.divisions import DivisionList
 from ui.changes import ChangeBus
-from ui.worker import JobRunner
+from ui.worker import Job, JobRunner
 
 #: How long closing the data folder waits for the writes still queued (network work is not waited for).
 CLOSE_WAIT_MS = 15_000
@@ -31,6 +31,8 @@ class AppContext:
     warnings: list[str] = field(default_factory=list)
     #: What each commit changed, on the GUI thread; windows refresh from it.
     changes: ChangeBus = field(init=False)
+    #: The sync running in the background, if any (one at a time, even when its panel was closed).
+    syncing: Job | None = None
 
     def __post_init__(self) -> None:
         self.changes = ChangeBus(self.db, immediate=self.runner.synchronous)

@@ -333,6 +333,11 @@ class SyncPanel(QDialog):
     def start_sync(self) -> None:
         if self._job is not None:
             return
+        running = self.ctx.syncing
+        if running is not None and running in self.ctx.runner.network_jobs():
+            # started from a panel since closed: it goes on in the background; one sync at a time
+            self.message.setText(self.tr("上一次同步仍在进行，请稍后再试。"))
+            return
         url = self.server.text().strip().rstrip("/")
         if not url:
             self.message.setText(self.tr("请先填写服务器地址。"))
@@ -394,6 +399,7 @@ class SyncPanel(QDialog):
         )
         # A synchronous runner (tests) has finished the job already.
         self._job = job_handle if self._running else None
+        ctx.syncing = self._job
 
     def cancel(self) -> None:
         self.retry_timer.stop()
@@ -407,6 +413,8 @@ class SyncPanel(QDialog):
         self.message.setText(text)
 
     def _finish(self) -> None:
+        if self.ctx.syncing is self._job:
+            self.ctx.syncing = None
         self._running = False
         self._job = None
         self.sync_button.setEnabled(True)

@@ -2238,12 +2238,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Please open this inspection record again, check it and enter the change again.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2267,7 +2267,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-274"/>
+        <location line="-276"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2376,7 +2376,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Find a hotel (name, address, contact, credit code)</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>为选中的酒店新建检查</source>
         <translation>New inspection of the selected hotel</translation>
     </message>
@@ -3719,7 +3719,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+126"/>
-        <location line="+198"/>
+        <location line="+203"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -3733,7 +3733,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-171"/>
+        <location line="-176"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3851,7 +3851,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts (%1)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>上一次同步仍在进行，请稍后再试。</source>
+        <translation>The previous sync is still running; please try again later.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>请先填写服务器地址。</source>
         <translation>Enter the server address first.</translation>
     </message>
@@ -3861,12 +3866,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>正在停止，已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+61"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>

@@ -279,3 +279,18 @@ def test_the_sync_panel_and_the_drafts_list_follow_writes_made_elsewhere(
     insp_service.discard_draft(ctx.db, draft.id)
     qtbot.waitUntil(lambda: drafts.list.topLevelItemCount() == 1, timeout=WAIT_MS)
     assert drafts.list.topLevelItem(0).text(1) == "界头驿站"
+
+
+def test_one_sync_at_a_time_even_after_its_panel_closed(qtbot: Any, threaded_ctx: AppContext) -> None:
+    ctx = threaded_ctx
+    with silent_server() as (url, accepted):
+        first = start_hanging_sync(qtbot, ctx, url, accepted)
+        first.close()  # the sync goes on in the background
+        second = SyncPanel(ctx)
+        qtbot.addWidget(second)
+        second.server.setText(url)
+        qtbot.keyClicks(second.token, "a-token")
+        qtbot.mouseClick(second.sync_button, Qt.MouseButton.LeftButton)
+        assert "仍在进行" in second.message.text()
+        assert second.sync_button.isEnabled() and not second.cancel_button.isEnabled()
+        assert len(ctx.runner.network_jobs()) == 1
