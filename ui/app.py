@@ -38,6 +38,7 @@ from ui.context import AppContext
 from ui.icons import app_icon
 from ui.main_window import MainWindow
 from ui.messages import LANGUAGE_PROPERTY, localize, show_error
+from ui.ops import ReadOp
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -286,15 +287,16 @@ def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
 
 def _daily_backup(ctx: AppContext) -> None:
     """Once a day, in the background: ``backups/daily-YYYYMMDD.zip`` (the last 7 kept)."""
-    from hoteltv.backup import ensure_daily_backup
-
     home = ctx.home
-    ctx.runner.submit(
-        lambda _progress: ensure_daily_backup(home),
-        on_error=lambda exc: log.warning("daily backup failed: %s", exc),
-        label="daily backup",
-        write=False,
-    )
+
+    def backup(_progress: object) -> object:
+        from hoteltv.backup import ensure_daily_backup  # loaded there, not before the first screen
+
+        return ensure_daily_backup(home)
+
+    ReadOp(ctx, backup, label="daily backup").failure(
+        lambda exc: log.warning("daily backup failed: %s", exc)
+    ).run()
 
 
 def configure_logging(argv: Sequence[str] | None = None) -> Path | None:
