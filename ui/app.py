@@ -19,6 +19,7 @@ import argparse
 import gc
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from importlib import resources as importlib_resources
@@ -37,6 +38,7 @@ from ui.context import AppContext
 from ui.icons import app_icon
 from ui.main_window import MainWindow
 from ui.messages import LANGUAGE_PROPERTY, localize, show_error
+from ui.ops import ReadOp
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -217,16 +219,51 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     if args.lang:
         ctx.language = args.lang
     install_translators(app, ctx.language)
-    import ui.photos
-
-    ui.photos.install()  # the inspection window's photo slots get real photo strips
     window = MainWindow(ctx)
     app.aboutToQuit.connect(ctx.close)
     window.show_restored()
     window.start()
+    # What the first screen does not need loads once the registry is filled (see warm_up).
+    window.registry.sig_loaded.connect(warm_up, Qt.ConnectionType.SingleShotConnection)
     _daily_backup(ctx)
     _show_warnings(window, ctx.warnings)
     return app, window
+
+
+#: Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the
+#: middle of the first sync (pydantic builds the protocol's models as it imports them, holding the
+#: interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).
+WARM_UP_MODULES = (
+    "hoteltv.sync.state",
+    "hoteltv.sync.credentials",
+    "hoteltv.sync.client",
+    "hoteltv.sync.updates",
+    "hoteltv.photos.store",
+)
+
+
+def warm_up(*_args: object) -> threading.Thread:
+    """Load, on a thread of its own, the modules the first screen does not need: the photo strips for
+    the inspection window (installed here) and the sync client. Started once the registry is filled, so
+    the first screen comes sooner; what the loading still costs the GUI thread (imports hold the
+    interpreter) falls then, not in the middle of the user's first sync. An inspection window opened
+    meanwhile waits for the import (Python's import lock sees to it)."""
+
+    def load() -> None:
+        import importlib
+
+        import ui.photos
+
+        ui.photos.install()  # the inspection window's photo slots get real photo strips
+        for name in WARM_UP_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # a module that cannot load fails again, with its message, when used
+                log.exception("warming up %s failed", name)
+
+    thread = threading.Thread(target=load, name="warm-up imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
@@ -249,15 +286,16 @@ def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
 
 def _daily_backup(ctx: AppContext) -> None:
     """Once a day, in the background: ``backups/daily-YYYYMMDD.zip`` (the last 7 kept)."""
-    from hoteltv.backup import ensure_daily_backup
-
     home = ctx.home
-    ctx.runner.submit(
-        lambda _progress: ensure_daily_backup(home),
-        on_error=lambda exc: log.warning("daily backup failed: %s", exc),
-        label="daily backup",
-        write=False,
-    )
+
+    def backup(_progress: object) -> object:
+        from hoteltv.backup import ensure_daily_backup  # loaded there, not before the first screen
+
+        return ensure_daily_backup(home)
+
+    ReadOp(ctx, backup, label="daily backup").failure(
+        lambda exc: log.warning("daily backup failed: %s", exc)
+    ).run()
 
 
 def configure_logging(argv: Sequence[str] | None = None) -> Path | None:

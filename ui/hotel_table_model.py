@@ -119,7 +119,8 @@ class HotelTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def upsert(self, hotel: HotelView) -> int:
-        """Replace the row of ``hotel`` (``dataChanged`` for that row) or append it; returns its row."""
+        """Replace the row of ``hotel`` (``dataChanged`` for that row, none when nothing differs) or append
+        it; returns its row."""
         row = self._row_of.get(hotel.id)
         if row is None:
             row = len(self._hotels)
@@ -129,6 +130,8 @@ class HotelTableModel(QAbstractTableModel):
             self._search.append(_search_text(hotel))
             self.endInsertRows()
             return row
+        if self._hotels[row] == hotel:
+            return row  # already shown (the change signal re-reads a hotel its own form just saved)
         self._hotels[row] = hotel
         self._search[row] = _search_text(hotel)
         self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))

@@ -1,8 +1,10 @@
 """The main window: menus and shortcuts, the registry and dashboard pages, status bar, window state.
 
-It owns no data: pages and dialogs call core services through ``ctx.runner``. The runner's
-``sig_error`` (a background job failed and nobody handled it) ends here, in one message box, and its
-``sig_busy`` drives the status bar's busy indicator. Window geometry, toolbar state and the page
+It owns no data: pages and dialogs call core services through operations (:mod:`ui.ops`) and follow
+the change signal (``ctx.changes``, :mod:`ui.changes`) to stay fresh. The runner's ``sig_error`` (a
+background job failed and nobody handled it) ends here, in one message box, and so does a save that
+failed after its inspection window closed (``ctx.changes.sig_save_lost``); the runner's ``sig_busy``
+drives the status bar's busy indicator. Window geometry, toolbar state and the page
 shown are kept in QSettings (window state only; core settings live in the data folder).
 """
 
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv import __version__
+from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle
 from hoteltv.services import demo as demo_service
 from hoteltv.services import hotels as hotel_service
@@ -40,14 +43,15 @@ from ui.context import AppContext
 from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
-from ui.import_dialog import ImportDialog, choose_and_import
-from ui.messages import confirm_discard, error_shower, show_error, show_info
+from ui.messages import confirm_discard, error_shower, localize, show_error, show_info
+from ui.ops import ReadOp, WriteOp
 from ui.registry import RegistryPage
 from ui.screen import available, is_small, resize_to_fit, restore_geometry
 from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
 if TYPE_CHECKING:
+    from ui.import_dialog import ImportDialog
     from ui.print_preview import PrintPreviewDialog
     from ui.printing import BatchDialog, SummaryDialog
     from ui.verify_dialog import VerifyDialog
@@ -125,15 +129,25 @@ class DraftsDialog(QDialog):
         self.discard_button.setAutoDefault(False)
         self.open_button.setDefault(True)  # Enter continues the chosen draft
         self.resize(760, 380)
+        ctx.changes.sig_changed.connect(self._data_changed)
         self._load()
+
+    def _data_changed(self, changes: Changes) -> None:
+        """A draft started, changed or discarded anywhere: list them again."""
+        if changes.tables & {"inspections", "room_checks", "hotels"}:
+            self._load()
 
     def _load(self) -> None:
         ctx = self.ctx
-        ctx.runner.submit(
-            lambda _p: insp_service.list_inspections(ctx.db, status="draft"),
-            on_done=self._fill,
-            label=self.tr("读取草稿"),
-            write=False,
+        (
+            ReadOp(
+                ctx,
+                lambda _p: insp_service.list_inspections(ctx.db, status="draft"),
+                label=self.tr("读取草稿"),
+                parent=self,
+            )
+            .success(self._fill)
+            .run()
         )
 
     def _fill(self, drafts: list[insp_service.InspectionSummary]) -> None:
@@ -183,14 +197,18 @@ class DraftsDialog(QDialog):
         db, actor = self.ctx.db, self.ctx.actor
 
         def discarded(_result: object) -> None:
-            self.sig_discarded.emit(inspection_id, hotel_id)
-            self._load()
+            self.sig_discarded.emit(inspection_id, hotel_id)  # the list follows the change signal
 
-        self.ctx.runner.submit(
-            lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
-            on_done=discarded,
-            on_error=error_shower(self),
-            label=self.tr("放弃草稿"),
+        (
+            WriteOp(
+                self.ctx,
+                lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
+                label=self.tr("放弃草稿"),
+                parent=self,
+            )
+            .success(discarded)
+            .failure(error_shower(self))
+            .run()
         )
 
 
@@ -243,6 +261,8 @@ class MainWindow(QMainWindow):
         self.dashboard.sig_open_hotel.connect(self.show_hotel)
         ctx.runner.sig_error.connect(self.show_job_error)
         ctx.runner.sig_busy.connect(self._set_busy)
+        ctx.changes.sig_changed.connect(self._data_changed)
+        ctx.changes.sig_save_lost.connect(self.show_lost_save)
 
     # --- actions and menus ---------------------------------------------------------------------
 
@@ -456,8 +476,10 @@ class MainWindow(QMainWindow):
         self.registry.reload()
         self._data_changed()
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, changes: Changes | None = None) -> None:
         """Counts are stale: recount now if the dashboard shows, else when it is next shown."""
+        if changes is not None and not changes.tables & hotel_service.REGISTRY_TABLES:
+            return
         if self.pages.currentWidget() is self.dashboard:
             self.dashboard.refresh()
         else:
@@ -479,7 +501,6 @@ class MainWindow(QMainWindow):
     def open_draft(self) -> DraftsDialog:
         dialog = DraftsDialog(self.ctx, self)
         dialog.sig_chosen.connect(self._open_inspection)
-        dialog.sig_discarded.connect(lambda _iid, hotel_id: self.registry.refresh_hotel(hotel_id))
         dialog.open()
         return dialog
 
@@ -489,15 +510,15 @@ class MainWindow(QMainWindow):
 
     def import_hotels(self, path: str | Path | None = None) -> ImportDialog | None:
         """Import a hotel spreadsheet (asks for the file unless ``path`` is given)."""
+        from ui.import_dialog import ImportDialog, choose_and_import  # openpyxl loads when first needed
+
         if path:
             dialog: ImportDialog | None = ImportDialog(self.ctx, path, self)
             assert dialog is not None
             dialog.open()
         else:
             dialog = choose_and_import(self.ctx, self)
-        if dialog is not None:
-            dialog.sig_imported.connect(lambda _report: self.refresh())
-        return dialog
+        return dialog  # the registry and counts follow the import's commits (the change signal)
 
     def open_demo(self) -> None:
         """帮助 → 打开演示数据: the demo in its own data folder and its own window marked 演示."""
@@ -677,8 +698,7 @@ class MainWindow(QMainWindow):
 
         panel = SyncPanel(self.ctx, self)
         panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        panel.sig_synced.connect(lambda _report: self.refresh())
-        panel.open()
+        panel.open()  # what a sync brings in reaches the pages through the change signal
         return panel
 
     def verify_paper(self) -> VerifyDialog:
@@ -696,6 +716,24 @@ class MainWindow(QMainWindow):
         """The one place where a failed background job without its own handler is reported."""
         context = self.tr("“%1”未完成。").replace("%1", label) if label else ""
         return show_error(self, exc, context)
+
+    def show_lost_save(self, record: str, what: str, typed: str, exc: Exception) -> QMessageBox:
+        """A save failed after its inspection window closed: say which record, why, and what was typed
+        (selectable, to enter again), instead of losing it in the log."""
+        text = self.tr("检查记录“%1”窗口关闭后，有一处修改未能保存。").replace("%1", record or "?")
+        text += "\n\n" + localize(str(exc))
+        if typed:
+            text += "\n\n" + self.tr("未保存的内容：%1").replace("%1", typed)
+        text += "\n\n" + self.tr("请重新打开这条检查记录，核对后再填一次。")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("未保存"), text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("lostSaveBox")
+        box.setDetailedText(f"{what}\n{typed}")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def show_shortcuts(self) -> QMessageBox:
         rows = [

@@ -1,8 +1,10 @@
 """The hotel registry page: where an inspector lands. Table, search, filters, a hotel's inspection history.
 
 The page loads every live hotel once in the background (``list_hotels`` on the runner's read pool) and
-searches/filters in memory (``HotelFilterProxy``), so typing never waits. A single changed hotel is
-re-read and replaced in place (:meth:`RegistryPage.refresh_hotel`). An empty database shows an empty
+searches/filters in memory (``HotelFilterProxy``), so typing never waits. The page follows the change
+signal (``ctx.changes``, :mod:`ui.changes`): whoever wrote — an inspection window, a sync, an import, a
+dialog — the hotels a commit touched are re-read and replaced in place (:meth:`RegistryPage.refresh_hotel`),
+or the whole list when a commit touched many. An empty database shows an empty
 state with "导入酒店名单…" and "载入演示数据" (the main window does the work: ``sig_import_requested``,
 ``sig_demo_requested``).
 
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError
@@ -63,6 +66,7 @@ from ui.hotel_table_model import (
     mode_label,
 )
 from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, show_error
+from ui.ops import ReadOp
 
 if TYPE_CHECKING:
     from ui.print_preview import PrintPreviewDialog
@@ -355,7 +359,6 @@ class RegistryPage(QWidget):
         self.ctx = ctx
         self.loaded = False
         self._generation = 0
-        self._windows: list[QWidget] = []
         self.model = HotelTableModel(ctx.language, self)
         self.proxy = HotelFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -365,6 +368,7 @@ class RegistryPage(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        ctx.changes.sig_changed.connect(self._data_changed)
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -543,11 +547,10 @@ class RegistryPage(QWidget):
         if not self.loaded:
             self.stack.setCurrentWidget(self.loading_label)
         ctx = self.ctx
-        ctx.runner.submit(
-            lambda _progress: hotel_service.list_hotels(ctx.db),
-            on_done=lambda hotels: self._loaded(generation, hotels),
-            label=self.tr("读取酒店名册"),
-            write=False,
+        (
+            ReadOp(ctx, lambda _progress: hotel_service.list_hotels(ctx.db), label=self.tr("读取酒店名册"))
+            .success(lambda hotels: self._loaded(generation, hotels))
+            .run()
         )
 
     def _loaded(self, generation: int, hotels: list[HotelView]) -> None:
@@ -584,7 +587,26 @@ class RegistryPage(QWidget):
                 self._load_history(current)
             self._update_buttons()
 
-        ctx.runner.submit(job, on_done=done, label=self.tr("读取酒店"), write=False)
+        ReadOp(ctx, job, label=self.tr("读取酒店"), parent=self).success(done).run()
+
+    def _data_changed(self, changes: Changes) -> None:
+        """A commit (from anywhere) touched data the table shows: re-read those hotels, or all of them."""
+        if not self.loaded or not changes.tables & hotel_service.REGISTRY_TABLES:
+            return
+        ctx = self.ctx
+
+        def refresh(hotels: set[str] | None) -> None:
+            if hotels is None:
+                self.reload()
+            else:
+                for hotel_id in sorted(hotels):
+                    self.refresh_hotel(hotel_id)
+
+        (
+            ReadOp(ctx, lambda _p: hotel_service.hotels_touched(ctx.db, changes), label=self.tr("读取酒店"))
+            .success(refresh)
+            .run()
+        )
 
     def refresh_current(self) -> None:
         hotel = self.current_hotel()
@@ -692,16 +714,14 @@ class RegistryPage(QWidget):
         what = f"{summary.record_number} · {summary.hotel_name}" if summary is not None else ""
         if not confirm_discard(self, what):
             return
-        for window in list(self._windows):
-            if getattr(window, "inspection_id", None) == inspection_id:
-                window.close()  # its pending edits are saved first
+        if "ui.inspection" in sys.modules:  # no window can be open before the module was loaded
+            for window in sys.modules["ui.inspection"].open_windows():
+                if window.inspection_id == inspection_id:
+                    window.close()  # its pending edits are saved first
         db, actor = self.ctx.db, self.ctx.actor
-        hotel = self.current_hotel()
 
         def discarded(_result: object) -> None:
-            self.sig_status.emit(self.tr("已放弃草稿 %1").replace("%1", what))
-            if hotel is not None:
-                self.refresh_hotel(hotel.id)
+            self.sig_status.emit(self.tr("已放弃草稿 %1").replace("%1", what))  # the row follows the change
 
         self.ctx.runner.submit(
             lambda _p: insp_service.discard_draft(db, inspection_id, actor=actor),
@@ -731,32 +751,6 @@ class RegistryPage(QWidget):
             return None
         return inspection
 
-    def _keep(self, window: Any, hotel_id: str | None) -> None:
-        """Hold an inspection window while it lives; re-read the hotel when the record changes
-        (``sig_changed``, if the window has it) and when the window goes."""
-        if not isinstance(window, QWidget) or window in self._windows:
-            return
-        self._windows.append(window)
-
-        def refresh(*_args: Any) -> None:
-            if hotel_id and shiboken6.isValid(self):  # a window may outlive the page
-                QTimer.singleShot(0, self, lambda: self.refresh_hotel(hotel_id))
-
-        def gone(*_args: Any) -> None:
-            if not shiboken6.isValid(self):
-                return
-            if window in self._windows:
-                self._windows.remove(window)
-            refresh()
-
-        window.destroyed.connect(gone)
-        changed = getattr(window, "sig_changed", None)
-        if changed is not None:
-            changed.connect(refresh)
-        opened = getattr(window, "sig_opened", None)
-        if opened is not None:  # a correction or an older version opened from that window
-            opened.connect(lambda other: self._keep(other, hotel_id))
-
     def start_inspection(self) -> Any:
         """Start an inspection of the selected hotel (Ctrl+N)."""
         hotel = self.current_hotel()
@@ -766,18 +760,13 @@ class RegistryPage(QWidget):
         inspection = self._inspection_module()
         if inspection is None:
             return None
-        window = inspection.start_inspection_flow(self.ctx, hotel.id, self.window())
-        self._keep(window, hotel.id)
-        return window
+        return inspection.start_inspection_flow(self.ctx, hotel.id, self.window())
 
     def open_inspection(self, inspection_id: str) -> Any:
         inspection = self._inspection_module()
         if inspection is None:
             return None
-        window = inspection.open_inspection_window(self.ctx, inspection_id, self.window())
-        hotel = self.current_hotel()
-        self._keep(window, hotel.id if hotel else None)
-        return window
+        return inspection.open_inspection_window(self.ctx, inspection_id, self.window())
 
     def print_inspection(self, inspection_id: str | None = None) -> PrintPreviewDialog | None:
         """Preview the sheet of one of the selected hotel's inspections (by default the one selected below)."""
@@ -794,7 +783,4 @@ class RegistryPage(QWidget):
         inspection = self._inspection_module()
         if inspection is None:
             return None
-        window = inspection.start_reinspection_flow(self.ctx, notice_id, self.window())
-        hotel = self.current_hotel()
-        self._keep(window, hotel.id if hotel else None)
-        return window
+        return inspection.start_reinspection_flow(self.ctx, notice_id, self.window())

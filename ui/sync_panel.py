@@ -1,7 +1,9 @@
 """The sync panel: server and token, pending changes, last sync, progress, per-record outcomes and
 conflicts with both values and buttons to settle them.
 
-Every sync, read and resolution runs through ``ctx.runner`` (off the GUI thread); the widgets only show
+The sync is a :class:`ui.ops.NetworkOp` (a thread of its own: saves go on while it runs or hangs; it
+writes in its own short transactions), reads are :class:`ui.ops.ReadOp`, a conflict's resolution a
+:class:`ui.ops.WriteOp`; the counts follow the change signal (:mod:`ui.changes`). The widgets only show
 what the core (:mod:`hoteltv.sync.client`, :mod:`hoteltv.sync.state`) reports. A sync that failed because
 the network or the server was away is tried again automatically with growing pauses (30 s, 1 min, 2 min …
 up to 10 min); the panel says when. Reasons are the core's words, shown as they are.
@@ -37,11 +39,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.ops import NetworkOp, ReadOp, WriteOp
 from ui.update_notice import UpdateNotice
+
+#: Tables whose changes alter what the panel shows (pending count, record states, conflicts).
+SHOWN_TABLES = frozenset({"outbox", "sync_conflicts", "sync_record_states", "sync_log"})
 
 #: Pauses before automatic retries after a failed sync (seconds); the last repeats.
 RETRY_DELAYS = (30, 60, 120, 300, 600)
@@ -267,7 +274,14 @@ class SyncPanel(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.keep_button.clicked.connect(lambda: self.resolve_selected("kept"))
         self.other_button.clicked.connect(lambda: self.resolve_selected("other"))
+        ctx.changes.sig_changed.connect(self._data_changed)
         self.refresh()
+
+    def _data_changed(self, changes: Changes) -> None:
+        """A commit elsewhere (an autosave adds to the pending count): read the state again, except while
+        this panel's own sync runs (it reads everything when it ends)."""
+        if not self._running and changes.tables & SHOWN_TABLES:
+            self.refresh()
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
         view = QTableView()
@@ -297,7 +311,7 @@ class SyncPanel(QDialog):
                 bool(url and load_token(ctx.home, url, ctx.db.device_id)),
             )
 
-        ctx.runner.submit(job, on_done=self._show, label=self.tr("读取同步状态"), write=False)
+        ReadOp(ctx, job, label=self.tr("读取同步状态"), parent=self).success(self._show).run()
 
     def _show(self, snap: _Snapshot) -> None:
         o = snap.overview
@@ -318,6 +332,11 @@ class SyncPanel(QDialog):
     # --- syncing -------------------------------------------------------------------------------------------
     def start_sync(self) -> None:
         if self._job is not None:
+            return
+        running = self.ctx.syncing
+        if running is not None and running in self.ctx.runner.network_jobs():
+            # started from a panel since closed: it goes on in the background; one sync at a time
+            self.message.setText(self.tr("上一次同步仍在进行，请稍后再试。"))
             return
         url = self.server.text().strip().rstrip("/")
         if not url:
@@ -371,15 +390,16 @@ class SyncPanel(QDialog):
         update: list[Any] = []
 
         self._running = True
-        job_handle = ctx.runner.submit(
-            job,
-            on_done=lambda report: self._done(report, update[0] if update else None, url),
-            on_error=self._failed,
-            on_progress=self._progress,
-            label=self.tr("同步"),
+        job_handle = (
+            NetworkOp(ctx, job, label=self.tr("同步"), parent=self)
+            .success(lambda report: self._done(report, update[0] if update else None, url))
+            .failure(self._failed)
+            .progress(self._progress)
+            .run()
         )
         # A synchronous runner (tests) has finished the job already.
         self._job = job_handle if self._running else None
+        ctx.syncing = self._job
 
     def cancel(self) -> None:
         self.retry_timer.stop()
@@ -393,6 +413,8 @@ class SyncPanel(QDialog):
         self.message.setText(text)
 
     def _finish(self) -> None:
+        if self.ctx.syncing is self._job:
+            self.ctx.syncing = None
         self._running = False
         self._job = None
         self.sync_button.setEnabled(True)
@@ -450,4 +472,4 @@ class SyncPanel(QDialog):
         def failed(exc: Exception) -> None:
             self.message.setText(str(exc))
 
-        ctx.runner.submit(job, on_done=done, on_error=failed, label=self.tr("处理冲突"))
+        WriteOp(ctx, job, label=self.tr("处理冲突"), parent=self).success(done).failure(failed).run()

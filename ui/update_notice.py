@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui.context import AppContext
+from ui.ops import NetworkOp
 
 
 class UpdateNotice(QWidget):
@@ -100,13 +101,12 @@ class UpdateNotice(QWidget):
             with httpx.Client(base_url=url, headers=headers, transport=transport, timeout=60.0) as http:
                 return download_update(http, info, folder, progress)
 
-        self.ctx.runner.submit(
-            job,
-            on_done=self._downloaded,
-            on_error=self._failed,
-            on_progress=self._progress,
-            label=self.tr("下载新版本"),
-            write=False,
+        (
+            NetworkOp(self.ctx, job, label=self.tr("下载新版本"), parent=self)
+            .success(self._downloaded)
+            .failure(self._failed)
+            .progress(self._progress)
+            .run()
         )
 
     def _progress(self, done: int, total: int, _text: str) -> None:

@@ -9,19 +9,16 @@ work: it commits when the block ends and rolls back on any error, so a user acti
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -32,6 +29,9 @@ from hoteltv.db import tracking
 from hoteltv.db.models import Meta
 from hoteltv.db.sqlite_copy import backup_sqlite
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "hoteltv.db"
@@ -56,12 +56,16 @@ def alembic_config() -> Config:
     hoteltv hands over (``cfg.attributes["connection"]``), and Alembic's ini-style options would read the
     ``%`` escapes of a rendered URL as interpolation (the program's own folder may hold a ``%`` too:
     :func:`alembic_option` escapes it)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", alembic_option(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -90,7 +94,10 @@ class Database:
     def __init__(self, engine: Engine, path: Path | None) -> None:
         self.engine = engine
         self.path = path
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._commit_listeners: list[tracking.CommitListener] = []
+        self._sessions = sessionmaker(
+            engine, expire_on_commit=False, info={tracking.LISTENERS: self._commit_listeners}
+        )
         tracking.install(self._sessions)
         self.device_id = self._ensure_device_id()
 
@@ -131,6 +138,18 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    # --- change notification -------------------------------------------------------------------
+    def on_commit(self, listener: tracking.CommitListener) -> Callable[[], None]:
+        """Call ``listener(changes)`` after every commit of this database (on the committing thread; keep
+        it quick). Returns the function that stops it."""
+        self._commit_listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._commit_listeners:
+                self._commit_listeners.remove(listener)
+
+        return stop
 
     # --- units of work -------------------------------------------------------------------------
     @contextmanager
@@ -216,12 +235,54 @@ def _explain_operational(exc: OperationalError) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+_REVISION = re.compile(r"""^revision(?:\s*:[^=]*)?\s*=\s*["']([^"']+)["']""", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(.*)$", re.MULTILINE)
+
+
+def quick_head() -> str | None:
+    """The head revision read straight from the migration files (no Alembic import, which costs a
+    large part of the GUI's start-up); None when the files do not make one clear head."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        source = file.read_text(encoding="utf-8")
+        rev, down = _REVISION.findall(source), _DOWN.findall(source)
+        if len(rev) != 1 or len(down) != 1:
+            return None
+        revisions.add(rev[0])
+        parents.update(re.findall(r"""["']([^"']+)["']""", down[0]))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database, by plain SQL (None when there is none or several)."""
+    with engine.connect() as conn:
+        if (
+            conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+            ).first()
+            is None
+        ):
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     """Bring the schema to head; back the file up first when it holds an older schema."""
+    stored = _stored_revision(engine)
+    if stored is not None and stored == quick_head():
+        return  # up to date: the common case, decided without loading Alembic
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
     current = current_revision(engine)

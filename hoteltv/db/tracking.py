@@ -11,16 +11,24 @@ A ``before_flush`` hook on every session that :mod:`hoteltv.db.engine` makes:
 
 Sync code applying the server's changes sets ``session.info["applying_remote"] = True``: the rows it
 writes are stamped as they come and produce no outbox entries.
+
+After each commit, whatever the thread, the listeners in ``session.info["commit_listeners"]`` (the
+database's, see :meth:`hoteltv.db.engine.Database.on_commit`) get a :class:`Changes`: the tables and ids
+the commit wrote, collected from the flushes (rows) and from bulk statements run through the session
+(whole tables). A window shows fresh data by listening, not by being told by whoever wrote.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from hoteltv.db.models import (
     AuditEvent,
@@ -35,8 +43,103 @@ from hoteltv.db.models import (
 )
 from hoteltv.errors import HoteltvError, RecordFinalizedError
 
+log = logging.getLogger(__name__)
+
 #: Columns maintained here, never reported as a user's change.
 BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one or more commits wrote: record ids per table, and tables written in bulk (ids unknown)."""
+
+    rows: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    bulk: frozenset[str] = frozenset()
+    #: Written by sync applying the server's changes (not by this laptop's user).
+    remote: bool = False
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.rows) | self.bulk
+
+    def touches(self, table: str, record_id: str | None = None) -> bool:
+        """Whether ``table`` (the record ``record_id`` in it, when given) may have changed."""
+        if table in self.bulk:
+            return True
+        ids = self.rows.get(table)
+        if ids is None:
+            return False
+        return record_id is None or record_id in ids
+
+    def ids(self, table: str) -> frozenset[str]:
+        """The ids known to have changed in ``table`` (empty when only a bulk change is known)."""
+        return self.rows.get(table, frozenset())
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.bulk)
+
+    def merged(self, other: Changes) -> Changes:
+        rows = {t: ids | other.rows.get(t, frozenset()) for t, ids in self.rows.items()}
+        for t, ids in other.rows.items():
+            rows.setdefault(t, ids)
+        return Changes(rows, self.bulk | other.bulk, self.remote and other.remote)
+
+
+CommitListener = Callable[[Changes], None]
+
+_ROWS = "_hoteltv_changed_rows"
+_BULK = "_hoteltv_changed_bulk"
+LISTENERS = "commit_listeners"
+
+
+def _note_rows(session: Session, objects: Iterable[object]) -> None:
+    rows: dict[str, set[str]] = session.info.setdefault(_ROWS, {})
+    for obj in objects:
+        table = getattr(type(obj), "__tablename__", None)
+        if table is None:
+            continue
+        identity = inspect(obj).identity
+        key = getattr(obj, "id", None) if identity is None else identity[0]
+        rows.setdefault(str(table), set()).add(str(key))
+
+
+def _note_bulk(session: Session, tables: Iterable[str]) -> None:
+    bulk: set[str] = session.info.setdefault(_BULK, set())
+    bulk.update(tables)
+
+
+def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    _note_rows(session, [*session.new, *session.dirty, *session.deleted])
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        name = getattr(table, "name", None)
+        if name:
+            _note_bulk(state.session, [str(name)])
+
+
+def _after_commit(session: Session) -> None:
+    rows: dict[str, set[str]] = session.info.pop(_ROWS, {})
+    bulk: set[str] = session.info.pop(_BULK, set())
+    if not rows and not bulk:
+        return
+    changes = Changes(
+        {t: frozenset(ids) for t, ids in rows.items()},
+        frozenset(bulk),
+        bool(session.info.get("applying_remote")),
+    )
+    for listener in list(session.info.get(LISTENERS, ())):
+        try:
+            listener(changes)
+        except Exception:  # a listener's bug must not undo or hide a commit that happened
+            log.exception("commit listener %r failed", listener)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_ROWS, None)
+    session.info.pop(_BULK, None)
 
 
 def jsonable(value: Any) -> Any:
@@ -193,6 +296,7 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: ob
         conn = session.connection()
         conn.execute(insert(AuditEvent), audit)
         conn.execute(insert(OutboxEntry), outbox)
+        _note_bulk(session, [AuditEvent.__tablename__, OutboxEntry.__tablename__])
 
 
 _INSTALLED = "_hoteltv_tracking"
@@ -209,4 +313,8 @@ def install(session_class: Any) -> None:
     if getattr(session_class, _INSTALLED, False):
         return
     event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "do_orm_execute", _on_execute)
+    event.listen(session_class, "after_commit", _after_commit)
+    event.listen(session_class, "after_rollback", _after_rollback)
     setattr(session_class, _INSTALLED, True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
+from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
@@ -287,6 +288,40 @@ def get_hotel(db: Database, hotel_id: str) -> HotelView:
         if hotel is None or hotel.deleted:
             raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
         return _views(s, [hotel])[0]
+
+
+#: Tables a registry row is made from (the hotel, its inspections and their rooms and team, its notices).
+REGISTRY_TABLES = frozenset(
+    {"hotels", "divisions", "inspections", "room_checks", "inspection_inspectors", "rectification_notices"}
+)
+
+
+def hotels_touched(db: Database, changes: Changes, limit: int = 100) -> set[str] | None:
+    """The hotels whose registry rows ``changes`` may alter; None when it is all of them or unknown
+    (a bulk write, a division renamed, more than ``limit``): then read the whole list again."""
+    if not changes.tables & REGISTRY_TABLES:
+        return set()
+    if changes.bulk & REGISTRY_TABLES or changes.rows.get("divisions"):
+        return None
+    hotels = set(changes.ids("hotels"))
+    inspections = set(changes.ids("inspections"))
+    notices = list(changes.ids("rectification_notices"))
+    parts = [*changes.ids("room_checks")], [*changes.ids("inspection_inspectors")]
+    if len(hotels) + len(inspections) + len(notices) + sum(map(len, parts)) > limit:
+        return None
+    from hoteltv.db.models import InspectionInspector, RoomCheck
+
+    with db.reading() as s:
+        for model, ids in ((RoomCheck, parts[0]), (InspectionInspector, parts[1])):
+            if ids:
+                inspections.update(s.scalars(select(model.inspection_id).where(model.id.in_(ids))))
+        if inspections:
+            hotels.update(s.scalars(select(Inspection.hotel_id).where(Inspection.id.in_(inspections))))
+        if notices:
+            hotels.update(
+                s.scalars(select(RectificationNotice.hotel_id).where(RectificationNotice.id.in_(notices)))
+            )
+    return hotels
 
 
 def find_hotel(session: Session, *, credit_code: str | None, name: str, division_id: str) -> Hotel | None:

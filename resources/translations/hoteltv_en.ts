@@ -181,17 +181,18 @@
 <context>
     <name>Autosaver</name>
     <message>
-        <location filename="../../ui/inspection/autosave.py" line="+68"/>
+        <location filename="../../ui/inspection/autosave.py" line="+98"/>
         <source>正在保存…</source>
+        <extracomment>The record being edited, as the user knows it (hotel and record number).</extracomment>
         <translation>Saving…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>未保存</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>已保存 %1</source>
         <translation>Saved %1</translation>
     </message>
@@ -430,7 +431,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+130"/>
+        <location filename="../../ui/sync_panel.py" line="+137"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -590,7 +591,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+66"/>
+        <location filename="../../ui/main_window.py" line="+70"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -666,12 +667,12 @@
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+29"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -679,7 +680,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+112"/>
+        <location filename="../../ui/registry.py" line="+116"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -1147,7 +1148,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+157"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
@@ -1779,12 +1780,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+46"/>
-        <location line="+286"/>
+        <location line="+290"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
     <message>
-        <location line="-284"/>
+        <location line="-288"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -1964,13 +1965,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Extend the deadline: issues a new version of the notice (an issued notice cannot be edited)</translation>
     </message>
     <message>
-        <location line="+72"/>
-        <location line="+120"/>
+        <location line="+73"/>
+        <location line="+123"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-114"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -2071,7 +2072,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Clear</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+87"/>
         <source>该房间已删除，无法撤销。</source>
         <translation>That room was removed; the answer cannot be undone.</translation>
     </message>
@@ -2098,7 +2099,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">No objection to the result.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+102"/>
         <source>请先切换到要计时的房间。</source>
         <translation>Switch to the room you are timing first.</translation>
     </message>
@@ -2300,7 +2301,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+13"/>
+        <location filename="../../ui/main_window.py" line="+18"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
@@ -2315,7 +2316,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -2459,12 +2460,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+213"/>
+        <location line="+214"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-212"/>
+        <location line="-213"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2479,7 +2480,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+138"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -2490,6 +2491,26 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+178"/>
+        <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
+        <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>未保存的内容：%1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请重新打开这条检查记录，核对后再填一次。</source>
+        <translation>Please open this inspection record again, check it and enter the change again.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2513,7 +2534,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-263"/>
+        <location line="-279"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2530,7 +2551,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+85"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2613,7 +2634,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2622,7 +2643,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Find a hotel (name, address, contact, credit code)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+24"/>
         <source>为选中的酒店新建检查</source>
         <translation>New inspection of the selected hotel</translation>
     </message>
@@ -3626,17 +3647,18 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+44"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
+        <location line="+16"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>读取检查记录</source>
         <translation>Reading inspections</translation>
     </message>
@@ -3666,7 +3688,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Draft %1 discarded</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -3698,7 +3720,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Inspections are not available: %1</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+18"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
     </message>
@@ -4066,7 +4088,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+126"/>
-        <location line="+195"/>
+        <location line="+203"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -4080,7 +4102,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-176"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4131,7 +4153,7 @@ Room columns (one per sampled room, at most %2):</translation>
     <message>
         <location line="-181"/>
         <source>（空）</source>
-        <extracomment>Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
+        <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
@@ -4160,7 +4182,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+54"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -4198,7 +4220,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts (%1)</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>上一次同步仍在进行，请稍后再试。</source>
+        <translation>The previous sync is still running; please try again later.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>请先填写服务器地址。</source>
         <translation>Enter the server address first.</translation>
     </message>
@@ -4208,12 +4235,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>正在停止，已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+61"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
@@ -4324,13 +4351,13 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>UpdateNotice</name>
     <message>
-        <location filename="../../ui/update_notice.py" line="+39"/>
-        <location line="+69"/>
+        <location filename="../../ui/update_notice.py" line="+40"/>
+        <location line="+65"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-63"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
@@ -4345,7 +4372,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Downloading version %1…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+27"/>
         <source>正在下载新版本 %1… %2%</source>
         <translation>Downloading version %1… %2%</translation>
     </message>
@@ -4624,7 +4651,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>app</name>
     <message>
-        <location filename="../../ui/app.py" line="+78"/>
+        <location filename="../../ui/app.py" line="+80"/>
         <source>酒店电视整改检查</source>
         <translation>Hotel TV inspections</translation>
     </message>
@@ -4639,8 +4666,9 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Cannot open the data folder %1.</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+93"/>
         <source>注意</source>
+        <extracomment>Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
         <translation>Note</translation>
     </message>
 </context>

@@ -77,3 +77,10 @@ def test_transaction_rolls_back_on_error(db: Database) -> None:
         s.flush()
         raise RuntimeError("boom")
     assert db.get_meta("x") is None
+
+
+def test_the_quick_head_read_from_the_files_is_alembics_head() -> None:
+    """Opening an up-to-date database skips Alembic (slow to import) on the strength of this."""
+    from hoteltv.db.engine import quick_head
+
+    assert quick_head() == head_revision()

@@ -107,3 +107,32 @@ def test_dry_run_reports_the_same_and_writes_nothing(
     real = hotel_service.import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
     assert [r.action for r in real.rows] == [r.action for r in dry.rows]
     assert len(hotel_service.list_hotels(db)) == 2
+
+
+def test_hotels_touched_by_a_commit_names_the_rows_the_registry_must_reread(
+    db: Database, divisions: DivisionList
+) -> None:
+    from hoteltv.db.tracking import Changes
+    from hoteltv.services import inspections as insp_service
+
+    heard: list[Changes] = []
+    db.on_commit(heard.append)
+    a = hotel_service.create_hotel(
+        db, hotel_service.HotelInput(name="和顺客栈", division_code="腾冲市"), divisions
+    )
+    b = hotel_service.create_hotel(
+        db, hotel_service.HotelInput(name="界头驿站", division_code="腾冲市"), divisions
+    )
+    assert hotel_service.hotels_touched(db, heard[-1]) == {b.id}
+    team = [
+        insp_service.add_inspector(db, "张明", "53050219001").id,
+        insp_service.add_inspector(db, "李华", "53050219002").id,
+    ]
+    assert hotel_service.hotels_touched(db, heard[-1]) == set()  # inspectors: no registry row changes
+    view = insp_service.start_inspection(db, a.id, team)
+    assert hotel_service.hotels_touched(db, heard[-1]) == {a.id}
+    insp_service.add_room(db, view.id, "301")  # a room of A's inspection: A's row (last result) may change
+    assert hotel_service.hotels_touched(db, heard[-1]) == {a.id}
+    assert hotel_service.hotels_touched(db, Changes(bulk=frozenset({"hotels"}))) is None  # ids unknown: all
+    many = Changes({"hotels": frozenset(str(i) for i in range(500))})
+    assert hotel_service.hotels_touched(db, many) is None

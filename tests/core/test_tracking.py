@@ -91,3 +91,35 @@ def test_draft_of_another_device_cannot_be_edited(
         s.get(Inspection, view.id).owner_device_id = "another-device"  # type: ignore[union-attr]
     with pytest.raises(RecordFinalizedError, match="another device"):
         insp_service.set_hotel_answer(db, view.id, "provider", "中国电信")
+
+
+def test_commit_listeners_hear_tables_and_ids_once_committed(db: Database, divisions: DivisionList) -> None:
+    from hoteltv.db.tracking import Changes
+    from hoteltv.sync.changes import mark_sent
+
+    heard: list[Changes] = []
+    stop = db.on_commit(heard.append)
+    view = hotel_service.create_hotel(
+        db, hotel_service.HotelInput(name="和顺客栈", division_code="腾冲县"), divisions, actor="clerk"
+    )
+    assert len(heard) == 1
+    assert heard[0].touches("hotels", view.id) and not heard[0].touches("hotels", "another")
+    assert heard[0].touches("outbox") and not heard[0].touches("inspections")
+    assert not heard[0].remote
+    # a refused write commits nothing, so nobody hears of it
+    with pytest.raises(HoteltvError), db.transaction() as s:
+        s.delete(s.get(Hotel, view.id))
+    assert len(heard) == 1
+    # a bulk statement through the session: the table, ids unknown
+    with db.reading() as s:
+        seqs = list(s.scalars(select(OutboxEntry.seq)))
+    mark_sent(db, seqs)
+    assert heard[-1].touches("outbox", "any id") and not heard[-1].touches("hotels")
+    merged = heard[0].merged(heard[-1])
+    assert merged.ids("hotels") == {view.id} and merged.tables >= {"hotels", "outbox"}
+    stop()
+    before = len(heard)
+    hotel_service.update_hotel(
+        db, view.id, hotel_service.HotelInput(name="和顺客栈", division_code="530581", rooms=4), divisions
+    )
+    assert len(heard) == before  # nothing more heard after stop()

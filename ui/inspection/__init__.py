@@ -8,8 +8,8 @@ Entry points for the main window (all run on the GUI thread):
 * :func:`set_photo_strip_factory` — where ``ui.photos`` plugs its photo strips in (see ``photoslot``).
 
 Each returns the inspection window (a top-level ``QMainWindow``, already shown) or None when the user
-cancelled. The window's ``sig_changed(inspection_id)`` says when the registry should refresh;
-``sig_opened(window)`` hands over a window it opened itself (a correction, an older version).
+cancelled. Other windows learn what the inspection window saved from the change signal
+(``ctx.changes``, :mod:`ui.changes`), not from the window itself.
 """
 
 from __future__ import annotations

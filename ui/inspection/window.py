@@ -387,6 +387,7 @@ class InspectionWindow(QMainWindow):
     # --- showing a view --------------------------------------------------------------------------
     def _apply_loaded(self, loaded: Loaded) -> None:
         view = loaded.view
+        self.autosaver.describe(view)
         self.fill_fields(view)
         self._apply_view(view)
         self.side.update_history(loaded.history, self.inspection_id)
@@ -520,7 +521,9 @@ class InspectionWindow(QMainWindow):
         iid, actor = self.inspection_id, self.ctx.actor
         assert iid is not None
         self.autosaver.save(
-            f"hotel:{key}", lambda db: insp_service.set_hotel_answer(db, iid, key, raw, actor=actor)
+            f"hotel:{key}",
+            lambda db: insp_service.set_hotel_answer(db, iid, key, raw, actor=actor),
+            typed=raw,
         )
 
     def _room_answer(self, room_id: str, key: str, raw: object) -> None:
@@ -528,6 +531,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"room:{room_id}:{key}",
             lambda db: insp_service.set_room_answer(db, room_id, key, raw, actor=actor),
+            typed=raw,
         )
 
     # --- undo and history ------------------------------------------------------------------------
@@ -589,6 +593,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"room_field:{room_id}:{name}",
             lambda db: insp_service.update_room(db, room_id, actor=actor, **changes),
+            typed=text,
         )
 
     def _header(self, **changes: Any) -> None:
@@ -596,7 +601,9 @@ class InspectionWindow(QMainWindow):
         assert iid is not None
         fields = HeaderFields(**changes)
         what = "header:" + ",".join(changes)
-        self.autosaver.save(what, lambda db: insp_service.update_header(db, iid, fields, actor=actor))
+        self.autosaver.save(
+            what, lambda db: insp_service.update_header(db, iid, fields, actor=actor), typed=changes
+        )
 
     def _save_refusal(self, refused: bool, witness: str) -> None:
         iid, actor = self.inspection_id, self.ctx.actor
@@ -612,6 +619,7 @@ class InspectionWindow(QMainWindow):
         self.autosaver.save(
             f"evidence:{room_id or ''}:{key}",
             lambda db: insp_service.set_evidence_reason(db, iid, key, text, room_id=room_id, actor=actor),
+            typed=text,
         )
 
     def _show_reasons(self, view: InspectionView) -> None:
