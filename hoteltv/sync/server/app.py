@@ -61,7 +61,8 @@ from hoteltv.sync.protocol import (
 )
 from hoteltv.sync.server import admin, releases, service
 from hoteltv.sync.server.admin import AccountConflict
-from hoteltv.sync.server.auth import Caller, authenticate
+from hoteltv.sync.server.auth import Caller, auth_generation, authenticate
+from hoteltv.sync.server.metrics import CONTENT_TYPE, MetricsMiddleware, ServerMetrics, is_loopback
 from hoteltv.sync.server.models import Token, now
 from hoteltv.sync.server.photos import BlobStore
 from hoteltv.sync.server.responses import document_bearer_auth, errors
@@ -153,11 +154,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     """The server application over a database (SQLite or PostgreSQL URL) and a photo folder."""
     db = ServerDB(database_url, divisions)
     blobs = BlobStore(Path(photo_dir))
+    meter = ServerMetrics()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         db.close()
+        meter.process_ended()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -167,6 +170,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     )
     app.state.db = db
     app.state.blobs = blobs
+    app.state.metrics = meter
 
     @app.exception_handler(Refused)
     async def _refused(_request: Request, exc: Refused) -> JSONResponse:
@@ -194,6 +198,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         if not auth.lower().startswith("bearer "):
             raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
         token = auth[7:].strip()
+        db.tokens.watch(lambda: _generation(db))  # another process revoked a token: forget what we knew
         found = db.tokens.get(token)
         if found is None:
             with db.read() as s:
@@ -210,6 +215,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
                 tok = s.get(Token, token_id)
                 if tok is not None:
                     tok.last_used_at = now()
+            db.tokens.put(token, (who, token_id, False))  # noted: not again for every cached request
         return who
 
     def admin_only(who: Annotated[Caller, Depends(caller)]) -> Caller:
@@ -226,6 +232,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        """Prometheus text format; from the server machine itself (loopback) or with an admin token."""
+        if not is_loopback(request.client.host if request.client else None):
+            admin_only(caller(request))
+        return Response(meter.render(), media_type=CONTENT_TYPE)
 
     @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
     def hello(who: CallerDep, device: DeviceDep = "") -> Hello:
@@ -245,7 +258,9 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     def push(req: PushRequest, who: CallerDep) -> PushResponse:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
-        return service.push(db, who, req)
+        answer = service.push(db, who, req)
+        meter.pushed(answer)
+        return answer
 
     @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
     def pull(
@@ -255,6 +270,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         device: DeviceDep = "",
     ) -> PullResponse:
         out = service.pull(db, who, device, since, limit)
+        meter.pulled.inc(len(out.records))
         if not out.more:
             service.touch_device(db, who, device, pulled_to=out.next)
         return out
@@ -304,8 +320,10 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     )
     async def upload_batch(request: Request, who: CallerDep) -> PhotoBatchResult:
         """Many small photos in one request (frames, see the protocol); each verified by its hash."""
+        body = await request.body()
+        meter.photo_in.labels("batch").inc(len(body))
         try:
-            frames = unframe(await request.body())
+            frames = unframe(body)
         except ValueError as exc:
             raise Refused(422, f"照片批量数据格式错误或不完整 (malformed or truncated batch: {exc})") from exc
 
@@ -359,14 +377,23 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         existing = await run_in_threadpool(done_already)
         if existing is not None:
             return existing
-        with contextlib.suppress(ClientDisconnect):  # what arrived is kept; the client resumes from there
-            await blobs.receive(sha256, offset, total, request.stream())
 
         def finish() -> UploadState:
             with db.write() as s:
                 return blobs.finish(s, sha256, total)
 
-        return await run_in_threadpool(finish)
+        def stored_meanwhile() -> UploadState | None:
+            with db.read() as s:
+                return blobs.state(s, sha256) if blobs.has(s, sha256) else None
+
+        # One upload of a file at a time, across worker processes: a second one waits, then resumes.
+        async with blobs.uploading(sha256):
+            existing = await run_in_threadpool(stored_meanwhile)
+            if existing is not None:
+                return existing
+            with contextlib.suppress(ClientDisconnect):  # what arrived is kept; the client resumes from there
+                await blobs.receive(sha256, offset, total, meter.count_photo_bytes(request.stream()))
+            return await run_in_threadpool(finish)
 
     @app.get(
         f"{P}/photos/{{sha256}}",
@@ -378,6 +405,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         with db.read() as s:
             if not blobs.has(s, sha256):
                 raise Refused(404, "服务器还没有这张照片 (the server does not have this photo yet)")
+        meter.photo_out.inc(blobs.store.size(sha256) or 0)
         return FileResponse(blobs.store.path(sha256), media_type="application/octet-stream")
 
     # --- conflicts ---------------------------------------------------------------------------------------
@@ -430,9 +458,15 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     app.include_router(releases.make_router(db, Path(photo_dir).parent / "releases", caller, admin_only))
 
     document_bearer_auth(app)
-    return _wrap(app)
+    return _wrap(app, meter)
 
 
-def _wrap(app: FastAPI) -> FastAPI:
+def _generation(db: ServerDB) -> int:
+    with db.read() as s:
+        return auth_generation(s)
+
+
+def _wrap(app: FastAPI, meter: ServerMetrics) -> FastAPI:
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
     return app
