@@ -94,19 +94,25 @@ class _BodyLimit:
                 await _too_large(send)
                 return
         seen = 0
+        over = False
 
         async def limited() -> MutableMapping[str, Any]:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
+        async def answer(message: MutableMapping[str, Any]) -> None:
+            if not over:  # FastAPI answers a body it could not read with 400: the 413 below replaces it
+                await send(message)
+
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, limited, answer)
+        if over:
             await _too_large(send)
 
 
