@@ -240,15 +240,15 @@ async def sync(lap: SimLaptop, client: httpx.AsyncClient, note: Timing, *, check
         r.raise_for_status()
         missing = r.json()["missing"]
         assert not r.json()["unknown"], r.json()["unknown"][:3]
-        body, large = lap.photo_frames(missing)
-        if body:
+        frames, large = lap.photo_frames(missing)
+        if frames:
             r = await timed(
                 client,
                 note,
                 "photos/batch",
                 "POST",
                 f"{p}/photos/batch",
-                content=body,
+                content=frames,
                 headers={**h, "Content-Type": "application/octet-stream"},
             )
             r.raise_for_status()
