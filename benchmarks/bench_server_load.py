@@ -257,6 +257,7 @@ class Abuse:
     refused: dict[str, dict[int, int]] = field(default_factory=dict)
     window: tuple[float, float] = (0.0, 0.0)
     slow_held_s: float = 0.0
+    failures: list[str] = field(default_factory=list)
 
     def note(self, kind: str, status: int) -> None:
         d = self.refused.setdefault(kind, {})
@@ -342,8 +343,9 @@ async def abuse(url: str, p: Params, start: float, stop: float, token: str, out:
                             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                         )
                         out.note("oversized-streamed", r.status_code)
-                    except httpx.HTTPError:
+                    except httpx.HTTPError as exc:
                         out.note("oversized-streamed", 0)
+                        out.failures.append(f"oversized-streamed: {type(exc).__name__}: {exc}")
                 await asyncio.sleep(gap)
 
     async def wrong_tokens() -> None:
@@ -352,11 +354,15 @@ async def abuse(url: str, p: Params, start: float, stop: float, token: str, out:
 
             async def one() -> None:
                 async with sem:
-                    r = await client.get(
-                        f"{API_PREFIX}/sync/pull",
-                        headers={"Authorization": f"Bearer htv_{secrets.token_urlsafe(32)}"},
-                    )
-                    out.note("wrong-token", r.status_code)
+                    try:
+                        r = await client.get(
+                            f"{API_PREFIX}/sync/pull",
+                            headers={"Authorization": f"Bearer htv_{secrets.token_urlsafe(32)}"},
+                        )
+                        out.note("wrong-token", r.status_code)
+                    except httpx.HTTPError as exc:
+                        out.note("wrong-token", 0)
+                        out.failures.append(f"wrong-token: {type(exc).__name__}: {exc}")
 
             await asyncio.gather(*(one() for _ in range(p.wrong_tokens)))
 
@@ -432,6 +438,11 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
         "endpoints": summary(timings.rows),
         "resources": sampler.report(),
         "server_holds": holds,
+        "server_log_errors": [
+            line
+            for line in (folder / "server" / "server.log").read_text(errors="replace").splitlines()
+            if "Traceback" in line or "ERROR" in line or "Exception" in line or "died" in line
+        ][:20],
         "metrics_refusals": [
             line for line in metrics.splitlines() if line.startswith("hoteltv_refusals_total")
         ],
@@ -443,6 +454,7 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
         during = [r for r in timings.rows if a0 <= r[1] < a1 and r[0] in ("push", "pull")]
         report["abuse"] = {
             "refused": bad.refused,
+            "failures": bad.failures[:10],
             "slow_connection_held_s": bad.slow_held_s,
             "laptops_before": summary(before),
             "laptops_during": summary(during),
@@ -484,6 +496,10 @@ def show(report: dict[str, Any]) -> str:
                     f"  {label.replace('laptops_', 'laptops ')} bad input, {name}: n {s['n']}, "
                     f"p50 {s['p50'] * 1e3:.0f} ms, p95 {s['p95'] * 1e3:.0f} ms, p99 {s['p99'] * 1e3:.0f} ms"
                 )
+    for line in report["server_log_errors"]:
+        lines.append(f"  server log: {line[:200]}")
+    for line in report.get("abuse", {}).get("failures", []):
+        lines.append(f"  bad input: {line[:200]}")
     for sample in report["error_samples"]:
         lines.append(f"  error: {sample}")
     return "\n".join(lines)
@@ -498,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-abuse", action="store_true", help="leave out the bad input")
     ap.add_argument("--database-url", help="PostgreSQL server to make the fresh database on")
     ap.add_argument("--json", type=Path, help="write the report here")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it (server log, photos)")
     args = ap.parse_args(argv)
     p = Params.quick() if args.quick else Params()
     if args.laptops:
@@ -514,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         print("needs PostgreSQL: --database-url, HOTELTV_BENCH_PG_URL or HOTELTV_TEST_PG_URL (see .ci/pg.sh)")
         return 2
     with fresh_database(base) as db_url, tempfile.TemporaryDirectory(prefix="hoteltv-load-") as tmp:
-        report = run(db_url, p, Path(tmp))
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        report = run(db_url, p, folder)
     print(show(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -217,7 +217,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             )
         who, token_id, stale = found
         if stale:
-            with db.write() as s:
+            with db.write(sequenced=False) as s:
                 tok = s.get(Token, token_id)
                 if tok is not None:
                     tok.last_used_at = now()
@@ -335,19 +335,26 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
         def store() -> PhotoBatchResult:
             result = PhotoBatchResult(stored=[])
-            with db.write() as s:
-                known = service.referenced_hashes(s, who, sorted({sha for sha, _ in frames}))
-                for sha, data in frames:
-                    if sha not in known:
-                        result.refused[sha] = (
-                            "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
-                        )
-                    elif hashlib.sha256(data).hexdigest() != sha:
-                        result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
-                    else:
-                        if not blobs.has(s, sha):
-                            blobs.put_verified(s, data, sha)
-                        result.stored.append(sha)
+            hashes = sorted({sha for sha, _ in frames})
+            with db.read() as s:
+                known = service.referenced_hashes(s, who, hashes)
+                have = {sha for sha in hashes if blobs.has(s, sha)}
+            new: list[tuple[str, int]] = []
+            for sha, data in frames:
+                if sha not in known:
+                    result.refused[sha] = (
+                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
+                    )
+                elif hashlib.sha256(data).hexdigest() != sha:
+                    result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
+                else:
+                    if sha not in have:
+                        blobs.store.put_bytes(data, sha)  # the file first, outside any transaction
+                        new.append((sha, len(data)))
+                    result.stored.append(sha)
+            if new:  # then its rows, without waiting for the sequence lock (pushes hold it)
+                with db.write(sequenced=False) as s:
+                    blobs.note(s, new)
             return result
 
         return await run_in_threadpool(store)
@@ -385,7 +392,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             return existing
 
         def finish() -> UploadState:
-            with db.write() as s:
+            with db.write(sequenced=False) as s:
                 return blobs.finish(s, sha256, total)
 
         def stored_meanwhile() -> UploadState | None:

@@ -25,12 +25,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hoteltv.io.files import fsync_dir
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UploadState
-from hoteltv.sync.server.models import Blob
+from hoteltv.sync.server.models import Blob, now
 from hoteltv.sync.server.service import Refused
 
 #: How long an upload waits for another upload of the same file to finish before it is answered ``409``.
@@ -164,8 +166,7 @@ class BlobStore:
                 "照片内容与校验值不符,已丢弃,请重新上传 (content does not match its SHA-256; upload again)",
             )
         self._move_in(part, sha256)
-        if s.get(Blob, sha256) is None:
-            s.add(Blob(sha256=sha256, size=have))
+        self.note(s, [(sha256, have)])
         return UploadState(sha256=sha256, received=have, complete=True)
 
     def _move_in(self, part: Path, sha256: str) -> None:
@@ -185,8 +186,19 @@ class BlobStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise Refused(422, "content does not match its SHA-256")
         self.store.put_bytes(data, sha256)
-        if s.get(Blob, sha256) is None:
-            s.add(Blob(sha256=sha256, size=len(data)))
+        self.note(s, [(sha256, len(data))])
+
+    @staticmethod
+    def note(s: Session, rows: list[tuple[str, int]]) -> None:
+        """Record files now in the store (hash, size); a row another process wrote meanwhile stays."""
+        if not rows:
+            return
+        dialect = s.get_bind().dialect.name
+        values = [{"sha256": sha, "size": size, "created_at": now()} for sha, size in rows]
+        if dialect == "postgresql":
+            s.execute(pg_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
+        else:
+            s.execute(sqlite_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def _same_file(fh: IO[bytes], path: Path) -> bool:

@@ -114,12 +114,16 @@ class ServerDB:
             return sid.text
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A writing transaction holding the sequence lock until it commits."""
+    def write(self, *, sequenced: bool = True) -> Iterator[Session]:
+        """A writing transaction, by default holding the sequence lock until it commits (every write that
+        hands out sequence numbers, or must not interleave with one). Writes that give none — a device's
+        last-seen time, a token's last use, a photo file's row — pass ``sequenced=False``: on PostgreSQL
+        they then do not queue behind pushes (and must bear a concurrent insert of the same row); SQLite
+        runs one writer at a time anyway."""
         session = self._write()
         try:
             with session.begin():
-                if not self.is_sqlite:
+                if sequenced and not self.is_sqlite:
                     session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
                 yield session
         finally:
