@@ -112,6 +112,7 @@ class Timings:
 
     rows: list[tuple[str, float, float, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    first_done: list[float] = field(default_factory=list)  # when each laptop's first sync ended
 
     def note(self, name: str, seconds: float, status: int) -> None:
         self.rows.append((name, time.monotonic() - seconds, seconds, status))
@@ -225,6 +226,7 @@ async def laptop_life(lap: SimLaptop, url: str, p: Params, t0: float, timings: T
         next_idle = time.monotonic() + p.idle_every
         next_change = time.monotonic() + phase_change + p.idle_every
         await _one(lap, client, timings)
+        timings.first_done.append(time.monotonic())
         while True:
             due = min(next_idle, next_change)
             if due >= end:
@@ -423,7 +425,7 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
                 tasks.append(abuse(srv.url, p, t0 + third, t0 + 2 * third, abuser_token, bad))
             await asyncio.gather(*tasks)
 
-        started = time.monotonic()
+        started = t_start = time.monotonic()
         asyncio.run(main())
         elapsed = time.monotonic() - started
         metrics = httpx.get(f"{srv.url}/metrics", timeout=60).text
@@ -436,6 +438,11 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
         "errors": len(timings.errors) + len(failed),
         "error_samples": timings.errors[:5] + [f"{r[0]} answered {r[3]}" for r in failed[:5]],
         "endpoints": summary(timings.rows),
+        # After every laptop's first sync: the everyday load (syncs every 30 s, changes every 2 min).
+        "steady_from_s": (max(timings.first_done) - t_start) if timings.first_done else None,
+        "steady": summary(
+            [r for r in timings.rows if timings.first_done and r[1] >= max(timings.first_done)]
+        ),
         "resources": sampler.report(),
         "server_holds": holds,
         "server_log_errors": [
@@ -473,6 +480,13 @@ def show(report: dict[str, Any]) -> str:
         lines.append(
             f"{name:<22}{s['n']:>7}{s['p50'] * 1e3:>9.0f}{s['p95'] * 1e3:>9.0f}{s['p99'] * 1e3:>9.0f}{s['max'] * 1e3:>9.0f}"
         )
+    if report["steady"]:
+        lines.append(f"after the last first sync (from {report['steady_from_s']:.0f} s on):")
+        for name, s in report["steady"].items():
+            lines.append(
+                f"  {name:<20}{s['n']:>7}{s['p50'] * 1e3:>9.0f}{s['p95'] * 1e3:>9.0f}{s['p99'] * 1e3:>9.0f}"
+                f"{s['max'] * 1e3:>9.0f}"
+            )
     r = report["resources"]
     if r:
         lines.append(
