@@ -8,6 +8,7 @@ document is at ``/openapi.json`` (browsable at ``/docs``). The protocol is descr
 (No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at run time.)
 """
 
+import asyncio
 import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -260,11 +261,17 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             divisions=sorted(who.division_codes),
         )
 
+    #: Pushes enter the database one at a time per process: they queue for its sequence lock anyway, and a
+    #: push waiting here holds neither a worker thread nor a database connection, so pulls, checks and
+    #: photos of other laptops go on while a wave of first syncs is being applied.
+    push_gate = asyncio.Lock()
+
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
-    def push(req: PushRequest, who: CallerDep) -> PushResponse:
+    async def push(req: PushRequest, who: CallerDep) -> PushResponse:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
-        answer = service.push(db, who, req)
+        async with push_gate:
+            answer = await run_in_threadpool(service.push, db, who, req)
         meter.pushed(answer)
         return answer
 
