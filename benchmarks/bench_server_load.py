@@ -8,10 +8,10 @@ in a bureau, not 200 people pressing the button in the same second); every later
 its own phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
 uploads, pull since its cursor (all pages), ``/sync/check``.
 
-In the middle third of the run, bad input arrives alongside: bodies over the limit (declared and
+From half-time to three quarters of the run, bad input arrives alongside: bodies over the limit (declared and
 streamed), slow clients that open connections and dribble their headers and bodies, and a burst of wrong
 tokens. They must be refused (413, 401) and must not slow the laptops: the laptops' push and pull
-latencies in that window are reported beside those of the window before it.
+latencies in that window are reported beside those of the windows of the same length before and after.
 
 Reported: p50/p95/p99/max per endpoint, errors (any laptop request that did not succeed), CPU (% of one
 core, mean and max over 1 s samples) and memory (RSS) of the server processes (uvicorn's supervisor and
@@ -420,9 +420,12 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
         async def main() -> None:
             t0 = time.monotonic()
             tasks = [laptop_life(lap, srv.url, p, t0, timings) for lap in laptops]
-            if p.abuse:
-                third = p.duration / 3
-                tasks.append(abuse(srv.url, p, t0 + third, t0 + 2 * third, abuser_token, bad))
+            if (
+                p.abuse
+            ):  # from half-time to three quarters: after the first-sync wave, with a quarter after it
+                tasks.append(
+                    abuse(srv.url, p, t0 + p.duration / 2, t0 + p.duration * 3 / 4, abuser_token, bad)
+                )
             await asyncio.gather(*tasks)
 
         started = t_start = time.monotonic()
@@ -456,15 +459,18 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
     }
     if p.abuse:
         a0, a1 = bad.window
-        steady = a0 - (a1 - a0)  # the window of the same length just before the bad input
-        before = [r for r in timings.rows if steady <= r[1] < a0 and r[0] in ("push", "pull")]
-        during = [r for r in timings.rows if a0 <= r[1] < a1 and r[0] in ("push", "pull")]
+        span = a1 - a0
+
+        def window(lo: float, hi: float) -> dict[str, dict[str, float]]:
+            return summary([r for r in timings.rows if lo <= r[1] < hi and r[0] in ("push", "pull")])
+
         report["abuse"] = {
             "refused": bad.refused,
             "failures": bad.failures[:10],
             "slow_connection_held_s": bad.slow_held_s,
-            "laptops_before": summary(before),
-            "laptops_during": summary(during),
+            "laptops_before": window(a0 - span, a0),  # the windows of the same length around it
+            "laptops_during": window(a0, a1),
+            "laptops_after": window(a1, a1 + span),
         }
     return report
 
@@ -504,7 +510,7 @@ def show(report: dict[str, Any]) -> str:
         lines.append(
             f"bad input refused: {a['refused']}; slow connections held {a['slow_connection_held_s']:.0f} s"
         )
-        for label in ("laptops_before", "laptops_during"):
+        for label in ("laptops_before", "laptops_during", "laptops_after"):
             for name, s in a[label].items():
                 lines.append(
                     f"  {label.replace('laptops_', 'laptops ')} bad input, {name}: n {s['n']}, "
