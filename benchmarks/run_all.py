@@ -62,6 +62,8 @@ def plan(name: str, sizes: tuple[int, ...], quick: bool) -> list[tuple[int | Non
         return [
             (n, ["--hotels", str(n), *(["--repeat", "1"] if quick or n >= 10_000 else [])]) for n in sizes
         ]
+    if name == "server_load":  # 200 laptops for 5 minutes on PostgreSQL; quick: a few for seconds
+        return [(None, ["--quick"] if quick else [])]
     if name == "photo_ingest":
         return [(None, ["--repeat", "3", "--batch", "10"] if quick else [])]
     return [(None, [])]

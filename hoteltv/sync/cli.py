@@ -52,29 +52,33 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
 
 def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ImportError as exc:
         raise HoteltvError(
             "服务器组件未安装:pip install 'hoteltv[server]' (the server extra is not installed)"
         ) from exc
-    from hoteltv.sync.server.app import create_app
+    from hoteltv.sync.server import workers
 
     if bool(args.certfile) != bool(args.keyfile):
         raise HoteltvError("--certfile 和 --keyfile 须同时给出 (give both --certfile and --keyfile)")
+    url = _database_url(ctx, args)
+    workers.check_workers(url, args.workers)
     data = _data_dir(ctx, args)
     data.mkdir(parents=True, exist_ok=True)
-    app = create_app(_database_url(ctx, args), data / "photos")
     scheme = "https" if args.certfile else "http"
-    print(f"hoteltv sync server on {scheme}://{args.host}:{args.port}  (data: {data})", file=sys.stderr)
-    uvicorn.run(
-        app,
+    print(
+        f"hoteltv sync server on {scheme}://{args.host}:{args.port}  (data: {data}, workers: {args.workers})",
+        file=sys.stderr,
+    )
+    workers.run(
+        url,
+        data,
         host=args.host,
         port=args.port,
-        ssl_certfile=args.certfile,
-        ssl_keyfile=args.keyfile,
-        proxy_headers=True,
+        workers=args.workers,
+        certfile=args.certfile,
+        keyfile=args.keyfile,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        log_level="info",
     )
     return 0
 
@@ -530,6 +534,13 @@ def register(sub: Any, add: Any) -> None:
     sp = add(sub, "serve", cmd_serve, "run the sync server (FastAPI under uvicorn)")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=8765)
+    sp.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; more than 1 needs PostgreSQL, SQLite is single-process)",
+    )
     _server_options(sp)
     sp.add_argument("--certfile", help="TLS certificate (PEM) to serve HTTPS directly")
     sp.add_argument("--keyfile", help="TLS private key (PEM)")

@@ -4,10 +4,11 @@ admin endpoints both call these)."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.protocol import DeviceOut, TokenOut, UserIn, UserOut
-from hoteltv.sync.server.auth import ROLES, hash_token, new_token
+from hoteltv.sync.server.auth import ROLES, bump_auth_generation, hash_token, new_token
 from hoteltv.sync.server.models import Device, Token, User, now
 from hoteltv.sync.server.store import ServerDB
 
@@ -16,7 +17,9 @@ class AccountConflict(HoteltvError):
     """The account's state forbids it: the user exists already, or is disabled (HTTP 409)."""
 
 
-def _forget_cached_tokens(db: ServerDB) -> None:
+def _forget_cached_tokens(db: ServerDB, s: Session) -> None:
+    """This process forgets at once; the others when they see the auth generation move (within a second)."""
+    bump_auth_generation(s)
     db.tokens.clear()
 
 
@@ -55,8 +58,6 @@ def add_user(db: ServerDB, data: UserIn) -> UserOut:
 
 
 def _user(s: object, name: str) -> User:
-    from sqlalchemy.orm import Session
-
     assert isinstance(s, Session)
     user = s.scalars(select(User).where(User.name == name)).first()
     if user is None:
@@ -78,7 +79,7 @@ def update_user(
         new_divisions = sorted(set(divisions)) if divisions is not None else list(user.divisions or [])
         _check(new_role, new_divisions)
         user.role, user.divisions = new_role, new_divisions
-        _forget_cached_tokens(db)
+        _forget_cached_tokens(db, s)
         if active is not None:
             user.active = active
             if not active:
@@ -128,7 +129,7 @@ def revoke_token(db: ServerDB, token_id: int | None = None, token: str | None = 
             raise NotFoundError("没有这个令牌 (no such token)")
         if row.revoked_at is None:
             row.revoked_at = now()
-        _forget_cached_tokens(db)
+        _forget_cached_tokens(db, s)
         user = s.get(User, row.user_id)
         return _token_out(row, user.name if user else "")
 

@@ -8,6 +8,7 @@ document is at ``/openapi.json`` (browsable at ``/docs``). The protocol is descr
 (No ``from __future__ import annotations`` here: FastAPI reads the endpoint annotations at run time.)
 """
 
+import asyncio
 import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -61,7 +62,8 @@ from hoteltv.sync.protocol import (
 )
 from hoteltv.sync.server import admin, releases, service
 from hoteltv.sync.server.admin import AccountConflict
-from hoteltv.sync.server.auth import Caller, authenticate
+from hoteltv.sync.server.auth import Caller, auth_generation, authenticate
+from hoteltv.sync.server.metrics import CONTENT_TYPE, MetricsMiddleware, ServerMetrics, is_loopback
 from hoteltv.sync.server.models import Token, now
 from hoteltv.sync.server.photos import BlobStore
 from hoteltv.sync.server.responses import document_bearer_auth, errors
@@ -93,19 +95,25 @@ class _BodyLimit:
                 await _too_large(send)
                 return
         seen = 0
+        over = False
 
         async def limited() -> MutableMapping[str, Any]:
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    over = True
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
+        async def answer(message: MutableMapping[str, Any]) -> None:
+            if not over:  # FastAPI answers a body it could not read with 400: the 413 below replaces it
+                await send(message)
+
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, limited, answer)
+        if over:
             await _too_large(send)
 
 
@@ -153,11 +161,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     """The server application over a database (SQLite or PostgreSQL URL) and a photo folder."""
     db = ServerDB(database_url, divisions)
     blobs = BlobStore(Path(photo_dir))
+    meter = ServerMetrics()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         db.close()
+        meter.process_ended()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -167,6 +177,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     )
     app.state.db = db
     app.state.blobs = blobs
+    app.state.metrics = meter
 
     @app.exception_handler(Refused)
     async def _refused(_request: Request, exc: Refused) -> JSONResponse:
@@ -194,6 +205,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         if not auth.lower().startswith("bearer "):
             raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
         token = auth[7:].strip()
+        db.tokens.watch(lambda: _generation(db))  # another process revoked a token: forget what we knew
         found = db.tokens.get(token)
         if found is None:
             with db.read() as s:
@@ -206,10 +218,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             )
         who, token_id, stale = found
         if stale:
-            with db.write() as s:
+            with db.write(sequenced=False) as s:
                 tok = s.get(Token, token_id)
                 if tok is not None:
                     tok.last_used_at = now()
+            db.tokens.put(token, (who, token_id, False))  # noted: not again for every cached request
         return who
 
     def admin_only(who: Annotated[Caller, Depends(caller)]) -> Caller:
@@ -227,6 +240,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        """Prometheus text format; from the server machine itself (loopback) or with an admin token."""
+        if not is_loopback(request.client.host if request.client else None):
+            admin_only(caller(request))
+        return Response(meter.render(), media_type=CONTENT_TYPE)
+
     @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
     def hello(who: CallerDep, device: DeviceDep = "") -> Hello:
         service.touch_device(db, who, device)
@@ -241,11 +261,19 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             divisions=sorted(who.division_codes),
         )
 
+    #: Pushes enter the database one at a time per process: they queue for its sequence lock anyway, and a
+    #: push waiting here holds neither a worker thread nor a database connection, so pulls, checks and
+    #: photos of other laptops go on while a wave of first syncs is being applied.
+    push_gate = asyncio.Lock()
+
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
-    def push(req: PushRequest, who: CallerDep) -> PushResponse:
+    async def push(req: PushRequest, who: CallerDep) -> PushResponse:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
-        return service.push(db, who, req)
+        async with push_gate:
+            answer = await run_in_threadpool(service.push, db, who, req)
+        meter.pushed(answer)
+        return answer
 
     @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
     def pull(
@@ -255,6 +283,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         device: DeviceDep = "",
     ) -> PullResponse:
         out = service.pull(db, who, device, since, limit)
+        meter.pulled.inc(len(out.records))
         if not out.more:
             service.touch_device(db, who, device, pulled_to=out.next)
         return out
@@ -304,26 +333,35 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     )
     async def upload_batch(request: Request, who: CallerDep) -> PhotoBatchResult:
         """Many small photos in one request (frames, see the protocol); each verified by its hash."""
+        body = await request.body()
+        meter.photo_in.labels("batch").inc(len(body))
         try:
-            frames = unframe(await request.body())
+            frames = unframe(body)
         except ValueError as exc:
             raise Refused(422, f"照片批量数据格式错误或不完整 (malformed or truncated batch: {exc})") from exc
 
         def store() -> PhotoBatchResult:
             result = PhotoBatchResult(stored=[])
-            with db.write() as s:
-                known = service.referenced_hashes(s, who, sorted({sha for sha, _ in frames}))
-                for sha, data in frames:
-                    if sha not in known:
-                        result.refused[sha] = (
-                            "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
-                        )
-                    elif hashlib.sha256(data).hexdigest() != sha:
-                        result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
-                    else:
-                        if not blobs.has(s, sha):
-                            blobs.put_verified(s, data, sha)
-                        result.stored.append(sha)
+            hashes = sorted({sha for sha, _ in frames})
+            with db.read() as s:
+                known = service.referenced_hashes(s, who, hashes)
+                have = {sha for sha in hashes if blobs.has(s, sha)}
+            new: list[tuple[str, int]] = []
+            for sha, data in frames:
+                if sha not in known:
+                    result.refused[sha] = (
+                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
+                    )
+                elif hashlib.sha256(data).hexdigest() != sha:
+                    result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
+                else:
+                    if sha not in have:
+                        blobs.store.put_bytes(data, sha)  # the file first, outside any transaction
+                        new.append((sha, len(data)))
+                    result.stored.append(sha)
+            if new:  # then its rows, without waiting for the sequence lock (pushes hold it)
+                with db.write(sequenced=False) as s:
+                    blobs.note(s, new)
             return result
 
         return await run_in_threadpool(store)
@@ -359,14 +397,23 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         existing = await run_in_threadpool(done_already)
         if existing is not None:
             return existing
-        with contextlib.suppress(ClientDisconnect):  # what arrived is kept; the client resumes from there
-            await blobs.receive(sha256, offset, total, request.stream())
 
         def finish() -> UploadState:
-            with db.write() as s:
+            with db.write(sequenced=False) as s:
                 return blobs.finish(s, sha256, total)
 
-        return await run_in_threadpool(finish)
+        def stored_meanwhile() -> UploadState | None:
+            with db.read() as s:
+                return blobs.state(s, sha256) if blobs.has(s, sha256) else None
+
+        # One upload of a file at a time, across worker processes: a second one waits, then resumes.
+        async with blobs.uploading(sha256):
+            existing = await run_in_threadpool(stored_meanwhile)
+            if existing is not None:
+                return existing
+            with contextlib.suppress(ClientDisconnect):  # what arrived is kept; the client resumes from there
+                await blobs.receive(sha256, offset, total, meter.count_photo_bytes(request.stream()))
+            return await run_in_threadpool(finish)
 
     @app.get(
         f"{P}/photos/{{sha256}}",
@@ -378,6 +425,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         with db.read() as s:
             if not blobs.has(s, sha256):
                 raise Refused(404, "服务器还没有这张照片 (the server does not have this photo yet)")
+        meter.photo_out.inc(blobs.store.size(sha256) or 0)
         return FileResponse(blobs.store.path(sha256), media_type="application/octet-stream")
 
     # --- conflicts ---------------------------------------------------------------------------------------
@@ -430,9 +478,15 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     app.include_router(releases.make_router(db, Path(photo_dir).parent / "releases", caller, admin_only))
 
     document_bearer_auth(app)
-    return _wrap(app)
+    return _wrap(app, meter)
 
 
-def _wrap(app: FastAPI) -> FastAPI:
+def _generation(db: ServerDB) -> int:
+    with db.read() as s:
+        return auth_generation(s)
+
+
+def _wrap(app: FastAPI, meter: ServerMetrics) -> FastAPI:
     app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.domain.divisions import division_id
-from hoteltv.sync.server.models import Token, User, now
+from hoteltv.sync.server.models import ServerState, Token, User, now
 
 ROLES = ("inspector", "office", "admin")
 TOKEN_PREFIX = "htv_"
@@ -85,15 +86,52 @@ def authenticate(session: Session, token: str) -> tuple[Caller, int, bool] | Non
     return caller, tok.id, stale
 
 
+#: ``server_state`` key of the auth generation: bumped by every change of a user or token.
+AUTH_GENERATION = "auth"
+
+
+def auth_generation(session: Session) -> int:
+    """The database's auth generation (0 before any user or token change)."""
+    state = session.get(ServerState, AUTH_GENERATION)
+    return 0 if state is None else int(state.value)
+
+
+def bump_auth_generation(session: Session) -> None:
+    """Tell every server process that users or tokens changed (inside the writing transaction)."""
+    state = session.get(ServerState, AUTH_GENERATION)
+    if state is None:
+        session.add(ServerState(key=AUTH_GENERATION, value=1))
+    else:
+        state.value = (int(state.value) % (2**31 - 2)) + 1
+
+
 class TokenCache:
-    """Recently seen tokens → what :func:`authenticate` said, for a few seconds, per server database (a
-    revocation through this process takes effect at once; one made by a separate ``hoteltv tokens revoke``
-    within :data:`TTL` seconds)."""
+    """Recently seen tokens → what :func:`authenticate` said, per server database and process.
+
+    An entry lives at most :data:`TTL` seconds. Besides, :meth:`watch` looks at the database's auth
+    generation at most every :data:`POLL` seconds and forgets everything when it moved, so a token revoked
+    or a user disabled by another worker process or by ``hoteltv tokens revoke`` is refused by this process
+    within about :data:`POLL` seconds (at most :data:`TTL`); the process that made the change forgets at
+    once."""
 
     TTL = 10.0
+    POLL = 1.0
 
     def __init__(self) -> None:
         self._items: dict[str, tuple[float, Any]] = {}
+        self._generation: int | None = None
+        self._polled = float("-inf")
+
+    def watch(self, generation: Callable[[], int]) -> None:
+        """Forget every entry when the database's auth generation moved (checked at most every POLL s)."""
+        stamp = time.monotonic()
+        if stamp - self._polled < self.POLL:
+            return
+        self._polled = stamp
+        current = generation()
+        if current != self._generation:
+            self._items.clear()
+            self._generation = current
 
     def get(self, token: str) -> Any:
         item = self._items.get(token)

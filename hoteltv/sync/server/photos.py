@@ -5,24 +5,71 @@ halfway keeps what came through; the client asks how much arrived and sends the 
 declared size is reached the file is hashed: a match moves it into the content-addressed
 :class:`~hoteltv.photos.store.PhotoStore` (``<photo_dir>/originals/…``) and records the blob; a mismatch
 throws the partial file away and the upload starts again.
+
+Appending and verifying happen under an operating-system lock on ``incoming/<sha256>.lock`` (``flock`` on
+Linux and macOS, ``msvcrt.locking`` on Windows), so two uploads of the same file — from one worker process
+or several — take turns: the second waits (up to :data:`LOCK_WAIT` seconds, without holding a thread),
+then finds the offset moved on (``409``, the client asks where to resume) or the file complete. The lock
+goes with the process if it dies; the lock file is removed by its holder when done.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
 import stat
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import IO, Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hoteltv.io.files import fsync_dir
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UploadState
-from hoteltv.sync.server.models import Blob
+from hoteltv.sync.server.models import Blob, now
 from hoteltv.sync.server.service import Refused
+
+#: How long an upload waits for another upload of the same file to finish before it is answered ``409``.
+LOCK_WAIT = 30.0
+_BUSY = (
+    "这张照片正在由另一连接上传,请稍后重试 (another upload of this photo is under way; ask where to resume)"
+)
+
+
+def _try_lock(fh: IO[bytes]) -> bool:
+    """Take an exclusive lock on an open file without waiting; False when another holder has it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # type: ignore[attr-defined,unused-ignore]
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fh: IO[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)  # type: ignore[attr-defined,unused-ignore]
 
 
 class BlobStore:
@@ -37,6 +84,31 @@ class BlobStore:
     def part(self, sha256: str) -> Path:
         self.store.path(sha256)  # validates the hash
         return self.incoming / f"{sha256}.part"
+
+    @contextlib.asynccontextmanager
+    async def uploading(self, sha256: str, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
+        """Hold the upload lock of one file (across processes) for the duration of the block."""
+        path = self.part(sha256).with_suffix(".lock")
+        deadline = time.monotonic() + wait
+        fh: Any = None
+        while fh is None:
+            candidate = open(path, "a+b")  # noqa: SIM115 - closed below or on the next round
+            if _try_lock(candidate) and _same_file(candidate, path):
+                fh = candidate
+                break
+            _unlock(candidate)
+            candidate.close()
+            if time.monotonic() > deadline:
+                raise Refused(409, _BUSY)
+            await asyncio.sleep(0.05)
+        try:
+            yield
+        finally:
+            if os.name != "nt":  # the holder removes it; a waiter then sees another file and opens anew
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            _unlock(fh)
+            fh.close()
 
     def received(self, sha256: str) -> int:
         try:
@@ -94,8 +166,7 @@ class BlobStore:
                 "照片内容与校验值不符,已丢弃,请重新上传 (content does not match its SHA-256; upload again)",
             )
         self._move_in(part, sha256)
-        if s.get(Blob, sha256) is None:
-            s.add(Blob(sha256=sha256, size=have))
+        self.note(s, [(sha256, have)])
         return UploadState(sha256=sha256, received=have, complete=True)
 
     def _move_in(self, part: Path, sha256: str) -> None:
@@ -115,5 +186,26 @@ class BlobStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise Refused(422, "content does not match its SHA-256")
         self.store.put_bytes(data, sha256)
-        if s.get(Blob, sha256) is None:
-            s.add(Blob(sha256=sha256, size=len(data)))
+        self.note(s, [(sha256, len(data))])
+
+    @staticmethod
+    def note(s: Session, rows: list[tuple[str, int]]) -> None:
+        """Record files now in the store (hash, size); a row another process wrote meanwhile stays."""
+        if not rows:
+            return
+        dialect = s.get_bind().dialect.name
+        values = [{"sha256": sha, "size": size, "created_at": now()} for sha, size in rows]
+        if dialect == "postgresql":
+            s.execute(pg_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
+        else:
+            s.execute(sqlite_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
+
+
+def _same_file(fh: IO[bytes], path: Path) -> bool:
+    """Is the locked open file still the one at ``path`` (not removed by a holder that just finished)?"""
+    if os.name == "nt":
+        return True
+    try:
+        return os.fstat(fh.fileno()).st_ino == os.stat(path).st_ino
+    except OSError:
+        return False

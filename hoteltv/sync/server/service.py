@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hoteltv.sync.changes import (
@@ -111,8 +112,12 @@ def touch_device(
             and (pulled_to is None or pulled_to == dev.last_seq)
         ):
             return
-    with db.write() as s:
-        _touch(s, caller, device_id, pushed=pushed, pulled_to=pulled_to)
+    try:
+        with db.write(sequenced=False) as s:
+            _touch(s, caller, device_id, pushed=pushed, pulled_to=pulled_to)
+    except IntegrityError:  # another worker made the device's row at the same moment: now update it
+        with db.write(sequenced=False) as s:
+            _touch(s, caller, device_id, pushed=pushed, pulled_to=pulled_to)
 
 
 def _touch(

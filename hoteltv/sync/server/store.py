@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +21,9 @@ from hoteltv.domain.divisions import DivisionList, default_divisions
 from hoteltv.sync.server.auth import TokenCache
 from hoteltv.sync.server.models import Record, ServerState, now
 from hoteltv.sync.server.schema import upgrade_server_schema
+
+#: PostgreSQL advisory lock key of seeding a new database (any fixed number other lock users do not use).
+_SEED_LOCK_KEY = 0x68746276_5EED
 
 
 def normalise_url(url: str) -> str:
@@ -78,6 +81,8 @@ class ServerDB:
 
     def _init_state(self, divisions: DivisionList) -> str:
         with self._write() as s, s.begin():
+            if not self.is_sqlite:  # several processes starting at once seed the counter and divisions once
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
             if s.get(ServerState, "seq") is None:
                 s.add(ServerState(key="seq", value=0))
             sid = s.get(ServerState, "server_id")
@@ -109,12 +114,16 @@ class ServerDB:
             return sid.text
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A writing transaction holding the sequence lock until it commits."""
+    def write(self, *, sequenced: bool = True) -> Iterator[Session]:
+        """A writing transaction, by default holding the sequence lock until it commits (every write that
+        hands out sequence numbers, or must not interleave with one). Writes that give none — a device's
+        last-seen time, a token's last use, a photo file's row — pass ``sequenced=False``: on PostgreSQL
+        they then do not queue behind pushes (and must bear a concurrent insert of the same row); SQLite
+        runs one writer at a time anyway."""
         session = self._write()
         try:
             with session.begin():
-                if not self.is_sqlite:
+                if sequenced and not self.is_sqlite:
                     session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
                 yield session
         finally:
