@@ -289,12 +289,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         return MissingPhotos(missing=missing, unknown=[h for h in wanted if h not in known])
 
     def _may_touch(who: Caller, sha256: str) -> None:
+        # A file that no photo record in the caller's scope uses is answered exactly like a file nobody
+        # uses: a 403 would tell that a record outside the caller's divisions has it.
         with db.read() as s:
             if not service.referenced_hashes(s, who, [sha256]):
-                raise Refused(
-                    403,
-                    "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
-                )
+                raise Refused(404, service.NO_SUCH_PHOTO)
 
     @app.post(
         f"{P}/photos/batch",
@@ -328,7 +327,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
         return await run_in_threadpool(store)
 
-    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 403, 422))
+    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 404, 422))
     def upload_state(sha256: Sha256, who: CallerDep) -> UploadState:
         _may_touch(who, sha256)
         with db.read() as s:
@@ -337,7 +336,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.put(
         f"{P}/photos/{{sha256}}",
         response_model=UploadState,
-        responses=errors(401, 403, 409, 413, 422),
+        responses=errors(401, 404, 409, 413, 422),
         openapi_extra=_BINARY_BODY,
     )
     async def upload(
@@ -350,10 +349,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         def done_already() -> UploadState | None:
             with db.read() as s:
                 if not service.referenced_hashes(s, who, [sha256]):
-                    raise Refused(
-                        403,
-                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
-                    )
+                    raise Refused(404, service.NO_SUCH_PHOTO)
                 return blobs.state(s, sha256) if blobs.has(s, sha256) else None
 
         existing = await run_in_threadpool(done_already)
@@ -371,7 +367,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.get(
         f"{P}/photos/{{sha256}}",
         response_class=FileResponse,
-        responses={200: _BINARY_ANSWER, **errors(401, 403, 404, 422)},
+        responses={200: _BINARY_ANSWER, **errors(401, 404, 422)},
     )
     def download(sha256: Sha256, who: CallerDep) -> FileResponse:
         _may_touch(who, sha256)

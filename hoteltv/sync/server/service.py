@@ -56,6 +56,9 @@ HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the 
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
 _NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, PARENT_NOT_YET})
+#: A photo file no record in the caller's scope uses: the same answer whether another division's record
+#: uses it or nobody's does (telling them apart would say the file exists).
+NO_SUCH_PHOTO = "没有这张照片 (no such photo)"
 
 
 class Refused(Exception):
