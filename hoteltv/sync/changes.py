@@ -446,12 +446,17 @@ def mark_sent(db: Database, seqs: Sequence[int]) -> None:
     """Mark outbox entries as delivered (they are kept as history, not deleted)."""
     if not seqs:
         return
-    now = utcnow()
     with db.transaction() as s:
-        for i in range(0, len(seqs), _CHUNK):
-            s.execute(
-                update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
-            )
+        mark_sent_in(s, seqs)
+
+
+def mark_sent_in(session: Session, seqs: Sequence[int]) -> None:
+    """:func:`mark_sent` in the caller's transaction."""
+    now = utcnow()
+    for i in range(0, len(seqs), _CHUNK):
+        session.execute(
+            update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
+        )
 
 
 def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> None:
@@ -460,24 +465,26 @@ def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> 
     ``items`` are ``(entity, id, version we sent, server version)``; a record edited here since it was
     sent keeps its own number (its next change goes out as usual).
     """
-    if not items:
+    if not items or all(sent == server for _e, _i, sent, server in items):
         return
+    with db.transaction() as s:
+        adopt_versions_in(s, items)
+
+
+def adopt_versions_in(session: Session, items: Sequence[tuple[str, str, int, int]]) -> None:
+    """:func:`adopt_versions` in the caller's transaction (plain updates: no tracking, no outbox)."""
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entity, rid, sent, server in items:
         if sent != server:
             by_entity[entity].append({"b_id": rid, "b_sent": sent, "b_server": server})
-    if not by_entity:
-        return
-    with db.transaction() as s:
-        s.info["applying_remote"] = True
-        for entity, params in by_entity.items():
-            table = MODELS[entity].__table__  # type: ignore[attr-defined]
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
-                .values(version=bindparam("b_server"))
-            )
-            s.connection().execute(stmt, params)
+    for entity, params in by_entity.items():
+        table = MODELS[entity].__table__  # type: ignore[attr-defined]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
+            .values(version=bindparam("b_server"))
+        )
+        session.connection().execute(stmt, params)
 
 
 # --- what is still waiting to be sent -----------------------------------------------------------------------

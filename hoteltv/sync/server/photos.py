@@ -13,9 +13,10 @@ import contextlib
 import hashlib
 import os
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.io.files import fsync_dir
@@ -46,6 +47,13 @@ class BlobStore:
 
     def has(self, s: Session, sha256: str) -> bool:
         return s.get(Blob, sha256) is not None and self.store.exists(sha256)
+
+    def present(self, s: Session, hashes: Sequence[str]) -> set[str]:
+        """Which of ``hashes`` the server holds (recorded and on disk), in a few queries."""
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            found.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(list(hashes[i : i + 500])))))
+        return {h for h in found if self.store.exists(h)}
 
     def state(self, s: Session, sha256: str) -> UploadState:
         if self.has(s, sha256):
@@ -109,6 +117,21 @@ class BlobStore:
         os.chmod(part, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(part, target)
         fsync_dir(target.parent)
+
+    def write_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Write many files already checked against their hashes, flushed to disk once for all (a photo
+        batch); :meth:`record_many` then records them. A file without its record is not counted as held."""
+        if items:
+            self.store.put_many(items)
+
+    def record_many(self, s: Session, items: list[tuple[str, bytes]]) -> None:
+        """Record files :meth:`write_many` wrote (in the caller's transaction)."""
+        if not items:
+            return
+        hashes = sorted({sha for sha, _ in items})
+        known = set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
+        sizes = {sha: len(data) for sha, data in items}
+        s.add_all(Blob(sha256=sha, size=sizes[sha]) for sha in hashes if sha not in known)
 
     def put_verified(self, s: Session, data: bytes, sha256: str) -> None:
         """Store bytes already checked against ``sha256`` (bundle import on the server)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.sync.changes import (
@@ -95,6 +95,46 @@ class _Seqs:
 
 
 # --- devices ------------------------------------------------------------------------------------------------
+
+#: Hello's answer header: a stamp of the conflicts the caller sees (newest id, how many open).
+CONFLICTS_HEADER = "X-Hoteltv-Conflicts"
+
+
+@dataclass
+class Probe:
+    """What a hello needs: the head, the caller's conflict stamp, whether the device row is due a write."""
+
+    head: int
+    conflicts: str
+    touch: bool
+
+
+def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
+    """The head, a stamp of the conflicts ``caller`` sees, and whether :func:`touch_device` has
+    something to write — one statement of indexed look-ups, no ORM objects (every sync starts here)."""
+    from hoteltv.sync.server.models import ServerState
+
+    opened = select(func.count()).select_from(Conflict).where(Conflict.status == "open")
+    newest = select(func.max(Conflict.id))
+    if not caller.reads_all:
+        divisions = sorted(caller.division_ids)
+        opened = opened.where(Conflict.division_id.in_(divisions))
+        newest = newest.where(Conflict.division_id.in_(divisions))
+    device = select(Device.user_id, Device.last_seen).where(Device.device_id == device_id)
+    stmt = select(
+        select(ServerState.value).where(ServerState.key == "seq").scalar_subquery(),
+        newest.scalar_subquery(),
+        opened.scalar_subquery(),
+        device.with_only_columns(Device.user_id).scalar_subquery(),
+        device.with_only_columns(Device.last_seen).scalar_subquery(),
+    )
+    with db.engine.connect() as conn:
+        head, newest_id, open_count, user_id, last_seen = conn.execute(stmt).one()
+    touch = bool(device_id) and (
+        user_id != caller.user_id or last_seen is None or (now() - last_seen).total_seconds() >= 60
+    )
+    return Probe(int(head or 0), f"{newest_id or 0}:{open_count or 0}", touch)
+
 
 
 def touch_device(
