@@ -36,10 +36,10 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
-from hoteltv.sync.changes import (
+from hoteltv.sync.apply import apply_remote_records
+from hoteltv.sync.outbox import (
     Collected,
     adopt_versions_in,
-    apply_remote_records,
     collect_changes,
     forget_dropped,
     local_digests,
@@ -288,9 +288,19 @@ class SyncClient:
                 )
                 .one()
             )
-        server_id, last_seq, checked, conflicts, missing, demo, unsent, newest, resolving, waiting, unconfirmed = (
-            row
-        )
+        (
+            server_id,
+            last_seq,
+            checked,
+            conflicts,
+            missing,
+            demo,
+            unsent,
+            newest,
+            resolving,
+            waiting,
+            unconfirmed,
+        ) = row
         if demo == "1":
             refuse_demo(self.db)
         return (
@@ -774,7 +784,7 @@ class SyncClient:
 
 
 def _local_versions(db: Database, entity: str) -> dict[str, tuple[int, bool]]:
-    from hoteltv.sync.changes import MODELS
+    from hoteltv.sync.values import MODELS
 
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
     with db.reading() as s:

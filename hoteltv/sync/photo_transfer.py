@@ -334,4 +334,3 @@ def _file_slice(path: Path, offset: int, length: int, block: int = 1 << 20) -> I
                 return
             left -= len(data)
             yield data
-

@@ -20,16 +20,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import (
-    BOOKKEEPING,
-    DERIVED,
-    PARENT_NOT_YET,
-    RANK,
-    content,
-    decide,
-    label_of,
-    value_problem,
-)
+from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -50,6 +41,7 @@ from hoteltv.sync.protocol import (
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
 from hoteltv.sync.server.store import ServerDB
+from hoteltv.sync.values import BOOKKEEPING, RANK, content, label_of, value_problem
 
 _CHUNK = 500
 HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
@@ -134,7 +126,6 @@ def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
         user_id != caller.user_id or last_seen is None or (now() - last_seen).total_seconds() >= 60
     )
     return Probe(int(head or 0), f"{newest_id or 0}:{open_count or 0}", touch)
-
 
 
 def touch_device(
