@@ -19,10 +19,9 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import (
     Meta,
     OutboxEntry,
-    Synced,
     utcnow,
 )
-from hoteltv.db.tracking import column_values
+from hoteltv.db.tracking import jsonable
 from hoteltv.sync.protocol import (
     ENTITY_ORDER,
     Change,
@@ -48,63 +47,76 @@ class Collected:
         return [s for c in changes for s in self.outbox.get((c.entity, c.id), [])]
 
 
-def _load_rows(session: Session, entity: str, ids: Sequence[str]) -> dict[str, Synced]:
-    model = MODELS[entity]
-    rows: dict[str, Synced] = {}
+def _load_values(session: Session, entity: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The current values of records (as :func:`hoteltv.db.tracking.column_values` gives them), read as
+    plain rows: no ORM objects, no joined relations (a first sync collects every record there is)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    keys = [c.key for c in table.columns]
+    at = keys.index("id")
+    out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), _CHUNK):
         chunk = list(ids[i : i + _CHUNK])
-        for row in session.scalars(select(model).where(model.id.in_(chunk))):
-            rows[row.id] = row
-    return rows
+        for row in session.execute(select(table).where(table.c.id.in_(chunk))):
+            out[row[at]] = dict(zip(keys, map(jsonable, row), strict=True))
+    return out
 
 
 def collect_changes(db: Database) -> Collected:
     """Compact every unsent outbox entry into one :class:`Change` per record, parents first."""
+    outbox_table = OutboxEntry.__table__
     with db.reading() as s:
-        entries = list(
-            s.scalars(select(OutboxEntry).where(OutboxEntry.sent_at.is_(None)).order_by(OutboxEntry.seq))
-        )
-        grouped: dict[tuple[str, str], list[OutboxEntry]] = defaultdict(list)
+        entries = s.execute(
+            select(
+                outbox_table.c.seq,
+                outbox_table.c.entity,
+                outbox_table.c.entity_id,
+                outbox_table.c.version,
+                outbox_table.c.fields,
+                outbox_table.c.base,
+            )
+            .where(outbox_table.c.sent_at.is_(None))
+            .order_by(outbox_table.c.seq)
+        ).all()
+        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for e in entries:
             if e.entity in MODELS:
                 grouped[(e.entity, e.entity_id)].append(e)
         by_entity: dict[str, list[str]] = defaultdict(list)
         for entity, rid in grouped:
             by_entity[entity].append(rid)
-        rows = {entity: _load_rows(s, entity, ids) for entity, ids in by_entity.items()}
-        changes: list[tuple[tuple[int, int], Change]] = []
-        outbox: dict[tuple[str, str], list[int]] = {}
-        labels: dict[tuple[str, str], str] = {}
-        for (entity, rid), group in grouped.items():
-            seqs = [e.seq for e in group]
-            outbox[(entity, rid)] = seqs
-            row = rows[entity].get(rid)
-            if row is None:  # cannot happen (no hard deletes); nothing to send
-                continue
-            values = column_values(row)
-            created = any(e.version == 1 and not e.base for e in group)
-            fields: list[str] = []
-            base: dict[str, Any] = {}
-            for e in group:
-                for name in e.fields:
-                    if name in BOOKKEEPING or name == "id":
-                        continue
-                    if name not in base and name not in fields:
-                        fields.append(name)
-                        if name in e.base:
-                            base[name] = e.base[name]
-            change = Change(
-                entity=entity,  # type: ignore[arg-type]
-                id=rid,
-                seq=max(seqs),
-                version=int(values.get("version") or 0),
-                created=created,
-                fields=sorted(fields),
-                base=base,
-                values=values,
-            )
-            labels[(entity, rid)] = label_of(entity, values)
-            changes.append(((RANK[entity], min(seqs)), change))
+        rows = {entity: _load_values(s, entity, ids) for entity, ids in by_entity.items()}
+    changes: list[tuple[tuple[int, int], Change]] = []
+    outbox: dict[tuple[str, str], list[int]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for (entity, rid), group in grouped.items():
+        seqs = [e.seq for e in group]
+        outbox[(entity, rid)] = seqs
+        values = rows[entity].get(rid)
+        if values is None:  # cannot happen (no hard deletes); nothing to send
+            continue
+        created = any(e.version == 1 and not e.base for e in group)
+        fields: list[str] = []
+        base: dict[str, Any] = {}
+        for e in group:
+            for name in e.fields or ():
+                if name in BOOKKEEPING or name == "id":
+                    continue
+                if name not in base and name not in fields:
+                    fields.append(name)
+                    if name in (e.base or {}):
+                        base[name] = e.base[name]
+        change = Change(
+            entity=entity,  # type: ignore[arg-type]
+            id=rid,
+            seq=max(seqs),
+            version=int(values.get("version") or 0),
+            created=created,
+            fields=sorted(fields),
+            base=base,
+            values=values,
+        )
+        labels[(entity, rid)] = label_of(entity, values)
+        changes.append(((RANK[entity], min(seqs)), change))
     changes.sort(key=lambda item: item[0])
     return Collected([c for _, c in changes], outbox, labels)
 
