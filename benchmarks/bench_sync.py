@@ -44,6 +44,7 @@ from hoteltv.photos.store import PhotoStore
 from hoteltv.services.setup import ensure_divisions
 from hoteltv.sync.changes import collect_changes
 from hoteltv.sync.client import SyncClient
+from hoteltv.sync.photo_transfer import STREAMS
 
 PHOTOS_EACH = 3
 PHOTO_SIZES = (24_000, 100 * 1024)
@@ -254,7 +255,9 @@ class CaseResult:
     changed: list[float] = field(default_factory=list)
 
 
-def run_case(root: Path, n: int, photo_bytes: int, repeat: int, profile: Path | None) -> CaseResult:
+def run_case(
+    root: Path, n: int, photo_bytes: int, repeat: int, profile: Path | None, streams: int = STREAMS
+) -> CaseResult:
     """Every measurement at one photo size (see the module docstring)."""
     out = CaseResult(photo_bytes)
     template = root / f"laptop-template-{photo_bytes}"
@@ -277,7 +280,9 @@ def run_case(root: Path, n: int, photo_bytes: int, repeat: int, profile: Path | 
         try:
             out.raws.append(raw_transfer(server.url, pieces))
             db = Database.open(home)
-            with SyncClient(db, PhotoStore.for_home(home), server.url, server.token) as client:
+            with SyncClient(
+                db, PhotoStore.for_home(home), server.url, server.token, photo_streams=streams
+            ) as client:
                 profiler = None
                 if profiling:
                     from pyinstrument import Profiler  # a developer's tool, not a dependency
@@ -381,6 +386,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 200 hotels, one run per case")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="profile the first sync into DIR")
+    parser.add_argument(
+        "--photo-streams", type=int, default=STREAMS, help=f"photo batches in flight ({STREAMS})"
+    )
     args = parser.parse_args(argv)
     n = args.hotels or (200 if args.quick else 1000)
     repeat = max(1, args.repeat or (1 if args.quick else REPEAT))
@@ -393,7 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-sync-") as tmp:
-        results = [run_case(Path(tmp), n, b, repeat, args.profile) for b in sizes]
+        results = [run_case(Path(tmp), n, b, repeat, args.profile, args.photo_streams) for b in sizes]
     for case in results:
         report_case(n, case)
 

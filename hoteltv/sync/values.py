@@ -22,6 +22,7 @@ out the bookkeeping columns two faithful copies may differ in, :func:`label_of` 
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date, datetime
 from typing import Any
@@ -136,6 +137,11 @@ def _unsafe(value: Any, depth: int = 0) -> str | None:
     """NaN/infinity or a NUL character anywhere in a JSON value (no database stores those faithfully)."""
     if depth > 64:
         return "嵌套过深 (nested too deeply)"
+    kind = type(value)
+    if kind is str:
+        return "含有 NUL 字符 (contains a NUL character)" if "\x00" in value else None
+    if kind is int or kind is bool or value is None:
+        return None
     if isinstance(value, float) and not math.isfinite(value):
         return "不是有限数 (not a finite number)"
     if isinstance(value, str):
@@ -157,6 +163,10 @@ def value_problem(entity: str, values: dict[str, Any]) -> str | None:
     """Why ``values`` cannot be a record of ``entity`` — a value of the wrong type for its column, null in
     a required column, a number out of range, NaN, a NUL character — or None when they fit. Keys that
     are not columns are left alone (a newer client's fields)."""
+    # Every change of every push comes here: first a quick pass that only says "fits"; the exact
+    # reason (the first column in table order with a problem) is worked out only when something is wrong.
+    if _all_fit(entity, values) and _unsafe(values) is None:
+        return None
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
     for col in table.columns:
         if col.key not in values:
@@ -169,6 +179,50 @@ def value_problem(entity: str, values: dict[str, Any]) -> str | None:
         if problem:
             return f"字段 {col.key} 的值无效:{problem} (invalid value for {col.key})"
     return _unsafe(values)
+
+
+#: Column kinds whose values :func:`_all_fit` checks by type alone (the others go through :func:`_fits`).
+_PLAIN = {"str": str, "bool": bool}
+
+
+@functools.cache
+def _columns_of(entity: str) -> tuple[tuple[str, Any, bool, str], ...]:
+    """Per column: key, column, whether null is allowed, and a kind (``str``, ``bool``, ``json`` or
+    ``other``) for the quick pass."""
+    out = []
+    for col in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
+        kind = col.type
+        if isinstance(kind, UTCDateTime | Date):
+            tag = "other"
+        elif isinstance(kind, Boolean):
+            tag = "bool"
+        elif isinstance(kind, String) and not (col.foreign_keys or col.key == "sha256"):
+            tag = "str"
+        elif isinstance(kind, JSON):
+            tag = "json"
+        else:
+            tag = "other"
+        out.append((col.key, col, bool(col.nullable and not col.primary_key), tag))
+    return tuple(out)
+
+
+def _all_fit(entity: str, values: dict[str, Any]) -> bool:
+    """True when every column value has the right type (NaN and NUL are :func:`_unsafe`'s part)."""
+    for key, col, nullable, tag in _columns_of(entity):
+        if key not in values:
+            continue
+        value = values[key]
+        if value is None:
+            if not nullable:
+                return False
+        elif tag == "json":
+            continue
+        elif tag in _PLAIN:
+            if type(value) is not _PLAIN[tag]:
+                return False
+        elif _fits(col, value) is not None:
+            return False
+    return True
 
 
 def label_of(entity: str, values: dict[str, Any]) -> str:

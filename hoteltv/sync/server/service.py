@@ -15,9 +15,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
@@ -72,12 +72,20 @@ class _Seqs:
         self.session = session
         self.value = ServerDB.head(session)
         self.start = self.value
+        self.logs: list[dict[str, Any]] = []
 
     def next(self) -> int:
         self.value += 1
         return self.value
 
+    def log(self, row: dict[str, Any]) -> None:
+        """A change-log row, inserted with the others at :meth:`save`."""
+        self.logs.append(row)
+
     def save(self) -> None:
+        if self.logs:
+            self.session.execute(insert(ChangeLog), self.logs)
+            self.logs = []
         if self.value != self.start:
             from hoteltv.sync.server.models import ServerState
 
@@ -177,6 +185,28 @@ class _Scope:
     problem: str = ""
 
 
+class _NewRecord:
+    """A record a batch creates: a plain object with the columns of :class:`Record`, inserted with the
+    others of the batch in one statement at the end (an ORM object per record cost more than the rest
+    of the push). Read and changed by the batch exactly like a loaded record."""
+
+    def __init__(self, entity: str, rid: str, seq: int) -> None:
+        self.entity, self.id, self.seq = entity, rid, seq
+        self.data: dict[str, Any] = {}
+        self.version = 0
+        self.deleted = False
+        self.division_id: str | None = None
+        self.hotel_id: str | None = None
+        self.inspection_id: str | None = None
+        self.sha256: str | None = None
+        self.echo_device: str | None = None
+        self.device_seqs: dict[str, Any] = {}
+        self.updated_at = now()
+
+    def row(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
 class _Records:
     """The records a batch touches, loaded in a few queries and kept as the batch changes them."""
 
@@ -184,6 +214,20 @@ class _Records:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
         self.codes: dict[str, str] | None = None
+        self.created: list[_NewRecord] = []
+
+    def new(self, entity: str, rid: str, seq: int) -> Record:
+        """A record this batch creates (see :class:`_NewRecord`)."""
+        rec = _NewRecord(entity, rid, seq)
+        self.created.append(rec)
+        self.cache[(entity, rid)] = cast(Record, rec)
+        return cast(Record, rec)
+
+    def insert_new(self) -> None:
+        """Insert the records this batch created, in one statement."""
+        if self.created:
+            self.session.execute(insert(Record), [rec.row() for rec in self.created])
+            self.created = []
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
         by_entity: dict[str, set[str]] = defaultdict(set)
@@ -223,6 +267,9 @@ class _Records:
                 code = _code((data or {}).get("credit_code"))
                 if code:
                     self.codes.setdefault(code, rid)
+            for rec in self.created:  # hotels this batch made before the first look-up (not inserted yet)
+                if rec.entity == "hotels":
+                    self.note_code(cast(Record, rec))
         return self.codes
 
     def by_code(self, code: str) -> str | None:
@@ -315,6 +362,7 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         records.preload(keys)
         ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        records.insert_new()
         seqs.save()
         response = PushResponse(key=req.key, head=seqs.value, results=results)
         if all(final(r) for r in results):
@@ -622,9 +670,7 @@ def _apply_one(
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
         if rec is None:
-            rec = Record(entity=change.entity, id=change.id, data={}, version=0, seq=seq, device_seqs={})
-            s.add(rec)
-            records.put(rec)
+            rec = records.new(change.entity, change.id, seq)
         before = dict(rec.data or {})
         if decision.values is not None:
             version = max(rec.version + 1, change.version)
@@ -644,17 +690,18 @@ def _apply_one(
         rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
         changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
-        s.add(
-            ChangeLog(
-                seq=seq,
-                entity=change.entity,
-                record_id=change.id,
-                device_id=device,
-                user_id=caller.user_id,
-                origin_seq=change.seq,
-                fields=changed,
-                values={k: rec.data.get(k) for k in changed},
-            )
+        seqs.log(
+            {
+                "seq": seq,
+                "entity": change.entity,
+                "record_id": change.id,
+                "device_id": device,
+                "user_id": caller.user_id,
+                "origin_seq": change.seq,
+                "fields": changed,
+                "values": {k: rec.data.get(k) for k in changed},
+                "at": now(),
+            }
         )
         if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)
