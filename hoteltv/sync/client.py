@@ -256,8 +256,6 @@ class SyncClient:
         """Nothing to do at all: nothing waits here to be sent, uploaded, downloaded or settled, and the
         server's head, the caller's scope and the conflict stamp are those the last passing check saw.
         One read of a few indexed facts (the whole no-change sync is this and the hello)."""
-        from hoteltv.services.demo import META_DEMO
-
         if not self._conflict_stamp:
             return False  # a server that does not stamp conflicts: always the whole way
         with self.db.reading() as s:
@@ -265,7 +263,6 @@ class SyncClient:
                 s.connection()
                 .exec_driver_sql(
                     "SELECT "
-                    "(SELECT value FROM meta WHERE key = ?), "
                     "(SELECT value FROM meta WHERE key = ?), "
                     "(SELECT value FROM meta WHERE key = ?), "
                     "(SELECT value FROM meta WHERE key = ?), "
@@ -283,7 +280,6 @@ class SyncClient:
                         META_CHECKED,
                         META_CONFLICTS_SEEN,
                         META_MISSING_PHOTOS,
-                        META_DEMO,
                     ),
                 )
                 .one()
@@ -294,15 +290,12 @@ class SyncClient:
             checked,
             conflicts,
             missing,
-            demo,
             unsent,
             newest,
             resolving,
             waiting,
             unconfirmed,
         ) = row
-        if demo == "1":
-            refuse_demo(self.db)
         return (
             server_id == hello.server_id
             and last_seq == str(hello.head)
@@ -317,6 +310,7 @@ class SyncClient:
 
         Raises :class:`SyncError` only when the server cannot be used at all; everything else is in the
         report (``ok`` False with ``message``)."""
+        refuse_demo(self.db)
         report = SyncReport(server=self.server_url)
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
@@ -330,7 +324,6 @@ class SyncClient:
                 report.check_ok, report.ok = True, True
                 report.message = self._summary_text(report)
                 return report
-            refuse_demo(self.db)
             if self.db.get_meta(META_SERVER_ID) not in (None, hello.server_id):
                 self._forget_server()
             collected = collect_changes(self.db)
