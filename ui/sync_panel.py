@@ -1,5 +1,6 @@
-"""The sync panel: server and token, pending changes, last sync, progress, per-record outcomes and
-conflicts with both values and buttons to settle them.
+"""The sync panel: server and token, pending changes, last sync, progress, per-record outcomes,
+conflicts with both values and buttons to settle them, and refused changes to give up
+(:mod:`ui.sync_refused`).
 
 Every sync, read and resolution runs through ``ctx.runner`` (off the GUI thread); the widgets only show
 what the core (:mod:`hoteltv.sync.client`, :mod:`hoteltv.sync.state`) reports. A sync that failed because
@@ -41,6 +42,7 @@ from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.sync_refused import RefusedChanges
 from ui.update_notice import UpdateNotice
 
 #: Pauses before automatic retries after a failed sync (seconds); the last repeats.
@@ -251,6 +253,12 @@ class SyncPanel(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.states_view, self.tr("各记录状态"))
         self.tabs.addTab(conflicts_page, self.tr("冲突"))
+        self.refused = RefusedChanges(ctx, self)  # ui/sync_refused.py
+        self.tabs.addTab(self.refused, self.tr("被拒绝的修改"))
+        self.refused.sig_loaded.connect(
+            lambda n: self.tabs.setTabText(2, self.tr("被拒绝的修改 (%1)").replace("%1", str(n)))
+        )
+        self.refused.sig_dropped.connect(lambda _rows: self.refresh())
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -298,6 +306,7 @@ class SyncPanel(QDialog):
             )
 
         ctx.runner.submit(job, on_done=self._show, label=self.tr("读取同步状态"), write=False)
+        self.refused.refresh()
 
     def _show(self, snap: _Snapshot) -> None:
         o = snap.overview

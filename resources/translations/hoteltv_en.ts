@@ -306,7 +306,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+130"/>
+        <location filename="../../ui/sync_panel.py" line="+132"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -567,7 +567,7 @@
 To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>从服务器同步…</source>
         <translation>Sync from server…</translation>
     </message>
@@ -3260,6 +3260,54 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
 </context>
 <context>
+    <name>RefusedChanges</name>
+    <message>
+        <location filename="../../ui/sync_refused.py" line="+88"/>
+        <source>放弃所选修改</source>
+        <translation>Give up the selected change</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>服务器拒绝的修改会在每次同步时再次发送，直到被接受；放弃后，记录按现状留在本机，不再发送，以后再修改会重新发送。</source>
+        <translation>Changes the server refused are sent again at every sync until accepted. Once given up, the record stays on this computer as it is and is no longer sent; editing it again queues it anew.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>读取被拒绝的修改</source>
+        <translation>Reading refused changes</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+6"/>
+        <location line="+28"/>
+        <source>放弃修改</source>
+        <translation>Give up change</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <source>放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。</source>
+        <translation>Give up this refused change? The record stays on this computer as it is and is no longer sent to the server.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请先在列表中选择一条修改。</source>
+        <translation>Select a change in the list first.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>已放弃 %n 条修改，不再发送。</source>
+        <translation>
+            <numerusform>Gave up %n change; it is no longer sent.</numerusform>
+            <numerusform>Gave up %n changes; they are no longer sent.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RefusedModel</name>
     <message>
         <location filename="../../ui/import_dialog.py" line="-370"/>
@@ -3280,6 +3328,61 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>原因</source>
         <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_refused.py" line="-131"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>服务器拒绝的原因</source>
+        <translation>Why the server refused it</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查记录</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>抽查房间</source>
+        <translation>Sampled room</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>照片</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查组</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查人员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改通知</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
     </message>
 </context>
 <context>
@@ -3697,7 +3800,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+126"/>
-        <location line="+195"/>
+        <location line="+202"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -3711,7 +3814,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-175"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -3791,12 +3894,22 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+2"/>
+        <source>被拒绝的修改</source>
+        <translation>Refused changes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被拒绝的修改 (%1)</source>
+        <translation>Refused changes (%1)</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%n 条记录</source>
         <translation>
             <numerusform>%n record</numerusform>
@@ -3956,12 +4069,12 @@ Room columns (one per sampled room, at most %2):</translation>
     <name>UpdateNotice</name>
     <message>
         <location filename="../../ui/update_notice.py" line="+39"/>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-67"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
@@ -3971,7 +4084,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>New version available: %1 (%2 MB)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>正在下载新版本 %1…</source>
         <translation>Downloading version %1…</translation>
     </message>
