@@ -976,6 +976,70 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
 </context>
 <context>
+    <name>HotelMergeDialog</name>
+    <message>
+        <location filename="../../ui/hotel_merge_dialog.py" line="+62"/>
+        <source>合并疑似重复的酒店</source>
+        <translation>Merge suspected duplicate hotels</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>保留酒店一，并入酒店二</source>
+        <translation>Keep hotel 1, merge hotel 2 into it</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>保留酒店二，并入酒店一</source>
+        <translation>Keep hotel 2, merge hotel 1 into it</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>同一家酒店被录入了两次时，选择保留哪一条：另一条的检查记录和整改通知归入保留的酒店，两者的历史都保留，合并会在下次同步时发送。</source>
+        <translation>When one hotel was entered twice, choose which record stays: the other one&apos;s inspections and rectification notices move to it, both histories are kept, and the merge is sent at the next sync.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>查找疑似重复的酒店</source>
+        <translation>Looking for suspected duplicate hotels</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>没有疑似重复的酒店。</source>
+        <translation>No suspected duplicate hotels.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+44"/>
+        <source>合并酒店</source>
+        <translation>Merge hotels</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>把“%1”并入“%2”？</source>
+        <translation>Merge “%1” into “%2”?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请先在列表中选择一对酒店。</source>
+        <translation>Select a pair of hotels in the list first.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已把“%1”并入“%2”：检查记录 %3 条，整改通知 %4 份归入保留的酒店。</source>
+        <translation>Merged “%1” into “%2”: %3 inspections and %4 rectification notices now belong to the hotel that stays.</translation>
+    </message>
+</context>
+<context>
     <name>HotelTableModel</name>
     <message>
         <location filename="../../ui/hotel_table_model.py" line="+61"/>
@@ -2067,7 +2131,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Load &amp;demo data</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>同步(&amp;Y)…</source>
         <translation>S&amp;ync…</translation>
     </message>
@@ -2091,7 +2155,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">&amp;Open draft…</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-13"/>
+        <source>合并重复酒店(&amp;M)…</source>
+        <translation>&amp;Merge duplicate hotels…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>打开演示数据(&amp;D)</source>
         <translation>Open &amp;demo data</translation>
     </message>
@@ -2166,7 +2235,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>检查(&amp;C)</source>
         <translation>&amp;Inspection</translation>
     </message>
@@ -2222,7 +2291,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+185"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2246,7 +2315,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-270"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2346,7 +2415,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+57"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2518,6 +2587,29 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PairsModel</name>
+    <message>
+        <location filename="../../ui/hotel_merge_dialog.py" line="-129"/>
+        <source>酒店一</source>
+        <translation>Hotel 1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>酒店二</source>
+        <translation>Hotel 2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>为何疑似重复</source>
+        <translation>Why it looks like a duplicate</translation>
     </message>
 </context>
 <context>
