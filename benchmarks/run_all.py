@@ -58,9 +58,18 @@ def plan(name: str, sizes: tuple[int, ...], quick: bool) -> list[tuple[int | Non
         return [
             (n, ["--hotels", str(n), *extra, *(["--no-sheet"] if i else [])]) for i, n in enumerate(sizes)
         ]
-    if name == "sync":  # a first sync of 10,000 inspections takes minutes: one run at that size
+    if name == "sync":  # a first sync of 10,000 inspections takes minutes: one run, 24 KB photos only
         return [
-            (n, ["--hotels", str(n), *(["--repeat", "1"] if quick or n >= 10_000 else [])]) for n in sizes
+            (
+                n,
+                [
+                    "--hotels",
+                    str(n),
+                    *(["--repeat", "1"] if quick or n >= 10_000 else []),
+                    *(["--photo-bytes", "24000"] if n >= 10_000 else []),
+                ],
+            )
+            for n in sizes
         ]
     if name == "server_load":  # 200 laptops for 5 minutes on PostgreSQL; quick: a few for seconds
         return [(None, ["--quick"] if quick else [])]

@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         self.act_export_inspections = a(
             self.tr("导出检查记录(&X)…"), self.export_inspections, None, "actExportInspections"
         )
+        self.act_merge_hotels = a(self.tr("合并重复酒店(&M)…"), self.merge_hotels, None, "actMergeHotels")
         self.act_demo = a(self.tr("打开演示数据(&D)"), self.open_demo, None, "actDemo")
         self.act_sync = a(self.tr("同步(&Y)…"), self.open_sync, "Ctrl+Shift+S", "actSync")
         self.act_settings = a(
@@ -330,6 +331,7 @@ class MainWindow(QMainWindow):
             self.act_import,
             self.act_export_hotels,
             self.act_export_inspections,
+            self.act_merge_hotels,
             None,
             self.act_sync,
             None,
@@ -689,6 +691,16 @@ class MainWindow(QMainWindow):
         dialog = BatchDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_chosen.connect(lambda choice: preview_batch(self.ctx, choice, self))
+        dialog.open()
+        return dialog
+
+    def merge_hotels(self) -> QWidget:
+        """The 疑似重复 hotels and a choice of which one stays (ui/hotel_merge_dialog.py)."""
+        from ui.hotel_merge_dialog import HotelMergeDialog
+
+        dialog = HotelMergeDialog(self.ctx, self)
+        dialog.sig_merged.connect(lambda _result: self.refresh())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -1,5 +1,6 @@
-"""The sync panel: server and token, pending changes, last sync, progress, per-record outcomes and
-conflicts with both values and buttons to settle them.
+"""The sync panel: server and token, pending changes, last sync, progress, per-record outcomes,
+conflicts with both values and buttons to settle them, and refused changes to give up
+(:mod:`ui.sync_refused`).
 
 The sync is a :class:`ui.ops.NetworkOp` (a thread of its own: saves go on while it runs or hangs; it
 writes in its own short transactions), reads are :class:`ui.ops.ReadOp`, a conflict's resolution a
@@ -45,6 +46,7 @@ from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_
 from ui.context import AppContext
 from ui.list_model import ListTableModel
 from ui.ops import NetworkOp, ReadOp, WriteOp
+from ui.sync_refused import RefusedChanges
 from ui.update_notice import UpdateNotice
 
 #: Tables whose changes alter what the panel shows (pending count, record states, conflicts).
@@ -258,6 +260,12 @@ class SyncPanel(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.states_view, self.tr("各记录状态"))
         self.tabs.addTab(conflicts_page, self.tr("冲突"))
+        self.refused = RefusedChanges(ctx, self)  # ui/sync_refused.py
+        self.tabs.addTab(self.refused, self.tr("被拒绝的修改"))
+        self.refused.sig_loaded.connect(
+            lambda n: self.tabs.setTabText(2, self.tr("被拒绝的修改 (%1)").replace("%1", str(n)))
+        )
+        self.refused.sig_dropped.connect(lambda _rows: self.refresh())
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -312,6 +320,7 @@ class SyncPanel(QDialog):
             )
 
         ReadOp(ctx, job, label=self.tr("读取同步状态"), parent=self).success(self._show).run()
+        self.refused.refresh()
 
     def _show(self, snap: _Snapshot) -> None:
         o = snap.overview

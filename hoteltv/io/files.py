@@ -167,6 +167,23 @@ def restart_manager_list(rm: Any, path: Path) -> list[str]:
         rm.RmEndSession(session)
 
 
+def flush_many(fds: list[int], folders: set[Path] | None = None) -> None:
+    """Make the data of many open files (and, when given, renames in ``folders``) durable at once.
+
+    On Linux one ``sync()`` does it: it writes everything out and waits, which costs about what a single
+    ``fsync`` does, where an ``fsync`` per file costs milliseconds each (a photo batch of hundreds of
+    files). Elsewhere each file is flushed on its own, several at a time (the disk groups them), and each
+    folder with :func:`fsync_dir`."""
+    if sys.platform.startswith("linux"):
+        os.sync()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(os.fsync, fds))
+        list(pool.map(fsync_dir, sorted(folders or ())))
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX); Windows cannot open a folder and NTFS journals renames."""
     if os.name != "posix":

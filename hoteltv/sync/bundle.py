@@ -347,30 +347,3 @@ def _remove_unused(db: Database, store: PhotoStore, added: list[str], *, keep: b
     for sha in added:
         if sha not in used:
             store.remove(sha)
-
-
-def import_to_server(server_db: Any, blobs: Any, path: Path, user: str) -> BundleImport:
-    """Apply a verified bundle straight into a server database, as user ``user`` (scope applies)."""
-    from hoteltv.sync.protocol import MAX_BATCH, PushRequest, batch_key
-    from hoteltv.sync.server import service
-    from hoteltv.sync.server.auth import Caller
-    from hoteltv.sync.server.models import User
-
-    bundle = read_bundle(path)
-    with server_db.read() as s:
-        row = s.scalars(select(User).where(User.name == user, User.active.is_(True))).first()
-        if row is None:
-            raise HoteltvError(f"没有用户 {user} (no such active user on the server)")
-        caller = Caller(row.id, row.name, row.role, frozenset(row.divisions or []))
-    out = BundleImport()
-    for i in range(0, len(bundle.changes), MAX_BATCH):
-        batch = bundle.changes[i : i + MAX_BATCH]
-        req = PushRequest(device_id=bundle.device_id, key=batch_key(bundle.device_id, batch), changes=batch)
-        out.results += service.push(server_db, caller, req).results
-    with server_db.write() as s:
-        known = service.referenced_hashes(s, caller, sorted(bundle.photos))
-        for sha, data in bundle.photos.items():
-            if sha in known:
-                blobs.put_verified(s, data, sha)
-                out.photos += 1
-    return out

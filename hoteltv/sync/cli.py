@@ -413,12 +413,11 @@ def cmd_bundle_import(ctx: Any, args: argparse.Namespace) -> int:
     if args.server:
         return _bundle_to_server(ctx, args, path)
     if args.database_url or args.data:
+        from hoteltv.sync.server.bundle_import import import_to_server
         from hoteltv.sync.server.photos import BlobStore
 
         db = _server_db(ctx, args)
-        result = bundle_mod.import_to_server(
-            db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user
-        )
+        result = import_to_server(db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user)
     else:
         from hoteltv.photos.store import PhotoStore
 

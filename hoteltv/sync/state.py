@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
@@ -225,9 +225,9 @@ def start_log(db: Database, kind: str, target: str) -> LogEntry:
 
 
 def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any], message: str) -> None:
-    with db.transaction() as s:
-        s.add(
-            SyncLog(
+    with db.transaction() as s:  # a plain insert: no unit of work (every sync, idle ones too, ends here)
+        s.execute(
+            insert(SyncLog).values(
                 kind=entry.kind,
                 target=entry.target,
                 started_at=entry.started_at,

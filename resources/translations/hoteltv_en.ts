@@ -431,7 +431,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+137"/>
+        <location filename="../../ui/sync_panel.py" line="+139"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -1098,6 +1098,70 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <location line="+166"/>
         <source>保存酒店</source>
         <translation>Saving the hotel</translation>
+    </message>
+</context>
+<context>
+    <name>HotelMergeDialog</name>
+    <message>
+        <location filename="../../ui/hotel_merge_dialog.py" line="+62"/>
+        <source>合并疑似重复的酒店</source>
+        <translation>Merge suspected duplicate hotels</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>保留酒店一，并入酒店二</source>
+        <translation>Keep hotel 1, merge hotel 2 into it</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>保留酒店二，并入酒店一</source>
+        <translation>Keep hotel 2, merge hotel 1 into it</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>同一家酒店被录入了两次时，选择保留哪一条：另一条的检查记录和整改通知归入保留的酒店，两者的历史都保留，合并会在下次同步时发送。</source>
+        <translation>When one hotel was entered twice, choose which record stays: the other one&apos;s inspections and rectification notices move to it, both histories are kept, and the merge is sent at the next sync.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>查找疑似重复的酒店</source>
+        <translation>Looking for suspected duplicate hotels</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>没有疑似重复的酒店。</source>
+        <translation>No suspected duplicate hotels.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+44"/>
+        <source>合并酒店</source>
+        <translation>Merge hotels</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>把“%1”并入“%2”？</source>
+        <translation>Merge “%1” into “%2”?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>合并</source>
+        <translation>Merge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请先在列表中选择一对酒店。</source>
+        <translation>Select a pair of hotels in the list first.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>已把“%1”并入“%2”：检查记录 %3 条，整改通知 %4 份归入保留的酒店。</source>
+        <translation>Merged “%1” into “%2”: %3 inspections and %4 rectification notices now belong to the hotel that stays.</translation>
     </message>
 </context>
 <context>
@@ -2335,7 +2399,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Load &amp;demo data</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>同步(&amp;Y)…</source>
         <translation>S&amp;ync…</translation>
     </message>
@@ -2359,7 +2423,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">&amp;Open draft…</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-13"/>
+        <source>合并重复酒店(&amp;M)…</source>
+        <translation>&amp;Merge duplicate hotels…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>打开演示数据(&amp;D)</source>
         <translation>Open &amp;demo data</translation>
     </message>
@@ -2434,7 +2503,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>检查(&amp;C)</source>
         <translation>&amp;Inspection</translation>
     </message>
@@ -2490,7 +2559,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+178"/>
+        <location line="+188"/>
         <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
         <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
     </message>
@@ -2534,7 +2603,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="-289"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2634,7 +2703,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+56"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2806,6 +2875,29 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PairsModel</name>
+    <message>
+        <location filename="../../ui/hotel_merge_dialog.py" line="-129"/>
+        <source>酒店一</source>
+        <translation>Hotel 1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>酒店二</source>
+        <translation>Hotel 2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>为何疑似重复</source>
+        <translation>Why it looks like a duplicate</translation>
     </message>
 </context>
 <context>
@@ -3547,6 +3639,54 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
 </context>
 <context>
+    <name>RefusedChanges</name>
+    <message>
+        <location filename="../../ui/sync_refused.py" line="+88"/>
+        <source>放弃所选修改</source>
+        <translation>Give up the selected change</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>服务器拒绝的修改会在每次同步时再次发送，直到被接受；放弃后，记录按现状留在本机，不再发送，以后再修改会重新发送。</source>
+        <translation>Changes the server refused are sent again at every sync until accepted. Once given up, the record stays on this computer as it is and is no longer sent; editing it again queues it anew.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>读取被拒绝的修改</source>
+        <translation>Reading refused changes</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <location line="+6"/>
+        <location line="+28"/>
+        <source>放弃修改</source>
+        <translation>Give up change</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <source>放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。</source>
+        <translation>Give up this refused change? The record stays on this computer as it is and is no longer sent to the server.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>请先在列表中选择一条修改。</source>
+        <translation>Select a change in the list first.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>已放弃 %n 条修改，不再发送。</source>
+        <translation>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RefusedModel</name>
     <message>
         <location filename="../../ui/import_dialog.py" line="-370"/>
@@ -3567,6 +3707,61 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+1"/>
         <source>原因</source>
         <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_refused.py" line="-131"/>
+        <source>记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>服务器拒绝的原因</source>
+        <translation>Why the server refused it</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>酒店</source>
+        <translation>Hotel</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查记录</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>抽查房间</source>
+        <translation>Sampled room</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>照片</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查组</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查人员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>整改通知</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
     </message>
 </context>
 <context>
@@ -4088,7 +4283,7 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+126"/>
-        <location line="+203"/>
+        <location line="+210"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -4102,7 +4297,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-176"/>
+        <location line="-183"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4182,12 +4377,22 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+2"/>
+        <source>被拒绝的修改</source>
+        <translation>Refused changes</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>被拒绝的修改 (%1)</source>
+        <translation>Refused changes (%1)</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%n 条记录</source>
         <translation>
             <numerusform>%n record</numerusform>

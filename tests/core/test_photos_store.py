@@ -73,6 +73,52 @@ def test_a_damaged_blob_of_the_wrong_size_is_replaced_on_the_next_put(store: Pho
     assert store.verify(blob.sha256)
 
 
+def test_put_many_stores_a_batch_with_one_flush(store: PhotoStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo batch on the server: every file written, flushed to disk together, renamed into place;
+    one already there intact is left alone, a damaged one of the wrong size replaced."""
+    blobs = [os.urandom(n) for n in (10, 2000, 70000)]
+    items = [(hashlib.sha256(b).hexdigest(), b) for b in blobs]
+    kept = store.put_bytes(blobs[0])
+    damaged = store.put_bytes(blobs[1])
+    os.chmod(damaged.path, 0o600)
+    damaged.path.write_bytes(b"x")
+    flushes: list[tuple[int, int]] = []
+    real = store_module.flush_many
+
+    def counting(fds: list[int], folders: set[Path] | None = None) -> None:
+        flushes.append((len(fds), len(folders or ())))
+        real(fds, folders)
+
+    monkeypatch.setattr(store_module, "flush_many", counting)
+    out = store.put_many(items)
+    assert [b.sha256 for b in out] == [sha for sha, _ in items]
+    assert flushes == [(2, 0), (0, 2)]  # the two new files' data once, then their folders once
+    for sha, data in items:
+        assert store.path(sha).read_bytes() == data and store.verify(sha)
+        assert not store.path(sha).stat().st_mode & stat.S_IWUSR
+    assert kept.path.stat().st_size == 10
+    assert not list(store.originals.rglob("*.part"))
+
+
+def test_put_many_on_a_full_disk_leaves_no_partial_blob(
+    store: PhotoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [(hashlib.sha256(b).hexdigest(), b) for b in (b"one", b"two")]
+    calls = {"n": 0}
+
+    def second_fails(fd: int, chunk: bytes | memoryview) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        os.write(fd, bytes(chunk))
+
+    monkeypatch.setattr(store_module, "_write_file", second_fails)
+    with pytest.raises(StoreError) as err:
+        store.put_many(items)
+    assert err.value.reason == ingest.DISK_FULL
+    assert list(store.blobs()) == [] and not list(store.originals.rglob("*.part"))
+
+
 def test_thumbnail_cache_is_rebuilt_on_demand(store: PhotoStore, tmp_path: Path) -> None:
     blob = store.put_file(fx.jpeg(tmp_path / "r.jpg", (600, 400), ex=fx.exif(orientation=6)))
     path = store.thumbnail(blob.sha256)

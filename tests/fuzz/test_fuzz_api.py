@@ -44,11 +44,12 @@ from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services.setup import ensure_divisions
-from hoteltv.sync.bundle import export_bundle, import_to_server
+from hoteltv.sync.bundle import export_bundle
 from hoteltv.sync.protocol import UserIn
 from hoteltv.sync.server import admin
 from hoteltv.sync.server.app import create_app
 from hoteltv.sync.server.auth import authenticate
+from hoteltv.sync.server.bundle_import import import_to_server
 from hoteltv.sync.server.models import Blob, ChangeLog, ServerState
 from tests.fuzz.profile import fuzz
 from tests.sync.helpers import make_hotel, make_inspection

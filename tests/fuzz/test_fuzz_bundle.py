@@ -63,11 +63,11 @@ from hoteltv.sync.bundle import (
     BundleRefused,
     export_bundle,
     import_local,
-    import_to_server,
     read_bundle,
 )
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UserIn
 from hoteltv.sync.server import admin
+from hoteltv.sync.server.bundle_import import import_to_server
 from hoteltv.sync.server.photos import BlobStore
 from hoteltv.sync.server.store import ServerDB
 from hoteltv.sync.state import list_conflicts

@@ -132,6 +132,7 @@ def test_menus_shortcuts_and_minimum_size(qtbot, ctx: AppContext) -> None:
         "导入酒店名单(&I)…",
         "导出酒店(&E)…",
         "导出检查记录(&X)…",
+        "合并重复酒店(&M)…",
         "同步(&Y)…",
         "设置(&S)…",
         "退出(&Q)",

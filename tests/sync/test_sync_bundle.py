@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hoteltv.sync.bundle import BundleRefused, export_bundle, import_local, import_to_server, read_bundle
+from hoteltv.sync.bundle import BundleRefused, export_bundle, import_local, read_bundle
+from hoteltv.sync.server.bundle_import import import_to_server
 from hoteltv.sync.server.models import ChangeLog
 from tests.sync.helpers import edit_hotel, make_hotel, make_inspection, snapshot, unsent
 

@@ -1,6 +1,7 @@
 """A sync with nothing to move skips the record-by-record check (its cost grows with the data) only when
-nothing changed since a check that passed: a local edit, another laptop's push, a changed scope or
-``--full`` make it check again."""
+nothing changed since a check that passed — or, for an account that reads everything, when the only
+changes were its own, each held by the server exactly as sent: another laptop's push, an inspector's
+edit, a changed scope or ``--full`` make it check again."""
 
 from __future__ import annotations
 
@@ -23,12 +24,19 @@ def test_check_is_skipped_only_when_nothing_moved(laptop, server) -> None:
     report = office.sync()
     assert report.ok and report.check_ok and _checks(server) == before  # nothing moved: no check
 
-    edit_hotel(office.db, hotel, contact_phone="0875-1234567")  # a local edit
-    assert office.sync().check_ok and _checks(server) == before + 1
+    # A local edit the server takes exactly as sent (an echo): the pull after the push finds nothing
+    # else moved, which proves the two sides still agree for an account that reads everything.
+    edit_hotel(office.db, hotel, contact_phone="0875-1234567")
+    assert office.sync().check_ok and _checks(server) == before
+    edit_hotel(office.db, hotel, contact_phone="0875-1234568")
+    with office.client() as c:
+        assert c.sync(full=True).check_ok  # and a full check agrees
+    before = _checks(server)
 
     assert other.sync().ok  # another laptop syncs (its first sync checks)
     edit_hotel(other.db, hotel, contact_phone="0875-7654321")
-    assert other.sync().ok
+    n = _checks(server)
+    assert other.sync().ok and _checks(server) == n + 1  # an inspector's own edit is still checked
     n = _checks(server)
     assert office.sync().check_ok and _checks(server) == n + 1  # it pulled the other laptop's change
 
@@ -41,3 +49,47 @@ def test_check_is_skipped_only_when_nothing_moved(laptop, server) -> None:
     assert other.sync().ok and _checks(server) == n  # the inspector: nothing moved
     admin.update_user(server.db, "ly", divisions=["530502", TENGCHONG])  # scope widened, head unchanged
     assert other.sync().ok and _checks(server) == n + 1
+
+
+def test_idle_sync_is_one_request_until_something_changes(laptop, server) -> None:
+    """Nothing to send and nothing new there: the whole sync is the hello (issue 13: no-change sync
+    ≤ 5 ms). A conflict settled on the server without moving its head still reaches the laptop."""
+    from hoteltv.sync import state as sync_state
+    from hoteltv.sync.protocol import ResolveRequest
+    from hoteltv.sync.server import service
+    from hoteltv.sync.server.auth import Caller
+    from hoteltv.sync.server.store import ServerDB
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    hotel = make_hotel(a.db, "空闲酒店", contact_phone="0875-1111111")
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+
+    def requests_of(lap) -> list[tuple[str, str]]:
+        start = len(server.plan.requests)
+        report = lap.sync()
+        assert report.ok and report.check_ok, report.message
+        return server.plan.requests[start:]
+
+    assert requests_of(a) == [("GET", "/api/v1/hello")]
+    # A conflict made on the server by two offline edits: the next sync of ``a`` is a whole one.
+    edit_hotel(a.db, hotel, contact_phone="0875-2222222")
+    edit_hotel(b.db, hotel, contact_phone="0875-3333333")
+    assert a.sync().ok and b.sync().conflicts == 1
+    assert len(requests_of(a)) > 1
+    assert [c.field for c in sync_state.list_conflicts(a.db)] == ["contact_phone"]
+    assert requests_of(a) == [("GET", "/api/v1/hello")]
+    # Settled on the server keeping its value: the head does not move, the conflict stamp does.
+    admin_caller = Caller(0, "admin", "admin", frozenset())
+    with server.db.read() as s:
+        head = ServerDB.head(s)
+    (conflict,) = service.list_conflicts(server.db, admin_caller)
+    service.resolve_conflict(server.db, admin_caller, conflict.id, ResolveRequest(choice="server"))
+    with server.db.read() as s:
+        assert ServerDB.head(s) == head
+    assert len(requests_of(a)) > 1
+    assert sync_state.list_conflicts(a.db) == []
+    assert requests_of(a) == [("GET", "/api/v1/hello")]
+    # A local edit: sent, of course.
+    edit_hotel(a.db, hotel, address="正阳路2号")
+    assert ("POST", "/api/v1/sync/push") in requests_of(a)

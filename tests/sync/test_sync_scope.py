@@ -48,12 +48,18 @@ def test_inspector_reads_only_own_divisions(laptop, server, tmp_path: Path) -> N
         assert fetched == []
         with server.db.read() as s:
             sha = s.scalars(select(Record.data).where(Record.entity == "photos")).first()["sha256"]
-        assert http.get(f"/api/v1/photos/{sha}").status_code == 403
-        assert http.get(f"/api/v1/photos/{sha}/upload").status_code == 403
-        assert (
-            http.put(f"/api/v1/photos/{sha}", params={"offset": 0, "total": 3}, content=b"abc").status_code
-            == 403
-        )
+        # Another division's photo file is answered exactly like a file nobody has (issue 13: a 403 told
+        # that it exists).
+        unknown = "0" * 64
+        for path in (f"/api/v1/photos/{sha}", f"/api/v1/photos/{sha}/upload"):
+            theirs, nobodys = http.get(path), http.get(path.replace(sha, unknown))
+            assert theirs.status_code == nobodys.status_code == 404, path
+            assert theirs.json() == nobodys.json()
+        put = {"params": {"offset": 0, "total": 3}, "content": b"abc"}
+        theirs = http.put(f"/api/v1/photos/{sha}", **put)
+        nobodys = http.put(f"/api/v1/photos/{unknown}", **put)
+        assert theirs.status_code == nobodys.status_code == 404
+        assert theirs.json() == nobodys.json()
         missing = http.post("/api/v1/photos/missing", json={"sha256": [sha]}).json()
         assert missing == {"missing": [], "unknown": [sha]}
         status = http.post("/api/v1/sync/status", json={"inspection_ids": [tc_insp]}).json()

@@ -200,12 +200,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         status = 404 if isinstance(exc, NotFoundError) else 409 if isinstance(exc, AccountConflict) else 400
         return JSONResponse({"detail": exc.message}, status_code=status)
 
-    def caller(request: Request) -> Caller:
-        auth = request.headers.get("authorization", "")
-        if not auth.lower().startswith("bearer "):
-            raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
-        token = auth[7:].strip()
-        db.tokens.watch(lambda: _generation(db))  # another process revoked a token: forget what we knew
+    def _authenticate(token: str) -> Caller | None:
         found = db.tokens.get(token)
         if found is None:
             with db.read() as s:
@@ -213,9 +208,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             if found is not None:
                 db.tokens.put(token, found)
         if found is None:
-            raise HTTPException(
-                401, "令牌无效或已吊销 (invalid or revoked token)", {"WWW-Authenticate": "Bearer"}
-            )
+            return None
         who, token_id, stale = found
         if stale:
             with db.write(sequenced=False) as s:
@@ -223,6 +216,26 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
                 if tok is not None:
                     tok.last_used_at = now()
             db.tokens.put(token, (who, token_id, False))  # noted: not again for every cached request
+        return who
+
+    async def caller(request: Request) -> Caller:
+        # A token seen in the last seconds is answered from memory on the event loop: every request
+        # needs this, and a trip through the thread pool costs more than the rest of a small request.
+        auth = request.headers.get("authorization", "")
+        if not auth.lower().startswith("bearer "):
+            raise HTTPException(401, "需要令牌 (a bearer token is required)", {"WWW-Authenticate": "Bearer"})
+        token = auth[7:].strip()
+        if db.tokens.due():  # another process may have revoked a token: forget what we knew (≤ 1 s)
+            await run_in_threadpool(db.tokens.watch, lambda: _generation(db))
+        cached = db.tokens.get(token)
+        if cached is not None and not cached[2]:
+            who: Caller | None = cached[0]
+        else:
+            who = await run_in_threadpool(_authenticate, token)
+        if who is None:
+            raise HTTPException(
+                401, "令牌无效或已吊销 (invalid or revoked token)", {"WWW-Authenticate": "Bearer"}
+            )
         return who
 
     def admin_only(who: Annotated[Caller, Depends(caller)]) -> Caller:
@@ -241,21 +254,30 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         return {"status": "ok"}
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics(request: Request) -> Response:
+    async def metrics(request: Request) -> Response:
         """Prometheus text format; from the server machine itself (loopback) or with an admin token."""
         if not is_loopback(request.client.host if request.client else None):
-            admin_only(caller(request))
+            admin_only(await caller(request))
         return Response(meter.render(), media_type=CONTENT_TYPE)
 
     @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
-    def hello(who: CallerDep, device: DeviceDep = "") -> Hello:
-        service.touch_device(db, who, device)
-        with db.read() as s:
-            head = ServerDB.head(s)
+    async def hello(who: CallerDep, response: Response, device: DeviceDep = "") -> Hello:
+        """Who the caller is and the server's head; the ``X-Hoteltv-Conflicts`` header changes whenever a
+        conflict the caller sees is added or settled. A laptop with nothing to send whose last check
+        saw this head and this stamp has nothing to do (its whole sync is this one request)."""
+        # Two short reads on the event loop for SQLite (a thread-pool trip costs more than they do);
+        # the device's "last seen" write, at most once a minute, goes to the pool.
+        if db.is_sqlite:
+            probe = service.probe(db, who, device)
+        else:
+            probe = await run_in_threadpool(service.probe, db, who, device)
+        if probe.touch:
+            await run_in_threadpool(service.touch_device, db, who, device)
+        response.headers[service.CONFLICTS_HEADER] = probe.conflicts
         return Hello(
             server_id=db.server_id,
             server_version=__version__,
-            head=head,
+            head=probe.head,
             user=who.name,
             role=who.role,
             divisions=sorted(who.division_codes),
@@ -314,16 +336,16 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         wanted = sorted(set(req.sha256))
         with db.read() as s:
             known = service.referenced_hashes(s, who, wanted)
-            missing = [h for h in wanted if h in known and not blobs.has(s, h)]
+            held = blobs.present(s, sorted(known))
+            missing = [h for h in wanted if h in known and h not in held]
         return MissingPhotos(missing=missing, unknown=[h for h in wanted if h not in known])
 
     def _may_touch(who: Caller, sha256: str) -> None:
+        # A file that no photo record in the caller's scope uses is answered exactly like a file nobody
+        # uses: a 403 would tell that a record outside the caller's divisions has it.
         with db.read() as s:
             if not service.referenced_hashes(s, who, [sha256]):
-                raise Refused(
-                    403,
-                    "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
-                )
+                raise Refused(404, service.NO_SUCH_PHOTO)
 
     @app.post(
         f"{P}/photos/batch",
@@ -341,32 +363,32 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             raise Refused(422, f"照片批量数据格式错误或不完整 (malformed or truncated batch: {exc})") from exc
 
         def store() -> PhotoBatchResult:
+            # Hashes are checked and files written and flushed (once for the whole batch) before the
+            # short write transaction that records them.
             result = PhotoBatchResult(stored=[])
             hashes = sorted({sha for sha, _ in frames})
             with db.read() as s:
                 known = service.referenced_hashes(s, who, hashes)
-                have = {sha for sha in hashes if blobs.has(s, sha)}
-            new: list[tuple[str, int]] = []
+                held = blobs.present(s, sorted(known))
+            todo: list[tuple[str, bytes]] = []
             for sha, data in frames:
                 if sha not in known:
-                    result.refused[sha] = (
-                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses it)"
-                    )
+                    result.refused[sha] = service.NO_SUCH_PHOTO
                 elif hashlib.sha256(data).hexdigest() != sha:
                     result.refused[sha] = "照片内容与校验值不符 (content does not match its SHA-256)"
                 else:
-                    if sha not in have:
-                        blobs.store.put_bytes(data, sha)  # the file first, outside any transaction
-                        new.append((sha, len(data)))
+                    if sha not in held:
+                        todo.append((sha, data))
                     result.stored.append(sha)
-            if new:  # then its rows, without waiting for the sequence lock (pushes hold it)
-                with db.write(sequenced=False) as s:
-                    blobs.note(s, new)
+            if todo:
+                blobs.write_many(todo)
+                with db.write(sequenced=False) as s:  # no wait on the sequence lock pushes hold
+                    blobs.record_many(s, todo)
             return result
 
         return await run_in_threadpool(store)
 
-    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 403, 422))
+    @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 404, 422))
     def upload_state(sha256: Sha256, who: CallerDep) -> UploadState:
         _may_touch(who, sha256)
         with db.read() as s:
@@ -375,7 +397,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.put(
         f"{P}/photos/{{sha256}}",
         response_model=UploadState,
-        responses=errors(401, 403, 409, 413, 422),
+        responses=errors(401, 404, 409, 413, 422),
         openapi_extra=_BINARY_BODY,
     )
     async def upload(
@@ -388,10 +410,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         def done_already() -> UploadState | None:
             with db.read() as s:
                 if not service.referenced_hashes(s, who, [sha256]):
-                    raise Refused(
-                        403,
-                        "没有你有权访问的照片记录使用这个文件 (no photo record in your scope uses this file)",
-                    )
+                    raise Refused(404, service.NO_SUCH_PHOTO)
                 return blobs.state(s, sha256) if blobs.has(s, sha256) else None
 
         existing = await run_in_threadpool(done_already)
@@ -418,7 +437,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     @app.get(
         f"{P}/photos/{{sha256}}",
         response_class=FileResponse,
-        responses={200: _BINARY_ANSWER, **errors(401, 403, 404, 422)},
+        responses={200: _BINARY_ANSWER, **errors(401, 404, 422)},
     )
     def download(sha256: Sha256, who: CallerDep) -> FileResponse:
         _may_touch(who, sha256)

@@ -122,6 +122,10 @@ class TokenCache:
         self._generation: int | None = None
         self._polled = float("-inf")
 
+    def due(self) -> bool:
+        """Whether :meth:`watch` would ask the database now (cheap: no I/O)."""
+        return time.monotonic() - self._polled >= self.POLL
+
     def watch(self, generation: Callable[[], int]) -> None:
         """Forget every entry when the database's auth generation moved (checked at most every POLL s)."""
         stamp = time.monotonic()

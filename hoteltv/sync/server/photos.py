@@ -21,10 +21,11 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -119,6 +120,13 @@ class BlobStore:
     def has(self, s: Session, sha256: str) -> bool:
         return s.get(Blob, sha256) is not None and self.store.exists(sha256)
 
+    def present(self, s: Session, hashes: Sequence[str]) -> set[str]:
+        """Which of ``hashes`` the server holds (recorded and on disk), in a few queries."""
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            found.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(list(hashes[i : i + 500])))))
+        return {h for h in found if self.store.exists(h)}
+
     def state(self, s: Session, sha256: str) -> UploadState:
         if self.has(s, sha256):
             size = self.store.size(sha256) or 0
@@ -154,10 +162,8 @@ class BlobStore:
         have = self.received(sha256)
         if have < total:
             return UploadState(sha256=sha256, received=have, complete=False)
-        digest = hashlib.sha256()
         with open(part, "rb") as fh:
-            while block := fh.read(1 << 20):
-                digest.update(block)
+            digest = hashlib.file_digest(fh, "sha256")
         if digest.hexdigest() != sha256:
             with contextlib.suppress(OSError):
                 part.unlink()
@@ -180,6 +186,16 @@ class BlobStore:
         os.chmod(part, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(part, target)
         fsync_dir(target.parent)
+
+    def write_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Write many files already checked against their hashes, flushed to disk once for all (a photo
+        batch); :meth:`record_many` then records them. A file without its record is not counted as held."""
+        if items:
+            self.store.put_many(items)
+
+    def record_many(self, s: Session, items: list[tuple[str, bytes]]) -> None:
+        """Record files :meth:`write_many` wrote (a row another process wrote meanwhile stays)."""
+        self.note(s, sorted({sha: len(data) for sha, data in items}.items()))
 
     def put_verified(self, s: Session, data: bytes, sha256: str) -> None:
         """Store bytes already checked against ``sha256`` (bundle import on the server)."""

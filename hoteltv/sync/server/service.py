@@ -15,22 +15,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hoteltv.sync.changes import (
-    BOOKKEEPING,
-    DERIVED,
-    PARENT_NOT_YET,
-    RANK,
-    content,
-    decide,
-    label_of,
-    value_problem,
-)
+from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -51,12 +42,16 @@ from hoteltv.sync.protocol import (
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
 from hoteltv.sync.server.store import ServerDB
+from hoteltv.sync.values import BOOKKEEPING, RANK, content, label_of, value_problem
 
 _CHUNK = 500
 HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
 _NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, PARENT_NOT_YET})
+#: A photo file no record in the caller's scope uses: the same answer whether another division's record
+#: uses it or nobody's does (telling them apart would say the file exists).
+NO_SUCH_PHOTO = "没有这张照片 (no such photo)"
 
 
 class Refused(Exception):
@@ -78,12 +73,20 @@ class _Seqs:
         self.session = session
         self.value = ServerDB.head(session)
         self.start = self.value
+        self.logs: list[dict[str, Any]] = []
 
     def next(self) -> int:
         self.value += 1
         return self.value
 
+    def log(self, row: dict[str, Any]) -> None:
+        """A change-log row, inserted with the others at :meth:`save`."""
+        self.logs.append(row)
+
     def save(self) -> None:
+        if self.logs:
+            self.session.execute(insert(ChangeLog), self.logs)
+            self.logs = []
         if self.value != self.start:
             from hoteltv.sync.server.models import ServerState
 
@@ -93,6 +96,45 @@ class _Seqs:
 
 
 # --- devices ------------------------------------------------------------------------------------------------
+
+#: Hello's answer header: a stamp of the conflicts the caller sees (newest id, how many open).
+CONFLICTS_HEADER = "X-Hoteltv-Conflicts"
+
+
+@dataclass
+class Probe:
+    """What a hello needs: the head, the caller's conflict stamp, whether the device row is due a write."""
+
+    head: int
+    conflicts: str
+    touch: bool
+
+
+def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
+    """The head, a stamp of the conflicts ``caller`` sees, and whether :func:`touch_device` has
+    something to write — one statement of indexed look-ups, no ORM objects (every sync starts here)."""
+    from hoteltv.sync.server.models import ServerState
+
+    opened = select(func.count()).select_from(Conflict).where(Conflict.status == "open")
+    newest = select(func.max(Conflict.id))
+    if not caller.reads_all:
+        divisions = sorted(caller.division_ids)
+        opened = opened.where(Conflict.division_id.in_(divisions))
+        newest = newest.where(Conflict.division_id.in_(divisions))
+    device = select(Device.user_id, Device.last_seen).where(Device.device_id == device_id)
+    stmt = select(
+        select(ServerState.value).where(ServerState.key == "seq").scalar_subquery(),
+        newest.scalar_subquery(),
+        opened.scalar_subquery(),
+        device.with_only_columns(Device.user_id).scalar_subquery(),
+        device.with_only_columns(Device.last_seen).scalar_subquery(),
+    )
+    with db.engine.connect() as conn:
+        head, newest_id, open_count, user_id, last_seen = conn.execute(stmt).one()
+    touch = bool(device_id) and (
+        user_id != caller.user_id or last_seen is None or (now() - last_seen).total_seconds() >= 60
+    )
+    return Probe(int(head or 0), f"{newest_id or 0}:{open_count or 0}", touch)
 
 
 def touch_device(
@@ -148,6 +190,28 @@ class _Scope:
     problem: str = ""
 
 
+class _NewRecord:
+    """A record a batch creates: a plain object with the columns of :class:`Record`, inserted with the
+    others of the batch in one statement at the end (an ORM object per record cost more than the rest
+    of the push). Read and changed by the batch exactly like a loaded record."""
+
+    def __init__(self, entity: str, rid: str, seq: int) -> None:
+        self.entity, self.id, self.seq = entity, rid, seq
+        self.data: dict[str, Any] = {}
+        self.version = 0
+        self.deleted = False
+        self.division_id: str | None = None
+        self.hotel_id: str | None = None
+        self.inspection_id: str | None = None
+        self.sha256: str | None = None
+        self.echo_device: str | None = None
+        self.device_seqs: dict[str, Any] = {}
+        self.updated_at = now()
+
+    def row(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
 class _Records:
     """The records a batch touches, loaded in a few queries and kept as the batch changes them."""
 
@@ -155,6 +219,20 @@ class _Records:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
         self.codes: dict[str, str] | None = None
+        self.created: list[_NewRecord] = []
+
+    def new(self, entity: str, rid: str, seq: int) -> Record:
+        """A record this batch creates (see :class:`_NewRecord`)."""
+        rec = _NewRecord(entity, rid, seq)
+        self.created.append(rec)
+        self.cache[(entity, rid)] = cast(Record, rec)
+        return cast(Record, rec)
+
+    def insert_new(self) -> None:
+        """Insert the records this batch created, in one statement."""
+        if self.created:
+            self.session.execute(insert(Record), [rec.row() for rec in self.created])
+            self.created = []
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
         by_entity: dict[str, set[str]] = defaultdict(set)
@@ -194,6 +272,9 @@ class _Records:
                 code = _code((data or {}).get("credit_code"))
                 if code:
                     self.codes.setdefault(code, rid)
+            for rec in self.created:  # hotels this batch made before the first look-up (not inserted yet)
+                if rec.entity == "hotels":
+                    self.note_code(cast(Record, rec))
         return self.codes
 
     def by_code(self, code: str) -> str | None:
@@ -286,6 +367,7 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
         records.preload(keys)
         ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        records.insert_new()
         seqs.save()
         response = PushResponse(key=req.key, head=seqs.value, results=results)
         if all(final(r) for r in results):
@@ -593,9 +675,7 @@ def _apply_one(
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
         if rec is None:
-            rec = Record(entity=change.entity, id=change.id, data={}, version=0, seq=seq, device_seqs={})
-            s.add(rec)
-            records.put(rec)
+            rec = records.new(change.entity, change.id, seq)
         before = dict(rec.data or {})
         if decision.values is not None:
             version = max(rec.version + 1, change.version)
@@ -615,17 +695,18 @@ def _apply_one(
         rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
         changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
-        s.add(
-            ChangeLog(
-                seq=seq,
-                entity=change.entity,
-                record_id=change.id,
-                device_id=device,
-                user_id=caller.user_id,
-                origin_seq=change.seq,
-                fields=changed,
-                values={k: rec.data.get(k) for k in changed},
-            )
+        seqs.log(
+            {
+                "seq": seq,
+                "entity": change.entity,
+                "record_id": change.id,
+                "device_id": device,
+                "user_id": caller.user_id,
+                "origin_seq": change.seq,
+                "fields": changed,
+                "values": {k: rec.data.get(k) for k in changed},
+                "at": now(),
+            }
         )
         if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)

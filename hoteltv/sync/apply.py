@@ -1,0 +1,391 @@
+"""Applying change sets here, each in one transaction: the server's records at a pull
+(:func:`apply_remote_records`: unsent local edits are kept) and another device's change sets from a bundle
+(:func:`apply_changes_locally`: by the merge rule, conflicts listed, a change that cannot be stored
+refused with its reason). Hotels merged into another (the same hotel typed in twice) are followed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import (
+    Meta,
+    SyncConflict,
+)
+from hoteltv.db.tracking import column_values
+from hoteltv.errors import HoteltvError
+from hoteltv.sync.merge import DERIVED, Decision, decide
+from hoteltv.sync.outbox import pending_fields
+from hoteltv.sync.protocol import (
+    DOCUMENT_ENTITIES,
+    ENTITY_ORDER,
+    Change,
+    ChangeResult,
+    RemoteRecord,
+)
+from hoteltv.sync.values import (
+    MODELS,
+    RANK,
+    columns,
+    content,
+    defaults_for,
+    label_of,
+    required_columns,
+    to_python,
+)
+
+_CHUNK = 500
+
+
+# --- applying the server's records (pull) --------------------------------------------------------------------
+
+
+@dataclass
+class PullApplied:
+    inserted: int = 0
+    updated: int = 0
+    kept_local: int = 0
+    photo_hashes: set[str] = field(default_factory=set)
+
+
+def apply_remote_records(
+    db: Database, records: Sequence[RemoteRecord], meta: dict[str, str] | None = None
+) -> PullApplied:
+    """Write the server's records here, all in one transaction (with ``meta`` keys, e.g. the last seq).
+
+    A record with unsent local changes keeps those: a per-field record keeps the fields changed here and
+    takes the others; an inspection part changed here keeps all of it (drafts change only on their owner
+    device). Everything else becomes exactly what the server sent.
+    """
+    result = PullApplied()
+    latest: dict[tuple[str, str], RemoteRecord] = {}
+    for rec in records:
+        prev = latest.get((rec.entity, rec.id))
+        if prev is None or rec.seq >= prev.seq:
+            latest[(rec.entity, rec.id)] = rec
+    ordered = sorted(latest.values(), key=lambda r: (RANK[r.entity], r.seq))
+    with db.transaction() as s:
+        s.info["applying_remote"] = True
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        pending = pending_fields(s)
+        by_entity: dict[str, list[RemoteRecord]] = defaultdict(list)
+        for rec in ordered:
+            by_entity[rec.entity].append(rec)
+        for entity in ENTITY_ORDER:
+            recs = by_entity.get(entity)
+            if not recs:
+                continue
+            table = MODELS[entity].__table__  # type: ignore[attr-defined]
+            cols = columns(entity)
+            ids = [r.id for r in recs]
+            existing: dict[str, int] = {}
+            for i in range(0, len(ids), _CHUNK):
+                for rid, version in s.execute(
+                    select(table.c.id, table.c.version).where(table.c.id.in_(ids[i : i + _CHUNK]))
+                ):
+                    existing[rid] = version
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for rec in recs:
+                values = dict(rec.values)
+                values["id"] = rec.id
+                values["version"] = rec.version
+                values["deleted"] = rec.deleted
+                if entity == "photos" and not rec.deleted and values.get("sha256"):
+                    result.photo_hashes.add(str(values["sha256"]))
+                local = pending.get((entity, rec.id))
+                if local is not None and rec.id in existing:
+                    result.kept_local += 1
+                    if entity in DOCUMENT_ENTITIES:
+                        continue
+                    values = {k: v for k, v in values.items() if k not in local}
+                    values["version"] = max(rec.version, existing[rec.id])
+                py = to_python(entity, values)
+                if rec.id in existing:
+                    py = {f"b_{k}": v for k, v in py.items()}
+                    updates.append(py)
+                    result.updated += 1
+                else:
+                    missing = [c for c in cols if c not in py]
+                    if missing:
+                        py.update(defaults_for(entity, missing))
+                    inserts.append(py)
+                    result.inserted += 1
+            conn = s.connection()
+            if inserts:
+                conn.execute(insert(table), inserts)
+            # Rows differ in which columns they carry (kept local fields), so group by key set.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row in updates:
+                groups[tuple(sorted(row))].append(row)
+            for keys, rows in groups.items():
+                names = [k[2:] for k in keys if k != "b_id"]
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values({n: bindparam(f"b_{n}") for n in names})
+                )
+                conn.execute(stmt, rows)
+        _follow_merges(s, [r.id for r in ordered if r.entity == "hotels"])
+        for key, value in (meta or {}).items():
+            s.merge(Meta(key=key, value=value))
+    return result
+
+
+def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
+    """Hotels (among ``hotel_ids``, just written) that are now merged into another (the same hotel typed
+    in twice): their inspections and notices here point at the hotel that stays (see
+    :mod:`hoteltv.services.hotel_merge`)."""
+    from hoteltv.services.hotel_merge import rewrite_hotel_references, surviving_ids
+
+    ids = sorted(set(hotel_ids))
+    if not ids:
+        return
+    session.flush()
+    table = MODELS["hotels"].__table__  # type: ignore[attr-defined]
+    merged: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        for rid, target in session.execute(
+            select(table.c.id, table.c.merged_into_id).where(
+                table.c.id.in_(ids[i : i + _CHUNK]), table.c.merged_into_id.is_not(None)
+            )
+        ):
+            if target:
+                merged[rid] = target
+    for old, new in surviving_ids(session, merged).items():
+        if session.execute(select(table.c.id).where(table.c.id == new)).first() is not None:
+            rewrite_hotel_references(session, old, new)
+
+
+# --- applying change sets here (bundle import on a laptop) ----------------------------------------------------
+
+
+@dataclass
+class LocalApply:
+    results: list[ChangeResult] = field(default_factory=list)
+    photo_hashes: set[str] = field(default_factory=set)
+
+
+class DanglingReference(HoteltvError):
+    """Applying the changes would leave a record pointing at one that does not exist; nothing was applied."""
+
+
+def _dangling(session: Session, entity: str, py: dict[str, Any], coming: set[tuple[str, str]]) -> str | None:
+    """A reference of the record to one that is neither in this database (so far in this transaction)
+    nor among ``coming`` (changes still to be applied)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    for col in table.columns:
+        value = py.get(col.key)
+        if value is None or not col.foreign_keys:
+            continue
+        target = next(iter(col.foreign_keys)).column.table.name
+        if (target, value) in coming or session.get(MODELS[target], value) is not None:
+            continue
+        return (
+            f"引用的记录不在本机也不在数据包中:{col.key} → {target} {str(value)[:40]} "
+            f"(refers to a {target} record that is neither here nor in the bundle)"
+        )
+    return None
+
+
+def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device: str) -> LocalApply:
+    """Apply another device's change sets to this database by :func:`decide`, in one transaction.
+
+    Conflicts keep this database's value and are listed (``sync_conflicts``) with both values, once: the
+    same conflict arriving again (the bundle imported twice) is not listed twice. The changes are not
+    queued to be sent from here: their own device sends them (or the bundle goes to the server).
+
+    A change that cannot be stored here — a value that does not fit its column, a required field missing
+    from a new record, a reference to a record that is neither here nor in the bundle — is refused (422)
+    with the reason, and nothing of it is written; the others are applied.
+    """
+    out = LocalApply()
+    ordered = sorted(changes, key=lambda c: (RANK[c.entity], c.seq))
+    coming: set[tuple[str, str]] = {(c.entity, c.id) for c in changes}  # less those refused so far
+    with db.transaction() as s:
+        s.info["applying_remote"] = True
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        pending = pending_fields(s)
+        for change in ordered:
+            change = _local_identity(s, change)  # noqa: PLW2901 - the change as it applies here
+
+            def refused(reason: str, change: Change = change) -> None:
+                coming.discard((change.entity, change.id))
+                out.results.append(
+                    ChangeResult(
+                        entity=change.entity, id=change.id, status="refused", code=422, reason=reason
+                    )
+                )
+
+            model = MODELS[change.entity]
+            row = s.get(model, change.id)
+            current = column_values(row) if row is not None else None
+            parent = None
+            if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
+                insp_id = change.values.get("inspection_id")
+                parent_row = s.get(MODELS["inspections"], insp_id) if isinstance(insp_id, str) else None
+                parent = column_values(parent_row) if parent_row is not None else None
+            decision = decide(change, current, parent, origin_device)
+            if (
+                decision.values is not None
+                and (change.entity, change.id) in pending
+                and row is not None
+                and change.entity in DOCUMENT_ENTITIES
+            ):
+                # Our own unsent edit of an inspection part: keep it (per-field records merged above).
+                decision = Decision("refused", 409, "本机有未发送的修改 (changed here and not yet sent)")
+            if decision.status == "refused":
+                coming.discard((change.entity, change.id))  # what refers to it must find it here already
+            elif (
+                decision.values is not None
+                and current is not None
+                and change.entity in DOCUMENT_ENTITIES
+                and change.version < int(current.get("version") or 0)
+            ):
+                # An older state of a draft than the one here (a bundle imported after a newer one, or
+                # after the newer state came by sync): writing it would roll the draft back under the
+                # newer version number, where no sync check could see it (found by the fault campaign).
+                decision = Decision(
+                    "unchanged", reason="本机已有更新的版本 (a newer version is already here)"
+                )
+            elif (
+                decision.values is not None
+                and current is not None
+                and change.entity in DERIVED
+                and change.version < int(current.get("version") or 0)
+            ):
+                # Fields computed from the inspection history take the newest value pushed: an older change
+                # (a bundle imported late) must not set them back under the newer version number either.
+                values = {**decision.values, **{k: current.get(k) for k in DERIVED[change.entity]}}
+                if content(values) != content(current):
+                    decision.values = values
+                elif decision.status == "applied":
+                    decision = Decision("unchanged")
+                else:
+                    decision.values = None
+            label = label_of(change.entity, change.values)
+            if decision.values is not None:
+                try:
+                    py = to_python(change.entity, decision.values)
+                except ValueError as exc:
+                    refused(str(exc))
+                    continue
+                py["version"] = max(change.version, (current or {}).get("version") or 0)
+                missing = (
+                    [k for k in required_columns(change.entity) if py.get(k) is None] if row is None else []
+                )
+                if missing:
+                    refused(f"缺少必填字段 {', '.join(missing)} (required fields missing)")
+                    continue
+                dangling = _dangling(s, change.entity, py, coming)
+                if dangling:
+                    refused(dangling)
+                    continue
+                try:
+                    with s.begin_nested():
+                        if row is None:
+                            s.add(model(**py))
+                        else:
+                            for key, value in py.items():
+                                if key != "id":
+                                    setattr(row, key, value)
+                        s.flush()
+                except (SQLAlchemyError, ValueError, TypeError, OverflowError) as exc:
+                    # Whatever the checks above missed: this change is not written, the others go on.
+                    refused(f"无法保存 (cannot be stored here: {str(exc).splitlines()[0][:200]})")
+                    continue
+                if change.entity == "photos" and not py.get("deleted") and py.get("sha256"):
+                    out.photo_hashes.add(str(py["sha256"]))
+            for c in decision.conflicts:
+                if _listed(s, change.entity, change.id, c.field, c.client):
+                    continue
+                s.add(
+                    SyncConflict(
+                        entity=change.entity,
+                        record_id=change.id,
+                        field=c.field,
+                        label=label,
+                        values={
+                            "kept": c.server,
+                            "other": c.client,
+                            "base": c.base,
+                            "kept_source": "本机 (this computer)",
+                            "other_source": f"设备 (device) {origin_device[:8]}",
+                        },
+                        other_device=origin_device,
+                    )
+                )
+            out.results.append(
+                ChangeResult(
+                    entity=change.entity,
+                    id=change.id,
+                    status=decision.status,
+                    code=decision.code,
+                    reason=decision.reason,
+                    conflicts=decision.conflicts,
+                    echo=decision.echo,
+                )
+            )
+        _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
+        # A reference to a record later in the bundle whose own change was refused: the transaction would
+        # fail at commit; say which record it is instead.
+        for entity in sorted({c.entity for c in changes}):
+            for _table, rowid, parent, _fk in s.execute(text(f"PRAGMA foreign_key_check({entity})")):
+                rid = s.execute(text(f"SELECT id FROM {entity} WHERE rowid = :r"), {"r": rowid}).scalar()
+                if (entity, str(rid)) in coming:  # not a problem this import brought
+                    raise DanglingReference(
+                        f"{entity} {rid} 引用的 {parent} 记录不在本机也未被导入 "
+                        f"({entity} {rid} refers to a {parent} record that is neither here nor imported)"
+                    )
+    return out
+
+
+def _local_identity(session: Session, change: Change) -> Change:
+    """A change as it applies here, where a hotel may have been merged into another (as on the server):
+    an edit of a merged hotel goes to the one that stays; an inspection or notice of it is stored
+    under the one that stays."""
+    from hoteltv.services.hotel_merge import surviving_ids
+
+    hotels = MODELS["hotels"]
+
+    def live(hotel_id: Any) -> str | None:
+        row = session.get(hotels, hotel_id) if isinstance(hotel_id, str) and hotel_id else None
+        target = getattr(row, "merged_into_id", None) if row is not None else None
+        if not target:
+            return None
+        found = surviving_ids(session, {hotel_id: target}).get(hotel_id)
+        return found if found and session.get(hotels, found) is not None else None
+
+    if change.entity == "hotels" and not change.values.get("merged_into_id"):
+        keep = live(change.id)
+        if keep:
+            fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+            return change.model_copy(update={"id": keep, "fields": fields, "created": False})
+    elif change.entity in ("inspections", "rectification_notices"):
+        keep = live(change.values.get("hotel_id"))
+        if keep:
+            return change.model_copy(update={"values": {**change.values, "hotel_id": keep}})
+    return change
+
+
+def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:
+    """Is this conflict (the same record, field and other value) already listed and open?"""
+    for values in session.scalars(
+        select(SyncConflict.values).where(
+            SyncConflict.entity == entity,
+            SyncConflict.record_id == record_id,
+            SyncConflict.field == field_name,
+            SyncConflict.status == "open",
+        )
+    ):
+        if (values or {}).get("other") == other:
+            return True
+    return False

@@ -1,0 +1,256 @@
+"""The laptop's outbox: unsent local changes compacted into :class:`~hoteltv.sync.protocol.Change` objects
+(:func:`collect_changes`), marked sent when the server answered, what still waits (pending, refused and
+dropped), and the count/hash digests of the records here that the sync check compares with the server's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import (
+    Meta,
+    OutboxEntry,
+    utcnow,
+)
+from hoteltv.db.tracking import jsonable
+from hoteltv.sync.protocol import (
+    ENTITY_ORDER,
+    Change,
+    EntityDigest,
+)
+from hoteltv.sync.values import BOOKKEEPING, MODELS, RANK, label_of
+
+_CHUNK = 500
+
+
+# --- collecting the outbox ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """The unsent changes, compacted per record, and the outbox entries each one covers."""
+
+    changes: list[Change]
+    outbox: dict[tuple[str, str], list[int]]
+    labels: dict[tuple[str, str], str]
+
+    def seqs(self, changes: Iterable[Change]) -> list[int]:
+        return [s for c in changes for s in self.outbox.get((c.entity, c.id), [])]
+
+
+def _load_values(session: Session, entity: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The current values of records (as :func:`hoteltv.db.tracking.column_values` gives them), read as
+    plain rows: no ORM objects, no joined relations (a first sync collects every record there is)."""
+    table = MODELS[entity].__table__  # type: ignore[attr-defined]
+    keys = [c.key for c in table.columns]
+    at = keys.index("id")
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        chunk = list(ids[i : i + _CHUNK])
+        for row in session.execute(select(table).where(table.c.id.in_(chunk))):
+            out[row[at]] = dict(zip(keys, map(jsonable, row), strict=True))
+    return out
+
+
+def collect_changes(db: Database) -> Collected:
+    """Compact every unsent outbox entry into one :class:`Change` per record, parents first."""
+    outbox_table = OutboxEntry.__table__
+    with db.reading() as s:
+        entries = s.execute(
+            select(
+                outbox_table.c.seq,
+                outbox_table.c.entity,
+                outbox_table.c.entity_id,
+                outbox_table.c.version,
+                outbox_table.c.fields,
+                outbox_table.c.base,
+            )
+            .where(outbox_table.c.sent_at.is_(None))
+            .order_by(outbox_table.c.seq)
+        ).all()
+        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for e in entries:
+            if e.entity in MODELS:
+                grouped[(e.entity, e.entity_id)].append(e)
+        by_entity: dict[str, list[str]] = defaultdict(list)
+        for entity, rid in grouped:
+            by_entity[entity].append(rid)
+        rows = {entity: _load_values(s, entity, ids) for entity, ids in by_entity.items()}
+    changes: list[tuple[tuple[int, int], Change]] = []
+    outbox: dict[tuple[str, str], list[int]] = {}
+    labels: dict[tuple[str, str], str] = {}
+    for (entity, rid), group in grouped.items():
+        seqs = [e.seq for e in group]
+        outbox[(entity, rid)] = seqs
+        values = rows[entity].get(rid)
+        if values is None:  # cannot happen (no hard deletes); nothing to send
+            continue
+        created = any(e.version == 1 and not e.base for e in group)
+        fields: list[str] = []
+        base: dict[str, Any] = {}
+        for e in group:
+            for name in e.fields or ():
+                if name in BOOKKEEPING or name == "id":
+                    continue
+                if name not in base and name not in fields:
+                    fields.append(name)
+                    if name in (e.base or {}):
+                        base[name] = e.base[name]
+        change = Change(
+            entity=entity,  # type: ignore[arg-type]
+            id=rid,
+            seq=max(seqs),
+            version=int(values.get("version") or 0),
+            created=created,
+            fields=sorted(fields),
+            base=base,
+            values=values,
+        )
+        labels[(entity, rid)] = label_of(entity, values)
+        changes.append(((RANK[entity], min(seqs)), change))
+    changes.sort(key=lambda item: item[0])
+    return Collected([c for _, c in changes], outbox, labels)
+
+
+def mark_sent(db: Database, seqs: Sequence[int]) -> None:
+    """Mark outbox entries as delivered (they are kept as history, not deleted)."""
+    if not seqs:
+        return
+    with db.transaction() as s:
+        mark_sent_in(s, seqs)
+
+
+def mark_sent_in(session: Session, seqs: Sequence[int]) -> None:
+    """:func:`mark_sent` in the caller's transaction."""
+    now = utcnow()
+    for i in range(0, len(seqs), _CHUNK):
+        session.execute(
+            update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
+        )
+
+
+def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> None:
+    """Take the server's version number for records it now holds exactly as we do.
+
+    ``items`` are ``(entity, id, version we sent, server version)``; a record edited here since it was
+    sent keeps its own number (its next change goes out as usual).
+    """
+    if not items or all(sent == server for _e, _i, sent, server in items):
+        return
+    with db.transaction() as s:
+        adopt_versions_in(s, items)
+
+
+def adopt_versions_in(session: Session, items: Sequence[tuple[str, str, int, int]]) -> None:
+    """:func:`adopt_versions` in the caller's transaction (plain updates: no tracking, no outbox)."""
+    by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entity, rid, sent, server in items:
+        if sent != server:
+            by_entity[entity].append({"b_id": rid, "b_sent": sent, "b_server": server})
+    for entity, params in by_entity.items():
+        table = MODELS[entity].__table__  # type: ignore[attr-defined]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
+            .values(version=bindparam("b_server"))
+        )
+        session.connection().execute(stmt, params)
+
+
+# --- what is still waiting to be sent -----------------------------------------------------------------------
+
+
+def pending_fields(session: Session) -> dict[tuple[str, str], set[str]]:
+    """Records with unsent local changes → the fields changed (creates list every field)."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity, rid, fields in session.execute(
+        select(OutboxEntry.entity, OutboxEntry.entity_id, OutboxEntry.fields).where(
+            OutboxEntry.sent_at.is_(None)
+        )
+    ):
+        out[(entity, rid)].update(f for f in fields if f not in BOOKKEEPING)
+    return dict(out)
+
+
+def pending_count(db: Database) -> int:
+    """How many records have local changes not yet sent."""
+    with db.reading() as s:
+        return len(pending_fields(s))
+
+
+# --- the count/hash check -------------------------------------------------------------------------------------
+
+
+#: Meta row: records whose refused changes were dropped here (``sync --drop``), by entity. They stay on
+#: this computer as they are, are not sent again unless edited again, and are left out of the check.
+META_DROPPED = "sync.dropped"
+
+
+def dropped_ids(session: Session) -> dict[str, list[str]]:
+    row = session.get(Meta, META_DROPPED)
+    try:
+        data = json.loads(row.value) if row is not None and row.value else {}
+    except ValueError:
+        data = {}
+    return {str(k): [str(i) for i in v] for k, v in data.items() if isinstance(v, list)}
+
+
+def set_dropped(session: Session, dropped: dict[str, list[str]]) -> None:
+    data = {k: sorted(set(v)) for k, v in dropped.items() if v}
+    session.merge(Meta(key=META_DROPPED, value=json.dumps(data, sort_keys=True)))
+
+
+def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[str, EntityDigest]:
+    """Per entity, count and digest of the records here, leaving out records with unsent changes (and
+    those whose refused changes were dropped here)."""
+    out: dict[str, EntityDigest] = {}
+    with db.reading() as s:
+        dropped = dropped_ids(s)
+        conn = s.connection()
+        for entity in entities:
+            if entity not in MODELS:
+                continue
+            # The same lines as protocol.digest_rows, joined by SQLite itself (ids are ASCII, so its
+            # byte order equals Python's): much faster than row objects for tens of thousands of rows.
+            count, text_ = conn.exec_driver_sql(
+                f"SELECT count(*), coalesce(group_concat(line, ''), '') FROM ("  # noqa: S608 - table names are ours
+                f"SELECT id || ':' || version || ':' || (CASE WHEN deleted THEN 1 ELSE 0 END) || char(10) AS line "
+                f"FROM {entity} WHERE id NOT IN "
+                f"(SELECT entity_id FROM outbox WHERE sent_at IS NULL AND entity = ?) "
+                f"AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY id)",
+                (entity, json.dumps(dropped.get(entity, []))),
+            ).one()
+            out[entity] = EntityDigest(
+                count=int(count), digest=hashlib.sha256(str(text_).encode()).hexdigest()
+            )
+    return out
+
+
+def forget_dropped(db: Database, keys: Iterable[tuple[str, str]]) -> None:
+    """Records the server accepted again (edited after a drop): the check covers them again."""
+    wanted = set(keys)
+    if not wanted:
+        return
+    with db.reading() as s:
+        dropped = dropped_ids(s)
+    if not any((entity, rid) in wanted for entity, ids in dropped.items() for rid in ids):
+        return
+    with db.transaction() as s:
+        dropped = dropped_ids(s)
+        set_dropped(s, {e: [i for i in ids if (e, i) not in wanted] for e, ids in dropped.items()})
+
+
+def pending_ids(db: Database) -> set[tuple[str, str]]:
+    """Records the check leaves alone: unsent changes here, and refused changes dropped here."""
+    with db.reading() as s:
+        dropped = {(entity, rid) for entity, ids in dropped_ids(s).items() for rid in ids}
+        return set(pending_fields(s)) | dropped

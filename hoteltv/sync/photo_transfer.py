@@ -1,0 +1,336 @@
+"""Photo files between a laptop and the server: what the server lacks goes up, what records here use and
+this computer lacks comes down; each file verified by its SHA-256.
+
+Up: the server is asked which of the files not yet confirmed it lacks (``/photos/missing``); small files go
+many to a request (``/photos/batch``, frames of hash + bytes; the server flushes a whole batch to disk
+at once), up to :data:`STREAMS` requests in flight so the next batch travels while the server stores the
+last; larger ones go one by one as resumable uploads (``PUT /photos/{sha}`` at the offset the server
+reports, so a cut connection resumes with exactly the missing bytes). Files the server holds are noted
+here (``sync_blobs``) in one transaction per few hundred, and never offered again.
+
+Down: files the pulled records use, each fetched and checked against its hash; those not there yet (their
+owner has not uploaded them) are remembered for the next sync.
+
+Laptop side: imports neither the server package nor FastAPI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+from sqlalchemy import select
+
+from hoteltv.db.engine import Database
+from hoteltv.db.models import Meta, Photo, SyncBlob
+from hoteltv.photos.store import PhotoStore
+from hoteltv.sync.protocol import (
+    BATCH_PHOTO_BYTES,
+    BATCH_PHOTO_MAX,
+    FRAME_HEADER,
+    MAX_HASHES,
+    MissingPhotos,
+    PhotoBatchResult,
+    UploadState,
+    frame,
+)
+from hoteltv.sync.state import RecordOutcome
+from hoteltv.sync.transport import (
+    RETRY_STATUS,
+    Retry,
+    SyncError,
+    Transport,
+    certificate_refused,
+    explain_status,
+    explain_transport,
+)
+
+if TYPE_CHECKING:
+    from hoteltv.sync.client import SyncReport
+
+log = logging.getLogger(__name__)
+
+UPLOAD_CHUNK = 4 * 1024 * 1024
+#: Photo batches in flight at once.
+STREAMS = 2
+#: Meta row: photo files records here use that could not be fetched yet (JSON list of hashes).
+META_MISSING_PHOTOS = "sync.missing_photos"
+#: Files noted as held by the server per transaction.
+_CONFIRM_EVERY = 200
+
+
+class PhotoTransfer:
+    """Moves photo files for one sync (see module docstring). ``tick(text)`` reports progress and may
+    raise to stop between steps."""
+
+    def __init__(
+        self,
+        db: Database,
+        store: PhotoStore,
+        transport: Transport,
+        *,
+        upload_chunk: int = UPLOAD_CHUNK,
+        batch_photo_max: int = BATCH_PHOTO_MAX,
+        streams: int = STREAMS,
+        tick: Callable[[str], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.transport = transport
+        self.upload_chunk = max(1024, upload_chunk)
+        self.batch_photo_max = batch_photo_max
+        self.streams = max(1, streams)
+        self.tick = tick or (lambda _text: None)
+
+    # --- what the server holds ---------------------------------------------------------------------------
+    def unconfirmed(self) -> list[str]:
+        """Hashes of live photos here the server has not yet confirmed holding."""
+        with self.db.reading() as s:
+            stmt = (
+                select(Photo.sha256)
+                .where(Photo.deleted.is_(False), Photo.sha256.not_in(select(SyncBlob.sha256)))
+                .distinct()
+                .order_by(Photo.sha256)
+            )
+            return list(s.scalars(stmt))
+
+    def confirm(self, hashes: Sequence[str]) -> None:
+        """Note that the server holds these files (they are not offered again)."""
+        if not hashes:
+            return
+        with self.db.transaction() as s:
+            have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(list(hashes)))))
+            s.add_all(SyncBlob(sha256=h) for h in dict.fromkeys(hashes) if h not in have)
+
+    def failed(self, report: SyncReport, sha: str, reason: str) -> None:
+        """Every live photo record using the file ``sha`` failed for ``reason``."""
+        with self.db.reading() as s:
+            rows = list(s.scalars(select(Photo).where(Photo.sha256 == sha, Photo.deleted.is_(False))))
+        for p in rows:
+            report.failed += 1
+            report.outcomes.append(
+                RecordOutcome("photos", p.id, f"照片 {p.original_name or sha[:12]}", "failed", reason)
+            )
+
+    # --- up ----------------------------------------------------------------------------------------------------
+    def upload(self, report: SyncReport) -> None:
+        """Send every file the server lacks (see module docstring); the time spent goes to the report."""
+        import time
+
+        hashes = self.unconfirmed()
+        missing: list[str] = []
+        for i in range(0, len(hashes), MAX_HASHES):
+            chunk = hashes[i : i + MAX_HASHES]
+            answer = MissingPhotos.model_validate(
+                self.transport.request("POST", "/photos/missing", json={"sha256": chunk}).json()
+            )
+            lacking = set(answer.missing) | set(answer.unknown)
+            self.confirm([h for h in chunk if h not in lacking])
+            missing += answer.missing
+        started = time.perf_counter()
+        done: list[str] = []
+        try:
+            large = self._upload_batches(missing, report)
+            for n, sha in enumerate(large):
+                try:
+                    sent = self.upload_one(sha)
+                except SyncError as exc:
+                    if exc.transient:
+                        raise
+                    self.failed(report, sha, exc.message)
+                    continue
+                report.photos_up += 1
+                report.bytes_up += sent
+                done.append(sha)
+                if len(done) >= _CONFIRM_EVERY:
+                    self.confirm(done)
+                    done = []
+                if n % 50 == 0:
+                    self.tick(f"已上传 {n + 1}/{len(large)} 张照片 (uploaded photos)")
+        finally:
+            self.confirm(done)
+            report.upload_seconds += time.perf_counter() - started
+
+    def _batches(self, missing: list[str]) -> tuple[list[list[tuple[str, Path, int]]], list[str]]:
+        """The small files grouped into batches of at most :data:`BATCH_PHOTO_BYTES`; the large ones."""
+        large: list[str] = []
+        batches: list[list[tuple[str, Path, int]]] = []
+        batch: list[tuple[str, Path, int]] = []
+        size = 0
+        for sha in missing:
+            n = self.store.size(sha)
+            if n is None or n > self.batch_photo_max:
+                large.append(sha)  # a missing file is reported by the single upload
+                continue
+            if batch and size + n > BATCH_PHOTO_BYTES:
+                batches.append(batch)
+                batch, size = [], 0
+            batch.append((sha, self.store.path(sha), n))
+            size += n + FRAME_HEADER
+        if batch:
+            batches.append(batch)
+        return batches, large
+
+    def _send_batch(self, batch: list[tuple[str, Path, int]]) -> PhotoBatchResult:
+        body = b"".join(frame(sha, path.read_bytes()) for sha, path, _n in batch)
+        response = self.transport.request(
+            "POST", "/photos/batch", content=body, headers={"Content-Type": "application/octet-stream"}
+        )
+        return PhotoBatchResult.model_validate(response.json())
+
+    def _upload_batches(self, missing: list[str], report: SyncReport) -> list[str]:
+        """Send the small files many to a request, :attr:`streams` requests in flight; the answers are
+        taken in order here (report, confirmations, progress). Returns the hashes left for single
+        uploads."""
+        batches, large = self._batches(missing)
+        if not batches:
+            return large
+
+        def take(batch: list[tuple[str, Path, int]], answer: PhotoBatchResult) -> None:
+            sizes = {sha: n for sha, _path, n in batch}
+            for sha in answer.stored:
+                report.photos_up += 1
+                report.bytes_up += sizes.get(sha, 0)
+            for sha, reason in answer.refused.items():
+                self.failed(report, sha, reason)
+            self.confirm(answer.stored)
+            self.tick(f"已上传 {report.photos_up} 张照片 (uploaded {report.photos_up} photos)")
+
+        if self.streams == 1:
+            for batch in batches:
+                take(batch, self._send_batch(batch))
+            return large
+        pending: deque[tuple[list[tuple[str, Path, int]], Future[PhotoBatchResult]]] = deque()
+        with ThreadPoolExecutor(max_workers=self.streams, thread_name_prefix="photo-upload") as pool:
+            try:
+                for batch in batches:
+                    if len(pending) >= self.streams:
+                        done_batch, future = pending.popleft()
+                        take(done_batch, future.result())
+                    pending.append((batch, pool.submit(self._send_batch, batch)))
+                while pending:
+                    done_batch, future = pending.popleft()
+                    take(done_batch, future.result())
+            finally:
+                for _batch, future in pending:  # stopped (cancelled, or a batch failed): drop the rest
+                    future.cancel()
+        return large
+
+    def upload_one(self, sha: str) -> int:
+        """Send one photo file, resuming where the server's copy stops; returns the bytes sent."""
+        path = self.store.path(sha)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise SyncError(
+                "本机照片文件缺失,无法上传;请运行 hoteltv check (the photo file is missing on this computer)"
+            ) from None
+        sent = 0
+        restarts = 0
+        known = False  # the first try assumes a fresh upload; after any trouble, ask where to resume
+
+        def one_try() -> int:
+            nonlocal sent, restarts, known
+            if known:
+                state = UploadState.model_validate(self.transport.once("GET", f"/photos/{sha}/upload").json())
+            else:
+                state = UploadState(sha256=sha, received=0, complete=False)
+            known = True
+            offset = state.received
+            while not state.complete and offset < size:
+                n = min(self.upload_chunk, size - offset)
+                try:
+                    response = self.transport.http.put(
+                        self.transport.url(f"/photos/{sha}"),
+                        params={"offset": offset, "total": size},
+                        content=_file_slice(path, offset, n),
+                        headers={"Content-Type": "application/octet-stream"},
+                    )
+                except httpx.TransportError as exc:
+                    raise SyncError(explain_transport(exc), transient=not certificate_refused(exc)) from exc
+                if response.status_code == 409:  # our idea of the offset was stale: ask again
+                    raise Retry("resume offset out of date")
+                if response.status_code == 422 and restarts < 2:  # arrived damaged: start over
+                    restarts += 1
+                    raise Retry("the upload arrived damaged")
+                if response.status_code >= 400:
+                    raise SyncError(
+                        explain_status(response),
+                        status=response.status_code,
+                        transient=response.status_code in RETRY_STATUS,
+                    )
+                sent += n
+                state = UploadState.model_validate(response.json())
+                offset = state.received
+            if not state.complete:
+                raise Retry("the server does not have the whole file yet")
+            return sent
+
+        try:
+            for attempt in self.transport.attempts():
+                with attempt:
+                    return one_try()
+        except (SyncError, Retry) as exc:
+            if isinstance(exc, SyncError) and not exc.transient:
+                raise
+            log.info("upload of %s did not finish (%s)", sha[:12], exc)
+        raise SyncError(
+            f"照片 {sha[:12]}… 多次上传未成功,下次同步继续 (upload did not finish; it resumes next sync)",
+            transient=True,
+        )
+
+    # --- down ----------------------------------------------------------------------------------------------
+    def download(self, report: SyncReport, wanted: set[str]) -> None:
+        """Fetch the files in ``wanted`` (and those owed from earlier syncs) that this computer lacks,
+        each verified by its hash. Files still missing are remembered for the next sync."""
+        earlier = json.loads(self.db.get_meta(META_MISSING_PHOTOS, "[]") or "[]")
+        candidates = sorted(wanted | set(earlier))
+        still: list[str] = []
+        got: list[str] = []
+        try:
+            for sha in candidates:
+                if self.store.exists(sha):
+                    continue
+                try:
+                    response = self.transport.request("GET", f"/photos/{sha}")
+                except SyncError as exc:
+                    if exc.transient:
+                        raise
+                    still.append(sha)  # not on the server yet (its owner has not uploaded it): next time
+                    continue
+                data = response.content
+                if hashlib.sha256(data).hexdigest() != sha:
+                    self.failed(report, sha, "下载的照片已损坏,下次重试 (downloaded photo was damaged)")
+                    still.append(sha)
+                    continue
+                self.store.put_bytes(data, sha)
+                report.photos_down += 1
+                report.bytes_down += len(data)
+                got.append(sha)
+                if len(got) >= _CONFIRM_EVERY:
+                    self.confirm(got)
+                    got = []
+        finally:
+            self.confirm(got)
+        if still or earlier:
+            with self.db.transaction() as s:
+                s.merge(Meta(key=META_MISSING_PHOTOS, value=json.dumps(still)))
+
+
+def _file_slice(path: Path, offset: int, length: int, block: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        left = length
+        while left > 0:
+            data = fh.read(min(block, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
