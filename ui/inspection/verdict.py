@@ -109,13 +109,11 @@ class VerdictPanel(QWidget):
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)
-        self.summary.setText(
-            self.tr("已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）")
-            .replace("%1", str(answered))
-            .replace("%2", str(len(applicable)))
-            .replace("%3", str(len(view.rooms)))
-            .replace("%4", str(template.min_rooms))
-        )
+        summary = self.tr("已填 %1 / %2 项").replace("%1", str(answered)).replace("%2", str(len(applicable)))
+        if template.room_items:
+            summary += self.tr(" · 抽查 %3 间（至少 %4 间）")
+            summary = summary.replace("%3", str(len(view.rooms))).replace("%4", str(template.min_rooms))
+        self.summary.setText(summary)
 
         # Failed items, each with the rule it breaks.
         lines = []

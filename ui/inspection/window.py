@@ -375,7 +375,7 @@ class InspectionWindow(QMainWindow):
         self.hotel_form.sig_changed.connect(lambda key, old, new: self._answer_changed(None, key, old, new))
         self.hotel_form.sig_history.connect(lambda key: self.show_history(None, key))
         self.hotel_form.sig_evidence_reason.connect(lambda key, text: self._evidence_reason(None, key, text))
-        self.tabs.addTab(self._scrolled(self.hotel_form), self.tr("酒店情况"))
+        self.tabs.addTab(self._scrolled(self.hotel_form), self.template.wording.site_section.get(self.lang))
         self.conclusion = self._build_conclusion(view)
         self.tabs.addTab(self.conclusion, self.tr("结论与签字"))
         self.add_room_button = QToolButton(self.tabs)
@@ -904,7 +904,7 @@ class InspectionWindow(QMainWindow):
             dt.setCalendarPopup(editable)
         self.ids_shown.setEnabled(editable)
         self.team_button.setVisible(editable)
-        self.add_room_button.setVisible(editable)
+        self.add_room_button.setVisible(editable and bool(self.template and self.template.room_items))
         self.no_objection.setVisible(editable)
 
     def is_editable(self) -> bool:
