@@ -38,7 +38,7 @@ from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_template, load_template
 from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
-from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
+from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, TemplateError, ValidationError
 
 MIN_INSPECTORS = 2
 

@@ -567,7 +567,7 @@
 To try the program first, open the demo data: it lives in its own window and data folder and never mixes with real data.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>从服务器同步…</source>
         <translation>Sync from server…</translation>
     </message>
@@ -1279,7 +1279,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Start inspection: choose the inspectors</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>复查：选择检查人员</source>
         <translation>Re-inspection: choose the inspectors</translation>
     </message>
@@ -1419,8 +1419,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+44"/>
-        <location line="+590"/>
+        <location line="+634"/>
         <source>酒店情况</source>
         <translation>Hotel</translation>
     </message>
@@ -3875,7 +3874,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+49"/>
+        <location filename="../../ui/inspection/team.py" line="+51"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
@@ -3894,7 +3893,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
+        <source>检查表</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
@@ -3922,17 +3926,17 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+19"/>
-        <location line="+125"/>
+        <location line="+130"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-129"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+35"/>
         <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
@@ -3956,12 +3960,12 @@ Room columns (one per sampled room, at most %2):</translation>
     <name>UpdateNotice</name>
     <message>
         <location filename="../../ui/update_notice.py" line="+39"/>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-66"/>
+        <location line="-67"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
@@ -3971,7 +3975,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>New version available: %1 (%2 MB)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>正在下载新版本 %1…</source>
         <translation>Downloading version %1…</translation>
     </message>
@@ -3994,12 +3998,21 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+61"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
-        <translation>%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
+        <translation type="vanished">%1 / %2 items answered · %3 rooms sampled (at least %4)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+60"/>
+        <source>已填 %1 / %2 项</source>
+        <translation>%1 / %2 items answered</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> · 抽查 %3 间（至少 %4 间）</source>
+        <translation> · %3 rooms sampled (at least %4)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>关键项</source>
         <translation>critical</translation>
     </message>
