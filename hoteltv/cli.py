@@ -19,6 +19,7 @@ from hoteltv import __version__
 from hoteltv.config import resolve_home
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
+from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
 EXIT_USAGE = 2
@@ -198,6 +199,17 @@ def _division(ctx: Context, text: str | None) -> str | None:
     return str(found.code)
 
 
+def _site_kind(text: str | None) -> str | None:
+    from hoteltv.domain.sites import parse_site_kind
+
+    if text is None or text.strip().lower() in ("all", "全部"):
+        return None
+    try:
+        return parse_site_kind(text)
+    except ValueError as exc:
+        raise HoteltvError(str(exc)) from None
+
+
 def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import list_hotels
 
@@ -208,6 +220,7 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
         status=_status_key(args.status),
         pilot=True if args.pilot else None,
         search=args.search,
+        site_kind=_site_kind(args.kind),
     )
     if args.json:
         ctx.json([asdict(h) for h in hotels])
@@ -215,11 +228,12 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
     catalog = mode_catalog()
     ctx.print(
         format_table(
-            ["县区", "酒店名称", "试点", "当前模式", "整改状态", "整改期限", "ID"],
+            ["县区", "酒店名称", "场所类型", "试点", "当前模式", "整改状态", "整改期限", "ID"],
             [
                 [
                     h.division_name,
                     h.name,
+                    site_kind_label(h.site_kind),
                     "是" if h.pilot else "",
                     catalog.get(h.current_mode).zh,
                     lifecycle.status_label(h.remediation_status) + ("(逾期)" if h.overdue else ""),
@@ -244,7 +258,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import hotels_as_table, list_hotels
 
     path = Path(args.file)
-    hotels = list_hotels(ctx.db)
+    hotels = list_hotels(ctx.db, site_kind=None)
     if path.suffix.lower() == ".json":
         from hoteltv.io.files import atomic_write_text
 
@@ -331,7 +345,11 @@ def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
 def _hotel_id(ctx: Context, text: str) -> str:
     from hoteltv.services.hotels import list_hotels
 
-    matches = [h for h in list_hotels(ctx.db) if h.id == text or h.id.startswith(text) or h.name == text]
+    matches = [
+        h
+        for h in list_hotels(ctx.db, site_kind=None)
+        if h.id == text or h.id.startswith(text) or h.name == text
+    ]
     if len(matches) != 1:
         raise HoteltvError(
             f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "
@@ -649,6 +667,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--status", help="remediation status (e.g. rectifying, 整改中, overdue)")
     sp.add_argument("--pilot", action="store_true", help="pilot hotels only")
     sp.add_argument("--search", help="text in name, address, contact, phone or credit code")
+    sp.add_argument(
+        "--kind", default="hotel", help="site kind (hotel, market, residential, other, 市场 …) or 'all'"
+    )
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
@@ -730,6 +751,7 @@ def _extensions() -> list[Callable[..., None]]:
         "hoteltv.sync.release_cli",
         "hoteltv.backup_cli",
         "hoteltv.notices_cli",
+        "hoteltv.operations_cli",
     ):
         try:
             module = importlib.import_module(name)

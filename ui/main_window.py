@@ -575,7 +575,9 @@ class MainWindow(QMainWindow):
         def job(_progress: Any) -> int:
             from hoteltv.io.tables import write_table
 
-            headers, rows = hotel_service.hotels_as_table(hotel_service.list_hotels(ctx.db), lang)
+            headers, rows = hotel_service.hotels_as_table(
+                hotel_service.list_hotels(ctx.db, site_kind=None), lang
+            )
             return write_table(target, headers, rows, sheet_title="酒店")
 
         ctx.runner.submit(

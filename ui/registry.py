@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError
 from hoteltv.services import hotels as hotel_service
@@ -410,6 +410,15 @@ class RegistryPage(QWidget):
             lambda: self.proxy.set_pilot(self.pilot_filter.currentData())
         )
 
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        for kind in sites.SITE_KINDS:
+            self.kind_filter.addItem(kind.label(lang), kind.key)
+        self.kind_filter.addItem(self.tr("全部场所"), None)
+        self.kind_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_site_kind(self.kind_filter.currentData())
+        )
+
         self.new_inspection_button = QPushButton(self.tr("新建检查"))
         self.new_inspection_button.setObjectName("newInspectionButton")
         self.new_inspection_button.setToolTip(self.tr("为选中的酒店开始一次检查 (Ctrl+N)"))
@@ -427,7 +436,14 @@ class RegistryPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 4)
-        for combo in (self.division_filter, self.mode_filter, self.status_filter, self.pilot_filter):
+        combos = (
+            self.kind_filter,
+            self.division_filter,
+            self.mode_filter,
+            self.status_filter,
+            self.pilot_filter,
+        )
+        for combo in combos:
             # Combos share the room left by the search box and shrink (eliding) on a small window;
             # their lists always open wide enough for the longest entry.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -534,7 +550,7 @@ class RegistryPage(QWidget):
             self.stack.setCurrentWidget(self.loading_label)
         ctx = self.ctx
         ctx.runner.submit(
-            lambda _progress: hotel_service.list_hotels(ctx.db),
+            lambda _progress: hotel_service.list_hotels(ctx.db, site_kind=None),
             on_done=lambda hotels: self._loaded(generation, hotels),
             label=self.tr("读取酒店名册"),
             write=False,

@@ -802,7 +802,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelFormDialog</name>
     <message>
-        <location filename="../../ui/hotel_form.py" line="+60"/>
+        <location filename="../../ui/hotel_form.py" line="+61"/>
         <source>新增酒店</source>
         <translation>Add hotel</translation>
     </message>
@@ -875,17 +875,17 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+88"/>
+        <location line="+92"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-69"/>
         <source>（未设定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>基本信息</source>
         <translation>Hotel</translation>
     </message>
@@ -903,6 +903,11 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <location line="+1"/>
         <source>所属县区 *</source>
         <translation>Division *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>场所类型</source>
+        <translation>Site kind</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -970,7 +975,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Notes</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+167"/>
         <source>保存酒店</source>
         <translation>Saving the hotel</translation>
     </message>
@@ -2221,7 +2226,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+177"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2245,7 +2250,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-262"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2283,7 +2288,7 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+11"/>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>导出酒店</source>
         <translation>Export hotels</translation>
     </message>
@@ -3324,6 +3329,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Not pilot</translation>
     </message>
     <message>
+        <location line="+9"/>
+        <source>全部场所</source>
+        <translation>All sites</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>新建检查</source>
         <translation>New inspection</translation>
@@ -3354,7 +3364,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+75"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
