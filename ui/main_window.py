@@ -47,6 +47,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
 if TYPE_CHECKING:
+    from ui.operations_dialog import OperationsDialog
     from ui.print_preview import PrintPreviewDialog
     from ui.printing import BatchDialog, SummaryDialog
     from ui.verify_dialog import VerifyDialog
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
         self.act_print_summary = a(self.tr("打印统计报表(&S)…"), self.print_summary, None, "actPrintSummary")
         self.act_print_batch = a(self.tr("批量打印检查记录(&A)…"), self.print_batch, None, "actPrintBatch")
         self.act_verify = a(self.tr("验证打印件(&V)…"), self.verify_paper, None, "actVerify")
+        self.act_operations = a(self.tr("执法行动(&E)…"), self.open_operations, None, "actOperations")
         self.act_find = a(self.tr("查找酒店(&F)"), self.find_hotel, "Ctrl+F", "actFind")
         self.act_refresh = a(self.tr("刷新(&R)"), self.refresh, "F5", "actRefresh")
         self.act_registry = a(self.tr("酒店名册(&H)"), self.show_registry, "Ctrl+1", "actRegistry")
@@ -322,6 +324,8 @@ class MainWindow(QMainWindow):
         self.inspection_menu = bar.addMenu(self.tr("检查(&C)"))
         self.inspection_menu.addAction(self.act_new_inspection)
         self.inspection_menu.addAction(self.act_open_draft)
+        self.inspection_menu.addSeparator()
+        self.inspection_menu.addAction(self.act_operations)
         self.print_menu = bar.addMenu(self.tr("打印(&P)"))
         for action in (
             self.act_print_sheet,
@@ -678,6 +682,16 @@ class MainWindow(QMainWindow):
         panel.sig_synced.connect(lambda _report: self.refresh())
         panel.open()
         return panel
+
+    def open_operations(self) -> OperationsDialog:
+        """执法行动: the list of enforcement operations and a form to record one."""
+        from ui.operations_dialog import OperationsDialog
+
+        dialog = OperationsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self._data_changed)
+        dialog.open()
+        return dialog
 
     def verify_paper(self) -> VerifyDialog:
         """Check a paper copy's verification code against the stored records."""

@@ -466,7 +466,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+65"/>
+        <location filename="../../ui/main_window.py" line="+66"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -2136,6 +2136,11 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
+        <source>执法行动(&amp;E)…</source>
+        <translation>&amp;Enforcement operations…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>查找酒店(&amp;F)</source>
         <translation>&amp;Find hotel</translation>
     </message>
@@ -2175,7 +2180,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;Inspection</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
@@ -2226,7 +2231,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+187"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2250,7 +2255,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-262"/>
+        <location line="-272"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2350,7 +2355,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+57"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2522,6 +2527,138 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+1"/>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>OperationsDialog</name>
+    <message>
+        <location filename="../../ui/operations_dialog.py" line="+70"/>
+        <source>执法行动</source>
+        <translation>Enforcement operations</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+58"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <location line="+58"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>牵头部门</source>
+        <translation>Lead department</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+58"/>
+        <source>联合部门</source>
+        <translation>Joint departments</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>人次</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>车次</source>
+        <translation>Vehicles</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查个次</source>
+        <translation>Site checks</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查记录</source>
+        <translation>Inspections</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>删除选中…</source>
+        <translation>Delete selected…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>记录一次执法行动</source>
+        <translation>Record an operation</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>如 腾冲市文化和旅游局</source>
+        <translation>e.g. Tengchong culture and tourism bureau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>多个部门用顿号分开，如 公安局、市场监管局</source>
+        <translation>Separate departments with 、 e.g. 公安局、市场监管局</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>牵头部门 *</source>
+        <translation>Lead department *</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>出动执法人员（人次）</source>
+        <translation>Officers (person-times)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出动车辆（车次）</source>
+        <translation>Vehicles (vehicle-times)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查的场所</source>
+        <translation>Sites checked</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查场所（个次）</source>
+        <translation>Site checks</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+116"/>
+        <source>保存执法行动</source>
+        <translation>Save operation</translation>
+    </message>
+    <message>
+        <location line="-91"/>
+        <source>读取执法行动</source>
+        <translation>Reading operations</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>共 %1 次，其中联合执法 %2 次；出动执法人员 %3 人次、车辆 %4 车次，检查场所 %5 个次</source>
+        <translation>%1 operations, %2 of them joint; %3 officer-times, %4 vehicle-times, %5 site checks</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>读取场所</source>
+        <translation>Reading sites</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>删除执法行动</source>
+        <translation>Delete operations</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除选中的 %1 次执法行动？</source>
+        <translation>Delete the %1 selected operations?</translation>
     </message>
 </context>
 <context>
