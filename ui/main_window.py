@@ -569,18 +569,20 @@ class MainWindow(QMainWindow):
         return result
 
     def export_hotels(self, path: str | Path | None = None) -> None:
-        """Export every hotel to .xlsx/.csv (a sheet the importer reads back)."""
+        """Export the registry's sites of the kind it shows (hotels by default, or every kind) to .xlsx/.csv
+        (a sheet the importer reads back)."""
         target = Path(path) if path else self._ask_save_path(self.tr("导出酒店"), self.tr("酒店名册"))
         if target is None:
             return
         ctx = self.ctx
         lang = core_language(ctx.language)
+        kind = self.registry.site_kind()
 
         def job(_progress: Any) -> int:
             from hoteltv.io.tables import write_table
 
             headers, rows = hotel_service.hotels_as_table(
-                hotel_service.list_hotels(ctx.db, site_kind=None), lang
+                hotel_service.list_hotels(ctx.db, site_kind=kind), lang
             )
             return write_table(target, headers, rows, sheet_title="酒店")
 

@@ -415,9 +415,7 @@ class RegistryPage(QWidget):
         for kind in sites.SITE_KINDS:
             self.kind_filter.addItem(kind.label(lang), kind.key)
         self.kind_filter.addItem(self.tr("全部场所"), None)
-        self.kind_filter.currentIndexChanged.connect(
-            lambda: self.proxy.set_site_kind(self.kind_filter.currentData())
-        )
+        self.kind_filter.currentIndexChanged.connect(self._kind_changed)
 
         self.new_inspection_button = QPushButton(self.tr("新建检查"))
         self.new_inspection_button.setObjectName("newInspectionButton")
@@ -549,12 +547,22 @@ class RegistryPage(QWidget):
         if not self.loaded:
             self.stack.setCurrentWidget(self.loading_label)
         ctx = self.ctx
+        kind = self.site_kind()
         ctx.runner.submit(
-            lambda _progress: hotel_service.list_hotels(ctx.db, site_kind=None),
+            lambda _progress: hotel_service.list_hotels(ctx.db, site_kind=kind),
             on_done=lambda hotels: self._loaded(generation, hotels),
             label=self.tr("读取酒店名册"),
             write=False,
         )
+
+    def site_kind(self) -> str | None:
+        """The kind of site the registry shows (hotels by default), None for every kind."""
+        data = self.kind_filter.currentData()
+        return str(data) if data else None
+
+    def _kind_changed(self) -> None:
+        self.proxy.set_site_kind(self.site_kind())
+        self.reload()
 
     def _loaded(self, generation: int, hotels: list[HotelView]) -> None:
         if generation != self._generation:
