@@ -128,7 +128,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     result = load_demo(ctx.db, ctx.divisions)
     ctx.print(
         f"已载入演示数据: {result.hotels}家酒店(试点{result.pilot_hotels}家), {result.inspections}次检查, "
-        f"{result.notices}份整改通知 (demo data loaded into {ctx.home})"
+        f"{result.notices}份整改通知, {result.other_sites}个其他场所(市场、居民小区), {result.operations}次执法行动 "
+        f"(demo data loaded into {ctx.home})"
     )
     return 0
 

@@ -283,6 +283,6 @@ def report_as_dict(report: HalfYearReport) -> dict[str, Any]:
         "period": report.period_text,
         "hotel_sentence": report.hotel_sentence,
         "satellite_sentence": report.satellite_sentence,
-        "satellite": report.satellite.__dict__,
+        "satellite_campaign": report.satellite.__dict__,
         "tables": [{"title": t.title, "headers": t.headers, "rows": t.rows} for t in report.tables],
     }

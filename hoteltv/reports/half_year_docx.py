@@ -63,9 +63,7 @@ def _table(doc: Any, table: ReportTable) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, values in enumerate([table.headers, *table.rows]):
         for c, value in enumerate(values):
-            cell = t.cell(r, c)
-            cell.text = ""
-            p = cell.paragraphs[0]
+            p = t.cell(r, c).paragraphs[0]  # a new cell holds one empty paragraph
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if (r == 0 or c > 0) else WD_ALIGN_PARAGRAPH.LEFT
             _font(p.add_run(value), TABLE_FONT, 10.5, bold=r == 0 or value == "合计")
     doc.add_paragraph()
@@ -91,11 +89,11 @@ def build_docx(report: HalfYearReport) -> bytes:
     _paragraph(doc, report.hotel_sentence, BODY_FONT, 16)
     _paragraph(doc, "二、境外卫星电视传播秩序专项整治", HEADING_FONT, 16)
     _paragraph(doc, report.satellite_sentence, BODY_FONT, 16, after=12)
+    _paragraph(doc, report.authority, BODY_FONT, 16, indent=False, right=True)
+    _paragraph(doc, cn_date(report.made_on), BODY_FONT, 16, indent=False, right=True, after=12)
     _paragraph(doc, "附：统计表", HEADING_FONT, 16, after=6)
     for table in report.tables:
         _table(doc, table)
-    _paragraph(doc, report.authority, BODY_FONT, 16, indent=False, right=True)
-    _paragraph(doc, cn_date(report.made_on), BODY_FONT, 16, indent=False, right=True)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -40,17 +40,15 @@ def report_story(report: HalfYearReport) -> list[Flowable]:
         para(report.hotel_sentence, "body_indent"),
         para("二、境外卫星电视传播秩序专项整治", "section"),
         para(report.satellite_sentence, "body_indent"),
-        Spacer(1, 3 * mm),
+        Spacer(1, 6 * mm),
+        para(report.authority, "right"),
+        para(cn_date(report.made_on), "right"),
+        Spacer(1, 4 * mm),
         para("附：统计表", "section"),
     ]
     for table in report.tables:
         story.append(CondPageBreak(40 * mm))
         story.append(_table(table))
-    story += [
-        Spacer(1, 6 * mm),
-        para(report.authority, "right"),
-        para(cn_date(report.made_on), "right"),
-    ]
     return story
 
 
