@@ -259,7 +259,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import hotels_as_table, list_hotels
 
     path = Path(args.file)
-    hotels = list_hotels(ctx.db, site_kind=None)
+    hotels = list_hotels(ctx.db, site_kind=_site_kind(args.kind))
     if path.suffix.lower() == ".json":
         from hoteltv.io.files import atomic_write_text
 
@@ -674,6 +674,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
+    sp.add_argument(
+        "--kind", default="hotel", help="site kind to export (hotel, market, residential, other) or 'all'"
+    )
     sp = add(hotels, "duplicates", cmd_hotels_duplicates, "suspected duplicate hotels (疑似重复)")
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "merge", cmd_hotels_merge, "merge hotel OTHER into KEEP (one hotel typed in twice)")

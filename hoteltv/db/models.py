@@ -120,7 +120,10 @@ class Hotel(Synced, Base):
     #: hotel is a tombstone; its inspections and notices point at the one that stays.
     merged_into_id: Mapped[str | None] = mapped_column(String(36))
     #: What kind of site this is (``hoteltv.domain.sites``): the registry's default view shows hotels.
-    site_kind: Mapped[str] = mapped_column(String(16), default="hotel", server_default="hotel")
+    #: Deferred (loaded when first read, or with ``undefer``) because revision 0005 reads hotels through
+    #: these models before revision 0006 adds the column: a column added to ``hotels``, ``inspections`` or
+    #: ``rectification_notices`` after 0005 must be deferred the same way.
+    site_kind: Mapped[str] = mapped_column(String(16), default="hotel", server_default="hotel", deferred=True)
 
     division: Mapped[Division] = relationship(lazy="joined")
 

@@ -262,7 +262,7 @@ def write_half_year_report(
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise HoteltvError(
-            f"报告文件须以 .docx 或 .pdf 结尾:{out.name} (the report file must end in .docx or .pdf)"
+            f"报告文件须以 .docx 或 .pdf 结尾：{out.name} (the report file must end in .docx or .pdf)"
         )
     report_progress(progress, 0, 2, "统计 (counting)")
     report = build_report(db, options, since=since, until=until, division=division, today=today)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Meta
-from hoteltv.domain import clock
+from hoteltv.domain import clock, sites
 from hoteltv.domain.checklist import latest_template
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import CREDIT_CHARS, credit_check_char
@@ -267,11 +267,21 @@ def good_hotel(mode: str) -> dict[str, Any]:
 def load_demo(db: Database, divisions: DivisionList, *, today: date | None = None) -> DemoResult:
     """Load the demo set into an empty database (refuses when hotels already exist)."""
     with db.reading() as s:
-        existing = s.scalar(select(func.count()).select_from(Hotel).where(Hotel.deleted.is_(False))) or 0
-    if existing:
+        counts = dict(
+            s.execute(
+                select(Hotel.site_kind, func.count())
+                .where(Hotel.deleted.is_(False))
+                .group_by(Hotel.site_kind)
+            ).all()
+        )
+    if counts:
+        hotels = counts.pop(sites.DEFAULT, 0)
+        others = sum(counts.values())
+        zh_others = f"和{others}个其他场所" if others else ""
+        en_others = f" and {others} other sites" if others else ""
         raise HoteltvError(
-            f"数据库中已有{existing}家酒店,演示数据只能载入空数据库 (the database already holds {existing} hotels; "
-            "use an empty data folder, e.g. hoteltv --home DIR demo)"
+            f"数据库中已有{hotels}家酒店{zh_others},演示数据只能载入空数据库 (the database already holds "
+            f"{hotels} hotels{en_others}; use an empty data folder, e.g. hoteltv --home DIR demo)"
         )
     mark_demo(db)  # first: even a half-loaded demo never syncs
     rng = random.Random(530500)
@@ -409,13 +419,13 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))],
         notice_id=notice.id,
     )
-    sites, operations, checks = _satellite_campaign(db, divisions, created, team, now, rng)
+    others, operations, checks = _satellite_campaign(db, divisions, created, team, now, rng)
     return DemoResult(
         hotels=len(created),
         pilot_hotels=len(pilots),
         inspections=4 + checks,
         notices=2,
-        other_sites=sites,
+        other_sites=others,
         operations=operations,
     )
 

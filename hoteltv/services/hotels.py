@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
@@ -269,7 +269,7 @@ def list_hotels(
     ``division`` is a code, name or alias; ``status`` may also be ``overdue``; ``search`` matches name,
     address, contact, phone and credit code.
     """
-    stmt = select(Hotel).join(Division).where(Hotel.deleted.is_(False))
+    stmt = select(Hotel).join(Division).options(undefer(Hotel.site_kind)).where(Hotel.deleted.is_(False))
     if site_kind:
         stmt = stmt.where(Hotel.site_kind == site_kind)
     if division:

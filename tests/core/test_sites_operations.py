@@ -156,3 +156,27 @@ def test_operations_from_the_command_line(tmp_path: Path, capsys: pytest.Capture
     assert main([*home, "operations", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [(o["officers"], o["joint"]) for o in listed] == [(8, True)]
+
+
+def test_revision_0006_makes_every_existing_row_a_hotel(tmp_path: Path) -> None:
+    import shutil
+
+    from hoteltv.db.engine import DB_FILENAME
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(fixtures / "schema_0005.db", home / DB_FILENAME)
+    db = Database.open(home)
+    try:
+        every = hotel_service.list_hotels(db, site_kind=None)
+        assert len(every) == 40 and {h.site_kind for h in every} == {"hotel"}
+        assert op_service.list_operations(db) == []
+        assert summarize(db, pilot_only=False).by_kind == {
+            "hotel": 40,
+            "market": 0,
+            "residential": 0,
+            "other": 0,
+        }
+    finally:
+        db.close()
