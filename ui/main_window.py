@@ -240,6 +240,9 @@ class MainWindow(QMainWindow):
         self.registry.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.registry.sig_loaded.connect(self._registry_loaded)
         self.dashboard.sig_open_hotel.connect(self.show_hotel)
+        self.dashboard.sig_exported.connect(
+            lambda path: self.statusBar().showMessage(self.tr("已导出报告：%1").replace("%1", path), 8000)
+        )
         ctx.runner.sig_error.connect(self.show_job_error)
         ctx.runner.sig_busy.connect(self._set_busy)
 

@@ -199,8 +199,9 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+86"/>
+        <location filename="../../ui/dashboard.py" line="+93"/>
         <source>没有数据</source>
+        <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
     </message>
 </context>
@@ -344,7 +345,7 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+96"/>
+        <location filename="../../ui/dashboard.py" line="+98"/>
         <source>试点酒店</source>
         <translation>Pilot hotels</translation>
     </message>
@@ -363,12 +364,27 @@
         <translation type="vanished">Count:</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>导出报告</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>把本期间的工作情况（两项整治的报告用语和统计表）存为 Word 或 PDF</source>
+        <translation>Save this period&apos;s work report (both campaigns&apos; sentences and tables) as Word or PDF</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>统计范围：</source>
         <translation>Count:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+2"/>
+        <source>统计期间：</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>各县区电视模式</source>
         <translation>TV mode by division</translation>
     </message>
@@ -409,17 +425,19 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+122"/>
+        <location line="+7"/>
+        <location line="+137"/>
+        <location line="+2"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-136"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>统计</source>
         <translation>Counting</translation>
     </message>
@@ -453,7 +471,8 @@
         <translation>Overdue notices (%1)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <location line="+19"/>
         <source>已复制</source>
         <translation>Copied</translation>
     </message>
@@ -2052,7 +2071,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+24"/>
+        <source>已导出报告：%1</source>
+        <translation>Report exported: %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -2201,12 +2225,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+211"/>
+        <location line="+212"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-211"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2231,7 +2255,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+189"/>
         <source>查找酒店（名称、地址、联系人、信用代码）</source>
         <translation>Find a hotel (name, address, contact, credit code)</translation>
     </message>
@@ -2255,7 +2279,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-272"/>
+        <location line="-274"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2292,8 +2316,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+19"/>
+        <location line="+12"/>
+        <location line="+20"/>
         <source>导出酒店</source>
         <translation>Export hotels</translation>
     </message>
@@ -2667,6 +2691,36 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/printing.py" line="-179"/>
         <source>至</source>
         <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_period.py" line="+59"/>
+        <source>全部记录</source>
+        <translation>All records</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年上半年</source>
+        <translation>This year, first half</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年下半年</source>
+        <translation>This year, second half</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年全年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>去年下半年</source>
+        <translation>Last year, second half</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>自定义…</source>
+        <translation>Custom…</translation>
     </message>
 </context>
 <context>
@@ -3471,7 +3525,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>All sites</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>新建检查</source>
         <translation>New inspection</translation>
     </message>
@@ -3506,12 +3560,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+47"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
     </message>
@@ -3581,6 +3635,25 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+44"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPeriod</name>
+    <message>
+        <location filename="../../ui/report_period.py" line="+57"/>
+        <source>工作情况报告</source>
+        <translation>Work report</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+36"/>
+        <source>导出报告</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>Word 文档 (*.docx);;PDF 文件 (*.pdf)</source>
+        <translation>Word document (*.docx);;PDF file (*.pdf)</translation>
     </message>
 </context>
 <context>
