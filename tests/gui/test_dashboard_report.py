@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import docx
+
 from PySide6.QtCore import Qt
 
 from hoteltv.domain import clock
