@@ -145,18 +145,18 @@ _LEAD = {
     "530524": "昌宁县文化和旅游局",
 }
 _OPERATIONS = [
-    ("530502", 80, ("隆阳区公安分局", "隆阳区市场监督管理局"), 8, 2, 14),
-    ("530581", 66, ("腾冲市公安局",), 6, 2, 12),
-    ("530521", 52, ("施甸县市场监督管理局",), 5, 1, 8),
-    ("530523", 40, ("龙陵县公安局",), 4, 1, 7),
+    ("530521", 80, ("施甸县市场监督管理局",), 5, 1, 8),
+    ("530523", 66, ("龙陵县公安局",), 4, 1, 7),
+    ("530502", 52, (), 4, 1, 7),
     ("530524", 25, ("昌宁县住房和城乡建设局",), 6, 1, 9),
-    ("530502", 10, (), 4, 1, 7),
+    ("530581", 18, ("腾冲市公安局",), 6, 2, 12),
+    ("530502", 10, ("隆阳区公安分局", "隆阳区市场监督管理局"), 8, 2, 14),
 ]
 #: Satellite checks made in the operations (operation index, site name or "hotel:<division>", answers):
-#: the facilities removed add up to 4户（套）.
+#: the facilities removed add up to 4户（套）. All within the last 30 days (the batch print's default period).
 _SATELLITE_CHECKS: list[tuple[int, str, dict[str, Any]]] = [
     (
-        0,
+        5,
         "青华农贸市场",
         {
             "site_kind": "market",
@@ -172,7 +172,7 @@ _SATELLITE_CHECKS: list[tuple[int, str, dict[str, Any]]] = [
         },
     ),
     (
-        1,
+        4,
         "叠水河小区",
         {
             "site_kind": "residential",
@@ -186,7 +186,7 @@ _SATELLITE_CHECKS: list[tuple[int, str, dict[str, Any]]] = [
         },
     ),
     (
-        1,
+        4,
         "hotel:530581",
         {
             "site_kind": "hotel",
@@ -202,7 +202,7 @@ _SATELLITE_CHECKS: list[tuple[int, str, dict[str, Any]]] = [
         },
     ),
     (
-        4,
+        3,
         "翠华小区",
         {
             "site_kind": "residential",

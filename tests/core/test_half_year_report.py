@@ -91,11 +91,11 @@ def test_demo_then_report_holds_the_bureau_figures(
 
 
 def test_period_and_division_limit_the_satellite_figures(demo_db: Database, tmp_path: Path) -> None:
-    since = clock.today() - timedelta(days=70)  # after the first operation (80 days ago)
+    since = clock.today() - timedelta(days=15)  # the last operation only (10 days ago, 隆阳区)
     report = build_report(demo_db, ReportOptions(), since=since)
-    assert report.satellite_sentence == SATELLITE_SENTENCE.replace("33人次", "25人次").replace(
-        "8车次", "6车次"
-    ).replace("联合执法5次", "联合执法4次").replace("57个次", "43个次").replace("4户", "2户")
+    assert report.satellite_sentence == SATELLITE_SENTENCE.replace("33人次", "8人次").replace(
+        "8车次", "2车次"
+    ).replace("联合执法5次", "联合执法1次").replace("57个次", "14个次").replace("4户", "2户")
     assert report.hotel_sentence == HOTEL_SENTENCE  # hotel counts are the state now
 
     tengchong = build_report(demo_db, ReportOptions(), division="腾冲市")

@@ -30,14 +30,14 @@ def test_period_picked_and_report_exported(qtbot, demo_ctx: AppContext, tmp_path
     assert page.satellite_sentence.toPlainText() == ALL
     assert not page.period.since.isVisible()
 
-    # The last 70 days leave out the first operation (80 days ago) and the market it cleared.
+    # The last 15 days hold one operation (10 days ago, 隆阳区) and the market it cleared.
     today = clock.today()
     with qtbot.waitSignal(page.sig_loaded):
-        page.period.set_dates(today - timedelta(days=70), today)
+        page.period.set_dates(today - timedelta(days=15), today)
     assert page.period.since.isVisible() and page.period.until.isVisible()
     shown = page.satellite_sentence.toPlainText()
-    assert "累计出动执法人员25人次、车辆6车次，组织开展联合执法4次" in shown
-    assert "检查宾馆酒店市场居民小区43个次，查处拆除接收设施2户（套）" in shown
+    assert "累计出动执法人员8人次、车辆2车次，组织开展联合执法1次" in shown
+    assert "检查宾馆酒店市场居民小区14个次，查处拆除接收设施2户（套）" in shown
     assert "35家试点酒店" in page.sentence.toPlainText()  # hotel counts are the state now
 
     out = tmp_path / "报告.docx"
