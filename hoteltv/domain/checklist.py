@@ -145,7 +145,7 @@ class Wording:
 
     site_section: Text = Text("酒店电视系统情况", "The hotel's TV system")
     room_section: Text = Text("抽查客房检查情况", "Sampled rooms")
-    site: Text = Text("酒店", "hotel")
+    site: Text = Text("酒店", "Hotel")
     inspected: Text = Text("客房电视系统", "guest-room TV system")
 
 

@@ -119,7 +119,7 @@ class VerdictPanel(QWidget):
         lines = []
         for f in verdict.failed:
             item = template.item(f.item_key)
-            where = place_text(f.room_label)
+            where = place_text(f.room_label, template.wording.site.get(self.lang))
             link = nav_link(room_ids.get(f.room_label or ""), f.item_key)
             severity = self.tr("关键项") if f.severity == "critical" else self.tr("一般项")
             rule = f.rule_zh if self.lang == "zh" else f.rule_en
@@ -140,7 +140,7 @@ class VerdictPanel(QWidget):
             if problem.where == "rooms":
                 text = self.tr("还需抽查 %1 间客房").replace("%1", str(verdict.rooms_short))
             else:
-                text = problem_text(problem)
+                text = problem_text(problem, site=template.wording.site.get(self.lang))
             missing_lines.append(
                 f'<a style="{LINK}" href="{nav_link(None, problem.where)}">{escape(text)}</a>'
             )
@@ -150,13 +150,14 @@ class VerdictPanel(QWidget):
             for m in verdict.missing:
                 by_place.setdefault(m.room_label, []).append(m.label_zh if self.lang == "zh" else m.label_en)
                 first_key.setdefault(m.room_label, m.item_key)
+        site = template.wording.site.get(self.lang)
         for place, labels in by_place.items():
             shown = self.tr("、").join(labels[: self.MAX_MISSING_LABELS]) + (  # list separator
                 "…" if len(labels) > self.MAX_MISSING_LABELS else ""
             )
             link = nav_link(room_ids.get(place or ""), first_key[place])
             missing_lines.append(
-                f'<a style="{LINK}" href="{link}">{escape(place_text(place))}</a>'
+                f'<a style="{LINK}" href="{link}">{escape(place_text(place, site))}</a>'
                 + escape(self.tr("：%1 项未填（%2）").replace("%1", str(len(labels))).replace("%2", shown))
             )
         self.missing_title.setText(self.tr("定稿前还需完成（%1）").replace("%1", str(len(missing_lines))))
