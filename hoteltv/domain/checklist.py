@@ -147,9 +147,11 @@ class Wording:
     room_section: Text = Text("抽查客房检查情况", "Sampled rooms")
     site: Text = Text("酒店", "Hotel")
     inspected: Text = Text("客房电视系统", "guest-room TV system")
+    #: The general legal basis a notice under this template cites (None: the bureau's setting).
+    legal_basis: Text | None = None
 
 
-WORDING_KEYS = ("site_section", "room_section", "site", "inspected")
+WORDING_KEYS = ("site_section", "room_section", "site", "inspected", "legal_basis")
 
 
 @dataclass(frozen=True)

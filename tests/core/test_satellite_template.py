@@ -133,9 +133,10 @@ def test_sheet_and_notice_are_built_from_the_satellite_template(
         "现场：持有卫星电视广播地面接收设施安装/使用许可。检查情况：否",
         "未经许可不得生产、销售、安装卫星电视广播地面接收设施",
         "《卫星电视广播地面接收设施管理规定》",
+        "依据《卫星电视广播地面接收设施管理规定》和《〈卫星电视广播地面接收设施管理规定〉实施细则》的规定",
     ):
         assert expected in text, expected
-    assert "客房电视系统" not in text
+    assert "客房电视系统" not in text and "酒店电视" not in text
 
 
 def _broken_copy(tmp_path: Path, change: Any) -> Path:
@@ -196,3 +197,25 @@ def test_no_code_is_keyed_on_the_template_id() -> None:
     ]
     assert [f"{p}:{n}" for p, n in hits if p not in SEEDS] == []
     assert len([p for p, _ in hits if p in SEEDS]) == 1
+
+
+def test_a_satellite_notice_leaves_an_open_hotel_tv_notice_alone(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    from hoteltv.services.notices import list_notices
+    from tests.core.report_fixtures import failed_inspection
+
+    tv = failed_inspection(db, hotel.id, team, fill)
+    tv_notice = issue_notice(db, tv.id, today=date(2026, 11, 20))
+    status = hotel_service.get_hotel(db, hotel.id).remediation_status
+    answers = {"site_kind": "宾馆酒店", "facilities_found": "是", "dish_count": 1, "lnb_count": 1}
+    answers |= {"receiver_count": 1, "install_licence": "是", "foreign_licence": "否"}
+    answers |= {"foreign_licence_valid": "不适用", "channels_within_approved": "不适用"}
+    answers |= {"action_taken": "责令限期拆除", "facilities_removed": 1}
+    view = satellite_inspection(db, hotel.id, team, answers)
+    view = insp_service.finalize(db, explain_missing_evidence(db, view).id)
+    assert view.result == "fail"
+    sat_notice = issue_notice(db, view.id, today=date(2026, 11, 21))
+    states = {n.id: n.status for n in list_notices(db, hotel_id=hotel.id)}
+    assert states == {tv_notice.id: "open", sat_notice.id: "open"}
+    assert hotel_service.get_hotel(db, hotel.id).remediation_status == status
