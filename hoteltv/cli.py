@@ -675,7 +675,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
     sp.add_argument(
-        "--kind", default="all", help="only sites of this kind (hotel, market, residential, other); default all"
+        "--kind",
+        default="all",
+        help="only sites of this kind (hotel, market, residential, other); default all",
     )
     sp = add(hotels, "duplicates", cmd_hotels_duplicates, "suspected duplicate hotels (疑似重复)")
     sp.add_argument("--json", action="store_true")
