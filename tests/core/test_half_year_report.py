@@ -91,7 +91,7 @@ def test_demo_then_report_holds_the_bureau_figures(
 
 
 def test_period_and_division_limit_the_satellite_figures(demo_db: Database, tmp_path: Path) -> None:
-    since = clock.today() - timedelta(days=15)  # the last operation only (10 days ago, 隆阳区)
+    since = clock.today() - timedelta(days=15)  # the last operation only (14 days ago, 隆阳区)
     report = build_report(demo_db, ReportOptions(), since=since)
     assert report.satellite_sentence == SATELLITE_SENTENCE.replace("33人次", "8人次").replace(
         "8车次", "2车次"

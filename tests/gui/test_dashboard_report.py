@@ -30,7 +30,7 @@ def test_period_picked_and_report_exported(qtbot, demo_ctx: AppContext, tmp_path
     assert page.satellite_sentence.toPlainText() == ALL
     assert not page.period.since.isVisible()
 
-    # The last 15 days hold one operation (10 days ago, 隆阳区) and the market it cleared.
+    # The last 15 days hold one operation (14 days ago, 隆阳区) and the market it cleared.
     today = clock.today()
     with qtbot.waitSignal(page.sig_loaded):
         page.period.set_dates(today - timedelta(days=15), today)
