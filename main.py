@@ -11,10 +11,10 @@ def main() -> int | str | None:
     try:
         try:
             from ui.app import main as gui_main
-        except ModuleNotFoundError as exc:
-            if exc.name != "ui.app":  # ui.app is there but something it needs is not: show that
+        except ModuleNotFoundError as exc:  # a package the GUI needs is not installed: say which
+            if no_console:
                 raise
-            gui_main = _cli_instead
+            return _missing_package(exc)
         return gui_main()
     except Exception:
         if no_console:  # a traceback would go nowhere: keep it, and say where
@@ -47,20 +47,14 @@ def _report_crash() -> None:
             ctypes.windll.user32.MessageBoxW(None, message, "hoteltv", 0x10)  # MB_ICONERROR
 
 
-def _cli_instead() -> int | str | None:
-    # TEMPORARY, until ui/app.py exists: run the `hoteltv` command instead. With no arguments it sets up
-    # the data folder (`hoteltv init`) and prints the command line's help. Delete this with the GUI.
-    from hoteltv.cli import main as cli_main
-
-    for args in [sys.argv[1:]] if sys.argv[1:] else [["init"], ["--help"]]:
-        sys.argv[1:] = args
-        try:
-            code = cli_main()
-        except SystemExit as exc:
-            code = exc.code
-        if code:
-            return code
-    return 0
+def _missing_package(exc: ModuleNotFoundError) -> str:
+    """The message for a GUI that cannot start because a Python package is missing (shown, exit 1)."""
+    name = (exc.name or "?").split(".")[0]
+    return (
+        f"hoteltv: 窗口程序无法启动，缺少 Python 包 {name!r}"
+        f" (the window cannot start: the Python package {name!r} is not installed).\n"
+        "运行 ./run.sh（Windows: run.ps1）安装 (run ./run.sh, or run.ps1 on Windows, to install it)."
+    )
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hotels", type=int, default=HOTELS)
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--frozen", metavar="DIR", default=str(ROOT / "dist" / "hoteltv"))
-    args = parser.parse_args(argv if argv is not None else [])
+    args = parser.parse_args(argv)
     program = frozen_program(Path(args.frozen))
     if program is None:
         print(f"   no frozen build in {args.frozen} (python packaging/build.py makes one): skipped")

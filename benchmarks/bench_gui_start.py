@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--hotels", type=int, default=HOTELS)
     parser.add_argument("--runs", type=int, default=RUNS)
-    args = parser.parse_args(argv if argv is not None else [])
+    args = parser.parse_args(argv)
     hotels = args.hotels
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-gui-") as tmp:
         folder = Path(tmp)

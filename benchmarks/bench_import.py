@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--hotels", type=int, default=ROWS)
     parser.add_argument("--repeat", type=int, default=REPEAT)
-    args = parser.parse_args(argv if argv is not None else [])
+    args = parser.parse_args(argv)
     rows = args.hotels
     with tempfile.TemporaryDirectory() as tmp:
         sheet = Path(tmp) / "hotels.xlsx"

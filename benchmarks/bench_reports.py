@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--hotels", type=int, default=HOTELS, help="hotels in the summary report")
     parser.add_argument("--no-sheet", action="store_true", help="only the summary report")
-    args = parser.parse_args(argv if argv is not None else [])
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-reports-") as folder:
         tmp = Path(folder)
         if not args.no_sheet:

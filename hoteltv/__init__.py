@@ -3,11 +3,12 @@
 This package never imports Qt; the GUI in ``ui/`` and the ``hoteltv`` command both stand on it.
 """
 
-import os
+import os as _os
 
 __version__ = "0.1.0"
 
-# openpyxl writes worksheets through lxml when lxml is installed (python-docx brings it), and lxml's
-# ``xmlfile`` takes its temporary file's path as a URL: a temp folder such as "检查员 的数据%20#1" then
-# fails every .xlsx export. Set before anything imports openpyxl; openpyxl's own writer is used instead.
-os.environ.setdefault("OPENPYXL_LXML", "False")
+# openpyxl writes every worksheet through a temporary file; with lxml installed (python-docx brings it)
+# it hands that file's *name* to libxml2, which reads it as a URL: a temporary folder whose path holds
+# "%20" or "#" (a Windows user name can) makes every .xlsx export fail with "No such file or directory".
+# Its own pure-Python writer opens the file as a file. Set before openpyxl is first imported.
+_os.environ.setdefault("OPENPYXL_LXML", "False")

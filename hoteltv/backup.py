@@ -56,11 +56,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePath, PureWindowsPath
+from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote
 
 from hoteltv import __version__
+from hoteltv.db.sqlite_copy import connect_readonly, copy_database
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import FileInUseError, fsync_dir, replace_file
@@ -239,11 +239,8 @@ def _copy_stream(src: IO[bytes], dst: Any, digest: Any, limit: int | None = None
 
 
 def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class _Mismatch(Exception):
@@ -253,44 +250,11 @@ class _Mismatch(Exception):
 # --- the database snapshot --------------------------------------------------------------------------------
 
 
-def sqlite_file_uri(path: PurePath, query: str = "mode=ro") -> str:
-    """An SQLite ``file:`` URI for the absolute ``path`` that SQLite reads back as that very file.
-
-    ``Path.as_uri()`` is not one: a Windows share (``\\\\server\\share\\…``) becomes ``file://server/share/…``,
-    whose authority SQLite refuses. Here the authority is always empty, so a share keeps its two leading
-    slashes (``file:////server/share/…``, which SQLite's URI parser turns back into ``//server/share/…``),
-    a drive path reads ``file:///C:/…``, and every byte that could end the path early or be decoded
-    (``%``, ``#``, ``?``, spaces, Chinese characters) is percent-encoded as UTF-8.
-    """
-    text = path.as_posix()
-    if isinstance(path, PureWindowsPath) and text[:2] != "//":
-        text = "/" + text  # C:/… -> /C:/…
-    return f"file://{quote(text, safe='/:')}?{query}"
-
-
-def _connect_readonly(path: Path, query: str = "mode=ro", timeout: float = 5.0) -> sqlite3.Connection:
-    return sqlite3.connect(sqlite_file_uri(path.resolve(), query), uri=True, timeout=timeout)
-
-
-def _copy_database(src: Path, dest: Path, *, immutable: bool) -> None:
-    source = _connect_readonly(src, "immutable=1" if immutable else "mode=ro", timeout=30)
-    try:
-        target = sqlite3.connect(str(dest))
-        try:
-            source.backup(target)
-            # A standalone file: no -wal/-shm beside it (the copy inherits the source's WAL mode).
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    finally:
-        source.close()
-
-
 def _snapshot_database(src: Path, dest: Path) -> None:
     """A consistent copy of a live database (SQLite online backup), read-only on the source."""
     try:
         try:
-            _copy_database(src, dest, immutable=False)
+            copy_database(src, dest, immutable=False)
         except sqlite3.OperationalError:
             wal = src.with_name(src.name + "-wal")
             if os.access(src.parent, os.W_OK) or (wal.exists() and wal.stat().st_size > 0):
@@ -298,7 +262,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
             # A read-only data folder (a read-only mount, a CD): SQLite cannot make its -shm file there.
             # With no WAL left to fold in, nobody can be writing, so the file is read as it is.
             _remove_all(dest, dest)
-            _copy_database(src, dest, immutable=True)
+            copy_database(src, dest, immutable=True)
     except sqlite3.DatabaseError as exc:
         if "full" in str(exc) or "disk I/O" in str(exc):
             raise BackupError(
@@ -309,7 +273,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
 
 def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int], set[str]]:
     """Schema revision, device id, record counts and the photo hashes live records use."""
-    conn = _connect_readonly(path)
+    conn = connect_readonly(path)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
@@ -630,7 +594,7 @@ def _schema_problem(path: Path, name: str) -> None:
                 f"{name}: 备份中的数据库不是 SQLite 文件 (the database in the backup is not SQLite){_UNCHANGED}"
             )
     try:
-        conn = _connect_readonly(path)
+        conn = connect_readonly(path)
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

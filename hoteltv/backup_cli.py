@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hoteltv.backup import create_backup, restore_backup, verify_backup
-from hoteltv.cli import EXIT_REFUSED, Context
+from hoteltv.cli_support import EXIT_REFUSED, Context
 
 
 def register(sub: Any, add: Any) -> None:

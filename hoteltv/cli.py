@@ -8,23 +8,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from hoteltv import __version__
+from hoteltv.cli_support import (
+    EXIT_INTERNAL,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    Context,
+    division_code,
+    find_inspection_arg,
+    format_table,
+    hotel_id_arg,
+    json_default,
+    local_time,
+    parse_date,
+)
 from hoteltv.config import resolve_home
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
-
-EXIT_USAGE = 2
-EXIT_REFUSED = 1
-EXIT_INTERNAL = 70
 
 
 def _write_crash_log(home: Path) -> Path | None:
@@ -33,82 +40,6 @@ def _write_crash_log(home: Path) -> Path | None:
     from hoteltv.logfile import write_crash_report
 
     return write_crash_report(home, traceback.format_exc())
-
-
-class Context:
-    """What a command needs: the data folder, opened lazily (``--help`` never touches the disk)."""
-
-    def __init__(self, home: Path, out: Any = None) -> None:
-        self.home = home
-        self.out = out or sys.stdout
-        self._opened: Any = None
-
-    def open(self) -> Any:
-        if self._opened is None:
-            from hoteltv.services.setup import open_home
-
-            warnings: list[str] = []
-            self._opened = open_home(self.home, warnings)
-            for warning in warnings:
-                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
-        return self._opened
-
-    @property
-    def db(self) -> Any:
-        return self.open()[0]
-
-    @property
-    def settings(self) -> Any:
-        return self.open()[1]
-
-    @property
-    def divisions(self) -> Any:
-        return self.open()[2]
-
-    def print(self, *args: Any) -> None:
-        print(*args, file=self.out)
-
-    def json(self, data: Any) -> None:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default), file=self.out)
-
-    def close(self) -> None:
-        if self._opened is not None:
-            self._opened[0].close()
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-# --- text tables ------------------------------------------------------------------------------------------
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain text table that lines up Chinese (double-width) and Latin text."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
-
-
-def _local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return clock.fmt(dt, fmt)
 
 
 # --- commands ---------------------------------------------------------------------------------------------
@@ -190,16 +121,6 @@ def _status_key(text: str | None) -> str | None:
     )
 
 
-def _division(ctx: Context, text: str | None) -> str | None:
-    if not text:
-        return None
-    found = ctx.divisions.find(text)
-    if found is None:
-        names = ", ".join(d.name for d in ctx.divisions.divisions)
-        raise HoteltvError(f"未知的县区 {text!r} (unknown division; one of: {names})")
-    return str(found.code)
-
-
 def _site_kind(text: str | None) -> str | None:
     from hoteltv.domain.sites import parse_site_kind
 
@@ -216,7 +137,7 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
 
     hotels = list_hotels(
         ctx.db,
-        division=_division(ctx, args.division),
+        division=division_code(ctx, args.division),
         mode=_mode_key(args.mode),
         status=_status_key(args.status),
         pilot=True if args.pilot else None,
@@ -269,7 +190,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
                 {"format": "hoteltv-hotels/1", "hotels": [asdict(h) for h in hotels]},
                 ensure_ascii=False,
                 indent=2,
-                default=_json_default,
+                default=json_default,
             ),
         )
     else:
@@ -282,7 +203,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_hotels_merge(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotel_merge import merge_hotels
 
-    keep, other = _hotel_id(ctx, args.keep), _hotel_id(ctx, args.other)
+    keep, other = hotel_id_arg(ctx, args.keep), hotel_id_arg(ctx, args.other)
     result = merge_hotels(ctx.db, keep, other)
     ctx.print(
         f"已将酒店 {other[:8]} 并入 {keep[:8]}:检查记录 {result.inspections} 份、整改通知 {result.notices} 份随之转移,"
@@ -317,7 +238,7 @@ def cmd_hotels_duplicates(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import list_inspections
 
-    items = list_inspections(ctx.db, hotel_id=_hotel_id(ctx, args.hotel) if args.hotel else None)
+    items = list_inspections(ctx.db, hotel_id=hotel_id_arg(ctx, args.hotel) if args.hotel else None)
     if args.json:
         ctx.json([asdict(i) for i in items])
         return 0
@@ -331,7 +252,7 @@ def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
                     i.division_name,
                     lifecycle.KINDS[i.kind][0],
                     "已定稿" if i.status == "finalized" else "草稿",
-                    _local(i.started_at),
+                    local_time(i.started_at),
                     lifecycle.result_label(i.result) if i.result else "",
                     i.id[:8],
                 ]
@@ -343,38 +264,10 @@ def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _hotel_id(ctx: Context, text: str) -> str:
-    from hoteltv.services.hotels import list_hotels
-
-    matches = [
-        h
-        for h in list_hotels(ctx.db, site_kind=None)
-        if h.id == text or h.id.startswith(text) or h.name == text
-    ]
-    if len(matches) != 1:
-        raise HoteltvError(
-            f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "
-            f"({'no' if not matches else 'several'} hotels match; give the id shown by 'hotels list')"
-        )
-    return matches[0].id
-
-
-def _inspection(ctx: Context, text: str) -> Any:
-    from hoteltv.services.inspections import find_inspection, list_inspections
-
-    try:
-        return find_inspection(ctx.db, text)
-    except HoteltvError:
-        prefix = [i for i in list_inspections(ctx.db) if i.id.startswith(text)]
-        if len(prefix) == 1:
-            return find_inspection(ctx.db, prefix[0].id)
-        raise
-
-
 def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.io.inspection_json import inspection_document
 
-    view = _inspection(ctx, args.id)
+    view = find_inspection_arg(ctx, args.id)
     if args.json:
         from hoteltv.db.models import Inspection
 
@@ -394,7 +287,7 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     ctx.print(f"检查记录 {view.record_number}  ({view.id})")
     ctx.print(f"酒店: {view.hotel_name} ({view.division_name})   类型: {lifecycle.KINDS[view.kind][0]}")
     ctx.print(
-        f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {_local(view.started_at)}  结束: {_local(view.ended_at)}"
+        f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {local_time(view.started_at)}  结束: {local_time(view.ended_at)}"
     )
     ctx.print("检查人员: " + ", ".join(f"{i.name}({i.enforcement_id})" for i in view.inspectors))
     ctx.print(f"抽查房间: {', '.join(r.room_number for r in view.rooms) or '无'}")
@@ -422,7 +315,7 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_inspections_discard(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import discard_draft
 
-    view = _inspection(ctx, args.id)
+    view = find_inspection_arg(ctx, args.id)
     discard_draft(ctx.db, view.id, actor=args.actor or "")
     ctx.print(f"已放弃草稿 {view.record_number}（{view.hotel_name}） (draft discarded; the tombstone syncs)")
     return 0
@@ -431,7 +324,7 @@ def cmd_inspections_discard(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_hotels_delete(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import delete_hotel, get_hotel
 
-    hotel = get_hotel(ctx.db, _hotel_id(ctx, args.id))
+    hotel = get_hotel(ctx.db, hotel_id_arg(ctx, args.id))
     drafts = delete_hotel(ctx.db, hotel.id, actor=args.actor or "")
     extra = f"，连同 {drafts} 份草稿" if drafts else ""
     ctx.print(f"已删除酒店 {hotel.name}{extra} (hotel deleted; the tombstone syncs)")
@@ -439,7 +332,7 @@ def cmd_hotels_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_inspections_import(ctx: Context, args: argparse.Namespace) -> int:
-    from hoteltv.io.inspection_json import import_inspections
+    from hoteltv.services.inspection_import import import_inspections
 
     report = import_inspections(ctx.db, Path(args.file))
     ctx.print(
@@ -472,9 +365,9 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     s = summarize(
         ctx.db,
         pilot_only=not args.all,
-        division=_division(ctx, args.division),
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
+        division=division_code(ctx, args.division),
+        since=parse_date(args.since, "--since"),
+        until=parse_date(args.until, "--until"),
         city_short=ctx.divisions.city_short or "市",
     )
     if args.json:
@@ -502,17 +395,6 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _date(text: str | None, flag: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise HoteltvError(
-            f"{flag}: 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD, got {text!r})"
-        ) from exc
-
-
 def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import list_inspectors
 
@@ -532,7 +414,7 @@ def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import add_inspector
 
-    division = _division(ctx, args.division)
+    division = division_code(ctx, args.division)
     division_id = None
     if division:
         from hoteltv.domain.divisions import division_id as make_id
@@ -747,26 +629,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[..., None]]:
     """Command groups that live beside their feature (``<package>/cli.py`` with ``register(sub, add)``)."""
-    import importlib
+    from hoteltv import backup_cli, notices_cli, operations_cli
+    from hoteltv.photos import cli as photos_cli
+    from hoteltv.reports import cli as reports_cli
+    from hoteltv.sync import cli as sync_cli
+    from hoteltv.sync import release_cli
 
-    out = []
-    for name in (
-        "hoteltv.photos.cli",
-        "hoteltv.reports.cli",
-        "hoteltv.sync.cli",
-        "hoteltv.sync.release_cli",
-        "hoteltv.backup_cli",
-        "hoteltv.notices_cli",
-        "hoteltv.operations_cli",
-    ):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        out.append(module.register)
-    return out
+    modules = (photos_cli, reports_cli, sync_cli, release_cli, backup_cli, notices_cli, operations_cli)
+    return [module.register for module in modules]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

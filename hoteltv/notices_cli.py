@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from hoteltv.cli_support import format_table, parse_date
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
@@ -45,7 +46,6 @@ def cmd_numbers_show(ctx: Any, args: argparse.Namespace) -> int:
             }
         )
         return 0
-    from hoteltv.cli import format_table
 
     if blocks:
         rows = [
@@ -94,7 +94,6 @@ def _when(text: str | None) -> datetime | None:
 
 
 def cmd_notices_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.services.notices import list_notices
 
     notices = list_notices(ctx.db, open_only=args.open)
@@ -144,18 +143,17 @@ def cmd_notices_deliver(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_notices_extend(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date
     from hoteltv.reports.verification import notice_code
     from hoteltv.services.notices import extend_notice
 
-    deadline = _date(args.deadline, "--deadline")
+    deadline = parse_date(args.deadline, "--deadline")
     assert deadline is not None
     new = extend_notice(
         ctx.db,
         _notice_id(ctx, args.notice),
         deadline=deadline,
         reason=args.reason,
-        reinspection_date=_date(args.reinspection, "--reinspection"),
+        reinspection_date=parse_date(args.reinspection, "--reinspection"),
         kind="correct" if args.correct else "extend",
         authority=ctx.settings.get("authority"),
         actor=args.actor or "",

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from hoteltv.cli_support import division_code, format_table, parse_date
 from hoteltv.errors import HoteltvError
 
 
@@ -51,10 +52,9 @@ def _inspections(ctx: Any, texts: list[str]) -> list[str]:
 
 
 def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date
     from hoteltv.services.operations import OperationInput, add_operation
 
-    op_date = _date(args.date, "--date")
+    op_date = parse_date(args.date, "--date")
     assert op_date is not None  # the option is required
     view = add_operation(
         ctx.db,
@@ -83,14 +83,13 @@ def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_operations_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date, _division, format_table
     from hoteltv.services.operations import list_operations
 
     ops = list_operations(
         ctx.db,
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
-        division=_division(ctx, args.division),
+        since=parse_date(args.since, "--since"),
+        until=parse_date(args.until, "--until"),
+        division=division_code(ctx, args.division),
     )
     if args.json:
         ctx.json([asdict(o) | {"joint": o.joint} for o in ops])

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import hoteltv  # noqa: F401  (first: it sets how openpyxl writes files, before any test imports openpyxl)
+
 # Before anything imports Qt: no screen is needed, here or in CI.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -64,7 +64,7 @@ from ui.messages import localize, show_error
 
 translate = QCoreApplication.translate
 
-FILE_FILTER = QT_TRANSLATE_NOOP("ImportDialog", "表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)")
+FILE_FILTER = QT_TRANSLATE_NOOP("ImportDialog", "表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)")
 
 _FIELD_LABELS = {f.name: (f.header, f.en or f.name) for f in HOTEL_FIELDS}
 _FIELD_LABELS.setdefault("person_in_charge", ("负责人", "person in charge"))

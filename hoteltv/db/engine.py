@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
+from hoteltv.db.sqlite_copy import backup_sqlite
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
-from hoteltv.io.files import replace_file
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DB_FILENAME = "hoteltv.db"
@@ -82,31 +82,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
-
-
-def backup_sqlite(src: Path, dest: Path) -> Path:
-    """Copy a live SQLite database consistently (SQLite's online backup API) to ``dest``.
-
-    Written beside ``dest`` and renamed into place: a crash mid-copy must not leave half a database
-    under the backup's name (the crash campaign found one).
-    """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.part")
-    tmp.unlink(missing_ok=True)
-    Path(f"{tmp}-journal").unlink(missing_ok=True)
-    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(tmp))
-    try:
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal/-shm beside it
-        finally:
-            target.close()
-            source.close()
-        replace_file(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # e.g. the disk filled up: no half copy left behind
-        raise
-    return dest
 
 
 class Database:

@@ -5,30 +5,48 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum.cn import uscc
+
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# GB 32100-2015: positions 1-2 are the registering authority and the kind of body (a digit or a letter:
+# A, N and Y authorities exist), 3-8 the division code (digits), 9-17 the body's own code. python-stdnum's
+# ``uscc.validate`` wants digits in positions 1-2 as well, which refuses real codes; its check digit is used.
+_CREDIT_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 
 def credit_check_char(first17: str) -> str:
     """The 18th (check) character of a unified social credit code, per GB 32100-2015."""
-    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_CHARS[(31 - total % 31) % 31]
+    return str(uscc.calc_check_digit(first17))
 
 
 def normalise_credit_code(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    return "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "").upper()
+
+
+def credit_code_problem(code: str) -> tuple[str, str] | None:
+    """None when ``code`` (already normalised) is a valid code, else the reason as (Chinese, English)."""
+    if len(code) != 18:
+        return (
+            f"统一社会信用代码应为18位，实为{len(code)}位",
+            f"a credit code has 18 characters, this one has {len(code)}",
+        )
+    if not _CREDIT_SHAPE.fullmatch(code):
+        return (
+            "统一社会信用代码含有不允许的字符（不用 I、O、S、V、Z；第3-8位是数字）",
+            "credit code has characters that are not allowed (no I, O, S, V, Z; positions 3-8 are digits)",
+        )
+    if credit_check_char(code[:17]) != code[17]:
+        return (
+            "统一社会信用代码校验位不符，可能抄错，请核对",
+            "credit code check character does not match: probably mistyped, please check it",
+        )
+    return None
 
 
 def check_credit_code(code: str) -> str | None:
-    """None when ``code`` (already normalised) is a valid code, else the reason in words."""
-    if len(code) != 18:
-        return f"统一社会信用代码应为18位,实为{len(code)}位 (credit code must have 18 characters, has {len(code)})"
-    bad = sorted({c for c in code if c not in CREDIT_CHARS})
-    if bad:
-        return f"统一社会信用代码含非法字符 {''.join(bad)} (characters not allowed in a credit code: {''.join(bad)})"
-    if credit_check_char(code[:17]) != code[17]:
-        return "统一社会信用代码校验位不符,可能抄错 (check character does not match: probably mistyped)"
-    return None
+    """None when ``code`` (already normalised) is a valid code, else the reason in words (both languages)."""
+    problem = credit_code_problem(code)
+    return None if problem is None else f"{problem[0]} ({problem[1]})"
 
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")

@@ -1,4 +1,4 @@
-"""Read the bureau's pilot-hotel spreadsheet (xlsx or csv) into validated rows, without any database.
+"""Read the bureau's pilot-hotel spreadsheet (xlsx, xls, ods or csv) into validated rows, without any database.
 
 ``read_hotel_sheet`` finds the header row (title rows above it are skipped), maps the Chinese column
 headers the offices use (``HOTEL_FIELDS`` lists every accepted synonym), reads every data row and
@@ -17,6 +17,11 @@ also scanned once, as raw bytes, for ``<mergeCell ref=…>`` and for ``<f>`` cel
 (markup cannot occur inside XML text: ``<`` is always escaped there, so the scan cannot be fooled by
 cell contents). Before openpyxl opens anything, the zip's declared sizes are checked (Python's zipfile
 refuses to inflate a member past its declared size, so the check bounds the real work).
+
+Old Excel (.xls, also when renamed .xlsx) and LibreOffice/WPS (.ods) files are read with python-calamine
+(a kept reader of both), with a size limit and, for .ods, the same zip checks; merged ranges come from
+calamine for .xls and from the cells' spans in the .ods ``content.xml``. Rows then go through the same
+header detection and cell checks as .xlsx, so the row report is the same.
 
 csv files may be UTF-8 (with or without BOM), UTF-16 with BOM or GB18030 (Excel on Chinese Windows);
 the delimiter (, tab ; |) is the one under which a header row is found, and Excel's ``sep=`` line is
@@ -47,10 +52,11 @@ from xml.etree import ElementTree as ET
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
 from hoteltv.domain import sites
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.domain.identifiers import credit_check_char, normalise_phone
+from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
 from hoteltv.domain.modes import ModeCatalog, mode_catalog
 from hoteltv.errors import ImportRefused
 
@@ -262,8 +268,6 @@ class SheetResult:
 # --------------------------------------------------------------------------------------------------
 # Unified social credit code (GB 32100-2015): shape here, check character in hoteltv.domain.identifiers
 
-_CREDIT_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
-
 
 # --------------------------------------------------------------------------------------------------
 # Cell parsing
@@ -339,21 +343,10 @@ def _parse_credit_code(raw: object) -> str:
         )
     if isinstance(raw, bool | dt.date | dt.time):
         raise _Bad("不是统一社会信用代码", "not a credit code")
-    s = _to_text(raw).replace(" ", "").replace("-", "").upper()
-    if len(s) != 18:
-        raise _Bad(
-            f"统一社会信用代码应为18位,这里是{len(s)}位",
-            f"a credit code has 18 characters, this one has {len(s)}",
-        )
-    if not _CREDIT_SHAPE.fullmatch(s):
-        raise _Bad(
-            "统一社会信用代码含有不允许的字符(不用 I、O、S、V、Z;第3-8位是数字)",
-            "credit code has characters that are not allowed (no I, O, S, V, Z; positions 3-8 are digits)",
-        )
-    if credit_check_char(s[:17]) != s[17]:
-        raise _Bad(
-            "统一社会信用代码校验位不符,请核对", "credit code check character is wrong; please check it"
-        )
+    s = normalise_credit_code(_to_text(raw))
+    problem = credit_code_problem(s)
+    if problem is not None:
+        raise _Bad(*problem)
     return s
 
 
@@ -674,10 +667,12 @@ def _head(rows: Iterator[tuple[int, Sequence[object]]]) -> list[tuple[int, Seque
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_CALAMINE_ERRORS = (CalamineError, XmlError, ZipError, ValueError, OverflowError, OSError)
 _SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)”后再导入"
 
 
-def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
+def _check_zip(zf: zipfile.ZipFile, name: str, kind: str = "xlsx") -> None:
+    """Refuse zip bombs and packages that are not a spreadsheet of ``kind`` (xlsx or ods)."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         raise ImportRefused(f"{name}:文件内部条目过多({len(infos)}),疑似恶意构造的文件,拒绝导入")
@@ -696,7 +691,10 @@ def _check_zip(zf: zipfile.ZipFile, name: str) -> None:
             f"{name}:解压后超过 {MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)} MB,表格过大或疑似“压缩炸弹”,拒绝导入"
         )
     names = set(zf.namelist())
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+    if kind == "ods":
+        if "content.xml" not in names:
+            raise ImportRefused(f"{name}:不是 ODS 表格(是其他类型的压缩文件);{_SAVE_AS}")
+    elif "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise ImportRefused(f"{name}:不是 Excel 工作簿(是其他类型的压缩文件);{_SAVE_AS}")
 
 
@@ -848,6 +846,124 @@ def _open_xlsx(path: Path, name: str, stack: list[Callable[[], None]]) -> tuple[
     return source, header
 
 
+#: Largest .xls/.ods file read (bytes): calamine holds the whole workbook in memory.
+MAX_CALAMINE_BYTES = 64 * 1024 * 1024
+#: The formats read with python-calamine, and the name a clerk knows each by.
+_CALAMINE_FORMATS = {".xls": "xls", ".ods": "ods"}
+
+
+def _open_calamine(path: Path, name: str, fmt: str) -> tuple[_Source, _Header | None]:
+    """Old Excel (.xls) and LibreOffice/WPS (.ods) through python-calamine.
+
+    The same guards as .xlsx: a size limit, the zip checks for .ods, damaged
+    files refused with the reason, the visible sheet with the best header row chosen, merged ranges kept.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise ImportRefused(f"{name}:无法读取文件({exc})") from exc
+    if size > MAX_CALAMINE_BYTES:
+        raise ImportRefused(f"{name}:文件过大({size // (1024 * 1024)} MB),拒绝导入")
+    zipped = fmt == "ods"
+    if zipped != magic.startswith(_ZIP_MAGIC) and not (fmt == "xls" and magic.startswith(_OLE_MAGIC)):
+        hint = "xlsx" if magic.startswith(_ZIP_MAGIC) else None
+        raise ImportRefused(
+            f"{name}:文件内容不是 .{fmt} 格式" + (f"(其实是 .{hint},请把扩展名改为 .{hint})" if hint else "")
+        )
+    if zipped:
+        try:
+            with zipfile.ZipFile(path) as zf:
+                _check_zip(zf, name, fmt)
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise ImportRefused(f"{name}:文件已损坏({exc});{_SAVE_AS}") from exc
+    try:
+        with path.open("rb") as fh:  # by content, not by extension (an .xls may be named .xlsx)
+            wb = CalamineWorkbook.from_filelike(fh)
+        sheets = [m for m in wb.sheets_metadata if str(m.visible).endswith("Visible")] or list(
+            wb.sheets_metadata
+        )
+        if not sheets:
+            raise ImportRefused(f"{name}:工作簿里没有工作表")
+        best: tuple[str, list[tuple[int, Sequence[object]]], _Header, Any] | None = None
+        for meta in sheets:
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows: list[tuple[int, Sequence[object]]] = list(
+                enumerate(sheet.to_python(skip_empty_area=False), start=1)
+            )
+            header = _best_header(_head(iter(rows)))
+            if header is not None and (best is None or header.score > best[2].score):
+                best = (meta.name, rows, header, sheet)
+    except ImportRefused:
+        raise
+    except (PasswordError, *_CALAMINE_ERRORS) as exc:
+        locked = isinstance(exc, PasswordError)
+        reason = "设置了打开密码" if locked else f"已损坏或不是 .{fmt} 文件({type(exc).__name__}: {exc})"
+        raise ImportRefused(
+            f"{name}:工作簿{reason};{_SAVE_AS}" + ("(不要设置密码)" if locked else "")
+        ) from exc
+    if best is None:
+        raise ImportRefused(f"{name}:表格是空的,没有任何内容")
+    title, rows, header, sheet = best
+    source = _Source(iter(rows), sheet_name=title, fmt=fmt)
+    if len(sheets) > 1:
+        source.notes.append(f"工作簿有{len(sheets)}个工作表,读取的是「{title}」")
+    ranges = sheet.merged_cell_ranges  # calamine knows them for .xls, not for .ods
+    if ranges is not None:
+        # ((first row, first column), (last row, last column)), 0-based → min_col, min_row, max_col, max_row
+        source.merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in ranges]
+    else:
+        try:
+            source.merges = _ods_merges(path, title)
+        except (
+            KeyError,
+            ValueError,
+            ET.ParseError,
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+        ) as exc:
+            raise ImportRefused(f"{name}:工作表数据已损坏({exc});{_SAVE_AS}") from exc
+    return source, header
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of one sheet of an .ods (min_col, min_row, max_col, max_row, 1-based), read from
+    the spans of its cells in ``content.xml`` (streamed; rows and cells may carry repeat counts)."""
+    t = _ODS_TABLE
+    merges: list[tuple[int, int, int, int]] = []
+    inside, row, col, repeat = False, 0, 0, 1
+    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        for event, el in ET.iterparse(fh, events=("start", "end")):
+            tag = el.tag
+            if tag == f"{t}table":
+                if event == "start":
+                    inside, row = el.get(f"{t}name") == sheet_name, 0
+                elif inside:
+                    break
+            elif not inside:
+                pass
+            elif tag == f"{t}table-row":
+                if event == "start":
+                    col, repeat = 0, int(el.get(f"{t}number-rows-repeated", "1"))
+                else:
+                    row += repeat
+            elif event == "start" and tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                across = int(el.get(f"{t}number-columns-spanned", "1"))
+                down = int(el.get(f"{t}number-rows-spanned", "1"))
+                if tag == f"{t}table-cell" and (across > 1 or down > 1):
+                    merges.append((col + 1, row + 1, col + across, row + down))
+                col += int(el.get(f"{t}number-columns-repeated", "1"))
+            if event == "end" and tag != f"{t}table-cell":
+                el.clear()  # keep memory flat on a big sheet (cells are cleared with their row)
+    return merges
+
+
 def _chain(
     head: list[tuple[int, Sequence[object]]], rest: Iterator[tuple[int, Sequence[object]]]
 ) -> Iterator[tuple[int, Sequence[object]]]:
@@ -970,10 +1086,12 @@ def read_hotel_sheet(path: Path, divisions: DivisionList, *, max_rows: int = 200
     suffix = path.suffix.lower()
     if not path.is_file():
         raise ImportRefused(f"{name}:找不到文件或不是文件")
-    if suffix in (".xls", ".et", ".ods", ".xlsb", ".numbers", ".wps"):
-        raise ImportRefused(f"{name}:不支持 {suffix} 格式(旧版 Excel 或其他软件的格式);{_SAVE_AS}")
-    if suffix not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt"):
-        raise ImportRefused(f"{name}:不认识的文件类型「{suffix or '无扩展名'}」;请导入 .xlsx 或 .csv 文件")
+    if suffix in (".et", ".xlsb", ".numbers", ".wps"):
+        raise ImportRefused(f"{name}:不支持 {suffix} 格式(其他软件的格式);{_SAVE_AS}")
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", *_CALAMINE_FORMATS):
+        raise ImportRefused(
+            f"{name}:不认识的文件类型「{suffix or '无扩展名'}」;请导入 .xlsx、.xls、.ods 或 .csv 文件"
+        )
 
     cleanup: list[Callable[[], None]] = []
     try:
@@ -983,14 +1101,22 @@ def read_hotel_sheet(path: Path, divisions: DivisionList, *, max_rows: int = 200
                     magic = fh.read(8)
             except OSError as exc:
                 raise ImportRefused(f"{name}:无法读取文件({exc})") from exc
-            if magic.startswith(_OLE_MAGIC):
-                raise ImportRefused(
-                    f"{name}:这是旧版 Excel(.xls)文件或设置了打开密码的工作簿,只是扩展名为 {suffix};"
-                    f"{_SAVE_AS}(不要设置密码)"
-                )
-            if not magic.startswith(_ZIP_MAGIC):
+            if magic.startswith(_OLE_MAGIC):  # an old .xls renamed (or a password-protected workbook)
+                try:
+                    source, header = _open_calamine(path, name, "xls")
+                except ImportRefused as exc:
+                    if exc.__cause__ is None:  # e.g. an empty sheet: say that
+                        raise
+                    raise ImportRefused(
+                        f"{name}:这是旧版 Excel(.xls)文件或设置了打开密码的工作簿,只是扩展名为 {suffix},"
+                        f"且无法读取;{_SAVE_AS}(不要设置密码)"
+                    ) from exc
+            elif not magic.startswith(_ZIP_MAGIC):
                 raise ImportRefused(f"{name}:不是 Excel 工作簿(文件内容不是 xlsx 格式);{_SAVE_AS}")
-            source, header = _open_xlsx(path, name, cleanup)
+            else:
+                source, header = _open_xlsx(path, name, cleanup)
+        elif suffix in _CALAMINE_FORMATS:
+            source, header = _open_calamine(path, name, _CALAMINE_FORMATS[suffix])
         else:
             source, header = _open_csv(path, name)
         where = f"{name}" + (f"(工作表「{source.sheet_name}」)" if source.sheet_name else "")

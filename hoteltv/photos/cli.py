@@ -11,7 +11,7 @@ import warnings
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli import EXIT_REFUSED, Context, format_table
+from hoteltv.cli_support import EXIT_REFUSED, Context, format_table
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 

@@ -28,15 +28,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
-
-if TYPE_CHECKING:
-    from hoteltv.photos.store import PhotoStore
 
 #: Largest file read (bytes). A phone photo is 2–15 MB; a RAW-sized TIFF of 200 MB is not evidence we print.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -452,7 +449,16 @@ def to_rgb(im: Image.Image) -> Image.Image:
 # --- 4. the whole step ---------------------------------------------------------------------------------
 
 
-def ingest_file(store: PhotoStore, path: Path, thumb_edge: int = THUMB_EDGE) -> Ingested:
+class BlobSink(Protocol):
+    """Where an ingested photo goes (:class:`hoteltv.photos.store.PhotoStore`; this module does not import
+    the store, which uses this one for decoding)."""
+
+    def put_bytes(self, data: bytes, sha256: str | None = None, *, name: str = "") -> Any: ...
+
+    def save_thumbnail(self, sha: str, image: Image.Image, size: int = ...) -> Path | None: ...
+
+
+def ingest_file(store: BlobSink, path: Path, thumb_edge: int = THUMB_EDGE) -> Ingested:
     """Read, validate, hash and store one file, and cache its thumbnail.
 
     The blob is written (atomically) only after the file decoded cleanly, so a refused file leaves

@@ -172,14 +172,11 @@ class PhotoStore:
 
     def verify(self, sha256: str) -> bool:
         """True when the blob exists and its content still hashes to ``sha256``."""
-        digest = hashlib.sha256()
         try:
             with open(self.path(sha256), "rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    digest.update(chunk)
+                return hashlib.file_digest(fh, "sha256").hexdigest() == sha256
         except OSError:
             return False
-        return digest.hexdigest() == sha256
 
     def blobs(self) -> Iterator[str]:
         """Every stored hash (in no particular order)."""

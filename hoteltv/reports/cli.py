@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from hoteltv.cli_support import division_code, find_inspection_arg, hotel_id_arg, parse_date
 from hoteltv.reports.common import ReportOptions
 
 EXIT_SUPERSEDED = 3
@@ -30,10 +31,9 @@ def _done(ctx: Any, path: Path, what: str) -> int:
 
 
 def cmd_print_sheet(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _inspection
     from hoteltv.reports.inspection_sheet import write_inspection_sheet
 
-    view = _inspection(ctx, args.id)
+    view = find_inspection_arg(ctx, args.id)
     path = write_inspection_sheet(ctx.db, view.id, Path(args.output), _options(ctx))
     return _done(ctx, path, f"现场检查记录 {view.record_number}")
 
@@ -60,16 +60,14 @@ def _notice_id(ctx: Any, text: str) -> str:
 
 
 def cmd_print_form(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _hotel_id
     from hoteltv.reports.field_form import write_field_form
 
-    hotel_id = _hotel_id(ctx, args.hotel)
+    hotel_id = hotel_id_arg(ctx, args.hotel)
     path = write_field_form(ctx.db, hotel_id, Path(args.output), _options(ctx), rooms=args.rooms)
     return _done(ctx, path, "现场检查记录（空白）")
 
 
 def cmd_print_summary(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date, _division
     from hoteltv.reports.summary_report import write_summary_report
 
     path = write_summary_report(
@@ -77,15 +75,14 @@ def cmd_print_summary(ctx: Any, args: argparse.Namespace) -> int:
         Path(args.output),
         _options(ctx),
         pilot_only=not args.all,
-        division=_division(ctx, args.division),
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
+        division=division_code(ctx, args.division),
+        since=parse_date(args.since, "--since"),
+        until=parse_date(args.until, "--until"),
     )
     return _done(ctx, path, "统计报表")
 
 
 def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date, _division
     from hoteltv.console import ProgressLine
     from hoteltv.reports.batch import write_batch
 
@@ -94,9 +91,9 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
         ctx.db,
         Path(args.output),
         _options(ctx),
-        since=_date(args.since, "--since"),
-        until=_date(args.until, "--until"),
-        division=_division(ctx, args.division),
+        since=parse_date(args.since, "--since"),
+        until=parse_date(args.until, "--until"),
+        division=division_code(ctx, args.division),
         include_drafts=args.drafts,
         progress=line.counter,
     )
@@ -105,11 +102,10 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import _date, _division
     from hoteltv.reports.half_year import build_report, report_as_dict, write_half_year_report
 
-    since, until = _date(args.since, "--since"), _date(args.until, "--until")
-    division = _division(ctx, args.division)
+    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    division = division_code(ctx, args.division)
     path = write_half_year_report(
         ctx.db, Path(args.output), _options(ctx), since=since, until=until, division=division
     )

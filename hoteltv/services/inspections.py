@@ -39,6 +39,7 @@ from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_te
 from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
 from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, TemplateError, ValidationError
+from hoteltv.io.inspection_json import content_hash, hotel_snapshot
 
 MIN_INSPECTORS = 2
 
@@ -876,7 +877,6 @@ def finalize(
     ``authority`` is the 检查单位 the sheet prints (default: the data folder's ``authority`` setting);
     ``seal=False`` exists only for the benchmark that measures what sealing costs.
     """
-    from hoteltv.io.inspection_json import content_hash, hotel_snapshot
     from hoteltv.services import seal as sealing
 
     with db.transaction(actor) as s:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from hoteltv.db.models import Hotel, Inspection, RectificationNotice
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
 from hoteltv.errors import HoteltvError, TemplateError
+from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services.photos import PhotoView, photo_views
@@ -411,7 +412,6 @@ def inspection_seal_problem(insp: Inspection) -> str | None:
     """Why a finalized inspection's seal does not hold (None: intact). Drafts have no seal."""
     if insp.status != "finalized":
         return None
-    from hoteltv.io.inspection_json import hash_document, inspection_document
 
     if insp.content_hash and hash_document(inspection_document(insp)) != insp.content_hash:
         return "记录内容与定稿时的内容校验值不符 (record content does not match its content hash)"

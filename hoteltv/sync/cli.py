@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hoteltv.cli_support import format_table
 from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
@@ -101,7 +102,6 @@ def _division_code(ctx: Any, text: str) -> str:
 
 
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.server import admin
 
     users = admin.list_users(_server_db(ctx, args))
@@ -172,7 +172,6 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.server import admin
 
     tokens = admin.list_tokens(_server_db(ctx, args))
@@ -192,7 +191,6 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.server import admin
 
     devices = admin.list_devices(_server_db(ctx, args))
@@ -342,7 +340,6 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _list_refused(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.state import refused_changes
 
     items = refused_changes(ctx.db)
@@ -469,7 +466,6 @@ def _bundle_to_server(ctx: Any, args: argparse.Namespace, path: Path) -> int:
 
 
 def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.state import field_words, list_conflicts
 
     items = list_conflicts(ctx.db, include_resolved=args.all)

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from hoteltv.cli_support import format_table
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.cli import _client, _data_dir, _server_db, _server_options
 
@@ -53,7 +54,6 @@ def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_release_list(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.cli import format_table
     from hoteltv.sync.server.releases import list_releases
 
     db = _server_db(ctx, args)

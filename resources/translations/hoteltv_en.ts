@@ -1078,12 +1078,11 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-85"/>
         <source>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</source>
-        <translation>Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
+        <translation type="vanished">Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../ui/import_dialog.py" line="-78"/>
         <location line="+244"/>
         <source>新增</source>
         <translation>New</translation>
@@ -1133,7 +1132,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Refused (rows)</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-221"/>
+        <source>表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)</source>
+        <translation>Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt)</translation>
+    </message>
+    <message>
+        <location line="+216"/>
         <source>选择各县区报送的酒店名单（.xlsx 或 .csv）。第一行可以是标题，程序会自动找到表头；
 必需的列：酒店名称、所属县区。导入前会先显示将要新增和更新的酒店，以及有问题的行。</source>
         <translation>Choose a hotel list sent in by a division (.xlsx or .csv). Title rows above the header are fine;
@@ -1360,7 +1364,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 s</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
@@ -1375,7 +1379,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>至少需要两名检查人员</source>
         <translation>At least two inspectors are needed</translation>
     </message>
@@ -2975,9 +2979,8 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../ui/photos/viewer.py" line="+181"/>
+        <location filename="../../ui/photos/viewer.py" line="+171"/>
         <source>照片</source>
-        <extracomment>Long edge of the picture the viewer and the annotation editor show.</extracomment>
         <translation>Photo</translation>
     </message>
     <message>
@@ -4257,7 +4260,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>、</source>
         <translation>, </translation>
     </message>

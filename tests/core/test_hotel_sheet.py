@@ -413,7 +413,13 @@ def test_a_row_with_bad_cells_is_refused_whole_with_every_bad_cell(
     modes = "开机进直播模式、迎宾模式、移动OTT模式、定制电信迎宾模式、自建模式、未整改"
     assert [(e.row_number, e.column, e.value, e.reason, e.field) for e in result.errors] == [
         (3, "所属县区", "大理市", "未知的县区(可填:隆阳区、施甸县、龙陵县、昌宁县、腾冲市)", "division_code"),
-        (3, "统一社会信用代码", wrong_check(CODE_B), "统一社会信用代码校验位不符,请核对", "credit_code"),
+        (
+            3,
+            "统一社会信用代码",
+            wrong_check(CODE_B),
+            "统一社会信用代码校验位不符，可能抄错，请核对",
+            "credit_code",
+        ),
         (3, "星级", "准四星", "星级看不懂(可填 0-5、三星、三星级、3星、无、未评)", "star_class"),
         (3, "客房数", -3, "不能是负数", "rooms"),
         (3, "电视数", "很多", "应为整数", "tvs"),
@@ -438,9 +444,12 @@ def test_a_row_with_bad_cells_is_refused_whole_with_every_bad_cell(
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        (wrong_check(CODE_A), "统一社会信用代码校验位不符,请核对"),
-        (CODE_A[:17], "统一社会信用代码应为18位,这里是17位"),
-        (CODE_A[:8] + "I" + CODE_A[9:], "统一社会信用代码含有不允许的字符(不用 I、O、S、V、Z;第3-8位是数字)"),
+        (wrong_check(CODE_A), "统一社会信用代码校验位不符，可能抄错，请核对"),
+        (CODE_A[:17], "统一社会信用代码应为18位，实为17位"),
+        (
+            CODE_A[:8] + "I" + CODE_A[9:],
+            "统一社会信用代码含有不允许的字符（不用 I、O、S、V、Z；第3-8位是数字）",
+        ),
         (
             9.15305021234567e17,
             "统一社会信用代码被 Excel 存成了数字,末几位已丢失;请把该列设为“文本”后重新填写",
@@ -588,7 +597,7 @@ def test_too_large_when_inflated_is_refused(
         read_hotel_sheet(path, divisions)
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".et", ".ods"])
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".xlsb"])
 def test_old_and_foreign_formats_are_refused_with_save_as_advice(
     tmp_path: Path, divisions: DivisionList, suffix: str
 ) -> None:
@@ -732,3 +741,64 @@ def test_sheet_xml_damaged_half_way_is_refused(tmp_path: Path, divisions: Divisi
     )
     with pytest.raises(ImportRefused, match="工作表数据已损坏"):
         read_hotel_sheet(path, divisions)
+
+
+# --- .xls and .ods ------------------------------------------------------------------------------------------
+# tests/fixtures/sheets/pilot_hotels.xlsx (a merged title row, a header, a merged 所属县区 cell over two rows,
+# a row with two bad cells) was saved as .xls ("MS Excel 97") and .ods by LibreOffice 7.4:
+#   soffice --headless --convert-to xls pilot_hotels.xlsx; soffice --headless --convert-to ods pilot_hotels.xlsx
+
+SHEETS = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_old_excel_and_ods_files_read_like_the_xlsx_they_were_saved_from(
+    divisions: DivisionList, suffix: str
+) -> None:
+    want = read_hotel_sheet(SHEETS / "pilot_hotels.xlsx", divisions)
+    got = read_hotel_sheet(SHEETS / f"pilot_hotels{suffix}", divisions)
+    assert got.source_format == suffix[1:]
+    assert got.header_row == want.header_row == 2
+    assert got.rows == want.rows and len(got.rows) == 3
+    assert [r.division_code for r in got.rows[:2]] == [LONGYANG, LONGYANG]  # the merged cell spans both
+    assert got.errors == want.errors
+    assert {(e.row_number, e.field) for e in got.errors} == {(5, "credit_code"), (5, "current_mode")}
+    assert got.mapping == want.mapping
+
+
+def test_an_old_excel_file_renamed_xlsx_is_read(tmp_path: Path, divisions: DivisionList) -> None:
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes((SHEETS / "pilot_hotels.xls").read_bytes())
+    result = read_hotel_sheet(path, divisions)
+    assert len(result.rows) == 3 and result.source_format == "xls"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_damaged_xls_and_ods_are_refused_with_the_reason(
+    tmp_path: Path, divisions: DivisionList, suffix: str
+) -> None:
+    data = (SHEETS / f"pilot_hotels{suffix}").read_bytes()
+    path = tmp_path / f"名单{suffix}"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImportRefused, match="已损坏"):
+        read_hotel_sheet(path, divisions)
+
+
+def test_an_ods_zip_bomb_and_other_zips_are_refused(tmp_path: Path, divisions: DivisionList) -> None:
+    bomb = zip_bomb(tmp_path / "bomb.ods")
+    with pytest.raises(ImportRefused, match="压缩炸弹"):
+        read_hotel_sheet(bomb, divisions)
+    with pytest.raises(ImportRefused, match="不是 ODS 表格"):
+        read_hotel_sheet(docx_like_zip(tmp_path / "x.ods"), divisions)
+    text = tmp_path / "y.ods"
+    text.write_text("酒店名称,所属县区\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="不是 .ods 格式"):
+        read_hotel_sheet(text, divisions)
+
+
+def test_an_oversized_xls_is_refused_before_reading(
+    tmp_path: Path, divisions: DivisionList, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hotel_sheet, "MAX_CALAMINE_BYTES", 1000)
+    with pytest.raises(ImportRefused, match="文件过大"):
+        read_hotel_sheet(SHEETS / "pilot_hotels.xls", divisions)

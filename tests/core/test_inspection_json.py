@@ -13,9 +13,10 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import AuditEvent, Inspection
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.errors import HoteltvError, ValidationError
-from hoteltv.io.inspection_json import export_inspections, import_inspections
+from hoteltv.io.inspection_json import export_inspections
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
+from hoteltv.services.inspection_import import import_inspections
 from hoteltv.services.setup import ensure_divisions
 
 
@@ -132,7 +133,7 @@ def test_hostile_files_get_a_clear_message(
 def test_oversized_file_is_refused_before_reading(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hoteltv.io.inspection_json as mod
+    import hoteltv.services.inspection_import as mod
 
     monkeypatch.setattr(mod, "MAX_FILE_BYTES", 10)
     path = _write(tmp_path, {"format": "hoteltv-inspections/1", "inspections": []})

@@ -385,7 +385,8 @@ def test_evidence_reasons_are_checked_against_the_template(
 def test_refusal_and_evidence_notes_travel_in_the_json_export_and_count_in_the_hash(
     db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any, tmp_path: Path, divisions: Any
 ) -> None:
-    from hoteltv.io.inspection_json import export_inspections, import_inspections
+    from hoteltv.io.inspection_json import export_inspections
+    from hoteltv.services.inspection_import import import_inspections
 
     view = insp_service.start_inspection(db, hotel.id, team)
     view = fill(db, view.id, rooms={"301": {"boot_seconds": 58}, "502": {}, "718": {}})

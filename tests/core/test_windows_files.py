@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from hoteltv import backup as backup_module
-from hoteltv.backup import BackupError, create_backup, sqlite_file_uri, verify_backup
+from hoteltv.backup import BackupError, create_backup, verify_backup
 from hoteltv.config import Settings
+from hoteltv.db.sqlite_copy import sqlite_file_uri
 from hoteltv.errors import HoteltvError
 from hoteltv.io import files
 from hoteltv.io.files import FileInUseError, atomic_write_text, is_held_by_other_program, replace_file

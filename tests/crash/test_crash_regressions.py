@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-import hoteltv.db.engine as engine_module
-from hoteltv.db.engine import backup_sqlite
+import hoteltv.db.sqlite_copy as sqlite_copy_module
+from hoteltv.db.sqlite_copy import backup_sqlite
 
 
 class _DiesMidCopy:
@@ -40,7 +40,7 @@ def test_an_interrupted_pre_upgrade_backup_leaves_nothing_under_its_name(
         conn.executemany("INSERT INTO t VALUES (?)", [(b"x" * 3000,) for _ in range(200)])
     conn.close()
     shim = types.SimpleNamespace(connect=lambda *a, **k: _DiesMidCopy(sqlite3.connect(*a, **k)))
-    monkeypatch.setattr(engine_module, "sqlite3", shim)
+    monkeypatch.setattr(sqlite_copy_module, "sqlite3", shim)
     dest = tmp_path / "backups" / "hoteltv-before-0002-20260101-120000.db"
     with pytest.raises(KeyboardInterrupt):
         backup_sqlite(src, dest)

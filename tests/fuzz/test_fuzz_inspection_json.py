@@ -25,9 +25,10 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection
 from hoteltv.domain.divisions import default_divisions
 from hoteltv.errors import HoteltvError
-from hoteltv.io.inspection_json import import_inspections, inspection_document
+from hoteltv.io.inspection_json import inspection_document
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
+from hoteltv.services.inspection_import import import_inspections
 from hoteltv.services.setup import ensure_divisions
 from tests.core.conftest import fill_inspection
 from tests.fuzz.profile import fuzz

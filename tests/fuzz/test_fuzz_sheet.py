@@ -191,7 +191,9 @@ def test_random_csv_is_read_or_refused_never_crashes(
         check_sheet(path)
 
 
-@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx", ".tsv", ".txt"]))
+@given(
+    data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx", ".tsv", ".txt", ".xls", ".ods"])
+)
 @fuzz(40)
 def test_random_bytes_are_refused_or_read(data: bytes, suffix: str) -> None:
     with TemporaryDirectory() as tmp:

@@ -130,3 +130,24 @@ def test_a_start_that_fails_under_pythonw_leaves_a_crash_report(
         launcher.main()
     [report] = (home / "logs").glob("crash-*.txt")
     assert "RuntimeError: 缺少 Qt 插件 (simulated)" in report.read_text(encoding="utf-8")
+
+
+def test_a_missing_gui_package_is_named_and_nothing_else_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The launcher once fell back to the command line when the GUI would not import; now it says why."""
+    import builtins
+
+    import main as launcher
+
+    real_import = builtins.__import__
+
+    def no_gui(name: str, *args: object, **kwargs: object) -> object:
+        if name == "ui.app":
+            raise ModuleNotFoundError("No module named 'PySide6'", name="PySide6")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_gui)
+    result = launcher.main()
+    assert isinstance(result, str)  # sys.exit(str) prints it and exits 1
+    assert "'PySide6'" in result and "run.sh" in result

@@ -49,8 +49,8 @@ from hoteltv.services.photos import PhotoView
 from ui.context import AppContext
 from ui.icons import painted_icon
 from ui.messages import show_error
+from ui.photos.display import load_display_image
 from ui.photos.painting import paint_annotation
-from ui.photos.viewer import load_display_image
 from ui.screen import resize_to_fit
 
 TOOLS = ("arrow", "ellipse", "rect", "text")

@@ -2,7 +2,7 @@
 
 Keys: ←/→ (and PgUp/PgDn) step through the photos, + / − zoom, 0 or F fits the photo to the window,
 1 shows it at 100 %, the mouse wheel zooms around the pointer. The picture shown is an upright copy of
-the original (long edge :data:`DISPLAY_EDGE`, cached in the store) with the annotation drawn on top as
+the original (long edge :data:`ui.photos.display.DISPLAY_EDGE`, cached in the store) with the annotation drawn on top as
 an overlay, so the original file is only ever read. Every change goes through the core services via
 ``ctx.runner``; ``sig_changed(photo_id)`` tells the strip.
 """
@@ -43,23 +43,13 @@ from hoteltv.services.photos import PhotoTargets, PhotoView
 from ui.context import AppContext
 from ui.messages import localize, show_error
 from ui.photos import texts
+from ui.photos.display import load_display_image
+from ui.photos.editor import AnnotationEditor
 from ui.photos.painting import paint_annotation
 from ui.screen import resize_to_fit
 
-#: Long edge of the picture the viewer and the annotation editor show.
-DISPLAY_EDGE = 2560
-DISPLAY_QUALITY = 90
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.02, 8.0
-
-
-def load_display_image(store: PhotoStore, sha256: str) -> QImage:
-    """The upright display copy as a QImage (runs on a worker thread; QImage is safe there)."""
-    path = store.report_copy(sha256, None, long_edge=DISPLAY_EDGE, quality=DISPLAY_QUALITY)
-    image = QImage(str(path))
-    if image.isNull():
-        raise OSError(f"cannot read {path}")
-    return image
 
 
 class AnnotationOverlay(QGraphicsItem):
@@ -536,8 +526,6 @@ class PhotoViewer(QDialog):
 
     def edit_annotation(self) -> Any:
         """Open the annotation editor on the current photo (non-modal); returns it."""
-        from ui.photos.editor import AnnotationEditor
-
         p = self.current()
         if p is None or self.read_only:
             return None

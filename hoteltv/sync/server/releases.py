@@ -146,47 +146,55 @@ class ReleaseStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Store the bytes; returns (SHA-256, size). Refuses empty and oversized files."""
-        fd, temp = self._temp()
-        digest, size = hashlib.sha256(), 0
+        incoming = _Incoming(self)
         try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
-                    size += len(chunk)
-                    if size > MAX_RELEASE_BYTES:
-                        raise ReleaseError("安装文件过大 (installer larger than 2 GB)")
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if size == 0:
-                raise ReleaseError("安装文件为空 (the installer file is empty)")
-            self._keep(temp, digest.hexdigest())
+            for chunk in chunks:
+                incoming.add(chunk)
+            return incoming.keep()
         except BaseException:
-            temp.unlink(missing_ok=True)
+            incoming.discard()
             raise
-        return digest.hexdigest(), size
 
     async def put_stream(self, chunks: AsyncIterator[bytes]) -> tuple[str, int]:
         """As :meth:`put_chunks`, reading an HTTP request body as it arrives."""
-        fd, temp = self._temp()
-        digest, size = hashlib.sha256(), 0
+        incoming = _Incoming(self)
         try:
-            with os.fdopen(fd, "wb") as out:
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if size > MAX_RELEASE_BYTES:
-                        raise ReleaseError("安装文件过大 (installer larger than 2 GB)")
-                    digest.update(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            if size == 0:
-                raise ReleaseError("安装文件为空 (the installer file is empty)")
-            self._keep(temp, digest.hexdigest())
+            async for chunk in chunks:
+                incoming.add(chunk)
+            return incoming.keep()
         except BaseException:
-            temp.unlink(missing_ok=True)
+            incoming.discard()
             raise
-        return digest.hexdigest(), size
+
+
+class _Incoming:
+    """One installer file being received: a temporary file, its size limit and hash, kept under the hash."""
+
+    def __init__(self, store: ReleaseStore) -> None:
+        self.store = store
+        fd, self.temp = store._temp()
+        self.out = os.fdopen(fd, "wb")
+        self.digest, self.size = hashlib.sha256(), 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > MAX_RELEASE_BYTES:
+            raise ReleaseError("安装文件过大 (installer larger than 2 GB)")
+        self.digest.update(chunk)
+        self.out.write(chunk)
+
+    def keep(self) -> tuple[str, int]:
+        self.out.flush()
+        os.fsync(self.out.fileno())
+        self.out.close()
+        if self.size == 0:
+            raise ReleaseError("安装文件为空 (the installer file is empty)")
+        self.store._keep(self.temp, self.digest.hexdigest())
+        return self.digest.hexdigest(), self.size
+
+    def discard(self) -> None:
+        self.out.close()
+        self.temp.unlink(missing_ok=True)
 
 
 def record(

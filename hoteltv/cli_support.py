@@ -1,0 +1,150 @@
+"""What every ``hoteltv`` sub-command module shares: the context, exit codes, text tables and the parsers
+of the arguments people type (a date, a division, a hotel or an inspection by id, id prefix or name).
+
+The sub-command modules (``hoteltv/cli.py`` and ``<package>/cli.py`` beside each feature) import this
+module; it imports none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from hoteltv.domain import clock
+from hoteltv.errors import HoteltvError
+
+EXIT_USAGE = 2
+EXIT_REFUSED = 1
+EXIT_INTERNAL = 70
+
+
+class Context:
+    """What a command needs: the data folder, opened lazily (``--help`` never touches the disk)."""
+
+    def __init__(self, home: Path, out: Any = None) -> None:
+        self.home = home
+        self.out = out or sys.stdout
+        self._opened: Any = None
+
+    def open(self) -> Any:
+        if self._opened is None:
+            from hoteltv.services.setup import open_home
+
+            warnings: list[str] = []
+            self._opened = open_home(self.home, warnings)
+            for warning in warnings:
+                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
+        return self._opened
+
+    @property
+    def db(self) -> Any:
+        return self.open()[0]
+
+    @property
+    def settings(self) -> Any:
+        return self.open()[1]
+
+    @property
+    def divisions(self) -> Any:
+        return self.open()[2]
+
+    def print(self, *args: Any) -> None:
+        print(*args, file=self.out)
+
+    def json(self, data: Any) -> None:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=json_default), file=self.out)
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened[0].close()
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+# --- text tables ------------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain text table that lines up Chinese (double-width) and Latin text."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return clock.fmt(dt, fmt)
+
+
+def division_code(ctx: Context, text: str | None) -> str | None:
+    """The code of the division a user named (by name or code), or None for no filter."""
+    if not text:
+        return None
+    found = ctx.divisions.find(text)
+    if found is None:
+        names = ", ".join(d.name for d in ctx.divisions.divisions)
+        raise HoteltvError(f"未知的县区 {text!r} (unknown division; one of: {names})")
+    return str(found.code)
+
+
+def hotel_id_arg(ctx: Context, text: str) -> str:
+    """The id of the one hotel matching an id, an id prefix or an exact name."""
+    from hoteltv.services.hotels import list_hotels
+
+    every = list_hotels(ctx.db, site_kind=None)  # markets and compounds too
+    matches = [h for h in every if h.id == text or h.id.startswith(text) or h.name == text]
+    if len(matches) != 1:
+        raise HoteltvError(
+            f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "
+            f"({'no' if not matches else 'several'} hotels match; give the id shown by 'hotels list')"
+        )
+    return matches[0].id
+
+
+def find_inspection_arg(ctx: Context, text: str) -> Any:
+    """The inspection with this id, record number or unique id prefix."""
+    from hoteltv.services.inspections import find_inspection, list_inspections
+
+    try:
+        return find_inspection(ctx.db, text)
+    except HoteltvError:
+        prefix = [i for i in list_inspections(ctx.db) if i.id.startswith(text)]
+        if len(prefix) == 1:
+            return find_inspection(ctx.db, prefix[0].id)
+        raise
+
+
+def parse_date(text: str | None, flag: str) -> date | None:
+    """A YYYY-MM-DD argument of option ``flag`` as a date (None when not given)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise HoteltvError(
+            f"{flag}: 日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD, got {text!r})"
+        ) from exc
