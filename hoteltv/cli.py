@@ -30,6 +30,7 @@ from hoteltv.cli_support import (
 from hoteltv.config import resolve_home
 from hoteltv.domain import lifecycle
 from hoteltv.domain.modes import mode_catalog
+from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
 
@@ -58,7 +59,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     result = load_demo(ctx.db, ctx.divisions)
     ctx.print(
         f"已载入演示数据: {result.hotels}家酒店(试点{result.pilot_hotels}家), {result.inspections}次检查, "
-        f"{result.notices}份整改通知 (demo data loaded into {ctx.home})"
+        f"{result.notices}份整改通知, {result.other_sites}个其他场所(市场、居民小区), {result.operations}次执法行动 "
+        f"(demo data loaded into {ctx.home})"
     )
     return 0
 
@@ -119,6 +121,17 @@ def _status_key(text: str | None) -> str | None:
     )
 
 
+def _site_kind(text: str | None) -> str | None:
+    from hoteltv.domain.sites import parse_site_kind
+
+    if text is None or text.strip().lower() in ("all", "全部"):
+        return None
+    try:
+        return parse_site_kind(text)
+    except ValueError as exc:
+        raise HoteltvError(str(exc)) from None
+
+
 def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import list_hotels
 
@@ -129,6 +142,7 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
         status=_status_key(args.status),
         pilot=True if args.pilot else None,
         search=args.search,
+        site_kind=_site_kind(args.kind),
     )
     if args.json:
         ctx.json([asdict(h) for h in hotels])
@@ -136,11 +150,12 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
     catalog = mode_catalog()
     ctx.print(
         format_table(
-            ["县区", "酒店名称", "试点", "当前模式", "整改状态", "整改期限", "ID"],
+            ["县区", "酒店名称", "场所类型", "试点", "当前模式", "整改状态", "整改期限", "ID"],
             [
                 [
                     h.division_name,
                     h.name,
+                    site_kind_label(h.site_kind),
                     "是" if h.pilot else "",
                     catalog.get(h.current_mode).zh,
                     lifecycle.status_label(h.remediation_status) + ("(逾期)" if h.overdue else ""),
@@ -165,7 +180,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import hotels_as_table, list_hotels
 
     path = Path(args.file)
-    hotels = list_hotels(ctx.db)
+    hotels = list_hotels(ctx.db, site_kind=_site_kind(args.kind))
     if path.suffix.lower() == ".json":
         from hoteltv.io.files import atomic_write_text
 
@@ -535,9 +550,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--status", help="remediation status (e.g. rectifying, 整改中, overdue)")
     sp.add_argument("--pilot", action="store_true", help="pilot hotels only")
     sp.add_argument("--search", help="text in name, address, contact, phone or credit code")
+    sp.add_argument(
+        "--kind", default="hotel", help="site kind (hotel, market, residential, other, 市场 …) or 'all'"
+    )
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "export", cmd_hotels_export, "export hotels to .xlsx, .csv or .json")
     sp.add_argument("file")
+    sp.add_argument(
+        "--kind",
+        default="all",
+        help="only sites of this kind (hotel, market, residential, other); default all",
+    )
     sp = add(hotels, "duplicates", cmd_hotels_duplicates, "suspected duplicate hotels (疑似重复)")
     sp.add_argument("--json", action="store_true")
     sp = add(hotels, "merge", cmd_hotels_merge, "merge hotel OTHER into KEEP (one hotel typed in twice)")
@@ -606,13 +629,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[..., None]]:
     """Command groups that live beside their feature (``<package>/cli.py`` with ``register(sub, add)``)."""
-    from hoteltv import backup_cli, notices_cli
+    from hoteltv import backup_cli, notices_cli, operations_cli
     from hoteltv.photos import cli as photos_cli
     from hoteltv.reports import cli as reports_cli
     from hoteltv.sync import cli as sync_cli
     from hoteltv.sync import release_cli
 
-    modules = (photos_cli, reports_cli, sync_cli, release_cli, backup_cli, notices_cli)
+    modules = (photos_cli, reports_cli, sync_cli, release_cli, backup_cli, notices_cli, operations_cli)
     return [module.register for module in modules]
 
 

@@ -115,7 +115,8 @@ def hotel_id_arg(ctx: Context, text: str) -> str:
     """The id of the one hotel matching an id, an id prefix or an exact name."""
     from hoteltv.services.hotels import list_hotels
 
-    matches = [h for h in list_hotels(ctx.db) if h.id == text or h.id.startswith(text) or h.name == text]
+    every = list_hotels(ctx.db, site_kind=None)  # markets and compounds too
+    matches = [h for h in every if h.id == text or h.id.startswith(text) or h.name == text]
     if len(matches) != 1:
         raise HoteltvError(
             f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "

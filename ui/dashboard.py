@@ -1,4 +1,5 @@
-"""The dashboard: how many hotels reached which TV mode, per division, and what is overdue.
+"""The dashboard: how many hotels reached which TV mode, per division, what is overdue, and the satellite
+campaign's figures, for a period picked (统计期间), with 导出报告 (the half-year report as Word or PDF).
 
 Everything shown comes from one core call, ``hoteltv.services.summary.summarize`` (and the overdue
 notices from ``list_notices``), read in the background: a division × TV mode table with totals, the
@@ -9,6 +10,7 @@ library), the overdue rectification notices, and the bureau's report sentence re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, QTimer, Signal
@@ -31,10 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain import clock, lifecycle
+from hoteltv.reports.half_year import HalfYearReport, build_report
 from hoteltv.services.notices import NoticeView, list_notices
 from hoteltv.services.summary import Summary, summarize
 from ui.context import AppContext
 from ui.hotel_table_model import core_language, mode_label
+from ui.printing import report_options
+from ui.report_period import PeriodPicker, ask_report_path, export_report
 
 translate = QCoreApplication.translate
 
@@ -54,6 +59,8 @@ PALETTE = ["#1f77b4", "#17becf", "#ff7f0e", "#9467bd", "#2ca02c", "#9e9e9e", "#8
 class DashboardData:
     summary: Summary
     overdue: list[NoticeView]
+    #: The half-year report's content for the same period (the satellite campaign's figures).
+    report: HalfYearReport | None = None
 
 
 class BarChart(QWidget):
@@ -167,6 +174,8 @@ class DashboardPage(QWidget):
     """New counts are shown: the ``Summary``."""
     sig_open_hotel = Signal(str)
     """The user double-clicked an overdue notice: its hotel id."""
+    sig_exported = Signal(str)
+    """The report was written: its path."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,10 +199,21 @@ class DashboardPage(QWidget):
         font = self.headline.font()
         font.setBold(True)
         self.headline.setFont(font)
+        self.period = PeriodPicker(self)
+        self.period.sig_changed.connect(self.refresh)
+        self.export_button = QPushButton(self.tr("导出报告"))
+        self.export_button.setObjectName("exportReportButton")
+        self.export_button.setToolTip(
+            self.tr("把本期间的工作情况（两项整治的报告用语和统计表）存为 Word 或 PDF")
+        )
+        self.export_button.clicked.connect(lambda: self.export_report())
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("统计范围：")))
         top.addWidget(self.scope)
+        top.addWidget(QLabel(self.tr("统计期间：")))
+        top.addWidget(self.period)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.export_button)
         top.addSpacing(16)
         top.addWidget(self.headline, 1)
 
@@ -241,10 +261,23 @@ class DashboardPage(QWidget):
         self.copy_button = QPushButton(self.tr("复制"))
         self.copy_button.setObjectName("copyButton")
         self.copy_button.clicked.connect(self.copy_sentence)
+        self.satellite_sentence = QPlainTextEdit()
+        self.satellite_sentence.setObjectName("satelliteSentence")
+        self.satellite_sentence.setReadOnly(True)
+        self.satellite_sentence.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 16)
+        self.satellite_copy = QPushButton(self.tr("复制"))
+        self.satellite_copy.setObjectName("satelliteCopyButton")
+        self.satellite_copy.clicked.connect(self.copy_satellite_sentence)
         sentence_box = QGroupBox(self.tr("报告用语"))
-        sentence_layout = QHBoxLayout(sentence_box)
-        sentence_layout.addWidget(self.sentence, 1)
-        sentence_layout.addWidget(self.copy_button)
+        sentence_layout = QVBoxLayout(sentence_box)
+        for edit, button in (
+            (self.sentence, self.copy_button),
+            (self.satellite_sentence, self.satellite_copy),
+        ):
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            sentence_layout.addLayout(row)
 
         left = QVBoxLayout()
         left.addWidget(mode_box)
@@ -269,10 +302,19 @@ class DashboardPage(QWidget):
         generation = self._generation
         ctx = self.ctx
         pilot_only = bool(self.scope.currentData())
+        since, until = self.period.period()
+        options = report_options(ctx)
 
         def job(_progress: Any) -> DashboardData:
-            summary = summarize(ctx.db, pilot_only=pilot_only, city_short=ctx.divisions.city_short or "市")
-            return DashboardData(summary, list_notices(ctx.db, overdue_only=True))
+            summary = summarize(
+                ctx.db,
+                pilot_only=pilot_only,
+                since=since,
+                until=until,
+                city_short=ctx.divisions.city_short or "市",
+            )
+            report = build_report(ctx.db, options, since=since, until=until)
+            return DashboardData(summary, list_notices(ctx.db, overdue_only=True), report)
 
         ctx.runner.submit(
             job,
@@ -361,7 +403,28 @@ class DashboardPage(QWidget):
 
         self.sentence.setPlainText(s.sentence)
         self.copy_button.setText(self.tr("复制"))
+        self.satellite_sentence.setPlainText(data.report.satellite_sentence if data.report else "")
+        self.satellite_copy.setText(self.tr("复制"))
         self.sig_loaded.emit(s)
+
+    def copy_satellite_sentence(self) -> None:
+        QGuiApplication.clipboard().setText(self.satellite_sentence.toPlainText())
+        self.satellite_copy.setText(self.tr("已复制"))
+
+    def export_report(self, target: Path | None = None) -> None:
+        """导出报告: the half-year report of the period shown, as Word or PDF (asks where, unless given)."""
+        target = target or ask_report_path(self)
+        if target is None:
+            return
+        self.export_button.setEnabled(False)
+
+        def done(path: Path) -> None:
+            self.export_button.setEnabled(True)
+            self.sig_exported.emit(str(path))
+
+        export_report(
+            self.ctx, self, self.period.period(), target, done, lambda _e: self.export_button.setEnabled(True)
+        )
 
     def copy_sentence(self) -> None:
         QGuiApplication.clipboard().setText(self.sentence.toPlainText())

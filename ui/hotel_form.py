@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hoteltv.domain import sites
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import HoteltvError, Problem, ValidationError
 from hoteltv.services import hotels as hotel_service
@@ -116,6 +117,9 @@ class HotelFormDialog(QDialog):
             if m.key != "none":
                 target.addItem(m.label(lang), m.key)
         current.setCurrentIndex(current.findData("none"))
+        kind = QComboBox()
+        for k in sites.SITE_KINDS:
+            kind.addItem(k.label(lang), k.key)
         notes = QPlainTextEdit()
         notes.setTabChangesFocus(True)
         notes.setFixedHeight(60)
@@ -127,6 +131,7 @@ class HotelFormDialog(QDialog):
         rows: list[tuple[QFormLayout, str, str, QWidget]] = [
             (left_form, "name", self.tr("酒店名称 *"), name),
             (left_form, "division_code", self.tr("所属县区 *"), division),
+            (left_form, "site_kind", self.tr("场所类型"), kind),
             (left_form, "address", self.tr("地址"), address),
             (left_form, "credit_code", self.tr("统一社会信用代码"), credit),
             (left_form, "star_class", self.tr("星级"), star),
@@ -214,7 +219,7 @@ class HotelFormDialog(QDialog):
             "person_in_charge",
         ):
             f[key].setText(getattr(h, key) or "")  # type: ignore[attr-defined]
-        for key in ("star_class", "target_mode", "current_mode"):
+        for key in ("star_class", "target_mode", "current_mode", "site_kind"):
             combo: QComboBox = f[key]  # type: ignore[assignment]
             combo.setCurrentIndex(max(0, combo.findData(getattr(h, key))))
         for key in ("rooms", "tvs"):
@@ -253,6 +258,7 @@ class HotelFormDialog(QDialog):
             target_mode=data("target_mode"),
             current_mode=data("current_mode"),
             notes=f["notes"].toPlainText(),  # type: ignore[attr-defined]
+            site_kind=data("site_kind") or sites.DEFAULT,
         )
 
     # --- saving --------------------------------------------------------------------------------

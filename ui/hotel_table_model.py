@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.services.hotels import HotelView
 
@@ -292,6 +292,7 @@ class HotelFilterProxy(QSortFilterProxyModel):
         self._mode: str | None = None
         self._status: str | None = None
         self._pilot: bool | None = None
+        self._kind: str | None = sites.DEFAULT  # the registry shows hotels unless asked otherwise
         self.setSortRole(SORT_ROLE)
         self.setSortLocaleAware(True)
         self.setDynamicSortFilter(True)
@@ -325,9 +326,15 @@ class HotelFilterProxy(QSortFilterProxyModel):
         """Pilot hotels only (True), the others (False), or all (None)."""
         self._change("_pilot", pilot)
 
+    def set_site_kind(self, kind: str | None) -> None:
+        """Sites of one kind (a ``hoteltv.domain.sites`` key; hotels by default), or all (None)."""
+        self._change("_kind", kind or None)
+
     def is_filtered(self) -> bool:
-        return bool(self._terms) or any(
-            v is not None for v in (self._division, self._mode, self._status, self._pilot)
+        return (
+            bool(self._terms)
+            or any(v is not None for v in (self._division, self._mode, self._status, self._pilot))
+            or self._kind != sites.DEFAULT
         )
 
     def hotel(self, proxy_index: QModelIndex) -> HotelView | None:
@@ -351,6 +358,8 @@ class HotelFilterProxy(QSortFilterProxyModel):
             elif h.remediation_status != self._status:
                 return False
         if self._pilot is not None and h.pilot != self._pilot:
+            return False
+        if self._kind is not None and h.site_kind != self._kind:
             return False
         if self._terms:
             text = model.search_text(source_row)

@@ -52,6 +52,7 @@ from ui.worker import JobRunner
 
 if TYPE_CHECKING:
     from ui.import_dialog import ImportDialog
+    from ui.operations_dialog import OperationsDialog
     from ui.print_preview import PrintPreviewDialog
     from ui.printing import BatchDialog, SummaryDialog
     from ui.verify_dialog import VerifyDialog
@@ -259,6 +260,9 @@ class MainWindow(QMainWindow):
         self.registry.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.registry.sig_loaded.connect(self._registry_loaded)
         self.dashboard.sig_open_hotel.connect(self.show_hotel)
+        self.dashboard.sig_exported.connect(
+            lambda path: self.statusBar().showMessage(self.tr("已导出报告：%1").replace("%1", path), 8000)
+        )
         ctx.runner.sig_error.connect(self.show_job_error)
         ctx.runner.sig_busy.connect(self._set_busy)
         ctx.changes.sig_changed.connect(self._data_changed)
@@ -312,6 +316,7 @@ class MainWindow(QMainWindow):
         self.act_print_summary = a(self.tr("打印统计报表(&S)…"), self.print_summary, None, "actPrintSummary")
         self.act_print_batch = a(self.tr("批量打印检查记录(&A)…"), self.print_batch, None, "actPrintBatch")
         self.act_verify = a(self.tr("验证打印件(&V)…"), self.verify_paper, None, "actVerify")
+        self.act_operations = a(self.tr("执法行动(&E)…"), self.open_operations, None, "actOperations")
         self.act_find = a(self.tr("查找酒店(&F)"), self.find_hotel, "Ctrl+F", "actFind")
         self.act_refresh = a(self.tr("刷新(&R)"), self.refresh, "F5", "actRefresh")
         self.act_registry = a(self.tr("酒店名册(&H)"), self.show_registry, "Ctrl+1", "actRegistry")
@@ -346,6 +351,8 @@ class MainWindow(QMainWindow):
         self.inspection_menu = bar.addMenu(self.tr("检查(&C)"))
         self.inspection_menu.addAction(self.act_new_inspection)
         self.inspection_menu.addAction(self.act_open_draft)
+        self.inspection_menu.addSeparator()
+        self.inspection_menu.addAction(self.act_operations)
         self.print_menu = bar.addMenu(self.tr("打印(&P)"))
         for action in (
             self.act_print_sheet,
@@ -480,7 +487,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, changes: Changes | None = None) -> None:
         """Counts are stale: recount now if the dashboard shows, else when it is next shown."""
-        if changes is not None and not changes.tables & hotel_service.REGISTRY_TABLES:
+        if changes is not None and not changes.tables & (hotel_service.REGISTRY_TABLES | {"enforcement_operations"}):
             return
         if self.pages.currentWidget() is self.dashboard:
             self.dashboard.refresh()
@@ -592,17 +599,21 @@ class MainWindow(QMainWindow):
         return result
 
     def export_hotels(self, path: str | Path | None = None) -> None:
-        """Export every hotel to .xlsx/.csv (a sheet the importer reads back)."""
+        """Export the registry's sites of the kind it shows (hotels by default, or every kind) to .xlsx/.csv
+        (a sheet the importer reads back)."""
         target = Path(path) if path else self._ask_save_path(self.tr("导出酒店"), self.tr("酒店名册"))
         if target is None:
             return
         ctx = self.ctx
         lang = core_language(ctx.language)
+        kind = self.registry.site_kind()
 
         def job(_progress: Any) -> int:
             from hoteltv.io.tables import write_table
 
-            headers, rows = hotel_service.hotels_as_table(hotel_service.list_hotels(ctx.db), lang)
+            headers, rows = hotel_service.hotels_as_table(
+                hotel_service.list_hotels(ctx.db, site_kind=kind), lang
+            )
             return write_table(target, headers, rows, sheet_title="酒店")
 
         ctx.runner.submit(
@@ -712,6 +723,15 @@ class MainWindow(QMainWindow):
         panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         panel.open()  # what a sync brings in reaches the pages through the change signal
         return panel
+
+    def open_operations(self) -> OperationsDialog:
+        """执法行动: the list of enforcement operations and a form to record one."""
+        from ui.operations_dialog import OperationsDialog
+
+        dialog = OperationsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def verify_paper(self) -> VerifyDialog:
         """Check a paper copy's verification code against the stored records."""

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.db.tracking import Changes
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError
 from hoteltv.services import hotels as hotel_service
@@ -416,6 +416,13 @@ class RegistryPage(QWidget):
             lambda: self.proxy.set_pilot(self.pilot_filter.currentData())
         )
 
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        for kind in sites.SITE_KINDS:
+            self.kind_filter.addItem(kind.label(lang), kind.key)
+        self.kind_filter.addItem(self.tr("全部场所"), None)
+        self.kind_filter.currentIndexChanged.connect(self._kind_changed)
+
         self.new_inspection_button = QPushButton(self.tr("新建检查"))
         self.new_inspection_button.setObjectName("newInspectionButton")
         self.new_inspection_button.setToolTip(self.tr("为选中的酒店开始一次检查 (Ctrl+N)"))
@@ -433,7 +440,14 @@ class RegistryPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 4)
-        for combo in (self.division_filter, self.mode_filter, self.status_filter, self.pilot_filter):
+        combos = (
+            self.kind_filter,
+            self.division_filter,
+            self.mode_filter,
+            self.status_filter,
+            self.pilot_filter,
+        )
+        for combo in combos:
             # Combos share the room left by the search box and shrink (eliding) on a small window;
             # their lists always open wide enough for the longest entry.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -547,11 +561,25 @@ class RegistryPage(QWidget):
         if not self.loaded:
             self.stack.setCurrentWidget(self.loading_label)
         ctx = self.ctx
+        kind = self.site_kind()
         (
-            ReadOp(ctx, lambda _progress: hotel_service.list_hotels(ctx.db), label=self.tr("读取酒店名册"))
+            ReadOp(
+                ctx,
+                lambda _progress: hotel_service.list_hotels(ctx.db, site_kind=kind),
+                label=self.tr("读取酒店名册"),
+            )
             .success(lambda hotels: self._loaded(generation, hotels))
             .run()
         )
+
+    def site_kind(self) -> str | None:
+        """The kind of site the registry shows (hotels by default), None for every kind."""
+        data = self.kind_filter.currentData()
+        return str(data) if data else None
+
+    def _kind_changed(self) -> None:
+        self.proxy.set_site_kind(self.site_kind())
+        self.reload()
 
     def _loaded(self, generation: int, hotels: list[HotelView]) -> None:
         if generation != self._generation:

@@ -119,6 +119,11 @@ class Hotel(Synced, Base):
     #: Set on a hotel merged into another (the same hotel typed in twice): the one that stays. A merged
     #: hotel is a tombstone; its inspections and notices point at the one that stays.
     merged_into_id: Mapped[str | None] = mapped_column(String(36))
+    #: What kind of site this is (``hoteltv.domain.sites``): the registry's default view shows hotels.
+    #: Deferred (loaded when first read, or with ``undefer``) because revision 0005 reads hotels through
+    #: these models before revision 0006 adds the column: a column added to ``hotels``, ``inspections`` or
+    #: ``rectification_notices`` after 0005 must be deferred the same way.
+    site_kind: Mapped[str] = mapped_column(String(16), default="hotel", server_default="hotel", deferred=True)
 
     division: Mapped[Division] = relationship(lazy="joined")
 
@@ -272,6 +277,28 @@ class RectificationNotice(Synced, Base):
     hotel: Mapped[Hotel] = relationship()
 
 
+class EnforcementOperation(Synced, Base):
+    """执法行动: one day's enforcement outing — departments, officers (人次), vehicles (车次), the sites
+    checked (个次) and the inspection records made. More than one department makes it 联合执法."""
+
+    __tablename__ = "enforcement_operations"
+    op_date: Mapped[date] = mapped_column(Date, index=True)
+    #: The division it took place in (its sync scope).
+    division_id: Mapped[str] = mapped_column(ForeignKey("divisions.id"))
+    title: Mapped[str | None] = mapped_column(String(200))
+    lead_department: Mapped[str] = mapped_column(String(100))
+    joint_departments: Mapped[list[Any]] = mapped_column(default=list)
+    officers: Mapped[int] = mapped_column(Integer, default=0)
+    vehicles: Mapped[int] = mapped_column(Integer, default=0)
+    #: Site checks counted as 个次 (at least the sites listed: a site checked twice counts twice).
+    site_checks: Mapped[int] = mapped_column(Integer, default=0)
+    site_ids: Mapped[list[Any]] = mapped_column(default=list)
+    inspection_ids: Mapped[list[Any]] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    division: Mapped[Division] = relationship(lazy="joined")
+
+
 # --- local bookkeeping (never synced as rows) ---------------------------------------------------
 
 
@@ -338,6 +365,7 @@ SYNCED_MODELS: tuple[type[Synced], ...] = (
     RoomCheck,
     Photo,
     RectificationNotice,
+    EnforcementOperation,
 )
 
 

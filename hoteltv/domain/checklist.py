@@ -124,6 +124,7 @@ class ChecklistItem:
     applies_when: AppliesWhen | None = None
     help: Text | None = None
     sources: tuple[str, ...] = ()
+    unit: Text | None = None
 
     @property
     def informational(self) -> bool:
@@ -138,6 +139,22 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How the forms and papers name the template's subject; a template that says nothing gets the
+    hotel-TV wording the format was first shipped with."""
+
+    site_section: Text = Text("酒店电视系统情况", "The hotel's TV system")
+    room_section: Text = Text("抽查客房检查情况", "Sampled rooms")
+    site: Text = Text("酒店", "Hotel")
+    inspected: Text = Text("客房电视系统", "guest-room TV system")
+    #: The general legal basis a notice under this template cites (None: the bureau's setting).
+    legal_basis: Text | None = None
+
+
+WORDING_KEYS = ("site_section", "room_section", "site", "inspected", "legal_basis")
+
+
+@dataclass(frozen=True)
 class ChecklistTemplate:
     """A versioned checklist: items in display order, the minimum room sample, and the cited sources."""
 
@@ -147,6 +164,9 @@ class ChecklistTemplate:
     sources: tuple[Source, ...]
     min_rooms: int
     items: tuple[ChecklistItem, ...]
+    wording: Wording = Wording()
+    site_status: bool = True
+    """Whether a result under this template updates the site's remediation status (the hotel-TV campaign)."""
     _index: dict[str, ChecklistItem] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -220,6 +240,15 @@ def template_versions(template_id: str = "hotel_tv") -> list[int]:
     return sorted(int(m.group(1)) for entry in folder.iterdir() if (m := pattern.match(entry.name)))
 
 
+def template_ids() -> list[str]:
+    """Ids of the checklist templates shipped in ``resources/templates``, sorted."""
+    pattern = re.compile(r"^([a-z][a-z0-9_]*)_v[1-9][0-9]*\.json$")
+    folder = resource("templates")
+    if not folder.is_dir():
+        return []
+    return sorted({m.group(1) for entry in folder.iterdir() if (m := pattern.match(entry.name))})
+
+
 def latest_template(template_id: str = "hotel_tv") -> ChecklistTemplate:
     """The highest shipped version of ``template_id`` (what a new inspection uses)."""
     versions = template_versions(template_id)
@@ -239,7 +268,17 @@ def load_template_file(path: Path) -> ChecklistTemplate:
 
 # --------------------------------------------------------------------------------------------- parsing
 
-_TOP_KEYS = {"format", "id", "version", "title", "sources", "min_rooms", "items"}
+_TOP_KEYS = {
+    "format",
+    "id",
+    "version",
+    "title",
+    "sources",
+    "min_rooms",
+    "items",
+    "wording",
+    "site_status",
+}
 _ITEM_KEYS = {
     "key",
     "scope",
@@ -255,6 +294,7 @@ _ITEM_KEYS = {
     "applies_when",
     "help",
     "sources",
+    "unit",
 }
 _RULE_KEYS = {"equals", "in", "min", "max"}
 
@@ -317,6 +357,8 @@ def parse_template(data: Any, source: str) -> ChecklistTemplate:
     if isinstance(min_rooms, bool) or not isinstance(min_rooms, int) or min_rooms < 0:
         p.bad("min_rooms", f"must be a whole number from 0, not {min_rooms!r}")
 
+    wording = _parse_wording(p, data.get("wording"))
+    site_status = p.boolean(data, "site_status", True, "template")
     sources = _parse_sources(p, data.get("sources", []))
     source_keys = {s.key for s in sources}
 
@@ -358,7 +400,20 @@ def parse_template(data: Any, source: str) -> ChecklistTemplate:
         sources=tuple(sources),
         min_rooms=cast(int, min_rooms),
         items=tuple(items),
+        wording=wording,
+        site_status=site_status,
     )
+
+
+def _parse_wording(p: _Parser, raw: object) -> Wording:
+    if raw is None:
+        return Wording()
+    if not isinstance(raw, dict):
+        p.bad("wording", f"must be an object with {', '.join(WORDING_KEYS)}")
+        return Wording()
+    p.unknown_keys(raw, set(WORDING_KEYS), "wording")
+    texts = {k: p.text(raw[k], f"wording {k}") for k in WORDING_KEYS if k in raw}
+    return replace(Wording(), **{k: v for k, v in texts.items() if v is not None})
 
 
 def _parse_sources(p: _Parser, raw: object) -> list[Source]:
@@ -433,6 +488,9 @@ def _parse_item(p: _Parser, raw: object, i: int, source_keys: set[str]) -> Check
         p.bad(where, "'photo_on_fail' is true but the item has no pass rule, so it can never fail")
 
     help_text = p.text(raw["help"], f"{where} help") if raw.get("help") is not None else None
+    unit = p.text(raw["unit"], f"{where} unit") if raw.get("unit") is not None else None
+    if unit is not None and atype != "count":
+        p.bad(where, "'unit' is only for count items (seconds are always 秒)")
 
     item_sources = raw.get("sources", [])
     if not isinstance(item_sources, list) or not all(isinstance(s, str) for s in item_sources):
@@ -458,6 +516,7 @@ def _parse_item(p: _Parser, raw: object, i: int, source_keys: set[str]) -> Check
         photo_on_fail=photo_on_fail,
         help=help_text,
         sources=tuple(item_sources),
+        unit=unit,
     )
 
 

@@ -54,6 +54,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
+from hoteltv.domain import sites
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
 from hoteltv.domain.modes import ModeCatalog, mode_catalog
@@ -161,6 +162,12 @@ HOTEL_FIELDS: tuple[HotelField, ...] = (
         en="person in charge",
     ),
     HotelField("notes", "备注", ("说明", "备注说明"), en="notes"),
+    HotelField(
+        "site_kind",
+        "场所类型",
+        ("场所类别", "单位类型", "场所性质", "类型", "场所"),
+        en="site kind",
+    ),
 )
 
 #: The canonical headers in export order.
@@ -215,6 +222,7 @@ class HotelRow:
     current_mode: str | None = None
     person_in_charge: str | None = None
     notes: str | None = None
+    site_kind: str | None = None
     #: Fields (``HotelField.name``, the attribute names above) that had a column in the sheet.
     present: frozenset[str] = frozenset()
 
@@ -489,7 +497,16 @@ def _parsers(divisions: DivisionList) -> dict[str, Callable[[object], Any]]:
         "current_mode": mode,
         "person_in_charge": _text_parser("person_in_charge"),
         "notes": _text_parser("notes"),
+        "site_kind": _parse_site_kind,
     }
+
+
+def _parse_site_kind(raw: object) -> str | None:
+    try:
+        return sites.parse_site_kind(_to_text(raw))
+    except ValueError:
+        names = "、".join(k.zh for k in sites.SITE_KINDS)
+        raise _Bad(f"未知的场所类型(可填:{names})", f"unknown site kind (one of: {names})") from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -505,6 +522,8 @@ def export_value(key: str, value: object, divisions: DivisionList) -> object:
         return info.name if info else str(value)
     if key == "pilot":
         return "是" if value else "否"
+    if key == "site_kind":
+        return sites.site_kind_label(str(value))
     if key in ("target_mode", "current_mode"):
         try:
             return mode_catalog().get(str(value)).zh

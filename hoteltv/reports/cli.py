@@ -1,4 +1,5 @@
-"""``hoteltv print sheet|notice|form|summary|batch … -o FILE.pdf`` and ``hoteltv verify CODE``.
+"""``hoteltv print sheet|notice|form|summary|batch … -o FILE.pdf``, ``hoteltv report -o FILE.docx|.pdf`` (the
+half-year report) and ``hoteltv verify CODE``.
 
 Registered into the ``hoteltv`` command by :func:`hoteltv.cli._extensions`. ``verify`` exits 0 when the
 paper matches the version in force, 3 when it matches a version that a correction replaced, and 1 when it
@@ -100,6 +101,22 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
     return _done(ctx, result.path, f"{result.sheets}份现场检查记录")
 
 
+def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
+    from hoteltv.reports.half_year import build_report, report_as_dict, write_half_year_report
+
+    since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
+    division = division_code(ctx, args.division)
+    path = write_half_year_report(
+        ctx.db, Path(args.output), _options(ctx), since=since, until=until, division=division
+    )
+    if args.json:
+        ctx.json(
+            report_as_dict(build_report(ctx.db, _options(ctx), since=since, until=until, division=division))
+        )
+        return 0
+    return _done(ctx, path, "工作情况报告")
+
+
 def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.reports.verification import SUPERSEDED, verify_code
 
@@ -115,7 +132,18 @@ def cmd_verify(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add the ``print`` group and the ``verify`` command to the ``hoteltv`` parser."""
+    """Add the ``print`` group and the ``report`` and ``verify`` commands to the ``hoteltv`` parser."""
+    sp = add(
+        sub,
+        "report",
+        cmd_report,
+        "the half-year report (hotel TV and satellite TV campaigns) as Word (.docx) or PDF",
+    )
+    sp.add_argument("-o", "--output", required=True, metavar="FILE.docx|FILE.pdf", help="where to write it")
+    sp.add_argument("--since", help="operations and inspections from this date (YYYY-MM-DD)")
+    sp.add_argument("--until", help="operations and inspections up to this date (YYYY-MM-DD)")
+    sp.add_argument("--division", help="one division (name or code); default the whole city")
+    sp.add_argument("--json", action="store_true", help="also print the figures as JSON")
     group = sub.add_parser(
         "print", help="printed documents (PDF, A4)", description="printed documents (PDF, A4)"
     )

@@ -144,7 +144,7 @@ def answer_text(item: ChecklistItem, value: Any) -> str:
     if kind == "seconds" and isinstance(value, int | float):
         return f"{number_text(value)}秒"
     if kind == "count" and isinstance(value, int | float):
-        return number_text(value)
+        return number_text(value) + (item.unit.zh if item.unit else "")
     if kind == "choice":
         try:
             return item.choice(str(value)).zh

@@ -190,15 +190,17 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     refs = photo_refs(data.photos)
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
     section = _Sections()
-    story.append(para(section.next("酒店电视系统情况"), "section"))
+    wording = data.template.wording
+    story.append(para(section.next(wording.site_section.zh), "section"))
     story.append(_hotel_items_table(data, refs, earlier_by_cell))
-    story.append(CondPageBreak(40 * mm))
-    story.append(para(section.next(f"抽查客房检查情况（共抽查{len(v.rooms)}间）"), "section"))
-    story.extend(_room_tables(data, earlier_by_cell))
-    notes = _room_notes(data)
-    if notes:
-        story.append(Spacer(1, 1.5 * mm))
-        story.append(para("房间备注：" + "；".join(notes), "small"))
+    if data.template.room_items:  # a template without per-room items has no room part at all
+        story.append(CondPageBreak(40 * mm))
+        story.append(para(section.next(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"), "section"))
+        story.extend(_room_tables(data, earlier_by_cell))
+        notes = _room_notes(data)
+        if notes:
+            story.append(Spacer(1, 1.5 * mm))
+            story.append(para("房间备注：" + "；".join(notes), "small"))
     if reinspection:
         number = data.answered_notice_number or ""
         story.append(CondPageBreak(35 * mm))
@@ -509,7 +511,7 @@ def _earlier_table(data: SheetData) -> Flowable:
     fails = []
     for n, e in enumerate(data.earlier, 1):
         item = template.item(e.item_key) if template.has_item(e.item_key) else None
-        where = f"{e.room}房间" if e.room else "酒店"
+        where = f"{e.room}房间" if e.room else template.wording.site.zh
         before = answer_text(item, e.value) if item else str(e.value)
         outcome = _outcome(data, e.item_key, e.room)
         if outcome is None or item is None:
@@ -546,7 +548,7 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
     template = data.template
     for n, f in enumerate(failed, 1):
         item = template.item(f.item_key) if template.has_item(f.item_key) else None
-        where = f"{f.room_label}房间" if f.room_label else "酒店"
+        where = f"{f.room_label}房间" if f.room_label else template.wording.site.zh
         value = answer_text(item, f.value) if item else str(f.value)
         severity = "严重" if f.severity == "critical" else "一般"
         photos = refs.get((f.room_label, f.item_key))

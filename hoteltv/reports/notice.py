@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from hoteltv.db.engine import Database
 from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock
-from hoteltv.domain.checklist import ChecklistTemplate
+from hoteltv.domain.checklist import ChecklistTemplate, Wording
 from hoteltv.reports.common import (
     AtBottom,
     CheckChoices,
@@ -193,9 +193,11 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     story += [Spacer(1, 3 * mm), para(f"{n.hotel_name}：", "body"), Spacer(1, 1 * mm)]
     when = cn_date(insp.started_at) if insp and insp.started_at else cn_date(n.issued_at)
     team = "、".join(i.name for i in insp.inspectors) if insp else ""
+    wording = insp.template.wording if insp else Wording()
+    inspected = wording.inspected.zh
     story.append(
         para(
-            f"{when}，我局检查人员{team}依法对你单位客房电视系统进行了现场检查"
+            f"{when}，我局检查人员{team}依法对你单位{inspected}进行了现场检查"
             f"（现场检查记录编号：{n.inspection_record_number}），发现存在下列不符合要求的问题：",
             "body_indent",
         )
@@ -303,7 +305,7 @@ def _problems_table(data: NoticeData) -> Table:
         ]
     ]
     for k, item in enumerate(data.notice.items, 1):
-        where = f"{item.room}房间" if item.room else "酒店"
+        where = f"{item.room}房间" if item.room else (template.wording if template else Wording()).site.zh
         value = item.value
         if template is not None and template.has_item(item.item_key):
             value = answer_text(template.item(item.item_key), item.value)

@@ -1,7 +1,9 @@
 """A fictional but realistic demo set for Baoshan: 35 pilot hotels whose modes give the bureau's counts
 (24 direct-to-live or welcome, 4 mobile OTT, 4 Telecom welcome, 3 self-built), a few non-pilot hotels,
 inspectors, and three inspection histories: one passed; one failed with an (overdue) rectification
-notice; one failed, re-inspected and closed. Every name, code and phone number is made up.
+notice; one failed, re-inspected and closed. Beside them, the satellite-TV campaign: four markets and four
+residential compounds, six enforcement operations (33人次, 8车次, 5 joint, 57个次) and four satellite checks
+that removed 4户（套）. Every name, code and phone number is made up.
 
 The demo lives apart from real data: in its own data folder, :func:`demo_home` — the sibling
 ``<data folder>-demo`` (e.g. ``~/.local/share/hoteltv-demo``). A sibling rather than a subfolder, so a
@@ -22,12 +24,15 @@ from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Meta
+from hoteltv.domain import clock, sites
+from hoteltv.domain.checklist import latest_template
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import CREDIT_CHARS, credit_check_char
 from hoteltv.errors import HoteltvError
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
+from hoteltv.services import operations as operation_service
 
 ACTOR = "demo"
 
@@ -115,6 +120,103 @@ class DemoResult:
     pilot_hotels: int
     inspections: int
     notices: int
+    other_sites: int = 0
+    operations: int = 0
+
+
+# The satellite campaign (境外卫星电视传播秩序集中专项整治): markets and residential compounds beside the
+# hotels, six enforcement operations — (division, days ago, joint departments, officers, vehicles, site
+# checks) — adding up to the figures of the bureau's report: 33人次, 8车次, 联合执法5次, 57个次.
+_OTHER_SITES = [
+    ("530502", "青华农贸市场", "market"),
+    ("530502", "九隆花园小区", "residential"),
+    ("530581", "腾越农贸市场", "market"),
+    ("530581", "叠水河小区", "residential"),
+    ("530521", "甸阳集贸市场", "market"),
+    ("530523", "龙山镇居民小区", "residential"),
+    ("530524", "右甸农贸市场", "market"),
+    ("530524", "翠华小区", "residential"),
+]
+_LEAD = {
+    "530502": "隆阳区文化和旅游局",
+    "530581": "腾冲市文化和旅游局",
+    "530521": "施甸县文化和旅游局",
+    "530523": "龙陵县文化和旅游局",
+    "530524": "昌宁县文化和旅游局",
+}
+_OPERATIONS = [
+    ("530521", 80, ("施甸县市场监督管理局",), 5, 1, 8),
+    ("530523", 66, ("龙陵县公安局",), 4, 1, 7),
+    ("530502", 52, (), 4, 1, 7),
+    ("530524", 25, ("昌宁县住房和城乡建设局",), 6, 1, 9),
+    ("530581", 18, ("腾冲市公安局",), 6, 2, 12),
+    ("530502", 14, ("隆阳区公安分局", "隆阳区市场监督管理局"), 8, 2, 14),
+]
+#: Satellite checks made in the operations (operation index, site name or "hotel:<division>", answers):
+#: the facilities removed add up to 4户（套）. All within the last 30 days (the batch print's default period)
+#: and older than the newest hotel-TV record (12 days), which stays the registry's latest.
+_SATELLITE_CHECKS: list[tuple[int, str, dict[str, Any]]] = [
+    (
+        5,
+        "青华农贸市场",
+        {
+            "site_kind": "market",
+            "facilities_found": "yes",
+            "dish_count": 2,
+            "lnb_count": 2,
+            "receiver_count": 2,
+            "install_licence": "no",
+            "market_sale_install": "yes",
+            "action_taken": "removed_on_site",
+            "facilities_removed": 2,
+            "site_notes": "摊位销售卫星天线及接收机，已当场拆除并登记。",
+        },
+    ),
+    (
+        4,
+        "叠水河小区",
+        {
+            "site_kind": "residential",
+            "facilities_found": "yes",
+            "dish_count": 1,
+            "lnb_count": 1,
+            "receiver_count": 1,
+            "install_licence": "no",
+            "action_taken": "order_removal",
+            "facilities_removed": 1,
+        },
+    ),
+    (
+        4,
+        "hotel:530581",
+        {
+            "site_kind": "hotel",
+            "facilities_found": "yes",
+            "dish_count": 1,
+            "lnb_count": 2,
+            "receiver_count": 1,
+            "install_licence": "yes",
+            "foreign_licence": "yes",
+            "foreign_licence_valid": "yes",
+            "channels_within_approved": "yes",
+            "action_taken": "none",
+        },
+    ),
+    (
+        3,
+        "翠华小区",
+        {
+            "site_kind": "residential",
+            "facilities_found": "yes",
+            "dish_count": 1,
+            "lnb_count": 1,
+            "receiver_count": 1,
+            "install_licence": "no",
+            "action_taken": "seized",
+            "facilities_removed": 1,
+        },
+    ),
+]
 
 
 def _credit_code(rng: random.Random, division_code: str) -> str:
@@ -166,11 +268,21 @@ def good_hotel(mode: str) -> dict[str, Any]:
 def load_demo(db: Database, divisions: DivisionList, *, today: date | None = None) -> DemoResult:
     """Load the demo set into an empty database (refuses when hotels already exist)."""
     with db.reading() as s:
-        existing = s.scalar(select(func.count()).select_from(Hotel).where(Hotel.deleted.is_(False))) or 0
-    if existing:
+        counts = dict(
+            s.execute(
+                select(Hotel.site_kind, func.count())
+                .where(Hotel.deleted.is_(False))
+                .group_by(Hotel.site_kind)
+            ).all()
+        )
+    if counts:
+        hotels = counts.pop(sites.DEFAULT, 0)
+        others = sum(counts.values())
+        zh_others = f"和{others}个其他场所" if others else ""
+        en_others = f" and {others} other sites" if others else ""
         raise HoteltvError(
-            f"数据库中已有{existing}家酒店,演示数据只能载入空数据库 (the database already holds {existing} hotels; "
-            "use an empty data folder, e.g. hoteltv --home DIR demo)"
+            f"数据库中已有{hotels}家酒店{zh_others},演示数据只能载入空数据库 (the database already holds "
+            f"{hotels} hotels{en_others}; use an empty data folder, e.g. hoteltv --home DIR demo)"
         )
     mark_demo(db)  # first: even a half-loaded demo never syncs
     rng = random.Random(530500)
@@ -308,4 +420,91 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))],
         notice_id=notice.id,
     )
-    return DemoResult(hotels=len(created), pilot_hotels=len(pilots), inspections=4, notices=2)
+    others, operations, checks = _satellite_campaign(db, divisions, created, team, now, rng)
+    return DemoResult(
+        hotels=len(created),
+        pilot_hotels=len(pilots),
+        inspections=4 + checks,
+        notices=2,
+        other_sites=others,
+        operations=operations,
+    )
+
+
+def _satellite_campaign(
+    db: Database,
+    divisions: DivisionList,
+    hotels: list[hotel_service.HotelView],
+    team: list[str],
+    now: datetime,
+    rng: random.Random,
+) -> tuple[int, int, int]:
+    """The markets and compounds, the satellite checks and the operations they were made in."""
+    site_ids: dict[str, str] = {}
+    for code, name, kind in _OTHER_SITES:
+        division = divisions.find(code)
+        assert division is not None
+        site_ids[name] = hotel_service.create_hotel(
+            db,
+            hotel_service.HotelInput(
+                name=name,
+                division_code=code,
+                address=f"云南省保山市{division.name}{name}",
+                contact_name=rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+                contact_phone=f"0875-{rng.randint(2100000, 8999999)}",
+                site_kind=kind,
+            ),
+            divisions,
+            actor=ACTOR,
+        ).id
+    for h in hotels:  # the non-pilot hotel of each division
+        if not h.pilot:
+            site_ids.setdefault(f"hotel:{h.division_code}", h.id)
+    template = latest_template("satellite")
+    made: dict[int, list[tuple[str, str]]] = {}
+    for op_index, site, answers in _SATELLITE_CHECKS:
+        days_ago = _OPERATIONS[op_index][1]
+        started = now - timedelta(days=days_ago, hours=3)
+        view = insp_service.start_inspection(
+            db, site_ids[site], team[:2], template=template, started_at=started, actor=ACTOR
+        )
+        for key, value in answers.items():
+            view = insp_service.set_hotel_answer(db, view.id, key, value, actor=ACTOR)
+        view = insp_service.update_header(
+            db,
+            view.id,
+            insp_service.HeaderFields(
+                ids_shown=True,
+                hotel_opinion="对检查结果无异议。",
+                hotel_signatory=view.contact_on_site or "现场负责人",
+            ),
+            actor=ACTOR,
+        )
+        for gap in insp_service.evidence_gaps(view):
+            view = insp_service.set_evidence_reason(
+                db, view.id, gap.item_key, "演示数据，未附现场照片", actor=ACTOR
+            )
+        view = insp_service.finalize(db, view.id, ended_at=started + timedelta(minutes=40), actor=ACTOR)
+        made.setdefault(op_index, []).append((site_ids[site], view.id))
+    today = clock.bureau_date(now)
+    for index, (code, days_ago, joint, officers, vehicles, checks) in enumerate(_OPERATIONS):
+        linked = made.get(index, [])
+        operation_service.add_operation(
+            db,
+            operation_service.OperationInput(
+                op_date=today - timedelta(days=days_ago),
+                division_code=code,
+                lead_department=_LEAD[code],
+                joint_departments=joint,
+                officers=officers,
+                vehicles=vehicles,
+                site_checks=checks,
+                site_ids=tuple(dict.fromkeys(site for site, _ in linked)),
+                inspection_ids=tuple(insp for _, insp in linked),
+                title="境外卫星电视传播秩序集中专项整治",
+            ),
+            divisions,
+            today=today,
+            actor=ACTOR,
+        )
+    return len(_OTHER_SITES), len(_OPERATIONS), len(_SATELLITE_CHECKS)

@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.db.tracking import Changes
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
@@ -40,6 +40,7 @@ EDITABLE = (
     "target_mode",
     "current_mode",
     "notes",
+    "site_kind",
 )
 
 
@@ -62,6 +63,7 @@ class HotelInput:
     target_mode: str | None = None
     current_mode: str | None = None
     notes: str | None = None
+    site_kind: str = sites.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class HotelView:
     notes: str | None
     version: int
     updated_at: datetime
+    site_kind: str = sites.DEFAULT
     last_inspection_at: datetime | None = None
     last_result: str | None = None
     next_deadline: date | None = None
@@ -142,6 +145,13 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
         if value and value not in catalog.keys():
             problems.append(Problem(key, "未知的电视模式 (unknown TV mode)", value))
 
+    kind = data.site_kind or sites.DEFAULT
+    if kind not in sites.KEYS:
+        try:
+            kind = sites.parse_site_kind(kind) or sites.DEFAULT
+        except ValueError as exc:
+            problems.append(Problem("site_kind", str(exc), data.site_kind))
+
     def clean(text: str | None) -> str | None:
         text = (text or "").strip()
         return text or None
@@ -159,6 +169,7 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
         notes=clean(data.notes),
         target_mode=data.target_mode or None,
         current_mode=data.current_mode or None,
+        site_kind=kind,
     )
     return normalised_input, problems
 
@@ -228,6 +239,7 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
                 current_mode=h.current_mode,
                 remediation_status=h.remediation_status,
                 notes=h.notes,
+                site_kind=h.site_kind or sites.DEFAULT,
                 version=h.version,
                 updated_at=h.updated_at,
                 last_inspection_at=at,
@@ -248,13 +260,19 @@ def list_hotels(
     pilot: bool | None = None,
     search: str | None = None,
     today: date | None = None,
+    site_kind: str | None = sites.DEFAULT,
 ) -> list[HotelView]:
     """Hotels (not deleted) ordered by division then name; filters combine with AND.
+
+    ``site_kind``: the registry's default view is hotels; another kind's key shows those sites, ``None``
+    every site.
 
     ``division`` is a code, name or alias; ``status`` may also be ``overdue``; ``search`` matches name,
     address, contact, phone and credit code.
     """
-    stmt = select(Hotel).join(Division).where(Hotel.deleted.is_(False))
+    stmt = select(Hotel).join(Division).options(undefer(Hotel.site_kind)).where(Hotel.deleted.is_(False))
+    if site_kind:
+        stmt = stmt.where(Hotel.site_kind == site_kind)
     if division:
         stmt = stmt.where(or_(Division.code == division, Division.name == division, Division.id == division))
     if mode:
@@ -364,6 +382,8 @@ def _apply(hotel: Hotel, data: HotelInput, division: Division, present: Iterable
             value = hotel.current_mode or "none"
         if key == "pilot":
             value = bool(value)
+        if key == "site_kind" and not value:
+            value = hotel.site_kind or sites.DEFAULT
         if getattr(hotel, key) != value:
             setattr(hotel, key, value)
 
@@ -596,6 +616,7 @@ def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[
             "pilot": "是" if v.pilot else "否",
             "target_mode": catalog.get(v.target_mode).zh if v.target_mode else None,
             "current_mode": catalog.get(v.current_mode).zh if v.current_mode else None,
+            "site_kind": sites.site_kind_label(v.site_kind, lang),
         }
         rows.append(
             [values.get(f.name) for f in HOTEL_FIELDS]

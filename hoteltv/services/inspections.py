@@ -39,7 +39,7 @@ from hoteltv.domain.checklist import ChecklistTemplate, coerce_answer, latest_te
 from hoteltv.domain.lifecycle import Blocker
 from hoteltv.domain.rooms import room_type_key
 from hoteltv.domain.rules import RoomAnswers, Verdict, evaluate
-from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, ValidationError
+from hoteltv.errors import NotFoundError, Problem, RecordFinalizedError, TemplateError, ValidationError
 from hoteltv.io.inspection_json import content_hash, hotel_snapshot
 
 
@@ -1082,16 +1082,30 @@ def effective_inspections(session: Session, hotel_id: str) -> list[Inspection]:
     return [i for i in finalized if i.id not in replaced]
 
 
+def _drives_status(insp: Inspection | None) -> bool:
+    if insp is None:
+        return True
+    try:
+        return load_template(insp.template_id, insp.template_version).site_status
+    except TemplateError:
+        return True
+
+
 def refresh_hotel(session: Session, hotel: Hotel) -> None:
     """Recompute a hotel's current mode and remediation status from its history."""
-    effective = effective_inspections(session, hotel.id)
-    notices = list(
-        session.scalars(
+    # Only checklists that say so (``site_status``) drive the status: a satellite-facilities check at a
+    # hotel says nothing about its TV remediation.
+    effective = [i for i in effective_inspections(session, hotel.id) if _drives_status(i)]
+    counted = {i.id for i in effective}
+    notices = [
+        n
+        for n in session.scalars(
             select(RectificationNotice)
             .where(RectificationNotice.hotel_id == hotel.id, RectificationNotice.deleted.is_(False))
             .order_by(RectificationNotice.issued_at)
         )
-    )
+        if n.inspection_id in counted or _drives_status(session.get(Inspection, n.inspection_id))
+    ]
     latest = effective[-1] if effective else None
     open_notice = any(n.status == "open" for n in notices)
     closed_by_pass = bool(notices) and notices[-1].status == "closed"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -295,6 +295,8 @@ def issue_notice(
                 f"(notice {number} was already issued for this record or the version it corrects)"
             )
         view = insp_service.view_of(s, insp)
+        if view.template.wording.legal_basis is not None:  # the checklist's own rules, not hotel TV's
+            terms = replace(terms, legal_basis=view.template.wording.legal_basis.zh)
         chosen = list(items) if items is not None else default_items(view)
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
@@ -310,10 +312,15 @@ def issue_notice(
                 "复查日期应在整改期限之后 (re-inspection date before the deadline)",
                 [Problem("reinspection_date", "before deadline", reinspection_date)],
             )
-        # An earlier open notice for this hotel is superseded by the new one.
+        # An earlier open notice for this hotel, from the same checklist, is superseded by the new one (a
+        # satellite-facilities notice leaves an open hotel-TV notice alone, and the other way round).
         for older in s.scalars(
-            select(RectificationNotice).where(
-                RectificationNotice.hotel_id == insp.hotel_id, RectificationNotice.status == "open"
+            select(RectificationNotice)
+            .join(Inspection, Inspection.id == RectificationNotice.inspection_id)
+            .where(
+                RectificationNotice.hotel_id == insp.hotel_id,
+                RectificationNotice.status == "open",
+                Inspection.template_id == insp.template_id,
             )
         ):
             older.status = "superseded"

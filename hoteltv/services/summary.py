@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
 
 
@@ -37,6 +37,9 @@ class Summary:
     sentence: str
     period: tuple[date | None, date | None] = (None, None)
     division_filter: str | None = None
+    #: Live sites of every kind in the divisions (``hoteltv.domain.sites`` keys), pilot or not.
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_division_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -53,6 +56,8 @@ class Summary:
             "overdue_notices": self.overdue_notices,
             "inspections": self.inspections,
             "sentence": self.sentence,
+            "by_kind": self.by_kind,
+            "by_division_kind": self.by_division_kind,
         }
 
 
@@ -92,8 +97,9 @@ def summarize(
         div_ids = [d.id for d in divs]
         div_names = [d.name for d in divs]
         names = {d.id: d.name for d in divs}
+        # TV modes and remediation are the hotels' (a market has no room TVs).
         stmt = select(Hotel.division_id, Hotel.current_mode, Hotel.remediation_status, func.count()).where(
-            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids)
+            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids), Hotel.site_kind == sites.DEFAULT
         )
         if pilot_only:
             stmt = stmt.where(Hotel.pilot.is_(True))
@@ -108,7 +114,18 @@ def summarize(
             by_mode[mode] += n
             by_status[status] = by_status.get(status, 0) + n
             by_division_status[names[div_id]][status] = by_division_status[names[div_id]].get(status, 0) + n
-        hotel_filter = select(Hotel.id).where(Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids))
+        by_kind = dict.fromkeys(sites.KEYS, 0)
+        by_division_kind = {d.name: dict.fromkeys(sites.KEYS, 0) for d in divs}
+        kinds = select(Hotel.division_id, Hotel.site_kind, func.count()).where(
+            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids)
+        )
+        for div_id, kind, n in s.execute(kinds.group_by(Hotel.division_id, Hotel.site_kind)):
+            by_kind[kind] = by_kind.get(kind, 0) + n
+            row = by_division_kind[names[div_id]]
+            row[kind] = row.get(kind, 0) + n
+        hotel_filter = select(Hotel.id).where(
+            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids), Hotel.site_kind == sites.DEFAULT
+        )
         if pilot_only:
             hotel_filter = hotel_filter.where(Hotel.pilot.is_(True))
         notices = select(
@@ -143,6 +160,8 @@ def summarize(
         sentence=report_sentence(by_mode, total, city_short, pilot_only),
         period=(since, until),
         division_filter=division,
+        by_kind=by_kind,
+        by_division_kind=by_division_kind,
     )
 
 

@@ -47,6 +47,7 @@ ENTITY_ORDER: tuple[str, ...] = (
     "room_checks",
     "rectification_notices",
     "photos",
+    "enforcement_operations",
 )
 #: Parts of an inspection document: a draft syncs as whole-record versions from its owner device,
 #: a finalized one never changes. Everything else merges per field.
@@ -61,6 +62,7 @@ Entity = Literal[
     "room_checks",
     "rectification_notices",
     "photos",
+    "enforcement_operations",
 ]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
 DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]

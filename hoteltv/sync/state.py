@@ -59,6 +59,7 @@ FIELD_WORDS = {
     "receipt_signed_by": "送达回证签收人",
     "aliases": "别名",
     "merged_into_id": "并入酒店",
+    "site_kind": "场所类型",
 }
 
 

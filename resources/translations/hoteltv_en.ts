@@ -200,8 +200,9 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+86"/>
+        <location filename="../../ui/dashboard.py" line="+93"/>
         <source>没有数据</source>
+        <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
     </message>
 </context>
@@ -469,7 +470,7 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+96"/>
+        <location filename="../../ui/dashboard.py" line="+98"/>
         <source>试点酒店</source>
         <translation>Pilot hotels</translation>
     </message>
@@ -488,12 +489,27 @@
         <translation type="vanished">Count:</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
+        <source>导出报告</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>把本期间的工作情况（两项整治的报告用语和统计表）存为 Word 或 PDF</source>
+        <translation>Save this period&apos;s work report (both campaigns&apos; sentences and tables) as Word or PDF</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>统计范围：</source>
         <translation>Count:</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+2"/>
+        <source>统计期间：</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>各县区电视模式</source>
         <translation>TV mode by division</translation>
     </message>
@@ -534,17 +550,19 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+122"/>
+        <location line="+7"/>
+        <location line="+137"/>
+        <location line="+2"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-136"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>统计</source>
         <translation>Counting</translation>
     </message>
@@ -578,7 +596,8 @@
         <translation>Overdue notices (%1)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <location line="+19"/>
         <source>已复制</source>
         <translation>Copied</translation>
     </message>
@@ -591,7 +610,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+70"/>
+        <location filename="../../ui/main_window.py" line="+71"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -927,7 +946,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelFormDialog</name>
     <message>
-        <location filename="../../ui/hotel_form.py" line="+60"/>
+        <location filename="../../ui/hotel_form.py" line="+61"/>
         <source>新增酒店</source>
         <translation>Add hotel</translation>
     </message>
@@ -1000,17 +1019,17 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+88"/>
+        <location line="+92"/>
         <source>（未填）</source>
         <translation>(not given)</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-69"/>
         <source>（未设定）</source>
         <translation>(not set)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>基本信息</source>
         <translation>Hotel</translation>
     </message>
@@ -1028,6 +1047,11 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <location line="+1"/>
         <source>所属县区 *</source>
         <translation>Division *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>场所类型</source>
+        <translation>Site kind</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1095,7 +1119,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Notes</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+167"/>
         <source>保存酒店</source>
         <translation>Saving the hotel</translation>
     </message>
@@ -1472,7 +1496,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Start inspection: choose the inspectors</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>复查：选择检查人员</source>
         <translation>Re-inspection: choose the inspectors</translation>
     </message>
@@ -1529,7 +1553,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 s</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
@@ -1544,7 +1568,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not rated</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>至少需要 %1 名检查人员</source>
         <translation>At least %1 inspectors are needed</translation>
     </message>
@@ -1843,13 +1867,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>
     <message>
-        <location line="+46"/>
-        <location line="+290"/>
         <source>酒店情况</source>
-        <translation>Hotel</translation>
+        <translation type="vanished">Hotel</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="+48"/>
         <source>结论与签字</source>
         <translation>Conclusion and signatures</translation>
     </message>
@@ -2030,12 +2052,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+73"/>
-        <location line="+123"/>
+        <location line="+124"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-115"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -2163,7 +2185,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">No objection to the result.</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>请先切换到要计时的房间。</source>
         <translation>Switch to the room you are timing first.</translation>
     </message>
@@ -2380,7 +2402,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Demo data — every hotel and record here is fictional, kept in a separate demo data folder and never sent to a server.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+24"/>
+        <source>已导出报告：%1</source>
+        <translation>Report exported: %1</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>导入酒店名单(&amp;I)…</source>
         <translation>&amp;Import hotel list…</translation>
     </message>
@@ -2469,6 +2496,11 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
+        <source>执法行动(&amp;E)…</source>
+        <translation>&amp;Enforcement operations…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>查找酒店(&amp;F)</source>
         <translation>&amp;Find hotel</translation>
     </message>
@@ -2508,7 +2540,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>&amp;Inspection</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>打印(&amp;P)</source>
         <translation>&amp;Print</translation>
     </message>
@@ -2529,12 +2561,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+214"/>
+        <location line="+215"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-213"/>
+        <location line="-214"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2559,7 +2591,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+201"/>
         <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
         <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
     </message>
@@ -2603,7 +2635,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-289"/>
+        <location line="-302"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2640,8 +2672,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+17"/>
+        <location line="+12"/>
+        <location line="+20"/>
         <source>导出酒店</source>
         <translation>Export hotels</translation>
     </message>
@@ -2703,7 +2735,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+65"/>
         <source>“%1”未完成。</source>
         <translation>&quot;%1&quot; did not finish.</translation>
     </message>
@@ -2878,6 +2910,138 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
 </context>
 <context>
+    <name>OperationsDialog</name>
+    <message>
+        <location filename="../../ui/operations_dialog.py" line="+70"/>
+        <source>执法行动</source>
+        <translation>Enforcement operations</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+58"/>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <location line="+58"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>牵头部门</source>
+        <translation>Lead department</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+58"/>
+        <source>联合部门</source>
+        <translation>Joint departments</translation>
+    </message>
+    <message>
+        <location line="-57"/>
+        <source>人次</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>车次</source>
+        <translation>Vehicles</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查个次</source>
+        <translation>Site checks</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查记录</source>
+        <translation>Inspections</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>删除选中…</source>
+        <translation>Delete selected…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>记录一次执法行动</source>
+        <translation>Record an operation</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>如 腾冲市文化和旅游局</source>
+        <translation>e.g. Tengchong culture and tourism bureau</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>多个部门用顿号分开，如 公安局、市场监管局</source>
+        <translation>Separate departments with 、 e.g. 公安局、市场监管局</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>牵头部门 *</source>
+        <translation>Lead department *</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>出动执法人员（人次）</source>
+        <translation>Officers (person-times)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>出动车辆（车次）</source>
+        <translation>Vehicles (vehicle-times)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查的场所</source>
+        <translation>Sites checked</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>检查场所（个次）</source>
+        <translation>Site checks</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+116"/>
+        <source>保存执法行动</source>
+        <translation>Save operation</translation>
+    </message>
+    <message>
+        <location line="-91"/>
+        <source>读取执法行动</source>
+        <translation>Reading operations</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>共 %1 次，其中联合执法 %2 次；出动执法人员 %3 人次、车辆 %4 车次，检查场所 %5 个次</source>
+        <translation>%1 operations, %2 of them joint; %3 officer-times, %4 vehicle-times, %5 site checks</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>读取场所</source>
+        <translation>Reading sites</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>删除执法行动</source>
+        <translation>Delete operations</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>删除选中的 %1 次执法行动？</source>
+        <translation>Delete the %1 selected operations?</translation>
+    </message>
+</context>
+<context>
     <name>PairsModel</name>
     <message>
         <location filename="../../ui/hotel_merge_dialog.py" line="-129"/>
@@ -2906,6 +3070,36 @@ which hotels will be added or updated and which rows have problems.</translation
         <location filename="../../ui/printing.py" line="-179"/>
         <source>至</source>
         <translation>to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_period.py" line="+59"/>
+        <source>全部记录</source>
+        <translation>All records</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年上半年</source>
+        <translation>This year, first half</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年下半年</source>
+        <translation>This year, second half</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>今年全年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>去年下半年</source>
+        <translation>Last year, second half</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>自定义…</source>
+        <translation>Custom…</translation>
     </message>
 </context>
 <context>
@@ -3807,7 +4001,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Not pilot</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
+        <source>全部场所</source>
+        <translation>All sites</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>新建检查</source>
         <translation>New inspection</translation>
     </message>
@@ -3837,17 +4036,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the selected hotel (a hotel with finalized records cannot be deleted)</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+83"/>
         <source>正在读取酒店名册…</source>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+49"/>
         <location line="+16"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
@@ -3918,6 +4117,25 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+18"/>
         <source>请先在列表中选择一家酒店</source>
         <translation>Select a hotel in the list first</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPeriod</name>
+    <message>
+        <location filename="../../ui/report_period.py" line="+57"/>
+        <source>工作情况报告</source>
+        <translation>Work report</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+36"/>
+        <source>导出报告</source>
+        <translation>Export report</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>Word 文档 (*.docx);;PDF 文件 (*.pdf)</source>
+        <translation>Word document (*.docx);;PDF file (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -4476,7 +4694,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>TeamDialog</name>
     <message>
-        <location filename="../../ui/inspection/team.py" line="+49"/>
+        <location filename="../../ui/inspection/team.py" line="+51"/>
         <source>选择检查人员</source>
         <translation>Choose the inspectors</translation>
     </message>
@@ -4495,7 +4713,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
+        <source>检查表</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
@@ -4523,17 +4746,17 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+19"/>
-        <location line="+125"/>
+        <location line="+130"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-129"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+35"/>
         <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
@@ -4595,12 +4818,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+64"/>
         <source>已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）</source>
-        <translation>%1 / %2 items answered · rooms sampled: %3 (at least %4)</translation>
+        <translation type="vanished">%1 / %2 items answered · rooms sampled: %3 (at least %4)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+75"/>
         <source>关键项</source>
         <translation>critical</translation>
     </message>
@@ -4624,7 +4846,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Rooms still to sample: %1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="-21"/>
+        <source>已填 %1 / %2 项</source>
+        <translation>%1 / %2 items answered</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> · 抽查 %3 间（至少 %4 间）</source>
+        <translation> · %3 rooms sampled (at least %4)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>、</source>
         <translation>, </translation>
     </message>

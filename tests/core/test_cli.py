@@ -75,7 +75,7 @@ def test_inspections_list_show_export_import(
 ) -> None:
     code, out, _ = run(capsys, "--home", str(home), "inspections", "list", "--json")
     items = json.loads(out)
-    assert code == 0 and len(items) == 4
+    assert code == 0 and len(items) == 8  # 4 hotel-TV records and the satellite campaign's 4
     failed = next(i for i in items if i["result"] == "fail" and i["kind"] == "first" and not i["superseded"])
     code, out, _ = run(capsys, "--home", str(home), "inspections", "show", failed["id"][:8], "--json")
     doc = json.loads(out)
@@ -90,9 +90,9 @@ def test_inspections_list_show_export_import(
         assert (tmp_path / f"i.{suffix}").stat().st_size > 0
     with (tmp_path / "i.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0][0] == "记录编号" and len(rows) == 5
+    assert rows[0][0] == "记录编号" and len(rows) == 9
     code, out, _ = run(capsys, "--home", str(home), "inspections", "import", str(tmp_path / "i.json"))
-    assert code == 0 and "already present 4" in out
+    assert code == 0 and "already present 8" in out
 
 
 def test_hotels_export_reimports_unchanged(
@@ -108,7 +108,7 @@ def test_hotels_export_reimports_unchanged(
         assert (report["created"], report["updated"], report["unchanged"], report["refused_rows"]) == (
             0,
             0,
-            40,
+            48,  # 40 hotels and the satellite campaign's 8 markets and compounds
             0,
         )
     code, _, _ = run(capsys, "--home", str(home), "hotels", "export", str(tmp_path / "h.json"))

@@ -59,8 +59,9 @@ def test_print_every_document(capsys: pytest.CaptureFixture[str], home: Path, tm
         capsys, *h, "print", "batch", "--division", "隆阳区", "-o", str(tmp_path / "batch.pdf")
     )
     assert code == 0, err
-    assert "4份现场检查记录" in out
-    assert page_count(tmp_path / "batch.pdf") == 10  # cover, a blank page, 4 sheets of 2 pages on odd pages
+    assert "5份现场检查记录" in out  # 4 hotel-TV records and the satellite check of a market
+    # cover, a blank page, 5 sheets of 2 pages on odd pages
+    assert page_count(tmp_path / "batch.pdf") == 12
 
 
 def test_print_refuses_unknown_records(

@@ -143,20 +143,21 @@ def test_batch_puts_every_sheet_in_one_pdf_each_with_its_own_page_count(
     result = write_batch(
         demo_db, tmp_path / "batch.pdf", progress=lambda d, t, s: seen.append((d, t, s)) or True
     )
-    assert result.sheets == 4
+    assert result.sheets == 8  # the 4 hotel-TV records and the satellite campaign's 4 checks
     text = compact(pdf_text(result.path))
     for number in result.record_numbers:
         assert number in text
-    assert text.count("第1页共2页") == 4
-    assert page_count(result.path) == 10  # a cover, a blank page, four sheets of two pages from odd pages
+    assert text.count("第1页共2页") == 8
+    assert page_count(result.path) == 18  # a cover, a blank page, eight sheets of two pages from odd pages
     assert any(s.startswith(result.record_numbers[0]) for _, _, s in seen)
 
 
 def test_batch_by_division_and_period(demo_db: Database, tmp_path: Path) -> None:
-    assert len(select_inspections(demo_db, division="隆阳区")) == 4
-    assert select_inspections(demo_db, division="腾冲市") == []
+    assert len(select_inspections(demo_db, division="隆阳区")) == 5  # 4 hotel-TV records and a market's check
+    assert len(select_inspections(demo_db, division="腾冲市")) == 2  # satellite checks only
+    assert select_inspections(demo_db, division="施甸县") == []
     with pytest.raises(ValidationError):
-        write_batch(demo_db, tmp_path / "none.pdf", division="腾冲市")
+        write_batch(demo_db, tmp_path / "none.pdf", division="施甸县")
     first = min(i.started_at for i in list_inspections(demo_db) if i.started_at)
     only_first_day = select_inspections(
         demo_db, since=clock.bureau_date(first), until=clock.bureau_date(first)

@@ -217,6 +217,7 @@ def test_tab_order_follows_the_form(qtbot, page: RegistryPage) -> None:
     order = [
         "name",
         "division_code",
+        "site_kind",
         "address",
         "credit_code",
         "star_class",

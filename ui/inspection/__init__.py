@@ -65,10 +65,13 @@ def start_inspection_flow(ctx: AppContext, hotel_id: str, parent: QWidget | None
     if dialog.resume_id is not None:
         return open_inspection_window(ctx, dialog.resume_id, parent)
     team = dialog.selected_ids()
+    template = dialog.selected_template()
     actor = ctx.actor
     return _show(
         InspectionWindow.create_record(
-            ctx, lambda db: insp_service.start_inspection(db, hotel_id, team, actor=actor), parent
+            ctx,
+            lambda db: insp_service.start_inspection(db, hotel_id, team, template=template, actor=actor),
+            parent,
         )
     )
 

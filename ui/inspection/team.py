@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFrame,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain import lifecycle
+from hoteltv.domain.checklist import ChecklistTemplate, latest_template, template_ids
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
@@ -70,6 +72,25 @@ class TeamDialog(QDialog):
         self.draft_box.hide()
         layout.addWidget(self.draft_box)
         self._draft_id: str | None = None
+
+        # A first inspection may use any shipped checklist (hotel TV, satellite facilities, …).
+        self.template_combo = QComboBox(self)
+        self.template_combo.setObjectName("templateCombo")
+        lang = "zh" if ctx.language.startswith("zh") else "en"
+        for tid in template_ids():
+            tpl = latest_template(tid)
+            self.template_combo.addItem(tpl.title.get(lang), tid)
+        self.template_combo.setCurrentIndex(max(0, self.template_combo.findData("hotel_tv")))
+        template_row = QHBoxLayout()
+        template_row.addWidget(QLabel(self.tr("检查表"), self))
+        template_row.addWidget(self.template_combo, 1)
+        layout.addLayout(template_row)
+        if hotel_id is None or self.template_combo.count() < 2:
+            self.template_combo.hide()
+            for i in range(template_row.count()):
+                widget = template_row.itemAt(i).widget()
+                if widget is not None:
+                    widget.hide()
 
         intro = QLabel(
             self.tr("勾选本次参加检查的执法人员（至少 %1 名）。").replace(
@@ -124,6 +145,11 @@ class TeamDialog(QDialog):
         self.resize(560, 460)
         self._update()
         self._load()
+
+    def selected_template(self) -> ChecklistTemplate | None:
+        """The checklist picked for a first inspection (``None``: the service's default)."""
+        tid = self.template_combo.currentData()
+        return latest_template(tid) if self.template_combo.isVisibleTo(self) and tid else None
 
     # --- loading ----------------------------------------------------------------------------------
     def _load(self) -> None:

@@ -53,10 +53,11 @@ def answer_text(item: ChecklistItem, value: object, lang: str = "zh") -> str:
     return str(value)
 
 
-def place_text(room_label: str | None) -> str:
-    """Where an item was seen: 酒店 for hotel-level items, "101 房" for a room."""
+def place_text(room_label: str | None, site: str | None = None) -> str:
+    """Where an item was seen: ``site`` (the template's word, e.g. 现场) or 酒店 for site-level items,
+    "101 房" for a room."""
     if not room_label:
-        return translate("Inspection", "酒店")
+        return site or translate("Inspection", "酒店")
     return translate("Inspection", "%1 房").replace("%1", room_label)
 
 
@@ -82,9 +83,10 @@ def kind_text(kind: str, language: str) -> str:
     return zh if language.startswith("zh") else en
 
 
-def problem_text(problem: Problem, lang: str = "zh") -> str:
+def problem_text(problem: Problem, lang: str = "zh", site: str | None = None) -> str:
     """A finalize problem (its :class:`~hoteltv.domain.lifecycle.Blocker` code) in the GUI's words; the
-    core's message for a problem without a known code."""
+    core's message for a problem without a known code. ``site`` names where site-level items are (the
+    template's word)."""
     code = problem.code
     if code == Blocker.TOO_FEW_INSPECTORS:
         return translate("Inspection", "至少需要 %1 名检查人员").replace("%1", str(lifecycle.MIN_INSPECTORS))
@@ -103,7 +105,7 @@ def problem_text(problem: Problem, lang: str = "zh") -> str:
         label = gap.label_zh if lang == "zh" else gap.label_en
         return (
             translate("Inspection", "%1“%2”不合格：须附照片或写明无法拍照的理由")
-            .replace("%1", place_text(gap.room_label))
+            .replace("%1", place_text(gap.room_label, site))
             .replace("%2", label)
         )
     return localize(problem.message)

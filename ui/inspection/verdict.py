@@ -113,19 +113,17 @@ class VerdictPanel(QWidget):
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)
-        self.summary.setText(
-            self.tr("已填 %1 / %2 项 · 抽查 %3 间（至少 %4 间）")
-            .replace("%1", str(answered))
-            .replace("%2", str(len(applicable)))
-            .replace("%3", str(len(view.rooms)))
-            .replace("%4", str(template.min_rooms))
-        )
+        summary = self.tr("已填 %1 / %2 项").replace("%1", str(answered)).replace("%2", str(len(applicable)))
+        if template.room_items:
+            summary += self.tr(" · 抽查 %3 间（至少 %4 间）")
+            summary = summary.replace("%3", str(len(view.rooms))).replace("%4", str(template.min_rooms))
+        self.summary.setText(summary)
 
         # Failed items, each with the rule it breaks.
         lines = []
         for f in verdict.failed:
             item = template.item(f.item_key)
-            where = place_text(f.room_label)
+            where = place_text(f.room_label, template.wording.site.get(self.lang))
             link = nav_link(room_ids.get(f.room_label or ""), f.item_key)
             severity = self.tr("关键项") if f.severity == "critical" else self.tr("一般项")
             rule = f.rule_zh if self.lang == "zh" else f.rule_en
@@ -143,7 +141,7 @@ class VerdictPanel(QWidget):
         for problem in finalize_problems(view) if view.editable else []:
             if problem.code == Blocker.UNANSWERED:
                 continue  # listed per place below
-            text = problem_text(problem, self.lang)
+            text = problem_text(problem, self.lang, site=template.wording.site.get(self.lang))
             missing_lines.append(
                 f'<a style="{LINK}" href="{nav_link(None, problem.where)}">{escape(text)}</a>'
             )
@@ -153,13 +151,14 @@ class VerdictPanel(QWidget):
             for m in verdict.missing:
                 by_place.setdefault(m.room_label, []).append(m.label_zh if self.lang == "zh" else m.label_en)
                 first_key.setdefault(m.room_label, m.item_key)
+        site = template.wording.site.get(self.lang)
         for place, labels in by_place.items():
             shown = self.tr("、").join(labels[: self.MAX_MISSING_LABELS]) + (  # list separator
                 "…" if len(labels) > self.MAX_MISSING_LABELS else ""
             )
             link = nav_link(room_ids.get(place or ""), first_key[place])
             missing_lines.append(
-                f'<a style="{LINK}" href="{link}">{escape(place_text(place))}</a>'
+                f'<a style="{LINK}" href="{link}">{escape(place_text(place, site))}</a>'
                 + escape(self.tr("：%1 项未填（%2）").replace("%1", str(len(labels))).replace("%2", shown))
             )
         self.missing_title.setText(self.tr("定稿前还需完成（%1）").replace("%1", str(len(missing_lines))))

@@ -284,7 +284,7 @@ class InspectionWindow(QMainWindow):
         self.hotel_form.sig_changed.connect(lambda key, old, new: self._answer_changed(None, key, old, new))
         self.hotel_form.sig_history.connect(lambda key: self.show_history(None, key))
         self.hotel_form.sig_evidence_reason.connect(lambda key, text: self._evidence_reason(None, key, text))
-        self.tabs.addTab(self._scrolled(self.hotel_form), self.tr("酒店情况"))
+        self.tabs.addTab(self._scrolled(self.hotel_form), self.template.wording.site_section.get(self.lang))
         self.conclusion = ConclusionPage(self, self.fields, self._header, self._save_refusal)
         self.tabs.addTab(self.conclusion, self.tr("结论与签字"))
         self.add_room_button = QToolButton(self.tabs)
@@ -511,7 +511,7 @@ class InspectionWindow(QMainWindow):
             page.set_editable(editable)
         self.header.set_editable(editable)
         self.conclusion.set_editable(editable)
-        self.add_room_button.setVisible(editable)
+        self.add_room_button.setVisible(editable and bool(self.template and self.template.room_items))
 
     def is_editable(self) -> bool:
         return bool(self._editable)
@@ -574,7 +574,8 @@ class InspectionWindow(QMainWindow):
         room_label = next((p.room_number for rid, p in self.room_pages.items() if rid == room_id), None)
 
         def shown(changes: list[insp_service.AnswerChange]) -> None:
-            place = self.tr("%1 房").replace("%1", room_label) if room_label else self.tr("酒店情况")
+            site = template.wording.site_section.get(self.lang)
+            place = self.tr("%1 房").replace("%1", room_label) if room_label else site
             dialog = HistoryDialog(template.item(key), place, changes, self.lang, self)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             dialog.open()

@@ -299,7 +299,7 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
     entity = change.entity
     if entity == "divisions":
         return _Scope(change.id, None, None)
-    if entity == "inspectors":
+    if entity in ("inspectors", "enforcement_operations"):
         return _Scope(_str(values.get("division_id")), None, None)
     if entity == "hotels":
         return _Scope(_str(values.get("division_id")), change.id, None)

@@ -1,0 +1,59 @@
+"""The half-year report as a PDF: the same content as the Word document, in the project's bundled fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+
+from hoteltv.reports.common import Decor, Progress, StartSection, TitleLine, build_pdf, cn_date, para
+from hoteltv.reports.half_year import HalfYearReport, ReportTable
+from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
+
+DOC_NAME = "专项整治工作情况"
+
+
+def _table(table: ReportTable) -> Flowable:
+    first = 24 * mm
+    other = (FRAME_WIDTH - first) / (len(table.headers) - 1)
+    data: list[list[Any]] = [[para(h, "cell_small_center") for h in table.headers]]
+    for row in table.rows:
+        data.append([para(row[0], "cell_center")] + [para(v, "cell_center") for v in row[1:]])
+    t = Table(data, colWidths=[first] + [other] * (len(table.headers) - 1), repeatRows=1)
+    commands = grid_style(header_rows=1)
+    if table.rows and table.rows[-1][0] == "合计":
+        commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
+    t.setStyle(table_style(commands))
+    return KeepTogether([para(table.title, "section"), t, Spacer(1, 4 * mm)])
+
+
+def report_story(report: HalfYearReport) -> list[Flowable]:
+    story: list[Flowable] = [
+        StartSection(Decor(DOC_NAME, cn_date(report.made_on), number_label="制表日期")),
+        TitleLine(report.title, size=16, char_space=0.5),
+        para(f"（{report.period_text}）", "subtitle"),
+        Spacer(1, 4 * mm),
+        para("一、酒店电视操作复杂治理", "section"),
+        para(report.hotel_sentence, "body_indent"),
+        para("二、境外卫星电视传播秩序专项整治", "section"),
+        para(report.satellite_sentence, "body_indent"),
+        Spacer(1, 6 * mm),
+        para(report.authority, "right"),
+        para(cn_date(report.made_on), "right"),
+        Spacer(1, 4 * mm),
+        para("附：统计表", "section"),
+    ]
+    for table in report.tables:
+        story.append(CondPageBreak(40 * mm))
+        story.append(_table(table))
+    return story
+
+
+def write_pdf(report: HalfYearReport, out: Path, progress: Progress | None = None) -> Path:
+    """Write the report to ``out`` (PDF, atomically)."""
+    return build_pdf(
+        Path(out), report_story(report), title=report.title, subject=report.period_text, progress=progress
+    )
