@@ -487,7 +487,9 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, changes: Changes | None = None) -> None:
         """Counts are stale: recount now if the dashboard shows, else when it is next shown."""
-        if changes is not None and not changes.tables & (hotel_service.REGISTRY_TABLES | {"enforcement_operations"}):
+        if changes is not None and not changes.tables & (
+            hotel_service.REGISTRY_TABLES | {"enforcement_operations"}
+        ):
             return
         if self.pages.currentWidget() is self.dashboard:
             self.dashboard.refresh()

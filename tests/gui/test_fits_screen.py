@@ -218,6 +218,8 @@ OPENERS: dict[str, Callable[[Scene], QWidget]] = {
     "PhotoViewer": _viewer,
     "AnnotationEditor": _editor,
     "PhoneUploadDialog": _phone,
+    "HotelMergeDialog": lambda s: s.window.merge_hotels(),
+    "OperationsDialog": lambda s: s.window.open_operations(),
 }
 
 

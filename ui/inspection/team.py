@@ -88,7 +88,8 @@ class TeamDialog(QDialog):
         if hotel_id is None or self.template_combo.count() < 2:
             self.template_combo.hide()
             for i in range(template_row.count()):
-                widget = template_row.itemAt(i).widget()
+                item = template_row.itemAt(i)
+                widget = item.widget() if item is not None else None
                 if widget is not None:
                     widget.hide()
 
