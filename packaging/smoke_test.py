@@ -11,8 +11,11 @@ stand in for what was installed. Checked, in order:
 2. ``hoteltv demo`` loads the demo set.
 3. ``hoteltv print sheet`` writes a PDF whose every font is embedded (``pdffonts``, else pypdf).
 4. ``hoteltv hotels import`` of an .xlsx made here with openpyxl.
-5. ``hoteltv backup`` writes a zip holding the database.
-6. ``hoteltv serve`` answers ``GET /healthz`` on 127.0.0.1.
+5. ``hoteltv hotels import`` of an old Excel .xls (python-calamine inside the build).
+6. ``hoteltv report`` writes the half-year report as .docx (python-docx's templates inside the build) and
+   .pdf, holding the demo's figures.
+7. ``hoteltv backup`` writes a zip holding the database.
+8. ``hoteltv serve`` answers ``GET /healthz`` on 127.0.0.1.
 
 Exits 0 when all pass, 1 with the failing step's output otherwise. The driver itself needs Python with
 openpyxl (and pypdf where poppler's ``pdffonts`` is missing, e.g. on Windows).
@@ -200,6 +203,37 @@ def check_import(bindir: Path, scratch: Path) -> str:
     return f"{len(names)} hotels imported from .xlsx"
 
 
+def check_import_xls(bindir: Path, scratch: Path) -> str:
+    source = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "sheets" / "pilot_hotels.xls"
+    xls = scratch / "试点酒店.xls"
+    xls.write_bytes(source.read_bytes())
+    home = scratch / "xls 数据"
+    env = clean_env(scratch)
+    hoteltv = exe(bindir, "hoteltv")
+    run([hoteltv, "--home", home, "hotels", "import", xls, "--json"], env, scratch)
+    hotels = json.loads(run([hoteltv, "--home", home, "hotels", "list", "--json"], env, scratch))
+    if len(hotels) != 3:  # the sheet's fourth row has two bad cells and is refused
+        raise SmokeFailure(f"after importing {xls.name} the registry holds {[h['name'] for h in hotels]}")
+    return f"{len(hotels)} hotels imported from .xls"
+
+
+def check_report(bindir: Path, scratch: Path) -> str:
+    home = scratch / "demo 数据"  # the demo folder of check_demo_print
+    env = clean_env(scratch)
+    hoteltv = exe(bindir, "hoteltv")
+    docx, pdf = scratch / "半年报告.docx", scratch / "半年报告.pdf"
+    run([hoteltv, "--home", home, "report", "-o", docx], env, scratch)
+    run([hoteltv, "--home", home, "report", "-o", pdf], env, scratch)
+    with zipfile.ZipFile(docx) as archive:
+        text = archive.read("word/document.xml").decode("utf-8")
+    for figure in ("35家", "24家", "33人次", "4户"):
+        if figure not in text:
+            raise SmokeFailure(f"{docx.name} does not hold {figure}")
+    if not pdf.read_bytes().startswith(b"%PDF"):
+        raise SmokeFailure(f"{pdf.name} is not a PDF")
+    return f"{docx.stat().st_size // 1024} KB .docx, {pdf.stat().st_size // 1024} KB .pdf"
+
+
 def check_backup(bindir: Path, scratch: Path) -> str:
     home = scratch / "demo 数据"  # the demo folder of check_demo_print
     target = scratch / "备份.zip"
@@ -264,6 +298,8 @@ CHECKS: list[tuple[str, Callable[[Path, Path], str]]] = [
     ("GUI offscreen on an empty data folder", check_gui),
     ("demo + print sheet with embedded fonts", check_demo_print),
     ("import an .xlsx", check_import),
+    ("import an old Excel .xls", check_import_xls),
+    ("half-year report .docx and .pdf", check_report),
     ("backup", check_backup),
     ("serve /healthz", check_serve),
 ]

@@ -2561,12 +2561,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+215"/>
+        <location line="+217"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-216"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2581,7 +2581,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+140"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -3875,8 +3875,8 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+12"/>
         <source>已放弃 %n 条修改，不再发送。</source>
         <translation>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+            <numerusform>Gave up %n change; it is no longer sent.</numerusform>
+            <numerusform>Gave up %n changes; they are no longer sent.</numerusform>
         </translation>
     </message>
 </context>
@@ -4718,7 +4718,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Checklist</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>勾选本次参加检查的执法人员（至少 %1 名）。</source>
         <translation>Tick the officers taking part in this inspection (at least %1).</translation>
     </message>
