@@ -126,13 +126,13 @@ def bench_sync(tmp: Path, inspections: int) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from benchmarks.bench_sync import PHOTOS_EACH, Server, make_laptop
+    from benchmarks.bench_sync import PHOTO_SIZES, PHOTOS_EACH, Server, make_laptop
     from ui.app import warm_up
     from ui.main_window import MainWindow
     from ui.sync_panel import SyncPanel
 
     home = tmp / "sync-laptop"
-    make_laptop(home, inspections)
+    make_laptop(home, inspections, PHOTO_SIZES[0])  # photos of a phone picture's size after resizing
     folder = tmp / "sync-server"
     folder.mkdir()
     server = Server(folder)
