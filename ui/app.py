@@ -260,6 +260,9 @@ def warm_up(*_args: object) -> threading.Thread:
                 importlib.import_module(name)
             except Exception:  # a module that cannot load fails again, with its message, when used
                 log.exception("warming up %s failed", name)
+        # What was just loaded lives as long as the program: out of the collector's full passes (as
+        # ``main`` does for the start-up), which would otherwise walk it and hold the GUI thread meanwhile.
+        gc.freeze()
 
     thread = threading.Thread(target=load, name="warm-up imports", daemon=True)
     thread.start()
