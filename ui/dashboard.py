@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QGuiApplication, QPainter, QPaintEvent, QPen
@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain import clock, lifecycle
-from hoteltv.reports.half_year import HalfYearReport, build_report
-from hoteltv.services.notices import NoticeView, list_notices
-from hoteltv.services.summary import Summary, summarize
 from ui.context import AppContext
 from ui.hotel_table_model import core_language, mode_label
-from ui.printing import report_options
 from ui.report_period import PeriodPicker, ask_report_path, export_report
+
+if TYPE_CHECKING:  # the counting and the report load with the first count, not with the first screen
+    from hoteltv.reports.half_year import HalfYearReport
+    from hoteltv.services.notices import NoticeView
+    from hoteltv.services.summary import Summary
 
 translate = QCoreApplication.translate
 
@@ -303,9 +304,15 @@ class DashboardPage(QWidget):
         ctx = self.ctx
         pilot_only = bool(self.scope.currentData())
         since, until = self.period.period()
-        options = report_options(ctx)
 
         def job(_progress: Any) -> DashboardData:
+            # Loaded here, on the reader: the report builder pulls in reportlab (a fifth of a second).
+            from hoteltv.reports.half_year import build_report
+            from hoteltv.services.notices import list_notices
+            from hoteltv.services.summary import summarize
+            from ui.printing import report_options
+
+            options = report_options(ctx)
             summary = summarize(
                 ctx.db,
                 pilot_only=pilot_only,

@@ -16,11 +16,9 @@ from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QWidget
 
 from hoteltv.domain import clock
-from hoteltv.reports.half_year import write_half_year_report
 from ui.context import AppContext
 from ui.folders import documents_folder
 from ui.messages import show_error
-from ui.printing import report_options
 
 Period = tuple[date | None, date | None]
 translate = QCoreApplication.translate
@@ -147,10 +145,14 @@ def export_report(
     on_error: Callable[[Exception], None] | None = None,
 ) -> None:
     """Write the half-year report for ``period`` to ``target`` in the background."""
-    options = report_options(ctx)
     since, until = period
 
     def job(_progress: Any) -> Path:
+        # Loaded on the worker, not with the first screen (the writers pull in reportlab and openpyxl).
+        from hoteltv.reports.half_year import write_half_year_report
+        from ui.printing import report_options
+
+        options = report_options(ctx)
         return write_half_year_report(ctx.db, target, options, since=since, until=until)
 
     def failed(exc: Exception) -> None:

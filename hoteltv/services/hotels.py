@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
@@ -177,7 +177,32 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
 # --- queries -----------------------------------------------------------------------------------------
 
 
-def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None) -> list[HotelView]:
+#: :class:`HotelView` fields that are not columns of ``hotels``.
+_NOT_HOTEL_COLUMNS = frozenset(
+    {"division_code", "division_name", "last_inspection_at", "last_result", "next_deadline", "overdue"}
+)
+
+
+def _row_columns() -> list[Any]:
+    """The columns a registry row shows, labelled as :class:`HotelView`'s fields: the registry reads
+    plain rows (no ORM objects to build and track for a thousand hotels)."""
+    return [
+        *(getattr(Hotel, f.name) for f in fields(HotelView) if f.name not in _NOT_HOTEL_COLUMNS),
+        Division.code.label("division_code"),
+        Division.name.label("division_name"),
+    ]
+
+
+def _rows() -> Select[Any]:
+    """Hotels (not deleted) with their division, as rows of :func:`_row_columns`."""
+    return (
+        select(*_row_columns())
+        .join(Division, Division.id == Hotel.division_id)
+        .where(Hotel.deleted.is_(False))
+    )
+
+
+def _views(session: Session, hotels: Iterable[Row[Any]], today: date | None = None) -> list[HotelView]:
     hotels = list(hotels)
     if not hotels:
         return []
@@ -223,8 +248,8 @@ def _views(session: Session, hotels: Iterable[Hotel], today: date | None = None)
             HotelView(
                 id=h.id,
                 name=h.name,
-                division_code=h.division.code,
-                division_name=h.division.name,
+                division_code=h.division_code,
+                division_name=h.division_name,
                 address=h.address,
                 credit_code=h.credit_code,
                 star_class=h.star_class,
@@ -270,7 +295,7 @@ def list_hotels(
     ``division`` is a code, name or alias; ``status`` may also be ``overdue``; ``search`` matches name,
     address, contact, phone and credit code.
     """
-    stmt = select(Hotel).join(Division).options(undefer(Hotel.site_kind)).where(Hotel.deleted.is_(False))
+    stmt = _rows()
     if site_kind:
         stmt = stmt.where(Hotel.site_kind == site_kind)
     if division:
@@ -294,7 +319,7 @@ def list_hotels(
         )
     stmt = stmt.order_by(Division.code, Hotel.name)
     with db.reading() as s:
-        views = _views(s, s.scalars(stmt).unique(), today)
+        views = _views(s, s.execute(stmt), today)
     if status == "overdue":
         views = [v for v in views if v.overdue]
     return views
@@ -302,10 +327,10 @@ def list_hotels(
 
 def get_hotel(db: Database, hotel_id: str) -> HotelView:
     with db.reading() as s:
-        hotel = s.get(Hotel, hotel_id)
-        if hotel is None or hotel.deleted:
+        row = s.execute(_rows().where(Hotel.id == hotel_id)).first()
+        if row is None:
             raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
-        return _views(s, [hotel])[0]
+        return _views(s, [row])[0]
 
 
 #: Tables a registry row is made from (the hotel, its inspections and their rooms and team, its notices).

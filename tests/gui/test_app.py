@@ -105,6 +105,30 @@ def test_start_opens_the_window_on_the_data_folder(qtbot, tmp_path: Path) -> Non
         QCoreApplication.setOrganizationName("hoteltv-tests")
 
 
+def test_after_paint_waits_for_the_widget_to_paint_and_fires_once(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("行")
+    qtbot.addWidget(label)
+    calls: list[int] = []
+    gui.after_paint(label, lambda: calls.append(1))
+    qtbot.wait(50)
+    assert calls == []  # hidden: nothing painted yet
+    label.show()
+    qtbot.waitUntil(lambda: calls == [1], timeout=2_000)
+    label.update()
+    qtbot.wait(50)
+    assert calls == [1]
+    # a widget that never paints: the limit fires it, once
+    monkeypatch.setattr(gui, "AFTER_PAINT_LIMIT_MS", 100)
+    hidden = QLabel()
+    qtbot.addWidget(hidden)
+    gui.after_paint(hidden, lambda: calls.append(2))
+    qtbot.waitUntil(lambda: calls == [1, 2], timeout=2_000)
+    qtbot.wait(150)
+    assert calls == [1, 2]
+
+
 def test_a_database_error_at_start_is_a_message_not_a_traceback(tmp_path: Path, monkeypatch) -> None:
     home = tmp_path / "broken"
     home.mkdir()

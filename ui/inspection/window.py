@@ -112,6 +112,7 @@ def load(db: Database, inspection_id: str) -> Loaded:
     )
 
 
+@cache  # three kinds, redrawn after every autosave otherwise
 def _dot(colour: str, hollow: bool = False) -> QIcon:
     def paint(painter: QPainter, _rect: QRectF) -> None:
         painter.setPen(QPen(QColor(colour), 1.6))
