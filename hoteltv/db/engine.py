@@ -26,14 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
-from hoteltv.db.revision import MIGRATIONS, quick_head
+from hoteltv.db.revision import DB_FILENAME, MIGRATIONS, quick_head
 from hoteltv.db.sqlite_copy import backup_sqlite
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DB_FILENAME = "hoteltv.db"
 BUSY_TIMEOUT_MS = 10_000
 
 

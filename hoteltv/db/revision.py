@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The database file in a data folder.
+DB_FILENAME = "hoteltv.db"
 
 _REVISION = re.compile(r"""^revision(?:\s*:[^=]*)?\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(.*)$", re.MULTILINE)

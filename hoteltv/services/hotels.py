@@ -24,6 +24,7 @@ from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import registry_rows
+from hoteltv.services.registry_rows import REGISTRY_TABLES
 
 #: Fields a person edits (everything else follows from the inspection history).
 EDITABLE = (
@@ -165,12 +166,6 @@ def get_hotel(db: Database, hotel_id: str) -> HotelView:
     if not found:
         raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
     return found[0]
-
-
-#: Tables a registry row is made from (the hotel, its inspections and their rooms and team, its notices).
-REGISTRY_TABLES = frozenset(
-    {"hotels", "divisions", "inspections", "room_checks", "inspection_inspectors", "rectification_notices"}
-)
 
 
 def hotels_touched(db: Database, changes: Changes, limit: int = 100) -> set[str] | None:

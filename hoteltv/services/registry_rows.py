@@ -45,6 +45,11 @@ _SELECT = (
     " WHERE NOT h.deleted"
 )
 
+#: Tables a registry row is made from (the hotel, its inspections and their rooms and team, its notices).
+REGISTRY_TABLES = frozenset(
+    {"hotels", "divisions", "inspections", "room_checks", "inspection_inspectors", "rectification_notices"}
+)
+
 #: The filters :func:`registry_query` knows, each a condition on named parameters.
 FILTERS = {
     "hotel_id": "h.id = :hotel_id",
@@ -127,6 +132,8 @@ class FirstScreen:
     """What the GUI's first screen shows, read without SQLAlchemy."""
 
     hotels: list[HotelView]
+    #: The kind of site read (``None``: every kind), as ``list_hotels``'s ``site_kind``.
+    site_kind: str | None
     #: The database's ``meta`` table (the demo mark is there).
     meta: dict[str, str]
 
@@ -147,7 +154,7 @@ def read_first_screen(path: Path, site_kind: str | None = sites.DEFAULT) -> Firs
         sql, params = registry_query(site_kind=site_kind)
         hotels = views(conn.execute(sql, params))
         meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta") if v is not None}
-        return FirstScreen(hotels, meta)
+        return FirstScreen(hotels, site_kind, meta)
     except sqlite3.Error:
         return None  # the normal opening says what is wrong
     finally:
