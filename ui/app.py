@@ -229,7 +229,8 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
         Qt.ConnectionType.SingleShotConnection,
     )
     window.start()  # with rows read at start-up (ctx.first_screen), the registry is filled here
-    _daily_backup(ctx)
+    # The daily backup too: its thread's imports and copying would compete with the first paint.
+    after_paint(window, lambda: _daily_backup(ctx))
     _show_warnings(window, ctx.warnings)
     return app, window
 
