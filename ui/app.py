@@ -279,34 +279,24 @@ WARM_UP_MODULES = (
 
 
 def warm_up(ctx: AppContext | None = None) -> threading.Thread:
-    """Open ``ctx``'s database if the first screen came without it (:meth:`AppContext.open_for_start`:
-    SQLAlchemy, the models, the schema check), then load, on a thread of its own, the modules the first
-    screen does not need: the services, the photo strips for the inspection window (installed here) and
-    the sync client. Started once the registry is filled, so
+    """On a thread of its own: open ``ctx``'s database if the first screen came without it
+    (:meth:`AppContext.open_for_start`: SQLAlchemy, the models, the schema check), then load the modules
+    the first screen does not need: the services, the photo strips for the inspection window (installed
+    here) and the sync client. Started once the registry is filled, so
     the first screen comes sooner; what the loading still costs the GUI thread (imports hold the
     interpreter) falls then, not in the middle of the user's first sync. An inspection window opened
     meanwhile waits for the import (Python's import lock sees to it)."""
 
     def load() -> None:
-        import importlib
-
-        if ctx is not None:
-            try:
-                ctx.db  # noqa: B018  (opens it)
-            except Exception:  # tried again, and shown, by the first job that needs it
-                log.exception("opening the database failed")
-
-        import ui.photos
-
-        ui.photos.install()  # the inspection window's photo slots get real photo strips
-        for name in WARM_UP_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # a module that cannot load fails again, with its message, when used
-                log.exception("warming up %s failed", name)
-        # What was just loaded lives as long as the program: out of the collector's full passes (as
-        # ``main`` does for the start-up), which would otherwise walk it and hold the GUI thread meanwhile.
-        gc.freeze()
+        # No collection meanwhile: a full pass over what SQLAlchemy and the rest are loading would hold the
+        # interpreter, and so the GUI thread, for 70-120 ms (measured); what they load lives as long as the
+        # program: out of the collector's full passes once loaded (as ``main`` does for the start-up).
+        gc.disable()
+        try:
+            _load_warm_up(ctx)
+        finally:
+            gc.freeze()
+            gc.enable()
 
     # Everything the first screen made lives as long as the program (as ``main`` does before its event
     # loop): out of the collector's full passes, which the warm-up's imports would otherwise set off,
@@ -315,6 +305,25 @@ def warm_up(ctx: AppContext | None = None) -> threading.Thread:
     thread = threading.Thread(target=load, name="warm-up imports", daemon=True)
     thread.start()
     return thread
+
+
+def _load_warm_up(ctx: AppContext | None) -> None:
+    import importlib
+
+    if ctx is not None:
+        try:
+            ctx.db  # noqa: B018  (opens it)
+        except Exception:  # tried again, and shown, by the first job that needs it
+            log.exception("opening the database failed")
+
+    import ui.photos
+
+    ui.photos.install()  # the inspection window's photo slots get real photo strips
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that cannot load fails again, with its message, when used
+            log.exception("warming up %s failed", name)
 
 
 def _show_warnings(parent: QWidget, warnings: list[str]) -> None:
