@@ -50,7 +50,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,7 +62,8 @@ from hoteltv import __version__, archive
 from hoteltv.db.sqlite_copy import connect_readonly, copy_database
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
-from hoteltv.io.files import FileInUseError, fsync_dir, replace_file
+from hoteltv.io.files import FileInUseError, fsync_dir, replace_file, umask
+from hoteltv.photos.store import PhotoStore
 
 FORMAT = "hoteltv-backup/1"
 MANIFEST = archive.MANIFEST
@@ -80,7 +81,6 @@ DB_FILENAME = "hoteltv.db"
 
 _FREE_MARGIN = 1 << 20
 _MAX_MANIFEST_BYTES = 100 * 1024 * 1024
-_SHA_RE = re.compile(archive.SHA256_PATTERN)
 _PHOTO_RE = re.compile(r"^photos/originals/([0-9a-f]{2})/([0-9a-f]{64})$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -224,17 +224,6 @@ class BackupReport:
     problems: tuple[str, ...] = ()
 
 
-def _blobs(originals: Path) -> Iterator[tuple[str, Path]]:
-    if not originals.is_dir():
-        return
-    for folder in sorted(originals.iterdir()):
-        if not folder.is_dir() or len(folder.name) != 2:
-            continue
-        for entry in sorted(folder.iterdir()):
-            if _SHA_RE.match(entry.name) and entry.name.startswith(folder.name):
-                yield entry.name, entry
-
-
 def create_backup(
     home: Path, dest: Path, *, include_photos: bool = True, progress: Progress | None = None
 ) -> BackupReport:
@@ -267,7 +256,8 @@ def create_backup(
         with os.fdopen(fd, "w+b") as raw:
             _snapshot_database(db_path, snapshot)
             schema, device, counts, used = _database_facts(snapshot)
-            blobs = list(_blobs(home / "photos" / "originals")) if include_photos else []
+            store = PhotoStore.for_home(home)
+            blobs = [(sha, store.path(sha)) for sha in sorted(store.blobs())] if include_photos else []
             total = 1 + len(blobs)
             created = datetime.now(UTC)
             local = clock.bureau_time(created)
@@ -321,7 +311,7 @@ def create_backup(
             raw.flush()
             os.fsync(raw.fileno())
         _tick(progress, total, total, "")
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, 0o644 & ~umask())
         replace_file(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
@@ -349,12 +339,6 @@ def _remove_all(tmp: Path, snapshot: Path) -> None:
         *(snapshot.with_name(snapshot.name + x) for x in ("-journal", "-wal", "-shm")),
     ):
         _remove(path)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
