@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -27,6 +28,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any, ClassVar
 
 from pydantic import (
@@ -170,7 +172,7 @@ class Entry(BaseModel):
 
 class Manifest(BaseModel):
     """``manifest.json``: the format and every other entry. Subclasses set :attr:`FORMAT`, add their
-    fields and say which entry paths their layout allows (:meth:`entry_problem`)."""
+    fields and say which entries their layout allows (:meth:`layout_problem`)."""
 
     model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
 
@@ -208,20 +210,13 @@ class Manifest(BaseModel):
             seen.add(e.path)
             if e.path == MANIFEST or not safe_name(e.path):
                 raise ValueError(f"unexpected entry {e.path[:80]!r}")
-            problem = self.entry_problem(e)
-            if problem:
-                raise ValueError(problem)
-        problem = self.manifest_problem({e.path for e in self.entries})
+        problem = self.layout_problem()
         if problem:
             raise ValueError(problem)
         return self
 
-    def entry_problem(self, entry: Entry) -> str | None:
-        """Why ``entry`` does not belong in this format's layout (None: it does)."""
-        return None
-
-    def manifest_problem(self, paths: set[str]) -> str | None:
-        """Why the listed ``paths`` as a whole are not an archive of this format (None: they are)."""
+    def layout_problem(self) -> str | None:
+        """Why the entries are not this format's layout (None: they are)."""
         return None
 
     @property
@@ -251,17 +246,17 @@ class Manifest(BaseModel):
 
 @dataclass(frozen=True)
 class Kind:
-    """How messages name an archive of one format, and how they are raised."""
+    """One archive format: its manifest, limits, how messages name it (备份文件/backup) and what they raise."""
 
-    zh: str  # 备份文件, 数据包
-    en: str  # backup, bundle
+    manifest: type[Manifest]
+    zh: str
+    en: str
     error: Callable[[str], Exception]
+    limits: ZipLimits
+    max_size: Callable[[str], int]  # the largest an entry of this name may be
 
     def refuse(self, name: str, zh: str, en: str) -> Exception:
         return self.error(f"{name}: {zh} ({en}); {NOTHING_CHANGED}")
-
-    def wrap(self, name: str, problem: ArchiveProblem) -> Exception:
-        return self.refuse(name, problem.zh, problem.en)
 
     def damaged(self, name: str, what: object) -> Exception:
         return self.refuse(
@@ -289,9 +284,9 @@ class ArchiveReader:
 
     def read(self, entry: Entry) -> bytes:
         """The verified bytes of ``entry`` (sizes were checked against the limits when it was opened)."""
-        out = _Buffer()
+        out = io.BytesIO()
         self.copy(entry, out)
-        return b"".join(out.parts)
+        return out.getvalue()
 
     def verify(self, tick: Callable[[int, int, str], None] | None = None) -> None:
         """Hash every entry without keeping any."""
@@ -299,7 +294,7 @@ class ArchiveReader:
         for i, entry in enumerate(self.manifest.entries):
             if tick is not None:
                 tick(i, total, entry.path)
-            self.copy(entry, _Buffer(keep=False))
+            self.copy(entry, _DISCARD)
 
     def _altered(self, entry: Entry, zh: str, en: str) -> Exception:
         return self.kind.refuse(
@@ -309,27 +304,13 @@ class ArchiveReader:
         )
 
 
-class _Buffer:
-    def __init__(self, keep: bool = True) -> None:
-        self.parts: list[bytes] = []
-        self.keep = keep
-
-    def write(self, data: bytes) -> int:
-        if self.keep:
-            self.parts.append(data)
-        return len(data)
+_DISCARD = SimpleNamespace(write=len)  # hashed, kept nowhere
 
 
 @contextlib.contextmanager
-def open_archive(
-    path: Path,
-    manifest_type: type[Manifest],
-    kind: Kind,
-    limits: ZipLimits,
-    max_size: Callable[[str], int],
-) -> Iterator[ArchiveReader]:
+def open_archive(path: Path, kind: Kind) -> Iterator[ArchiveReader]:
     """Open ``path`` and check all of it that can be checked without inflating entries (see the module
-    docstring); ``max_size(name)`` is the largest an entry may be. Yields an :class:`ArchiveReader`."""
+    docstring). Yields an :class:`ArchiveReader`."""
     path = Path(path)
     name = path.name
     try:
@@ -353,39 +334,32 @@ def open_archive(
             ) from exc
         with zf:
             try:
-                reader = _check(zf, name, manifest_type, kind, limits, max_size)
+                reader = _check(zf, name, kind)
             except ArchiveProblem as exc:
-                raise kind.wrap(name, exc) from exc
+                raise kind.refuse(name, exc.zh, exc.en) from exc
             except _ZIP_ERRORS as exc:
                 raise kind.damaged(name, exc) from exc
             yield reader
 
 
-def _check(
-    zf: zipfile.ZipFile,
-    name: str,
-    manifest_type: type[Manifest],
-    kind: Kind,
-    limits: ZipLimits,
-    max_size: Callable[[str], int],
-) -> ArchiveReader:
+def _check(zf: zipfile.ZipFile, name: str, kind: Kind) -> ArchiveReader:
     infos = zf.infolist()
-    if len(infos) > limits.members:
-        check_bomb(infos, limits)
+    if len(infos) > kind.limits.members:
+        check_bomb(infos, kind.limits)
     seen = check_names(infos)
     if MANIFEST not in seen:
         raise ArchiveProblem(
             f"不是 hoteltv {kind.zh}(缺少 manifest.json)", f"not a hoteltv {kind.en}: it has no manifest.json"
         )
     for info in infos:
-        limit = max_size(info.filename)
+        limit = kind.max_size(info.filename)
         if info.file_size > limit:
             raise ArchiveProblem(f"{info.filename}: 条目过大", f"entry larger than {limit} bytes")
-    check_bomb(infos, limits)
+    check_bomb(infos, kind.limits)
     with zf.open(seen[MANIFEST]) as src:
         raw = src.read()
     try:
-        manifest = manifest_type.parse(raw)
+        manifest = kind.manifest.parse(raw)
     except ArchiveProblem as exc:
         raise ArchiveProblem(
             f"不是有效的 hoteltv {kind.zh}:{exc.zh}", f"not a valid hoteltv {kind.en}: {exc.en}"
@@ -426,8 +400,9 @@ class ArchiveWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc[0] is not None:
-            self.abandon()
+        if exc[0] is not None:  # the caller removes the half-written file
+            with contextlib.suppress(Exception):
+                self.zf.close()
 
     def _info(self, arcname: str, compress: int) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(arcname, date_time=self.stamp)
@@ -455,7 +430,3 @@ class ArchiveWriter:
     def finish(self, manifest: Manifest) -> None:
         self.zf.writestr(self._info(MANIFEST, zipfile.ZIP_DEFLATED), manifest.to_json())
         self.zf.close()
-
-    def abandon(self) -> None:
-        with contextlib.suppress(Exception):
-            self.zf.close()

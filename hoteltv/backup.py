@@ -105,16 +105,14 @@ class Manifest(archive.Manifest):
     photos_included: bool = False
     counts: dict[str, int] = Field(default_factory=dict)
 
-    def entry_problem(self, entry: archive.Entry) -> str | None:
-        m = _PHOTO_RE.match(entry.path)
-        if entry.path not in (DB_ENTRY, SETTINGS_ENTRY) and m is None:
-            return f"unexpected entry {entry.path[:80]!r}"
-        if m and (m.group(2) != entry.sha256 or not entry.sha256.startswith(m.group(1))):
-            return f"entry {entry.path}: named for another hash"
-        return None
-
-    def manifest_problem(self, paths: set[str]) -> str | None:
-        return None if DB_ENTRY in paths else "it holds no database"
+    def layout_problem(self) -> str | None:
+        for e in self.entries:
+            m = _PHOTO_RE.match(e.path)
+            if e.path not in (DB_ENTRY, SETTINGS_ENTRY) and m is None:
+                return f"unexpected entry {e.path[:80]!r}"
+            if m and (m.group(2) != e.sha256 or not e.sha256.startswith(m.group(1))):
+                return f"entry {e.path}: named for another hash"
+        return None if any(e.path == DB_ENTRY for e in self.entries) else "it holds no database"
 
     @property
     def photo_entries(self) -> list[archive.Entry]:
@@ -349,21 +347,15 @@ def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
 # --- reading and verifying --------------------------------------------------------------------------------
 
 _UNCHANGED = "; 未做任何更改 (nothing was changed)"
-_KIND = archive.Kind("备份文件", "backup", BackupError)
-# Photos are stored, the database deflates a few times: only a run of zeros inflates 1000-fold.
-_LIMITS = archive.ZipLimits(members=10_000_000, total=1 << 44, ratio=1000, ratio_from=16 << 20)
-
-
-def _damaged(name: str, exc: BaseException | str) -> Exception:
-    return _KIND.damaged(name, exc)
-
-
-def _max_size(entry: str) -> int:
-    return _MAX_MANIFEST_BYTES if entry == MANIFEST else 1 << 44
-
-
-def _open_backup(path: Path) -> contextlib.AbstractContextManager[archive.ArchiveReader]:
-    return archive.open_archive(path, Manifest, _KIND, _LIMITS, _max_size)
+_KIND = archive.Kind(
+    Manifest,
+    "备份文件",
+    "backup",
+    BackupError,
+    # Photos are stored, the database deflates a few times: only a run of zeros inflates 1000-fold.
+    archive.ZipLimits(members=10_000_000, total=1 << 44, ratio=1000, ratio_from=16 << 20),
+    lambda entry: _MAX_MANIFEST_BYTES if entry == MANIFEST else 1 << 44,
+)
 
 
 def verify_backup(path: Path, progress: Progress | None = None) -> Manifest:
@@ -371,7 +363,7 @@ def verify_backup(path: Path, progress: Progress | None = None) -> Manifest:
 
     Raises :class:`BackupError` naming the first problem. Writes nothing.
     """
-    with _open_backup(Path(path)) as reader:
+    with archive.open_archive(Path(path), _KIND) as reader:
         reader.verify(lambda done, total, text: _tick(progress, done, total, text))
         _tick(progress, len(reader.manifest.entries), len(reader.manifest.entries), "")
     return reader.manifest
@@ -489,7 +481,7 @@ def restore_backup(
     home, path = Path(home), Path(path)
     name = path.name
     db_path = home / DB_FILENAME
-    with _open_backup(path) as reader:
+    with archive.open_archive(path, _KIND) as reader:
         manifest = reader.manifest
         if db_path.exists() and not force:
             raise BackupError(
@@ -539,7 +531,7 @@ def restore_backup(
         except FileInUseError as exc:
             raise BackupError(f"{exc.message}; 未做任何更改 (nothing was changed)") from exc
         except sqlite3.Error as exc:
-            raise _damaged(name, exc) from exc
+            raise _KIND.damaged(name, exc) from exc
         else:
             settings = home / "settings.json"
             with contextlib.suppress(OSError, FileInUseError):  # the records are back; settings have defaults

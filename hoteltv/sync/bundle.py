@@ -76,24 +76,24 @@ class BundleManifest(archive.Manifest):
             raise ValueError("invalid device id in the manifest")
         return value
 
-    def entry_problem(self, entry: archive.Entry) -> str | None:
-        m = _SHA_NAME.match(entry.path)
-        if entry.path != CHANGES and m is None:
-            return f"unknown entry {entry.path[:80]!r}"
-        if m is not None and m.group(1) != entry.sha256:
-            return f"entry {entry.path}: named for another hash"
-        return None
-
-    def manifest_problem(self, paths: set[str]) -> str | None:
-        return None if CHANGES in paths else "no changes.json in the bundle"
+    def layout_problem(self) -> str | None:
+        for e in self.entries:
+            m = _SHA_NAME.match(e.path)
+            if e.path != CHANGES and m is None:
+                return f"unknown entry {e.path[:80]!r}"
+            if m is not None and m.group(1) != e.sha256:
+                return f"entry {e.path}: named for another hash"
+        return None if any(e.path == CHANGES for e in self.entries) else "no changes.json in the bundle"
 
 
-_KIND = archive.Kind("数据包", "bundle", BundleRefused)
-_LIMITS = archive.ZipLimits(members=MAX_ENTRIES, total=MAX_TOTAL_BYTES, ratio=1000, ratio_from=16 << 20)
-
-
-def _max_size(entry: str) -> int:
-    return {MANIFEST: MAX_MANIFEST_BYTES, CHANGES: MAX_CHANGES_BYTES}.get(entry, MAX_PHOTO_BYTES)
+_KIND = archive.Kind(
+    BundleManifest,
+    "数据包",
+    "bundle",
+    BundleRefused,
+    archive.ZipLimits(members=MAX_ENTRIES, total=MAX_TOTAL_BYTES, ratio=1000, ratio_from=16 << 20),
+    lambda entry: {MANIFEST: MAX_MANIFEST_BYTES, CHANGES: MAX_CHANGES_BYTES}.get(entry, MAX_PHOTO_BYTES),
+)
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
 def read_bundle(path: Path) -> Bundle:
     """Open and verify a bundle completely; raises :class:`BundleRefused` with the reason."""
     path = Path(path)
-    with archive.open_archive(path, BundleManifest, _KIND, _LIMITS, _max_size) as reader:
+    with archive.open_archive(path, _KIND) as reader:
         manifest: BundleManifest = reader.manifest
         photos: dict[str, bytes] = {}
         changes_raw = b""
