@@ -113,8 +113,9 @@ def check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        ratio = info.file_size // max(info.compress_size, 1)
-        if limits.ratio is not None and info.file_size > limits.ratio_from and ratio > limits.ratio:
+        packed = max(info.compress_size, 1)
+        if limits.ratio is not None and info.file_size > max(limits.ratio_from, limits.ratio * packed):
+            ratio = info.file_size // packed
             raise ArchiveProblem(
                 f"文件内 {info.filename} 的压缩比异常({ratio}:1),疑似“压缩炸弹”",
                 f"{info.filename} is compressed {ratio}:1, a zip bomb",
