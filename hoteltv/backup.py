@@ -1,6 +1,6 @@
 """Backups of a data folder: ``hoteltv backup FILE``, ``hoteltv restore FILE`` and the daily rotation.
 
-A backup is one zip file::
+A backup is an archive of :mod:`hoteltv.archive` (format ``hoteltv-backup/1``)::
 
     hoteltv.db                    the database, copied with SQLite's online backup API, so it is a
                                   consistent snapshot even while the program keeps writing
@@ -13,8 +13,8 @@ The file is written beside its final name and renamed into place after it was fl
 crash or a full disk never leaves half a backup under the real name. The sync token is never included
 (a backup on a USB stick must not carry the key to the server).
 
-Restoring verifies every entry's size and SHA-256 and the database's own integrity check *before*
-anything in the data folder changes; a foreign, truncated or altered file is refused with a message and
+Restoring verifies the archive (names, sizes, every entry's SHA-256) and the database's own integrity
+check *before* anything in the data folder changes; a foreign, truncated or altered file is refused with a message and
 the folder is left as it was. Then, in this order, so that a crash at any point leaves a usable folder:
 
 1. the backup's photo originals are added to the store (content-addressed and immutable, so adding
@@ -117,10 +117,6 @@ class Manifest(archive.Manifest):
     @property
     def photo_entries(self) -> list[archive.Entry]:
         return [e for e in self.entries if e.path.startswith(PHOTO_PREFIX)]
-
-
-#: One file of a backup (the archive's entry).
-BackupEntry = archive.Entry
 
 
 # --- small file helpers -----------------------------------------------------------------------------------
