@@ -54,6 +54,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
+from hoteltv.archive import ArchiveProblem, ZipLimits, check_bomb
 from hoteltv.domain import sites
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
@@ -673,23 +674,11 @@ _SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)�
 
 def _check_zip(zf: zipfile.ZipFile, name: str, kind: str = "xlsx") -> None:
     """Refuse zip bombs and packages that are not a spreadsheet of ``kind`` (xlsx or ods)."""
-    infos = zf.infolist()
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise ImportRefused(f"{name}:文件内部条目过多({len(infos)}),疑似恶意构造的文件,拒绝导入")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > RATIO_CHECK_MIN_SIZE and info.file_size > MAX_COMPRESSION_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise ImportRefused(
-                f"{name}:文件内 {info.filename} 的压缩比异常({info.file_size // max(info.compress_size, 1)}:1),"
-                "疑似“压缩炸弹”,拒绝导入"
-            )
-    if total > MAX_TOTAL_UNCOMPRESSED:
-        raise ImportRefused(
-            f"{name}:解压后超过 {MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)} MB,表格过大或疑似“压缩炸弹”,拒绝导入"
-        )
+    limits = ZipLimits(MAX_ZIP_MEMBERS, MAX_TOTAL_UNCOMPRESSED, MAX_COMPRESSION_RATIO, RATIO_CHECK_MIN_SIZE)
+    try:
+        check_bomb(zf.infolist(), limits)
+    except ArchiveProblem as exc:
+        raise ImportRefused(f"{name}:{exc.zh},拒绝导入") from exc
     names = set(zf.namelist())
     if kind == "ods":
         if "content.xml" not in names:
