@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from hoteltv.domain.numerals import COUNT_UNITS, NumeralError, fold, parse_number, parse_yes_no, to_number
 from hoteltv.errors import Problem, TemplateError, ValidationError
 from hoteltv.resources import read_json, resource
 
@@ -654,35 +654,8 @@ def _parse_condition(
 
 # --------------------------------------------------------------------------------------------- answers
 
-_YES = {"yes", "y", "是", "有", "对", "true", "√", "✓", "✔", "☑"}
-_NO = {"no", "n", "否", "无", "没有", "不是", "false", "×", "✗", "✘"}
-_NA = {"na", "n/a", "n.a.", "notapplicable", "不适用", "不涉及", "无此项"}
-
-_NUM = r"(\d+(?:\.\d+)?)"
-_SECONDS_RE = re.compile(
-    rf"^(?:{_NUM}(?:分钟|分|min|mins|minutes?))?(?:{_NUM}(?:秒钟|秒|s|sec|secs|seconds?)?)?$"
-)
-_COUNT_RE = re.compile(r"^(\d+(?:\.\d+)?)(?:次|个|下|键|把|只|台|keys?|presses|press|times|remotes?)?$")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-
-
-def _fold(text: str) -> str:
-    """NFKC (full-width → ASCII), drop all whitespace, lower-case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+_MINUTES_RE = re.compile(r"^(.+?)(?:分钟|分|minutes?|mins?)(.*)$")
+_SECONDS_UNITS = ("秒钟", "秒", "seconds", "second", "secs", "sec", "s")
 
 
 def _refuse(item: ChecklistItem, message: str, raw: object) -> ValidationError:
@@ -713,56 +686,35 @@ def coerce_answer(item: ChecklistItem, raw: object) -> AnswerValue:
         raise _refuse(item, "expected text", raw)
 
     if t == "yes_no":
-        if isinstance(raw, bool):
-            return "yes" if raw else "no"
-        if not isinstance(raw, str):
-            raise _refuse(item, "expected yes / no" + (" / na" if item.na_allowed else ""), raw)
-        folded = _fold(raw)
-        if folded in _YES:
-            return "yes"
-        if folded in _NO:
-            return "no"
-        if folded in _NA:
-            if not item.na_allowed:
-                raise _refuse(item, "'not applicable' is not allowed for this item: answer yes or no", raw)
-            return "na"
-        allowed = "是/否/不适用 or yes/no/na" if item.na_allowed else "是/否 or yes/no"
-        raise _refuse(item, f"expected {allowed}", raw)
+        answer = parse_yes_no(raw)
+        if answer == "na" and not item.na_allowed:
+            raise _refuse(item, "'not applicable' is not allowed for this item: answer yes or no", raw)
+        if answer is None:
+            allowed = "是/否/不适用 or yes/no/na" if item.na_allowed else "是/否 or yes/no"
+            raise _refuse(item, f"expected {allowed}", raw)
+        return answer
 
     if t == "choice":
         if isinstance(raw, str):
-            folded = _fold(raw)
+            folded = fold(raw)
             for c in item.choices:
-                if folded in (_fold(c.key), _fold(c.zh), _fold(c.en)):
+                if folded in (fold(c.key), fold(c.zh), fold(c.en)):
                     return c.key
         options = ", ".join(f"{c.key} ({c.zh})" for c in item.choices)
         raise _refuse(item, f"not one of the choices: {options}", raw)
 
     # seconds / count
-    value: float
-    if isinstance(raw, bool):
+    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
         raise _refuse(item, f"expected a number, not {raw!r}", raw)
-    if isinstance(raw, int | float):
-        if not math.isfinite(raw):
-            raise _refuse(item, "expected a finite number", raw)
-        value = raw
-    elif isinstance(raw, str):
-        parsed = _parse_seconds(raw) if t == "seconds" else _parse_count(raw)
-        if parsed is None:
-            if _fold(raw).startswith("-"):
-                raise _refuse(item, "must not be negative", raw)
-            example = "35, “35秒” or “1分05秒”" if t == "seconds" else "1 or “1次”"
-            raise _refuse(
-                item,
-                f"expected a number of {'seconds' if t == 'seconds' else 'times'} such as {example}",
-                raw,
-            )
-        value = parsed
-    else:
-        raise _refuse(item, "expected a number", raw)
+    try:
+        value = _seconds(raw) if t == "seconds" and isinstance(raw, str) else to_number(raw, COUNT_UNITS)
+    except NumeralError as exc:
+        if exc.kind != "not_a_number":
+            raise _refuse(item, exc.en, raw) from None
+        example = "35, “35秒” or “1分05秒”" if t == "seconds" else "1 or “1次”"
+        kind = "seconds" if t == "seconds" else "times"
+        raise _refuse(item, f"expected a number of {kind} such as {example}", raw) from None
 
-    if value < 0:
-        raise _refuse(item, "must not be negative", raw)
     if t == "seconds":
         if value > MAX_SECONDS:
             raise _refuse(item, f"more than {MAX_SECONDS} seconds is not a plausible measurement", raw)
@@ -774,23 +726,9 @@ def coerce_answer(item: ChecklistItem, raw: object) -> AnswerValue:
     return int(value)
 
 
-def _parse_seconds(text: str) -> float | None:
-    m = _SECONDS_RE.match(_fold(text))
-    if m is None or (m.group(1) is None and m.group(2) is None):
-        return None
-    minutes = float(m.group(1) or 0)
-    seconds = float(m.group(2) or 0)
-    return minutes * 60 + seconds
-
-
-def _parse_count(text: str) -> float | None:
-    folded = _fold(text)
-    m = _COUNT_RE.match(folded)
-    if m is not None:
-        return float(m.group(1))
-    # A single Chinese numeral, optionally with a unit: "一次", "两个".
-    head = folded[:1]
-    rest = folded[1:]
-    if head in _CN_DIGITS and (not rest or _COUNT_RE.match("0" + rest)):
-        return float(_CN_DIGITS[head])
-    return None
+def _seconds(text: str) -> float:
+    """Seconds written as "35", "35秒", "35 s", "三十秒" or "1分05秒"."""
+    m = _MINUTES_RE.match(fold(text))
+    if m is None:
+        return parse_number(text, _SECONDS_UNITS)
+    return parse_number(m.group(1)) * 60 + (parse_number(m.group(2), _SECONDS_UNITS) if m.group(2) else 0)

@@ -45,7 +45,6 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -58,6 +57,7 @@ from hoteltv.domain import sites
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
 from hoteltv.domain.modes import ModeCatalog, mode_catalog
+from hoteltv.domain.numerals import COUNT_UNITS, NumeralError, fold, parse_number, parse_yes_no, to_number
 from hoteltv.errors import ImportRefused
 
 __all__ = [
@@ -350,7 +350,6 @@ def _parse_credit_code(raw: object) -> str:
     return s
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _STAR_NONE = frozenset(
     {"无", "未评", "未评定", "无星", "无星级", "未评星", "未评星级", "非星级", "没有", "不是星级"}
 )
@@ -371,37 +370,19 @@ def _parse_star(raw: object) -> int:
             "星级看不懂(可填 0-5、三星、三星级、3星、无、未评)",
             "star class not understood (use 0-5, 三星, 3星, 无 or 未评)",
         )
-    d = m.group(1)
-    return int(d) if d.isdigit() else _CN_DIGITS[d]
-
-
-_COUNT_RE = re.compile(r"(\d+)(?:\.0*)?(?:间|台|个|套|部|间房|张)?")
+    return int(parse_number(m.group(1)))
 
 
 def _parse_count(raw: object) -> int:
-    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        raise _Bad(
-            "应为整数(单元格是日期或是/否格式)", "expected a whole number (the cell holds a date or a yes/no)"
-        )
-    if isinstance(raw, int):
-        n = raw
-    elif isinstance(raw, float | Decimal):
-        if raw != raw or raw in (float("inf"), float("-inf")) or int(raw) != raw:
-            raise _Bad("应为整数", "expected a whole number")
-        n = int(raw)
-    else:
-        s = _to_text(raw).replace(" ", "").replace(",", "")
-        m = _COUNT_RE.fullmatch(s)
-        if m is None:
-            if s.startswith("-") and _COUNT_RE.fullmatch(s[1:]):
-                raise _Bad("不能是负数", "cannot be negative")
-            raise _Bad("应为整数", "expected a whole number")
-        n = int(m.group(1))
-    if n < 0:
-        raise _Bad("不能是负数", "cannot be negative")
-    if n > _MAX_COUNT:
+    try:
+        value = to_number(raw, COUNT_UNITS)
+    except NumeralError as exc:
+        raise _Bad(exc.zh if exc.kind != "not_a_number" else "应为整数", exc.en) from None
+    if value != int(value):
+        raise _Bad("应为整数", "expected a whole number")
+    if value > _MAX_COUNT:
         raise _Bad(f"数字太大(超过{_MAX_COUNT})", f"number too large (over {_MAX_COUNT})")
-    return n
+    return int(value)
 
 
 _PHONE_SPLIT = re.compile(r"[/,;、|]|或")
@@ -435,22 +416,13 @@ def _parse_phone(raw: object) -> str:
     return "/".join(out)
 
 
-_TRUE = frozenset({"是", "y", "yes", "√", "✓", "✔", "☑", "1", "true", "t", "试点", "是试点", "对"})
-_FALSE = frozenset(
-    {"否", "n", "no", "×", "✗", "✘", "✕", "x", "0", "false", "f", "非试点", "不是", "不是试点"}
-)
+_PILOT_WORDS = {"试点": "yes", "是试点": "yes", "非试点": "no", "不是试点": "no"}
 
 
 def _parse_pilot(raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int | float) and raw in (0, 1):
-        return bool(raw)
-    s = _to_text(raw).replace(" ", "").lower()
-    if s in _TRUE:
-        return True
-    if s in _FALSE:
-        return False
+    answer = parse_yes_no(raw) or (_PILOT_WORDS.get(fold(raw)) if isinstance(raw, str) else None)
+    if answer in ("yes", "no"):
+        return answer == "yes"
     raise _Bad("是否试点应填 是/否(或 Y/N、√/×、1/0)", "pilot must be 是/否 (or Y/N, √/×, 1/0)")
 
 
