@@ -55,6 +55,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlE
 
 from hoteltv.domain import sites
 from hoteltv.domain.divisions import DivisionList
+from hoteltv.domain.hotel import HotelInput
 from hoteltv.domain.identifiers import credit_code_problem, normalise_credit_code, normalise_phone
 from hoteltv.domain.modes import ModeCatalog, mode_catalog
 from hoteltv.domain.numerals import COUNT_UNITS, NumeralError, fold, parse_number, parse_yes_no, to_number
@@ -202,28 +203,12 @@ _MAX_COUNT = 100_000
 # Results
 
 
-@dataclass
-class HotelRow:
-    """One accepted hotel row. Fields without a column in the sheet (see ``present``) are None."""
+@dataclass(frozen=True, kw_only=True)
+class HotelRow(HotelInput):
+    """One accepted hotel row: the hotel's fields as read, where the row stood, and which fields had a column
+    in the sheet (``present``; the others keep their defaults and must not overwrite stored values)."""
 
     row_number: int
-    name: str
-    division_code: str
-    address: str | None = None
-    credit_code: str | None = None
-    star_class: int | None = None
-    rooms: int | None = None
-    tvs: int | None = None
-    tv_system: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    pilot: bool | None = None
-    target_mode: str | None = None
-    current_mode: str | None = None
-    person_in_charge: str | None = None
-    notes: str | None = None
-    site_kind: str | None = None
-    #: Fields (``HotelField.name``, the attribute names above) that had a column in the sheet.
     present: frozenset[str] = frozenset()
 
 

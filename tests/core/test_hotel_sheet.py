@@ -252,11 +252,11 @@ def test_merged_division_cells_apply_to_every_row_they_span(tmp_path: Path, divi
     result = read_hotel_sheet(path, divisions)
     present = frozenset({"division_code", "name", "rooms"})
     assert result.rows == [
-        HotelRow(2, "甲酒店", LONGYANG, rooms=10, present=present),
-        HotelRow(3, "乙酒店", LONGYANG, rooms=20, present=present),
-        HotelRow(4, "丙酒店", LONGYANG, rooms=30, present=present),
-        HotelRow(5, "丁酒店", TENGCHONG, rooms=40, present=present),
-        HotelRow(6, "戊酒店", TENGCHONG, rooms=50, present=present),
+        HotelRow(row_number=2, name="甲酒店", division_code=LONGYANG, rooms=10, present=present),
+        HotelRow(row_number=3, name="乙酒店", division_code=LONGYANG, rooms=20, present=present),
+        HotelRow(row_number=4, name="丙酒店", division_code=LONGYANG, rooms=30, present=present),
+        HotelRow(row_number=5, name="丁酒店", division_code=TENGCHONG, rooms=40, present=present),
+        HotelRow(row_number=6, name="戊酒店", division_code=TENGCHONG, rooms=50, present=present),
     ]
     assert result.errors == []
     assert result.blank_rows == 1
@@ -345,7 +345,9 @@ def test_formula_with_cached_value_is_read_and_without_is_an_error(
     set_cached_value(path, "C2", "120")  # as Excel saves it; D3 keeps openpyxl's missing value
     result = read_hotel_sheet(path, divisions)
     present = frozenset({"name", "division_code", "rooms", "tvs"})
-    assert result.rows == [HotelRow(2, "甲酒店", LONGYANG, rooms=120, tvs=5, present=present)]
+    assert result.rows == [
+        HotelRow(row_number=2, name="甲酒店", division_code=LONGYANG, rooms=120, tvs=5, present=present)
+    ]
     assert result.errors == [
         RowError(
             3,
