@@ -74,25 +74,19 @@ class Text:
         return self.zh if lang.startswith("zh") else self.en
 
 
-@dataclass(frozen=True)
-class Choice:
+@dataclass(frozen=True, kw_only=True)
+class Choice(Text):
     """One option of a ``choice`` item: the stored key and its labels."""
 
     key: str
-    zh: str
-    en: str
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang.startswith("zh") else self.en
+    label = Text.get
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, kw_only=True)
+class Source(Text):
     """A document a template's rules come from (cited on notices and reports)."""
 
     key: str
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -247,22 +241,24 @@ def load_template(template_id: str, version: int) -> ChecklistTemplate:
     return template
 
 
+_FILE_RE = re.compile(r"^([a-z][a-z0-9_]*)_v([1-9][0-9]*)\.json$")
+
+
+def _shipped() -> list[tuple[str, int]]:
+    """(id, version) of every template file in ``resources/templates``."""
+    folder = resource("templates")
+    names = (entry.name for entry in folder.iterdir()) if folder.is_dir() else ()
+    return [(m.group(1), int(m.group(2))) for n in names if (m := _FILE_RE.match(n))]
+
+
 def template_versions(template_id: str = "hotel_tv") -> list[int]:
     """Versions of ``template_id`` shipped in ``resources/templates``, ascending."""
-    pattern = re.compile(rf"^{re.escape(template_id)}_v([1-9][0-9]*)\.json$")
-    folder = resource("templates")
-    if not folder.is_dir():
-        return []
-    return sorted(int(m.group(1)) for entry in folder.iterdir() if (m := pattern.match(entry.name)))
+    return sorted(version for tid, version in _shipped() if tid == template_id)
 
 
 def template_ids() -> list[str]:
     """Ids of the checklist templates shipped in ``resources/templates``, sorted."""
-    pattern = re.compile(r"^([a-z][a-z0-9_]*)_v[1-9][0-9]*\.json$")
-    folder = resource("templates")
-    if not folder.is_dir():
-        return []
-    return sorted({m.group(1) for entry in folder.iterdir() if (m := pattern.match(entry.name))})
+    return sorted({tid for tid, _version in _shipped()})
 
 
 def latest_template(template_id: str = "hotel_tv") -> ChecklistTemplate:
@@ -391,12 +387,9 @@ _MESSAGES = {
     "severity": "'severity' must be 'critical' or 'minor' for an item with a pass rule, not {value!r}",
     "choices": "a choice item needs a non-empty 'choices' list of {{key, zh, en}}",
     "pass": _PASS_MESSAGE.replace("{", "{{").replace("}", "}}"),
-    "min": "threshold {name!r} must be a non-negative number, not {value!r}",
-    "max": "threshold {name!r} must be a non-negative number, not {value!r}",
-    "equals": "'in' must be a non-empty list of answer values",
-    "in": "'in' must be a non-empty list of answer values",
-    "hotel_item": _CONDITION_MESSAGE.replace("{", "{{").replace("}", "}}"),
-    "applies_when": _CONDITION_MESSAGE.replace("{", "{{").replace("}", "}}"),
+    **dict.fromkeys(("min", "max"), "threshold {name!r} must be a non-negative number, not {value!r}"),
+    **dict.fromkeys(("equals", "in"), "'in' must be a non-empty list of answer values"),
+    **dict.fromkeys(("hotel_item", "applies_when"), _CONDITION_MESSAGE.replace("{", "{{").replace("}", "}}")),
 }
 _FLAGS = {"site_status", "required", "na_allowed", "photo_on_fail"}
 
@@ -489,7 +482,7 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
     for i, s in enumerate(f.sources):
         if s.key in sources:
             bad(f"sources[{i}]", f"duplicate source key {s.key!r}")
-        sources[s.key] = Source(s.key, s.zh, s.en)
+        sources[s.key] = Source(s.zh, s.en, key=s.key)
     items: dict[str, ChecklistItem] = {}
     broken: set[str] = set()  # items with a problem: conditions naming them are not judged
     for i, raw in enumerate(f.items):
@@ -504,9 +497,7 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
     # Conditions refer to other items, so they are resolved once every item is known.
     for raw in f.items:
         if raw.applies_when is not None and raw.applies_when.hotel_item not in broken:
-            cond = _condition(
-                raw.applies_when, raw.key, items, f.items, f"items ({raw.key}) applies_when", bad
-            )
+            cond = _condition(raw.applies_when, raw.key, items, f.items, bad)
             items[raw.key] = replace(items[raw.key], applies_when=cond)
     wording = f.wording or _WordingFile()
     texts = {k: t.text() for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
@@ -535,7 +526,7 @@ def _item(
         for j, c in enumerate(raw.choices or ()):
             if c.key in choices:
                 bad(f"{where} choices[{j}]", f"duplicate choice key {c.key!r}")
-            choices[c.key] = Choice(c.key, c.zh, c.en)
+            choices[c.key] = Choice(c.zh, c.en, key=c.key)
     elif raw.choices is not None:
         bad(where, "'choices' is only for choice items")
     rule = _rule(raw.pass_, atype, raw.na_allowed, tuple(choices.values()), where, bad)
@@ -634,9 +625,9 @@ def _condition(
     key: str,
     items: Mapping[str, ChecklistItem],
     raw_items: list[_ItemFile],
-    where: str,
     bad: Callable[[str, str], None],
 ) -> AppliesWhen | None:
+    where = f"items ({key}) applies_when"
     target = items.get(raw.hotel_item)
     if target is None:
         bad(where, f"refers to unknown item {raw.hotel_item!r}")

@@ -216,17 +216,17 @@ def _parse_site_kind(raw: object) -> str | None:
         raise CellError(f"未知的场所类型(可填:{names})", f"unknown site kind (one of: {names})") from None
 
 
-def export_value(key: str, value: object, divisions: DivisionList) -> object:
+def export_value(key: str, value: object, divisions: DivisionList | None = None, lang: str = "zh") -> object:
     """The cell written on export for a field value (division code -> name, mode key -> label …)."""
     if value is None:
         return None
     if key == "division_code":
-        info = divisions.find(str(value))
+        info = divisions.find(str(value)) if divisions else None
         return info.name if info else str(value)
     if key == "pilot":
         return "是" if value else "否"
     if key == "site_kind":
-        return sites.site_kind_label(str(value))
+        return sites.site_kind_label(str(value), lang)
     if key in ("target_mode", "current_mode"):
         try:
             return mode_catalog().get(str(value)).zh

@@ -149,6 +149,9 @@ def _head(rows: Iterator[Row]) -> list[Row]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _CALAMINE_ERRORS = (CalamineError, XmlError, ZipError, ValueError, OverflowError, OSError)
+#: What reading a damaged package part raises (zlib: a damaged deflate stream; ValueError: e.g. a cell
+#: reference beyond Excel's columns, "ABCD40", in a hand-made package).
+_DAMAGED = (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError)
 _SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)”后再导入"
 
 
@@ -290,7 +293,7 @@ def _open_xlsx(
     stack.append(wb.close)
     try:
         parts = _sheet_parts(zf)
-    except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):  # zlib: damaged part
+    except _DAMAGED:
         parts = {}
     sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or list(
         wb.worksheets
@@ -298,8 +301,7 @@ def _open_xlsx(
     if not sheets:
         raise ImportRefused(f"{name}:工作簿里没有工作表")
 
-    best: tuple[Any, Iterator[Row], list[Row], H] | None
-    best = None
+    best: tuple[Any, Iterator[Row], list[Row], H] | None = None
     for ws in sheets:
         ws.reset_dimensions()  # some writers record a wrong <dimension>; read what is really there
         gen = ws.iter_rows(min_row=1, values_only=True)
@@ -321,8 +323,7 @@ def _open_xlsx(
     else:
         try:
             source.merges, source.uncached = _scan_sheet_xml(zf, member)
-        except (KeyError, ValueError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            # ValueError: a cell reference beyond Excel's columns (e.g. "ABCD40") in a hand-made package
+        except _DAMAGED as exc:
             raise ImportRefused(f"{name}:工作表数据已损坏({exc});{_SAVE_AS}") from exc
     return source, header
 
@@ -397,15 +398,7 @@ def _open_calamine(
     else:
         try:
             source.merges = _ods_merges(path, title)
-        except (
-            KeyError,
-            ValueError,
-            ET.ParseError,
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-        ) as exc:
+        except _DAMAGED as exc:
             raise ImportRefused(f"{name}:工作表数据已损坏({exc});{_SAVE_AS}") from exc
     return source, header
 
@@ -456,6 +449,8 @@ def _guard(rows: Iterator[Row], name: str) -> Iterator[Row]:
         yield from rows
     except ImportRefused:
         raise
+    except csv.Error as exc:
+        raise ImportRefused(f"{name}:CSV 格式错误({exc})") from exc
     except Exception as exc:  # damaged XML inside the package
         raise ImportRefused(
             f"{name}:工作表数据已损坏,读到一半出错({type(exc).__name__}: {exc});{_SAVE_AS}"
@@ -538,15 +533,8 @@ def _open_csv(
     delimiter, header, head = best
     if all(is_blank_row(values) for _n, values in head):
         raise ImportRefused(f"{name}:表格是空的,没有任何内容")
-    rows = _csv_guard(_csv_rows(text, delimiter, start), name)
+    rows = _guard(_csv_rows(text, delimiter, start), name)
     return TableSource(rows, fmt="csv", encoding=encoding), header
-
-
-def _csv_guard(rows: Iterator[Row], name: str) -> Iterator[Row]:
-    try:
-        yield from rows
-    except csv.Error as exc:
-        raise ImportRefused(f"{name}:CSV 格式错误({exc})") from exc
 
 
 @contextlib.contextmanager

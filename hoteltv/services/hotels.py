@@ -6,7 +6,7 @@ objects, so callers on any thread (GUI worker, CLI, server) can hold them freely
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -548,20 +548,13 @@ def _unknown_division_error(row: Any) -> Any:
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
     """Rows for a hotel export whose headers the importer reads back (round-trip)."""
-    from hoteltv.io.hotel_sheet import HOTEL_FIELDS
+    from hoteltv.io.sheet_cells import HOTEL_FIELDS, export_value
 
-    catalog = mode_catalog()
     headers = [f.header for f in HOTEL_FIELDS] + ["整改状态", "最近检查", "最近结果", "整改期限", "记录ID"]
     rows: list[list[Any]] = []
     for v in views:
-        values: Mapping[str, Any] = {
-            **{f.name: getattr(v, f.name, None) for f in HOTEL_FIELDS},
-            "division_code": v.division_name,
-            "pilot": "是" if v.pilot else "否",
-            "target_mode": catalog.get(v.target_mode).zh if v.target_mode else None,
-            "current_mode": catalog.get(v.current_mode).zh if v.current_mode else None,
-            "site_kind": sites.site_kind_label(v.site_kind, lang),
-        }
+        values = {f.name: export_value(f.name, getattr(v, f.name), lang=lang) for f in HOTEL_FIELDS}
+        values["division_code"] = v.division_name
         rows.append(
             [values.get(f.name) for f in HOTEL_FIELDS]
             + [
