@@ -6,7 +6,7 @@ objects, so callers on any thread (GUI worker, CLI, server) can hold them freely
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,75 +19,20 @@ from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.divisions import DivisionList
+from hoteltv.domain.hotel import EDITABLE, HotelInput
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 
-#: Fields a person edits (everything else follows from the inspection history).
-EDITABLE = (
-    "name",
-    "division_code",
-    "address",
-    "credit_code",
-    "star_class",
-    "rooms",
-    "tvs",
-    "tv_system",
-    "contact_name",
-    "contact_phone",
-    "person_in_charge",
-    "pilot",
-    "target_mode",
-    "current_mode",
-    "notes",
-    "site_kind",
-)
 
-
-@dataclass(frozen=True)
-class HotelInput:
-    """What a person types for a hotel (form, spreadsheet row, JSON)."""
-
-    name: str
-    division_code: str
-    address: str | None = None
-    credit_code: str | None = None
-    star_class: int | None = None
-    rooms: int | None = None
-    tvs: int | None = None
-    tv_system: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    person_in_charge: str | None = None
-    pilot: bool = False
-    target_mode: str | None = None
-    current_mode: str | None = None
-    notes: str | None = None
-    site_kind: str = sites.DEFAULT
-
-
-@dataclass(frozen=True)
-class HotelView:
+@dataclass(frozen=True, kw_only=True)
+class HotelView(HotelInput):
     """A hotel as the registry shows it, with facts derived from its inspection history."""
 
     id: str
-    name: str
-    division_code: str
     division_name: str
-    address: str | None
-    credit_code: str | None
-    star_class: int | None
-    rooms: int | None
-    tvs: int | None
-    tv_system: str | None
-    contact_name: str | None
-    contact_phone: str | None
-    person_in_charge: str | None
-    pilot: bool
-    target_mode: str | None
     current_mode: str
     remediation_status: str
-    notes: str | None
     version: int
     updated_at: datetime
     site_kind: str = sites.DEFAULT
@@ -586,19 +531,18 @@ def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
             report.refused.append(_unknown_division_error(row))
             continue
         present = set(row.present) | {"name", "division_code"}
-        data = HotelInput(**{k: getattr(row, k) for k in EDITABLE if k in present})
         hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get(
             (row.name, division.id)
         )
         changes: dict[str, list[Any]] = {}
         if hotel is None:
             hotel = Hotel(current_mode="none", remediation_status="not_inspected", pilot=False)
-            _apply(hotel, data, division, present)
+            _apply(hotel, row, division, present)
             s.add(hotel)
             action = "create"
         else:
             before = _editable_values(hotel)
-            _apply(hotel, data, division, present)
+            _apply(hotel, row, division, present)
             after = _editable_values(hotel)
             changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
             action = "update" if changes else "unchanged"
@@ -629,20 +573,13 @@ def _unknown_division_error(row: Any) -> Any:
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
     """Rows for a hotel export whose headers the importer reads back (round-trip)."""
-    from hoteltv.io.hotel_sheet import HOTEL_FIELDS
+    from hoteltv.io.sheet_cells import HOTEL_FIELDS, export_value
 
-    catalog = mode_catalog()
     headers = [f.header for f in HOTEL_FIELDS] + ["整改状态", "最近检查", "最近结果", "整改期限", "记录ID"]
     rows: list[list[Any]] = []
     for v in views:
-        values: Mapping[str, Any] = {
-            **{f.name: getattr(v, f.name, None) for f in HOTEL_FIELDS},
-            "division_code": v.division_name,
-            "pilot": "是" if v.pilot else "否",
-            "target_mode": catalog.get(v.target_mode).zh if v.target_mode else None,
-            "current_mode": catalog.get(v.current_mode).zh if v.current_mode else None,
-            "site_kind": sites.site_kind_label(v.site_kind, lang),
-        }
+        values = {f.name: export_value(f.name, getattr(v, f.name), lang=lang) for f in HOTEL_FIELDS}
+        values["division_code"] = v.division_name
         rows.append(
             [values.get(f.name) for f in HOTEL_FIELDS]
             + [

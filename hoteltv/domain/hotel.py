@@ -1,0 +1,36 @@
+"""The fields of a hotel as a person gives them: one definition for the form, the importer and the services.
+
+:class:`HotelInput` is what is typed (dialog, JSON) or read from a spreadsheet row; the importer's row type
+and the registry's view are built on it, so a field is added or renamed in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class HotelInput:
+    """What a person types for a hotel (form, spreadsheet row, JSON)."""
+
+    name: str
+    division_code: str
+    address: str | None = None
+    credit_code: str | None = None
+    star_class: int | None = None
+    rooms: int | None = None
+    tvs: int | None = None
+    tv_system: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    person_in_charge: str | None = None
+    pilot: bool = False
+    target_mode: str | None = None
+    current_mode: str | None = None
+    notes: str | None = None
+    #: A ``hoteltv.domain.sites`` key; None: the default kind for a new site, unchanged for an existing one.
+    site_kind: str | None = None
+
+
+#: Fields a person edits (everything else follows from the inspection history), in form order.
+EDITABLE: tuple[str, ...] = tuple(f.name for f in fields(HotelInput))
