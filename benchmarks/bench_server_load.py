@@ -3,9 +3,10 @@
 Full run (issue 15): 200 laptops for 5 minutes against 4 workers. Each laptop makes its first sync — a hotel,
 20 inspections with 3 photos each (one photo larger than the batch limit, sent by resumable ``PUT``, the
 others in ``/photos/batch`` as the real client does) — then a sync with nothing to send every 30 s and a
-sync with 5 changed inspections every 2 minutes. First syncs start spread over the first 30 s (a morning
-in a bureau, not 200 people pressing the button in the same second); every later sync of a laptop keeps
-its own phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
+sync with 5 changed inspections every 2 minutes. First syncs start at random times over the first 30 s
+(``--ramp``, like locust's spawn rate: a morning in a bureau, not 200 people pressing the button in the same
+second; ``--ramp 0`` starts them all at once, the worst case); every later sync of a laptop keeps its own
+phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
 uploads, pull since its cursor (all pages), ``/sync/check``.
 
 From half-time to three quarters of the run, bad input arrives alongside: bodies over the limit (declared and
@@ -35,6 +36,7 @@ Run::
     python benchmarks/bench_server_load.py                     # full: 200 laptops, 300 s, 4 workers
     python benchmarks/bench_server_load.py --quick             # a few laptops for seconds (CI)
     python benchmarks/bench_server_load.py --laptops 50 --duration 120 --json out.json
+    python benchmarks/bench_server_load.py --ramp 0 --duration 90 --no-abuse   # every first sync at once
 
 The database is a fresh one made next to ``--database-url`` (default ``HOTELTV_BENCH_PG_URL`` or
 ``HOTELTV_TEST_PG_URL``) and dropped afterwards.
@@ -478,8 +480,8 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
 def show(report: dict[str, Any]) -> str:
     p = report["params"]
     lines = [
-        f"{p['laptops']} laptops, {p['duration']:.0f} s, {p['workers']} workers: {report['requests']} requests, "
-        f"{report['errors']} errors",
+        f"{p['laptops']} laptops, {p['duration']:.0f} s, {p['workers']} workers, first syncs over "
+        f"{p['ramp']:.0f} s: {report['requests']} requests, {report['errors']} errors",
         f"{'endpoint':<22}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}",
     ]
     for name, s in report["endpoints"].items():
@@ -531,6 +533,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--laptops", type=int)
     ap.add_argument("--duration", type=float, help="seconds")
     ap.add_argument("--workers", type=int)
+    ap.add_argument(
+        "--ramp",
+        type=float,
+        help="seconds over which the first syncs start, at random times (default 30; 0: all at once)",
+    )
     ap.add_argument("--no-abuse", action="store_true", help="leave out the bad input")
     ap.add_argument("--database-url", help="PostgreSQL server to make the fresh database on")
     ap.add_argument("--json", type=Path, help="write the report here")
@@ -543,6 +550,10 @@ def main(argv: list[str] | None = None) -> int:
         p.duration = args.duration
     if args.workers:
         p.workers = args.workers
+    if args.ramp is not None:
+        if args.ramp < 0:
+            ap.error(f"--ramp must be 0 or more seconds, not {args.ramp}")
+        p.ramp = args.ramp
     p.abuse = not args.no_abuse
     base = (
         args.database_url or os.environ.get("HOTELTV_BENCH_PG_URL") or os.environ.get("HOTELTV_TEST_PG_URL")
