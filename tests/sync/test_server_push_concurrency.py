@@ -105,3 +105,45 @@ def _edited(lap: SimLaptop) -> SimLaptop:
     lap.pending.clear()
     lap.edit(2)
     return lap
+
+
+def test_push_that_collides_with_another_division_runs_again_alone(tmp_path: Path) -> None:
+    """A new record another division's push is inserting at the same moment (the same id): the push is
+    not a server error, it runs again alone and is answered by the merge rule."""
+    url = database_url("postgresql", tmp_path)
+    accounts, _root = add_accounts(url, 2, [LONGYANG, TENGCHONG])
+    laps = [
+        SimLaptop(n, token, code, inspections=0, photos_each=0, photo_bytes=100, large_photo_bytes=0)
+        for n, (code, token) in enumerate(accounts)
+    ]
+    for lap in laps:
+        lap.build()
+    db = ServerDB(url)
+    try:
+        longyang, tengchong = _callers(db, [t for _c, t in accounts])
+        req = _request(laps[1])
+        (hotel,) = req.changes
+        with db.push_write(longyang.division_ids) as held:
+            held.add(
+                Record(
+                    entity="hotels",
+                    id=hotel.id,
+                    data={**hotel.values, "division_id": "longyang"},
+                    version=1,
+                    seq=ServerDB.take_seqs(held, 1),
+                    division_id=next(iter(longyang.division_ids)),
+                    hotel_id=hotel.id,
+                )
+            )
+            held.flush()
+            push = _Push(db, tengchong, req)
+            push.start()
+            push.join(1.0)
+            assert push.is_alive()  # waits for the row (and the sequence lock) the held push has
+        push.join(WAIT_S)
+        assert not push.is_alive() and push.error is None, push.error
+        assert push.answer is not None
+        (result,) = push.answer.results
+        assert (result.status, result.code) == ("refused", 403)  # the hotel is Longyang's now
+    finally:
+        db.close()

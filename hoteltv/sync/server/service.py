@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from sqlalchemy import Text, func, insert, or_, select, update
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
@@ -379,10 +379,18 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
     divisions = None if alone else caller.division_ids
     try:
         return _push(db, caller, req, keys, ordered, divisions)
-    except IntegrityError:
-        if divisions is None or db.is_sqlite:
+    except (IntegrityError, OperationalError) as exc:
+        if divisions is None or db.is_sqlite or not _collided(exc):
             raise
         return _push(db, caller, req, keys, ordered, None)
+
+
+def _collided(exc: Exception) -> bool:
+    """Did a push fail because a concurrent push of other divisions wrote the same row (a new record or
+    device row both inserted: a unique key, or a deadlock PostgreSQL broke)? Then it runs again, alone."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
 
 def _push(
