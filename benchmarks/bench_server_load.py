@@ -3,9 +3,10 @@
 Full run (issue 15): 200 laptops for 5 minutes against 4 workers. Each laptop makes its first sync — a hotel,
 20 inspections with 3 photos each (one photo larger than the batch limit, sent by resumable ``PUT``, the
 others in ``/photos/batch`` as the real client does) — then a sync with nothing to send every 30 s and a
-sync with 5 changed inspections every 2 minutes. First syncs start spread over the first 30 s (a morning
-in a bureau, not 200 people pressing the button in the same second); every later sync of a laptop keeps
-its own phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
+sync with 5 changed inspections every 2 minutes. First syncs start at random times over the first 30 s
+(``--ramp``, like locust's spawn rate: a morning in a bureau, not 200 people pressing the button in the same
+second; ``--ramp 0`` starts them all at once, the worst case); every later sync of a laptop keeps its own
+phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
 uploads, pull since its cursor (all pages), ``/sync/check``.
 
 From half-time to three quarters of the run, bad input arrives alongside: bodies over the limit (declared and
@@ -35,6 +36,7 @@ Run::
     python benchmarks/bench_server_load.py                     # full: 200 laptops, 300 s, 4 workers
     python benchmarks/bench_server_load.py --quick             # a few laptops for seconds (CI)
     python benchmarks/bench_server_load.py --laptops 50 --duration 120 --json out.json
+    python benchmarks/bench_server_load.py --ramp 0 --duration 90 --no-abuse   # every first sync at once
 
 The database is a fresh one made next to ``--database-url`` (default ``HOTELTV_BENCH_PG_URL`` or
 ``HOTELTV_TEST_PG_URL``) and dropped afterwards.
@@ -113,6 +115,8 @@ class Timings:
     rows: list[tuple[str, float, float, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     first_done: list[float] = field(default_factory=list)  # when each laptop's first sync ended
+    #: How late the generator's event loop woke from 50 ms sleeps: time its own CPU adds to every latency.
+    loop_lag: list[float] = field(default_factory=list)
 
     def note(self, name: str, seconds: float, status: int) -> None:
         self.rows.append((name, time.monotonic() - seconds, seconds, status))
@@ -145,13 +149,15 @@ def summary(rows: list[tuple[str, float, float, int]]) -> dict[str, dict[str, fl
 
 
 class Sampler:
-    """CPU (% of one core) and RSS of the server's processes and of PostgreSQL's, once a second."""
+    """CPU (% of one core) and RSS of the server's processes and of PostgreSQL's, once a second; also the
+    CPU of this load generator and the machine's 1-minute load average (the cores are shared)."""
 
     def __init__(self, root_pid: int) -> None:
         import psutil
 
         self.psutil = psutil
         self.root = psutil.Process(root_pid)
+        self.me = psutil.Process()
         self.samples: list[dict[str, float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -182,12 +188,23 @@ class Sampler:
                 continue
             s_cpu, s_rss = self._measure(server)
             p_cpu, p_rss = self._measure(pg)
-            self.samples.append({"server_cpu": s_cpu, "server_rss": s_rss, "pg_cpu": p_cpu, "pg_rss": p_rss})
+            g_cpu, _ = self._measure([self.me])
+            self.samples.append(
+                {
+                    "server_cpu": s_cpu,
+                    "server_rss": s_rss,
+                    "pg_cpu": p_cpu,
+                    "pg_rss": p_rss,
+                    "gen_cpu": g_cpu,
+                    "load1": os.getloadavg()[0],
+                }
+            )
 
     def __enter__(self) -> Sampler:
         server, pg = self._procs()
         self._measure(server)
         self._measure(pg)  # the first cpu_percent call only starts the count
+        self._measure([self.me])
         self._thread.start()
         return self
 
@@ -210,6 +227,10 @@ class Sampler:
             "postgres_cpu_mean_pct": mean("pg_cpu"),
             "postgres_cpu_max_pct": max(x["pg_cpu"] for x in s),
             "postgres_rss_max_mb": max(x["pg_rss"] for x in s) / 1e6,
+            "generator_cpu_mean_pct": mean("gen_cpu"),
+            "generator_cpu_max_pct": max(x["gen_cpu"] for x in s),
+            "load1_mean": mean("load1"),
+            "load1_max": max(x["load1"] for x in s),
         }
 
 
@@ -242,6 +263,14 @@ async def laptop_life(lap: SimLaptop, url: str, p: Params, t0: float, timings: T
             await _one(lap, client, timings)
         if lap.pending:  # a sync that failed left changes queued: send them (the report counts the error)
             await _one(lap, client, timings)
+
+
+async def loop_lag(out: list[float], every: float = 0.05) -> None:
+    """Note how late the event loop wakes (until cancelled)."""
+    while True:
+        started = time.monotonic()
+        await asyncio.sleep(every)
+        out.append(time.monotonic() - started - every)
 
 
 async def _one(lap: SimLaptop, client: httpx.AsyncClient, timings: Timings) -> None:
@@ -426,7 +455,9 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
                 tasks.append(
                     abuse(srv.url, p, t0 + p.duration / 2, t0 + p.duration * 3 / 4, abuser_token, bad)
                 )
+            probe = asyncio.create_task(loop_lag(timings.loop_lag))
             await asyncio.gather(*tasks)
+            probe.cancel()
 
         started = t_start = time.monotonic()
         asyncio.run(main())
@@ -447,6 +478,11 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
             [r for r in timings.rows if timings.first_done and r[1] >= max(timings.first_done)]
         ),
         "resources": sampler.report(),
+        "loop_lag_s": {
+            "p50": pct(timings.loop_lag, 50),
+            "p99": pct(timings.loop_lag, 99),
+            "max": max(timings.loop_lag, default=0.0),
+        },
         "server_holds": holds,
         "server_log_errors": [
             line
@@ -478,8 +514,8 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
 def show(report: dict[str, Any]) -> str:
     p = report["params"]
     lines = [
-        f"{p['laptops']} laptops, {p['duration']:.0f} s, {p['workers']} workers: {report['requests']} requests, "
-        f"{report['errors']} errors",
+        f"{p['laptops']} laptops, {p['duration']:.0f} s, {p['workers']} workers, first syncs over "
+        f"{p['ramp']:.0f} s: {report['requests']} requests, {report['errors']} errors",
         f"{'endpoint':<22}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}",
     ]
     for name, s in report["endpoints"].items():
@@ -499,6 +535,13 @@ def show(report: dict[str, Any]) -> str:
             f"server CPU mean {r['server_cpu_mean_pct']:.0f}% max {r['server_cpu_max_pct']:.0f}% (of one core), "
             f"RSS max {r['server_rss_max_mb']:.0f} MB; PostgreSQL CPU mean {r['postgres_cpu_mean_pct']:.0f}% "
             f"max {r['postgres_cpu_max_pct']:.0f}%, RSS max {r['postgres_rss_max_mb']:.0f} MB"
+        )
+        lag = report["loop_lag_s"]
+        lines.append(
+            f"load generator CPU mean {r['generator_cpu_mean_pct']:.0f}% max {r['generator_cpu_max_pct']:.0f}%, "
+            f"its event loop late p50 {lag['p50'] * 1e3:.0f} ms, p99 {lag['p99'] * 1e3:.0f} ms, "
+            f"max {lag['max'] * 1e3:.0f} ms; machine load average (1 min) mean {r['load1_mean']:.1f}, "
+            f"max {r['load1_max']:.1f} on {os.cpu_count()} cores"
         )
     h = report["server_holds"]
     lines.append(
@@ -531,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--laptops", type=int)
     ap.add_argument("--duration", type=float, help="seconds")
     ap.add_argument("--workers", type=int)
+    ap.add_argument(
+        "--ramp",
+        type=float,
+        help="seconds over which the first syncs start, at random times (default 30; 0: all at once)",
+    )
     ap.add_argument("--no-abuse", action="store_true", help="leave out the bad input")
     ap.add_argument("--database-url", help="PostgreSQL server to make the fresh database on")
     ap.add_argument("--json", type=Path, help="write the report here")
@@ -543,6 +591,10 @@ def main(argv: list[str] | None = None) -> int:
         p.duration = args.duration
     if args.workers:
         p.workers = args.workers
+    if args.ramp is not None:
+        if args.ramp < 0:
+            ap.error(f"--ramp must be 0 or more seconds, not {args.ramp}")
+        p.ramp = args.ramp
     p.abuse = not args.no_abuse
     base = (
         args.database_url or os.environ.get("HOTELTV_BENCH_PG_URL") or os.environ.get("HOTELTV_TEST_PG_URL")

@@ -1,6 +1,6 @@
 """Backups of a data folder: ``hoteltv backup FILE``, ``hoteltv restore FILE`` and the daily rotation.
 
-A backup is one zip file::
+A backup is an archive of :mod:`hoteltv.archive` (format ``hoteltv-backup/1``)::
 
     hoteltv.db                    the database, copied with SQLite's online backup API, so it is a
                                   consistent snapshot even while the program keeps writing
@@ -13,8 +13,8 @@ The file is written beside its final name and renamed into place after it was fl
 crash or a full disk never leaves half a backup under the real name. The sync token is never included
 (a backup on a USB stick must not carry the key to the server).
 
-Restoring verifies every entry's size and SHA-256 and the database's own integrity check *before*
-anything in the data folder changes; a foreign, truncated or altered file is refused with a message and
+Restoring verifies the archive (names, sizes, every entry's SHA-256) and the database's own integrity
+check *before* anything in the data folder changes; a foreign, truncated or altered file is refused with a message and
 the folder is left as it was. Then, in this order, so that a crash at any point leaves a usable folder:
 
 1. the backup's photo originals are added to the store (content-addressed and immutable, so adding
@@ -42,8 +42,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -52,21 +50,23 @@ import stat
 import tempfile
 import time
 import zipfile
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from hoteltv import __version__
+from pydantic import Field
+
+from hoteltv import __version__, archive
 from hoteltv.db.sqlite_copy import connect_readonly, copy_database
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
-from hoteltv.io.files import FileInUseError, fsync_dir, replace_file
+from hoteltv.io.files import FileInUseError, fsync_dir, replace_file, umask
+from hoteltv.photos.store import PhotoStore
 
 FORMAT = "hoteltv-backup/1"
-MANIFEST = "manifest.json"
+MANIFEST = archive.MANIFEST
 DB_ENTRY = "hoteltv.db"
 SETTINGS_ENTRY = "settings.json"
 PHOTO_PREFIX = "photos/originals/"
@@ -79,9 +79,8 @@ STAGING_PREFIX = ".restore-"
 #: there so that this module loads without SQLAlchemy and Alembic).
 DB_FILENAME = "hoteltv.db"
 
-_CHUNK = 1 << 20
+_FREE_MARGIN = 1 << 20
 _MAX_MANIFEST_BYTES = 100 * 1024 * 1024
-_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 _PHOTO_RE = re.compile(r"^photos/originals/([0-9a-f]{2})/([0-9a-f]{64})$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -95,102 +94,29 @@ class BackupError(HoteltvError):
 # --- manifest -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BackupEntry:
-    """One file of a backup: its path inside the zip, size in bytes and SHA-256."""
-
-    path: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(archive.Manifest):
     """What a backup holds (``manifest.json``)."""
 
-    created_at: str
-    hoteltv_version: str
-    schema: str | None
-    device_id: str | None
-    photos_included: bool
-    entries: tuple[BackupEntry, ...]
-    counts: dict[str, int] = field(default_factory=dict)
+    FORMAT = FORMAT
+
     format: str = FORMAT
+    hoteltv_version: str = ""
+    db_schema: str | None = Field(default=None, alias="schema")
+    photos_included: bool = False
+    counts: dict[str, int] = Field(default_factory=dict)
 
-    def to_json(self) -> bytes:
-        data = asdict(self)
-        data["entries"] = [asdict(e) for e in self.entries]
-        return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    def layout_problem(self) -> str | None:
+        for e in self.entries:
+            m = _PHOTO_RE.match(e.path)
+            if e.path not in (DB_ENTRY, SETTINGS_ENTRY) and m is None:
+                return f"unexpected entry {e.path[:80]!r}"
+            if m and (m.group(2) != e.sha256 or not e.sha256.startswith(m.group(1))):
+                return f"entry {e.path}: named for another hash"
+        return None if any(e.path == DB_ENTRY for e in self.entries) else "it holds no database"
 
     @property
-    def photo_entries(self) -> list[BackupEntry]:
+    def photo_entries(self) -> list[archive.Entry]:
         return [e for e in self.entries if e.path.startswith(PHOTO_PREFIX)]
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(e.size for e in self.entries)
-
-    @classmethod
-    def parse(cls, raw: bytes, name: str) -> Manifest:
-        """Validate a manifest; any doubt refuses the file (it decides what gets written where)."""
-
-        def refuse(why: str) -> BackupError:
-            return BackupError(
-                f"{name}: 不是有效的 hoteltv 备份文件 (not a valid hoteltv backup: {why}); 未做任何更改 (nothing was changed)"
-            )
-
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise refuse(f"manifest.json unreadable: {exc}") from exc
-        if not isinstance(data, dict):
-            raise refuse("manifest.json is not an object")
-        if data.get("format") != FORMAT:
-            raise refuse(f"format {data.get('format')!r}, expected {FORMAT!r}")
-        raw_entries = data.get("entries")
-        if not isinstance(raw_entries, list):
-            raise refuse("manifest.json has no list of entries")
-        entries: list[BackupEntry] = []
-        seen: set[str] = set()
-        for item in raw_entries:
-            if not isinstance(item, dict):
-                raise refuse("an entry is not an object")
-            path, size, sha = item.get("path"), item.get("size"), item.get("sha256")
-            if not isinstance(path, str) or not _allowed_entry(path):
-                raise refuse(f"unexpected entry {str(path)[:80]!r}")
-            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-                raise refuse(f"entry {path}: bad size")
-            if not isinstance(sha, str) or not _SHA_RE.match(sha):
-                raise refuse(f"entry {path}: bad SHA-256")
-            m = _PHOTO_RE.match(path)
-            if m and (m.group(2) != sha or not sha.startswith(m.group(1))):
-                raise refuse(f"entry {path}: named for another hash")
-            if path in seen:
-                raise refuse(f"entry {path} listed twice")
-            seen.add(path)
-            entries.append(BackupEntry(path, size, sha))
-        if DB_ENTRY not in seen:
-            raise refuse("it holds no database")
-        counts = data.get("counts")
-        return cls(
-            created_at=str(data.get("created_at") or ""),
-            hoteltv_version=str(data.get("hoteltv_version") or ""),
-            schema=_opt_str(data.get("schema")),
-            device_id=_opt_str(data.get("device_id")),
-            photos_included=bool(data.get("photos_included")),
-            entries=tuple(entries),
-            counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int)}
-            if isinstance(counts, dict)
-            else {},
-        )
-
-
-def _opt_str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _allowed_entry(path: str) -> bool:
-    return path in (DB_ENTRY, SETTINGS_ENTRY) or bool(_PHOTO_RE.match(path))
 
 
 # --- small file helpers -----------------------------------------------------------------------------------
@@ -227,24 +153,8 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _copy_stream(src: IO[bytes], dst: Any, digest: Any, limit: int | None = None) -> int:
-    n = 0
-    while chunk := src.read(_CHUNK):
-        n += len(chunk)
-        if limit is not None and n > limit:
-            raise _Mismatch("longer than its manifest says")
-        digest.update(chunk)
-        dst.write(chunk)
-    return n
-
-
-def _file_sha(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
 class _Mismatch(Exception):
-    """An entry's bytes are not what the manifest promises."""
+    """A photo original's bytes are not those its name promises."""
 
 
 # --- the database snapshot --------------------------------------------------------------------------------
@@ -308,17 +218,6 @@ class BackupReport:
     problems: tuple[str, ...] = ()
 
 
-def _blobs(originals: Path) -> Iterator[tuple[str, Path]]:
-    if not originals.is_dir():
-        return
-    for folder in sorted(originals.iterdir()):
-        if not folder.is_dir() or len(folder.name) != 2:
-            continue
-        for entry in sorted(folder.iterdir()):
-            if _SHA_RE.match(entry.name) and entry.name.startswith(folder.name):
-                yield entry.name, entry
-
-
 def create_backup(
     home: Path, dest: Path, *, include_photos: bool = True, progress: Progress | None = None
 ) -> BackupReport:
@@ -351,30 +250,22 @@ def create_backup(
         with os.fdopen(fd, "w+b") as raw:
             _snapshot_database(db_path, snapshot)
             schema, device, counts, used = _database_facts(snapshot)
-            blobs = list(_blobs(home / "photos" / "originals")) if include_photos else []
+            store = PhotoStore.for_home(home)
+            blobs = [(sha, store.path(sha)) for sha in sorted(store.blobs())] if include_photos else []
             total = 1 + len(blobs)
             created = datetime.now(UTC)
             local = clock.bureau_time(created)
             stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
-            entries: list[BackupEntry] = []
-            with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+            with archive.ArchiveWriter(raw, stamp) as out:
 
                 def add(path: Path, arcname: str, compress: int, expect: str | None = None) -> None:
-                    if expect is not None and _file_sha(path) != expect:
+                    if expect is not None and archive.file_sha256(path) != expect:
                         raise _Mismatch(expect)  # checked before: a zip entry cannot be taken back
-                    info = zipfile.ZipInfo(arcname, date_time=stamp)
-                    info.compress_type = compress
-                    info.external_attr = 0o644 << 16
-                    size = path.stat().st_size
-                    digest = hashlib.sha256()
-                    with path.open("rb") as src, zf.open(info, "w", force_zip64=size > 2**31) as out:
-                        n = _copy_stream(src, out, digest)
-                    sha = digest.hexdigest()
-                    if expect is not None and sha != expect:
+                    written = out.add_file(path, arcname, compress)
+                    if expect is not None and written.sha256 != expect:
                         raise BackupError(
                             f"照片 {expect[:16]}… 在备份时被改动,请重试 (a photo changed meanwhile; try again)"
                         )
-                    entries.append(BackupEntry(arcname, n, sha))
 
                 _tick(progress, 0, total, DB_ENTRY)
                 add(snapshot, DB_ENTRY, zipfile.ZIP_DEFLATED)
@@ -407,14 +298,14 @@ def create_backup(
                     schema=schema,
                     device_id=device,
                     photos_included=include_photos,
-                    entries=tuple(entries),
+                    entries=tuple(out.entries),
                     counts=counts,
                 )
-                zf.writestr(_manifest_info(stamp), manifest.to_json())
+                out.finish(manifest)
             raw.flush()
             os.fsync(raw.fileno())
         _tick(progress, total, total, "")
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, 0o644 & ~umask())
         replace_file(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
@@ -444,19 +335,6 @@ def _remove_all(tmp: Path, snapshot: Path) -> None:
         _remove(path)
 
 
-def _manifest_info(stamp: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(MANIFEST, date_time=stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
     if progress is not None and progress(done, total, text) is False:
         raise BackupError("已取消,未做任何更改 (cancelled; nothing was changed)")
@@ -465,96 +343,15 @@ def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
 # --- reading and verifying --------------------------------------------------------------------------------
 
 _UNCHANGED = "; 未做任何更改 (nothing was changed)"
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
-
-
-def _damaged(name: str, exc: BaseException | str) -> BackupError:
-    return BackupError(
-        f"{name}: 备份文件已损坏或不完整 (the backup file is damaged or truncated: {exc}); "
-        "未做任何更改 (nothing was changed)"
-    )
-
-
-@contextlib.contextmanager
-def _open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
-    name = path.name
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise BackupError(f"{path}: 无法读取 (cannot read: {exc.strerror or exc})") from exc
-    with fh:
-        try:
-            zf = zipfile.ZipFile(fh)
-        except _ZIP_ERRORS as exc:
-            head = b""
-            with contextlib.suppress(OSError):
-                fh.seek(0)
-                head = fh.read(4)
-            if head.startswith(b"PK"):
-                raise _damaged(name, exc) from exc
-            raise BackupError(
-                f"{name}: 不是 hoteltv 备份文件 (not a hoteltv backup: not a zip file); 未做任何更改 (nothing was changed)"
-            ) from exc
-        with zf:
-            try:
-                info = zf.getinfo(MANIFEST)
-            except KeyError:
-                raise BackupError(
-                    f"{name}: 不是 hoteltv 备份文件 (not a hoteltv backup: it has no manifest.json); "
-                    "未做任何更改 (nothing was changed)"
-                ) from None
-            if info.file_size > _MAX_MANIFEST_BYTES:
-                raise BackupError(
-                    f"{name}: manifest.json 过大 (too large); 未做任何更改 (nothing was changed)"
-                )
-            try:
-                raw = zf.read(info)
-            except _ZIP_ERRORS as exc:
-                raise _damaged(name, exc) from exc
-            manifest = Manifest.parse(raw, name)
-            listed = {e.path for e in manifest.entries} | {MANIFEST}
-            names = zf.namelist()
-            if len(names) != len(set(names)):
-                raise _damaged(name, "an entry appears twice")
-            extra = [n for n in names if n not in listed]
-            if extra:
-                raise BackupError(
-                    f"{name}: 备份文件被改动过 (the backup was altered: {extra[0]!r} is not in its manifest); "
-                    "未做任何更改 (nothing was changed)"
-                )
-            present = set(names)
-            for e in manifest.entries:
-                if e.path not in present:
-                    raise _damaged(name, f"{e.path} is missing")
-                if zf.getinfo(e.path).file_size != e.size:
-                    raise BackupError(
-                        f"{name}: 备份文件被改动过 (the backup was altered: {e.path} has another size than its "
-                        "manifest says); 未做任何更改 (nothing was changed)"
-                    )
-            yield zf, manifest
-
-
-def _extract_entry(zf: zipfile.ZipFile, entry: BackupEntry, out: Any, name: str) -> None:
-    digest = hashlib.sha256()
-    try:
-        with zf.open(entry.path) as src:
-            n = _copy_stream(src, out, digest, limit=entry.size)
-    except _Mismatch as exc:
-        raise BackupError(
-            f"{name}: 备份文件被改动过 (the backup was altered: {entry.path} {exc}); 未做任何更改 (nothing was changed)"
-        ) from exc
-    except _ZIP_ERRORS as exc:
-        raise _damaged(name, f"{entry.path}: {exc}") from exc
-    if n != entry.size or digest.hexdigest() != entry.sha256:
-        raise BackupError(
-            f"{name}: 备份文件被改动过或已损坏 (the backup was altered or damaged: {entry.path} does not match its "
-            "SHA-256); 未做任何更改 (nothing was changed)"
-        )
-
-
-class _Discard:
-    def write(self, data: bytes) -> int:
-        return len(data)
+_KIND = archive.Kind(
+    Manifest,
+    "备份文件",
+    "backup",
+    BackupError,
+    # Photos are stored, the database deflates a few times: only a run of zeros inflates 1000-fold.
+    archive.ZipLimits(members=10_000_000, total=1 << 44, ratio=1000, ratio_from=16 << 20),
+    lambda entry: _MAX_MANIFEST_BYTES if entry == MANIFEST else 1 << 44,
+)
 
 
 def verify_backup(path: Path, progress: Progress | None = None) -> Manifest:
@@ -562,14 +359,10 @@ def verify_backup(path: Path, progress: Progress | None = None) -> Manifest:
 
     Raises :class:`BackupError` naming the first problem. Writes nothing.
     """
-    path = Path(path)
-    with _open_backup(path) as (zf, manifest):
-        total = len(manifest.entries)
-        for i, entry in enumerate(manifest.entries):
-            _tick(progress, i, total, entry.path)
-            _extract_entry(zf, entry, _Discard(), path.name)
-        _tick(progress, total, total, "")
-    return manifest
+    with archive.open_archive(Path(path), _KIND) as reader:
+        reader.verify(lambda done, total, text: _tick(progress, done, total, text))
+        _tick(progress, len(reader.manifest.entries), len(reader.manifest.entries), "")
+    return reader.manifest
 
 
 # --- restoring --------------------------------------------------------------------------------------------
@@ -684,7 +477,8 @@ def restore_backup(
     home, path = Path(home), Path(path)
     name = path.name
     db_path = home / DB_FILENAME
-    with _open_backup(path) as (zf, manifest):
+    with archive.open_archive(path, _KIND) as reader:
+        manifest = reader.manifest
         if db_path.exists() and not force:
             raise BackupError(
                 f"{home} 中已有数据;加 --force 恢复(当前数据会移到 {ASIDE_PREFIX}… 文件夹保留) "
@@ -697,7 +491,7 @@ def restore_backup(
             free = shutil.disk_usage(home).free
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
-        if manifest.total_bytes + _CHUNK > free:
+        if manifest.total_bytes + _FREE_MARGIN > free:
             raise BackupError(
                 f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
                 f"(not enough disk space to restore); 未做任何更改 (nothing was changed)"
@@ -714,7 +508,7 @@ def restore_backup(
                 target = staging / entry.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with target.open("wb") as out:
-                    _extract_entry(zf, entry, out, name)
+                    reader.copy(entry, out)
                     out.flush()
                     os.fsync(out.fileno())
                 if entry.path.startswith(PHOTO_PREFIX):
@@ -733,7 +527,7 @@ def restore_backup(
         except FileInUseError as exc:
             raise BackupError(f"{exc.message}; 未做任何更改 (nothing was changed)") from exc
         except sqlite3.Error as exc:
-            raise _damaged(name, exc) from exc
+            raise _KIND.damaged(name, exc) from exc
         else:
             settings = home / "settings.json"
             with contextlib.suppress(OSError, FileInUseError):  # the records are back; settings have defaults

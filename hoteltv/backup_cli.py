@@ -74,7 +74,7 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
 def _describe(m: Any) -> str:
     counts = m.counts
     return (
-        f"{m.created_at} 由 hoteltv {m.hoteltv_version} 写入, 数据库版本 {m.schema}, "
+        f"{m.created_at} 由 hoteltv {m.hoteltv_version} 写入, 数据库版本 {m.db_schema}, "
         f"{counts.get('hotels', 0)} 家酒店, {counts.get('inspections', 0)} 次检查, "
         f"{len(m.photo_entries)} 个照片文件{'' if m.photos_included else '(仅数据库 database only)'}"
     )

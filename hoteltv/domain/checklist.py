@@ -1,4 +1,5 @@
-"""Checklist templates as data: typed items, a strict loader, and normalisation of one answer value.
+"""Checklist templates as data: typed items, a strict loader (pydantic models for the file's shape, plain
+code for its meaning), and normalisation of one answer value.
 
 A template is a versioned JSON file, ``resources/templates/<id>_v<version>.json`` (the shape is described
 in ``docs/checklist-template.md``). Every threshold lives in the file, never in code, so a bureau writes
@@ -15,13 +16,28 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import ErrorDetails
+
+from hoteltv.domain.numerals import COUNT_UNITS, NumeralError, fold, parse_number, parse_yes_no, to_number
 from hoteltv.errors import Problem, TemplateError, ValidationError
 from hoteltv.resources import read_json, resource
 
@@ -58,25 +74,19 @@ class Text:
         return self.zh if lang.startswith("zh") else self.en
 
 
-@dataclass(frozen=True)
-class Choice:
+@dataclass(frozen=True, kw_only=True)
+class Choice(Text):
     """One option of a ``choice`` item: the stored key and its labels."""
 
     key: str
-    zh: str
-    en: str
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang.startswith("zh") else self.en
+    label = Text.get
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, kw_only=True)
+class Source(Text):
     """A document a template's rules come from (cited on notices and reports)."""
 
     key: str
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -231,22 +241,24 @@ def load_template(template_id: str, version: int) -> ChecklistTemplate:
     return template
 
 
+_FILE_RE = re.compile(r"^([a-z][a-z0-9_]*)_v([1-9][0-9]*)\.json$")
+
+
+def _shipped() -> list[tuple[str, int]]:
+    """(id, version) of every template file in ``resources/templates``."""
+    folder = resource("templates")
+    names = (entry.name for entry in folder.iterdir()) if folder.is_dir() else ()
+    return [(m.group(1), int(m.group(2))) for n in names if (m := _FILE_RE.match(n))]
+
+
 def template_versions(template_id: str = "hotel_tv") -> list[int]:
     """Versions of ``template_id`` shipped in ``resources/templates``, ascending."""
-    pattern = re.compile(rf"^{re.escape(template_id)}_v([1-9][0-9]*)\.json$")
-    folder = resource("templates")
-    if not folder.is_dir():
-        return []
-    return sorted(int(m.group(1)) for entry in folder.iterdir() if (m := pattern.match(entry.name)))
+    return sorted(version for tid, version in _shipped() if tid == template_id)
 
 
 def template_ids() -> list[str]:
     """Ids of the checklist templates shipped in ``resources/templates``, sorted."""
-    pattern = re.compile(r"^([a-z][a-z0-9_]*)_v[1-9][0-9]*\.json$")
-    folder = resource("templates")
-    if not folder.is_dir():
-        return []
-    return sorted({m.group(1) for entry in folder.iterdir() if (m := pattern.match(entry.name))})
+    return sorted({tid for tid, _version in _shipped()})
 
 
 def latest_template(template_id: str = "hotel_tv") -> ChecklistTemplate:
@@ -266,77 +278,177 @@ def load_template_file(path: Path) -> ChecklistTemplate:
     return parse_template(data, str(path))
 
 
-# --------------------------------------------------------------------------------------------- parsing
+# --------------------------------------------------------------------------------------------- file schema
+# The shape of a template file as pydantic models; what they cannot say (rules against answer types,
+# references between items and sources) is checked in plain code below, on the validated models.
 
-_TOP_KEYS = {
-    "format",
-    "id",
-    "version",
-    "title",
-    "sources",
-    "min_rooms",
-    "items",
-    "wording",
-    "site_status",
+_Key = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+_NonEmpty = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _finite_non_negative(value: float) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("not a non-negative number")
+    return value
+
+
+_Threshold = Annotated[StrictInt | StrictFloat, AfterValidator(_finite_non_negative)]
+
+
+class _Model(BaseModel):
+    """A strict part of a template file; keys starting with ``_`` are comments."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_comments(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("_"))}
+        return data
+
+
+class _TextFile(BaseModel):
+    zh: _NonEmpty
+    en: _NonEmpty
+
+    def text(self) -> Text:
+        return Text(self.zh, self.en)
+
+
+class _KeyedTextFile(_TextFile):
+    key: _Key
+
+
+class _RuleFile(_Model):
+    equals: StrictStr | None = None
+    in_: Annotated[list[StrictStr], Field(min_length=1)] | None = Field(None, alias="in")
+    min: _Threshold | None = None
+    max: _Threshold | None = None
+
+
+class _ConditionFile(_Model):
+    hotel_item: StrictStr
+    in_: Annotated[list[StrictStr], Field(min_length=1)] = Field(alias="in")
+
+
+class _ItemFile(_Model):
+    key: _Key
+    scope: Scope
+    label: _TextFile
+    type: AnswerType
+    required: StrictBool = True
+    na_allowed: StrictBool = False
+    choices: list[_KeyedTextFile] | None = None
+    pass_: _RuleFile | None = Field(None, alias="pass")
+    severity: Severity | None = None
+    rule_text: _TextFile | None = None
+    photo_on_fail: StrictBool | None = None
+    applies_when: _ConditionFile | None = None
+    help: _TextFile | None = None
+    sources: list[StrictStr] = []
+    unit: _TextFile | None = None
+
+
+class _WordingFile(_Model):
+    site_section: _TextFile | None = None
+    room_section: _TextFile | None = None
+    site: _TextFile | None = None
+    inspected: _TextFile | None = None
+    legal_basis: _TextFile | None = None
+
+
+class _TemplateFile(_Model):
+    format: StrictStr
+    id: _Key
+    version: Annotated[StrictInt, Field(ge=1)]
+    title: _TextFile
+    sources: list[_KeyedTextFile] = []
+    min_rooms: Annotated[StrictInt, Field(ge=0)]
+    items: Annotated[list[_ItemFile], Field(min_length=1)]
+    wording: _WordingFile | None = None
+    site_status: StrictBool = True
+
+
+_TEXT_FIELDS = {"title", "label", "rule_text", "help", "unit", *WORDING_KEYS}
+_TEXT_MESSAGE = 'must be {"zh": "…", "en": "…"} with both texts non-empty'
+_PASS_MESSAGE = '\'pass\' must be an object such as {"equals": "yes"} or {"max": 35}, or null'
+_CONDITION_MESSAGE = 'must be {"hotel_item": "<key>", "in": ["<value>", …]}'
+#: What a bad value of a field means; ``{name}`` is the field, ``{value}`` the value given.
+_MESSAGES = {
+    "id": "must be a lower-case key like 'hotel_tv', not {value!r}",
+    "version": "must be a whole number from 1, not {value!r}",
+    "min_rooms": "must be a whole number from 0, not {value!r}",
+    "items": "must be a non-empty list",
+    "sources": "must be a list of {{key, zh, en}}",
+    "wording": f"must be an object with {', '.join(WORDING_KEYS)}",
+    "scope": "'scope' must be 'hotel' or 'room', not {value!r}",
+    "type": f"unknown answer type {{value!r}} (known: {', '.join(ANSWER_TYPES)})",
+    "severity": "'severity' must be 'critical' or 'minor' for an item with a pass rule, not {value!r}",
+    "choices": "a choice item needs a non-empty 'choices' list of {{key, zh, en}}",
+    "pass": _PASS_MESSAGE.replace("{", "{{").replace("}", "}}"),
+    **dict.fromkeys(("min", "max"), "threshold {name!r} must be a non-negative number, not {value!r}"),
+    **dict.fromkeys(("equals", "in"), "'in' must be a non-empty list of answer values"),
+    **dict.fromkeys(("hotel_item", "applies_when"), _CONDITION_MESSAGE.replace("{", "{{").replace("}", "}}")),
 }
-_ITEM_KEYS = {
-    "key",
-    "scope",
-    "label",
-    "type",
-    "required",
-    "na_allowed",
-    "choices",
-    "pass",
-    "severity",
-    "rule_text",
-    "photo_on_fail",
-    "applies_when",
-    "help",
-    "sources",
-    "unit",
-}
-_RULE_KEYS = {"equals", "in", "min", "max"}
+_FLAGS = {"site_status", "required", "na_allowed", "photo_on_fail"}
 
 
-class _Parser:
-    """Collects every problem of a template file, so one run names them all."""
+def _where(loc: tuple[int | str, ...], data: Any) -> str:
+    """The place a problem is reported at: ``items[1] (boot) label``, ``sources[0]``, ``wording site`` …"""
+    if not loc:
+        return "template"
+    if loc[0] == "items" and len(loc) > 1 and isinstance(loc[1], int):
+        raw = data["items"][loc[1]]
+        key = raw.get("key") if isinstance(raw, dict) else None
+        named = isinstance(key, str) and _KEY_RE.match(key) and loc[2:3] != ("key",)
+        base = f"items[{loc[1]}]" + (f" ({key})" if named else "")
+        rest = loc[2:]
+        if rest[:1] == ("choices",) and len(rest) > 1:
+            return f"{base} choices[{rest[1]}]"
+        return f"{base} {rest[0]}" if rest and rest[0] in (*_TEXT_FIELDS, "applies_when") else base
+    if loc[0] in ("sources", "wording") and len(loc) > 1:
+        return f"{loc[0]}[{loc[1]}]" if isinstance(loc[1], int) else f"wording {loc[1]}"
+    return str(loc[0])
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[str] = []
 
-    def bad(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
-
-    def text(self, value: object, where: str) -> Text | None:
-        if (
-            isinstance(value, dict)
-            and isinstance(value.get("zh"), str)
-            and isinstance(value.get("en"), str)
-            and value["zh"].strip()
-            and value["en"].strip()
-        ):
-            return Text(value["zh"].strip(), value["en"].strip())
-        self.bad(where, 'must be {"zh": "…", "en": "…"} with both texts non-empty')
-        return None
-
-    def unknown_keys(self, obj: Mapping[str, object], allowed: set[str], where: str) -> None:
-        for k in obj:
-            if not k.startswith("_") and k not in allowed:
-                self.bad(where, f"unknown field {k!r} (allowed: {', '.join(sorted(allowed))})")
-
-    def boolean(self, obj: Mapping[str, object], name: str, default: bool, where: str) -> bool:
-        value = obj.get(name, default)
-        if not isinstance(value, bool):
-            self.bad(where, f"{name!r} must be true or false, not {value!r}")
-            return default
-        return value
+def _problem(error: ErrorDetails, data: Any) -> str:
+    """One pydantic error as the line a template author reads."""
+    loc = tuple(p for p in error["loc"] if p not in ("int", "float"))  # the threshold's union members
+    value = None if error["type"] == "missing" else error["input"]
+    if error["type"] == "extra_forbidden":
+        loc, name = loc[:-1], str(loc[-1])
+        if loc[-1:] == ("pass",):
+            return (
+                f"{_where(loc, data)}: unknown pass-rule operator(s) {[name]} (known: equals, in, min, max)"
+            )
+        if loc[-1:] == ("applies_when",):
+            return f"{_where(loc, data)}: {_CONDITION_MESSAGE}"
+        models: dict[int, type[_Model]] = {0: _TemplateFile, 2: _ItemFile}
+        model = models.get(len(loc), _WordingFile)
+        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        return f"{_where(loc, data)}: unknown field {name!r} (allowed: {allowed})"
+    named = [p for p in loc if isinstance(p, str) and p not in ("zh", "en")]
+    name = named[-1] if named else ""
+    if loc[-1] in ("zh", "en") or name in _TEXT_FIELDS:
+        message = _TEXT_MESSAGE
+    elif "choices" in loc[:-1] or (loc[0] == "sources" and len(loc) > 1):
+        message = "needs a lower-case 'key'"
+    elif name == "key":
+        message = f"'key' must be a lower-case key like 'boot_seconds', not {value!r}"
+    elif name == "sources" and loc[0] == "items":
+        message = "'sources' must be a list of source keys"
+    elif name in _FLAGS:
+        message = f"{name!r} must be true or false, not {value!r}"
+    elif isinstance(loc[-1], int) and loc[:1] == ("items",) and len(loc) == 2:
+        message = "must be an object"
+    else:
+        message = _MESSAGES[name].format(name=name, value=value)
+    return f"{_where(loc, data)}: {message}"
 
 
 def parse_template(data: Any, source: str) -> ChecklistTemplate:
     """Validate parsed JSON and build a template; raise ``TemplateError`` listing every problem found."""
-    p = _Parser(source)
     if not isinstance(data, dict):
         raise TemplateError(f"{source}: a checklist template must be a JSON object")
     if data.get("format") != TEMPLATE_FORMAT:
@@ -344,262 +456,162 @@ def parse_template(data: Any, source: str) -> ChecklistTemplate:
             f"{source}: not a hoteltv checklist template ('format' must be {TEMPLATE_FORMAT!r}, "
             f"found {data.get('format')!r})"
         )
-    p.unknown_keys(data, _TOP_KEYS, "template")
-
-    template_id = data.get("id")
-    if not isinstance(template_id, str) or not _KEY_RE.match(template_id):
-        p.bad("id", f"must be a lower-case key like 'hotel_tv', not {template_id!r}")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        p.bad("version", f"must be a whole number from 1, not {version!r}")
-    title = p.text(data.get("title"), "title")
-    min_rooms = data.get("min_rooms")
-    if isinstance(min_rooms, bool) or not isinstance(min_rooms, int) or min_rooms < 0:
-        p.bad("min_rooms", f"must be a whole number from 0, not {min_rooms!r}")
-
-    wording = _parse_wording(p, data.get("wording"))
-    site_status = p.boolean(data, "site_status", True, "template")
-    sources = _parse_sources(p, data.get("sources", []))
-    source_keys = {s.key for s in sources}
-
-    raw_items = data.get("items")
-    items: list[ChecklistItem] = []
-    raw_conditions: list[tuple[int, object]] = []
-    if not isinstance(raw_items, list) or not raw_items:
-        p.bad("items", "must be a non-empty list")
-        raw_items = []
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_items):
-        item = _parse_item(p, raw, i, source_keys)
-        if item is None:
-            continue
-        if item.key in seen:
-            p.bad(f"items[{i}] ({item.key})", f"duplicate key {item.key!r}")
-            continue
-        seen.add(item.key)
-        items.append(item)
-        if isinstance(raw, dict) and raw.get("applies_when") is not None:
-            raw_conditions.append((len(items) - 1, raw["applies_when"]))
-
-    # Conditions refer to other items, so they are resolved once every item is known.
-    by_key = {item.key: item for item in items}
-    for index, raw_cond in raw_conditions:
-        item = items[index]
-        cond = _parse_condition(p, raw_cond, item, by_key, raw_items)
-        if cond is not None:
-            items[index] = replace(item, applies_when=cond)
-
-    if p.problems:
-        lines = "\n".join(f"  - {line}" for line in p.problems)
-        raise TemplateError(f"{source}: invalid checklist template:\n{lines}")
-    assert title is not None
-    return ChecklistTemplate(
-        id=cast(str, template_id),
-        version=cast(int, version),
-        title=title,
-        sources=tuple(sources),
-        min_rooms=cast(int, min_rooms),
-        items=tuple(items),
-        wording=wording,
-        site_status=site_status,
-    )
-
-
-def _parse_wording(p: _Parser, raw: object) -> Wording:
-    if raw is None:
-        return Wording()
-    if not isinstance(raw, dict):
-        p.bad("wording", f"must be an object with {', '.join(WORDING_KEYS)}")
-        return Wording()
-    p.unknown_keys(raw, set(WORDING_KEYS), "wording")
-    texts = {k: p.text(raw[k], f"wording {k}") for k in WORDING_KEYS if k in raw}
-    return replace(Wording(), **{k: v for k, v in texts.items() if v is not None})
-
-
-def _parse_sources(p: _Parser, raw: object) -> list[Source]:
-    if not isinstance(raw, list):
-        p.bad("sources", "must be a list of {key, zh, en}")
-        return []
-    out: list[Source] = []
-    for i, s in enumerate(raw):
-        where = f"sources[{i}]"
-        if not isinstance(s, dict) or not isinstance(s.get("key"), str) or not _KEY_RE.match(s["key"]):
-            p.bad(where, "needs a lower-case 'key'")
-            continue
-        text = p.text(s, where)
-        if s["key"] in {x.key for x in out}:
-            p.bad(where, f"duplicate source key {s['key']!r}")
-        elif text is not None:
-            out.append(Source(s["key"], text.zh, text.en))
-    return out
-
-
-def _parse_item(p: _Parser, raw: object, i: int, source_keys: set[str]) -> ChecklistItem | None:
-    if not isinstance(raw, dict):
-        p.bad(f"items[{i}]", "must be an object")
-        return None
-    key = raw.get("key")
-    if not isinstance(key, str) or not _KEY_RE.match(key):
-        p.bad(f"items[{i}]", f"'key' must be a lower-case key like 'boot_seconds', not {key!r}")
-        return None
-    where = f"items[{i}] ({key})"
-    before = len(p.problems)
-    p.unknown_keys(raw, _ITEM_KEYS, where)
-
-    scope = raw.get("scope")
-    if scope not in SCOPES:
-        p.bad(where, f"'scope' must be 'hotel' or 'room', not {scope!r}")
-    label = p.text(raw.get("label"), f"{where} label")
-    answer_type = raw.get("type")
-    if answer_type not in ANSWER_TYPES:
-        p.bad(where, f"unknown answer type {answer_type!r} (known: {', '.join(ANSWER_TYPES)})")
-        return None
-    atype = cast(AnswerType, answer_type)
-    required = p.boolean(raw, "required", True, where)
-
-    na_allowed = p.boolean(raw, "na_allowed", False, where)
-    if na_allowed and atype != "yes_no":
-        p.bad(where, "'na_allowed' is only for yes_no items")
-
-    choices: tuple[Choice, ...] = ()
-    if atype == "choice":
-        choices = _parse_choices(p, raw.get("choices"), where)
-    elif "choices" in raw:
-        p.bad(where, "'choices' is only for choice items")
-
-    rule = _parse_rule(p, raw.get("pass"), atype, na_allowed, choices, where)
-
-    severity = raw.get("severity")
-    rule_text: Text | None = None
-    if rule is not None:
-        if severity not in SEVERITIES:
-            p.bad(
-                where,
-                f"'severity' must be 'critical' or 'minor' for an item with a pass rule, not {severity!r}",
-            )
-        rule_text = p.text(raw.get("rule_text"), f"{where} rule_text")
+    problems: list[str] = []
+    try:
+        model = _TemplateFile.model_validate(data)
+    except PydanticValidationError as exc:
+        problems = list(dict.fromkeys(_problem(e, data) for e in exc.errors()))
     else:
-        if severity is not None:
-            p.bad(where, "'severity' given but the item has no pass rule (informational items never fail)")
-        if raw.get("rule_text") is not None:
-            p.bad(where, "'rule_text' given but the item has no pass rule")
-    photo_on_fail = p.boolean(raw, "photo_on_fail", rule is not None, where)
-    if photo_on_fail and rule is None:
-        p.bad(where, "'photo_on_fail' is true but the item has no pass rule, so it can never fail")
+        template = _build(model, problems)
+    if problems:
+        lines = "\n".join(f"  - {line}" for line in problems)
+        raise TemplateError(f"{source}: invalid checklist template:\n{lines}")
+    return template
 
-    help_text = p.text(raw["help"], f"{where} help") if raw.get("help") is not None else None
-    unit = p.text(raw["unit"], f"{where} unit") if raw.get("unit") is not None else None
-    if unit is not None and atype != "count":
-        p.bad(where, "'unit' is only for count items (seconds are always 秒)")
 
-    item_sources = raw.get("sources", [])
-    if not isinstance(item_sources, list) or not all(isinstance(s, str) for s in item_sources):
-        p.bad(where, "'sources' must be a list of source keys")
-        item_sources = []
-    for s in item_sources:
-        if s not in source_keys:
-            p.bad(where, f"cites unknown source {s!r} (declare it in the template's 'sources')")
+# --------------------------------------------------------------------------------------------- meaning
 
-    if len(p.problems) > before or label is None:
-        return None
-    return ChecklistItem(
-        key=key,
-        scope=cast(Scope, scope),
-        label=label,
-        answer_type=atype,
-        required=required,
-        na_allowed=na_allowed,
-        choices=choices,
-        rule=rule,
-        severity=cast("Severity | None", severity if rule is not None else None),
-        rule_text=rule_text,
-        photo_on_fail=photo_on_fail,
-        help=help_text,
-        sources=tuple(item_sources),
-        unit=unit,
+
+def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
+    """The template a valid file describes, after the checks the schema cannot make."""
+
+    def bad(where: str, message: str) -> None:
+        problems.append(f"{where}: {message}")
+
+    sources: dict[str, Source] = {}
+    for i, s in enumerate(f.sources):
+        if s.key in sources:
+            bad(f"sources[{i}]", f"duplicate source key {s.key!r}")
+        sources[s.key] = Source(s.zh, s.en, key=s.key)
+    items: dict[str, ChecklistItem] = {}
+    broken: set[str] = set()  # items with a problem: conditions naming them are not judged
+    for i, raw in enumerate(f.items):
+        where = f"items[{i}] ({raw.key})"
+        before = len(problems)
+        if raw.key in items:
+            bad(where, f"duplicate key {raw.key!r}")
+        else:
+            items[raw.key] = _item(raw, where, set(sources), bad)
+        if len(problems) > before:
+            broken.add(raw.key)
+    # Conditions refer to other items, so they are resolved once every item is known.
+    for raw in f.items:
+        if raw.applies_when is not None and raw.applies_when.hotel_item not in broken:
+            cond = _condition(raw.applies_when, raw.key, items, f.items, bad)
+            items[raw.key] = replace(items[raw.key], applies_when=cond)
+    wording = f.wording or _WordingFile()
+    texts = {k: t.text() for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
+    return ChecklistTemplate(
+        id=f.id,
+        version=f.version,
+        title=f.title.text(),
+        sources=tuple(sources.values()),
+        min_rooms=f.min_rooms,
+        items=tuple(items.values()),
+        wording=replace(Wording(), **texts),
+        site_status=f.site_status,
     )
 
 
-def _parse_choices(p: _Parser, raw: object, where: str) -> tuple[Choice, ...]:
-    if not isinstance(raw, list) or not raw:
-        p.bad(where, "a choice item needs a non-empty 'choices' list of {key, zh, en}")
-        return ()
-    out: list[Choice] = []
-    for j, c in enumerate(raw):
-        cwhere = f"{where} choices[{j}]"
-        if not isinstance(c, dict) or not isinstance(c.get("key"), str) or not _KEY_RE.match(c["key"]):
-            p.bad(cwhere, "needs a lower-case 'key'")
-            continue
-        text = p.text(c, cwhere)
-        if c["key"] in {x.key for x in out}:
-            p.bad(cwhere, f"duplicate choice key {c['key']!r}")
-        elif text is not None:
-            out.append(Choice(c["key"], text.zh, text.en))
-    return tuple(out)
+def _item(
+    raw: _ItemFile, where: str, source_keys: set[str], bad: Callable[[str, str], None]
+) -> ChecklistItem:
+    atype = raw.type
+    if raw.na_allowed and atype != "yes_no":
+        bad(where, "'na_allowed' is only for yes_no items")
+    choices: dict[str, Choice] = {}
+    if atype == "choice":
+        if not raw.choices:
+            bad(where, _MESSAGES["choices"].format())
+        for j, c in enumerate(raw.choices or ()):
+            if c.key in choices:
+                bad(f"{where} choices[{j}]", f"duplicate choice key {c.key!r}")
+            choices[c.key] = Choice(c.zh, c.en, key=c.key)
+    elif raw.choices is not None:
+        bad(where, "'choices' is only for choice items")
+    rule = _rule(raw.pass_, atype, raw.na_allowed, tuple(choices.values()), where, bad)
+    if rule is not None:
+        if raw.severity is None:
+            bad(where, _MESSAGES["severity"].format(value=None))
+        if raw.rule_text is None:
+            bad(f"{where} rule_text", _TEXT_MESSAGE)
+    else:
+        if raw.severity is not None:
+            bad(where, "'severity' given but the item has no pass rule (informational items never fail)")
+        if raw.rule_text is not None:
+            bad(where, "'rule_text' given but the item has no pass rule")
+    photo_on_fail = rule is not None if raw.photo_on_fail is None else raw.photo_on_fail
+    if photo_on_fail and rule is None:
+        bad(where, "'photo_on_fail' is true but the item has no pass rule, so it can never fail")
+    if raw.unit is not None and atype != "count":
+        bad(where, "'unit' is only for count items (seconds are always 秒)")
+    for s in raw.sources:
+        if s not in source_keys:
+            bad(where, f"cites unknown source {s!r} (declare it in the template's 'sources')")
+    return ChecklistItem(
+        key=raw.key,
+        scope=raw.scope,
+        label=raw.label.text(),
+        answer_type=atype,
+        required=raw.required,
+        na_allowed=raw.na_allowed,
+        choices=tuple(choices.values()),
+        rule=rule,
+        severity=raw.severity if rule is not None else None,
+        rule_text=raw.rule_text.text() if rule is not None and raw.rule_text else None,
+        photo_on_fail=photo_on_fail,
+        help=raw.help.text() if raw.help else None,
+        sources=tuple(raw.sources),
+        unit=raw.unit.text() if raw.unit else None,
+    )
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _parse_rule(
-    p: _Parser, raw: object, atype: AnswerType, na_allowed: bool, choices: tuple[Choice, ...], where: str
+def _rule(
+    raw: _RuleFile | None,
+    atype: AnswerType,
+    na_allowed: bool,
+    choices: tuple[Choice, ...],
+    where: str,
+    bad: Callable[[str, str], None],
 ) -> PassRule | None:
     if raw is None:
         return None
+    given = raw.model_fields_set
     if atype == "text":
-        p.bad(where, "a text item cannot have a pass rule (text is recorded, never judged)")
+        bad(where, "a text item cannot have a pass rule (text is recorded, never judged)")
         return None
-    if not isinstance(raw, dict) or not raw:
-        p.bad(where, '\'pass\' must be an object such as {"equals": "yes"} or {"max": 35}, or null')
+    if not given:
+        bad(where, _PASS_MESSAGE)
         return None
-    unknown = set(raw) - _RULE_KEYS
-    if unknown:
-        p.bad(where, f"unknown pass-rule operator(s) {sorted(unknown)} (known: equals, in, min, max)")
-        return None
-
     if atype in ("yes_no", "choice"):
-        if "min" in raw or "max" in raw:
-            p.bad(where, f"'min'/'max' apply to seconds or count items, not {atype}")
+        if given & {"min", "max"}:
+            bad(where, f"'min'/'max' apply to seconds or count items, not {atype}")
             return None
-        if ("equals" in raw) == ("in" in raw):
-            p.bad(where, "a yes_no or choice rule needs exactly one of 'equals' or 'in'")
+        if len(given & {"equals", "in_"}) != 1:
+            bad(where, "a yes_no or choice rule needs exactly one of 'equals' or 'in'")
             return None
-        values = [raw["equals"]] if "equals" in raw else raw["in"]
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            p.bad(where, "'in' must be a non-empty list of answer values")
-            return None
+        values = [raw.equals] if raw.equals is not None else raw.in_ or []
         valid = _valid_values(atype, na_allowed, choices)
         wrong = [v for v in values if v not in valid]
         if wrong:
-            p.bad(where, f"pass rule names {wrong} which the item cannot take (valid: {', '.join(valid)})")
+            bad(where, f"pass rule names {wrong} which the item cannot take (valid: {', '.join(valid)})")
             return None
         if atype == "yes_no" and na_allowed and "na" not in values:
-            p.bad(where, "'na_allowed' is true but the pass rule does not list 'na': say that 'na' passes")
+            bad(where, "'na_allowed' is true but the pass rule does not list 'na': say that 'na' passes")
             return None
         return PassRule(allowed=tuple(dict.fromkeys(values)))
-
     # seconds / count
-    if "equals" in raw or "in" in raw:
-        p.bad(where, f"'equals'/'in' apply to yes_no or choice items; a {atype} item takes 'min'/'max'")
+    if given & {"equals", "in_"}:
+        bad(where, f"'equals'/'in' apply to yes_no or choice items; a {atype} item takes 'min'/'max'")
         return None
-    bounds: dict[str, float] = {}
-    for name in ("min", "max"):
-        if name not in raw:
-            continue
-        value = raw[name]
-        if not _is_number(value) or value < 0:
-            p.bad(where, f"threshold {name!r} must be a non-negative number, not {value!r}")
-        elif atype == "count" and value != int(value):
-            p.bad(where, f"threshold {name!r} of a count item must be a whole number, not {value!r}")
-        else:
-            bounds[name] = value
-    if len(bounds) != len(raw):
+    bounds = {"min": raw.min, "max": raw.max}
+    fractional = [n for n, v in bounds.items() if atype == "count" and v is not None and v != int(v)]
+    for name in fractional:
+        bad(where, f"threshold {name!r} of a count item must be a whole number, not {bounds[name]!r}")
+    if raw.min is not None and raw.max is not None and raw.min > raw.max:
+        bad(where, f"threshold 'min' ({raw.min}) is above 'max' ({raw.max})")
         return None
-    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
-        p.bad(where, f"threshold 'min' ({bounds['min']}) is above 'max' ({bounds['max']})")
-        return None
-    return PassRule(minimum=bounds.get("min"), maximum=bounds.get("max"))
+    return None if fractional else PassRule(minimum=raw.min, maximum=raw.max)
 
 
 def _valid_values(atype: AnswerType, na_allowed: bool, choices: tuple[Choice, ...]) -> list[str]:
@@ -608,81 +620,38 @@ def _valid_values(atype: AnswerType, na_allowed: bool, choices: tuple[Choice, ..
     return [c.key for c in choices]
 
 
-def _parse_condition(
-    p: _Parser, raw: object, item: ChecklistItem, by_key: Mapping[str, ChecklistItem], raw_items: list[Any]
+def _condition(
+    raw: _ConditionFile,
+    key: str,
+    items: Mapping[str, ChecklistItem],
+    raw_items: list[_ItemFile],
+    bad: Callable[[str, str], None],
 ) -> AppliesWhen | None:
-    where = f"items ({item.key}) applies_when"
-    if (
-        not isinstance(raw, dict)
-        or set(raw) - {"hotel_item", "in"}
-        or "hotel_item" not in raw
-        or "in" not in raw
-    ):
-        p.bad(where, 'must be {"hotel_item": "<key>", "in": ["<value>", …]}')
-        return None
-    target_key = raw["hotel_item"]
-    target = by_key.get(target_key) if isinstance(target_key, str) else None
+    where = f"items ({key}) applies_when"
+    target = items.get(raw.hotel_item)
     if target is None:
-        p.bad(where, f"refers to unknown item {target_key!r}")
-        return None
-    if target.key == item.key:
-        p.bad(where, "an item cannot depend on itself")
-        return None
-    if target.scope != "hotel":
-        p.bad(where, f"{target.key!r} is a per-room item; conditions may only name hotel-level items")
-        return None
-    if target.answer_type not in ("yes_no", "choice"):
-        p.bad(
-            where, f"{target.key!r} is a {target.answer_type} item; conditions need a yes_no or choice item"
-        )
-        return None
-    target_raw = next((r for r in raw_items if isinstance(r, dict) and r.get("key") == target.key), {})
-    if target_raw.get("applies_when") is not None:
-        p.bad(where, f"{target.key!r} is itself conditional; conditions may not be chained")
-        return None
-    values = raw["in"]
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        p.bad(where, "'in' must be a non-empty list of answer values")
-        return None
-    valid = _valid_values(target.answer_type, target.na_allowed, target.choices)
-    wrong = [v for v in values if v not in valid]
-    if wrong:
-        p.bad(where, f"{wrong} are not answers of {target.key!r} (valid: {', '.join(valid)})")
-        return None
-    return AppliesWhen(target.key, tuple(dict.fromkeys(values)))
+        bad(where, f"refers to unknown item {raw.hotel_item!r}")
+    elif target.key == key:
+        bad(where, "an item cannot depend on itself")
+    elif target.scope != "hotel":
+        bad(where, f"{target.key!r} is a per-room item; conditions may only name hotel-level items")
+    elif target.answer_type not in ("yes_no", "choice"):
+        bad(where, f"{target.key!r} is a {target.answer_type} item; conditions need a yes_no or choice item")
+    elif any(r.key == target.key and r.applies_when is not None for r in raw_items):
+        bad(where, f"{target.key!r} is itself conditional; conditions may not be chained")
+    else:
+        valid = _valid_values(target.answer_type, target.na_allowed, target.choices)
+        wrong = [v for v in raw.in_ if v not in valid]
+        if not wrong:
+            return AppliesWhen(target.key, tuple(dict.fromkeys(raw.in_)))
+        bad(where, f"{wrong} are not answers of {target.key!r} (valid: {', '.join(valid)})")
+    return None
 
 
 # --------------------------------------------------------------------------------------------- answers
 
-_YES = {"yes", "y", "是", "有", "对", "true", "√", "✓", "✔", "☑"}
-_NO = {"no", "n", "否", "无", "没有", "不是", "false", "×", "✗", "✘"}
-_NA = {"na", "n/a", "n.a.", "notapplicable", "不适用", "不涉及", "无此项"}
-
-_NUM = r"(\d+(?:\.\d+)?)"
-_SECONDS_RE = re.compile(
-    rf"^(?:{_NUM}(?:分钟|分|min|mins|minutes?))?(?:{_NUM}(?:秒钟|秒|s|sec|secs|seconds?)?)?$"
-)
-_COUNT_RE = re.compile(r"^(\d+(?:\.\d+)?)(?:次|个|下|键|把|只|台|keys?|presses|press|times|remotes?)?$")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-
-
-def _fold(text: str) -> str:
-    """NFKC (full-width → ASCII), drop all whitespace, lower-case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+_MINUTES_RE = re.compile(r"^(.+?)(?:分钟|分|minutes?|mins?)(.*)$")
+_SECONDS_UNITS = ("秒钟", "秒", "seconds", "second", "secs", "sec", "s")
 
 
 def _refuse(item: ChecklistItem, message: str, raw: object) -> ValidationError:
@@ -708,61 +677,40 @@ def coerce_answer(item: ChecklistItem, raw: object) -> AnswerValue:
     if t == "text":
         if isinstance(raw, str):
             return raw.strip()
-        if _is_number(raw):
-            return str(_number(cast(float, raw)))
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
+            return str(_number(raw))
         raise _refuse(item, "expected text", raw)
 
     if t == "yes_no":
-        if isinstance(raw, bool):
-            return "yes" if raw else "no"
-        if not isinstance(raw, str):
-            raise _refuse(item, "expected yes / no" + (" / na" if item.na_allowed else ""), raw)
-        folded = _fold(raw)
-        if folded in _YES:
-            return "yes"
-        if folded in _NO:
-            return "no"
-        if folded in _NA:
-            if not item.na_allowed:
-                raise _refuse(item, "'not applicable' is not allowed for this item: answer yes or no", raw)
-            return "na"
-        allowed = "是/否/不适用 or yes/no/na" if item.na_allowed else "是/否 or yes/no"
-        raise _refuse(item, f"expected {allowed}", raw)
+        answer = parse_yes_no(raw)
+        if answer == "na" and not item.na_allowed:
+            raise _refuse(item, "'not applicable' is not allowed for this item: answer yes or no", raw)
+        if answer is None:
+            allowed = "是/否/不适用 or yes/no/na" if item.na_allowed else "是/否 or yes/no"
+            raise _refuse(item, f"expected {allowed}", raw)
+        return answer
 
     if t == "choice":
         if isinstance(raw, str):
-            folded = _fold(raw)
+            folded = fold(raw)
             for c in item.choices:
-                if folded in (_fold(c.key), _fold(c.zh), _fold(c.en)):
+                if folded in (fold(c.key), fold(c.zh), fold(c.en)):
                     return c.key
         options = ", ".join(f"{c.key} ({c.zh})" for c in item.choices)
         raise _refuse(item, f"not one of the choices: {options}", raw)
 
     # seconds / count
-    value: float
-    if isinstance(raw, bool):
+    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
         raise _refuse(item, f"expected a number, not {raw!r}", raw)
-    if isinstance(raw, int | float):
-        if not math.isfinite(raw):
-            raise _refuse(item, "expected a finite number", raw)
-        value = raw
-    elif isinstance(raw, str):
-        parsed = _parse_seconds(raw) if t == "seconds" else _parse_count(raw)
-        if parsed is None:
-            if _fold(raw).startswith("-"):
-                raise _refuse(item, "must not be negative", raw)
-            example = "35, “35秒” or “1分05秒”" if t == "seconds" else "1 or “1次”"
-            raise _refuse(
-                item,
-                f"expected a number of {'seconds' if t == 'seconds' else 'times'} such as {example}",
-                raw,
-            )
-        value = parsed
-    else:
-        raise _refuse(item, "expected a number", raw)
+    try:
+        value = _seconds(raw) if t == "seconds" and isinstance(raw, str) else to_number(raw, COUNT_UNITS)
+    except NumeralError as exc:
+        if exc.kind != "not_a_number":
+            raise _refuse(item, exc.en, raw) from None
+        example = "35, “35秒” or “1分05秒”" if t == "seconds" else "1 or “1次”"
+        kind = "seconds" if t == "seconds" else "times"
+        raise _refuse(item, f"expected a number of {kind} such as {example}", raw) from None
 
-    if value < 0:
-        raise _refuse(item, "must not be negative", raw)
     if t == "seconds":
         if value > MAX_SECONDS:
             raise _refuse(item, f"more than {MAX_SECONDS} seconds is not a plausible measurement", raw)
@@ -774,23 +722,9 @@ def coerce_answer(item: ChecklistItem, raw: object) -> AnswerValue:
     return int(value)
 
 
-def _parse_seconds(text: str) -> float | None:
-    m = _SECONDS_RE.match(_fold(text))
-    if m is None or (m.group(1) is None and m.group(2) is None):
-        return None
-    minutes = float(m.group(1) or 0)
-    seconds = float(m.group(2) or 0)
-    return minutes * 60 + seconds
-
-
-def _parse_count(text: str) -> float | None:
-    folded = _fold(text)
-    m = _COUNT_RE.match(folded)
-    if m is not None:
-        return float(m.group(1))
-    # A single Chinese numeral, optionally with a unit: "一次", "两个".
-    head = folded[:1]
-    rest = folded[1:]
-    if head in _CN_DIGITS and (not rest or _COUNT_RE.match("0" + rest)):
-        return float(_CN_DIGITS[head])
-    return None
+def _seconds(text: str) -> float:
+    """Seconds written as "35", "35秒", "35 s", "三十秒" or "1分05秒"."""
+    m = _MINUTES_RE.match(fold(text))
+    if m is None:
+        return parse_number(text, _SECONDS_UNITS)
+    return parse_number(m.group(1)) * 60 + (parse_number(m.group(2), _SECONDS_UNITS) if m.group(2) else 0)

@@ -1,6 +1,10 @@
-"""A hotel's fields as a person gives them (:class:`HotelInput`) and as the registry shows them
-(:class:`HotelView`): plain values, importable without the database layer (the GUI's first screen is
-drawn before SQLAlchemy is loaded)."""
+"""The fields of a hotel as a person gives them: one definition for the form, the importer and the services.
+
+:class:`HotelInput` is what is typed (dialog, JSON) or read from a spreadsheet row; the importer's row type
+and the registry's view (:class:`HotelView`) are built on it, so a field is added or renamed in one place.
+Plain values, importable without the database layer (the GUI's first screen is drawn before SQLAlchemy is
+loaded).
+"""
 
 from __future__ import annotations
 
@@ -29,31 +33,22 @@ class HotelInput:
     target_mode: str | None = None
     current_mode: str | None = None
     notes: str | None = None
-    site_kind: str = sites.DEFAULT
+    #: A ``hoteltv.domain.sites`` key; None: the default kind for a new site, unchanged for an existing one.
+    site_kind: str | None = None
 
 
-@dataclass(frozen=True)
-class HotelView:
+#: Fields a person edits (everything else follows from the inspection history), in form order.
+EDITABLE: tuple[str, ...] = tuple(f.name for f in fields(HotelInput))
+
+
+@dataclass(frozen=True, kw_only=True)
+class HotelView(HotelInput):
     """A hotel as the registry shows it, with facts derived from its inspection history."""
 
     id: str
-    name: str
-    division_code: str
     division_name: str
-    address: str | None
-    credit_code: str | None
-    star_class: int | None
-    rooms: int | None
-    tvs: int | None
-    tv_system: str | None
-    contact_name: str | None
-    contact_phone: str | None
-    person_in_charge: str | None
-    pilot: bool
-    target_mode: str | None
     current_mode: str
     remediation_status: str
-    notes: str | None
     version: int
     updated_at: datetime
     site_kind: str = sites.DEFAULT

@@ -33,7 +33,7 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a saved file gets the usual permissions
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; a saved file gets the usual permissions
         replace_file(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:
@@ -196,7 +196,8 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's file-creation mask (read without changing it)."""
     current = os.umask(0)
     os.umask(current)
     return current

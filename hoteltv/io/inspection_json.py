@@ -5,6 +5,9 @@ The shape is documented in ``docs/json-formats.md``. Export → import round-tri
 numbers, times, team, answers and results come back as they were. The validated import, which writes to
 the database through the services, is :mod:`hoteltv.services.inspection_import`.
 
+:class:`InspectionDocument` is the shape of one document as a pydantic model (what an import accepts);
+:func:`document_problems` names each way a document misses it by its JSON path (``$.rooms[0].floor``).
+
 The content hash (SHA-256 over the canonical JSON of the fields that make the record, without
 bookkeeping such as version or device) is stored when an inspection is finalized and printed on paper,
 so a copy can be checked against the record.
@@ -16,14 +19,27 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection
 from hoteltv.domain import clock
+from hoteltv.errors import Problem
 
 FORMAT_ONE = "hoteltv-inspection/1"
 FORMAT_MANY = "hoteltv-inspections/1"
@@ -48,8 +64,145 @@ HASHED_FIELDS = (
 )
 
 
+MAX_ROOMS = 200
+MAX_TEXT = 20_000
+
+
 def _iso(dt: datetime | None) -> str | None:
     return None if dt is None else dt.isoformat().replace("+00:00", "Z")
+
+
+# --- the shape of a document ---------------------------------------------------------------------------
+
+
+def _time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise PydanticCustomError("wrong_type", "has the wrong type ({kind})", {"kind": type(value).__name__})
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PydanticCustomError("not_iso", "is not an ISO 8601 time") from None
+    if dt.tzinfo is None:
+        raise PydanticCustomError("naive", "needs a time zone (e.g. 2026-11-27T09:30:00+08:00)")
+    return dt
+
+
+_Text = Annotated[StrictStr, StringConstraints(max_length=MAX_TEXT)]
+_Time = Annotated[datetime, BeforeValidator(_time)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Inspector(_Part):
+    name: _Text
+    enforcement_id: _Text
+
+
+class _Room(_Part):
+    room_number: _Text | StrictInt
+    floor: _Text | StrictInt | None = None
+    room_type: _Text | None = None
+    answers: dict[str, Any] | None = None
+
+
+class _Refusal(_Part):
+    model_config = ConfigDict(extra="allow")
+    witness: StrictStr = ""
+    at: StrictStr = ""
+    note: StrictStr = ""
+
+
+class _EvidenceNote(_Part):
+    item_key: StrictStr
+    reason: StrictStr
+    room: StrictStr | None = None
+
+
+class InspectionDocument(_Part):
+    """One ``hoteltv-inspection/1`` document as an import reads it (fields it does not know are ignored).
+
+    What the shape cannot say (the template and hotel exist, answers fit the template, the stated result
+    and hash agree with the content) is checked by :mod:`hoteltv.services.inspection_import`."""
+
+    format: Literal["hoteltv-inspection/1"] = "hoteltv-inspection/1"
+    id: _Text | None = None
+    record_number: _Text | None = None
+    hotel: dict[str, Any]
+    template: dict[str, Any]
+    kind: Literal["first", "reinspection"] | None = None
+    status: Literal["draft", "finalized"] | None = None
+    started_at: _Time
+    ended_at: _Time | None = None
+    finalized_at: _Time | None = None
+    inspectors: list[_Inspector]
+    ids_shown: StrictBool | None = None
+    hotel_answers: dict[str, Any] | None = None
+    rooms: Annotated[list[_Room], Field(max_length=MAX_ROOMS)] | None = None
+    findings: _Text | None = None
+    hotel_opinion: _Text | None = None
+    hotel_signatory: _Text | None = None
+    contact_on_site: _Text | None = None
+    contact_phone: _Text | None = None
+    result: _Text | None = None
+    content_hash: _Text | None = None
+    seal: _Text | None = None
+    seal_hash: _Text | None = None
+    supersedes: _Text | None = None
+    notice_id: _Text | None = None
+    refusal: _Refusal | None = None
+    evidence_notes: list[_EvidenceNote] | None = None
+
+    @property
+    def refusal_facts(self) -> dict[str, Any]:
+        """The refusal to sign as stored: empty unless the document says anything about one."""
+        r = self.refusal
+        return (
+            {}
+            if r is None or not (r.model_fields_set or r.model_extra)
+            else r.model_dump(exclude=set(r.model_extra or ()))
+        )
+
+
+def _field(part: int | str) -> bool:
+    """False for the names pydantic gives a union's members in an error's location (``str``, ``int`` …)."""
+    return isinstance(part, int) or not (part in ("str", "int") or "-" in part or "[" in part)
+
+
+_MESSAGES = {
+    "missing": "is required",
+    "string_too_long": f"text longer than {MAX_TEXT} characters",
+    "too_long": f"more than {MAX_ROOMS} rooms",
+}
+
+
+def document_problems(error: PydanticValidationError, base: str) -> list[Problem]:
+    """Each way a document misses :class:`InspectionDocument`, named by its JSON path under ``base``."""
+    out: dict[str, Problem] = {}
+    for e in error.errors():
+        path = base + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"] if _field(p))
+        value = e.get("input")
+        if e["type"] in _MESSAGES:
+            message = _MESSAGES[e["type"]]
+        elif e["type"] == "literal_error":
+            message = f"must be {e.get('ctx', {}).get('expected')}"
+        elif e["type"] in ("model_type", "model_attributes_type") and isinstance(e["loc"][-1], int):
+            message = "must be an object"
+        elif e["type"].endswith("_type"):
+            message = f"has the wrong type ({type(value).__name__})"
+        else:
+            message = e["msg"]
+        if path not in out:
+            short = None if e["type"] == "missing" else shorten(value)
+            out[path] = Problem(path, message, short)
+    return list(out.values())
+
+
+def shorten(value: Any) -> Any:
+    """A value as a short repr for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def hotel_snapshot(hotel: Hotel) -> dict[str, Any]:

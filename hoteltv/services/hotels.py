@@ -6,7 +6,7 @@ objects, so callers on any thread (GUI worker, CLI, server) can hold them freely
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,33 +19,12 @@ from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.domain.hotel import HotelInput, HotelView
+from hoteltv.domain.hotel import EDITABLE, HotelInput, HotelView
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError, Problem, ValidationError
 from hoteltv.services import registry_rows
 from hoteltv.services.registry_rows import REGISTRY_TABLES
-
-#: Fields a person edits (everything else follows from the inspection history).
-EDITABLE = (
-    "name",
-    "division_code",
-    "address",
-    "credit_code",
-    "star_class",
-    "rooms",
-    "tvs",
-    "tv_system",
-    "contact_name",
-    "contact_phone",
-    "person_in_charge",
-    "pilot",
-    "target_mode",
-    "current_mode",
-    "notes",
-    "site_kind",
-)
-
 
 # --- validation ------------------------------------------------------------------------------------
 
@@ -415,19 +394,18 @@ def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
             report.refused.append(_unknown_division_error(row))
             continue
         present = set(row.present) | {"name", "division_code"}
-        data = HotelInput(**{k: getattr(row, k) for k in EDITABLE if k in present})
         hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get(
             (row.name, division.id)
         )
         changes: dict[str, list[Any]] = {}
         if hotel is None:
             hotel = Hotel(current_mode="none", remediation_status="not_inspected", pilot=False)
-            _apply(hotel, data, division, present)
+            _apply(hotel, row, division, present)
             s.add(hotel)
             action = "create"
         else:
             before = _editable_values(hotel)
-            _apply(hotel, data, division, present)
+            _apply(hotel, row, division, present)
             after = _editable_values(hotel)
             changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
             action = "update" if changes else "unchanged"
@@ -458,20 +436,13 @@ def _unknown_division_error(row: Any) -> Any:
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
     """Rows for a hotel export whose headers the importer reads back (round-trip)."""
-    from hoteltv.io.hotel_sheet import HOTEL_FIELDS
+    from hoteltv.io.sheet_cells import HOTEL_FIELDS, export_value
 
-    catalog = mode_catalog()
     headers = [f.header for f in HOTEL_FIELDS] + ["整改状态", "最近检查", "最近结果", "整改期限", "记录ID"]
     rows: list[list[Any]] = []
     for v in views:
-        values: Mapping[str, Any] = {
-            **{f.name: getattr(v, f.name, None) for f in HOTEL_FIELDS},
-            "division_code": v.division_name,
-            "pilot": "是" if v.pilot else "否",
-            "target_mode": catalog.get(v.target_mode).zh if v.target_mode else None,
-            "current_mode": catalog.get(v.current_mode).zh if v.current_mode else None,
-            "site_kind": sites.site_kind_label(v.site_kind, lang),
-        }
+        values = {f.name: export_value(f.name, getattr(v, f.name), lang=lang) for f in HOTEL_FIELDS}
+        values["division_code"] = v.division_name
         rows.append(
             [values.get(f.name) for f in HOTEL_FIELDS]
             + [

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,9 +24,12 @@ from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
 from hoteltv.io.inspection_json import (
     FORMAT_MANY,
     FORMAT_ONE,
+    InspectionDocument,
     content_hash,
+    document_problems,
     hash_document,
     inspection_document,
+    shorten,
 )
 from hoteltv.services import seal
 from hoteltv.services.inspections import next_record_number, refresh_hotel
@@ -34,8 +37,6 @@ from hoteltv.services.seal import default_authority
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_INSPECTIONS = 20_000
-MAX_ROOMS = 200
-MAX_TEXT = 20_000
 
 
 @dataclass
@@ -88,72 +89,19 @@ def _documents(data: Any, problems: list[Problem]) -> list[Any]:
     return []
 
 
-class _Check:
-    def __init__(self, problems: list[Problem], base: str) -> None:
-        self.problems, self.base = problems, base
-
-    def get(
-        self, obj: dict[str, Any], key: str, types: type | tuple[type, ...], *, required: bool = False
-    ) -> Any:
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.problems.append(Problem(f"{self.base}.{key}", "is required"))
-            return None
-        if (
-            not isinstance(value, types)
-            or isinstance(value, bool)
-            and bool not in (types if isinstance(types, tuple) else (types,))
-        ):
-            self.problems.append(
-                Problem(f"{self.base}.{key}", f"has the wrong type ({type(value).__name__})", _short(value))
-            )
-            return None
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            self.problems.append(Problem(f"{self.base}.{key}", f"text longer than {MAX_TEXT} characters"))
-            return None
-        return value
-
-    def time(self, obj: dict[str, Any], key: str, *, required: bool = False) -> datetime | None:
-        text = self.get(obj, key, str, required=required)
-        if text is None:
-            return None
-        try:
-            dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            self.problems.append(Problem(f"{self.base}.{key}", "is not an ISO 8601 time", text))
-            return None
-        if dt.tzinfo is None:
-            self.problems.append(
-                Problem(f"{self.base}.{key}", "needs a time zone (e.g. 2026-11-27T09:30:00+08:00)", text)
-            )
-            return None
-        return dt
-
-
-def _short(value: Any) -> Any:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _answers(check: _Check, raw: Any, template: Any, scope: str, where: str) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        check.problems.append(Problem(where, "must be an object of item key → answer"))
-        return {}
+def _answers(
+    problems: list[Problem], raw: dict[str, Any] | None, template: Any, scope: str, where: str
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str) or not template.has_item(key):
-            check.problems.append(
+    for key, value in (raw or {}).items():
+        if not template.has_item(key):
+            problems.append(
                 Problem(f"{where}.{key}", f"not an item of template {template.id} v{template.version}")
             )
             continue
         item = template.item(key)
         if item.scope != scope:
-            check.problems.append(
-                Problem(f"{where}.{key}", f"is a {item.scope}-level item, not {scope}-level")
-            )
+            problems.append(Problem(f"{where}.{key}", f"is a {item.scope}-level item, not {scope}-level"))
             continue
         if value is None:
             continue
@@ -161,7 +109,7 @@ def _answers(check: _Check, raw: Any, template: Any, scope: str, where: str) -> 
             out[key] = coerce_answer(item, value)
         except ValidationError as exc:
             reason = exc.problems[0].message if exc.problems else exc.message
-            check.problems.append(Problem(f"{where}.{key}", reason, _short(value)))
+            problems.append(Problem(f"{where}.{key}", reason, shorten(value)))
     return out
 
 
@@ -188,83 +136,47 @@ def import_inspections(db: Database, path: Path, actor: str = "") -> InspectionI
 
 def _import_one(
     s: Session,
-    doc: Any,
+    raw: Any,
     where: str,
     problems: list[Problem],
     report: InspectionImportReport,
     authority: str = "",
 ) -> None:
-    if not isinstance(doc, dict):
+    if not isinstance(raw, dict):
         problems.append(Problem(where, "must be an object"))
         return
+    try:
+        doc = InspectionDocument.model_validate(raw)
+    except PydanticValidationError as exc:
+        problems.extend(document_problems(exc, where))
+        return
     before = len(problems)
-    c = _Check(problems, where)
-    if doc.get("format", FORMAT_ONE) != FORMAT_ONE:
-        problems.append(Problem(f"{where}.format", f"expected {FORMAT_ONE!r}", doc.get("format")))
-    insp_id = c.get(doc, "id", str)
-    tpl = c.get(doc, "template", dict, required=True) or {}
-    template = None
-    if tpl:
-        try:
-            template = load_template(str(tpl.get("id")), int(tpl.get("version")))  # type: ignore[arg-type]
-        except (TemplateError, TypeError, ValueError, OverflowError) as exc:  # Overflow: "version": Infinity
-            problems.append(Problem(f"{where}.template", f"unknown checklist template ({exc})", _short(tpl)))
-    hotel = _resolve_hotel(s, c, doc)
-    kind = c.get(doc, "kind", str) or "first"
-    if kind not in ("first", "reinspection"):
-        problems.append(Problem(f"{where}.kind", "must be 'first' or 'reinspection'", kind))
-    status = c.get(doc, "status", str) or "draft"
-    if status not in ("draft", "finalized"):
-        problems.append(Problem(f"{where}.status", "must be 'draft' or 'finalized'", status))
-    started = c.time(doc, "started_at", required=True)
-    ended = c.time(doc, "ended_at")
-    team_raw = c.get(doc, "inspectors", list, required=True) or []
-    hotel_answers = (
-        _answers(c, doc.get("hotel_answers"), template, "hotel", f"{where}.hotel_answers") if template else {}
-    )
-    rooms_raw = c.get(doc, "rooms", list) or []
-    if len(rooms_raw) > MAX_ROOMS:
-        problems.append(Problem(f"{where}.rooms", f"more than {MAX_ROOMS} rooms"))
-        rooms_raw = []
+    try:
+        template = load_template(str(doc.template.get("id")), int(doc.template.get("version")))  # type: ignore[arg-type]
+    except (TemplateError, TypeError, ValueError, OverflowError) as exc:  # Overflow: "version": Infinity
+        problems.append(
+            Problem(f"{where}.template", f"unknown checklist template ({exc})", shorten(doc.template))
+        )
+        return
+    hotel = _resolve_hotel(s, doc.hotel, where, problems)
+    hotel_answers = _answers(problems, doc.hotel_answers, template, "hotel", f"{where}.hotel_answers")
     rooms: list[tuple[str, str | None, str | None, dict[str, Any]]] = []
     seen_rooms: set[str] = set()
-    for i, r in enumerate(rooms_raw):
-        rc = _Check(problems, f"{where}.rooms[{i}]")
-        if not isinstance(r, dict):
-            problems.append(Problem(rc.base, "must be an object"))
-            continue
-        number = rc.get(r, "room_number", (str, int), required=True)
-        if number is not None and str(number) in seen_rooms:
-            problems.append(Problem(f"{rc.base}.room_number", "duplicate room", number))
-        seen_rooms.add(str(number))
-        answers = _answers(rc, r.get("answers"), template, "room", f"{rc.base}.answers") if template else {}
-        floor = rc.get(r, "floor", (str, int))
-        rooms.append(
-            (str(number), None if floor is None else str(floor), rc.get(r, "room_type", str), answers)
-        )
-    team: list[tuple[str, str]] = []
-    for i, t in enumerate(team_raw):
-        tc = _Check(problems, f"{where}.inspectors[{i}]")
-        if not isinstance(t, dict):
-            problems.append(Problem(tc.base, "must be an object with name and enforcement_id"))
-            continue
-        name, enf = tc.get(t, "name", str, required=True), tc.get(t, "enforcement_id", str, required=True)
-        if name and enf:
-            team.append((name.strip(), enf.strip()))
+    for i, r in enumerate(doc.rooms or []):
+        number = str(r.room_number)
+        if number in seen_rooms:
+            problems.append(Problem(f"{where}.rooms[{i}].room_number", "duplicate room", r.room_number))
+        seen_rooms.add(number)
+        answers = _answers(problems, r.answers, template, "room", f"{where}.rooms[{i}].answers")
+        rooms.append((number, None if r.floor is None else str(r.floor), r.room_type, answers))
+    team = [(t.name.strip(), t.enforcement_id.strip()) for t in doc.inspectors if t.name and t.enforcement_id]
     texts = {
-        k: c.get(doc, k, str)
+        k: getattr(doc, k)
         for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")
     }
-    ids_shown = bool(c.get(doc, "ids_shown", bool))
-    refusal, evidence_notes = _conduct_of(c, doc, f"{where}")
-    record_number = c.get(doc, "record_number", str)
-    claimed_result = c.get(doc, "result", str)
-    claimed_hash = c.get(doc, "content_hash", str)
-    claimed_seal = c.get(doc, "seal", str)
-    claimed_seal_hash = c.get(doc, "seal_hash", str)
-    supersedes = c.get(doc, "supersedes", str)
-    notice_id = c.get(doc, "notice_id", str)
-    if len(problems) > before or template is None or hotel is None or started is None:
+    kind, status, started, ended = doc.kind or "first", doc.status or "draft", doc.started_at, doc.ended_at
+    record_number, insp_id, supersedes, notice_id = doc.record_number, doc.id, doc.supersedes, doc.notice_id
+    if len(problems) > before or hotel is None:
         return
     verdict = evaluate(template, hotel_answers, [RoomAnswers(n, a) for n, _, _, a in rooms])
     if status == "finalized":
@@ -279,18 +191,18 @@ def _import_one(
                     lifecycle.Blocker.TOO_FEW_INSPECTORS,
                 )
             )
-        if claimed_result is not None and claimed_result != verdict.result:
+        if doc.result is not None and doc.result != verdict.result:
             problems.append(
                 Problem(
                     f"{where}.result",
-                    f"says {claimed_result!r} but the answers give {verdict.result!r}",
-                    claimed_result,
+                    f"says {doc.result!r} but the answers give {verdict.result!r}",
+                    doc.result,
                 )
             )
     if insp_id:
         existing = s.get(Inspection, insp_id)
         if existing is not None:
-            doc_hash = hash_document(doc)
+            doc_hash = hash_document(raw)
             if hash_document(inspection_document(existing)) == doc_hash:
                 report.unchanged.append(existing.record_number)
             else:
@@ -323,7 +235,7 @@ def _import_one(
         owner_device_id=s.info.get("device_id", ""),
         started_at=started,
         ended_at=ended,
-        ids_shown=ids_shown,
+        ids_shown=bool(doc.ids_shown),
         hotel_answers=hotel_answers,
         supersedes_id=supersedes,
         notice_id=notice_id if notice_id and _notice_exists(s, notice_id) else None,
@@ -331,7 +243,8 @@ def _import_one(
     )
     if insp_id:
         insp.id = insp_id
-    insp.refusal, insp.evidence_notes = refusal, evidence_notes
+    insp.refusal = doc.refusal_facts
+    insp.evidence_notes = [n.model_dump() for n in doc.evidence_notes or ()]
     for pos, (number, floor, room_type, answers) in enumerate(rooms):
         insp.rooms.append(
             RoomCheck(room_number=number, floor=floor, room_type=room_type, answers=answers, position=pos)
@@ -341,27 +254,25 @@ def _import_one(
     s.add(insp)
     s.flush()
     if status == "finalized":
-        named = doc.get("hotel") or {}
-        insp.hotel_snapshot = {k: named.get(k) for k in ("name", "credit_code", "division")}
+        insp.hotel_snapshot = {k: doc.hotel.get(k) for k in ("name", "credit_code", "division")}
         insp.result = verdict.result
-        finalized_at = c.time(doc, "finalized_at") or ended or started
-        insp.finalized_at = finalized_at
+        insp.finalized_at = doc.finalized_at or ended or started
         computed = content_hash(s, insp)
-        if claimed_hash is not None and claimed_hash != computed:
+        if doc.content_hash is not None and doc.content_hash != computed:
             problems.append(
                 Problem(
                     f"{where}.content_hash",
                     "does not match the record's content: the file was altered",
-                    claimed_hash,
+                    doc.content_hash,
                 )
             )
             return
         insp.content_hash = computed
         insp.status = "finalized"
 
-        if claimed_seal is not None:
+        if doc.seal is not None:
             # The seal made where the record was finalized travels with it: the same paper, the same code.
-            insp.seal_json, insp.seal_hash = claimed_seal, claimed_seal_hash
+            insp.seal_json, insp.seal_hash = doc.seal, doc.seal_hash
             try:
                 seal.sheet_facts_from_seal(insp)
             except seal.SealError as exc:
@@ -376,44 +287,13 @@ def _import_one(
     report.created.append(insp.record_number)
 
 
-def _conduct_of(c: _Check, doc: dict[str, Any], where: str) -> tuple[dict[str, Any], list[Any]]:
-    """The refusal to sign and the evidence notes of an imported document, checked (see :func:`_conduct`)."""
-    refusal: dict[str, Any] = {}
-    raw = c.get(doc, "refusal", dict)
-    if raw:
-        if not all(isinstance(raw.get(k, ""), str) for k in ("witness", "at", "note")):
-            c.problems.append(Problem(f"{where}.refusal", "witness, at and note must be text"))
-        else:
-            refusal = {k: raw.get(k, "") for k in ("witness", "at", "note")}
-    notes: list[Any] = []
-    for i, n in enumerate(c.get(doc, "evidence_notes", list) or []):
-        ok = (
-            isinstance(n, dict)
-            and isinstance(n.get("item_key"), str)
-            and isinstance(n.get("reason"), str)
-            and (n.get("room") is None or isinstance(n.get("room"), str))
-        )
-        if not ok:
-            c.problems.append(
-                Problem(
-                    f"{where}.evidence_notes[{i}]", "needs item_key and reason (text), room (text or null)"
-                )
-            )
-            continue
-        notes.append({"item_key": n["item_key"], "reason": n["reason"], "room": n.get("room")})
-    return refusal, notes
-
-
 def _notice_exists(s: Session, notice_id: str) -> bool:
     from hoteltv.db.models import RectificationNotice
 
     return s.get(RectificationNotice, notice_id) is not None
 
 
-def _resolve_hotel(s: Session, c: _Check, doc: dict[str, Any]) -> Hotel | None:
-    ref = c.get(doc, "hotel", dict, required=True)
-    if ref is None:
-        return None
+def _resolve_hotel(s: Session, ref: dict[str, Any], where: str, problems: list[Problem]) -> Hotel | None:
     hotel_id, credit, name, division = (ref.get(k) for k in ("id", "credit_code", "name", "division"))
     hotel = s.get(Hotel, hotel_id) if isinstance(hotel_id, str) else None
     if hotel is None and isinstance(credit, str) and credit:
@@ -431,9 +311,9 @@ def _resolve_hotel(s: Session, c: _Check, doc: dict[str, Any]) -> Hotel | None:
             )
         ).first()
     if hotel is None or hotel.deleted:
-        c.problems.append(
+        problems.append(
             Problem(
-                f"{c.base}.hotel", "no such hotel in this database (import the hotel list first)", _short(ref)
+                f"{where}.hotel", "no such hotel in this database (import the hotel list first)", shorten(ref)
             )
         )
         return None

@@ -19,19 +19,19 @@ account that imports it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError as PydanticError
+from pydantic import field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from hoteltv import archive
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Photo, SyncLog
 from hoteltv.domain import clock
@@ -48,12 +48,52 @@ CHANGES = "changes.json"
 MAX_ENTRIES = 100_000
 MAX_CHANGES_BYTES = 512 * 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
 _SHA_NAME = re.compile(r"^photos/([0-9a-f]{64})$")
 _DEVICE = re.compile(r"^[0-9A-Za-z_-]{1,36}$")  # protocol.DeviceId
 
 
 class BundleRefused(HoteltvError):
     """The bundle was refused as a whole; nothing was changed."""
+
+
+class BundleManifest(archive.Manifest):
+    """``manifest.json`` of a bundle; ``changes`` and ``photos`` are the counts the export wrote (checked
+    against the content, as written: any other value means the manifest was edited)."""
+
+    FORMAT = FORMAT
+    ENTRIES_AS_MAP = True
+
+    format: str = FORMAT
+    device_id: str
+    changes: Any = None
+    photos: Any = None
+
+    @field_validator("device_id")
+    @classmethod
+    def _device(cls, value: str) -> str:
+        if not _DEVICE.match(value):
+            raise ValueError("invalid device id in the manifest")
+        return value
+
+    def layout_problem(self) -> str | None:
+        for e in self.entries:
+            m = _SHA_NAME.match(e.path)
+            if e.path != CHANGES and m is None:
+                return f"unknown entry {e.path[:80]!r}"
+            if m is not None and m.group(1) != e.sha256:
+                return f"entry {e.path}: named for another hash"
+        return None if any(e.path == CHANGES for e in self.entries) else "no changes.json in the bundle"
+
+
+_KIND = archive.Kind(
+    BundleManifest,
+    "数据包",
+    "bundle",
+    BundleRefused,
+    archive.ZipLimits(members=MAX_ENTRIES, total=MAX_TOTAL_BYTES, ratio=1000, ratio_from=16 << 20),
+    lambda entry: {MANIFEST: MAX_MANIFEST_BYTES, CHANGES: MAX_CHANGES_BYTES}.get(entry, MAX_PHOTO_BYTES),
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +127,6 @@ class BundleImport:
         return sum(1 for r in self.results if r.status == status)
 
 
-def _file_sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --- export ------------------------------------------------------------------------------------------------
 
 
@@ -123,26 +155,23 @@ def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
         {"device_id": db.device_id, "changes": [c.model_dump(mode="json") for c in collected.changes]},
         ensure_ascii=False,
     ).encode("utf-8")
-    entries: dict[str, dict[str, Any]] = {
-        CHANGES: {"sha256": hashlib.sha256(changes_bytes).hexdigest(), "size": len(changes_bytes)}
-    }
-    for sha in hashes:
-        entries[f"photos/{sha}"] = {"sha256": sha, "size": store.size(sha) or 0}
-    manifest = {
-        "format": FORMAT,
-        "device_id": db.device_id,
-        "created_at": clock.now().isoformat(),
-        "changes": len(collected.changes),
-        "photos": len(hashes),
-        "entries": entries,
-    }
-    with atomic_output(Path(path)) as fh, zipfile.ZipFile(fh, "w") as zf:
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1), zipfile.ZIP_DEFLATED)
-        zf.writestr(CHANGES, changes_bytes, zipfile.ZIP_DEFLATED)
+    with atomic_output(Path(path)) as fh, archive.ArchiveWriter(fh) as out:
+        out.add_bytes(changes_bytes, CHANGES)
         for sha in hashes:
-            zf.write(store.path(sha), f"photos/{sha}", zipfile.ZIP_STORED)
+            out.add_file(store.path(sha), f"photos/{sha}", zipfile.ZIP_STORED)
+        out.finish(
+            BundleManifest(
+                device_id=db.device_id,
+                created_at=clock.now().isoformat(),
+                changes=len(collected.changes),
+                photos=len(hashes),
+                entries=tuple(out.entries),
+            )
+        )
     size = Path(path).stat().st_size
-    result = BundleExport(Path(path), len(collected.changes), len(hashes), size, _file_sha(Path(path)))
+    result = BundleExport(
+        Path(path), len(collected.changes), len(hashes), size, archive.file_sha256(Path(path))
+    )
     sync_state.finish_log(
         db, log_id, True, {"changes": result.changes, "photos": result.photos, "bytes": size}, ""
     )
@@ -152,121 +181,23 @@ def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
 # --- reading and verifying ------------------------------------------------------------------------------------
 
 
-def _safe_name(name: str) -> bool:
-    if not name or len(name) > 200 or "\\" in name or "\x00" in name:
-        return False
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return False
-    return all(part not in ("", ".", "..") for part in name.split("/"))
-
-
-def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    if info.file_size > limit:
-        raise BundleRefused(f"{info.filename}: 条目过大 (entry larger than {limit} bytes)")
-    with zf.open(info) as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise BundleRefused(f"{info.filename}: 条目过大 (entry larger than {limit} bytes)")
-    return data
-
-
 def read_bundle(path: Path) -> Bundle:
     """Open and verify a bundle completely; raises :class:`BundleRefused` with the reason."""
     path = Path(path)
+    with archive.open_archive(path, _KIND) as reader:
+        manifest: BundleManifest = reader.manifest
+        photos: dict[str, bytes] = {}
+        changes_raw = b""
+        for entry in manifest.entries:
+            data = reader.read(entry)
+            if entry.path == CHANGES:
+                changes_raw = data
+            else:
+                photos[entry.sha256] = data
     name = path.name
-    try:
-        zf = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise BundleRefused(f"{name}: 文件不存在 (no such file)") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BundleRefused(
-            f"{name}: 文件已损坏或不完整,未导入任何内容 (damaged or truncated bundle: {exc})"
-        ) from exc
-    try:
-        with zf:
-            return _verify(zf, path)
-    except BundleRefused:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
-        # zlib.error: compressed data damaged in a way the zip's own checks did not notice first.
-        raise BundleRefused(f"{name}: 文件已损坏,未导入任何内容 (damaged bundle: {exc})") from exc
-
-
-def _verify(zf: zipfile.ZipFile, path: Path) -> Bundle:
-    name = path.name
-    infos = zf.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise BundleRefused(f"{name}: 条目过多 (more than {MAX_ENTRIES} entries)")
-    seen: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
-        if not _safe_name(info.filename):
-            raise BundleRefused(
-                f"{name}: 含有不安全的路径 {info.filename!r},整个文件被拒绝 (unsafe entry name; bundle refused)"
-            )
-        if info.filename in seen:
-            raise BundleRefused(f"{name}: 条目重复 {info.filename!r} (duplicate entry)")
-        if info.flag_bits & 0x1:
-            raise BundleRefused(f"{name}: 条目 {info.filename!r} 已加密,无法读取 (encrypted entry; refused)")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleRefused(
-                f"{name}: 条目 {info.filename!r} 的压缩方式不受支持 "
-                f"(compression method {info.compress_type} not used by hoteltv; refused)"
-            )
-        seen[info.filename] = info
-    if MANIFEST not in seen:
-        raise BundleRefused(f"{name}: 不是 hoteltv 数据包(缺少 manifest.json)(not a hoteltv bundle)")
-    try:
-        manifest = json.loads(_read(zf, seen[MANIFEST], MAX_MANIFEST_BYTES).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleRefused(f"{name}: manifest.json 无法解析 (unreadable manifest: {exc})") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleRefused(f"{name}: 不支持的数据包格式 (not a {FORMAT} bundle)")
-    entries = manifest.get("entries")
-    device_id = manifest.get("device_id")
-    if not isinstance(entries, dict) or not isinstance(device_id, str) or not device_id:
-        raise BundleRefused(f"{name}: manifest.json 内容不完整 (manifest lacks entries or device)")
-    if not _DEVICE.match(device_id):
-        raise BundleRefused(f"{name}: manifest.json 的设备编号无效 (invalid device id in the manifest)")
-    listed = set(entries)
-    present = set(seen) - {MANIFEST}
-    if present - listed:
-        raise BundleRefused(
-            f"{name}: 含有清单外的条目 {sorted(present - listed)[:3]} (entries not in the manifest; refused)"
-        )
-    if listed - present:
-        raise BundleRefused(
-            f"{name}: 缺少条目 {sorted(listed - present)[:3]},文件不完整 (entries missing: truncated bundle)"
-        )
-    if CHANGES not in listed:
-        raise BundleRefused(f"{name}: 缺少 changes.json (no changes in bundle)")
-    photos: dict[str, bytes] = {}
-    changes_raw = b""
-    for entry, meta in entries.items():
-        if not isinstance(meta, dict) or not isinstance(meta.get("sha256"), str):
-            raise BundleRefused(f"{name}: 清单条目 {entry!r} 无校验值 (manifest entry without SHA-256)")
-        info = seen[entry]
-        m = _SHA_NAME.match(entry)
-        if entry != CHANGES and m is None:
-            raise BundleRefused(f"{name}: 未知条目 {entry!r} (unknown entry)")
-        limit = MAX_CHANGES_BYTES if entry == CHANGES else MAX_PHOTO_BYTES
-        if meta.get("size") != info.file_size:
-            raise BundleRefused(
-                f"{name}: {entry} 大小与清单不符,文件被改动或不完整 (size differs from manifest)"
-            )
-        data = _read(zf, info, limit)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != meta["sha256"] or (m is not None and digest != m.group(1)):
-            raise BundleRefused(
-                f"{name}: {entry} 的内容与校验值不符,文件被改动或损坏,未导入任何内容 "
-                f"(content does not match its SHA-256: tampered or damaged; nothing imported)"
-            )
-        if entry == CHANGES:
-            changes_raw = data
-        else:
-            photos[digest] = data
     try:
         body = json.loads(changes_raw.decode("utf-8"))
-        if not isinstance(body, dict) or body.get("device_id") != device_id:
+        if not isinstance(body, dict) or body.get("device_id") != manifest.device_id:
             raise BundleRefused(f"{name}: changes.json 与清单的设备不符 (device mismatch)")
         if not isinstance(body.get("changes"), list):
             raise BundleRefused(f"{name}: changes.json 没有变更列表 (no list of changes)")
@@ -275,11 +206,12 @@ def _verify(zf: zipfile.ZipFile, path: Path) -> Bundle:
         raise BundleRefused(f"{name}: changes.json 内容无效 (invalid changes: {str(exc)[:300]})") from exc
     # The counts are written by every export: a different number means the manifest was edited.
     for key, actual in (("changes", len(changes)), ("photos", len(photos))):
-        if manifest.get(key) != actual or isinstance(manifest.get(key), bool):
+        value = getattr(manifest, key)
+        if value != actual or isinstance(value, bool):
             raise BundleRefused(
                 f"{name}: 清单中的 {key} 数目与内容不符,文件被改动 (manifest {key} count does not match)"
             )
-    return Bundle(path, device_id, str(manifest.get("created_at", "")), changes, photos, _file_sha(path))
+    return Bundle(path, manifest.device_id, manifest.created_at, changes, photos, archive.file_sha256(path))
 
 
 # --- importing --------------------------------------------------------------------------------------------------

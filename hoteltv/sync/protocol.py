@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
@@ -37,22 +37,6 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 #: one in a request is refused (422) instead of failing in the database.
 MAX_COUNTER = 2**31 - 1
 
-#: Synced tables in the order parents come before children.
-ENTITY_ORDER: tuple[str, ...] = (
-    "divisions",
-    "inspectors",
-    "hotels",
-    "inspections",
-    "inspection_inspectors",
-    "room_checks",
-    "rectification_notices",
-    "photos",
-    "enforcement_operations",
-)
-#: Parts of an inspection document: a draft syncs as whole-record versions from its owner device,
-#: a finalized one never changes. Everything else merges per field.
-DOCUMENT_ENTITIES = frozenset({"inspections", "inspection_inspectors", "room_checks", "photos"})
-
 Entity = Literal[
     "divisions",
     "inspectors",
@@ -64,8 +48,14 @@ Entity = Literal[
     "photos",
     "enforcement_operations",
 ]
+#: Synced tables in the order parents come before children.
+ENTITY_ORDER: tuple[str, ...] = get_args(Entity)
+#: Parts of an inspection document: a draft syncs as whole-record versions from its owner device,
+#: a finalized one never changes. Everything else merges per field.
+DOCUMENT_ENTITIES = frozenset({"inspections", "inspection_inspectors", "room_checks", "photos"})
+
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
-DeviceId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
+DeviceId = RecordId
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
 #: A user's name: no control characters (PostgreSQL text cannot hold NUL).

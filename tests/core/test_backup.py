@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from hoteltv import backup as backup_module
+from hoteltv import archive
 from hoteltv.backup import (
     BackupError,
     create_backup,
@@ -247,7 +247,10 @@ def test_entries_outside_the_manifest_or_the_layout_are_refused(
 ) -> None:
     extra = tmp_path / "extra.zip"
     _rewrite(backup_file, extra, {"photos/originals/../../evil.txt": b"x"}, fix_manifest=False)
-    _refused(target, extra, "not in its manifest")
+    _refused(target, extra, "unsafe path")
+    unlisted = tmp_path / "unlisted.zip"
+    _rewrite(backup_file, unlisted, {"photos/originals/extra.txt": b"x"}, fix_manifest=False)
+    _refused(target, unlisted, "not in its manifest")
     escape = tmp_path / "escape.zip"
     _rewrite(backup_file, escape, {"../../evil.txt": b"x"}, fix_manifest=True)
     _refused(target, escape, "unexpected entry")
@@ -296,7 +299,7 @@ def test_a_full_disk_while_writing_leaves_the_previous_backup_untouched(
 ) -> None:
     before = backup_file.read_bytes()
     calls = {"n": 0}
-    real = backup_module._copy_stream
+    real = archive.copy_hashed
 
     def full_after_first(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -304,7 +307,7 @@ def test_a_full_disk_while_writing_leaves_the_previous_backup_untouched(
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(backup_module, "_copy_stream", full_after_first)
+    monkeypatch.setattr(archive, "copy_hashed", full_after_first)
     with pytest.raises(BackupError, match="disk full"):
         create_backup(source, backup_file)
     assert backup_file.read_bytes() == before

@@ -9,7 +9,7 @@ import pytest
 
 from hoteltv.domain.divisions import DivisionList, default_divisions
 from hoteltv.errors import ImportRefused
-from hoteltv.io import hotel_sheet
+from hoteltv.io import tabular
 from hoteltv.io.hotel_sheet import (
     HOTEL_FIELDS,
     HOTEL_HEADERS,
@@ -252,11 +252,11 @@ def test_merged_division_cells_apply_to_every_row_they_span(tmp_path: Path, divi
     result = read_hotel_sheet(path, divisions)
     present = frozenset({"division_code", "name", "rooms"})
     assert result.rows == [
-        HotelRow(2, "甲酒店", LONGYANG, rooms=10, present=present),
-        HotelRow(3, "乙酒店", LONGYANG, rooms=20, present=present),
-        HotelRow(4, "丙酒店", LONGYANG, rooms=30, present=present),
-        HotelRow(5, "丁酒店", TENGCHONG, rooms=40, present=present),
-        HotelRow(6, "戊酒店", TENGCHONG, rooms=50, present=present),
+        HotelRow(row_number=2, name="甲酒店", division_code=LONGYANG, rooms=10, present=present),
+        HotelRow(row_number=3, name="乙酒店", division_code=LONGYANG, rooms=20, present=present),
+        HotelRow(row_number=4, name="丙酒店", division_code=LONGYANG, rooms=30, present=present),
+        HotelRow(row_number=5, name="丁酒店", division_code=TENGCHONG, rooms=40, present=present),
+        HotelRow(row_number=6, name="戊酒店", division_code=TENGCHONG, rooms=50, present=present),
     ]
     assert result.errors == []
     assert result.blank_rows == 1
@@ -345,7 +345,9 @@ def test_formula_with_cached_value_is_read_and_without_is_an_error(
     set_cached_value(path, "C2", "120")  # as Excel saves it; D3 keeps openpyxl's missing value
     result = read_hotel_sheet(path, divisions)
     present = frozenset({"name", "division_code", "rooms", "tvs"})
-    assert result.rows == [HotelRow(2, "甲酒店", LONGYANG, rooms=120, tvs=5, present=present)]
+    assert result.rows == [
+        HotelRow(row_number=2, name="甲酒店", division_code=LONGYANG, rooms=120, tvs=5, present=present)
+    ]
     assert result.errors == [
         RowError(
             3,
@@ -583,7 +585,7 @@ def test_zip_bomb_is_refused_before_openpyxl_opens_it(
     def never(*_a: object, **_k: object) -> None:
         raise AssertionError("openpyxl must not open a zip bomb")
 
-    monkeypatch.setattr(hotel_sheet, "load_workbook", never)
+    monkeypatch.setattr(tabular, "load_workbook", never)
     with pytest.raises(ImportRefused, match="压缩炸弹"):
         read_hotel_sheet(path, divisions)
 
@@ -592,7 +594,7 @@ def test_too_large_when_inflated_is_refused(
     tmp_path: Path, divisions: DivisionList, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_xlsx(tmp_path / "h.xlsx", [CANONICAL, full_row()])
-    monkeypatch.setattr(hotel_sheet, "MAX_TOTAL_UNCOMPRESSED", 1024)
+    monkeypatch.setattr(tabular, "MAX_TOTAL_UNCOMPRESSED", 1024)
     with pytest.raises(ImportRefused, match="解压后超过"):
         read_hotel_sheet(path, divisions)
 
@@ -723,7 +725,7 @@ def test_xml_scan_works_across_chunk_boundaries(
     rows = [["所属县区", "酒店名称", "客房数"]]
     rows += [["隆阳区" if i % 3 == 0 else None, f"酒店{i}", "=1+1" if i == 7 else i] for i in range(12)]
     path = write_xlsx(tmp_path / "h.xlsx", rows, merges=["A2:A4", "A5:A7", "A8:A10", "A11:A13"])
-    monkeypatch.setattr(hotel_sheet, "_SCAN_CHUNK", 37)  # splits tags and cells everywhere
+    monkeypatch.setattr(tabular, "_SCAN_CHUNK", 37)  # splits tags and cells everywhere
     result = read_hotel_sheet(path, divisions)
     assert [(r.row_number, r.division_code) for r in result.rows] == [
         (n, LONGYANG) for n in range(2, 14) if n != 9
@@ -799,6 +801,6 @@ def test_an_ods_zip_bomb_and_other_zips_are_refused(tmp_path: Path, divisions: D
 def test_an_oversized_xls_is_refused_before_reading(
     tmp_path: Path, divisions: DivisionList, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hotel_sheet, "MAX_CALAMINE_BYTES", 1000)
+    monkeypatch.setattr(tabular, "MAX_CALAMINE_BYTES", 1000)
     with pytest.raises(ImportRefused, match="文件过大"):
         read_hotel_sheet(SHEETS / "pilot_hotels.xls", divisions)

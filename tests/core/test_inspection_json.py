@@ -82,6 +82,9 @@ def _write(tmp_path: Path, doc: Any, name: str = "in.json") -> Path:
         (lambda d: d.update(kind="surprise"), "kind"),
         (lambda d: d["rooms"].append(dict(d["rooms"][0])), "room_number"),
         (lambda d: d.update(findings=["not", "text"]), "findings"),
+        (lambda d: d["rooms"][0].update(floor=1.5), "$.inspections[1].rooms[0].floor"),
+        (lambda d: d["inspectors"][1].pop("enforcement_id"), "$.inspections[1].inspectors[1].enforcement_id"),
+        (lambda d: d.update(evidence_notes=[{"reason": "x"}]), "$.inspections[1].evidence_notes[0].item_key"),
     ],
 )
 def test_bad_documents_are_refused_whole(demo_db: Database, tmp_path: Path, mutate: Any, where: str) -> None:

@@ -16,6 +16,7 @@ from hoteltv.cli import main
 from hoteltv.db.engine import Database, sqlite_url
 from hoteltv.services import hotels as hotel_service
 from hoteltv.sync.server.app import create_app
+from hoteltv.sync.server.auth import TokenCache
 from tests.sync.helpers import edit_hotel, make_hotel, serving
 
 
@@ -33,7 +34,7 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, Path, Any]]:
     url = sqlite_url(data / "server.db").render_as_string(hide_password=False)
     data.mkdir()
     app = create_app(url, data / "photos")
-    app.state.db.tokens.TTL = 0.5
+    app.state.db.tokens = TokenCache(ttl=0.5)
     with serving(app) as url:
         yield url, data, app
 
@@ -107,7 +108,7 @@ def test_admin_commands_and_sync_over_real_http(live_server, tmp_path: Path) -> 
     assert rc == 0
     # The command wrote to the database, not through the running server, whose token cache keeps a
     # token for TTL seconds (10 in production, documented in docs/sync.md); shortened here.
-    time.sleep(live_app.state.db.tokens.TTL + 0.1)
+    time.sleep(live_app.state.db.tokens.ttl + 0.1)
     rc, _ = run("--home", str(b), "sync")
     assert rc == 1  # revoked: refused with a reason, nothing lost
 

@@ -71,6 +71,8 @@ from hoteltv.sync.server.service import Refused
 from hoteltv.sync.server.store import ServerDB
 
 DEVICE_HEADER = "X-Hoteltv-Device"
+#: Pushes one worker process applies at once on PostgreSQL (each holds a database connection and a thread).
+PUSHES_AT_ONCE = 4
 #: Installers are published as the raw body here (bounded by releases.MAX_RELEASE_BYTES, streamed to disk).
 RELEASES_PATH = f"{API_PREFIX}/releases"
 
@@ -283,10 +285,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             divisions=sorted(who.division_codes),
         )
 
-    #: Pushes enter the database one at a time per process: they queue for its sequence lock anyway, and a
-    #: push waiting here holds neither a worker thread nor a database connection, so pulls, checks and
-    #: photos of other laptops go on while a wave of first syncs is being applied.
-    push_gate = asyncio.Lock()
+    #: Pushes enter the database a few at a time per process (one on SQLite, which writes one at a time):
+    #: on PostgreSQL pushes of different divisions are applied at once, those of one division queue for its
+    #: lock; a push waiting here holds neither a worker thread nor a database connection, so pulls, checks
+    #: and photos of other laptops go on while a wave of first syncs is being applied.
+    push_gate = asyncio.Semaphore(1 if db.is_sqlite else PUSHES_AT_ONCE)
 
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
     async def push(req: PushRequest, who: CallerDep) -> PushResponse:
@@ -303,12 +306,13 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         since: Annotated[int, Query(ge=0, le=MAX_COUNTER)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL)] = MAX_PULL,
         device: DeviceDep = "",
-    ) -> PullResponse:
-        out = service.pull(db, who, device, since, limit)
-        meter.pulled.inc(len(out.records))
+    ) -> Response:
+        # JSON made by the service (see service.pull_json), not validated and encoded again here.
+        out = service.pull_json(db, who, device, since, limit)
+        meter.pulled.inc(out.count)
         if not out.more:
             service.touch_device(db, who, device, pulled_to=out.next)
-        return out
+        return Response(out.body, media_type="application/json")
 
     @app.get(f"{P}/sync/check", response_model=CheckResponse, responses=errors(401))
     def check(who: CallerDep) -> CheckResponse:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -108,17 +110,21 @@ def bump_auth_generation(session: Session) -> None:
 class TokenCache:
     """Recently seen tokens → what :func:`authenticate` said, per server database and process.
 
-    An entry lives at most :data:`TTL` seconds. Besides, :meth:`watch` looks at the database's auth
-    generation at most every :data:`POLL` seconds and forgets everything when it moved, so a token revoked
-    or a user disabled by another worker process or by ``hoteltv tokens revoke`` is refused by this process
-    within about :data:`POLL` seconds (at most :data:`TTL`); the process that made the change forgets at
-    once."""
+    An entry lives at most ``ttl`` seconds (:data:`TTL` unless told), and at most :data:`SIZE` of them are kept (the least
+    recently used go first; a :class:`cachetools.TTLCache`). Besides, :meth:`watch` looks at the database's
+    auth generation at most every :data:`POLL` seconds and forgets everything when it moved, so a token
+    revoked or a user disabled by another worker process or by ``hoteltv tokens revoke`` is refused by this
+    process within about :data:`POLL` seconds (at most :data:`TTL`); the process that made the change
+    forgets at once. Requests are served from several threads: every access holds a lock."""
 
     TTL = 10.0
     POLL = 1.0
+    SIZE = 10_000
 
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[float, Any]] = {}
+    def __init__(self, ttl: float = TTL) -> None:
+        self.ttl = ttl
+        self._items: TTLCache[str, Any] = TTLCache(self.SIZE, ttl, timer=time.monotonic)
+        self._lock = threading.Lock()
         self._generation: int | None = None
         self._polled = float("-inf")
 
@@ -134,19 +140,17 @@ class TokenCache:
         self._polled = stamp
         current = generation()
         if current != self._generation:
-            self._items.clear()
+            self.clear()
             self._generation = current
 
     def get(self, token: str) -> Any:
-        item = self._items.get(token)
-        if item is None or time.monotonic() - item[0] > self.TTL:
-            return None
-        return item[1]
+        with self._lock:
+            return self._items.get(token)
 
     def put(self, token: str, value: Any) -> None:
-        if len(self._items) > 1000:
-            self._items.clear()
-        self._items[token] = (time.monotonic(), value)
+        with self._lock:
+            self._items[token] = value
 
     def clear(self) -> None:
-        self._items.clear()
+        with self._lock:
+            self._items.clear()

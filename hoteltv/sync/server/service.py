@@ -1,6 +1,6 @@
 """What the server does with each request, independent of HTTP (the app and the admin commands call it).
 
-A push is one transaction under the sequence lock: the batch key is looked up first, under the account and
+A push is one transaction (see :func:`push` for which run at once): the batch key is looked up first, under the account and
 device that send it (a batch this account and device sent before gets its stored answer and nothing
 changes), then each change is checked against the caller's scope and
 met with the server's record by :func:`hoteltv.sync.changes.decide`; every accepted change gets the next
@@ -12,13 +12,15 @@ here yet, outside the account's divisions today) is worked out afresh each time 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Text, func, insert, or_, select, update
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
@@ -67,32 +69,44 @@ class Refused(Exception):
 
 
 class _Seqs:
-    """Hands out sequence numbers inside one locked transaction; the counter is written once at the end."""
+    """Sequence numbers of one transaction: provisional ones while it works (-1, -2, … in the order given),
+    made final at :meth:`save`, just before the commit, under the counter's lock (see
+    :meth:`ServerDB.take_seqs`): provisional ``-k`` becomes ``head + k``, so the order is kept and the
+    lock is held only for the last statements of the transaction, not for the whole apply."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.value = ServerDB.head(session)
-        self.start = self.value
+        self.used = 0
+        self.value = 0  # the head after :meth:`save`
         self.logs: list[dict[str, Any]] = []
 
     def next(self) -> int:
-        self.value += 1
-        return self.value
+        self.used += 1
+        return -self.used
 
     def log(self, row: dict[str, Any]) -> None:
-        """A change-log row, inserted with the others at :meth:`save`."""
+        """A change-log row (its ``seq`` provisional), inserted with the others at :meth:`save`."""
         self.logs.append(row)
 
-    def save(self) -> None:
+    def final(self, seq: int) -> int:
+        """The final number of ``seq`` (after :meth:`save`; a number already final is itself)."""
+        return self.value - self.used - seq if seq < 0 else seq
+
+    def save(self, extra: Iterable[Any] = ()) -> None:
+        """Take the numbers and put them on every record of the session and in ``extra`` (records not in
+        the session), then insert the change-log rows."""
+        if not self.used:
+            self.value = ServerDB.head(self.session)
+            return
+        self.value = ServerDB.take_seqs(self.session, self.used)
+        for obj in [*self.session.identity_map.values(), *self.session.new, *extra]:
+            if isinstance(obj, (Record, _NewRecord)) and obj.seq < 0:
+                obj.seq = self.final(obj.seq)
+        for row in self.logs:
+            row["seq"] = self.final(row["seq"])
         if self.logs:
             self.session.execute(insert(ChangeLog), self.logs)
             self.logs = []
-        if self.value != self.start:
-            from hoteltv.sync.server.models import ServerState
-
-            state = self.session.get(ServerState, "seq")
-            assert state is not None
-            state.value = self.value
 
 
 # --- devices ------------------------------------------------------------------------------------------------
@@ -347,9 +361,48 @@ def final(result: ChangeResult) -> bool:
 
 
 def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
-    """Apply a batch (idempotent by account, device and key; only final answers are stored)."""
+    """Apply a batch (idempotent by account, device and key; only final answers are stored).
+
+    An inspector's batch runs beside the batches of other divisions (:meth:`ServerDB.push_write`); a
+    batch of an account that writes everywhere, or one with a shared record (a division, an inspector),
+    runs alone — and so does a batch retried after it collided with a concurrent one (the same new record
+    sent by two accounts at once)."""
+    keys: set[tuple[str, str]] = set()
+    for c in req.changes:
+        keys.add((c.entity, c.id))
+        for parent_entity, ref_key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
+            ref = _str(c.values.get(ref_key))
+            if ref:
+                keys.add((parent_entity, ref))
+    ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
+    alone = caller.reads_all or any(c.entity in SHARED_ENTITIES for c in req.changes)
+    divisions = None if alone else caller.division_ids
+    try:
+        return _push(db, caller, req, keys, ordered, divisions)
+    except (IntegrityError, OperationalError) as exc:
+        if divisions is None or db.is_sqlite or not _collided(exc):
+            raise
+        return _push(db, caller, req, keys, ordered, None)
+
+
+def _collided(exc: Exception) -> bool:
+    """Did a push fail because a concurrent push of other divisions wrote the same row (a new record or
+    device row both inserted: a unique key, or a deadlock PostgreSQL broke)? Then it runs again, alone."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40P01", "40001")
+
+
+def _push(
+    db: ServerDB,
+    caller: Caller,
+    req: PushRequest,
+    keys: set[tuple[str, str]],
+    ordered: list[Change],
+    divisions: frozenset[str] | None,
+) -> PushResponse:
     key = stored_key(caller, req.device_id, req.key)
-    with db.write() as s:
+    with db.push_write(divisions) as s:
         done = s.get(Batch, key)
         if done is not None:
             stored = PushResponse.model_validate(done.response)
@@ -357,18 +410,13 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
             return stored
         seqs = _Seqs(s)
         records = _Records(s)
-        keys: set[tuple[str, str]] = set()
-        for c in req.changes:
-            keys.add((c.entity, c.id))
-            for parent_entity, ref_key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
-                ref = _str(c.values.get(ref_key))
-                if ref:
-                    keys.add((parent_entity, ref))
         records.preload(keys)
-        ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        _touch(s, caller, req.device_id, pushed=True)
+        s.flush()  # everything but what needs the final numbers, before the counter is locked
+        seqs.save(records.created)
         records.insert_new()
-        seqs.save()
+        results = [r.model_copy(update={"seq": seqs.final(r.seq)}) if r.seq < 0 else r for r in results]
         response = PushResponse(key=req.key, head=seqs.value, results=results)
         if all(final(r) for r in results):
             s.add(
@@ -379,7 +427,6 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
                     response=response.model_dump(mode="json"),
                 )
             )
-        _touch(s, caller, req.device_id, pushed=True)
         return response
 
 
@@ -530,17 +577,18 @@ def _write(
     rec.echo_device = None
     rec.updated_at = now()
     changed = sorted(k for k in data if data.get(k) != before.get(k))
-    s.add(
-        ChangeLog(
-            seq=rec.seq,
-            entity=rec.entity,
-            record_id=rec.id,
-            device_id=device,
-            user_id=caller.user_id,
-            origin_seq=origin_seq,
-            fields=changed,
-            values={k: data.get(k) for k in changed},
-        )
+    seqs.log(
+        {
+            "seq": rec.seq,
+            "entity": rec.entity,
+            "record_id": rec.id,
+            "device_id": device,
+            "user_id": caller.user_id,
+            "origin_seq": origin_seq,
+            "fields": changed,
+            "values": {k: data.get(k) for k in changed},
+            "at": now(),
+        }
     )
 
 
@@ -793,6 +841,56 @@ def pull(db: ServerDB, caller: Caller, device_id: str, since: int, limit: int) -
         )
 
 
+@dataclass
+class PulledJSON:
+    """A pull's answer as the JSON of :class:`PullResponse`, with what the app counts and notes."""
+
+    body: bytes
+    count: int
+    more: bool
+    next: int
+
+
+def pull_json(db: ServerDB, caller: Caller, device_id: str, since: int, limit: int) -> PulledJSON:
+    """:func:`pull`, answered as JSON without building a model per record: on PostgreSQL each record's
+    values are taken as the JSON text the database holds (valid JSON: the ``json`` type checks it) and
+    put into the answer as they are — no parsing, no model, no encoding of up to 2,000 records per page.
+    On SQLite (one laptop's office, small) the answer is the model's JSON."""
+    if db.is_sqlite:
+        out = pull(db, caller, device_id, since, limit)
+        return PulledJSON(out.model_dump_json().encode(), len(out.records), out.more, out.next)
+    with db.read() as s:
+        head = ServerDB.head(s)
+        stmt = select(
+            Record.entity,
+            Record.id,
+            Record.seq,
+            Record.version,
+            Record.deleted,
+            sql_cast(Record.data, Text),
+        ).where(Record.seq > since, Record.seq <= head)
+        scope = _readable(caller)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        if device_id:
+            stmt = stmt.where(or_(Record.echo_device.is_(None), Record.echo_device != device_id))
+        rows = s.execute(stmt.order_by(Record.seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = int(rows[-1][2]) if more else head
+    dumps = json.dumps
+    records = ",".join(
+        f'{{"entity":{dumps(entity)},"id":{dumps(rid)},"seq":{int(seq)},"version":{int(version)},'
+        f'"deleted":{"true" if deleted else "false"},"values":{data or "{}"}}}'
+        for entity, rid, seq, version, deleted, data in rows
+    )
+    body = (
+        f'{{"server_id":{dumps(db.server_id)},"head":{head},"next":{nxt},'
+        f'"more":{"true" if more else "false"},"records":[{records}]}}'
+    )
+    return PulledJSON(body.encode(), len(rows), more, nxt)
+
+
 def check(db: ServerDB, caller: Caller) -> CheckResponse:
     """Per entity, count and digest of what the caller may read (compared by the client after a pull).
 
@@ -968,16 +1066,18 @@ def resolve_conflict(db: ServerDB, caller: Caller, conflict_id: int, req: Resolv
             rec.version += 1
             rec.seq = seq
             rec.echo_device = None
-            s.add(
-                ChangeLog(
-                    seq=seq,
-                    entity=c.entity,
-                    record_id=c.record_id,
-                    device_id="server",
-                    user_id=caller.user_id,
-                    fields=[c.field],
-                    values={c.field: value},
-                )
+            seqs.log(
+                {
+                    "seq": seq,
+                    "entity": c.entity,
+                    "record_id": c.record_id,
+                    "device_id": "server",
+                    "user_id": caller.user_id,
+                    "origin_seq": 0,
+                    "fields": [c.field],
+                    "values": {c.field: value},
+                    "at": now(),
+                }
             )
             seqs.save()
         c.status = "resolved"

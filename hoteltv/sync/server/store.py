@@ -1,19 +1,25 @@
 """The server's database: engine for SQLite (default) or PostgreSQL, sessions, and the write lock.
 
-Writes that hand out sequence numbers run one at a time: on PostgreSQL the ``seq`` counter row is locked
-(``SELECT … FOR UPDATE``) for the whole transaction, on SQLite the transaction starts with ``BEGIN
-IMMEDIATE``. So numbers are given in commit order and a client that pulls "after N" never skips a change
-that commits later with a smaller number.
+Sequence numbers are given in commit order, so a client that pulls "after N" never skips a change that
+commits later with a smaller number: the ``seq`` counter row is moved (and so locked, on PostgreSQL) just
+before the transaction commits and stays locked until it has. On SQLite every write transaction starts with
+``BEGIN IMMEDIATE`` (one writer at a time).
+
+On PostgreSQL, pushes of different divisions run at once (:meth:`ServerDB.push_write`): a push takes a
+shared lock on all writes and an exclusive one on each division its account may write; an account that may
+write everywhere, and every other write that hands out numbers (:meth:`ServerDB.write`), takes the lock on
+all writes alone. So two transactions that could touch the same record never overlap.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, Table, create_engine, event, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +30,14 @@ from hoteltv.sync.server.schema import upgrade_server_schema
 
 #: PostgreSQL advisory lock key of seeding a new database (any fixed number other lock users do not use).
 _SEED_LOCK_KEY = 0x68746276_5EED
+#: The lock on all writes that hand out sequence numbers (exclusive, or shared by pushes of divisions).
+_WRITES_LOCK_KEY = 0x68746276_5E90
+
+
+def _division_lock_key(division_id: str) -> int:
+    """The advisory lock key of one division's pushes (a signed 64-bit number from its id)."""
+    digest = hashlib.sha256(f"hoteltv division {division_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def normalise_url(url: str) -> str:
@@ -124,10 +138,48 @@ class ServerDB:
         try:
             with session.begin():
                 if sequenced and not self.is_sqlite:
+                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
                     session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
                 yield session
         finally:
             session.close()
+
+    @contextmanager
+    def push_write(self, divisions: Iterable[str] | None) -> Iterator[Session]:
+        """A push's transaction. ``divisions``: every division the pushing account may write (its records
+        then cannot be touched by a concurrent push of other divisions); None: it may write anywhere, so it
+        runs alone. Sequence numbers are taken at the end with :meth:`take_seqs`."""
+        session = self._write()
+        try:
+            with session.begin():
+                if not self.is_sqlite:
+                    if divisions is None:
+                        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
+                    else:
+                        session.execute(
+                            text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _WRITES_LOCK_KEY}
+                        )
+                        for division in sorted(set(divisions)):  # always in one order: no deadlock
+                            session.execute(
+                                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _division_lock_key(division)}
+                            )
+                yield session
+        finally:
+            session.close()
+
+    @staticmethod
+    def take_seqs(session: Session, n: int) -> int:
+        """Move the head by ``n`` and return the new head; the counter row stays locked until the
+        transaction ends, so transactions that take numbers commit in the order of their numbers."""
+        table = cast(Table, ServerState.__table__)
+        stmt = (
+            update(table).where(table.c.key == "seq").values(value=table.c.value + n).returning(table.c.value)
+        )
+        head = int(session.execute(stmt).scalar_one())
+        state = session.identity_map.get(session.identity_key(ServerState, "seq"))  # loaded before: stale now
+        if state is not None:
+            session.expire(state)
+        return head
 
     @contextmanager
     def read(self) -> Iterator[Session]:

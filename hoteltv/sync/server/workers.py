@@ -37,6 +37,13 @@ ENV_MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
 MAX_WORKERS = 64
 
 
+#: Seconds an idle kept-alive connection stays open. Longer than the laptops' own limit (httpx closes a
+#: pooled connection idle for 5 s): with uvicorn's default of 5 s too, a laptop could send its next
+#: request on a connection the server was closing that instant and see it cut (``ReadError``). Like
+#: nginx's default ``keepalive_timeout`` of 75 s in front.
+KEEP_ALIVE_S = 75
+
+
 def check_workers(database_url: str, workers: int) -> None:
     """Refuse a worker count the database cannot serve (SQLite: one process)."""
     if not 1 <= workers <= MAX_WORKERS:
@@ -103,6 +110,7 @@ def run(
         "proxy_headers": True,
         "forwarded_allow_ips": forwarded_allow_ips,
         "log_level": log_level,
+        "timeout_keep_alive": KEEP_ALIVE_S,
     }
     if workers == 1:
         os.environ.pop(ENV_MULTIPROC, None)  # one process: the metrics live in memory
