@@ -215,7 +215,14 @@ class Usable(QObject):  # the rows painted: start the ticker, on the turn after 
             QTimer.singleShot(0, ticker.start)
         return False
 usable = Usable()
-window.registry.sig_loaded.connect(lambda _count: window.registry.table.viewport().installEventFilter(usable))
+def filled(_count=0):
+    viewport = window.registry.table.viewport()
+    viewport.installEventFilter(usable)
+    viewport.update()
+if window.registry.loaded:  # filled inside start() from the rows read before the database opened
+    filled()
+else:
+    window.registry.sig_loaded.connect(filled)
 QTimer.singleShot(120_000, app.quit)
 sys.exit(app.exec())
 """

@@ -210,7 +210,7 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     load_cjk_font(app)
     home = resolve_home(args.home)
     try:
-        ctx = AppContext.open(home)
+        ctx = AppContext.open_for_start(home)
     except Exception as exc:  # the user must see why, whatever it was
         log.exception("cannot open data folder %s", home)
         install_translators(app, args.lang or "zh_CN")
@@ -222,14 +222,15 @@ def start(argv: Sequence[str] | None = None) -> tuple[QApplication, QWidget | No
     window = MainWindow(ctx)
     app.aboutToQuit.connect(ctx.close)
     window.show_restored()
-    window.start()
     # What the first screen does not need loads once the registry's rows are painted (see warm_up): loading
     # while they paint would make each of the table's calls into Python wait for the interpreter.
     window.registry.sig_loaded.connect(
-        lambda _count: after_paint(window.registry.table.viewport(), warm_up),
+        lambda _count: after_paint(window.registry.table.viewport(), lambda: warm_up(ctx)),
         Qt.ConnectionType.SingleShotConnection,
     )
-    _daily_backup(ctx)
+    window.start()  # with rows read at start-up (ctx.first_screen), the registry is filled here
+    # The daily backup too: its thread's imports and copying would compete with the first paint.
+    after_paint(window, lambda: _daily_backup(ctx))
     _show_warnings(window, ctx.warnings)
     return app, window
 
@@ -265,6 +266,10 @@ def after_paint(widget: QWidget, callback: Callable[[], object]) -> None:
 #: middle of the first sync (pydantic builds the protocol's models as it imports them, holding the
 #: interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).
 WARM_UP_MODULES = (
+    "hoteltv.services.hotels",
+    "hoteltv.services.inspections",
+    "hoteltv.services.notices",
+    "hoteltv.services.demo",
     "hoteltv.sync.state",
     "hoteltv.sync.credentials",
     "hoteltv.sync.client",
@@ -273,27 +278,25 @@ WARM_UP_MODULES = (
 )
 
 
-def warm_up(*_args: object) -> threading.Thread:
-    """Load, on a thread of its own, the modules the first screen does not need: the photo strips for
-    the inspection window (installed here) and the sync client. Started once the registry is filled, so
+def warm_up(ctx: AppContext | None = None) -> threading.Thread:
+    """On a thread of its own: open ``ctx``'s database if the first screen came without it
+    (:meth:`AppContext.open_for_start`: SQLAlchemy, the models, the schema check), then load the modules
+    the first screen does not need: the services, the photo strips for the inspection window (installed
+    here) and the sync client. Started once the registry is filled, so
     the first screen comes sooner; what the loading still costs the GUI thread (imports hold the
     interpreter) falls then, not in the middle of the user's first sync. An inspection window opened
     meanwhile waits for the import (Python's import lock sees to it)."""
 
     def load() -> None:
-        import importlib
-
-        import ui.photos
-
-        ui.photos.install()  # the inspection window's photo slots get real photo strips
-        for name in WARM_UP_MODULES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # a module that cannot load fails again, with its message, when used
-                log.exception("warming up %s failed", name)
-        # What was just loaded lives as long as the program: out of the collector's full passes (as
-        # ``main`` does for the start-up), which would otherwise walk it and hold the GUI thread meanwhile.
-        gc.freeze()
+        # No collection meanwhile: a full pass over what SQLAlchemy and the rest are loading would hold the
+        # interpreter, and so the GUI thread, for 70-120 ms (measured); what they load lives as long as the
+        # program: out of the collector's full passes once loaded (as ``main`` does for the start-up).
+        gc.disable()
+        try:
+            _load_warm_up(ctx)
+        finally:
+            gc.freeze()
+            gc.enable()
 
     # Everything the first screen made lives as long as the program (as ``main`` does before its event
     # loop): out of the collector's full passes, which the warm-up's imports would otherwise set off,
@@ -302,6 +305,25 @@ def warm_up(*_args: object) -> threading.Thread:
     thread = threading.Thread(target=load, name="warm-up imports", daemon=True)
     thread.start()
     return thread
+
+
+def _load_warm_up(ctx: AppContext | None) -> None:
+    import importlib
+
+    if ctx is not None:
+        try:
+            ctx.db  # noqa: B018  (opens it)
+        except Exception:  # tried again, and shown, by the first job that needs it
+            log.exception("opening the database failed")
+
+    import ui.photos
+
+    ui.photos.install()  # the inspection window's photo slots get real photo strips
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that cannot load fails again, with its message, when used
+            log.exception("warming up %s failed", name)
 
 
 def _show_warnings(parent: QWidget, warnings: list[str]) -> None:

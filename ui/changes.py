@@ -16,10 +16,14 @@ it, with what was typed, so nothing is lost silently).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from hoteltv.db.engine import Database
-from hoteltv.db.tracking import Changes
+if TYPE_CHECKING:
+    from hoteltv.db.engine import Database
+    from hoteltv.db.tracking import Changes
 
 #: Commits this close together are reported as one change.
 COALESCE_MS = 40
@@ -34,7 +38,9 @@ class ChangeBus(QObject):
     """A save failed after its window closed: (record — hotel and number, what, the value typed, error)."""
     _sig_committed = Signal(object)  # from any thread; queued to the GUI thread
 
-    def __init__(self, db: Database, parent: QObject | None = None, *, immediate: bool = False) -> None:
+    def __init__(
+        self, db: Database | None, parent: QObject | None = None, *, immediate: bool = False
+    ) -> None:
         super().__init__(parent)
         #: Emit each commit at once, unmerged (with a synchronous runner, as in tests: effects come at once).
         self.immediate = immediate
@@ -44,6 +50,13 @@ class ChangeBus(QObject):
         self._timer.setInterval(COALESCE_MS)
         self._timer.timeout.connect(self.flush)
         self._sig_committed.connect(self._collect)
+        self._stop: Callable[[], None] | None = None
+        if db is not None:
+            self.attach(db)
+
+    def attach(self, db: Database) -> None:
+        """Listen to ``db``'s commits (from any thread: the GUI's first screen is shown before the
+        database is opened, see :class:`ui.context.AppContext`)."""
         self._stop = db.on_commit(self._sig_committed.emit)
 
     def _collect(self, changes: Changes) -> None:
@@ -62,6 +75,7 @@ class ChangeBus(QObject):
 
     def close(self) -> None:
         """Stop listening (the data folder is closing)."""
-        self._stop()
+        if self._stop is not None:
+            self._stop()
         self._timer.stop()
         self._pending = None

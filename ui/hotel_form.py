@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain import sites
+from hoteltv.domain.hotel import HotelInput, HotelView
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import HoteltvError, Problem, ValidationError
-from hoteltv.services import hotels as hotel_service
-from hoteltv.services.hotels import HotelInput, HotelView
 from ui.context import AppContext
 from ui.hotel_table_model import core_language
 from ui.messages import localize, show_error
@@ -298,6 +297,8 @@ class HotelFormDialog(QDialog):
 
     def save(self) -> None:
         """Check with the core, then save in the background; the dialog closes once it is stored."""
+        from hoteltv.services import hotels as hotel_service
+
         data, problems = hotel_service.validate_hotel(self.value(), self.ctx.divisions)
         self.show_problems(problems)
         if problems:

@@ -30,8 +30,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from hoteltv.domain import clock, lifecycle, sites
+from hoteltv.domain.hotel import HotelView
 from hoteltv.domain.modes import mode_catalog
-from hoteltv.services.hotels import HotelView
 
 translate = QCoreApplication.translate
 

@@ -34,11 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv import __version__
-from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle
-from hoteltv.services import demo as demo_service
-from hoteltv.services import hotels as hotel_service
-from hoteltv.services import inspections as insp_service
+from hoteltv.services.registry_rows import REGISTRY_TABLES
 from ui.context import AppContext
 from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
@@ -51,6 +48,8 @@ from ui.settings_dialog import SettingsDialog
 from ui.worker import JobRunner
 
 if TYPE_CHECKING:
+    from hoteltv.db.tracking import Changes
+    from hoteltv.services import inspections as insp_service
     from ui.import_dialog import ImportDialog
     from ui.operations_dialog import OperationsDialog
     from ui.print_preview import PrintPreviewDialog
@@ -139,6 +138,8 @@ class DraftsDialog(QDialog):
             self._load()
 
     def _load(self) -> None:
+        from hoteltv.services import inspections as insp_service
+
         ctx = self.ctx
         (
             ReadOp(
@@ -189,6 +190,8 @@ class DraftsDialog(QDialog):
         self.sig_chosen.emit(inspection_id, hotel_id)
 
     def _discard(self) -> None:
+        from hoteltv.services import inspections as insp_service
+
         item = self.list.currentItem()
         if item is None:
             return
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("mainWindow")
-        self.demo = demo_service.is_demo(ctx.db)
+        self.demo = ctx.demo
         """This window shows the demo data folder: marked 演示 in the title and a banner."""
         title = self.tr("酒店电视整改检查")
         if self.demo:
@@ -487,9 +490,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, changes: Changes | None = None) -> None:
         """Counts are stale: recount now if the dashboard shows, else when it is next shown."""
-        if changes is not None and not changes.tables & (
-            hotel_service.REGISTRY_TABLES | {"enforcement_operations"}
-        ):
+        if changes is not None and not changes.tables & (REGISTRY_TABLES | {"enforcement_operations"}):
             return
         if self.pages.currentWidget() is self.dashboard:
             self.dashboard.refresh()
@@ -533,6 +534,8 @@ class MainWindow(QMainWindow):
 
     def open_demo(self) -> None:
         """帮助 → 打开演示数据: the demo in its own data folder and its own window marked 演示."""
+        from hoteltv.services import demo as demo_service
+
         if self.demo:
             self.raise_()
             self.activateWindow()
@@ -603,6 +606,8 @@ class MainWindow(QMainWindow):
     def export_hotels(self, path: str | Path | None = None) -> None:
         """Export the registry's sites of the kind it shows (hotels by default, or every kind) to .xlsx/.csv
         (a sheet the importer reads back)."""
+        from hoteltv.services import hotels as hotel_service
+
         target = Path(path) if path else self._ask_save_path(self.tr("导出酒店"), self.tr("酒店名册"))
         if target is None:
             return
@@ -628,6 +633,8 @@ class MainWindow(QMainWindow):
 
     def export_inspections(self, path: str | Path | None = None) -> None:
         """Export every inspection (one row each, failed items spelled out) to .xlsx/.csv."""
+        from hoteltv.services import inspections as insp_service
+
         target = Path(path) if path else self._ask_save_path(self.tr("导出检查记录"), self.tr("检查记录"))
         if target is None:
             return

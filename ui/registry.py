@@ -40,14 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle, sites
+from hoteltv.domain.hotel import HotelView
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError
-from hoteltv.services import hotels as hotel_service
-from hoteltv.services import inspections as insp_service
-from hoteltv.services import notices as notice_service
-from hoteltv.services.hotels import HotelView
+from hoteltv.services.registry_rows import REGISTRY_TABLES
 from ui.context import AppContext
 from ui.hotel_form import HotelFormDialog
 from ui.hotel_table_model import (
@@ -69,6 +66,9 @@ from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, sho
 from ui.ops import ReadOp
 
 if TYPE_CHECKING:
+    from hoteltv.db.tracking import Changes
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services import notices as notice_service
     from ui.print_preview import PrintPreviewDialog
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,9 @@ class HotelHistory:
 
 
 def _load_history(ctx: AppContext, hotel_id: str) -> HotelHistory:
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services import notices as notice_service
+
     return HotelHistory(
         hotel_id,
         insp_service.list_inspections(ctx.db, hotel_id=hotel_id),
@@ -555,19 +558,26 @@ class RegistryPage(QWidget):
     # --- loading -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read every hotel again in the background; the table keeps its selection."""
+        """Read every hotel again in the background; the table keeps its selection. The first time,
+        the rows the start-up read without the database (``ctx.first_screen``) are shown at once."""
         self._generation += 1
         generation = self._generation
-        if not self.loaded:
-            self.stack.setCurrentWidget(self.loading_label)
         ctx = self.ctx
         kind = self.site_kind()
+        first, ctx.first_screen = ctx.first_screen, None
+        if first is not None and first.site_kind == kind and not self.loaded:
+            self._loaded(generation, first.hotels)
+            return
+        if not self.loaded:
+            self.stack.setCurrentWidget(self.loading_label)
+
+        def read(_progress: Any) -> list[HotelView]:
+            from hoteltv.services.hotels import list_hotels
+
+            return list_hotels(ctx.db, site_kind=kind)
+
         (
-            ReadOp(
-                ctx,
-                lambda _progress: hotel_service.list_hotels(ctx.db, site_kind=kind),
-                label=self.tr("读取酒店名册"),
-            )
+            ReadOp(ctx, read, label=self.tr("读取酒店名册"))
             .success(lambda hotels: self._loaded(generation, hotels))
             .run()
         )
@@ -596,6 +606,8 @@ class RegistryPage(QWidget):
 
     def refresh_hotel(self, hotel_id: str) -> None:
         """Re-read one hotel (after an inspection or an edit elsewhere) and update its row only."""
+        from hoteltv.services import hotels as hotel_service
+
         ctx = self.ctx
 
         def job(_progress: Any) -> HotelView | None:
@@ -619,9 +631,14 @@ class RegistryPage(QWidget):
 
     def _data_changed(self, changes: Changes) -> None:
         """A commit (from anywhere) touched data the table shows: re-read those hotels, or all of them."""
-        if not self.loaded or not changes.tables & hotel_service.REGISTRY_TABLES:
+        if not self.loaded or not changes.tables & REGISTRY_TABLES:
             return
         ctx = self.ctx
+
+        def touched(_progress: Any) -> set[str] | None:
+            from hoteltv.services.hotels import hotels_touched
+
+            return hotels_touched(ctx.db, changes)
 
         def refresh(hotels: set[str] | None) -> None:
             if hotels is None:
@@ -630,11 +647,7 @@ class RegistryPage(QWidget):
                 for hotel_id in sorted(hotels):
                     self.refresh_hotel(hotel_id)
 
-        (
-            ReadOp(ctx, lambda _p: hotel_service.hotels_touched(ctx.db, changes), label=self.tr("读取酒店"))
-            .success(refresh)
-            .run()
-        )
+        (ReadOp(ctx, touched, label=self.tr("读取酒店")).success(refresh).run())
 
     def refresh_current(self) -> None:
         hotel = self.current_hotel()
@@ -718,6 +731,8 @@ class RegistryPage(QWidget):
 
     def delete_hotel(self) -> None:
         """删除… (confirmed): tombstone the selected hotel and its drafts; refused with finalized records."""
+        from hoteltv.services import hotels as hotel_service
+
         hotel = self.current_hotel()
         if hotel is None or not confirm_delete_hotel(self, hotel.name):
             return
@@ -738,6 +753,8 @@ class RegistryPage(QWidget):
 
     def discard_draft(self, inspection_id: str) -> None:
         """放弃草稿… (confirmed) from the hotel's history; an open window of that draft closes."""
+        from hoteltv.services import inspections as insp_service
+
         summary = self.history.selected_summary()
         what = f"{summary.record_number} · {summary.hotel_name}" if summary is not None else ""
         if not confirm_discard(self, what):

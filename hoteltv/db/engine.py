@@ -9,7 +9,6 @@ work: it commits when the block ends and rolls back on any error, so a user acti
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 import uuid
@@ -27,14 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
+from hoteltv.db.revision import DB_FILENAME, MIGRATIONS, quick_head
 from hoteltv.db.sqlite_copy import backup_sqlite
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DB_FILENAME = "hoteltv.db"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -241,26 +239,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-_REVISION = re.compile(r"""^revision(?:\s*:[^=]*)?\s*=\s*["']([^"']+)["']""", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(.*)$", re.MULTILINE)
-
-
-def quick_head() -> str | None:
-    """The head revision read straight from the migration files (no Alembic import, which costs a
-    large part of the GUI's start-up); None when the files do not make one clear head."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for file in (MIGRATIONS / "versions").glob("*.py"):
-        source = file.read_text(encoding="utf-8")
-        rev, down = _REVISION.findall(source), _DOWN.findall(source)
-        if len(rev) != 1 or len(down) != 1:
-            return None
-        revisions.add(rev[0])
-        parents.update(re.findall(r"""["']([^"']+)["']""", down[0]))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
 def _stored_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database, by plain SQL (None when there is none or several)."""
     with engine.connect() as conn:
@@ -278,7 +256,7 @@ def _stored_revision(engine: Engine) -> str | None:
 def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     """Bring the schema to head; back the file up first when it holds an older schema."""
     stored = _stored_revision(engine)
-    if stored is not None and stored == quick_head():
+    if stored is not None and stored == quick_head(MIGRATIONS):
         return  # up to date: the common case, decided without loading Alembic
     from alembic import command
     from alembic.script import ScriptDirectory

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
+from hoteltv.db.meta_keys import META_DEMO
 from hoteltv.db.models import Hotel, Meta
 from hoteltv.domain import clock, sites
 from hoteltv.domain.checklist import latest_template
@@ -36,8 +37,6 @@ from hoteltv.services import operations as operation_service
 
 ACTOR = "demo"
 
-META_DEMO = "demo"
-"""``Meta`` key marking a database as the demo's ("1"); such records never go to a server."""
 DEMO_SUFFIX = "-demo"
 
 

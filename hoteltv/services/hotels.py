@@ -7,11 +7,11 @@ objects, so callers on any thread (GUI worker, CLI, server) can hold them freely
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -19,31 +19,12 @@ from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.domain.hotel import EDITABLE, HotelInput
+from hoteltv.domain.hotel import EDITABLE, HotelInput, HotelView
 from hoteltv.domain.identifiers import check_credit_code, normalise_phone
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import NotFoundError, Problem, ValidationError
-
-
-@dataclass(frozen=True, kw_only=True)
-class HotelView(HotelInput):
-    """A hotel as the registry shows it, with facts derived from its inspection history."""
-
-    id: str
-    division_name: str
-    current_mode: str
-    remediation_status: str
-    version: int
-    updated_at: datetime
-    site_kind: str = sites.DEFAULT
-    last_inspection_at: datetime | None = None
-    last_result: str | None = None
-    next_deadline: date | None = None
-    overdue: bool = False
-
-    def as_input(self) -> HotelInput:
-        return HotelInput(**{f.name: getattr(self, f.name) for f in fields(HotelInput)})
-
+from hoteltv.services import registry_rows
+from hoteltv.services.registry_rows import REGISTRY_TABLES
 
 # --- validation ------------------------------------------------------------------------------------
 
@@ -122,105 +103,6 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
 # --- queries -----------------------------------------------------------------------------------------
 
 
-#: :class:`HotelView` fields that are not columns of ``hotels``.
-_NOT_HOTEL_COLUMNS = frozenset(
-    {"division_code", "division_name", "last_inspection_at", "last_result", "next_deadline", "overdue"}
-)
-
-
-def _row_columns() -> list[Any]:
-    """The columns a registry row shows, labelled as :class:`HotelView`'s fields: the registry reads
-    plain rows (no ORM objects to build and track for a thousand hotels)."""
-    return [
-        *(getattr(Hotel, f.name) for f in fields(HotelView) if f.name not in _NOT_HOTEL_COLUMNS),
-        Division.code.label("division_code"),
-        Division.name.label("division_name"),
-    ]
-
-
-def _rows() -> Select[Any]:
-    """Hotels (not deleted) with their division, as rows of :func:`_row_columns`."""
-    return (
-        select(*_row_columns())
-        .join(Division, Division.id == Hotel.division_id)
-        .where(Hotel.deleted.is_(False))
-    )
-
-
-def _views(session: Session, hotels: Iterable[Row[Any]], today: date | None = None) -> list[HotelView]:
-    hotels = list(hotels)
-    if not hotels:
-        return []
-    today = today or clock.today()
-    ids = [h.id for h in hotels]
-    last: dict[str, tuple[datetime | None, str | None]] = {}
-    deadlines: dict[str, date | None] = {}
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start : chunk_start + 900]
-        latest = (
-            select(Inspection.hotel_id, func.max(Inspection.finalized_at).label("at"))
-            .where(
-                Inspection.hotel_id.in_(chunk),
-                Inspection.status == "finalized",
-                Inspection.deleted.is_(False),
-            )
-            .group_by(Inspection.hotel_id)
-            .subquery()
-        )
-        rows = session.execute(
-            # The latest finalized record decides; the date shown is the day of the visit.
-            select(Inspection.hotel_id, Inspection.started_at, Inspection.result).join(
-                latest, and_(latest.c.hotel_id == Inspection.hotel_id, latest.c.at == Inspection.finalized_at)
-            )
-        )
-        for hotel_id, at, result in rows:
-            last[hotel_id] = (at, result)
-        for hotel_id, first_deadline in session.execute(
-            select(RectificationNotice.hotel_id, func.min(RectificationNotice.deadline))
-            .where(
-                RectificationNotice.hotel_id.in_(chunk),
-                RectificationNotice.status == "open",
-                RectificationNotice.deleted.is_(False),
-            )
-            .group_by(RectificationNotice.hotel_id)
-        ):
-            deadlines[hotel_id] = first_deadline
-    out = []
-    for h in hotels:
-        at, result = last.get(h.id, (None, None))
-        deadline = deadlines.get(h.id)
-        out.append(
-            HotelView(
-                id=h.id,
-                name=h.name,
-                division_code=h.division_code,
-                division_name=h.division_name,
-                address=h.address,
-                credit_code=h.credit_code,
-                star_class=h.star_class,
-                rooms=h.rooms,
-                tvs=h.tvs,
-                tv_system=h.tv_system,
-                contact_name=h.contact_name,
-                contact_phone=h.contact_phone,
-                person_in_charge=h.person_in_charge,
-                pilot=h.pilot,
-                target_mode=h.target_mode,
-                current_mode=h.current_mode,
-                remediation_status=h.remediation_status,
-                notes=h.notes,
-                site_kind=h.site_kind or sites.DEFAULT,
-                version=h.version,
-                updated_at=h.updated_at,
-                last_inspection_at=at,
-                last_result=result,
-                next_deadline=deadline,
-                overdue=lifecycle.is_overdue(deadline, "open", today),
-            )
-        )
-    return out
-
-
 def list_hotels(
     db: Database,
     *,
@@ -238,50 +120,31 @@ def list_hotels(
     every site.
 
     ``division`` is a code, name or alias; ``status`` may also be ``overdue``; ``search`` matches name,
-    address, contact, phone and credit code.
+    address, contact, phone and credit code. The query is :func:`registry_rows.registry_query`'s (the
+    GUI's first screen runs the same one without SQLAlchemy).
     """
-    stmt = _rows()
-    if site_kind:
-        stmt = stmt.where(Hotel.site_kind == site_kind)
-    if division:
-        stmt = stmt.where(or_(Division.code == division, Division.name == division, Division.id == division))
-    if mode:
-        stmt = stmt.where(Hotel.current_mode == mode)
-    if status and status != "overdue":
-        stmt = stmt.where(Hotel.remediation_status == status)
-    if pilot is not None:
-        stmt = stmt.where(Hotel.pilot.is_(pilot))
-    if search:
-        like = f"%{search.strip()}%"
-        stmt = stmt.where(
-            or_(
-                Hotel.name.like(like),
-                Hotel.address.like(like),
-                Hotel.contact_name.like(like),
-                Hotel.contact_phone.like(like),
-                Hotel.credit_code.like(like.upper()),
-            )
-        )
-    stmt = stmt.order_by(Division.code, Hotel.name)
+    sql, params = registry_rows.registry_query(
+        site_kind=site_kind or None,
+        division=division or None,
+        mode=mode or None,
+        status=status if status and status != "overdue" else None,
+        pilot=pilot,
+        search=search or None,
+    )
     with db.reading() as s:
-        views = _views(s, s.execute(stmt), today)
+        views = registry_rows.views(s.execute(text(sql), params), today)
     if status == "overdue":
         views = [v for v in views if v.overdue]
     return views
 
 
 def get_hotel(db: Database, hotel_id: str) -> HotelView:
+    sql, params = registry_rows.registry_query(hotel_id=hotel_id)
     with db.reading() as s:
-        row = s.execute(_rows().where(Hotel.id == hotel_id)).first()
-        if row is None:
-            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
-        return _views(s, [row])[0]
-
-
-#: Tables a registry row is made from (the hotel, its inspections and their rooms and team, its notices).
-REGISTRY_TABLES = frozenset(
-    {"hotels", "divisions", "inspections", "room_checks", "inspection_inspectors", "rectification_notices"}
-)
+        found = registry_rows.views(s.execute(text(sql), params))
+    if not found:
+        raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+    return found[0]
 
 
 def hotels_touched(db: Database, changes: Changes, limit: int = 100) -> set[str] | None:

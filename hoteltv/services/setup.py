@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from hoteltv.config import Settings
-from hoteltv.db.engine import Database
-from hoteltv.db.models import Division
 from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList, default_divisions, load_division_file
 from hoteltv.errors import HoteltvError
+
+if TYPE_CHECKING:
+    from hoteltv.db.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ def division_list(settings: Settings, problems: list[str] | None = None) -> Divi
 def ensure_divisions(db: Database, divisions: DivisionList, actor: str = "") -> int:
     """Make sure every division of the list is in the database (ids derive from codes); returns how many
     were added or updated."""
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Division
+
     changed = 0
     with db.transaction(actor) as s:
         existing = {d.code: d for d in s.scalars(select(Division))}
@@ -75,6 +80,10 @@ def ensure_divisions(db: Database, divisions: DivisionList, actor: str = "") -> 
 
 
 def list_divisions(db: Database) -> list[DivisionView]:
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Division
+
     with db.reading() as s:
         return [
             DivisionView(d.id, d.code, d.name)
@@ -82,24 +91,48 @@ def list_divisions(db: Database) -> list[DivisionView]:
         ]
 
 
-def open_home(home: Path, problems: list[str] | None = None) -> tuple[Database, Settings, DivisionList]:
-    """Open a data folder ready for use: database migrated, settings read, divisions loaded.
+def home_settings(home: Path, problems: list[str]) -> tuple[Settings, DivisionList]:
+    """A data folder's settings and division list, read without the database (the bureau's time zone set
+    from them); what does not stop the opening is appended to ``problems``."""
+    settings = Settings(home)
+    clock.set_bureau_zone(settings.get("time_zone"))
+    return settings, division_list(settings, problems)
 
-    Warnings that did not stop the opening (a division file that cannot be used) are appended to
-    ``problems``, or logged when no list is given. The fallback list is only written into a database that has no divisions yet: another
-    city's records are not mixed with Baoshan's because its file went missing.
-    """
+
+def open_database(
+    home: Path,
+    divisions: DivisionList,
+    division_problems: bool = False,
+    on_open: Callable[[Database], object] | None = None,
+) -> Database:
+    """The data folder's database, migrated, with ``divisions`` in it. With ``division_problems`` (the
+    named division file could not be used) the fallback list is only written into a database that has no
+    divisions yet: another city's records are not mixed with Baoshan's because its file went missing.
+    ``on_open(db)`` is called before the divisions are written (to listen to their commit)."""
+    from hoteltv.db.engine import Database
+
     db = Database.open(home)
     try:
-        settings = Settings(home)
-        clock.set_bureau_zone(settings.get("time_zone"))
-        found: list[str] = []
-        divisions = division_list(settings, found)
-        if not found or not list_divisions(db):
+        if on_open is not None:
+            on_open(db)
+        if not division_problems or not list_divisions(db):
             ensure_divisions(db, divisions)
     except BaseException:
         db.close()
         raise
+    return db
+
+
+def open_home(home: Path, problems: list[str] | None = None) -> tuple[Database, Settings, DivisionList]:
+    """Open a data folder ready for use: database migrated, settings read, divisions loaded
+    (:func:`home_settings`, then :func:`open_database`).
+
+    Warnings that did not stop the opening (a division file that cannot be used) are appended to
+    ``problems``, or logged when no list is given.
+    """
+    found: list[str] = []
+    settings, divisions = home_settings(home, found)
+    db = open_database(home, divisions, bool(found))
     if problems is not None:
         problems.extend(found)
     else:
