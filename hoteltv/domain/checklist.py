@@ -49,9 +49,6 @@ Severity = Literal["critical", "minor"]
 AnswerValue = str | int | float | None
 
 ANSWER_TYPES: tuple[AnswerType, ...] = ("yes_no", "seconds", "count", "choice", "text")
-SCOPES: tuple[Scope, ...] = ("hotel", "room")
-SEVERITIES: tuple[Severity, ...] = ("critical", "minor")
-YES_NO_VALUES = ("yes", "no", "na")
 
 #: Largest value accepted as a measurement; anything above is a typing mistake, not an observation.
 MAX_SECONDS = 3600

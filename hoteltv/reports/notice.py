@@ -130,10 +130,6 @@ class NoticeData:
         insp = self.inspection
         return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
 
-    @property
-    def photo_numbers(self) -> dict[tuple[str | None, str | None], list[int]]:
-        return {k: [p.number for p in v] for k, v in self.evidence.items()}
-
 
 def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
     """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was

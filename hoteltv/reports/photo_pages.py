@@ -40,7 +40,6 @@ from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, table_style
 REPORT_LONG_EDGE = 1200
 REPORT_QUALITY = 75
 PHOTOS_PER_ROW = 2
-ROWS_PER_PAGE = 3
 IMAGE_BOX_W = 80 * mm
 IMAGE_BOX_H = 55 * mm
 
