@@ -27,12 +27,11 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice
+from hoteltv.db.models import Inspection, RectificationNotice, live
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rooms import room_type_label
 from hoteltv.domain.rules import ItemOutcome
-from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
     MARK_NONE,
     CheckChoices,
@@ -120,9 +119,7 @@ def load_sheet(
     Raises :class:`hoteltv.services.seal.SealError` when a finalized record's seal does not hold.
     """
     with db.reading() as s:
-        insp = s.get(Inspection, inspection_id)
-        if insp is None or insp.deleted:
-            raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
+        insp = live(s, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
         if insp.status == "finalized":
             facts = seal.sheet_facts_from_seal(insp)
         else:

@@ -32,6 +32,7 @@ from hoteltv.db.models import (
     Photo,
     RectificationNotice,
     RoomCheck,
+    live,
     utcnow,
 )
 from hoteltv.domain import clock, lifecycle
@@ -200,10 +201,7 @@ class HeaderFields:
 
 
 def _load(session: Session, inspection_id: str) -> Inspection:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None or insp.deleted:
-        raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
-    return insp
+    return live(session, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
 
 
 def _live_rooms(insp: Inspection) -> list[RoomCheck]:
@@ -491,9 +489,7 @@ def start_inspection(
     if kind not in lifecycle.KINDS:
         raise ValidationError(f"unknown inspection kind {kind!r}")
     with db.transaction(actor) as s:
-        hotel = s.get(Hotel, hotel_id)
-        if hotel is None or hotel.deleted:
-            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
         started = started_at or utcnow()
         insp = Inspection(
             record_number=next_record_number(s, db.device_id, clock.bureau_date(started)),
@@ -628,9 +624,7 @@ def add_room(
 
 
 def _room(session: Session, room_id: str) -> RoomCheck:
-    room = session.get(RoomCheck, room_id)
-    if room is None or room.deleted:
-        raise NotFoundError(f"没有这个房间记录 (no room check {room_id})")
+    room = live(session, RoomCheck, room_id, f"没有这个房间记录 (no room check {room_id})")
     _draft(session, room.inspection_id)
     return room
 

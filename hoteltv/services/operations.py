@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection
+from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection, live
 from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.errors import NotFoundError, Problem, ValidationError
+from hoteltv.errors import Problem, ValidationError
 
 #: Largest count accepted for officers, vehicles or site checks of one day: above it is a typing mistake.
 MAX_COUNT = 9999
@@ -203,9 +203,7 @@ def add_operation(
 
 def delete_operation(db: Database, operation_id: str, actor: str = "") -> None:
     with db.transaction(actor) as s:
-        op = s.get(EnforcementOperation, operation_id)
-        if op is None or op.deleted:
-            raise NotFoundError(f"没有这次执法行动 (no operation {operation_id})")
+        op = live(s, EnforcementOperation, operation_id, f"没有这次执法行动 (no operation {operation_id})")
         op.deleted = True
 
 

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, Photo, RoomCheck, utcnow
+from hoteltv.db.models import Inspection, Photo, RoomCheck, live, utcnow
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
-from hoteltv.errors import HoteltvError, NotFoundError, Problem, RecordFinalizedError, ValidationError
+from hoteltv.errors import HoteltvError, Problem, RecordFinalizedError, ValidationError
 from hoteltv.photos import ingest
 from hoteltv.photos.annotate import Annotation
 from hoteltv.photos.store import PhotoStore, StoreError
@@ -122,10 +122,7 @@ class PhotoTargets:
 
 
 def _inspection(session: Session, inspection_id: str) -> Inspection:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None or insp.deleted:
-        raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
-    return insp
+    return live(session, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
 
 
 def _refuse_if_final(insp: Inspection, what: str) -> None:
@@ -137,10 +134,7 @@ def _refuse_if_final(insp: Inspection, what: str) -> None:
 
 
 def _photo(session: Session, photo_id: str) -> Photo:
-    photo = session.get(Photo, photo_id)
-    if photo is None or photo.deleted:
-        raise NotFoundError(f"照片不存在 (no photo with id {photo_id})")
-    return photo
+    return live(session, Photo, photo_id, f"照片不存在 (no photo with id {photo_id})")
 
 
 def _template(insp: Inspection) -> ChecklistTemplate | None:
