@@ -127,9 +127,6 @@ class Annotation:
         text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
-    def adding(self, shape: Shape) -> Annotation:
-        return Annotation((*self.shapes, shape))
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Annotation:
         """Validate stored or submitted data; raises :class:`ValidationError` listing every problem."""
