@@ -591,19 +591,9 @@ def add_room(
     answers: Mapping[str, object] | None = None,
     actor: str = "",
 ) -> InspectionView:
-    room_number = (room_number or "").strip()
-    if not room_number:
-        raise ValidationError(
-            "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
-        )
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
-        live = _live_rooms(insp)
-        if any(r.room_number == room_number for r in live):
-            raise ValidationError(
-                f"房间 {room_number} 已在抽查列表中 (room {room_number} is already sampled)",
-                [Problem("room_number", "duplicate", room_number)],
-            )
+        room_number = _room_number(insp, room_number)
         template = load_template(insp.template_id, insp.template_version)
         clean: dict[str, Any] = {}
         for key, raw in (answers or {}).items():
@@ -621,6 +611,21 @@ def add_room(
         )
         s.flush()
         return view_of(s, insp)
+
+
+def _room_number(insp: Inspection, text: str | None, room_id: str | None = None) -> str:
+    """A room number as typed, refused when blank or already sampled (by a room other than ``room_id``)."""
+    number = (text or "").strip()
+    if not number:
+        raise ValidationError(
+            "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
+        )
+    if any(r.room_number == number and r.id != room_id for r in _live_rooms(insp)):
+        raise ValidationError(
+            f"房间 {number} 已在抽查列表中 (room {number} is already sampled)",
+            [Problem("room_number", "duplicate", number)],
+        )
+    return number
 
 
 def _room(session: Session, room_id: str) -> RoomCheck:
@@ -641,14 +646,8 @@ def update_room(
     with db.transaction(actor) as s:
         room = _room(s, room_id)
         if room_number is not None:
-            number = room_number.strip()
-            if not number:
-                raise ValidationError(
-                    "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
-                )
-            if any(r.room_number == number and r.id != room.id for r in _live_rooms(room.inspection)):
-                raise ValidationError(f"房间 {number} 已在抽查列表中 (room {number} is already sampled)")
             insp = room.inspection
+            number = _room_number(insp, room_number, room.id)
             if number != room.room_number and any(
                 n.get("room") == room.room_number for n in insp.evidence_notes or []
             ):  # the written reasons follow the room
