@@ -176,11 +176,6 @@ class PhotoStore:
             raise
         return out
 
-    def put_file(self, path: Path) -> StoredBlob:
-        """Store a file's bytes (no image check: use :func:`hoteltv.photos.ingest.ingest_file` for photos)."""
-        data = ingest.read_source(Path(path))
-        return self.put_bytes(data, name=Path(path).name)
-
     def read(self, sha256: str) -> bytes:
         try:
             return self.path(sha256).read_bytes()
