@@ -122,7 +122,7 @@ def hotel_id_arg(ctx: Context, text: str) -> str:
 
 
 def find_inspection_arg(ctx: Context, text: str) -> Any:
-    """The inspection with this id, record number or unique id prefix."""
+    """The inspection with this id, record number (the newest version of it) or unique id prefix."""
     from hoteltv.services.inspections import find_inspection, list_inspections
 
     try:
@@ -131,6 +131,23 @@ def find_inspection_arg(ctx: Context, text: str) -> Any:
         prefix = [i for i in list_inspections(ctx.db) if i.id.startswith(text)]
         if len(prefix) == 1:
             return find_inspection(ctx.db, prefix[0].id)
+        if prefix:
+            raise HoteltvError(
+                f"有多条检查记录匹配 {text!r} (several inspections match; give more characters of the id)"
+            ) from None
+        raise
+
+
+def notice_id_arg(ctx: Context, text: str) -> str:
+    """The id of the notice with this id, 文号 or unique id prefix."""
+    from hoteltv.services.notices import get_notice, list_notices
+
+    try:
+        return get_notice(ctx.db, text).id
+    except HoteltvError:
+        matches = [n for n in list_notices(ctx.db) if n.id.startswith(text)]
+        if len(matches) == 1:
+            return matches[0].id
         raise
 
 
