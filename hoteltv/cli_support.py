@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from hoteltv.console import display_width
-from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 EXIT_USAGE = 2
@@ -90,10 +89,6 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
-
-
-def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return clock.fmt(dt, fmt)
 
 
 def division_code(ctx: Context, text: str | None) -> str | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
@@ -212,7 +213,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     reinspect = cn_date(n.reinspection_date) if n.reinspection_date else "整改期限届满后"
     story.append(
         para(
-            f"依据{_escape(data.terms.legal_basis)}的规定，"
+            f"依据{escape(data.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
@@ -233,10 +234,6 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     )
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
     return story
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def rights_text(terms: notice_service.NoticeTerms) -> str:

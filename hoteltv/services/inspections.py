@@ -1146,8 +1146,8 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
                     insp.hotel.division.name,
                     lifecycle.KINDS[insp.kind][0],
                     "已定稿" if insp.status == "finalized" else "草稿",
-                    _local_text(insp.started_at),
-                    _local_text(insp.ended_at),
+                    clock.fmt(insp.started_at),
+                    clock.fmt(insp.ended_at),
                     "、".join(t.inspector.name for t in insp.team if not t.deleted),
                     len(_live_rooms(insp)),
                     lifecycle.result_label(insp.result) if insp.result else "",
@@ -1157,7 +1157,3 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
                 ]
             )
     return headers, rows
-
-
-def _local_text(dt: datetime | None) -> str:
-    return clock.fmt(dt)
