@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -193,9 +193,6 @@ class UploadResult:
     status: str  # "ok", "duplicate" or "refused"
     text: str
     photo_id: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "text": self.text, "photo_id": self.photo_id}
 
 
 def _reason_text(reason: str | None, max_bytes: int) -> str:
@@ -459,7 +456,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._page(exc.status, [], error=exc.text)
             return
         if wants_json:
-            self._json(200, {"results": [r.as_dict() for r in results], "received": self.app.received})
+            self._json(200, {"results": [asdict(r) for r in results], "received": self.app.received})
         else:
             self._page(200, results, chosen=self._chosen)
 
