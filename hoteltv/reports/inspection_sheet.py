@@ -27,7 +27,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice, live
+from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rooms import room_type_label
@@ -119,7 +119,7 @@ def load_sheet(
     Raises :class:`hoteltv.services.seal.SealError` when a finalized record's seal does not hold.
     """
     with db.reading() as s:
-        insp = live(s, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
+        insp = insp_service.load_inspection(s, inspection_id)
         if insp.status == "finalized":
             facts = seal.sheet_facts_from_seal(insp)
         else:

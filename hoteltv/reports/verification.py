@@ -39,6 +39,7 @@ from hoteltv.db.models import Inspection, RectificationNotice, live
 from hoteltv.domain import clock, lifecycle
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import seal
+from hoteltv.services.inspections import load_inspection
 
 KIND_INSPECTION = "inspection"
 KIND_NOTICE = "notice"
@@ -188,7 +189,7 @@ class CodeInfo:
 def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
     """The code printed on an inspection sheet (for a draft, from its current content)."""
     with db.reading() as s:
-        insp = live(s, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
+        insp = load_inspection(s, inspection_id)
         chain = _chain(s, insp)
         version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
         digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))

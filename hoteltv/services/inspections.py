@@ -200,7 +200,8 @@ class HeaderFields:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _load(session: Session, inspection_id: str) -> Inspection:
+def load_inspection(session: Session, inspection_id: str) -> Inspection:
+    """The live inspection ``inspection_id`` (``NotFoundError`` when there is none or it is deleted)."""
     return live(session, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
 
 
@@ -320,7 +321,7 @@ def _inspector_view(i: Inspector) -> InspectorView:
 
 def get_inspection(db: Database, inspection_id: str) -> InspectionView:
     with db.reading() as s:
-        return view_of(s, _load(s, inspection_id))
+        return view_of(s, load_inspection(s, inspection_id))
 
 
 def find_inspection(db: Database, id_or_number: str) -> InspectionView:
@@ -513,7 +514,7 @@ def start_inspection(
 
 
 def _draft(session: Session, inspection_id: str) -> Inspection:
-    insp = _load(session, inspection_id)
+    insp = load_inspection(session, inspection_id)
     if insp.status != "draft":
         raise RecordFinalizedError(
             f"检查记录 {insp.record_number} 已定稿,不能修改 (finalized; use Correct… to make a new version)"
@@ -703,7 +704,7 @@ def answer_history(
     Read from :class:`AuditEvent`, which records each write's old and new answers; nothing is stored twice.
     """
     with db.reading() as s:
-        insp = _load(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         if room_id is None:
             entity, entity_id, column = "inspections", insp.id, "hotel_answers"
         else:
@@ -966,7 +967,7 @@ def default_findings(verdict: Verdict) -> str:
 def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView:
     """Make a new draft that supersedes a finalized inspection (the original stays unchanged)."""
     with db.transaction(actor) as s:
-        old = _load(s, inspection_id)
+        old = load_inspection(s, inspection_id)
         if old.status != "finalized":
             raise ValidationError(
                 "只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)"
@@ -1024,9 +1025,9 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
 def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
-        insp = _load(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         while insp.supersedes_id:
-            insp = _load(s, insp.supersedes_id)
+            insp = load_inspection(s, insp.supersedes_id)
         chain = [insp]
         while True:
             nxt = s.scalars(

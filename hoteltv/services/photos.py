@@ -29,6 +29,7 @@ from hoteltv.errors import HoteltvError, Problem, RecordFinalizedError, Validati
 from hoteltv.photos import ingest
 from hoteltv.photos.annotate import Annotation
 from hoteltv.photos.store import PhotoStore, StoreError
+from hoteltv.services.inspections import load_inspection
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,6 @@ class PhotoTargets:
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-
-def _inspection(session: Session, inspection_id: str) -> Inspection:
-    return live(session, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
 
 
 def _refuse_if_final(insp: Inspection, what: str) -> None:
@@ -228,7 +225,7 @@ def _rooms(session: Session, inspection_id: str) -> dict[str, str]:
 
 
 def _view_of(session: Session, photo: Photo) -> PhotoView:
-    insp = _inspection(session, photo.inspection_id)
+    insp = load_inspection(session, photo.inspection_id)
     return _view(photo, insp, _rooms(session, insp.id), _template(insp))
 
 
@@ -247,7 +244,7 @@ def photo_views(
     session: Session, inspection_id: str, *, room_id: str | None = None, item_key: str | None = None
 ) -> list[PhotoView]:
     """:func:`list_photos` inside a session the caller holds (finalizing seals them in its transaction)."""
-    insp = _inspection(session, inspection_id)
+    insp = load_inspection(session, inspection_id)
     stmt = select(Photo).where(Photo.inspection_id == insp.id, Photo.deleted.is_(False))
     if room_id is not None:
         stmt = stmt.where(Photo.room_check_id == room_id)
@@ -267,7 +264,7 @@ def get_photo(db: Database, photo_id: str) -> PhotoView:
 def photo_targets(db: Database, inspection_id: str) -> PhotoTargets:
     """The rooms and checklist items a photo of this inspection can be attached to."""
     with db.reading() as s:
-        insp = _inspection(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         rooms = tuple(
             (r.id, r.room_number)
             for r in s.scalars(
@@ -329,7 +326,7 @@ def attach_files(
     """
     caption = _clean_caption(caption)
     with db.reading() as s:
-        insp = _inspection(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         _refuse_if_final(insp, "添加")
         _check_target(s, insp, room_id, item_key)
     total = len(paths)
@@ -378,7 +375,7 @@ def _attach_one(
     info = got.info
     try:
         with db.transaction(actor) as s:
-            insp = _inspection(s, inspection_id)
+            insp = load_inspection(s, inspection_id)
             _refuse_if_final(insp, "添加")
             existing = s.scalars(
                 select(Photo).where(
@@ -430,7 +427,7 @@ def _attach_one(
 
 def _editable_photo(session: Session, photo_id: str, what: str) -> tuple[Photo, Inspection]:
     photo = _photo(session, photo_id)
-    insp = _inspection(session, photo.inspection_id)
+    insp = load_inspection(session, photo.inspection_id)
     _refuse_if_final(insp, what)
     return photo, insp
 
