@@ -418,15 +418,11 @@ def _hotel_items_table(
     return table
 
 
-def _room_items(template: ChecklistTemplate) -> list[ChecklistItem]:
-    return [i for i in template.room_items if i.answer_type != "text"]
-
-
 def _room_tables(
     data: SheetData, earlier: dict[tuple[str | None, str], notice_service.NoticeItem]
 ) -> list[Flowable]:
     v = data.view
-    items = _room_items(data.template)
+    items = [i for i in data.template.room_items if i.answer_type != "text"]
     rooms = list(v.rooms)
     if not rooms:
         return [para("未抽查客房。", "body")]

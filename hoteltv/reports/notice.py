@@ -31,7 +31,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from hoteltv.db.engine import Database
 from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock
-from hoteltv.domain.checklist import ChecklistTemplate, Wording
+from hoteltv.domain.checklist import Wording
 from hoteltv.reports.common import (
     AtBottom,
     CheckChoices,
@@ -283,12 +283,8 @@ class CodeAndSeal(Flowable):
         self.seal.drawOn(c, 0, self.height - self.seal.height)
 
 
-def _template(data: NoticeData) -> ChecklistTemplate | None:
-    return data.inspection.template if data.inspection else None
-
-
 def _problems_table(data: NoticeData) -> Table:
-    template = _template(data)
+    template = data.inspection.template if data.inspection else None
     widths = [9 * mm, 42 * mm, 50 * mm, 34 * mm, 0.0]
     widths[4] = FRAME_WIDTH - sum(widths)
     rows: list[list[Any]] = [

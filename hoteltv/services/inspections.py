@@ -211,12 +211,8 @@ def _live_rooms(insp: Inspection) -> list[RoomCheck]:
 
 def verdict_of(insp: Inspection) -> Verdict:
     template = load_template(insp.template_id, insp.template_version)
-    rooms = [RoomAnswers(_room_label(r), dict(r.answers)) for r in _live_rooms(insp)]
+    rooms = [RoomAnswers(r.room_number, dict(r.answers)) for r in _live_rooms(insp)]
     return evaluate(template, dict(insp.hotel_answers), rooms)
-
-
-def _room_label(room: RoomCheck) -> str:
-    return room.room_number
 
 
 def view_of(session: Session, insp: Inspection) -> InspectionView:
