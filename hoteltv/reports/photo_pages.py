@@ -34,6 +34,7 @@ from hoteltv.reports.common import (
     report_progress,
 )
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, table_style
+from hoteltv.services.photos import PhotoView, list_photos
 
 #: A printed photo is at most 80 mm wide: 1200 px is ~380 dpi there, sharp enough to read a TV screen,
 #: and keeps a sheet with 12 photos around 3 MB. The settings' copy size applies when it is smaller.
@@ -49,27 +50,18 @@ class PreparedPhoto:
     """A photo ready to print: its number on the sheet, what it shows, and the downscaled copy (or None)."""
 
     number: int
-    photo: Any  # hoteltv.services.photos.PhotoView
+    photo: PhotoView
     path: Path | None
     size: tuple[int, int] | None
     problem: str | None = None
 
     @property
     def room_number(self) -> str | None:
-        return getattr(self.photo, "room_number", None)
+        return self.photo.room_number
 
     @property
     def item_key(self) -> str | None:
-        return getattr(self.photo, "item_key", None)
-
-
-def list_photo_views(db: Database, inspection_id: str) -> list[Any]:
-    """The photos of an inspection, or [] while the photo feature is not installed."""
-    try:
-        from hoteltv.services.photos import list_photos
-    except ImportError:
-        return []
-    return list(list_photos(db, inspection_id))
+        return self.photo.item_key
 
 
 def prepare_photos(
@@ -78,13 +70,13 @@ def prepare_photos(
     options: ReportOptions,
     progress: Progress | None = None,
     *,
-    views: Sequence[Any] | None = None,
+    views: Sequence[PhotoView] | None = None,
 ) -> list[PreparedPhoto]:
     """Make (or reuse) the downscaled copy of every photo of an inspection, several at a time.
 
     ``views``: the photos to print (a sealed record's, by hash); default: the inspection's photos now.
     """
-    views = list_photo_views(db, inspection_id) if views is None else list(views)
+    views = list_photos(db, inspection_id) if views is None else list(views)
     if not views:
         return []
     if options.home is None:
