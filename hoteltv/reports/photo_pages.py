@@ -154,12 +154,10 @@ def _caption(p: PreparedPhoto, template: ChecklistTemplate, verdict: Verdict | N
                 failed = False
         parts.append(f"证明项目：{label}" + (f"（{MARK_FAIL} 不合格）" if failed else ""))
     lines = [" · ".join(parts)]
-    caption = getattr(p.photo, "caption", None)
-    if caption:
-        lines.append(f"说明：{caption}")
-    taken = getattr(p.photo, "taken_at", None)
-    if taken:
-        lines.append(f"拍摄时间：{cn_datetime(taken)}")
+    if p.photo.caption:
+        lines.append(f"说明：{p.photo.caption}")
+    if p.photo.taken_at:
+        lines.append(f"拍摄时间：{cn_datetime(p.photo.taken_at)}")
     return "\n".join(lines)
 
 
