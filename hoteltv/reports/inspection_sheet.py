@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -314,11 +315,7 @@ def _header_table(data: SheetData) -> Table:
     if v.kind == "reinspection" and data.answered_notice_number:
         kind += f"（依据整改通知书 {data.answered_notice_number}）"
 
-    def L(text: str) -> Any:  # noqa: N802
-        return para(text, "label")
-
-    def V(text: str | None) -> Any:  # noqa: N802
-        return para(text or "", "cell")
+    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
 
     rows = [
         [L("被检查单位"), V(v.hotel_name), "", ""],

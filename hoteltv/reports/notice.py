@@ -21,6 +21,7 @@ A superseded version (延期/更正) prints with a 已更正 watermark naming th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -358,8 +359,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
     d = data.delivery
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
-    def L(text: str) -> Any:  # noqa: N802
-        return para(text, "label")
+    L = partial(para, style_name="label")  # noqa: N806
 
     when = cn_datetime(d.at) if d is not None else cn_date(None)
     if d is None:
