@@ -30,7 +30,7 @@ from hoteltv.config import resolve_home
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.domain.sites import site_kind_label
-from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
+from hoteltv.errors import HoteltvError
 
 
 def _write_crash_log(home: Path) -> Path | None:
@@ -650,13 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(resolve_home(args.home))
     try:
         return args.func(ctx, args)
-    except ImportRefused as exc:
-        print(f"hoteltv: {exc.message}", file=sys.stderr)
-        return EXIT_REFUSED
-    except ValidationError as exc:
-        print(f"hoteltv: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except HoteltvError as exc:
+    except HoteltvError as exc:  # a refused file, invalid input (every problem listed), any refusal
         print(f"hoteltv: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
