@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
 from hoteltv.db.models import (
     AuditEvent,
@@ -1021,19 +1022,7 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
 def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
-        insp = load_inspection(s, inspection_id)
-        while insp.supersedes_id:
-            insp = load_inspection(s, insp.supersedes_id)
-        chain = [insp]
-        while True:
-            nxt = s.scalars(
-                select(Inspection).where(
-                    Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False)
-                )
-            ).first()
-            if nxt is None:
-                break
-            chain.append(nxt)
+        chain = version_chain(s, load_inspection(s, inspection_id), Inspection.created_at)
         return [
             InspectionSummary(
                 i.id,
