@@ -536,7 +536,8 @@ def restore_backup(
                 elif aside is not None:
                     settings.unlink(missing_ok=True)
                 fsync_dir(home)
-            _tick_quiet(progress, total, total)
+            if progress is not None:
+                progress(total, total, "")
         finally:
             with contextlib.suppress(OSError):
                 _rmtree(staging)
@@ -549,11 +550,6 @@ def restore_backup(
         missing,
         device_changed=old_device is not None and new_device is not None and old_device != new_device,
     )
-
-
-def _tick_quiet(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total, "")
 
 
 def _device_of(db_path: Path) -> str | None:

@@ -46,16 +46,12 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("--check", action="store_true", help="only verify the file; change nothing")
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
-
-
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     report = create_backup(ctx.home, Path(args.file), include_photos=not args.no_photos)
     m = report.manifest
     photos = len(m.photo_entries)
     ctx.print(
-        f"已备份到 {report.path} ({_mb(report.byte_size)}): 数据库, "
+        f"已备份到 {report.path} ({report.byte_size / 1e6:.1f} MB): 数据库, "
         + (f"{photos} 个照片文件" if m.photos_included else "不含照片")
         + f" (backed up the database{f' and {photos} photo files' if m.photos_included else ', no photos'})"
     )

@@ -24,14 +24,13 @@ from hoteltv.cli_support import (
     format_table,
     hotel_id_arg,
     json_default,
-    local_time,
     parse_date,
 )
 from hoteltv.config import resolve_home
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.domain.sites import site_kind_label
-from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
+from hoteltv.errors import HoteltvError
 
 
 def _write_crash_log(home: Path) -> Path | None:
@@ -252,7 +251,7 @@ def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
                     i.division_name,
                     lifecycle.KINDS[i.kind][0],
                     "已定稿" if i.status == "finalized" else "草稿",
-                    local_time(i.started_at),
+                    clock.fmt(i.started_at),
                     lifecycle.result_label(i.result) if i.result else "",
                     i.id[:8],
                 ]
@@ -287,7 +286,7 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     ctx.print(f"检查记录 {view.record_number}  ({view.id})")
     ctx.print(f"酒店: {view.hotel_name} ({view.division_name})   类型: {lifecycle.KINDS[view.kind][0]}")
     ctx.print(
-        f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {local_time(view.started_at)}  结束: {local_time(view.ended_at)}"
+        f"状态: {'已定稿' if view.status == 'finalized' else '草稿'}   开始: {clock.fmt(view.started_at)}  结束: {clock.fmt(view.ended_at)}"
     )
     ctx.print("检查人员: " + ", ".join(f"{i.name}({i.enforcement_id})" for i in view.inspectors))
     ctx.print(f"抽查房间: {', '.join(r.room_number for r in view.rooms) or '无'}")
@@ -651,13 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(resolve_home(args.home))
     try:
         return args.func(ctx, args)
-    except ImportRefused as exc:
-        print(f"hoteltv: {exc.message}", file=sys.stderr)
-        return EXIT_REFUSED
-    except ValidationError as exc:
-        print(f"hoteltv: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except HoteltvError as exc:
+    except HoteltvError as exc:  # a refused file, invalid input (every problem listed), any refusal
         print(f"hoteltv: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from hoteltv.domain import clock
+from hoteltv.console import display_width
 from hoteltv.errors import HoteltvError
 
 EXIT_USAGE = 2
@@ -78,26 +77,18 @@ def json_default(value: Any) -> Any:
 # --- text tables ------------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain text table that lines up Chinese (double-width) and Latin text."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
-
-
-def local_time(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return clock.fmt(dt, fmt)
 
 
 def division_code(ctx: Context, text: str | None) -> str | None:
@@ -126,7 +117,7 @@ def hotel_id_arg(ctx: Context, text: str) -> str:
 
 
 def find_inspection_arg(ctx: Context, text: str) -> Any:
-    """The inspection with this id, record number or unique id prefix."""
+    """The inspection with this id, record number (the newest version of it) or unique id prefix."""
     from hoteltv.services.inspections import find_inspection, list_inspections
 
     try:
@@ -135,6 +126,23 @@ def find_inspection_arg(ctx: Context, text: str) -> Any:
         prefix = [i for i in list_inspections(ctx.db) if i.id.startswith(text)]
         if len(prefix) == 1:
             return find_inspection(ctx.db, prefix[0].id)
+        if prefix:
+            raise HoteltvError(
+                f"有多条检查记录匹配 {text!r} (several inspections match; give more characters of the id)"
+            ) from None
+        raise
+
+
+def notice_id_arg(ctx: Context, text: str) -> str:
+    """The id of the notice with this id, 文号 or unique id prefix."""
+    from hoteltv.services.notices import get_notice, list_notices
+
+    try:
+        return get_notice(ctx.db, text).id
+    except HoteltvError:
+        matches = [n for n in list_notices(ctx.db) if n.id.startswith(text)]
+        if len(matches) == 1:
+            return matches[0].id
         raise
 
 

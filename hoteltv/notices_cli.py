@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from hoteltv.cli_support import format_table, parse_date
+from hoteltv.cli_support import format_table, notice_id_arg, parse_date
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
@@ -75,12 +75,6 @@ def cmd_numbers_add_block(ctx: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _notice_id(ctx: Any, text: str) -> str:
-    from hoteltv.reports.cli import _notice_id as find
-
-    return str(find(ctx, text))
-
-
 def _when(text: str | None) -> datetime | None:
     if not text:
         return None
@@ -124,7 +118,7 @@ def cmd_notices_deliver(ctx: Any, args: argparse.Namespace) -> int:
         )
     notice = record_delivery(
         ctx.db,
-        _notice_id(ctx, args.notice),
+        notice_id_arg(ctx, args.notice),
         Delivery(
             refused=args.refused,
             recipient=args.recipient or "",
@@ -150,7 +144,7 @@ def cmd_notices_extend(ctx: Any, args: argparse.Namespace) -> int:
     assert deadline is not None
     new = extend_notice(
         ctx.db,
-        _notice_id(ctx, args.notice),
+        notice_id_arg(ctx, args.notice),
         deadline=deadline,
         reason=args.reason,
         reinspection_date=parse_date(args.reinspection, "--reinspection"),

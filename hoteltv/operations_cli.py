@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import division_code, format_table, parse_date
+from hoteltv.cli_support import division_code, find_inspection_arg, format_table, parse_date
 from hoteltv.errors import HoteltvError
 
 
@@ -38,19 +38,6 @@ def _sites(ctx: Any, texts: list[str]) -> list[str]:
     return ids
 
 
-def _inspections(ctx: Any, texts: list[str]) -> list[str]:
-    from hoteltv.services.inspections import list_inspections
-
-    every = list_inspections(ctx.db)
-    ids = []
-    for text in texts:
-        hits = [i for i in every if i.id == text or i.id.startswith(text) or i.record_number == text]
-        if len(hits) != 1:
-            raise HoteltvError(f"没有唯一的检查记录匹配 {text!r} (no single inspection matches)")
-        ids.append(hits[0].id)
-    return ids
-
-
 def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.services.operations import OperationInput, add_operation
 
@@ -67,7 +54,7 @@ def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
             vehicles=args.vehicles,
             site_checks=args.site_checks,
             site_ids=tuple(_sites(ctx, _split(args.site))),
-            inspection_ids=tuple(_inspections(ctx, _split(args.inspection))),
+            inspection_ids=tuple(find_inspection_arg(ctx, t).id for t in _split(args.inspection)),
             title=args.title,
             notes=args.notes,
         ),

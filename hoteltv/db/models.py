@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def new_id() -> str:
@@ -81,6 +81,19 @@ class Synced:
     device_id: Mapped[str] = mapped_column(String(36), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+S = TypeVar("S", bound=Synced)
+
+
+def live(session: Session, model: type[S], row_id: str, missing: str) -> S:
+    """The record ``row_id`` of ``model``; ``NotFoundError(missing)`` when there is none or it is deleted."""
+    from hoteltv.errors import NotFoundError
+
+    row = session.get(model, row_id)
+    if row is None or row.deleted:
+        raise NotFoundError(missing)
+    return row
 
 
 # --- reference and master data -------------------------------------------------------------------

@@ -49,9 +49,6 @@ Severity = Literal["critical", "minor"]
 AnswerValue = str | int | float | None
 
 ANSWER_TYPES: tuple[AnswerType, ...] = ("yes_no", "seconds", "count", "choice", "text")
-SCOPES: tuple[Scope, ...] = ("hotel", "room")
-SEVERITIES: tuple[Severity, ...] = ("critical", "minor")
-YES_NO_VALUES = ("yes", "no", "na")
 
 #: Largest value accepted as a measurement; anything above is a typing mistake, not an observation.
 MAX_SECONDS = 3600
@@ -207,10 +204,6 @@ class ChecklistTemplate:
 # --------------------------------------------------------------------------------------------- loading
 
 
-def _template_filename(template_id: str, version: int) -> str:
-    return f"{template_id}_v{version}.json"
-
-
 @cache
 def load_template(template_id: str, version: int) -> ChecklistTemplate:
     """The shipped template ``resources/templates/<template_id>_v<version>.json``, validated (cached)."""
@@ -218,7 +211,7 @@ def load_template(template_id: str, version: int) -> ChecklistTemplate:
         raise TemplateError(f"invalid checklist template id {template_id!r}")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise TemplateError(f"invalid checklist template version {version!r} (a whole number from 1)")
-    name = _template_filename(template_id, version)
+    name = f"{template_id}_v{version}.json"
     source = f"resources/templates/{name}"
     try:
         exists = resource("templates", name).is_file()

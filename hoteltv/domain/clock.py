@@ -42,10 +42,6 @@ def set_bureau_zone(name: str | None) -> None:
     _current = name or DEFAULT_ZONE
 
 
-def bureau_zone_name() -> str:
-    return _current
-
-
 def bureau_time(dt: datetime, zone_name: str | None = None) -> datetime:
     """``dt`` in the bureau's zone (a naive ``dt`` is taken as UTC, as the database stores it)."""
     if dt.tzinfo is None:

@@ -6,12 +6,12 @@ Another city or the province loads its own file (``load_division_file``) without
 from __future__ import annotations
 
 import json
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hoteltv.domain.numerals import fold
 from hoteltv.errors import Problem, ValidationError
 from hoteltv.resources import read_json
 
@@ -46,22 +46,18 @@ class DivisionList:
     divisions: tuple[DivisionInfo, ...]
 
     def find(self, text: str) -> DivisionInfo | None:
-        wanted = _fold(text)
+        wanted = fold(text)
         if not wanted:
             return None
         for d in self.divisions:
-            if wanted in {_fold(d.code), _fold(d.name), *(_fold(a) for a in d.aliases)}:
+            if wanted in {fold(d.code), fold(d.name), *(fold(a) for a in d.aliases)}:
                 return d
         # "保山市隆阳区" or "云南省保山市腾冲县" also name a division.
         for d in self.divisions:
             for name in (d.name, *d.aliases):
-                if len(_fold(name)) >= 3 and wanted.endswith(_fold(name)):
+                if len(fold(name)) >= 3 and wanted.endswith(fold(name)):
                     return d
         return None
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
 
 
 def parse_division_data(data: Any, source: str) -> DivisionList:

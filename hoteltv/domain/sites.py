@@ -7,8 +7,9 @@ label. :func:`parse_site_kind` reads what a spreadsheet cell or a person typed.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from hoteltv.domain.numerals import fold
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,13 @@ def site_kind_label(key: str | None, lang: str = "zh") -> str:
         return str(key)
 
 
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
-
-
 def parse_site_kind(raw: object) -> str | None:
     """The key for a typed kind (key, label or synonym; blank → ``None``), or raise ``ValueError``."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    folded = _fold(str(raw))
+    folded = fold(str(raw))
     for kind in SITE_KINDS:
-        if folded in {_fold(kind.key), _fold(kind.zh), _fold(kind.en), *(_fold(s) for s in kind.synonyms)}:
+        if folded in {fold(kind.key), fold(kind.zh), fold(kind.en), *(fold(s) for s in kind.synonyms)}:
             return kind.key
     known = "、".join(k.zh for k in SITE_KINDS)
     raise ValueError(f"未知的场所类型 {raw!r}(应为 {known}) (unknown site kind)")

@@ -95,11 +95,6 @@ class SheetResult:
     encoding: str | None = None  # csv only
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def refused_row_numbers(self) -> list[int]:
-        """Row numbers refused, each once, in order."""
-        return sorted({e.row_number for e in self.errors})
-
 
 def hotel_row_cells(row: HotelRow, divisions: DivisionList) -> list[object]:
     """A ``HotelRow`` as cells in ``HOTEL_HEADERS`` order."""

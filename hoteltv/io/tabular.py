@@ -30,7 +30,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import posixpath
 import re
 import unicodedata
 import warnings
@@ -171,37 +170,6 @@ def _check_zip(zf: zipfile.ZipFile, name: str, kind: str = "xlsx") -> None:
         raise ImportRefused(f"{name}:不是 Excel 工作簿(是其他类型的压缩文件);{_SAVE_AS}")
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> worksheet XML member, from the package relationships (what openpyxl follows)."""
-    root_rels = ET.fromstring(zf.read("_rels/.rels"))
-    wb_path = "xl/workbook.xml"
-    for rel in root_rels:
-        if rel.get("Type", "").endswith("/officeDocument"):
-            wb_path = rel.get("Target", wb_path).lstrip("/")
-    wb_dir = posixpath.dirname(wb_path)
-    rels_path = posixpath.join(wb_dir, "_rels", posixpath.basename(wb_path) + ".rels")
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in ET.fromstring(zf.read(rels_path))}
-    parts: dict[str, str] = {}
-    for el in ET.fromstring(zf.read(wb_path)).iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-        target = targets.get(rid)
-        if not target:
-            continue
-        path = (
-            target.lstrip("/")
-            if target.startswith("/")
-            else posixpath.normpath(posixpath.join(wb_dir, target))
-        )
-        parts[el.get("name", "")] = path
-    return parts
-
-
 #: Bytes of worksheet XML inflated at a time by the merge/formula scan.
 _SCAN_CHUNK = 1 << 20
 
@@ -280,10 +248,6 @@ def _open_xlsx(
     except Exception as exc:  # openpyxl raises many types for damaged packages
         raise ImportRefused(f"{name}:无法读取 Excel 工作簿({type(exc).__name__}: {exc});{_SAVE_AS}") from exc
     stack.append(wb.close)
-    try:
-        parts = _sheet_parts(zf)
-    except _DAMAGED:
-        parts = {}
     sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or list(
         wb.worksheets
     )
@@ -306,7 +270,8 @@ def _open_xlsx(
     source = TableSource(_chain(head, rows), sheet_name=ws.title, fmt="xlsx")
     if len(sheets) > 1:
         source.notes.append(f"工作簿有{len(sheets)}个工作表,读取的是「{ws.title}」")
-    member = parts.get(ws.title)
+    # The worksheet part openpyxl itself reads (resolved from the package relationships when it opened).
+    member = getattr(ws, "_worksheet_path", None)
     if member is None:
         source.notes.append("未能定位工作表的 XML,合并单元格与无缓存公式未检查")
     else:

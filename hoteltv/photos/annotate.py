@@ -79,21 +79,14 @@ class Shape:
         return cls("text", x, y, text=text, **kw)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind}
-        if self.kind == "arrow":
-            out["from"] = [_r(self.x1), _r(self.y1)]
-            out["to"] = [_r(self.x2), _r(self.y2)]
-        elif self.kind == "text":
-            out["at"] = [_r(self.x1), _r(self.y1)]
-            out["text"] = self.text
-        else:
-            out["box"] = [_r(self.x1), _r(self.y1), _r(self.x2), _r(self.y2)]
-        out["color"] = self.color.lower()
-        if self.kind == "text":
-            out["size"] = _r(self.size)
-        else:
-            out["width"] = _r(self.width)
-        return out
+        a, b = [_r(self.x1), _r(self.y1)], [_r(self.x2), _r(self.y2)]
+        places: dict[str, dict[str, Any]] = {
+            "arrow": {"from": a, "to": b},
+            "text": {"at": a, "text": self.text},
+        }
+        place = places.get(self.kind, {"box": a + b})
+        stroke = {"size": _r(self.size)} if self.kind == "text" else {"width": _r(self.width)}
+        return {"kind": self.kind, **place, "color": self.color.lower(), **stroke}
 
 
 def _r(v: float) -> float:
@@ -126,9 +119,6 @@ class Annotation:
             return "plain"
         text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-    def adding(self, shape: Shape) -> Annotation:
-        return Annotation((*self.shapes, shape))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Annotation:

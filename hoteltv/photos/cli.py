@@ -11,7 +11,7 @@ import warnings
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import EXIT_REFUSED, Context, format_table
+from hoteltv.cli_support import EXIT_REFUSED, Context, find_inspection_arg, format_table
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
@@ -37,23 +37,6 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("--json", action="store_true", help="print JSON")
 
 
-def find_inspection_id(ctx: Context, text: str) -> str:
-    """An inspection named by id, id prefix or record number (the newest version of a number)."""
-    from hoteltv.services.inspections import find_inspection, list_inspections
-
-    try:
-        return find_inspection(ctx.db, text).id
-    except HoteltvError:
-        matches = [i for i in list_inspections(ctx.db) if i.id.startswith(text)] if len(text) >= 4 else []
-        if len(matches) == 1:
-            return matches[0].id
-        if len(matches) > 1:
-            raise HoteltvError(
-                f"有多条检查记录匹配 {text!r} (several inspections match; give more characters of the id)"
-            ) from None
-        raise
-
-
 def _room_id(ctx: Context, inspection_id: str, text: str | None) -> str | None:
     if not text:
         return None
@@ -71,7 +54,7 @@ def cmd_photos_add(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.photos.store import PhotoStore
     from hoteltv.services.photos import AttachOutcome, attach_files, expand_inputs
 
-    inspection_id = find_inspection_id(ctx, args.inspection)
+    inspection_id = find_inspection_arg(ctx, args.inspection).id
     room_id = _room_id(ctx, inspection_id, args.room)
     paths = expand_inputs(args.files)
     if not paths:
@@ -111,7 +94,7 @@ def cmd_photos_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_photos_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.photos import list_photos
 
-    photos = list_photos(ctx.db, find_inspection_id(ctx, args.inspection))
+    photos = list_photos(ctx.db, find_inspection_arg(ctx, args.inspection).id)
     if args.json:
         ctx.json([asdict(p) | {"annotated": p.annotated} for p in photos])
         return 0

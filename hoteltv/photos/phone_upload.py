@@ -10,8 +10,8 @@ the inspection window has selected (:attr:`PhoneUploadServer.default_target`).
 
 Each uploaded file is streamed to a temporary file (``python-multipart`` parses the body; per file the
 photo size limit of :mod:`hoteltv.photos.ingest` applies) and handed to ``attach(path, room_id,
-item_key)`` — in the CLI and tests :func:`direct_attach`, in the GUI a bridge that runs the same
-:func:`hoteltv.services.photos.attach_files` on the database writer. So a phone photo is checked by
+item_key)`` — in the GUI a bridge that runs :func:`hoteltv.services.photos.attach_files` on the
+database writer. So a phone photo is checked by
 content, hashed, stored, and gets its EXIF time and GPS exactly like any other photo. The phone sees
 each photo's result (saved, already there, or why it was refused) in Chinese.
 
@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -49,9 +49,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from hoteltv.db.engine import Database
 from hoteltv.errors import HoteltvError
 from hoteltv.photos import ingest
-from hoteltv.photos.store import PhotoStore
 from hoteltv.services import inspections as insp_service
-from hoteltv.services.photos import AttachOutcome, attach_files
+from hoteltv.services.photos import AttachOutcome
 
 log = logging.getLogger(__name__)
 
@@ -136,17 +135,6 @@ def upload_plan(db: Database, inspection_id: str) -> UploadPlan:
     return UploadPlan(view.record_number, view.hotel_name, view.editable, tuple(targets))
 
 
-def direct_attach(db: Database, store: PhotoStore, inspection_id: str, actor: str = "") -> Attach:
-    """An ``attach`` that stores a photo on the calling thread (CLI, tests; the GUI uses its writer)."""
-
-    def attach(path: Path, room_id: str | None, item_key: str | None) -> AttachOutcome:
-        return attach_files(
-            db, store, inspection_id, [path], room_id=room_id, item_key=item_key, actor=actor
-        )[0]
-
-    return attach
-
-
 # --- the laptop's addresses and the QR code -------------------------------------------------------------
 
 
@@ -205,9 +193,6 @@ class UploadResult:
     status: str  # "ok", "duplicate" or "refused"
     text: str
     photo_id: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "text": self.text, "photo_id": self.photo_id}
 
 
 def _reason_text(reason: str | None, max_bytes: int) -> str:
@@ -471,7 +456,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._page(exc.status, [], error=exc.text)
             return
         if wants_json:
-            self._json(200, {"results": [r.as_dict() for r in results], "received": self.app.received})
+            self._json(200, {"results": [asdict(r) for r in results], "received": self.app.received})
         else:
             self._page(200, results, chosen=self._chosen)
 

@@ -112,53 +112,18 @@ class PhotoStore:
     def put_bytes(self, data: bytes, sha256: str | None = None, *, name: str = "") -> StoredBlob:
         """Store ``data`` under its hash (given, or computed here); a no-op when already stored intact."""
         sha = sha256 or hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
-        try:
-            st = target.stat()
-        except OSError:
-            st = None
-        if st is not None and st.st_size == len(data):
-            # Already there (same content, same hash): refresh its time so a running --gc spares it.
-            with contextlib.suppress(OSError):
-                os.utime(target)
-            return StoredBlob(sha, len(data), target)
-        what = f"照片 {name} " if name else "照片 "
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha[:16]}.", suffix=".part")
-        except OSError as exc:
-            raise _explain(exc, what) from exc
-        try:
-            try:
-                _write_file(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            if st is not None:  # a damaged blob of the wrong size: replace it with the good bytes
-                with contextlib.suppress(OSError):
-                    os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
-            replace_file(tmp, target)
-        except (OSError, FileInUseError) as exc:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
-                os.unlink(tmp)
-            if isinstance(exc, FileInUseError):
-                raise StoreError(f"{what}未保存: {exc.message}", ingest.WRITE_FAILED) from exc
-            raise _explain(exc, what) from exc
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        fsync_dir(target.parent)
-        return StoredBlob(sha, len(data), target)
+        return self.put_many([(sha, data)], name=name)[0]
 
-    def put_many(self, items: list[tuple[str, bytes]]) -> list[StoredBlob]:
+    def put_many(self, items: list[tuple[str, bytes]], *, name: str = "") -> list[StoredBlob]:
         """Store many blobs (``(sha256, data)``, hashes already checked) with one flush to disk for all.
 
-        The same guarantees as :meth:`put_bytes` (a blob's name appears only over its complete, durable
-        bytes), paid once per call instead of twice per file: every file is written to its temporary
-        name, all are flushed together, renamed, and the folders flushed together."""
+        A blob's name appears only over its complete, durable bytes, paid once per call instead of twice
+        per file: every file is written to its temporary name, all are flushed together, renamed, and the
+        folders flushed together (one blob, as :meth:`put_bytes` stores, is flushed on its own: no
+        system-wide sync for it). A blob already stored intact only has its time refreshed, so a running
+        --gc spares it; a damaged one of the wrong size is replaced. ``name`` names a single photo in
+        error messages."""
+        what = f"照片 {name} " if name else "照片 "
         pending: list[tuple[str, int, str, Path, bool]] = []
         out: list[StoredBlob] = []
         open_fds = True
@@ -174,21 +139,15 @@ class PhotoStore:
                         os.utime(target)
                     out.append(StoredBlob(sha, len(data), target))
                     continue
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha[:16]}.", suffix=".part")
-                except OSError as exc:
-                    raise _explain(exc, "照片 ") from exc
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha[:16]}.", suffix=".part")
                 pending.append((sha, fd, tmp, target, st is not None))
-                try:
-                    _write_file(fd, data)
-                except OSError as exc:
-                    raise _explain(exc, "照片 ") from exc
+                _write_file(fd, data)
                 out.append(StoredBlob(sha, len(data), target))
-            try:
+            if len(pending) == 1:
+                os.fsync(pending[0][1])
+            else:
                 flush_many([fd for _sha, fd, _tmp, _target, _old in pending])
-            except OSError as exc:
-                raise _explain(exc, "照片 ") from exc
             open_fds = False
             for _sha, fd, _tmp, _target, _old in pending:
                 os.close(fd)
@@ -198,7 +157,10 @@ class PhotoStore:
                     with contextlib.suppress(OSError):
                         os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
                 replace_file(tmp, target)
-            flush_many([], {target.parent for _sha, _fd, _tmp, target, _old in pending})
+            if len(pending) == 1:
+                fsync_dir(pending[0][3].parent)
+            else:
+                flush_many([], {target.parent for _sha, _fd, _tmp, target, _old in pending})
         except BaseException as exc:
             for _sha, fd, tmp, _target, _old in pending:
                 if open_fds:
@@ -208,14 +170,11 @@ class PhotoStore:
                     os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR)
                     os.unlink(tmp)
             if isinstance(exc, FileInUseError):
-                raise StoreError(f"照片未保存: {exc.message}", ingest.WRITE_FAILED) from exc
+                raise StoreError(f"{what}未保存: {exc.message}", ingest.WRITE_FAILED) from exc
+            if isinstance(exc, OSError):
+                raise _explain(exc, what) from exc
             raise
         return out
-
-    def put_file(self, path: Path) -> StoredBlob:
-        """Store a file's bytes (no image check: use :func:`hoteltv.photos.ingest.ingest_file` for photos)."""
-        data = ingest.read_source(Path(path))
-        return self.put_bytes(data, name=Path(path).name)
 
     def read(self, sha256: str) -> bytes:
         try:

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from hoteltv.cli_support import division_code, find_inspection_arg, hotel_id_arg, parse_date
+from hoteltv.cli_support import division_code, find_inspection_arg, hotel_id_arg, notice_id_arg, parse_date
 from hoteltv.reports.common import ReportOptions
 
 EXIT_SUPERSEDED = 3
@@ -41,22 +41,9 @@ def cmd_print_sheet(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_print_notice(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.reports.notice import write_notice
 
-    notice_id = _notice_id(ctx, args.id)
+    notice_id = notice_id_arg(ctx, args.id)
     path = write_notice(ctx.db, notice_id, Path(args.output), _options(ctx))
     return _done(ctx, path, "整改通知书")
-
-
-def _notice_id(ctx: Any, text: str) -> str:
-    from hoteltv.errors import HoteltvError
-    from hoteltv.services.notices import get_notice, list_notices
-
-    try:
-        return get_notice(ctx.db, text).id
-    except HoteltvError:
-        matches = [n for n in list_notices(ctx.db) if n.id.startswith(text)]
-        if len(matches) == 1:
-            return matches[0].id
-        raise
 
 
 def cmd_print_form(ctx: Any, args: argparse.Namespace) -> int:

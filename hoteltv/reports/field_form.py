@@ -9,6 +9,7 @@ into the program. A blank form is not a record: it carries no verification code.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,11 +124,7 @@ def _header(hotel: HotelView, options: ReportOptions) -> Table:
     label_w, wide_label_w = 25 * mm, 31 * mm
     value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
 
-    def L(text: str) -> Any:  # noqa: N802
-        return para(text, "label")
-
-    def V(text: str | None) -> Any:  # noqa: N802
-        return para(text or "", "cell")
+    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
 
     contact = " ".join(x for x in (hotel.contact_name or "", hotel.contact_phone or "") if x)
     inspector = f"姓名：{gap(5)}执法证号："

@@ -238,11 +238,6 @@ def runs(text: str, base: str = FONT) -> list[tuple[str, str]]:
     return out
 
 
-def check_printable(text: str) -> None:
-    """Raise :class:`UnprintableCharacter` if ``text`` has a character no bundled font draws."""
-    runs(text)
-
-
 def string_width(text: str, size: float, base: str = FONT) -> float:
     """The printed width of ``text`` at ``size`` points, each run measured in its own font."""
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text, base))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -32,7 +33,6 @@ from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rooms import room_type_label
 from hoteltv.domain.rules import ItemOutcome
-from hoteltv.errors import NotFoundError
 from hoteltv.reports.common import (
     MARK_NONE,
     CheckChoices,
@@ -120,9 +120,7 @@ def load_sheet(
     Raises :class:`hoteltv.services.seal.SealError` when a finalized record's seal does not hold.
     """
     with db.reading() as s:
-        insp = s.get(Inspection, inspection_id)
-        if insp is None or insp.deleted:
-            raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
+        insp = insp_service.load_inspection(s, inspection_id)
         if insp.status == "finalized":
             facts = seal.sheet_facts_from_seal(insp)
         else:
@@ -317,11 +315,7 @@ def _header_table(data: SheetData) -> Table:
     if v.kind == "reinspection" and data.answered_notice_number:
         kind += f"（依据整改通知书 {data.answered_notice_number}）"
 
-    def L(text: str) -> Any:  # noqa: N802
-        return para(text, "label")
-
-    def V(text: str | None) -> Any:  # noqa: N802
-        return para(text or "", "cell")
+    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
 
     rows = [
         [L("被检查单位"), V(v.hotel_name), "", ""],
@@ -421,15 +415,11 @@ def _hotel_items_table(
     return table
 
 
-def _room_items(template: ChecklistTemplate) -> list[ChecklistItem]:
-    return [i for i in template.room_items if i.answer_type != "text"]
-
-
 def _room_tables(
     data: SheetData, earlier: dict[tuple[str | None, str], notice_service.NoticeItem]
 ) -> list[Flowable]:
     v = data.view
-    items = _room_items(data.template)
+    items = [i for i in data.template.room_items if i.answer_type != "text"]
     rooms = list(v.rooms)
     if not rooms:
         return [para("未抽查客房。", "body")]

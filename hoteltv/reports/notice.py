@@ -21,8 +21,10 @@ A superseded version (延期/更正) prints with a 已更正 watermark naming th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
@@ -30,7 +32,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from hoteltv.db.engine import Database
 from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock
-from hoteltv.domain.checklist import ChecklistTemplate, Wording
+from hoteltv.domain.checklist import Wording
 from hoteltv.reports.common import (
     AtBottom,
     CheckChoices,
@@ -130,10 +132,6 @@ class NoticeData:
         insp = self.inspection
         return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
 
-    @property
-    def photo_numbers(self) -> dict[tuple[str | None, str | None], list[int]]:
-        return {k: [p.number for p in v] for k, v in self.evidence.items()}
-
 
 def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
     """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was
@@ -216,7 +214,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     reinspect = cn_date(n.reinspection_date) if n.reinspection_date else "整改期限届满后"
     story.append(
         para(
-            f"依据{_escape(data.terms.legal_basis)}的规定，"
+            f"依据{escape(data.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
@@ -237,10 +235,6 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     )
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
     return story
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def rights_text(terms: notice_service.NoticeTerms) -> str:
@@ -290,12 +284,8 @@ class CodeAndSeal(Flowable):
         self.seal.drawOn(c, 0, self.height - self.seal.height)
 
 
-def _template(data: NoticeData) -> ChecklistTemplate | None:
-    return data.inspection.template if data.inspection else None
-
-
 def _problems_table(data: NoticeData) -> Table:
-    template = _template(data)
+    template = data.inspection.template if data.inspection else None
     widths = [9 * mm, 42 * mm, 50 * mm, 34 * mm, 0.0]
     widths[4] = FRAME_WIDTH - sum(widths)
     rows: list[list[Any]] = [
@@ -369,8 +359,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
     d = data.delivery
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
-    def L(text: str) -> Any:  # noqa: N802
-        return para(text, "label")
+    L = partial(para, style_name="label")  # noqa: N806
 
     when = cn_datetime(d.at) if d is not None else cn_date(None)
     if d is None:

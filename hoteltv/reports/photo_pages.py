@@ -34,13 +34,13 @@ from hoteltv.reports.common import (
     report_progress,
 )
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, table_style
+from hoteltv.services.photos import PhotoView, list_photos
 
 #: A printed photo is at most 80 mm wide: 1200 px is ~380 dpi there, sharp enough to read a TV screen,
 #: and keeps a sheet with 12 photos around 3 MB. The settings' copy size applies when it is smaller.
 REPORT_LONG_EDGE = 1200
 REPORT_QUALITY = 75
 PHOTOS_PER_ROW = 2
-ROWS_PER_PAGE = 3
 IMAGE_BOX_W = 80 * mm
 IMAGE_BOX_H = 55 * mm
 
@@ -50,27 +50,18 @@ class PreparedPhoto:
     """A photo ready to print: its number on the sheet, what it shows, and the downscaled copy (or None)."""
 
     number: int
-    photo: Any  # hoteltv.services.photos.PhotoView
+    photo: PhotoView
     path: Path | None
     size: tuple[int, int] | None
     problem: str | None = None
 
     @property
     def room_number(self) -> str | None:
-        return getattr(self.photo, "room_number", None)
+        return self.photo.room_number
 
     @property
     def item_key(self) -> str | None:
-        return getattr(self.photo, "item_key", None)
-
-
-def list_photo_views(db: Database, inspection_id: str) -> list[Any]:
-    """The photos of an inspection, or [] while the photo feature is not installed."""
-    try:
-        from hoteltv.services.photos import list_photos
-    except ImportError:
-        return []
-    return list(list_photos(db, inspection_id))
+        return self.photo.item_key
 
 
 def prepare_photos(
@@ -79,13 +70,13 @@ def prepare_photos(
     options: ReportOptions,
     progress: Progress | None = None,
     *,
-    views: Sequence[Any] | None = None,
+    views: Sequence[PhotoView] | None = None,
 ) -> list[PreparedPhoto]:
     """Make (or reuse) the downscaled copy of every photo of an inspection, several at a time.
 
     ``views``: the photos to print (a sealed record's, by hash); default: the inspection's photos now.
     """
-    views = list_photo_views(db, inspection_id) if views is None else list(views)
+    views = list_photos(db, inspection_id) if views is None else list(views)
     if not views:
         return []
     if options.home is None:
@@ -163,12 +154,10 @@ def _caption(p: PreparedPhoto, template: ChecklistTemplate, verdict: Verdict | N
                 failed = False
         parts.append(f"证明项目：{label}" + (f"（{MARK_FAIL} 不合格）" if failed else ""))
     lines = [" · ".join(parts)]
-    caption = getattr(p.photo, "caption", None)
-    if caption:
-        lines.append(f"说明：{caption}")
-    taken = getattr(p.photo, "taken_at", None)
-    if taken:
-        lines.append(f"拍摄时间：{cn_datetime(taken)}")
+    if p.photo.caption:
+        lines.append(f"说明：{p.photo.caption}")
+    if p.photo.taken_at:
+        lines.append(f"拍摄时间：{cn_datetime(p.photo.taken_at)}")
     return "\n".join(lines)
 
 

@@ -35,11 +35,11 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice
+from hoteltv.db.models import Inspection, RectificationNotice, live
 from hoteltv.domain import clock, lifecycle
-from hoteltv.errors import NotFoundError
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import seal
+from hoteltv.services.inspections import load_inspection
 
 KIND_INSPECTION = "inspection"
 KIND_NOTICE = "notice"
@@ -189,9 +189,7 @@ class CodeInfo:
 def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
     """The code printed on an inspection sheet (for a draft, from its current content)."""
     with db.reading() as s:
-        insp = s.get(Inspection, inspection_id)
-        if insp is None or insp.deleted:
-            raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
+        insp = load_inspection(s, inspection_id)
         chain = _chain(s, insp)
         version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
         digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))
@@ -238,9 +236,7 @@ def notice_hash(n: RectificationNotice) -> str:
 def notice_code(db: Database, notice_id: str) -> str:
     """The code printed on a rectification notice and its receipt (its version: 1, then each 延期/更正)."""
     with db.reading() as s:
-        n = s.get(RectificationNotice, notice_id)
-        if n is None or n.deleted:
-            raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
+        n = live(s, RectificationNotice, notice_id, f"没有这份整改通知 (no notice {notice_id})")
         return notice_code_of(s, n)
 
 

@@ -26,7 +26,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.meta_keys import META_DEMO
 from hoteltv.db.models import Hotel, Meta
 from hoteltv.domain import clock, sites
-from hoteltv.domain.checklist import latest_template
+from hoteltv.domain.checklist import ChecklistTemplate, latest_template
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.domain.identifiers import CREDIT_CHARS, credit_check_char
 from hoteltv.errors import HoteltvError
@@ -339,47 +339,10 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         hotel_overrides: dict[str, Any] | None = None,
         notice_id: str | None = None,
     ) -> insp_service.InspectionView:
-        started = now - timedelta(days=days_ago, hours=2)
-        if notice_id:
-            view = notice_service.start_reinspection(db, notice_id, team[:2], started_at=started, actor=ACTOR)
-        else:
-            view = insp_service.start_inspection(db, hotel.id, team[:2], started_at=started, actor=ACTOR)
         answers = good_hotel(hotel.current_mode) | {"responsible_person": hotel.person_in_charge}
         answers |= hotel_overrides or {}
-        for key, value in answers.items():
-            view = insp_service.set_hotel_answer(db, view.id, key, value, actor=ACTOR)
-        existing = {r.room_number: r for r in view.rooms}
-        for number, room_type, room_answers in rooms:
-            if number not in existing:
-                view = insp_service.add_room(
-                    db, view.id, number, floor=number[:-2], room_type=room_type, actor=ACTOR
-                )
-            room = next(r for r in view.rooms if r.room_number == number)
-            for key, value in room_answers.items():
-                view = insp_service.set_room_answer(db, room.id, key, value, actor=ACTOR)
-        view = insp_service.update_header(
-            db,
-            view.id,
-            insp_service.HeaderFields(
-                ids_shown=True, hotel_opinion="对检查结果无异议。", hotel_signatory=hotel.contact_name
-            ),
-            actor=ACTOR,
-        )
-        rooms_by_label = {r.room_number: r.id for r in view.rooms}
-        for gap in insp_service.evidence_gaps(
-            view
-        ):  # demo records carry no photos: say so, as a person would
-            view = insp_service.set_evidence_reason(
-                db,
-                view.id,
-                gap.item_key,
-                "演示数据，未附现场照片",
-                room_id=rooms_by_label[gap.room_label] if gap.room_label else None,
-                actor=ACTOR,
-            )
-        return insp_service.finalize(
-            db, view.id, ended_at=started + timedelta(hours=1, minutes=20), actor=ACTOR
-        )
+        started = now - timedelta(days=days_ago, hours=2)
+        return _record(db, hotel.id, team, started, answers, minutes=80, rooms=rooms, notice_id=notice_id)
 
     ok = good_room
     # 1. Passed at the first visit.
@@ -430,6 +393,56 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
     )
 
 
+def _record(
+    db: Database,
+    site_id: str,
+    team: list[str],
+    started: datetime,
+    answers: dict[str, Any],
+    *,
+    minutes: int,
+    rooms: list[tuple[str, str, dict[str, Any]]] | None = None,
+    template: ChecklistTemplate | None = None,
+    notice_id: str | None = None,
+) -> insp_service.InspectionView:
+    """One finalized demo record, made through the services as an inspector would: the answers, the sampled
+    rooms, the header, and a written reason for each missing photo (demo records carry no photos)."""
+    if notice_id:
+        view = notice_service.start_reinspection(db, notice_id, team[:2], started_at=started, actor=ACTOR)
+    else:
+        view = insp_service.start_inspection(
+            db, site_id, team[:2], template=template, started_at=started, actor=ACTOR
+        )
+    for key, value in answers.items():
+        view = insp_service.set_hotel_answer(db, view.id, key, value, actor=ACTOR)
+    existing = {r.room_number: r for r in view.rooms}
+    for number, room_type, room_answers in rooms or []:
+        if number not in existing:
+            view = insp_service.add_room(
+                db, view.id, number, floor=number[:-2], room_type=room_type, actor=ACTOR
+            )
+        room = next(r for r in view.rooms if r.room_number == number)
+        for key, value in room_answers.items():
+            view = insp_service.set_room_answer(db, room.id, key, value, actor=ACTOR)
+    view = insp_service.update_header(
+        db,
+        view.id,
+        insp_service.HeaderFields(
+            ids_shown=True,
+            hotel_opinion="对检查结果无异议。",
+            hotel_signatory=view.contact_on_site or "现场负责人",
+        ),
+        actor=ACTOR,
+    )
+    rooms_by_label = {r.room_number: r.id for r in view.rooms}
+    for gap in insp_service.evidence_gaps(view):
+        room_id = rooms_by_label[gap.room_label] if gap.room_label else None
+        view = insp_service.set_evidence_reason(
+            db, view.id, gap.item_key, "演示数据，未附现场照片", room_id=room_id, actor=ACTOR
+        )
+    return insp_service.finalize(db, view.id, ended_at=started + timedelta(minutes=minutes), actor=ACTOR)
+
+
 def _satellite_campaign(
     db: Database,
     divisions: DivisionList,
@@ -464,26 +477,7 @@ def _satellite_campaign(
     for op_index, site, answers in _SATELLITE_CHECKS:
         days_ago = _OPERATIONS[op_index][1]
         started = now - timedelta(days=days_ago, hours=3)
-        view = insp_service.start_inspection(
-            db, site_ids[site], team[:2], template=template, started_at=started, actor=ACTOR
-        )
-        for key, value in answers.items():
-            view = insp_service.set_hotel_answer(db, view.id, key, value, actor=ACTOR)
-        view = insp_service.update_header(
-            db,
-            view.id,
-            insp_service.HeaderFields(
-                ids_shown=True,
-                hotel_opinion="对检查结果无异议。",
-                hotel_signatory=view.contact_on_site or "现场负责人",
-            ),
-            actor=ACTOR,
-        )
-        for gap in insp_service.evidence_gaps(view):
-            view = insp_service.set_evidence_reason(
-                db, view.id, gap.item_key, "演示数据，未附现场照片", actor=ACTOR
-            )
-        view = insp_service.finalize(db, view.id, ended_at=started + timedelta(minutes=40), actor=ACTOR)
+        view = _record(db, site_ids[site], team, started, answers, minutes=40, template=template)
         made.setdefault(op_index, []).append((site_ids[site], view.id))
     today = clock.bureau_date(now)
     for index, (code, days_ago, joint, officers, vehicles, checks) in enumerate(_OPERATIONS):

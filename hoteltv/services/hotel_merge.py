@@ -64,10 +64,6 @@ class MergeResult:
     filled: tuple[str, ...]
 
 
-def _key(name: str) -> str:
-    return "".join(name.split()).casefold()
-
-
 def find_duplicates(db: Database) -> list[DuplicatePair]:
     """Suspected duplicate hotels (疑似重复), each pair once, the older hotel first."""
     with db.reading() as s:
@@ -94,7 +90,7 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
                             f"统一社会信用代码相同 {code} (same credit code)",
                         )
                     )
-            by_name.setdefault((h.division_id, _key(h.name)), []).append(h)
+            by_name.setdefault((h.division_id, "".join(h.name.split()).casefold()), []).append(h)
         for group in by_name.values():
             for i, a in enumerate(group):
                 for b in group[i + 1 :]:

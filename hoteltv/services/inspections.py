@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
 from hoteltv.db.models import (
     AuditEvent,
@@ -32,6 +33,7 @@ from hoteltv.db.models import (
     Photo,
     RectificationNotice,
     RoomCheck,
+    live,
     utcnow,
 )
 from hoteltv.domain import clock, lifecycle
@@ -199,11 +201,9 @@ class HeaderFields:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _load(session: Session, inspection_id: str) -> Inspection:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None or insp.deleted:
-        raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
-    return insp
+def load_inspection(session: Session, inspection_id: str) -> Inspection:
+    """The live inspection ``inspection_id`` (``NotFoundError`` when there is none or it is deleted)."""
+    return live(session, Inspection, inspection_id, f"检查记录不存在 (no inspection with id {inspection_id})")
 
 
 def _live_rooms(insp: Inspection) -> list[RoomCheck]:
@@ -212,12 +212,8 @@ def _live_rooms(insp: Inspection) -> list[RoomCheck]:
 
 def verdict_of(insp: Inspection) -> Verdict:
     template = load_template(insp.template_id, insp.template_version)
-    rooms = [RoomAnswers(_room_label(r), dict(r.answers)) for r in _live_rooms(insp)]
+    rooms = [RoomAnswers(r.room_number, dict(r.answers)) for r in _live_rooms(insp)]
     return evaluate(template, dict(insp.hotel_answers), rooms)
-
-
-def _room_label(room: RoomCheck) -> str:
-    return room.room_number
 
 
 def view_of(session: Session, insp: Inspection) -> InspectionView:
@@ -322,7 +318,7 @@ def _inspector_view(i: Inspector) -> InspectorView:
 
 def get_inspection(db: Database, inspection_id: str) -> InspectionView:
     with db.reading() as s:
-        return view_of(s, _load(s, inspection_id))
+        return view_of(s, load_inspection(s, inspection_id))
 
 
 def find_inspection(db: Database, id_or_number: str) -> InspectionView:
@@ -491,9 +487,7 @@ def start_inspection(
     if kind not in lifecycle.KINDS:
         raise ValidationError(f"unknown inspection kind {kind!r}")
     with db.transaction(actor) as s:
-        hotel = s.get(Hotel, hotel_id)
-        if hotel is None or hotel.deleted:
-            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
         started = started_at or utcnow()
         insp = Inspection(
             record_number=next_record_number(s, db.device_id, clock.bureau_date(started)),
@@ -517,7 +511,7 @@ def start_inspection(
 
 
 def _draft(session: Session, inspection_id: str) -> Inspection:
-    insp = _load(session, inspection_id)
+    insp = load_inspection(session, inspection_id)
     if insp.status != "draft":
         raise RecordFinalizedError(
             f"检查记录 {insp.record_number} 已定稿,不能修改 (finalized; use Correct… to make a new version)"
@@ -595,19 +589,9 @@ def add_room(
     answers: Mapping[str, object] | None = None,
     actor: str = "",
 ) -> InspectionView:
-    room_number = (room_number or "").strip()
-    if not room_number:
-        raise ValidationError(
-            "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
-        )
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
-        live = _live_rooms(insp)
-        if any(r.room_number == room_number for r in live):
-            raise ValidationError(
-                f"房间 {room_number} 已在抽查列表中 (room {room_number} is already sampled)",
-                [Problem("room_number", "duplicate", room_number)],
-            )
+        room_number = _room_number(insp, room_number)
         template = load_template(insp.template_id, insp.template_version)
         clean: dict[str, Any] = {}
         for key, raw in (answers or {}).items():
@@ -627,10 +611,23 @@ def add_room(
         return view_of(s, insp)
 
 
+def _room_number(insp: Inspection, text: str | None, room_id: str | None = None) -> str:
+    """A room number as typed, refused when blank or already sampled (by a room other than ``room_id``)."""
+    number = (text or "").strip()
+    if not number:
+        raise ValidationError(
+            "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
+        )
+    if any(r.room_number == number and r.id != room_id for r in _live_rooms(insp)):
+        raise ValidationError(
+            f"房间 {number} 已在抽查列表中 (room {number} is already sampled)",
+            [Problem("room_number", "duplicate", number)],
+        )
+    return number
+
+
 def _room(session: Session, room_id: str) -> RoomCheck:
-    room = session.get(RoomCheck, room_id)
-    if room is None or room.deleted:
-        raise NotFoundError(f"没有这个房间记录 (no room check {room_id})")
+    room = live(session, RoomCheck, room_id, f"没有这个房间记录 (no room check {room_id})")
     _draft(session, room.inspection_id)
     return room
 
@@ -647,14 +644,8 @@ def update_room(
     with db.transaction(actor) as s:
         room = _room(s, room_id)
         if room_number is not None:
-            number = room_number.strip()
-            if not number:
-                raise ValidationError(
-                    "房间号不能为空 (room number is required)", [Problem("room_number", "required")]
-                )
-            if any(r.room_number == number and r.id != room.id for r in _live_rooms(room.inspection)):
-                raise ValidationError(f"房间 {number} 已在抽查列表中 (room {number} is already sampled)")
             insp = room.inspection
+            number = _room_number(insp, room_number, room.id)
             if number != room.room_number and any(
                 n.get("room") == room.room_number for n in insp.evidence_notes or []
             ):  # the written reasons follow the room
@@ -710,7 +701,7 @@ def answer_history(
     Read from :class:`AuditEvent`, which records each write's old and new answers; nothing is stored twice.
     """
     with db.reading() as s:
-        insp = _load(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         if room_id is None:
             entity, entity_id, column = "inspections", insp.id, "hotel_answers"
         else:
@@ -973,7 +964,7 @@ def default_findings(verdict: Verdict) -> str:
 def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView:
     """Make a new draft that supersedes a finalized inspection (the original stays unchanged)."""
     with db.transaction(actor) as s:
-        old = _load(s, inspection_id)
+        old = load_inspection(s, inspection_id)
         if old.status != "finalized":
             raise ValidationError(
                 "只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)"
@@ -1031,19 +1022,7 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
 def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
-        insp = _load(s, inspection_id)
-        while insp.supersedes_id:
-            insp = _load(s, insp.supersedes_id)
-        chain = [insp]
-        while True:
-            nxt = s.scalars(
-                select(Inspection).where(
-                    Inspection.supersedes_id == chain[-1].id, Inspection.deleted.is_(False)
-                )
-            ).first()
-            if nxt is None:
-                break
-            chain.append(nxt)
+        chain = version_chain(s, load_inspection(s, inspection_id), Inspection.created_at)
         return [
             InspectionSummary(
                 i.id,
@@ -1153,8 +1132,8 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
                     insp.hotel.division.name,
                     lifecycle.KINDS[insp.kind][0],
                     "已定稿" if insp.status == "finalized" else "草稿",
-                    _local_text(insp.started_at),
-                    _local_text(insp.ended_at),
+                    clock.fmt(insp.started_at),
+                    clock.fmt(insp.ended_at),
                     "、".join(t.inspector.name for t in insp.team if not t.deleted),
                     len(_live_rooms(insp)),
                     lifecycle.result_label(insp.result) if insp.result else "",
@@ -1164,7 +1143,3 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
                 ]
             )
     return headers, rows
-
-
-def _local_text(dt: datetime | None) -> str:
-    return clock.fmt(dt)

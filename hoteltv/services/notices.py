@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from hoteltv.config import default_of
 from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice, new_id, utcnow
+from hoteltv.db.models import Inspection, RectificationNotice, live, new_id, utcnow
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError, Problem, ValidationError
@@ -280,9 +280,7 @@ def issue_notice(
     if delivery is not None:
         delivery = check_delivery(delivery)
     with db.transaction(actor) as s:
-        insp = s.get(Inspection, inspection_id)
-        if insp is None or insp.deleted:
-            raise NotFoundError(f"没有这条检查记录 (no inspection {inspection_id})")
+        insp = live(s, Inspection, inspection_id, f"没有这条检查记录 (no inspection {inspection_id})")
         if insp.status != "finalized":
             raise ValidationError("检查记录定稿后才能下发整改通知 (finalize the inspection first)")
         if insp.result == "pass":
@@ -357,9 +355,7 @@ def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str
     """Record how a notice was served (once): signed for, or refused and left with a witness (留置送达)."""
     delivery = check_delivery(delivery)
     with db.transaction(actor) as s:
-        n = s.get(RectificationNotice, notice_id)
-        if n is None or n.deleted:
-            raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
+        n = live(s, RectificationNotice, notice_id, f"没有这份整改通知 (no notice {notice_id})")
         if n.delivery:
             raise ValidationError(
                 "该通知的送达情况已记录，不能修改 (the delivery of this notice is already recorded)"
@@ -379,26 +375,29 @@ def _at(day: date) -> datetime:
 _SHORT_NUMBER = re.compile(r"^(\d{4})[-/](?:([A-Za-z0-9]{1,8})-)?(\d{1,4})$")
 
 
+def _newest(s: Session, condition: Any) -> RectificationNotice | None:
+    """The newest live notice meeting ``condition`` (a 文号's versions share it)."""
+    return s.scalars(
+        select(RectificationNotice)
+        .where(condition, RectificationNotice.deleted.is_(False))
+        .order_by(RectificationNotice.issued_at.desc())
+    ).first()
+
+
+def _by_id_or_number(s: Session, id_or_number: str) -> RectificationNotice | None:
+    """A notice by id, else the version of this 文号 issued last (may be deleted when found by id)."""
+    return s.get(RectificationNotice, id_or_number) or _newest(s, RectificationNotice.number == id_or_number)
+
+
 def get_notice(db: Database, id_or_number: str) -> NoticeView:
     """A notice by id, by its 文号, or by the 文号's year and number (``2026-017``, ``2026-D3-017``)."""
     with db.reading() as s:
-        n = (
-            s.get(RectificationNotice, id_or_number)
-            or s.scalars(
-                select(RectificationNotice)
-                .where(RectificationNotice.number == id_or_number, RectificationNotice.deleted.is_(False))
-                .order_by(RectificationNotice.issued_at.desc())
-            ).first()
-        )
+        n = _by_id_or_number(s, id_or_number)
         short = _SHORT_NUMBER.match(id_or_number.strip())
         if n is None and short:  # "2026-017" or "2026-D3-017": the 文号 without its prefix
             year, tag, serial = short.group(1), short.group(2), int(short.group(3))
             ending = f"〔{year}〕第{tag.upper() + '-' if tag else ''}{serial:03d}号"
-            n = s.scalars(
-                select(RectificationNotice)
-                .where(RectificationNotice.number.like(f"%{ending}"), RectificationNotice.deleted.is_(False))
-                .order_by(RectificationNotice.issued_at.desc())
-            ).first()
+            n = _newest(s, RectificationNotice.number.like(f"%{ending}"))
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
         return _view(s, n)
@@ -432,9 +431,7 @@ def start_reinspection(
 ) -> insp_service.InspectionView:
     """Open a re-inspection draft linked to an open notice, with the earlier rooms ready to re-check."""
     with db.reading() as s:
-        notice = s.get(RectificationNotice, notice_id)
-        if notice is None or notice.deleted:
-            raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
+        notice = live(s, RectificationNotice, notice_id, f"没有这份整改通知 (no notice {notice_id})")
         if notice.status != "open":
             raise ValidationError("整改通知已关闭,不能再复查 (the notice is no longer open)")
         earlier = s.get(Inspection, notice.inspection_id)
@@ -503,14 +500,7 @@ def extend_notice(
             f"{CHANGE_KINDS[kind]}须写明理由 (a reason is required)", [Problem("reason", "required")]
         )
     with db.transaction(actor) as s:
-        old = (
-            s.get(RectificationNotice, id_or_number)
-            or s.scalars(
-                select(RectificationNotice)
-                .where(RectificationNotice.number == id_or_number, RectificationNotice.deleted.is_(False))
-                .order_by(RectificationNotice.issued_at.desc())
-            ).first()
-        )
+        old = _by_id_or_number(s, id_or_number)
         if old is None or old.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
         if old.status != "open":

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoteltv.config import default_of
 from hoteltv.db.engine import Database
 from hoteltv.db.models import NoticeNumberBlock, RectificationNotice
 from hoteltv.errors import Problem, ValidationError
@@ -204,7 +203,3 @@ def fallback_count(db: Database, year: int, tag: str) -> int:
                 )
             )
         )
-
-
-def default_prefix() -> str:
-    return str(default_of("notice_number_prefix"))

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection
+from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection, live
 from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList
-from hoteltv.errors import NotFoundError, Problem, ValidationError
+from hoteltv.errors import Problem, ValidationError
 
 #: Largest count accepted for officers, vehicles or site checks of one day: above it is a typing mistake.
 MAX_COUNT = 9999
@@ -201,35 +201,9 @@ def add_operation(
         return _view(s, op)
 
 
-def update_operation(
-    db: Database,
-    operation_id: str,
-    data: OperationInput,
-    divisions: DivisionList,
-    *,
-    today: date | None = None,
-    actor: str = "",
-) -> OperationView:
-    data, problems = validate_operation(data, divisions, today)
-    if problems:
-        raise ValidationError("执法行动信息有误,未保存 (the operation was not saved)", problems)
-    with db.transaction(actor) as s:
-        op = s.get(EnforcementOperation, operation_id)
-        if op is None or op.deleted:
-            raise NotFoundError(f"没有这次执法行动 (no operation {operation_id})")
-        division = _check_references(s, data, problems)
-        if problems or division is None:
-            raise ValidationError("执法行动信息有误,未保存 (the operation was not saved)", problems)
-        _apply(op, data, division)
-        s.flush()
-        return _view(s, op)
-
-
 def delete_operation(db: Database, operation_id: str, actor: str = "") -> None:
     with db.transaction(actor) as s:
-        op = s.get(EnforcementOperation, operation_id)
-        if op is None or op.deleted:
-            raise NotFoundError(f"没有这次执法行动 (no operation {operation_id})")
+        op = live(s, EnforcementOperation, operation_id, f"没有这次执法行动 (no operation {operation_id})")
         op.deleted = True
 
 
@@ -279,11 +253,3 @@ def list_operations(
         if division:
             ops = [o for o in ops if division in (o.division.code, o.division.name, *o.division.aliases)]
         return [_view(s, o) for o in ops]
-
-
-def get_operation(db: Database, operation_id: str) -> OperationView:
-    with db.reading() as s:
-        op = s.get(EnforcementOperation, operation_id)
-        if op is None or op.deleted:
-            raise NotFoundError(f"没有这次执法行动 (no operation {operation_id})")
-        return _view(s, op)

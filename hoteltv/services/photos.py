@@ -23,12 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, Photo, RoomCheck, utcnow
+from hoteltv.db.models import Inspection, Photo, RoomCheck, live, utcnow
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
-from hoteltv.errors import HoteltvError, NotFoundError, Problem, RecordFinalizedError, ValidationError
+from hoteltv.errors import HoteltvError, Problem, RecordFinalizedError, ValidationError
 from hoteltv.photos import ingest
 from hoteltv.photos.annotate import Annotation
 from hoteltv.photos.store import PhotoStore, StoreError
+from hoteltv.services.inspections import load_inspection
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +122,6 @@ class PhotoTargets:
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _inspection(session: Session, inspection_id: str) -> Inspection:
-    insp = session.get(Inspection, inspection_id)
-    if insp is None or insp.deleted:
-        raise NotFoundError(f"检查记录不存在 (no inspection with id {inspection_id})")
-    return insp
-
-
 def _refuse_if_final(insp: Inspection, what: str) -> None:
     if insp.status != "draft":
         raise RecordFinalizedError(
@@ -137,10 +131,7 @@ def _refuse_if_final(insp: Inspection, what: str) -> None:
 
 
 def _photo(session: Session, photo_id: str) -> Photo:
-    photo = session.get(Photo, photo_id)
-    if photo is None or photo.deleted:
-        raise NotFoundError(f"照片不存在 (no photo with id {photo_id})")
-    return photo
+    return live(session, Photo, photo_id, f"照片不存在 (no photo with id {photo_id})")
 
 
 def _template(insp: Inspection) -> ChecklistTemplate | None:
@@ -234,7 +225,7 @@ def _rooms(session: Session, inspection_id: str) -> dict[str, str]:
 
 
 def _view_of(session: Session, photo: Photo) -> PhotoView:
-    insp = _inspection(session, photo.inspection_id)
+    insp = load_inspection(session, photo.inspection_id)
     return _view(photo, insp, _rooms(session, insp.id), _template(insp))
 
 
@@ -253,7 +244,7 @@ def photo_views(
     session: Session, inspection_id: str, *, room_id: str | None = None, item_key: str | None = None
 ) -> list[PhotoView]:
     """:func:`list_photos` inside a session the caller holds (finalizing seals them in its transaction)."""
-    insp = _inspection(session, inspection_id)
+    insp = load_inspection(session, inspection_id)
     stmt = select(Photo).where(Photo.inspection_id == insp.id, Photo.deleted.is_(False))
     if room_id is not None:
         stmt = stmt.where(Photo.room_check_id == room_id)
@@ -273,7 +264,7 @@ def get_photo(db: Database, photo_id: str) -> PhotoView:
 def photo_targets(db: Database, inspection_id: str) -> PhotoTargets:
     """The rooms and checklist items a photo of this inspection can be attached to."""
     with db.reading() as s:
-        insp = _inspection(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         rooms = tuple(
             (r.id, r.room_number)
             for r in s.scalars(
@@ -335,7 +326,7 @@ def attach_files(
     """
     caption = _clean_caption(caption)
     with db.reading() as s:
-        insp = _inspection(s, inspection_id)
+        insp = load_inspection(s, inspection_id)
         _refuse_if_final(insp, "添加")
         _check_target(s, insp, room_id, item_key)
     total = len(paths)
@@ -384,7 +375,7 @@ def _attach_one(
     info = got.info
     try:
         with db.transaction(actor) as s:
-            insp = _inspection(s, inspection_id)
+            insp = load_inspection(s, inspection_id)
             _refuse_if_final(insp, "添加")
             existing = s.scalars(
                 select(Photo).where(
@@ -436,7 +427,7 @@ def _attach_one(
 
 def _editable_photo(session: Session, photo_id: str, what: str) -> tuple[Photo, Inspection]:
     photo = _photo(session, photo_id)
-    insp = _inspection(session, photo.inspection_id)
+    insp = load_inspection(session, photo.inspection_id)
     _refuse_if_final(insp, what)
     return photo, insp
 

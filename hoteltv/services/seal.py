@@ -273,30 +273,26 @@ def build_sheet_facts(
     Reads without flushing: finalizing seals the record in the same flush that marks it finalized.
     """
     with session.no_autoflush:
-        return _sheet_facts(session, insp, authority, sealed_by)
-
-
-def _sheet_facts(session: Session, insp: Inspection, authority: str, sealed_by: str) -> SheetFacts:
-    hotel = sealed_hotel(insp.hotel, insp.hotel_snapshot if sealed_by != BY_FINALIZE else None)
-    view = _steady_view(insp_service.view_of(session, insp), hotel)
-    earlier: tuple[notice_service.NoticeItem, ...] = ()
-    answered_number = None
-    if insp.kind == "reinspection" and insp.notice_id:
-        answered = session.get(RectificationNotice, insp.notice_id)
-        if answered is not None:
-            earlier = tuple(notice_service.NoticeItem(**i) for i in answered.items)
-            answered_number = answered.number
-    return SheetFacts(
-        view=view,
-        hotel=hotel,
-        template=sealed_template(insp.template_id, insp.template_version),
-        record_hash=insp.content_hash or "",
-        earlier=earlier,
-        answered_notice_number=answered_number,
-        photos=_steady_photos(photo_views(session, insp.id)),
-        authority=authority,
-        sealed_by=sealed_by,
-    )
+        hotel = sealed_hotel(insp.hotel, insp.hotel_snapshot if sealed_by != BY_FINALIZE else None)
+        view = _steady_view(insp_service.view_of(session, insp), hotel)
+        earlier: tuple[notice_service.NoticeItem, ...] = ()
+        answered_number = None
+        if insp.kind == "reinspection" and insp.notice_id:
+            answered = session.get(RectificationNotice, insp.notice_id)
+            if answered is not None:
+                earlier = tuple(notice_service.NoticeItem(**i) for i in answered.items)
+                answered_number = answered.number
+        return SheetFacts(
+            view=view,
+            hotel=hotel,
+            template=sealed_template(insp.template_id, insp.template_version),
+            record_hash=insp.content_hash or "",
+            earlier=earlier,
+            answered_notice_number=answered_number,
+            photos=_steady_photos(photo_views(session, insp.id)),
+            authority=authority,
+            sealed_by=sealed_by,
+        )
 
 
 def seal_inspection(
@@ -313,48 +309,44 @@ def build_notice_facts(
     """The facts of a notice now (reads without flushing: a new notice is sealed before its first flush,
     so it is written, audited and sent once, seal included)."""
     with session.no_autoflush:
-        return _notice_facts(session, n, authority, sealed_by)
-
-
-def _notice_facts(session: Session, n: RectificationNotice, authority: str, sealed_by: str) -> NoticeFacts:
-    insp = session.get(Inspection, n.inspection_id)
-    inspection_facts: SheetFacts | None = None
-    if insp is not None and insp.seal_json and insp.seal_hash:
-        try:
-            inspection_facts = sheet_facts_from_seal(insp)
-        except SealError:
-            inspection_facts = None
-    if inspection_facts is not None:
-        # The notice names the unit and the team as the sealed sheet does.
-        hotel = inspection_facts.hotel
-        view: insp_service.InspectionView | None = inspection_facts.view
-        template: SealedTemplate | None = inspection_facts.template
-        photos = inspection_facts.photos
-    else:
-        hotel = sealed_hotel(n.hotel)
-        view = _steady_view(insp_service.view_of(session, insp), hotel) if insp is not None else None
-        template = sealed_template(insp.template_id, insp.template_version) if insp is not None else None
-        photos = _steady_photos(photo_views(session, insp.id)) if insp is not None else ()
-    notice = replace(
-        notice_service.view_of(session, n),
-        hotel_name=hotel.name,
-        division_name=hotel.division_name,
-        status="open",
-        reinspection_id=None,
-        closed_at=None,
-        overdue=False,
-        version=0,
-        delivery=None,  # served later, with its own paper (the 送达回证): not part of the notice's seal
-    )
-    return NoticeFacts(
-        notice=notice,
-        inspection=view,
-        hotel=hotel,
-        template=template,
-        photos=photos,
-        authority=n.authority or authority,
-        sealed_by=sealed_by,
-    )
+        insp = session.get(Inspection, n.inspection_id)
+        inspection_facts: SheetFacts | None = None
+        if insp is not None and insp.seal_json and insp.seal_hash:
+            try:
+                inspection_facts = sheet_facts_from_seal(insp)
+            except SealError:
+                inspection_facts = None
+        if inspection_facts is not None:
+            # The notice names the unit and the team as the sealed sheet does.
+            hotel = inspection_facts.hotel
+            view: insp_service.InspectionView | None = inspection_facts.view
+            template: SealedTemplate | None = inspection_facts.template
+            photos = inspection_facts.photos
+        else:
+            hotel = sealed_hotel(n.hotel)
+            view = _steady_view(insp_service.view_of(session, insp), hotel) if insp is not None else None
+            template = sealed_template(insp.template_id, insp.template_version) if insp is not None else None
+            photos = _steady_photos(photo_views(session, insp.id)) if insp is not None else ()
+        notice = replace(
+            notice_service.view_of(session, n),
+            hotel_name=hotel.name,
+            division_name=hotel.division_name,
+            status="open",
+            reinspection_id=None,
+            closed_at=None,
+            overdue=False,
+            version=0,
+            delivery=None,  # served later, with its own paper (the 送达回证): not part of the notice's seal
+        )
+        return NoticeFacts(
+            notice=notice,
+            inspection=view,
+            hotel=hotel,
+            template=template,
+            photos=photos,
+            authority=n.authority or authority,
+            sealed_by=sealed_by,
+        )
 
 
 def seal_notice(

@@ -411,7 +411,7 @@ def test_a_row_with_bad_cells_is_refused_whole_with_every_bad_cell(
     path = write_xlsx(tmp_path / "h.xlsx", rows)
     result = read_hotel_sheet(path, divisions)
     assert [r.row_number for r in result.rows] == [2, 4]
-    assert result.refused_row_numbers == [3]
+    assert {e.row_number for e in result.errors} == {3}
     modes = "开机进直播模式、迎宾模式、移动OTT模式、定制电信迎宾模式、自建模式、未整改"
     assert [(e.row_number, e.column, e.value, e.reason, e.field) for e in result.errors] == [
         (3, "所属县区", "大理市", "未知的县区(可填:隆阳区、施甸县、龙陵县、昌宁县、腾冲市)", "division_code"),

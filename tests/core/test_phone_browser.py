@@ -153,7 +153,9 @@ def test_the_page_uploads_photos_in_a_real_browser(
     store = PhotoStore(tmp_path / "home" / "photos")
     server = phone.PhoneUploadServer(
         lambda: phone.upload_plan(file_db, draft.id),
-        phone.direct_attach(file_db, store, draft.id),
+        lambda path, room, item: photo_service.attach_files(
+            file_db, store, draft.id, [path], room_id=room, item_key=item
+        )[0],
         host="127.0.0.1",
     )
     server.default_target = phone.room_target_key(room.id)

@@ -56,7 +56,9 @@ def clock() -> Clock:
 def start(db: Database, store: PhotoStore, iid: str, clock: Clock, **kw: object) -> phone.PhoneUploadServer:
     server = phone.PhoneUploadServer(
         lambda: phone.upload_plan(db, iid),
-        phone.direct_attach(db, store, iid),
+        lambda path, room, item: photo_service.attach_files(
+            db, store, iid, [path], room_id=room, item_key=item
+        )[0],
         clock=clock,
         host="127.0.0.1",
         **kw,  # type: ignore[arg-type]

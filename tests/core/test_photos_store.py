@@ -28,7 +28,7 @@ def store(tmp_path: Path) -> PhotoStore:
 
 def test_put_is_content_addressed_read_only_and_idempotent(store: PhotoStore, tmp_path: Path) -> None:
     src = fx.jpeg(tmp_path / "a.jpg")
-    blob = store.put_file(src)
+    blob = store.put_bytes(src.read_bytes())
     assert blob.sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
     assert blob.path == store.path(blob.sha256) == store.originals / blob.sha256[:2] / blob.sha256
     assert (
@@ -120,7 +120,7 @@ def test_put_many_on_a_full_disk_leaves_no_partial_blob(
 
 
 def test_thumbnail_cache_is_rebuilt_on_demand(store: PhotoStore, tmp_path: Path) -> None:
-    blob = store.put_file(fx.jpeg(tmp_path / "r.jpg", (600, 400), ex=fx.exif(orientation=6)))
+    blob = store.put_bytes(fx.jpeg(tmp_path / "r.jpg", (600, 400), ex=fx.exif(orientation=6)).read_bytes())
     path = store.thumbnail(blob.sha256)
     with Image.open(path) as im:
         assert im.size == (171, 256)
@@ -133,7 +133,7 @@ def test_thumbnail_cache_is_rebuilt_on_demand(store: PhotoStore, tmp_path: Path)
 
 def test_report_copy_is_upright_downscaled_annotated_and_cached(store: PhotoStore, tmp_path: Path) -> None:
     src = fx.jpeg(tmp_path / "big.jpg", (4000, 3000), ex=fx.exif(orientation=6))
-    blob = store.put_file(src)
+    blob = store.put_bytes(src.read_bytes())
     plain = store.report_copy(blob.sha256, None)
     with Image.open(plain) as im:
         assert im.size == (1200, 1600) and im.format == "JPEG"
