@@ -221,6 +221,8 @@ class SyncClient:
         self._conflict_stamp = ""
         self._role = ""
         self._echo_only = True  # every change this sync pushed came back as an echo (see pull)
+        self._echo_seqs: set[int] = set()  # sequence numbers the server gave this sync's echoed changes
+        self._push_head = 0  # the highest head a push of this sync answered (0: none, or one replayed)
         self._step = 0
         self._steps = 1
 
@@ -319,6 +321,7 @@ class SyncClient:
             hello = self.hello()
             report.user, report.role = hello.user, hello.role
             self._role, self._echo_only = hello.role, True
+            self._echo_seqs, self._push_head = set(), 0
             self._scope = f"{hello.user}|{hello.role}|{','.join(sorted(hello.divisions))}"
             if not full and self._idle(hello):
                 report.check_ok, report.ok = True, True
@@ -403,6 +406,9 @@ class SyncClient:
     def push(self, collected: Collected, report: SyncReport) -> None:
         for batch in self._batches(collected.changes):
             response = self.push_batch(batch)
+            if response.replayed:
+                self._echo_only = False  # a stored answer: its head is not today's
+            self._push_head = max(self._push_head, response.head)
             self._record_results(collected, batch, response.results, report)
             self._tick(f"已发送 {report.pushed} 条 (sent {report.pushed})")
 
@@ -428,6 +434,8 @@ class SyncClient:
                     report.unchanged += 1
                 if r.echo and r.version:
                     adopt.append((r.entity, r.id, change.version, r.version))
+                    if r.status == "applied" and r.seq:
+                        self._echo_seqs.add(r.seq)
                 else:
                     self._echo_only = False
                 outcomes.append(RecordOutcome(r.entity, r.id, label, "sent", ""))
@@ -528,6 +536,9 @@ class SyncClient:
 
     def pull(self, report: SyncReport, *, full: bool = False, server_id: str = "") -> None:
         since = 0 if full else int(self.db.get_meta(META_LAST_SEQ, "0") or 0)
+        if not full and self._pushed_all_since(server_id, since):
+            self._still_in_step(report, server_id)
+            return
         for round_ in range(3):
             records, cursor = self.fetch_since(since)
             meta = {META_LAST_SEQ: str(cursor), META_SERVER_ID: server_id}
@@ -592,6 +603,54 @@ class SyncClient:
             and prior is not None
             and prior.value.startswith(f"{server_id}|{since}|{self._scope}|")
         )
+
+    def _pushed_all_since(self, server_id: str, since: int) -> bool:
+        """Is every sequence number after ``since`` up to the head the pushes answered one this sync's push
+        was given for a change echoed (the server holds it exactly as here, version adopted), with the last
+        passing check made at ``since`` and nothing left to send? Then a pull could only bring this
+        laptop's own changes back (the server leaves them out): it is not asked. A gap — someone else's
+        change, or one the server made itself — and the usual pull runs. Office and admin accounts only
+        (see :meth:`_only_own_echoes`)."""
+        head = self._push_head
+        if (
+            head <= since
+            or not self._echo_only
+            or self._role not in ("office", "admin")
+            or len(self._echo_seqs) < head - since
+            or any(seq not in self._echo_seqs for seq in range(since + 1, head + 1))
+        ):
+            return False
+        prior, unsent = self._check_facts()
+        return not unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
+
+    def _still_in_step(self, report: SyncReport, server_id: str) -> None:
+        """Note the head the pushes reached as pulled and checked (see :meth:`_pushed_all_since`)."""
+        head = self._push_head
+        values = {
+            META_LAST_SEQ: str(head),
+            META_SERVER_ID: server_id,
+            META_CHECKED: self._checked_state(server_id, head),
+        }
+        with self.db.transaction() as s:
+            s.connection().exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(values.items()),
+            )
+        report.check_ok, report.check_message = True, ""
+
+    def _check_facts(self) -> tuple[str | None, bool]:
+        """The key of the last passing check and whether anything here waits to be sent (one read)."""
+        with self.db.reading() as s:
+            prior, unsent = (
+                s.connection()
+                .exec_driver_sql(
+                    "SELECT (SELECT value FROM meta WHERE key = ?), "
+                    "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL)",
+                    (META_CHECKED,),
+                )
+                .one()
+            )
+        return prior, bool(unsent)
 
     def _checked_state(self, server_id: str, head: int) -> str:
         """The key of a passing check: server, its head, who asked (scope), the newest local change."""
