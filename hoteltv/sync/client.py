@@ -332,7 +332,13 @@ class SyncClient:
             collected = collect_changes(self.db)
             self._steps = max(1, (len(collected.changes) + self.batch_size - 1) // self.batch_size) + 6
             self._tick("发送修改 (sending changes)", 0)
-            self.push(collected, report)
+            alongside = self.photos.alongside(report)
+            try:
+                self.push(collected, report, alongside.add)
+            except BaseException:
+                alongside.stop()
+                raise
+            alongside.finish()
             self._resolve_pending(report)
             self._tick("上传照片 (uploading photos)")
             self.photos.upload(report)
@@ -403,18 +409,35 @@ class SyncClient:
         body = req.model_dump(mode="json", exclude=None if req.demo else {"demo"})
         return PushResponse.model_validate(self.request("POST", "/sync/push", json=body).json())
 
-    def push(self, collected: Collected, report: SyncReport) -> None:
+    def push(
+        self,
+        collected: Collected,
+        report: SyncReport,
+        accepted_photos: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """Send the changes in batches; ``accepted_photos(hashes)`` hears after each batch the files of the
+        photo records the server took (their upload may start)."""
         for batch in self._batches(collected.changes):
             response = self.push_batch(batch)
             if response.replayed:
                 self._echo_only = False  # a stored answer: its head is not today's
             self._push_head = max(self._push_head, response.head)
-            self._record_results(collected, batch, response.results, report)
+            sent = self._record_results(collected, batch, response.results, report)
+            if accepted_photos is not None:
+                accepted_photos(
+                    [
+                        str(c.values["sha256"])
+                        for c in sent
+                        if c.entity == "photos" and isinstance(c.values.get("sha256"), str)
+                    ]
+                )
             self._tick(f"已发送 {report.pushed} 条 (sent {report.pushed})")
 
     def _record_results(
         self, collected: Collected, batch: list[Change], results: list[ChangeResult], report: SyncReport
-    ) -> None:
+    ) -> list[Change]:
+        """Note the server's answer to one batch; returns the changes it took (applied, unchanged or in
+        conflict)."""
         by_key: dict[tuple[str, str], Change] = {(c.entity, c.id): c for c in batch}
         sent: list[Change] = []
         adopt: list[tuple[str, str, int, int]] = []
@@ -494,6 +517,7 @@ class SyncClient:
                     if existing is None:
                         s.add(row)
         report.outcomes.extend(outcomes)
+        return sent
 
     def _resolve_pending(self, report: SyncReport) -> None:
         """Tell the server about conflicts settled here (their edits were just pushed)."""

@@ -19,10 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from queue import Queue
 from typing import TYPE_CHECKING
 
 import httpx
@@ -45,6 +48,7 @@ from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     RETRY_STATUS,
     Retry,
+    SyncCancelled,
     SyncError,
     Transport,
     certificate_refused,
@@ -64,6 +68,7 @@ STREAMS = 2
 META_MISSING_PHOTOS = "sync.missing_photos"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class PhotoTransfer:
@@ -101,6 +106,14 @@ class PhotoTransfer:
             )
             return list(s.scalars(stmt))
 
+    def _unconfirmed_of(self, hashes: Sequence[str]) -> list[str]:
+        wanted = sorted({h for h in hashes if _SHA256.fullmatch(h)})
+        if not wanted:
+            return []
+        with self.db.reading() as s:
+            have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(wanted))))
+        return [h for h in wanted if h not in have]
+
     def confirm(self, hashes: Sequence[str]) -> None:
         """Note that the server holds these files (they are not offered again)."""
         if not hashes:
@@ -120,11 +133,12 @@ class PhotoTransfer:
             )
 
     # --- up ----------------------------------------------------------------------------------------------------
-    def upload(self, report: SyncReport) -> None:
-        """Send every file the server lacks (see module docstring); the time spent goes to the report."""
+    def upload(self, report: SyncReport, only: Sequence[str] | None = None) -> None:
+        """Send every file the server lacks (see module docstring), or of ``only`` those not yet confirmed;
+        the time spent goes to the report."""
         import time
 
-        hashes = self.unconfirmed()
+        hashes = self.unconfirmed() if only is None else self._unconfirmed_of(only)
         missing: list[str] = []
         for i in range(0, len(hashes), MAX_HASHES):
             chunk = hashes[i : i + MAX_HASHES]
@@ -286,6 +300,11 @@ class PhotoTransfer:
             transient=True,
         )
 
+    def alongside(self, report: SyncReport) -> AlongsideUpload:
+        """An uploader that sends, while the push goes on, the files of photo records the server has just
+        accepted (see :class:`AlongsideUpload`)."""
+        return AlongsideUpload(self, report)
+
     # --- down ----------------------------------------------------------------------------------------------
     def download(self, report: SyncReport, wanted: set[str]) -> None:
         """Fetch the files in ``wanted`` (and those owed from earlier syncs) that this computer lacks,
@@ -334,3 +353,51 @@ def _file_slice(path: Path, offset: int, length: int, block: int = 1 << 20) -> I
                 return
             left -= len(data)
             yield data
+
+
+class AlongsideUpload:
+    """Photo files sent on a thread of their own while the records are still being pushed: the server
+    takes a file only once a photo record using it has arrived, so after each push batch the hashes of the
+    photo records it accepted are handed over (:meth:`add`) and go up while the next batch is applied.
+    :meth:`finish` waits and raises what the uploads raised (a lost connection, a cancel); :meth:`stop`
+    waits without raising (the push failed first). What this misses, the usual upload after the push
+    sends: nothing is confirmed here that the server did not store."""
+
+    def __init__(self, transfer: PhotoTransfer, report: SyncReport) -> None:
+        self.transfer = transfer
+        self.report = report
+        self._queue: Queue[list[str] | None] = Queue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def add(self, hashes: Sequence[str]) -> None:
+        if not hashes or self._error is not None:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="photo-upload-alongside", daemon=True)
+            self._thread.start()
+        self._queue.put(list(hashes))
+
+    def _run(self) -> None:
+        while (hashes := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: after a failure nothing more is tried here
+            try:
+                self.transfer.upload(self.report, hashes)
+            except BaseException as exc:  # handed to the pushing thread by finish()
+                self._error = exc
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def finish(self) -> None:
+        self._join()
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        self._error = self._error or SyncCancelled("stopped")
+        self._join()
