@@ -51,16 +51,16 @@ from hoteltv.sync.protocol import (
     BATCH_PHOTO_MAX,
     MAX_BATCH,
     MAX_PULL,
+    PROTOCOL,
     Change,
     ChangeResult,
     CheckResponse,
     Hello,
     PullResponse,
-    PushRequest,
     PushResponse,
     RemoteRecord,
     StatusResponse,
-    batch_key,
+    batch_key_of,
 )
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
@@ -404,10 +404,21 @@ class SyncClient:
             yield batch
 
     def push_batch(self, batch: list[Change]) -> PushResponse:
+        """Send one batch. Its changes are dumped once: the idempotency key is taken over those values and
+        the body encoded once from them (a retry sends the same bytes)."""
         refuse_demo(self.db)
-        req = PushRequest(device_id=self.db.device_id, key=batch_key(self.db.device_id, batch), changes=batch)
-        body = req.model_dump(mode="json", exclude=None if req.demo else {"demo"})
-        return PushResponse.model_validate(self.request("POST", "/sync/push", json=body).json())
+        dumped = [c.model_dump(mode="json") for c in batch]
+        body = {
+            "protocol": PROTOCOL,
+            "device_id": self.db.device_id,
+            "key": batch_key_of(self.db.device_id, dumped),
+            "changes": dumped,
+        }
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        response = self.request(
+            "POST", "/sync/push", content=content, headers={"Content-Type": "application/json"}
+        )
+        return PushResponse.model_validate_json(response.content)
 
     def push(
         self,

@@ -16,6 +16,7 @@ Laptop side: imports neither the server package nor FastAPI.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -93,6 +94,8 @@ class PhotoTransfer:
         self.batch_photo_max = batch_photo_max
         self.streams = max(1, streams)
         self.tick = tick or (lambda _text: None)
+        #: When a list, confirmations are gathered here instead of written (see :class:`AlongsideUpload`).
+        self.held: list[str] | None = None
 
     # --- what the server holds ---------------------------------------------------------------------------
     def unconfirmed(self) -> list[str]:
@@ -117,6 +120,9 @@ class PhotoTransfer:
     def confirm(self, hashes: Sequence[str]) -> None:
         """Note that the server holds these files (they are not offered again)."""
         if not hashes:
+            return
+        if self.held is not None:
+            self.held.extend(hashes)
             return
         with self.db.transaction() as s:
             have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(list(hashes)))))
@@ -361,10 +367,16 @@ class AlongsideUpload:
     photo records it accepted are handed over (:meth:`add`) and go up while the next batch is applied.
     :meth:`finish` waits and raises what the uploads raised (a lost connection, a cancel); :meth:`stop`
     waits without raising (the push failed first). What this misses, the usual upload after the push
-    sends: nothing is confirmed here that the server did not store."""
+    sends: nothing is confirmed here that the server did not store.
+
+    The upload thread only reads the database: the files the server stored are noted by the pushing thread
+    when the uploads end, in one transaction (two threads writing one SQLite file would find it locked).
+    Cut off before that, the next sync asks the server again and notes them then."""
 
     def __init__(self, transfer: PhotoTransfer, report: SyncReport) -> None:
-        self.transfer = transfer
+        self.owner = transfer
+        self.transfer = copy.copy(transfer)
+        self.transfer.held = []
         self.report = report
         self._queue: Queue[list[str] | None] = Queue()
         self._thread: threading.Thread | None = None
@@ -393,11 +405,20 @@ class AlongsideUpload:
             self._thread.join()
             self._thread = None
 
+    def _note_stored(self) -> None:
+        held, self.transfer.held = self.transfer.held or [], []
+        self.owner.confirm(held)
+
     def finish(self) -> None:
         self._join()
+        self._note_stored()
         if self._error is not None:
             raise self._error
 
     def stop(self) -> None:
         self._error = self._error or SyncCancelled("stopped")
         self._join()
+        try:
+            self._note_stored()
+        except Exception:  # the push's own error is the one to report
+            log.warning("could not note the photo files the server stored", exc_info=True)
