@@ -666,8 +666,10 @@ class SyncClient:
             META_SERVER_ID: server_id,
             META_CHECKED: self._checked_state(server_id, head),
         }
-        with self.db.transaction() as s:
-            s.connection().exec_driver_sql(
+        # Not worth a wait for the disk: lost in a power cut, the next sync pulls from the older number
+        # (its own changes are left out) and checks again.
+        with self.db.bookkeeping() as conn:
+            conn.exec_driver_sql(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(values.items()),
             )
