@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
@@ -165,6 +165,23 @@ class Database:
             session.close()
 
     @contextmanager
+    def bookkeeping(self) -> Iterator[Connection]:
+        """A plain write whose loss in a power cut costs nothing (a log line, the last outcome shown per
+        record): committed without waiting for the disk (``synchronous=NORMAL`` in WAL mode — the file stays
+        whole, the newest such commits may be lost). No tracking, no outbox: Core statements only."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None  # an open connection has its driver's
+            raw.execute("PRAGMA synchronous = NORMAL")  # the driver is in autocommit: outside any transaction
+            try:
+                with conn.begin():
+                    yield conn
+            except OperationalError as exc:
+                raise DatabaseError(_explain_operational(exc)) from exc
+            finally:
+                raw.execute("PRAGMA synchronous = FULL")
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session (rolled back at the end)."""
         session = self._sessions()
@@ -184,9 +201,9 @@ class Database:
             return row.value
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        with self.reading() as s:
-            row = s.get(Meta, key)
-            return default if row is None else row.value
+        with self.engine.connect() as conn:  # one plain read: no session, no unit of work
+            value = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).scalar()
+        return default if value is None else str(value)
 
     def integrity_problems(self) -> list[str]:
         """SQLite's own integrity and foreign-key checks; an empty list means sound."""

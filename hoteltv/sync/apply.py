@@ -75,7 +75,7 @@ def apply_remote_records(
     with db.transaction() as s:
         s.info["applying_remote"] = True
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
-        pending = pending_fields(s)
+        pending = pending_fields(s) if ordered else {}  # nothing to apply (only the meta keys): no need
         by_entity: dict[str, list[RemoteRecord]] = defaultdict(list)
         for rec in ordered:
             by_entity[rec.entity].append(rec)

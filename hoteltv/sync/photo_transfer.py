@@ -16,13 +16,17 @@ Laptop side: imports neither the server package nor FastAPI.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
+import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from queue import Queue
 from typing import TYPE_CHECKING
 
 import httpx
@@ -45,6 +49,7 @@ from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     RETRY_STATUS,
     Retry,
+    SyncCancelled,
     SyncError,
     Transport,
     certificate_refused,
@@ -64,6 +69,7 @@ STREAMS = 2
 META_MISSING_PHOTOS = "sync.missing_photos"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class PhotoTransfer:
@@ -88,6 +94,8 @@ class PhotoTransfer:
         self.batch_photo_max = batch_photo_max
         self.streams = max(1, streams)
         self.tick = tick or (lambda _text: None)
+        #: When a list, confirmations are gathered here instead of written (see :class:`AlongsideUpload`).
+        self.held: list[str] | None = None
 
     # --- what the server holds ---------------------------------------------------------------------------
     def unconfirmed(self) -> list[str]:
@@ -101,9 +109,20 @@ class PhotoTransfer:
             )
             return list(s.scalars(stmt))
 
+    def _unconfirmed_of(self, hashes: Sequence[str]) -> list[str]:
+        wanted = sorted({h for h in hashes if _SHA256.fullmatch(h)})
+        if not wanted:
+            return []
+        with self.db.reading() as s:
+            have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(wanted))))
+        return [h for h in wanted if h not in have]
+
     def confirm(self, hashes: Sequence[str]) -> None:
         """Note that the server holds these files (they are not offered again)."""
         if not hashes:
+            return
+        if self.held is not None:
+            self.held.extend(hashes)
             return
         with self.db.transaction() as s:
             have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(list(hashes)))))
@@ -120,11 +139,12 @@ class PhotoTransfer:
             )
 
     # --- up ----------------------------------------------------------------------------------------------------
-    def upload(self, report: SyncReport) -> None:
-        """Send every file the server lacks (see module docstring); the time spent goes to the report."""
+    def upload(self, report: SyncReport, only: Sequence[str] | None = None) -> None:
+        """Send every file the server lacks (see module docstring), or of ``only`` those not yet confirmed;
+        the time spent goes to the report."""
         import time
 
-        hashes = self.unconfirmed()
+        hashes = self.unconfirmed() if only is None else self._unconfirmed_of(only)
         missing: list[str] = []
         for i in range(0, len(hashes), MAX_HASHES):
             chunk = hashes[i : i + MAX_HASHES]
@@ -286,6 +306,11 @@ class PhotoTransfer:
             transient=True,
         )
 
+    def alongside(self, report: SyncReport) -> AlongsideUpload:
+        """An uploader that sends, while the push goes on, the files of photo records the server has just
+        accepted (see :class:`AlongsideUpload`)."""
+        return AlongsideUpload(self, report)
+
     # --- down ----------------------------------------------------------------------------------------------
     def download(self, report: SyncReport, wanted: set[str]) -> None:
         """Fetch the files in ``wanted`` (and those owed from earlier syncs) that this computer lacks,
@@ -334,3 +359,66 @@ def _file_slice(path: Path, offset: int, length: int, block: int = 1 << 20) -> I
                 return
             left -= len(data)
             yield data
+
+
+class AlongsideUpload:
+    """Photo files sent on a thread of their own while the records are still being pushed: the server
+    takes a file only once a photo record using it has arrived, so after each push batch the hashes of the
+    photo records it accepted are handed over (:meth:`add`) and go up while the next batch is applied.
+    :meth:`finish` waits and raises what the uploads raised (a lost connection, a cancel); :meth:`stop`
+    waits without raising (the push failed first). What this misses, the usual upload after the push
+    sends: nothing is confirmed here that the server did not store.
+
+    The upload thread only reads the database: the files the server stored are noted by the pushing thread
+    when the uploads end, in one transaction (two threads writing one SQLite file would find it locked).
+    Cut off before that, the next sync asks the server again and notes them then."""
+
+    def __init__(self, transfer: PhotoTransfer, report: SyncReport) -> None:
+        self.owner = transfer
+        self.transfer = copy.copy(transfer)
+        self.transfer.held = []
+        self.report = report
+        self._queue: Queue[list[str] | None] = Queue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def add(self, hashes: Sequence[str]) -> None:
+        if not hashes or self._error is not None:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="photo-upload-alongside", daemon=True)
+            self._thread.start()
+        self._queue.put(list(hashes))
+
+    def _run(self) -> None:
+        while (hashes := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: after a failure nothing more is tried here
+            try:
+                self.transfer.upload(self.report, hashes)
+            except BaseException as exc:  # handed to the pushing thread by finish()
+                self._error = exc
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _note_stored(self) -> None:
+        held, self.transfer.held = self.transfer.held or [], []
+        self.owner.confirm(held)
+
+    def finish(self) -> None:
+        self._join()
+        self._note_stored()
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        self._error = self._error or SyncCancelled("stopped")
+        self._join()
+        try:
+            self._note_stored()
+        except Exception:  # the push's own error is the one to report
+            log.warning("could not note the photo files the server stored", exc_info=True)

@@ -313,9 +313,14 @@ def canonical(data: Any) -> bytes:
 
 def batch_key(device_id: str, changes: list[Change]) -> str:
     """The idempotency key of a batch: SHA-256 over the device id and the changes' canonical JSON."""
+    return batch_key_of(device_id, [c.model_dump(mode="json") for c in changes])
+
+
+def batch_key_of(device_id: str, dumped: list[dict[str, Any]]) -> str:
+    """:func:`batch_key` of changes already dumped to JSON values (``model_dump(mode="json")``)."""
     digest = hashlib.sha256()
     digest.update(device_id.encode("utf-8") + b"\n")
-    digest.update(canonical([c.model_dump(mode="json") for c in changes]))
+    digest.update(canonical(dumped))
     return digest.hexdigest()
 
 

@@ -202,9 +202,9 @@ def save_outcomes(db: Database, outcomes: Sequence[RecordOutcome]) -> None:
         set_={k: stmt.excluded[k] for k in ("label", "state", "reason", "at")},
     )
     values = list(rows.values())
-    with db.transaction() as s:
+    with db.bookkeeping() as conn:  # what the panel shows per record: not worth a wait for the disk
         for i in range(0, len(values), 500):
-            s.execute(stmt, values[i : i + 500])
+            conn.execute(stmt, values[i : i + 500])
 
 
 def sync_log(db: Database, limit: int = 50) -> list[SyncLogView]:
@@ -225,19 +225,22 @@ def start_log(db: Database, kind: str, target: str) -> LogEntry:
     return LogEntry(kind, target[:500])
 
 
+#: Built once (its values come as parameters): every sync, idle ones too, ends with this insert.
+_LOG_INSERT = insert(SyncLog)
+
+
 def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any], message: str) -> None:
-    with db.transaction() as s:  # a plain insert: no unit of work (every sync, idle ones too, ends here)
-        s.execute(
-            insert(SyncLog).values(
-                kind=entry.kind,
-                target=entry.target,
-                started_at=entry.started_at,
-                finished_at=utcnow(),
-                ok=ok,
-                summary=summary,
-                message=message,
-            )
-        )
+    row = {
+        "kind": entry.kind,
+        "target": entry.target,
+        "started_at": entry.started_at,
+        "finished_at": utcnow(),
+        "ok": ok,
+        "summary": summary,
+        "message": message,
+    }
+    with db.bookkeeping() as conn:  # a log line: not worth waiting for the disk
+        conn.execute(_LOG_INSERT, row)
 
 
 # --- refused changes --------------------------------------------------------------------------------------------

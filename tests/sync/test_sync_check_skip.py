@@ -93,3 +93,39 @@ def test_idle_sync_is_one_request_until_something_changes(laptop, server) -> Non
     # A local edit: sent, of course.
     edit_hotel(a.db, hotel, address="正阳路2号")
     assert ("POST", "/api/v1/sync/push") in requests_of(a)
+
+
+def test_pull_is_skipped_only_when_every_new_number_is_this_sync_own_echo(laptop, server) -> None:
+    """An office laptop's own edits, each echoed with the next sequence numbers after its last passing
+    check: the push answer proves nothing else moved, so no pull (issue 13: 10 hotels changed ≤ 20 ms).
+    Another laptop's change numbered in between (a gap) and the usual pull runs and brings it."""
+    from hoteltv.services import hotels as hotel_service
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    one = make_hotel(a.db, "推送酒店一")
+    two = make_hotel(a.db, "推送酒店二")
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+
+    def requests_of(lap) -> list[tuple[str, str]]:
+        start = len(server.plan.requests)
+        report = lap.sync()
+        assert report.ok and report.check_ok, report.message
+        return server.plan.requests[start:]
+
+    edit_hotel(a.db, one, contact_phone="0875-1000001")
+    edit_hotel(a.db, two, contact_phone="0875-1000002")
+    sent = requests_of(a)
+    assert ("POST", "/api/v1/sync/push") in sent
+    assert not any(path.endswith(("/sync/pull", "/sync/check")) for _m, path in sent), sent
+    assert requests_of(a) == [("GET", "/api/v1/hello")]  # and the next sync is idle
+
+    edit_hotel(b.db, two, address="正阳路9号")  # another laptop's change lands first
+    assert b.sync().ok
+    edit_hotel(a.db, one, contact_phone="0875-1000003")
+    sent = requests_of(a)
+    assert ("GET", "/api/v1/sync/pull") in sent
+    assert hotel_service.get_hotel(a.db, two).address == "正阳路9号"
+    with a.client() as c:
+        assert c.sync(full=True).check_ok  # a full check agrees
+    assert requests_of(a) == [("GET", "/api/v1/hello")]

@@ -161,3 +161,77 @@ def test_photo_batch_interrupted_then_retried(laptop, server, tmp_path: Path, wh
     assert len(hashes) == 4 and all(server.app.state.blobs.store.verify(h) for h in hashes)
     assert [o.state for o in report.outcomes if o.entity == "inspections"] == ["complete"]
     assert a.sync().photos_up == 0
+
+
+def test_photos_handed_over_batch_by_batch_while_the_push_goes_on(laptop, server, tmp_path: Path) -> None:
+    """Each push batch hands over the files of the photo records the server took, so they can go up while
+    the next batch is applied (issue 13: first sync speed); a file whose record is not there yet is
+    refused by the server as unknown and goes up with the usual upload after the push."""
+    from hoteltv.db.models import Photo
+    from hoteltv.sync.client import SyncReport
+
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "并行照片酒店")
+    for seed in (21, 22):
+        make_inspection(a.db, hotel, photos=2, folder=tmp_path / "pics", seed=seed)
+    with a.db.reading() as s:
+        files = set(s.scalars(select(Photo.sha256)))
+    assert len(files) == 4
+    report = SyncReport()
+    with a.client(batch_size=3) as c:
+        handed: list[list[str]] = []
+        c.push(collect_changes(a.db), report, handed.append)
+        assert len(handed) > 2 and set().union(*handed) == files  # one call per batch, every file once
+        alongside = c.photos.alongside(report)
+        for hashes in handed:
+            alongside.add(hashes)
+        alongside.finish()
+        assert report.photos_up == 4 and c.photos.unconfirmed() == []
+    with server.db.read() as s:
+        assert set(s.scalars(select(Blob.sha256))) == files
+    # A file handed over before its record arrived: the server does not take it; nothing is confirmed.
+    b = laptop("b", "office")
+    hotel_b = make_hotel(b.db, "未推送酒店")
+    make_inspection(b.db, hotel_b, photos=1, folder=tmp_path / "pics-b", seed=31)
+    with b.client() as c:
+        early = SyncReport()
+        alongside = c.photos.alongside(early)
+        alongside.add(c.photos.unconfirmed())
+        alongside.finish()
+        assert early.photos_up == 0 and len(c.photos.unconfirmed()) == 1
+    whole = b.sync(batch_size=3)
+    assert whole.ok and whole.photos_up == 1, whole.message
+    assert all(o.state == "complete" for o in whole.outcomes if o.entity == "inspections")
+
+
+def test_push_failing_while_photos_go_up_alongside(laptop, server, tmp_path: Path, monkeypatch) -> None:
+    """The push fails after photo files were handed over: the sync reports the push's error, the uploads
+    stop with it, and the next sync sends exactly what is still missing."""
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "中断照片酒店")
+    make_inspection(a.db, hotel, photos=3, folder=tmp_path / "pics", seed=41)
+    make_inspection(a.db, hotel, photos=3, folder=tmp_path / "pics", seed=42)
+    from tests.sync.asgi import Fault
+
+    batches = -(-len(collect_changes(a.db).changes) // 3)
+    pushes = 0
+    original = server.plan.take
+
+    def take(method: str, path: str):
+        nonlocal pushes
+        if method == "POST" and path.endswith("/sync/push"):
+            pushes += 1
+            if pushes >= batches:  # the last batch (photo records only) never reaches the server
+                return Fault(method, path, "before")
+        return original(method, path)
+
+    monkeypatch.setattr(server.plan, "take", take)
+    with pytest.raises(SyncError):
+        a.sync(batch_size=3)
+    assert _server_counts(server)[2] < 6  # the last batch's files were never handed over
+    monkeypatch.setattr(server.plan, "take", original)
+    report = a.sync()
+    assert report.ok and report.check_ok, report.message
+    assert _duplicates(server) == 0 and unsent(a.db) == 0
+    assert _server_counts(server)[2] == 6
+    assert all(o.state == "complete" for o in report.outcomes if o.entity == "inspections")
