@@ -30,7 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bytecode import child_env
+# Run as `python benchmarks/bench_gui_start.py` too (the project folder is then not on the path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bytecode import child_env  # noqa: E402
 
 HOTELS = 1_000
 RUNS = 3

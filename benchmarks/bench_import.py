@@ -8,6 +8,7 @@ Run: ``python -m benchmarks import`` (``--hotels N`` for another size than 10,00
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -16,13 +17,16 @@ from pathlib import Path
 
 import openpyxl
 
-from benchmarks.record import record
-from hoteltv.db.engine import Database
-from hoteltv.domain.divisions import default_divisions
-from hoteltv.domain.identifiers import credit_check_char
-from hoteltv.io.hotel_sheet import read_hotel_sheet
-from hoteltv.services.hotels import import_hotels
-from hoteltv.services.setup import ensure_divisions
+# Run as `python benchmarks/bench_import.py` too (the project folder is then not on the path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.record import record  # noqa: E402
+from hoteltv.db.engine import Database  # noqa: E402
+from hoteltv.domain.divisions import default_divisions  # noqa: E402
+from hoteltv.domain.identifiers import credit_check_char  # noqa: E402
+from hoteltv.io.hotel_sheet import read_hotel_sheet  # noqa: E402
+from hoteltv.services.hotels import import_hotels  # noqa: E402
+from hoteltv.services.setup import ensure_divisions  # noqa: E402
 
 ROWS = 10_000
 REPEAT = 3

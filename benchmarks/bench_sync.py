@@ -36,15 +36,18 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from benchmarks.record import record
-from hoteltv.db.engine import Database
-from hoteltv.db.models import Hotel, Inspection, InspectionInspector, Inspector, Photo, RoomCheck
-from hoteltv.domain.divisions import default_divisions
-from hoteltv.photos.store import PhotoStore
-from hoteltv.services.setup import ensure_divisions
-from hoteltv.sync.changes import collect_changes
-from hoteltv.sync.client import SyncClient
-from hoteltv.sync.photo_transfer import STREAMS
+# Run as `python benchmarks/bench_sync.py` too (the project folder is then not on the path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.record import record  # noqa: E402
+from hoteltv.db.engine import Database  # noqa: E402
+from hoteltv.db.models import Hotel, Inspection, InspectionInspector, Inspector, Photo, RoomCheck  # noqa: E402
+from hoteltv.domain.divisions import default_divisions  # noqa: E402
+from hoteltv.photos.store import PhotoStore  # noqa: E402
+from hoteltv.services.setup import ensure_divisions  # noqa: E402
+from hoteltv.sync.changes import collect_changes  # noqa: E402
+from hoteltv.sync.client import SyncClient  # noqa: E402
+from hoteltv.sync.photo_transfer import STREAMS  # noqa: E402
 
 PHOTOS_EACH = 3
 PHOTO_SIZES = (24_000, 100 * 1024)

@@ -16,10 +16,13 @@ def test_there_are_benchmark_scripts() -> None:
     assert len(SCRIPTS) >= 5
 
 
+@pytest.mark.parametrize("how", ["module", "path"])
 @pytest.mark.parametrize("name", SCRIPTS)
-def test_a_benchmark_script_answers_help_on_its_own(name: str) -> None:
+def test_a_benchmark_script_answers_help_on_its_own(name: str, how: str) -> None:
+    """``python -m benchmarks.bench_X`` and ``python benchmarks/bench_X.py`` both work from the project folder."""
+    command = ["-m", f"benchmarks.{name}"] if how == "module" else [f"benchmarks/{name}.py"]
     done = subprocess.run(
-        [sys.executable, "-m", f"benchmarks.{name}", "--help"],
+        [sys.executable, *command, "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
