@@ -109,7 +109,9 @@ def pydantic_problems(
     for e in error.errors():
         loc = e["loc"]
         parts = [
-            p for i, p in enumerate(loc) if _field(p) and not (i and p in tags and isinstance(loc[i - 1], int))
+            p
+            for i, p in enumerate(loc)
+            if _field(p) and not (i and p in tags and isinstance(loc[i - 1], int))
         ]
         if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
             parts.append(str(e.get("ctx", {}).get("discriminator", "")).strip("'"))
