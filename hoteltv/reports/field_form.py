@@ -9,7 +9,6 @@ into the program. A blank form is not a record: it carries no verification code.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,15 @@ from hoteltv.reports.common import (
     report_progress,
     requirement_text,
 )
-from hoteltv.reports.inspection_sheet import ROOMS_PER_TABLE, signature_block, subject_of
+from hoteltv.reports.inspection_sheet import (
+    ROOMS_PER_TABLE,
+    header_table,
+    number_line,
+    room_item_cells,
+    room_table_widths,
+    signature_block,
+    subject_of,
+)
 from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
 from hoteltv.services.hotels import HotelView, get_hotel
 
@@ -107,58 +114,26 @@ def field_form_story(
 
 
 def _number_line(template: ChecklistTemplate) -> Table:
-    table = Table(
-        [
-            [
-                para("记录编号：", "small"),
-                para(f"检查表：{template.title.zh}（第{template.version}版）", "small_right"),
-            ]
-        ],
-        colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5],
-    )
-    table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+    return number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5)
 
 
 def _header(hotel: HotelView, options: ReportOptions) -> Table:
-    label_w, wide_label_w = 25 * mm, 31 * mm
-    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
-
-    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
-
     contact = " ".join(x for x in (hotel.contact_name or "", hotel.contact_phone or "") if x)
     inspector = f"姓名：{gap(5)}执法证号："
-    rows = [
-        [L("被检查单位"), V(hotel.name), "", ""],
-        [L("统一社会信用代码"), V(hotel.credit_code), L("所属县区"), V(hotel.division_name)],
-        [L("地址"), V(hotel.address), "", ""],
-        [L("负责人"), V(hotel.person_in_charge), L("现场联系人及电话"), V(contact)],
-        [L("检查单位"), V(options.authority), "", ""],
+    kinds = [("首次检查", False), (f"复查（整改通知书编号：{gap(8)}）", False)]
+    return header_table(
         [
-            L("检查时间"),
-            V(f"{cn_date(None)}{gap(1.5)}时{gap(1.5)}分 至{gap(1.5)}时{gap(1.5)}分"),
-            "",
-            "",
-        ],
-        [L("检查人员"), V(inspector), L("检查人员"), V(inspector)],
-        [L("出示证件"), CheckChoices([("检查人员已向被检查单位出示执法证件", False)], size=9.5), "", ""],
-        [
-            L("检查类型"),
-            CheckChoices(
-                [("首次检查", False), (f"复查（整改通知书编号：{gap(8)}）", False)],
-                size=9.5,
-            ),
-            "",
-            "",
-        ],
-    ]
-    table = Table(rows, colWidths=[label_w, value_w, wide_label_w, value_w])
-    commands = grid_style()
-    for r in (0, 2, 4, 5, 7, 8):
-        commands.append(("SPAN", (1, r), (3, r)))
-    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-    table.setStyle(table_style(commands))
-    return table
+            ("被检查单位", hotel.name),
+            ("统一社会信用代码", hotel.credit_code, "所属县区", hotel.division_name),
+            ("地址", hotel.address),
+            ("负责人", hotel.person_in_charge, "现场联系人及电话", contact),
+            ("检查单位", options.authority),
+            ("检查时间", f"{cn_date(None)}{gap(1.5)}时{gap(1.5)}分 至{gap(1.5)}时{gap(1.5)}分"),
+            ("检查人员", inspector, "检查人员", inspector),
+            ("出示证件", CheckChoices([("检查人员已向被检查单位出示执法证件", False)], size=9.5)),
+            ("检查类型", CheckChoices(kinds, size=9.5)),
+        ]
+    )
 
 
 def _answer_boxes(item: ChecklistItem, size: float) -> Flowable | str:
@@ -200,9 +175,7 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
     out: list[Flowable] = []
     for start in range(0, rooms, ROOMS_PER_TABLE):
         count = min(ROOMS_PER_TABLE, rooms - start)
-        room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / count)
-        label_w = FRAME_WIDTH - 10 * mm - 17 * mm - room_w * count
-        widths = [10 * mm, label_w, 17 * mm] + [room_w] * count
+        widths = room_table_widths(count)
         head: list[Any] = [
             para("序号", "cell_center"),
             para("房间号", "cell_center"),
@@ -214,11 +187,7 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
         rows: list[list[Any]] = [head, sub]
         for n, item in enumerate(items, 1):
             label = item.label.zh + ("（不涉及填“/”）" if item.applies_when else "")
-            row: list[Any] = [
-                para(str(n), "cell_small_center"),
-                para(label, "cell_small"),
-                para(requirement_text(item), "cell_small_center"),
-            ]
+            row = room_item_cells(n, label, item)
             row += [_answer_boxes(item, 7.5) for _ in range(count)]
             rows.append(row)
         rows.append(["", para("房间备注", "cell_small"), "", *["" for _ in range(count)]])
