@@ -176,11 +176,7 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
     for start in range(0, rooms, ROOMS_PER_TABLE):
         count = min(ROOMS_PER_TABLE, rooms - start)
         widths = room_table_widths(count)
-        head: list[Any] = [
-            para("序号", "cell_center"),
-            para("房间号", "cell_center"),
-            para("要求", "cell_center"),
-        ]
+        head: list[Any] = [para(t, "cell_center") for t in ("序号", "房间号", "要求")]
         head += [para("", "cell") for _ in range(count)]
         sub: list[Any] = ["", para("楼层 / 房型", "cell_center"), ""]
         sub += [para("", "cell") for _ in range(count)]

@@ -428,11 +428,7 @@ def _room_tables(
     for start in range(0, len(rooms), ROOMS_PER_TABLE):
         chunk = rooms[start : start + ROOMS_PER_TABLE]
         widths = room_table_widths(len(chunk))
-        head: list[Any] = [
-            para("序号", "cell_center"),
-            para("检查项目", "cell_center"),
-            para("要求", "cell_center"),
-        ]
+        head: list[Any] = [para(t, "cell_center") for t in ("序号", "检查项目", "要求")]
         for r in chunk:
             sub = " ".join(
                 x for x in ((f"{r.floor}层" if r.floor else ""), room_type_label(r.room_type)) if x
@@ -464,8 +460,7 @@ def _room_tables(
         commands = grid_style(header_rows=1)
         commands += [("BACKGROUND", cell, cell, FAIL_FILL) for cell in fail_cells]
         table.setStyle(table_style(commands))
-        out.append(table)
-        out.append(Spacer(1, 2 * mm))
+        out += [table, Spacer(1, 2 * mm)]
     out.append(
         para("注：“√”符合要求，“×”不符合要求（底色加灰），“不适用”为该酒店电视模式不涉及的项目。", "tiny")
     )
