@@ -16,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from hoteltv.db.engine import Database
-from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate, latest_template
 from hoteltv.reports.common import (
     YES_NO_ZH,
@@ -38,6 +37,7 @@ from hoteltv.reports.inspection_sheet import (
     ROOMS_PER_TABLE,
     header_table,
     number_line,
+    result_table,
     room_item_cells,
     room_table_widths,
     signature_block,
@@ -96,7 +96,7 @@ def field_form_story(
                 para("三、检查发现的问题", "section"),
                 _ruled(4),
                 para("四、检查结论", "section"),
-                _result_row(),
+                result_table(None),
                 para("五、被检查单位意见", "section"),
                 _ruled(2),
                 Spacer(1, 3 * mm),
@@ -162,11 +162,7 @@ def _hotel_items(template: ChecklistTemplate) -> Table:
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
-    pad: list[tuple[object, ...]] = [
-        ("TOPPADDING", (0, 1), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), 4),
-    ]
-    table.setStyle(table_style(grid_style(header_rows=1) + pad))
+    table.setStyle(table_style(grid_style(header_rows=1, padding=4)))
     return table
 
 
@@ -189,10 +185,8 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
         rows.append(["", para("房间备注", "cell_small"), "", *["" for _ in range(count)]])
         heights = [9 * mm, 7 * mm] + [None] * len(items) + [12 * mm]
         table = Table(rows, colWidths=widths, repeatRows=2, rowHeights=heights)
-        commands = grid_style(header_rows=2)
+        commands = grid_style(header_rows=2, padding=3.5)  # room to write a number by hand
         commands += [("SPAN", (0, 0), (0, 1)), ("SPAN", (2, 0), (2, 1)), ("SPAN", (1, -1), (2, -1))]
-        # Room to write a number by hand.
-        commands += [("TOPPADDING", (0, 2), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 2), (-1, -1), 3.5)]
         table.setStyle(table_style(commands))
         out += [table, Spacer(1, 2 * mm)]
     return out
@@ -206,17 +200,6 @@ def _ruled(lines: int) -> Table:
                 ("BOX", (0, 0), (-1, -1), 0.6, "black"),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.3, "#999999"),
             ]
-        )
-    )
-    return table
-
-
-def _result_row() -> Table:
-    choices = CheckChoices([(label, False) for label, _ in lifecycle.RESULTS.values()], size=11, gap=24)
-    table = Table([[para("检查结论", "label"), choices]], colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
-    table.setStyle(
-        table_style(
-            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
         )
     )
     return table

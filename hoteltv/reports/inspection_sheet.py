@@ -337,8 +337,9 @@ def header_table(rows: Sequence[Sequence[Any]]) -> Table:
         for row in rows
     ]
     table = Table(cells, colWidths=[label_w, value_w, wide_label_w, value_w])
-    commands = grid_style() + [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2]
-    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    commands = grid_style(padding=4) + [
+        ("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2
+    ]
     table.setStyle(table_style(commands))
     return table
 
@@ -566,29 +567,24 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
 def _result_block(data: SheetData) -> Flowable:
     v = data.view
     result = v.result or v.verdict.result
+    notes: list[tuple[str, str]] = []
+    if data.issued_notice_number:
+        notes.append(("处理", f"已下发整改通知书，编号 {data.issued_notice_number}"))
+    elif result == "fail" and v.status == "finalized":
+        notes.append(("处理", "应下发整改通知书，限期整改后复查。"))
+    if v.status != "finalized":
+        notes.append(("说明", "本记录为草稿，结论为按当前填写内容自动评定，定稿前可能变化。"))
+    return result_table(result, notes)
+
+
+def result_table(result: str | None, notes: Sequence[tuple[str, str]] = ()) -> Table:
+    """The conclusion as tick boxes (``result`` ticked, None: none), then a row per (label, text) note."""
     choices = CheckChoices(
         [(label, key == result) for key, (label, _) in lifecycle.RESULTS.items()], size=11, gap=24
     )
-    rows: list[list[Any]] = [[para("检查结论", "label"), choices]]
-    if data.issued_notice_number:
-        rows.append(
-            [para("处理", "label"), para(f"已下发整改通知书，编号 {data.issued_notice_number}", "cell")]
-        )
-    elif result == "fail" and v.status == "finalized":
-        rows.append([para("处理", "label"), para("应下发整改通知书，限期整改后复查。", "cell")])
-    if v.status != "finalized":
-        rows.append(
-            [
-                para("说明", "label"),
-                para("本记录为草稿，结论为按当前填写内容自动评定，定稿前可能变化。", "cell"),
-            ]
-        )
+    rows = [[para("检查结论", "label"), choices], *([para(k, "label"), para(t, "cell")] for k, t in notes)]
     table = Table(rows, colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
-    table.setStyle(
-        table_style(
-            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
-        )
-    )
+    table.setStyle(table_style(grid_style(padding=5)))
     return table
 
 
@@ -597,16 +593,7 @@ def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     if not text and refused:
         text = "被检查单位拒绝签字，未发表意见。"
     table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
-    table.setStyle(
-        table_style(
-            grid_style()
-            + [
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(table_style(grid_style(padding=5) + [("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
