@@ -392,9 +392,8 @@ def _hotel_items_table(
             text, failed = _cell_text(item, outcome, earlier.get((None, item.key)))
             if outcome.passed is not None and outcome.value != "na" and outcome.applicable:
                 text = text.replace(f" {mark(outcome.passed)}", "", 1)
-            verdict_mark = mark(outcome.passed) if outcome.applicable and outcome.value is not None else ""
-            if outcome.passed is None:
-                verdict_mark = ""
+            judged = outcome.applicable and outcome.value is not None and outcome.passed is not None
+            verdict_mark = mark(outcome.passed) if judged else ""
         photos = refs.get((None, item.key))
         if photos:
             text += f'<br/><font size="7.5">见{refs_text(photos)}</font>'
@@ -411,8 +410,7 @@ def _hotel_items_table(
             fails.append(n)
     table = Table(rows, colWidths=widths, repeatRows=1)
     commands = grid_style(header_rows=1)
-    commands += [("BACKGROUND", (2, r), (2, r), FAIL_FILL) for r in fails]
-    commands += [("BACKGROUND", (4, r), (4, r), FAIL_FILL) for r in fails]
+    commands += [("BACKGROUND", (c, r), (c, r), FAIL_FILL) for r in fails for c in (2, 4)]
     table.setStyle(table_style(commands))
     return table
 
