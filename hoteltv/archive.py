@@ -41,6 +41,8 @@ from pydantic import (
     model_validator,
 )
 
+from hoteltv.errors import pydantic_problems
+
 MANIFEST = "manifest.json"
 NOTHING_CHANGED = "未做任何更改 (nothing was changed)"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -241,10 +243,10 @@ class Manifest(BaseModel):
         try:
             return cls.model_validate_json(raw)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "manifest.json"
-            msg = err["msg"].removeprefix("Value error, ")
-            raise ArchiveProblem("manifest.json 内容无效", f"{where}: {msg}") from None
+            first = pydantic_problems(exc)[0]
+            raise ArchiveProblem(
+                "manifest.json 内容无效", f"{first.where or MANIFEST}: {first.message}"
+            ) from None
 
 
 # --- reading ----------------------------------------------------------------------------------------------

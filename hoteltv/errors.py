@@ -121,12 +121,12 @@ def pydantic_problems(
             message = messages[e["type"]]
         elif e["type"] == "literal_error":
             message = f"must be {e.get('ctx', {}).get('expected')}"
-        elif e["type"] in ("model_type", "model_attributes_type") and isinstance(e["loc"][-1], int):
+        elif e["type"] in ("model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
             message = "must be an object"
         elif e["type"].endswith("_type"):
             message = f"has the wrong type ({type(value).__name__})"
         else:
-            message = e["msg"]
+            message = e["msg"].removeprefix("Value error, ")
         if path not in out:
             short = None if e["type"] == "missing" else shorten(value)
             out[path] = Problem(path, message, short)
