@@ -41,6 +41,8 @@ from pydantic import (
     model_validator,
 )
 
+from hoteltv.errors import pydantic_problems
+
 MANIFEST = "manifest.json"
 NOTHING_CHANGED = "未做任何更改 (nothing was changed)"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -103,8 +105,11 @@ class ZipLimits:
     ratio_from: int = 1 << 20
 
 
-def check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
-    """Refuse a zip bomb from the sizes its directory declares (zipfile never inflates past them)."""
+def check_bomb(
+    infos: list[zipfile.ZipInfo], limits: ZipLimits, max_size: Callable[[str], int] | None = None
+) -> None:
+    """Refuse a zip bomb from the sizes its directory declares (zipfile never inflates past them), and an
+    entry larger than ``max_size`` allows for its name."""
     if len(infos) > limits.members:
         raise ArchiveProblem(
             f"文件内部条目过多({len(infos)}),疑似恶意构造的文件",
@@ -113,6 +118,8 @@ def check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     total = 0
     for info in infos:
         total += info.file_size
+        if max_size is not None and info.file_size > (limit := max_size(info.filename)):
+            raise ArchiveProblem(f"{info.filename}: 条目过大", f"entry larger than {limit} bytes")
         packed = max(info.compress_size, 1)
         if limits.ratio is not None and info.file_size > max(limits.ratio_from, limits.ratio * packed):
             ratio = info.file_size // packed
@@ -236,10 +243,10 @@ class Manifest(BaseModel):
         try:
             return cls.model_validate_json(raw)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "manifest.json"
-            msg = err["msg"].removeprefix("Value error, ")
-            raise ArchiveProblem("manifest.json 内容无效", f"{where}: {msg}") from None
+            first = pydantic_problems(exc)[0]
+            raise ArchiveProblem(
+                "manifest.json 内容无效", f"{first.where or MANIFEST}: {first.message}"
+            ) from None
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -345,18 +352,12 @@ def open_archive(path: Path, kind: Kind) -> Iterator[ArchiveReader]:
 
 def _check(zf: zipfile.ZipFile, name: str, kind: Kind) -> ArchiveReader:
     infos = zf.infolist()
-    if len(infos) > kind.limits.members:
-        check_bomb(infos, kind.limits)
+    check_bomb(infos, kind.limits, kind.max_size)
     seen = check_names(infos)
     if MANIFEST not in seen:
         raise ArchiveProblem(
             f"不是 hoteltv {kind.zh}(缺少 manifest.json)", f"not a hoteltv {kind.en}: it has no manifest.json"
         )
-    for info in infos:
-        limit = kind.max_size(info.filename)
-        if info.file_size > limit:
-            raise ArchiveProblem(f"{info.filename}: 条目过大", f"entry larger than {limit} bytes")
-    check_bomb(infos, kind.limits)
     with zf.open(seen[MANIFEST]) as src:
         raw = src.read()
     try:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError as PydanticValidationError
 
 
 class HoteltvError(Exception):
@@ -79,3 +84,56 @@ class ImportRefused(HoteltvError):
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
+
+
+# --- pydantic's errors as problems ------------------------------------------------------------------------
+
+
+def _field(part: int | str) -> bool:
+    """False for the names pydantic gives a union's members in an error's location (``str``, ``int`` …)."""
+    return isinstance(part, int) or not (part in ("str", "int") or "-" in part or "[" in part)
+
+
+def pydantic_problems(
+    error: PydanticValidationError,
+    base: str = "",
+    messages: Mapping[str, str] | None = None,
+    tags: Collection[str] = (),
+) -> list[Problem]:
+    """Each error of a pydantic model as a :class:`Problem` named by its JSON path under ``base``
+    (``$.rooms[0].floor``; the first error of each path). ``messages`` words error types for the caller.
+    ``tags`` are a discriminated union's tags, left out of paths (pydantic puts them after a list index);
+    a tag that is missing or unknown is named by its field (``shapes[0].kind``)."""
+    messages = messages or {}
+    out: dict[str, Problem] = {}
+    for e in error.errors():
+        loc = e["loc"]
+        parts = [
+            p
+            for i, p in enumerate(loc)
+            if _field(p) and not (i and p in tags and isinstance(loc[i - 1], int))
+        ]
+        if e["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            parts.append(str(e.get("ctx", {}).get("discriminator", "")).strip("'"))
+        path = (base + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)).removeprefix(".")
+        value = e.get("input")
+        if e["type"] in messages:
+            message = messages[e["type"]]
+        elif e["type"] == "literal_error":
+            message = f"must be {e.get('ctx', {}).get('expected')}"
+        elif e["type"] in ("model_type", "model_attributes_type") and loc and isinstance(loc[-1], int):
+            message = "must be an object"
+        elif e["type"].endswith("_type"):
+            message = f"has the wrong type ({type(value).__name__})"
+        else:
+            message = e["msg"].removeprefix("Value error, ")
+        if path not in out:
+            short = None if e["type"] == "missing" else shorten(value)
+            out[path] = Problem(path, message, short)
+    return list(out.values())
+
+
+def shorten(value: Any) -> Any:
+    """A value as a short repr for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -62,10 +62,10 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Text:
-    """A bilingual string from a template."""
+    """A bilingual string from a template (the file's ``{"zh": …, "en": …}``, validated as it is)."""
 
-    zh: str
-    en: str
+    zh: _NonEmpty
+    en: _NonEmpty
 
     def get(self, lang: str = "zh") -> str:
         return self.zh if lang.startswith("zh") else self.en
@@ -75,7 +75,7 @@ class Text:
 class Choice(Text):
     """One option of a ``choice`` item: the stored key and its labels."""
 
-    key: str
+    key: _Key
     label = Text.get
 
 
@@ -83,7 +83,7 @@ class Choice(Text):
 class Source(Text):
     """A document a template's rules come from (cited on notices and reports)."""
 
-    key: str
+    key: _Key
 
 
 @dataclass(frozen=True)
@@ -301,18 +301,6 @@ class _Model(BaseModel):
         return data
 
 
-class _TextFile(BaseModel):
-    zh: _NonEmpty
-    en: _NonEmpty
-
-    def text(self) -> Text:
-        return Text(self.zh, self.en)
-
-
-class _KeyedTextFile(_TextFile):
-    key: _Key
-
-
 class _RuleFile(_Model):
     equals: StrictStr | None = None
     in_: Annotated[list[StrictStr], Field(min_length=1)] | None = Field(None, alias="in")
@@ -328,35 +316,35 @@ class _ConditionFile(_Model):
 class _ItemFile(_Model):
     key: _Key
     scope: Scope
-    label: _TextFile
+    label: Text
     type: AnswerType
     required: StrictBool = True
     na_allowed: StrictBool = False
-    choices: list[_KeyedTextFile] | None = None
+    choices: list[Choice] | None = None
     pass_: _RuleFile | None = Field(None, alias="pass")
     severity: Severity | None = None
-    rule_text: _TextFile | None = None
+    rule_text: Text | None = None
     photo_on_fail: StrictBool | None = None
     applies_when: _ConditionFile | None = None
-    help: _TextFile | None = None
+    help: Text | None = None
     sources: list[StrictStr] = []
-    unit: _TextFile | None = None
+    unit: Text | None = None
 
 
 class _WordingFile(_Model):
-    site_section: _TextFile | None = None
-    room_section: _TextFile | None = None
-    site: _TextFile | None = None
-    inspected: _TextFile | None = None
-    legal_basis: _TextFile | None = None
+    site_section: Text | None = None
+    room_section: Text | None = None
+    site: Text | None = None
+    inspected: Text | None = None
+    legal_basis: Text | None = None
 
 
 class _TemplateFile(_Model):
     format: StrictStr
     id: _Key
     version: Annotated[StrictInt, Field(ge=1)]
-    title: _TextFile
-    sources: list[_KeyedTextFile] = []
+    title: Text
+    sources: list[Source] = []
     min_rooms: Annotated[StrictInt, Field(ge=0)]
     items: Annotated[list[_ItemFile], Field(min_length=1)]
     wording: _WordingFile | None = None
@@ -475,7 +463,7 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
     for i, s in enumerate(f.sources):
         if s.key in sources:
             bad(f"sources[{i}]", f"duplicate source key {s.key!r}")
-        sources[s.key] = Source(s.zh, s.en, key=s.key)
+        sources[s.key] = s
     items: dict[str, ChecklistItem] = {}
     broken: set[str] = set()  # items with a problem: conditions naming them are not judged
     for i, raw in enumerate(f.items):
@@ -493,11 +481,11 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
             cond = _condition(raw.applies_when, raw.key, items, f.items, bad)
             items[raw.key] = replace(items[raw.key], applies_when=cond)
     wording = f.wording or _WordingFile()
-    texts = {k: t.text() for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
+    texts = {k: t for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
     return ChecklistTemplate(
         id=f.id,
         version=f.version,
-        title=f.title.text(),
+        title=f.title,
         sources=tuple(sources.values()),
         min_rooms=f.min_rooms,
         items=tuple(items.values()),
@@ -519,7 +507,7 @@ def _item(
         for j, c in enumerate(raw.choices or ()):
             if c.key in choices:
                 bad(f"{where} choices[{j}]", f"duplicate choice key {c.key!r}")
-            choices[c.key] = Choice(c.zh, c.en, key=c.key)
+            choices[c.key] = c
     elif raw.choices is not None:
         bad(where, "'choices' is only for choice items")
     rule = _rule(raw.pass_, atype, raw.na_allowed, tuple(choices.values()), where, bad)
@@ -544,18 +532,18 @@ def _item(
     return ChecklistItem(
         key=raw.key,
         scope=raw.scope,
-        label=raw.label.text(),
+        label=raw.label,
         answer_type=atype,
         required=raw.required,
         na_allowed=raw.na_allowed,
         choices=tuple(choices.values()),
         rule=rule,
         severity=raw.severity if rule is not None else None,
-        rule_text=raw.rule_text.text() if rule is not None and raw.rule_text else None,
+        rule_text=raw.rule_text if rule is not None else None,
         photo_on_fail=photo_on_fail,
-        help=raw.help.text() if raw.help else None,
+        help=raw.help,
         sources=tuple(raw.sources),
-        unit=raw.unit.text() if raw.unit else None,
+        unit=raw.unit,
     )
 
 

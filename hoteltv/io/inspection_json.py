@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection
 from hoteltv.domain import clock
-from hoteltv.errors import Problem
+from hoteltv.errors import Problem, pydantic_problems
 
 FORMAT_ONE = "hoteltv-inspection/1"
 FORMAT_MANY = "hoteltv-inspections/1"
@@ -165,11 +165,6 @@ class InspectionDocument(_Part):
         )
 
 
-def _field(part: int | str) -> bool:
-    """False for the names pydantic gives a union's members in an error's location (``str``, ``int`` …)."""
-    return isinstance(part, int) or not (part in ("str", "int") or "-" in part or "[" in part)
-
-
 _MESSAGES = {
     "missing": "is required",
     "string_too_long": f"text longer than {MAX_TEXT} characters",
@@ -179,30 +174,7 @@ _MESSAGES = {
 
 def document_problems(error: PydanticValidationError, base: str) -> list[Problem]:
     """Each way a document misses :class:`InspectionDocument`, named by its JSON path under ``base``."""
-    out: dict[str, Problem] = {}
-    for e in error.errors():
-        path = base + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"] if _field(p))
-        value = e.get("input")
-        if e["type"] in _MESSAGES:
-            message = _MESSAGES[e["type"]]
-        elif e["type"] == "literal_error":
-            message = f"must be {e.get('ctx', {}).get('expected')}"
-        elif e["type"] in ("model_type", "model_attributes_type") and isinstance(e["loc"][-1], int):
-            message = "must be an object"
-        elif e["type"].endswith("_type"):
-            message = f"has the wrong type ({type(value).__name__})"
-        else:
-            message = e["msg"]
-        if path not in out:
-            short = None if e["type"] == "missing" else shorten(value)
-            out[path] = Problem(path, message, short)
-    return list(out.values())
-
-
-def shorten(value: Any) -> Any:
-    """A value as a short repr for a message."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return pydantic_problems(error, base, _MESSAGES)
 
 
 def hotel_snapshot(hotel: Hotel) -> dict[str, Any]:

@@ -24,11 +24,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any, Literal, TypeGuard
 
 from PIL import Image, ImageDraw, ImageFont
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
-from hoteltv.errors import Problem, ValidationError
+from hoteltv.errors import Problem, ValidationError, pydantic_problems
 from hoteltv.reports import fonts
 from hoteltv.resources import font_path, resource_path
 
@@ -125,33 +128,16 @@ class Annotation:
         """Validate stored or submitted data; raises :class:`ValidationError` listing every problem."""
         if not data:
             return cls()
-        problems: list[Problem] = []
         if not isinstance(data, Mapping):
             raise ValidationError(
                 "标注数据格式错误 (annotation must be an object)", [Problem("annotation", "not an object")]
             )
-        version = data.get("version", VERSION)
-        if version != VERSION:
-            problems.append(
-                Problem("version", f"不支持的标注版本 (unsupported annotation version {version!r})")
-            )
-        unknown = set(data) - {"version", "shapes"}
-        if unknown:
-            problems.append(Problem("annotation", f"unknown keys: {', '.join(sorted(map(str, unknown)))}"))
-        raw_shapes = data.get("shapes", [])
-        if not isinstance(raw_shapes, list):
-            problems.append(Problem("shapes", "must be a list"))
-            raw_shapes = []
-        if len(raw_shapes) > MAX_SHAPES:
-            problems.append(Problem("shapes", f"标注过多(最多 {MAX_SHAPES} 个)(at most {MAX_SHAPES} marks)"))
-        shapes = []
-        for i, raw in enumerate(raw_shapes[:MAX_SHAPES]):
-            shape = _parse_shape(raw, f"shapes[{i}]", problems)
-            if shape is not None:
-                shapes.append(shape)
-        if problems:
-            raise ValidationError("标注数据无效 (the annotation was not saved)", problems)
-        return cls(tuple(shapes))
+        try:
+            document = _Document.model_validate(dict(data))
+        except PydanticValidationError as exc:
+            problems = pydantic_problems(exc, messages=_MESSAGES, tags=KINDS)
+            raise ValidationError("标注数据无效 (the annotation was not saved)", problems) from None
+        return cls(tuple(mark.shape() for mark in document.shapes))
 
     @classmethod
     def of(cls, shapes: Sequence[Shape]) -> Annotation:
@@ -159,105 +145,127 @@ class Annotation:
         return cls.from_dict({"version": VERSION, "shapes": [s.to_dict() for s in shapes]})
 
 
-def _point(raw: object, where: str, problems: list[Problem]) -> tuple[float, float] | None:
-    nums = _numbers(raw, 2, where, problems)
-    return None if nums is None else (nums[0], nums[1])
+# --- the stored form, validated --------------------------------------------------------------------------
+
+_MESSAGES = {
+    "missing": "必填 (is required)",
+    "extra_forbidden": "未知的键 (unknown key)",
+    "literal_error": "不支持的标注版本 (unsupported annotation version)",
+    "too_long": f"标注过多(最多 {MAX_SHAPES} 个)(at most {MAX_SHAPES} marks)",
+    "union_tag_invalid": f"未知的标注类型 (unknown kind; one of {', '.join(KINDS)})",
+    "union_tag_not_found": f"未知的标注类型 (unknown kind; one of {', '.join(KINDS)})",
+}
 
 
-def _numbers(raw: object, n: int, where: str, problems: list[Problem]) -> list[float] | None:
-    if not isinstance(raw, list | tuple) or len(raw) != n:
-        problems.append(Problem(where, f"需要 {n} 个数 (expected {n} numbers)", raw))
-        return None
-    out = []
-    for v in raw:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            problems.append(Problem(where, "坐标必须是数字 (coordinates must be numbers)", raw))
-            return None
-        if not -0.001 <= v <= 1.001:
-            problems.append(
-                Problem(where, "坐标超出图片范围 0–1 (coordinates must lie within the photo, 0–1)", raw)
-            )
-            return None
-        out.append(min(1.0, max(0.0, float(v))))
-    return out
+def _refuse(message: str) -> PydanticCustomError:
+    return PydanticCustomError("annotation", message)
 
 
-def _fraction(
-    raw: object, default: float, low: float, high: float, where: str, problems: list[Problem]
-) -> float:
-    if raw is None:
-        return default
-    if (
-        isinstance(raw, bool)
-        or not isinstance(raw, int | float)
-        or not math.isfinite(raw)
-        or not low <= raw <= high
-    ):
-        problems.append(Problem(where, f"应在 {low}–{high} 之间 (must be between {low} and {high})", raw))
-        return default
-    return float(raw)
+def _is_number(v: object) -> TypeGuard[float]:
+    return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
 
 
-def _parse_shape(raw: object, where: str, problems: list[Problem]) -> Shape | None:
-    if not isinstance(raw, Mapping):
-        problems.append(Problem(where, "must be an object"))
-        return None
-    kind = raw.get("kind")
-    if kind not in KINDS:
-        problems.append(
-            Problem(f"{where}.kind", f"未知的标注类型 (unknown kind; one of {', '.join(KINDS)})", kind)
-        )
-        return None
-    allowed = {"kind", "color"} | (
-        {"from", "to", "width"}
-        if kind == "arrow"
-        else {"at", "text", "size"}
-        if kind == "text"
-        else {"box", "width"}
-    )
-    unknown = set(raw) - allowed
-    if unknown:
-        problems.append(Problem(where, f"unknown keys: {', '.join(sorted(map(str, unknown)))}"))
-    color = raw.get("color", DEFAULT_COLOR)
-    if not isinstance(color, str) or not _COLOR_RE.match(color):
-        problems.append(Problem(f"{where}.color", "颜色格式应为 #rrggbb (colour must be #rrggbb)", color))
-        color = DEFAULT_COLOR
-    n = len(problems)
-    if kind == "text":
-        at = _point(raw.get("at"), f"{where}.at", problems)
-        text = raw.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(Problem(f"{where}.text", "文字不能为空 (text is required)"))
-        elif len(text.strip()) > MAX_TEXT or "\n" in text.strip():
-            problems.append(
-                Problem(
-                    f"{where}.text",
-                    f"文字应为一行,最多 {MAX_TEXT} 字 (one line, at most {MAX_TEXT} characters)",
-                )
-            )
-        size = _fraction(
-            raw.get("size"), DEFAULT_TEXT_SIZE, MIN_TEXT_SIZE, MAX_TEXT_SIZE, f"{where}.size", problems
-        )
-        if len(problems) > n or at is None:
-            return None
-        return Shape("text", at[0], at[1], color=color.lower(), text=str(text).strip(), size=size)
-    width = _fraction(raw.get("width"), DEFAULT_WIDTH, MIN_WIDTH, MAX_WIDTH, f"{where}.width", problems)
-    if kind == "arrow":
-        a = _point(raw.get("from"), f"{where}.from", problems)
-        b = _point(raw.get("to"), f"{where}.to", problems)
-        if a is not None and b is not None and math.dist(a, b) < MIN_EXTENT:
-            problems.append(Problem(where, "箭头太短 (the arrow has no length)"))
-        if len(problems) > n or a is None or b is None:
-            return None
-        return Shape("arrow", a[0], a[1], b[0], b[1], color=color.lower(), width=width)
-    box = _numbers(raw.get("box"), 4, f"{where}.box", problems)
-    if box is not None:
-        x1, y1, x2, y2 = _ordered(*box)
+def _coordinates(n: int) -> BeforeValidator:
+    """``n`` numbers within the photo (a hair outside is taken as its edge)."""
+
+    def check(raw: object) -> tuple[float, ...]:
+        if not isinstance(raw, list | tuple) or len(raw) != n:
+            raise _refuse(f"需要 {n} 个数 (expected {n} numbers)")
+        if not all(_is_number(v) for v in raw):
+            raise _refuse("坐标必须是数字 (coordinates must be numbers)")
+        if not all(-0.001 <= v <= 1.001 for v in raw):
+            raise _refuse("坐标超出图片范围 0–1 (coordinates must lie within the photo, 0–1)")
+        return tuple(min(1.0, max(0.0, float(v))) for v in raw)
+
+    return BeforeValidator(check)
+
+
+def _fraction(default: float, low: float, high: float) -> BeforeValidator:
+    """A number from ``low`` to ``high``; null stands for ``default``."""
+
+    def check(raw: object) -> float:
+        if raw is None:
+            return default
+        if not (_is_number(raw) and low <= raw <= high):
+            raise _refuse(f"应在 {low}–{high} 之间 (must be between {low} and {high})")
+        return float(raw)
+
+    return BeforeValidator(check)
+
+
+def _color(raw: object) -> str:
+    if not isinstance(raw, str) or not _COLOR_RE.match(raw):
+        raise _refuse("颜色格式应为 #rrggbb (colour must be #rrggbb)")
+    return raw.lower()
+
+
+def _text(raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise _refuse("文字不能为空 (text is required)")
+    if len(raw.strip()) > MAX_TEXT or "\n" in raw.strip():
+        raise _refuse(f"文字应为一行,最多 {MAX_TEXT} 字 (one line, at most {MAX_TEXT} characters)")
+    return raw.strip()
+
+
+Point = Annotated[tuple[float, float], _coordinates(2)]
+Width = Annotated[float, _fraction(DEFAULT_WIDTH, MIN_WIDTH, MAX_WIDTH)]
+
+
+class _Mark(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    color: Annotated[str, BeforeValidator(_color)] = DEFAULT_COLOR
+
+
+class _Arrow(_Mark):
+    kind: Literal["arrow"]
+    tail: Point = Field(alias="from")
+    to: Point
+    width: Width = DEFAULT_WIDTH
+
+    @model_validator(mode="after")
+    def _has_length(self) -> _Arrow:
+        if math.dist(self.tail, self.to) < MIN_EXTENT:
+            raise _refuse("箭头太短 (the arrow has no length)")
+        return self
+
+    def shape(self) -> Shape:
+        return Shape("arrow", *self.tail, *self.to, color=self.color, width=self.width)
+
+
+class _Box(_Mark):
+    kind: Literal["ellipse", "rect"]
+    box: Annotated[tuple[float, float, float, float], _coordinates(4)]
+    width: Width = DEFAULT_WIDTH
+
+    @model_validator(mode="after")
+    def _has_size(self) -> _Box:
+        x1, y1, x2, y2 = _ordered(*self.box)
         if x2 - x1 < MIN_EXTENT or y2 - y1 < MIN_EXTENT:
-            problems.append(Problem(where, "图形太小 (the shape has no size)"))
-    if len(problems) > n or box is None:
-        return None
-    return Shape(str(kind), x1, y1, x2, y2, color=color.lower(), width=width)
+            raise _refuse("图形太小 (the shape has no size)")
+        return self
+
+    def shape(self) -> Shape:
+        return Shape(self.kind, *_ordered(*self.box), color=self.color, width=self.width)
+
+
+class _Text(_Mark):
+    kind: Literal["text"]
+    at: Point
+    text: Annotated[str, BeforeValidator(_text)]
+    size: Annotated[float, _fraction(DEFAULT_TEXT_SIZE, MIN_TEXT_SIZE, MAX_TEXT_SIZE)] = DEFAULT_TEXT_SIZE
+
+    def shape(self) -> Shape:
+        return Shape("text", *self.at, color=self.color, text=self.text, size=self.size)
+
+
+class _Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    shapes: list[Annotated[_Arrow | _Box | _Text, Field(discriminator="kind")]] = Field(
+        default=[], max_length=MAX_SHAPES
+    )
 
 
 # --- geometry shared with the Qt editor -----------------------------------------------------------------

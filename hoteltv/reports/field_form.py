@@ -9,7 +9,6 @@ into the program. A blank form is not a record: it carries no verification code.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 
 from hoteltv.db.engine import Database
-from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate, latest_template
 from hoteltv.reports.common import (
     YES_NO_ZH,
@@ -35,7 +33,16 @@ from hoteltv.reports.common import (
     report_progress,
     requirement_text,
 )
-from hoteltv.reports.inspection_sheet import ROOMS_PER_TABLE, signature_block, subject_of
+from hoteltv.reports.inspection_sheet import (
+    ROOMS_PER_TABLE,
+    header_table,
+    number_line,
+    result_table,
+    room_item_cells,
+    room_table_widths,
+    signature_block,
+    subject_of,
+)
 from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
 from hoteltv.services.hotels import HotelView, get_hotel
 
@@ -89,7 +96,7 @@ def field_form_story(
                 para("三、检查发现的问题", "section"),
                 _ruled(4),
                 para("四、检查结论", "section"),
-                _result_row(),
+                result_table(None),
                 para("五、被检查单位意见", "section"),
                 _ruled(2),
                 Spacer(1, 3 * mm),
@@ -107,58 +114,26 @@ def field_form_story(
 
 
 def _number_line(template: ChecklistTemplate) -> Table:
-    table = Table(
-        [
-            [
-                para("记录编号：", "small"),
-                para(f"检查表：{template.title.zh}（第{template.version}版）", "small_right"),
-            ]
-        ],
-        colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.5],
-    )
-    table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return table
+    return number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5)
 
 
 def _header(hotel: HotelView, options: ReportOptions) -> Table:
-    label_w, wide_label_w = 25 * mm, 31 * mm
-    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
-
-    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
-
     contact = " ".join(x for x in (hotel.contact_name or "", hotel.contact_phone or "") if x)
     inspector = f"姓名：{gap(5)}执法证号："
-    rows = [
-        [L("被检查单位"), V(hotel.name), "", ""],
-        [L("统一社会信用代码"), V(hotel.credit_code), L("所属县区"), V(hotel.division_name)],
-        [L("地址"), V(hotel.address), "", ""],
-        [L("负责人"), V(hotel.person_in_charge), L("现场联系人及电话"), V(contact)],
-        [L("检查单位"), V(options.authority), "", ""],
+    kinds = [("首次检查", False), (f"复查（整改通知书编号：{gap(8)}）", False)]
+    return header_table(
         [
-            L("检查时间"),
-            V(f"{cn_date(None)}{gap(1.5)}时{gap(1.5)}分 至{gap(1.5)}时{gap(1.5)}分"),
-            "",
-            "",
-        ],
-        [L("检查人员"), V(inspector), L("检查人员"), V(inspector)],
-        [L("出示证件"), CheckChoices([("检查人员已向被检查单位出示执法证件", False)], size=9.5), "", ""],
-        [
-            L("检查类型"),
-            CheckChoices(
-                [("首次检查", False), (f"复查（整改通知书编号：{gap(8)}）", False)],
-                size=9.5,
-            ),
-            "",
-            "",
-        ],
-    ]
-    table = Table(rows, colWidths=[label_w, value_w, wide_label_w, value_w])
-    commands = grid_style()
-    for r in (0, 2, 4, 5, 7, 8):
-        commands.append(("SPAN", (1, r), (3, r)))
-    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-    table.setStyle(table_style(commands))
-    return table
+            ("被检查单位", hotel.name),
+            ("统一社会信用代码", hotel.credit_code, "所属县区", hotel.division_name),
+            ("地址", hotel.address),
+            ("负责人", hotel.person_in_charge, "现场联系人及电话", contact),
+            ("检查单位", options.authority),
+            ("检查时间", f"{cn_date(None)}{gap(1.5)}时{gap(1.5)}分 至{gap(1.5)}时{gap(1.5)}分"),
+            ("检查人员", inspector, "检查人员", inspector),
+            ("出示证件", CheckChoices([("检查人员已向被检查单位出示执法证件", False)], size=9.5)),
+            ("检查类型", CheckChoices(kinds, size=9.5)),
+        ]
+    )
 
 
 def _answer_boxes(item: ChecklistItem, size: float) -> Flowable | str:
@@ -187,11 +162,7 @@ def _hotel_items(template: ChecklistTemplate) -> Table:
             ]
         )
     table = Table(rows, colWidths=widths, repeatRows=1)
-    pad: list[tuple[object, ...]] = [
-        ("TOPPADDING", (0, 1), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), 4),
-    ]
-    table.setStyle(table_style(grid_style(header_rows=1) + pad))
+    table.setStyle(table_style(grid_style(header_rows=1, padding=4)))
     return table
 
 
@@ -200,34 +171,22 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
     out: list[Flowable] = []
     for start in range(0, rooms, ROOMS_PER_TABLE):
         count = min(ROOMS_PER_TABLE, rooms - start)
-        room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / count)
-        label_w = FRAME_WIDTH - 10 * mm - 17 * mm - room_w * count
-        widths = [10 * mm, label_w, 17 * mm] + [room_w] * count
-        head: list[Any] = [
-            para("序号", "cell_center"),
-            para("房间号", "cell_center"),
-            para("要求", "cell_center"),
-        ]
+        widths = room_table_widths(count)
+        head: list[Any] = [para(t, "cell_center") for t in ("序号", "房间号", "要求")]
         head += [para("", "cell") for _ in range(count)]
         sub: list[Any] = ["", para("楼层 / 房型", "cell_center"), ""]
         sub += [para("", "cell") for _ in range(count)]
         rows: list[list[Any]] = [head, sub]
         for n, item in enumerate(items, 1):
             label = item.label.zh + ("（不涉及填“/”）" if item.applies_when else "")
-            row: list[Any] = [
-                para(str(n), "cell_small_center"),
-                para(label, "cell_small"),
-                para(requirement_text(item), "cell_small_center"),
-            ]
+            row = room_item_cells(n, label, item)
             row += [_answer_boxes(item, 7.5) for _ in range(count)]
             rows.append(row)
         rows.append(["", para("房间备注", "cell_small"), "", *["" for _ in range(count)]])
         heights = [9 * mm, 7 * mm] + [None] * len(items) + [12 * mm]
         table = Table(rows, colWidths=widths, repeatRows=2, rowHeights=heights)
-        commands = grid_style(header_rows=2)
+        commands = grid_style(header_rows=2, padding=3.5)  # room to write a number by hand
         commands += [("SPAN", (0, 0), (0, 1)), ("SPAN", (2, 0), (2, 1)), ("SPAN", (1, -1), (2, -1))]
-        # Room to write a number by hand.
-        commands += [("TOPPADDING", (0, 2), (-1, -1), 3.5), ("BOTTOMPADDING", (0, 2), (-1, -1), 3.5)]
         table.setStyle(table_style(commands))
         out += [table, Spacer(1, 2 * mm)]
     return out
@@ -241,17 +200,6 @@ def _ruled(lines: int) -> Table:
                 ("BOX", (0, 0), (-1, -1), 0.6, "black"),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.3, "#999999"),
             ]
-        )
-    )
-    return table
-
-
-def _result_row() -> Table:
-    choices = CheckChoices([(label, False) for label, _ in lifecycle.RESULTS.values()], size=11, gap=24)
-    table = Table([[para("检查结论", "label"), choices]], colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
-    table.setStyle(
-        table_style(
-            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
         )
     )
     return table

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -271,18 +270,17 @@ def _number_line(data: SheetData) -> Flowable:
     if data.code.superseded_by_id:
         version += "（已被更正，以新版本为准）"
     status = "草稿" if v.status != "finalized" else "已定稿"
+    # The template's title, never its key (``hotel_tv``).
+    left = f"记录编号：{v.record_number}\n检查表：{data.template.title.zh}（第{v.template_version}版）"
+    return number_line(left, f"版本：{version}  状态：{status}", 0.6)
+
+
+def number_line(left: str, right: str, share: float) -> Table:
+    """The line above a sheet's header: the record number on the left (``share`` of the width), more on the
+    right."""
     table = Table(
-        [
-            [
-                para(
-                    # The template's title, never its key (``hotel_tv``).
-                    f"记录编号：{v.record_number}\n检查表：{data.template.title.zh}（第{v.template_version}版）",
-                    "small",
-                ),
-                para(f"版本：{version}  状态：{status}", "small_right"),
-            ]
-        ],
-        colWidths=[FRAME_WIDTH * 0.6, FRAME_WIDTH * 0.4],
+        [[para(left, "small"), para(right, "small_right")]],
+        colWidths=[FRAME_WIDTH * share, FRAME_WIDTH * (1 - share)],
     )
     table.setStyle(
         table_style(
@@ -298,8 +296,6 @@ def _number_line(data: SheetData) -> Flowable:
 
 def _header_table(data: SheetData) -> Table:
     v, h = data.view, data.hotel
-    label_w, wide_label_w = 25 * mm, 31 * mm
-    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
     contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
     time_text = cn_datetime(v.started_at)
     if v.ended_at:
@@ -315,29 +311,35 @@ def _header_table(data: SheetData) -> Table:
     if v.kind == "reinspection" and data.answered_notice_number:
         kind += f"（依据整改通知书 {data.answered_notice_number}）"
 
-    L, V = partial(para, style_name="label"), partial(para, style_name="cell")  # noqa: N806
-
-    rows = [
-        [L("被检查单位"), V(v.hotel_name), "", ""],
-        [L("统一社会信用代码"), V(h.credit_code if h else ""), L("所属县区"), V(v.division_name)],
-        [L("地址"), V(h.address if h else ""), "", ""],
-        [L("负责人"), V(h.person_in_charge if h else ""), L("现场联系人及电话"), V(contact)],
-        [L("检查单位"), V(data.authority), "", ""],
-        [L("检查时间"), V(time_text), "", ""],
-        [L("检查人员"), V(team), "", ""],
+    return header_table(
         [
-            L("出示证件"),
-            CheckChoices([("检查人员已向被检查单位出示执法证件", v.ids_shown)], size=9.5),
-            "",
-            "",
-        ],
-        [L("检查类型"), V(kind), "", ""],
+            ("被检查单位", v.hotel_name),
+            ("统一社会信用代码", h.credit_code if h else "", "所属县区", v.division_name),
+            ("地址", h.address if h else ""),
+            ("负责人", h.person_in_charge if h else "", "现场联系人及电话", contact),
+            ("检查单位", data.authority),
+            ("检查时间", time_text),
+            ("检查人员", team),
+            ("出示证件", CheckChoices([("检查人员已向被检查单位出示执法证件", v.ids_shown)], size=9.5)),
+            ("检查类型", kind),
+        ]
+    )
+
+
+def header_table(rows: Sequence[Sequence[Any]]) -> Table:
+    """A sheet's header: rows of a label and its value, or of two labels and values. Text is set as label
+    and value; a flowable (tick boxes) as it is. A row of one value spans it over the width."""
+    label_w, wide_label_w = 25 * mm, 31 * mm
+    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
+    cells = [
+        [c if isinstance(c, Flowable) else para(c, "cell" if i % 2 else "label") for i, c in enumerate(row)]
+        + ["", ""] * (len(row) == 2)
+        for row in rows
     ]
-    table = Table(rows, colWidths=[label_w, value_w, wide_label_w, value_w])
-    commands = grid_style()
-    for r in (0, 2, 4, 5, 6, 7, 8):
-        commands.append(("SPAN", (1, r), (3, r)))
-    commands += [("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    table = Table(cells, colWidths=[label_w, value_w, wide_label_w, value_w])
+    commands = grid_style(padding=4) + [
+        ("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2
+    ]
     table.setStyle(table_style(commands))
     return table
 
@@ -390,9 +392,8 @@ def _hotel_items_table(
             text, failed = _cell_text(item, outcome, earlier.get((None, item.key)))
             if outcome.passed is not None and outcome.value != "na" and outcome.applicable:
                 text = text.replace(f" {mark(outcome.passed)}", "", 1)
-            verdict_mark = mark(outcome.passed) if outcome.applicable and outcome.value is not None else ""
-            if outcome.passed is None:
-                verdict_mark = ""
+            judged = outcome.applicable and outcome.value is not None and outcome.passed is not None
+            verdict_mark = mark(outcome.passed) if judged else ""
         photos = refs.get((None, item.key))
         if photos:
             text += f'<br/><font size="7.5">见{refs_text(photos)}</font>'
@@ -409,8 +410,7 @@ def _hotel_items_table(
             fails.append(n)
     table = Table(rows, colWidths=widths, repeatRows=1)
     commands = grid_style(header_rows=1)
-    commands += [("BACKGROUND", (2, r), (2, r), FAIL_FILL) for r in fails]
-    commands += [("BACKGROUND", (4, r), (4, r), FAIL_FILL) for r in fails]
+    commands += [("BACKGROUND", (c, r), (c, r), FAIL_FILL) for r in fails for c in (2, 4)]
     table.setStyle(table_style(commands))
     return table
 
@@ -426,15 +426,8 @@ def _room_tables(
     out: list[Flowable] = []
     for start in range(0, len(rooms), ROOMS_PER_TABLE):
         chunk = rooms[start : start + ROOMS_PER_TABLE]
-        room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / len(chunk))
-        widths = [10 * mm, FRAME_WIDTH - 10 * mm - 17 * mm - room_w * len(chunk), 17 * mm] + [room_w] * len(
-            chunk
-        )
-        head: list[Any] = [
-            para("序号", "cell_center"),
-            para("检查项目", "cell_center"),
-            para("要求", "cell_center"),
-        ]
+        widths = room_table_widths(len(chunk))
+        head: list[Any] = [para(t, "cell_center") for t in ("序号", "检查项目", "要求")]
         for r in chunk:
             sub = " ".join(
                 x for x in ((f"{r.floor}层" if r.floor else ""), room_type_label(r.room_type)) if x
@@ -451,11 +444,7 @@ def _room_tables(
         rows: list[list[Any]] = [head]
         fail_cells: list[tuple[int, int]] = []
         for n, item in enumerate(items, 1):
-            row: list[Any] = [
-                para(str(n), "cell_small_center"),
-                para(item.label.zh, "cell_small"),
-                para(requirement_text(item), "cell_small_center"),
-            ]
+            row = room_item_cells(n, item.label.zh, item)
             for c, room in enumerate(chunk):
                 text, failed = _cell_text(
                     item,
@@ -470,12 +459,26 @@ def _room_tables(
         commands = grid_style(header_rows=1)
         commands += [("BACKGROUND", cell, cell, FAIL_FILL) for cell in fail_cells]
         table.setStyle(table_style(commands))
-        out.append(table)
-        out.append(Spacer(1, 2 * mm))
+        out += [table, Spacer(1, 2 * mm)]
     out.append(
         para("注：“√”符合要求，“×”不符合要求（底色加灰），“不适用”为该酒店电视模式不涉及的项目。", "tiny")
     )
     return out
+
+
+def room_table_widths(rooms: int) -> list[float]:
+    """Column widths of a room table: number, item, requirement and one column per room."""
+    room_w = min(26 * mm, (FRAME_WIDTH - 80 * mm) / rooms)
+    return [10 * mm, FRAME_WIDTH - 10 * mm - 17 * mm - room_w * rooms, 17 * mm] + [room_w] * rooms
+
+
+def room_item_cells(n: int, label: str, item: ChecklistItem) -> list[Any]:
+    """The first cells of an item's row in a room table: its number, label and requirement."""
+    return [
+        para(str(n), "cell_small_center"),
+        para(label, "cell_small"),
+        para(requirement_text(item), "cell_small_center"),
+    ]
 
 
 def _room_notes(data: SheetData) -> list[str]:
@@ -562,29 +565,24 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
 def _result_block(data: SheetData) -> Flowable:
     v = data.view
     result = v.result or v.verdict.result
+    notes: list[tuple[str, str]] = []
+    if data.issued_notice_number:
+        notes.append(("处理", f"已下发整改通知书，编号 {data.issued_notice_number}"))
+    elif result == "fail" and v.status == "finalized":
+        notes.append(("处理", "应下发整改通知书，限期整改后复查。"))
+    if v.status != "finalized":
+        notes.append(("说明", "本记录为草稿，结论为按当前填写内容自动评定，定稿前可能变化。"))
+    return result_table(result, notes)
+
+
+def result_table(result: str | None, notes: Sequence[tuple[str, str]] = ()) -> Table:
+    """The conclusion as tick boxes (``result`` ticked, None: none), then a row per (label, text) note."""
     choices = CheckChoices(
         [(label, key == result) for key, (label, _) in lifecycle.RESULTS.items()], size=11, gap=24
     )
-    rows: list[list[Any]] = [[para("检查结论", "label"), choices]]
-    if data.issued_notice_number:
-        rows.append(
-            [para("处理", "label"), para(f"已下发整改通知书，编号 {data.issued_notice_number}", "cell")]
-        )
-    elif result == "fail" and v.status == "finalized":
-        rows.append([para("处理", "label"), para("应下发整改通知书，限期整改后复查。", "cell")])
-    if v.status != "finalized":
-        rows.append(
-            [
-                para("说明", "label"),
-                para("本记录为草稿，结论为按当前填写内容自动评定，定稿前可能变化。", "cell"),
-            ]
-        )
+    rows = [[para("检查结论", "label"), choices], *([para(k, "label"), para(t, "cell")] for k, t in notes)]
     table = Table(rows, colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
-    table.setStyle(
-        table_style(
-            grid_style() + [("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
-        )
-    )
+    table.setStyle(table_style(grid_style(padding=5)))
     return table
 
 
@@ -593,16 +591,7 @@ def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     if not text and refused:
         text = "被检查单位拒绝签字，未发表意见。"
     table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
-    table.setStyle(
-        table_style(
-            grid_style()
-            + [
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(table_style(grid_style(padding=5) + [("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 

@@ -72,8 +72,9 @@ def style(name: str) -> ParagraphStyle:
     return _styles()[name]
 
 
-def grid_style(header_rows: int = 0) -> list[tuple[object, ...]]:
-    """Table style commands for a thin black grid, vertically centred cells, an optional shaded header."""
+def grid_style(header_rows: int = 0, padding: float = 2.5) -> list[tuple[object, ...]]:
+    """Table style commands for a thin black grid, vertically centred cells, an optional shaded header;
+    the rows under the header are padded by ``padding`` points above and below the text."""
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), GRID_WIDTH, BLACK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -84,6 +85,8 @@ def grid_style(header_rows: int = 0) -> list[tuple[object, ...]]:
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
+    if padding != 2.5:
+        commands += [(side, (0, header_rows), (-1, -1), padding) for side in ("TOPPADDING", "BOTTOMPADDING")]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL))
     return commands

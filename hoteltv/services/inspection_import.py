@@ -20,7 +20,7 @@ from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, 
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
-from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError
+from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError, shorten
 from hoteltv.io.inspection_json import (
     FORMAT_MANY,
     FORMAT_ONE,
@@ -29,7 +29,6 @@ from hoteltv.io.inspection_json import (
     document_problems,
     hash_document,
     inspection_document,
-    shorten,
 )
 from hoteltv.services import seal
 from hoteltv.services.inspections import next_record_number, refresh_hotel

@@ -149,7 +149,7 @@ def test_a_hand_edited_manifest_names_what_is_wrong(target: Path, tmp_path: Path
     manifest = json.loads(dict(items)["manifest.json"])
     manifest["entries"][0]["size"] = "many"
     edited = [(n, json.dumps(manifest).encode() if n == "manifest.json" else d) for n, d in items]
-    _backup_refused(target, _pack(tmp_path / "edited.zip", edited, fix_manifest=False), r"entries\.0\.size")
+    _backup_refused(target, _pack(tmp_path / "edited.zip", edited, fix_manifest=False), r"entries\[0\]\.size")
     manifest["format"] = "hoteltv-bundle/1"
     edited = [(n, json.dumps(manifest).encode() if n == "manifest.json" else d) for n, d in items]
     _backup_refused(

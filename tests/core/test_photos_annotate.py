@@ -53,7 +53,7 @@ def test_boxes_are_normalised_and_defaults_filled() -> None:
         ({"shapes": [{"kind": "rect", "box": [0.1, 0.1, 0.2, 0.5], "width": 0.5}]}, "shapes[0].width"),
         ({"shapes": [{"kind": "text", "at": [0.1, 0.1], "text": ""}]}, "shapes[0].text"),
         ({"shapes": [{"kind": "text", "at": [0.1, 0.1], "text": "长" * 41}]}, "shapes[0].text"),
-        ({"shapes": [{"kind": "text", "at": [0.1, 0.1], "text": "a", "evil": 1}]}, "shapes[0]"),
+        ({"shapes": [{"kind": "text", "at": [0.1, 0.1], "text": "a", "evil": 1}]}, "shapes[0].evil"),
         ({"shapes": [{"kind": "rect", "box": [0.1, 0.1, 0.2, 0.2]}] * 101}, "shapes"),
     ],
 )
