@@ -179,7 +179,10 @@ def para(text: str | None, style_name: str = "body", *, markup: bool = False) ->
     """A paragraph of plain text (escaped unless ``markup``), line breaks kept, in a named style."""
     body = text or ""
     # Each run of characters in the first bundled font that has them (a rare character in Hanazono).
-    body = fonts.markup(body) if markup else fonts.plain_markup(body).replace("\n", "<br/>")
+    # Lines are marked up one by one: the font runs turn a line break (in no font) into a space.
+    body = (
+        fonts.markup(body) if markup else "<br/>".join(fonts.plain_markup(line) for line in body.split("\n"))
+    )
     return Paragraph(body, styles.style(style_name))
 
 

@@ -16,7 +16,7 @@ from hoteltv.db.engine import Database
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.reports import fonts
 from hoteltv.reports.batch import write_batch
-from hoteltv.reports.common import HEADER_MIN_SIZE, ReportOptions, header_layout
+from hoteltv.reports.common import HEADER_MIN_SIZE, ReportOptions, header_layout, para
 from hoteltv.reports.field_form import write_field_form
 from hoteltv.reports.inspection_sheet import write_inspection_sheet
 from hoteltv.reports.notice import write_notice
@@ -149,3 +149,14 @@ def test_batch_starts_with_a_cover_and_each_sheet_on_an_odd_page(demo_db: Databa
     blanks = [text for text in pages if text == "（此页空白）"]
     assert blanks and len(pages) == 1 + result.sheets * 2 + len(blanks)
     assert pytest.approx(sum(1 for t in pages if "第1页共2页" in t)) == result.sheets
+
+
+def test_line_breaks_typed_or_written_print_as_line_breaks(demo_db: Database, tmp_path: Path) -> None:
+    """A remark typed on two lines prints on two lines, rare characters (another font) included; the
+    sheet's number line puts the checklist on its own line."""
+    assert para("整改意见：\n一、拆除𠀀前端").text.count("<br/>") == 1
+    inspection = next(i for i in list_inspections(demo_db) if i.rooms)
+    sheet = write_inspection_sheet(demo_db, inspection.id, tmp_path / "sheet.pdf", ReportOptions())
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(sheet), "-"], capture_output=True, check=True)
+    lines = [line.strip() for line in raw.stdout.decode("utf-8").splitlines()]
+    assert any(line.startswith("检查表：") for line in lines)
