@@ -316,6 +316,7 @@ class SyncClient:
         report = SyncReport(server=self.server_url)
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
+        self.photos.reported.clear()  # a file that failed last time is tried again
         log_id = sync_state.start_log(self.db, "sync", self.server_url)
         try:
             hello = self.hello()

@@ -96,6 +96,8 @@ class PhotoTransfer:
         self.tick = tick or (lambda _text: None)
         #: When a list, confirmations are gathered here instead of written (see :class:`AlongsideUpload`).
         self.held: list[str] | None = None
+        #: Files already reported failed in this sync (shared with the alongside copy): not sent again.
+        self.reported: set[str] = set()
 
     # --- what the server holds ---------------------------------------------------------------------------
     def unconfirmed(self) -> list[str]:
@@ -129,7 +131,10 @@ class PhotoTransfer:
             s.add_all(SyncBlob(sha256=h) for h in dict.fromkeys(hashes) if h not in have)
 
     def failed(self, report: SyncReport, sha: str, reason: str) -> None:
-        """Every live photo record using the file ``sha`` failed for ``reason``."""
+        """Every live photo record using the file ``sha`` failed for ``reason`` (once per sync)."""
+        if sha in self.reported:
+            return
+        self.reported.add(sha)
         with self.db.reading() as s:
             rows = list(s.scalars(select(Photo).where(Photo.sha256 == sha, Photo.deleted.is_(False))))
         for p in rows:
@@ -145,6 +150,7 @@ class PhotoTransfer:
         import time
 
         hashes = self.unconfirmed() if only is None else self._unconfirmed_of(only)
+        hashes = [h for h in hashes if h not in self.reported]
         missing: list[str] = []
         for i in range(0, len(hashes), MAX_HASHES):
             chunk = hashes[i : i + MAX_HASHES]
@@ -378,6 +384,8 @@ class AlongsideUpload:
         self.transfer = copy.copy(transfer)
         self.transfer.held = []
         self.report = report
+        #: The upload thread counts here; added to ``report`` on the pushing thread (:meth:`_note_stored`).
+        self.counts = type(report)()
         self._queue: Queue[list[str] | None] = Queue()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -395,7 +403,7 @@ class AlongsideUpload:
             if self._error is not None:
                 continue  # drain: after a failure nothing more is tried here
             try:
-                self.transfer.upload(self.report, hashes)
+                self.transfer.upload(self.counts, hashes)
             except BaseException as exc:  # handed to the pushing thread by finish()
                 self._error = exc
 
@@ -406,6 +414,10 @@ class AlongsideUpload:
             self._thread = None
 
     def _note_stored(self) -> None:
+        counts, self.counts = self.counts, type(self.report)()
+        for name in ("failed", "photos_up", "bytes_up", "upload_seconds"):
+            setattr(self.report, name, getattr(self.report, name) + getattr(counts, name))
+        self.report.outcomes += counts.outcomes
         held, self.transfer.held = self.transfer.held or [], []
         self.owner.confirm(held)
 

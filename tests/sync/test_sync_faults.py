@@ -235,3 +235,23 @@ def test_push_failing_while_photos_go_up_alongside(laptop, server, tmp_path: Pat
     assert _duplicates(server) == 0 and unsent(a.db) == 0
     assert _server_counts(server)[2] == 6
     assert all(o.state == "complete" for o in report.outcomes if o.entity == "inspections")
+
+
+def test_a_photo_file_that_cannot_go_up_is_reported_once_per_sync(laptop, server, tmp_path: Path) -> None:
+    """A file gone from the laptop fails on the upload alongside the push: the upload after the push does not
+    send it again, the sync names each photo record using it once, and the next sync tries it again."""
+    from hoteltv.db.models import Photo
+
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "缺照片酒店")
+    make_inspection(a.db, hotel, photos=2, folder=tmp_path / "pics", seed=51)
+    with a.db.reading() as s:
+        photo = s.scalars(select(Photo).order_by(Photo.sha256)).first()
+        assert photo is not None
+        gone, gone_id = photo.sha256, photo.id
+    a.store.path(gone).unlink()
+    for _ in range(2):
+        report = a.sync(batch_size=3)
+        failed = [o for o in report.outcomes if o.entity == "photos" and o.state == "failed"]
+        assert [o.id for o in failed] == [gone_id] and report.failed == 1, report.outcomes
+        assert report.photos_up <= 1
