@@ -51,6 +51,7 @@ class AppContext:
     _db: Database | None = field(default=None, repr=False)
     _division_problems: bool = field(default=False, init=False, repr=False)
     _opening: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.changes = ChangeBus(self._db, immediate=self.runner.synchronous)
@@ -108,6 +109,10 @@ class AppContext:
         without it. Any thread; a second caller waits for the first."""
         if self._db is None:
             with self._opening:
+                if self._closed:  # a late caller (the start-up warm-up) after close(): open nothing
+                    from hoteltv.errors import DatabaseError
+
+                    raise DatabaseError(f"{self.home}: 数据目录已关闭 (the data folder was closed)")
                 if self._db is None:
                     from hoteltv.services.setup import open_database
 
@@ -128,5 +133,6 @@ class AppContext:
         self.runner.shutdown(CLOSE_WAIT_MS)
         self.changes.close()
         with self._opening:
+            self._closed = True
             if self._db is not None:
                 self._db.close()

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hoteltv.db import tracking
 from hoteltv.db.models import Meta
-from hoteltv.db.revision import DB_FILENAME, MIGRATIONS, quick_head
+from hoteltv.db.revision import DB_FILENAME, MIGRATIONS, quick_head, stored_revision
 from hoteltv.db.sqlite_copy import backup_sqlite
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
 
@@ -256,23 +256,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _stored_revision(engine: Engine) -> str | None:
-    """The schema revision recorded in the database, by plain SQL (None when there is none or several)."""
-    with engine.connect() as conn:
-        if (
-            conn.execute(
-                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-            ).first()
-            is None
-        ):
-            return None
-        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
-    return str(rows[0][0]) if len(rows) == 1 else None
-
-
 def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     """Bring the schema to head; back the file up first when it holds an older schema."""
-    stored = _stored_revision(engine)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
+        stored = stored_revision(raw)
     if stored is not None and stored == quick_head(MIGRATIONS):
         return  # up to date: the common case, decided without loading Alembic
     from alembic import command
