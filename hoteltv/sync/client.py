@@ -532,16 +532,18 @@ class SyncClient:
         return sent
 
     def _resolve_pending(self, report: SyncReport) -> None:
-        """Tell the server about conflicts settled here (their edits were just pushed)."""
+        """Tell the server about conflicts settled here (their edits were just pushed). The value sent is
+        the one in force here now: an edit made after settling is newer than the choice and must not be
+        overwritten by it (the record is not here: the choice as made)."""
         with self.db.reading() as s:
             todo = [
-                (c.id, c.server_id, dict(c.resolution))
+                (c.id, c.server_id, sync_state.value_here(s, c, dict(c.resolution).get("value")))
                 for c in s.scalars(select(SyncConflict).where(SyncConflict.status == "resolving"))
             ]
-        for cid, server_id, resolution in todo:
+        for cid, server_id, value in todo:
             if server_id is None:
                 continue
-            body = {"choice": "value", "value": resolution.get("value")}
+            body = {"choice": "value", "value": value}
             try:
                 self.request("POST", f"/conflicts/{server_id}/resolve", json=body)
             except SyncError as exc:

@@ -353,13 +353,14 @@ def _conflict_view(c: SyncConflict, in_force: Any = None) -> ConflictView:
     )
 
 
-def _value_here(session: Any, c: SyncConflict) -> Any:
-    """The conflicting field's value on this computer now, as JSON (None when the record is not here)."""
+def value_here(session: Any, c: SyncConflict, missing: Any = None) -> Any:
+    """The conflicting field's value on this computer now, as JSON (``missing`` when the record is not
+    here)."""
     from hoteltv.db.tracking import jsonable
 
     model = MODELS.get(c.entity)
     row = session.get(model, c.record_id) if model is not None else None
-    return jsonable(getattr(row, c.field, None)) if row is not None else None
+    return jsonable(getattr(row, c.field, None)) if row is not None else missing
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
@@ -369,7 +370,7 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
         stmt = select(SyncConflict).order_by(SyncConflict.created_at)
         if not include_resolved:
             stmt = stmt.where(SyncConflict.status != "resolved")
-        return [_conflict_view(c, _value_here(s, c)) for c in s.scalars(stmt)]
+        return [_conflict_view(c, value_here(s, c)) for c in s.scalars(stmt)]
 
 
 def find_conflict(db: Database, ref: str) -> ConflictView:

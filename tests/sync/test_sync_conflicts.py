@@ -78,3 +78,23 @@ def test_conflict_resolved_through_the_server_api_reaches_both(laptop, server) -
     assert sync_state.list_conflicts(a.db) == [] and sync_state.list_conflicts(b.db) == []
     assert snapshot(a.db) == snapshot(b.db)
     _ = service
+
+
+def test_an_edit_made_after_settling_a_conflict_is_not_overwritten_by_the_choice(laptop, server) -> None:
+    """Settled offline, then the same field typed again before the next sync: the newer value is the one in
+    force everywhere (the settlement told to the server must not bring the older choice back)."""
+    field_lap = laptop("field", "ly")
+    office = laptop("office", "office")
+    hotel = make_hotel(field_lap.db, "永昌酒店", contact_phone="0875-1111111")
+    assert field_lap.sync().ok and office.sync().ok
+    edit_hotel(field_lap.db, hotel, contact_phone="0875-2222222")
+    edit_hotel(office.db, hotel, contact_phone="0875-3333333")
+    assert field_lap.sync().ok and office.sync().conflicts == 1
+    (c,) = sync_state.list_conflicts(office.db)
+    sync_state.resolve_conflict(office.db, c.id, "other")  # 0875-3333333 …
+    edit_hotel(office.db, hotel, contact_phone="0875-4444444")  # … then corrected again, offline
+    assert office.sync().ok and field_lap.sync().ok and office.sync().ok
+    with server.db.read() as s:
+        assert s.scalars(select(Conflict.status)).all() == ["resolved"]
+    for lap in (office, field_lap):
+        assert hotel_service.get_hotel(lap.db, hotel).contact_phone == "0875-4444444"
