@@ -7,7 +7,9 @@ sync with 5 changed inspections every 2 minutes. First syncs start at random tim
 (``--ramp``, like locust's spawn rate: a morning in a bureau, not 200 people pressing the button in the same
 second; ``--ramp 0`` starts them all at once, the worst case); every later sync of a laptop keeps its own
 phase. A sync is what the client does: push (batches of ≤ 500), ``/photos/missing``, photo
-uploads, pull since its cursor (all pages), ``/sync/check``.
+uploads, pull since its cursor (all pages), ``/sync/check``. The laptops' inspector accounts are spread
+over the counties of a province in turn (``--divisions yunnan``: 129 counties, as on a provincial server);
+``--divisions baoshan`` puts them in one city's 5 counties (40 laptops a county, whose pushes take turns).
 
 From half-time to three quarters of the run, bad input arrives alongside: bodies over the limit (declared and
 streamed), slow clients that open connections and dribble their headers and bodies, and a burst of wrong
@@ -67,7 +69,7 @@ import httpx
 
 from benchmarks.record import record
 from benchmarks.sync_sim import SimLaptop, add_accounts, check_server_holds, serve, sync
-from hoteltv.domain.divisions import default_divisions
+from hoteltv.domain.divisions import load_division_lists
 from hoteltv.sync.protocol import API_PREFIX, MAX_BODY_BYTES
 
 AIM_S = 1.0
@@ -90,6 +92,8 @@ class Params:
     wrong_tokens: int = 1000
     oversized: int = 20
     abuse: bool = True
+    #: Whose counties the laptops' accounts are spread over: a province (yunnan, 129) or a city (baoshan, 5).
+    divisions: str = "yunnan"
 
     @classmethod
     def quick(cls) -> Params:
@@ -425,8 +429,9 @@ def fresh_database(base_url: str) -> Iterator[str]:
 
 def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
     """One load run against a fresh, empty database ``db_url``; returns the report."""
-    codes = [d.code for d in default_divisions().divisions]
-    accounts, _root = add_accounts(db_url, p.laptops + 1, codes)
+    cities = load_division_lists(p.divisions)
+    codes = [d.code for city in cities for d in city.divisions]
+    accounts, _root = add_accounts(db_url, p.laptops + 1, codes, cities)
     abuser_token = accounts[-1][1]
     laptops = [
         SimLaptop(
@@ -514,8 +519,8 @@ def run(db_url: str, p: Params, folder: Path) -> dict[str, Any]:
 def show(report: dict[str, Any]) -> str:
     p = report["params"]
     lines = [
-        f"{p['laptops']} laptops, {p['duration']:.0f} s, {p['workers']} workers, first syncs over "
-        f"{p['ramp']:.0f} s: {report['requests']} requests, {report['errors']} errors",
+        f"{p['laptops']} laptops in the counties of {p['divisions']}, {p['duration']:.0f} s, {p['workers']} "
+        f"workers, first syncs over {p['ramp']:.0f} s: {report['requests']} requests, {report['errors']} errors",
         f"{'endpoint':<22}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}",
     ]
     for name, s in report["endpoints"].items():
@@ -580,6 +585,11 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds over which the first syncs start, at random times (default 30; 0: all at once)",
     )
     ap.add_argument("--no-abuse", action="store_true", help="leave out the bad input")
+    ap.add_argument(
+        "--divisions",
+        help="the counties the laptops' accounts are spread over, in turn: yunnan (the province's 129, "
+        "default) or baoshan (one city's 5: 40 laptops a county, pushes of one county take turns)",
+    )
     ap.add_argument("--database-url", help="PostgreSQL server to make the fresh database on")
     ap.add_argument("--json", type=Path, help="write the report here")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (server log, photos)")
@@ -596,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--ramp must be 0 or more seconds, not {args.ramp}")
         p.ramp = args.ramp
     p.abuse = not args.no_abuse
+    if args.divisions:
+        p.divisions = args.divisions
     base = (
         args.database_url or os.environ.get("HOTELTV_BENCH_PG_URL") or os.environ.get("HOTELTV_TEST_PG_URL")
     )

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from hoteltv.domain.divisions import division_id
+from hoteltv.domain.divisions import DivisionList, division_id
 from hoteltv.sync.protocol import API_PREFIX, BATCH_PHOTO_MAX, MAX_BATCH, Change, frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -355,13 +355,16 @@ def check_server_holds(db_url: str, laptops: list[SimLaptop]) -> dict[str, int]:
         engine.dispose()
 
 
-def add_accounts(db_url: str, laptops: int, divisions: list[str]) -> tuple[list[tuple[str, str]], str]:
-    """One inspector account and token per laptop (division codes in turn), and an admin token."""
+def add_accounts(
+    db_url: str, laptops: int, divisions: list[str], cities: Sequence[DivisionList] = ()
+) -> tuple[list[tuple[str, str]], str]:
+    """One inspector account and token per laptop (division codes in turn), and an admin token; the
+    database gets the counties of ``cities`` first (none: Baoshan's)."""
     from hoteltv.sync.protocol import UserIn
     from hoteltv.sync.server import admin
     from hoteltv.sync.server.store import ServerDB
 
-    db = ServerDB(db_url)
+    db = ServerDB(db_url, cities)
     try:
         out = []
         for n in range(laptops):

@@ -51,7 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("photo_long_edge", int, 1600, "Long edge in pixels of the downscaled photo copy"),
     Setting("photo_quality", int, 85, "JPEG quality of the downscaled photo copy"),
     Setting(
-        "division_file", str, "", "Path of another city's division list (empty: the shipped Baoshan list)"
+        "division_file",
+        str,
+        "",
+        "Another city's division list: a file's path or a shipped list's name, e.g. yunnan (empty: Baoshan)",
+    ),
+    Setting(
+        "division_city", str, "", "This laptop's city, by code or name, when division_file is a province's"
     ),
     Setting("server_url", str, "", "Sync server address"),
     Setting(

@@ -1,6 +1,10 @@
-"""Administrative divisions (counties) as data: a city's list ships in ``resources/divisions/<id>.json``.
+"""Administrative divisions (counties) as data: lists ship in ``resources/divisions/<name>.json``.
 
-Another city or the province loads its own file (``load_division_file``) without touching code.
+A city file (``baoshan.json``) holds one city and its counties; a province file (``yunnan.json``) holds
+every city of the province, each with its counties. A laptop works in one city: ``load_division_file`` takes
+a city file, or a province file with the city named. A sync server may serve a whole province:
+``load_division_lists`` gives every city of either kind of file. A shipped list is named by its file name
+without ``.json`` ("yunnan"), any other file by its path.
 """
 
 from __future__ import annotations
@@ -61,18 +65,49 @@ class DivisionList:
 
 
 def parse_division_data(data: Any, source: str) -> DivisionList:
-    """Validate and build a division list from parsed JSON; refuse with the precise problem."""
-    problems: list[Problem] = []
+    """Validate and build a city's division list from parsed JSON; refuse with the precise problem."""
+    _check_format(data, source)
+    if "cities" in data:
+        raise ValidationError(
+            f"{source}: 这是全省的区划文件,请同时指定所在的市 (division_city) "
+            f"(a province file: name the city, one of {', '.join(_city_names(data))})"
+        )
+    return _parse_city(data.get("city") or {}, data.get("divisions"), source, "divisions", set())
+
+
+def parse_division_lists(data: Any, source: str) -> tuple[DivisionList, ...]:
+    """Every city of a city file (one) or a province file (``cities``), codes unique across them all."""
+    _check_format(data, source)
+    if "cities" not in data:
+        return (parse_division_data(data, source),)
+    cities = data["cities"]
+    if not isinstance(cities, list) or not cities:
+        raise ValidationError(f"{source}: 'cities' must be a non-empty list")
+    seen: set[str] = set()
+    out = []
+    for i, city in enumerate(cities):
+        if not isinstance(city, dict):
+            raise ValidationError(f"{source}: cities[{i}] must be an object with code, name and divisions")
+        out.append(_parse_city(city, city.get("divisions"), source, f"cities[{i}].divisions", seen))
+    return tuple(out)
+
+
+def _check_format(data: Any, source: str) -> None:
     if not isinstance(data, dict) or data.get("format") != "hoteltv-divisions/1":
         raise ValidationError(f"{source}: not a hoteltv division file (format hoteltv-divisions/1)")
-    city = data.get("city") or {}
-    items = data.get("divisions")
+
+
+def _city_names(data: dict[str, Any]) -> list[str]:
+    return [str(c.get("name", "")) for c in data.get("cities") or [] if isinstance(c, dict)]
+
+
+def _parse_city(city: dict[str, Any], items: Any, source: str, key: str, seen: set[str]) -> DivisionList:
+    problems: list[Problem] = []
     if not isinstance(items, list) or not items:
-        raise ValidationError(f"{source}: 'divisions' must be a non-empty list")
+        raise ValidationError(f"{source}: '{key}' must be a non-empty list")
     out: list[DivisionInfo] = []
-    seen: set[str] = set()
     for i, item in enumerate(items):
-        where = f"{source}: divisions[{i}]"
+        where = f"{source}: {key}[{i}]"
         if (
             not isinstance(item, dict)
             or not str(item.get("code", "")).strip()
@@ -93,13 +128,41 @@ def parse_division_data(data: Any, source: str) -> DivisionList:
     )
 
 
-def load_division_file(path: Path) -> DivisionList:
-    """Load a division list another city ships (same JSON shape as resources/divisions/baoshan.json)."""
+def load_division_file(path: Path | str, city: str = "") -> DivisionList:
+    """A laptop's division list: a city file (the shape of resources/divisions/baoshan.json), or one city —
+    ``city``, by code or name — of a province file; ``path`` may name a shipped list ("yunnan")."""
+    data, source = _read(path)
+    if not city:
+        return parse_division_data(data, source)
+    wanted = fold(city)
+    for found in parse_division_lists(data, source):
+        if wanted in {fold(found.city_code), fold(found.city_name)}:
+            return found
+    names = _city_names(data) if isinstance(data, dict) and "cities" in data else []
+    raise ValidationError(
+        f"{source}: 没有名为 {city!r} 的市 (no city {city!r} in this file"
+        + (f"; it has {', '.join(names)})" if names else ")")
+    )
+
+
+def load_division_lists(path: Path | str) -> tuple[DivisionList, ...]:
+    """Every city of a division file (city or province), e.g. for a server that serves a province."""
+    return parse_division_lists(*_read(path))
+
+
+def _read(path: Path | str) -> tuple[Any, str]:
+    shipped = str(path)
+    if shipped.isidentifier() and Path(shipped).suffix == "" and not Path(shipped).exists():
+        try:
+            return read_json("divisions", f"{shipped}.json"), f"resources/divisions/{shipped}.json"
+        except FileNotFoundError as exc:
+            raise ValidationError(
+                f"{shipped}: 没有这个内置区划 (no shipped division list of that name)"
+            ) from exc
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM from Notepad is fine
+        return json.loads(Path(path).read_text(encoding="utf-8-sig")), str(path)  # a BOM from Notepad is fine
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"{path}: cannot read division file: {exc}") from exc
-    return parse_division_data(data, str(path))
 
 
 def default_divisions() -> DivisionList:

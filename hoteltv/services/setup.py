@@ -36,7 +36,7 @@ def division_list(settings: Settings, problems: list[str] | None = None) -> Divi
     if not path:
         return default_divisions()
     try:
-        return load_division_file(Path(path))
+        return load_division_file(path, settings.get("division_city"))
     except HoteltvError as exc:
         message = (
             f"设置中的区划文件无法使用,暂用内置的保山市区划;请在设置中改正 division_file。原因:{exc} "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,14 @@ def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
         raise HoteltvError(
             "服务器组件未安装:pip install 'hoteltv[server]' (the server extra is not installed)"
         ) from exc
+    from hoteltv.domain.divisions import load_division_lists
     from hoteltv.sync.server import workers
 
     if bool(args.certfile) != bool(args.keyfile):
         raise HoteltvError("--certfile 和 --keyfile 须同时给出 (give both --certfile and --keyfile)")
     url = _database_url(ctx, args)
     workers.check_workers(url, args.workers)
+    cities = load_division_lists(args.divisions) if args.divisions else ()
     data = _data_dir(ctx, args)
     data.mkdir(parents=True, exist_ok=True)
     scheme = "https" if args.certfile else "http"
@@ -79,6 +82,7 @@ def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
         certfile=args.certfile,
         keyfile=args.keyfile,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        divisions=cities,
     )
     return 0
 
@@ -87,22 +91,14 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.protocol import UserIn
     from hoteltv.sync.server import admin
 
-    divisions = [_division_code(ctx, d) for d in args.division or []]
+    db = _server_db(ctx, args)
+    divisions = [admin.division_code(db, d) for d in args.division or []]
     user = admin.add_user(
-        _server_db(ctx, args),
+        db,
         UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
     )
     _out(ctx, args, user.model_dump(), f"已创建用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
-
-
-def _division_code(ctx: Any, text: str) -> str:
-    if text.isdigit():
-        return text
-    found = ctx.divisions.find(text)
-    if found is None:
-        raise HoteltvError(f"未知的县区 {text!r} (unknown division)")
-    return str(found.code)
 
 
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
@@ -127,8 +123,9 @@ def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_set(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    divisions = [_division_code(ctx, d) for d in args.division] if args.division else None
-    user = admin.update_user(_server_db(ctx, args), args.name, role=args.role, divisions=divisions)
+    db = _server_db(ctx, args)
+    divisions = [admin.division_code(db, d) for d in args.division] if args.division else None
+    user = admin.update_user(db, args.name, role=args.role, divisions=divisions)
     _out(ctx, args, user.model_dump(), f"已更新用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
 
@@ -541,6 +538,14 @@ def register(sub: Any, add: Any) -> None:
         help="worker processes (default 1; more than 1 needs PostgreSQL, SQLite is single-process)",
     )
     _server_options(sp)
+    sp.add_argument(
+        "--divisions",
+        metavar="LIST",
+        default=os.environ.get("HOTELTV_DIVISIONS", ""),
+        help="the counties served, added to the database at start: a shipped list's name (yunnan: the 16 "
+        "cities of the province; baoshan) or a division file's path (default: $HOTELTV_DIVISIONS; none "
+        "given, a new database gets Baoshan's)",
+    )
     sp.add_argument("--certfile", help="TLS certificate (PEM) to serve HTTPS directly")
     sp.add_argument("--keyfile", help="TLS private key (PEM)")
     sp.add_argument(

@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoteltv.domain.divisions import DivisionInfo, DivisionList
 from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.protocol import DeviceOut, TokenOut, UserIn, UserOut
 from hoteltv.sync.server.auth import ROLES, bump_auth_generation, hash_token, new_token
-from hoteltv.sync.server.models import Device, Token, User, now
+from hoteltv.sync.server.models import Device, Record, Token, User, now
 from hoteltv.sync.server.store import ServerDB
 
 
@@ -33,16 +34,47 @@ def _user_out(u: User) -> UserOut:
     )
 
 
-def _check(role: str, divisions: list[str]) -> None:
+def _check(s: Session, role: str, divisions: list[str]) -> None:
     if role not in ROLES:
         raise HoteltvError(f"未知角色 {role!r} (unknown role; one of: {', '.join(ROLES)})")
     if role == "inspector" and not divisions:
         raise HoteltvError("检查员账号须指定至少一个县区代码 (an inspector needs at least one division code)")
+    known = {d.code for d in _server_divisions(s)}
+    unknown = sorted(set(divisions) - known)
+    if unknown:
+        raise HoteltvError(
+            f"服务器上没有县区代码 {', '.join(unknown)} (no such division on this server; "
+            f"`hoteltv serve --divisions yunnan` adds a province's counties)"
+        )
+
+
+def _server_divisions(s: Session) -> list[DivisionInfo]:
+    rows = s.scalars(select(Record.data).where(Record.entity == "divisions", Record.deleted.is_(False)))
+    return [DivisionInfo(d["code"], d["name"], tuple(d.get("aliases") or ())) for d in rows]
+
+
+def division_code(db: ServerDB, text: str) -> str:
+    """The code of one of the server's counties named by code, name or alias (隆阳区, 腾冲县, 530502); a
+    name two cities share is refused with both codes."""
+    with db.read() as s:
+        found = {d.code: d for d in _server_divisions(s) if DivisionList("", "", "", (d,)).find(text)}
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        raise HoteltvError(
+            f"县区 {text!r} 不唯一,请用代码:"
+            + ", ".join(f"{d.code} {d.name}" for d in found.values())
+            + " (ambiguous: give the code)"
+        )
+    raise HoteltvError(
+        f"未知的县区 {text!r} (no such division on this server; "
+        f"`hoteltv serve --divisions yunnan` adds a province's counties)"
+    )
 
 
 def add_user(db: ServerDB, data: UserIn) -> UserOut:
-    _check(data.role, list(data.divisions))
     with db.write() as s:
+        _check(s, data.role, list(data.divisions))
         if s.scalars(select(User).where(User.name == data.name)).first() is not None:
             raise AccountConflict(f"用户 {data.name} 已存在 (user exists)")
         user = User(
@@ -77,7 +109,7 @@ def update_user(
         user = _user(s, name)
         new_role = role or user.role
         new_divisions = sorted(set(divisions)) if divisions is not None else list(user.divisions or [])
-        _check(new_role, new_divisions)
+        _check(s, new_role, new_divisions)
         user.role, user.divisions = new_role, new_divisions
         _forget_cached_tokens(db, s)
         if active is not None:

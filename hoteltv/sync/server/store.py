@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -23,7 +23,7 @@ from sqlalchemy import Engine, Table, create_engine, event, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoteltv.domain.divisions import DivisionList, default_divisions
+from hoteltv.domain.divisions import DivisionInfo, DivisionList, default_divisions
 from hoteltv.sync.server.auth import TokenCache
 from hoteltv.sync.server.models import Record, ServerState, now
 from hoteltv.sync.server.schema import upgrade_server_schema
@@ -70,7 +70,10 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
 class ServerDB:
     """Engines and sessions of the server database; tables are created when missing."""
 
-    def __init__(self, url: str, divisions: DivisionList | None = None) -> None:
+    def __init__(self, url: str, divisions: DivisionList | Sequence[DivisionList] | None = None) -> None:
+        """``divisions``: the cities whose counties this server serves (missing ones are added); None: the
+        shipped Baoshan list, but only into a database that has no divisions yet (a province's server
+        started without them keeps its own)."""
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -82,7 +85,8 @@ class ServerDB:
         upgrade_server_schema(self.write_engine, make_url(self.url).render_as_string(hide_password=True))
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
-        self.server_id = self._init_state(divisions or default_divisions())
+        cities = (divisions,) if isinstance(divisions, DivisionList) else tuple(divisions or ())
+        self.server_id = self._init_state(cities)
         #: Per database, never module-global: two servers in one process (tests, tools) must not see
         #: each other's tokens or answers.
         self.tokens = TokenCache()
@@ -93,7 +97,7 @@ class ServerDB:
         if self.write_engine is not self.engine:
             self.write_engine.dispose()
 
-    def _init_state(self, divisions: DivisionList) -> str:
+    def _init_state(self, cities: tuple[DivisionList, ...]) -> str:
         with self._write() as s, s.begin():
             if not self.is_sqlite:  # several processes starting at once seed the counter and divisions once
                 s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
@@ -106,9 +110,7 @@ class ServerDB:
             s.flush()
             seeded = set(s.scalars(select(Record.id).where(Record.entity == "divisions")))
             stamp = now().isoformat()
-            for info in divisions.divisions:
-                if info.id in seeded:
-                    continue
+            for divisions, info in self._to_seed(cities, seeded):
                 seq = self.next_seq(s)
                 data = {
                     "id": info.id,
@@ -126,6 +128,19 @@ class ServerDB:
                     Record(entity="divisions", id=info.id, data=data, version=1, seq=seq, division_id=info.id)
                 )
             return sid.text
+
+    @staticmethod
+    def _to_seed(
+        cities: tuple[DivisionList, ...], seeded: set[str]
+    ) -> Iterator[tuple[DivisionList, DivisionInfo]]:
+        """The divisions to add: those of ``cities`` not in the database yet; with no cities given, the
+        shipped list into a database that has none."""
+        if not cities and seeded:
+            return
+        for divisions in cities or (default_divisions(),):
+            for info in divisions.divisions:
+                if info.id not in seeded:
+                    yield divisions, info
 
     @contextmanager
     def write(self, *, sequenced: bool = True) -> Iterator[Session]:

@@ -26,10 +26,14 @@ message. With more than one worker, Prometheus metrics are kept per process in a
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoteltv.errors import HoteltvError
+
+if TYPE_CHECKING:
+    from hoteltv.domain.divisions import DivisionList
 
 ENV_DATABASE = "HOTELTV_SERVER_DATABASE_URL"
 ENV_PHOTOS = "HOTELTV_SERVER_PHOTO_DIR"
@@ -93,15 +97,17 @@ def run(
     keyfile: str | None = None,
     forwarded_allow_ips: str = "127.0.0.1",
     log_level: str = "info",
+    divisions: Sequence[DivisionList] = (),
 ) -> None:
-    """Serve until stopped: migrate and seed the database once, then start uvicorn with ``workers``."""
+    """Serve until stopped: migrate and seed the database once (with ``divisions``' counties, if given),
+    then start uvicorn with ``workers``."""
     import uvicorn
 
     from hoteltv.sync.server.store import ServerDB, normalise_url
 
     check_workers(normalise_url(database_url), workers)
     photo_dir = data_dir / "photos"
-    ServerDB(database_url).close()  # migrations and seed data, once, before any worker starts
+    ServerDB(database_url, divisions).close()  # migrations and seed data, once, before any worker starts
     options: dict[str, Any] = {
         "host": host,
         "port": port,
