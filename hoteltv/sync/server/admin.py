@@ -50,7 +50,11 @@ def _check(s: Session, role: str, divisions: list[str]) -> None:
 
 def _server_divisions(s: Session) -> list[DivisionInfo]:
     rows = s.scalars(select(Record.data).where(Record.entity == "divisions", Record.deleted.is_(False)))
-    return [DivisionInfo(d["code"], d["name"], tuple(d.get("aliases") or ())) for d in rows]
+    return [
+        DivisionInfo(d["code"], str(d.get("name") or ""), tuple(str(a) for a in d.get("aliases") or ()))
+        for d in rows
+        if isinstance(d, dict) and isinstance(d.get("code"), str)  # an admin may have pushed any shape
+    ]
 
 
 def division_code(db: ServerDB, text: str) -> str:
