@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from hoteltv.services.hotel_merge import DuplicatePair, MergeResult
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.messages import ask
 
 
 class PairsModel(ListTableModel):
@@ -131,18 +131,14 @@ class HotelMergeDialog(QDialog):
         self.keep_second.setEnabled(chosen)
 
     def _confirm(self, keep: str, other: str) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask(
+            self,
             self.tr("合并酒店"),
             self.tr("把“%1”并入“%2”？").replace("%1", other).replace("%2", keep),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("合并"),
+            self.tr("取消"),
+            default=False,
         )
-        merge = box.addButton(self.tr("合并"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.exec()
-        return box.clickedButton() is merge
 
     def merge_selected(self, *, keep_first: bool) -> None:
         pair = self.selected()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from hoteltv.sync.state import RefusedChange
 from ui.context import AppContext
 from ui.list_model import ListTableModel
+from ui.messages import ask
 
 
 class RefusedModel(ListTableModel):
@@ -138,19 +139,17 @@ class RefusedChanges(QWidget):
 
     # --- dropping -----------------------------------------------------------------------------------------
     def _confirm(self, change: RefusedChange) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        return ask(
+            self,
             self.tr("放弃修改"),
             self.tr("放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。"),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("放弃修改"),
+            self.tr("保留"),
+            icon=QMessageBox.Icon.Warning,
+            yes_role=QMessageBox.ButtonRole.DestructiveRole,
+            default=False,
+            informative=f"{change.label or change.id}\n{change.reason}",
         )
-        box.setInformativeText(f"{change.label or change.id}\n{change.reason}")
-        drop = box.addButton(self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(self.tr("保留"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        return box.clickedButton() is drop
 
     def drop_selected(self) -> None:
         change = self.selected()
