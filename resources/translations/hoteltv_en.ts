@@ -51,7 +51,7 @@
         <translation type="vanished">Type the text, then press Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+77"/>
+        <location filename="../../ui/photos/editor.py" line="+76"/>
         <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
@@ -150,7 +150,7 @@
         <translation> (not saved)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>标注还没有保存。放弃这些修改吗？</source>
         <translation>The annotations are not saved yet. Discard these changes?</translation>
     </message>
@@ -159,7 +159,7 @@
         <translation type="vanished"> (not saved)</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-57"/>
         <source> · 右键点击标注可删除 · 原图不会被修改</source>
         <translation> · right-click a mark to delete it · the original photo is not changed</translation>
     </message>
@@ -169,7 +169,7 @@
         <translation>Annotations not saved</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>未保存的标注</source>
         <translation>Unsaved annotations</translation>
     </message>
@@ -200,7 +200,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+93"/>
+        <location filename="../../ui/dashboard.py" line="+94"/>
         <source>没有数据</source>
         <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
@@ -432,7 +432,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+139"/>
+        <location filename="../../ui/sync_panel.py" line="+123"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -551,18 +551,18 @@
     <message>
         <location line="+7"/>
         <location line="+7"/>
-        <location line="+137"/>
+        <location line="+143"/>
         <location line="+2"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-142"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+57"/>
         <source>统计</source>
         <translation>Counting</translation>
     </message>
@@ -610,7 +610,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+71"/>
+        <location filename="../../ui/main_window.py" line="+70"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -686,12 +686,12 @@
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -699,7 +699,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+116"/>
+        <location filename="../../ui/registry.py" line="+119"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -946,7 +946,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelFormDialog</name>
     <message>
-        <location filename="../../ui/hotel_form.py" line="+61"/>
+        <location filename="../../ui/hotel_form.py" line="+60"/>
         <source>新增酒店</source>
         <translation>Add hotel</translation>
     </message>
@@ -1119,7 +1119,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Notes</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+169"/>
         <source>保存酒店</source>
         <translation>Saving the hotel</translation>
     </message>
@@ -1127,12 +1127,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelMergeDialog</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="+62"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="+60"/>
         <source>合并疑似重复的酒店</source>
         <translation>Merge suspected duplicate hotels</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+4"/>
         <source>保留酒店一，并入酒店二</source>
         <translation>Keep hotel 1, merge hotel 2 into it</translation>
     </message>
@@ -1157,18 +1157,18 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>No suspected duplicate hotels.</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+44"/>
+        <location line="+15"/>
+        <location line="+40"/>
         <source>合并酒店</source>
         <translation>Merge hotels</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-39"/>
         <source>把“%1”并入“%2”？</source>
         <translation>Merge “%1” into “%2”?</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
@@ -1178,7 +1178,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>请先在列表中选择一对酒店。</source>
         <translation>Select a pair of hotels in the list first.</translation>
     </message>
@@ -1650,18 +1650,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+1"/>
         <source>定稿</source>
         <translation>Finalize</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+72"/>
+        <location line="+0"/>
+        <location line="+67"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-50"/>
         <source>下发整改通知</source>
         <translation>Issue rectification notice</translation>
     </message>
@@ -1671,7 +1670,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>The inspection failed. Issue the rectification notice now?</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
@@ -1692,17 +1691,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+16"/>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-1"/>
         <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
         <translation>This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+29"/>
         <source>草稿打印件带“草稿”水印，不是正式记录。</source>
         <translation>A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
     </message>
@@ -1836,7 +1835,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+157"/>
+        <location filename="../../ui/inspection/window.py" line="+159"/>
         <source>正在打开检查记录…</source>
         <extracomment>Where the inspection windows&apos; size and place are kept (QSettings: window state, not data).</extracomment>
         <translation>Opening the inspection record…</translation>
@@ -2200,7 +2199,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Remove room %1 from the sampled rooms? (Items answered: %2)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>删除</source>
         <translation>Remove</translation>
     </message>
@@ -2561,12 +2560,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+217"/>
+        <location line="+219"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-216"/>
+        <location line="-218"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2591,7 +2590,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+205"/>
         <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
         <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
     </message>
@@ -2635,7 +2634,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-308"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2652,7 +2651,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+87"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2672,7 +2671,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <location line="+20"/>
         <source>导出酒店</source>
         <translation>Export hotels</translation>
@@ -2683,7 +2682,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Exported %1 hotels to %2</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <location line="+16"/>
         <source>导出检查记录</source>
         <translation>Export inspections</translation>
@@ -3044,7 +3043,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PairsModel</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="-129"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="-115"/>
         <source>酒店一</source>
         <translation>Hotel 1</translation>
     </message>
@@ -3072,7 +3071,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/report_period.py" line="+59"/>
+        <location filename="../../ui/report_period.py" line="+57"/>
         <source>全部记录</source>
         <translation>All records</translation>
     </message>
@@ -3283,7 +3282,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Files not added: %1</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>从检查记录中删除选中的 %1 张照片？</source>
         <translation>Remove the selected photos (%1) from the inspection record?</translation>
     </message>
@@ -3292,7 +3291,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Photos are being imported; add more when this import has finished.</translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-166"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
@@ -3341,8 +3340,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Paste</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <location line="+30"/>
+        <location line="+16"/>
+        <location line="+21"/>
         <source>删除照片</source>
         <translation>Remove photos</translation>
     </message>
@@ -3492,7 +3491,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Cannot show the photo: </translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+144"/>
         <source>从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。</source>
         <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
     </message>
@@ -3501,7 +3500,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Cannot show the photo: </translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-138"/>
         <source>读取照片</source>
         <translation>Reading the photo</translation>
     </message>
@@ -3536,8 +3535,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Confirming the time taken</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+16"/>
+        <location line="+12"/>
+        <location line="+7"/>
         <source>删除照片</source>
         <translation>Remove photo</translation>
     </message>
@@ -3743,7 +3742,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RecordStatesModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-75"/>
+        <location filename="../../ui/sync_panel.py" line="-62"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -3763,47 +3762,39 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>酒店</source>
-        <translation>Hotel</translation>
+        <translation type="vanished">Hotel</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查记录</source>
-        <translation>Inspection</translation>
+        <translation type="vanished">Inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>抽查房间</source>
-        <translation>Sampled room</translation>
+        <translation type="vanished">Sampled room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>照片</source>
-        <translation>Photo</translation>
+        <translation type="vanished">Photo</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查组</source>
-        <translation>Team</translation>
+        <translation type="vanished">Team</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查人员</source>
-        <translation>Inspector</translation>
+        <translation type="vanished">Inspector</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>整改通知</source>
-        <translation>Notice</translation>
+        <translation type="vanished">Notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>待发送</source>
         <translation>To send</translation>
     </message>
@@ -3835,7 +3826,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedChanges</name>
     <message>
-        <location filename="../../ui/sync_refused.py" line="+88"/>
+        <location filename="../../ui/sync_refused.py" line="+86"/>
         <source>放弃所选修改</source>
         <translation>Give up the selected change</translation>
     </message>
@@ -3850,24 +3841,24 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading refused changes</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+6"/>
-        <location line="+28"/>
+        <location line="+18"/>
+        <location line="+2"/>
+        <location line="+30"/>
         <source>放弃修改</source>
         <translation>Give up change</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-31"/>
         <source>放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。</source>
         <translation>Give up this refused change? The record stays on this computer as it is and is no longer sent to the server.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>保留</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>请先在列表中选择一条修改。</source>
         <translation>Select a change in the list first.</translation>
     </message>
@@ -3903,7 +3894,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_refused.py" line="-131"/>
+        <location filename="../../ui/sync_refused.py" line="-107"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -3918,7 +3909,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Why the server refused it</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-19"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
@@ -4041,18 +4032,18 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+56"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <location line="+16"/>
+        <location line="+50"/>
+        <location line="+20"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+38"/>
         <source>读取检查记录</source>
         <translation>Reading inspections</translation>
     </message>
@@ -4067,7 +4058,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>%1 of %2 hotels shown</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>已删除「%1」</source>
         <translation>Deleted &quot;%1&quot;</translation>
     </message>
@@ -4077,7 +4068,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete hotel</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>已放弃草稿 %1</source>
         <translation>Draft %1 discarded</translation>
     </message>
@@ -4128,12 +4119,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+36"/>
+        <location line="+40"/>
         <source>导出报告</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-38"/>
         <source>Word 文档 (*.docx);;PDF 文件 (*.pdf)</source>
         <translation>Word document (*.docx);;PDF file (*.pdf)</translation>
     </message>
@@ -4490,7 +4481,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">(empty)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-38"/>
+        <location filename="../../ui/sync_panel.py" line="-25"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
@@ -4500,8 +4491,8 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+126"/>
-        <location line="+210"/>
+        <location line="+113"/>
+        <location line="+199"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -4515,7 +4506,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-183"/>
+        <location line="-172"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4564,13 +4555,13 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-168"/>
         <source>（空）</source>
         <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+129"/>
         <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -4605,7 +4596,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Refused changes (%1)</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+45"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -4663,7 +4654,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+59"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
@@ -4672,12 +4663,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-23"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>请先在列表中选择一个冲突。</source>
         <translation>Select a conflict in the list first.</translation>
     </message>
@@ -5103,9 +5094,9 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Cannot open the data folder %1.</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+153"/>
         <source>注意</source>
-        <extracomment>Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
+        <extracomment>How long :func:`after_paint` waits for a paint that may never come (a hidden window, an empty registry). Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
         <translation>Note</translation>
     </message>
 </context>
@@ -5154,23 +5145,23 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+44"/>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-1"/>
         <source>放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。</source>
         <translation>Discard this draft? What was filled in will no longer be shown (the audit log keeps it).</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+18"/>
+        <location line="+2"/>
+        <location line="+17"/>
         <source>保留</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-5"/>
         <source>删除酒店</source>
         <translation>Delete hotel</translation>
     </message>
@@ -5180,7 +5171,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the hotel &quot;%1&quot;? Its drafts are discarded with it; a hotel with finalized records cannot be deleted.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
