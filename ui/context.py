@@ -59,27 +59,18 @@ class AppContext:
     @classmethod
     def open(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Open the data folder, database included."""
-        from hoteltv.services.demo import is_demo
-        from hoteltv.services.setup import open_home
+        from hoteltv.services.setup import home_settings
 
         warnings: list[str] = []
-        db, settings, divisions = open_home(home, warnings)
-        return cls(
-            home,
-            settings,
-            divisions,
-            runner or JobRunner(),
-            language=settings.get("language"),
-            warnings=warnings,
-            demo=is_demo(db),
-            _db=db,
-        )
+        settings, divisions = home_settings(home, warnings)
+        return cls._open_database(home, settings, divisions, warnings, runner)
 
     @classmethod
     def open_for_start(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Like :meth:`open`, but when the database's schema is at head its registry rows are read with
         plain ``sqlite3`` (:attr:`first_screen`) and the database itself opens on first use of
-        :attr:`db`. Otherwise (a new folder, an older schema to upgrade) it is :meth:`open`."""
+        :attr:`db`. Otherwise (a new folder, an older schema to upgrade) it is :meth:`open` with the
+        settings already read."""
         from hoteltv.db.revision import DB_FILENAME
         from hoteltv.domain import sites
         from hoteltv.services.registry_rows import read_first_screen
@@ -89,7 +80,41 @@ class AppContext:
         settings, divisions = home_settings(home, warnings)
         first = read_first_screen(home / DB_FILENAME, sites.DEFAULT)
         if first is None:
-            return cls.open(home, runner)
+            return cls._open_database(home, settings, divisions, warnings, runner)
+        return cls._made(
+            home, settings, divisions, warnings, runner, demo=first.meta.get(META_DEMO) == "1", first=first
+        )
+
+    @classmethod
+    def _open_database(
+        cls,
+        home: Path,
+        settings: Settings,
+        divisions: DivisionList,
+        warnings: list[str],
+        runner: JobRunner | None,
+    ) -> AppContext:
+        """:meth:`open` once the settings are read: the database opened (migrated, divisions written)."""
+        from hoteltv.services.demo import is_demo
+        from hoteltv.services.setup import open_database
+
+        db = open_database(home, divisions, bool(warnings))
+        return cls._made(home, settings, divisions, warnings, runner, demo=is_demo(db), db=db)
+
+    @classmethod
+    def _made(
+        cls,
+        home: Path,
+        settings: Settings,
+        divisions: DivisionList,
+        warnings: list[str],
+        runner: JobRunner | None,
+        *,
+        demo: bool,
+        db: Database | None = None,
+        first: FirstScreen | None = None,
+    ) -> AppContext:
+        """The context over what was read (``warnings``: what the division file was found to lack)."""
         ctx = cls(
             home,
             settings,
@@ -97,8 +122,9 @@ class AppContext:
             runner or JobRunner(),
             language=settings.get("language"),
             warnings=warnings,
-            demo=first.meta.get(META_DEMO) == "1",
+            demo=demo,
             first_screen=first,
+            _db=db,
         )
         ctx._division_problems = bool(warnings)
         return ctx
