@@ -114,7 +114,7 @@ class AppContext:
         db: Database | None = None,
         first: FirstScreen | None = None,
     ) -> AppContext:
-        """The context over what was read (``warnings``: what the division file was found to lack)."""
+        """The context over what was read (``warnings``: what opening warned about without stopping)."""
         ctx = cls(
             home,
             settings,

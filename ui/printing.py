@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -41,6 +40,7 @@ from hoteltv.reports.notice import write_notice
 from hoteltv.reports.summary_report import write_summary_report
 from hoteltv.services import notices as notice_service
 from ui.context import AppContext
+from ui.dialog_parts import ok_cancel
 from ui.messages import show_error, show_info
 from ui.print_preview import PrintPreviewDialog, Progress
 
@@ -326,13 +326,7 @@ class SummaryDialog(QDialog):
         form.addRow(self.tr("期间"), self.period)
         form.addRow(self.tr("县区"), self.division)
         form.addRow(self.tr("范围"), scope)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("预览…"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, self.tr("预览…"), self.accept, name_cancel=False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -382,13 +376,7 @@ class BatchDialog(QDialog):
         form.addRow(self.tr("期间"), self.period)
         form.addRow(self.tr("县区"), self.division)
         form.addRow("", self.drafts)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("预览…"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, self.tr("预览…"), self.accept, name_cancel=False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.count_label)

@@ -29,17 +29,16 @@
         <translation>Room type</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>房间 %1 已在抽查列表中</source>
         <translation>Room %1 is already sampled</translation>
     </message>
@@ -209,7 +208,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+372"/>
+        <location filename="../../ui/printing.py" line="+366"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -234,12 +233,12 @@
         <translation>Division</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>预览…</source>
         <translation>Preview…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>开始日期不能晚于结束日期。</source>
         <translation>The start date cannot be after the end date.</translation>
     </message>
@@ -603,6 +602,14 @@
     </message>
 </context>
 <context>
+    <name>Dialog</name>
+    <message>
+        <location filename="../../ui/dialog_parts.py" line="+25"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>DraftsDialog</name>
     <message>
         <source>打开草稿</source>
@@ -744,7 +751,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ExtendNoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+271"/>
+        <location filename="../../ui/inspection/notice.py" line="+261"/>
         <source>整改通知延期 — %1</source>
         <translation>Extend notice deadline — %1</translation>
     </message>
@@ -774,14 +781,13 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Reason for the extension</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+4"/>
         <source>生成延期通知</source>
         <translation>Issue extended notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
@@ -2808,7 +2814,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="-255"/>
+        <location filename="../../ui/inspection/notice.py" line="-237"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2898,14 +2904,13 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Served</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+5"/>
         <source>下发通知</source>
         <translation>Issue notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
@@ -3066,7 +3071,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PeriodPicker</name>
     <message>
-        <location filename="../../ui/printing.py" line="-179"/>
+        <location filename="../../ui/printing.py" line="-167"/>
         <source>至</source>
         <translation>to</translation>
     </message>
@@ -4132,7 +4137,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-267"/>
+        <location filename="../../ui/inspection/room.py" line="-258"/>
         <location line="+8"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -4374,7 +4379,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../ui/inspection/signature.py" line="+203"/>
+        <location filename="../../ui/inspection/signature.py" line="+204"/>
         <source>手写签名：%1</source>
         <translation>Signature: %1</translation>
     </message>
@@ -4389,20 +4394,19 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Clear and sign again</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>确认签名</source>
         <translation>Confirm signature</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
     <name>SignaturePreview</name>
     <message>
-        <location line="-42"/>
+        <location line="-38"/>
         <source>纸质签字</source>
         <translation>Signed on paper</translation>
     </message>
@@ -4468,7 +4472,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Hotels</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>预览…</source>
         <translation>Preview…</translation>
     </message>
@@ -4736,18 +4740,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Add</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+130"/>
+        <location line="+12"/>
+        <location line="+127"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="-129"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-94"/>
         <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
