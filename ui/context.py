@@ -59,62 +59,38 @@ class AppContext:
     @classmethod
     def open(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Open the data folder, database included."""
-        from hoteltv.services.setup import home_settings
-
-        warnings: list[str] = []
-        settings, divisions = home_settings(home, warnings)
-        return cls._open_database(home, settings, divisions, warnings, runner)
+        return cls._open(home, runner, first_screen=False)
 
     @classmethod
     def open_for_start(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Like :meth:`open`, but when the database's schema is at head its registry rows are read with
         plain ``sqlite3`` (:attr:`first_screen`) and the database itself opens on first use of
-        :attr:`db`. Otherwise (a new folder, an older schema to upgrade) it is :meth:`open` with the
-        settings already read."""
-        from hoteltv.db.revision import DB_FILENAME
-        from hoteltv.domain import sites
-        from hoteltv.services.registry_rows import read_first_screen
-        from hoteltv.services.setup import home_settings
+        :attr:`db`. Otherwise (a new folder, an older schema to upgrade) it is :meth:`open`."""
+        return cls._open(home, runner, first_screen=True)
+
+    @classmethod
+    def _open(cls, home: Path, runner: JobRunner | None, *, first_screen: bool) -> AppContext:
+        """The settings read once; then the first screen's rows (when asked for and the schema is at
+        head), or else the database opened (migrated, divisions written)."""
+        from hoteltv.services.setup import home_settings, open_database
 
         warnings: list[str] = []
         settings, divisions = home_settings(home, warnings)
-        first = read_first_screen(home / DB_FILENAME, sites.DEFAULT)
+        first: FirstScreen | None = None
+        if first_screen:
+            from hoteltv.db.revision import DB_FILENAME
+            from hoteltv.domain import sites
+            from hoteltv.services.registry_rows import read_first_screen
+
+            first = read_first_screen(home / DB_FILENAME, sites.DEFAULT)
+        db: Database | None = None
         if first is None:
-            return cls._open_database(home, settings, divisions, warnings, runner)
-        return cls._made(
-            home, settings, divisions, warnings, runner, demo=first.meta.get(META_DEMO) == "1", first=first
-        )
+            from hoteltv.services.demo import is_demo
 
-    @classmethod
-    def _open_database(
-        cls,
-        home: Path,
-        settings: Settings,
-        divisions: DivisionList,
-        warnings: list[str],
-        runner: JobRunner | None,
-    ) -> AppContext:
-        """:meth:`open` once the settings are read: the database opened (migrated, divisions written)."""
-        from hoteltv.services.demo import is_demo
-        from hoteltv.services.setup import open_database
-
-        db = open_database(home, divisions, bool(warnings))
-        return cls._made(home, settings, divisions, warnings, runner, demo=is_demo(db), db=db)
-
-    @classmethod
-    def _made(
-        cls,
-        home: Path,
-        settings: Settings,
-        divisions: DivisionList,
-        warnings: list[str],
-        runner: JobRunner | None,
-        *,
-        demo: bool,
-        db: Database | None = None,
-        first: FirstScreen | None = None,
-    ) -> AppContext:
-        """The context over what was read (``warnings``: what opening warned about without stopping)."""
+            db = open_database(home, divisions, bool(warnings))
+            demo = is_demo(db)
+        else:
+            demo = first.meta.get(META_DEMO) == "1"
         ctx = cls(
             home,
             settings,
