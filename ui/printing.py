@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,6 +43,7 @@ from ui.context import AppContext
 from ui.dialog_parts import ok_cancel
 from ui.messages import show_error, show_info
 from ui.print_preview import PrintPreviewDialog, Progress
+from ui.qtdates import py_date, qt_date
 
 #: The preview never opens taller or wider than this (it shrinks further to fit a small screen).
 PREVIEW_SIZE = (900, 1000)
@@ -233,10 +234,6 @@ def preview_batch(ctx: AppContext, choice: BatchChoice, parent: QWidget | None =
 # --- choosing what to print -----------------------------------------------------------------------------------
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
 class PeriodPicker(QWidget):
     """An optional date range: a tick "only this period", then from … to …."""
 
@@ -249,9 +246,9 @@ class PeriodPicker(QWidget):
         self.limit = QCheckBox(caption)
         self.limit.setObjectName("periodLimit")
         self.limit.setChecked(limited)
-        self.since_edit = QDateEdit(_qdate(since))
+        self.since_edit = QDateEdit(qt_date(since))
         self.since_edit.setObjectName("periodSince")
-        self.until_edit = QDateEdit(_qdate(until))
+        self.until_edit = QDateEdit(qt_date(until))
         self.until_edit.setObjectName("periodUntil")
         for edit in (self.since_edit, self.until_edit):
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -280,7 +277,7 @@ class PeriodPicker(QWidget):
         if not self.limit.isChecked():
             return None, None
         since, until = self.since_edit.date(), self.until_edit.date()
-        return date(since.year(), since.month(), since.day()), date(until.year(), until.month(), until.day())
+        return py_date(since), py_date(until)
 
     def valid(self) -> bool:
         since, until = self.period()

@@ -12,24 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QWidget
 
 from hoteltv.domain import clock
 from ui.context import AppContext
 from ui.folders import documents_folder
 from ui.messages import show_error
+from ui.qtdates import py_date, qt_date
 
 Period = tuple[date | None, date | None]
 translate = QCoreApplication.translate
-
-
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
-def _pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
 
 
 def presets(today: date) -> list[tuple[str, Period]]:
@@ -72,7 +65,7 @@ class PeriodPicker(QWidget):
         for edit, day in ((self.since, date(today.year, 1, 1)), (self.until, today)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(_qdate(day))
+            edit.setDate(qt_date(day))
             edit.dateChanged.connect(self._dates_changed)
         self.dash = QLabel("—", self)
         row = QHBoxLayout(self)
@@ -101,14 +94,14 @@ class PeriodPicker(QWidget):
 
     def set_dates(self, since: date, until: date) -> None:
         """Choose 自定义 with these dates."""
-        self.since.setDate(_qdate(since))
-        self.until.setDate(_qdate(until))
+        self.since.setDate(qt_date(since))
+        self.until.setDate(qt_date(until))
         self.choose("custom")
 
     def period(self) -> Period:
         key = self.combo.currentData()
         if key == "custom":
-            return _pydate(self.since.date()), _pydate(self.until.date())
+            return py_date(self.since.date()), py_date(self.until.date())
         return self._presets.get(key, (None, None))
 
     def text(self) -> str:
