@@ -12,12 +12,19 @@ translate = QCoreApplication.translate
 
 
 def ok_cancel(
-    dialog: QDialog, ok_text: str, on_ok: Callable[[], object], *, name_cancel: bool = True
+    dialog: QDialog,
+    ok_text: str,
+    on_ok: Callable[[], object],
+    *,
+    name_cancel: bool = True,
+    parented: bool = True,
 ) -> tuple[QDialogButtonBox, QPushButton]:
     """(the row, its OK button): OK reads ``ok_text`` and calls ``on_ok``, Cancel rejects ``dialog`` and
-    reads 取消 (with ``name_cancel=False``, Qt's own word)."""
+    reads 取消 (with ``name_cancel=False``, Qt's own word). The row is a child of ``dialog`` from the
+    start, or (``parented=False``) once laid out, which puts it after the form in the Tab order."""
     buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+        dialog if parented else None,
     )
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -293,22 +294,61 @@ def _division_combo(ctx: AppContext) -> QComboBox:
     return combo
 
 
-class SummaryDialog(QDialog):
-    """Choose what the summary report counts: a period, a division, pilot hotels or all."""
+class _PeriodDialog(QDialog):
+    """What the summary and the batch dialogs share: a period and a division, the dialog's own row, a line
+    under the form, and 预览… — taken when :meth:`ready`, then ``sig_chosen`` with :meth:`choice`."""
 
     sig_chosen = Signal(object)
-    """The user asked for the report: a :class:`SummaryChoice`."""
+    """The user asked for the document: the dialog's choice (:class:`SummaryChoice`, :class:`BatchChoice`)."""
+
+    period: PeriodPicker
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setMinimumWidth(420)
+        self.division = _division_combo(ctx)
+
+    def _lay_out(self, label: str, field: QWidget | QLayout, line: QLabel) -> None:
+        """The form (期间, 县区, then ``label`` ``field``), ``line`` and the buttons."""
+        form = QFormLayout()
+        form.addRow(self.tr("期间"), self.period)
+        form.addRow(self.tr("县区"), self.division)
+        if isinstance(field, QWidget):  # addRow's two overloads
+            form.addRow(label, field)
+        else:
+            form.addRow(label, field)
+        self.buttons, self.ok_button = ok_cancel(
+            self, self.tr("预览…"), self.accept, name_cancel=False, parented=False
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(line)
+        layout.addWidget(self.buttons)
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def choice(self) -> Any:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        if not self.ready():
+            return
+        super().accept()
+        self.sig_chosen.emit(self.choice())
+
+
+class SummaryDialog(_PeriodDialog):
+    """Choose what the summary report counts: a period, a division, pilot hotels or all."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("summaryDialog")
-        self.setMinimumWidth(420)
+        super().__init__(ctx, parent, "summaryDialog")
         self.setWindowTitle(self.tr("打印统计报表"))
         today = today or clock.today()
         self.period = PeriodPicker(
             self.tr("只统计此期间的检查和整改通知"), date(today.year, 1, 1), today, False
         )
-        self.division = _division_combo(ctx)
         self.pilot_button = QRadioButton(self.tr("试点酒店"))
         self.pilot_button.setChecked(True)
         self.all_button = QRadioButton(self.tr("全部酒店"))
@@ -319,15 +359,7 @@ class SummaryDialog(QDialog):
         self.error_label = QLabel(self.tr("开始日期不能晚于结束日期。"))
         self.error_label.setStyleSheet("color: #c0262d;")
         self.error_label.hide()
-        form = QFormLayout()
-        form.addRow(self.tr("期间"), self.period)
-        form.addRow(self.tr("县区"), self.division)
-        form.addRow(self.tr("范围"), scope)
-        self.buttons, self.ok_button = ok_cancel(self, self.tr("预览…"), self.accept, name_cancel=False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self._lay_out(self.tr("范围"), scope, self.error_label)
         self.period.sig_changed.connect(self._check)
 
     def _check(self) -> None:
@@ -339,45 +371,28 @@ class SummaryDialog(QDialog):
         since, until = self.period.period()
         return SummaryChoice(since, until, self.division.currentData(), self.pilot_button.isChecked())
 
-    def accept(self) -> None:
-        if not self.period.valid():
-            return
-        super().accept()
-        self.sig_chosen.emit(self.choice())
+    def ready(self) -> bool:
+        return self.period.valid()
 
 
-class BatchDialog(QDialog):
+class BatchDialog(_PeriodDialog):
     """Choose the inspection sheets to print in one go: a period, a division, drafts or not.
 
     How many sheets match is counted in the background as the choice changes.
     """
 
-    sig_chosen = Signal(object)
-    """The user asked for the batch: a :class:`BatchChoice`."""
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent, "batchDialog")
         self.ctx = ctx
-        self.setObjectName("batchDialog")
-        self.setMinimumWidth(420)
         self.setWindowTitle(self.tr("批量打印检查记录"))
         today = today or clock.today()
         self.matching: int | None = None
         self._generation = 0
         self.period = PeriodPicker(self.tr("只打印此期间开始的检查"), today - timedelta(days=30), today, True)
-        self.division = _division_combo(ctx)
         self.drafts = QCheckBox(self.tr("包括草稿（打印时带“草稿”水印）"))
         self.count_label = QLabel()
         self.count_label.setObjectName("batchCount")
-        form = QFormLayout()
-        form.addRow(self.tr("期间"), self.period)
-        form.addRow(self.tr("县区"), self.division)
-        form.addRow("", self.drafts)
-        self.buttons, self.ok_button = ok_cancel(self, self.tr("预览…"), self.accept, name_cancel=False)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.buttons)
+        self._lay_out("", self.drafts, self.count_label)
         self.period.sig_changed.connect(self.recount)
         self.division.currentIndexChanged.connect(self.recount)
         self.drafts.toggled.connect(self.recount)
@@ -433,8 +448,5 @@ class BatchDialog(QDialog):
             self.count_label.setText("")
             show_error(self, exc, self.tr("查找检查记录"))
 
-    def accept(self) -> None:
-        if not self.matching:
-            return
-        super().accept()
-        self.sig_chosen.emit(self.choice())
+    def ready(self) -> bool:
+        return bool(self.matching)

@@ -208,7 +208,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+366"/>
+        <location filename="../../ui/printing.py" line="+387"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -218,27 +218,24 @@
         <translation>Only inspections started in this period</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>包括草稿（打印时带“草稿”水印）</source>
         <translation>Include drafts (printed with a &quot;draft&quot; watermark)</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>期间</source>
-        <translation>Period</translation>
+        <translation type="vanished">Period</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>预览…</source>
-        <translation>Preview…</translation>
+        <translation type="vanished">Preview…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>开始日期不能晚于结束日期。</source>
         <translation>The start date cannot be after the end date.</translation>
     </message>
@@ -604,7 +601,7 @@
 <context>
     <name>Dialog</name>
     <message>
-        <location filename="../../ui/dialog_parts.py" line="+25"/>
+        <location filename="../../ui/dialog_parts.py" line="+32"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
@@ -2916,7 +2913,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>OperationsDialog</name>
     <message>
-        <location filename="../../ui/operations_dialog.py" line="+70"/>
+        <location filename="../../ui/operations_dialog.py" line="+71"/>
         <source>执法行动</source>
         <translation>Enforcement operations</translation>
     </message>
@@ -3015,12 +3012,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+7"/>
-        <location line="+116"/>
+        <location line="+115"/>
         <source>保存执法行动</source>
         <translation>Save operation</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-90"/>
         <source>读取执法行动</source>
         <translation>Reading operations</translation>
     </message>
@@ -3035,7 +3032,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Reading sites</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+80"/>
         <source>删除执法行动</source>
         <translation>Delete operations</translation>
     </message>
@@ -3071,12 +3068,12 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PeriodPicker</name>
     <message>
-        <location filename="../../ui/printing.py" line="-167"/>
+        <location filename="../../ui/printing.py" line="-181"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/report_period.py" line="+57"/>
+        <location filename="../../ui/report_period.py" line="+50"/>
         <source>全部记录</source>
         <translation>All records</translation>
     </message>
@@ -3675,7 +3672,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../ui/printing.py" line="-174"/>
+        <location filename="../../ui/printing.py" line="-170"/>
         <source>现场检查记录 %1</source>
         <extracomment>The preview never opens taller or wider than this (it shrinks further to fit a small screen).</extracomment>
         <translation>Inspection record %1</translation>
@@ -3739,7 +3736,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Inspection records (batch)</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+59"/>
         <source>全部县区</source>
         <translation>All divisions</translation>
     </message>
@@ -4432,7 +4429,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+16"/>
+        <location filename="../../ui/printing.py" line="+56"/>
         <source>打印统计报表</source>
         <translation>Print summary report</translation>
     </message>
@@ -4442,7 +4439,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Only count inspections and notices of this period</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>试点酒店</source>
         <translation>Pilot hotels</translation>
     </message>
@@ -4457,24 +4454,21 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>The start date cannot be after the end date.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>期间</source>
-        <translation>Period</translation>
+        <translation type="vanished">Period</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>范围</source>
         <translation>Hotels</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>预览…</source>
-        <translation>Preview…</translation>
+        <translation type="vanished">Preview…</translation>
     </message>
 </context>
 <context>
@@ -5077,6 +5071,24 @@ Room columns (one per sampled room, at most %2):</translation>
         <location line="+5"/>
         <source>校验码</source>
         <translation>Code</translation>
+    </message>
+</context>
+<context>
+    <name>_PeriodDialog</name>
+    <message>
+        <location filename="../../ui/printing.py" line="-47"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>预览…</source>
+        <translation>Preview…</translation>
     </message>
 </context>
 <context>
