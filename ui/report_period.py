@@ -12,17 +12,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QWidget
 
 from hoteltv.domain import clock
 from ui.context import AppContext
 from ui.folders import documents_folder
 from ui.messages import show_error
-from ui.qtdates import py_date, qt_date
 
 Period = tuple[date | None, date | None]
 translate = QCoreApplication.translate
+
+
+# Not ui.qtdates's qt_date/py_date: this module loads with the first screen, which imports nothing more.
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
 
 
 def presets(today: date) -> list[tuple[str, Period]]:
@@ -65,7 +73,7 @@ class PeriodPicker(QWidget):
         for edit, day in ((self.since, date(today.year, 1, 1)), (self.until, today)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(qt_date(day))
+            edit.setDate(_qdate(day))
             edit.dateChanged.connect(self._dates_changed)
         self.dash = QLabel("—", self)
         row = QHBoxLayout(self)
@@ -94,14 +102,14 @@ class PeriodPicker(QWidget):
 
     def set_dates(self, since: date, until: date) -> None:
         """Choose 自定义 with these dates."""
-        self.since.setDate(qt_date(since))
-        self.until.setDate(qt_date(until))
+        self.since.setDate(_qdate(since))
+        self.until.setDate(_qdate(until))
         self.choose("custom")
 
     def period(self) -> Period:
         key = self.combo.currentData()
         if key == "custom":
-            return py_date(self.since.date()), py_date(self.until.date())
+            return _pydate(self.since.date()), _pydate(self.until.date())
         return self._presets.get(key, (None, None))
 
     def text(self) -> str:
