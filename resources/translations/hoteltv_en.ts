@@ -199,7 +199,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+94"/>
+        <location filename="../../ui/dashboard.py" line="+95"/>
         <source>没有数据</source>
         <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
@@ -545,15 +545,14 @@
         <translation>Overdue notices</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+7"/>
-        <location line="+143"/>
+        <location line="+147"/>
         <location line="+2"/>
+        <location line="+32"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-174"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
@@ -592,8 +591,7 @@
         <translation>Overdue notices (%1)</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+19"/>
+        <location line="+44"/>
         <source>已复制</source>
         <translation>Copied</translation>
     </message>
@@ -790,7 +788,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/inspection/undo.py" line="+92"/>
+        <location filename="../../ui/inspection/undo.py" line="+95"/>
         <source>历史：%1</source>
         <translation>History: %1</translation>
     </message>
@@ -3073,7 +3071,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/report_period.py" line="+50"/>
+        <location filename="../../ui/report_period.py" line="+58"/>
         <source>全部记录</source>
         <translation>All records</translation>
     </message>
