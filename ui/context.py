@@ -59,37 +59,38 @@ class AppContext:
     @classmethod
     def open(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Open the data folder, database included."""
-        from hoteltv.services.demo import is_demo
-        from hoteltv.services.setup import open_home
-
-        warnings: list[str] = []
-        db, settings, divisions = open_home(home, warnings)
-        return cls(
-            home,
-            settings,
-            divisions,
-            runner or JobRunner(),
-            language=settings.get("language"),
-            warnings=warnings,
-            demo=is_demo(db),
-            _db=db,
-        )
+        return cls._open(home, runner, first_screen=False)
 
     @classmethod
     def open_for_start(cls, home: Path, runner: JobRunner | None = None) -> AppContext:
         """Like :meth:`open`, but when the database's schema is at head its registry rows are read with
         plain ``sqlite3`` (:attr:`first_screen`) and the database itself opens on first use of
         :attr:`db`. Otherwise (a new folder, an older schema to upgrade) it is :meth:`open`."""
-        from hoteltv.db.revision import DB_FILENAME
-        from hoteltv.domain import sites
-        from hoteltv.services.registry_rows import read_first_screen
-        from hoteltv.services.setup import home_settings
+        return cls._open(home, runner, first_screen=True)
+
+    @classmethod
+    def _open(cls, home: Path, runner: JobRunner | None, *, first_screen: bool) -> AppContext:
+        """The settings read once; then the first screen's rows (when asked for and the schema is at
+        head), or else the database opened (migrated, divisions written)."""
+        from hoteltv.services.setup import home_settings, open_database
 
         warnings: list[str] = []
         settings, divisions = home_settings(home, warnings)
-        first = read_first_screen(home / DB_FILENAME, sites.DEFAULT)
+        first: FirstScreen | None = None
+        if first_screen:
+            from hoteltv.db.revision import DB_FILENAME
+            from hoteltv.domain import sites
+            from hoteltv.services.registry_rows import read_first_screen
+
+            first = read_first_screen(home / DB_FILENAME, sites.DEFAULT)
+        db: Database | None = None
         if first is None:
-            return cls.open(home, runner)
+            from hoteltv.services.demo import is_demo
+
+            db = open_database(home, divisions, bool(warnings))
+            demo = is_demo(db)
+        else:
+            demo = first.meta.get(META_DEMO) == "1"
         ctx = cls(
             home,
             settings,
@@ -97,8 +98,9 @@ class AppContext:
             runner or JobRunner(),
             language=settings.get("language"),
             warnings=warnings,
-            demo=first.meta.get(META_DEMO) == "1",
+            demo=demo,
             first_screen=first,
+            _db=db,
         )
         ctx._division_problems = bool(warnings)
         return ctx

@@ -9,6 +9,7 @@ library), the overdue rectification notices, and the bureau's report sentence re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -255,20 +256,10 @@ class DashboardPage(QWidget):
         self.overdue_box = QGroupBox(self.tr("逾期未整改"))
         QVBoxLayout(self.overdue_box).addWidget(self.overdue_table)
 
-        self.sentence = QPlainTextEdit()
-        self.sentence.setObjectName("sentence")
-        self.sentence.setReadOnly(True)
-        self.sentence.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 16)
-        self.copy_button = QPushButton(self.tr("复制"))
-        self.copy_button.setObjectName("copyButton")
-        self.copy_button.clicked.connect(self.copy_sentence)
-        self.satellite_sentence = QPlainTextEdit()
-        self.satellite_sentence.setObjectName("satelliteSentence")
-        self.satellite_sentence.setReadOnly(True)
-        self.satellite_sentence.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 16)
-        self.satellite_copy = QPushButton(self.tr("复制"))
-        self.satellite_copy.setObjectName("satelliteCopyButton")
-        self.satellite_copy.clicked.connect(self.copy_satellite_sentence)
+        self.sentence, self.copy_button = self._sentence_row("sentence", "copyButton", self.copy_sentence)
+        self.satellite_sentence, self.satellite_copy = self._sentence_row(
+            "satelliteSentence", "satelliteCopyButton", self.copy_satellite_sentence
+        )
         sentence_box = QGroupBox(self.tr("报告用语"))
         sentence_layout = QVBoxLayout(sentence_box)
         for edit, button in (
@@ -415,8 +406,7 @@ class DashboardPage(QWidget):
         self.sig_loaded.emit(s)
 
     def copy_satellite_sentence(self) -> None:
-        QGuiApplication.clipboard().setText(self.satellite_sentence.toPlainText())
-        self.satellite_copy.setText(self.tr("已复制"))
+        self._copy(self.satellite_sentence, self.satellite_copy)
 
     def export_report(self, target: Path | None = None) -> None:
         """导出报告: the half-year report of the period shown, as Word or PDF (asks where, unless given)."""
@@ -434,8 +424,24 @@ class DashboardPage(QWidget):
         )
 
     def copy_sentence(self) -> None:
-        QGuiApplication.clipboard().setText(self.sentence.toPlainText())
-        self.copy_button.setText(self.tr("已复制"))
+        self._copy(self.sentence, self.copy_button)
+
+    def _sentence_row(
+        self, name: str, button_name: str, on_copy: Callable[[], None]
+    ) -> tuple[QPlainTextEdit, QPushButton]:
+        """A read-only two-line report sentence and its 复制 button."""
+        edit = QPlainTextEdit()
+        edit.setObjectName(name)
+        edit.setReadOnly(True)
+        edit.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 16)
+        button = QPushButton(self.tr("复制"))
+        button.setObjectName(button_name)
+        button.clicked.connect(on_copy)
+        return edit, button
+
+    def _copy(self, sentence: QPlainTextEdit, button: QPushButton) -> None:
+        QGuiApplication.clipboard().setText(sentence.toPlainText())
+        button.setText(self.tr("已复制"))
 
     def _overdue_clicked(self, row: int, _column: int) -> None:
         item = self.overdue_table.item(row, 0)

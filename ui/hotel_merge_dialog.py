@@ -14,18 +14,16 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Sign
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from hoteltv.services.hotel_merge import DuplicatePair, MergeResult
 from ui.context import AppContext
-from ui.list_model import ListTableModel
+from ui.list_model import ListTableModel, list_view, selected_row
+from ui.messages import ask
 
 
 class PairsModel(ListTableModel):
@@ -62,14 +60,7 @@ class HotelMergeDialog(QDialog):
         self.setWindowTitle(self.tr("合并疑似重复的酒店"))
         self.resize(820, 420)
         self.model = PairsModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("pairs")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().setVisible(False)
+        self.view = list_view(self.model, "pairs")
         self.keep_first = QPushButton(self.tr("保留酒店一，并入酒店二"))
         self.keep_first.setObjectName("keepFirst")
         self.keep_second = QPushButton(self.tr("保留酒店二，并入酒店一"))
@@ -119,10 +110,7 @@ class HotelMergeDialog(QDialog):
         self.sig_loaded.emit(len(pairs))
 
     def selected(self) -> DuplicatePair | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        pair: DuplicatePair = self.model.rows[rows[0].row()]
+        pair: DuplicatePair | None = selected_row(self.view, self.model)
         return pair
 
     def _selection_changed(self, *_args: Any) -> None:
@@ -131,18 +119,14 @@ class HotelMergeDialog(QDialog):
         self.keep_second.setEnabled(chosen)
 
     def _confirm(self, keep: str, other: str) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask(
+            self,
             self.tr("合并酒店"),
             self.tr("把“%1”并入“%2”？").replace("%1", other).replace("%2", keep),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("合并"),
+            self.tr("取消"),
+            default=False,
         )
-        merge = box.addButton(self.tr("合并"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.exec()
-        return box.clickedButton() is merge
 
     def merge_selected(self, *, keep_first: bool) -> None:
         pair = self.selected()

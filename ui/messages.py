@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from hoteltv.errors import HoteltvError, ImportRefused, ValidationError
 
@@ -127,34 +127,81 @@ def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
 
 def confirm_discard(parent: QWidget, what: str) -> bool:
     """Ask before a draft is thrown away (the default answer keeps it); ``what`` names the draft."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    return ask(
+        parent,
         translate("messages", "放弃草稿"),
         translate("messages", "放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。"),
-        QMessageBox.StandardButton.NoButton,
-        parent,
+        translate("messages", "放弃草稿"),
+        translate("messages", "保留"),
+        icon=QMessageBox.Icon.Warning,
+        yes_role=QMessageBox.ButtonRole.DestructiveRole,
+        default=False,
+        informative=what,
     )
-    box.setInformativeText(what)
-    discard = box.addButton(translate("messages", "放弃草稿"), QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
-    box.exec()
-    return box.clickedButton() is discard
 
 
 def confirm_delete_hotel(parent: QWidget, name: str) -> bool:
     """Ask before a hotel is deleted (its drafts go with it; the default answer keeps it)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    return ask(
+        parent,
         translate("messages", "删除酒店"),
         translate("messages", "删除酒店“%1”？它的草稿一并放弃；有定稿记录的酒店不能删除。").replace(
             "%1", name
         ),
-        QMessageBox.StandardButton.NoButton,
-        parent,
+        translate("messages", "删除"),
+        translate("messages", "保留"),
+        icon=QMessageBox.Icon.Warning,
+        yes_role=QMessageBox.ButtonRole.DestructiveRole,
+        default=False,
     )
-    delete = box.addButton(translate("messages", "删除"), QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton(translate("messages", "保留"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(keep)
+
+
+def ask(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    yes: str,
+    no: str,
+    *,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+    yes_role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+    default: bool | None = None,
+    informative: str = "",
+) -> bool:
+    """A blocking question with two buttons, ``yes`` then ``no``; True when ``yes`` was clicked.
+
+    ``default`` makes ``yes`` (True) or ``no`` (False) the button Enter presses; None leaves it to Qt.
+    """
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    if informative:
+        box.setInformativeText(informative)
+    yes_button = box.addButton(yes, yes_role)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    if default is not None:
+        box.setDefaultButton(yes_button if default else no_button)
     box.exec()
-    return box.clickedButton() is delete
+    return box.clickedButton() is yes_button
+
+
+def ask_later(
+    parent: QWidget,
+    name: str,
+    title: str,
+    text: str,
+    buttons: QMessageBox.StandardButton,
+    yes: QMessageBox.StandardButton,
+    on_yes: Callable[[], None],
+) -> QMessageBox:
+    """A non-blocking question (window-modal, ``open()``) with standard ``buttons``; ``on_yes`` runs when
+    the button ``yes`` is clicked. Returns the box (object name ``name``), which deletes itself on close."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def answered(button: QAbstractButton) -> None:
+        if box.standardButton(button) == yes:
+            on_yes()
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    return box

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +43,7 @@ from hoteltv.services import inspections as insp_service
 from hoteltv.services import operations as op_service
 from ui.context import AppContext
 from ui.inspection.texts import error_text
+from ui.qtdates import py_date, qt_date
 
 SPIN_MAX = op_service.MAX_COUNT
 
@@ -112,7 +113,7 @@ class OperationsDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         today = clock.today()
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setDate(qt_date(today))
         self.division = QComboBox(self)
         self.division.setObjectName("opDivision")
         for d in ctx.divisions.divisions:
@@ -239,9 +240,8 @@ class OperationsDialog(QDialog):
 
     # --- saving ---------------------------------------------------------------------------------
     def value(self) -> op_service.OperationInput:
-        qd = self.date_edit.date()
         return op_service.OperationInput(
-            op_date=date(qd.year(), qd.month(), qd.day()),
+            op_date=py_date(self.date_edit.date()),
             division_code=self.division.currentData() or "",
             lead_department=self.lead.text(),
             joint_departments=(self.joint.text(),),

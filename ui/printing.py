@@ -15,18 +15,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayout,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -41,8 +41,10 @@ from hoteltv.reports.notice import write_notice
 from hoteltv.reports.summary_report import write_summary_report
 from hoteltv.services import notices as notice_service
 from ui.context import AppContext
+from ui.dialog_parts import ok_cancel
 from ui.messages import show_error, show_info
 from ui.print_preview import PrintPreviewDialog, Progress
+from ui.qtdates import py_date, qt_date
 
 #: The preview never opens taller or wider than this (it shrinks further to fit a small screen).
 PREVIEW_SIZE = (900, 1000)
@@ -233,10 +235,6 @@ def preview_batch(ctx: AppContext, choice: BatchChoice, parent: QWidget | None =
 # --- choosing what to print -----------------------------------------------------------------------------------
 
 
-def _qdate(d: date) -> QDate:
-    return QDate(d.year, d.month, d.day)
-
-
 class PeriodPicker(QWidget):
     """An optional date range: a tick "only this period", then from … to …."""
 
@@ -249,9 +247,9 @@ class PeriodPicker(QWidget):
         self.limit = QCheckBox(caption)
         self.limit.setObjectName("periodLimit")
         self.limit.setChecked(limited)
-        self.since_edit = QDateEdit(_qdate(since))
+        self.since_edit = QDateEdit(qt_date(since))
         self.since_edit.setObjectName("periodSince")
-        self.until_edit = QDateEdit(_qdate(until))
+        self.until_edit = QDateEdit(qt_date(until))
         self.until_edit.setObjectName("periodUntil")
         for edit in (self.since_edit, self.until_edit):
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -280,7 +278,7 @@ class PeriodPicker(QWidget):
         if not self.limit.isChecked():
             return None, None
         since, until = self.since_edit.date(), self.until_edit.date()
-        return date(since.year(), since.month(), since.day()), date(until.year(), until.month(), until.day())
+        return py_date(since), py_date(until)
 
     def valid(self) -> bool:
         since, until = self.period()
@@ -296,22 +294,61 @@ def _division_combo(ctx: AppContext) -> QComboBox:
     return combo
 
 
-class SummaryDialog(QDialog):
-    """Choose what the summary report counts: a period, a division, pilot hotels or all."""
+class _PeriodDialog(QDialog):
+    """What the summary and the batch dialogs share: a period and a division, the dialog's own row, a line
+    under the form, and 预览… — taken when :meth:`ready`, then ``sig_chosen`` with :meth:`choice`."""
 
     sig_chosen = Signal(object)
-    """The user asked for the report: a :class:`SummaryChoice`."""
+    """The user asked for the document: the dialog's choice (:class:`SummaryChoice`, :class:`BatchChoice`)."""
+
+    period: PeriodPicker
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setMinimumWidth(420)
+        self.division = _division_combo(ctx)
+
+    def _lay_out(self, label: str, field: QWidget | QLayout, line: QLabel) -> None:
+        """The form (期间, 县区, then ``label`` ``field``), ``line`` and the buttons."""
+        form = QFormLayout()
+        form.addRow(self.tr("期间"), self.period)
+        form.addRow(self.tr("县区"), self.division)
+        if isinstance(field, QWidget):  # addRow's two overloads
+            form.addRow(label, field)
+        else:
+            form.addRow(label, field)
+        self.buttons, self.ok_button = ok_cancel(
+            self, self.tr("预览…"), self.accept, name_cancel=False, parented=False
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(line)
+        layout.addWidget(self.buttons)
+
+    def ready(self) -> bool:
+        raise NotImplementedError
+
+    def choice(self) -> Any:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        if not self.ready():
+            return
+        super().accept()
+        self.sig_chosen.emit(self.choice())
+
+
+class SummaryDialog(_PeriodDialog):
+    """Choose what the summary report counts: a period, a division, pilot hotels or all."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("summaryDialog")
-        self.setMinimumWidth(420)
+        super().__init__(ctx, parent, "summaryDialog")
         self.setWindowTitle(self.tr("打印统计报表"))
         today = today or clock.today()
         self.period = PeriodPicker(
             self.tr("只统计此期间的检查和整改通知"), date(today.year, 1, 1), today, False
         )
-        self.division = _division_combo(ctx)
         self.pilot_button = QRadioButton(self.tr("试点酒店"))
         self.pilot_button.setChecked(True)
         self.all_button = QRadioButton(self.tr("全部酒店"))
@@ -322,21 +359,7 @@ class SummaryDialog(QDialog):
         self.error_label = QLabel(self.tr("开始日期不能晚于结束日期。"))
         self.error_label.setStyleSheet("color: #c0262d;")
         self.error_label.hide()
-        form = QFormLayout()
-        form.addRow(self.tr("期间"), self.period)
-        form.addRow(self.tr("县区"), self.division)
-        form.addRow(self.tr("范围"), scope)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("预览…"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self._lay_out(self.tr("范围"), scope, self.error_label)
         self.period.sig_changed.connect(self._check)
 
     def _check(self) -> None:
@@ -348,51 +371,28 @@ class SummaryDialog(QDialog):
         since, until = self.period.period()
         return SummaryChoice(since, until, self.division.currentData(), self.pilot_button.isChecked())
 
-    def accept(self) -> None:
-        if not self.period.valid():
-            return
-        super().accept()
-        self.sig_chosen.emit(self.choice())
+    def ready(self) -> bool:
+        return self.period.valid()
 
 
-class BatchDialog(QDialog):
+class BatchDialog(_PeriodDialog):
     """Choose the inspection sheets to print in one go: a period, a division, drafts or not.
 
     How many sheets match is counted in the background as the choice changes.
     """
 
-    sig_chosen = Signal(object)
-    """The user asked for the batch: a :class:`BatchChoice`."""
-
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, today: date | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent, "batchDialog")
         self.ctx = ctx
-        self.setObjectName("batchDialog")
-        self.setMinimumWidth(420)
         self.setWindowTitle(self.tr("批量打印检查记录"))
         today = today or clock.today()
         self.matching: int | None = None
         self._generation = 0
         self.period = PeriodPicker(self.tr("只打印此期间开始的检查"), today - timedelta(days=30), today, True)
-        self.division = _division_combo(ctx)
         self.drafts = QCheckBox(self.tr("包括草稿（打印时带“草稿”水印）"))
         self.count_label = QLabel()
         self.count_label.setObjectName("batchCount")
-        form = QFormLayout()
-        form.addRow(self.tr("期间"), self.period)
-        form.addRow(self.tr("县区"), self.division)
-        form.addRow("", self.drafts)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("预览…"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.buttons)
+        self._lay_out("", self.drafts, self.count_label)
         self.period.sig_changed.connect(self.recount)
         self.division.currentIndexChanged.connect(self.recount)
         self.drafts.toggled.connect(self.recount)
@@ -448,8 +448,5 @@ class BatchDialog(QDialog):
             self.count_label.setText("")
             show_error(self, exc, self.tr("查找检查记录"))
 
-    def accept(self) -> None:
-        if not self.matching:
-            return
-        super().accept()
-        self.sig_chosen.emit(self.choice())
+    def ready(self) -> bool:
+        return bool(self.matching)

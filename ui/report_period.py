@@ -24,6 +24,7 @@ Period = tuple[date | None, date | None]
 translate = QCoreApplication.translate
 
 
+# Not ui.qtdates's qt_date/py_date: this module loads with the first screen, which imports nothing more.
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 

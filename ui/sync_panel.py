@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -29,12 +28,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,9 +41,9 @@ from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock
 from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
-from ui.list_model import ListTableModel
+from ui.list_model import ListTableModel, list_view, selected_row
 from ui.ops import NetworkOp, ReadOp, WriteOp
-from ui.sync_refused import RefusedChanges
+from ui.sync_refused import RefusedChanges, record_kind_text
 from ui.update_notice import UpdateNotice
 
 #: Tables whose changes alter what the panel shows (pending count, record states, conflicts).
@@ -81,19 +78,6 @@ class RecordStatesModel(ListTableModel):
     def headers(self) -> tuple[str, ...]:
         return (self.tr("记录"), self.tr("类型"), self.tr("状态"), self.tr("原因"))
 
-    def kind_text(self, entity: str) -> str:
-        names = {
-            "hotels": self.tr("酒店"),
-            "inspections": self.tr("检查记录"),
-            "room_checks": self.tr("抽查房间"),
-            "photos": self.tr("照片"),
-            "inspection_inspectors": self.tr("检查组"),
-            "inspectors": self.tr("检查人员"),
-            "rectification_notices": self.tr("整改通知"),
-            "divisions": self.tr("县区"),
-        }
-        return names.get(entity, entity)
-
     def state_text(self, state: str) -> str:
         names = {
             "pending": self.tr("待发送"),
@@ -115,7 +99,7 @@ class RecordStatesModel(ListTableModel):
             if col == self.RECORD:
                 return row.label
             if col == self.KIND:
-                return self.kind_text(row.entity)
+                return record_kind_text(row.entity)
             if col == self.STATE:
                 return self.state_text(row.state)
             return row.reason
@@ -235,9 +219,9 @@ class SyncPanel(QDialog):
         buttons.addStretch(1)
 
         self.states_model = RecordStatesModel(self)
-        self.states_view = self._table(self.states_model, "states")
+        self.states_view = list_view(self.states_model, "states")
         self.conflicts_model = ConflictsModel(self)
-        self.conflicts_view = self._table(self.conflicts_model, "conflicts")
+        self.conflicts_view = list_view(self.conflicts_model, "conflicts")
         self.keep_button = QPushButton(self.tr("保留现行值"))
         self.keep_button.setObjectName("keepButton")
         self.other_button = QPushButton(self.tr("采用另一值"))
@@ -290,17 +274,6 @@ class SyncPanel(QDialog):
         this panel's own sync runs (it reads everything when it ends)."""
         if not self._running and changes.tables & SHOWN_TABLES:
             self.refresh()
-
-    def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.verticalHeader().setVisible(False)
-        return view
 
     # --- reading the state ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -457,10 +430,8 @@ class SyncPanel(QDialog):
 
     # --- conflicts -----------------------------------------------------------------------------------------
     def selected_conflict(self) -> ConflictView | None:
-        rows = self.conflicts_view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.conflicts_model.rows[rows[0].row()]
+        conflict: ConflictView | None = selected_row(self.conflicts_view, self.conflicts_model)
+        return conflict
 
     def resolve_selected(self, choice: str) -> None:
         conflict = self.selected_conflict()

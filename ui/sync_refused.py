@@ -11,21 +11,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from hoteltv.sync.state import RefusedChange
 from ui.context import AppContext
-from ui.list_model import ListTableModel
+from ui.list_model import ListTableModel, list_view, selected_row
+from ui.messages import ask
+
+translate = QCoreApplication.translate
+
+
+def record_kind_text(entity: str) -> str:
+    """What a synced table's records are called ("hotels" → 酒店); an unknown table by its own name.
+
+    Also the sync panel's record list (:class:`ui.sync_panel.RecordStatesModel`)."""
+    return {
+        "hotels": translate("RefusedModel", "酒店"),
+        "inspections": translate("RefusedModel", "检查记录"),
+        "room_checks": translate("RefusedModel", "抽查房间"),
+        "photos": translate("RefusedModel", "照片"),
+        "inspection_inspectors": translate("RefusedModel", "检查组"),
+        "inspectors": translate("RefusedModel", "检查人员"),
+        "rectification_notices": translate("RefusedModel", "整改通知"),
+        "divisions": translate("RefusedModel", "县区"),
+    }.get(entity, entity)
 
 
 class RefusedModel(ListTableModel):
@@ -38,18 +55,6 @@ class RefusedModel(ListTableModel):
     def headers(self) -> tuple[str, ...]:
         return (self.tr("记录"), self.tr("类型"), self.tr("服务器拒绝的原因"))
 
-    def kind_text(self, entity: str) -> str:
-        return {
-            "hotels": self.tr("酒店"),
-            "inspections": self.tr("检查记录"),
-            "room_checks": self.tr("抽查房间"),
-            "photos": self.tr("照片"),
-            "inspection_inspectors": self.tr("检查组"),
-            "inspectors": self.tr("检查人员"),
-            "rectification_notices": self.tr("整改通知"),
-            "divisions": self.tr("县区"),
-        }.get(entity, entity)
-
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -57,7 +62,7 @@ class RefusedModel(ListTableModel):
             return None
         c: RefusedChange = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (c.label or c.id, self.kind_text(c.entity), c.reason)[index.column()]
+            return (c.label or c.id, record_kind_text(c.entity), c.reason)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return c.reason if index.column() == 2 else c.id
         return None
@@ -76,14 +81,7 @@ class RefusedChanges(QWidget):
         self.ctx = ctx
         self.setObjectName("refusedChanges")
         self.model = RefusedModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("refused")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().setVisible(False)
+        self.view = list_view(self.model, "refused")
         self.view.setWordWrap(True)
         self.drop_button = QPushButton(self.tr("放弃所选修改"))
         self.drop_button.setObjectName("dropButton")
@@ -127,10 +125,7 @@ class RefusedChanges(QWidget):
         self.sig_loaded.emit(len(rows))
 
     def selected(self) -> RefusedChange | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        change: RefusedChange = self.model.rows[rows[0].row()]
+        change: RefusedChange | None = selected_row(self.view, self.model)
         return change
 
     def _selection_changed(self, *_args: Any) -> None:
@@ -138,19 +133,17 @@ class RefusedChanges(QWidget):
 
     # --- dropping -----------------------------------------------------------------------------------------
     def _confirm(self, change: RefusedChange) -> bool:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        return ask(
+            self,
             self.tr("放弃修改"),
             self.tr("放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。"),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("放弃修改"),
+            self.tr("保留"),
+            icon=QMessageBox.Icon.Warning,
+            yes_role=QMessageBox.ButtonRole.DestructiveRole,
+            default=False,
+            informative=f"{change.label or change.id}\n{change.reason}",
         )
-        box.setInformativeText(f"{change.label or change.id}\n{change.reason}")
-        drop = box.addButton(self.tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(self.tr("保留"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        return box.clickedButton() is drop
 
     def drop_selected(self) -> None:
         change = self.selected()

@@ -29,17 +29,16 @@
         <translation>Room type</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>房间 %1 已在抽查列表中</source>
         <translation>Room %1 is already sampled</translation>
     </message>
@@ -51,7 +50,7 @@
         <translation type="vanished">Type the text, then press Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/photos/editor.py" line="+77"/>
+        <location filename="../../ui/photos/editor.py" line="+76"/>
         <source>输入文字，回车确定</source>
         <translation>Type the text, then press Enter</translation>
     </message>
@@ -150,7 +149,7 @@
         <translation> (not saved)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>标注还没有保存。放弃这些修改吗？</source>
         <translation>The annotations are not saved yet. Discard these changes?</translation>
     </message>
@@ -159,7 +158,7 @@
         <translation type="vanished"> (not saved)</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-57"/>
         <source> · 右键点击标注可删除 · 原图不会被修改</source>
         <translation> · right-click a mark to delete it · the original photo is not changed</translation>
     </message>
@@ -169,7 +168,7 @@
         <translation>Annotations not saved</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>未保存的标注</source>
         <translation>Unsaved annotations</translation>
     </message>
@@ -200,7 +199,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+93"/>
+        <location filename="../../ui/dashboard.py" line="+95"/>
         <source>没有数据</source>
         <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
@@ -209,7 +208,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+372"/>
+        <location filename="../../ui/printing.py" line="+387"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -219,27 +218,24 @@
         <translation>Only inspections started in this period</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>包括草稿（打印时带“草稿”水印）</source>
         <translation>Include drafts (printed with a &quot;draft&quot; watermark)</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>期间</source>
-        <translation>Period</translation>
+        <translation type="vanished">Period</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+6"/>
         <source>预览…</source>
-        <translation>Preview…</translation>
+        <translation type="vanished">Preview…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
         <source>开始日期不能晚于结束日期。</source>
         <translation>The start date cannot be after the end date.</translation>
     </message>
@@ -432,7 +428,7 @@
 <context>
     <name>ConflictsModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="+139"/>
+        <location filename="../../ui/sync_panel.py" line="+123"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -549,20 +545,19 @@
         <translation>Overdue notices</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+7"/>
-        <location line="+137"/>
+        <location line="+147"/>
         <location line="+2"/>
+        <location line="+32"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-174"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+57"/>
         <source>统计</source>
         <translation>Counting</translation>
     </message>
@@ -596,10 +591,17 @@
         <translation>Overdue notices (%1)</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+19"/>
+        <location line="+44"/>
         <source>已复制</source>
         <translation>Copied</translation>
+    </message>
+</context>
+<context>
+    <name>Dialog</name>
+    <message>
+        <location filename="../../ui/dialog_parts.py" line="+32"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -610,7 +612,7 @@
         <translation type="vanished">Open draft</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="+71"/>
+        <location filename="../../ui/main_window.py" line="+70"/>
         <source>今天</source>
         <extracomment>The window never gets smaller than this: it fits a 1366×768 screen with a taskbar and title bar.</extracomment>
         <translation>today</translation>
@@ -686,12 +688,12 @@
         <translation>Discard draft…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>读取草稿</source>
         <translation>Reading drafts</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
@@ -699,7 +701,7 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../ui/registry.py" line="+116"/>
+        <location filename="../../ui/registry.py" line="+119"/>
         <source>还没有酒店</source>
         <translation>No hotels yet</translation>
     </message>
@@ -744,7 +746,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>ExtendNoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="+271"/>
+        <location filename="../../ui/inspection/notice.py" line="+261"/>
         <source>整改通知延期 — %1</source>
         <translation>Extend notice deadline — %1</translation>
     </message>
@@ -774,20 +776,19 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Reason for the extension</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+4"/>
         <source>生成延期通知</source>
         <translation>Issue extended notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/inspection/undo.py" line="+92"/>
+        <location filename="../../ui/inspection/undo.py" line="+95"/>
         <source>历史：%1</source>
         <translation>History: %1</translation>
     </message>
@@ -946,7 +947,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelFormDialog</name>
     <message>
-        <location filename="../../ui/hotel_form.py" line="+61"/>
+        <location filename="../../ui/hotel_form.py" line="+60"/>
         <source>新增酒店</source>
         <translation>Add hotel</translation>
     </message>
@@ -1119,7 +1120,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Notes</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+169"/>
         <source>保存酒店</source>
         <translation>Saving the hotel</translation>
     </message>
@@ -1127,12 +1128,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelMergeDialog</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="+62"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="+60"/>
         <source>合并疑似重复的酒店</source>
         <translation>Merge suspected duplicate hotels</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+4"/>
         <source>保留酒店一，并入酒店二</source>
         <translation>Keep hotel 1, merge hotel 2 into it</translation>
     </message>
@@ -1157,18 +1158,18 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>No suspected duplicate hotels.</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+44"/>
+        <location line="+15"/>
+        <location line="+40"/>
         <source>合并酒店</source>
         <translation>Merge hotels</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-39"/>
         <source>把“%1”并入“%2”？</source>
         <translation>Merge “%1” into “%2”?</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
@@ -1178,7 +1179,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>请先在列表中选择一对酒店。</source>
         <translation>Select a pair of hotels in the list first.</translation>
     </message>
@@ -1650,18 +1651,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+1"/>
-        <location line="+1"/>
         <source>定稿</source>
         <translation>Finalize</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+72"/>
+        <location line="+0"/>
+        <location line="+67"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-50"/>
         <source>下发整改通知</source>
         <translation>Issue rectification notice</translation>
     </message>
@@ -1671,7 +1671,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>The inspection failed. Issue the rectification notice now?</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>下发整改通知…</source>
         <translation>Issue notice…</translation>
     </message>
@@ -1692,17 +1692,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+16"/>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>更正</source>
         <translation>Correct</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-1"/>
         <source>将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？</source>
         <translation>This makes a corrected version of the record (a draft); the original stays unchanged and both are kept in the versions. Continue?</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+29"/>
         <source>草稿打印件带“草稿”水印，不是正式记录。</source>
         <translation>A printed draft carries a &quot;draft&quot; watermark; it is not an official record.</translation>
     </message>
@@ -1836,7 +1836,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionWindow</name>
     <message>
-        <location filename="../../ui/inspection/window.py" line="+157"/>
+        <location filename="../../ui/inspection/window.py" line="+159"/>
         <source>正在打开检查记录…</source>
         <extracomment>Where the inspection windows&apos; size and place are kept (QSettings: window state, not data).</extracomment>
         <translation>Opening the inspection record…</translation>
@@ -2200,7 +2200,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Remove room %1 from the sampled rooms? (Items answered: %2)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>删除</source>
         <translation>Remove</translation>
     </message>
@@ -2561,12 +2561,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+217"/>
+        <location line="+219"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-216"/>
+        <location line="-218"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2591,7 +2591,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+201"/>
+        <location line="+205"/>
         <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
         <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
     </message>
@@ -2635,7 +2635,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-308"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2652,7 +2652,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+87"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
@@ -2672,7 +2672,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <location line="+20"/>
         <source>导出酒店</source>
         <translation>Export hotels</translation>
@@ -2683,7 +2683,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Exported %1 hotels to %2</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <location line="+16"/>
         <source>导出检查记录</source>
         <translation>Export inspections</translation>
@@ -2809,7 +2809,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>NoticeDialog</name>
     <message>
-        <location filename="../../ui/inspection/notice.py" line="-255"/>
+        <location filename="../../ui/inspection/notice.py" line="-237"/>
         <source>下发整改通知书 — %1</source>
         <translation>Issue rectification notice — %1</translation>
     </message>
@@ -2899,20 +2899,19 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Served</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+5"/>
         <source>下发通知</source>
         <translation>Issue notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
     <name>OperationsDialog</name>
     <message>
-        <location filename="../../ui/operations_dialog.py" line="+70"/>
+        <location filename="../../ui/operations_dialog.py" line="+71"/>
         <source>执法行动</source>
         <translation>Enforcement operations</translation>
     </message>
@@ -3011,12 +3010,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+7"/>
-        <location line="+116"/>
+        <location line="+115"/>
         <source>保存执法行动</source>
         <translation>Save operation</translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-90"/>
         <source>读取执法行动</source>
         <translation>Reading operations</translation>
     </message>
@@ -3031,7 +3030,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Reading sites</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+80"/>
         <source>删除执法行动</source>
         <translation>Delete operations</translation>
     </message>
@@ -3044,7 +3043,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PairsModel</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="-129"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="-115"/>
         <source>酒店一</source>
         <translation>Hotel 1</translation>
     </message>
@@ -3067,12 +3066,12 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PeriodPicker</name>
     <message>
-        <location filename="../../ui/printing.py" line="-179"/>
+        <location filename="../../ui/printing.py" line="-181"/>
         <source>至</source>
         <translation>to</translation>
     </message>
     <message>
-        <location filename="../../ui/report_period.py" line="+59"/>
+        <location filename="../../ui/report_period.py" line="+58"/>
         <source>全部记录</source>
         <translation>All records</translation>
     </message>
@@ -3283,7 +3282,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Files not added: %1</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>从检查记录中删除选中的 %1 张照片？</source>
         <translation>Remove the selected photos (%1) from the inspection record?</translation>
     </message>
@@ -3292,7 +3291,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Photos are being imported; add more when this import has finished.</translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-166"/>
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
@@ -3341,8 +3340,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Paste</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <location line="+30"/>
+        <location line="+16"/>
+        <location line="+21"/>
         <source>删除照片</source>
         <translation>Remove photos</translation>
     </message>
@@ -3492,7 +3491,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Cannot show the photo: </translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+144"/>
         <source>从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。</source>
         <translation>Remove &quot;%1&quot; from the inspection record? The original file stays in the photo store until it is cleaned up.</translation>
     </message>
@@ -3501,7 +3500,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Cannot show the photo: </translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-138"/>
         <source>读取照片</source>
         <translation>Reading the photo</translation>
     </message>
@@ -3536,8 +3535,8 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Confirming the time taken</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+16"/>
+        <location line="+12"/>
+        <location line="+7"/>
         <source>删除照片</source>
         <translation>Remove photo</translation>
     </message>
@@ -3671,7 +3670,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../ui/printing.py" line="-174"/>
+        <location filename="../../ui/printing.py" line="-170"/>
         <source>现场检查记录 %1</source>
         <extracomment>The preview never opens taller or wider than this (it shrinks further to fit a small screen).</extracomment>
         <translation>Inspection record %1</translation>
@@ -3735,7 +3734,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Inspection records (batch)</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+59"/>
         <source>全部县区</source>
         <translation>All divisions</translation>
     </message>
@@ -3743,7 +3742,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RecordStatesModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-75"/>
+        <location filename="../../ui/sync_panel.py" line="-62"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -3763,47 +3762,39 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>酒店</source>
-        <translation>Hotel</translation>
+        <translation type="vanished">Hotel</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查记录</source>
-        <translation>Inspection</translation>
+        <translation type="vanished">Inspection</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>抽查房间</source>
-        <translation>Sampled room</translation>
+        <translation type="vanished">Sampled room</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>照片</source>
-        <translation>Photo</translation>
+        <translation type="vanished">Photo</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查组</source>
-        <translation>Team</translation>
+        <translation type="vanished">Team</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>检查人员</source>
-        <translation>Inspector</translation>
+        <translation type="vanished">Inspector</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>整改通知</source>
-        <translation>Notice</translation>
+        <translation type="vanished">Notice</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>待发送</source>
         <translation>To send</translation>
     </message>
@@ -3835,7 +3826,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedChanges</name>
     <message>
-        <location filename="../../ui/sync_refused.py" line="+88"/>
+        <location filename="../../ui/sync_refused.py" line="+86"/>
         <source>放弃所选修改</source>
         <translation>Give up the selected change</translation>
     </message>
@@ -3850,24 +3841,24 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading refused changes</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+6"/>
-        <location line="+28"/>
+        <location line="+18"/>
+        <location line="+2"/>
+        <location line="+30"/>
         <source>放弃修改</source>
         <translation>Give up change</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-31"/>
         <source>放弃这条被拒绝的修改？记录按现状留在本机，不再发送到服务器。</source>
         <translation>Give up this refused change? The record stays on this computer as it is and is no longer sent to the server.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>保留</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>请先在列表中选择一条修改。</source>
         <translation>Select a change in the list first.</translation>
     </message>
@@ -3903,7 +3894,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_refused.py" line="-131"/>
+        <location filename="../../ui/sync_refused.py" line="-107"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -3918,7 +3909,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Why the server refused it</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-19"/>
         <source>酒店</source>
         <translation>Hotel</translation>
     </message>
@@ -4041,18 +4032,18 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Reading the hotel registry…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+56"/>
         <source>读取酒店名册</source>
         <translation>Reading the hotel registry</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <location line="+16"/>
+        <location line="+50"/>
+        <location line="+20"/>
         <source>读取酒店</source>
         <translation>Reading a hotel</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+38"/>
         <source>读取检查记录</source>
         <translation>Reading inspections</translation>
     </message>
@@ -4067,7 +4058,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>%1 of %2 hotels shown</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>已删除「%1」</source>
         <translation>Deleted &quot;%1&quot;</translation>
     </message>
@@ -4077,7 +4068,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete hotel</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>已放弃草稿 %1</source>
         <translation>Draft %1 discarded</translation>
     </message>
@@ -4128,12 +4119,12 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+36"/>
+        <location line="+40"/>
         <source>导出报告</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-38"/>
         <source>Word 文档 (*.docx);;PDF 文件 (*.pdf)</source>
         <translation>Word document (*.docx);;PDF file (*.pdf)</translation>
     </message>
@@ -4141,7 +4132,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RoomPage</name>
     <message>
-        <location filename="../../ui/inspection/room.py" line="-267"/>
+        <location filename="../../ui/inspection/room.py" line="-258"/>
         <location line="+8"/>
         <source>未填</source>
         <translation>Not given</translation>
@@ -4383,7 +4374,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SignatureDialog</name>
     <message>
-        <location filename="../../ui/inspection/signature.py" line="+203"/>
+        <location filename="../../ui/inspection/signature.py" line="+204"/>
         <source>手写签名：%1</source>
         <translation>Signature: %1</translation>
     </message>
@@ -4398,20 +4389,19 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Clear and sign again</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>确认签名</source>
         <translation>Confirm signature</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
 </context>
 <context>
     <name>SignaturePreview</name>
     <message>
-        <location line="-42"/>
+        <location line="-38"/>
         <source>纸质签字</source>
         <translation>Signed on paper</translation>
     </message>
@@ -4437,7 +4427,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SummaryDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+16"/>
+        <location filename="../../ui/printing.py" line="+56"/>
         <source>打印统计报表</source>
         <translation>Print summary report</translation>
     </message>
@@ -4447,7 +4437,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Only count inspections and notices of this period</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>试点酒店</source>
         <translation>Pilot hotels</translation>
     </message>
@@ -4462,24 +4452,21 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>The start date cannot be after the end date.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>期间</source>
-        <translation>Period</translation>
+        <translation type="vanished">Period</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>县区</source>
-        <translation>Division</translation>
+        <translation type="vanished">Division</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>范围</source>
         <translation>Hotels</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>预览…</source>
-        <translation>Preview…</translation>
+        <translation type="vanished">Preview…</translation>
     </message>
 </context>
 <context>
@@ -4490,7 +4477,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">(empty)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-38"/>
+        <location filename="../../ui/sync_panel.py" line="-25"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
@@ -4500,8 +4487,8 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+126"/>
-        <location line="+210"/>
+        <location line="+113"/>
+        <location line="+199"/>
         <source>同步</source>
         <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -4515,7 +4502,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-183"/>
+        <location line="-172"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4564,13 +4551,13 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-168"/>
         <source>（空）</source>
         <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+129"/>
         <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -4605,7 +4592,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Refused changes (%1)</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+45"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -4663,7 +4650,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+59"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
@@ -4672,12 +4659,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-23"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>请先在列表中选择一个冲突。</source>
         <translation>Select a conflict in the list first.</translation>
     </message>
@@ -4745,18 +4732,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Add</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+130"/>
+        <location line="+12"/>
+        <location line="+127"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location line="-129"/>
         <source>取消</source>
-        <translation>Cancel</translation>
+        <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-94"/>
         <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
@@ -5086,6 +5072,24 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
 </context>
 <context>
+    <name>_PeriodDialog</name>
+    <message>
+        <location filename="../../ui/printing.py" line="-47"/>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>预览…</source>
+        <translation>Preview…</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <location filename="../../ui/app.py" line="+80"/>
@@ -5103,9 +5107,9 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Cannot open the data folder %1.</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+153"/>
         <source>注意</source>
-        <extracomment>Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
+        <extracomment>How long :func:`after_paint` waits for a paint that may never come (a hidden window, an empty registry). Loaded by :func:`warm_up`: what the first screen does not need, and what would otherwise load in the middle of the first sync (pydantic builds the protocol&apos;s models as it imports them, holding the interpreter for a tenth of a second at a time: the GUI would freeze for that long mid-sync).</extracomment>
         <translation>Note</translation>
     </message>
 </context>
@@ -5154,23 +5158,23 @@ Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
         <location line="+44"/>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>放弃草稿</source>
         <translation>Discard draft</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-1"/>
         <source>放弃这份草稿？已填写的内容将不再显示（审计记录中仍保留）。</source>
         <translation>Discard this draft? What was filled in will no longer be shown (the audit log keeps it).</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+18"/>
+        <location line="+2"/>
+        <location line="+17"/>
         <source>保留</source>
         <translation>Keep</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-5"/>
         <source>删除酒店</source>
         <translation>Delete hotel</translation>
     </message>
@@ -5180,7 +5184,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Delete the hotel &quot;%1&quot;? Its drafts are discarded with it; a hotel with finalized records cannot be deleted.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>

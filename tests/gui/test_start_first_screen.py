@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication
 
 from hoteltv.db.engine import DB_FILENAME, alembic_config, current_revision, head_revision, sqlite_url
 from hoteltv.services import hotels as hotel_service
+from hoteltv.services import setup
 from ui import app as gui
 from ui.main_window import MainWindow
 
@@ -66,7 +67,16 @@ def test_the_registry_is_filled_before_the_database_opens(
         stop(window)
 
 
-def test_an_older_schema_is_upgraded_before_the_window_shows_it(qtbot: Any, home: Path) -> None:
+def test_an_older_schema_is_upgraded_before_the_window_shows_it(
+    qtbot: Any, home: Path, monkeypatch: Any
+) -> None:
+    read: list[Path] = []
+    home_settings = setup.home_settings
+    monkeypatch.setattr(
+        setup,
+        "home_settings",
+        lambda folder, problems: read.append(folder) or home_settings(folder, problems),
+    )
     head = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision())
     assert head is not None and isinstance(head.down_revision, str)
     old = create_engine(sqlite_url(home / DB_FILENAME))
@@ -78,6 +88,7 @@ def test_an_older_schema_is_upgraded_before_the_window_shows_it(qtbot: Any, home
     window = start(qtbot, home)
     try:
         assert window.ctx.db_open and current_revision(window.ctx.db.engine) == head_revision()
+        assert read == [home]  # the settings are read once, not again for the normal way
         qtbot.waitUntil(lambda: window.registry.loaded, timeout=10_000)
     finally:
         stop(window)

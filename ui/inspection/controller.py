@@ -19,7 +19,7 @@ from hoteltv.services.inspections import EvidenceGap, InspectionView
 from hoteltv.services.notices import NoticeView
 from ui.inspection.notice import ExtendNoticeDialog, NoticeDialog
 from ui.inspection.texts import problem_text, result_text
-from ui.messages import confirm_discard
+from ui.messages import ask, confirm_discard
 
 if TYPE_CHECKING:
     from ui.inspection.window import InspectionWindow
@@ -76,12 +76,7 @@ class InspectionActions(QObject):
         if verdict.failed:
             text += self.tr("（%1 项不合格）").replace("%1", str(len(verdict.failed)))
         text += "\n\n" + self.tr("定稿后本记录不能再修改；如需修改，只能“更正”生成新版本。确定定稿吗？")
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("定稿"), text, parent=w)
-        ok = box.addButton(self.tr("定稿"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(ok)
-        box.exec()
-        if box.clickedButton() is not ok:
+        if not ask(w, self.tr("定稿"), text, self.tr("定稿"), self.tr("取消"), default=True):
             return
         iid, actor = view.id, self.ctx.actor
         w.autosaver.save(
@@ -93,18 +88,18 @@ class InspectionActions(QObject):
         w.sig_changed.emit(view.id)
         w.reload()
         w.fill_fields(view)  # finalizing fills the end time and, if empty, the findings
-        if view.result == "fail" and view.issued_notice_id is None:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
+        if (
+            view.result == "fail"
+            and view.issued_notice_id is None
+            and ask(
+                w,
                 self.tr("下发整改通知"),
                 self.tr("检查结果为不合格。现在下发整改通知书吗？"),
-                parent=w,
+                self.tr("下发整改通知…"),
+                self.tr("以后再说"),
             )
-            yes = box.addButton(self.tr("下发整改通知…"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(self.tr("以后再说"), QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is yes:
-                self.issue_notice()
+        ):
+            self.issue_notice()
 
     # --- notices ---------------------------------------------------------------------------------
     def issue_notice(self) -> NoticeView | None:
@@ -143,16 +138,13 @@ class InspectionActions(QObject):
         w = self.window
         if w.view is None or w.view.status != "finalized":
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        if not ask(
+            w,
             self.tr("更正"),
             self.tr("将生成本记录的更正版本（草稿），原记录保持不变，两者都保留在版本记录中。继续吗？"),
-            parent=w,
-        )
-        ok = box.addButton(self.tr("更正"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not ok:
+            self.tr("更正"),
+            self.tr("取消"),
+        ):
             return
         iid, actor = w.view.id, self.ctx.actor
         window = type(w).create_record(

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from hoteltv.services import notices as notice_service
 from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeItem, NoticeView
 from ui.context import AppContext
+from ui.dialog_parts import error_line, ok_cancel
 from ui.inspection.texts import answer_text, error_text, lang_of, place_text
 from ui.qtdates import py_date
 
@@ -173,19 +173,9 @@ class NoticeDialog(QDialog):
         form.addRow(self.tr("送达"), served)
         layout.addLayout(form)
 
-        self.error = QLabel(self)
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line(self)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.issue_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.issue_button.setText(self.tr("下发通知"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self._issue)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.issue_button = ok_cancel(self, self.tr("下发通知"), self._issue)
         layout.addWidget(self.buttons)
         self.resize(1000, 480)
         self._update()
@@ -299,19 +289,9 @@ class ExtendNoticeDialog(QDialog):
         form.addRow(self.tr("复查日期"), self.reinspection)
         form.addRow(self.tr("延期理由"), self.reason)
         layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("errorText")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line(self)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.extend_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.extend_button.setText(self.tr("生成延期通知"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self._extend)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.extend_button = ok_cancel(self, self.tr("生成延期通知"), self._extend)
         layout.addWidget(self.buttons)
         self._update()
 

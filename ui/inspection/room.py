@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from hoteltv.domain.rooms import ROOM_TYPES, room_type_label
 from hoteltv.domain.rules import ItemOutcome
 from hoteltv.services.inspections import RoomView
 from hoteltv.services.notices import NoticeItem
+from ui.dialog_parts import error_line, ok_cancel
 from ui.inspection.inputs import TextWatcher
 from ui.inspection.items import ItemRow, ItemsForm
 from ui.inspection.stopwatch import Stopwatch
@@ -329,18 +329,9 @@ class AddRoomDialog(QDialog):
         form.addRow(self.tr("楼层"), self.floor)
         form.addRow(self.tr("房型"), self.room_type)
         layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("errorText")
-        self.error.hide()
+        self.error = error_line(self, wrap=False)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("添加"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, self.tr("添加"), self._accept)
         layout.addWidget(self.buttons)
         self.number.textEdited.connect(self._number_edited)
         self._number_edited("")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hoteltv.domain import clock
+from ui.dialog_parts import ok_cancel
 
 Stroke = list[list[float]]
 
@@ -214,13 +215,7 @@ class SignatureDialog(QDialog):
         clear.clicked.connect(self.pad.clear)
         row.addWidget(clear)
         row.addStretch(1)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认签名"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, _ok = ok_cancel(self, self.tr("确认签名"), self.accept)
         row.addWidget(self.buttons)
         layout.addLayout(row)
         self.pad.sig_changed.connect(self._update_ok)

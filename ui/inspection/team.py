@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -26,6 +25,7 @@ from hoteltv.domain.checklist import ChecklistTemplate, latest_template, templat
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
+from ui.dialog_parts import error_line, ok_cancel
 from ui.inspection.texts import error_text, local_time
 from ui.messages import confirm_discard
 
@@ -127,21 +127,11 @@ class TeamDialog(QDialog):
         grid.addWidget(QLabel(self.tr("执法证号"), box), 0, 2)
         grid.addWidget(self.new_id, 0, 3)
         grid.addWidget(self.add_button, 0, 4)
-        self.add_error = QLabel(box)
-        self.add_error.setObjectName("errorText")
-        self.add_error.setWordWrap(True)
-        self.add_error.hide()
+        self.add_error = error_line(box)
         grid.addWidget(self.add_error, 1, 0, 1, 5)
         layout.addWidget(box)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("开始检查"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, self.tr("开始检查"), self.accept)
         layout.addWidget(self.buttons)
         self.resize(560, 460)
         self._update()

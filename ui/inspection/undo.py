@@ -63,20 +63,23 @@ class AnswerUndo:
         return bool(self._undone)
 
     def undo(self) -> bool:
-        if not self._done:
-            return False
-        step = self._done.pop()
-        if self._put(step.room_id, step.key, step.old):
-            self._undone.append(step)
-            return True
-        return False
+        return self._step(self._done, self._undone, lambda step: step.old)
 
     def redo(self) -> bool:
-        if not self._undone:
+        return self._step(self._undone, self._done, lambda step: step.new)
+
+    def _step(
+        self,
+        source: list[AnswerChangeStep],
+        target: list[AnswerChangeStep],
+        value: Callable[[AnswerChangeStep], object],
+    ) -> bool:
+        """Take the last step off ``source`` and put its ``value`` back; kept on ``target`` if that worked."""
+        if not source:
             return False
-        step = self._undone.pop()
-        if self._put(step.room_id, step.key, step.new):
-            self._done.append(step)
+        step = source.pop()
+        if self._put(step.room_id, step.key, value(step)):
+            target.append(step)
             return True
         return False
 

@@ -63,6 +63,7 @@ from ui.inspection.side import SidePanel
 from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, lang_of
 from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
+from ui.messages import ask
 from ui.screen import available, is_small, resize_to_fit, restore_geometry
 
 log = logging.getLogger(__name__)
@@ -692,18 +693,16 @@ class InspectionWindow(QMainWindow):
         if room is None:
             return
         answered = len(room.answers)
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        if not ask(
+            self,
             self.tr("删除房间"),
             self.tr("从抽查列表中删除 %1 房（已填 %2 项）吗？")
             .replace("%1", room.room_number)
             .replace("%2", str(answered)),
-            parent=self,
-        )
-        delete = box.addButton(self.tr("删除"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not delete:
+            self.tr("删除"),
+            self.tr("取消"),
+            yes_role=QMessageBox.ButtonRole.DestructiveRole,
+        ):
             return
         actor = self.ctx.actor
         self.autosaver.save(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -49,7 +48,7 @@ from hoteltv.services import photos as photo_service
 from hoteltv.services.photos import PhotoView
 from ui.context import AppContext
 from ui.icons import painted_icon
-from ui.messages import show_error
+from ui.messages import ask_later, show_error
 from ui.photos.display import load_display_image
 from ui.photos.painting import paint_annotation
 from ui.screen import resize_to_fit
@@ -434,19 +433,12 @@ class AnnotationEditor(QDialog):
         if not self.dirty():
             super().reject()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        ask_later(
+            self,
+            "confirmDiscard",
             self.tr("未保存的标注"),
             self.tr("标注还没有保存。放弃这些修改吗？"),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
+            QMessageBox.StandardButton.Discard,
+            lambda: QDialog.reject(self),
         )
-        box.setObjectName("confirmDiscard")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: Any) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
-                QDialog.reject(self)
-
-        box.buttonClicked.connect(answered)
-        box.open()

@@ -56,7 +56,7 @@ from hoteltv.photos.store import PhotoStore
 from hoteltv.services import photos as photo_service
 from hoteltv.services.photos import AttachOutcome, PhotoView
 from ui.context import AppContext
-from ui.messages import localize, show_error, show_info
+from ui.messages import ask_later, localize, show_error, show_info
 from ui.photos import texts
 from ui.photos.model import ICON, PhotoListModel
 from ui.worker import Job
@@ -555,23 +555,15 @@ class PhotoStrip(QWidget):
         photos = [self.model.photos()[r] for r in rows]
         if not photos:
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask_later(
+            self,
+            "confirmRemove",
             self.tr("删除照片"),
             self.tr("从检查记录中删除选中的 %1 张照片？").replace("%1", str(len(photos))),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            QMessageBox.StandardButton.Yes,
+            lambda: self._remove([p.id for p in photos]),
         )
-        box.setObjectName("confirmRemove")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: Any) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
-                self._remove([p.id for p in photos])
-
-        box.buttonClicked.connect(answered)
-        box.open()
-        return box
 
     def _remove(self, ids: list[str]) -> None:
         db, actor = self.ctx.db, self.ctx.actor

@@ -41,7 +41,7 @@ from hoteltv.photos.store import PhotoStore
 from hoteltv.services import photos as photo_service
 from hoteltv.services.photos import PhotoTargets, PhotoView
 from ui.context import AppContext
-from ui.messages import localize, show_error
+from ui.messages import ask_later, localize, show_error
 from ui.photos import texts
 from ui.photos.display import load_display_image
 from ui.photos.editor import AnnotationEditor
@@ -489,21 +489,8 @@ class PhotoViewer(QDialog):
         p = self.current()
         if p is None or self.read_only:
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("删除照片"),
-            self.tr("从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。").replace(
-                "%1", p.caption or p.original_name or ""
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        box.setObjectName("confirmRemove")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        def answered(button: Any) -> None:
-            if box.standardButton(button) != QMessageBox.StandardButton.Yes:
-                return
+        def remove() -> None:
             db, actor = self.ctx.db, self.ctx.actor
             self._run(
                 lambda: photo_service.remove_photo(db, p.id, actor=actor),
@@ -511,9 +498,17 @@ class PhotoViewer(QDialog):
                 on_done=lambda _: self._removed(p.id),
             )
 
-        box.buttonClicked.connect(answered)
-        box.open()
-        return box
+        return ask_later(
+            self,
+            "confirmRemove",
+            self.tr("删除照片"),
+            self.tr("从检查记录中删除“%1”？原始文件仍保留在照片库中，直到清理。").replace(
+                "%1", p.caption or p.original_name or ""
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+            remove,
+        )
 
     def _removed(self, photo_id: str) -> None:
         self.photos = [p for p in self.photos if p.id != photo_id]
