@@ -90,8 +90,12 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("行政诉讼法院"), self.notice_fields["litigation_court"])
         form.addRow(self.tr("照片副本长边"), self.long_edge)
         form.addRow(self.tr("照片副本质量 (JPEG)"), self.quality)
-        folder = QLabel(str(ctx.home))
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Read-only field, not a label: a long folder path scrolls inside it instead of widening the dialog.
+        folder = QLineEdit(str(ctx.home))
+        folder.setObjectName("dataFolder")
+        folder.setReadOnly(True)
+        folder.setToolTip(str(ctx.home))
+        folder.setCursorPosition(0)
         form.addRow(self.tr("数据目录"), folder)
 
         self.buttons = QDialogButtonBox(
