@@ -20,7 +20,6 @@ import copy
 import hashlib
 import json
 import logging
-import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +44,7 @@ from hoteltv.sync.protocol import (
     UploadState,
     frame,
 )
+from hoteltv.sync.protocol import SHA256_RE as _SHA256
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     RETRY_STATUS,
@@ -69,7 +69,6 @@ STREAMS = 2
 META_MISSING_PHOTOS = "sync.missing_photos"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class PhotoTransfer:
