@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import ssl
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from hoteltv.sync.protocol import (
     StatusResponse,
     batch_key_of,
 )
+from hoteltv.sync.protocol import SHA256_RE as _SHA256
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     DEVICE_HEADER,
@@ -99,7 +99,6 @@ META_CHECKED = "sync.checked"
 META_CONFLICTS_SEEN = "sync.conflicts_seen"
 CONFLICTS_HEADER = "X-Hoteltv-Conflicts"
 BATCH_BYTES = 8 * 1024 * 1024
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -317,7 +316,7 @@ class SyncClient:
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
         self.photos.reported.clear()  # a file that failed last time is tried again
-        log_id = sync_state.start_log(self.db, "sync", self.server_url)
+        log_id = sync_state.start_log("sync", self.server_url)
         try:
             hello = self.hello()
             report.user, report.role = hello.user, hello.role
