@@ -264,6 +264,7 @@ class Kind:
     max_size: Callable[[str], int]  # the largest an entry of this name may be
 
     def refuse(self, name: str, zh: str, en: str) -> Exception:
+        """The one spelling of a refused file: ``name: 中文 (English); 未做任何更改 (nothing was changed)``."""
         return self.error(f"{name}: {zh} ({en}); {NOTHING_CHANGED}")
 
     def damaged(self, name: str, what: object) -> Exception:
