@@ -17,7 +17,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,6 +32,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
@@ -147,8 +148,9 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Wording:
-    """How the forms and papers name the template's subject; a template that says nothing gets the
-    hotel-TV wording the format was first shipped with."""
+    """How the forms and papers name the template's subject (the file's ``wording``, validated as it is);
+    a template that says nothing, or null for a part, gets the hotel-TV wording the format was first
+    shipped with."""
 
     site_section: Text = Text("酒店电视系统情况", "The hotel's TV system")
     room_section: Text = Text("抽查客房检查情况", "Sampled rooms")
@@ -158,7 +160,7 @@ class Wording:
     legal_basis: Text | None = None
 
 
-WORDING_KEYS = ("site_section", "room_section", "site", "inspected", "legal_basis")
+WORDING_KEYS = tuple(f.name for f in fields(Wording))
 
 
 @dataclass(frozen=True)
@@ -296,9 +298,14 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_comments(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("_"))}
-        return data
+        return _uncommented(data)
+
+
+def _uncommented(data: Any) -> Any:
+    """A part of a template file without its comments (keys starting with ``_``)."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("_"))}
+    return data
 
 
 class _RuleFile(_Model):
@@ -331,14 +338,6 @@ class _ItemFile(_Model):
     unit: Text | None = None
 
 
-class _WordingFile(_Model):
-    site_section: Text | None = None
-    room_section: Text | None = None
-    site: Text | None = None
-    inspected: Text | None = None
-    legal_basis: Text | None = None
-
-
 class _TemplateFile(_Model):
     format: StrictStr
     id: _Key
@@ -347,8 +346,16 @@ class _TemplateFile(_Model):
     sources: list[Source] = []
     min_rooms: Annotated[StrictInt, Field(ge=0)]
     items: Annotated[list[_ItemFile], Field(min_length=1)]
-    wording: _WordingFile | None = None
+    wording: Wording = Wording()
     site_status: StrictBool = True
+
+    @field_validator("wording", mode="before")
+    @classmethod
+    def _wording_parts(cls, data: Any) -> Any:
+        """null, for the whole or a part, means the default wording; keys starting with ``_`` are comments."""
+        if isinstance(data, dict):
+            return {k: v for k, v in _uncommented(data).items() if v is not None or k not in WORDING_KEYS}
+        return {} if data is None else data
 
 
 _TEXT_FIELDS = {"title", "label", "rule_text", "help", "unit", *WORDING_KEYS}
@@ -397,7 +404,8 @@ def _problem(error: ErrorDetails, data: Any) -> str:
     """One pydantic error as the line a template author reads."""
     loc = tuple(p for p in error["loc"] if p not in ("int", "float"))  # the threshold's union members
     value = None if error["type"] == "missing" else error["input"]
-    if error["type"] == "extra_forbidden":
+    wording_key = error["type"] == "unexpected_keyword_argument" and len(loc) == 2 and loc[0] == "wording"
+    if error["type"] == "extra_forbidden" or wording_key:  # Wording is a dataclass: its own error type
         loc, name = loc[:-1], str(loc[-1])
         if loc[-1:] == ("pass",):
             return (
@@ -406,8 +414,9 @@ def _problem(error: ErrorDetails, data: Any) -> str:
         if loc[-1:] == ("applies_when",):
             return f"{_where(loc, data)}: {_CONDITION_MESSAGE}"
         models: dict[int, type[_Model]] = {0: _TemplateFile, 2: _ItemFile}
-        model = models.get(len(loc), _WordingFile)
-        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        model = models.get(len(loc))
+        names = WORDING_KEYS if model is None else (f.alias or n for n, f in model.model_fields.items())
+        allowed = ", ".join(sorted(names))
         return f"{_where(loc, data)}: unknown field {name!r} (allowed: {allowed})"
     named = [p for p in loc if isinstance(p, str) and p not in ("zh", "en")]
     name = named[-1] if named else ""
@@ -480,8 +489,6 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
         if raw.applies_when is not None and raw.applies_when.hotel_item not in broken:
             cond = _condition(raw.applies_when, raw.key, items, f.items, bad)
             items[raw.key] = replace(items[raw.key], applies_when=cond)
-    wording = f.wording or _WordingFile()
-    texts = {k: t for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
     return ChecklistTemplate(
         id=f.id,
         version=f.version,
@@ -489,7 +496,7 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
         sources=tuple(sources.values()),
         min_rooms=f.min_rooms,
         items=tuple(items.values()),
-        wording=replace(Wording(), **texts),
+        wording=f.wording,
         site_status=f.site_status,
     )
 
