@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -108,10 +109,13 @@ class PassRule:
 
 @dataclass(frozen=True)
 class AppliesWhen:
-    """An item applies only when the hotel-level item ``hotel_item`` has one of ``values``."""
+    """An item applies only when the hotel-level item ``hotel_item`` has one of ``values`` (the file's
+    ``{"hotel_item": …, "in": […]}``, validated as it is)."""
 
-    hotel_item: str
-    values: tuple[str, ...]
+    # Files spell ``values`` as "in" (or "in_", which the file model's field name once let through).
+    __pydantic_config__ = ConfigDict(extra="forbid", populate_by_name=False)
+    hotel_item: StrictStr
+    values: Annotated[tuple[StrictStr, ...], Field(validation_alias=AliasChoices("in", "in_"), min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -315,11 +319,6 @@ class _RuleFile(_Model):
     max: _Threshold | None = None
 
 
-class _ConditionFile(_Model):
-    hotel_item: StrictStr
-    in_: Annotated[list[StrictStr], Field(min_length=1)] = Field(alias="in")
-
-
 class _ItemFile(_Model):
     key: _Key
     scope: Scope
@@ -332,10 +331,12 @@ class _ItemFile(_Model):
     severity: Severity | None = None
     rule_text: Text | None = None
     photo_on_fail: StrictBool | None = None
-    applies_when: _ConditionFile | None = None
+    applies_when: AppliesWhen | None = None
     help: Text | None = None
     sources: list[StrictStr] = []
     unit: Text | None = None
+
+    _condition_comments = field_validator("applies_when", mode="before")(_uncommented)
 
 
 class _TemplateFile(_Model):
@@ -404,8 +405,12 @@ def _problem(error: ErrorDetails, data: Any) -> str:
     """One pydantic error as the line a template author reads."""
     loc = tuple(p for p in error["loc"] if p not in ("int", "float"))  # the threshold's union members
     value = None if error["type"] == "missing" else error["input"]
-    wording_key = error["type"] == "unexpected_keyword_argument" and len(loc) == 2 and loc[0] == "wording"
-    if error["type"] == "extra_forbidden" or wording_key:  # Wording is a dataclass: its own error type
+    # Wording and AppliesWhen are dataclasses: an unknown key is an unexpected argument to them.
+    unknown = error["type"] == "unexpected_keyword_argument" and loc[-2:-1] in (
+        ("wording",),
+        ("applies_when",),
+    )
+    if error["type"] == "extra_forbidden" or unknown:
         loc, name = loc[:-1], str(loc[-1])
         if loc[-1:] == ("pass",):
             return (
@@ -609,7 +614,7 @@ def _valid_values(atype: AnswerType, na_allowed: bool, choices: tuple[Choice, ..
 
 
 def _condition(
-    raw: _ConditionFile,
+    raw: AppliesWhen,
     key: str,
     items: Mapping[str, ChecklistItem],
     raw_items: list[_ItemFile],
@@ -629,9 +634,9 @@ def _condition(
         bad(where, f"{target.key!r} is itself conditional; conditions may not be chained")
     else:
         valid = _valid_values(target.answer_type, target.na_allowed, target.choices)
-        wrong = [v for v in raw.in_ if v not in valid]
+        wrong = [v for v in raw.values if v not in valid]
         if not wrong:
-            return AppliesWhen(target.key, tuple(dict.fromkeys(raw.in_)))
+            return replace(raw, values=tuple(dict.fromkeys(raw.values)))
         bad(where, f"{wrong} are not answers of {target.key!r} (valid: {', '.join(valid)})")
     return None
 
