@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,17 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.json(data)
     else:
         ctx.print(text)
+
+
+def _out_list(
+    ctx: Any,
+    args: argparse.Namespace,
+    rows: Sequence[Any],
+    headers: list[str],
+    row: Callable[[Any], list[Any]],
+) -> None:
+    """Records from the server's admin layer (pydantic models): as JSON, or a table of ``row(record)``."""
+    _out(ctx, args, [r.model_dump() for r in rows], format_table(headers, [row(r) for r in rows]))
 
 
 # --- server side ------------------------------------------------------------------------------------------------
@@ -108,18 +120,12 @@ def _division_code(ctx: Any, text: str) -> str:
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    users = admin.list_users(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [u.model_dump() for u in users],
-        format_table(
-            ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
-            [
-                [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"]
-                for u in users
-            ],
-        ),
+        admin.list_users(_server_db(ctx, args)),
+        ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
+        lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
     )
     return 0
 
@@ -178,18 +184,12 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    tokens = admin.list_tokens(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [t.model_dump() for t in tokens],
-        format_table(
-            ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
-            [
-                [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"]
-                for t in tokens
-            ],
-        ),
+        admin.list_tokens(_server_db(ctx, args)),
+        ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
+        lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
     )
     return 0
 
@@ -197,32 +197,19 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    devices = admin.list_devices(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [d.model_dump() for d in devices],
-        format_table(
-            [
-                "设备 device",
-                "用户 user",
-                "最近连接 last seen",
-                "最近发送 last push",
-                "最近接收 last pull",
-                "seq",
-            ],
-            [
-                [
-                    d.device_id[:8],
-                    d.user,
-                    d.last_seen[:16],
-                    (d.last_push or "")[:16],
-                    (d.last_pull or "")[:16],
-                    d.last_seq,
-                ]
-                for d in devices
-            ],
-        ),
+        admin.list_devices(_server_db(ctx, args)),
+        ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
+        lambda d: [
+            d.device_id[:8],
+            d.user,
+            d.last_seen[:16],
+            (d.last_push or "")[:16],
+            (d.last_pull or "")[:16],
+            d.last_seq,
+        ],
     )
     return 0
 
