@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +47,9 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.print(text)
 
 
-def _out_list(
-    ctx: Any,
-    args: argparse.Namespace,
-    rows: Sequence[Any],
-    headers: list[str],
-    row: Callable[[Any], list[Any]],
-) -> None:
-    """Records from the server's admin layer (pydantic models): as JSON, or a table of ``row(record)``."""
-    _out(ctx, args, [r.model_dump() for r in rows], format_table(headers, [row(r) for r in rows]))
+def _out_list(ctx: Any, args: argparse.Namespace, *listing: Any) -> None:
+    """Records from the server's admin layer (pydantic models): as JSON, or a table (see Context.records)."""
+    ctx.records(getattr(args, "json", False), *listing, data=lambda r: r.model_dump())
 
 
 # --- server side ------------------------------------------------------------------------------------------------
@@ -459,33 +452,27 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.state import field_words, list_conflicts
 
     items = list_conflicts(ctx.db, include_resolved=args.all)
-    if args.json:
-        ctx.json([c.__dict__ | {"ref": c.ref} for c in items])
-        return 0
 
     def show(v: Any) -> str:
         return "(空)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
 
-    ctx.print(
-        format_table(
-            ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
-            [
-                [
-                    c.ref,
-                    c.label,
-                    field_words(c.field),
-                    # Once resolved, the value the record holds now; while open, the value kept for now.
-                    show(c.kept if c.status == "open" else c.in_force),
-                    show(c.other),
-                    c.other_source,
-                    c.status,
-                ]
-                for c in items
-            ],
-        )
+    return ctx.records(
+        args.json,
+        items,
+        ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
+        lambda c: [
+            c.ref,
+            c.label,
+            field_words(c.field),
+            # Once resolved, the value the record holds now; while open, the value kept for now.
+            show(c.kept if c.status == "open" else c.in_force),
+            show(c.other),
+            c.other_source,
+            c.status,
+        ],
+        data=lambda c: c.__dict__ | {"ref": c.ref},
+        total=f"共 {len(items)} 个冲突 ({len(items)} conflicts)",
     )
-    ctx.print(f"共 {len(items)} 个冲突 ({len(items)} conflicts)")
-    return 0
 
 
 def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
