@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.photos.store import PhotoStore
@@ -61,7 +62,6 @@ from hoteltv.sync.protocol import (
     StatusResponse,
     batch_key_of,
 )
-from hoteltv.sync.protocol import SHA256_RE as _SHA256
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     DEVICE_HEADER,

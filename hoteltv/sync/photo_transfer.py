@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import httpx
 from sqlalchemy import select
 
+from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, Photo, SyncBlob
 from hoteltv.photos.store import PhotoStore
@@ -44,7 +45,6 @@ from hoteltv.sync.protocol import (
     UploadState,
     frame,
 )
-from hoteltv.sync.protocol import SHA256_RE as _SHA256
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
     RETRY_STATUS,
