@@ -37,6 +37,7 @@ from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, 
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.apply import apply_remote_records
+from hoteltv.sync.merge import conflict_values
 from hoteltv.sync.outbox import (
     Collected,
     adopt_versions_in,
@@ -487,13 +488,7 @@ class SyncClient:
                             record_id=r.id,
                             field=c.field,
                             label=label,
-                            values={
-                                "kept": c.server,
-                                "other": c.client,
-                                "base": c.base,
-                                "kept_source": "服务器 (server)",
-                                "other_source": "本机 (this computer)",
-                            },
+                            values=conflict_values(c, "服务器 (server)", "本机 (this computer)"),
                             other_device=self.db.device_id,
                         )
                     )
