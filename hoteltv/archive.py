@@ -45,7 +45,9 @@ from hoteltv.errors import pydantic_problems
 
 MANIFEST = "manifest.json"
 NOTHING_CHANGED = "未做任何更改 (nothing was changed)"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
+#: A SHA-256 as lower-case hex (``fullmatch`` it): how photos, sync blobs and archive entries are named.
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+SHA256_PATTERN = rf"^{SHA256_RE.pattern}$"
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -264,6 +266,7 @@ class Kind:
     max_size: Callable[[str], int]  # the largest an entry of this name may be
 
     def refuse(self, name: str, zh: str, en: str) -> Exception:
+        """The one spelling of a refused file: ``name: 中文 (English); 未做任何更改 (nothing was changed)``."""
         return self.error(f"{name}: {zh} ({en}); {NOTHING_CHANGED}")
 
     def damaged(self, name: str, what: object) -> Exception:

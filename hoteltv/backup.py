@@ -136,7 +136,7 @@ def _explain(exc: OSError, zh: str, en: str) -> BackupError:
         return BackupError(
             f"没有写入权限,{zh}失败,未做任何更改 (not writable: {en} failed: {detail}; nothing was changed)"
         )
-    return BackupError(f"{zh}失败 ({en} failed: {detail}); 未做任何更改 (nothing was changed)")
+    return BackupError(f"{zh}失败 ({en} failed: {detail}); {archive.NOTHING_CHANGED}")
 
 
 def _remove(path: Path) -> None:
@@ -342,7 +342,6 @@ def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
 
 # --- reading and verifying --------------------------------------------------------------------------------
 
-_UNCHANGED = "; 未做任何更改 (nothing was changed)"
 _KIND = archive.Kind(
     Manifest,
     "备份文件",
@@ -383,8 +382,8 @@ def _schema_problem(path: Path, name: str) -> None:
     """Refuse a staged database that is damaged or newer than this program."""
     with path.open("rb") as fh:
         if fh.read(16) != _SQLITE_MAGIC:
-            raise BackupError(
-                f"{name}: 备份中的数据库不是 SQLite 文件 (the database in the backup is not SQLite){_UNCHANGED}"
+            raise _KIND.refuse(
+                name, "备份中的数据库不是 SQLite 文件", "the database in the backup is not SQLite"
             )
     try:
         conn = connect_readonly(path)
@@ -398,22 +397,24 @@ def _schema_problem(path: Path, name: str) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(
-            f"{name}: 备份中的数据库已损坏 (the database in the backup is damaged: {exc}){_UNCHANGED}"
+        raise _KIND.refuse(
+            name, "备份中的数据库已损坏", f"the database in the backup is damaged: {exc}"
         ) from exc
     if result != ["ok"]:
-        raise BackupError(
-            f"{name}: 备份中的数据库未通过完整性检查 (the database in the backup fails its integrity check: "
-            f"{'; '.join(result[:3])}); 未做任何更改 (nothing was changed)"
+        raise _KIND.refuse(
+            name,
+            "备份中的数据库未通过完整性检查",
+            f"the database in the backup fails its integrity check: {'; '.join(result[:3])}",
         )
     if revision is None:
-        raise BackupError(
-            f"{name}: 备份中的数据库不是 hoteltv 数据库 (the database in the backup is not a hoteltv database){_UNCHANGED}"
+        raise _KIND.refuse(
+            name, "备份中的数据库不是 hoteltv 数据库", "the database in the backup is not a hoteltv database"
         )
     if revision not in _known_revisions():
-        raise BackupError(
-            f"{name}: 此备份由更新版本的 hoteltv 创建 (schema {revision}),请升级程序后再恢复 "
-            "(written by a newer hoteltv; upgrade this program first); 未做任何更改 (nothing was changed)"
+        raise _KIND.refuse(
+            name,
+            f"此备份由更新版本的 hoteltv 创建 (schema {revision}),请升级程序后再恢复",
+            "written by a newer hoteltv; upgrade this program first",
         )
 
 
@@ -453,7 +454,7 @@ def _quiesce(db_path: Path) -> None:
 def _in_use(db_path: Path) -> BackupError:
     return BackupError(
         f"{db_path}: 数据库正被其他程序使用,请先关闭 hoteltv 再恢复 (the database is open in another program; "
-        "close hoteltv first); 未做任何更改 (nothing was changed)"
+        f"close hoteltv first); {archive.NOTHING_CHANGED}"
     )
 
 
@@ -483,7 +484,7 @@ def restore_backup(
             raise BackupError(
                 f"{home} 中已有数据;加 --force 恢复(当前数据会移到 {ASIDE_PREFIX}… 文件夹保留) "
                 f"(the data folder already holds a database; add --force to restore, the current data is moved "
-                f"aside into {home / (ASIDE_PREFIX + '…')}); 未做任何更改 (nothing was changed)"
+                f"aside into {home / (ASIDE_PREFIX + '…')}); {archive.NOTHING_CHANGED}"
             )
         try:
             home.mkdir(parents=True, exist_ok=True)
@@ -494,7 +495,7 @@ def restore_backup(
         if manifest.total_bytes + _FREE_MARGIN > free:
             raise BackupError(
                 f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
-                f"(not enough disk space to restore); 未做任何更改 (nothing was changed)"
+                f"(not enough disk space to restore); {archive.NOTHING_CHANGED}"
             )
         try:
             staging = Path(tempfile.mkdtemp(dir=home, prefix=STAGING_PREFIX))
@@ -525,7 +526,7 @@ def restore_backup(
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
         except FileInUseError as exc:
-            raise BackupError(f"{exc.message}; 未做任何更改 (nothing was changed)") from exc
+            raise BackupError(f"{exc.message}; {archive.NOTHING_CHANGED}") from exc
         except sqlite3.Error as exc:
             raise _KIND.damaged(name, exc) from exc
         else:

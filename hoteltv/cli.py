@@ -143,30 +143,23 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
         search=args.search,
         site_kind=_site_kind(args.kind),
     )
-    if args.json:
-        ctx.json([asdict(h) for h in hotels])
-        return 0
     catalog = mode_catalog()
-    ctx.print(
-        format_table(
-            ["县区", "酒店名称", "场所类型", "试点", "当前模式", "整改状态", "整改期限", "ID"],
-            [
-                [
-                    h.division_name,
-                    h.name,
-                    site_kind_label(h.site_kind),
-                    "是" if h.pilot else "",
-                    catalog.get(h.current_mode).zh,
-                    lifecycle.status_label(h.remediation_status) + ("(逾期)" if h.overdue else ""),
-                    h.next_deadline or "",
-                    h.id[:8],
-                ]
-                for h in hotels
-            ],
-        )
+    return ctx.records(
+        args.json,
+        hotels,
+        ["县区", "酒店名称", "场所类型", "试点", "当前模式", "整改状态", "整改期限", "ID"],
+        lambda h: [
+            h.division_name,
+            h.name,
+            site_kind_label(h.site_kind),
+            "是" if h.pilot else "",
+            catalog.get(h.current_mode).zh,
+            lifecycle.status_label(h.remediation_status) + ("(逾期)" if h.overdue else ""),
+            h.next_deadline or "",
+            h.id[:8],
+        ],
+        total=f"共 {len(hotels)} 家 ({len(hotels)} hotels)",
     )
-    ctx.print(f"共 {len(hotels)} 家 ({len(hotels)} hotels)")
-    return 0
 
 
 def _export_table(path: Path, headers: list[str], rows: list[list[Any]], title: str) -> int:
@@ -216,51 +209,35 @@ def cmd_hotels_duplicates(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotel_merge import find_duplicates
 
     pairs = find_duplicates(ctx.db)
-    if args.json:
-        ctx.json([asdict(p) for p in pairs])
-        return 0
-    ctx.print(
-        format_table(
-            ["酒店 hotel", "id", "疑似重复 duplicate of", "id", "县区 division", "原因 reason"],
-            [
-                [p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason]
-                for p in pairs
-            ],
-        )
+    return ctx.records(
+        args.json,
+        pairs,
+        ["酒店 hotel", "id", "疑似重复 duplicate of", "id", "县区 division", "原因 reason"],
+        lambda p: [p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason],
+        total=f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)",
     )
-    ctx.print(
-        f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)"
-    )
-    return 0
 
 
 def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import list_inspections
 
     items = list_inspections(ctx.db, hotel_id=hotel_id_arg(ctx, args.hotel) if args.hotel else None)
-    if args.json:
-        ctx.json([asdict(i) for i in items])
-        return 0
-    ctx.print(
-        format_table(
-            ["记录编号", "酒店", "县区", "类型", "状态", "开始时间", "结果", "ID"],
-            [
-                [
-                    i.record_number + (" (已更正)" if i.superseded else ""),
-                    i.hotel_name,
-                    i.division_name,
-                    lifecycle.KINDS[i.kind][0],
-                    "已定稿" if i.status == "finalized" else "草稿",
-                    clock.fmt(i.started_at),
-                    lifecycle.result_label(i.result) if i.result else "",
-                    i.id[:8],
-                ]
-                for i in items
-            ],
-        )
+    return ctx.records(
+        args.json,
+        items,
+        ["记录编号", "酒店", "县区", "类型", "状态", "开始时间", "结果", "ID"],
+        lambda i: [
+            i.record_number + (" (已更正)" if i.superseded else ""),
+            i.hotel_name,
+            i.division_name,
+            lifecycle.KINDS[i.kind][0],
+            "已定稿" if i.status == "finalized" else "草稿",
+            clock.fmt(i.started_at),
+            lifecycle.result_label(i.result) if i.result else "",
+            i.id[:8],
+        ],
+        total=f"共 {len(items)} 条 ({len(items)} inspections)",
     )
-    ctx.print(f"共 {len(items)} 条 ({len(items)} inspections)")
-    return 0
 
 
 def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
@@ -398,16 +375,12 @@ def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.inspections import list_inspectors
 
     people = list_inspectors(ctx.db)
-    if args.json:
-        ctx.json([asdict(p) for p in people])
-        return 0
-    ctx.print(
-        format_table(
-            ["姓名", "执法证号", "电话", "ID"],
-            [[p.name, p.enforcement_id, p.phone, p.id[:8]] for p in people],
-        )
+    return ctx.records(
+        args.json,
+        people,
+        ["姓名", "执法证号", "电话", "ID"],
+        lambda p: [p.name, p.enforcement_id, p.phone, p.id[:8]],
     )
-    return 0
 
 
 def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -58,6 +58,26 @@ class Context:
 
     def json(self, data: Any) -> None:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=json_default), file=self.out)
+
+    def records(
+        self,
+        as_json: bool,
+        records: Sequence[Any],
+        headers: Sequence[str],
+        row: Callable[[Any], Sequence[Any]],
+        *,
+        data: Callable[[Any], Any] = asdict,
+        total: str = "",
+    ) -> int:
+        """A list command's output: ``records`` as JSON (``data`` of each), or as a table of ``row`` of each
+        under ``headers`` followed by the line ``total`` when given. Returns the exit code, 0."""
+        if as_json:
+            self.json([data(r) for r in records])
+            return 0
+        self.print(format_table(headers, [row(r) for r in records]))
+        if total:
+            self.print(total)
+        return 0
 
     def close(self) -> None:
         if self._opened is not None:

@@ -91,22 +91,19 @@ def cmd_notices_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.services.notices import list_notices
 
     notices = list_notices(ctx.db, open_only=args.open)
-    if args.json:
-        ctx.json([asdict(n) for n in notices])
-        return 0
-    rows = [
-        [
+    return ctx.records(
+        args.json,
+        notices,
+        ["文号", "酒店", "整改期限", "状态", "送达", "ID"],
+        lambda n: [
             n.number,
             n.hotel_name,
             n.deadline.isoformat(),
             n.status + ("（逾期）" if n.overdue else ""),
             ("留置送达" if n.delivery.refused else "已签收") if n.delivery else "",
             n.id[:8],
-        ]
-        for n in notices
-    ]
-    ctx.print(format_table(["文号", "酒店", "整改期限", "状态", "送达", "ID"], rows))
-    return 0
+        ],
+    )
 
 
 def cmd_notices_deliver(ctx: Any, args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import division_code, find_inspection_arg, format_table, parse_date
+from hoteltv.cli_support import division_code, find_inspection_arg, parse_date
 from hoteltv.errors import HoteltvError
 
 
@@ -78,34 +78,26 @@ def cmd_operations_list(ctx: Any, args: argparse.Namespace) -> int:
         until=parse_date(args.until, "--until"),
         division=division_code(ctx, args.division),
     )
-    if args.json:
-        ctx.json([asdict(o) | {"joint": o.joint} for o in ops])
-        return 0
-    ctx.print(
-        format_table(
-            ["日期", "县区", "牵头部门", "联合部门", "人次", "车次", "个次", "检查记录", "ID"],
-            [
-                [
-                    o.op_date.isoformat(),
-                    o.division_name,
-                    o.lead_department,
-                    "、".join(o.joint_departments),
-                    o.officers,
-                    o.vehicles,
-                    o.site_checks,
-                    len(o.inspection_ids),
-                    o.id[:8],
-                ]
-                for o in ops
-            ],
-        )
-    )
-    ctx.print(
-        f"共 {len(ops)} 次,其中联合执法 {sum(o.joint for o in ops)} 次;"
+    return ctx.records(
+        args.json,
+        ops,
+        ["日期", "县区", "牵头部门", "联合部门", "人次", "车次", "个次", "检查记录", "ID"],
+        lambda o: [
+            o.op_date.isoformat(),
+            o.division_name,
+            o.lead_department,
+            "、".join(o.joint_departments),
+            o.officers,
+            o.vehicles,
+            o.site_checks,
+            len(o.inspection_ids),
+            o.id[:8],
+        ],
+        data=lambda o: asdict(o) | {"joint": o.joint},
+        total=f"共 {len(ops)} 次,其中联合执法 {sum(o.joint for o in ops)} 次;"
         f"出动执法人员 {sum(o.officers for o in ops)} 人次、车辆 {sum(o.vehicles for o in ops)} 车次,"
-        f"检查 {sum(o.site_checks for o in ops)} 个次 ({len(ops)} operations)"
+        f"检查 {sum(o.site_checks for o in ops)} 个次 ({len(ops)} operations)",
     )
-    return 0
 
 
 def cmd_operations_delete(ctx: Any, args: argparse.Namespace) -> int:

@@ -17,13 +17,14 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,6 +33,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 from pydantic import ValidationError as PydanticValidationError
@@ -107,10 +109,13 @@ class PassRule:
 
 @dataclass(frozen=True)
 class AppliesWhen:
-    """An item applies only when the hotel-level item ``hotel_item`` has one of ``values``."""
+    """An item applies only when the hotel-level item ``hotel_item`` has one of ``values`` (the file's
+    ``{"hotel_item": …, "in": […]}``, validated as it is)."""
 
-    hotel_item: str
-    values: tuple[str, ...]
+    # Files spell ``values`` as "in" (or "in_", which the file model's field name once let through).
+    __pydantic_config__ = ConfigDict(extra="forbid", populate_by_name=False)
+    hotel_item: StrictStr
+    values: Annotated[tuple[StrictStr, ...], Field(validation_alias=AliasChoices("in", "in_"), min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -147,8 +152,9 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Wording:
-    """How the forms and papers name the template's subject; a template that says nothing gets the
-    hotel-TV wording the format was first shipped with."""
+    """How the forms and papers name the template's subject (the file's ``wording``, validated as it is);
+    a template that says nothing, or null for a part, gets the hotel-TV wording the format was first
+    shipped with."""
 
     site_section: Text = Text("酒店电视系统情况", "The hotel's TV system")
     room_section: Text = Text("抽查客房检查情况", "Sampled rooms")
@@ -158,7 +164,7 @@ class Wording:
     legal_basis: Text | None = None
 
 
-WORDING_KEYS = ("site_section", "room_section", "site", "inspected", "legal_basis")
+WORDING_KEYS = tuple(f.name for f in fields(Wording))
 
 
 @dataclass(frozen=True)
@@ -296,9 +302,14 @@ class _Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_comments(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("_"))}
-        return data
+        return _uncommented(data)
+
+
+def _uncommented(data: Any) -> Any:
+    """A part of a template file without its comments (keys starting with ``_``)."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("_"))}
+    return data
 
 
 class _RuleFile(_Model):
@@ -306,11 +317,6 @@ class _RuleFile(_Model):
     in_: Annotated[list[StrictStr], Field(min_length=1)] | None = Field(None, alias="in")
     min: _Threshold | None = None
     max: _Threshold | None = None
-
-
-class _ConditionFile(_Model):
-    hotel_item: StrictStr
-    in_: Annotated[list[StrictStr], Field(min_length=1)] = Field(alias="in")
 
 
 class _ItemFile(_Model):
@@ -325,18 +331,12 @@ class _ItemFile(_Model):
     severity: Severity | None = None
     rule_text: Text | None = None
     photo_on_fail: StrictBool | None = None
-    applies_when: _ConditionFile | None = None
+    applies_when: AppliesWhen | None = None
     help: Text | None = None
     sources: list[StrictStr] = []
     unit: Text | None = None
 
-
-class _WordingFile(_Model):
-    site_section: Text | None = None
-    room_section: Text | None = None
-    site: Text | None = None
-    inspected: Text | None = None
-    legal_basis: Text | None = None
+    _condition_comments = field_validator("applies_when", mode="before")(_uncommented)
 
 
 class _TemplateFile(_Model):
@@ -347,8 +347,16 @@ class _TemplateFile(_Model):
     sources: list[Source] = []
     min_rooms: Annotated[StrictInt, Field(ge=0)]
     items: Annotated[list[_ItemFile], Field(min_length=1)]
-    wording: _WordingFile | None = None
+    wording: Wording = Wording()
     site_status: StrictBool = True
+
+    @field_validator("wording", mode="before")
+    @classmethod
+    def _wording_parts(cls, data: Any) -> Any:
+        """null, for the whole or a part, means the default wording; keys starting with ``_`` are comments."""
+        if isinstance(data, dict):
+            return {k: v for k, v in _uncommented(data).items() if v is not None or k not in WORDING_KEYS}
+        return {} if data is None else data
 
 
 _TEXT_FIELDS = {"title", "label", "rule_text", "help", "unit", *WORDING_KEYS}
@@ -397,7 +405,12 @@ def _problem(error: ErrorDetails, data: Any) -> str:
     """One pydantic error as the line a template author reads."""
     loc = tuple(p for p in error["loc"] if p not in ("int", "float"))  # the threshold's union members
     value = None if error["type"] == "missing" else error["input"]
-    if error["type"] == "extra_forbidden":
+    # Wording and AppliesWhen are dataclasses: an unknown key is an unexpected argument to them.
+    unknown = error["type"] == "unexpected_keyword_argument" and loc[-2:-1] in (
+        ("wording",),
+        ("applies_when",),
+    )
+    if error["type"] == "extra_forbidden" or unknown:
         loc, name = loc[:-1], str(loc[-1])
         if loc[-1:] == ("pass",):
             return (
@@ -406,8 +419,9 @@ def _problem(error: ErrorDetails, data: Any) -> str:
         if loc[-1:] == ("applies_when",):
             return f"{_where(loc, data)}: {_CONDITION_MESSAGE}"
         models: dict[int, type[_Model]] = {0: _TemplateFile, 2: _ItemFile}
-        model = models.get(len(loc), _WordingFile)
-        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        model = models.get(len(loc))
+        names = WORDING_KEYS if model is None else (f.alias or n for n, f in model.model_fields.items())
+        allowed = ", ".join(sorted(names))
         return f"{_where(loc, data)}: unknown field {name!r} (allowed: {allowed})"
     named = [p for p in loc if isinstance(p, str) and p not in ("zh", "en")]
     name = named[-1] if named else ""
@@ -480,8 +494,6 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
         if raw.applies_when is not None and raw.applies_when.hotel_item not in broken:
             cond = _condition(raw.applies_when, raw.key, items, f.items, bad)
             items[raw.key] = replace(items[raw.key], applies_when=cond)
-    wording = f.wording or _WordingFile()
-    texts = {k: t for k in WORDING_KEYS if (t := getattr(wording, k)) is not None}
     return ChecklistTemplate(
         id=f.id,
         version=f.version,
@@ -489,7 +501,7 @@ def _build(f: _TemplateFile, problems: list[str]) -> ChecklistTemplate:
         sources=tuple(sources.values()),
         min_rooms=f.min_rooms,
         items=tuple(items.values()),
-        wording=replace(Wording(), **texts),
+        wording=f.wording,
         site_status=f.site_status,
     )
 
@@ -602,7 +614,7 @@ def _valid_values(atype: AnswerType, na_allowed: bool, choices: tuple[Choice, ..
 
 
 def _condition(
-    raw: _ConditionFile,
+    raw: AppliesWhen,
     key: str,
     items: Mapping[str, ChecklistItem],
     raw_items: list[_ItemFile],
@@ -622,9 +634,9 @@ def _condition(
         bad(where, f"{target.key!r} is itself conditional; conditions may not be chained")
     else:
         valid = _valid_values(target.answer_type, target.na_allowed, target.choices)
-        wrong = [v for v in raw.in_ if v not in valid]
+        wrong = [v for v in raw.values if v not in valid]
         if not wrong:
-            return AppliesWhen(target.key, tuple(dict.fromkeys(raw.in_)))
+            return replace(raw, values=tuple(dict.fromkeys(raw.values)))
         bad(where, f"{wrong} are not answers of {target.key!r} (valid: {', '.join(valid)})")
     return None
 

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import EXIT_REFUSED, Context, find_inspection_arg, format_table
+from hoteltv.cli_support import EXIT_REFUSED, Context, find_inspection_arg
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
@@ -95,32 +95,22 @@ def cmd_photos_list(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.photos import list_photos
 
     photos = list_photos(ctx.db, find_inspection_arg(ctx, args.inspection).id)
-    if args.json:
-        ctx.json([asdict(p) | {"annotated": p.annotated} for p in photos])
-        return 0
-    rows = []
-    for p in photos:
-        when = clock.fmt(p.taken_at)
-        if p.flagged_time:
-            when += " (时间待确认)"
-        rows.append(
-            [
-                p.position + 1,
-                p.room_number or "",
-                p.item_label or p.item_key or "",
-                p.caption or "",
-                p.original_name or "",
-                when,
-                "" if p.gps is None else f"{p.gps[0]:.5f},{p.gps[1]:.5f}",
-                f"{p.width}×{p.height}" if p.width and p.height else "",
-                "是" if p.annotated else "",
-                p.sha256[:12],
-            ]
-        )
-    ctx.print(
-        format_table(
-            ["#", "房间", "检查项", "说明", "文件", "拍摄时间", "GPS", "尺寸", "标注", "SHA-256"], rows
-        )
+    return ctx.records(
+        args.json,
+        photos,
+        ["#", "房间", "检查项", "说明", "文件", "拍摄时间", "GPS", "尺寸", "标注", "SHA-256"],
+        lambda p: [
+            p.position + 1,
+            p.room_number or "",
+            p.item_label or p.item_key or "",
+            p.caption or "",
+            p.original_name or "",
+            clock.fmt(p.taken_at) + (" (时间待确认)" if p.flagged_time else ""),
+            "" if p.gps is None else f"{p.gps[0]:.5f},{p.gps[1]:.5f}",
+            f"{p.width}×{p.height}" if p.width and p.height else "",
+            "是" if p.annotated else "",
+            p.sha256[:12],
+        ],
+        data=lambda p: asdict(p) | {"annotated": p.annotated},
+        total=f"共 {len(photos)} 张 ({len(photos)} photos)",
     )
-    ctx.print(f"共 {len(photos)} 张 ({len(photos)} photos)")
-    return 0

@@ -32,11 +32,12 @@ from typing import Any
 
 from PIL import Image
 
+from hoteltv.archive import SHA256_PATTERN
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import FileInUseError, flush_many, fsync_dir, replace_file
 from hoteltv.photos import annotate, ingest
 
-_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_SHA_RE = re.compile(SHA256_PATTERN)
 _CHUNK = 1 << 20
 THUMB_QUALITY = 80
 

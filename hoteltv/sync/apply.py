@@ -22,7 +22,7 @@ from hoteltv.db.models import (
 )
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
-from hoteltv.sync.merge import DERIVED, Decision, decide
+from hoteltv.sync.merge import DERIVED, Decision, conflict_values, decide
 from hoteltv.sync.outbox import pending_fields
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
@@ -313,13 +313,9 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                         record_id=change.id,
                         field=c.field,
                         label=label,
-                        values={
-                            "kept": c.server,
-                            "other": c.client,
-                            "base": c.base,
-                            "kept_source": "本机 (this computer)",
-                            "other_source": f"设备 (device) {origin_device[:8]}",
-                        },
+                        values=conflict_values(
+                            c, "本机 (this computer)", f"设备 (device) {origin_device[:8]}"
+                        ),
                         other_device=origin_device,
                     )
                 )

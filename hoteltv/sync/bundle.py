@@ -150,7 +150,7 @@ def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
             f"{len(missing)} 张照片文件在本机缺失,未导出;请运行 hoteltv check "
             f"({len(missing)} photo files are missing here; nothing was written)"
         )
-    log_id = sync_state.start_log(db, "export", str(path))
+    log_id = sync_state.start_log("export", str(path))
     changes_bytes = json.dumps(
         {"device_id": db.device_id, "changes": [c.model_dump(mode="json") for c in collected.changes]},
         ensure_ascii=False,
@@ -228,7 +228,7 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         raise BundleRefused(
             f"{Path(path).name}: 这是本机导出的数据包,无需导入 (this bundle was written by this computer)"
         )
-    log_id = sync_state.start_log(db, "import", str(path))
+    log_id = sync_state.start_log("import", str(path))
     # Blobs first: a crash after this leaves only unused files (collected by 'hoteltv check --gc'),
     # never a record pointing at a missing photo. Files this import added and no record uses in the end
     # (the import refused, or their photo records were) are taken away again.

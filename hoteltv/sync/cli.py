@@ -48,6 +48,11 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.print(text)
 
 
+def _out_list(ctx: Any, args: argparse.Namespace, *listing: Any) -> None:
+    """Records from the server's admin layer (pydantic models): as JSON, or a table (see Context.records)."""
+    ctx.records(getattr(args, "json", False), *listing, data=lambda r: r.model_dump())
+
+
 # --- server side ------------------------------------------------------------------------------------------------
 
 
@@ -104,18 +109,12 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    users = admin.list_users(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [u.model_dump() for u in users],
-        format_table(
-            ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
-            [
-                [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"]
-                for u in users
-            ],
-        ),
+        admin.list_users(_server_db(ctx, args)),
+        ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
+        lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
     )
     return 0
 
@@ -175,18 +174,12 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    tokens = admin.list_tokens(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [t.model_dump() for t in tokens],
-        format_table(
-            ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
-            [
-                [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"]
-                for t in tokens
-            ],
-        ),
+        admin.list_tokens(_server_db(ctx, args)),
+        ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
+        lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
     )
     return 0
 
@@ -194,32 +187,19 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    devices = admin.list_devices(_server_db(ctx, args))
-    _out(
+    _out_list(
         ctx,
         args,
-        [d.model_dump() for d in devices],
-        format_table(
-            [
-                "设备 device",
-                "用户 user",
-                "最近连接 last seen",
-                "最近发送 last push",
-                "最近接收 last pull",
-                "seq",
-            ],
-            [
-                [
-                    d.device_id[:8],
-                    d.user,
-                    d.last_seen[:16],
-                    (d.last_push or "")[:16],
-                    (d.last_pull or "")[:16],
-                    d.last_seq,
-                ]
-                for d in devices
-            ],
-        ),
+        admin.list_devices(_server_db(ctx, args)),
+        ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
+        lambda d: [
+            d.device_id[:8],
+            d.user,
+            d.last_seen[:16],
+            (d.last_push or "")[:16],
+            (d.last_pull or "")[:16],
+            d.last_seq,
+        ],
     )
     return 0
 
@@ -469,33 +449,27 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.state import field_words, list_conflicts
 
     items = list_conflicts(ctx.db, include_resolved=args.all)
-    if args.json:
-        ctx.json([c.__dict__ | {"ref": c.ref} for c in items])
-        return 0
 
     def show(v: Any) -> str:
         return "(空)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
 
-    ctx.print(
-        format_table(
-            ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
-            [
-                [
-                    c.ref,
-                    c.label,
-                    field_words(c.field),
-                    # Once resolved, the value the record holds now; while open, the value kept for now.
-                    show(c.kept if c.status == "open" else c.in_force),
-                    show(c.other),
-                    c.other_source,
-                    c.status,
-                ]
-                for c in items
-            ],
-        )
+    return ctx.records(
+        args.json,
+        items,
+        ["id", "记录 record", "字段 field", "现行值 in force", "另一值 other", "来源 from", "状态 state"],
+        lambda c: [
+            c.ref,
+            c.label,
+            field_words(c.field),
+            # Once resolved, the value the record holds now; while open, the value kept for now.
+            show(c.kept if c.status == "open" else c.in_force),
+            show(c.other),
+            c.other_source,
+            c.status,
+        ],
+        data=lambda c: c.__dict__ | {"ref": c.ref},
+        total=f"共 {len(items)} 个冲突 ({len(items)} conflicts)",
     )
-    ctx.print(f"共 {len(items)} 个冲突 ({len(items)} conflicts)")
-    return 0
 
 
 def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:

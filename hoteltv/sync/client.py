@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import ssl
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +31,13 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.apply import apply_remote_records
+from hoteltv.sync.merge import conflict_values
 from hoteltv.sync.outbox import (
     Collected,
     adopt_versions_in,
@@ -99,7 +100,6 @@ META_CHECKED = "sync.checked"
 META_CONFLICTS_SEEN = "sync.conflicts_seen"
 CONFLICTS_HEADER = "X-Hoteltv-Conflicts"
 BATCH_BYTES = 8 * 1024 * 1024
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -317,7 +317,7 @@ class SyncClient:
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
         self.photos.reported.clear()  # a file that failed last time is tried again
-        log_id = sync_state.start_log(self.db, "sync", self.server_url)
+        log_id = sync_state.start_log("sync", self.server_url)
         try:
             hello = self.hello()
             report.user, report.role = hello.user, hello.role
@@ -488,13 +488,7 @@ class SyncClient:
                             record_id=r.id,
                             field=c.field,
                             label=label,
-                            values={
-                                "kept": c.server,
-                                "other": c.client,
-                                "base": c.base,
-                                "kept_source": "服务器 (server)",
-                                "other_source": "本机 (this computer)",
-                            },
+                            values=conflict_values(c, "服务器 (server)", "本机 (this computer)"),
                             other_device=self.db.device_id,
                         )
                     )

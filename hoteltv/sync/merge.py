@@ -34,6 +34,18 @@ DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
 
 
+def conflict_values(c: FieldConflict, kept_source: str, other_source: str) -> dict[str, Any]:
+    """What a laptop keeps of conflict ``c`` (``SyncConflict.values``): the holder's value in force, the
+    incoming one beside it, each with where it came from."""
+    return {
+        "kept": c.server,
+        "other": c.client,
+        "base": c.base,
+        "kept_source": kept_source,
+        "other_source": other_source,
+    }
+
+
 # --- the merge rule -----------------------------------------------------------------------------------------
 
 

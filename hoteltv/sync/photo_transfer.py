@@ -20,7 +20,6 @@ import copy
 import hashlib
 import json
 import logging
-import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING
 import httpx
 from sqlalchemy import select
 
+from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, Photo, SyncBlob
 from hoteltv.photos.store import PhotoStore
@@ -69,7 +69,6 @@ STREAMS = 2
 META_MISSING_PHOTOS = "sync.missing_photos"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class PhotoTransfer:

@@ -24,6 +24,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
+from hoteltv.archive import SHA256_PATTERN
+
 PROTOCOL = "hoteltv-sync/1"
 API_PREFIX = "/api/v1"
 
@@ -56,7 +58,7 @@ DOCUMENT_ENTITIES = frozenset({"inspections", "inspection_inspectors", "room_che
 
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z_-]+$")]
 DeviceId = RecordId
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
 #: A user's name: no control characters (PostgreSQL text cannot hold NUL).
 UserName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]

@@ -221,7 +221,7 @@ class LogEntry:
     started_at: datetime = field(default_factory=utcnow)
 
 
-def start_log(db: Database, kind: str, target: str) -> LogEntry:
+def start_log(kind: str, target: str) -> LogEntry:
     return LogEntry(kind, target[:500])
 
 
