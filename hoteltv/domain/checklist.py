@@ -405,13 +405,16 @@ def _problem(error: ErrorDetails, data: Any) -> str:
     """One pydantic error as the line a template author reads."""
     loc = tuple(p for p in error["loc"] if p not in ("int", "float"))  # the threshold's union members
     value = None if error["type"] == "missing" else error["input"]
-    # Wording and AppliesWhen are dataclasses: an unknown key is an unexpected argument to them.
-    unknown = error["type"] == "unexpected_keyword_argument" and loc[-2:-1] in (
-        ("wording",),
-        ("applies_when",),
-    )
-    if error["type"] == "extra_forbidden" or unknown:
+    # Wording, AppliesWhen and the texts are dataclasses: an unknown key is an unexpected argument to them.
+    if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         loc, name = loc[:-1], str(loc[-1])
+        if (
+            loc[-1:] != ("wording",)
+            and error["type"] == "unexpected_keyword_argument"
+            and (loc[-1] in _TEXT_FIELDS or "choices" in loc or loc[:1] == ("sources",))
+        ):
+            allowed = "en, key, zh" if "choices" in loc or loc[:1] == ("sources",) else "en, zh"
+            return f"{_where(loc, data)}: unknown field {name!r} (allowed: {allowed})"
         if loc[-1:] == ("pass",):
             return (
                 f"{_where(loc, data)}: unknown pass-rule operator(s) {[name]} (known: equals, in, min, max)"

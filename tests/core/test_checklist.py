@@ -530,3 +530,24 @@ def test_coerce_text(t1: Any) -> None:
 
 def test_text_get() -> None:
     assert Text("是", "yes").get() == "是" and Text("是", "yes").get("en") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        ("title", "title: unknown field '_c' (allowed: en, zh)"),
+        ("label", "items[0] (tv_mode) label: unknown field '_c' (allowed: en, zh)"),
+        ("choice", "items[0] (tv_mode) choices[0]: unknown field '_c' (allowed: en, key, zh)"),
+    ],
+)
+def test_an_unknown_key_inside_a_text_is_named_not_a_crash(place: str, expected: str) -> None:
+    data = read_json("templates", "hotel_tv_v1.json")
+    text = {
+        "title": lambda: data["title"],
+        "label": lambda: data["items"][0]["label"],
+        "choice": lambda: data["items"][0]["choices"][0],
+    }[place]()
+    text["_c"] = 1
+    with pytest.raises(TemplateError) as caught:
+        parse_template(data, "t.json")
+    assert expected in str(caught.value)
