@@ -586,6 +586,8 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, keys: list[str]) -> None:
         if "language" in keys:
             show_info(self, self.tr("设置"), self.tr("界面语言将在下次启动程序时更改。"))
+        elif "division_file" in keys or "division_city" in keys:
+            show_info(self, self.tr("设置"), self.tr("所在市的县区列表将在下次启动程序时更换。"))
         else:
             self.statusBar().showMessage(self.tr("设置已保存"), 3000)
 

@@ -1,6 +1,7 @@
 """The settings dialog: the core settings a person changes (declared once in ``hoteltv.config.SETTINGS``).
 
-Interface language (takes effect at the next start, which the dialog says), issuing authority printed
+Interface language and the city whose counties this laptop works in (Baoshan's shipped list, or any city
+of the shipped Yunnan list; both take effect at the next start, which the dialog says), issuing authority printed
 on notices, default days to rectify, what a notice states (文号 prefix, this laptop's fallback tag, the
 general legal basis, the bodies for 行政复议 and 行政诉讼), and the size/quality of the photo copies. Values are written to
 the data folder's ``settings.json`` through the job runner; Qt's own settings keep window state only.
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 from hoteltv.config import SETTINGS
 from ui.context import AppContext
 
+#: The shipped province list whose cities a laptop may choose (``resources/divisions/yunnan.json``).
+PROVINCE = "yunnan"
+
 #: Interface languages offered: (settings value, name shown in that language).
 LANGUAGES = (("zh_CN", "中文（简体）"), ("en", "English"))
 
@@ -34,6 +38,20 @@ _LIMITS = {
     "photo_long_edge": (320, 8000),
     "photo_quality": (30, 100),
 }
+
+
+def city_choices(division_file: str, division_city: str) -> list[tuple[str, tuple[str, str]]]:
+    """The cities offered: (name shown, (division_file, division_city) settings). Baoshan is the shipped
+    default (both settings empty), the other cities come from the shipped province list; a file set by
+    hand stays offered as it is."""
+    from hoteltv.domain.divisions import default_divisions, load_division_lists
+
+    baoshan = default_divisions()
+    out = [(baoshan.city_name, ("", ""))]
+    out += [(c.city_name, (PROVINCE, c.city_code)) for c in load_division_lists(PROVINCE) if c != baoshan]
+    if (division_file, division_city) not in {choice for _name, choice in out}:
+        out.append((f"{division_file} {division_city}".strip(), (division_file, division_city)))
+    return out
 
 
 class SettingsDialog(QDialog):
@@ -56,7 +74,13 @@ class SettingsDialog(QDialog):
         for value, name in LANGUAGES:
             self.language.addItem(name, value)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.get("language"))))
-        self.language_note = QLabel(self.tr("更改语言后需重新启动程序才生效。"))
+        self.city = QComboBox()
+        self.city.setObjectName("city")
+        current = (settings.get("division_file"), settings.get("division_city"))
+        for name, choice in city_choices(*current):
+            self.city.addItem(name, "\t".join(choice))  # a string: findData compares it reliably
+        self.city.setCurrentIndex(max(0, self.city.findData("\t".join(current))))
+        self.language_note = QLabel(self.tr("更改语言或所在市后需重新启动程序才生效。"))
         self.language_note.setObjectName("languageNote")
         self.language_note.setStyleSheet("color: #555555;")
         self.authority = QLineEdit(settings.get("authority"))
@@ -80,6 +104,7 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("界面语言"), self.language)
+        form.addRow(self.tr("所在市（县区列表）"), self.city)
         form.addRow("", self.language_note)
         form.addRow(self.tr("发文机关（整改通知落款）"), self.authority)
         form.addRow(self.tr("整改期限默认"), self.deadline)
@@ -128,8 +153,11 @@ class SettingsDialog(QDialog):
             key: edit.text().strip() or (edit.placeholderText() if key != "notice_device_tag" else "")
             for key, edit in self.notice_fields.items()
         }
+        division_file, division_city = str(self.city.currentData()).split("\t")
         return notice | {
             "language": self.language.currentData(),
+            "division_file": division_file,
+            "division_city": division_city,
             "authority": self.authority.text().strip() or self.authority.placeholderText(),
             "notice_deadline_days": self.deadline.value(),
             "photo_long_edge": self.long_edge.value(),

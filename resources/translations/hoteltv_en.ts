@@ -2561,12 +2561,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+219"/>
+        <location line="+221"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-220"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2591,7 +2591,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+205"/>
+        <location line="+31"/>
+        <source>所在市的县区列表将在下次启动程序时更换。</source>
+        <translation>The counties of the chosen city are loaded at the next start.</translation>
+    </message>
+    <message>
+        <location line="+176"/>
         <source>检查记录“%1”窗口关闭后，有一处修改未能保存。</source>
         <translation>A change to the inspection record “%1” could not be saved after its window closed.</translation>
     </message>
@@ -2635,7 +2640,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-310"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2653,16 +2658,17 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+87"/>
+        <location line="+2"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-2"/>
         <source>界面语言将在下次启动程序时更改。</source>
         <translation>The interface language changes the next time the program starts.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>设置已保存</source>
         <translation>Settings saved</translation>
     </message>
@@ -4178,18 +4184,17 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="+49"/>
+        <location filename="../../ui/settings_dialog.py" line="+67"/>
         <source>设置</source>
-        <extracomment>Interface languages offered: (settings value, name shown in that language).</extracomment>
+        <extracomment>The shipped province list whose cities a laptop may choose (``resources/divisions/yunnan.json``). Interface languages offered: (settings value, name shown in that language).</extracomment>
         <translation>Settings</translation>
     </message>
     <message>
-        <location line="+10"/>
         <source>更改语言后需重新启动程序才生效。</source>
-        <translation>A new language takes effect when the program is restarted.</translation>
+        <translation type="vanished">A new language takes effect when the program is restarted.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+22"/>
         <source> 天</source>
         <translation> days</translation>
     </message>
@@ -4211,6 +4216,16 @@ Room columns (one per sampled room, at most %2):</translation>
     <message>
         <source>发文机关(整改通知落款)</source>
         <translation type="vanished">Issuing authority (on notices)</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>更改语言或所在市后需重新启动程序才生效。</source>
+        <translation>A new language or city takes effect when the program starts again.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>所在市（县区列表）</source>
+        <translation>City (its counties)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -4258,12 +4273,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Photo copy quality (JPEG)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>数据目录</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>保存设置</source>
         <translation>Saving settings</translation>
     </message>
