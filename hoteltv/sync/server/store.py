@@ -137,9 +137,11 @@ class ServerDB:
         session = self._write()
         try:
             with session.begin():
+                # The lock on all writes, alone: no push (it holds that lock shared) nor another such
+                # write runs meanwhile, and every statement that moves the counter runs under it, so no
+                # row lock on the counter is needed here (:meth:`take_seqs` takes it when it moves it).
                 if sequenced and not self.is_sqlite:
                     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
-                    session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
                 yield session
         finally:
             session.close()
