@@ -97,6 +97,10 @@ class ServerDB:
         with self._write() as s, s.begin():
             if not self.is_sqlite:  # several processes starting at once seed the counter and divisions once
                 s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
+                # Seeding a division moves the counter (:meth:`next_seq` reads and writes it back): under
+                # the lock on all writes, like every other counter move, or a push running in a worker
+                # meanwhile could take the same numbers (a tool started beside a running server).
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
             if s.get(ServerState, "seq") is None:
                 s.add(ServerState(key="seq", value=0))
             sid = s.get(ServerState, "server_id")
