@@ -53,6 +53,7 @@ import json
 import os
 import random
 import secrets
+import ssl
 import sys
 import tempfile
 import threading
@@ -241,12 +242,27 @@ class Sampler:
 # --- laptops --------------------------------------------------------------------------------------------------
 
 
+#: One TLS context for every simulated laptop. httpx builds a context per client (loading the CA bundle:
+#: about 45 ms of CPU each), and every laptop makes its client when the run starts: with 200 laptops the
+#: event loop stood still for about 9 s at the start, so every laptop whose first sync was due in those
+#: seconds started in the same instant — not the ramp asked for. The server is plain HTTP on loopback;
+#: the context is never used for a handshake.
+_TLS: ssl.SSLContext | None = None
+
+
+def client_for(url: str, timeout: float) -> httpx.AsyncClient:
+    global _TLS
+    if _TLS is None:
+        _TLS = ssl.create_default_context()
+    return httpx.AsyncClient(base_url=url, timeout=timeout, verify=_TLS)
+
+
 async def laptop_life(lap: SimLaptop, url: str, p: Params, t0: float, timings: Timings) -> None:
     rng = random.Random(lap.number * 7919)
     end = t0 + p.duration
     first = t0 + rng.uniform(0, p.ramp)
     phase_change = rng.uniform(0, p.change_every)
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+    async with client_for(url, 120) as client:
         await asyncio.sleep(max(0.0, first - time.monotonic()))
         next_idle = time.monotonic() + p.idle_every
         next_change = time.monotonic() + phase_change + p.idle_every
@@ -356,7 +372,7 @@ async def abuse(url: str, p: Params, start: float, stop: float, token: str, out:
 
     async def oversized() -> None:
         gap = (stop - start) / max(1, p.oversized)
-        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        async with client_for(url, 60) as client:
             for i in range(p.oversized):
                 if i % 2 == 0:  # declared too large: refused from the header
                     body = (
@@ -385,7 +401,7 @@ async def abuse(url: str, p: Params, start: float, stop: float, token: str, out:
 
     async def wrong_tokens() -> None:
         sem = asyncio.Semaphore(20)
-        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        async with client_for(url, 60) as client:
 
             async def one() -> None:
                 async with sem:

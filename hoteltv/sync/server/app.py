@@ -292,13 +292,15 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     push_gate = asyncio.Semaphore(1 if db.is_sqlite else PUSHES_AT_ONCE)
 
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
-    async def push(req: PushRequest, who: CallerDep) -> PushResponse:
+    async def push(req: PushRequest, who: CallerDep) -> Response:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
         async with push_gate:
             answer = await run_in_threadpool(service.push, db, who, req)
         meter.pushed(answer)
-        return answer
+        # The model's own JSON (the same fields as the response model documents): FastAPI would dump it,
+        # validate it again and encode it — about 5 ms for an answer of 500 changes instead of 1.
+        return Response(answer.model_dump_json().encode(), media_type="application/json")
 
     @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
     def pull(

@@ -8,6 +8,7 @@ tokens and devices.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -59,8 +60,9 @@ class Caller:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-    @property
+    @functools.cached_property
     def division_ids(self) -> frozenset[str]:
+        # Worked out once per caller: a push asks for every change it applies (a uuid5 per code each time).
         return frozenset(division_id(c) for c in self.division_codes)
 
     def covers(self, division: str | None) -> bool:

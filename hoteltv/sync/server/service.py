@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Text, func, insert, or_, select, update
+from sqlalchemy import Table, Text, func, insert, or_, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
@@ -71,8 +72,14 @@ class Refused(Exception):
 class _Seqs:
     """Sequence numbers of one transaction: provisional ones while it works (-1, -2, … in the order given),
     made final at :meth:`save`, just before the commit, under the counter's lock (see
-    :meth:`ServerDB.take_seqs`): provisional ``-k`` becomes ``head + k``, so the order is kept and the
-    lock is held only for the last statements of the transaction, not for the whole apply."""
+    :meth:`ServerDB.take_seqs`): provisional ``-k`` becomes ``head - used + k``, so the order is kept and the
+    lock is held only for the last statements of the transaction, not for the whole apply.
+
+    Every record is written with its provisional number before the lock is taken (a pull never sees
+    one: it reads ``seq > since ≥ 0`` of committed rows only), and the swap is one set-based ``UPDATE …
+    WHERE seq < 0`` (the ``seq`` index finds this transaction's rows; rows another transaction has not
+    committed are not visible to it, so it neither waits for nor touches them) instead of an ``UPDATE``
+    per record at the commit."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -93,15 +100,23 @@ class _Seqs:
         return self.value - self.used - seq if seq < 0 else seq
 
     def save(self, extra: Iterable[Any] = ()) -> None:
-        """Take the numbers and put them on every record of the session and in ``extra`` (records not in
-        the session), then insert the change-log rows."""
+        """Take the numbers and put them on every record this transaction wrote (``extra``: records not
+        in the session, already inserted), then insert the change-log rows."""
         if not self.used:
             self.value = ServerDB.head(self.session)
             return
+        self.session.flush()  # every record with its provisional number, before the counter is locked
         self.value = ServerDB.take_seqs(self.session, self.used)
-        for obj in [*self.session.identity_map.values(), *self.session.new, *extra]:
-            if isinstance(obj, (Record, _NewRecord)) and obj.seq < 0:
-                obj.seq = self.final(obj.seq)
+        table = cast(Table, Record.__table__)
+        self.session.execute(
+            update(table).where(table.c.seq < 0).values(seq=(self.value - self.used) - table.c.seq)
+        )
+        for obj in self.session.identity_map.values():  # what the database now holds, not a change
+            if isinstance(obj, Record) and obj.seq < 0:
+                set_committed_value(obj, "seq", self.final(obj.seq))
+        for rec in extra:
+            if rec.seq < 0:
+                rec.seq = self.final(rec.seq)
         for row in self.logs:
             row["seq"] = self.final(row["seq"])
         if self.logs:
@@ -402,20 +417,22 @@ def _push(
     divisions: frozenset[str] | None,
 ) -> PushResponse:
     key = stored_key(caller, req.device_id, req.key)
-    with db.push_write(divisions) as s:
+    with db.read() as s:  # a batch answered before: its answer, without queueing for any lock
         done = s.get(Batch, key)
         if done is not None:
-            stored = PushResponse.model_validate(done.response)
-            stored.replayed = True
-            return stored
+            return _replayed(done)
+    with db.push_write(divisions) as s:
+        done = s.get(Batch, key)  # again under the locks: the same batch may have been applied meanwhile
+        if done is not None:
+            return _replayed(done)
         seqs = _Seqs(s)
         records = _Records(s)
         records.preload(keys)
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
         _touch(s, caller, req.device_id, pushed=True)
-        s.flush()  # everything but what needs the final numbers, before the counter is locked
-        seqs.save(records.created)
-        records.insert_new()
+        created = records.created
+        records.insert_new()  # with their provisional numbers, before the counter is locked
+        seqs.save(created)
         results = [r.model_copy(update={"seq": seqs.final(r.seq)}) if r.seq < 0 else r for r in results]
         response = PushResponse(key=req.key, head=seqs.value, results=results)
         if all(final(r) for r in results):
@@ -428,6 +445,12 @@ def _push(
                 )
             )
         return response
+
+
+def _replayed(done: Batch) -> PushResponse:
+    stored = PushResponse.model_validate(done.response)
+    stored.replayed = True
+    return stored
 
 
 def _apply_change(

@@ -101,6 +101,10 @@ class ServerDB:
         with self._write() as s, s.begin():
             if not self.is_sqlite:  # several processes starting at once seed the counter and divisions once
                 s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
+                # Seeding a division moves the counter (:meth:`next_seq` reads and writes it back): under
+                # the lock on all writes, like every other counter move, or a push running in a worker
+                # meanwhile could take the same numbers (a tool started beside a running server).
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
             if s.get(ServerState, "seq") is None:
                 s.add(ServerState(key="seq", value=0))
             sid = s.get(ServerState, "server_id")
@@ -152,9 +156,11 @@ class ServerDB:
         session = self._write()
         try:
             with session.begin():
+                # The lock on all writes, alone: no push (it holds that lock shared) nor another such
+                # write runs meanwhile, and every statement that moves the counter runs under it, so no
+                # row lock on the counter is needed here (:meth:`take_seqs` takes it when it moves it).
                 if sequenced and not self.is_sqlite:
                     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
-                    session.execute(select(ServerState).where(ServerState.key == "seq").with_for_update())
                 yield session
         finally:
             session.close()

@@ -3,7 +3,7 @@
 Several worker processes are safe on PostgreSQL because everything they must agree on lives in the
 database or on disk, never in one process's memory:
 
-* sequence numbers are handed out under a row lock on the ``seq`` counter (``SELECT … FOR UPDATE``) held
+* sequence numbers are handed out under a row lock on the ``seq`` counter (the ``UPDATE`` that moves it) held
   until the writing transaction commits, so numbers are unique, gap-free and given in commit order
   whichever process writes (:mod:`hoteltv.sync.server.store`);
 * a push's idempotency key is looked up and its answer stored under that same lock, so the same batch sent
