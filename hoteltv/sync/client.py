@@ -47,7 +47,14 @@ from hoteltv.sync.outbox import (
     mark_sent_in,
     pending_ids,
 )
-from hoteltv.sync.photo_transfer import META_MISSING_PHOTOS, STREAMS, UPLOAD_CHUNK, PhotoTransfer
+from hoteltv.sync.photo_transfer import (
+    META_MISSING_PHOTOS,
+    META_PHOTOS_UNCONFIRMED,
+    STREAMS,
+    UPLOAD_CHUNK,
+    PhotoTransfer,
+    clear_unconfirmed_marker,
+)
 from hoteltv.sync.protocol import (
     BATCH_PHOTO_MAX,
     MAX_BATCH,
@@ -257,7 +264,8 @@ class SyncClient:
     def _idle(self, hello: Hello) -> bool:
         """Nothing to do at all: nothing waits here to be sent, uploaded, downloaded or settled, and the
         server's head, the caller's scope and the conflict stamp are those the last passing check saw.
-        One read of a few indexed facts (the whole no-change sync is this and the hello)."""
+        Photos waiting for the server's confirmation are known by a marker the database keeps (see
+        :data:`~hoteltv.sync.photo_transfer.META_PHOTOS_UNCONFIRMED`). One read of a few indexed facts (the whole no-change sync is this and the hello)."""
         if not self._conflict_stamp:
             return False  # a server that does not stamp conflicts: always the whole way
         with self.db.reading() as s:
@@ -274,14 +282,14 @@ class SyncClient:
                     "(SELECT max(seq) FROM outbox), "
                     "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
                     "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
-                    "EXISTS (SELECT 1 FROM photos WHERE deleted = 0 "
-                    "AND sha256 NOT IN (SELECT sha256 FROM sync_blobs))",
+                    "EXISTS (SELECT 1 FROM meta WHERE key = ?)",
                     (
                         META_SERVER_ID,
                         META_LAST_SEQ,
                         META_CHECKED,
                         META_CONFLICTS_SEEN,
                         META_MISSING_PHOTOS,
+                        META_PHOTOS_UNCONFIRMED,
                     ),
                 )
                 .one()
@@ -349,6 +357,7 @@ class SyncClient:
             self.photos.download(report, self._pulled_photos)
             self._tick("检查照片是否完整 (checking photos arrived)")
             self.update_completeness(report)
+            clear_unconfirmed_marker(self.db)
             self._tick("更新冲突列表 (refreshing conflicts)")
             self.refresh_conflicts(self._conflict_stamp)
             report.ok = report.check_ok is not False

@@ -6,7 +6,9 @@ many to a request (``/photos/batch``, frames of hash + bytes; the server flushes
 at once), up to :data:`STREAMS` requests in flight so the next batch travels while the server stores the
 last; larger ones go one by one as resumable uploads (``PUT /photos/{sha}`` at the offset the server
 reports, so a cut connection resumes with exactly the missing bytes). Files the server holds are noted
-here (``sync_blobs``) in one transaction per few hundred, and never offered again.
+here (``sync_blobs``) in one transaction per few hundred, and never offered again. Whether any live photo
+may still be unconfirmed is kept by the database itself (:data:`META_PHOTOS_UNCONFIRMED`, set by triggers):
+while it is clear, nothing is looked for (the scan of every photo is skipped).
 
 Down: files the pulled records use, each fetched and checked against its hash; those not there yet (their
 owner has not uploaded them) are remembered for the next sync.
@@ -67,8 +69,29 @@ UPLOAD_CHUNK = 4 * 1024 * 1024
 STREAMS = 2
 #: Meta row: photo files records here use that could not be fetched yet (JSON list of hashes).
 META_MISSING_PHOTOS = "sync.missing_photos"
+#: Meta row set by SQLite triggers (migration 0007) when a live photo appears, changes its file or comes back
+#: from deletion, or a confirmation is forgotten: absent, every live photo's file is confirmed held by the
+#: server. Cleared only by :func:`clear_unconfirmed_marker`, under the write lock.
+META_PHOTOS_UNCONFIRMED = "sync.photos_unconfirmed"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
+
+
+def clear_unconfirmed_marker(db: Database) -> bool:
+    """Clear :data:`META_PHOTOS_UNCONFIRMED` when no live photo's file waits for the server's confirmation;
+    returns whether it is clear now. One statement under the write lock: a photo added meanwhile either
+    sets the marker after it or is seen by it. Not worth a wait for the disk: a clearing lost in a power
+    cut only makes the next sync look again."""
+    if db.get_meta(META_PHOTOS_UNCONFIRMED) is None:
+        return True
+    with db.bookkeeping() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM meta WHERE key = ? AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.deleted = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM sync_blobs b WHERE b.sha256 = p.sha256))",
+            (META_PHOTOS_UNCONFIRMED,),
+        )
+        left = conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = ?", (META_PHOTOS_UNCONFIRMED,)).scalar()
+    return left is None
 
 
 class PhotoTransfer:
@@ -100,8 +123,11 @@ class PhotoTransfer:
 
     # --- what the server holds ---------------------------------------------------------------------------
     def unconfirmed(self) -> list[str]:
-        """Hashes of live photos here the server has not yet confirmed holding."""
+        """Hashes of live photos here the server has not yet confirmed holding (none to look for while the
+        marker is clear)."""
         with self.db.reading() as s:
+            if s.get(Meta, META_PHOTOS_UNCONFIRMED) is None:
+                return []
             stmt = (
                 select(Photo.sha256)
                 .where(Photo.deleted.is_(False), Photo.sha256.not_in(select(SyncBlob.sha256)))

@@ -129,3 +129,49 @@ def test_pull_is_skipped_only_when_every_new_number_is_this_sync_own_echo(laptop
     with a.client() as c:
         assert c.sync(full=True).check_ok  # a full check agrees
     assert requests_of(a) == [("GET", "/api/v1/hello")]
+
+
+def test_idle_check_knows_unconfirmed_photos_by_the_marker(laptop, server, tmp_path) -> None:
+    """The idle sync does not scan every photo: the database keeps a marker that is set whenever a live
+    photo may lack the server's confirmation (a new one, its confirmation forgotten) and that a sync clears
+    only when none does. A file the server has not taken keeps every sync a whole one."""
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Photo
+    from hoteltv.sync.photo_transfer import META_PHOTOS_UNCONFIRMED, clear_unconfirmed_marker
+    from tests.sync.helpers import make_inspection
+
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "照片标记酒店")
+    assert a.db.get_meta(META_PHOTOS_UNCONFIRMED) == "1"  # a new database: looked at once
+    assert a.sync().ok and a.db.get_meta(META_PHOTOS_UNCONFIRMED) is None
+
+    def requests_of(lap) -> list[tuple[str, str]]:
+        start = len(server.plan.requests)
+        report = lap.sync()
+        assert report.ok and report.check_ok, report.message
+        return server.plan.requests[start:]
+
+    assert requests_of(a) == [("GET", "/api/v1/hello")]
+    make_inspection(a.db, hotel, photos=2, folder=tmp_path / "pics", seed=41)
+    assert a.db.get_meta(META_PHOTOS_UNCONFIRMED) == "1"
+    report = a.sync()
+    assert report.ok and report.photos_up == 2, report.message
+    assert a.db.get_meta(META_PHOTOS_UNCONFIRMED) is None
+    assert requests_of(a) == [("GET", "/api/v1/hello")]
+
+    # A confirmation forgotten here (as for another server): the marker is set, the files are offered
+    # again, and the marker cleared once the server says it holds them.
+    with a.db.reading() as s:
+        sha = s.scalars(select(Photo.sha256)).first()
+    with a.db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM sync_blobs WHERE sha256 = ?", (sha,))
+    assert a.db.get_meta(META_PHOTOS_UNCONFIRMED) == "1"
+    assert ("POST", "/api/v1/photos/missing") in requests_of(a)
+    assert a.db.get_meta(META_PHOTOS_UNCONFIRMED) is None
+
+    # A file that cannot be confirmed keeps the marker: it is never cleared while a live photo waits.
+    with a.db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM sync_blobs WHERE sha256 = ?", (sha,))
+        conn.exec_driver_sql("INSERT INTO sync_blobs (sha256, confirmed_at) VALUES ('x', '2026-01-01')")
+    assert clear_unconfirmed_marker(a.db) is False and a.db.get_meta(META_PHOTOS_UNCONFIRMED) == "1"
