@@ -12,7 +12,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -163,6 +163,25 @@ class Database:
             raise DatabaseError(_explain_operational(exc)) from exc
         finally:
             session.close()
+
+    @contextmanager
+    def writing(self, tables: Iterable[str] = ()) -> Iterator[Connection]:
+        """A durable write of Core statements only (``synchronous=FULL`` like every transaction): no ORM
+        session, no tracking, no outbox — for the sync's own notes about records (sent, versions adopted),
+        where a session's set-up and flush would cost more than the statements. The commit listeners hear
+        that ``tables`` changed (in bulk), as after a session's bulk update."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise DatabaseError(_explain_operational(exc)) from exc
+        changed = tracking.Changes(bulk=frozenset(tables))
+        if changed:
+            for listener in list(self._commit_listeners):
+                try:
+                    listener(changed)
+                except Exception:  # a listener's bug must not undo or hide a commit that happened
+                    tracking.log.exception("commit listener %r failed", listener)
 
     @contextmanager
     def bookkeeping(self) -> Iterator[Connection]:

@@ -230,6 +230,7 @@ class SyncClient:
         self._echo_only = True  # every change this sync pushed came back as an echo (see pull)
         self._echo_seqs: set[int] = set()  # sequence numbers the server gave this sync's echoed changes
         self._push_head = 0  # the highest head a push of this sync answered (0: none, or one replayed)
+        self._newest = 0  # the newest local outbox entry when the push was found all echoed
         self._step = 0
         self._steps = 1
 
@@ -372,8 +373,9 @@ class SyncClient:
             raise
         finally:
             report.finished_at = utcnow()
-            sync_state.save_outcomes(self.db, report.outcomes)
-            sync_state.finish_log(self.db, log_id, report.ok, report.summary(), report.message)
+            sync_state.finish_log(
+                self.db, log_id, report.ok, report.summary(), report.message, outcomes=report.outcomes
+            )
             self._progress = None
         return report
 
@@ -519,7 +521,11 @@ class SyncClient:
                 outcomes.append(RecordOutcome(r.entity, r.id, label, "failed", r.reason or f"HTTP {r.code}"))
         forget_dropped(self.db, [(c.entity, c.id) for c in sent])
         seqs = collected.seqs(sent)
-        if seqs or adopt or conflicts:
+        if (seqs or adopt) and not conflicts:
+            with self.db.writing(("outbox",)) as conn:  # one transaction for the answer, Core statements
+                mark_sent_in(conn, seqs)
+                adopt_versions_in(conn, adopt)
+        elif conflicts:
             with self.db.transaction() as s:  # one transaction for the whole answer
                 mark_sent_in(s, seqs)
                 adopt_versions_in(s, adopt)
@@ -538,6 +544,14 @@ class SyncClient:
         """Tell the server about conflicts settled here (their edits were just pushed). The value sent is
         the one in force here now: an edit made after settling is newer than the choice and must not be
         overwritten by it (the record is not here: the choice as made)."""
+        with self.db.engine.connect() as conn:  # the usual answer, none, in one plain read
+            if (
+                conn.exec_driver_sql(
+                    "SELECT 1 FROM sync_conflicts WHERE status = 'resolving' LIMIT 1"
+                ).first()
+                is None
+            ):
+                return
         with self.db.reading() as s:
             todo = [
                 (c.id, c.server_id, sync_state.value_here(s, c, dict(c.resolution).get("value")))
@@ -661,7 +675,7 @@ class SyncClient:
             or any(seq not in self._echo_seqs for seq in range(since + 1, head + 1))
         ):
             return False
-        prior, unsent = self._check_facts()
+        prior, unsent, self._newest = self._check_facts()
         return not unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
 
     def _still_in_step(self, report: SyncReport, server_id: str) -> None:
@@ -670,7 +684,7 @@ class SyncClient:
         values = {
             META_LAST_SEQ: str(head),
             META_SERVER_ID: server_id,
-            META_CHECKED: self._checked_state(server_id, head),
+            META_CHECKED: f"{server_id}|{head}|{self._scope}|{self._newest}",
         }
         # Not worth a wait for the disk: lost in a power cut, the next sync pulls from the older number
         # (its own changes are left out) and checks again.
@@ -681,19 +695,16 @@ class SyncClient:
             )
         report.check_ok, report.check_message = True, ""
 
-    def _check_facts(self) -> tuple[str | None, bool]:
-        """The key of the last passing check and whether anything here waits to be sent (one read)."""
-        with self.db.reading() as s:
-            prior, unsent = (
-                s.connection()
-                .exec_driver_sql(
-                    "SELECT (SELECT value FROM meta WHERE key = ?), "
-                    "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL)",
-                    (META_CHECKED,),
-                )
-                .one()
-            )
-        return prior, bool(unsent)
+    def _check_facts(self) -> tuple[str | None, bool, int]:
+        """The key of the last passing check, whether anything here waits to be sent and the newest local
+        outbox entry (one read)."""
+        with self.db.engine.connect() as conn:
+            prior, unsent, newest = conn.exec_driver_sql(
+                "SELECT (SELECT value FROM meta WHERE key = ?), "
+                "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), (SELECT max(seq) FROM outbox)",
+                (META_CHECKED,),
+            ).one()
+        return prior, bool(unsent), int(newest or 0)
 
     def _checked_state(self, server_id: str, head: int) -> str:
         """The key of a passing check: server, its head, who asked (scope), the newest local change."""
@@ -764,14 +775,12 @@ class SyncClient:
                     )
                 )
             )
-            photo_parents = {
-                pid
-                for pid in s.scalars(
-                    select(Photo.inspection_id).where(
-                        Photo.id.in_([o.id for o in report.outcomes if o.entity == "photos"][:MAX_PULL])
-                    )
-                )
-            }
+            photo_ids = [o.id for o in report.outcomes if o.entity == "photos"][:MAX_PULL]
+            photo_parents = (
+                set(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
+                if photo_ids
+                else set()
+            )
         ids |= photo_parents
         if not ids:
             return

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -129,11 +129,17 @@ def mark_sent(db: Database, seqs: Sequence[int]) -> None:
         mark_sent_in(s, seqs)
 
 
-def mark_sent_in(session: Session, seqs: Sequence[int]) -> None:
-    """:func:`mark_sent` in the caller's transaction."""
+def _conn(target: Session | Connection) -> Connection:
+    return target.connection() if isinstance(target, Session) else target
+
+
+def mark_sent_in(target: Session | Connection, seqs: Sequence[int]) -> None:
+    """:func:`mark_sent` in the caller's transaction (a session's or a plain connection's)."""
     now = utcnow()
     for i in range(0, len(seqs), _CHUNK):
-        session.execute(
+        # In a session: noted for its commit listeners (the sync panel's count of changes waiting); on a
+        # connection, :meth:`Database.writing` tells them.
+        target.execute(
             update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
         )
 
@@ -150,7 +156,7 @@ def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> 
         adopt_versions_in(s, items)
 
 
-def adopt_versions_in(session: Session, items: Sequence[tuple[str, str, int, int]]) -> None:
+def adopt_versions_in(target: Session | Connection, items: Sequence[tuple[str, str, int, int]]) -> None:
     """:func:`adopt_versions` in the caller's transaction (plain updates: no tracking, no outbox)."""
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entity, rid, sent, server in items:
@@ -163,7 +169,7 @@ def adopt_versions_in(session: Session, items: Sequence[tuple[str, str, int, int
             .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
             .values(version=bindparam("b_server"))
         )
-        session.connection().execute(stmt, params)
+        _conn(target).execute(stmt, params)
 
 
 # --- what is still waiting to be sent -----------------------------------------------------------------------
@@ -238,8 +244,8 @@ def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[
 def forget_dropped(db: Database, keys: Iterable[tuple[str, str]]) -> None:
     """Records the server accepted again (edited after a drop): the check covers them again."""
     wanted = set(keys)
-    if not wanted:
-        return
+    if not wanted or db.get_meta(META_DROPPED) in (None, "", "{}"):
+        return  # nothing was ever dropped here (the usual case: one indexed read)
     with db.reading() as s:
         dropped = dropped_ids(s)
     if not any((entity, rid) in wanted for entity, ids in dropped.items() for rid in ids):

@@ -125,9 +125,9 @@ class PhotoTransfer:
     def unconfirmed(self) -> list[str]:
         """Hashes of live photos here the server has not yet confirmed holding (none to look for while the
         marker is clear)."""
+        if self.db.get_meta(META_PHOTOS_UNCONFIRMED) is None:
+            return []
         with self.db.reading() as s:
-            if s.get(Meta, META_PHOTOS_UNCONFIRMED) is None:
-                return []
             stmt = (
                 select(Photo.sha256)
                 .where(Photo.deleted.is_(False), Photo.sha256.not_in(select(SyncBlob.sha256)))

@@ -179,11 +179,31 @@ def record_states(
         ]
 
 
+def _outcome_insert() -> Any:
+    """The upsert of per-record outcomes (built once: every sync that moved something ends with it)."""
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    stmt = sqlite_insert(SyncRecordState)
+    return stmt.on_conflict_do_update(
+        index_elements=["entity", "record_id"],
+        set_={k: stmt.excluded[k] for k in ("label", "state", "reason", "at")},
+    )
+
+
+_OUTCOME_UPSERT: Any = None
+
+
 def save_outcomes(db: Database, outcomes: Sequence[RecordOutcome]) -> None:
     if not outcomes:
         return
-    from sqlalchemy.dialects.sqlite import insert
+    with db.bookkeeping() as conn:  # what the panel shows per record: not worth a wait for the disk
+        _save_outcomes_in(conn, outcomes)
 
+
+def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
+    global _OUTCOME_UPSERT
+    if _OUTCOME_UPSERT is None:
+        _OUTCOME_UPSERT = _outcome_insert()
     now = utcnow()
     rows = {
         (o.entity, o.id): {
@@ -196,15 +216,9 @@ def save_outcomes(db: Database, outcomes: Sequence[RecordOutcome]) -> None:
         }
         for o in outcomes
     }
-    stmt = insert(SyncRecordState)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["entity", "record_id"],
-        set_={k: stmt.excluded[k] for k in ("label", "state", "reason", "at")},
-    )
     values = list(rows.values())
-    with db.bookkeeping() as conn:  # what the panel shows per record: not worth a wait for the disk
-        for i in range(0, len(values), 500):
-            conn.execute(stmt, values[i : i + 500])
+    for i in range(0, len(values), 500):
+        conn.execute(_OUTCOME_UPSERT, values[i : i + 500])
 
 
 def sync_log(db: Database, limit: int = 50) -> list[SyncLogView]:
@@ -229,7 +243,15 @@ def start_log(kind: str, target: str) -> LogEntry:
 _LOG_INSERT = insert(SyncLog)
 
 
-def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any], message: str) -> None:
+def finish_log(
+    db: Database,
+    entry: LogEntry,
+    ok: bool,
+    summary: dict[str, Any],
+    message: str,
+    outcomes: Sequence[RecordOutcome] = (),
+) -> None:
+    """Write the log line of a run that ended, with the per-record ``outcomes`` of it in the same write."""
     row = {
         "kind": entry.kind,
         "target": entry.target,
@@ -240,6 +262,8 @@ def finish_log(db: Database, entry: LogEntry, ok: bool, summary: dict[str, Any],
         "message": message,
     }
     with db.bookkeeping() as conn:  # a log line: not worth waiting for the disk
+        if outcomes:
+            _save_outcomes_in(conn, outcomes)
         conn.execute(_LOG_INSERT, row)
 
 
