@@ -47,7 +47,7 @@ class Collected:
         return [s for c in changes for s in self.outbox.get((c.entity, c.id), [])]
 
 
-def _load_values(session: Session, entity: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _load_values(conn: Connection, entity: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The current values of records (as :func:`hoteltv.db.tracking.column_values` gives them), read as
     plain rows: no ORM objects, no joined relations (a first sync collects every record there is)."""
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
@@ -56,7 +56,7 @@ def _load_values(session: Session, entity: str, ids: Sequence[str]) -> dict[str,
     out: dict[str, dict[str, Any]] = {}
     for i in range(0, len(ids), _CHUNK):
         chunk = list(ids[i : i + _CHUNK])
-        for row in session.execute(select(table).where(table.c.id.in_(chunk))):
+        for row in conn.execute(select(table).where(table.c.id.in_(chunk))):
             out[row[at]] = dict(zip(keys, map(jsonable, row), strict=True))
     return out
 
@@ -64,7 +64,9 @@ def _load_values(session: Session, entity: str, ids: Sequence[str]) -> dict[str,
 def collect_changes(db: Database) -> Collected:
     """Compact every unsent outbox entry into one :class:`Change` per record, parents first."""
     outbox_table = OutboxEntry.__table__
-    with db.reading() as s:
+    # Core statements on one connection (one read transaction, so one snapshot): an ORM session's
+    # machinery costs more than these few queries when little changed.
+    with db.engine.connect() as s:
         entries = s.execute(
             select(
                 outbox_table.c.seq,
