@@ -266,7 +266,8 @@ class SyncClient:
         """Nothing to do at all: nothing waits here to be sent, uploaded, downloaded or settled, and the
         server's head, the caller's scope and the conflict stamp are those the last passing check saw.
         Photos waiting for the server's confirmation are known by a marker the database keeps (see
-        :data:`~hoteltv.sync.photo_transfer.META_PHOTOS_UNCONFIRMED`). One read of a few indexed facts (the whole no-change sync is this and the hello)."""
+        :data:`~hoteltv.sync.photo_transfer.META_PHOTOS_UNCONFIRMED`). One read of a few indexed facts
+        (the whole no-change sync is this and the hello)."""
         if not self._conflict_stamp:
             return False  # a server that does not stamp conflicts: always the whole way
         with self.db.reading() as s:
