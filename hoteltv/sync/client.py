@@ -270,32 +270,28 @@ class SyncClient:
         (the whole no-change sync is this and the hello)."""
         if not self._conflict_stamp:
             return False  # a server that does not stamp conflicts: always the whole way
-        with self.db.reading() as s:
-            row = (
-                s.connection()
-                .exec_driver_sql(
-                    "SELECT "
-                    "(SELECT value FROM meta WHERE key = ?), "
-                    "(SELECT value FROM meta WHERE key = ?), "
-                    "(SELECT value FROM meta WHERE key = ?), "
-                    "(SELECT value FROM meta WHERE key = ?), "
-                    "(SELECT value FROM meta WHERE key = ?), "
-                    "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), "
-                    "(SELECT max(seq) FROM outbox), "
-                    "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
-                    "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
-                    "EXISTS (SELECT 1 FROM meta WHERE key = ?)",
-                    (
-                        META_SERVER_ID,
-                        META_LAST_SEQ,
-                        META_CHECKED,
-                        META_CONFLICTS_SEEN,
-                        META_MISSING_PHOTOS,
-                        META_PHOTOS_UNCONFIRMED,
-                    ),
-                )
-                .one()
-            )
+        with self.db.engine.connect() as conn:  # one plain read: no session
+            row = conn.exec_driver_sql(
+                "SELECT "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), "
+                "(SELECT max(seq) FROM outbox), "
+                "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
+                "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
+                "EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+                (
+                    META_SERVER_ID,
+                    META_LAST_SEQ,
+                    META_CHECKED,
+                    META_CONFLICTS_SEEN,
+                    META_MISSING_PHOTOS,
+                    META_PHOTOS_UNCONFIRMED,
+                ),
+            ).one()
         (
             server_id,
             last_seq,
