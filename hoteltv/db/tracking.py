@@ -144,6 +144,9 @@ def _after_rollback(session: Session) -> None:
 
 def jsonable(value: Any) -> Any:
     """A value as it is written into audit/outbox JSON."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value  # the usual column value, as it is (checked first: a first sync reads every record)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, enum.Enum):

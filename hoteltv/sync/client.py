@@ -20,10 +20,12 @@ neither the server package nor FastAPI.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import ssl
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -413,9 +415,13 @@ class SyncClient:
             yield batch
 
     def push_batch(self, batch: list[Change]) -> PushResponse:
-        """Send one batch. Its changes are dumped once: the idempotency key is taken over those values and
-        the body encoded once from them (a retry sends the same bytes)."""
+        """Send one batch (see :meth:`_body`)."""
         refuse_demo(self.db)
+        return self._send(self._body(batch))
+
+    def _body(self, batch: list[Change]) -> bytes:
+        """One batch's request body. Its changes are dumped once: the idempotency key is taken over those
+        values and the body encoded once from them (a retry sends the same bytes)."""
         dumped = [c.model_dump(mode="json") for c in batch]
         body = {
             "protocol": PROTOCOL,
@@ -423,7 +429,9 @@ class SyncClient:
             "key": batch_key_of(self.db.device_id, dumped),
             "changes": dumped,
         }
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def _send(self, content: bytes) -> PushResponse:
         response = self.request(
             "POST", "/sync/push", content=content, headers={"Content-Type": "application/json"}
         )
@@ -436,22 +444,59 @@ class SyncClient:
         accepted_photos: Callable[[list[str]], None] | None = None,
     ) -> None:
         """Send the changes in batches; ``accepted_photos(hashes)`` hears after each batch the files of the
-        photo records the server took (their upload may start)."""
-        for batch in self._batches(collected.changes):
-            response = self.push_batch(batch)
-            if response.replayed:
-                self._echo_only = False  # a stored answer: its head is not today's
-            self._push_head = max(self._push_head, response.head)
-            sent = self._record_results(collected, batch, response.results, report)
-            if accepted_photos is not None:
-                accepted_photos(
-                    [
-                        str(c.values["sha256"])
-                        for c in sent
-                        if c.entity == "photos" and isinstance(c.values.get("sha256"), str)
-                    ]
-                )
-            self._tick(f"已发送 {report.pushed} 条 (sent {report.pushed})")
+        photo records the server took (their upload may start).
+
+        Pipelined, one batch in flight: the next batch's body is made while the server applies this one,
+        and it is sent as soon as this one is answered — before this answer is noted here, which happens
+        while the server applies the next. A batch still goes only after the one before it was applied
+        (its parents are then on the server). The requests run on one helper thread; every database
+        write stays on this one. An answer not noted (the sync cut off meanwhile) is like a lost answer:
+        the changes go again and the server knows them."""
+        refuse_demo(self.db)
+        batches = self._batches(collected.changes)
+        flying = next(batches, None)
+        if flying is None:
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-push") as pool:
+            flight: Future[PushResponse] | None = pool.submit(self._send, self._body(flying))
+            try:
+                while flight is not None and flying is not None:
+                    batch, answered = flying, flight
+                    flying = next(batches, None)
+                    body = self._body(flying) if flying is not None else None
+                    flight = None
+                    response = answered.result()
+                    if flying is not None and body is not None:
+                        flight = pool.submit(self._send, body)
+                    self._noted(collected, batch, response, report, accepted_photos)
+            except BaseException:
+                if flight is not None and flying is not None:  # the batch in flight: note its answer too
+                    with contextlib.suppress(Exception):
+                        self._noted(collected, flying, flight.result(), report, accepted_photos)
+                raise
+
+    def _noted(
+        self,
+        collected: Collected,
+        batch: list[Change],
+        response: PushResponse,
+        report: SyncReport,
+        accepted_photos: Callable[[list[str]], None] | None,
+    ) -> None:
+        """Note the server's answer to one batch, hand on its accepted photos and tick."""
+        if response.replayed:
+            self._echo_only = False  # a stored answer: its head is not today's
+        self._push_head = max(self._push_head, response.head)
+        sent = self._record_results(collected, batch, response.results, report)
+        if accepted_photos is not None:
+            accepted_photos(
+                [
+                    str(c.values["sha256"])
+                    for c in sent
+                    if c.entity == "photos" and isinstance(c.values.get("sha256"), str)
+                ]
+            )
+        self._tick(f"已发送 {report.pushed} 条 (sent {report.pushed})")
 
     def _record_results(
         self, collected: Collected, batch: list[Change], results: list[ChangeResult], report: SyncReport

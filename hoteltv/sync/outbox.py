@@ -119,8 +119,36 @@ def collect_changes(db: Database) -> Collected:
         )
         labels[(entity, rid)] = label_of(entity, values)
         changes.append(((RANK[entity], min(seqs)), change))
-    changes.sort(key=lambda item: item[0])
-    return Collected([c for _, c in changes], outbox, labels)
+    return Collected(_in_order(changes, outbox), outbox, labels)
+
+
+#: Sent inspection by inspection: the inspection, then its parts and notices (see :func:`_in_order`).
+_WITH_INSPECTION = frozenset(
+    {"inspections", "inspection_inspectors", "room_checks", "rectification_notices", "photos"}
+)
+
+
+def _in_order(
+    keyed: list[tuple[tuple[int, int], Change]], outbox: dict[tuple[str, str], list[int]]
+) -> list[Change]:
+    """The changes in the order they are sent: every parent before its children. Shared records and hotels
+    first (by table, oldest change first), then inspection by inspection — each followed at once by its
+    team, rooms, notices and photos — then the tables after those. A first sync's photo records so reach
+    the server with the first batches of inspections, not after every room of every inspection, and the
+    upload of their files (which the server takes only for records it holds) starts early."""
+    first_insp = RANK["inspections"]
+
+    def group(change: Change, key: tuple[int, int]) -> tuple[int, int, int, int]:
+        if change.entity not in _WITH_INSPECTION:
+            return (key[0], 0, key[0], key[1])
+        insp = change.id if change.entity == "inspections" else change.values.get("inspection_id")
+        seqs = outbox.get(("inspections", insp)) if isinstance(insp, str) else None
+        # An inspection sent before (not in the outbox) groups its parts under their own oldest change.
+        anchor = min(seqs) if seqs else key[1]
+        return (first_insp, anchor, key[0], key[1])
+
+    ordered = sorted(((group(c, key), c) for key, c in keyed), key=lambda item: item[0])
+    return [c for _, c in ordered]
 
 
 def mark_sent(db: Database, seqs: Sequence[int]) -> None:

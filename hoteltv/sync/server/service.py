@@ -119,8 +119,8 @@ class _Seqs:
                 rec.seq = self.final(rec.seq)
         for row in self.logs:
             row["seq"] = self.final(row["seq"])
-        if self.logs:
-            self.session.execute(insert(ChangeLog), self.logs)
+        if self.logs:  # Core, not the ORM's bulk insert: every column is given, nothing is read back
+            self.session.connection().execute(insert(cast(Table, ChangeLog.__table__)), self.logs)
             self.logs = []
 
 
@@ -258,9 +258,11 @@ class _Records:
         return cast(Record, rec)
 
     def insert_new(self) -> None:
-        """Insert the records this batch created, in one statement."""
+        """Insert the records this batch created, in one statement (Core: every column is given)."""
         if self.created:
-            self.session.execute(insert(Record), [rec.row() for rec in self.created])
+            self.session.connection().execute(
+                insert(cast(Table, Record.__table__)), [rec.row() for rec in self.created]
+            )
             self.created = []
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
