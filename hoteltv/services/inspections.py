@@ -826,75 +826,35 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
     for an unanswered item, its place and key ("room 101: tv_on").
     """
     problems: list[Problem] = []
-    least = lifecycle.MIN_INSPECTORS
-    if len(view.inspectors) < least:
-        problems.append(
-            Problem(
-                "inspectors",
-                f"至少需要{least}名检查人员 (at least {least} inspectors)",
-                least,
-                Blocker.TOO_FEW_INSPECTORS,
-            )
-        )
-    if not view.ids_shown:
-        problems.append(
-            Problem(
-                "ids_shown",
-                "须勾选已出示执法证件 (tick that enforcement IDs were shown)",
-                code=Blocker.IDS_NOT_SHOWN,
-            )
-        )
-    v = view.verdict
-    if v.rooms_short > 0:
-        problems.append(
-            Problem(
-                "rooms",
-                f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))",
-                v.rooms_short,
-                Blocker.ROOMS_SHORT,
-            )
-        )
+
+    def need(ok: bool, where: str, message: str, code: Blocker, value: object = None) -> None:
+        if not ok:
+            problems.append(Problem(where, message, value, code))
+
+    least, v = lifecycle.MIN_INSPECTORS, view.verdict
+    text = f"至少需要{least}名检查人员 (at least {least} inspectors)"
+    need(len(view.inspectors) >= least, "inspectors", text, Blocker.TOO_FEW_INSPECTORS, least)
+    text = "须勾选已出示执法证件 (tick that enforcement IDs were shown)"
+    need(view.ids_shown, "ids_shown", text, Blocker.IDS_NOT_SHOWN)
+    text = f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))"
+    need(v.rooms_short <= 0, "rooms", text, Blocker.ROOMS_SHORT, v.rooms_short)
     for m in v.missing:
         where = f"room {m.room_label}" if m.room_label else "hotel"
         problems.append(
             Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)", m, Blocker.UNANSWERED)
         )
     for gap in evidence_gaps(view):
-        problems.append(
-            Problem(
-                "evidence",
-                gap.text() + " (photo evidence or a reason is required)",
-                gap,
-                Blocker.EVIDENCE_MISSING,
-            )
-        )
+        text = gap.text() + " (photo evidence or a reason is required)"
+        problems.append(Problem("evidence", text, gap, Blocker.EVIDENCE_MISSING))
     if view.refusal is not None:
         # A refusal stands in for the hotel's signature and opinion; the witness makes it a record.
-        if not view.refusal.witness.strip():
-            problems.append(
-                Problem(
-                    "refusal_witness",
-                    "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)",
-                    code=Blocker.WITNESS_MISSING,
-                )
-            )
+        text = "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)"
+        need(bool(view.refusal.witness.strip()), "refusal_witness", text, Blocker.WITNESS_MISSING)
         return problems
-    if not (view.hotel_opinion or "").strip():
-        problems.append(
-            Problem(
-                "hotel_opinion",
-                "须填写被检查单位意见 (the hotel's opinion is required)",
-                code=Blocker.OPINION_MISSING,
-            )
-        )
-    if not (view.hotel_signatory or "").strip():
-        problems.append(
-            Problem(
-                "hotel_signatory",
-                "须填写被检查单位签字人 (name who signs for the hotel)",
-                code=Blocker.SIGNATORY_MISSING,
-            )
-        )
+    text = "须填写被检查单位意见 (the hotel's opinion is required)"
+    need(bool((view.hotel_opinion or "").strip()), "hotel_opinion", text, Blocker.OPINION_MISSING)
+    text = "须填写被检查单位签字人 (name who signs for the hotel)"
+    need(bool((view.hotel_signatory or "").strip()), "hotel_signatory", text, Blocker.SIGNATORY_MISSING)
     return problems
 
 
