@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, Photo, RoomCheck, live, utcnow
+from hoteltv.db.models import Inspection, Photo, RoomCheck, carried, live, utcnow
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
 from hoteltv.errors import HoteltvError, Problem, RecordFinalizedError, ValidationError
 from hoteltv.photos import ingest
@@ -191,28 +191,18 @@ def _view(
         label = template.item(photo.item_key).label.get("zh")
     gps = (photo.gps_lat, photo.gps_lon) if photo.gps_lat is not None and photo.gps_lon is not None else None
     return PhotoView(
-        id=photo.id,
-        inspection_id=photo.inspection_id,
-        sha256=photo.sha256,
-        room_check_id=photo.room_check_id,
+        **carried(
+            photo,
+            "id inspection_id sha256 room_check_id item_key caption original_name mime taken_at width height "
+            "byte_size time_confirmed position created_at",
+        ),
         room_number=rooms.get(photo.room_check_id) if photo.room_check_id else None,
-        item_key=photo.item_key,
         item_label=label,
-        caption=photo.caption,
-        original_name=photo.original_name,
-        mime=photo.mime,
-        taken_at=photo.taken_at,
         gps=gps,
-        width=photo.width,
-        height=photo.height,
-        byte_size=photo.byte_size,
         annotation=dict(photo.annotation or {}),
         flagged_time=flag is not None and not photo.time_confirmed,
         time_flag=flag,
-        time_confirmed=photo.time_confirmed,
-        position=photo.position,
         editable=insp.status == "draft",
-        created_at=photo.created_at,
     )
 
 
@@ -521,22 +511,14 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
         room = by_number.get(rooms_old.get(p.room_check_id, "")) if p.room_check_id else None
         session.add(
             Photo(
-                sha256=p.sha256,
+                **carried(
+                    p,
+                    "sha256 item_key caption original_name mime byte_size width height taken_at gps_lat gps_lon "
+                    "time_confirmed position",
+                ),
                 inspection_id=to_inspection_id,
                 room_check_id=room,
-                item_key=p.item_key,
-                caption=p.caption,
-                original_name=p.original_name,
-                mime=p.mime,
-                byte_size=p.byte_size,
-                width=p.width,
-                height=p.height,
-                taken_at=p.taken_at,
-                gps_lat=p.gps_lat,
-                gps_lon=p.gps_lon,
                 annotation=dict(p.annotation or {}),
-                time_confirmed=p.time_confirmed,
-                position=p.position,
             )
         )
         n += 1
