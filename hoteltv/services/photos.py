@@ -434,29 +434,31 @@ def _clean_caption(caption: str | None) -> str | None:
     return text or None
 
 
-def set_caption(db: Database, photo_id: str, caption: str | None, actor: str = "") -> PhotoView:
-    text = _clean_caption(caption)
+def _edit(
+    db: Database, photo_id: str, what: str, actor: str, *, moved: bool = False, **values: Any
+) -> PhotoView:
+    """Set ``values`` on a photo of a draft (the words ``what`` name the edit in a refusal); a value that
+    is already so is not written. ``moved``: ``values`` are a new room and item, checked first."""
     with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "修改说明")
-        if photo.caption != text:
-            photo.caption = text
+        photo, insp = _editable_photo(s, photo_id, what)
+        if moved:
+            _check_target(s, insp, values["room_check_id"], values["item_key"])
+        for name, value in values.items():
+            if getattr(photo, name) != value:
+                setattr(photo, name, value)
         s.flush()
         return _view_of(s, photo)
+
+
+def set_caption(db: Database, photo_id: str, caption: str | None, actor: str = "") -> PhotoView:
+    return _edit(db, photo_id, "修改说明", actor, caption=_clean_caption(caption))
 
 
 def move_photo(
     db: Database, photo_id: str, room_id: str | None, item_key: str | None, actor: str = ""
 ) -> PhotoView:
     """Attach a photo to another room and/or checklist item of the same inspection (None: none)."""
-    with db.transaction(actor) as s:
-        photo, insp = _editable_photo(s, photo_id, "移动")
-        _check_target(s, insp, room_id, item_key)
-        if photo.room_check_id != room_id:
-            photo.room_check_id = room_id
-        if photo.item_key != item_key:
-            photo.item_key = item_key
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "移动", actor, moved=True, room_check_id=room_id, item_key=item_key)
 
 
 def remove_photo(db: Database, photo_id: str, actor: str = "") -> None:
@@ -472,22 +474,12 @@ def set_annotation(
     """Store the annotation data of a photo (validated); the original file is not touched."""
     raw = annotation.to_dict() if isinstance(annotation, Annotation) else annotation
     data = Annotation.from_dict(raw).to_dict()  # validated however it was built
-    with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "标注")
-        if dict(photo.annotation or {}) != data:
-            photo.annotation = data
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "标注", actor, annotation=data)
 
 
 def confirm_time(db: Database, photo_id: str, actor: str = "") -> PhotoView:
     """The inspector confirms a photo whose time lies outside the inspection is right to keep."""
-    with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "确认时间")
-        if not photo.time_confirmed:
-            photo.time_confirmed = True
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "确认时间", actor, time_confirmed=True)
 
 
 def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> int:
