@@ -8,12 +8,11 @@ through :class:`hoteltv.db.engine.Database`. See :mod:`hoteltv.backup` for the f
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from hoteltv.backup import create_backup, restore_backup, verify_backup
-from hoteltv.cli_support import EXIT_REFUSED, Context
+from hoteltv.cli_support import EXIT_REFUSED, Context, warn
 
 
 def register(sub: Any, add: Any) -> None:
@@ -55,13 +54,11 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         + (f"{photos} 个照片文件" if m.photos_included else "不含照片")
         + f" (backed up the database{f' and {photos} photo files' if m.photos_included else ', no photos'})"
     )
-    for problem in report.problems:
-        print(f"hoteltv: {problem}", file=sys.stderr)
     if report.problems:
-        print(
-            f"hoteltv: 备份已写入,但有 {len(report.problems)} 张照片未能备份;请运行 'hoteltv check' "
+        warn(
+            *report.problems,
+            f"备份已写入,但有 {len(report.problems)} 张照片未能备份;请运行 'hoteltv check' "
             f"(backup written, but {len(report.problems)} photos could not be included; run 'hoteltv check')",
-            file=sys.stderr,
         )
         return EXIT_REFUSED
     return 0
@@ -97,10 +94,9 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
             "(note: the restored database belongs to another device; this computer now syncs as that device)"
         )
     if report.photos_missing:
-        print(
-            f"hoteltv: 有 {len(report.photos_missing)} 张照片的文件既不在备份中也不在照片库中;运行 'hoteltv check' 查看 "
-            f"({len(report.photos_missing)} photos are in neither the backup nor the store; see 'hoteltv check')",
-            file=sys.stderr,
+        warn(
+            f"有 {len(report.photos_missing)} 张照片的文件既不在备份中也不在照片库中;运行 'hoteltv check' 查看 "
+            f"({len(report.photos_missing)} photos are in neither the backup nor the store; see 'hoteltv check')"
         )
         return EXIT_REFUSED
     return 0

@@ -25,6 +25,7 @@ from hoteltv.cli_support import (
     hotel_id_arg,
     json_default,
     parse_date,
+    warn,
 )
 from hoteltv.config import resolve_home
 from hoteltv.domain import clock, lifecycle
@@ -400,11 +401,9 @@ def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
     problems = ctx.db.integrity_problems()
     if problems:
-        for p in problems:
-            print(f"hoteltv: {p}", file=sys.stderr)
-        print(
-            f"hoteltv: 数据库检查发现 {len(problems)} 个问题 (database check found {len(problems)} problems)",
-            file=sys.stderr,
+        warn(
+            *problems,
+            f"数据库检查发现 {len(problems)} 个问题 (database check found {len(problems)} problems)",
         )
         return EXIT_REFUSED
     ctx.print(f"数据库完好 (database OK): {ctx.db.path}")
@@ -414,12 +413,11 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         broken = broken_seals(s)
     for kind, number, why in broken:
         what = "检查记录" if kind == "inspection" else "整改通知书"
-        print(f"hoteltv: {what} {number}: 封存校验失败 (seal broken): {why}", file=sys.stderr)
+        warn(f"{what} {number}: 封存校验失败 (seal broken): {why}")
     if broken:
-        print(
-            f"hoteltv: {len(broken)} 份记录与封存内容不一致,请从备份或同步服务器核对 "
+        warn(
+            f"{len(broken)} 份记录与封存内容不一致,请从备份或同步服务器核对 "
             f"({len(broken)} records do not match their seal; compare with a backup or the server)",
-            file=sys.stderr,
         )
         return EXIT_REFUSED
     ctx.print("封存记录完好 (every finalized record and notice matches its seal)")
@@ -436,19 +434,14 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
             if p.problem == "missing"
             else "内容与校验值不符 (content does not match its hash)"
         )
-        print(
-            f"hoteltv: 照片 {p.sha256[:16]}… {what}; 用于 (used by): {'; '.join(p.photos)}", file=sys.stderr
-        )
+        warn(f"照片 {p.sha256[:16]}… {what}; 用于 (used by): {'; '.join(p.photos)}")
     if report.ok:
         ctx.print(
             f"照片库完好 (photo store OK): {report.checked} 个文件已校验 (files verified) in {store.root}"
         )
     else:
-        print(
-            f"hoteltv: 照片库检查发现 {len(report.problems)} 个问题 (photo store check found "
-            f"{len(report.problems)} problems)",
-            file=sys.stderr,
-        )
+        n = len(report.problems)
+        warn(f"照片库检查发现 {n} 个问题 (photo store check found {n} problems)")
         rc = EXIT_REFUSED
     if not args.gc:
         if report.unreferenced:
@@ -473,7 +466,7 @@ def cmd_check(ctx: Context, args: argparse.Namespace) -> int:
         ctx.print("  …")
     if not args.yes:
         if not sys.stdin.isatty():
-            print("hoteltv: 未删除;确认请加 --yes (nothing removed; add --yes to confirm)", file=sys.stderr)
+            warn("未删除;确认请加 --yes (nothing removed; add --yes to confirm)")
             return EXIT_REFUSED
         answer = input("确认删除?(y/N) Remove them? [y/N] ").strip().lower()
         if answer not in ("y", "yes", "是"):
@@ -624,19 +617,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(ctx, args)
     except HoteltvError as exc:  # a refused file, invalid input (every problem listed), any refusal
-        print(f"hoteltv: {exc}", file=sys.stderr)
+        warn(exc)
         return EXIT_REFUSED
     except KeyboardInterrupt:
-        print("hoteltv: interrupted", file=sys.stderr)
+        warn("interrupted")
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not a user's mistake: one line here, the details in a log file
         log = _write_crash_log(ctx.home)
-        print(
-            f"hoteltv: 内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
-            + (f" — details in {log}" if log else ""),
-            file=sys.stderr,
+        warn(
+            f"内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
+            + (f" — details in {log}" if log else "")
         )
         return EXIT_INTERNAL
     finally:

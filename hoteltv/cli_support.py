@@ -37,8 +37,7 @@ class Context:
 
             warnings: list[str] = []
             self._opened = open_home(self.home, warnings)
-            for warning in warnings:
-                print(f"hoteltv: 警告 (warning): {warning}", file=sys.stderr)
+            warn(*(f"警告 (warning): {warning}" for warning in warnings))
         return self._opened
 
     @property
@@ -82,6 +81,12 @@ class Context:
     def close(self) -> None:
         if self._opened is not None:
             self._opened[0].close()
+
+
+def warn(*lines: object) -> None:
+    """Print each of ``lines`` to stderr as a message of the ``hoteltv`` command."""
+    for line in lines:
+        print(f"hoteltv: {line}", file=sys.stderr)
 
 
 def json_default(value: Any) -> Any:

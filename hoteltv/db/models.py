@@ -96,6 +96,16 @@ def live(session: Session, model: type[S], row_id: str, missing: str) -> S:
     return row
 
 
+def carried(row: Any, names: str) -> dict[str, Any]:
+    """The attributes ``names`` (separated by spaces) of ``row`` as keyword arguments for a new row that
+    carries them over; a dict or list value is copied, not shared."""
+    values = {name: getattr(row, name) for name in names.split()}
+    return {
+        k: dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
+        for k, v in values.items()
+    }
+
+
 # --- reference and master data -------------------------------------------------------------------
 
 

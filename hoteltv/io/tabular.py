@@ -30,6 +30,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -267,7 +268,7 @@ def _open_xlsx(
     if best is None:
         raise ImportRefused(f"{name}:表格是空的,没有任何内容")
     ws, rows, head, header = best
-    source = TableSource(_chain(head, rows), sheet_name=ws.title, fmt="xlsx")
+    source = TableSource(itertools.chain(head, rows), sheet_name=ws.title, fmt="xlsx")
     if len(sheets) > 1:
         source.notes.append(f"工作簿有{len(sheets)}个工作表,读取的是「{ws.title}」")
     # The worksheet part openpyxl itself reads (resolved from the package relationships when it opened).
@@ -390,11 +391,6 @@ def _ods_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
             if event == "end" and tag != f"{t}table-cell":
                 el.clear()  # keep memory flat on a big sheet (cells are cleared with their row)
     return merges
-
-
-def _chain(head: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
-    yield from head
-    yield from rest
 
 
 def _guard(rows: Iterator[Row], name: str) -> Iterator[Row]:

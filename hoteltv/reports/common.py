@@ -593,6 +593,24 @@ class _Doc(BaseDocTemplate):
             self._on_page(self.page)
 
 
+def write_document(
+    out: Path,
+    source: Any,
+    story: Callable[[], Sequence[Flowable]],
+    *,
+    title: str,
+    subject: str = "",
+    progress: Progress | None = None,
+    name: str = "",
+    step: tuple[int, int] = (0, 1),
+) -> Path:
+    """Report the laying-out ``step``, then :func:`build_pdf` ``story()``; an unprintable character is
+    named by its field of ``source`` (see :func:`naming_fields`)."""
+    report_progress(progress, *step, "排版 (laying out)")
+    with naming_fields(source, name):
+        return build_pdf(out, story(), title=title, subject=subject, progress=progress)
+
+
 def build_pdf(
     out: Path,
     story: Sequence[Flowable],

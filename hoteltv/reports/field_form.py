@@ -9,6 +9,7 @@ into the program. A blank form is not a record: it carries no verification code.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,11 @@ from hoteltv.reports.common import (
     ReportOptions,
     StartSection,
     TitleLine,
-    build_pdf,
     cn_date,
     gap,
-    naming_fields,
     para,
-    report_progress,
     requirement_text,
+    write_document,
 )
 from hoteltv.reports.inspection_sheet import (
     ROOMS_PER_TABLE,
@@ -65,10 +64,9 @@ def write_field_form(
     options = options or ReportOptions()
     hotel = get_hotel(db, hotel_id)
     template = template or latest_template()
-    report_progress(progress, 0, 1, "排版 (laying out)")
-    with naming_fields(hotel, "hotel"):
-        story = field_form_story(hotel, template, options, rooms=rooms)
-        return build_pdf(out, story, title=f"{DOC_NAME} {hotel.name}", subject=hotel.name, progress=progress)
+    story = partial(field_form_story, hotel, template, options, rooms=rooms)
+    title = f"{DOC_NAME} {hotel.name}"
+    return write_document(out, hotel, story, title=title, subject=hotel.name, progress=progress, name="hotel")
 
 
 def field_form_story(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -42,14 +43,12 @@ from hoteltv.reports.common import (
     StartSection,
     TitleLine,
     answer_text,
-    build_pdf,
     cn_date,
     cn_datetime,
     mark,
-    naming_fields,
     para,
-    report_progress,
     requirement_text,
+    write_document,
 )
 from hoteltv.reports.photo_pages import PreparedPhoto, photo_grid, photo_refs, prepare_photos, refs_text
 from hoteltv.reports.styles import (
@@ -151,15 +150,9 @@ def write_inspection_sheet(
     """Write the 现场检查记录 of one inspection to ``out`` (PDF, atomically)."""
     options = options or ReportOptions()
     data = load_sheet(db, inspection_id, options, progress)
-    report_progress(progress, 0, 1, "排版 (laying out)")
-    with naming_fields(data):
-        return build_pdf(
-            out,
-            sheet_story(data),
-            title=f"{DOC_NAME} {data.view.record_number}",
-            subject=data.view.hotel_name,
-            progress=progress,
-        )
+    title = f"{DOC_NAME} {data.view.record_number}"
+    story = partial(sheet_story, data)
+    return write_document(out, data, story, title=title, subject=data.view.hotel_name, progress=progress)
 
 
 # --- the story ---------------------------------------------------------------------------------------------

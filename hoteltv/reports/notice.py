@@ -44,12 +44,10 @@ from hoteltv.reports.common import (
     StartSection,
     TitleLine,
     answer_text,
-    build_pdf,
     cn_date,
     cn_datetime,
-    naming_fields,
     para,
-    report_progress,
+    write_document,
 )
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_style, table_style
 from hoteltv.reports.verification import draw_qr, notice_code_of
@@ -161,15 +159,9 @@ def write_notice(
     """Write the 整改通知书 (with its receipt) to ``out`` (PDF, atomically)."""
     options = options or ReportOptions()
     data = load_notice(db, notice_id_or_number, options)
-    report_progress(progress, 0, 1, "排版 (laying out)")
-    with naming_fields(data):
-        return build_pdf(
-            out,
-            notice_story(data),
-            title=f"{DOC_NAME} {data.notice.number}",
-            subject=data.notice.hotel_name,
-            progress=progress,
-        )
+    title = f"{DOC_NAME} {data.notice.number}"
+    story = partial(notice_story, data)
+    return write_document(out, data, story, title=title, subject=data.notice.hotel_name, progress=progress)
 
 
 def notice_story(data: NoticeData) -> list[Flowable]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,11 @@ from hoteltv.reports.common import (
     ReportOptions,
     StartSection,
     TitleLine,
-    build_pdf,
     cn_date,
     gap,
-    naming_fields,
     para,
     report_progress,
+    write_document,
 )
 from hoteltv.reports.fonts import FONT
 from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
@@ -137,11 +137,9 @@ def write_summary_report(
     data = load_summary(
         db, options, pilot_only=pilot_only, division=division, since=since, until=until, today=today
     )
-    report_progress(progress, 1, 2, "排版 (laying out)")
-    with naming_fields(data):
-        return build_pdf(
-            out, summary_story(data), title=DOC_NAME, subject=data.division_label, progress=progress
-        )
+    story = partial(summary_story, data)
+    subject = data.division_label
+    return write_document(out, data, story, title=DOC_NAME, subject=subject, progress=progress, step=(1, 2))
 
 
 def _period_text(s: Summary) -> str:

@@ -309,35 +309,13 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
     same_version.sort(key=lambda v: (v[0].content_hash or "").startswith(code.hash_prefix), reverse=True)
     insp, chain, version = same_version[0]
     newer = chain[version] if version < len(chain) else None
-    facts: dict[str, Any] = {
-        "code": code.text,
-        "kind": KIND_INSPECTION,
-        "record_id": insp.id,
-        "number": insp.record_number,
-        "version": version,
-        "latest_version": len(chain),
-        "superseded_by_id": newer.id if newer is not None else None,
-        "superseded_by_number": (f"{newer.record_number} 第{version + 1}版" if newer is not None else None),
-        "hotel_name": insp.hotel.name,
-        "record_date": clock.bureau_date(insp.started_at) if insp.started_at else None,
-        "result": insp.result,
-        "record_status": insp.status,
-    }
+    newer_number = f"{newer.record_number} 第{version + 1}版" if newer is not None else None
+    facts = _facts(code, insp, insp.record_number, chain, newer, newer_number, insp.started_at)
+    facts["result"] = insp.result
     if insp.status != "finalized" or not insp.content_hash:
         return VerifyResult(status=DRAFT, **facts)
-    problem = seal.inspection_seal_problem(insp)
-    if problem:
-        return VerifyResult(status=TAMPERED, problem=problem, **facts)
-    sealed = seal.sheet_facts_from_seal(insp)
-    facts["hotel_name"] = sealed.hotel.name
-    facts["sealed"] = _sheet_lines(sealed)
-    prefixes = [insp.seal_hash or ""]
-    if sealed.sealed_by == seal.BY_MIGRATION:
-        prefixes.append(insp.content_hash)  # papers printed before seals carried the content hash
-    if not any(p.startswith(code.hash_prefix) for p in prefixes):
-        return VerifyResult(status=MISMATCH, **facts)
     finalized_newer = newer is not None and any(c.status == "finalized" for c in chain[version:])
-    return VerifyResult(status=SUPERSEDED if finalized_newer else VALID, **facts)
+    return _against_seal(facts, code, insp, superseded=finalized_newer)
 
 
 def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
@@ -365,31 +343,52 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
             )
             .order_by(RectificationNotice.issued_at)
         ).first()
-    facts: dict[str, Any] = {
+    newer_number = f"{newer.number} {notice_code_of(s, newer)}" if newer is not None else None
+    facts = _facts(code, n, n.number, chain, newer, newer_number, n.issued_at)
+    return _against_seal(facts, code, n, superseded=n.status == "superseded")
+
+
+def _facts(
+    code: ParsedCode,
+    record: Any,
+    number: str,
+    chain: list[Any],
+    newer: Any,
+    newer_number: str | None,
+    when: Any,
+) -> dict[str, Any]:
+    """What a result tells of the record a code names, whatever its seal says."""
+    return {
         "code": code.text,
-        "kind": KIND_NOTICE,
-        "record_id": n.id,
-        "number": n.number,
-        "version": version,
+        "kind": code.kind,
+        "record_id": record.id,
+        "number": number,
+        "version": code.version,
         "latest_version": len(chain),
         "superseded_by_id": newer.id if newer is not None else None,
-        "superseded_by_number": (f"{newer.number} {notice_code_of(s, newer)}" if newer is not None else None),
-        "hotel_name": n.hotel.name,
-        "record_date": clock.bureau_date(n.issued_at) if n.issued_at else None,
-        "record_status": n.status,
+        "superseded_by_number": newer_number,
+        "hotel_name": record.hotel.name,
+        "record_date": clock.bureau_date(when) if when else None,
+        "record_status": record.status,
     }
-    problem = seal.notice_seal_problem(n)
+
+
+def _against_seal(facts: dict[str, Any], code: ParsedCode, record: Any, *, superseded: bool) -> VerifyResult:
+    """Compare a finalized record (inspection or notice, by ``facts["kind"]``) with its seal and the code:
+    tampered, mismatching, superseded or valid; ``facts`` gain the sealed hotel name and lines."""
+    inspection = facts["kind"] == KIND_INSPECTION
+    problem = seal.inspection_seal_problem(record) if inspection else seal.notice_seal_problem(record)
     if problem:
         return VerifyResult(status=TAMPERED, problem=problem, **facts)
-    sealed = seal.notice_facts_from_seal(n)
+    sealed: Any = seal.sheet_facts_from_seal(record) if inspection else seal.notice_facts_from_seal(record)
     facts["hotel_name"] = sealed.hotel.name
-    facts["sealed"] = _notice_lines(sealed)
-    prefixes = [n.seal_hash or ""]
-    if sealed.sealed_by == seal.BY_MIGRATION:
-        prefixes.append(notice_hash(n))  # papers printed before seals carried this hash
+    facts["sealed"] = _sheet_lines(sealed) if inspection else _notice_lines(sealed)
+    prefixes = [record.seal_hash or ""]
+    if sealed.sealed_by == seal.BY_MIGRATION:  # papers printed before seals carried the content hash
+        prefixes.append(record.content_hash if inspection else notice_hash(record))
     if not any(p.startswith(code.hash_prefix) for p in prefixes):
         return VerifyResult(status=MISMATCH, **facts)
-    return VerifyResult(status=SUPERSEDED if n.status == "superseded" else VALID, **facts)
+    return VerifyResult(status=SUPERSEDED if superseded else VALID, **facts)
 
 
 def _when(dt: Any) -> str:

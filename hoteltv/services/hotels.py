@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, text
@@ -454,7 +454,3 @@ def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[
             ]
         )
     return headers, rows
-
-
-def utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

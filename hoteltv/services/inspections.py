@@ -33,6 +33,7 @@ from hoteltv.db.models import (
     Photo,
     RectificationNotice,
     RoomCheck,
+    carried,
     live,
     utcnow,
 )
@@ -223,39 +224,20 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
     ).first()
     issued = issued_notice_id(session, insp)
     return InspectionView(
-        id=insp.id,
-        record_number=insp.record_number,
-        hotel_id=insp.hotel_id,
+        **carried(
+            insp,
+            "id record_number hotel_id template_id template_version kind status owner_device_id started_at "
+            "ended_at ids_shown hotel_answers findings hotel_opinion hotel_signatory contact_on_site "
+            "contact_phone result finalized_at content_hash supersedes_id notice_id version updated_at signatures",
+        ),
         hotel_name=insp.hotel.name,
         division_name=insp.hotel.division.name,
-        template_id=insp.template_id,
-        template_version=insp.template_version,
-        kind=insp.kind,
-        status=insp.status,
-        owner_device_id=insp.owner_device_id,
-        started_at=insp.started_at,
-        ended_at=insp.ended_at,
-        ids_shown=insp.ids_shown,
         inspectors=tuple(_inspector_view(t.inspector) for t in team),
-        hotel_answers=dict(insp.hotel_answers),
         rooms=tuple(
             RoomView(r.id, r.position, r.room_number, r.floor, r.room_type, dict(r.answers))
             for r in _live_rooms(insp)
         ),
-        findings=insp.findings,
-        hotel_opinion=insp.hotel_opinion,
-        hotel_signatory=insp.hotel_signatory,
-        contact_on_site=insp.contact_on_site,
-        contact_phone=insp.contact_phone,
-        result=insp.result,
-        finalized_at=insp.finalized_at,
-        content_hash=insp.content_hash,
-        supersedes_id=insp.supersedes_id,
         superseded_by_id=superseding,
-        notice_id=insp.notice_id,
-        version=insp.version,
-        updated_at=insp.updated_at,
-        signatures=dict(insp.signatures),
         verdict=verdict_of(insp),
         issued_notice_id=issued,
         refusal=Refusal.from_stored(insp.refusal),
@@ -826,75 +808,35 @@ def finalize_problems(view: InspectionView) -> list[Problem]:
     for an unanswered item, its place and key ("room 101: tv_on").
     """
     problems: list[Problem] = []
-    least = lifecycle.MIN_INSPECTORS
-    if len(view.inspectors) < least:
-        problems.append(
-            Problem(
-                "inspectors",
-                f"至少需要{least}名检查人员 (at least {least} inspectors)",
-                least,
-                Blocker.TOO_FEW_INSPECTORS,
-            )
-        )
-    if not view.ids_shown:
-        problems.append(
-            Problem(
-                "ids_shown",
-                "须勾选已出示执法证件 (tick that enforcement IDs were shown)",
-                code=Blocker.IDS_NOT_SHOWN,
-            )
-        )
-    v = view.verdict
-    if v.rooms_short > 0:
-        problems.append(
-            Problem(
-                "rooms",
-                f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))",
-                v.rooms_short,
-                Blocker.ROOMS_SHORT,
-            )
-        )
+
+    def need(ok: bool, where: str, message: str, code: Blocker, value: object = None) -> None:
+        if not ok:
+            problems.append(Problem(where, message, value, code))
+
+    least, v = lifecycle.MIN_INSPECTORS, view.verdict
+    text = f"至少需要{least}名检查人员 (at least {least} inspectors)"
+    need(len(view.inspectors) >= least, "inspectors", text, Blocker.TOO_FEW_INSPECTORS, least)
+    text = "须勾选已出示执法证件 (tick that enforcement IDs were shown)"
+    need(view.ids_shown, "ids_shown", text, Blocker.IDS_NOT_SHOWN)
+    text = f"还需抽查{v.rooms_short}间客房 (sample {v.rooms_short} more room(s))"
+    need(v.rooms_short <= 0, "rooms", text, Blocker.ROOMS_SHORT, v.rooms_short)
     for m in v.missing:
         where = f"room {m.room_label}" if m.room_label else "hotel"
         problems.append(
             Problem(f"{where}: {m.item_key}", f"未填写: {m.label_zh} (unanswered)", m, Blocker.UNANSWERED)
         )
     for gap in evidence_gaps(view):
-        problems.append(
-            Problem(
-                "evidence",
-                gap.text() + " (photo evidence or a reason is required)",
-                gap,
-                Blocker.EVIDENCE_MISSING,
-            )
-        )
+        text = gap.text() + " (photo evidence or a reason is required)"
+        problems.append(Problem("evidence", text, gap, Blocker.EVIDENCE_MISSING))
     if view.refusal is not None:
         # A refusal stands in for the hotel's signature and opinion; the witness makes it a record.
-        if not view.refusal.witness.strip():
-            problems.append(
-                Problem(
-                    "refusal_witness",
-                    "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)",
-                    code=Blocker.WITNESS_MISSING,
-                )
-            )
+        text = "拒绝签字须填写见证人姓名 (a refusal needs a witness's name)"
+        need(bool(view.refusal.witness.strip()), "refusal_witness", text, Blocker.WITNESS_MISSING)
         return problems
-    if not (view.hotel_opinion or "").strip():
-        problems.append(
-            Problem(
-                "hotel_opinion",
-                "须填写被检查单位意见 (the hotel's opinion is required)",
-                code=Blocker.OPINION_MISSING,
-            )
-        )
-    if not (view.hotel_signatory or "").strip():
-        problems.append(
-            Problem(
-                "hotel_signatory",
-                "须填写被检查单位签字人 (name who signs for the hotel)",
-                code=Blocker.SIGNATORY_MISSING,
-            )
-        )
+    text = "须填写被检查单位意见 (the hotel's opinion is required)"
+    need(bool((view.hotel_opinion or "").strip()), "hotel_opinion", text, Blocker.OPINION_MISSING)
+    text = "须填写被检查单位签字人 (name who signs for the hotel)"
+    need(bool((view.hotel_signatory or "").strip()), "hotel_signatory", text, Blocker.SIGNATORY_MISSING)
     return problems
 
 
@@ -976,40 +918,21 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
                 "这条记录已有更正版本 (this record already has a correction; correct the newest)"
             )
         new = Inspection(
-            record_number=old.record_number,
-            hotel_id=old.hotel_id,
-            hotel=old.hotel,
-            template_id=old.template_id,
-            template_version=old.template_version,
-            kind=old.kind,
+            **carried(
+                old,
+                "record_number hotel_id hotel template_id template_version kind started_at ended_at ids_shown "
+                "hotel_answers findings hotel_opinion hotel_signatory contact_on_site contact_phone notice_id",
+            ),
             status="draft",
             owner_device_id=db.device_id,
-            started_at=old.started_at,
-            ended_at=old.ended_at,
-            ids_shown=old.ids_shown,
-            hotel_answers=dict(old.hotel_answers),
-            findings=old.findings,
-            hotel_opinion=old.hotel_opinion,
-            hotel_signatory=old.hotel_signatory,
-            contact_on_site=old.contact_on_site,
-            contact_phone=old.contact_phone,
             supersedes_id=old.id,
-            notice_id=old.notice_id,
             signatures={},
             refusal=dict(old.refusal or {}),
             evidence_notes=list(old.evidence_notes or []),
         )
         s.add(new)
         for r in _live_rooms(old):
-            new.rooms.append(
-                RoomCheck(
-                    room_number=r.room_number,
-                    floor=r.floor,
-                    room_type=r.room_type,
-                    position=r.position,
-                    answers=dict(r.answers),
-                )
-            )
+            new.rooms.append(RoomCheck(**carried(r, "room_number floor room_type position answers")))
         _set_team(s, new, [t.inspector_id for t in old.team if not t.deleted])
         s.flush()
         from hoteltv.services.photos import copy_photos  # photos are evidence of the corrected record too

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from hoteltv.config import default_of
 from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice, live, new_id, utcnow
+from hoteltv.db.models import Inspection, RectificationNotice, carried, live, new_id, utcnow
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.errors import NotFoundError, Problem, ValidationError
@@ -202,25 +202,16 @@ def terms_of(stored: dict[str, Any]) -> NoticeTerms:
 def _view(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
     insp = session.get(Inspection, n.inspection_id)
     return NoticeView(
-        id=n.id,
-        number=n.number,
-        inspection_id=n.inspection_id,
+        **carried(
+            n,
+            "id number inspection_id hotel_id issued_at deadline reinspection_date authority status "
+            "reinspection_id closed_at version supersedes_id change_reason",
+        ),
         inspection_record_number=insp.record_number if insp else "",
-        hotel_id=n.hotel_id,
         hotel_name=n.hotel.name,
         division_name=n.hotel.division.name,
-        issued_at=n.issued_at,
-        deadline=n.deadline,
-        reinspection_date=n.reinspection_date,
         items=tuple(NoticeItem(**item) for item in n.items),
-        authority=n.authority,
-        status=n.status,
-        reinspection_id=n.reinspection_id,
-        closed_at=n.closed_at,
         overdue=lifecycle.is_overdue(n.deadline, n.status, today or clock.today()),
-        version=n.version,
-        supersedes_id=n.supersedes_id,
-        change_reason=n.change_reason,
         terms=terms_of(dict(n.terms or {})),
         delivery=Delivery.from_stored(dict(n.delivery or {})),
     )
@@ -525,15 +516,11 @@ def extend_notice(
                 [Problem("reinspection_date", "before deadline", reinspect)],
             )
         new = RectificationNotice(
-            number=old.number,
-            inspection_id=old.inspection_id,
-            hotel_id=old.hotel_id,
-            hotel=old.hotel,
+            **carried(old, "number inspection_id hotel_id hotel authority"),
             issued_at=utcnow(),
             deadline=deadline,
             reinspection_date=reinspect,
             items=[dict(i) for i in old.items],
-            authority=old.authority,
             status="open",
             # The terms the notice stated stay; its delivery does not: the new version is a new paper,
             # served (and recorded with record_delivery) when it is handed over.

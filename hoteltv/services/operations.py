@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection, live
+from hoteltv.db.models import Division, EnforcementOperation, Hotel, Inspection, carried, live
 from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList
 from hoteltv.errors import Problem, ValidationError
@@ -213,19 +213,12 @@ def _view(s: Session, op: EnforcementOperation) -> OperationView:
         hotel = s.get(Hotel, site_id)
         names.append(hotel.name if hotel is not None else str(site_id)[:8])
     return OperationView(
-        id=op.id,
-        op_date=op.op_date,
+        **carried(op, "id op_date title lead_department officers vehicles site_checks notes"),
         division_code=op.division.code,
         division_name=op.division.name,
-        title=op.title,
-        lead_department=op.lead_department,
         joint_departments=tuple(op.joint_departments or ()),
-        officers=op.officers,
-        vehicles=op.vehicles,
-        site_checks=op.site_checks,
         site_ids=tuple(op.site_ids or ()),
         inspection_ids=tuple(op.inspection_ids or ()),
-        notes=op.notes,
         site_names=tuple(names),
     )
 

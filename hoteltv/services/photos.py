@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, Photo, RoomCheck, live, utcnow
+from hoteltv.db.models import Inspection, Photo, RoomCheck, carried, live, utcnow
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
 from hoteltv.errors import HoteltvError, Problem, RecordFinalizedError, ValidationError
 from hoteltv.photos import ingest
@@ -191,28 +191,18 @@ def _view(
         label = template.item(photo.item_key).label.get("zh")
     gps = (photo.gps_lat, photo.gps_lon) if photo.gps_lat is not None and photo.gps_lon is not None else None
     return PhotoView(
-        id=photo.id,
-        inspection_id=photo.inspection_id,
-        sha256=photo.sha256,
-        room_check_id=photo.room_check_id,
+        **carried(
+            photo,
+            "id inspection_id sha256 room_check_id item_key caption original_name mime taken_at width height "
+            "byte_size time_confirmed position created_at",
+        ),
         room_number=rooms.get(photo.room_check_id) if photo.room_check_id else None,
-        item_key=photo.item_key,
         item_label=label,
-        caption=photo.caption,
-        original_name=photo.original_name,
-        mime=photo.mime,
-        taken_at=photo.taken_at,
         gps=gps,
-        width=photo.width,
-        height=photo.height,
-        byte_size=photo.byte_size,
         annotation=dict(photo.annotation or {}),
         flagged_time=flag is not None and not photo.time_confirmed,
         time_flag=flag,
-        time_confirmed=photo.time_confirmed,
-        position=photo.position,
         editable=insp.status == "draft",
-        created_at=photo.created_at,
     )
 
 
@@ -444,29 +434,31 @@ def _clean_caption(caption: str | None) -> str | None:
     return text or None
 
 
-def set_caption(db: Database, photo_id: str, caption: str | None, actor: str = "") -> PhotoView:
-    text = _clean_caption(caption)
+def _edit(
+    db: Database, photo_id: str, what: str, actor: str, *, moved: bool = False, **values: Any
+) -> PhotoView:
+    """Set ``values`` on a photo of a draft (the words ``what`` name the edit in a refusal); a value that
+    is already so is not written. ``moved``: ``values`` are a new room and item, checked first."""
     with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "修改说明")
-        if photo.caption != text:
-            photo.caption = text
+        photo, insp = _editable_photo(s, photo_id, what)
+        if moved:
+            _check_target(s, insp, values["room_check_id"], values["item_key"])
+        for name, value in values.items():
+            if getattr(photo, name) != value:
+                setattr(photo, name, value)
         s.flush()
         return _view_of(s, photo)
+
+
+def set_caption(db: Database, photo_id: str, caption: str | None, actor: str = "") -> PhotoView:
+    return _edit(db, photo_id, "修改说明", actor, caption=_clean_caption(caption))
 
 
 def move_photo(
     db: Database, photo_id: str, room_id: str | None, item_key: str | None, actor: str = ""
 ) -> PhotoView:
     """Attach a photo to another room and/or checklist item of the same inspection (None: none)."""
-    with db.transaction(actor) as s:
-        photo, insp = _editable_photo(s, photo_id, "移动")
-        _check_target(s, insp, room_id, item_key)
-        if photo.room_check_id != room_id:
-            photo.room_check_id = room_id
-        if photo.item_key != item_key:
-            photo.item_key = item_key
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "移动", actor, moved=True, room_check_id=room_id, item_key=item_key)
 
 
 def remove_photo(db: Database, photo_id: str, actor: str = "") -> None:
@@ -482,22 +474,12 @@ def set_annotation(
     """Store the annotation data of a photo (validated); the original file is not touched."""
     raw = annotation.to_dict() if isinstance(annotation, Annotation) else annotation
     data = Annotation.from_dict(raw).to_dict()  # validated however it was built
-    with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "标注")
-        if dict(photo.annotation or {}) != data:
-            photo.annotation = data
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "标注", actor, annotation=data)
 
 
 def confirm_time(db: Database, photo_id: str, actor: str = "") -> PhotoView:
     """The inspector confirms a photo whose time lies outside the inspection is right to keep."""
-    with db.transaction(actor) as s:
-        photo, _ = _editable_photo(s, photo_id, "确认时间")
-        if not photo.time_confirmed:
-            photo.time_confirmed = True
-        s.flush()
-        return _view_of(s, photo)
+    return _edit(db, photo_id, "确认时间", actor, time_confirmed=True)
 
 
 def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> int:
@@ -521,22 +503,14 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
         room = by_number.get(rooms_old.get(p.room_check_id, "")) if p.room_check_id else None
         session.add(
             Photo(
-                sha256=p.sha256,
+                **carried(
+                    p,
+                    "sha256 item_key caption original_name mime byte_size width height taken_at gps_lat gps_lon "
+                    "time_confirmed position",
+                ),
                 inspection_id=to_inspection_id,
                 room_check_id=room,
-                item_key=p.item_key,
-                caption=p.caption,
-                original_name=p.original_name,
-                mime=p.mime,
-                byte_size=p.byte_size,
-                width=p.width,
-                height=p.height,
-                taken_at=p.taken_at,
-                gps_lat=p.gps_lat,
-                gps_lon=p.gps_lon,
                 annotation=dict(p.annotation or {}),
-                time_confirmed=p.time_confirmed,
-                position=p.position,
             )
         )
         n += 1
