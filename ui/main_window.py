@@ -594,7 +594,7 @@ class MainWindow(QMainWindow):
     # --- export --------------------------------------------------------------------------------
 
     def _ask_save_path(self, title: str, stem: str) -> Path | None:
-        default = documents_folder() / f"{stem}-{date.today():%Y%m%d}.xlsx"
+        default = documents_folder() / f"{stem}-{clock.today():%Y%m%d}.xlsx"
         path, chosen = QFileDialog.getSaveFileName(
             self, title, str(default), self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)")
         )

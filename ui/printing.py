@@ -197,7 +197,7 @@ def preview_summary(
             progress=progress,
         )
 
-    return _open(ctx, make, translate("Printing", "统计报表"), f"统计报表-{date.today():%Y%m%d}", parent)
+    return _open(ctx, make, translate("Printing", "统计报表"), f"统计报表-{clock.today():%Y%m%d}", parent)
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ class PeriodPicker(QWidget):
 def ask_report_path(parent: QWidget) -> Path | None:
     """Where to save the report (.docx or .pdf, by the filter chosen when the name has neither)."""
     stem = translate("ReportPeriod", "工作情况报告")
-    default = documents_folder() / f"{stem}-{date.today():%Y%m%d}.docx"
+    default = documents_folder() / f"{stem}-{clock.today():%Y%m%d}.docx"
     path, chosen = QFileDialog.getSaveFileName(
         parent,
         translate("ReportPeriod", "导出报告"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.errors import RecordFinalizedError
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
@@ -370,7 +370,7 @@ def test_failed_result_notice_then_reinspection_closes_case(
     window = open_inspection_window(ctx, iid)
     assert isinstance(window, InspectionWindow)
     assert "不合格" in result_text(window)
-    expected_deadline = date.today() + timedelta(days=ctx.settings.get("notice_deadline_days"))
+    expected_deadline = clock.today() + timedelta(days=ctx.settings.get("notice_deadline_days"))
 
     def notice(dialog: QWidget) -> None:
         assert isinstance(dialog, NoticeDialog)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox, QWidget
 
+from hoteltv.domain import clock
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from ui.context import AppContext
@@ -354,7 +355,7 @@ def test_printing_in_english(qtbot: Any, demo_ctx: AppContext, qapp: QApplicatio
 
 
 def test_default_periods(window: MainWindow) -> None:
-    today = date.today()
+    today = clock.today()  # the bureau's day, as the dialog counts it
     summary = window.print_summary()
     assert summary.choice().since is None and summary.choice().pilot_only
     summary.reject()

@@ -5,12 +5,12 @@ signatory faked; the witness signs in the hotel's place. Driven through the wind
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from hoteltv.domain import clock
 from hoteltv.reports.common import ReportOptions
 from hoteltv.reports.inspection_sheet import write_inspection_sheet
 from hoteltv.services import inspections as insp_service
@@ -98,7 +98,7 @@ def test_a_notice_after_a_refusal_is_served_by_leaving_it_with_the_witness(
 
     ctx.settings.set("notice_device_tag", "D3")
     ctx.settings.set("review_body", "保山市人民政府")
-    numbering.add_block(ctx.db, date.today().year, 17, 17)
+    numbering.add_block(ctx.db, clock.today().year, 17, 17)
     iid = complete_draft(ctx, hotel.id, team, r301={"boot_seconds": 48})
     room = next(r for r in insp_service.get_inspection(ctx.db, iid).rooms if r.room_number == "301")
     insp_service.set_evidence_reason(ctx.db, iid, "boot_seconds", "酒店不同意拍摄", room_id=room.id)
@@ -120,7 +120,7 @@ def test_a_notice_after_a_refusal_is_served_by_leaving_it_with_the_witness(
     click(qtbot, window.notice_button)
     modals.check()
     (notice,) = notice_service.list_notices(ctx.db, hotel_id=hotel.id)
-    assert notice.number == f"保文旅广电整改〔{date.today().year}〕第017号"
+    assert notice.number == f"保文旅广电整改〔{clock.today().year}〕第017号"
     assert (
         notice.delivery is not None
         and notice.delivery.refused
