@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from hoteltv.db.models import Inspection
+from hoteltv.services import inspections as insp_service
 from hoteltv.sync.bundle import export_bundle, import_local, read_bundle
 from hoteltv.sync.protocol import PushRequest, batch_key
 from hoteltv.sync.server.models import Batch
@@ -89,3 +91,35 @@ def test_out_of_scope_reads_and_refusals_tell_nothing(laptop, server, tmp_path) 
     results = [r for r in _forward(server, "ly", path) if r["id"] == hotel]
     assert results[0]["status"] == "refused" and results[0]["code"] == 403
     assert results[0]["version"] == 0 and results[0]["seq"] == 0
+
+
+def test_a_correction_waits_for_the_inspection_it_corrects(laptop, server) -> None:
+    """Sync fault campaign, seed 61206, trial 99: laptop a corrects an inspection it only has from b's
+    bundle. The server used to take the correction alone, and a third laptop pulling it failed on its
+    own foreign key (supersedes_id) at every sync. Now the correction is refused as "not yet" and goes
+    through by itself once b has synced the original."""
+    b = laptop("b", "office")
+    team(b.db)
+    hotel = make_hotel(b.db, "更正酒店")
+    assert b.sync().failed == 0  # the hotel and the team are on the server; the inspection is not yet
+    original = make_inspection(b.db, hotel)
+    stick = b.home.parent / "b.zip"
+    export_bundle(b.db, b.store, stick)
+    a = laptop("a", "office")
+    assert a.sync().failed == 0
+    assert import_local(a.db, a.store, stick).count("refused") == 0
+    correction = insp_service.correct(a.db, original).id
+    insp_service.finalize(a.db, correction)
+    first = a.sync()
+    waiting = [o for o in first.outcomes if o.id == correction]
+    assert waiting and waiting[0].state == "failed" and "所更正的检查记录尚未同步" in waiting[0].reason
+    c = laptop("c", "office")
+    assert c.sync().ok  # nothing on the server points at a record c cannot have
+    assert b.sync().ok  # the original reaches the server
+    last = a.sync()
+    assert last.failed == 0, last.outcomes
+    assert unsent(a.db) == 0
+    pulled = c.sync()
+    assert pulled.ok, pulled.message
+    with c.db.reading() as s:
+        assert s.get(Inspection, correction).supersedes_id == original

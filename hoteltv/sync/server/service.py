@@ -50,8 +50,9 @@ from hoteltv.sync.values import BOOKKEEPING, RANK, content, label_of, value_prob
 _CHUNK = 500
 HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
+ORIGINAL_NOT_YET = "所更正的检查记录尚未同步,稍后重试 (the inspection it corrects is not on the server yet)"
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
-_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, PARENT_NOT_YET})
+_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, ORIGINAL_NOT_YET, PARENT_NOT_YET})
 #: A photo file no record in the caller's scope uses: the same answer whether another division's record
 #: uses it or nobody's does (telling them apart would say the file exists).
 NO_SUCH_PHOTO = "没有这张照片 (no such photo)"
@@ -340,6 +341,12 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
         insp_id = change.id if entity == "inspections" else _str(values.get("inspection_id"))
         if hotel is None:
             return _Scope(None, hotel_id, insp_id, HOTEL_NOT_YET)
+        original = _str(values.get("supersedes_id")) if entity == "inspections" else None
+        known = current is not None and current.data.get("supersedes_id") == original
+        if original and not known and records.get("inspections", original) is None:
+            # A correction travels after the record it corrects (which may still be on another laptop
+            # that only handed it over by bundle); laptops pulling it would have nothing to point at.
+            return _Scope(hotel.division_id, hotel_id, insp_id, ORIGINAL_NOT_YET)
         return _Scope(hotel.division_id, hotel_id, insp_id)
     insp_id = _str(values.get("inspection_id"))
     insp = records.get("inspections", insp_id)
