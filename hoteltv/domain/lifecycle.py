@@ -16,8 +16,10 @@ rectified              the last notice was closed by a passing re-inspection
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 STATUSES: dict[str, tuple[str, str]] = {
     "not_inspected": ("未检查", "Not inspected"),
@@ -84,6 +86,51 @@ def remediation_status(latest_result: str | None, open_notice: bool, last_notice
     if last_notice_closed_by_pass:
         return "rectified"
     return "compliant" if latest_result == "pass" else "basically_compliant"
+
+
+def hotel_state(
+    inspections: Iterable[Mapping[str, Any]],
+    notices: Iterable[Mapping[str, Any]],
+    drives_status: Callable[[Mapping[str, Any] | None], bool],
+) -> tuple[str | None, str]:
+    """A hotel's ``(current mode, remediation status)`` from its history: its inspections and notices as
+    column values (times as datetimes). The mode is None when no counted inspection names one (the hotel
+    keeps what it has). ``drives_status(inspection)`` says whether that inspection's checklist speaks for
+    the hotel's TV remediation (a satellite-facilities check does not; None: an inspection not here).
+
+    The one rule for the laptop (:func:`hoteltv.services.inspections.refresh_hotel`) and the server (a
+    hotel that inspections were moved to, see :mod:`hoteltv.sync.server.service`).
+    """
+    by_id = {i["id"]: i for i in inspections}
+    finalized = sorted(
+        (i for i in by_id.values() if i.get("status") == "finalized" and not i.get("deleted")),
+        key=lambda i: (_when(i.get("started_at")), _when(i.get("finalized_at"))),
+    )
+    replaced = {i.get("supersedes_id") for i in finalized}
+    effective = [i for i in finalized if i["id"] not in replaced and drives_status(i)]
+    counted = {i["id"] for i in effective}
+    kept = sorted(
+        (
+            n
+            for n in notices
+            if not n.get("deleted")
+            and (n.get("inspection_id") in counted or drives_status(by_id.get(n.get("inspection_id"))))
+        ),
+        key=lambda n: _when(n.get("issued_at")),
+    )
+    latest = effective[-1] if effective else None
+    status = remediation_status(
+        latest.get("result") if latest else None,
+        any(n.get("status") == "open" for n in kept),
+        bool(kept) and kept[-1].get("status") == "closed",
+    )
+    mode = (latest.get("hotel_answers") or {}).get("tv_mode") if latest else None
+    return (str(mode) if mode else None), status
+
+
+def _when(value: Any) -> tuple[bool, Any]:
+    """A sort key that puts a missing time first (as SQL's ORDER BY does on SQLite)."""
+    return (value is not None, value)
 
 
 def is_overdue(deadline: date | None, status: str, today: date) -> bool:

@@ -967,57 +967,48 @@ def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
 # --- hotel state -----------------------------------------------------------------------------------------
 
 
-def effective_inspections(session: Session, hotel_id: str) -> list[Inspection]:
-    """Finalized inspections of a hotel that no finalized correction supersedes, oldest first."""
-    finalized = list(
-        session.scalars(
-            select(Inspection)
-            .where(
-                Inspection.hotel_id == hotel_id,
-                Inspection.status == "finalized",
-                Inspection.deleted.is_(False),
-            )
-            .order_by(Inspection.started_at, Inspection.finalized_at)
-        )
-    )
-    replaced = {i.supersedes_id for i in finalized if i.supersedes_id}
-    return [i for i in finalized if i.id not in replaced]
-
-
-def _drives_status(insp: Inspection | None) -> bool:
+def drives_status(insp: Mapping[str, Any] | None) -> bool:
+    """Does this inspection (column values; None: not here) speak for its hotel's TV remediation? Only
+    checklists that say so (``site_status``) do: a satellite-facilities check at a hotel does not."""
     if insp is None:
         return True
     try:
-        return load_template(insp.template_id, insp.template_version).site_status
+        return load_template(insp["template_id"], insp["template_version"]).site_status
     except TemplateError:
         return True
 
 
 def refresh_hotel(session: Session, hotel: Hotel) -> None:
-    """Recompute a hotel's current mode and remediation status from its history."""
-    # Only checklists that say so (``site_status``) drive the status: a satellite-facilities check at a
-    # hotel says nothing about its TV remediation.
-    effective = [i for i in effective_inspections(session, hotel.id) if _drives_status(i)]
-    counted = {i.id for i in effective}
-    notices = [
-        n
-        for n in session.scalars(
-            select(RectificationNotice)
-            .where(RectificationNotice.hotel_id == hotel.id, RectificationNotice.deleted.is_(False))
-            .order_by(RectificationNotice.issued_at)
-        )
-        if n.inspection_id in counted or _drives_status(session.get(Inspection, n.inspection_id))
+    """Recompute a hotel's current mode and remediation status from its history
+    (:func:`hoteltv.domain.lifecycle.hotel_state`)."""
+    inspections = [
+        {c: getattr(i, c) for c in _STATE_COLUMNS}
+        for i in session.scalars(select(Inspection).where(Inspection.hotel_id == hotel.id))
     ]
-    latest = effective[-1] if effective else None
-    open_notice = any(n.status == "open" for n in notices)
-    closed_by_pass = bool(notices) and notices[-1].status == "closed"
-    status = lifecycle.remediation_status(latest.result if latest else None, open_notice, closed_by_pass)
+    notices = [
+        {"inspection_id": n.inspection_id, "status": n.status, "deleted": n.deleted, "issued_at": n.issued_at}
+        for n in session.scalars(select(RectificationNotice).where(RectificationNotice.hotel_id == hotel.id))
+    ]
+    mode, status = lifecycle.hotel_state(inspections, notices, drives_status)
     if hotel.remediation_status != status:
         hotel.remediation_status = status
-    if latest is not None:
-        mode = latest.hotel_answers.get("tv_mode")
-        if mode and hotel.current_mode != mode:
-            hotel.current_mode = str(mode)
+    if mode and hotel.current_mode != mode:
+        hotel.current_mode = mode
+
+
+#: The columns of an inspection that its hotel's state is worked out from.
+_STATE_COLUMNS = (
+    "id",
+    "status",
+    "deleted",
+    "supersedes_id",
+    "started_at",
+    "finalized_at",
+    "template_id",
+    "template_version",
+    "result",
+    "hotel_answers",
+)
 
 
 def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:

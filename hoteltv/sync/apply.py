@@ -363,7 +363,10 @@ def _local_identity(session: Session, change: Change) -> Change:
     if change.entity == "hotels" and not change.values.get("merged_into_id"):
         keep = live(change.id)
         if keep:
-            fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+            # As on the server: not the merged hotel's mode and status (they speak for its own history only);
+            # the server works out the hotel that stays again when inspections move to it.
+            skip = {"deleted", "merged_into_id", "id", *DERIVED["hotels"]}
+            fields = [f for f in change.fields if f not in skip]
             return change.model_copy(update={"id": keep, "fields": fields, "created": False})
     elif change.entity in ("inspections", "rectification_notices"):
         keep = live(change.values.get("hotel_id"))

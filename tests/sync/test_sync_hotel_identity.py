@@ -81,6 +81,35 @@ def test_the_same_credit_code_on_two_laptops_is_one_hotel(laptop, server, tmp_pa
     assert hotel_service.get_hotel(a.db, first).address == "永昌路8号"
 
 
+def test_the_hotel_that_stays_takes_its_state_from_the_inspections_it_gains(laptop, server) -> None:
+    # a types the hotel in and syncs; b, offline, types it in again and inspects it there. Once merged,
+    # the hotel that stays is inspected: its mode and status are worked out from the joined history on the
+    # server and reach both laptops (fault campaign seed 61206, trial 91: they stayed 'not inspected' on
+    # the server while a laptop that took b's bundle showed them inspected).
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    first = make_hotel(a.db, "永昌大酒店", credit_code=CODE)
+    assert a.sync().ok
+    second = make_hotel(b.db, "永昌大酒店", credit_code=CODE)
+    insp = make_inspection(b.db, second)
+    inspected = hotel_service.get_hotel(b.db, second)
+    assert inspected.remediation_status != "not_inspected" and inspected.current_mode
+    assert b.sync().ok and a.sync().ok and b.sync().ok
+    kept = _server_record(server, "hotels", first).data
+    assert (kept["current_mode"], kept["remediation_status"]) == (
+        inspected.current_mode,
+        inspected.remediation_status,
+    )
+    for lap in (a, b):
+        hotel = hotel_service.get_hotel(lap.db, first)
+        assert (hotel.current_mode, hotel.remediation_status) == (
+            inspected.current_mode,
+            inspected.remediation_status,
+        ), lap.name
+        assert _hotel_of(lap.db, insp) == first
+    assert snapshot(a.db) == snapshot(b.db)
+
+
 def test_an_edit_of_a_hotel_merged_meanwhile_goes_to_the_one_that_stays(laptop, server) -> None:
     a = laptop("a", "office")
     b = laptop("b", "office")

@@ -250,6 +250,8 @@ class _Records:
         self.cache: dict[tuple[str, str], Record | None] = {}
         self.codes: dict[str, str] | None = None
         self.created: list[_NewRecord] = []
+        #: Hotels this batch moved inspections or notices to (merged hotels): their state is worked out again.
+        self.restate: set[str] = set()
 
     def new(self, entity: str, rid: str, seq: int) -> Record:
         """A record this batch creates (see :class:`_NewRecord`)."""
@@ -438,6 +440,7 @@ def _push(
         records = _Records(s)
         records.preload(keys)
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        _restate_hotels(s, caller, req.device_id, records, seqs)
         _touch(s, caller, req.device_id, pushed=True)
         created = records.created
         records.insert_new()  # with their provisional numbers, before the counter is locked
@@ -488,6 +491,8 @@ def _apply_change(
         if hotel_id and live != hotel_id:
             moved = change.model_copy(update={"values": {**change.values, "hotel_id": live}})
             result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
+            if result.status != "refused":
+                records.restate.add(live)
             return result.model_copy(update={"echo": False})
     return _apply_one(s, caller, device, change, records, seqs)
 
@@ -632,7 +637,9 @@ def _redirect(
     if int((tomb.device_seqs or {}).get(device, 0)) >= change.seq:
         return ChangeResult(entity="hotels", id=change.id, status="unchanged")
     live = _live_hotel(records, change.id)
-    fields = [f for f in change.fields if f not in ("deleted", "merged_into_id", "id")]
+    # Not the fields worked out from the merged hotel's own history: the hotel that stays has its own,
+    # worked out again when inspections move to it (see _restate_hotels).
+    fields = [f for f in change.fields if f not in _NOT_REDIRECTED]
     moved = change.model_copy(update={"id": live, "fields": fields, "created": False})
     result = _apply_one(s, caller, device, moved, records, seqs, remapped=True, seen_check=False)
     if result.status != "refused" or result.reason not in _NOT_YET:
@@ -671,21 +678,68 @@ def _merge_into(
     result = _apply_one(s, caller, device, moved, records, seqs, remapped=live != target)
     rec = records.get("hotels", change.id)
     if rec is not None and _str(rec.data.get("merged_into_id")) == live:
-        _move_references(s, change.id, keep, seqs)
+        _move_references(s, change.id, keep, records, seqs)
     return result
 
 
-def _move_references(s: Session, old_id: str, keep: Record, seqs: _Seqs) -> None:
+def _move_references(s: Session, old_id: str, keep: Record, records: _Records, seqs: _Seqs) -> None:
     """Every server record of hotel ``old_id`` (inspections, their parts, notices) now belongs to the hotel
     ``keep``: their hotel reference and scope change, each under a new sequence number."""
+    records.restate.add(keep.id)
     for rec in s.scalars(select(Record).where(Record.hotel_id == old_id, Record.entity != "hotels")):
         if rec.entity in ("inspections", "rectification_notices") and rec.data.get("hotel_id") == old_id:
             rec.data = {**rec.data, "hotel_id": keep.id}
         rec.hotel_id = keep.id
         rec.division_id = keep.division_id
+        records.put(rec)
         rec.seq = seqs.next()
         rec.echo_device = None
         rec.updated_at = now()
+
+
+#: What a change of a merged hotel does not carry over to the hotel that stays.
+_NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
+
+
+def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, seqs: _Seqs) -> None:
+    """The hotels this batch moved inspections or notices to (the same hotel typed in twice, merged) have
+    their current mode and remediation status worked out again from the history they now hold — by the
+    laptop's own rule (:func:`hoteltv.domain.lifecycle.hotel_state`) — and written as a server change
+    when they differ. The merged hotel's own values speak only for the part of the history it had."""
+    from hoteltv.domain.lifecycle import hotel_state
+    from hoteltv.services.inspections import drives_status
+    from hoteltv.sync.values import to_python
+
+    for hotel_id in sorted(records.restate):
+        hotel = records.get("hotels", hotel_id)
+        if hotel is None or hotel.deleted:
+            continue
+        held: dict[tuple[str, str], Any] = {
+            (r.entity, r.id): r
+            for r in s.scalars(
+                select(Record).where(
+                    Record.hotel_id == hotel_id, Record.entity.in_(("inspections", "rectification_notices"))
+                )
+            )
+        }
+        for key, rec in records.cache.items():  # this batch's, some not inserted yet
+            if rec is not None and key[0] in ("inspections", "rectification_notices"):
+                if rec.hotel_id == hotel_id:
+                    held[key] = rec
+                else:
+                    held.pop(key, None)
+        rows: dict[str, list[dict[str, Any]]] = {"inspections": [], "rectification_notices": []}
+        for (entity, rid), rec in held.items():
+            if rec.deleted:
+                continue
+            try:
+                rows[entity].append({**to_python(entity, rec.data), "id": rid})
+            except ValueError:
+                continue  # a stored value that does not parse says nothing about the state
+        mode, status = hotel_state(rows["inspections"], rows["rectification_notices"], drives_status)
+        new = {"remediation_status": status} | ({"current_mode": mode} if mode else {})
+        if any(hotel.data.get(k) != v for k, v in new.items()):
+            _write(s, hotel, {**hotel.data, **new}, seqs, caller, device, 0)
 
 
 def _code(value: Any) -> str:
