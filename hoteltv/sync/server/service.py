@@ -491,7 +491,7 @@ def _apply_change(
         if hotel_id and live != hotel_id:
             moved = change.model_copy(update={"values": {**change.values, "hotel_id": live}})
             result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
-            if result.status != "refused":
+            if live and result.status != "refused":
                 records.restate.add(live)
             return result.model_copy(update={"echo": False})
     return _apply_one(s, caller, device, change, records, seqs)
