@@ -420,13 +420,12 @@ def _print_import(ctx: Any, result: Any) -> None:
 def _bundle_to_server(ctx: Any, args: argparse.Namespace, path: Path) -> int:
     """Forward a bundle through the HTTP API on behalf of the device that wrote it."""
     from hoteltv.sync.bundle import BundleImport, read_bundle
-    from hoteltv.sync.protocol import MAX_BATCH, PushRequest, PushResponse, batch_key
+    from hoteltv.sync.protocol import MAX_BATCH, PushRequest, PushResponse, batch_key, batches
 
     bundle = read_bundle(path)
     result = BundleImport()
     with _client(ctx, args, one_off=True) as client:  # neither the address nor --token is remembered
-        for i in range(0, len(bundle.changes), MAX_BATCH):
-            batch = bundle.changes[i : i + MAX_BATCH]
+        for batch in batches(bundle.changes, MAX_BATCH):
             req = PushRequest(
                 device_id=bundle.device_id, key=batch_key(bundle.device_id, batch), changes=batch
             )

@@ -71,6 +71,7 @@ from hoteltv.sync.protocol import (
     RemoteRecord,
     StatusResponse,
     batch_key_of,
+    batches,
 )
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
@@ -402,17 +403,7 @@ class SyncClient:
 
     # --- push ------------------------------------------------------------------------------------------------
     def _batches(self, changes: Sequence[Change]) -> Iterator[list[Change]]:
-        batch: list[Change] = []
-        size = 0
-        for change in changes:
-            n = len(json.dumps(change.values, ensure_ascii=False, default=str))
-            if batch and (len(batch) >= self.batch_size or size + n > BATCH_BYTES):
-                yield batch
-                batch, size = [], 0
-            batch.append(change)
-            size += n
-        if batch:
-            yield batch
+        return batches(changes, self.batch_size, BATCH_BYTES)
 
     def push_batch(self, batch: list[Change]) -> PushResponse:
         """Send one batch (see :meth:`_body`)."""

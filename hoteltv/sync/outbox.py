@@ -133,9 +133,10 @@ def _in_order(
 ) -> list[Change]:
     """The changes in the order they are sent: every parent before its children. Shared records and hotels
     first (by table, oldest change first), then inspection by inspection — each followed at once by its
-    team, rooms, notices and photos — then the tables after those. A first sync's photo records so reach
-    the server with the first batches of inspections, not after every room of every inspection, and the
-    upload of their files (which the server takes only for records it holds) starts early."""
+    team, rooms, notices and photos (a notice closed by a re-inspection goes with that one: each names
+    the other) — then the tables after those. A first sync's photo records so reach the server with the
+    first batches of inspections, not after every room of every inspection, and the upload of their
+    files (which the server takes only for records it holds) starts early."""
     first_insp = RANK["inspections"]
 
     def group(change: Change, key: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -145,6 +146,10 @@ def _in_order(
         seqs = outbox.get(("inspections", insp)) if isinstance(insp, str) else None
         # An inspection sent before (not in the outbox) groups its parts under their own oldest change.
         anchor = min(seqs) if seqs else key[1]
+        again = change.values.get("reinspection_id") if change.entity == "rectification_notices" else None
+        later = outbox.get(("inspections", again)) if isinstance(again, str) else None
+        if later:  # a notice closed by a re-inspection goes with it (each names the other)
+            anchor = max(anchor, min(later))
         return (first_insp, anchor, key[0], key[1])
 
     ordered = sorted(((group(c, key), c) for key, c in keyed), key=lambda item: item[0])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
@@ -311,6 +312,44 @@ class DeviceOut(_Model):
 def canonical(data: Any) -> bytes:
     """Canonical JSON bytes (sorted keys, no spaces): what hashes and idempotency keys are taken over."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) -> Iterator[list[Change]]:
+    """``changes`` in order, in batches of at most ``size`` (and about ``max_bytes`` of JSON values).
+
+    A batch is never cut between a change and a later one it names (an ``…_id`` value that is the later
+    change's id): a re-inspection names its notice and the notice, closed by it, names the re-inspection.
+    The server takes a reference only to a record it holds or that comes in the same batch, so two
+    records naming each other travel together, even where that makes one batch larger than ``size``
+    (never larger than :data:`MAX_BATCH`)."""
+    position = {c.id: i for i, c in enumerate(changes)}
+    reach = [
+        max([i] + [position[v] for k, v in c.values.items() if k.endswith("_id") and v in position])
+        for i, c in enumerate(changes)
+    ]
+    batch: list[Change] = []
+    weight = 0
+    start = 0
+    while start < len(changes):
+        end, i = reach[start], start  # the run from ``start`` that must travel together
+        while i <= end:
+            end = max(end, reach[i])
+            i += 1
+        run = changes[start : end + 1]
+        start = end + 1
+        n = sum(len(json.dumps(c.values, ensure_ascii=False, default=str)) for c in run) if max_bytes else 0
+        full = len(batch) + len(run) > size or (max_bytes is not None and weight + n > max_bytes)
+        if batch and (full or len(batch) + len(run) > MAX_BATCH):
+            yield batch
+            batch, weight = [], 0
+        for i in range(0, len(run), MAX_BATCH):  # a run longer than a batch can be (cannot be kept whole)
+            if batch and i:
+                yield batch
+                batch, weight = [], 0
+            batch += run[i : i + MAX_BATCH]
+        weight += n
+    if batch:
+        yield batch
 
 
 def batch_key(device_id: str, changes: list[Change]) -> str:

@@ -44,6 +44,15 @@ BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
 MODELS: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 #: Parents before children: the order changes are applied in.
 RANK = {name: i for i, name in enumerate(ENTITY_ORDER)}
+#: Per table, the columns that name another synced record, and its table (``notice_id`` → notices).
+REFERENCES: dict[str, dict[str, str]] = {
+    entity: {
+        col.key: next(iter(col.foreign_keys)).column.table.name
+        for col in model.__table__.columns  # type: ignore[attr-defined]
+        if col.foreign_keys
+    }
+    for entity, model in MODELS.items()
+}
 
 
 # --- values -------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ the moment a SIGKILL lands in a child server is the one thing that is not replay
   must refuse; now and then the same new hotel, by its credit code, on two office laptops, which the
   server must make one hotel), edit a hotel field, start an inspection (three rooms, 0–2 small photos, finalized or left a
   draft), edit a draft (findings, a room, a photo), finalize a draft, correct a finalized inspection,
-  discard a draft, resolve a conflict with a new value (office laptops);
+  fail a hotel and issue a notice (maybe re-inspected, maybe closed by it: two records that name each
+  other), discard a draft, resolve a conflict with a new value (office laptops);
 * sync one laptop through the faulty network (:mod:`tests.syncfault.network`) at a random fault rate with
   random batch sizes, photo upload chunks and batch/single photo uploads;
 * restart the server (in-process: a new app over the same files; child process: SIGKILL, and it may stay
@@ -52,6 +53,7 @@ from hoteltv.domain.identifiers import credit_check_char
 from hoteltv.errors import HoteltvError
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services import inspections as insp_service
+from hoteltv.services import notices as notice_service
 from hoteltv.services import photos as photo_service
 from hoteltv.services.demo import good_hotel, good_room
 from hoteltv.services.setup import ensure_divisions
@@ -86,6 +88,7 @@ WEIGHTS = {
     "import_local": 1.5,
     "bundle_relay": 1.5,
     "same_hotel": 0.8,
+    "rectify": 0.8,
 }
 
 
@@ -548,6 +551,36 @@ class TrialRun:
             f"{lap.name} corrects inspection #{self.inspections.index(old.id)}"
             f"{' and finalizes the correction' if finalize else ''}",
             correct,
+        )
+
+    def op_rectify(self) -> str | None:
+        """A failed inspection and its rectification notice; maybe a re-inspection (which names the
+        notice), maybe finalized (which closes the notice and makes it name the re-inspection)."""
+        from tests.core.conftest import fill_inspection
+        from tests.core.report_fixtures import failed_inspection
+
+        lap = self.rng.choice(self.laptops)
+        hotels = self.hotels_on(lap)
+        if not hotels:
+            return None
+        hotel = self.rng.choice(hotels)
+        depth = self.rng.choice(["notice", "reinspection", "closed", "closed"])
+
+        def rectify() -> None:
+            team = [i.id for i in insp_service.list_inspectors(lap.db)][:2]
+            first = failed_inspection(lap.db, hotel, team, fill_inspection, signatures=False)
+            self.inspections.append(first.id)
+            notice = notice_service.issue_notice(lap.db, first.id)
+            if depth == "notice":
+                return
+            again = notice_service.start_reinspection(lap.db, notice.id, team)
+            self.inspections.append(again.id)
+            if depth == "closed":
+                fill_inspection(lap.db, again.id)  # the earlier rooms, passing now
+                insp_service.finalize(lap.db, again.id)
+
+        return self.local(
+            lap, f"{lap.name} fails hotel #{self.hotels.index(hotel)}, issues a notice ({depth})", rectify
         )
 
     def op_resolve(self) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.bundle import BundleImport, read_bundle
-from hoteltv.sync.protocol import MAX_BATCH, PushRequest, batch_key
+from hoteltv.sync.protocol import MAX_BATCH, PushRequest, batch_key, batches
 from hoteltv.sync.server import service
 from hoteltv.sync.server.auth import Caller
 from hoteltv.sync.server.models import User
@@ -29,8 +29,7 @@ def import_to_server(server_db: ServerDB, blobs: BlobStore, path: Path, user: st
             raise HoteltvError(f"没有用户 {user} (no such active user on the server)")
         caller = Caller(row.id, row.name, row.role, frozenset(row.divisions or []))
     out = BundleImport()
-    for i in range(0, len(bundle.changes), MAX_BATCH):
-        batch = bundle.changes[i : i + MAX_BATCH]
+    for batch in batches(bundle.changes, MAX_BATCH):
         req = PushRequest(device_id=bundle.device_id, key=batch_key(bundle.device_id, batch), changes=batch)
         out.results += service.push(server_db, caller, req).results
     with server_db.write() as s:

@@ -45,14 +45,15 @@ from hoteltv.sync.protocol import (
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
 from hoteltv.sync.server.store import ServerDB
-from hoteltv.sync.values import BOOKKEEPING, RANK, content, label_of, value_problem
+from hoteltv.sync.values import BOOKKEEPING, RANK, REFERENCES, content, label_of, value_problem
 
 _CHUNK = 500
 HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the server yet)"
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
 ORIGINAL_NOT_YET = "所更正的检查记录尚未同步,稍后重试 (the inspection it corrects is not on the server yet)"
+REFERENCE_NOT_YET = "引用的记录尚未同步,稍后重试 (a record it names is not on the server yet)"
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
-_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, ORIGINAL_NOT_YET, PARENT_NOT_YET})
+_NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, ORIGINAL_NOT_YET, PARENT_NOT_YET, REFERENCE_NOT_YET})
 #: A photo file no record in the caller's scope uses: the same answer whether another division's record
 #: uses it or nobody's does (telling them apart would say the file exists).
 NO_SUCH_PHOTO = "没有这张照片 (no such photo)"
@@ -252,6 +253,8 @@ class _Records:
         self.created: list[_NewRecord] = []
         #: Hotels this batch moved inspections or notices to (merged hotels): their state is worked out again.
         self.restate: set[str] = set()
+        #: The records the batch carries (a reference to one of them is to a record about to be here).
+        self.sent: set[tuple[str, str]] = set()
 
     def new(self, entity: str, rid: str, seq: int) -> Record:
         """A record this batch creates (see :class:`_NewRecord`)."""
@@ -396,10 +399,10 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
     keys: set[tuple[str, str]] = set()
     for c in req.changes:
         keys.add((c.entity, c.id))
-        for parent_entity, ref_key in (("hotels", "hotel_id"), ("inspections", "inspection_id")):
+        for ref_key, target in REFERENCES[c.entity].items():
             ref = _str(c.values.get(ref_key))
             if ref:
-                keys.add((parent_entity, ref))
+                keys.add((target, ref))
     ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
     alone = caller.reads_all or any(c.entity in SHARED_ENTITIES for c in req.changes)
     divisions = None if alone else caller.division_ids
@@ -438,6 +441,7 @@ def _push(
             return _replayed(done)
         seqs = _Seqs(s)
         records = _Records(s)
+        records.sent = {(c.entity, c.id) for c in ordered}
         records.preload(keys)
         results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
         _restate_hotels(s, caller, req.device_id, records, seqs)
@@ -697,6 +701,23 @@ def _move_references(s: Session, old_id: str, keep: Record, records: _Records, s
         rec.updated_at = now()
 
 
+def _names_what_is_not_here(records: _Records, change: Change, current: Record | None) -> bool:
+    """Does the change name a record (a re-inspection, a notice, a room, an inspector) that is neither on
+    the server nor in this batch? Laptops pulling it would have nothing to point at (their foreign keys
+    refuse it, and every sync of theirs would fail) until the sender's next sync: refused as "not yet",
+    and sent again by itself. A reference the server already took is not asked about again."""
+    for key, target in REFERENCES[change.entity].items():
+        ref = _str(change.values.get(key))
+        if (
+            ref
+            and (current is None or current.data.get(key) != ref)
+            and (target, ref) not in records.sent
+            and records.get(target, ref) is None
+        ):
+            return True
+    return False
+
+
 #: What a change of a merged hotel does not carry over to the hotel that stays.
 _NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
 
@@ -805,6 +826,8 @@ def _apply_one(
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
     if decision.status == "refused":
         return result("refused", decision.code, decision.reason)
+    if _names_what_is_not_here(records, change, rec):
+        return result("refused", 422, REFERENCE_NOT_YET)
     old_division = rec.division_id if rec is not None else None
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
