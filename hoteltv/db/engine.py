@@ -69,6 +69,13 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know (a later one means a newer program)."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -292,8 +299,7 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     if current == head:
         return
     if current is not None:
-        known = {rev.revision for rev in script.walk_revisions()}
-        if current not in known:
+        if current not in known_revisions():
             raise DatabaseTooNewError(
                 f"{path or 'database'}: 此数据库由更新版本的 hoteltv 创建 (schema {current}),请升级程序后再打开 "
                 f"(written by a newer hoteltv; this program knows schemas up to {head}; it was left untouched)"
