@@ -184,11 +184,7 @@ class Database:
             raise DatabaseError(_explain_operational(exc)) from exc
         changed = tracking.Changes(bulk=frozenset(tables))
         if changed:
-            for listener in list(self._commit_listeners):
-                try:
-                    listener(changed)
-                except Exception:  # a listener's bug must not undo or hide a commit that happened
-                    tracking.log.exception("commit listener %r failed", listener)
+            tracking.notify(self._commit_listeners, changed)
 
     @contextmanager
     def bookkeeping(self) -> Iterator[Connection]:
