@@ -59,6 +59,7 @@ from typing import Any
 from pydantic import Field
 
 from hoteltv import __version__, archive
+from hoteltv.db.revision import DB_FILENAME, stored_revision
 from hoteltv.db.sqlite_copy import connect_readonly, copy_database
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
@@ -74,10 +75,6 @@ DAILY_KEEP = 7
 DAILY_RE = re.compile(r"^daily-(\d{8})\.zip$")
 ASIDE_PREFIX = "before-restore-"
 STAGING_PREFIX = ".restore-"
-
-#: The database file of a data folder (the same name :mod:`hoteltv.db.engine` uses; not imported from
-#: there so that this module loads without SQLAlchemy and Alembic).
-DB_FILENAME = "hoteltv.db"
 
 _FREE_MARGIN = 1 << 20
 _MAX_MANIFEST_BYTES = 100 * 1024 * 1024
@@ -191,7 +188,7 @@ def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int],
             row = conn.execute(sql).fetchone()
             return None if row is None else row[0]
 
-        schema = one("SELECT version_num FROM alembic_version") if "alembic_version" in tables else None
+        schema = stored_revision(conn)
         device = one("SELECT value FROM meta WHERE key='device_id'") if "meta" in tables else None
         counts: dict[str, int] = {}
         for table in ("hotels", "inspections", "photos", "rectification_notices"):
@@ -389,11 +386,7 @@ def _schema_problem(path: Path, name: str) -> None:
         conn = connect_readonly(path)
         try:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
+            revision = stored_revision(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -410,22 +403,14 @@ def _schema_problem(path: Path, name: str) -> None:
         raise _KIND.refuse(
             name, "备份中的数据库不是 hoteltv 数据库", "the database in the backup is not a hoteltv database"
         )
-    if revision not in _known_revisions():
+    from hoteltv.db.engine import known_revisions  # Alembic only when a backup is restored
+
+    if revision not in known_revisions():
         raise _KIND.refuse(
             name,
             f"此备份由更新版本的 hoteltv 创建 (schema {revision}),请升级程序后再恢复",
             "written by a newer hoteltv; upgrade this program first",
         )
-
-
-def _known_revisions() -> set[str]:
-    """Every schema revision this program's migrations know (a later one means a newer program)."""
-    from alembic.script import ScriptDirectory
-
-    from hoteltv.db.engine import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
 
 
 def _quiesce(db_path: Path) -> None:

@@ -163,13 +163,8 @@ def cmd_hotels_list(ctx: Context, args: argparse.Namespace) -> int:
     )
 
 
-def _export_table(path: Path, headers: list[str], rows: list[list[Any]], title: str) -> int:
-    from hoteltv.io.tables import write_table
-
-    return write_table(path, headers, rows, sheet_title=title)
-
-
 def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.io.tables import write_table
     from hoteltv.services.hotels import hotels_as_table, list_hotels
 
     path = Path(args.file)
@@ -188,7 +183,7 @@ def cmd_hotels_export(ctx: Context, args: argparse.Namespace) -> int:
         )
     else:
         headers, rows = hotels_as_table(hotels)
-        _export_table(path, headers, rows, "酒店")
+        write_table(path, headers, rows, sheet_title="酒店")
     ctx.print(f"已导出 {len(hotels)} 家酒店到 {path} (exported {len(hotels)} hotels)")
     return 0
 
@@ -328,10 +323,11 @@ def cmd_inspections_export(ctx: Context, args: argparse.Namespace) -> int:
 
         n = export_inspections(ctx.db, path)
     else:
+        from hoteltv.io.tables import write_table
         from hoteltv.services.inspections import inspections_as_table
 
         headers, rows = inspections_as_table(ctx.db)
-        n = _export_table(path, headers, rows, "检查记录")
+        n = write_table(path, headers, rows, sheet_title="检查记录")
     ctx.print(f"已导出 {n} 条检查记录到 {path} (exported {n} inspections)")
     return 0
 

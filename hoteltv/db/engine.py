@@ -69,6 +69,13 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this program's migrations know (a later one means a newer program)."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -157,10 +164,8 @@ class Database:
         session.info["device_id"] = self.device_id
         session.info["actor"] = actor
         try:
-            with session.begin():
+            with _explained(), session.begin():
                 yield session
-        except OperationalError as exc:
-            raise DatabaseError(_explain_operational(exc)) from exc
         finally:
             session.close()
 
@@ -170,18 +175,11 @@ class Database:
         session, no tracking, no outbox — for the sync's own notes about records (sent, versions adopted),
         where a session's set-up and flush would cost more than the statements. The commit listeners hear
         that ``tables`` changed (in bulk), as after a session's bulk update."""
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise DatabaseError(_explain_operational(exc)) from exc
+        with _explained(), self.engine.begin() as conn:
+            yield conn
         changed = tracking.Changes(bulk=frozenset(tables))
         if changed:
-            for listener in list(self._commit_listeners):
-                try:
-                    listener(changed)
-                except Exception:  # a listener's bug must not undo or hide a commit that happened
-                    tracking.log.exception("commit listener %r failed", listener)
+            tracking.notify(self._commit_listeners, changed)
 
     @contextmanager
     def bookkeeping(self) -> Iterator[Connection]:
@@ -193,10 +191,8 @@ class Database:
             assert raw is not None  # an open connection has its driver's
             raw.execute("PRAGMA synchronous = NORMAL")  # the driver is in autocommit: outside any transaction
             try:
-                with conn.begin():
+                with _explained(), conn.begin():
                     yield conn
-            except OperationalError as exc:
-                raise DatabaseError(_explain_operational(exc)) from exc
             finally:
                 raw.execute("PRAGMA synchronous = FULL")
 
@@ -257,15 +253,22 @@ def _open_problem(path: Path, exc: SADatabaseError) -> DatabaseError:
     return DatabaseError(f"{path}: not a usable hoteltv database ({exc.orig})")
 
 
-def _explain_operational(exc: OperationalError) -> str:
-    msg = str(exc.orig)
-    if "readonly" in msg or "read-only" in msg:
-        return f"数据库是只读的,无法保存 (the database is read-only: {msg})"
-    if "disk" in msg and "full" in msg:
-        return f"磁盘已满,未保存任何更改 (disk full, nothing was saved: {msg})"
-    if "locked" in msg:
-        return f"数据库正被其他程序使用 (the database is busy in another program: {msg})"
-    return f"database error: {msg}"
+@contextmanager
+def _explained() -> Iterator[None]:
+    """SQLite's operational errors (read-only, disk full, locked) as a :class:`DatabaseError` that says so."""
+    try:
+        yield
+    except OperationalError as exc:
+        msg = str(exc.orig)
+        if "readonly" in msg or "read-only" in msg:
+            text = f"数据库是只读的,无法保存 (the database is read-only: {msg})"
+        elif "disk" in msg and "full" in msg:
+            text = f"磁盘已满,未保存任何更改 (disk full, nothing was saved: {msg})"
+        elif "locked" in msg:
+            text = f"数据库正被其他程序使用 (the database is busy in another program: {msg})"
+        else:
+            text = f"database error: {msg}"
+        raise DatabaseError(text) from exc
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -292,8 +295,7 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     if current == head:
         return
     if current is not None:
-        known = {rev.revision for rev in script.walk_revisions()}
-        if current not in known:
+        if current not in known_revisions():
             raise DatabaseTooNewError(
                 f"{path or 'database'}: 此数据库由更新版本的 hoteltv 创建 (schema {current}),请升级程序后再打开 "
                 f"(written by a newer hoteltv; this program knows schemas up to {head}; it was left untouched)"

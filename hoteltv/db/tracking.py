@@ -130,7 +130,12 @@ def _after_commit(session: Session) -> None:
         frozenset(bulk),
         bool(session.info.get("applying_remote")),
     )
-    for listener in list(session.info.get(LISTENERS, ())):
+    notify(session.info.get(LISTENERS, ()), changes)
+
+
+def notify(listeners: Iterable[CommitListener], changes: Changes) -> None:
+    """Tell each listener what a commit wrote (after the commit, so nothing a listener does can undo it)."""
+    for listener in list(listeners):
         try:
             listener(changes)
         except Exception:  # a listener's bug must not undo or hide a commit that happened
