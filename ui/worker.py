@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Literal
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,13 @@ class Job(QRunnable):
             self.signals.sig_done.emit(result)
 
 
+def _gone(callback: Callable[..., object] | None) -> bool:
+    """Is ``callback`` a method of a widget (any QObject) that no longer exists? A job outlives the
+    window that started it (a panel closed while its sync went on): its answer must not touch it."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
+
+
 class JobRunner(QObject):
     """Runs jobs off the GUI thread; one place where their errors are shown (``sig_error``)."""
 
@@ -107,12 +115,16 @@ class JobRunner(QObject):
 
         def done(result: Any) -> None:
             self._finish(job, where)
-            if on_done is not None:
+            if _gone(on_done):
+                log.info("%s finished after its window closed", label)
+            elif on_done is not None:
                 on_done(result)
 
         def failed(exc: Exception) -> None:
             self._finish(job, where)
-            if on_error is not None:
+            if _gone(on_error):
+                log.warning("%s failed after its window closed: %s", label, exc)
+            elif on_error is not None:
                 on_error(exc)
             else:
                 self.sig_error.emit(label, exc)

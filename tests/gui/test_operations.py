@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -294,3 +295,31 @@ def test_one_sync_at_a_time_even_after_its_panel_closed(qtbot: Any, threaded_ctx
         assert "仍在进行" in second.message.text()
         assert second.sync_button.isEnabled() and not second.cancel_button.isEnabled()
         assert len(ctx.runner.network_jobs()) == 1
+
+
+def test_a_job_answering_after_its_window_was_deleted_touches_nothing(
+    qtbot: Any, threaded_ctx: AppContext
+) -> None:
+    """A reader job started by a panel (its list of refused changes) finished after the panel was closed and
+    deleted: its answer went to the deleted list ("already deleted", a flaky failure here). The runner drops
+    an answer whose window is gone, and the next job runs as usual."""
+    from PySide6.QtWidgets import QLabel
+
+    release = threading.Event()
+    label = QLabel()
+    answered: list[str] = []
+
+    class Panel(QLabel):
+        def show_rows(self, rows: str) -> None:
+            label.setText(rows)
+            answered.append(rows)
+
+    panel = Panel()
+    threaded_ctx.runner.submit(lambda _p: release.wait(10) and "rows", on_done=panel.show_rows, write=False)
+    shiboken6.delete(panel)  # closed with WA_DeleteOnClose: the C++ side is gone, the Python one is not
+    release.set()
+    qtbot.waitUntil(lambda: not threaded_ctx.runner.busy(), timeout=WAIT_MS)
+    assert answered == []
+    done: list[str] = []
+    threaded_ctx.runner.submit(lambda _p: "next", on_done=done.append, write=False)
+    qtbot.waitUntil(lambda: done == ["next"], timeout=WAIT_MS)
