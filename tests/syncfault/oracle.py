@@ -280,6 +280,15 @@ def check_fields(
     return problems
 
 
+def _as_written(model: Model, key: Key, values: dict[str, Any], merged: dict[str, str]) -> dict[str, Any]:
+    """A notice of a hotel merged into another is stored under the hotel that stays: its values with the
+    hotel a laptop wrote, where that hotel was merged into the one the server names."""
+    for w in model.writes.get((key[0], key[1], "hotel_id"), []):
+        if w.new != values.get("hotel_id") and merged.get(w.new) == values.get("hotel_id"):
+            return {**values, "hotel_id": w.new}
+    return values
+
+
 def check(
     model: Model,
     laptops: Iterable[LaptopView],
@@ -331,6 +340,8 @@ def check(
         elif key[0] == "hotels" and key[1] in merged:
             pass  # its typed values are checked on the hotel that stays
         else:
+            if key[0] == "rectification_notices":
+                server_content = _as_written(model, key, server_content, merged)
             problems += check_fields(
                 model,
                 key,

@@ -251,8 +251,9 @@ class _Records:
         self.cache: dict[tuple[str, str], Record | None] = {}
         self.codes: dict[str, str] | None = None
         self.created: list[_NewRecord] = []
-        #: Hotels this batch moved inspections or notices to (merged hotels): their state is worked out again.
-        self.restate: set[str] = set()
+        #: Hotels this batch moved inspections or notices to (merged hotels), with the sequence number of the
+        #: last change that moved one: their state is worked out again.
+        self.restate: dict[str, int] = {}
         #: The records the batch carries (a reference to one of them is to a record about to be here).
         self.sent: set[tuple[str, str]] = set()
 
@@ -495,8 +496,8 @@ def _apply_change(
         if hotel_id and live != hotel_id:
             moved = change.model_copy(update={"values": {**change.values, "hotel_id": live}})
             result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
-            if live and result.status != "refused":
-                records.restate.add(live)
+            if live and result.status in ("applied", "conflict"):  # it moved there now
+                records.restate[live] = max(change.seq, records.restate.get(live, 0))
             return result.model_copy(update={"echo": False})
     return _apply_one(s, caller, device, change, records, seqs)
 
@@ -683,13 +684,13 @@ def _merge_into(
     rec = records.get("hotels", change.id)
     if rec is not None and _str(rec.data.get("merged_into_id")) == live:
         _move_references(s, change.id, keep, records, seqs)
+        records.restate[keep.id] = max(change.seq, records.restate.get(keep.id, 0))
     return result
 
 
 def _move_references(s: Session, old_id: str, keep: Record, records: _Records, seqs: _Seqs) -> None:
     """Every server record of hotel ``old_id`` (inspections, their parts, notices) now belongs to the hotel
     ``keep``: their hotel reference and scope change, each under a new sequence number."""
-    records.restate.add(keep.id)
     for rec in s.scalars(select(Record).where(Record.hotel_id == old_id, Record.entity != "hotels")):
         if rec.entity in ("inspections", "rectification_notices") and rec.data.get("hotel_id") == old_id:
             rec.data = {**rec.data, "hotel_id": keep.id}
@@ -731,7 +732,7 @@ def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, 
     from hoteltv.services.inspections import drives_status
     from hoteltv.sync.values import to_python
 
-    for hotel_id in sorted(records.restate):
+    for hotel_id, origin_seq in sorted(records.restate.items()):
         hotel = records.get("hotels", hotel_id)
         if hotel is None or hotel.deleted:
             continue
@@ -760,7 +761,7 @@ def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, 
         mode, status = hotel_state(rows["inspections"], rows["rectification_notices"], drives_status)
         new = {"remediation_status": status} | ({"current_mode": mode} if mode else {})
         if any(hotel.data.get(k) != v for k, v in new.items()):
-            _write(s, hotel, {**hotel.data, **new}, seqs, caller, device, 0)
+            _write(s, hotel, {**hotel.data, **new}, seqs, caller, device, origin_seq)
 
 
 def _code(value: Any) -> str:
