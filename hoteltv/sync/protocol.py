@@ -324,7 +324,7 @@ def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) 
     (never larger than :data:`MAX_BATCH`)."""
     position = {c.id: i for i, c in enumerate(changes)}
     reach = [
-        max([i] + [position[v] for k, v in c.values.items() if k.endswith("_id") and v in position])
+        max([i] + [position[v] for k, v in c.values.items() if k.endswith("_id") and _names(v, position)])
         for i, c in enumerate(changes)
     ]
     batch: list[Change] = []
@@ -350,6 +350,12 @@ def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) 
         weight += n
     if batch:
         yield batch
+
+
+def _names(value: Any, position: dict[str, int]) -> bool:
+    """Is ``value`` the id of one of the changes (any other value, even one that is no id at all — the
+    server refuses it with its reason — names none)?"""
+    return isinstance(value, str) and value in position
 
 
 def batch_key(device_id: str, changes: list[Change]) -> str:

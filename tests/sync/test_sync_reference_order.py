@@ -84,3 +84,17 @@ def test_batches_keep_records_that_name_each_other_together() -> None:
     # A run longer than a batch can be is still cut, at MAX_BATCH.
     chain = [_change("room_checks", f"c{i}", inspection_id=f"c{i + 1}") for i in range(MAX_BATCH + 10)]
     assert [len(b) for b in batches(chain, 100)] == [MAX_BATCH, 10]
+
+
+def test_batches_take_any_value_in_an_id_field() -> None:
+    """A bundle may carry anything (the server refuses a bad value per change, with its reason): a list or
+    an object where an id belongs crashed the batching with "unhashable type" (found by the bundle fuzzer)."""
+    odd = Change(
+        entity="inspectors",
+        id="x1",
+        seq=1,
+        version=1,
+        fields=["division_id"],
+        values={"division_id": {"a": 1}, "photo_id": ["x1"]},
+    )
+    assert [[c.id for c in b] for b in batches([odd, _change("divisions", "d1")], 500)] == [["x1", "d1"]]
