@@ -897,11 +897,10 @@ def finalize(
         if insp.kind == "reinspection" and insp.notice_id:
             answered = s.get(RectificationNotice, insp.notice_id)
             if answered is not None and answered.status == "open":
-                notice = answered
-                notice.reinspection_id = insp.id
+                answered.reinspection_id = insp.id
                 if lifecycle.notice_closes(insp.result or ""):
-                    notice.status = "closed"
-                    notice.closed_at = utcnow()
+                    answered.status = "closed"
+                    answered.closed_at = utcnow()
         refresh_hotel(s, insp.hotel)
         s.flush()
         return view_of(s, insp)
