@@ -329,18 +329,23 @@ def list_inspections(
         if status:
             stmt = stmt.where(Inspection.status == status)
         stmt = stmt.order_by(Inspection.started_at.desc(), Inspection.created_at.desc())
-        superseded_ids = set(
-            s.scalars(
-                select(Inspection.supersedes_id).where(
-                    Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
-                )
-            )
-        )
+        superseded_ids = _superseded_ids(s)
         return [
             _summary(insp, insp.id in superseded_ids)
             for insp in s.scalars(stmt)
             if include_superseded or insp.id not in superseded_ids
         ]
+
+
+def _superseded_ids(session: Session) -> set[str]:
+    """The ids of the records a live correction supersedes (a discarded correction supersedes nothing)."""
+    return set(
+        session.scalars(
+            select(Inspection.supersedes_id).where(
+                Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
+            )
+        )
+    )
 
 
 def _summary(insp: Inspection, superseded: bool) -> InspectionSummary:
@@ -1029,9 +1034,7 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
     ]
     rows: list[list[Any]] = []
     with db.reading() as s:
-        superseded = set(
-            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None)))
-        )
+        superseded = _superseded_ids(s)
         stmt = select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.started_at)
         for insp in s.scalars(stmt):
             verdict = verdict_of(insp)
