@@ -100,12 +100,6 @@ class ReportOptions:
 # --- formatting ------------------------------------------------------------------------------------------
 
 
-def local(dt: datetime | None, zone_name: str | None = None) -> datetime | None:
-    """A stored (UTC) time in the bureau's time zone (:func:`hoteltv.domain.clock.bureau_time`), never
-    the computer's."""
-    return None if dt is None else clock.bureau_time(dt, zone_name)
-
-
 def gap(chars: float) -> str:
     """Blank space about ``chars`` Chinese characters wide that a paragraph keeps (for filling in by hand).
 

@@ -21,8 +21,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Hotel, Inspection, RectificationNotice
-from hoteltv.errors import NotFoundError, ValidationError
+from hoteltv.db.models import Hotel, Inspection, RectificationNotice, live
+from hoteltv.errors import ValidationError
 
 #: Fields the hotel that stays takes from the other when it has no value of its own.
 FILLED = (
@@ -155,12 +155,8 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
     if keep_id == other_id:
         raise ValidationError("不能把酒店并入它自己 (a hotel cannot be merged into itself)")
     with db.transaction(actor) as s:
-        keep = s.get(Hotel, keep_id)
-        other = s.get(Hotel, other_id)
-        for row, ref in ((keep, keep_id), (other, other_id)):
-            if row is None or row.deleted:
-                raise NotFoundError(f"酒店不存在或已合并、删除 (no live hotel with id {ref})")
-        assert keep is not None and other is not None
+        keep = live(s, Hotel, keep_id, f"酒店不存在或已合并、删除 (no live hotel with id {keep_id})")
+        other = live(s, Hotel, other_id, f"酒店不存在或已合并、删除 (no live hotel with id {other_id})")
         codes = {(h.credit_code or "").strip().upper() for h in (keep, other)} - {""}
         if len(codes) > 1:
             raise ValidationError(
@@ -183,9 +179,9 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
             filled.append("pilot")
         s.flush()
         moved = rewrite_hotel_references(s, other_id, keep_id)
-        keep = s.get(Hotel, keep_id)
-        assert keep is not None
-        refresh_hotel(s, keep)
+        merged = s.get(Hotel, keep_id)
+        assert merged is not None
+        refresh_hotel(s, merged)
         return MergeResult(
             keep_id,
             other_id,

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
+from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice, live
 from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.divisions import DivisionList
@@ -221,10 +221,16 @@ def _apply(hotel: Hotel, data: HotelInput, division: Division, present: Iterable
             setattr(hotel, key, value)
 
 
-def create_hotel(db: Database, data: HotelInput, divisions: DivisionList, actor: str = "") -> HotelView:
+def _valid_hotel(data: HotelInput, divisions: DivisionList) -> HotelInput:
+    """``data`` normalised by :func:`validate_hotel`; refused, naming every problem, when it has any."""
     data, problems = validate_hotel(data, divisions)
     if problems:
         raise ValidationError("酒店信息有误 (the hotel was not saved)", problems)
+    return data
+
+
+def create_hotel(db: Database, data: HotelInput, divisions: DivisionList, actor: str = "") -> HotelView:
+    data = _valid_hotel(data, divisions)
     with db.transaction(actor) as s:
         division = _division(s, data.division_code)
         if find_hotel(s, credit_code=data.credit_code, name=data.name, division_id=division.id) is not None:
@@ -257,13 +263,9 @@ def update_hotel(
 ) -> HotelView:
     """Save an edited hotel. ``base_version`` is the version the edit started from: if the record changed
     since (another window, a sync), the edit is refused rather than silently overwriting."""
-    data, problems = validate_hotel(data, divisions)
-    if problems:
-        raise ValidationError("酒店信息有误 (the hotel was not saved)", problems)
+    data = _valid_hotel(data, divisions)
     with db.transaction(actor) as s:
-        hotel = s.get(Hotel, hotel_id)
-        if hotel is None or hotel.deleted:
-            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
         if base_version is not None and hotel.version != base_version:
             raise ValidationError(
                 "酒店信息已被其他人修改,请重新打开后再改 (changed elsewhere since you opened it; reopen it)"
@@ -283,9 +285,7 @@ def delete_hotel(db: Database, hotel_id: str, actor: str = "") -> int:
     with their hotel. Returns how many drafts were discarded with it.
     """
     with db.transaction(actor) as s:
-        hotel = s.get(Hotel, hotel_id)
-        if hotel is None or hotel.deleted:
-            raise NotFoundError(f"酒店不存在 (no hotel with id {hotel_id})")
+        hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
         records = list(
             s.scalars(
                 select(Inspection).where(Inspection.hotel_id == hotel.id, Inspection.deleted.is_(False))

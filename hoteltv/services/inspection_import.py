@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
-from hoteltv.domain import clock, lifecycle
+from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
 from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError, shorten
@@ -31,7 +31,7 @@ from hoteltv.io.inspection_json import (
     inspection_document,
 )
 from hoteltv.services import seal
-from hoteltv.services.inspections import next_record_number, refresh_hotel
+from hoteltv.services.inspections import new_draft, refresh_hotel
 from hoteltv.services.seal import default_authority
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -219,20 +219,14 @@ def _import_one(
         )
         return
     inspectors = [_inspector(s, name, enf) for name, enf in team]
-    if not record_number:
-        # The same series as drafts made here: JC-date-device-count, never two records with one number.
-
-        record_number = next_record_number(s, str(s.info.get("device_id", "")), clock.bureau_date(started))
-    insp = Inspection(
-        record_number=record_number,
-        hotel_id=hotel.id,
-        hotel=hotel,
-        template_id=template.id,
-        template_version=template.version,
+    insp = new_draft(
+        s,
+        hotel,
+        template,
+        str(s.info.get("device_id", "")),
+        started,
+        record_number,  # none given: the same series as drafts made here
         kind=kind,
-        status="draft",
-        owner_device_id=s.info.get("device_id", ""),
-        started_at=started,
         ended_at=ended,
         ids_shown=bool(doc.ids_shown),
         hotel_answers=hotel_answers,
@@ -250,7 +244,6 @@ def _import_one(
         )
     for pos, inspector in enumerate(inspectors):
         insp.team.append(InspectionInspector(inspector=inspector, inspector_id=inspector.id, position=pos))
-    s.add(insp)
     s.flush()
     if status == "finalized":
         insp.hotel_snapshot = {k: doc.hotel.get(k) for k in ("name", "credit_code", "division")}

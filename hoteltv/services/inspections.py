@@ -329,34 +329,33 @@ def list_inspections(
         if status:
             stmt = stmt.where(Inspection.status == status)
         stmt = stmt.order_by(Inspection.started_at.desc(), Inspection.created_at.desc())
-        superseded_ids = set(
-            s.scalars(
-                select(Inspection.supersedes_id).where(
-                    Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
-                )
+        superseded_ids = _superseded_ids(s)
+        return [
+            _summary(insp, insp.id in superseded_ids)
+            for insp in s.scalars(stmt)
+            if include_superseded or insp.id not in superseded_ids
+        ]
+
+
+def _superseded_ids(session: Session) -> set[str]:
+    """The ids of the records a live correction supersedes (a discarded correction supersedes nothing)."""
+    return set(
+        session.scalars(
+            select(Inspection.supersedes_id).where(
+                Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
             )
         )
-        out = []
-        for insp in s.scalars(stmt):
-            superseded = insp.id in superseded_ids
-            if superseded and not include_superseded:
-                continue
-            out.append(
-                InspectionSummary(
-                    insp.id,
-                    insp.record_number,
-                    insp.hotel_id,
-                    insp.hotel.name,
-                    insp.hotel.division.name,
-                    insp.kind,
-                    insp.status,
-                    insp.started_at,
-                    insp.result,
-                    superseded,
-                    len(_live_rooms(insp)),
-                )
-            )
-        return out
+    )
+
+
+def _summary(insp: Inspection, superseded: bool) -> InspectionSummary:
+    return InspectionSummary(
+        **carried(insp, "id record_number hotel_id kind status started_at result"),
+        hotel_name=insp.hotel.name,
+        division_name=insp.hotel.division.name,
+        superseded=superseded,
+        rooms=len(_live_rooms(insp)),
+    )
 
 
 # --- inspectors ----------------------------------------------------------------------------------------
@@ -453,6 +452,32 @@ def _set_team(session: Session, insp: Inspection, inspector_ids: Sequence[str]) 
                 found.position = pos
 
 
+def new_draft(
+    session: Session,
+    hotel: Hotel,
+    template: ChecklistTemplate,
+    device_id: str,
+    started_at: datetime,
+    record_number: str | None = None,
+    **columns: Any,
+) -> Inspection:
+    """A new draft of ``hotel`` owned by ``device_id``, added to ``session``; without a ``record_number``
+    it gets the next of this device's series (never two records with one number). ``columns``: the rest."""
+    insp = Inspection(
+        record_number=record_number or next_record_number(session, device_id, clock.bureau_date(started_at)),
+        hotel_id=hotel.id,
+        hotel=hotel,
+        template_id=template.id,
+        template_version=template.version,
+        status="draft",
+        owner_device_id=device_id,
+        started_at=started_at,
+        **columns,
+    )
+    session.add(insp)
+    return insp
+
+
 def start_inspection(
     db: Database,
     hotel_id: str,
@@ -470,23 +495,18 @@ def start_inspection(
         raise ValidationError(f"unknown inspection kind {kind!r}")
     with db.transaction(actor) as s:
         hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
-        started = started_at or utcnow()
-        insp = Inspection(
-            record_number=next_record_number(s, db.device_id, clock.bureau_date(started)),
-            hotel_id=hotel.id,
-            hotel=hotel,
-            template_id=template.id,
-            template_version=template.version,
+        insp = new_draft(
+            s,
+            hotel,
+            template,
+            db.device_id,
+            started_at or utcnow(),
             kind=kind,
-            status="draft",
-            owner_device_id=db.device_id,
-            started_at=started,
             notice_id=notice_id,
             hotel_answers={},
             contact_on_site=hotel.contact_name,
             contact_phone=hotel.contact_phone,
         )
-        s.add(insp)
         _set_team(s, insp, inspector_ids)
         s.flush()
         return view_of(s, insp)
@@ -882,11 +902,10 @@ def finalize(
         if insp.kind == "reinspection" and insp.notice_id:
             answered = s.get(RectificationNotice, insp.notice_id)
             if answered is not None and answered.status == "open":
-                notice = answered
-                notice.reinspection_id = insp.id
+                answered.reinspection_id = insp.id
                 if lifecycle.notice_closes(insp.result or ""):
-                    notice.status = "closed"
-                    notice.closed_at = utcnow()
+                    answered.status = "closed"
+                    answered.closed_at = utcnow()
         refresh_hotel(s, insp.hotel)
         s.flush()
         return view_of(s, insp)
@@ -946,22 +965,7 @@ def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
         chain = version_chain(s, load_inspection(s, inspection_id), Inspection.created_at)
-        return [
-            InspectionSummary(
-                i.id,
-                i.record_number,
-                i.hotel_id,
-                i.hotel.name,
-                i.hotel.division.name,
-                i.kind,
-                i.status,
-                i.started_at,
-                i.result,
-                n < len(chain) - 1,
-                len(_live_rooms(i)),
-            )
-            for n, i in enumerate(chain)
-        ]
+        return [_summary(i, n < len(chain) - 1) for n, i in enumerate(chain)]
 
 
 # --- hotel state -----------------------------------------------------------------------------------------
@@ -1030,9 +1034,7 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
     ]
     rows: list[list[Any]] = []
     with db.reading() as s:
-        superseded = set(
-            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None)))
-        )
+        superseded = _superseded_ids(s)
         stmt = select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.started_at)
         for insp in s.scalars(stmt):
             verdict = verdict_of(insp)

@@ -199,7 +199,8 @@ def terms_of(stored: dict[str, Any]) -> NoticeTerms:
     )
 
 
-def _view(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
+def view_of(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
+    """A notice as plain values (for a caller holding a session, e.g. sealing in the issuing transaction)."""
     insp = session.get(Inspection, n.inspection_id)
     return NoticeView(
         **carried(
@@ -339,7 +340,7 @@ def issue_notice(
         s.flush()
         insp_service.refresh_hotel(s, insp.hotel)
         s.flush()
-        return _view(s, notice)
+        return view_of(s, notice)
 
 
 def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str = "") -> NoticeView:
@@ -354,7 +355,7 @@ def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str
         n.delivery = _stored_delivery(delivery)
         n.receipt_signed_by = delivery.recipient or None
         s.flush()
-        return _view(s, n)
+        return view_of(s, n)
 
 
 def _at(day: date) -> datetime:
@@ -391,7 +392,7 @@ def get_notice(db: Database, id_or_number: str) -> NoticeView:
             n = _newest(s, RectificationNotice.number.like(f"%{ending}"))
         if n is None or n.deleted:
             raise NotFoundError(f"没有这份整改通知 (no notice {id_or_number})")
-        return _view(s, n)
+        return view_of(s, n)
 
 
 def list_notices(
@@ -408,7 +409,7 @@ def list_notices(
             stmt = stmt.where(RectificationNotice.hotel_id == hotel_id)
         if open_only or overdue_only:
             stmt = stmt.where(RectificationNotice.status == "open")
-        views = [_view(s, n, today) for n in s.scalars(stmt.order_by(RectificationNotice.deadline))]
+        views = [view_of(s, n, today) for n in s.scalars(stmt.order_by(RectificationNotice.deadline))]
     return [v for v in views if v.overdue] if overdue_only else views
 
 
@@ -456,11 +457,6 @@ def earlier_failures(db: Database, reinspection_id: str) -> list[NoticeItem]:
             return []
         notice = s.get(RectificationNotice, insp.notice_id)
         return [] if notice is None else [NoticeItem(**i) for i in notice.items]
-
-
-def view_of(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
-    """A notice as plain values (for a caller holding a session, e.g. sealing in the issuing transaction)."""
-    return _view(session, n, today)
 
 
 CHANGE_KINDS = {"extend": "延期", "correct": "更正"}
@@ -540,7 +536,7 @@ def extend_notice(
             insp.notice_id = new.id
         insp_service.refresh_hotel(s, new.hotel)
         s.flush()
-        return _view(s, new)
+        return view_of(s, new)
 
 
 def notice_versions(db: Database, notice_id: str) -> list[NoticeView]:
@@ -549,7 +545,7 @@ def notice_versions(db: Database, notice_id: str) -> list[NoticeView]:
         n = s.get(RectificationNotice, notice_id)
         if n is None:
             raise NotFoundError(f"没有这份整改通知 (no notice {notice_id})")
-        return [_view(s, v) for v in notice_chain(s, n)]
+        return [view_of(s, v) for v in notice_chain(s, n)]
 
 
 def notice_chain(session: Session, n: RectificationNotice) -> list[RectificationNotice]:

@@ -268,6 +268,7 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.client import SyncError
     from hoteltv.sync.credentials import remember_accepted
     from hoteltv.sync.state import STATE_WORDS
+    from hoteltv.sync.updates import try_check_for_update
 
     line = ProgressLine()
     line.active = line.active and not args.json
@@ -297,7 +298,7 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
                 return EXIT_REFUSED
             raise HoteltvError(message) from exc
         remember(report)
-        update = _newer_release(client) if report.ok else None
+        update = try_check_for_update(client.http) if report.ok else None
     line.end()
     rc = EXIT_REFUSED if not report.ok else EXIT_SOME_REFUSED if report.failed else 0
     if args.json:
@@ -325,21 +326,8 @@ def _list_refused(ctx: Any, args: argparse.Namespace) -> int:
 
     items = refused_changes(ctx.db)
     if args.json:
-        ctx.json(
-            {
-                "ok": True,
-                "refused": [
-                    {
-                        "entity": c.entity,
-                        "id": c.id,
-                        "label": c.label,
-                        "reason": c.reason,
-                        "at": c.at.isoformat() if c.at else None,
-                    }
-                    for c in items
-                ],
-            }
-        )
+        refused = [c.__dict__ | {"at": c.at.isoformat() if c.at else None} for c in items]
+        ctx.json({"ok": True, "refused": refused})
         return 0
     ctx.print(
         format_table(
@@ -363,12 +351,6 @@ def _drop_refused(ctx: Any, args: argparse.Namespace) -> int:
     for c in dropped:
         ctx.print(f"已放弃 {c.entity} {c.label} ({c.id[:8]}) 的修改,不再发送 (dropped; no longer sent)")
     return 0
-
-
-def _newer_release(client: Any) -> Any:
-    from hoteltv.sync.updates import try_check_for_update
-
-    return try_check_for_update(client.http)
 
 
 def cmd_bundle_export(ctx: Any, args: argparse.Namespace) -> int:
@@ -494,7 +476,10 @@ def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
 # --- registration ---------------------------------------------------------------------------------------------------
 
 
-def _server_options(sp: argparse.ArgumentParser) -> None:
+def _server_options(sp: argparse.ArgumentParser, *, with_json: bool = False) -> None:
+    """The options of a command on the server's database (``with_json``: with ``--json`` output)."""
+    if with_json:
+        sp.add_argument("--json", action="store_true")
     sp.add_argument("--database-url", help="server database (default: SQLite in --data); e.g. postgresql://…")
     sp.add_argument("--data", metavar="DIR", help="server data folder (default: <home>/server)")
 
@@ -535,17 +520,14 @@ def register(sub: Any, add: Any) -> None:
     sp.add_argument("--role", required=True, choices=["inspector", "office", "admin"])
     sp.add_argument("--division", action="append", help="division code or name (inspectors; repeatable)")
     sp.add_argument("--display-name")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
     sp = add(users, "list", cmd_users_list, "list users")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
     sp = add(users, "set", cmd_users_set, "change a user's role or divisions")
     sp.add_argument("name")
     sp.add_argument("--role", choices=["inspector", "office", "admin"])
     sp.add_argument("--division", action="append")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
     for name, active in (("disable", False), ("enable", True)):
         sp = add(
             users, name, _set_active(active), f"{name} a user" + ("" if active else " (revokes its tokens)")
@@ -559,18 +541,15 @@ def register(sub: Any, add: Any) -> None:
     sp = add(tokens, "issue", cmd_tokens_issue, "issue a token for a user (printed once)")
     sp.add_argument("user")
     sp.add_argument("--label")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
     sp = add(tokens, "revoke", cmd_tokens_revoke, "revoke a token (by id or the token itself)")
     sp.add_argument("token")
     _server_options(sp)
     sp = add(tokens, "list", cmd_tokens_list, "list tokens (never the tokens themselves)")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
 
     sp = add(sub, "devices", cmd_devices, "laptops that synced with this server, and when")
-    sp.add_argument("--json", action="store_true")
-    _server_options(sp)
+    _server_options(sp, with_json=True)
 
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
     sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")

@@ -65,9 +65,8 @@ class Decision:
 
 def _stamp(merged: dict[str, Any], change: Change, origin_device: str) -> dict[str, Any]:
     out = dict(merged)
-    for key in ("updated_at",):
-        if key in change.values:
-            out[key] = change.values[key]
+    if "updated_at" in change.values:
+        out["updated_at"] = change.values["updated_at"]
     out["device_id"] = origin_device
     return out
 

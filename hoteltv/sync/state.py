@@ -193,13 +193,6 @@ def _outcome_insert() -> Any:
 _OUTCOME_UPSERT: Any = None
 
 
-def save_outcomes(db: Database, outcomes: Sequence[RecordOutcome]) -> None:
-    if not outcomes:
-        return
-    with db.bookkeeping() as conn:  # what the panel shows per record: not worth a wait for the disk
-        _save_outcomes_in(conn, outcomes)
-
-
 def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
     global _OUTCOME_UPSERT
     if _OUTCOME_UPSERT is None:

@@ -180,6 +180,16 @@ def test_discarded_draft_disappears(db: Database, hotel: hotel_service.HotelView
     assert insp_service.list_inspections(db) == []
 
 
+def test_a_discarded_correction_leaves_the_record_current(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    first = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
+    insp_service.discard_draft(db, insp_service.correct(db, first.id).id)
+    assert [i.superseded for i in insp_service.list_inspections(db)] == [False]
+    headers, rows = insp_service.inspections_as_table(db)
+    assert [dict(zip(headers, r, strict=True))["已被更正"] for r in rows] == [""]
+
+
 def test_finalized_cannot_be_discarded(
     db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
 ) -> None:
