@@ -62,10 +62,10 @@ def select_inspections(
     include_superseded: bool = False,
 ) -> list[InspectionSummary]:
     """The inspections a batch prints, oldest first: started within [since, until] (the bureau's dates), in the
-    division (code or name), finalized unless drafts are asked for, current versions unless asked."""
+    division (code, name or another name), finalized unless drafts are asked for, current versions unless asked."""
     names: set[str] | None = None
     if division:
-        names = {d.name for d in list_divisions(db) if division in (d.code, d.name, d.id)}
+        names = {d.name for d in list_divisions(db) if d.answers_to(division)}
         if not names:
             raise ValidationError(f"未知的县区 {division!r} (unknown division)")
     chosen = []

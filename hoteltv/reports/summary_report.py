@@ -80,7 +80,7 @@ def load_summary(
     # The sentence names the place counted: the city, or the division when the report is for one.
     place = options.city_short
     if division:
-        names = [d.name for d in list_divisions(db) if division in (d.code, d.name, d.id)]
+        names = [d.name for d in list_divisions(db) if d.answers_to(division)]
         place = "、".join(names) or place
     summary = summarize(
         db,

@@ -24,6 +24,14 @@ class DivisionView:
     id: str
     code: str
     name: str
+    aliases: tuple[str, ...] = ()
+
+    def answers_to(self, text: str) -> bool:
+        """Is ``text`` this division's code, name, id or one of its other names (隆阳 for 隆阳区), compared
+        as every answer is (full-width digits, spaces; :func:`hoteltv.domain.numerals.fold`)?"""
+        from hoteltv.domain.numerals import fold
+
+        return fold(text) in {fold(v) for v in (self.code, self.name, self.id, *self.aliases)}
 
 
 def division_list(settings: Settings, problems: list[str] | None = None) -> DivisionList:
@@ -86,7 +94,7 @@ def list_divisions(db: Database) -> list[DivisionView]:
 
     with db.reading() as s:
         return [
-            DivisionView(d.id, d.code, d.name)
+            DivisionView(d.id, d.code, d.name, tuple(str(a) for a in d.aliases or ()))
             for d in s.scalars(select(Division).where(Division.deleted.is_(False)).order_by(Division.code))
         ]
 

@@ -17,6 +17,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
+from hoteltv.services.setup import list_divisions
 
 
 @dataclass
@@ -90,10 +91,11 @@ def summarize(
     counts to that period; hotel counts are the state now."""
     catalog = mode_catalog()
     today = today or clock.today()
+    wanted = {d.id for d in list_divisions(db) if d.answers_to(division)} if division else set()
     with db.reading() as s:
         divs = list(s.scalars(select(Division).where(Division.deleted.is_(False)).order_by(Division.code)))
         if division:
-            divs = [d for d in divs if division in (d.code, d.name, d.id, *d.aliases)]
+            divs = [d for d in divs if d.id in wanted]
         div_ids = [d.id for d in divs]
         div_names = [d.name for d in divs]
         names = {d.id: d.name for d in divs}

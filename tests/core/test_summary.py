@@ -41,3 +41,20 @@ def test_sentence_names_unremediated_hotels_only_when_there_are_some() -> None:
     )
     assert "尚未整改" not in report_sentence(counts | {"direct_live": 2}, 2)
     assert report_sentence(counts | {"direct_live": 2, "none": 1}, 3).endswith("自建模式酒店0家，尚未整改1家")
+
+
+def test_a_division_by_another_name_is_the_same_division_everywhere(demo_db: Database, tmp_path) -> None:
+    """The counts took a division's other names (腾冲 for 腾冲市) while the batch print refused them as
+    unknown and the summary report's sentence named the whole city."""
+    from hoteltv.reports.batch import select_inspections
+    from hoteltv.reports.common import ReportOptions
+    from hoteltv.reports.summary_report import load_summary
+
+    by_code = summarize(demo_db, division="530581")
+    for other in ("腾冲", " 腾冲市 "):
+        assert summarize(demo_db, division=other).total == by_code.total
+        assert [i.id for i in select_inspections(demo_db, division=other, include_drafts=True)] == [
+            i.id for i in select_inspections(demo_db, division="530581", include_drafts=True)
+        ]
+        data = load_summary(demo_db, ReportOptions(home=tmp_path), division=other)
+        assert data.summary.sentence.startswith("全腾冲市"), data.summary.sentence
