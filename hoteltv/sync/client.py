@@ -21,6 +21,7 @@ neither the server package nor FastAPI.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import ssl
@@ -448,6 +449,11 @@ class SyncClient:
         flying = next(batches, None)
         if flying is None:
             return
+        second = next(batches, None)
+        if second is None:  # one batch (the usual sync after some edits): no helper thread to start
+            self._noted(collected, flying, self._send(self._body(flying)), report, accepted_photos)
+            return
+        batches = itertools.chain([second], batches)
         with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-push") as pool:
             flight: Future[PushResponse] | None = pool.submit(self._send, self._body(flying))
             try:

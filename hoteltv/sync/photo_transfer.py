@@ -32,10 +32,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Meta, Photo, SyncBlob
+from hoteltv.db.models import Meta, Photo, SyncBlob, utcnow
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync.protocol import (
     BATCH_PHOTO_BYTES,
@@ -75,6 +76,8 @@ META_MISSING_PHOTOS = "sync.missing_photos"
 META_PHOTOS_UNCONFIRMED = "sync.photos_unconfirmed"
 #: Files noted as held by the server per transaction.
 _CONFIRM_EVERY = 200
+#: Noting files the server holds: a row already there stays as it is.
+_CONFIRM_INSERT = sqlite_insert(SyncBlob).on_conflict_do_nothing(index_elements=["sha256"])
 
 
 def clear_unconfirmed_marker(db: Database) -> bool:
@@ -151,9 +154,11 @@ class PhotoTransfer:
         if self.held is not None:
             self.held.extend(hashes)
             return
-        with self.db.transaction() as s:
-            have = set(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(list(hashes)))))
-            s.add_all(SyncBlob(sha256=h) for h in dict.fromkeys(hashes) if h not in have)
+        # One Core statement per few hundred (no session, no look-up first): a row already there stays.
+        rows = [{"sha256": h, "confirmed_at": utcnow()} for h in dict.fromkeys(hashes)]
+        with self.db.writing(("sync_blobs",)) as conn:
+            for i in range(0, len(rows), 500):
+                conn.execute(_CONFIRM_INSERT, rows[i : i + 500])
 
     def failed(self, report: SyncReport, sha: str, reason: str) -> None:
         """Every live photo record using the file ``sha`` failed for ``reason`` (once per sync)."""

@@ -174,7 +174,7 @@ def value_problem(entity: str, values: dict[str, Any]) -> str | None:
     are not columns are left alone (a newer client's fields)."""
     # Every change of every push comes here: first a quick pass that only says "fits"; the exact
     # reason (the first column in table order with a problem) is worked out only when something is wrong.
-    if _all_fit(entity, values) and _unsafe(values) is None:
+    if _all_fit(entity, values):
         return None
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
     for col in table.columns:
@@ -215,21 +215,37 @@ def _columns_of(entity: str) -> tuple[tuple[str, Any, bool, str], ...]:
     return tuple(out)
 
 
+@functools.cache
+def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
+    """:func:`_columns_of` by column key."""
+    return {key: (col, nullable, tag) for key, col, nullable, tag in _columns_of(entity)}
+
+
 def _all_fit(entity: str, values: dict[str, Any]) -> bool:
-    """True when every column value has the right type (NaN and NUL are :func:`_unsafe`'s part)."""
-    for key, col, nullable, tag in _columns_of(entity):
-        if key not in values:
-            continue
-        value = values[key]
+    """True when every column value has the right type and nothing anywhere in ``values`` is
+    :func:`_unsafe` (NaN, infinity, NUL) — in one pass over the values, the common case (plain text,
+    whole numbers, true/false) checked inline. False: look closer (:func:`value_problem`)."""
+    columns = _column_map(entity)
+    for key, value in values.items():
+        if type(key) is not str or "\x00" in key:
+            return False
+        found = columns.get(key)
+        kind = type(value)
         if value is None:
-            if not nullable:
+            if found is not None and not found[1]:
                 return False
-        elif tag == "json":
             continue
-        elif tag in _PLAIN:
-            if type(value) is not _PLAIN[tag]:
+        if found is not None:
+            col, _nullable, tag = found
+            if tag == "str" or tag == "bool":
+                if kind is not _PLAIN[tag]:
+                    return False
+            elif tag != "json" and _fits(col, value) is not None:
                 return False
-        elif _fits(col, value) is not None:
+        if kind is str:
+            if "\x00" in value:
+                return False
+        elif kind is not int and kind is not bool and _unsafe(value, 1) is not None:
             return False
     return True
 

@@ -81,16 +81,27 @@ class _Seqs:
     one: it reads ``seq > since ≥ 0`` of committed rows only), and the swap is one set-based ``UPDATE …
     WHERE seq < 0`` (the ``seq`` index finds this transaction's rows; rows another transaction has not
     committed are not visible to it, so it neither waits for nor touches them) instead of an ``UPDATE``
-    per record at the commit."""
+    per record at the commit.
 
-    def __init__(self, session: Session) -> None:
+    ``direct``: the transaction is the only writer (SQLite, ``BEGIN IMMEDIATE``: no other transaction can
+    move the counter until this one ends), so the numbers are final from the start — the head is read at
+    the first :meth:`next` and moved once at :meth:`save`; no provisional numbers, no swap, no rewritten
+    answers."""
+
+    def __init__(self, session: Session, *, direct: bool = False) -> None:
         self.session = session
         self.used = 0
         self.value = 0  # the head after :meth:`save`
         self.logs: list[dict[str, Any]] = []
+        self.direct = direct
+        self.base: int | None = None  # direct: the head before this transaction's first number
 
     def next(self) -> int:
         self.used += 1
+        if self.direct:
+            if self.base is None:
+                self.base = _read_head(self.session)
+            return self.base + self.used
         return -self.used
 
     def log(self, row: dict[str, Any]) -> None:
@@ -107,6 +118,15 @@ class _Seqs:
         if not self.used:
             self.value = ServerDB.head(self.session)
             return
+        if self.direct:
+            assert self.base is not None
+            self.value = ServerDB.take_seqs(self.session, self.used)
+            if self.value != self.base + self.used:  # cannot happen under the write lock: say so loudly
+                raise RuntimeError(
+                    f"sequence counter moved under a direct transaction ({self.base}+{self.used})"
+                )
+            self._insert_logs()
+            return
         self.session.flush()  # every record with its provisional number, before the counter is locked
         self.value = ServerDB.take_seqs(self.session, self.used)
         table = cast(Table, Record.__table__)
@@ -121,9 +141,20 @@ class _Seqs:
                 rec.seq = self.final(rec.seq)
         for row in self.logs:
             row["seq"] = self.final(row["seq"])
+        self._insert_logs()
+
+    def _insert_logs(self) -> None:
         if self.logs:  # Core, not the ORM's bulk insert: every column is given, nothing is read back
             self.session.connection().execute(insert(cast(Table, ChangeLog.__table__)), self.logs)
             self.logs = []
+
+
+def _read_head(session: Session) -> int:
+    """The counter as it stands (one Core read: no ORM object that :meth:`ServerDB.take_seqs` would leave
+    stale)."""
+    from hoteltv.sync.server.models import ServerState
+
+    return int(session.execute(select(ServerState.value).where(ServerState.key == "seq")).scalar_one())
 
 
 # --- devices ------------------------------------------------------------------------------------------------
@@ -440,7 +471,7 @@ def _push(
         done = s.get(Batch, key)  # again under the locks: the same batch may have been applied meanwhile
         if done is not None:
             return _replayed(done)
-        seqs = _Seqs(s)
+        seqs = _Seqs(s, direct=db.is_sqlite)  # SQLite: this is the only writer (BEGIN IMMEDIATE)
         records = _Records(s)
         records.sent = {(c.entity, c.id) for c in ordered}
         records.preload(keys)

@@ -5,6 +5,11 @@ commits later with a smaller number: the ``seq`` counter row is moved (and so lo
 before the transaction commits and stays locked until it has. On SQLite every write transaction starts with
 ``BEGIN IMMEDIATE`` (one writer at a time).
 
+Within one server process the SQLite writers also take turns on a lock of their own
+(:meth:`ServerDB._writer`): a writer waiting for another one is woken the moment it commits, where SQLite's
+busy handler would poll with growing sleeps (up to 100 ms) — a push and a photo batch stored beside it
+each waited out such sleeps. Writers in other processes still meet at SQLite's lock.
+
 On PostgreSQL, pushes of different divisions run at once (:meth:`ServerDB.push_write`): a push takes a
 shared lock on all writes and an exclusive one on each division its account may write; an account that may
 write everywhere, and every other write that hands out numbers (:meth:`ServerDB.write`), takes the lock on
@@ -14,6 +19,7 @@ all writes alone. So two transactions that could touch the same record never ove
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,6 +97,18 @@ class ServerDB:
         #: each other's tokens or answers.
         self.tokens = TokenCache()
         self.check_cache: dict[tuple[int, str], Any] = {}
+        #: SQLite: the process's writers in turn (see the module docstring); reentrant, so a thread that
+        #: already writes meets SQLite's own lock as before.
+        self._writers = threading.RLock() if self.is_sqlite else None
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """Hold this process's SQLite write turn (nothing on PostgreSQL)."""
+        if self._writers is None:
+            yield
+            return
+        with self._writers:
+            yield
 
     def close(self) -> None:
         self.engine.dispose()
@@ -155,7 +173,7 @@ class ServerDB:
         runs one writer at a time anyway."""
         session = self._write()
         try:
-            with session.begin():
+            with self._writer(), session.begin():
                 # The lock on all writes, alone: no push (it holds that lock shared) nor another such
                 # write runs meanwhile, and every statement that moves the counter runs under it, so no
                 # row lock on the counter is needed here (:meth:`take_seqs` takes it when it moves it).
@@ -172,7 +190,7 @@ class ServerDB:
         runs alone. Sequence numbers are taken at the end with :meth:`take_seqs`."""
         session = self._write()
         try:
-            with session.begin():
+            with self._writer(), session.begin():
                 if not self.is_sqlite:
                     if divisions is None:
                         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
