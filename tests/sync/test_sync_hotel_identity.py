@@ -94,18 +94,13 @@ def test_the_hotel_that_stays_takes_its_state_from_the_inspections_it_gains(lapt
     insp = make_inspection(b.db, second)
     inspected = hotel_service.get_hotel(b.db, second)
     assert inspected.remediation_status != "not_inspected" and inspected.current_mode
+    state = (inspected.current_mode, inspected.remediation_status)
     assert b.sync().ok and a.sync().ok and b.sync().ok
     kept = _server_record(server, "hotels", first).data
-    assert (kept["current_mode"], kept["remediation_status"]) == (
-        inspected.current_mode,
-        inspected.remediation_status,
-    )
+    assert (kept["current_mode"], kept["remediation_status"]) == state
     for lap in (a, b):
         hotel = hotel_service.get_hotel(lap.db, first)
-        assert (hotel.current_mode, hotel.remediation_status) == (
-            inspected.current_mode,
-            inspected.remediation_status,
-        ), lap.name
+        assert (hotel.current_mode, hotel.remediation_status) == state, lap.name
         assert _hotel_of(lap.db, insp) == first
     assert snapshot(a.db) == snapshot(b.db)
 
