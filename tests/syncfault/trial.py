@@ -565,6 +565,9 @@ class TrialRun:
             return None
         hotel = self.rng.choice(hotels)
         depth = self.rng.choice(["notice", "reinspection", "closed", "closed"])
+        self.stats[
+            {"notice": "notice_open", "reinspection": "notice_reinspecting"}.get(depth, "notice_closed")
+        ] += 1
 
         def rectify() -> None:
             team = [i.id for i in insp_service.list_inspectors(lap.db)][:2]
