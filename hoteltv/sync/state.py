@@ -214,11 +214,6 @@ def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
         conn.execute(_OUTCOME_UPSERT, values[i : i + 500])
 
 
-def sync_log(db: Database, limit: int = 50) -> list[SyncLogView]:
-    with db.reading() as s:
-        return [_log_view(r) for r in s.scalars(select(SyncLog).order_by(SyncLog.id.desc()).limit(limit))]
-
-
 @dataclass
 class LogEntry:
     """A sync-log entry being made: written once, when the run ends (an idle sync costs one write)."""
