@@ -22,7 +22,7 @@ from hoteltv.db.models import (
 )
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
-from hoteltv.sync.merge import DERIVED, Decision, conflict_values, decide
+from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
 from hoteltv.sync.outbox import pending_fields
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
@@ -363,10 +363,7 @@ def _local_identity(session: Session, change: Change) -> Change:
     if change.entity == "hotels" and not change.values.get("merged_into_id"):
         keep = live(change.id)
         if keep:
-            # As on the server: not the merged hotel's mode and status (they speak for its own history only);
-            # the server works out the hotel that stays again when inspections move to it.
-            skip = {"deleted", "merged_into_id", "id", *DERIVED["hotels"]}
-            fields = [f for f in change.fields if f not in skip]
+            fields = [f for f in change.fields if f not in NOT_REDIRECTED]
             return change.model_copy(update={"id": keep, "fields": fields, "created": False})
     elif change.entity in ("inspections", "rectification_notices"):
         keep = live(change.values.get("hotel_id"))

@@ -30,6 +30,10 @@ from hoteltv.sync.values import BOOKKEEPING, content, value_problem
 #: Fields computed from the inspection history, not typed by anyone: the newest value pushed stands and
 #: two laptops finalizing visits to one hotel never make a conflict for the office to resolve.
 DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
+#: What an edit of a hotel merged into another does not carry over to the hotel that stays (on the server
+#: and on a laptop alike): its tombstone fields, and the fields worked out from its own history only (the
+#: hotel that stays has its own, worked out again when inspections move to it).
+NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
 #: The refusal of an inspection part whose inspection has not arrived: it passes once that arrives.
 PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hoteltv.sync.merge import DERIVED, PARENT_NOT_YET, decide
+from hoteltv.sync.merge import NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -581,7 +581,7 @@ def _same_code(
         _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
     # Values typed on both laptops that differ (another name, another phone): the hotel here keeps its
     # own and each difference is a conflict for the office, so nothing typed is silently lost.
-    skip = BOOKKEEPING | DERIVED.get("hotels", frozenset()) | {"id", "deleted", "merged_into_id"}
+    skip = BOOKKEEPING | NOT_REDIRECTED
     for name in sorted(values):
         theirs, ours = values.get(name), survivor.data.get(name)
         if name in skip or name in fill or theirs in (None, "") or theirs == ours:
@@ -673,9 +673,7 @@ def _redirect(
     if int((tomb.device_seqs or {}).get(device, 0)) >= change.seq:
         return ChangeResult(entity="hotels", id=change.id, status="unchanged")
     live = _live_hotel(records, change.id)
-    # Not the fields worked out from the merged hotel's own history: the hotel that stays has its own,
-    # worked out again when inspections move to it (see _restate_hotels).
-    fields = [f for f in change.fields if f not in _NOT_REDIRECTED]
+    fields = [f for f in change.fields if f not in NOT_REDIRECTED]  # see _restate_hotels
     moved = change.model_copy(update={"id": live, "fields": fields, "created": False})
     result = _apply_one(s, caller, device, moved, records, seqs, remapped=True, seen_check=False)
     if result.status != "refused" or result.reason not in _NOT_YET:
@@ -748,10 +746,6 @@ def _names_what_is_not_here(records: _Records, change: Change, current: Record |
         ):
             return True
     return False
-
-
-#: What a change of a merged hotel does not carry over to the hotel that stays.
-_NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
 
 
 def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, seqs: _Seqs) -> None:
