@@ -9,7 +9,9 @@ The server runs in its own process (uvicorn on 127.0.0.1, SQLite in a temporary 
 so the two do not share one interpreter lock. Each first-sync run starts from a fresh server and a fresh
 copy of the laptop. Baseline, measured in the same run against the same server process: the same bytes
 (every record's JSON and every photo) POSTed in 1 MB requests to an endpoint that only reads the body —
-the cost of moving the data over HTTP with no sync logic at all.
+the cost of moving the data over HTTP with no sync logic at all. The CPU seconds of both processes are
+printed too (laptop and server, each first sync): on a machine of few cores the two share, they bound
+the first sync from below.
 
 Run: ``python -m benchmarks sync`` or ``python benchmarks/bench_sync.py --hotels 1000 --repeat 3``;
 ``--quick`` (200 hotels, one run) for a smoke run; ``--photo-bytes 102400`` for one case;
@@ -76,6 +78,10 @@ async def sink(request: Request) -> dict:  # the baseline: read the body, nothin
     async for chunk in request.stream():
         n += len(chunk)
     return {"bytes": n}
+@app.get("/bench/cpu", include_in_schema=False)
+def cpu() -> dict:  # CPU seconds this server process has used (every thread)
+    import time
+    return {"seconds": time.process_time()}
 admin.add_user(app.state.db, UserIn(name="office", role="office"))
 open(token_file, "w").write(admin.issue_token(app.state.db, "office").token)
 profile = os.environ.get("HOTELTV_BENCH_SERVER_PROFILE")
@@ -199,6 +205,10 @@ class Server:
             raise RuntimeError("the benchmark server did not start")
         self.token = token_file.read_text().strip()
 
+    def cpu(self) -> float:
+        """CPU seconds the server process has used so far (all its threads)."""
+        return float(httpx.get(f"{self.url}/bench/cpu", timeout=30).json()["seconds"])
+
     def stop(self) -> None:
         if self.profile is not None:
             httpx.post(f"{self.url}/bench/profile", timeout=120).raise_for_status()
@@ -256,6 +266,9 @@ class CaseResult:
     upload_rates: list[float] = field(default_factory=list)
     nochange: list[float] = field(default_factory=list)
     changed: list[float] = field(default_factory=list)
+    #: CPU seconds of each first sync: (laptop, server), and of each raw transfer (sender, server).
+    sync_cpu: list[tuple[float, float]] = field(default_factory=list)
+    raw_cpu: list[tuple[float, float]] = field(default_factory=list)
 
 
 def run_case(
@@ -281,7 +294,9 @@ def run_case(
         profiling = profile is not None and run == 0
         server = Server(folder, profile / f"server-{photo_bytes}.pstat" if profiling and profile else None)
         try:
+            laptop_cpu, server_cpu = time.process_time(), server.cpu()
             out.raws.append(raw_transfer(server.url, pieces))
+            out.raw_cpu.append((time.process_time() - laptop_cpu, server.cpu() - server_cpu))
             db = Database.open(home)
             with SyncClient(
                 db, PhotoStore.for_home(home), server.url, server.token, photo_streams=streams
@@ -292,9 +307,11 @@ def run_case(
 
                     profiler = Profiler(interval=0.0005)
                     profiler.start()
+                laptop_cpu, server_cpu = time.process_time(), server.cpu()
                 start = time.perf_counter()
                 report = client.sync()
                 elapsed = time.perf_counter() - start
+                out.sync_cpu.append((time.process_time() - laptop_cpu, server.cpu() - server_cpu))
                 if profiler is not None and profile is not None:
                     profiler.stop()
                     (profile / f"client-{photo_bytes}.txt").write_text(
@@ -308,7 +325,8 @@ def run_case(
                     f"   run {run + 1}: first sync {elapsed:.2f} s, {report.pushed} records, "
                     f"{report.photos_up} photos, {report.bytes_up / 1e6:.1f} MB "
                     f"(photo phase {report.upload_mb_per_s:.1f} MB/s); raw HTTP of the same bytes "
-                    f"{out.raws[-1]:.2f} s ({elapsed / out.raws[-1]:.1f}x)",
+                    f"{out.raws[-1]:.2f} s ({elapsed / out.raws[-1]:.1f}x); CPU laptop {out.sync_cpu[-1][0]:.2f} s "
+                    f"+ server {out.sync_cpu[-1][1]:.2f} s (raw: {out.raw_cpu[-1][0]:.2f} + {out.raw_cpu[-1][1]:.2f} s)",
                     flush=True,
                 )
                 if run == 0:
@@ -339,6 +357,14 @@ def report_case(n: int, case: CaseResult) -> None:
         f"same bytes {raw:.2f} s ({first / raw:.1f}x; aim <= {AIM_FIRST_RATIO:.0f}x); "
         f"{statistics.median(case.rates):.1f} MB/s over the whole sync, "
         f"{statistics.median(case.upload_rates):.1f} MB/s during the photo phase"
+    )
+    laptop = statistics.median(c for c, _ in case.sync_cpu)
+    server = statistics.median(c for _, c in case.sync_cpu)
+    cores = os.cpu_count() or 1
+    floor = (laptop + server) / cores  # the CPU alone, were both processes to keep every core busy
+    print(
+        f"   first sync CPU, {kib:.0f} KiB photos: laptop {laptop:.2f} s + server {server:.2f} s (medians); "
+        f"on {cores} core(s) that CPU alone takes at least {floor:.2f} s ({floor / raw:.1f}x raw)"
     )
     print(
         f"   no-change sync, {kib:.0f} KiB photos: {idle * 1000:.1f} ms median of {len(case.nochange)} "
