@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hoteltv import archive
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Photo, SyncLog
 from hoteltv.domain import clock
@@ -134,8 +135,8 @@ def _photo_hashes(db: Database, collected: Collected) -> list[str]:
     ids = [c.id for c in collected.changes if c.entity == "photos" and not c.values.get("deleted")]
     hashes: set[str] = set()
     with db.reading() as s:
-        for i in range(0, len(ids), 500):
-            hashes.update(s.scalars(select(Photo.sha256).where(Photo.id.in_(ids[i : i + 500]))))
+        for chunk in chunked(ids, 500):
+            hashes.update(s.scalars(select(Photo.sha256).where(Photo.id.in_(chunk))))
     return sorted(hashes)
 
 
@@ -274,8 +275,8 @@ def _remove_unused(db: Database, store: PhotoStore, added: list[str], *, keep: b
     used: set[str] = set()
     if keep:
         with db.reading() as s:
-            for i in range(0, len(added), 500):
-                used.update(s.scalars(select(Photo.sha256).where(Photo.sha256.in_(added[i : i + 500]))))
+            for chunk in chunked(added, 500):
+                used.update(s.scalars(select(Photo.sha256).where(Photo.sha256.in_(chunk))))
     for sha in added:
         if sha not in used:
             store.remove(sha)
