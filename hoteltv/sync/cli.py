@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,16 @@ EXIT_REFUSED = 1
 EXIT_SOME_REFUSED = 4
 
 
-def _server_db(ctx: Any, args: argparse.Namespace) -> Any:
+@contextmanager
+def _server_db(ctx: Any, args: argparse.Namespace) -> Iterator[Any]:
+    """The server's database (``--database-url`` or ``--data``), closed when the command is done with it."""
     from hoteltv.sync.server.store import ServerDB
 
-    return ServerDB(_database_url(ctx, args))
+    db = ServerDB(_database_url(ctx, args))
+    try:
+        yield db
+    finally:
+        db.close()
 
 
 def _data_dir(ctx: Any, args: argparse.Namespace) -> Path:
@@ -96,12 +104,12 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.protocol import UserIn
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    divisions = [admin.division_code(db, d) for d in args.division or []]
-    user = admin.add_user(
-        db,
-        UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
-    )
+    with _server_db(ctx, args) as db:
+        divisions = [admin.division_code(db, d) for d in args.division or []]
+        user = admin.add_user(
+            db,
+            UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
+        )
     _out(ctx, args, user.model_dump(), f"已创建用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
 
@@ -109,10 +117,12 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
+    with _server_db(ctx, args) as db:
+        listed = admin.list_users(db)
     _out_list(
         ctx,
         args,
-        admin.list_users(_server_db(ctx, args)),
+        listed,
         ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
         lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
     )
@@ -122,9 +132,9 @@ def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_set(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    divisions = [admin.division_code(db, d) for d in args.division] if args.division else None
-    user = admin.update_user(db, args.name, role=args.role, divisions=divisions)
+    with _server_db(ctx, args) as db:
+        divisions = [admin.division_code(db, d) for d in args.division] if args.division else None
+        user = admin.update_user(db, args.name, role=args.role, divisions=divisions)
     _out(ctx, args, user.model_dump(), f"已更新用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
 
@@ -133,7 +143,8 @@ def _set_active(active: bool) -> Any:
     def run(ctx: Any, args: argparse.Namespace) -> int:
         from hoteltv.sync.server import admin
 
-        user = admin.update_user(_server_db(ctx, args), args.name, active=active)
+        with _server_db(ctx, args) as db:
+            user = admin.update_user(db, args.name, active=active)
         ctx.print(
             f"用户 {user.name} 已{'启用' if active else '停用,其令牌已吊销'} "
             f"({'enabled' if active else 'disabled; its tokens are revoked'})"
@@ -146,7 +157,8 @@ def _set_active(active: bool) -> Any:
 def cmd_tokens_issue(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    tok = admin.issue_token(_server_db(ctx, args), args.user, args.label or "")
+    with _server_db(ctx, args) as db:
+        tok = admin.issue_token(db, args.user, args.label or "")
     if args.json:
         ctx.json(tok.model_dump())
     else:
@@ -161,12 +173,12 @@ def cmd_tokens_issue(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    tok = (
-        admin.revoke_token(db, token_id=int(args.token))
-        if args.token.isdigit()
-        else admin.revoke_token(db, token=args.token)
-    )
+    with _server_db(ctx, args) as db:
+        tok = (
+            admin.revoke_token(db, token_id=int(args.token))
+            if args.token.isdigit()
+            else admin.revoke_token(db, token=args.token)
+        )
     ctx.print(f"令牌 {tok.id} ({tok.prefix}…, {tok.user}) 已吊销 (revoked)")
     return 0
 
@@ -174,10 +186,12 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
+    with _server_db(ctx, args) as db:
+        listed = admin.list_tokens(db)
     _out_list(
         ctx,
         args,
-        admin.list_tokens(_server_db(ctx, args)),
+        listed,
         ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
         lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
     )
@@ -187,10 +201,12 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
+    with _server_db(ctx, args) as db:
+        listed = admin.list_devices(db)
     _out_list(
         ctx,
         args,
-        admin.list_devices(_server_db(ctx, args)),
+        listed,
         ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
         lambda d: [
             d.device_id[:8],
@@ -375,8 +391,8 @@ def cmd_bundle_import(ctx: Any, args: argparse.Namespace) -> int:
         from hoteltv.sync.server.bundle_import import import_to_server
         from hoteltv.sync.server.photos import BlobStore
 
-        db = _server_db(ctx, args)
-        result = import_to_server(db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user)
+        with _server_db(ctx, args) as db:
+            result = import_to_server(db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user)
     else:
         from hoteltv.photos.store import PhotoStore
 
