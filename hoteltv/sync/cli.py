@@ -11,8 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,11 @@ EXIT_REFUSED = 1
 EXIT_SOME_REFUSED = 4
 
 
-@contextmanager
-def _server_db(ctx: Any, args: argparse.Namespace) -> Iterator[Any]:
-    """The server's database (``--database-url`` or ``--data``), closed when the command is done with it."""
+def _server_db(ctx: Any, args: argparse.Namespace) -> closing[Any]:
+    """The server's database (``--database-url`` or ``--data``), to open in a ``with``: closed at its end."""
     from hoteltv.sync.server.store import ServerDB
 
-    db = ServerDB(_database_url(ctx, args))
-    try:
-        yield db
-    finally:
-        db.close()
+    return closing(ServerDB(_database_url(ctx, args)))
 
 
 def _data_dir(ctx: Any, args: argparse.Namespace) -> Path:
@@ -118,14 +112,13 @@ def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
     with _server_db(ctx, args) as db:
-        listed = admin.list_users(db)
-    _out_list(
-        ctx,
-        args,
-        listed,
-        ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
-        lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
-    )
+        _out_list(
+            ctx,
+            args,
+            admin.list_users(db),
+            ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
+            lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
+        )
     return 0
 
 
@@ -187,14 +180,13 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
     with _server_db(ctx, args) as db:
-        listed = admin.list_tokens(db)
-    _out_list(
-        ctx,
-        args,
-        listed,
-        ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
-        lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
-    )
+        _out_list(
+            ctx,
+            args,
+            admin.list_tokens(db),
+            ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
+            lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
+        )
     return 0
 
 
@@ -202,11 +194,11 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
     with _server_db(ctx, args) as db:
-        listed = admin.list_devices(db)
+        devices = admin.list_devices(db)
     _out_list(
         ctx,
         args,
-        listed,
+        devices,
         ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
         lambda d: [
             d.device_id[:8],
