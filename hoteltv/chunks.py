@@ -1,5 +1,4 @@
-"""Cutting a sequence into pieces of a bounded size: ``IN (…)`` lists a database takes, requests a server
-takes, rows of a printed table (Python 3.11 has no :func:`itertools.batched`)."""
+"""Pieces of bounded size: ``IN (…)`` lists, requests, table rows (Python 3.11 has no itertools.batched)."""
 
 from __future__ import annotations
 

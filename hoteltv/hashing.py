@@ -1,10 +1,6 @@
-"""Canonical JSON and its SHA-256: the one form seals, content hashes, notice hashes, annotation keys and
-sync batch keys are taken over.
-
-Canonical means sorted keys, no spaces (``","`` and ``":"``) and non-ASCII text kept as it is (UTF-8),
-so the same values always give the same bytes. Stored seals and hashes were made this way: changing any
-of it would break every one of them.
-"""
+"""Canonical JSON (sorted keys, no spaces, non-ASCII kept as UTF-8) and its SHA-256: what seals, content
+and notice hashes, annotation keys and sync batch keys are taken over. Stored hashes were made this way:
+any change here breaks them all."""
 
 from __future__ import annotations
 
