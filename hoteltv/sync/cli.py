@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,11 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.print(text)
 
 
-def _out_list(ctx: Any, args: argparse.Namespace, *listing: Any) -> None:
-    """Records from the server's admin layer (pydantic models): as JSON, or a table (see Context.records)."""
-    ctx.records(getattr(args, "json", False), *listing, data=lambda r: r.model_dump())
+def _out_list(ctx: Any, args: argparse.Namespace, fetch: Callable[[Any], Sequence[Any]], *table: Any) -> None:
+    """The records ``fetch(db)`` reads from the server's database (pydantic models): JSON, or a table."""
+    with _server_db(ctx, args) as db:
+        records = fetch(db)
+    ctx.records(getattr(args, "json", False), records, *table, data=lambda r: r.model_dump())
 
 
 # --- server side ------------------------------------------------------------------------------------------------
@@ -111,14 +114,13 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    with _server_db(ctx, args) as db:
-        _out_list(
-            ctx,
-            args,
-            admin.list_users(db),
-            ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
-            lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
-        )
+    _out_list(
+        ctx,
+        args,
+        admin.list_users,
+        ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
+        lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
+    )
     return 0
 
 
@@ -179,26 +181,23 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    with _server_db(ctx, args) as db:
-        _out_list(
-            ctx,
-            args,
-            admin.list_tokens(db),
-            ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
-            lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
-        )
+    _out_list(
+        ctx,
+        args,
+        admin.list_tokens,
+        ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
+        lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
+    )
     return 0
 
 
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    with _server_db(ctx, args) as db:
-        devices = admin.list_devices(db)
     _out_list(
         ctx,
         args,
-        devices,
+        admin.list_devices,
         ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
         lambda d: [
             d.device_id[:8],
