@@ -76,21 +76,28 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def sqlite_pragmas(
+    engine: Engine, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, foreign_keys: bool = True, begin: str = "BEGIN"
+) -> None:
+    """Set up every connection of the SQLite ``engine`` (laptop and server): WAL, ``synchronous=FULL``,
+    the busy timeout, ``foreign_keys=ON`` unless told otherwise (the server on SQLite never turned it on),
+    and transactions opened by SQLAlchemy with ``begin`` (the server's writers: ``BEGIN IMMEDIATE``)."""
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (SQLAlchemy's pysqlite recipe).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA foreign_keys = ON")
+        if foreign_keys:
+            cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(begin)
 
 
 class Database:
@@ -120,7 +127,7 @@ class Database:
     @classmethod
     def open_file(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
         engine = create_engine(sqlite_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _sqlite_pragmas(engine)
+        sqlite_pragmas(engine)
         try:
             migrate(engine, path, backup_dir or path.parent / "backups")
         except SADatabaseError as exc:
@@ -137,7 +144,7 @@ class Database:
         from sqlalchemy.pool import StaticPool
 
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-        _sqlite_pragmas(engine)
+        sqlite_pragmas(engine)
         migrate(engine, None, None)
         return cls(engine, None)
 

@@ -15,7 +15,6 @@ so a copy can be checked against the record.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +39,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection
 from hoteltv.domain import clock
 from hoteltv.errors import Problem, pydantic_problems
+from hoteltv.hashing import canonical_sha256
 
 FORMAT_ONE = "hoteltv-inspection/1"
 FORMAT_MANY = "hoteltv-inspections/1"
@@ -247,8 +247,7 @@ def hash_document(doc: dict[str, Any]) -> str:
     content |= {k: doc[k] for k in OPTIONAL_HASHED_FIELDS if doc.get(k)}
     # The hotel is named by what identifies it on paper, not by a database id that differs between copies.
     content["hotel"] = {k: v for k, v in (doc.get("hotel") or {}).items() if k != "id"}
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical_sha256(content)
 
 
 def content_hash(session: Session, insp: Inspection) -> str:

@@ -17,8 +17,6 @@ shared with the Qt editor so the screen and the printed copy agree.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -32,6 +30,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
 from hoteltv.errors import Problem, ValidationError, pydantic_problems
+from hoteltv.hashing import canonical_sha256
 from hoteltv.reports import fonts
 from hoteltv.resources import font_path, resource_path
 
@@ -120,8 +119,7 @@ class Annotation:
         """A short stable digest of the content (names cached renderings)."""
         if not self.shapes:
             return "plain"
-        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return canonical_sha256(self.to_dict())[:16]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Annotation:

@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 from sqlalchemy.orm import Session
 
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle
@@ -417,8 +418,7 @@ def _room_tables(
     if not rooms:
         return [para("未抽查客房。", "body")]
     out: list[Flowable] = []
-    for start in range(0, len(rooms), ROOMS_PER_TABLE):
-        chunk = rooms[start : start + ROOMS_PER_TABLE]
+    for chunk in chunked(rooms, ROOMS_PER_TABLE):
         widths = room_table_widths(len(chunk))
         head: list[Any] = [para(t, "cell_center") for t in ("序号", "检查项目", "要求")]
         for r in chunk:

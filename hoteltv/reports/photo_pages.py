@@ -20,6 +20,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Table
 
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.domain.checklist import ChecklistTemplate
 from hoteltv.domain.rules import Verdict
@@ -200,10 +201,8 @@ def photo_grid(
     """Rows of two photos with their captions (one table row per pair, so pages break between rows)."""
     col_w = FRAME_WIDTH / PHOTOS_PER_ROW
     rows: list[list[Any]] = []
-    for i in range(0, len(photos), PHOTOS_PER_ROW):
-        row: list[Any] = []
-        for p in photos[i : i + PHOTOS_PER_ROW]:
-            row.append([_image(p), para(_caption(p, template, verdict), "cell_small")])
+    for chunk in chunked(photos, PHOTOS_PER_ROW):
+        row: list[Any] = [[_image(p), para(_caption(p, template, verdict), "cell_small")] for p in chunk]
         while len(row) < PHOTOS_PER_ROW:
             row.append("")
         rows.append(row)

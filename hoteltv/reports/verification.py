@@ -18,8 +18,6 @@ reported, not vouched for.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from hoteltv.db.chains import version_chain
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Inspection, RectificationNotice, live
 from hoteltv.domain import clock, lifecycle
+from hoteltv.hashing import canonical_sha256
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import seal
 from hoteltv.services.inspections import load_inspection
@@ -229,8 +228,7 @@ def notice_document(n: RectificationNotice) -> dict[str, Any]:
 
 
 def notice_hash(n: RectificationNotice) -> str:
-    canonical = json.dumps(notice_document(n), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical_sha256(notice_document(n))
 
 
 def notice_code(db: Database, notice_id: str) -> str:

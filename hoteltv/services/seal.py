@@ -20,7 +20,6 @@ changed — see :func:`hoteltv.services.notices.record_delivery`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 from hoteltv.db.models import Hotel, Inspection, RectificationNotice
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
 from hoteltv.errors import HoteltvError, TemplateError
+from hoteltv.hashing import canonical_json, canonical_sha256, text_sha256
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -118,14 +118,6 @@ def _adapter(cls: type) -> TypeAdapter[Any]:
 # --- serializing ----------------------------------------------------------------------------------------
 
 
-def canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 #: Fields holding sets (dumped as lists): sorted, so the same facts always give the same text and hash.
 _SET_FIELDS = frozenset({"evidence_photos"})
 
@@ -134,7 +126,7 @@ def _settled(node: Any) -> Any:
     """JSON data with the lists dumped from sets in a fixed order (a set's order varies between runs)."""
     if isinstance(node, dict):
         return {
-            k: sorted(v, key=canonical) if k in _SET_FIELDS and isinstance(v, list) else _settled(v)
+            k: sorted(v, key=canonical_json) if k in _SET_FIELDS and isinstance(v, list) else _settled(v)
             for k, v in node.items()
         }
     if isinstance(node, list):
@@ -145,14 +137,14 @@ def _settled(node: Any) -> Any:
 def dump(facts: SheetFacts | NoticeFacts) -> tuple[str, str]:
     """``(seal_json, seal_hash)`` of sheet or notice facts."""
     cls: type = type(facts)
-    text = canonical(_settled(_adapter(cls).dump_python(facts, mode="json")))
-    return text, digest(text)
+    text = canonical_json(_settled(_adapter(cls).dump_python(facts, mode="json")))
+    return text, text_sha256(text)
 
 
 def _load(cls: type, seal_json: str | None, seal_hash: str | None, what: str) -> Any:
     if not seal_json or not seal_hash:
         raise SealError(f"{what}未封存，不能打印 ({what} has no seal)")
-    if digest(seal_json) != seal_hash:
+    if text_sha256(seal_json) != seal_hash:
         raise SealError(
             f"{what}的封存内容与校验值不符，记录在定稿后被改动，拒绝打印 "
             f"(the sealed content does not match its hash: changed behind the program; not printed)"
@@ -225,7 +217,7 @@ def default_authority(db: Any) -> str:
 
 @cache
 def template_hash(template: ChecklistTemplate) -> str:
-    return digest(canonical(_adapter(ChecklistTemplate).dump_python(template, mode="json")))
+    return canonical_sha256(_adapter(ChecklistTemplate).dump_python(template, mode="json"))
 
 
 def sealed_template(template_id: str, version: int) -> SealedTemplate:

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import (
     Meta,
@@ -87,9 +88,9 @@ def apply_remote_records(
             cols = columns(entity)
             ids = [r.id for r in recs]
             existing: dict[str, int] = {}
-            for i in range(0, len(ids), _CHUNK):
+            for chunk in chunked(ids, _CHUNK):
                 for rid, version in s.execute(
-                    select(table.c.id, table.c.version).where(table.c.id.in_(ids[i : i + _CHUNK]))
+                    select(table.c.id, table.c.version).where(table.c.id.in_(chunk))
                 ):
                     existing[rid] = version
             inserts: list[dict[str, Any]] = []
@@ -152,10 +153,10 @@ def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
     session.flush()
     table = MODELS["hotels"].__table__  # type: ignore[attr-defined]
     merged: dict[str, str] = {}
-    for i in range(0, len(ids), _CHUNK):
+    for chunk in chunked(ids, _CHUNK):
         for rid, target in session.execute(
             select(table.c.id, table.c.merged_into_id).where(
-                table.c.id.in_(ids[i : i + _CHUNK]), table.c.merged_into_id.is_not(None)
+                table.c.id.in_(chunk), table.c.merged_into_id.is_not(None)
             )
         ):
             if target:

@@ -20,6 +20,7 @@ account that imports it.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hoteltv import archive
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Photo, SyncLog
 from hoteltv.domain import clock
@@ -51,6 +53,8 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024
 _SHA_NAME = re.compile(r"^photos/([0-9a-f]{64})$")
 _DEVICE = re.compile(r"^[0-9A-Za-z_-]{1,36}$")  # protocol.DeviceId
+
+log = logging.getLogger(__name__)
 
 
 class BundleRefused(HoteltvError):
@@ -134,8 +138,8 @@ def _photo_hashes(db: Database, collected: Collected) -> list[str]:
     ids = [c.id for c in collected.changes if c.entity == "photos" and not c.values.get("deleted")]
     hashes: set[str] = set()
     with db.reading() as s:
-        for i in range(0, len(ids), 500):
-            hashes.update(s.scalars(select(Photo.sha256).where(Photo.id.in_(ids[i : i + 500]))))
+        for chunk in chunked(ids, 500):
+            hashes.update(s.scalars(select(Photo.sha256).where(Photo.id.in_(chunk))))
     return sorted(hashes)
 
 
@@ -239,6 +243,7 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         applied = apply_changes_locally(db, bundle.changes, bundle.device_id)
     except (DanglingReference, IntegrityError) as exc:
         _remove_unused(db, store, added, keep=False)
+        log.warning("bundle %s refused whole (a dangling reference): %s", Path(path).name, exc)
         raise BundleRefused(
             f"{Path(path).name}: 数据包中的记录引用了本机和数据包里都没有的记录,未导入任何内容 "
             f"(records refer to records that are neither here nor in the bundle; nothing imported: "
@@ -249,6 +254,9 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         sync_state.finish_log(db, log_id, False, {"sha256": bundle.sha256}, str(exc))
         raise
     _remove_unused(db, store, added, keep=True)
+    for r in applied.results:
+        if r.status == "refused":  # a dangling reference, a value that does not fit, an unsent edit here …
+            log.info("bundle %s: %s %s refused (%s): %s", Path(path).name, r.entity, r.id, r.code, r.reason)
     out = BundleImport(results=applied.results, photos=len(bundle.photos))
     sync_state.finish_log(
         db,
@@ -274,8 +282,8 @@ def _remove_unused(db: Database, store: PhotoStore, added: list[str], *, keep: b
     used: set[str] = set()
     if keep:
         with db.reading() as s:
-            for i in range(0, len(added), 500):
-                used.update(s.scalars(select(Photo.sha256).where(Photo.sha256.in_(added[i : i + 500]))))
+            for chunk in chunked(added, 500):
+                used.update(s.scalars(select(Photo.sha256).where(Photo.sha256.in_(chunk))))
     for sha in added:
         if sha not in used:
             store.remove(sha)

@@ -11,6 +11,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,11 @@ EXIT_REFUSED = 1
 EXIT_SOME_REFUSED = 4
 
 
-def _server_db(ctx: Any, args: argparse.Namespace) -> Any:
+def _server_db(ctx: Any, args: argparse.Namespace) -> closing[Any]:
+    """The server's database (``--database-url`` or ``--data``), to open in a ``with``: closed at its end."""
     from hoteltv.sync.server.store import ServerDB
 
-    return ServerDB(_database_url(ctx, args))
+    return closing(ServerDB(_database_url(ctx, args)))
 
 
 def _data_dir(ctx: Any, args: argparse.Namespace) -> Path:
@@ -48,9 +51,11 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.print(text)
 
 
-def _out_list(ctx: Any, args: argparse.Namespace, *listing: Any) -> None:
-    """Records from the server's admin layer (pydantic models): as JSON, or a table (see Context.records)."""
-    ctx.records(getattr(args, "json", False), *listing, data=lambda r: r.model_dump())
+def _out_list(ctx: Any, args: argparse.Namespace, fetch: Callable[[Any], Sequence[Any]], *table: Any) -> None:
+    """The records ``fetch(db)`` reads from the server's database (pydantic models): JSON, or a table."""
+    with _server_db(ctx, args) as db:
+        records = fetch(db)
+    ctx.records(getattr(args, "json", False), records, *table, data=lambda r: r.model_dump())
 
 
 # --- server side ------------------------------------------------------------------------------------------------
@@ -96,12 +101,12 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.protocol import UserIn
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    divisions = [admin.division_code(db, d) for d in args.division or []]
-    user = admin.add_user(
-        db,
-        UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
-    )
+    with _server_db(ctx, args) as db:
+        divisions = [admin.division_code(db, d) for d in args.division or []]
+        user = admin.add_user(
+            db,
+            UserIn(name=args.name, role=args.role, divisions=divisions, display_name=args.display_name or ""),
+        )
     _out(ctx, args, user.model_dump(), f"已创建用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
 
@@ -112,7 +117,7 @@ def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     _out_list(
         ctx,
         args,
-        admin.list_users(_server_db(ctx, args)),
+        admin.list_users,
         ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
         lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
     )
@@ -122,9 +127,9 @@ def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_set(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    divisions = [admin.division_code(db, d) for d in args.division] if args.division else None
-    user = admin.update_user(db, args.name, role=args.role, divisions=divisions)
+    with _server_db(ctx, args) as db:
+        divisions = [admin.division_code(db, d) for d in args.division] if args.division else None
+        user = admin.update_user(db, args.name, role=args.role, divisions=divisions)
     _out(ctx, args, user.model_dump(), f"已更新用户 {user.name} ({user.role} {' '.join(user.divisions)})")
     return 0
 
@@ -133,7 +138,8 @@ def _set_active(active: bool) -> Any:
     def run(ctx: Any, args: argparse.Namespace) -> int:
         from hoteltv.sync.server import admin
 
-        user = admin.update_user(_server_db(ctx, args), args.name, active=active)
+        with _server_db(ctx, args) as db:
+            user = admin.update_user(db, args.name, active=active)
         ctx.print(
             f"用户 {user.name} 已{'启用' if active else '停用,其令牌已吊销'} "
             f"({'enabled' if active else 'disabled; its tokens are revoked'})"
@@ -146,7 +152,8 @@ def _set_active(active: bool) -> Any:
 def cmd_tokens_issue(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    tok = admin.issue_token(_server_db(ctx, args), args.user, args.label or "")
+    with _server_db(ctx, args) as db:
+        tok = admin.issue_token(db, args.user, args.label or "")
     if args.json:
         ctx.json(tok.model_dump())
     else:
@@ -161,12 +168,12 @@ def cmd_tokens_issue(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    db = _server_db(ctx, args)
-    tok = (
-        admin.revoke_token(db, token_id=int(args.token))
-        if args.token.isdigit()
-        else admin.revoke_token(db, token=args.token)
-    )
+    with _server_db(ctx, args) as db:
+        tok = (
+            admin.revoke_token(db, token_id=int(args.token))
+            if args.token.isdigit()
+            else admin.revoke_token(db, token=args.token)
+        )
     ctx.print(f"令牌 {tok.id} ({tok.prefix}…, {tok.user}) 已吊销 (revoked)")
     return 0
 
@@ -177,7 +184,7 @@ def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     _out_list(
         ctx,
         args,
-        admin.list_tokens(_server_db(ctx, args)),
+        admin.list_tokens,
         ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
         lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
     )
@@ -190,7 +197,7 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     _out_list(
         ctx,
         args,
-        admin.list_devices(_server_db(ctx, args)),
+        admin.list_devices,
         ["设备 device", "用户 user", "最近连接 last seen", "最近发送 last push", "最近接收 last pull", "seq"],
         lambda d: [
             d.device_id[:8],
@@ -375,8 +382,8 @@ def cmd_bundle_import(ctx: Any, args: argparse.Namespace) -> int:
         from hoteltv.sync.server.bundle_import import import_to_server
         from hoteltv.sync.server.photos import BlobStore
 
-        db = _server_db(ctx, args)
-        result = import_to_server(db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user)
+        with _server_db(ctx, args) as db:
+            result = import_to_server(db, BlobStore(_data_dir(ctx, args) / "photos"), path, args.as_user)
     else:
         from hoteltv.photos.store import PhotoStore
 

@@ -35,6 +35,7 @@ import httpx
 from sqlalchemy import func, select
 
 from hoteltv.archive import SHA256_RE as _SHA256
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.photos.store import PhotoStore
@@ -789,8 +790,7 @@ class SyncClient:
             mine = _local_versions(self.db, entity)
             wanted = [rid for rid, vd in theirs.items() if mine.get(rid) != vd and (entity, rid) not in skip]
             unknown_here += sum(1 for rid in mine if rid not in theirs and (entity, rid) not in skip)
-            for i in range(0, len(wanted), MAX_PULL):
-                chunk = wanted[i : i + MAX_PULL]
+            for chunk in chunked(wanted, MAX_PULL):
                 answer = self.request("POST", "/sync/fetch", json={"entity": entity, "ids": chunk}).json()
                 fetched += [RemoteRecord.model_validate(r) for r in answer]
         if fetched:
@@ -825,9 +825,9 @@ class SyncClient:
             return
         ordered = sorted(ids)
         statuses: dict[str, Any] = {}
-        for i in range(0, len(ordered), 2000):
+        for chunk in chunked(ordered, 2000):
             answer = StatusResponse.model_validate(
-                self.request("POST", "/sync/status", json={"inspection_ids": ordered[i : i + 2000]}).json()
+                self.request("POST", "/sync/status", json={"inspection_ids": chunk}).json()
             )
             statuses.update(answer.inspections)
         labels = _inspection_labels(self.db, ordered)
@@ -942,11 +942,9 @@ def _inspection_labels(db: Database, ids: Sequence[str]) -> dict[str, str]:
 
     out: dict[str, str] = {}
     with db.reading() as s:
-        for i in range(0, len(ids), 500):
+        for chunk in chunked(ids, 500):
             for rid, number in s.execute(
-                select(Inspection.id, Inspection.record_number).where(
-                    Inspection.id.in_(list(ids[i : i + 500]))
-                )
+                select(Inspection.id, Inspection.record_number).where(Inspection.id.in_(chunk))
             ):
                 out[rid] = number
     return out

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import (
     Meta,
@@ -54,8 +55,7 @@ def _load_values(conn: Connection, entity: str, ids: Sequence[str]) -> dict[str,
     keys = [c.key for c in table.columns]
     at = keys.index("id")
     out: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(ids), _CHUNK):
-        chunk = list(ids[i : i + _CHUNK])
+    for chunk in chunked(ids, _CHUNK):
         for row in conn.execute(select(table).where(table.c.id.in_(chunk))):
             out[row[at]] = dict(zip(keys, map(jsonable, row), strict=True))
     return out
@@ -171,12 +171,10 @@ def _conn(target: Session | Connection) -> Connection:
 def mark_sent_in(target: Session | Connection, seqs: Sequence[int]) -> None:
     """:func:`mark_sent` in the caller's transaction (a session's or a plain connection's)."""
     now = utcnow()
-    for i in range(0, len(seqs), _CHUNK):
+    for chunk in chunked(seqs, _CHUNK):
         # In a session: noted for its commit listeners (the sync panel's count of changes waiting); on a
         # connection, :meth:`Database.writing` tells them.
-        target.execute(
-            update(OutboxEntry).where(OutboxEntry.seq.in_(list(seqs[i : i + _CHUNK]))).values(sent_at=now)
-        )
+        target.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(chunk)).values(sent_at=now))
 
 
 def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> None:

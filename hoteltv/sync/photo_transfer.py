@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hoteltv.archive import SHA256_RE as _SHA256
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, Photo, SyncBlob, utcnow
 from hoteltv.photos.store import PhotoStore
@@ -157,8 +158,8 @@ class PhotoTransfer:
         # One Core statement per few hundred (no session, no look-up first): a row already there stays.
         rows = [{"sha256": h, "confirmed_at": utcnow()} for h in dict.fromkeys(hashes)]
         with self.db.writing(("sync_blobs",)) as conn:
-            for i in range(0, len(rows), 500):
-                conn.execute(_CONFIRM_INSERT, rows[i : i + 500])
+            for chunk in chunked(rows, 500):
+                conn.execute(_CONFIRM_INSERT, chunk)
 
     def failed(self, report: SyncReport, sha: str, reason: str) -> None:
         """Every live photo record using the file ``sha`` failed for ``reason`` (once per sync)."""
@@ -182,8 +183,7 @@ class PhotoTransfer:
         hashes = self.unconfirmed() if only is None else self._unconfirmed_of(only)
         hashes = [h for h in hashes if h not in self.reported]
         missing: list[str] = []
-        for i in range(0, len(hashes), MAX_HASHES):
-            chunk = hashes[i : i + MAX_HASHES]
+        for chunk in chunked(hashes, MAX_HASHES):
             answer = MissingPhotos.model_validate(
                 self.transport.request("POST", "/photos/missing", json={"sha256": chunk}).json()
             )

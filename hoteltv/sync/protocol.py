@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 from hoteltv.archive import SHA256_PATTERN
+from hoteltv.hashing import canonical_json
 
 PROTOCOL = "hoteltv-sync/1"
 API_PREFIX = "/api/v1"
@@ -309,11 +310,6 @@ class DeviceOut(_Model):
     last_seq: int
 
 
-def canonical(data: Any) -> bytes:
-    """Canonical JSON bytes (sorted keys, no spaces): what hashes and idempotency keys are taken over."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
 def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) -> Iterator[list[Change]]:
     """``changes`` in order, in batches of at most ``size`` (and about ``max_bytes`` of JSON values).
 
@@ -367,7 +363,7 @@ def batch_key_of(device_id: str, dumped: list[dict[str, Any]]) -> str:
     """:func:`batch_key` of changes already dumped to JSON values (``model_dump(mode="json")``)."""
     digest = hashlib.sha256()
     digest.update(device_id.encode("utf-8") + b"\n")
-    digest.update(canonical(dumped))
+    digest.update(canonical_json(dumped).encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -30,8 +30,7 @@ def _row(r: Any) -> list[Any]:
 def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server.releases import publish_file
 
-    db = _server_db(ctx, args)
-    try:
+    with _server_db(ctx, args) as db:
         out = publish_file(
             db,
             _store(ctx, args),
@@ -41,8 +40,6 @@ def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
             platform=args.platform,
             by=args.by,
         )
-    finally:
-        db.close()
     if args.json:
         ctx.json(out.model_dump(mode="json"))
     else:
@@ -56,11 +53,8 @@ def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_release_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server.releases import list_releases
 
-    db = _server_db(ctx, args)
-    try:
+    with _server_db(ctx, args) as db:
         rows = list_releases(db, args.platform)
-    finally:
-        db.close()
     if args.json:
         ctx.json([r.model_dump(mode="json") for r in rows])
     else:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
 
+from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
 from hoteltv.errors import HoteltvError, NotFoundError
@@ -209,9 +210,8 @@ def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
         }
         for o in outcomes
     }
-    values = list(rows.values())
-    for i in range(0, len(values), 500):
-        conn.execute(_OUTCOME_UPSERT, values[i : i + 500])
+    for chunk in chunked(rows.values(), 500):
+        conn.execute(_OUTCOME_UPSERT, chunk)
 
 
 @dataclass

@@ -21,6 +21,7 @@ import pytest
 from hoteltv.cli import main
 from hoteltv.db.engine import DB_FILENAME, Database
 from hoteltv.db.models import AuditEvent, Inspection, RectificationNotice
+from hoteltv.hashing import text_sha256
 from hoteltv.reports.verification import inspection_code, notice_code
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -69,7 +70,7 @@ def test_the_seal_holds_every_printed_fact(demo_db: Database) -> None:
     with demo_db.reading() as s:
         row = s.get(Inspection, insp.id)
         assert row is not None and row.seal_json and row.seal_hash
-        assert seal.digest(row.seal_json) == row.seal_hash
+        assert text_sha256(row.seal_json) == row.seal_hash
         sealed = json.loads(row.seal_json)
         facts = seal.sheet_facts_from_seal(row)
         hotel = row.hotel
@@ -171,7 +172,7 @@ def test_seal_and_hash_rewritten_together_no_longer_match_the_paper(
         forged = sealed.replace(old_name, "伪造的酒店")
         conn.execute(
             "UPDATE inspections SET seal_json = ?, seal_hash = ? WHERE id = ?",
-            (forged, seal.digest(forged), inspection_id),
+            (forged, text_sha256(forged), inspection_id),
         )
     code, out, _ = run(capsys, "--home", str(home), "verify", code_text)
     assert code == 1 and out.startswith("不一致")

@@ -76,6 +76,23 @@ def test_bundle_import_conflict_keeps_local_value_and_lists_it(laptop, tmp_path:
     assert (c.kept, c.other) == (30, 20)
 
 
+def test_a_record_refused_for_a_dangling_reference_is_logged(laptop, tmp_path: Path, caplog) -> None:
+    a, hotel = _field_laptop(laptop, tmp_path)
+    from hoteltv.db.models import OutboxEntry
+    from hoteltv.sync.outbox import mark_sent
+
+    with a.db.reading() as s:  # the hotel went by sync: the bundle carries its inspection, not the hotel
+        mark_sent(a.db, list(s.scalars(select(OutboxEntry.seq).where(OutboxEntry.entity == "hotels"))))
+    path = export_bundle(a.db, a.store, tmp_path / "no-hotel.zip").path
+    office = laptop("office", "office")
+    with caplog.at_level("INFO", logger="hoteltv.sync.bundle"):
+        result = import_local(office.db, office.store, path)
+    (insp,) = [r for r in result.results if r.entity == "inspections"]
+    assert insp.status == "refused" and "neither here nor in the bundle" in (insp.reason or "")
+    lines = [r.getMessage() for r in caplog.records if f"inspections {insp.id} refused" in r.getMessage()]
+    assert lines == [f"bundle no-hotel.zip: inspections {insp.id} refused (422): {insp.reason}"]
+
+
 def _rewrite(src: Path, dest: Path, edit) -> Path:
     with zipfile.ZipFile(src) as zin:
         entries = {i.filename: zin.read(i) for i in zin.infolist()}

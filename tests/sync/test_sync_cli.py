@@ -130,3 +130,39 @@ def test_bundle_commands(tmp_path: Path) -> None:
     stick.write_bytes(stick.read_bytes()[:200])
     rc, _ = run("--home", str(b), "bundle", "import", str(stick))
     assert rc == 1
+
+
+def test_server_commands_close_the_server_database(tmp_path: Path, monkeypatch) -> None:
+    """Each server command disposes of the database it opened, also when it fails."""
+    from hoteltv.sync.server.store import ServerDB
+
+    opened: list[ServerDB] = []
+    closed: list[ServerDB] = []
+    real_init, real_close = ServerDB.__init__, ServerDB.close
+
+    def init(self: ServerDB, *a: Any, **kw: Any) -> None:
+        real_init(self, *a, **kw)
+        opened.append(self)
+
+    def close(self: ServerDB) -> None:
+        closed.append(self)
+        real_close(self)
+
+    monkeypatch.setattr(ServerDB, "__init__", init)
+    monkeypatch.setattr(ServerDB, "close", close)
+    home, srv = ["--home", str(tmp_path / "x")], ["--data", str(tmp_path / "srv")]
+    for argv, rc in (
+        (["users", "add", "boss", "--role", "admin"], 0),
+        (["users", "add", "bad", "--role", "inspector"], 1),  # refused: no division
+        (["users", "list"], 0),
+        (["users", "set", "boss", "--role", "admin"], 0),
+        (["users", "disable", "boss"], 0),
+        (["users", "enable", "boss"], 0),
+        (["tokens", "issue", "boss"], 0),
+        (["tokens", "list"], 0),
+        (["tokens", "revoke", "1"], 0),
+        (["devices"], 0),
+    ):
+        assert run(*home, *argv, *srv)[0] == rc, argv
+        assert len(opened) == len(closed) and opened[-1] is closed[-1], argv
+    assert len(opened) == 10

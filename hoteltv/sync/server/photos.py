@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from hoteltv.chunks import chunked
 from hoteltv.io.files import fsync_dir
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, UploadState
@@ -123,8 +124,8 @@ class BlobStore:
     def present(self, s: Session, hashes: Sequence[str]) -> set[str]:
         """Which of ``hashes`` the server holds (recorded and on disk), in a few queries."""
         found: set[str] = set()
-        for i in range(0, len(hashes), 500):
-            found.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(list(hashes[i : i + 500])))))
+        for chunk in chunked(hashes, 500):
+            found.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(chunk))))
         return {h for h in found if self.store.exists(h)}
 
     def state(self, s: Session, sha256: str) -> UploadState:

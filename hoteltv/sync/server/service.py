@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hoteltv.chunks import chunked
 from hoteltv.sync.merge import NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
@@ -310,8 +311,7 @@ class _Records:
                 by_entity[entity].add(rid)
         for entity, ids in by_entity.items():
             id_list = sorted(ids)
-            for i in range(0, len(id_list), _CHUNK):
-                chunk = id_list[i : i + _CHUNK]
+            for chunk in chunked(id_list, _CHUNK):
                 for rec in self.session.scalars(
                     select(Record).where(Record.entity == entity, Record.id.in_(chunk))
                 ):
@@ -1064,8 +1064,8 @@ def fetch(db: ServerDB, caller: Caller, entity: str, ids: Sequence[str]) -> list
     """Named records the caller may read (others are left out)."""
     out: list[RemoteRecord] = []
     with db.read() as s:
-        for i in range(0, len(ids), _CHUNK):
-            stmt = select(Record).where(Record.entity == entity, Record.id.in_(list(ids[i : i + _CHUNK])))
+        for chunk in chunked(ids, _CHUNK):
+            stmt = select(Record).where(Record.entity == entity, Record.id.in_(chunk))
             scope = _readable(caller)
             if scope is not None:
                 stmt = stmt.where(scope)
@@ -1086,8 +1086,7 @@ def inspection_status(db: ServerDB, caller: Caller, ids: Sequence[str]) -> Statu
     """For each inspection the caller may read: how many photos it has and whether all have arrived."""
     out: dict[str, InspectionStatus] = {}
     with db.read() as s:
-        for i in range(0, len(ids), _CHUNK):
-            chunk = list(ids[i : i + _CHUNK])
+        for chunk in chunked(ids, _CHUNK):
             visible = {
                 rid
                 for rid, div in s.execute(
@@ -1110,8 +1109,8 @@ def inspection_status(db: ServerDB, caller: Caller, ids: Sequence[str]) -> Statu
             ]
             hashes = sorted({sha for _, sha in photos})
             present: set[str] = set()
-            for j in range(0, len(hashes), _CHUNK):
-                present.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes[j : j + _CHUNK]))))
+            for some in chunked(hashes, _CHUNK):
+                present.update(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(some))))
             for insp_id, sha in photos:
                 if insp_id in counts:
                     counts[insp_id][0] += 1
@@ -1125,8 +1124,7 @@ def inspection_status(db: ServerDB, caller: Caller, ids: Sequence[str]) -> Statu
 def referenced_hashes(s: Session, caller: Caller, hashes: Sequence[str]) -> set[str]:
     """Which of ``hashes`` a live photo record the caller may read uses."""
     found: set[str] = set()
-    for i in range(0, len(hashes), _CHUNK):
-        chunk = list(hashes[i : i + _CHUNK])
+    for chunk in chunked(hashes, _CHUNK):
         stmt = select(Record.sha256).where(
             Record.entity == "photos", Record.deleted.is_(False), Record.sha256.in_(chunk)
         )

@@ -25,10 +25,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, create_engine, event, select, text, update
+from sqlalchemy import Engine, Table, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoteltv.db.engine import sqlite_pragmas
 from hoteltv.domain.divisions import DivisionInfo, DivisionList, default_divisions
 from hoteltv.sync.server.auth import TokenCache
 from hoteltv.sync.server.models import Record, ServerState, now
@@ -56,20 +57,9 @@ def normalise_url(url: str) -> str:
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout = 30000")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
+    sqlite_pragmas(
+        engine, busy_timeout_ms=30_000, foreign_keys=False, begin="BEGIN IMMEDIATE" if immediate else "BEGIN"
+    )
     return engine
 
 
