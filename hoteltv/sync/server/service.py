@@ -45,7 +45,7 @@ from hoteltv.sync.protocol import (
 )
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
-from hoteltv.sync.server.store import ServerDB
+from hoteltv.sync.server.store import EncodedJSON, ServerDB
 from hoteltv.sync.values import BOOKKEEPING, RANK, REFERENCES, content, label_of, value_problem
 
 _CHUNK = 500
@@ -489,7 +489,7 @@ def _push(
                     key=key,
                     device_id=req.device_id,
                     user_id=caller.user_id,
-                    response=response.model_dump(mode="json"),
+                    response=EncodedJSON(response.model_dump_json()),
                 )
             )
         return response

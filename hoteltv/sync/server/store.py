@@ -19,6 +19,7 @@ all writes alone. So two transactions that could touch the same record never ove
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,8 +56,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
+class EncodedJSON(str):
+    """JSON text already encoded (a push's answer, made by pydantic): written to a JSON column as it is,
+    where any other value is encoded by :func:`json.dumps` (SQLAlchemy's default)."""
+
+
+def _encode_json(value: Any) -> str:
+    return value if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=_encode_json
+    )
     sqlite_pragmas(
         engine, busy_timeout_ms=30_000, foreign_keys=False, begin="BEGIN IMMEDIATE" if immediate else "BEGIN"
     )
@@ -76,7 +88,9 @@ class ServerDB:
             self.engine = _sqlite_engine(self.url, immediate=False)
             self.write_engine = _sqlite_engine(self.url, immediate=True)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=_encode_json
+            )
             self.write_engine = self.engine
         upgrade_server_schema(self.write_engine, make_url(self.url).render_as_string(hide_password=True))
         self._read = sessionmaker(self.engine, expire_on_commit=False)
