@@ -175,17 +175,15 @@ class PhotoTransfer:
             )
 
     # --- up ----------------------------------------------------------------------------------------------------
-    def upload(self, report: SyncReport, only: Sequence[str] | None = None, *, ask: bool = True) -> None:
+    def upload(self, report: SyncReport, only: Sequence[str] | None = None) -> None:
         """Send every file the server lacks (see module docstring), or of ``only`` those not yet confirmed;
-        the time spent goes to the report. ``ask`` False: send ``only`` without asking the server first
-        which it lacks (files of records it has just taken: it lacks nearly all), and leave a file it
-        refuses to the usual upload after the push, which asks and reports."""
+        the time spent goes to the report."""
         import time
 
         hashes = self.unconfirmed() if only is None else self._unconfirmed_of(only)
         hashes = [h for h in hashes if h not in self.reported]
-        missing: list[str] = [] if ask else hashes
-        for chunk in chunked(hashes if ask else [], MAX_HASHES):
+        missing: list[str] = []
+        for chunk in chunked(hashes, MAX_HASHES):
             answer = MissingPhotos.model_validate(
                 self.transport.request("POST", "/photos/missing", json={"sha256": chunk}).json()
             )
@@ -195,15 +193,14 @@ class PhotoTransfer:
         started = time.perf_counter()
         done: list[str] = []
         try:
-            large = self._upload_batches(missing, report, quiet=not ask)
+            large = self._upload_batches(missing, report)
             for n, sha in enumerate(large):
                 try:
                     sent = self.upload_one(sha)
                 except SyncError as exc:
                     if exc.transient:
                         raise
-                    if ask:
-                        self.failed(report, sha, exc.message)
+                    self.failed(report, sha, exc.message)
                     continue
                 report.photos_up += 1
                 report.bytes_up += sent
@@ -244,10 +241,10 @@ class PhotoTransfer:
         )
         return PhotoBatchResult.model_validate(response.json())
 
-    def _upload_batches(self, missing: list[str], report: SyncReport, *, quiet: bool = False) -> list[str]:
+    def _upload_batches(self, missing: list[str], report: SyncReport) -> list[str]:
         """Send the small files many to a request, :attr:`streams` requests in flight; the answers are
-        taken in order here (report, confirmations, progress; ``quiet``: a refused file is not reported,
-        it is left unconfirmed). Returns the hashes left for single uploads."""
+        taken in order here (report, confirmations, progress). Returns the hashes left for single
+        uploads."""
         batches, large = self._batches(missing)
         if not batches:
             return large
@@ -257,7 +254,7 @@ class PhotoTransfer:
             for sha in answer.stored:
                 report.photos_up += 1
                 report.bytes_up += sizes.get(sha, 0)
-            for sha, reason in answer.refused.items() if not quiet else ():
+            for sha, reason in answer.refused.items():
                 self.failed(report, sha, reason)
             self.confirm(answer.stored)
             self.tick(f"已上传 {report.photos_up} 张照片 (uploaded {report.photos_up} photos)")
@@ -405,10 +402,10 @@ class AlongsideUpload:
     takes a file only once a photo record using it has arrived, so after each push batch the hashes of the
     photo records it accepted are handed over (:meth:`add`) and go up while the next batch is applied.
     :meth:`finish` waits and raises what the uploads raised (a lost connection, a cancel); :meth:`stop`
-    waits without raising (the push failed first). The server is not asked first which files it lacks
-    (it has just taken their records), and what was handed over meanwhile goes up together. What this
-    misses or the server refuses, the usual upload after the push sends and reports: nothing is
-    confirmed here that the server did not store.
+    waits without raising (the push failed first). What was handed over while an upload was on its way
+    goes up together with the next (one question which files the server lacks, fuller requests). What
+    this misses, the usual upload after the push sends: nothing is confirmed here that the server did not
+    store.
 
     The upload thread only reads the database: the files the server stored are noted by the pushing thread
     when the uploads end, in one transaction (two threads writing one SQLite file would find it locked).
@@ -451,7 +448,7 @@ class AlongsideUpload:
             if self._error is not None:
                 continue  # drain: after a failure nothing more is tried here
             try:
-                self.transfer.upload(self.counts, hashes, ask=False)
+                self.transfer.upload(self.counts, hashes)
             except BaseException as exc:  # handed to the pushing thread by finish()
                 self._error = exc
 

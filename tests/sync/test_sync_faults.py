@@ -204,28 +204,18 @@ def test_photos_handed_over_batch_by_batch_while_the_push_goes_on(laptop, server
     assert all(o.state == "complete" for o in whole.outcomes if o.entity == "inspections")
 
 
-def test_first_sync_sends_files_alongside_without_asking_and_handed_over_lists_go_up_together(
+def test_lists_handed_over_while_an_upload_is_on_its_way_go_up_together(
     laptop, server, tmp_path: Path
 ) -> None:
-    """The files of photo records the server has just taken go up without a ``/photos/missing`` question
-    first (it lacks nearly all of them), and lists handed over while an upload is on its way go up
-    together: the uploads of a first sync are fewer than the push batches that carried photos."""
+    """Photo files handed over faster than they go up (the push outruns the uploads): the queued lists are
+    taken together — one question which files the server lacks, then full batches — instead of one
+    round per list."""
     from hoteltv.sync.client import SyncReport
 
     a = laptop("a", "office")
-    hotel = make_hotel(a.db, "同行照片酒店")
-    for seed in (61, 62, 63):
-        make_inspection(a.db, hotel, photos=2, folder=tmp_path / "pics", seed=seed)
-    start = len(server.plan.requests)
-    report = a.sync(batch_size=3)
-    assert report.ok and report.check_ok and report.photos_up == 6, report.message
-    paths = [path for _method, path in server.plan.requests[start:]]
-    assert "/api/v1/photos/missing" not in paths  # nothing asked: every file went up alongside
-    assert paths.count("/api/v1/photos/batch") >= 1
-    # Handed over faster than they go up: queued lists are taken together, in one request.
+    hotel = make_hotel(a.db, "排队照片酒店")
+    make_inspection(a.db, hotel, photos=3, folder=tmp_path / "pics", seed=64)
     with a.client() as c:
-        b_hotel = make_hotel(a.db, "排队照片酒店")
-        make_inspection(a.db, b_hotel, photos=3, folder=tmp_path / "pics-2", seed=64)
         c.push(collect_changes(a.db), SyncReport())  # the records only: their files wait
         files = c.photos.unconfirmed()
         together = len(c.photos._batches(files)[0])  # requests for the three files sent as one list
@@ -237,8 +227,9 @@ def test_first_sync_sends_files_alongside_without_asking_and_handed_over_lists_g
         alongside._queue.put(None)
         alongside._run()  # … are taken in one go (run here: no thread to race with)
         alongside.finish()
-    assert report.photos_up == 3 and report.failed == 0
-    assert [p for _m, p in server.plan.requests[start:]] == ["/api/v1/photos/batch"] * together
+        assert report.photos_up == 3 and report.failed == 0 and c.photos.unconfirmed() == []
+    paths = [p for _m, p in server.plan.requests[start:]]
+    assert paths == ["/api/v1/photos/missing"] + ["/api/v1/photos/batch"] * together
 
 
 def test_push_failing_while_photos_go_up_alongside(laptop, server, tmp_path: Path, monkeypatch) -> None:
