@@ -49,7 +49,7 @@ from hoteltv.reports.common import (
     para,
     write_document,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_style, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_table
 from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -300,9 +300,7 @@ def _problems_table(data: NoticeData) -> Table:
                 para(item.fix, "cell"),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(grid_style(header_rows=1)))
-    return table
+    return grid_table(rows, widths, header_rows=1)
 
 
 def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
@@ -336,9 +334,7 @@ def _unit_table(data: NoticeData) -> Table:
             para(contact, "cell"),
         ],
     ]
-    table = Table(rows, colWidths=[22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm])
-    table.setStyle(table_style(grid_style()))
-    return table
+    return grid_table(rows, [22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm])
 
 
 def receipt(data: NoticeData) -> list[Flowable]:
@@ -410,15 +406,12 @@ def receipt(data: NoticeData) -> list[Flowable]:
             "",
         ],
     ]
-    table = Table(
+    table = grid_table(
         rows,
-        colWidths=[label_w, half, label_w, half],
+        [label_w, half, label_w, half],
+        commands=[("SPAN", (1, r), (3, r)) for r in (0, 2, 6)],
         rowHeights=[None] * 3 + [11 * mm, 9 * mm, 9 * mm, None],
     )
-    commands = grid_style()
-    for r in (0, 2, 6):
-        commands.append(("SPAN", (1, r), (3, r)))
-    table.setStyle(table_style(commands))
     return [
         TitleLine("送达回证", size=15, char_space=6, space_after=0),
         para("（被检查单位签收后，本联沿虚线剪下交回检查单位）", "subtitle"),
