@@ -74,10 +74,7 @@ def select_inspections(
             continue
         if names is not None and i.division_name not in names:
             continue
-        day = clock.bureau_date(i.started_at) if i.started_at else None
-        if since is not None and (day is None or day < since):
-            continue
-        if until is not None and (day is None or day > until):
+        if not clock.within(i.started_at, since, until):
             continue
         chosen.append(i)
     chosen.sort(key=lambda i: (i.started_at is None, i.started_at, i.record_number))

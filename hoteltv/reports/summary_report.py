@@ -101,7 +101,7 @@ def load_summary(
                 s.scalars(select(Hotel.id).where(Hotel.pilot.is_(True), Hotel.deleted.is_(False)))
             )
         overdue = [n for n in overdue if n.hotel_id in pilot_ids]
-    overdue = [n for n in overdue if _issued_in(n, since, until)]
+    overdue = [n for n in overdue if clock.within(n.issued_at, since, until)]
     overdue.sort(key=lambda n: (n.deadline, n.division_name, n.hotel_name))
     label = "、".join(summary.divisions) if division else "全部县区"
     catalog = mode_catalog()
@@ -113,11 +113,6 @@ def load_summary(
         division_label=label,
         mode_labels={m: catalog.get(m).zh for m in summary.modes},
     )
-
-
-def _issued_in(n: NoticeView, since: date | None, until: date | None) -> bool:
-    issued = clock.bureau_date(n.issued_at)
-    return (since is None or issued >= since) and (until is None or issued <= until)
 
 
 def write_summary_report(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -135,7 +135,7 @@ def summarize(
         ).where(RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter))
         open_n = overdue_n = 0
         for deadline, status, issued_at in s.execute(notices):
-            if not _in_period(issued_at, since, until):
+            if not clock.within(issued_at, since, until):
                 continue
             if status == "open":
                 open_n += 1
@@ -145,7 +145,7 @@ def summarize(
             Inspection.status == "finalized",
             Inspection.hotel_id.in_(hotel_filter),
         )
-        inspections = sum(1 for (at,) in s.execute(insp_stmt) if _in_period(at, since, until))
+        inspections = sum(1 for (at,) in s.execute(insp_stmt) if clock.within(at, since, until))
     total = sum(by_mode.values())
     return Summary(
         scope="pilot" if pilot_only else "all",
@@ -165,11 +165,3 @@ def summarize(
         by_kind=by_kind,
         by_division_kind=by_division_kind,
     )
-
-
-def _in_period(at: datetime | None, since: date | None, until: date | None) -> bool:
-    if at is None:
-        return since is None and until is None
-    if since is not None and at < clock.day_start(since):
-        return False
-    return not (until is not None and at > clock.day_end(until))
