@@ -814,6 +814,26 @@ def signature_strokes(signature: Any) -> list[list[tuple[float, float]]]:
     return out
 
 
+def header_table(
+    rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None, padding: float = 4, **kwargs: Any
+) -> Table:
+    """A form's header grid: rows of a label and its value, or of two labels and values. Text is set as
+    label and value; a flowable (tick boxes) as it is. A row of one value spans it over the width.
+    ``widths``: the four columns (default: a sheet's, labels 25 and 31 mm wide, the values sharing the rest);
+    ``kwargs`` go to the Table."""
+    if widths is None:
+        label_w, wide_label_w = 25 * mm, 31 * mm
+        value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
+        widths = [label_w, value_w, wide_label_w, value_w]
+    cells = [
+        [c if isinstance(c, Flowable) else para(c, "cell" if i % 2 else "label") for i, c in enumerate(row)]
+        + ["", ""] * (len(row) == 2)
+        for row in rows
+    ]
+    spans = [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2]
+    return grid_table(cells, widths, padding=padding, commands=spans, **kwargs)
+
+
 def count_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], first: float) -> Table:
     """A table of counts: the ``headers``, then each row's values centred, a 合计 row last (shaded) when
     there is one; the first column ``first`` wide, the others sharing the rest of the width."""

@@ -28,13 +28,13 @@ from hoteltv.reports.common import (
     TitleLine,
     cn_date,
     gap,
+    header_table,
     para,
     requirement_text,
     write_document,
 )
 from hoteltv.reports.inspection_sheet import (
     ROOMS_PER_TABLE,
-    header_table,
     number_line,
     result_table,
     room_item_cells,

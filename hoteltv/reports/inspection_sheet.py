@@ -45,6 +45,7 @@ from hoteltv.reports.common import (
     answer_text,
     cn_date,
     cn_datetime,
+    header_table,
     mark,
     para,
     requirement_text,
@@ -317,20 +318,6 @@ def _header_table(data: SheetData) -> Table:
             ("检查类型", kind),
         ]
     )
-
-
-def header_table(rows: Sequence[Sequence[Any]]) -> Table:
-    """A sheet's header: rows of a label and its value, or of two labels and values. Text is set as label
-    and value; a flowable (tick boxes) as it is. A row of one value spans it over the width."""
-    label_w, wide_label_w = 25 * mm, 31 * mm
-    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
-    cells = [
-        [c if isinstance(c, Flowable) else para(c, "cell" if i % 2 else "label") for i, c in enumerate(row)]
-        + ["", ""] * (len(row) == 2)
-        for row in rows
-    ]
-    spans = [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2]
-    return grid_table(cells, [label_w, value_w, wide_label_w, value_w], padding=4, commands=spans)
 
 
 def _cell_text(
