@@ -198,24 +198,14 @@ def _sentence_box(data: SummaryData) -> Table:
 def _mode_table(data: SummaryData) -> Table:
     s = data.summary
     headers = ["县区"] + [data.mode_labels[m] for m in s.modes] + ["合计"]
-    rows: list[list[Any]] = [
-        [d] + [s.by_division[d].get(m, 0) for m in s.modes] + [sum(s.by_division[d].values())]
-        for d in s.divisions
-    ]
-    rows.append(["合计"] + [s.by_mode.get(m, 0) for m in s.modes] + [s.total])
-    return count_table(headers, rows, 22 * mm)
+    return count_table(headers, s.table_rows(s.modes, s.by_division, s.by_mode), 22 * mm)
 
 
 def _status_table(data: SummaryData) -> Table:
     s = data.summary
     statuses = list(lifecycle.STATUSES)
     headers = ["县区"] + [lifecycle.status_label(k) for k in statuses] + ["合计"]
-    rows: list[list[Any]] = [
-        [d] + [s.by_division_status[d].get(k, 0) for k in statuses] + [sum(s.by_division_status[d].values())]
-        for d in s.divisions
-    ]
-    rows.append(["合计"] + [s.by_status.get(k, 0) for k in statuses] + [s.total])
-    return count_table(headers, rows, 22 * mm)
+    return count_table(headers, s.table_rows(statuses, s.by_division_status, s.by_status), 22 * mm)
 
 
 def _chart(data: SummaryData) -> Drawing:

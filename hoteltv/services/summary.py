@@ -7,6 +7,7 @@ is built from ``resources/modes.json`` (the phrases) and the counts, never typed
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,6 +43,17 @@ class Summary:
     by_kind: dict[str, int] = field(default_factory=dict)
     by_division_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def table_rows(
+        self, keys: Sequence[str], per_division: dict[str, dict[str, int]], totals: dict[str, int]
+    ) -> list[list[Any]]:
+        """The rows of a division × ``keys`` table: each division's counts (``per_division``: by_division
+        or by_division_status) and their sum, then 合计 with ``totals`` (by_mode or by_status)."""
+        rows = [
+            [d, *(per_division[d].get(k, 0) for k in keys), sum(per_division[d].values())]
+            for d in self.divisions
+        ]
+        return [*rows, ["合计", *(totals.get(k, 0) for k in keys), self.total]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
