@@ -346,12 +346,8 @@ def cmd_summary(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         ctx.json(s.as_dict())
         return 0
-    catalog = mode_catalog()
-    modes = [m for m in catalog.modes]
-    rows = [
-        [d] + [s.by_division[d][m.key] for m in modes] + [sum(s.by_division[d].values())] for d in s.divisions
-    ]
-    rows.append(["合计"] + [s.by_mode[m.key] for m in modes] + [s.total])
+    modes = mode_catalog().modes
+    rows = s.table_rows([m.key for m in modes], s.by_division, s.by_mode)
     ctx.print(
         ("试点酒店" if s.scope == "pilot" else "全部酒店")
         + "按县区和电视模式统计 (hotels by division × TV mode):"

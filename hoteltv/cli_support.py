@@ -127,16 +127,20 @@ def division_code(ctx: Context, text: str | None) -> str | None:
     return str(found.code)
 
 
-def hotel_id_arg(ctx: Context, text: str) -> str:
-    """The id of the one hotel matching an id, an id prefix or an exact name."""
+def hotel_id_arg(ctx: Context, text: str, *, site: bool = False) -> str:
+    """The id of the one hotel matching an id, an id prefix or an exact name (markets and compounds too;
+    ``site``: the refusal speaks of sites, not hotels)."""
     from hoteltv.services.hotels import list_hotels
 
-    every = list_hotels(ctx.db, site_kind=None)  # markets and compounds too
+    every = list_hotels(ctx.db, site_kind=None)
     matches = [h for h in every if h.id == text or h.id.startswith(text) or h.name == text]
     if len(matches) != 1:
+        several, zh, en, listing = (
+            ("有多个", "场所", "sites", " --kind all") if site else ("有多家", "酒店", "hotels", "")
+        )
         raise HoteltvError(
-            f"{'没有' if not matches else '有多家'}酒店匹配 {text!r} "
-            f"({'no' if not matches else 'several'} hotels match; give the id shown by 'hotels list')"
+            f"{'没有' if not matches else several}{zh}匹配 {text!r} "
+            f"({'no' if not matches else 'several'} {en} match; give the id shown by 'hotels list{listing}')"
         )
     return matches[0].id
 

@@ -10,36 +10,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import division_code, find_inspection_arg, parse_date
+from hoteltv.cli_support import division_code, find_inspection_arg, hotel_id_arg, parse_date
 from hoteltv.errors import HoteltvError
 
 
-def _split(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for value in values or []:
-        out += [p.strip() for p in value.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    return out
-
-
-def _sites(ctx: Any, texts: list[str]) -> list[str]:
-    from hoteltv.services.hotels import list_hotels
-
-    every = list_hotels(ctx.db, site_kind=None)
-    ids = []
-    for text in texts:
-        hits = [h for h in every if h.id == text or h.id.startswith(text) or h.name == text]
-        if len(hits) != 1:
-            word = "没有" if not hits else "有多个"
-            raise HoteltvError(
-                f"{word}场所匹配 {text!r} ({'no' if not hits else 'several'} sites match; "
-                "give the id shown by 'hotels list --kind all')"
-            )
-        ids.append(hits[0].id)
-    return ids
-
-
 def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.services.operations import OperationInput, add_operation
+    from hoteltv.services.operations import OperationInput, add_operation, split_names
 
     op_date = parse_date(args.date, "--date")
     assert op_date is not None  # the option is required
@@ -49,12 +25,12 @@ def cmd_operations_add(ctx: Any, args: argparse.Namespace) -> int:
             op_date=op_date,
             division_code=args.division,
             lead_department=args.lead,
-            joint_departments=tuple(_split(args.joint)),
+            joint_departments=tuple(split_names(args.joint)),
             officers=args.officers,
             vehicles=args.vehicles,
             site_checks=args.site_checks,
-            site_ids=tuple(_sites(ctx, _split(args.site))),
-            inspection_ids=tuple(find_inspection_arg(ctx, t).id for t in _split(args.inspection)),
+            site_ids=tuple(hotel_id_arg(ctx, t, site=True) for t in split_names(args.site)),
+            inspection_ids=tuple(find_inspection_arg(ctx, t).id for t in split_names(args.inspection)),
             title=args.title,
             notes=args.notes,
         ),

@@ -79,9 +79,7 @@ class Changes:
         return bool(self.rows or self.bulk)
 
     def merged(self, other: Changes) -> Changes:
-        rows = {t: ids | other.rows.get(t, frozenset()) for t, ids in self.rows.items()}
-        for t, ids in other.rows.items():
-            rows.setdefault(t, ids)
+        rows = {t: self.ids(t) | other.ids(t) for t in (*self.rows, *other.rows)}
         return Changes(rows, self.bulk | other.bulk, self.remote and other.remote)
 
 

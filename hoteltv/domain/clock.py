@@ -11,7 +11,7 @@ takes the zone explicitly or, when given None, the zone set for the process by :
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,11 +71,10 @@ def today(zone_name: str | None = None) -> date:
     return now(zone_name).date()
 
 
-def day_start(day: date, zone_name: str | None = None) -> datetime:
-    """The first instant of the bureau's ``day`` (aware)."""
-    return datetime.combine(day, time.min, tzinfo=zone(zone_name))
-
-
-def day_end(day: date, zone_name: str | None = None) -> datetime:
-    """The last instant of the bureau's ``day`` (aware)."""
-    return datetime.combine(day, time.max, tzinfo=zone(zone_name))
+def within(at: datetime | None, since: date | None, until: date | None) -> bool:
+    """Does ``at`` fall on a bureau day from ``since`` to ``until``, both included (None: that side is
+    open)? An unknown time falls only within a period open on both sides."""
+    if at is None:
+        return since is None and until is None
+    day = bureau_date(at)
+    return (since is None or day >= since) and (until is None or day <= until)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from hoteltv.domain.numerals import fold
 from hoteltv.resources import read_json
 
 
@@ -50,26 +51,20 @@ class ModeCatalog:
 
     def find(self, text: str) -> TvMode | None:
         """Match a key or a Chinese/English label, ignoring spaces and case (as typed in spreadsheets)."""
-        wanted = _fold(text)
+        wanted = fold(text)
         if not wanted:
             return None
         for mode in self.modes:
-            if wanted in (_fold(mode.key), _fold(mode.zh), _fold(mode.en)):
+            if wanted in (fold(mode.key), fold(mode.zh), fold(mode.en)):
                 return mode
         # Offices shorten labels: "开机进直播", "移动OTT", "自建" … (but "模式" alone names nothing)
         if len(wanted.removesuffix("模式")) < 2:
             return None
         for mode in self.modes:
-            zh = _fold(mode.zh)
+            zh = fold(mode.zh)
             if mode.key != "none" and (wanted in zh or zh.removesuffix("模式") == wanted):
                 return mode
         return None
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 @cache

@@ -19,24 +19,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import AnswerValue, ChecklistItem, ChecklistTemplate, Severity, coerce_answer
 from hoteltv.errors import Problem, ValidationError
 
 Result = Literal["pass", "basic", "fail"]
-
-_RESULT_LABELS: dict[str, tuple[str, str]] = {
-    "pass": ("合格", "Pass"),
-    "basic": ("基本合格", "Basically compliant"),
-    "fail": ("不合格", "Fail"),
-}
 
 
 def result_label(result: str | None, lang: str = "zh") -> str:
     """合格 / 基本合格 / 不合格 (Pass / Basically compliant / Fail); 未评定 / Not assessed for ``None``."""
     if result is None:
         return "未评定" if lang.startswith("zh") else "Not assessed"
-    zh, en = _RESULT_LABELS[result]
-    return zh if lang.startswith("zh") else en
+    return lifecycle.result_label(result, lang)
 
 
 _PROVISIONAL_LABELS: dict[str | None, tuple[str, str]] = {

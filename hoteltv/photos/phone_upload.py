@@ -110,28 +110,24 @@ def item_target_key(room_id: str | None, item_key: str) -> str:
 def upload_plan(db: Database, inspection_id: str) -> UploadPlan:
     """The inspection's rooms and failed items as upload targets (read fresh for every page)."""
     view = insp_service.get_inspection(db, inspection_id)
-    rooms = sorted(view.rooms, key=lambda r: r.position)
-    failed = view.verdict.failed
-    targets = [UploadTarget(WHOLE, "整个检查（不指定房间）")]
-    for f in failed:
-        if f.room_label is None:
-            targets.append(
-                UploadTarget(
-                    item_target_key(None, f.item_key), f"酒店 · 不合格：{f.label_zh}", None, f.item_key
-                )
+
+    def failed(room_label: str | None, where: str, room_id: str | None) -> list[UploadTarget]:
+        """The failed items of the hotel (``room_label`` None) or of one room, as targets."""
+        return [
+            UploadTarget(
+                item_target_key(room_id, f.item_key), f"{where} · 不合格：{f.label_zh}", room_id, f.item_key
             )
-    for room in rooms:
-        targets.append(UploadTarget(room_target_key(room.id), f"{room.room_number} 房", room.id))
-        for f in failed:
-            if f.room_label == room.room_number:
-                targets.append(
-                    UploadTarget(
-                        item_target_key(room.id, f.item_key),
-                        f"{room.room_number} 房 · 不合格：{f.label_zh}",
-                        room.id,
-                        f.item_key,
-                    )
-                )
+            for f in view.verdict.failed
+            if f.room_label == room_label
+        ]
+
+    targets = [UploadTarget(WHOLE, "整个检查（不指定房间）"), *failed(None, "酒店", None)]
+    for room in sorted(view.rooms, key=lambda r: r.position):
+        where = f"{room.room_number} 房"
+        targets += [
+            UploadTarget(room_target_key(room.id), where, room.id),
+            *failed(room.room_number, where, room.id),
+        ]
     return UploadPlan(view.record_number, view.hotel_name, view.editable, tuple(targets))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from hoteltv.db.engine import Database
 from hoteltv.domain import clock
@@ -38,7 +38,7 @@ from hoteltv.reports.common import (
     report_progress,
 )
 from hoteltv.reports.inspection_sheet import SheetData, load_sheet, sheet_story
-from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, grid_table
 from hoteltv.services.inspections import InspectionSummary, list_inspections
 from hoteltv.services.setup import list_divisions
 
@@ -74,10 +74,7 @@ def select_inspections(
             continue
         if names is not None and i.division_name not in names:
             continue
-        day = clock.bureau_date(i.started_at) if i.started_at else None
-        if since is not None and (day is None or day < since):
-            continue
-        if until is not None and (day is None or day > until):
+        if not clock.within(i.started_at, since, until):
             continue
         chosen.append(i)
     chosen.sort(key=lambda i: (i.started_at is None, i.started_at, i.record_number))
@@ -168,8 +165,7 @@ def cover_story(entries: list[tuple[SheetData, int]]) -> list[Flowable]:
                 DeferredText(partial(_first_page, key), widths[5] - 6, row_h - 5),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(grid_style(header_rows=1)))
+    table = grid_table(rows, widths, header_rows=1)
     drafts = sum(1 for data, _ in entries if data.view.status != "finalized")
     note = f"共{len(entries)}份，按检查时间排列" + (f"，其中草稿{drafts}份" if drafts else "") + "。"
     note += "每份记录从奇数页开始，空白页为双面打印而留；起始页为本文件中的页码。"

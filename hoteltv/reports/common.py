@@ -28,7 +28,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Paragraph, Table
 
 from hoteltv.domain import clock
 from hoteltv.domain.checklist import ChecklistItem
@@ -39,6 +39,7 @@ from hoteltv.reports.fonts import FONT, register_fonts
 from hoteltv.reports.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
+    HEAD_FILL,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -46,6 +47,7 @@ from hoteltv.reports.styles import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     WATERMARK,
+    grid_table,
 )
 
 #: ``progress(done, total, text)``; returning False asks the job to stop (see :class:`ReportCancelled`).
@@ -810,6 +812,36 @@ def signature_strokes(signature: Any) -> list[list[tuple[float, float]]]:
         if points:
             out.append(points)
     return out
+
+
+def header_table(
+    rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None, padding: float = 4, **kwargs: Any
+) -> Table:
+    """A form's header grid: rows of a label and its value, or of two labels and values. Text is set as
+    label and value; a flowable (tick boxes) as it is. A row of one value spans it over the width.
+    ``widths``: the four columns (default: a sheet's, labels 25 and 31 mm wide, the values sharing the rest);
+    ``kwargs`` go to the Table."""
+    if widths is None:
+        label_w, wide_label_w = 25 * mm, 31 * mm
+        value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
+        widths = [label_w, value_w, wide_label_w, value_w]
+    cells = [
+        [c if isinstance(c, Flowable) else para(c, "cell" if i % 2 else "label") for i, c in enumerate(row)]
+        + ["", ""] * (len(row) == 2)
+        for row in rows
+    ]
+    spans = [("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2]
+    return grid_table(cells, widths, padding=padding, commands=spans, **kwargs)
+
+
+def count_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], first: float) -> Table:
+    """A table of counts: the ``headers``, then each row's values centred, a 合计 row last (shaded) when
+    there is one; the first column ``first`` wide, the others sharing the rest of the width."""
+    other = (FRAME_WIDTH - first) / (len(headers) - 1)
+    data = [[para(h, "cell_small_center") for h in headers]]
+    data += [[para(str(v), "cell_center") for v in row] for row in rows]
+    total = [("BACKGROUND", (0, -1), (-1, -1), HEAD_FILL)] if rows and rows[-1][0] == "合计" else []
+    return grid_table(data, [first] + [other] * (len(headers) - 1), header_rows=1, commands=total)
 
 
 class CutLine(Flowable):

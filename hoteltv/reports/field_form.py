@@ -28,13 +28,13 @@ from hoteltv.reports.common import (
     TitleLine,
     cn_date,
     gap,
+    header_table,
     para,
     requirement_text,
     write_document,
 )
 from hoteltv.reports.inspection_sheet import (
     ROOMS_PER_TABLE,
-    header_table,
     number_line,
     result_table,
     room_item_cells,
@@ -42,7 +42,7 @@ from hoteltv.reports.inspection_sheet import (
     signature_block,
     subject_of,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, grid_table, table_style
 from hoteltv.services.hotels import HotelView, get_hotel
 
 DOC_NAME = "现场检查记录（现场填写）"
@@ -159,9 +159,7 @@ def _hotel_items(template: ChecklistTemplate) -> Table:
                 para(requirement_text(item), "cell_center"),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(grid_style(header_rows=1, padding=4)))
-    return table
+    return grid_table(rows, widths, header_rows=1, padding=4)
 
 
 def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
@@ -182,10 +180,9 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
             rows.append(row)
         rows.append(["", para("房间备注", "cell_small"), "", *["" for _ in range(count)]])
         heights = [9 * mm, 7 * mm] + [None] * len(items) + [12 * mm]
-        table = Table(rows, colWidths=widths, repeatRows=2, rowHeights=heights)
-        commands = grid_style(header_rows=2, padding=3.5)  # room to write a number by hand
-        commands += [("SPAN", (0, 0), (0, 1)), ("SPAN", (2, 0), (2, 1)), ("SPAN", (1, -1), (2, -1))]
-        table.setStyle(table_style(commands))
+        spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (2, 0), (2, 1)), ("SPAN", (1, -1), (2, -1))]
+        # padding: room to write a number by hand
+        table = grid_table(rows, widths, header_rows=2, padding=3.5, commands=spans, rowHeights=heights)
         out += [table, Spacer(1, 2 * mm)]
     return out
 

@@ -104,8 +104,7 @@ def _removed_by_inspection(
         for insp in s.scalars(stmt):
             if insp.id in superseded or insp.started_at is None:
                 continue
-            day = clock.bureau_date(insp.started_at)
-            if (since and day < since) or (until and day > until):
+            if not clock.within(insp.started_at, since, until):
                 continue
             name = insp.hotel.division.name
             if name not in divisions:

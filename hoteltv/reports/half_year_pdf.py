@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
-from hoteltv.reports.common import Decor, Progress, StartSection, TitleLine, build_pdf, cn_date, para
+from hoteltv.reports.common import (
+    Decor,
+    Progress,
+    StartSection,
+    TitleLine,
+    build_pdf,
+    cn_date,
+    count_table,
+    para,
+)
 from hoteltv.reports.half_year import HalfYearReport, ReportTable
-from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
 
 DOC_NAME = "专项整治工作情况"
 
 
 def _table(table: ReportTable) -> Flowable:
-    first = 24 * mm
-    other = (FRAME_WIDTH - first) / (len(table.headers) - 1)
-    data: list[list[Any]] = [[para(h, "cell_small_center") for h in table.headers]]
-    for row in table.rows:
-        data.append([para(row[0], "cell_center")] + [para(v, "cell_center") for v in row[1:]])
-    t = Table(data, colWidths=[first] + [other] * (len(table.headers) - 1), repeatRows=1)
-    commands = grid_style(header_rows=1)
-    if table.rows and table.rows[-1][0] == "合计":
-        commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
-    t.setStyle(table_style(commands))
-    return KeepTogether([para(table.title, "section"), t, Spacer(1, 4 * mm)])
+    counts = count_table(table.headers, table.rows, 24 * mm)
+    return KeepTogether([para(table.title, "section"), counts, Spacer(1, 4 * mm)])
 
 
 def report_story(report: HalfYearReport) -> list[Flowable]:

@@ -46,6 +46,7 @@ from hoteltv.reports.common import (
     answer_text,
     cn_date,
     cn_datetime,
+    header_table,
     mark,
     para,
     requirement_text,
@@ -58,7 +59,7 @@ from hoteltv.reports.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
     GRID_WIDTH,
-    grid_style,
+    grid_table,
     table_style,
 )
 from hoteltv.reports.verification import CodeInfo, inspection_code
@@ -320,24 +321,6 @@ def _header_table(data: SheetData) -> Table:
     )
 
 
-def header_table(rows: Sequence[Sequence[Any]]) -> Table:
-    """A sheet's header: rows of a label and its value, or of two labels and values. Text is set as label
-    and value; a flowable (tick boxes) as it is. A row of one value spans it over the width."""
-    label_w, wide_label_w = 25 * mm, 31 * mm
-    value_w = (FRAME_WIDTH - label_w - wide_label_w) / 2
-    cells = [
-        [c if isinstance(c, Flowable) else para(c, "cell" if i % 2 else "label") for i, c in enumerate(row)]
-        + ["", ""] * (len(row) == 2)
-        for row in rows
-    ]
-    table = Table(cells, colWidths=[label_w, value_w, wide_label_w, value_w])
-    commands = grid_style(padding=4) + [
-        ("SPAN", (1, r), (3, r)) for r, row in enumerate(rows) if len(row) == 2
-    ]
-    table.setStyle(table_style(commands))
-    return table
-
-
 def _cell_text(
     item: ChecklistItem, outcome: ItemOutcome | None, earlier: notice_service.NoticeItem | None = None
 ) -> tuple[str, bool]:
@@ -402,11 +385,8 @@ def _hotel_items_table(
         )
         if failed:
             fails.append(n)
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    commands = grid_style(header_rows=1)
-    commands += [("BACKGROUND", (c, r), (c, r), FAIL_FILL) for r in fails for c in (2, 4)]
-    table.setStyle(table_style(commands))
-    return table
+    shaded = [("BACKGROUND", (c, r), (c, r), FAIL_FILL) for r in fails for c in (2, 4)]
+    return grid_table(rows, widths, header_rows=1, commands=shaded)
 
 
 def _room_tables(
@@ -448,11 +428,8 @@ def _room_tables(
                 if failed:
                     fail_cells.append((3 + c, n))
             rows.append(row)
-        table = Table(rows, colWidths=widths, repeatRows=1)
-        commands = grid_style(header_rows=1)
-        commands += [("BACKGROUND", cell, cell, FAIL_FILL) for cell in fail_cells]
-        table.setStyle(table_style(commands))
-        out += [table, Spacer(1, 2 * mm)]
+        shaded = [("BACKGROUND", cell, cell, FAIL_FILL) for cell in fail_cells]
+        out += [grid_table(rows, widths, header_rows=1, commands=shaded), Spacer(1, 2 * mm)]
     out.append(
         para("注：“√”符合要求，“×”不符合要求（底色加灰），“不适用”为该酒店电视模式不涉及的项目。", "tiny")
     )
@@ -518,11 +495,8 @@ def _earlier_table(data: SheetData) -> Flowable:
                 para(result, "cell_center"),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    commands = grid_style(header_rows=1)
-    commands += [("BACKGROUND", (3, r), (4, r), FAIL_FILL) for r in fails]
-    table.setStyle(table_style(commands))
-    return table
+    shaded = [("BACKGROUND", (3, r), (4, r), FAIL_FILL) for r in fails]
+    return grid_table(rows, widths, header_rows=1, commands=shaded)
 
 
 def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[int]]) -> list[Flowable]:
@@ -574,18 +548,20 @@ def result_table(result: str | None, notes: Sequence[tuple[str, str]] = ()) -> T
         [(label, key == result) for key, (label, _) in lifecycle.RESULTS.items()], size=11, gap=24
     )
     rows = [[para("检查结论", "label"), choices], *([para(k, "label"), para(t, "cell")] for k, t in notes)]
-    table = Table(rows, colWidths=[25 * mm, FRAME_WIDTH - 25 * mm])
-    table.setStyle(table_style(grid_style(padding=5)))
-    return table
+    return grid_table(rows, [25 * mm, FRAME_WIDTH - 25 * mm], padding=5)
 
 
 def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     text = opinion.strip() if opinion and opinion.strip() else ""
     if not text and refused:
         text = "被检查单位拒绝签字，未发表意见。"
-    table = Table([[para(text, "body")]], colWidths=[FRAME_WIDTH], rowHeights=[None if text else 16 * mm])
-    table.setStyle(table_style(grid_style(padding=5) + [("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return grid_table(
+        [[para(text, "body")]],
+        [FRAME_WIDTH],
+        padding=5,
+        commands=[("VALIGN", (0, 0), (-1, -1), "TOP")],
+        rowHeights=[None if text else 16 * mm],
+    )
 
 
 def _inspector_signature(signatures: dict[str, Any], inspector_id: str, index: int) -> Any:

@@ -46,10 +46,11 @@ from hoteltv.reports.common import (
     answer_text,
     cn_date,
     cn_datetime,
+    header_table,
     para,
     write_document,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_style, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_table
 from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -300,9 +301,7 @@ def _problems_table(data: NoticeData) -> Table:
                 para(item.fix, "cell"),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(grid_style(header_rows=1)))
-    return table
+    return grid_table(rows, widths, header_rows=1)
 
 
 def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
@@ -323,22 +322,15 @@ def _unit_table(data: NoticeData) -> Table:
     elif h is not None:
         contact = " ".join(x for x in (h.contact_name or "", h.contact_phone or "") if x)
     rows = [
-        [
-            para("被检查单位", "label"),
-            para(data.notice.hotel_name, "cell"),
-            para("统一社会信用代码", "label"),
-            para(h.credit_code if h and h.credit_code else "", "cell"),
-        ],
-        [
-            para("地址", "label"),
-            para(h.address if h and h.address else "", "cell"),
-            para("联系人及电话", "label"),
-            para(contact, "cell"),
-        ],
+        (
+            "被检查单位",
+            data.notice.hotel_name,
+            "统一社会信用代码",
+            h.credit_code if h and h.credit_code else "",
+        ),
+        ("地址", h.address if h and h.address else "", "联系人及电话", contact),
     ]
-    table = Table(rows, colWidths=[22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm])
-    table.setStyle(table_style(grid_style()))
-    return table
+    return header_table(rows, [22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm], padding=2.5)
 
 
 def receipt(data: NoticeData) -> list[Flowable]:
@@ -351,30 +343,24 @@ def receipt(data: NoticeData) -> list[Flowable]:
     d = data.delivery
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
-    L = partial(para, style_name="label")  # noqa: N806
-
     when = cn_datetime(d.at) if d is not None else cn_date(None)
     if d is None:
-        recipient: Any = ""
-        witness: Any = ""
+        recipient = witness = ""
     elif d.refused:
-        recipient = para(
-            f"拒绝签收，已留置送达（{d.recipient}）" if d.recipient else "拒绝签收，已留置送达", "cell"
-        )
-        witness = para(d.witness, "cell")
+        recipient = f"拒绝签收，已留置送达（{d.recipient}）" if d.recipient else "拒绝签收，已留置送达"
+        witness = d.witness
     else:
-        recipient = para(d.recipient, "cell")
-        witness = para("—", "cell")
-    rows: list[list[Any]] = [
-        [L("送达文书"), para(f"整改通知书（{n.number}）", "cell"), "", ""],
-        [
-            L("受送达单位"),
-            para(n.hotel_name, "cell"),
-            L("送达地点"),
-            para(data.hotel.address if data.hotel and data.hotel.address else "", "cell"),
-        ],
-        [
-            L("送达方式"),
+        recipient, witness = d.recipient, "—"
+    rows: list[tuple[Any, ...]] = [
+        ("送达文书", f"整改通知书（{n.number}）"),
+        (
+            "受送达单位",
+            n.hotel_name,
+            "送达地点",
+            data.hotel.address if data.hotel and data.hotel.address else "",
+        ),
+        (
+            "送达方式",
             CheckChoices(
                 [
                     ("直接送达", d is not None and not d.refused),
@@ -383,42 +369,25 @@ def receipt(data: NoticeData) -> list[Flowable]:
                 ],
                 size=9.5,
             ),
-            "",
-            "",
-        ],
-        [
-            L("受送达人\n（签名或盖章）"),
-            recipient,
-            L("签收日期"),
-            para("—" if d and d.refused else when, "cell"),
-        ],
-        [
-            L("见证人（签名）"),
-            witness,
-            L("见证日期"),
-            para(when if d and d.refused else cn_date(None), "cell"),
-        ],
-        [L("送达人（签名）"), "", L("送达日期"), para(when, "cell")],
-        [
-            L("备注"),
+        ),
+        ("受送达人\n（签名或盖章）", recipient, "签收日期", "—" if d and d.refused else when),
+        ("见证人（签名）", witness, "见证日期", when if d and d.refused else cn_date(None)),
+        ("送达人（签名）", "", "送达日期", when),
+        (
+            "备注",
             para(
                 f"校验码：{data.code}。受送达人拒绝签收的，送达人注明情况，由见证人签名，"
                 "将通知书留置于受送达单位，即视为送达。",
                 "cell_small",
             ),
-            "",
-            "",
-        ],
+        ),
     ]
-    table = Table(
+    table = header_table(
         rows,
-        colWidths=[label_w, half, label_w, half],
+        [label_w, half, label_w, half],
+        padding=2.5,
         rowHeights=[None] * 3 + [11 * mm, 9 * mm, 9 * mm, None],
     )
-    commands = grid_style()
-    for r in (0, 2, 6):
-        commands.append(("SPAN", (1, r), (3, r)))
-    table.setStyle(table_style(commands))
     return [
         TitleLine("送达回证", size=15, char_space=6, space_after=0),
         para("（被检查单位签收后，本联沿虚线剪下交回检查单位）", "subtitle"),

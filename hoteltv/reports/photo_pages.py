@@ -200,14 +200,10 @@ def photo_grid(
 ) -> list[Flowable]:
     """Rows of two photos with their captions (one table row per pair, so pages break between rows)."""
     col_w = FRAME_WIDTH / PHOTOS_PER_ROW
-    rows: list[list[Any]] = []
+    out: list[Flowable] = []
     for chunk in chunked(photos, PHOTOS_PER_ROW):
         row: list[Any] = [[_image(p), para(_caption(p, template, verdict), "cell_small")] for p in chunk]
-        while len(row) < PHOTOS_PER_ROW:
-            row.append("")
-        rows.append(row)
-    out: list[Flowable] = []
-    for row in rows:
+        row += [""] * (PHOTOS_PER_ROW - len(row))
         table = Table([row], colWidths=[col_w] * PHOTOS_PER_ROW)
         table.setStyle(
             table_style(

@@ -7,14 +7,16 @@ small 小五 ≈ 9 pt). Failed cells are shaded light grey so they show on a bla
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from hoteltv.reports.fonts import FONT, register_fonts
 
@@ -96,3 +98,19 @@ def table_style(commands: list[tuple[object, ...]] | None = None) -> TableStyle:
     """A TableStyle whose cells default to the embedded font (reportlab's default would be Helvetica)."""
     register_fonts()
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *(commands or [])])
+
+
+def grid_table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header_rows: int = 0,
+    padding: float = 2.5,
+    commands: Iterable[tuple[object, ...]] = (),
+    **kwargs: Any,
+) -> Table:
+    """A table of ``rows`` in columns ``widths`` wide, drawn with :func:`grid_style` (its ``header_rows``
+    shaded and repeated on every page) and the further style ``commands``; ``kwargs`` go to the Table."""
+    table = Table(rows, colWidths=widths, repeatRows=header_rows, **kwargs)
+    table.setStyle(table_style(grid_style(header_rows, padding) + list(commands)))
+    return table

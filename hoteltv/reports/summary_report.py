@@ -33,13 +33,14 @@ from hoteltv.reports.common import (
     StartSection,
     TitleLine,
     cn_date,
+    count_table,
     gap,
     para,
     report_progress,
     write_document,
 )
 from hoteltv.reports.fonts import FONT
-from hoteltv.reports.styles import FRAME_WIDTH, grid_style, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, grid_table, table_style
 from hoteltv.services.notices import NoticeView, list_notices
 from hoteltv.services.setup import list_divisions
 from hoteltv.services.summary import Summary, summarize
@@ -100,7 +101,7 @@ def load_summary(
                 s.scalars(select(Hotel.id).where(Hotel.pilot.is_(True), Hotel.deleted.is_(False)))
             )
         overdue = [n for n in overdue if n.hotel_id in pilot_ids]
-    overdue = [n for n in overdue if _issued_in(n, since, until)]
+    overdue = [n for n in overdue if clock.within(n.issued_at, since, until)]
     overdue.sort(key=lambda n: (n.deadline, n.division_name, n.hotel_name))
     label = "、".join(summary.divisions) if division else "全部县区"
     catalog = mode_catalog()
@@ -112,11 +113,6 @@ def load_summary(
         division_label=label,
         mode_labels={m: catalog.get(m).zh for m in summary.modes},
     )
-
-
-def _issued_in(n: NoticeView, since: date | None, until: date | None) -> bool:
-    issued = clock.bureau_date(n.issued_at)
-    return (since is None or issued >= since) and (until is None or issued <= until)
 
 
 def write_summary_report(
@@ -199,40 +195,17 @@ def _sentence_box(data: SummaryData) -> Table:
     return table
 
 
-def _count_table(headers: list[str], rows: list[list[Any]]) -> Table:
-    first = 22 * mm
-    other = (FRAME_WIDTH - first) / (len(headers) - 1)
-    data = [[para(h, "cell_small_center") for h in headers]]
-    for row in rows:
-        data.append([para(str(row[0]), "cell_center")] + [para(str(v), "cell_center") for v in row[1:]])
-    table = Table(data, colWidths=[first] + [other] * (len(headers) - 1), repeatRows=1)
-    commands = grid_style(header_rows=1)
-    commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.95, 0.95, 0.95)))
-    table.setStyle(table_style(commands))
-    return table
-
-
 def _mode_table(data: SummaryData) -> Table:
     s = data.summary
     headers = ["县区"] + [data.mode_labels[m] for m in s.modes] + ["合计"]
-    rows: list[list[Any]] = [
-        [d] + [s.by_division[d].get(m, 0) for m in s.modes] + [sum(s.by_division[d].values())]
-        for d in s.divisions
-    ]
-    rows.append(["合计"] + [s.by_mode.get(m, 0) for m in s.modes] + [s.total])
-    return _count_table(headers, rows)
+    return count_table(headers, s.table_rows(s.modes, s.by_division, s.by_mode), 22 * mm)
 
 
 def _status_table(data: SummaryData) -> Table:
     s = data.summary
     statuses = list(lifecycle.STATUSES)
     headers = ["县区"] + [lifecycle.status_label(k) for k in statuses] + ["合计"]
-    rows: list[list[Any]] = [
-        [d] + [s.by_division_status[d].get(k, 0) for k in statuses] + [sum(s.by_division_status[d].values())]
-        for d in s.divisions
-    ]
-    rows.append(["合计"] + [s.by_status.get(k, 0) for k in statuses] + [s.total])
-    return _count_table(headers, rows)
+    return count_table(headers, s.table_rows(statuses, s.by_division_status, s.by_status), 22 * mm)
 
 
 def _chart(data: SummaryData) -> Drawing:
@@ -313,9 +286,7 @@ def _overdue_table(data: SummaryData) -> Flowable:
                 para(str((data.today - n.deadline).days), "cell_center"),
             ]
         )
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(table_style(grid_style(header_rows=1)))
-    return table
+    return grid_table(rows, widths, header_rows=1)
 
 
 def _signature_line(data: SummaryData) -> Table:

@@ -191,12 +191,8 @@ class NoticeView:
 
 def terms_of(stored: dict[str, Any]) -> NoticeTerms:
     """A notice's stored terms; a notice issued before terms were kept gets today's defaults."""
-    defaults = NoticeTerms()
-    return NoticeTerms(
-        legal_basis=str(stored.get("legal_basis") or defaults.legal_basis),
-        review_body=str(stored.get("review_body") or defaults.review_body),
-        court=str(stored.get("court") or defaults.court),
-    )
+    defaults = NoticeTerms().stored()
+    return NoticeTerms(**{key: str(stored.get(key) or default) for key, default in defaults.items()})
 
 
 def view_of(session: Session, n: RectificationNotice, today: date | None = None) -> NoticeView:
@@ -520,7 +516,7 @@ def extend_notice(
             status="open",
             # The terms the notice stated stay; its delivery does not: the new version is a new paper,
             # served (and recorded with record_delivery) when it is handed over.
-            terms=dict(old.terms or {}) or terms_of({}).stored(),
+            terms=dict(old.terms or {}) or NoticeTerms().stored(),
             supersedes_id=old.id,
             change_reason=f"{CHANGE_KINDS[kind]}：{reason}",
         )

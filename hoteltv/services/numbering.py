@@ -109,17 +109,15 @@ def list_blocks(db: Database, year: int | None = None) -> list[BlockView]:
         return [_view(b) for b in s.scalars(stmt)]
 
 
-def _used_serials(session: Session, year: int) -> set[int]:
-    """Plain (block) serials of ``year`` already on a notice in this database, whatever the prefix."""
-    pattern = re.compile(rf"〔{year}〕第(\d+)号$")
-    found: set[int] = set()
-    for number in session.scalars(
-        select(RectificationNotice.number).where(RectificationNotice.number.like(f"%〔{year}〕第%"))
-    ):
-        m = pattern.search(number)
-        if m:
-            found.add(int(m.group(1)))
-    return found
+def _used_serials(session: Session, year: int, tag: str | None = None) -> set[int]:
+    """Serials of ``year`` already on a notice in this database, whatever the prefix: plain (block) ones,
+    or with a ``tag`` those of that laptop's fallback series."""
+    stem = f"〔{year}〕第{tag}-" if tag else f"〔{year}〕第"
+    pattern = re.compile(re.escape(stem) + r"(\d+)号$")
+    numbers = session.scalars(
+        select(RectificationNotice.number).where(RectificationNotice.number.like(f"%{stem}%"))
+    )
+    return {int(m.group(1)) for number in numbers if (m := pattern.search(number))}
 
 
 def add_block(db: Database, year: int, first: int, last: int, *, source: str = "manual") -> BlockView:
@@ -179,16 +177,7 @@ def allocate(session: Session, *, year: int, prefix: str, tag: str) -> Allocated
             block.next = serial + 1
             if serial not in used:
                 return Allocated(format_number(prefix, year, serial), year, serial, block.id, None)
-    stem = f"〔{year}〕第{tag}-"
-    pattern = re.compile(rf"〔{year}〕第{re.escape(tag)}-(\d+)号$")
-    serials = [
-        int(m.group(1))
-        for number in session.scalars(
-            select(RectificationNotice.number).where(RectificationNotice.number.like(f"%{stem}%"))
-        )
-        if (m := pattern.search(number))
-    ]
-    serial = max(serials, default=0) + 1
+    serial = max(_used_serials(session, year, tag), default=0) + 1
     return Allocated(format_number(prefix, year, serial, tag), year, serial, None, tag)
 
 

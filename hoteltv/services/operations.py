@@ -76,14 +76,12 @@ class OperationView:
         return len(set(self.departments)) > 1
 
 
-def _clean_departments(names: Sequence[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for name in names:
-        for part in str(name).replace("，", ",").replace("、", ",").split(","):
-            part = part.strip()
-            if part and part not in out:
-                out.append(part)
-    return tuple(out)
+def split_names(names: Sequence[str] | None) -> list[str]:
+    """Each of ``names`` split at commas and 、 (several typed in one), trimmed; blanks left out."""
+    parts = (
+        p.strip() for name in names or () for p in str(name).replace("，", ",").replace("、", ",").split(",")
+    )
+    return [p for p in parts if p]
 
 
 def validate_operation(
@@ -108,7 +106,7 @@ def validate_operation(
         problems.append(Problem("lead_department", "牵头部门不能为空 (lead department is required)"))
     elif len(lead) > 100:
         problems.append(Problem("lead_department", "牵头部门名称过长 (longer than 100 characters)", lead))
-    joint = tuple(d for d in _clean_departments(data.joint_departments) if d != lead)
+    joint = tuple(d for d in dict.fromkeys(split_names(data.joint_departments)) if d != lead)
     site_ids = tuple(dict.fromkeys(data.site_ids))
     site_checks = len(site_ids) if data.site_checks is None else data.site_checks
     for key, value, word in (

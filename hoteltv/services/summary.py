@@ -7,8 +7,9 @@ is built from ``resources/modes.json`` (the phrases) and the counts, never typed
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +43,17 @@ class Summary:
     by_kind: dict[str, int] = field(default_factory=dict)
     by_division_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def table_rows(
+        self, keys: Sequence[str], per_division: dict[str, dict[str, int]], totals: dict[str, int]
+    ) -> list[list[Any]]:
+        """The rows of a division × ``keys`` table: each division's counts (``per_division``: by_division
+        or by_division_status) and their sum, then 合计 with ``totals`` (by_mode or by_status)."""
+        rows = [
+            [d, *(per_division[d].get(k, 0) for k in keys), sum(per_division[d].values())]
+            for d in self.divisions
+        ]
+        return [*rows, ["合计", *(totals.get(k, 0) for k in keys), self.total]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,7 +147,7 @@ def summarize(
         ).where(RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter))
         open_n = overdue_n = 0
         for deadline, status, issued_at in s.execute(notices):
-            if not _in_period(issued_at, since, until):
+            if not clock.within(issued_at, since, until):
                 continue
             if status == "open":
                 open_n += 1
@@ -145,7 +157,7 @@ def summarize(
             Inspection.status == "finalized",
             Inspection.hotel_id.in_(hotel_filter),
         )
-        inspections = sum(1 for (at,) in s.execute(insp_stmt) if _in_period(at, since, until))
+        inspections = sum(1 for (at,) in s.execute(insp_stmt) if clock.within(at, since, until))
     total = sum(by_mode.values())
     return Summary(
         scope="pilot" if pilot_only else "all",
@@ -165,11 +177,3 @@ def summarize(
         by_kind=by_kind,
         by_division_kind=by_division_kind,
     )
-
-
-def _in_period(at: datetime | None, since: date | None, until: date | None) -> bool:
-    if at is None:
-        return since is None and until is None
-    if since is not None and at < clock.day_start(since):
-        return False
-    return not (until is not None and at > clock.day_end(until))
