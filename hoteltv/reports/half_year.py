@@ -28,6 +28,7 @@ from hoteltv.domain import clock, sites
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.errors import HoteltvError
 from hoteltv.reports.common import Progress, ReportOptions, cn_date, report_progress
+from hoteltv.services.inspections import superseded_ids
 from hoteltv.services.operations import OperationView, list_operations
 from hoteltv.services.summary import Summary, report_sentence, summarize
 
@@ -97,9 +98,7 @@ def _removed_by_inspection(
     """Each effective finalized inspection started in the period at a site in the divisions."""
     out = []
     with db.reading() as s:
-        superseded = set(
-            s.scalars(select(Inspection.supersedes_id).where(Inspection.supersedes_id.is_not(None)))
-        )
+        superseded = superseded_ids(s)
         stmt = select(Inspection).where(Inspection.deleted.is_(False), Inspection.status == "finalized")
         for insp in s.scalars(stmt):
             if insp.id in superseded or insp.started_at is None:

@@ -329,20 +329,24 @@ def list_inspections(
         if status:
             stmt = stmt.where(Inspection.status == status)
         stmt = stmt.order_by(Inspection.started_at.desc(), Inspection.created_at.desc())
-        superseded_ids = _superseded_ids(s)
+        replaced = superseded_ids(s)
         return [
-            _summary(insp, insp.id in superseded_ids)
+            _summary(insp, insp.id in replaced)
             for insp in s.scalars(stmt)
-            if include_superseded or insp.id not in superseded_ids
+            if include_superseded or insp.id not in replaced
         ]
 
 
-def _superseded_ids(session: Session) -> set[str]:
-    """The ids of the records a live correction supersedes (a discarded correction supersedes nothing)."""
+def superseded_ids(session: Session) -> set[str]:
+    """The ids of the records a finalized correction in force replaces. A correction still a draft, or
+    discarded, replaces nothing: the record it would correct is the one in force (the rule of
+    :func:`hoteltv.domain.lifecycle.hotel_state`, for lists, exports, counts and reports alike)."""
     return set(
         session.scalars(
             select(Inspection.supersedes_id).where(
-                Inspection.supersedes_id.is_not(None), Inspection.deleted.is_(False)
+                Inspection.supersedes_id.is_not(None),
+                Inspection.deleted.is_(False),
+                Inspection.status == "finalized",
             )
         )
     )
@@ -1034,7 +1038,7 @@ def inspections_as_table(db: Database) -> tuple[list[str], list[list[Any]]]:
     ]
     rows: list[list[Any]] = []
     with db.reading() as s:
-        superseded = _superseded_ids(s)
+        superseded = superseded_ids(s)
         stmt = select(Inspection).where(Inspection.deleted.is_(False)).order_by(Inspection.started_at)
         for insp in s.scalars(stmt):
             verdict = verdict_of(insp)

@@ -18,6 +18,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Division, Hotel, Inspection, RectificationNotice
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.modes import mode_catalog
+from hoteltv.services.inspections import superseded_ids
 from hoteltv.services.setup import list_divisions
 
 
@@ -152,12 +153,15 @@ def summarize(
             if status == "open":
                 open_n += 1
                 overdue_n += int(lifecycle.is_overdue(deadline, status, today))
-        insp_stmt = select(Inspection.started_at).where(
+        insp_stmt = select(Inspection.id, Inspection.started_at).where(
             Inspection.deleted.is_(False),
             Inspection.status == "finalized",
             Inspection.hotel_id.in_(hotel_filter),
         )
-        inspections = sum(1 for (at,) in s.execute(insp_stmt) if clock.within(at, since, until))
+        replaced = superseded_ids(s)  # a corrected record and its correction are one inspection
+        inspections = sum(
+            1 for rid, at in s.execute(insp_stmt) if rid not in replaced and clock.within(at, since, until)
+        )
     total = sum(by_mode.values())
     return Summary(
         scope="pilot" if pilot_only else "all",

@@ -15,7 +15,7 @@ from hoteltv.db.engine import Database
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.reports.common import ReportOptions
-from hoteltv.reports.half_year import build_report, write_half_year_report
+from hoteltv.reports.half_year import REMOVED_ITEM, build_report, write_half_year_report
 from tests.core.report_fixtures import compact, pdf_text
 
 HOTEL_SENTENCE = (
@@ -106,6 +106,44 @@ def test_period_and_division_limit_the_satellite_figures(demo_db: Database, tmp_
     out = write_half_year_report(demo_db, tmp_path / "tc.docx", division="530581")
     tables = _tables(docx.Document(str(out)))
     assert [r[0] for r in tables[1]] == ["县区", "腾冲市", "合计"]
+
+
+def test_a_correction_counts_once_finalized_and_a_discarded_one_never(demo_db: Database) -> None:
+    """The record a correction would replace is the one in force while the correction is a draft and after
+    it was discarded — in the half-year report, the summary's count, the list and the batch print; once
+    the correction is finalized, the correction counts instead (never both, never none)."""
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Inspection
+    from hoteltv.reports.batch import select_inspections
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services.summary import summarize
+
+    with demo_db.reading() as s:
+        removing = next(
+            i.id
+            for i in s.scalars(select(Inspection).where(Inspection.status == "finalized"))
+            if (i.hotel_answers or {}).get(REMOVED_ITEM, 0) > 0
+        )
+    counted = summarize(demo_db, pilot_only=False).inspections
+
+    def in_force() -> tuple[str, int, set[str], set[str]]:
+        listed = {i.id for i in insp_service.list_inspections(demo_db) if not i.superseded}
+        printed = {i.id for i in select_inspections(demo_db)}
+        return (
+            build_report(demo_db, ReportOptions()).satellite_sentence,
+            summarize(demo_db, pilot_only=False).inspections,
+            listed & {removing},
+            printed & {removing},
+        )
+
+    draft = insp_service.correct(demo_db, removing)
+    assert in_force() == (SATELLITE_SENTENCE, counted, {removing}, {removing})  # a draft replaces nothing
+    insp_service.discard_draft(demo_db, draft.id)
+    assert in_force() == (SATELLITE_SENTENCE, counted, {removing}, {removing})  # nor does a discarded one
+    fix = insp_service.finalize(demo_db, insp_service.correct(demo_db, removing).id)
+    assert in_force() == (SATELLITE_SENTENCE, counted, set(), set())  # the correction (same answers) instead
+    assert fix.id in {i.id for i in select_inspections(demo_db)}
 
 
 def test_bad_requests_are_refused_and_nothing_is_written(demo_db: Database, tmp_path: Path) -> None:
