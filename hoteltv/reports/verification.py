@@ -180,6 +180,7 @@ class CodeInfo:
     code: str
     version: int
     latest_version: int
+    #: The finalized version that replaced this one (a later draft replaces nothing yet).
     superseded_by_id: str | None
     #: "record number 第n版 code" of the finalized version in force, when a finalized correction replaces this one.
     in_force: str | None = None
@@ -192,7 +193,8 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
         chain = _chain(s, insp)
         version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
         digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))
-        newer = chain[version] if version < len(chain) else None
+        # Replaced once a later version is finalized: a correction still a draft replaces nothing yet.
+        newer = next((c for c in chain[version:] if c.status == "finalized"), None)
         in_force = None
         if newer is not None:
             current = [c for c in chain if c.status == "finalized"][-1:]

@@ -94,6 +94,7 @@ class InspectionView:
     finalized_at: datetime | None
     content_hash: str | None
     supersedes_id: str | None
+    #: The finalized correction that replaced this record (see :func:`superseded_ids`).
     superseded_by_id: str | None
     notice_id: str | None
     version: int
@@ -107,6 +108,8 @@ class InspectionView:
     evidence_notes: tuple[EvidenceNote, ...] = ()
     #: (room label or None, item key) of every item some photo of this inspection is linked to.
     evidence_photos: frozenset[tuple[str | None, str]] = frozenset()
+    #: Its correction, a draft or finalized (there is at most one; a second is refused).
+    correction_id: str | None = None
 
     @property
     def editable(self) -> bool:
@@ -219,9 +222,7 @@ def verdict_of(insp: Inspection) -> Verdict:
 
 def view_of(session: Session, insp: Inspection) -> InspectionView:
     team = [t for t in insp.team if not t.deleted]
-    superseding = session.scalars(
-        select(Inspection.id).where(Inspection.supersedes_id == insp.id, Inspection.deleted.is_(False))
-    ).first()
+    correction = _correction_of(session, insp.id)
     issued = issued_notice_id(session, insp)
     return InspectionView(
         **carried(
@@ -237,7 +238,10 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
             RoomView(r.id, r.position, r.room_number, r.floor, r.room_type, dict(r.answers))
             for r in _live_rooms(insp)
         ),
-        superseded_by_id=superseding,
+        superseded_by_id=correction.id
+        if correction is not None and correction.status == "finalized"
+        else None,
+        correction_id=correction.id if correction is not None else None,
         verdict=verdict_of(insp),
         issued_notice_id=issued,
         refusal=Refusal.from_stored(insp.refusal),
@@ -335,6 +339,13 @@ def list_inspections(
             for insp in s.scalars(stmt)
             if include_superseded or insp.id not in replaced
         ]
+
+
+def _correction_of(session: Session, inspection_id: str) -> Inspection | None:
+    """The live correction of a record, a draft or finalized (a record has at most one)."""
+    return session.scalars(
+        select(Inspection).where(Inspection.supersedes_id == inspection_id, Inspection.deleted.is_(False))
+    ).first()
 
 
 def superseded_ids(session: Session) -> set[str]:
@@ -934,9 +945,7 @@ def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView
             raise ValidationError(
                 "只有已定稿的记录需要更正;草稿可直接修改 (only a finalized record is corrected)"
             )
-        if s.scalars(
-            select(Inspection.id).where(Inspection.supersedes_id == old.id, Inspection.deleted.is_(False))
-        ).first():
+        if _correction_of(s, old.id) is not None:
             raise ValidationError(
                 "这条记录已有更正版本 (this record already has a correction; correct the newest)"
             )
@@ -969,7 +978,11 @@ def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
         chain = version_chain(s, load_inspection(s, inspection_id), Inspection.created_at)
-        return [_summary(i, n < len(chain) - 1) for n, i in enumerate(chain)]
+        # A version is replaced once a later one is finalized (a draft correction replaces nothing yet).
+        return [
+            _summary(i, any(later.status == "finalized" for later in chain[n + 1 :]))
+            for n, i in enumerate(chain)
+        ]
 
 
 # --- hotel state -----------------------------------------------------------------------------------------

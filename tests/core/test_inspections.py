@@ -180,6 +180,31 @@ def test_discarded_draft_disappears(db: Database, hotel: hotel_service.HotelView
     assert insp_service.list_inspections(db) == []
 
 
+def test_a_draft_correction_replaces_nothing_until_finalized(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
+) -> None:
+    """While a correction is a draft the record stays in force: not marked 已被更正 in its view, its
+    history or the code its sheet prints; it names the correction under way (no second one, no notice
+    from it). Once the correction is finalized, the record is replaced everywhere."""
+    from hoteltv.reports.verification import inspection_code
+
+    first = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
+    draft = insp_service.correct(db, first.id)
+    view = insp_service.get_inspection(db, first.id)
+    assert view.superseded_by_id is None and view.correction_id == draft.id
+    assert [v.superseded for v in insp_service.history(db, first.id)] == [False, False]
+    code = inspection_code(db, first.id)
+    assert code.superseded_by_id is None and code.in_force is None and code.latest_version == 2
+    with pytest.raises(ValidationError, match="already has a correction"):
+        insp_service.correct(db, first.id)
+    fix = insp_service.finalize(db, explain_missing_evidence(db, draft).id)
+    view = insp_service.get_inspection(db, first.id)
+    assert view.superseded_by_id == fix.id and view.correction_id == fix.id
+    assert [v.superseded for v in insp_service.history(db, first.id)] == [True, False]
+    code = inspection_code(db, first.id)
+    assert code.superseded_by_id == fix.id and code.in_force and first.record_number in code.in_force
+
+
 def test_a_discarded_correction_leaves_the_record_current(
     db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any
 ) -> None:

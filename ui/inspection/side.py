@@ -80,7 +80,7 @@ class SidePanel(QWidget):
     def update_actions(self, view: InspectionView, issued_notice: NoticeView | None) -> None:
         """Show the buttons that apply to ``view`` (and to the notice it issued, if any)."""
         finalized = view.status == "finalized"
-        current = view.superseded_by_id is None
+        current = view.correction_id is None  # corrected, or a correction under way: not again, no notice
         self.finalize_button.setVisible(view.editable)
         self.phone_button.setVisible(view.editable)
         self.correct_button.setVisible(finalized and current)
