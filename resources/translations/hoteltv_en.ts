@@ -1863,6 +1863,11 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+2"/>
+        <source>此记录已定稿，只能查看；它的更正版本在“版本记录”中。</source>
+        <translation>This record is finalized and read-only; its correction is under “Versions”.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>此记录已定稿，只能查看；如需修改请用“更正…”。</source>
         <translation>This record is finalized and read-only; use &quot;Correct…&quot; to change it.</translation>
     </message>

@@ -708,6 +708,15 @@ def test_correction_makes_a_new_version_and_history_shows_both(
     assert len(new.history_menu.actions()) == 2
     assert [a.isChecked() for a in new.history_menu.actions()] == [False, True]
 
+    # The original, opened again while its correction is a draft: still the record in force (not marked
+    # 已被更正), 更正 not offered a second time, and the hint points at 版本记录 instead.
+    window.close()
+    again = open_inspection_window(ctx, iid)
+    assert isinstance(again, InspectionWindow) and again is not window
+    qtbot.waitUntil(lambda: again.view is not None and "版本记录" in again.statusBar().currentMessage())
+    assert again.status_badge.property("status") == "finalized" and again.correct_button.isHidden()
+    again.close()
+
     page = room_page(new, "502")
     new.tabs.setCurrentWidget(page)
     answer(qtbot, page.form, "picture_quality", "fair")

@@ -239,6 +239,8 @@ class InspectionWindow(QMainWindow):
         """A draft opens at its first unanswered item; a finalized record at its tabs, read-only."""
         if view.editable:
             self.statusBar().showMessage(self.tr("每项修改都会自动保存，无需保存按钮。"), 10000)
+        elif view.correction_id:  # corrected, or a correction under way: 更正… is not offered again
+            self.statusBar().showMessage(self.tr("此记录已定稿，只能查看；它的更正版本在“版本记录”中。"))
         else:
             self.statusBar().showMessage(self.tr("此记录已定稿，只能查看；如需修改请用“更正…”。"))
         if not view.editable:
