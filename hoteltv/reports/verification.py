@@ -38,7 +38,7 @@ from hoteltv.domain import clock, lifecycle
 from hoteltv.hashing import canonical_sha256
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import seal
-from hoteltv.services.inspections import load_inspection
+from hoteltv.services.inspections import load_inspection, replacing
 
 KIND_INSPECTION = "inspection"
 KIND_NOTICE = "notice"
@@ -193,8 +193,7 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
         chain = _chain(s, insp)
         version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
         digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))
-        # Replaced once a later version is finalized: a correction still a draft replaces nothing yet.
-        newer = next((c for c in chain[version:] if c.status == "finalized"), None)
+        newer = replacing(chain, version - 1)
         in_force = None
         if newer is not None:
             current = [c for c in chain if c.status == "finalized"][-1:]
@@ -314,8 +313,7 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
     facts["result"] = insp.result
     if insp.status != "finalized" or not insp.content_hash:
         return VerifyResult(status=DRAFT, **facts)
-    finalized_newer = newer is not None and any(c.status == "finalized" for c in chain[version:])
-    return _against_seal(facts, code, insp, superseded=finalized_newer)
+    return _against_seal(facts, code, insp, superseded=replacing(chain, version - 1) is not None)
 
 
 def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:

@@ -348,6 +348,12 @@ def _correction_of(session: Session, inspection_id: str) -> Inspection | None:
     ).first()
 
 
+def replacing(chain: Sequence[Inspection], position: int) -> Inspection | None:
+    """The version that replaces ``chain[position]`` in its chain of versions (oldest first): the first
+    finalized one after it. A correction still a draft replaces nothing yet (see :func:`superseded_ids`)."""
+    return next((c for c in chain[position + 1 :] if c.status == "finalized"), None)
+
+
 def superseded_ids(session: Session) -> set[str]:
     """The ids of the records a finalized correction in force replaces. A correction still a draft, or
     discarded, replaces nothing: the record it would correct is the one in force (the rule of
@@ -978,11 +984,7 @@ def history(db: Database, inspection_id: str) -> list[InspectionSummary]:
     """The chain of versions an inspection belongs to, oldest first."""
     with db.reading() as s:
         chain = version_chain(s, load_inspection(s, inspection_id), Inspection.created_at)
-        # A version is replaced once a later one is finalized (a draft correction replaces nothing yet).
-        return [
-            _summary(i, any(later.status == "finalized" for later in chain[n + 1 :]))
-            for n, i in enumerate(chain)
-        ]
+        return [_summary(i, replacing(chain, n) is not None) for n, i in enumerate(chain)]
 
 
 # --- hotel state -----------------------------------------------------------------------------------------
