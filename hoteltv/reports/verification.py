@@ -307,13 +307,13 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
     # A shortened id could match two records; the one whose content matches the code wins.
     same_version.sort(key=lambda v: (v[0].content_hash or "").startswith(code.hash_prefix), reverse=True)
     insp, chain, version = same_version[0]
-    newer = chain[version] if version < len(chain) else None
-    newer_number = f"{newer.record_number} 第{version + 1}版" if newer is not None else None
+    newer = replacing(chain, version - 1)  # a correction still a draft replaces nothing yet
+    newer_number = f"{newer.record_number} 第{chain.index(newer) + 1}版" if newer is not None else None
     facts = _facts(code, insp, insp.record_number, chain, newer, newer_number, insp.started_at)
     facts["result"] = insp.result
     if insp.status != "finalized" or not insp.content_hash:
         return VerifyResult(status=DRAFT, **facts)
-    return _against_seal(facts, code, insp, superseded=replacing(chain, version - 1) is not None)
+    return _against_seal(facts, code, insp, superseded=newer is not None)
 
 
 def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:

@@ -186,7 +186,7 @@ def test_a_draft_correction_replaces_nothing_until_finalized(
     """While a correction is a draft the record stays in force: not marked 已被更正 in its view, its
     history or the code its sheet prints; it names the correction under way (no second one, no notice
     from it). Once the correction is finalized, the record is replaced everywhere."""
-    from hoteltv.reports.verification import inspection_code
+    from hoteltv.reports.verification import inspection_code, verify_code
 
     first = insp_service.finalize(db, fill(db, insp_service.start_inspection(db, hotel.id, team).id).id)
     draft = insp_service.correct(db, first.id)
@@ -195,6 +195,12 @@ def test_a_draft_correction_replaces_nothing_until_finalized(
     assert [v.superseded for v in insp_service.history(db, first.id)] == [False, False]
     code = inspection_code(db, first.id)
     assert code.superseded_by_id is None and code.in_force is None and code.latest_version == 2
+    checked = verify_code(db, code.code)  # the paper is the version in force, and nothing says otherwise
+    assert (
+        checked.status == "valid"
+        and checked.superseded_by_id is None
+        and checked.superseded_by_number is None
+    )
     with pytest.raises(ValidationError, match="already has a correction"):
         insp_service.correct(db, first.id)
     fix = insp_service.finalize(db, explain_missing_evidence(db, draft).id)
@@ -203,6 +209,9 @@ def test_a_draft_correction_replaces_nothing_until_finalized(
     assert [v.superseded for v in insp_service.history(db, first.id)] == [True, False]
     code = inspection_code(db, first.id)
     assert code.superseded_by_id == fix.id and code.in_force and first.record_number in code.in_force
+    checked = verify_code(db, code.code)
+    assert checked.status == "superseded" and checked.superseded_by_id == fix.id
+    assert checked.superseded_by_number == f"{first.record_number} 第2版"
 
 
 def test_a_discarded_correction_leaves_the_record_current(
