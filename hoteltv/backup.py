@@ -306,20 +306,16 @@ def create_backup(
         replace_file(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
-        _remove_all(tmp, snapshot)
         raise _explain(exc, f"写入备份 {dest.name}", f"writing the backup {dest.name}") from exc
     except FileInUseError as exc:
-        _remove_all(tmp, snapshot)
         raise BackupError(f"{exc.message}; 备份未写入 (no backup was written)") from exc
     except sqlite3.Error as exc:  # the snapshot could not be read back
-        _remove_all(tmp, snapshot)
         raise BackupError(
             f"{db_path}: 数据库无法读取,备份未写入 (the database cannot be read: {exc}; "
             "no backup was written)"
         ) from exc
-    except BaseException:
+    finally:  # after success only leftovers of the snapshot remain: the archive was renamed into place
         _remove_all(tmp, snapshot)
-        raise
     return BackupReport(dest, manifest, dest.stat().st_size, tuple(problems))
 
 
