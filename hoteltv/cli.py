@@ -19,6 +19,7 @@ from hoteltv.cli_support import (
     EXIT_REFUSED,
     EXIT_USAGE,
     Context,
+    command_group,
     division_code,
     find_inspection_arg,
     format_table,
@@ -493,9 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(sub, "init", cmd_init, "create or upgrade the data folder and show where it is")
     add(sub, "demo", cmd_demo, "load the fictional Baoshan demo set into an empty data folder")
 
-    hotels = sub.add_parser("hotels", help="the hotel registry").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    hotels = command_group(sub, "hotels", "the hotel registry")
     sp = add(hotels, "import", cmd_hotels_import, "import or update hotels from an xlsx/csv sheet")
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
@@ -532,9 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("id", help="hotel id (or its first characters) or exact name")
     sp.add_argument("--actor", help="who deletes it (for the audit log)")
 
-    insp = sub.add_parser("inspections", help="inspection records").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    insp = command_group(sub, "inspections", "inspection records")
     sp = add(insp, "list", cmd_inspections_list, "list inspections, newest first")
     sp.add_argument("--hotel", help="hotel id (or its first characters) or exact name")
     sp.add_argument("--json", action="store_true")
@@ -551,9 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(insp, "export", cmd_inspections_export, "export inspections to .json (lossless), .xlsx or .csv")
     sp.add_argument("file")
 
-    people = sub.add_parser("inspectors", help="bureau inspectors").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    people = command_group(sub, "inspectors", "bureau inspectors")
     sp = add(people, "list", cmd_inspectors_list, "list inspectors")
     sp.add_argument("--json", action="store_true")
     sp = add(people, "add", cmd_inspectors_add, "add an inspector")

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hoteltv.cli_support import format_table
+from hoteltv.cli_support import command_group, format_table
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.cli import _client, _data_dir, _server_db, _server_options
 
@@ -85,9 +85,7 @@ def cmd_release_download(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Any) -> None:
-    release = sub.add_parser("release", help="program updates published on the sync server").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    release = command_group(sub, "release", "program updates published on the sync server")
     sp = add(release, "publish", cmd_release_publish, "publish an installer on this server (admin)")
     sp.add_argument("file", help="the installer (.exe for Windows, .deb for Linux)")
     sp.add_argument("--version", required=True, help="its version, e.g. 0.2.0")
