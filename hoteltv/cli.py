@@ -35,14 +35,6 @@ from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError
 
 
-def _write_crash_log(home: Path) -> Path | None:
-    import traceback
-
-    from hoteltv.logfile import write_crash_report
-
-    return write_crash_report(home, traceback.format_exc())
-
-
 # --- commands ---------------------------------------------------------------------------------------------
 
 
@@ -612,7 +604,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not a user's mistake: one line here, the details in a log file
-        log = _write_crash_log(ctx.home)
+        import traceback
+
+        from hoteltv.logfile import write_crash_report
+
+        log = write_crash_report(ctx.home, traceback.format_exc())
         warn(
             f"内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
             + (f" — details in {log}" if log else "")

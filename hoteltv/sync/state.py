@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
@@ -180,7 +181,8 @@ def record_states(
         ]
 
 
-def _outcome_insert() -> Any:
+@cache
+def _outcome_upsert() -> Any:
     """The upsert of per-record outcomes (built once: every sync that moved something ends with it)."""
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -191,13 +193,7 @@ def _outcome_insert() -> Any:
     )
 
 
-_OUTCOME_UPSERT: Any = None
-
-
 def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
-    global _OUTCOME_UPSERT
-    if _OUTCOME_UPSERT is None:
-        _OUTCOME_UPSERT = _outcome_insert()
     now = utcnow()
     rows = {
         (o.entity, o.id): {
@@ -211,7 +207,7 @@ def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
         for o in outcomes
     }
     for chunk in chunked(rows.values(), 500):
-        conn.execute(_OUTCOME_UPSERT, chunk)
+        conn.execute(_outcome_upsert(), chunk)
 
 
 @dataclass
