@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
@@ -325,9 +325,3 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-
-
-def count(session: Session, stmt: Any) -> int:
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
