@@ -34,7 +34,6 @@ from hoteltv.domain.modes import mode_catalog
 from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError
 
-
 # --- commands ---------------------------------------------------------------------------------------------
 
 

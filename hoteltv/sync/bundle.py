@@ -41,7 +41,8 @@ from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
-from hoteltv.sync.changes import Collected, DanglingReference, apply_changes_locally, collect_changes
+from hoteltv.sync.apply import DanglingReference, apply_changes_locally
+from hoteltv.sync.outbox import Collected, collect_changes
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, Change, ChangeResult
 
 FORMAT = "hoteltv-bundle/1"

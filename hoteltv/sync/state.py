@@ -18,7 +18,8 @@ from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
 from hoteltv.errors import HoteltvError, NotFoundError
-from hoteltv.sync.changes import MODELS, dropped_ids, pending_fields, set_dropped, to_python
+from hoteltv.sync.outbox import dropped_ids, pending_fields, set_dropped
+from hoteltv.sync.values import MODELS, to_python
 
 RecordState = Literal["pending", "sent", "complete", "conflict", "failed"]
 
