@@ -46,7 +46,7 @@ from hoteltv.sync.outbox import Collected, collect_changes
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, Change, ChangeResult
 
 FORMAT = "hoteltv-bundle/1"
-MANIFEST = "manifest.json"
+MANIFEST = archive.MANIFEST
 CHANGES = "changes.json"
 MAX_ENTRIES = 100_000
 MAX_CHANGES_BYTES = 512 * 1024 * 1024
@@ -266,10 +266,7 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         {
             "sha256": bundle.sha256,
             "device_id": bundle.device_id,
-            "applied": out.count("applied"),
-            "unchanged": out.count("unchanged"),
-            "conflict": out.count("conflict"),
-            "refused": out.count("refused"),
+            **{status: out.count(status) for status in ("applied", "unchanged", "conflict", "refused")},
             "photos": out.photos,
         },
         "",
