@@ -180,8 +180,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
 
 def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int], set[str]]:
     """Schema revision, device id, record counts and the photo hashes live records use."""
-    conn = connect_readonly(path)
-    try:
+    with contextlib.closing(connect_readonly(path)) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
         def one(sql: str) -> Any:
@@ -198,8 +197,6 @@ def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int],
         if "photos" in tables:
             shas = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM photos WHERE deleted = 0")}
         return schema, device, counts, shas
-    finally:
-        conn.close()
 
 
 # --- writing a backup -------------------------------------------------------------------------------------
@@ -379,12 +376,9 @@ def _schema_problem(path: Path, name: str) -> None:
                 name, "备份中的数据库不是 SQLite 文件", "the database in the backup is not SQLite"
             )
     try:
-        conn = connect_readonly(path)
-        try:
+        with contextlib.closing(connect_readonly(path)) as conn:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             revision = stored_revision(conn)
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise _KIND.refuse(
             name, "备份中的数据库已损坏", f"the database in the backup is damaged: {exc}"
@@ -412,13 +406,10 @@ def _schema_problem(path: Path, name: str) -> None:
 def _quiesce(db_path: Path) -> None:
     """Fold the current database's WAL into it and make sure no other program has it open."""
     try:
-        conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
-        try:
+        with contextlib.closing(sqlite3.connect(str(db_path), timeout=2, isolation_level=None)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _in_use(db_path) from exc
