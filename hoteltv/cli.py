@@ -369,15 +369,12 @@ def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.domain.divisions import division_id
     from hoteltv.services.inspections import add_inspector
 
-    division = division_code(ctx, args.division)
-    division_id = None
-    if division:
-        from hoteltv.domain.divisions import division_id as make_id
-
-        division_id = make_id(division)
-    person = add_inspector(ctx.db, args.name, args.enforcement_id, division_id=division_id, phone=args.phone)
+    code = division_code(ctx, args.division)
+    division = division_id(code) if code else None
+    person = add_inspector(ctx.db, args.name, args.enforcement_id, division_id=division, phone=args.phone)
     ctx.print(f"已添加检查人员 {person.name} ({person.enforcement_id}) (added inspector)")
     return 0
 
