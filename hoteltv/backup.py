@@ -462,14 +462,11 @@ def restore_backup(
             home.mkdir(parents=True, exist_ok=True)
             _clean_staging(home)
             free = shutil.disk_usage(home).free
-        except OSError as exc:
-            raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
-        if manifest.total_bytes + _FREE_MARGIN > free:
-            raise BackupError(
-                f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
-                f"(not enough disk space to restore); {archive.NOTHING_CHANGED}"
-            )
-        try:
+            if manifest.total_bytes + _FREE_MARGIN > free:
+                raise BackupError(
+                    f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
+                    f"(not enough disk space to restore); {archive.NOTHING_CHANGED}"
+                )
             staging = Path(tempfile.mkdtemp(dir=home, prefix=STAGING_PREFIX))
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
