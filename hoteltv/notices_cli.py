@@ -18,17 +18,12 @@ from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 
-def _terms(ctx: Any) -> Any:
-    from hoteltv.services.notices import NoticeTerms
-
-    return NoticeTerms.from_settings(ctx.settings)
-
-
 def cmd_numbers_show(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.services import numbering
+    from hoteltv.services.notices import NoticeTerms
 
     year = args.year or clock.today().year
-    terms = _terms(ctx)
+    terms = NoticeTerms.from_settings(ctx.settings)
     tag = numbering.device_tag(terms.device_tag, ctx.db.device_id)
     blocks = numbering.list_blocks(ctx.db)
     with ctx.db.reading() as s:  # what the next notice would get; the session is rolled back
