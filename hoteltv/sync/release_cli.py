@@ -17,23 +17,17 @@ from hoteltv.errors import HoteltvError
 from hoteltv.sync.cli import _client, _data_dir, _server_db, _server_options
 
 
-def _store(ctx: Any, args: argparse.Namespace) -> Any:
-    from hoteltv.sync.server.releases import ReleaseStore
-
-    return ReleaseStore(_data_dir(ctx, args) / "releases")
-
-
 def _row(r: Any) -> list[Any]:
     return [r.id, r.platform, r.version, r.filename, f"{r.size / 1e6:.1f} MB", r.sha256[:12], r.notes]
 
 
 def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.sync.server.releases import publish_file
+    from hoteltv.sync.server.releases import ReleaseStore, publish_file
 
     with _server_db(ctx, args) as db:
         out = publish_file(
             db,
-            _store(ctx, args),
+            ReleaseStore(_data_dir(ctx, args) / "releases"),
             Path(args.file),
             version=args.version,
             notes=args.notes,
