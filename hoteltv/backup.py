@@ -168,7 +168,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
                 raise
             # A read-only data folder (a read-only mount, a CD): SQLite cannot make its -shm file there.
             # With no WAL left to fold in, nobody can be writing, so the file is read as it is.
-            _remove_all(dest, dest)
+            _remove_database(dest)
             copy_database(src, dest, immutable=True)
     except sqlite3.DatabaseError as exc:
         if "full" in str(exc) or "disk I/O" in str(exc):
@@ -263,7 +263,7 @@ def create_backup(
 
                 _tick(progress, 0, total, DB_ENTRY)
                 add(snapshot, DB_ENTRY, zipfile.ZIP_DEFLATED)
-                _remove_all(snapshot, snapshot)
+                _remove_database(snapshot)
                 settings = home / "settings.json"
                 if settings.is_file():
                     add(settings, SETTINGS_ENTRY, zipfile.ZIP_DEFLATED)
@@ -312,17 +312,15 @@ def create_backup(
             "no backup was written)"
         ) from exc
     finally:  # after success only leftovers of the snapshot remain: the archive was renamed into place
-        _remove_all(tmp, snapshot)
+        _remove(tmp)
+        _remove_database(snapshot)
     return BackupReport(dest, manifest, dest.stat().st_size, tuple(problems))
 
 
-def _remove_all(tmp: Path, snapshot: Path) -> None:
-    for path in (
-        tmp,
-        snapshot,
-        *(snapshot.with_name(snapshot.name + x) for x in ("-journal", "-wal", "-shm")),
-    ):
-        _remove(path)
+def _remove_database(path: Path) -> None:
+    """A database file and the journal, WAL and shared-memory files SQLite may have left beside it."""
+    for file in (path, *(path.with_name(path.name + x) for x in ("-journal", "-wal", "-shm"))):
+        _remove(file)
 
 
 def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
