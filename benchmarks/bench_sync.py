@@ -47,8 +47,8 @@ from hoteltv.db.models import Hotel, Inspection, InspectionInspector, Inspector,
 from hoteltv.domain.divisions import default_divisions  # noqa: E402
 from hoteltv.photos.store import PhotoStore  # noqa: E402
 from hoteltv.services.setup import ensure_divisions  # noqa: E402
-from hoteltv.sync.changes import collect_changes  # noqa: E402
 from hoteltv.sync.client import SyncClient  # noqa: E402
+from hoteltv.sync.outbox import collect_changes  # noqa: E402
 from hoteltv.sync.photo_transfer import STREAMS  # noqa: E402
 
 PHOTOS_EACH = 3

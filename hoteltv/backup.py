@@ -168,7 +168,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
                 raise
             # A read-only data folder (a read-only mount, a CD): SQLite cannot make its -shm file there.
             # With no WAL left to fold in, nobody can be writing, so the file is read as it is.
-            _remove_all(dest, dest)
+            _remove_database(dest)
             copy_database(src, dest, immutable=True)
     except sqlite3.DatabaseError as exc:
         if "full" in str(exc) or "disk I/O" in str(exc):
@@ -180,8 +180,7 @@ def _snapshot_database(src: Path, dest: Path) -> None:
 
 def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int], set[str]]:
     """Schema revision, device id, record counts and the photo hashes live records use."""
-    conn = connect_readonly(path)
-    try:
+    with contextlib.closing(connect_readonly(path)) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
         def one(sql: str) -> Any:
@@ -198,8 +197,6 @@ def _database_facts(path: Path) -> tuple[str | None, str | None, dict[str, int],
         if "photos" in tables:
             shas = {r[0] for r in conn.execute("SELECT DISTINCT sha256 FROM photos WHERE deleted = 0")}
         return schema, device, counts, shas
-    finally:
-        conn.close()
 
 
 # --- writing a backup -------------------------------------------------------------------------------------
@@ -266,7 +263,7 @@ def create_backup(
 
                 _tick(progress, 0, total, DB_ENTRY)
                 add(snapshot, DB_ENTRY, zipfile.ZIP_DEFLATED)
-                _remove_all(snapshot, snapshot)
+                _remove_database(snapshot)
                 settings = home / "settings.json"
                 if settings.is_file():
                     add(settings, SETTINGS_ENTRY, zipfile.ZIP_DEFLATED)
@@ -306,30 +303,24 @@ def create_backup(
         replace_file(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
-        _remove_all(tmp, snapshot)
         raise _explain(exc, f"写入备份 {dest.name}", f"writing the backup {dest.name}") from exc
     except FileInUseError as exc:
-        _remove_all(tmp, snapshot)
         raise BackupError(f"{exc.message}; 备份未写入 (no backup was written)") from exc
     except sqlite3.Error as exc:  # the snapshot could not be read back
-        _remove_all(tmp, snapshot)
         raise BackupError(
             f"{db_path}: 数据库无法读取,备份未写入 (the database cannot be read: {exc}; "
             "no backup was written)"
         ) from exc
-    except BaseException:
-        _remove_all(tmp, snapshot)
-        raise
+    finally:  # after success only leftovers of the snapshot remain: the archive was renamed into place
+        _remove(tmp)
+        _remove_database(snapshot)
     return BackupReport(dest, manifest, dest.stat().st_size, tuple(problems))
 
 
-def _remove_all(tmp: Path, snapshot: Path) -> None:
-    for path in (
-        tmp,
-        snapshot,
-        *(snapshot.with_name(snapshot.name + x) for x in ("-journal", "-wal", "-shm")),
-    ):
-        _remove(path)
+def _remove_database(path: Path) -> None:
+    """A database file and the journal, WAL and shared-memory files SQLite may have left beside it."""
+    for file in (path, *(path.with_name(path.name + x) for x in ("-journal", "-wal", "-shm"))):
+        _remove(file)
 
 
 def _tick(progress: Progress | None, done: int, total: int, text: str) -> None:
@@ -383,12 +374,9 @@ def _schema_problem(path: Path, name: str) -> None:
                 name, "备份中的数据库不是 SQLite 文件", "the database in the backup is not SQLite"
             )
     try:
-        conn = connect_readonly(path)
-        try:
+        with contextlib.closing(connect_readonly(path)) as conn:
             result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             revision = stored_revision(conn)
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise _KIND.refuse(
             name, "备份中的数据库已损坏", f"the database in the backup is damaged: {exc}"
@@ -416,13 +404,10 @@ def _schema_problem(path: Path, name: str) -> None:
 def _quiesce(db_path: Path) -> None:
     """Fold the current database's WAL into it and make sure no other program has it open."""
     try:
-        conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
-        try:
+        with contextlib.closing(sqlite3.connect(str(db_path), timeout=2, isolation_level=None)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise _in_use(db_path) from exc
@@ -475,14 +460,11 @@ def restore_backup(
             home.mkdir(parents=True, exist_ok=True)
             _clean_staging(home)
             free = shutil.disk_usage(home).free
-        except OSError as exc:
-            raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc
-        if manifest.total_bytes + _FREE_MARGIN > free:
-            raise BackupError(
-                f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
-                f"(not enough disk space to restore); {archive.NOTHING_CHANGED}"
-            )
-        try:
+            if manifest.total_bytes + _FREE_MARGIN > free:
+                raise BackupError(
+                    f"磁盘空间不足:恢复需要 {manifest.total_bytes / 1e6:.0f} MB,只剩 {free / 1e6:.0f} MB "
+                    f"(not enough disk space to restore); {archive.NOTHING_CHANGED}"
+                )
             staging = Path(tempfile.mkdtemp(dir=home, prefix=STAGING_PREFIX))
         except OSError as exc:
             raise _explain(exc, f"恢复到 {home}", f"restoring into {home}") from exc

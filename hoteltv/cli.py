@@ -19,6 +19,7 @@ from hoteltv.cli_support import (
     EXIT_REFUSED,
     EXIT_USAGE,
     Context,
+    command_group,
     division_code,
     find_inspection_arg,
     format_table,
@@ -32,15 +33,6 @@ from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.modes import mode_catalog
 from hoteltv.domain.sites import site_kind_label
 from hoteltv.errors import HoteltvError
-
-
-def _write_crash_log(home: Path) -> Path | None:
-    import traceback
-
-    from hoteltv.logfile import write_crash_report
-
-    return write_crash_report(home, traceback.format_exc())
-
 
 # --- commands ---------------------------------------------------------------------------------------------
 
@@ -377,15 +369,12 @@ def cmd_inspectors_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_inspectors_add(ctx: Context, args: argparse.Namespace) -> int:
+    from hoteltv.domain.divisions import division_id
     from hoteltv.services.inspections import add_inspector
 
-    division = division_code(ctx, args.division)
-    division_id = None
-    if division:
-        from hoteltv.domain.divisions import division_id as make_id
-
-        division_id = make_id(division)
-    person = add_inspector(ctx.db, args.name, args.enforcement_id, division_id=division_id, phone=args.phone)
+    code = division_code(ctx, args.division)
+    division = division_id(code) if code else None
+    person = add_inspector(ctx.db, args.name, args.enforcement_id, division_id=division, phone=args.phone)
     ctx.print(f"已添加检查人员 {person.name} ({person.enforcement_id}) (added inspector)")
     return 0
 
@@ -493,9 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(sub, "init", cmd_init, "create or upgrade the data folder and show where it is")
     add(sub, "demo", cmd_demo, "load the fictional Baoshan demo set into an empty data folder")
 
-    hotels = sub.add_parser("hotels", help="the hotel registry").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    hotels = command_group(sub, "hotels", "the hotel registry")
     sp = add(hotels, "import", cmd_hotels_import, "import or update hotels from an xlsx/csv sheet")
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
@@ -532,9 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("id", help="hotel id (or its first characters) or exact name")
     sp.add_argument("--actor", help="who deletes it (for the audit log)")
 
-    insp = sub.add_parser("inspections", help="inspection records").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    insp = command_group(sub, "inspections", "inspection records")
     sp = add(insp, "list", cmd_inspections_list, "list inspections, newest first")
     sp.add_argument("--hotel", help="hotel id (or its first characters) or exact name")
     sp.add_argument("--json", action="store_true")
@@ -551,9 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(insp, "export", cmd_inspections_export, "export inspections to .json (lossless), .xlsx or .csv")
     sp.add_argument("file")
 
-    people = sub.add_parser("inspectors", help="bureau inspectors").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    people = command_group(sub, "inspectors", "bureau inspectors")
     sp = add(people, "list", cmd_inspectors_list, "list inspectors")
     sp.add_argument("--json", action="store_true")
     sp = add(people, "add", cmd_inspectors_add, "add an inspector")
@@ -617,7 +600,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not a user's mistake: one line here, the details in a log file
-        log = _write_crash_log(ctx.home)
+        import traceback
+
+        from hoteltv.logfile import write_crash_report
+
+        log = write_crash_report(ctx.home, traceback.format_exc())
         warn(
             f"内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
             + (f" — details in {log}" if log else "")

@@ -83,6 +83,12 @@ class Context:
             self._opened[0].close()
 
 
+def command_group(sub: Any, name: str, help_: str, **options: Any) -> Any:
+    """The sub-parsers of a command made of actions (``hoteltv NAME ACTION …``)."""
+    parser = sub.add_parser(name, help=help_, **options)
+    return parser.add_subparsers(dest="sub", metavar="ACTION", required=True)
+
+
 def warn(*lines: object) -> None:
     """Print each of ``lines`` to stderr as a message of the ``hoteltv`` command."""
     for line in lines:

@@ -17,6 +17,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from hoteltv.domain import clock
 from hoteltv.domain.lifecycle import DEFAULT_DEADLINE_DAYS
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import FileInUseError, replace_file
@@ -134,8 +135,6 @@ class Settings:
             except (TypeError, ValueError) as exc:
                 raise HoteltvError(f"setting {key} needs a {setting.type.__name__}, not {value!r}") from exc
         if key == "time_zone":
-            from hoteltv.domain import clock
-
             clock.zone(value)  # an unknown zone: a clear message, nothing saved
         values = {**self._values, key: value}
         tmp = ""
@@ -155,6 +154,4 @@ class Settings:
             ) from exc
         self._values = values
         if key == "time_zone":
-            from hoteltv.domain import clock
-
             clock.set_bureau_zone(value)

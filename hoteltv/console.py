@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import shutil
 import sys
 import unicodedata
@@ -55,14 +56,9 @@ def display_width(text: str) -> int:
 
 
 def _fit(text: str, columns: int) -> str:
-    out, width = [], 0
-    for c in text:
-        w = display_width(c)
-        if width + w > columns:
-            break
-        out.append(c)
-        width += w
-    return "".join(out)
+    """The longest start of ``text`` that takes at most ``columns``."""
+    ends = itertools.accumulate(display_width(c) for c in text)
+    return "".join(c for c, end in zip(text, ends, strict=True) if end <= columns)
 
 
 class ProgressLine:

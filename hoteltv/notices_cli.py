@@ -13,22 +13,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from hoteltv.cli_support import format_table, notice_id_arg, parse_date
+from hoteltv.cli_support import command_group, format_table, notice_id_arg, parse_date
 from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 
 
-def _terms(ctx: Any) -> Any:
-    from hoteltv.services.notices import NoticeTerms
-
-    return NoticeTerms.from_settings(ctx.settings)
-
-
 def cmd_numbers_show(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.services import numbering
+    from hoteltv.services.notices import NoticeTerms
 
     year = args.year or clock.today().year
-    terms = _terms(ctx)
+    terms = NoticeTerms.from_settings(ctx.settings)
     tag = numbering.device_tag(terms.device_tag, ctx.db.device_id)
     blocks = numbering.list_blocks(ctx.db)
     with ctx.db.reading() as s:  # what the next notice would get; the session is rolled back
@@ -158,9 +153,9 @@ def cmd_notices_extend(ctx: Any, args: argparse.Namespace) -> int:
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the ``numbers`` and ``notices`` groups to the ``hoteltv`` parser."""
-    numbers = sub.add_parser(
-        "numbers", help="文号 of rectification notices: this laptop's blocks", description=__doc__
-    ).add_subparsers(dest="sub", metavar="ACTION", required=True)
+    numbers = command_group(
+        sub, "numbers", "文号 of rectification notices: this laptop's blocks", description=__doc__
+    )
     sp = add(numbers, "show", cmd_numbers_show, "this laptop's blocks, what is left and the next number")
     sp.add_argument("--year", type=int, help="the year to report on (default: this year)")
     sp.add_argument("--json", action="store_true")
@@ -172,9 +167,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("last", type=int, help="last number of the block, e.g. 50")
     sp.add_argument("--source", default="manual", help="where the block came from (e.g. 办公室 2026-01-05)")
 
-    notices = sub.add_parser("notices", help="rectification notices (整改通知书)").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    notices = command_group(sub, "notices", "rectification notices (整改通知书)")
     sp = add(notices, "list", cmd_notices_list, "list notices by deadline")
     sp.add_argument("--open", action="store_true", help="open notices only")
     sp.add_argument("--json", action="store_true")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from hoteltv.cli_support import division_code, find_inspection_arg, hotel_id_arg, parse_date
+from hoteltv.cli_support import command_group, division_code, find_inspection_arg, hotel_id_arg, parse_date
 from hoteltv.errors import HoteltvError
 
 
@@ -88,9 +88,7 @@ def cmd_operations_delete(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
-    ops = sub.add_parser("operations", help="enforcement operations (执法行动)").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    ops = command_group(sub, "operations", "enforcement operations (执法行动)")
     sp = add(ops, "add", cmd_operations_add, "record an enforcement operation (执法行动)")
     sp.add_argument("--date", required=True, help="the day (YYYY-MM-DD), not in the future")
     sp.add_argument("--division", required=True, help="division name or code (e.g. 腾冲市, 530581)")

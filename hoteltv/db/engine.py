@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
@@ -121,8 +121,7 @@ class Database:
             home.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create the data folder {home}: {exc.strerror or exc}") from exc
-        path = home / DB_FILENAME
-        return cls.open_file(path, backup_dir=backup_dir or home / "backups")
+        return cls.open_file(home / DB_FILENAME, backup_dir=backup_dir or home / "backups")
 
     @classmethod
     def open_file(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
@@ -229,11 +228,8 @@ class Database:
 
     def integrity_problems(self) -> list[str]:
         """SQLite's own integrity and foreign-key checks; an empty list means sound."""
-        problems: list[str] = []
         with self.engine.connect() as conn:
-            for (msg,) in conn.execute(text("PRAGMA integrity_check")):
-                if msg != "ok":
-                    problems.append(str(msg))
+            problems = [str(msg) for (msg,) in conn.execute(text("PRAGMA integrity_check")) if msg != "ok"]
             for row in conn.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"foreign key: table {row[0]} rowid {row[1]} → {row[2]}")
         return problems
@@ -325,9 +321,3 @@ def migrate(engine: Engine, path: Path | None, backup_dir: Path | None) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-
-
-def count(session: Session, stmt: Any) -> int:
-    from sqlalchemy import func
-
-    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

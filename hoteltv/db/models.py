@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from hoteltv.errors import NotFoundError
+
 
 def new_id() -> str:
     """A new random UUID as text: the primary key of every synced record."""
@@ -88,8 +90,6 @@ S = TypeVar("S", bound=Synced)
 
 def live(session: Session, model: type[S], row_id: str, missing: str) -> S:
     """The record ``row_id`` of ``model``; ``NotFoundError(missing)`` when there is none or it is deleted."""
-    from hoteltv.errors import NotFoundError
-
     row = session.get(model, row_id)
     if row is None or row.deleted:
         raise NotFoundError(missing)

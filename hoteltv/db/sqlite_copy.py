@@ -9,6 +9,7 @@ standalone file (``journal_mode=DELETE``: no ``-wal``/``-shm`` beside it).
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
@@ -37,17 +38,13 @@ def connect_readonly(path: Path, query: str = "mode=ro", timeout: float = 5.0) -
 
 def copy_database(src: Path, dest: Path, *, immutable: bool = False) -> None:
     """A consistent, standalone copy of the database ``src`` written to ``dest`` (read-only on the source)."""
-    source = connect_readonly(src, "immutable=1" if immutable else "mode=ro", timeout=30)
-    try:
-        target = sqlite3.connect(str(dest))
-        try:
-            source.backup(target)
-            # A standalone file: no -wal/-shm beside it (the copy inherits the source's WAL mode).
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    finally:
-        source.close()
+    with (
+        closing(connect_readonly(src, "immutable=1" if immutable else "mode=ro", timeout=30)) as source,
+        closing(sqlite3.connect(str(dest))) as target,
+    ):
+        source.backup(target)
+        # A standalone file: no -wal/-shm beside it (the copy inherits the source's WAL mode).
+        target.execute("PRAGMA journal_mode=DELETE")
 
 
 def backup_sqlite(src: Path, dest: Path) -> Path:

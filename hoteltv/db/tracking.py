@@ -199,16 +199,14 @@ def _owning_inspection(session: Session, obj: object) -> Inspection | None:
     if isinstance(obj, Inspection):
         return obj
     if isinstance(obj, RoomCheck | InspectionInspector):
-        parent: Inspection | None = obj.__dict__.get(
-            "inspection"
-        )  # set when appended through the relationship
+        # Set when the part was appended through the relationship.
+        parent: Inspection | None = obj.__dict__.get("inspection")
         if parent is not None:
             return parent
     if not isinstance(obj, RoomCheck | InspectionInspector | Photo) or obj.inspection_id is None:
         return None
-    inspection_id = obj.inspection_id
     with session.no_autoflush:
-        return session.get(Inspection, inspection_id)
+        return session.get(Inspection, obj.inspection_id)
 
 
 def _guard_inspection_parts(session: Session, obj: object) -> None:

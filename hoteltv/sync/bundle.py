@@ -41,11 +41,12 @@ from hoteltv.errors import HoteltvError
 from hoteltv.io.files import atomic_output
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
-from hoteltv.sync.changes import Collected, DanglingReference, apply_changes_locally, collect_changes
+from hoteltv.sync.apply import DanglingReference, apply_changes_locally
+from hoteltv.sync.outbox import Collected, collect_changes
 from hoteltv.sync.protocol import MAX_PHOTO_BYTES, Change, ChangeResult
 
 FORMAT = "hoteltv-bundle/1"
-MANIFEST = "manifest.json"
+MANIFEST = archive.MANIFEST
 CHANGES = "changes.json"
 MAX_ENTRIES = 100_000
 MAX_CHANGES_BYTES = 512 * 1024 * 1024
@@ -265,10 +266,7 @@ def import_local(db: Database, store: PhotoStore, path: Path) -> BundleImport:
         {
             "sha256": bundle.sha256,
             "device_id": bundle.device_id,
-            "applied": out.count("applied"),
-            "unchanged": out.count("unchanged"),
-            "conflict": out.count("conflict"),
-            "refused": out.count("refused"),
+            **{status: out.count(status) for status in ("applied", "unchanged", "conflict", "refused")},
             "photos": out.photos,
         },
         "",

@@ -16,11 +16,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from hoteltv.cli_support import format_table
+from hoteltv.cli_support import EXIT_REFUSED, command_group, format_table
 from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
-EXIT_REFUSED = 1
 #: ``hoteltv sync``: the sync went through, but the server refused some changes (listed; still queued).
 EXIT_SOME_REFUSED = 4
 
@@ -51,11 +50,11 @@ def _out(ctx: Any, args: argparse.Namespace, data: Any, text: str) -> None:
         ctx.print(text)
 
 
-def _out_list(ctx: Any, args: argparse.Namespace, fetch: Callable[[Any], Sequence[Any]], *table: Any) -> None:
+def _out_list(ctx: Any, args: argparse.Namespace, fetch: Callable[[Any], Sequence[Any]], *table: Any) -> int:
     """The records ``fetch(db)`` reads from the server's database (pydantic models): JSON, or a table."""
     with _server_db(ctx, args) as db:
         records = fetch(db)
-    ctx.records(getattr(args, "json", False), records, *table, data=lambda r: r.model_dump())
+    return ctx.records(getattr(args, "json", False), records, *table, data=lambda r: r.model_dump())
 
 
 # --- server side ------------------------------------------------------------------------------------------------
@@ -114,14 +113,13 @@ def cmd_users_add(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_users_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    _out_list(
+    return _out_list(
         ctx,
         args,
         admin.list_users,
         ["用户 user", "角色 role", "县区 divisions", "姓名 name", "状态 state"],
         lambda u: [u.name, u.role, " ".join(u.divisions), u.display_name, "" if u.active else "停用"],
     )
-    return 0
 
 
 def cmd_users_set(ctx: Any, args: argparse.Namespace) -> int:
@@ -181,20 +179,19 @@ def cmd_tokens_revoke(ctx: Any, args: argparse.Namespace) -> int:
 def cmd_tokens_list(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    _out_list(
+    return _out_list(
         ctx,
         args,
         admin.list_tokens,
         ["id", "用户 user", "前缀 prefix", "创建 created", "状态 state"],
         lambda t: [t.id, t.user, t.prefix + "…", t.created_at[:16], "已吊销" if t.revoked else "有效"],
     )
-    return 0
 
 
 def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.server import admin
 
-    _out_list(
+    return _out_list(
         ctx,
         args,
         admin.list_devices,
@@ -208,7 +205,6 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
             d.last_seq,
         ],
     )
-    return 0
 
 
 # --- laptop side --------------------------------------------------------------------------------------------------
@@ -519,9 +515,7 @@ def register(sub: Any, add: Any) -> None:
         help="proxies whose X-Forwarded-* headers are trusted (behind a TLS-terminating proxy)",
     )
 
-    users = sub.add_parser("users", help="server accounts (admin)").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    users = command_group(sub, "users", "server accounts (admin)")
     sp = add(users, "add", cmd_users_add, "create a user")
     sp.add_argument("name")
     sp.add_argument("--role", required=True, choices=["inspector", "office", "admin"])
@@ -542,9 +536,7 @@ def register(sub: Any, add: Any) -> None:
         sp.add_argument("name")
         _server_options(sp)
 
-    tokens = sub.add_parser("tokens", help="server access tokens (admin)").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    tokens = command_group(sub, "tokens", "server access tokens (admin)")
     sp = add(tokens, "issue", cmd_tokens_issue, "issue a token for a user (printed once)")
     sp.add_argument("user")
     sp.add_argument("--label")
@@ -579,9 +571,7 @@ def register(sub: Any, add: Any) -> None:
         "--drop", metavar="ID", help="give up a refused change (record id or its first characters)"
     )
 
-    bundle = sub.add_parser("bundle", help="sync by file (USB stick)").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    bundle = command_group(sub, "bundle", "sync by file (USB stick)")
     sp = add(bundle, "export", cmd_bundle_export, "write unsent changes and their photos to a bundle file")
     sp.add_argument("file")
     sp = add(
@@ -599,9 +589,7 @@ def register(sub: Any, add: Any) -> None:
         "--as-user", default="admin", help="with --database-url/--data: the server user to act as"
     )
 
-    conflicts = sub.add_parser("conflicts", help="fields changed in two places").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    conflicts = command_group(sub, "conflicts", "fields changed in two places")
     sp = add(conflicts, "list", cmd_conflicts_list, "list open conflicts with both values")
     sp.add_argument("--all", action="store_true", help="include resolved ones")
     sp.add_argument("--json", action="store_true")

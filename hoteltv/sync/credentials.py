@@ -28,9 +28,7 @@ def _keyring() -> object | None:
     try:
         import keyring
         from keyring.backends import fail
-    except Exception:
-        return None
-    try:
+
         backend = keyring.get_keyring()
     except Exception:
         return None
@@ -83,11 +81,9 @@ def save_token(home: Path, server_url: str, device_id: str, token: str) -> str:
     """Remember this data folder's token for ``server_url``; returns where it went ("keyring" or the file)."""
     kr = _keyring()
     if kr is not None:
-        try:
+        with contextlib.suppress(Exception):
             kr.set_password(SERVICE, entry_name(server_url, device_id), token)  # type: ignore[attr-defined]
             return "keyring"
-        except Exception:
-            pass
     data = _read_file(home)
     data[server_url] = token
     path = _file(home)

@@ -19,12 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hoteltv.sync.protocol import (
-    DOCUMENT_ENTITIES,
-    Change,
-    ChangeStatus,
-    FieldConflict,
-)
+from hoteltv.sync.protocol import DOCUMENT_ENTITIES, Change, ChangeStatus, FieldConflict
 from hoteltv.sync.values import BOOKKEEPING, content, value_problem
 
 #: Fields computed from the inspection history, not typed by anyone: the newest value pushed stands and
@@ -147,8 +142,7 @@ def _decide_document(
         owner = str(parent.get("owner_device_id") or "")
         finalized = parent.get("status") == "finalized"
         number = parent.get("record_number") or change.id
-    same = current is not None and content(current) == content(incoming)
-    if same:
+    if current is not None and content(current) == content(incoming):
         return Decision("unchanged", echo=True)
     if finalized and current is not None:
         # A finalized record sent again: the same content (wherever the copy came from) is nothing to do.
@@ -184,8 +178,8 @@ def _decide_document(
 _COPY_FIELDS = frozenset({"owner_device_id"})
 
 
-def _final_content(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in content(values).items() if k not in _COPY_FIELDS}
+def _final_content(values: dict[str, Any], strip: frozenset[str] = _COPY_FIELDS) -> dict[str, Any]:
+    return {k: v for k, v in content(values).items() if k not in strip}
 
 
 #: A finalized inspection's seal (hoteltv.services.seal): filled in once for records made before seals.
@@ -197,6 +191,4 @@ def _fills_seal(current: dict[str, Any], incoming: dict[str, Any]) -> bool:
     if current.get("seal_hash") or not incoming.get("seal_hash"):
         return False
     strip = _COPY_FIELDS | _SEAL_FIELDS
-    return {k: v for k, v in content(current).items() if k not in strip} == {
-        k: v for k, v in content(incoming).items() if k not in strip
-    }
+    return _final_content(current, strip) == _final_content(incoming, strip)

@@ -12,15 +12,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hoteltv.cli_support import format_table
+from hoteltv.cli_support import command_group, format_table
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.cli import _client, _data_dir, _server_db, _server_options
-
-
-def _store(ctx: Any, args: argparse.Namespace) -> Any:
-    from hoteltv.sync.server.releases import ReleaseStore
-
-    return ReleaseStore(_data_dir(ctx, args) / "releases")
 
 
 def _row(r: Any) -> list[Any]:
@@ -28,12 +22,12 @@ def _row(r: Any) -> list[Any]:
 
 
 def cmd_release_publish(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.sync.server.releases import publish_file
+    from hoteltv.sync.server.releases import ReleaseStore, publish_file
 
     with _server_db(ctx, args) as db:
         out = publish_file(
             db,
-            _store(ctx, args),
+            ReleaseStore(_data_dir(ctx, args) / "releases"),
             Path(args.file),
             version=args.version,
             notes=args.notes,
@@ -85,9 +79,7 @@ def cmd_release_download(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Any) -> None:
-    release = sub.add_parser("release", help="program updates published on the sync server").add_subparsers(
-        dest="sub", metavar="ACTION", required=True
-    )
+    release = command_group(sub, "release", "program updates published on the sync server")
     sp = add(release, "publish", cmd_release_publish, "publish an installer on this server (admin)")
     sp.add_argument("file", help="the installer (.exe for Windows, .deb for Linux)")
     sp.add_argument("--version", required=True, help="its version, e.g. 0.2.0")

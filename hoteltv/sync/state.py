@@ -6,9 +6,10 @@ edit (tracked, in the outbox) plus a note that tells the next sync to settle it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
@@ -17,7 +18,8 @@ from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
 from hoteltv.errors import HoteltvError, NotFoundError
-from hoteltv.sync.changes import MODELS, dropped_ids, pending_fields, set_dropped, to_python
+from hoteltv.sync.outbox import dropped_ids, pending_fields, set_dropped
+from hoteltv.sync.values import MODELS, to_python
 
 RecordState = Literal["pending", "sent", "complete", "conflict", "failed"]
 
@@ -166,21 +168,18 @@ def overview(db: Database) -> SyncOverview:
         )
 
 
-def record_states(
-    db: Database, states: Iterable[str] | None = None, limit: int = 5000
-) -> list[RecordOutcome]:
+def record_states(db: Database, limit: int = 5000) -> list[RecordOutcome]:
     """Per-record outcomes of the latest syncs, newest first."""
     with db.reading() as s:
         stmt = select(SyncRecordState).order_by(SyncRecordState.at.desc()).limit(limit)
-        if states is not None:
-            stmt = stmt.where(SyncRecordState.state.in_(list(states)))
         return [
             RecordOutcome(r.entity, r.record_id, r.label, r.state, r.reason)  # type: ignore[arg-type]
             for r in s.scalars(stmt)
         ]
 
 
-def _outcome_insert() -> Any:
+@cache
+def _outcome_upsert() -> Any:
     """The upsert of per-record outcomes (built once: every sync that moved something ends with it)."""
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -189,29 +188,6 @@ def _outcome_insert() -> Any:
         index_elements=["entity", "record_id"],
         set_={k: stmt.excluded[k] for k in ("label", "state", "reason", "at")},
     )
-
-
-_OUTCOME_UPSERT: Any = None
-
-
-def _save_outcomes_in(conn: Any, outcomes: Sequence[RecordOutcome]) -> None:
-    global _OUTCOME_UPSERT
-    if _OUTCOME_UPSERT is None:
-        _OUTCOME_UPSERT = _outcome_insert()
-    now = utcnow()
-    rows = {
-        (o.entity, o.id): {
-            "entity": o.entity,
-            "record_id": o.id,
-            "label": o.label[:200],
-            "state": o.state,
-            "reason": o.reason,
-            "at": now,
-        }
-        for o in outcomes
-    }
-    for chunk in chunked(rows.values(), 500):
-        conn.execute(_OUTCOME_UPSERT, chunk)
 
 
 @dataclass
@@ -239,19 +215,32 @@ def finish_log(
     message: str,
     outcomes: Sequence[RecordOutcome] = (),
 ) -> None:
-    """Write the log line of a run that ended, with the per-record ``outcomes`` of it in the same write."""
+    """Write the log line of a run that ended, with the per-record ``outcomes`` of it in the same write
+    (one row per record: of a record named twice, the last outcome stands)."""
+    now = utcnow()
     row = {
         "kind": entry.kind,
         "target": entry.target,
         "started_at": entry.started_at,
-        "finished_at": utcnow(),
+        "finished_at": now,
         "ok": ok,
         "summary": summary,
         "message": message,
     }
+    outcome_rows = {
+        (o.entity, o.id): {
+            "entity": o.entity,
+            "record_id": o.id,
+            "label": o.label[:200],
+            "state": o.state,
+            "reason": o.reason,
+            "at": now,
+        }
+        for o in outcomes
+    }
     with db.bookkeeping() as conn:  # a log line: not worth waiting for the disk
-        if outcomes:
-            _save_outcomes_in(conn, outcomes)
+        for chunk in chunked(outcome_rows.values(), 500):
+            conn.execute(_outcome_upsert(), chunk)
         conn.execute(_LOG_INSERT, row)
 
 

@@ -144,18 +144,15 @@ def download_update(
                         progress(size, max(info.size, size), info.filename)
                 out.flush()
                 os.fsync(out.fileno())
+        if size != info.size or digest.hexdigest() != info.sha256:
+            raise UpdateError(
+                "下载的安装文件校验不符,已删除;请重新下载或联系管理员 "
+                f"(the downloaded file does not match its SHA-256 and was deleted: got {digest.hexdigest()[:12]}…, "
+                f"expected {info.sha256[:12]}…)"
+            )
+        os.replace(part, target)
     except httpx.HTTPError as exc:
-        part.unlink(missing_ok=True)
         raise UpdateError(f"下载新版本失败,请稍后再试 (download failed: {exc})") from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    if size != info.size or digest.hexdigest() != info.sha256:
-        part.unlink(missing_ok=True)
-        raise UpdateError(
-            "下载的安装文件校验不符,已删除;请重新下载或联系管理员 "
-            f"(the downloaded file does not match its SHA-256 and was deleted: got {digest.hexdigest()[:12]}…, "
-            f"expected {info.sha256[:12]}…)"
-        )
-    os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)  # already gone when the download was kept
     return target

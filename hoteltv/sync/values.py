@@ -29,17 +29,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, Float, Integer, String
 
-from hoteltv.db.models import (
-    SYNCED_MODELS,
-    Synced,
-    UTCDateTime,
-)
-from hoteltv.sync.protocol import (
-    ENTITY_ORDER,
-)
+from hoteltv.db.models import SYNCED_MODELS, Synced, UTCDateTime
+from hoteltv.db.tracking import BOOKKEEPING  # stamped by the tracking hook: never merged, never compared
+from hoteltv.sync.protocol import ENTITY_ORDER
 
-#: Columns stamped by the tracking hook: never merged, never compared.
-BOOKKEEPING = frozenset({"created_at", "updated_at", "device_id", "version"})
 #: Every synced table by name (see the module docstring for how a table joins).
 MODELS: dict[str, type[Synced]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 #: Parents before children: the order changes are applied in.
@@ -137,8 +130,6 @@ def _fits(col: Any, value: Any) -> str | None:
         if (col.foreign_keys or col.key == "sha256") and kind.length and len(value) > kind.length:
             return f"过长 (longer than {kind.length} characters)"
         return None
-    if isinstance(kind, JSON):
-        return None
     return None
 
 
@@ -146,15 +137,10 @@ def _unsafe(value: Any, depth: int = 0) -> str | None:
     """NaN/infinity or a NUL character anywhere in a JSON value (no database stores those faithfully)."""
     if depth > 64:
         return "嵌套过深 (nested too deeply)"
-    kind = type(value)
-    if kind is str:
-        return "含有 NUL 字符 (contains a NUL character)" if "\x00" in value else None
-    if kind is int or kind is bool or value is None:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return "不是有限数 (not a finite number)"
     if isinstance(value, str):
         return "含有 NUL 字符 (contains a NUL character)" if "\x00" in value else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return "不是有限数 (not a finite number)"
     if isinstance(value, dict):
         for k, v in value.items():
             problem = _unsafe(k, depth + 1) or _unsafe(v, depth + 1)
@@ -195,10 +181,10 @@ _PLAIN = {"str": str, "bool": bool}
 
 
 @functools.cache
-def _columns_of(entity: str) -> tuple[tuple[str, Any, bool, str], ...]:
-    """Per column: key, column, whether null is allowed, and a kind (``str``, ``bool``, ``json`` or
+def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
+    """Per column key: the column, whether null is allowed, and a kind (``str``, ``bool``, ``json`` or
     ``other``) for the quick pass."""
-    out = []
+    out = {}
     for col in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
         kind = col.type
         if isinstance(kind, UTCDateTime | Date):
@@ -211,14 +197,8 @@ def _columns_of(entity: str) -> tuple[tuple[str, Any, bool, str], ...]:
             tag = "json"
         else:
             tag = "other"
-        out.append((col.key, col, bool(col.nullable and not col.primary_key), tag))
-    return tuple(out)
-
-
-@functools.cache
-def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
-    """:func:`_columns_of` by column key."""
-    return {key: (col, nullable, tag) for key, col, nullable, tag in _columns_of(entity)}
+        out[col.key] = (col, bool(col.nullable and not col.primary_key), tag)
+    return out
 
 
 def _all_fit(entity: str, values: dict[str, Any]) -> bool:
@@ -258,7 +238,7 @@ def label_of(entity: str, values: dict[str, Any]) -> str:
 
 def _label(entity: str, values: dict[str, Any]) -> str:
     if entity in ("hotels", "divisions", "inspectors"):
-        return str(values.get("name") or values.get("id", ""))[:200]
+        return str(values.get("name") or values.get("id", ""))
     if entity == "inspections":
         return str(values.get("record_number") or values.get("id", ""))
     if entity == "rectification_notices":
@@ -287,11 +267,10 @@ def defaults_for(entity: str, names: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
     for name in names:
-        col = table.c[name]
-        default = col.default
-        if default is not None and getattr(default, "is_scalar", False):
+        default = table.c[name].default
+        if getattr(default, "is_scalar", False):
             out[name] = default.arg
-        elif default is not None and getattr(default, "is_callable", False):
+        elif getattr(default, "is_callable", False):
             out[name] = default.arg(None)
         else:
             out[name] = None

@@ -95,7 +95,7 @@ def test_draft_of_another_device_cannot_be_edited(
 
 def test_commit_listeners_hear_tables_and_ids_once_committed(db: Database, divisions: DivisionList) -> None:
     from hoteltv.db.tracking import Changes
-    from hoteltv.sync.changes import mark_sent
+    from hoteltv.sync.outbox import mark_sent
 
     heard: list[Changes] = []
     stop = db.on_commit(heard.append)

@@ -90,7 +90,7 @@ def make_inspection(
 def snapshot(db: Database) -> dict[str, dict[str, dict[str, Any]]]:
     """Every synced record's content (no bookkeeping), by table and id: what two copies must agree on."""
     from hoteltv.db.tracking import column_values
-    from hoteltv.sync.changes import BOOKKEEPING
+    from hoteltv.sync.values import BOOKKEEPING
 
     out: dict[str, dict[str, dict[str, Any]]] = {}
     with db.reading() as s:

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from hoteltv.sync.changes import value_problem
 from hoteltv.sync.protocol import Change, batch_key
 from hoteltv.sync.server.models import Record
+from hoteltv.sync.values import value_problem
 
 BIG = 2**70
 

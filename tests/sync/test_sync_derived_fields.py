@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoteltv.sync.changes import decide
+from hoteltv.sync.merge import decide
 from hoteltv.sync.protocol import Change
 
 

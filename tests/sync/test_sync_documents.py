@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hoteltv.db.models import Inspection, OutboxEntry
 from hoteltv.errors import RecordFinalizedError
 from hoteltv.services import inspections as insp_service
-from hoteltv.sync.changes import collect_changes
+from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.protocol import PushRequest, batch_key
 from tests.sync.helpers import make_hotel, make_inspection, snapshot
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hoteltv.sync.changes import collect_changes
 from hoteltv.sync.client import RetryPolicy, SyncError
+from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.protocol import PushRequest, batch_key
 from hoteltv.sync.server import service
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Record

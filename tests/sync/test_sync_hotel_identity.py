@@ -112,7 +112,7 @@ def test_an_edit_of_a_hotel_merged_meanwhile_goes_to_the_one_that_stays(laptop, 
     assert a.sync().ok
     second = make_hotel(b.db, "保山宾馆二部", credit_code=CODE)
     with b.client() as client:  # b pushes, and is cut off before it pulls
-        from hoteltv.sync.changes import collect_changes
+        from hoteltv.sync.outbox import collect_changes
 
         collected = collect_changes(b.db)
         from hoteltv.sync.client import SyncReport

@@ -64,7 +64,7 @@ def test_seals_travel_in_a_bundle_and_verify_on_the_other_laptop(tmp_path: Path)
 
 
 def test_a_finalized_record_without_a_seal_receives_one_once() -> None:
-    from hoteltv.sync.changes import _decide_document
+    from hoteltv.sync.merge import _decide_document
     from hoteltv.sync.protocol import Change
 
     held = {

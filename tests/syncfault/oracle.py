@@ -43,10 +43,12 @@ from sqlalchemy import func, select
 from hoteltv.db.engine import Database
 from hoteltv.db.models import SyncConflict
 from hoteltv.photos.store import PhotoStore
-from hoteltv.sync.changes import DERIVED, MODELS, content, pending_ids
+from hoteltv.sync.merge import DERIVED
+from hoteltv.sync.outbox import pending_ids
 from hoteltv.sync.protocol import DOCUMENT_ENTITIES
 from hoteltv.sync.server.auth import SHARED_ENTITIES
 from hoteltv.sync.server.models import Blob, ChangeLog, Conflict, Record
+from hoteltv.sync.values import MODELS, content
 from tests.sync.helpers import snapshot
 
 Key = tuple[str, str]  # (entity, id)

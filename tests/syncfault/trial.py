@@ -59,8 +59,8 @@ from hoteltv.services.demo import good_hotel, good_room
 from hoteltv.services.setup import ensure_divisions
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.bundle import BundleRefused, export_bundle, import_local
-from hoteltv.sync.changes import collect_changes, pending_count
 from hoteltv.sync.client import RetryPolicy, SyncClient, SyncError, SyncReport
+from hoteltv.sync.outbox import collect_changes, pending_count
 from hoteltv.sync.server.bundle_import import import_to_server
 from tests.sync.helpers import edit_hotel, make_hotel
 from tests.syncfault.network import Network

@@ -93,8 +93,7 @@ def add_user(db: ServerDB, data: UserIn) -> UserOut:
         return _user_out(user)
 
 
-def _user(s: object, name: str) -> User:
-    assert isinstance(s, Session)
+def _user(s: Session, name: str) -> User:
     user = s.scalars(select(User).where(User.name == name)).first()
     if user is None:
         raise NotFoundError(f"没有用户 {name} (no such user)")

@@ -25,6 +25,7 @@ per endpoint still tell an outsider how busy the bureau is; docs/server.md shows
 
 from __future__ import annotations
 
+import collections
 import ipaddress
 import os
 import time
@@ -93,10 +94,7 @@ class ServerMetrics:
         self.batches.labels("replayed" if response.replayed else "applied").inc()
         if response.replayed:
             return
-        counts: dict[str, int] = {}
-        for result in response.results:
-            counts[result.status] = counts.get(result.status, 0) + 1
-        for status, n in counts.items():
+        for status, n in collections.Counter(r.status for r in response.results).items():
             self.changes.labels(status).inc(n)
 
     async def count_photo_bytes(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:

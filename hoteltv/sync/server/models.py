@@ -17,17 +17,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from hoteltv.db.models import UTCDateTime
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from hoteltv.db.models import utcnow as now  # the server stamps aware UTC times like the laptop
 
 
 class ServerBase(DeclarativeBase):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from packaging.version import InvalidVersion, Version
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,6 +52,8 @@ class Release(ServerBase):
 
 
 class ReleaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     platform: str
     version: str
@@ -69,20 +71,6 @@ class ReleaseError(HoteltvError):
 
 class ReleaseExists(ReleaseError):
     """This platform already has a release with this version."""
-
-
-def _out(row: Release) -> ReleaseOut:
-    return ReleaseOut(
-        id=row.id,
-        platform=row.platform,
-        version=row.version,
-        filename=row.filename,
-        size=row.size,
-        sha256=row.sha256,
-        notes=row.notes,
-        published_by=row.published_by,
-        published_at=row.published_at,
-    )
 
 
 def check_version(text: str) -> str:
@@ -121,6 +109,14 @@ def check_notes(text: str) -> str:
     if len(text) > MAX_NOTES:
         raise ReleaseError(f"说明过长,最多 {MAX_NOTES} 字 (notes longer than {MAX_NOTES} characters)")
     return text
+
+
+def checked_fields(*, version: str, notes: str, filename: str, platform: str | None) -> dict[str, str]:
+    """The checked ``version``, ``notes``, ``filename`` and ``platform`` (guessed from the file name when
+    not given) of a release to publish; refuses the first that is wrong."""
+    version, notes, filename = check_version(version), check_notes(notes), check_filename(filename)
+    platform = check_platform(platform or guess_platform(filename) or "")
+    return {"version": version, "notes": notes, "filename": filename, "platform": platform}
 
 
 @dataclass
@@ -219,7 +215,7 @@ def record(
         )
         s.add(row)
         s.flush()
-        return _out(row)
+        return ReleaseOut.model_validate(row)
 
 
 def publish_file(
@@ -233,10 +229,7 @@ def publish_file(
     by: str = "",
 ) -> ReleaseOut:
     """Publish the installer at ``path`` (the server-side command). Checks everything before storing."""
-    version = check_version(version)
-    notes = check_notes(notes)
-    platform = check_platform(platform or guess_platform(path.name) or "")
-    filename = check_filename(path.name)
+    fields = checked_fields(version=version, notes=notes, filename=path.name, platform=platform)
     if not path.is_file():
         raise ReleaseError(f"找不到文件 {path} (no such file)")
 
@@ -246,16 +239,7 @@ def publish_file(
                 yield block
 
     sha256, size = store.put_chunks(chunks())
-    return record(
-        db,
-        platform=platform,
-        version=version,
-        filename=filename,
-        sha256=sha256,
-        size=size,
-        notes=notes,
-        by=by,
-    )
+    return record(db, sha256=sha256, size=size, by=by, **fields)
 
 
 def list_releases(db: Any, platform: str | None = None) -> list[ReleaseOut]:
@@ -264,7 +248,7 @@ def list_releases(db: Any, platform: str | None = None) -> list[ReleaseOut]:
         stmt = select(Release)
         if platform:
             stmt = stmt.where(Release.platform == platform)
-        rows = [_out(r) for r in s.scalars(stmt)]
+        rows = [ReleaseOut.model_validate(r) for r in s.scalars(stmt)]
     return sorted(rows, key=lambda r: (r.platform, Version(r.version)), reverse=True)
 
 
@@ -278,7 +262,7 @@ def get(db: Any, release_id: int) -> ReleaseOut:
         row = s.get(Release, release_id)
         if row is None:
             raise NotFoundError(f"没有编号为 {release_id} 的发布 (no release #{release_id})")
-        return _out(row)
+        return ReleaseOut.model_validate(row)
 
 
 def make_router(db: Any, folder: Path, caller: Callable[..., Any], admin_only: Callable[..., Any]) -> Any:
@@ -322,22 +306,9 @@ def make_router(db: Any, folder: Path, caller: Callable[..., Any], admin_only: C
     ) -> ReleaseOut:
         """Publish an installer: the raw file is the body (admin only)."""
         try:
-            checked_version = check_version(version)
-            checked_notes = check_notes(notes)
-            checked_name = check_filename(filename)
-            checked_platform = check_platform(platform or guess_platform(checked_name) or "")
+            fields = checked_fields(version=version, notes=notes, filename=filename, platform=platform)
             sha256, size = await store.put_stream(request.stream())
-            return await run_in_threadpool(
-                record,
-                db,
-                platform=checked_platform,
-                version=checked_version,
-                filename=checked_name,
-                sha256=sha256,
-                size=size,
-                notes=checked_notes,
-                by=who.name,
-            )
+            return await run_in_threadpool(record, db, sha256=sha256, size=size, by=who.name, **fields)
         except HoteltvError as exc:
             raise refuse(exc) from exc
 
