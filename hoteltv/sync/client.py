@@ -6,8 +6,9 @@ refresh the conflicts.
 :class:`SyncReport` with an outcome per record (sent, complete, conflict, failed — the reason in words).
 The parts live apart: :mod:`hoteltv.sync.transport` (the connection; every request retried with backoff
 when the network or the server fails), :mod:`hoteltv.sync.photo_transfer` (photo files up and down,
-resumable) and the change sets in :mod:`hoteltv.sync.changes`. A batch resent after a lost answer
-carries the same idempotency key, so the server applies it once. Nothing here touches a GUI:
+resumable) and the change sets in :mod:`hoteltv.sync.outbox`, :mod:`hoteltv.sync.merge` and
+:mod:`hoteltv.sync.apply`. A batch resent after a lost answer carries the same idempotency key, so the
+server applies it once. Nothing here touches a GUI:
 ``progress(done, total, text)`` reports and returns False to stop between steps.
 
 A sync with nothing to do is one request: the hello says the server's head and a stamp of its conflicts,

@@ -3,7 +3,7 @@
 A push is one transaction (see :func:`push` for which run at once): the batch key is looked up first, under the account and
 device that send it (a batch this account and device sent before gets its stored answer and nothing
 changes), then each change is checked against the caller's scope and
-met with the server's record by :func:`hoteltv.sync.changes.decide`; every accepted change gets the next
+met with the server's record by :func:`hoteltv.sync.merge.decide`; every accepted change gets the next
 sequence number and a change-log row; conflicts are stored with both values. An answer is stored only when
 it is final: a batch with a change refused for a reason that can pass later (its hotel or inspection not
 here yet, outside the account's divisions today) is worked out afresh each time it comes.
