@@ -482,9 +482,9 @@ def confirm_time(db: Database, photo_id: str, actor: str = "") -> PhotoView:
     return _edit(db, photo_id, "确认时间", actor, time_confirmed=True)
 
 
-def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> int:
+def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> None:
     """Copy the live photos of one inspection onto another in the same transaction (for a correction:
-    rooms are matched by room number). The blobs are shared; returns how many rows were made."""
+    rooms are matched by room number). The blobs are shared."""
     rooms_old = _rooms(session, from_inspection_id)
     by_number = {
         number: rid
@@ -494,7 +494,6 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
             )
         ).all()
     }
-    n = 0
     for p in session.scalars(
         select(Photo)
         .where(Photo.inspection_id == from_inspection_id, Photo.deleted.is_(False))
@@ -513,8 +512,6 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
                 annotation=dict(p.annotation or {}),
             )
         )
-        n += 1
-    return n
 
 
 # --- store check and garbage --------------------------------------------------------------------------
