@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -50,7 +50,7 @@ Scope = Literal["hotel", "room"]
 Severity = Literal["critical", "minor"]
 AnswerValue = str | int | float | None
 
-ANSWER_TYPES: tuple[AnswerType, ...] = ("yes_no", "seconds", "count", "choice", "text")
+ANSWER_TYPES: tuple[AnswerType, ...] = get_args(AnswerType)
 
 #: Largest value accepted as a measurement; anything above is a typing mistake, not an observation.
 MAX_SECONDS = 3600

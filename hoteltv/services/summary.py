@@ -43,7 +43,6 @@ class Summary:
     #: Live sites of every kind in the divisions (``hoteltv.domain.sites`` keys), pilot or not.
     by_kind: dict[str, int] = field(default_factory=dict)
     by_division_kind: dict[str, dict[str, int]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def table_rows(
         self, keys: Sequence[str], per_division: dict[str, dict[str, int]], totals: dict[str, int]
