@@ -163,11 +163,7 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
                 f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "
                 "(the credit codes differ: two hotels, not one; nothing was merged)"
             )
-        filled: list[str] = []
-        for name in FILLED:
-            mine, theirs = getattr(keep, name), getattr(other, name)
-            if (mine is None or mine == "") and theirs not in (None, ""):
-                filled.append(name)
+        filled = [n for n in FILLED if getattr(keep, n) in (None, "") and getattr(other, n) not in (None, "")]
         taken = {name: getattr(other, name) for name in filled}
         other.deleted = True
         other.merged_into_id = keep.id
