@@ -282,20 +282,16 @@ def issued_notice_id(session: Session, insp: Inspection) -> str | None:
 
 
 def _evidence_photos(session: Session, insp: Inspection) -> frozenset[tuple[str | None, str]]:
-    rooms = {r.id: r.room_number for r in _live_rooms(insp)}
-    links: set[tuple[str | None, str]] = set()
-    for room_id, item_key in session.execute(
+    # A photo of no room is hotel-level (label None); one of a removed room counts for nothing.
+    labels: dict[str | None, str | None] = {r.id: r.room_number for r in _live_rooms(insp)} | {None: None}
+    linked = session.execute(
         select(Photo.room_check_id, Photo.item_key).where(
-            Photo.inspection_id == insp.id, Photo.deleted.is_(False), Photo.item_key.is_not(None)
+            Photo.inspection_id == insp.id, Photo.deleted.is_(False)
         )
-    ):
-        if item_key is None:
-            continue
-        if room_id is None:
-            links.add((None, item_key))
-        elif room_id in rooms:
-            links.add((rooms[room_id], item_key))
-    return frozenset(links)
+    )
+    return frozenset(
+        (labels[room_id], key) for room_id, key in linked if key is not None and room_id in labels
+    )
 
 
 def _inspector_view(i: Inspector) -> InspectorView:
