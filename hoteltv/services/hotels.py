@@ -380,6 +380,8 @@ class _DryRun(Exception):
 
 
 def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
+    from hoteltv.io.hotel_sheet import RowError
+
     div_by_code = {d.code: d for d in s.scalars(select(Division))}
     by_credit: dict[str, Hotel] = {}
     by_name: dict[tuple[str, str], Hotel] = {}
@@ -391,7 +393,8 @@ def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
     for row in rows:
         division = div_by_code.get(row.division_code)
         if division is None:
-            report.refused.append(_unknown_division_error(row))
+            unknown = "数据库中没有该县区 (division not in the database)"
+            report.refused.append(RowError(row.row_number, "所属县区", row.division_code, unknown))
             continue
         present = set(row.present) | {"name", "division_code"}
         hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get(
@@ -424,14 +427,6 @@ def _editable_values(hotel: Hotel) -> dict[str, Any]:
     values = {k: getattr(hotel, k) for k in EDITABLE if k != "division_code"}
     values["division_code"] = hotel.division.code if hotel.division is not None else None
     return values
-
-
-def _unknown_division_error(row: Any) -> Any:
-    from hoteltv.io.hotel_sheet import RowError
-
-    return RowError(
-        row.row_number, "所属县区", row.division_code, "数据库中没有该县区 (division not in the database)"
-    )
 
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:
