@@ -53,11 +53,7 @@ def is_demo(db: Database) -> bool:
 
 def mark_demo(db: Database) -> None:
     with db.transaction() as s:
-        row = s.get(Meta, META_DEMO)
-        if row is None:
-            s.add(Meta(key=META_DEMO, value="1"))
-        else:
-            row.value = "1"
+        s.merge(Meta(key=META_DEMO, value="1"))
 
 
 def prepare_demo_home(home: Path) -> Path:
