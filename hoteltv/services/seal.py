@@ -21,6 +21,7 @@ changed — see :func:`hoteltv.services.notices.record_delivery`).
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -204,10 +205,8 @@ def default_authority(db: Any) -> str:
 
     path = getattr(db, "path", None)
     if path is not None:
-        try:
+        with suppress(HoteltvError):
             return str(Settings(path.parent).get("authority"))
-        except HoteltvError:
-            pass
     return str(default_of("authority"))
 
 
@@ -302,10 +301,8 @@ def build_notice_facts(
         insp = session.get(Inspection, n.inspection_id)
         inspection_facts: SheetFacts | None = None
         if insp is not None and insp.seal_json and insp.seal_hash:
-            try:
+            with suppress(SealError):  # a broken seal: the notice is sealed from the data at hand
                 inspection_facts = sheet_facts_from_seal(insp)
-            except SealError:
-                inspection_facts = None
         if inspection_facts is not None:
             # The notice names the unit and the team as the sealed sheet does.
             hotel = inspection_facts.hotel
