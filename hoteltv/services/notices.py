@@ -103,7 +103,7 @@ class NoticeDates:
 
 def default_dates(settings: Any, today: date | None = None) -> NoticeDates:
     """The deadline and re-inspection date a notice issued ``today`` gets unless the inspector changes
-    them (what :func:`issue_notice` uses when given no deadline and ``deadline_days(settings)``)."""
+    them (the notice dialog proposes them and passes them to :func:`issue_notice`)."""
     days = deadline_days(settings)
     deadline = lifecycle.default_deadline(today or clock.today(), days)
     return NoticeDates(days, deadline, deadline)
@@ -249,7 +249,6 @@ def issue_notice(
     inspection_id: str,
     *,
     deadline: date | None = None,
-    deadline_days: int = lifecycle.DEFAULT_DEADLINE_DAYS,
     reinspection_date: date | None = None,
     items: Sequence[NoticeItem] | None = None,
     authority: str | None = None,
@@ -287,7 +286,7 @@ def issue_notice(
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
         issued = today or clock.today()
-        deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
+        deadline = deadline or lifecycle.default_deadline(issued)
         if deadline < issued:
             raise ValidationError(
                 "整改期限不能早于下发日期 (deadline before the issue date)",
