@@ -305,7 +305,6 @@ def attach_files(
     *,
     on_outcome: Callable[[AttachOutcome], None] | None = None,
     actor: str = "",
-    thumb_edge: int = ingest.THUMB_EDGE,
 ) -> list[AttachOutcome]:
     """Attach files as photos; returns one outcome per path, in order.
 
@@ -330,9 +329,7 @@ def attach_files(
         if cancelled:
             outcome = AttachOutcome(str(raw), name, "cancelled", f"{name}: 已取消 (cancelled)", "cancelled")
         else:
-            outcome = _attach_one(
-                db, store, inspection_id, path, room_id, item_key, caption, actor, thumb_edge
-            )
+            outcome = _attach_one(db, store, inspection_id, path, room_id, item_key, caption, actor)
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
@@ -350,11 +347,10 @@ def _attach_one(
     item_key: str | None,
     caption: str | None,
     actor: str,
-    thumb_edge: int,
 ) -> AttachOutcome:
     name = path.name or str(path)
     try:
-        got = ingest.ingest_file(store, path, thumb_edge)
+        got = ingest.ingest_file(store, path)
     except ingest.ImageRefused as exc:
         return AttachOutcome(str(path), name, "refused", f"{name}: {exc.detail}", exc.reason)
     except StoreError as exc:
