@@ -82,16 +82,6 @@ class NoticeTerms:
         return {"legal_basis": self.legal_basis, "review_body": self.review_body, "court": self.court}
 
 
-def deadline_days(settings: Any) -> int:
-    """Days a new notice gives to rectify: the ``notice_deadline_days`` setting of a
-    :class:`hoteltv.config.Settings` (``None``, blank or not a positive number: the domain's default)."""
-    try:
-        days = int(settings.get("notice_deadline_days")) if settings is not None else 0
-    except (TypeError, ValueError):
-        days = 0
-    return days if days > 0 else lifecycle.DEFAULT_DEADLINE_DAYS
-
-
 @dataclass(frozen=True)
 class NoticeDates:
     """The dates a new notice proposes: the deadline and the re-inspection (the same day)."""
@@ -103,8 +93,15 @@ class NoticeDates:
 
 def default_dates(settings: Any, today: date | None = None) -> NoticeDates:
     """The deadline and re-inspection date a notice issued ``today`` gets unless the inspector changes
-    them (the notice dialog proposes them and passes them to :func:`issue_notice`)."""
-    days = deadline_days(settings)
+    them (the notice dialog proposes them and passes them to :func:`issue_notice`).
+
+    The days given to rectify are the ``notice_deadline_days`` setting of a :class:`hoteltv.config.Settings`
+    (``None``, blank or not a positive number: the domain's default)."""
+    try:
+        days = int(settings.get("notice_deadline_days")) if settings is not None else 0
+    except (TypeError, ValueError):
+        days = 0
+    days = days if days > 0 else lifecycle.DEFAULT_DEADLINE_DAYS
     deadline = lifecycle.default_deadline(today or clock.today(), days)
     return NoticeDates(days, deadline, deadline)
 
