@@ -13,7 +13,7 @@ with a :class:`~hoteltv.errors.ValidationError` naming the field, and nothing is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -64,7 +64,7 @@ class OperationView:
     site_ids: tuple[str, ...]
     inspection_ids: tuple[str, ...]
     notes: str | None
-    site_names: tuple[str, ...] = field(default=())
+    site_names: tuple[str, ...] = ()
 
     @property
     def departments(self) -> tuple[str, ...]:

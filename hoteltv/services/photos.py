@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -538,7 +538,7 @@ class Garbage:
     """What a garbage collection would remove: unreferenced blobs and leftovers of interrupted writes."""
 
     blobs: tuple[tuple[str, int], ...]
-    leftovers: tuple[Path, ...] = field(default=())
+    leftovers: tuple[Path, ...] = ()
 
     @property
     def total_bytes(self) -> int:
