@@ -200,12 +200,6 @@ class ChecklistTemplate:
     def room_items(self) -> tuple[ChecklistItem, ...]:
         return tuple(i for i in self.items if i.scope == "room")
 
-    def source(self, key: str) -> Source:
-        for s in self.sources:
-            if s.key == key:
-                return s
-        raise KeyError(key)
-
 
 # --------------------------------------------------------------------------------------------- loading
 

@@ -215,13 +215,8 @@ def item_basis(template: ChecklistTemplate, item_key: str) -> str:
     """The documents a checklist item's rule comes from, as a notice cites them ("" when none)."""
     if not template.has_item(item_key):
         return ""
-    names = []
-    for key in template.item(item_key).sources:
-        try:
-            names.append(template.source(key).zh)
-        except KeyError:
-            continue
-    return "；".join(names)
+    names = {s.key: s.zh for s in template.sources}
+    return "；".join(names[key] for key in template.item(item_key).sources if key in names)
 
 
 def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
