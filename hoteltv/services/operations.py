@@ -67,13 +67,9 @@ class OperationView:
     site_names: tuple[str, ...] = ()
 
     @property
-    def departments(self) -> tuple[str, ...]:
-        return (self.lead_department, *self.joint_departments)
-
-    @property
     def joint(self) -> bool:
         """联合执法: more than one department took part."""
-        return len(set(self.departments)) > 1
+        return len({self.lead_department, *self.joint_departments}) > 1
 
 
 def split_names(names: Sequence[str] | None) -> list[str]:
