@@ -129,7 +129,7 @@ class ChecklistItem:
     required: bool = True
     na_allowed: bool = False
     choices: tuple[Choice, ...] = ()
-    rule: PassRule | None = None
+    rule: PassRule | None = None  # None: informational (recorded, never passed or failed)
     severity: Severity | None = None
     rule_text: Text | None = None
     photo_on_fail: bool = False
@@ -137,11 +137,6 @@ class ChecklistItem:
     help: Text | None = None
     sources: tuple[str, ...] = ()
     unit: Text | None = None
-
-    @property
-    def informational(self) -> bool:
-        """True when the item is recorded but never passes or fails."""
-        return self.rule is None
 
     def choice(self, key: str) -> Choice:
         for c in self.choices:
