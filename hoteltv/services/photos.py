@@ -570,13 +570,11 @@ def _referenced(db: Database) -> dict[str, list[str]]:
     return out
 
 
-def check_store(db: Database, store: PhotoStore, progress: Progress | None = None) -> StoreReport:
+def check_store(db: Database, store: PhotoStore) -> StoreReport:
     """Verify every blob a live photo uses: present, and its content still hashes to its name."""
     refs = _referenced(db)
     problems = []
-    for i, (sha, users) in enumerate(sorted(refs.items())):
-        if progress is not None and progress(i, len(refs), sha[:12]) is False:
-            break
+    for sha, users in sorted(refs.items()):
         if not store.exists(sha):
             problems.append(BlobProblem(sha, "missing", tuple(users)))
         elif not store.verify(sha):
