@@ -100,12 +100,10 @@ def _view(b: NoticeNumberBlock) -> BlockView:
     return BlockView(b.id, b.year, b.first, b.last, b.next, b.source)
 
 
-def list_blocks(db: Database, year: int | None = None) -> list[BlockView]:
+def list_blocks(db: Database) -> list[BlockView]:
     """This laptop's blocks, by year and first number."""
     with db.reading() as s:
         stmt = select(NoticeNumberBlock).order_by(NoticeNumberBlock.year, NoticeNumberBlock.first)
-        if year is not None:
-            stmt = stmt.where(NoticeNumberBlock.year == year)
         return [_view(b) for b in s.scalars(stmt)]
 
 
