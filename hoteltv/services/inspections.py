@@ -432,12 +432,12 @@ def last_team(db: Database) -> list[str]:
 # --- starting and editing -----------------------------------------------------------------------------
 
 
-def next_record_number(session: Session, device_id: str, day: date, prefix: str = "JC") -> str:
+def next_record_number(session: Session, device_id: str, day: date) -> str:
     """``JC-20261127-3F2A-01``: date, the device's short id, the device's count that day.
 
     Unique across devices without asking a server, readable on paper.
     """
-    stem = f"{prefix}-{day:%Y%m%d}-{device_id[:4].upper()}-"
+    stem = f"JC-{day:%Y%m%d}-{device_id[:4].upper()}-"
     existing = session.scalars(
         select(Inspection.record_number).where(Inspection.record_number.like(stem + "%"))
     ).all()
@@ -882,14 +882,13 @@ def finalize(
     inspection_id: str,
     *,
     ended_at: datetime | None = None,
-    authority: str | None = None,
     actor: str = "",
     seal: bool = True,
 ) -> InspectionView:
     """Freeze a complete draft: result, content hash and seal stored; the hotel's mode and status follow.
 
-    ``authority`` is the 检查单位 the sheet prints (default: the data folder's ``authority`` setting);
-    ``seal=False`` exists only for the benchmark that measures what sealing costs.
+    The sheet's 检查单位 is the data folder's ``authority`` setting; ``seal=False`` exists only for the
+    benchmark that measures what sealing costs.
     """
     from hoteltv.services import seal as sealing
 
@@ -908,7 +907,7 @@ def finalize(
         insp.content_hash = content_hash(s, insp)
         insp.status = "finalized"
         if seal:
-            sealing.seal_inspection(s, insp, authority or sealing.default_authority(db))
+            sealing.seal_inspection(s, insp, sealing.default_authority(db))
         s.flush()
         if insp.supersedes_id:
             # A correction stands in for the record it supersedes in every notice that pointed at it.
