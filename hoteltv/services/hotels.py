@@ -49,7 +49,7 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
         value = getattr(data, key)
         if value is not None and (not isinstance(value, int) or value < 0):
             problems.append(Problem(key, "须为非负整数 (must be a whole number ≥ 0)", value))
-    if data.star_class is not None and isinstance(data.star_class, int) and data.star_class > 5:
+    if isinstance(data.star_class, int) and data.star_class > 5:
         problems.append(Problem("star_class", "星级为0–5 (star class is 0–5)", data.star_class))
     if (
         isinstance(data.rooms, int)
@@ -79,8 +79,7 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
             problems.append(Problem("site_kind", str(exc), data.site_kind))
 
     def clean(text: str | None) -> str | None:
-        text = (text or "").strip()
-        return text or None
+        return (text or "").strip() or None
 
     normalised_input = replace(
         data,
