@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -50,7 +50,7 @@ Scope = Literal["hotel", "room"]
 Severity = Literal["critical", "minor"]
 AnswerValue = str | int | float | None
 
-ANSWER_TYPES: tuple[AnswerType, ...] = ("yes_no", "seconds", "count", "choice", "text")
+ANSWER_TYPES: tuple[AnswerType, ...] = get_args(AnswerType)
 
 #: Largest value accepted as a measurement; anything above is a typing mistake, not an observation.
 MAX_SECONDS = 3600
@@ -129,7 +129,7 @@ class ChecklistItem:
     required: bool = True
     na_allowed: bool = False
     choices: tuple[Choice, ...] = ()
-    rule: PassRule | None = None
+    rule: PassRule | None = None  # None: informational (recorded, never passed or failed)
     severity: Severity | None = None
     rule_text: Text | None = None
     photo_on_fail: bool = False
@@ -137,11 +137,6 @@ class ChecklistItem:
     help: Text | None = None
     sources: tuple[str, ...] = ()
     unit: Text | None = None
-
-    @property
-    def informational(self) -> bool:
-        """True when the item is recorded but never passes or fails."""
-        return self.rule is None
 
     def choice(self, key: str) -> Choice:
         for c in self.choices:
@@ -199,12 +194,6 @@ class ChecklistTemplate:
     @property
     def room_items(self) -> tuple[ChecklistItem, ...]:
         return tuple(i for i in self.items if i.scope == "room")
-
-    def source(self, key: str) -> Source:
-        for s in self.sources:
-            if s.key == key:
-                return s
-        raise KeyError(key)
 
 
 # --------------------------------------------------------------------------------------------- loading

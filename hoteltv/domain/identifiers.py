@@ -71,17 +71,9 @@ def _one_phone(text: str) -> str | None:
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     raw = re.sub(r"[\s()()]", "", raw).replace("—", "-").replace("–", "-")
     raw = re.sub(r"^(\+?86)-?", "", raw) if re.match(r"^\+?86-?1\d{10}$", raw) else raw
-    if _MOBILE.fullmatch(raw):
+    if _MOBILE.fullmatch(raw) or _LOCAL.fullmatch(raw) or (_LANDLINE.fullmatch(raw) and "-" in raw):
         return raw
-    if _LANDLINE.fullmatch(raw):
-        digits = raw.replace("-", "")
-        if "-" in raw:
-            return raw
-        for area_len in (3, 4):  # 010/02x have 3-digit area codes, most others 4 (0875 = Baoshan)
-            area, rest = digits[:area_len], digits[area_len:]
-            if (area_len == 3 and area[1] in "12") or (area_len == 4 and area[1] not in "12"):
-                return f"{area}-{rest}"
-        return raw
-    if _LOCAL.fullmatch(raw):
-        return raw
-    return None
+    if not _LANDLINE.fullmatch(raw):
+        return None
+    area_len = 3 if raw[1] in "12" else 4  # 010/02x have 3-digit area codes, most others 4 (0875 = Baoshan)
+    return f"{raw[:area_len]}-{raw[area_len:]}"

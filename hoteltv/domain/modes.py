@@ -16,7 +16,6 @@ class TvMode:
     key: str
     zh: str
     en: str
-    compliant: bool
     report_group: str
 
     def label(self, lang: str = "zh") -> str:
@@ -71,9 +70,7 @@ class ModeCatalog:
 def mode_catalog() -> ModeCatalog:
     """The shipped catalog of TV modes."""
     data = read_json("modes.json")
-    modes = tuple(
-        TvMode(m["key"], m["zh"], m["en"], bool(m["compliant"]), m["report_group"]) for m in data["modes"]
-    )
+    modes = tuple(TvMode(m["key"], m["zh"], m["en"], m["report_group"]) for m in data["modes"])
     groups = tuple(
         ReportGroup(g["key"], g["phrase_zh"], bool(g.get("omit_when_zero", False)))
         for g in data["report_groups"]

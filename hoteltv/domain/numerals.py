@@ -25,19 +25,11 @@ NO = frozenset(
 )
 NA = frozenset({"na", "n/a", "n.a.", "notapplicable", "不适用", "不涉及", "无此项"})
 
+#: Each Chinese digit's value: its place in this list (零 and 〇 are 0; 二 and 两 are 2).
 _DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
+    c: n
+    for n, chars in enumerate(("零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九"))
+    for c in chars
 }
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+")

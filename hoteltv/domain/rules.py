@@ -131,9 +131,6 @@ class Verdict:
             return Headline(self.result, False)
         return Headline("basic" if self.result == "basic" else None, True)
 
-    def label(self, lang: str = "zh") -> str:
-        return result_label(self.result, lang)
-
     def outcome(self, item_key: str, room_label: str | None = None) -> ItemOutcome:
         """The outcome of one item (hotel-level when ``room_label`` is None); ``KeyError`` if absent."""
         for o in self.outcomes:

@@ -53,11 +53,7 @@ def is_demo(db: Database) -> bool:
 
 def mark_demo(db: Database) -> None:
     with db.transaction() as s:
-        row = s.get(Meta, META_DEMO)
-        if row is None:
-            s.add(Meta(key=META_DEMO, value="1"))
-        else:
-            row.value = "1"
+        s.merge(Meta(key=META_DEMO, value="1"))
 
 
 def prepare_demo_home(home: Path) -> Path:
@@ -336,52 +332,36 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         hotel: hotel_service.HotelView,
         days_ago: int,
         rooms: list[tuple[str, str, dict[str, Any]]],
-        hotel_overrides: dict[str, Any] | None = None,
         notice_id: str | None = None,
     ) -> insp_service.InspectionView:
+        """A finalized record of ``hotel`` whose answers are all good but each room's own (number, type,
+        answers that differ)."""
         answers = good_hotel(hotel.current_mode) | {"responsible_person": hotel.person_in_charge}
-        answers |= hotel_overrides or {}
+        good = good_room(hotel.current_mode)
+        sampled = [(number, room_type, good | bad) for number, room_type, bad in rooms]
         started = now - timedelta(days=days_ago, hours=2)
-        return _record(db, hotel.id, team, started, answers, minutes=80, rooms=rooms, notice_id=notice_id)
+        return _record(db, hotel.id, team, started, answers, minutes=80, rooms=sampled, notice_id=notice_id)
 
-    ok = good_room
     # 1. Passed at the first visit.
-    h1 = by_mode["direct_live"][0]
-    m1 = h1.current_mode
-    inspect(h1, 20, [("302", "标准间", ok(m1)), ("508", "大床房", ok(m1)), ("716", "套房", ok(m1))])
-    # 2. Failed (slow boot, several key presses through the hotel portal): notice, now overdue.
-    h2 = by_mode["self_built"][0]
-    m2 = h2.current_mode
-    slow = ok(m2) | {"boot_seconds": 58, "keys_to_live": 3}
-    failed = inspect(
-        h2,
-        12,
-        [
-            ("201", "标准间", slow),
-            ("405", "大床房", ok(m2) | {"boot_seconds": 41}),
-            ("603", "标准间", ok(m2)),
-        ],
+    inspect(
+        by_mode["direct_live"][0], 20, [("302", "标准间", {}), ("508", "大床房", {}), ("716", "套房", {})]
     )
+    # 2. Failed (slow boot, several key presses through the hotel portal): notice, now overdue.
+    slow = {"boot_seconds": 58, "keys_to_live": 3}
+    slow_rooms = [("201", "标准间", slow), ("405", "大床房", {"boot_seconds": 41}), ("603", "标准间", {})]
+    failed = inspect(by_mode["self_built"][0], 12, slow_rooms)
     notice_service.issue_notice(db, failed.id, today=today - timedelta(days=12), actor=ACTOR)
     # 3. Failed (an ad before live TV), notice issued, re-inspected and closed.
     h3 = by_mode["welcome"][0]
-    m3 = h3.current_mode
-    first = inspect(
-        h3,
-        30,
-        [
-            ("301", "标准间", ok(m3) | {"ads_seen": "yes"}),
-            ("512", "大床房", ok(m3)),
-            ("806", "套房", ok(m3) | {"ads_seen": "yes", "popups_or_paid_prompts": "yes"}),
-        ],
-    )
+    ads = {"ads_seen": "yes"}
+    ad_rooms = [
+        ("301", "标准间", ads),
+        ("512", "大床房", {}),
+        ("806", "套房", ads | {"popups_or_paid_prompts": "yes"}),
+    ]
+    first = inspect(h3, 30, ad_rooms)
     notice = notice_service.issue_notice(db, first.id, today=today - timedelta(days=30), actor=ACTOR)
-    inspect(
-        h3,
-        21,
-        [("301", "标准间", ok(m3)), ("512", "大床房", ok(m3)), ("806", "套房", ok(m3))],
-        notice_id=notice.id,
-    )
+    inspect(h3, 21, [("301", "标准间", {}), ("512", "大床房", {}), ("806", "套房", {})], notice_id=notice.id)
     others, operations, checks = _satellite_campaign(db, divisions, created, team, now, rng)
     return DemoResult(
         hotels=len(created),

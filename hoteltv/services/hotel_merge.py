@@ -71,6 +71,10 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
             s.scalars(select(Hotel).where(Hotel.deleted.is_(False)).order_by(Hotel.created_at, Hotel.id))
         )
         out: list[DuplicatePair] = []
+
+        def suspect(a: Hotel, b: Hotel, reason: str) -> None:
+            out.append(DuplicatePair(a.id, a.name, b.id, b.name, b.division.name, reason))
+
         seen: set[tuple[str, str]] = set()
         by_code: dict[str, Hotel] = {}
         by_name: dict[tuple[str, str], list[Hotel]] = {}
@@ -80,16 +84,7 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
                 first = by_code.setdefault(code, h)
                 if first is not h:
                     seen.add((first.id, h.id))
-                    out.append(
-                        DuplicatePair(
-                            first.id,
-                            first.name,
-                            h.id,
-                            h.name,
-                            h.division.name,
-                            f"统一社会信用代码相同 {code} (same credit code)",
-                        )
-                    )
+                    suspect(first, h, f"统一社会信用代码相同 {code} (same credit code)")
             by_name.setdefault((h.division_id, "".join(h.name.split()).casefold()), []).append(h)
         for group in by_name.values():
             for i, a in enumerate(group):
@@ -98,15 +93,8 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
                         continue
                     if a.credit_code and b.credit_code:
                         continue  # two codes that differ: two hotels of one name
-                    out.append(
-                        DuplicatePair(
-                            a.id,
-                            a.name,
-                            b.id,
-                            b.name,
-                            a.division.name,
-                            "名称和县区相同,缺少统一社会信用代码 (same name and division, no credit code)",
-                        )
+                    suspect(
+                        a, b, "名称和县区相同,缺少统一社会信用代码 (same name and division, no credit code)"
                     )
         return out
 
@@ -163,11 +151,7 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
                 f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "
                 "(the credit codes differ: two hotels, not one; nothing was merged)"
             )
-        filled: list[str] = []
-        for name in FILLED:
-            mine, theirs = getattr(keep, name), getattr(other, name)
-            if (mine is None or mine == "") and theirs not in (None, ""):
-                filled.append(name)
+        filled = [n for n in FILLED if getattr(keep, n) in (None, "") and getattr(other, n) not in (None, "")]
         taken = {name: getattr(other, name) for name in filled}
         other.deleted = True
         other.merged_into_id = keep.id

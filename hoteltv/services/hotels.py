@@ -49,7 +49,7 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
         value = getattr(data, key)
         if value is not None and (not isinstance(value, int) or value < 0):
             problems.append(Problem(key, "须为非负整数 (must be a whole number ≥ 0)", value))
-    if data.star_class is not None and isinstance(data.star_class, int) and data.star_class > 5:
+    if isinstance(data.star_class, int) and data.star_class > 5:
         problems.append(Problem("star_class", "星级为0–5 (star class is 0–5)", data.star_class))
     if (
         isinstance(data.rooms, int)
@@ -79,8 +79,7 @@ def validate_hotel(data: HotelInput, divisions: DivisionList) -> tuple[HotelInpu
             problems.append(Problem("site_kind", str(exc), data.site_kind))
 
     def clean(text: str | None) -> str | None:
-        text = (text or "").strip()
-        return text or None
+        return (text or "").strip() or None
 
     normalised_input = replace(
         data,
@@ -380,6 +379,8 @@ class _DryRun(Exception):
 
 
 def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
+    from hoteltv.io.hotel_sheet import RowError
+
     div_by_code = {d.code: d for d in s.scalars(select(Division))}
     by_credit: dict[str, Hotel] = {}
     by_name: dict[tuple[str, str], Hotel] = {}
@@ -391,7 +392,8 @@ def _import_rows(s: Session, rows: Iterable[Any], report: ImportReport) -> None:
     for row in rows:
         division = div_by_code.get(row.division_code)
         if division is None:
-            report.refused.append(_unknown_division_error(row))
+            unknown = "数据库中没有该县区 (division not in the database)"
+            report.refused.append(RowError(row.row_number, "所属县区", row.division_code, unknown))
             continue
         present = set(row.present) | {"name", "division_code"}
         hotel = (by_credit.get(row.credit_code) if row.credit_code else None) or by_name.get(
@@ -424,14 +426,6 @@ def _editable_values(hotel: Hotel) -> dict[str, Any]:
     values = {k: getattr(hotel, k) for k in EDITABLE if k != "division_code"}
     values["division_code"] = hotel.division.code if hotel.division is not None else None
     return values
-
-
-def _unknown_division_error(row: Any) -> Any:
-    from hoteltv.io.hotel_sheet import RowError
-
-    return RowError(
-        row.row_number, "所属县区", row.division_code, "数据库中没有该县区 (division not in the database)"
-    )
 
 
 def hotels_as_table(views: Iterable[HotelView], lang: str = "zh") -> tuple[list[str], list[list[Any]]]:

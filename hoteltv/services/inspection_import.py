@@ -44,13 +44,13 @@ class InspectionImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def read_json_file(path: Path, max_bytes: int | None = None) -> Any:
-    """Parse a JSON file with size and nesting limits; refuse with a message naming the file."""
-    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
+def read_json_file(path: Path) -> Any:
+    """Parse a JSON file with size (``MAX_FILE_BYTES``) and nesting limits; refuse with a message naming
+    the file."""
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise HoteltvError(f"{path.name}: 文件过大 ({size} bytes > {max_bytes}); refused")
+        if size > MAX_FILE_BYTES:
+            raise HoteltvError(f"{path.name}: 文件过大 ({size} bytes > {MAX_FILE_BYTES}); refused")
         raw = path.read_bytes()
     except OSError as exc:
         raise HoteltvError(f"{path.name}: 无法读取 (cannot read: {exc.strerror or exc})") from exc

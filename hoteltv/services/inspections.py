@@ -282,20 +282,16 @@ def issued_notice_id(session: Session, insp: Inspection) -> str | None:
 
 
 def _evidence_photos(session: Session, insp: Inspection) -> frozenset[tuple[str | None, str]]:
-    rooms = {r.id: r.room_number for r in _live_rooms(insp)}
-    links: set[tuple[str | None, str]] = set()
-    for room_id, item_key in session.execute(
+    # A photo of no room is hotel-level (label None); one of a removed room counts for nothing.
+    labels: dict[str | None, str | None] = {r.id: r.room_number for r in _live_rooms(insp)} | {None: None}
+    linked = session.execute(
         select(Photo.room_check_id, Photo.item_key).where(
-            Photo.inspection_id == insp.id, Photo.deleted.is_(False), Photo.item_key.is_not(None)
+            Photo.inspection_id == insp.id, Photo.deleted.is_(False)
         )
-    ):
-        if item_key is None:
-            continue
-        if room_id is None:
-            links.add((None, item_key))
-        elif room_id in rooms:
-            links.add((rooms[room_id], item_key))
-    return frozenset(links)
+    )
+    return frozenset(
+        (labels[room_id], key) for room_id, key in linked if key is not None and room_id in labels
+    )
 
 
 def _inspector_view(i: Inspector) -> InspectorView:
@@ -436,12 +432,12 @@ def last_team(db: Database) -> list[str]:
 # --- starting and editing -----------------------------------------------------------------------------
 
 
-def next_record_number(session: Session, device_id: str, day: date, prefix: str = "JC") -> str:
+def next_record_number(session: Session, device_id: str, day: date) -> str:
     """``JC-20261127-3F2A-01``: date, the device's short id, the device's count that day.
 
     Unique across devices without asking a server, readable on paper.
     """
-    stem = f"{prefix}-{day:%Y%m%d}-{device_id[:4].upper()}-"
+    stem = f"JC-{day:%Y%m%d}-{device_id[:4].upper()}-"
     existing = session.scalars(
         select(Inspection.record_number).where(Inspection.record_number.like(stem + "%"))
     ).all()
@@ -886,14 +882,13 @@ def finalize(
     inspection_id: str,
     *,
     ended_at: datetime | None = None,
-    authority: str | None = None,
     actor: str = "",
     seal: bool = True,
 ) -> InspectionView:
     """Freeze a complete draft: result, content hash and seal stored; the hotel's mode and status follow.
 
-    ``authority`` is the 检查单位 the sheet prints (default: the data folder's ``authority`` setting);
-    ``seal=False`` exists only for the benchmark that measures what sealing costs.
+    The sheet's 检查单位 is the data folder's ``authority`` setting; ``seal=False`` exists only for the
+    benchmark that measures what sealing costs.
     """
     from hoteltv.services import seal as sealing
 
@@ -912,7 +907,7 @@ def finalize(
         insp.content_hash = content_hash(s, insp)
         insp.status = "finalized"
         if seal:
-            sealing.seal_inspection(s, insp, authority or sealing.default_authority(db))
+            sealing.seal_inspection(s, insp, sealing.default_authority(db))
         s.flush()
         if insp.supersedes_id:
             # A correction stands in for the record it supersedes in every notice that pointed at it.

@@ -82,16 +82,6 @@ class NoticeTerms:
         return {"legal_basis": self.legal_basis, "review_body": self.review_body, "court": self.court}
 
 
-def deadline_days(settings: Any) -> int:
-    """Days a new notice gives to rectify: the ``notice_deadline_days`` setting of a
-    :class:`hoteltv.config.Settings` (``None``, blank or not a positive number: the domain's default)."""
-    try:
-        days = int(settings.get("notice_deadline_days")) if settings is not None else 0
-    except (TypeError, ValueError):
-        days = 0
-    return days if days > 0 else lifecycle.DEFAULT_DEADLINE_DAYS
-
-
 @dataclass(frozen=True)
 class NoticeDates:
     """The dates a new notice proposes: the deadline and the re-inspection (the same day)."""
@@ -103,8 +93,15 @@ class NoticeDates:
 
 def default_dates(settings: Any, today: date | None = None) -> NoticeDates:
     """The deadline and re-inspection date a notice issued ``today`` gets unless the inspector changes
-    them (what :func:`issue_notice` uses when given no deadline and ``deadline_days(settings)``)."""
-    days = deadline_days(settings)
+    them (the notice dialog proposes them and passes them to :func:`issue_notice`).
+
+    The days given to rectify are the ``notice_deadline_days`` setting of a :class:`hoteltv.config.Settings`
+    (``None``, blank or not a positive number: the domain's default)."""
+    try:
+        days = int(settings.get("notice_deadline_days")) if settings is not None else 0
+    except (TypeError, ValueError):
+        days = 0
+    days = days if days > 0 else lifecycle.DEFAULT_DEADLINE_DAYS
     deadline = lifecycle.default_deadline(today or clock.today(), days)
     return NoticeDates(days, deadline, deadline)
 
@@ -218,13 +215,8 @@ def item_basis(template: ChecklistTemplate, item_key: str) -> str:
     """The documents a checklist item's rule comes from, as a notice cites them ("" when none)."""
     if not template.has_item(item_key):
         return ""
-    names = []
-    for key in template.item(item_key).sources:
-        try:
-            names.append(template.source(key).zh)
-        except KeyError:
-            continue
-    return "；".join(names)
+    names = {s.key: s.zh for s in template.sources}
+    return "；".join(names[key] for key in template.item(item_key).sources if key in names)
 
 
 def default_items(view: insp_service.InspectionView) -> list[NoticeItem]:
@@ -249,7 +241,6 @@ def issue_notice(
     inspection_id: str,
     *,
     deadline: date | None = None,
-    deadline_days: int = lifecycle.DEFAULT_DEADLINE_DAYS,
     reinspection_date: date | None = None,
     items: Sequence[NoticeItem] | None = None,
     authority: str | None = None,
@@ -287,7 +278,7 @@ def issue_notice(
         if not chosen:
             raise ValidationError("整改通知至少要有一项问题 (a notice needs at least one problem)")
         issued = today or clock.today()
-        deadline = deadline or lifecycle.default_deadline(issued, deadline_days)
+        deadline = deadline or lifecycle.default_deadline(issued)
         if deadline < issued:
             raise ValidationError(
                 "整改期限不能早于下发日期 (deadline before the issue date)",

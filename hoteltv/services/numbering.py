@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -100,12 +100,10 @@ def _view(b: NoticeNumberBlock) -> BlockView:
     return BlockView(b.id, b.year, b.first, b.last, b.next, b.source)
 
 
-def list_blocks(db: Database, year: int | None = None) -> list[BlockView]:
+def list_blocks(db: Database) -> list[BlockView]:
     """This laptop's blocks, by year and first number."""
     with db.reading() as s:
         stmt = select(NoticeNumberBlock).order_by(NoticeNumberBlock.year, NoticeNumberBlock.first)
-        if year is not None:
-            stmt = stmt.where(NoticeNumberBlock.year == year)
         return [_view(b) for b in s.scalars(stmt)]
 
 
@@ -184,11 +182,5 @@ def allocate(session: Session, *, year: int, prefix: str, tag: str) -> Allocated
 def fallback_count(db: Database, year: int, tag: str) -> int:
     """How many notices of ``year`` this laptop numbered from its fallback series."""
     with db.reading() as s:
-        return sum(
-            1
-            for n in s.scalars(
-                select(RectificationNotice.number).where(
-                    RectificationNotice.number.like(f"%〔{year}〕第{tag}-%")
-                )
-            )
-        )
+        fallback = RectificationNotice.number.like(f"%〔{year}〕第{tag}-%")
+        return s.scalar(select(func.count()).select_from(RectificationNotice).where(fallback)) or 0

@@ -13,7 +13,7 @@ with a :class:`~hoteltv.errors.ValidationError` naming the field, and nothing is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -64,16 +64,12 @@ class OperationView:
     site_ids: tuple[str, ...]
     inspection_ids: tuple[str, ...]
     notes: str | None
-    site_names: tuple[str, ...] = field(default=())
-
-    @property
-    def departments(self) -> tuple[str, ...]:
-        return (self.lead_department, *self.joint_departments)
+    site_names: tuple[str, ...] = ()
 
     @property
     def joint(self) -> bool:
         """联合执法: more than one department took part."""
-        return len(set(self.departments)) > 1
+        return len({self.lead_department, *self.joint_departments}) > 1
 
 
 def split_names(names: Sequence[str] | None) -> list[str]:
@@ -128,13 +124,11 @@ def validate_operation(
                 site_checks,
             )
         )
-    cleaned = OperationInput(
-        op_date=data.op_date,
+    cleaned = replace(
+        data,
         division_code=division.code if division else data.division_code,
         lead_department=lead,
         joint_departments=joint,
-        officers=data.officers,
-        vehicles=data.vehicles,
         site_checks=site_checks,
         site_ids=site_ids,
         inspection_ids=tuple(dict.fromkeys(data.inspection_ids)),
@@ -162,19 +156,10 @@ def _check_references(s: Session, data: OperationInput, problems: list[Problem])
 
 
 def _apply(op: EnforcementOperation, data: OperationInput, division: Division) -> None:
-    values: dict[str, Any] = {
-        "op_date": data.op_date,
-        "division_id": division.id,
-        "title": data.title,
-        "lead_department": data.lead_department,
-        "joint_departments": list(data.joint_departments),
-        "officers": data.officers,
-        "vehicles": data.vehicles,
-        "site_checks": data.site_checks,
-        "site_ids": list(data.site_ids),
-        "inspection_ids": list(data.inspection_ids),
-        "notes": data.notes,
-    }
+    values: dict[str, Any] = asdict(data) | {"division_id": division.id}
+    del values["division_code"]
+    for key in ("joint_departments", "site_ids", "inspection_ids"):  # stored as JSON lists
+        values[key] = list(values[key])
     for key, value in values.items():
         if getattr(op, key) != value:
             setattr(op, key, value)

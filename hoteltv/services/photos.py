@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -305,7 +305,6 @@ def attach_files(
     *,
     on_outcome: Callable[[AttachOutcome], None] | None = None,
     actor: str = "",
-    thumb_edge: int = ingest.THUMB_EDGE,
 ) -> list[AttachOutcome]:
     """Attach files as photos; returns one outcome per path, in order.
 
@@ -330,9 +329,7 @@ def attach_files(
         if cancelled:
             outcome = AttachOutcome(str(raw), name, "cancelled", f"{name}: 已取消 (cancelled)", "cancelled")
         else:
-            outcome = _attach_one(
-                db, store, inspection_id, path, room_id, item_key, caption, actor, thumb_edge
-            )
+            outcome = _attach_one(db, store, inspection_id, path, room_id, item_key, caption, actor)
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
@@ -350,11 +347,10 @@ def _attach_one(
     item_key: str | None,
     caption: str | None,
     actor: str,
-    thumb_edge: int,
 ) -> AttachOutcome:
     name = path.name or str(path)
     try:
-        got = ingest.ingest_file(store, path, thumb_edge)
+        got = ingest.ingest_file(store, path)
     except ingest.ImageRefused as exc:
         return AttachOutcome(str(path), name, "refused", f"{name}: {exc.detail}", exc.reason)
     except StoreError as exc:
@@ -482,9 +478,9 @@ def confirm_time(db: Database, photo_id: str, actor: str = "") -> PhotoView:
     return _edit(db, photo_id, "确认时间", actor, time_confirmed=True)
 
 
-def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> int:
+def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str) -> None:
     """Copy the live photos of one inspection onto another in the same transaction (for a correction:
-    rooms are matched by room number). The blobs are shared; returns how many rows were made."""
+    rooms are matched by room number). The blobs are shared."""
     rooms_old = _rooms(session, from_inspection_id)
     by_number = {
         number: rid
@@ -494,7 +490,6 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
             )
         ).all()
     }
-    n = 0
     for p in session.scalars(
         select(Photo)
         .where(Photo.inspection_id == from_inspection_id, Photo.deleted.is_(False))
@@ -513,8 +508,6 @@ def copy_photos(session: Session, from_inspection_id: str, to_inspection_id: str
                 annotation=dict(p.annotation or {}),
             )
         )
-        n += 1
-    return n
 
 
 # --- store check and garbage --------------------------------------------------------------------------
@@ -545,7 +538,7 @@ class Garbage:
     """What a garbage collection would remove: unreferenced blobs and leftovers of interrupted writes."""
 
     blobs: tuple[tuple[str, int], ...]
-    leftovers: tuple[Path, ...] = field(default=())
+    leftovers: tuple[Path, ...] = ()
 
     @property
     def total_bytes(self) -> int:
@@ -577,13 +570,11 @@ def _referenced(db: Database) -> dict[str, list[str]]:
     return out
 
 
-def check_store(db: Database, store: PhotoStore, progress: Progress | None = None) -> StoreReport:
+def check_store(db: Database, store: PhotoStore) -> StoreReport:
     """Verify every blob a live photo uses: present, and its content still hashes to its name."""
     refs = _referenced(db)
     problems = []
-    for i, (sha, users) in enumerate(sorted(refs.items())):
-        if progress is not None and progress(i, len(refs), sha[:12]) is False:
-            break
+    for sha, users in sorted(refs.items()):
         if not store.exists(sha):
             problems.append(BlobProblem(sha, "missing", tuple(users)))
         elif not store.verify(sha):

@@ -21,6 +21,7 @@ changed — see :func:`hoteltv.services.notices.record_delivery`).
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -186,7 +187,7 @@ def notice_facts_from_seal(n: RectificationNotice) -> NoticeFacts:
     return facts
 
 
-def _check_template(t: SealedTemplate) -> ChecklistTemplate:
+def _check_template(t: SealedTemplate) -> None:
     try:
         template = load_template(t.id, t.version)
     except TemplateError as exc:
@@ -196,20 +197,17 @@ def _check_template(t: SealedTemplate) -> ChecklistTemplate:
             f"检查表 {t.id} 第{t.version}版的内容与封存时不同，拒绝打印 "
             f"(template {t.id} v{t.version} differs from the one sealed)"
         )
-    return template
 
 
 def default_authority(db: Any) -> str:
     """The ``authority`` setting of the data folder ``db`` lives in (the inspecting / issuing body)."""
-    from hoteltv.config import SETTINGS, Settings
+    from hoteltv.config import Settings, default_of
 
     path = getattr(db, "path", None)
     if path is not None:
-        try:
+        with suppress(HoteltvError):
             return str(Settings(path.parent).get("authority"))
-        except HoteltvError:
-            pass
-    return str(next(s.default for s in SETTINGS if s.key == "authority"))
+    return str(default_of("authority"))
 
 
 # --- building --------------------------------------------------------------------------------------------
@@ -289,10 +287,9 @@ def build_sheet_facts(
 
 def seal_inspection(
     session: Session, insp: Inspection, authority: str, *, sealed_by: str = BY_FINALIZE
-) -> str:
-    """Store the seal of a finalized inspection (in the caller's transaction); returns its hash."""
+) -> None:
+    """Store the seal of a finalized inspection (in the caller's transaction)."""
     insp.seal_json, insp.seal_hash = dump(build_sheet_facts(session, insp, authority, sealed_by=sealed_by))
-    return insp.seal_hash
 
 
 def build_notice_facts(
@@ -304,10 +301,8 @@ def build_notice_facts(
         insp = session.get(Inspection, n.inspection_id)
         inspection_facts: SheetFacts | None = None
         if insp is not None and insp.seal_json and insp.seal_hash:
-            try:
+            with suppress(SealError):  # a broken seal: the notice is sealed from the data at hand
                 inspection_facts = sheet_facts_from_seal(insp)
-            except SealError:
-                inspection_facts = None
         if inspection_facts is not None:
             # The notice names the unit and the team as the sealed sheet does.
             hotel = inspection_facts.hotel
@@ -343,9 +338,8 @@ def build_notice_facts(
 
 def seal_notice(
     session: Session, n: RectificationNotice, authority: str, *, sealed_by: str = BY_FINALIZE
-) -> str:
+) -> None:
     n.seal_json, n.seal_hash = dump(build_notice_facts(session, n, authority, sealed_by=sealed_by))
-    return n.seal_hash
 
 
 # --- checking ----------------------------------------------------------------------------------------------
@@ -364,7 +358,10 @@ NOTICE_RECORD_FIELDS = (
 )
 
 
-def _iso(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    """A column value as its seal holds it: times in UTC, dates and times as ISO text."""
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -374,7 +371,7 @@ def _notice_record(n: RectificationNotice) -> dict[str, Any]:
     defaults = {f.name: f.default for f in fields(notice_service.NoticeItem) if f.default is not MISSING}
     out["items"] = [dict(sorted((defaults | dict(i)).items())) for i in out["items"]]
     out["terms"] = notice_service.terms_of(dict(n.terms or {})).stored()
-    return {k: _iso(_utc(v)) for k, v in out.items()}
+    return {k: _plain(v) for k, v in out.items()}
 
 
 def _notice_record_of(view: notice_service.NoticeView) -> dict[str, Any]:
@@ -383,13 +380,7 @@ def _notice_record_of(view: notice_service.NoticeView) -> dict[str, Any]:
         dict(sorted(_adapter(notice_service.NoticeItem).dump_python(i).items())) for i in view.items
     ]
     out["terms"] = view.terms.stored()
-    return {k: _iso(_utc(v)) for k, v in out.items()}
-
-
-def _utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return value
+    return {k: _plain(v) for k, v in out.items()}
 
 
 def inspection_seal_problem(insp: Inspection) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hoteltv.config import Settings
 from hoteltv.domain import clock
 from hoteltv.domain.divisions import DivisionList, default_divisions, load_division_file
+from hoteltv.domain.numerals import fold
 from hoteltv.errors import HoteltvError
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ class DivisionView:
     def answers_to(self, text: str) -> bool:
         """Is ``text`` this division's code, name, id or one of its other names (隆阳 for 隆阳区), compared
         as every answer is (full-width digits, spaces; :func:`hoteltv.domain.numerals.fold`)?"""
-        from hoteltv.domain.numerals import fold
-
         return fold(text) in {fold(v) for v in (self.code, self.name, self.id, *self.aliases)}
 
 

@@ -43,7 +43,6 @@ class Summary:
     #: Live sites of every kind in the divisions (``hoteltv.domain.sites`` keys), pilot or not.
     by_kind: dict[str, int] = field(default_factory=dict)
     by_division_kind: dict[str, dict[str, int]] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def table_rows(
         self, keys: Sequence[str], per_division: dict[str, dict[str, int]], totals: dict[str, int]
@@ -113,12 +112,11 @@ def summarize(
         div_names = [d.name for d in divs]
         names = {d.id: d.name for d in divs}
         # TV modes and remediation are the hotels' (a market has no room TVs).
-        stmt = select(Hotel.division_id, Hotel.current_mode, Hotel.remediation_status, func.count()).where(
-            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids), Hotel.site_kind == sites.DEFAULT
-        )
+        counted = [Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids), Hotel.site_kind == sites.DEFAULT]
         if pilot_only:
-            stmt = stmt.where(Hotel.pilot.is_(True))
-        stmt = stmt.group_by(Hotel.division_id, Hotel.current_mode, Hotel.remediation_status)
+            counted.append(Hotel.pilot.is_(True))
+        state = (Hotel.division_id, Hotel.current_mode, Hotel.remediation_status)
+        stmt = select(*state, func.count()).where(*counted).group_by(*state)
         by_division = {d.name: dict.fromkeys(catalog.keys(), 0) for d in divs}
         by_division_status = {d.name: dict.fromkeys(lifecycle.STATUSES, 0) for d in divs}
         by_mode = dict.fromkeys(catalog.keys(), 0)
@@ -138,11 +136,7 @@ def summarize(
             by_kind[kind] = by_kind.get(kind, 0) + n
             row = by_division_kind[names[div_id]]
             row[kind] = row.get(kind, 0) + n
-        hotel_filter = select(Hotel.id).where(
-            Hotel.deleted.is_(False), Hotel.division_id.in_(div_ids), Hotel.site_kind == sites.DEFAULT
-        )
-        if pilot_only:
-            hotel_filter = hotel_filter.where(Hotel.pilot.is_(True))
+        hotel_filter = select(Hotel.id).where(*counted)
         notices = select(
             RectificationNotice.deadline, RectificationNotice.status, RectificationNotice.issued_at
         ).where(RectificationNotice.deleted.is_(False), RectificationNotice.hotel_id.in_(hotel_filter))

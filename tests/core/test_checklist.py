@@ -73,7 +73,7 @@ def test_shipped_v1_tv_mode_choices_match_the_mode_catalog() -> None:
     assert [c.key for c in tv_mode.choices] == catalog.keys()
     for c in tv_mode.choices:
         assert c.zh == catalog.get(c.key).zh
-    assert tv_mode.informational and tv_mode.required
+    assert tv_mode.rule is None and tv_mode.required
     assert [c.key for c in t.item("system_type").choices] == [
         "cable",
         "iptv",
@@ -88,7 +88,7 @@ def test_shipped_v1_tv_mode_choices_match_the_mode_catalog() -> None:
 def test_shipped_v1_rules() -> None:
     t = load_template("hotel_tv", 1)
     for item in t.items:
-        if item.informational:
+        if item.rule is None:
             assert item.severity is None and item.rule_text is None and not item.photo_on_fail
         else:
             assert item.rule_text is not None and item.rule_text.zh and item.rule_text.en

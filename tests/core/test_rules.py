@@ -68,7 +68,7 @@ def three_rooms(**first_room_changes: object) -> list[RoomAnswers]:
 
 def test_all_good_passes_and_is_complete(t1: ChecklistTemplate) -> None:
     v = evaluate(t1, good_hotel(), three_rooms())
-    assert v.result == "pass" and v.label() == "合格"
+    assert v.result == "pass" and result_label(v.result) == "合格"
     assert v.complete and not v.failed and not v.missing and v.rooms_short == 0
     assert (v.template_id, v.template_version) == ("hotel_tv", 1)
     assert len(v.outcomes) == len(t1.hotel_items) + 3 * len(t1.room_items)
@@ -134,7 +134,7 @@ FAILING: dict[str, tuple[object, str]] = {
 
 
 def test_every_rule_is_covered(t1: ChecklistTemplate) -> None:
-    assert {i.key for i in t1.items if not i.informational} == set(FAILING)
+    assert {i.key for i in t1.items if i.rule is not None} == set(FAILING)
 
 
 @pytest.mark.parametrize(("key", "value", "result"), [(k, v, r) for k, (v, r) in FAILING.items()])
@@ -254,7 +254,9 @@ def test_welcome_items_apply_while_mode_is_unanswered(t1: ChecklistTemplate) -> 
 
 def test_nothing_answered(t1: ChecklistTemplate) -> None:
     v = evaluate(t1, {}, [])
-    assert v.result is None and v.label() == "未评定" and v.label("en") == "Not assessed"
+    assert (
+        v.result is None and result_label(v.result) == "未评定" and result_label(None, "en") == "Not assessed"
+    )
     assert v.rooms_short == 3 and not v.complete and not v.failed
     assert [m.item_key for m in v.missing] == [i.key for i in t1.hotel_items]
     assert all(m.room_label is None for m in v.missing)
