@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -180,7 +180,7 @@ def allocate(session: Session, *, year: int, prefix: str, tag: str) -> Allocated
 
 
 def fallback_count(db: Database, year: int, tag: str) -> int:
-    """How many notices of ``year`` this laptop numbered from its fallback series."""
+    """How many numbers of ``year`` this laptop took from its fallback series (a notice's 延期 and 更正
+    versions keep its number: counted once)."""
     with db.reading() as s:
-        fallback = RectificationNotice.number.like(f"%〔{year}〕第{tag}-%")
-        return s.scalar(select(func.count()).select_from(RectificationNotice).where(fallback)) or 0
+        return len(_used_serials(s, year, tag))

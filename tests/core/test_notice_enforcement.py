@@ -64,6 +64,9 @@ def test_numbers_come_from_the_blocks_in_order_then_the_fallback_series(
         "保文旅广电整改〔2026〕第D3-002号",
     ]
     assert [b.remaining for b in numbering.list_blocks(db)] == [0, 0]
+    # Two fallback numbers taken; a 延期 version keeps its notice's number and takes none.
+    notice_service.extend_notice(db, numbers[4], deadline=date(2026, 4, 30), reason="设备到货延迟")
+    assert numbering.fallback_count(db, 2026, "D3") == 2
     # A notice is found by its 文号 or by year and number.
     assert notice_service.get_notice(db, "2026-017").number == numbers[1]
     assert notice_service.get_notice(db, "2026-d3-002").number == numbers[4]
