@@ -38,7 +38,7 @@ from hoteltv.reports.common import (
     report_progress,
 )
 from hoteltv.reports.inspection_sheet import SheetData, load_sheet, sheet_story
-from hoteltv.reports.styles import FRAME_WIDTH, grid_table
+from hoteltv.reports.styles import column_widths, grid_table
 from hoteltv.services.inspections import InspectionSummary, list_inspections
 from hoteltv.services.setup import list_divisions
 
@@ -147,8 +147,7 @@ def _first_page(key: int, facts: PageFacts) -> str:
 def cover_story(entries: list[tuple[SheetData, int]]) -> list[Flowable]:
     """The batch's cover: one row per sheet (``entries``: its data and its section's key), with its page
     count and first page filled in when the file is saved."""
-    widths = [10 * mm, 0.0, 42 * mm, 27 * mm, 13 * mm, 16 * mm]
-    widths[1] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(10 * mm, 0, 42 * mm, 27 * mm, 13 * mm, 16 * mm)
     row_h = 7 * mm
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "被检查单位", "记录编号", "检查日期", "页数", "起始页")]

@@ -59,8 +59,9 @@ from hoteltv.reports.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
     GRID_WIDTH,
+    column_widths,
     grid_table,
-    table_style,
+    styled_table,
 )
 from hoteltv.reports.verification import CodeInfo, inspection_code
 from hoteltv.services import inspections as insp_service
@@ -273,20 +274,15 @@ def _number_line(data: SheetData) -> Flowable:
 def number_line(left: str, right: str, share: float) -> Table:
     """The line above a sheet's header: the record number on the left (``share`` of the width), more on the
     right."""
-    table = Table(
+    return styled_table(
         [[para(left, "small"), para(right, "small_right")]],
-        colWidths=[FRAME_WIDTH * share, FRAME_WIDTH * (1 - share)],
+        [FRAME_WIDTH * share, FRAME_WIDTH * (1 - share)],
+        [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ],
     )
-    table.setStyle(
-        table_style(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-            ]
-        )
-    )
-    return table
 
 
 def _header_table(data: SheetData) -> Table:
@@ -354,8 +350,7 @@ def _hotel_items_table(
     refs: dict[tuple[str | None, str | None], list[int]],
     earlier: dict[tuple[str | None, str], notice_service.NoticeItem],
 ) -> Table:
-    widths = [9 * mm, 66 * mm, 0.0, 32 * mm, 14 * mm]
-    widths[2] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 66 * mm, 0, 32 * mm, 14 * mm)
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "检查项目", "检查情况", "要求", "判定")]
     ]
@@ -466,8 +461,7 @@ def _earlier_table(data: SheetData) -> Flowable:
     if not data.earlier:
         return para("原整改通知书未列出问题。", "body")
     template = data.template
-    widths = [9 * mm, 58 * mm, 47 * mm, 0.0, 22 * mm]
-    widths[3] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 58 * mm, 47 * mm, 0, 22 * mm)
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "原检查发现的问题", "整改要求", "本次复查情况", "整改结果")]
     ]
@@ -610,16 +604,16 @@ def signature_block(
         name, sig = inspectors[n] if n < len(inspectors) else ("", None)
         sig_cells.append(SignatureDrawing(sig, sig_w - 4 * mm, sig_h))
         name_cells.append(para(name, "cell_small_center"))
-    inner_left = Table([sig_cells, name_cells], colWidths=[sig_w] * per, rowHeights=[sig_h + 2 * mm, None])
-    inner_left.setStyle(
-        table_style(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),
-                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
+    inner_left = styled_table(
+        [sig_cells, name_cells],
+        [sig_w] * per,
+        [
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ],
+        rowHeights=[sig_h + 2 * mm, None],
     )
     right_name = para(hotel_signatory, "cell_small_center")
     if refusal is not None:
@@ -627,16 +621,11 @@ def signature_block(
             f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）",
             "cell_small_center",
         )
-    inner_right = Table(
-        [
-            [SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)],
-            [right_name],
-        ],
-        colWidths=[half - 8 * mm],
+    inner_right = styled_table(
+        [[SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)], [right_name]],
+        [half - 8 * mm],
+        [("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
         rowHeights=[sig_h + 2 * mm, None],
-    )
-    inner_right.setStyle(
-        table_style([("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     )
     date_text = "日期：" + cn_date(when)
     rows = [
@@ -652,17 +641,15 @@ def signature_block(
         [inner_left, inner_right],
         [para(date_text, "cell"), para(date_text, "cell")],
     ]
-    table = Table(rows, colWidths=[half, half])
-    table.setStyle(
-        table_style(
-            [
-                ("BOX", (0, 0), (0, -1), GRID_WIDTH, BLACK),
-                ("BOX", (1, 0), (1, -1), GRID_WIDTH, BLACK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
+    return styled_table(
+        rows,
+        [half, half],
+        [
+            ("BOX", (0, 0), (0, -1), GRID_WIDTH, BLACK),
+            ("BOX", (1, 0), (1, -1), GRID_WIDTH, BLACK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ],
     )
-    return table

@@ -50,7 +50,7 @@ from hoteltv.reports.common import (
     para,
     write_document,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_table
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, column_widths, grid_table
 from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -279,8 +279,7 @@ class CodeAndSeal(Flowable):
 
 def _problems_table(data: NoticeData) -> Table:
     template = data.inspection.template if data.inspection else None
-    widths = [9 * mm, 42 * mm, 50 * mm, 34 * mm, 0.0]
-    widths[4] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 42 * mm, 50 * mm, 34 * mm, 0)
     rows: list[list[Any]] = [
         [
             para(t, "cell_center")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Table
+from reportlab.platypus import Flowable, Image
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
@@ -34,7 +34,7 @@ from hoteltv.reports.common import (
     para,
     report_progress,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, styled_table
 from hoteltv.services.photos import PhotoView, list_photos
 
 #: A printed photo is at most 80 mm wide: 1200 px is ~380 dpi there, sharp enough to read a TV screen,
@@ -204,16 +204,11 @@ def photo_grid(
     for chunk in chunked(photos, PHOTOS_PER_ROW):
         row: list[Any] = [[_image(p), para(_caption(p, template, verdict), "cell_small")] for p in chunk]
         row += [""] * (PHOTOS_PER_ROW - len(row))
-        table = Table([row], colWidths=[col_w] * PHOTOS_PER_ROW)
-        table.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ]
-            )
-        )
-        out.append(table)
+        commands = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+        out.append(styled_table([row], [col_w] * PHOTOS_PER_ROW, commands))
     return out
