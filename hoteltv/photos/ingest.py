@@ -177,11 +177,9 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 def open_image(data: bytes, name: str = "") -> ImageFile.ImageFile:
     """Open ``data`` as an image (header only) from the allowed formats, with the pixel limit applied."""
-    head = data[:16]
-    if looks_like_heif(head) and not heif_available():
+    # heif_available() also registers pillow-heif's opener before Pillow looks.
+    if looks_like_heif(data[:16]) and not heif_available():
         raise ImageRefused(name, HEIC_UNSUPPORTED, HEIC_HOWTO)
-    if looks_like_heif(head):
-        heif_available()  # make sure the opener is registered before Pillow looks
     try:
         im = Image.open(io.BytesIO(data), formats=_formats())
     except Image.DecompressionBombError as exc:
@@ -300,13 +298,10 @@ def parse_exif_time(raw: object, offset: object = None) -> datetime | None:
     text = raw.strip().rstrip("\x00").strip()
     if not text or text.startswith("0000"):
         return None
-    try:
-        naive = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    try:  # some writers put dashes in the date: 2025-06-01
+        naive = datetime.strptime(text[:19].replace("-", ":"), "%Y:%m:%d %H:%M:%S")
     except ValueError:
-        try:
-            naive = datetime.strptime(text[:19].replace("-", ":"), "%Y:%m:%d %H:%M:%S")
-        except ValueError:
-            return None
+        return None
     tz = _parse_offset(offset)
     # No offset: the camera's clock shows the bureau's time.
     aware = naive.replace(tzinfo=tz if tz is not None else clock.zone())
