@@ -84,7 +84,7 @@ def prepare_photos(
         return [PreparedPhoto(n, v, None, None, "未指定数据目录") for n, v in enumerate(views, 1)]
     from hoteltv.photos.store import PhotoStore
 
-    store = PhotoStore(options.home / "photos")
+    store = PhotoStore.for_home(options.home)
 
     def copy(view: Any) -> tuple[Path | None, tuple[int, int] | None, str | None]:
         try:
