@@ -216,23 +216,21 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
         )
 
 
-def notice_document(n: RectificationNotice) -> dict[str, Any]:
-    """The fields that make a notice what it says on paper (its status, which moves on, is not one)."""
-    return {
-        "id": n.id,
-        "number": n.number,
-        "inspection_id": n.inspection_id,
-        "hotel_id": n.hotel_id,
-        "issued_at": n.issued_at.isoformat() if n.issued_at else None,
-        "deadline": n.deadline.isoformat() if n.deadline else None,
-        "reinspection_date": n.reinspection_date.isoformat() if n.reinspection_date else None,
-        "items": n.items,
-        "authority": n.authority,
-    }
-
-
 def notice_hash(n: RectificationNotice) -> str:
-    return canonical_sha256(notice_document(n))
+    """The hash of the fields that make a notice what it says on paper (its status, which moves on, is not one)."""
+    return canonical_sha256(
+        {
+            "id": n.id,
+            "number": n.number,
+            "inspection_id": n.inspection_id,
+            "hotel_id": n.hotel_id,
+            "issued_at": n.issued_at.isoformat() if n.issued_at else None,
+            "deadline": n.deadline.isoformat() if n.deadline else None,
+            "reinspection_date": n.reinspection_date.isoformat() if n.reinspection_date else None,
+            "items": n.items,
+            "authority": n.authority,
+        }
+    )
 
 
 def notice_code(db: Database, notice_id: str) -> str:
