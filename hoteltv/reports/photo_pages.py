@@ -34,6 +34,7 @@ from hoteltv.reports.common import (
     para,
     report_progress,
 )
+from hoteltv.reports.fonts import FONT
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, styled_table
 from hoteltv.services.photos import PhotoView, list_photos
 
@@ -82,21 +83,22 @@ def prepare_photos(
         return []
     if options.home is None:
         return [PreparedPhoto(n, v, None, None, "未指定数据目录") for n, v in enumerate(views, 1)]
+    from PIL import Image as PILImage
+
     from hoteltv.photos.store import PhotoStore
 
     store = PhotoStore.for_home(options.home)
 
     def copy(view: Any) -> tuple[Path | None, tuple[int, int] | None, str | None]:
         try:
-            path = Path(
-                store.report_copy(
-                    view.sha256,
-                    view.annotation,
-                    long_edge=min(options.photo_long_edge, REPORT_LONG_EDGE),
-                    quality=min(options.photo_quality, REPORT_QUALITY),
-                )
+            path = store.report_copy(
+                view.sha256,
+                view.annotation,
+                long_edge=min(options.photo_long_edge, REPORT_LONG_EDGE),
+                quality=min(options.photo_quality, REPORT_QUALITY),
             )
-            return path, _jpeg_size(path), None
+            with PILImage.open(path) as im:
+                return path, im.size, None
         except (HoteltvError, OSError, ValueError) as exc:
             return None, None, str(exc) or type(exc).__name__
 
@@ -120,13 +122,6 @@ def prepare_photos(
         path, size, problem = results[(v.sha256, json.dumps(v.annotation or {}, sort_keys=True))]
         out.append(PreparedPhoto(n, v, path, size, problem))
     return out
-
-
-def _jpeg_size(path: Path) -> tuple[int, int]:
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as im:
-        return im.size
 
 
 def photo_refs(photos: Sequence[PreparedPhoto]) -> dict[tuple[str | None, str | None], list[int]]:
@@ -172,8 +167,6 @@ class _MissingPhoto(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        from hoteltv.reports.fonts import FONT
-
         c = self.canv
         c.saveState()
         c.setStrokeColor(GREY_TEXT)
