@@ -50,6 +50,7 @@ from hoteltv.reports.common import (
     para,
     write_document,
 )
+from hoteltv.reports.fonts import FONT
 from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, column_widths, grid_table
 from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
@@ -260,8 +261,6 @@ class CodeAndSeal(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        from hoteltv.reports.fonts import FONT
-
         c = self.canv
         top = self.height
         draw_qr(c, self.code, 0, top - self.QR, self.QR)
@@ -315,11 +314,10 @@ def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
 def _unit_table(data: NoticeData) -> Table:
     h = data.hotel
     insp = data.inspection
-    contact = ""
     if insp is not None:
-        contact = " ".join(x for x in (insp.contact_on_site or "", insp.contact_phone or "") if x)
-    elif h is not None:
-        contact = " ".join(x for x in (h.contact_name or "", h.contact_phone or "") if x)
+        contact = " ".join(filter(None, (insp.contact_on_site, insp.contact_phone)))
+    else:
+        contact = " ".join(filter(None, (h.contact_name, h.contact_phone) if h else ()))
     rows = [
         (
             "被检查单位",
