@@ -266,9 +266,8 @@ def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
     path = walk(source, name, 0)
     if not path:
         return "", ""
-    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
-    if "[" in path.rsplit(".", 1)[-1]:
-        last = path.rsplit("[", 1)[-1].strip("]'\"")
+    tail = path.rsplit(".", 1)[-1]
+    last = path.rsplit("[", 1)[-1].strip("]'\"") if "[" in tail else tail
     two = ".".join(path.split(".")[-2:])
     plain = re.sub(r"\[[^\]]*\]", "", two)  # "items[0].label" -> "items.label"
     label = FIELD_LABELS.get(two) or FIELD_LABELS.get(plain) or FIELD_LABELS.get(last)
