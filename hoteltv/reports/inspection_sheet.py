@@ -67,7 +67,7 @@ from hoteltv.reports.verification import CodeInfo, inspection_code
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
-from hoteltv.services.seal import SealedHotel, SheetFacts
+from hoteltv.services.seal import SheetFacts
 
 DOC_NAME = "现场检查记录"
 #: Room columns per table; more rooms continue in a second table.
@@ -93,20 +93,12 @@ class SheetData:
         return self.facts.view
 
     @property
-    def hotel(self) -> SealedHotel:
-        return self.facts.hotel
-
-    @property
     def earlier(self) -> tuple[notice_service.NoticeItem, ...]:
         return self.facts.earlier
 
     @property
     def answered_notice_number(self) -> str | None:
         return self.facts.answered_notice_number
-
-    @property
-    def authority(self) -> str:
-        return self.facts.authority
 
     @property
     def template(self) -> ChecklistTemplate:
@@ -286,7 +278,7 @@ def number_line(left: str, right: str, share: float) -> Table:
 
 
 def _header_table(data: SheetData) -> Table:
-    v, h = data.view, data.hotel
+    v, h = data.view, data.facts.hotel
     contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
     time_text = cn_datetime(v.started_at)
     if v.ended_at:
@@ -308,7 +300,7 @@ def _header_table(data: SheetData) -> Table:
             ("统一社会信用代码", h.credit_code if h else "", "所属县区", v.division_name),
             ("地址", h.address if h else ""),
             ("负责人", h.person_in_charge if h else "", "现场联系人及电话", contact),
-            ("检查单位", data.authority),
+            ("检查单位", data.facts.authority),
             ("检查时间", time_text),
             ("检查人员", team),
             ("出示证件", CheckChoices([("检查人员已向被检查单位出示执法证件", v.ids_shown)], size=9.5)),

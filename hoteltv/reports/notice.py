@@ -56,7 +56,7 @@ from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
-from hoteltv.services.seal import NoticeFacts, SealedHotel
+from hoteltv.services.seal import NoticeFacts
 
 DOC_NAME = "整改通知书"
 _CHANGE_WORD = "延期或更正"
@@ -98,14 +98,6 @@ class NoticeData:
     @property
     def inspection(self) -> insp_service.InspectionView | None:
         return self.facts.inspection
-
-    @property
-    def hotel(self) -> SealedHotel:
-        return self.facts.hotel
-
-    @property
-    def authority(self) -> str:
-        return self.facts.authority
 
     @property
     def terms(self) -> notice_service.NoticeTerms:
@@ -171,7 +163,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     insp = data.inspection
     story: list[Flowable] = [
         StartSection(Decor(DOC_NAME, n.number, data.code, in_force=data.in_force)),
-        para(data.authority, "subtitle"),
+        para(data.facts.authority, "subtitle"),
         Spacer(1, 2 * mm),
         TitleLine("整改通知书", size=24, char_space=8),
         para(n.number, "subtitle"),
@@ -224,7 +216,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     story.append(
         CodeAndSeal(
             data.code,
-            SealArea(data.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
+            SealArea(data.facts.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
         )
     )
     story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
@@ -312,7 +304,7 @@ def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
 
 
 def _unit_table(data: NoticeData) -> Table:
-    h = data.hotel
+    h = data.facts.hotel
     insp = data.inspection
     if insp is not None:
         contact = " ".join(filter(None, (insp.contact_on_site, insp.contact_phone)))
@@ -354,7 +346,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
             "受送达单位",
             n.hotel_name,
             "送达地点",
-            data.hotel.address if data.hotel and data.hotel.address else "",
+            data.facts.hotel.address if data.facts.hotel and data.facts.hotel.address else "",
         ),
         (
             "送达方式",
