@@ -102,10 +102,11 @@ def prepare_photos(
         except (HoteltvError, OSError, ValueError) as exc:
             return None, None, str(exc) or type(exc).__name__
 
+    def copy_key(view: PhotoView) -> tuple[str, str]:
+        return view.sha256, json.dumps(view.annotation or {}, sort_keys=True)
+
     # Identical photo + annotation is copied once (two threads must not write the same cache file).
-    unique: dict[tuple[str, str], Any] = {}
-    for v in views:
-        unique.setdefault((v.sha256, json.dumps(v.annotation or {}, sort_keys=True)), v)
+    unique = {copy_key(v): v for v in views}
     results: dict[tuple[str, str], tuple[Path | None, tuple[int, int] | None, str | None]] = {}
     workers = max(1, min(len(unique), os.cpu_count() or 2, 4))
     report_progress(progress, 0, len(unique), "准备照片 (preparing photos)")
@@ -117,11 +118,7 @@ def prepare_photos(
                 for f in futures.values():
                     f.cancel()
                 raise ReportCancelled()
-    out = []
-    for n, v in enumerate(views, 1):
-        path, size, problem = results[(v.sha256, json.dumps(v.annotation or {}, sort_keys=True))]
-        out.append(PreparedPhoto(n, v, path, size, problem))
-    return out
+    return [PreparedPhoto(n, v, *results[copy_key(v)]) for n, v in enumerate(views, 1)]
 
 
 def photo_refs(photos: Sequence[PreparedPhoto]) -> dict[tuple[str | None, str | None], list[int]]:
