@@ -125,7 +125,7 @@ class NoticeData:
         return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
 
 
-def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
+def load_notice(db: Database, notice_id_or_number: str) -> NoticeData:
     """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was
     changed since. A 文号 finds the version in force, an id that version."""
     found = notice_service.get_notice(db, notice_id_or_number)
@@ -150,9 +150,9 @@ def write_notice(
     options: ReportOptions | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the 整改通知书 (with its receipt) to ``out`` (PDF, atomically)."""
-    options = options or ReportOptions()
-    data = load_notice(db, notice_id_or_number, options)
+    """Write the 整改通知书 (with its receipt) to ``out`` (PDF, atomically). A notice prints what its seal
+    holds: ``options`` (taken as by every ``write_*``) change nothing on it."""
+    data = load_notice(db, notice_id_or_number)
     title = f"{DOC_NAME} {data.notice.number}"
     story = partial(notice_story, data)
     return write_document(out, data, story, title=title, subject=data.notice.hotel_name, progress=progress)
