@@ -176,33 +176,34 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
     section = _Sections()
     wording = data.template.wording
-    story.append(para(section.next(wording.site_section.zh), "section"))
-    story.append(_hotel_items_table(data, refs, earlier_by_cell))
+    story += [
+        para(section.next(wording.site_section.zh), "section"),
+        _hotel_items_table(data, refs, earlier_by_cell),
+    ]
     if data.template.room_items:  # a template without per-room items has no room part at all
-        story.append(CondPageBreak(40 * mm))
-        story.append(para(section.next(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"), "section"))
-        story.extend(_room_tables(data, earlier_by_cell))
+        story += [
+            CondPageBreak(40 * mm),
+            para(section.next(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"), "section"),
+            *_room_tables(data, earlier_by_cell),
+        ]
         notes = _room_notes(data)
         if notes:
-            story.append(Spacer(1, 1.5 * mm))
-            story.append(para("房间备注：" + "；".join(notes), "small"))
+            story += [Spacer(1, 1.5 * mm), para("房间备注：" + "；".join(notes), "small")]
     if reinspection:
         number = data.answered_notice_number or ""
-        story.append(CondPageBreak(35 * mm))
-        story.append(
-            para(
-                section.next(f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"),
-                "section",
-            )
-        )
-        story.append(_earlier_table(data))
-    story.append(CondPageBreak(30 * mm))
-    story.append(para(section.next("检查发现的问题"), "section"))
-    story.extend(_findings(data, refs))
-    story.append(CondPageBreak(70 * mm))
-    story.append(para(section.next("检查结论"), "section"))
-    story.append(_result_block(data))
-    story.append(
+        heading = f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"
+        story += [CondPageBreak(35 * mm), para(section.next(heading), "section"), _earlier_table(data)]
+    if v.refusal is not None:
+        signed = "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
+    else:
+        signed = "记录经双方签字确认后生效。"
+    story += [
+        CondPageBreak(30 * mm),
+        para(section.next("检查发现的问题"), "section"),
+        *_findings(data, refs),
+        CondPageBreak(70 * mm),
+        para(section.next("检查结论"), "section"),
+        _result_block(data),
         KeepTogether(
             [
                 para(section.next("被检查单位意见"), "section"),
@@ -210,22 +211,16 @@ def sheet_story(data: SheetData) -> list[Flowable]:
                 Spacer(1, 3 * mm),
                 _signature_table(data),
                 Spacer(1, 2 * mm),
-                para(
-                    "本记录一式两份，检查单位和被检查单位各执一份。"
-                    + (
-                        "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
-                        if v.refusal is not None
-                        else "记录经双方签字确认后生效。"
-                    ),
-                    "tiny",
-                ),
+                para("本记录一式两份，检查单位和被检查单位各执一份。" + signed, "tiny"),
             ]
-        )
-    )
+        ),
+    ]
     if data.photos:
-        story.append(PageBreak())
-        story.append(para(f"附件：现场照片（共{len(data.photos)}张）", "section"))
-        story.extend(photo_grid(data.photos, data.template, v.verdict))
+        story += [
+            PageBreak(),
+            para(f"附件：现场照片（共{len(data.photos)}张）", "section"),
+            *photo_grid(data.photos, data.template, v.verdict),
+        ]
     return story
 
 

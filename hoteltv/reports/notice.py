@@ -179,15 +179,15 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     team = "、".join(i.name for i in insp.inspectors) if insp else ""
     wording = insp.template.wording if insp else Wording()
     inspected = wording.inspected.zh
-    story.append(
+    story += [
         para(
             f"{when}，我局检查人员{team}依法对你单位{inspected}进行了现场检查"
             f"（现场检查记录编号：{n.inspection_record_number}），发现存在下列不符合要求的问题：",
             "body_indent",
-        )
-    )
-    story.append(Spacer(1, 2 * mm))
-    story.append(_problems_table(data))
+        ),
+        Spacer(1, 2 * mm),
+        _problems_table(data),
+    ]
     if any(data.evidence.values()):
         story.append(
             para(
@@ -196,30 +196,26 @@ def notice_story(data: NoticeData) -> list[Flowable]:
                 "tiny",
             )
         )
-    story.append(Spacer(1, 2 * mm))
     reinspect = cn_date(n.reinspection_date) if n.reinspection_date else "整改期限届满后"
-    story.append(
+    issued = clock.bureau_date(n.issued_at) if n.issued_at else None
+    story += [
+        Spacer(1, 2 * mm),
         para(
             f"依据{escape(data.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
             markup=True,
-        )
-    )
-    story.append(para(rights_text(data.terms), "body_indent"))
-    story.append(Spacer(1, 2 * mm))
-    story.append(_unit_table(data))
-    story.append(Spacer(1, 1 * mm))
-    story.append(para(inspectors_text(data.inspectors), "small"))
-    story.append(Spacer(1, 1 * mm))
-    story.append(
-        CodeAndSeal(
-            data.code,
-            SealArea(data.facts.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
-        )
-    )
-    story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
+        ),
+        para(rights_text(data.terms), "body_indent"),
+        Spacer(1, 2 * mm),
+        _unit_table(data),
+        Spacer(1, 1 * mm),
+        para(inspectors_text(data.inspectors), "small"),
+        Spacer(1, 1 * mm),
+        CodeAndSeal(data.code, SealArea(data.facts.authority, issued, 24 * mm)),
+        AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]),
+    ]
     return story
 
 
