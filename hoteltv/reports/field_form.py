@@ -78,7 +78,7 @@ def field_form_story(
         TitleLine("现场检查记录", size=22, char_space=2),
         para(f"（{subject_of(template)} · 现场填写用）", "subtitle"),
         Spacer(1, 3 * mm),
-        _number_line(template),
+        number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5),
         Spacer(1, 1.5 * mm),
         _header(hotel, options),
         para("一、酒店电视系统情况", "section"),
@@ -109,10 +109,6 @@ def field_form_story(
         ),
     ]
     return story
-
-
-def _number_line(template: ChecklistTemplate) -> Table:
-    return number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5)
 
 
 def _header(hotel: HotelView, options: ReportOptions) -> Table:

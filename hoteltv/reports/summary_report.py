@@ -148,7 +148,7 @@ def _period_text(s: Summary) -> str:
 def summary_story(data: SummaryData) -> list[Flowable]:
     s = data.summary
     scope = "试点酒店" if s.scope == "pilot" else "全部酒店"
-    story: list[Flowable] = [
+    return [
         StartSection(Decor("统计报表", cn_date(data.today), number_label="制表日期")),
         TitleLine(DOC_NAME, size=18, char_space=1),
         Spacer(1, 1 * mm),
@@ -173,7 +173,6 @@ def summary_story(data: SummaryData) -> list[Flowable]:
         Spacer(1, 8 * mm),
         _signature_line(data),
     ]
-    return story
 
 
 def _sentence_box(data: SummaryData) -> Table:
