@@ -464,14 +464,12 @@ class _Handler(BaseHTTPRequestHandler):
     # --- receiving ----------------------------------------------------------------------------------
     def _drain(self) -> None:
         left = self._unread if self._unread <= DRAIN_LIMIT else 0
-        try:
+        with contextlib.suppress(OSError):
             while left > 0:
                 chunk = self.rfile.read(min(CHUNK, left))
                 if not chunk:
                     break
                 left -= len(chunk)
-        except OSError:
-            pass
         self._unread = 0
 
     def _receive(self) -> list[UploadResult]:

@@ -186,10 +186,8 @@ def has_glyph(char: str, font: str = FONT) -> bool:
 def font_for(char: str) -> str | None:
     """The first bundled font that draws ``char``; ``""`` for an invisible format character that is
     dropped; None when no font has it (cached)."""
-    try:
+    if char in _choice:
         return _choice[char]
-    except KeyError:
-        pass
     register_fallbacks()
     code = ord(char)
     chosen: str | None = next((name for name in FONTS if code in _cmaps[name]), None)
