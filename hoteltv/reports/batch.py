@@ -152,7 +152,7 @@ def cover_story(entries: list[tuple[SheetData, int]]) -> list[Flowable]:
                 para(str(n), "cell_center"),
                 para(v.hotel_name, "cell"),
                 para(v.record_number, "cell_center"),
-                para(cn_date(v.started_at, blank="") if v.started_at else "", "cell_center"),
+                para(cn_date(v.started_at) if v.started_at else "", "cell_center"),
                 DeferredText(partial(_page_count, key), widths[4] - 6, row_h - 5),
                 DeferredText(partial(_first_page, key), widths[5] - 6, row_h - 5),
             ]

@@ -110,19 +110,19 @@ def gap(chars: float) -> str:
     return "\xa0" * round(chars * 4)
 
 
-def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
+def cn_date(d: date | datetime | None) -> str:
     """``2026年11月15日`` (a blank to fill by hand when None)."""
     if d is None:
-        return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
+        return f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
     d = clock.bureau_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_datetime(dt: datetime | None, zone_name: str | None = None) -> str:
+def cn_datetime(dt: datetime | None) -> str:
     """``2026年11月15日 14:37`` in the bureau's time zone (empty when None)."""
     if dt is None:
         return ""
-    lt = clock.bureau_time(dt, zone_name)
+    lt = clock.bureau_time(dt)
     return f"{cn_date(lt)} {lt:%H:%M}"
 
 
