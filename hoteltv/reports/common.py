@@ -434,12 +434,12 @@ class NumberedCanvas(Canvas):
         self.hoteltv_deferred = []
 
     def save(self) -> None:
-        totals = Counter(s["hoteltv_page_label"][0] for s in self._held if s["hoteltv_page_label"])
-        starts: dict[int, int] = {}
-        for n, state in enumerate(self._held, 1):
-            if state["hoteltv_page_label"]:
-                starts.setdefault(state["hoteltv_page_label"][0], n)
-        facts = PageFacts(dict(totals), starts)
+        # Each page of a section (by its key) with its page number in the file; the earliest page is its first.
+        labelled = [
+            (n, s["hoteltv_page_label"][0]) for n, s in enumerate(self._held, 1) if s["hoteltv_page_label"]
+        ]
+        totals = Counter(key for _n, key in labelled)
+        facts = PageFacts(dict(totals), {key: n for n, key in reversed(labelled)})
         seen: Counter[int] = Counter()
         for state in self._held:
             self.__dict__.update(state)
