@@ -405,16 +405,13 @@ def decode_errors(name: str) -> Iterator[None]:
         raise ImageRefused(name, TOO_MANY_PIXELS, _too_many_pixels_text(str(exc))) from None
     except MemoryError:
         raise ImageRefused(name, TOO_MANY_PIXELS, _too_many_pixels_text("out of memory")) from None
-    except OSError as exc:
-        text = str(exc)
-        if "truncated" in text.lower():
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, struct.error) as exc:
+        if isinstance(exc, OSError) and "truncated" in str(exc).lower():
             raise ImageRefused(
                 name,
                 TRUNCATED,
                 "图片文件不完整(被截断),可能复制未完成 (the file is truncated: copy it again)",
             ) from None
-        raise ImageRefused(name, CORRUPT, f"图片文件已损坏 (the image data is damaged: {text})") from None
-    except (SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, struct.error) as exc:
         raise ImageRefused(name, CORRUPT, f"图片文件已损坏 (the image data is damaged: {exc})") from None
 
 
