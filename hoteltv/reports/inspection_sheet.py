@@ -434,14 +434,13 @@ def room_item_cells(n: int, label: str, item: ChecklistItem) -> list[Any]:
 
 
 def _room_notes(data: SheetData) -> list[str]:
-    notes = []
     text_items = [i for i in data.template.room_items if i.answer_type == "text"]
-    for room in data.view.rooms:
-        for item in text_items:
-            value = room.answers.get(item.key)
-            if value:
-                notes.append(f"{room.room_number}房间 {value}")
-    return notes
+    return [
+        f"{room.room_number}房间 {room.answers[item.key]}"
+        for room in data.view.rooms
+        for item in text_items
+        if room.answers.get(item.key)
+    ]
 
 
 def _earlier_table(data: SheetData) -> Flowable:
