@@ -191,7 +191,7 @@ def build_report(
 
 def _mode_table(summary: Summary) -> ReportTable:
     catalog = mode_catalog()
-    groups = [g for g in catalog.groups]
+    groups = catalog.groups
     members = {g.key: [m for m in catalog.modes if m.report_group == g.key] for g in groups}
     headers = ["县区", "试点酒店"] + ["/".join(m.zh for m in members[g.key]) for g in groups]
     rows = []
