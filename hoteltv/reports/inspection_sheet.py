@@ -174,16 +174,18 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     story.append(_header_table(data))
     refs = photo_refs(data.photos)
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
-    section = _Sections()
+    numerals = iter("一二三四五六七八九十")
+
+    def section(title: str) -> Flowable:
+        """The heading of the sheet's next part, numbered 一、二、三、…"""
+        return para(f"{next(numerals)}、{title}", "section")
+
     wording = data.template.wording
-    story += [
-        para(section.next(wording.site_section.zh), "section"),
-        _hotel_items_table(data, refs, earlier_by_cell),
-    ]
+    story += [section(wording.site_section.zh), _hotel_items_table(data, refs, earlier_by_cell)]
     if data.template.room_items:  # a template without per-room items has no room part at all
         story += [
             CondPageBreak(40 * mm),
-            para(section.next(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"), "section"),
+            section(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"),
             *_room_tables(data, earlier_by_cell),
         ]
         notes = _room_notes(data)
@@ -192,21 +194,21 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     if reinspection:
         number = data.answered_notice_number or ""
         heading = f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"
-        story += [CondPageBreak(35 * mm), para(section.next(heading), "section"), _earlier_table(data)]
+        story += [CondPageBreak(35 * mm), section(heading), _earlier_table(data)]
     if v.refusal is not None:
         signed = "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
     else:
         signed = "记录经双方签字确认后生效。"
     story += [
         CondPageBreak(30 * mm),
-        para(section.next("检查发现的问题"), "section"),
+        section("检查发现的问题"),
         *_findings(data, refs),
         CondPageBreak(70 * mm),
-        para(section.next("检查结论"), "section"),
+        section("检查结论"),
         _result_block(data),
         KeepTogether(
             [
-                para(section.next("被检查单位意见"), "section"),
+                section("被检查单位意见"),
                 _opinion_box(v.hotel_opinion, refused=v.refusal is not None),
                 Spacer(1, 3 * mm),
                 _signature_table(data),
@@ -230,19 +232,6 @@ def subject_of(template: ChecklistTemplate) -> str:
     for suffix in ("表", "检查", "现场"):
         title = title.removesuffix(suffix)
     return title
-
-
-class _Sections:
-    """一、二、三、… numbering of the sheet's parts."""
-
-    NUMERALS = "一二三四五六七八九十"
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self, title: str) -> str:
-        self.n += 1
-        return f"{self.NUMERALS[self.n - 1]}、{title}"
 
 
 def _number_line(data: SheetData) -> Flowable:
