@@ -386,20 +386,16 @@ def _against_seal(facts: dict[str, Any], code: ParsedCode, record: Any, *, super
     return VerifyResult(status=SUPERSEDED if superseded else VALID, **facts)
 
 
-def _when(dt: Any) -> str:
-    return "" if dt is None else clock.fmt(dt)
-
-
 def _sheet_lines(f: seal.SheetFacts) -> tuple[tuple[str, str], ...]:
     v, h = f.view, f.hotel
-    end = _when(v.ended_at)
+    end = clock.fmt(v.ended_at)
     return (
         ("被检查单位", h.name),
         ("统一社会信用代码", h.credit_code or ""),
         ("地址", h.address or ""),
         ("所属县区", h.division_name),
         ("负责人", h.person_in_charge or ""),
-        ("检查时间", f"{_when(v.started_at)} 至 {end}" if end else _when(v.started_at)),
+        ("检查时间", f"{clock.fmt(v.started_at)} 至 {end}" if end else clock.fmt(v.started_at)),
         ("检查人员", "、".join(f"{i.name}（{i.enforcement_id}）" for i in v.inspectors)),
         ("检查表", f"{f.template.title_zh}（{f.template.id} 第{f.template.version}版）"),
         ("检查结论", lifecycle.result_label(v.result) if v.result else ""),
@@ -418,7 +414,7 @@ def _notice_lines(f: seal.NoticeFacts) -> tuple[tuple[str, str], ...]:
         ("被检查单位", f.hotel.name),
         ("地址", f.hotel.address or ""),
         ("问题项数", str(len(n.items))),
-        ("下发时间", _when(n.issued_at)),
+        ("下发时间", clock.fmt(n.issued_at)),
         ("整改期限", n.deadline.isoformat()),
         ("复查日期", n.reinspection_date.isoformat() if n.reinspection_date else ""),
         ("检查人员", team),
