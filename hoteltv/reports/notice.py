@@ -306,14 +306,9 @@ def _unit_table(data: NoticeData) -> Table:
         contact = " ".join(filter(None, (insp.contact_on_site, insp.contact_phone)))
     else:
         contact = " ".join(filter(None, (h.contact_name, h.contact_phone) if h else ()))
-    rows = [
-        (
-            "被检查单位",
-            data.notice.hotel_name,
-            "统一社会信用代码",
-            h.credit_code if h and h.credit_code else "",
-        ),
-        ("地址", h.address if h and h.address else "", "联系人及电话", contact),
+    rows = [  # a missing value (None) prints as an empty cell
+        ("被检查单位", data.notice.hotel_name, "统一社会信用代码", h.credit_code if h else ""),
+        ("地址", h.address if h else "", "联系人及电话", contact),
     ]
     return header_table(rows, [22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm], padding=2.5)
 
@@ -324,8 +319,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
     A recorded delivery prints as recorded: signed for by a named person, or 拒绝签收，已留置送达 with the
     witness and the time; an unrecorded one leaves the boxes to fill in by hand.
     """
-    n = data.notice
-    d = data.delivery
+    n, d, h = data.notice, data.delivery, data.facts.hotel
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
     when = cn_datetime(d.at) if d is not None else cn_date(None)
@@ -338,12 +332,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
         recipient, witness = d.recipient, "—"
     rows: list[tuple[Any, ...]] = [
         ("送达文书", f"整改通知书（{n.number}）"),
-        (
-            "受送达单位",
-            n.hotel_name,
-            "送达地点",
-            data.facts.hotel.address if data.facts.hotel and data.facts.hotel.address else "",
-        ),
+        ("受送达单位", n.hotel_name, "送达地点", h.address if h else ""),
         (
             "送达方式",
             CheckChoices(
