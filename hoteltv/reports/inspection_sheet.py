@@ -590,14 +590,11 @@ def signature_block(
         ],
         rowHeights=[sig_h + 2 * mm, None],
     )
-    right_name = para(hotel_signatory, "cell_small_center")
+    right_name = hotel_signatory
     if refusal is not None:
-        right_name = para(
-            f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）",
-            "cell_small_center",
-        )
+        right_name = f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）"
     inner_right = styled_table(
-        [[SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)], [right_name]],
+        [[SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)], [para(right_name, "cell_small_center")]],
         [half - 8 * mm],
         [("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
         rowHeights=[sig_h + 2 * mm, None],
