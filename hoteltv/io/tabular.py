@@ -216,10 +216,7 @@ def _scan_sheet_xml(
     uncached: set[tuple[int, int]] = set()
     buf = b""
     with zf.open(member) as fh:
-        while True:
-            chunk = fh.read(_SCAN_CHUNK)
-            if not chunk:
-                break
+        for chunk in iter(lambda: fh.read(_SCAN_CHUNK), b""):
             buf += chunk
             cut = buf.rfind(b"</row>")
             if cut < 0:
