@@ -15,7 +15,7 @@ One content (:class:`HalfYearReport`) is written two ways: a Word document
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,7 +37,7 @@ REMOVED_ITEM = "facilities_removed"
 #: The satellite campaign's sentence, in the report's own wording.
 SATELLITE_SENTENCE = (
     "持续开展境外卫星电视传播秩序集中专项整治，累计出动执法人员{officers}人次、车辆{vehicles}车次，"
-    "组织开展联合执法{joint}次，检查{kinds}{checks}个次，查处拆除接收设施{removed}户（套）。"
+    "组织开展联合执法{joint}次，检查{kinds}{site_checks}个次，查处拆除接收设施{removed}户（套）。"
 )
 SUFFIXES = (".docx", ".pdf")
 
@@ -161,14 +161,7 @@ def build_report(
         for name in div_names
     }
     kinds_word = "".join(k.zh for k in sites.SITE_KINDS if k.key != "other")
-    satellite_sentence = SATELLITE_SENTENCE.format(
-        officers=total.officers,
-        vehicles=total.vehicles,
-        joint=total.joint,
-        kinds=kinds_word,
-        checks=total.site_checks,
-        removed=total.removed,
-    )
+    satellite_sentence = SATELLITE_SENTENCE.format(**asdict(total), kinds=kinds_word)
     tables = [
         _mode_table(summary),
         _satellite_table(div_names, by_division, total),
