@@ -15,7 +15,7 @@ One content (:class:`HalfYearReport`) is written two ways: a Word document
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -210,12 +210,9 @@ def _satellite_table(
         "检查场所（个次）",
         "拆除接收设施（户（套））",
     ]
-
-    def cells(f: SatelliteFigures) -> list[str]:
-        return [str(v) for v in (f.operations, f.joint, f.officers, f.vehicles, f.site_checks, f.removed)]
-
-    rows = [[name, *cells(by_division[name])] for name in names]
-    rows.append(["合计", *cells(total)])
+    # The columns are the figures' fields, in order.
+    rows = [[name, *map(str, astuple(by_division[name]))] for name in names]
+    rows.append(["合计", *map(str, astuple(total))])
     return ReportTable("表2 各县区境外卫星电视专项整治情况", headers, rows)
 
 
