@@ -579,13 +579,12 @@ _BUILD_LOCK = threading.Lock()
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, filename: Any, on_page: Callable[[int], None] | None, **kwargs: Any) -> None:
+    def __init__(self, filename: Any, on_page: Callable[[int], None], **kwargs: Any) -> None:
         super().__init__(filename, **kwargs)
         self._on_page = on_page
 
     def afterPage(self) -> None:  # noqa: N802 (reportlab's name)
-        if self._on_page is not None:
-            self._on_page(self.page)
+        self._on_page(self.page)
 
 
 def write_document(
@@ -628,7 +627,7 @@ def build_pdf(
     with atomic_output(Path(out)) as fh:
         doc = _Doc(
             fh,
-            on_page if progress is not None else None,
+            on_page,
             pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
             leftMargin=MARGIN_LEFT,
             rightMargin=MARGIN_RIGHT,
