@@ -100,14 +100,6 @@ class NoticeData:
         return self.facts.inspection
 
     @property
-    def terms(self) -> notice_service.NoticeTerms:
-        return self.facts.notice.terms
-
-    @property
-    def inspectors(self) -> tuple[insp_service.InspectorView, ...]:
-        return self.inspection.inspectors if self.inspection else ()
-
-    @property
     def evidence(self) -> dict[tuple[str | None, str | None], tuple[EvidencePhoto, ...]]:
         """Linked photos by (room label, item key); (None, key) for hotel-level items. Numbered as the
         sheet's photo pages number them (every sealed photo of the inspection, in order)."""
@@ -201,17 +193,17 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     story += [
         Spacer(1, 2 * mm),
         para(
-            f"依据{escape(data.terms.legal_basis)}的规定，"
+            f"依据{escape(n.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
             markup=True,
         ),
-        para(rights_text(data.terms), "body_indent"),
+        para(rights_text(n.terms), "body_indent"),
         Spacer(1, 2 * mm),
         _unit_table(data),
         Spacer(1, 1 * mm),
-        para(inspectors_text(data.inspectors), "small"),
+        para(inspectors_text(insp.inspectors if insp else ()), "small"),
         Spacer(1, 1 * mm),
         CodeAndSeal(data.code, SealArea(data.facts.authority, issued, 24 * mm)),
         AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]),
@@ -282,7 +274,7 @@ def _problems_table(data: NoticeData) -> Table:
             [
                 para(str(k), "cell_center"),
                 para(f"{where}：{item.label}。检查情况：{value}", "cell"),
-                para(f"{item.rule}。依据：{item.basis or data.terms.legal_basis}", "cell"),
+                para(f"{item.rule}。依据：{item.basis or data.notice.terms.legal_basis}", "cell"),
                 para(evidence_text(data, item), "cell_small"),
                 para(item.fix, "cell"),
             ]
