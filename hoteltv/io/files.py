@@ -20,7 +20,7 @@ from hoteltv.errors import HoteltvError
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
+def atomic_output(path: Path) -> Iterator[IO[bytes]]:
     """Yield a temporary file next to ``path``; it replaces ``path`` only if the block succeeds."""
     path = Path(path)
     try:
@@ -29,22 +29,20 @@ def atomic_output(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise HoteltvError(f"{path}: 无法写入 (cannot write: {exc.strerror or exc})") from exc
     try:
-        with os.fdopen(fd, mode) as fh:
+        with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; a saved file gets the usual permissions
         replace_file(tmp, path)
         fsync_dir(path.parent)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise HoteltvError(
-            f"{path}: 写入失败,原文件未改动 (write failed, nothing changed: {exc.strerror or exc})"
-        ) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise HoteltvError(
+                f"{path}: 写入失败,原文件未改动 (write failed, nothing changed: {exc.strerror or exc})"
+            ) from exc
         raise
 
 

@@ -34,7 +34,6 @@ from hoteltv.io.sheet_cells import (
     HOTEL_FIELDS,
     HOTEL_HEADERS,
     CellError,
-    HotelField,
     cell_parsers,
     export_value,
     match_header_text,
@@ -44,11 +43,9 @@ from hoteltv.io.tabular import Row, TableSource, is_blank_row, is_empty, open_ta
 __all__ = [
     "HOTEL_FIELDS",
     "HOTEL_HEADERS",
-    "HotelField",
     "HotelRow",
     "RowError",
     "SheetResult",
-    "export_value",
     "hotel_row_cells",
     "read_hotel_sheet",
 ]

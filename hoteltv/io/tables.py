@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
-from itertools import chain, islice
+from itertools import chain, islice, zip_longest
 from pathlib import Path
 from typing import IO
 
@@ -79,8 +79,7 @@ def write_table(
         return _write_xlsx(fh, headers, rows, sheet_title)
 
 
-# --------------------------------------------------------------------------------------------------
-# csv
+# --- csv ------------------------------------------------------------------------------------------------
 
 
 def _csv_cell(value: object) -> str:
@@ -121,8 +120,7 @@ def _write_csv(fh: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[ob
     return count
 
 
-# --------------------------------------------------------------------------------------------------
-# xlsx
+# --- xlsx -----------------------------------------------------------------------------------------------
 
 
 def _naive_local(value: dt.datetime) -> dt.datetime:
@@ -191,14 +189,8 @@ def _write_xlsx(
     ws = wb.create_sheet(_safe_title(sheet_title))
     it = iter(rows)
     sample = list(islice(it, WIDTH_SAMPLE_ROWS))
-    widths = [_display_width(h) for h in headers]
-    for row in sample:
-        for i, value in enumerate(row):
-            w = _display_width(value)
-            if i >= len(widths):
-                widths.append(w)
-            elif w > widths[i]:
-                widths[i] = w
+    # Each column's widest text in the header and the sample (rows may be longer than the header).
+    widths = [max(map(_display_width, column)) for column in zip_longest(headers, *sample)]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, MIN_WIDTH), MAX_WIDTH)
     if headers:

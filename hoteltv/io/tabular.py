@@ -216,10 +216,7 @@ def _scan_sheet_xml(
     uncached: set[tuple[int, int]] = set()
     buf = b""
     with zf.open(member) as fh:
-        while True:
-            chunk = fh.read(_SCAN_CHUNK)
-            if not chunk:
-                break
+        for chunk in iter(lambda: fh.read(_SCAN_CHUNK), b""):
             buf += chunk
             cut = buf.rfind(b"</row>")
             if cut < 0:
@@ -438,9 +435,9 @@ def _clean_csv_cell(s: str) -> str:
     return s
 
 
-def _csv_rows(text: str, delimiter: str, start: int) -> Iterator[Row]:
+def _csv_rows(text: str, delimiter: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for n, record in enumerate(reader, start=start):
+    for n, record in enumerate(reader, start=1):
         yield n, [_clean_csv_cell(c) for c in record]
 
 
@@ -463,7 +460,6 @@ def _open_csv(
         raise ImportRefused(f"{name}:不是文本表格(含有二进制内容)")
     if not text.strip():
         raise ImportRefused(f"{name}:表格是空的,没有任何内容")
-    start = 1
     forced: str | None = None
     first_line, _, rest = text.partition("\n")
     m = re.fullmatch(r'"?sep=(.)"?\s*', first_line)
@@ -472,7 +468,7 @@ def _open_csv(
     best: tuple[str, H | None, list[Row]] | None = None
     for delimiter in (forced,) if forced else _CSV_DELIMITERS:
         try:
-            head = _head(_csv_rows(text, delimiter, start))
+            head = _head(_csv_rows(text, delimiter))
         except csv.Error as exc:
             raise ImportRefused(f"{name}:CSV 格式错误({exc})") from exc
         header = find_header(head)
@@ -483,7 +479,7 @@ def _open_csv(
     delimiter, header, head = best
     if all(is_blank_row(values) for _n, values in head):
         raise ImportRefused(f"{name}:表格是空的,没有任何内容")
-    rows = _guard(_csv_rows(text, delimiter, start), name)
+    rows = _guard(_csv_rows(text, delimiter), name)
     return TableSource(rows, fmt="csv", encoding=encoding), header
 
 

@@ -352,8 +352,7 @@ def render(image: Image.Image, annotation: Annotation) -> Image.Image:
         _draw_shape(draw, shape, w * ss, h * ss)
     if ss != 1:
         overlay = overlay.resize((w, h), Image.Resampling.LANCZOS)
-    out = Image.alpha_composite(base.convert("RGBA"), overlay)
-    return out.convert("RGB")
+    return Image.alpha_composite(base.convert("RGBA"), overlay).convert("RGB")
 
 
 def _draw_shape(draw: ImageDraw.ImageDraw, s: Shape, w: int, h: int) -> None:
@@ -377,10 +376,7 @@ def _draw_shape(draw: ImageDraw.ImageDraw, s: Shape, w: int, h: int) -> None:
             draw.line([(x1, y1), (sx, sy)], fill=fill, width=width)
             r = width / 2
             draw.ellipse([x1 - r, y1 - r, x1 + r, y1 + r], fill=fill)
-            if extra:
-                draw.polygon(_grow(head, extra / 2), fill=fill)
-            else:
-                draw.polygon(head, fill=fill)
+            draw.polygon(_grow(head, extra / 2) if extra else head, fill=fill)
         return
     box = [s.x1 * w, s.y1 * h, s.x2 * w, s.y2 * h]
     for fill, extra in ((halo, 2 * edge), (color, 0.0)):

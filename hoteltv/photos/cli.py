@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -82,9 +83,8 @@ def cmd_photos_add(ctx: Context, args: argparse.Namespace) -> int:
             on_outcome=show,
             actor="cli",
         )
-    added = sum(o.status == "ok" for o in outcomes)
-    dup = sum(o.status == "duplicate" for o in outcomes)
-    refused = sum(o.status == "refused" for o in outcomes)
+    counts = Counter(o.status for o in outcomes)
+    added, dup, refused = counts["ok"], counts["duplicate"], counts["refused"]
     ctx.print(
         f"已添加 {added} 张, 已存在 {dup} 张, 拒绝 {refused} 张 (added {added}, already there {dup}, refused {refused})"
     )

@@ -177,11 +177,9 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 
 def open_image(data: bytes, name: str = "") -> ImageFile.ImageFile:
     """Open ``data`` as an image (header only) from the allowed formats, with the pixel limit applied."""
-    head = data[:16]
-    if looks_like_heif(head) and not heif_available():
+    # heif_available() also registers pillow-heif's opener before Pillow looks.
+    if looks_like_heif(data[:16]) and not heif_available():
         raise ImageRefused(name, HEIC_UNSUPPORTED, HEIC_HOWTO)
-    if looks_like_heif(head):
-        heif_available()  # make sure the opener is registered before Pillow looks
     try:
         im = Image.open(io.BytesIO(data), formats=_formats())
     except Image.DecompressionBombError as exc:
@@ -300,13 +298,10 @@ def parse_exif_time(raw: object, offset: object = None) -> datetime | None:
     text = raw.strip().rstrip("\x00").strip()
     if not text or text.startswith("0000"):
         return None
-    try:
-        naive = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    try:  # some writers put dashes in the date: 2025-06-01
+        naive = datetime.strptime(text[:19].replace("-", ":"), "%Y:%m:%d %H:%M:%S")
     except ValueError:
-        try:
-            naive = datetime.strptime(text[:19].replace("-", ":"), "%Y:%m:%d %H:%M:%S")
-        except ValueError:
-            return None
+        return None
     tz = _parse_offset(offset)
     # No offset: the camera's clock shows the bureau's time.
     aware = naive.replace(tzinfo=tz if tz is not None else clock.zone())
@@ -410,16 +405,13 @@ def decode_errors(name: str) -> Iterator[None]:
         raise ImageRefused(name, TOO_MANY_PIXELS, _too_many_pixels_text(str(exc))) from None
     except MemoryError:
         raise ImageRefused(name, TOO_MANY_PIXELS, _too_many_pixels_text("out of memory")) from None
-    except OSError as exc:
-        text = str(exc)
-        if "truncated" in text.lower():
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, struct.error) as exc:
+        if isinstance(exc, OSError) and "truncated" in str(exc).lower():
             raise ImageRefused(
                 name,
                 TRUNCATED,
                 "图片文件不完整(被截断),可能复制未完成 (the file is truncated: copy it again)",
             ) from None
-        raise ImageRefused(name, CORRUPT, f"图片文件已损坏 (the image data is damaged: {text})") from None
-    except (SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, struct.error) as exc:
         raise ImageRefused(name, CORRUPT, f"图片文件已损坏 (the image data is damaged: {exc})") from None
 
 

@@ -142,12 +142,9 @@ def lan_addresses() -> list[str]:
     192.168.137.1). Loopback and link-local (169.254.*: no DHCP) addresses are left out.
     """
     found: list[str] = []
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.255.255.255", 1))
-            found.append(probe.getsockname()[0])
-    except OSError:
-        pass
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))
+        found.append(probe.getsockname()[0])
     with contextlib.suppress(OSError):
         found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
     usable = []
@@ -467,14 +464,12 @@ class _Handler(BaseHTTPRequestHandler):
     # --- receiving ----------------------------------------------------------------------------------
     def _drain(self) -> None:
         left = self._unread if self._unread <= DRAIN_LIMIT else 0
-        try:
+        with contextlib.suppress(OSError):
             while left > 0:
                 chunk = self.rfile.read(min(CHUNK, left))
                 if not chunk:
                     break
                 left -= len(chunk)
-        except OSError:
-            pass
         self._unread = 0
 
     def _receive(self) -> list[UploadResult]:

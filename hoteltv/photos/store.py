@@ -230,15 +230,13 @@ class PhotoStore:
     def remove(self, sha256: str) -> None:
         """Delete a blob and its cached copies. Garbage collection calls this, and a bundle import taking
         back the files it added and no record uses."""
-        target = self.path(sha256)
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)  # read-only files cannot be deleted on Windows
-            target.unlink()
+        self.remove_leftover(self.path(sha256))
         self.drop_cache(sha256)
 
     def remove_leftover(self, part: Path) -> None:
+        """Delete a stored file (a blob or a leftover temporary file), read-only as it is."""
         with contextlib.suppress(FileNotFoundError):
-            os.chmod(part, stat.S_IRUSR | stat.S_IWUSR)
+            os.chmod(part, stat.S_IRUSR | stat.S_IWUSR)  # read-only files cannot be deleted on Windows
             part.unlink()
 
     # --- caches ----------------------------------------------------------------------------------------

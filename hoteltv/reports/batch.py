@@ -38,7 +38,7 @@ from hoteltv.reports.common import (
     report_progress,
 )
 from hoteltv.reports.inspection_sheet import SheetData, load_sheet, sheet_story
-from hoteltv.reports.styles import FRAME_WIDTH, grid_table
+from hoteltv.reports.styles import column_widths, grid_table
 from hoteltv.services.inspections import InspectionSummary, list_inspections
 from hoteltv.services.setup import list_divisions
 
@@ -59,17 +59,16 @@ def select_inspections(
     until: date | None = None,
     division: str | None = None,
     include_drafts: bool = False,
-    include_superseded: bool = False,
 ) -> list[InspectionSummary]:
     """The inspections a batch prints, oldest first: started within [since, until] (the bureau's dates), in the
-    division (code, name or another name), finalized unless drafts are asked for, current versions unless asked."""
+    division (code, name or another name), finalized unless drafts are asked for, current versions only."""
     names: set[str] | None = None
     if division:
         names = {d.name for d in list_divisions(db) if d.answers_to(division)}
         if not names:
             raise ValidationError(f"未知的县区 {division!r} (unknown division)")
     chosen = []
-    for i in list_inspections(db, include_superseded=include_superseded):
+    for i in list_inspections(db, include_superseded=False):
         if i.status != "finalized" and not include_drafts:
             continue
         if names is not None and i.division_name not in names:
@@ -90,32 +89,25 @@ def write_batch(
     until: date | None = None,
     division: str | None = None,
     include_drafts: bool = False,
-    inspection_ids: list[str] | None = None,
     progress: Progress | None = None,
 ) -> BatchResult:
-    """Write the sheets of the chosen inspections (or of ``inspection_ids``) into one PDF, atomically."""
+    """Write the sheets of the chosen inspections into one PDF, atomically."""
     options = options or ReportOptions()
-    if inspection_ids is None:
-        inspection_ids = [
-            i.id
-            for i in select_inspections(
-                db, since=since, until=until, division=division, include_drafts=include_drafts
-            )
-        ]
-    if not inspection_ids:
+    chosen = select_inspections(
+        db, since=since, until=until, division=division, include_drafts=include_drafts
+    )
+    if not chosen:
         raise ValidationError("没有符合条件的检查记录 (no inspections match; nothing to print)")
-    total = len(inspection_ids)
+    total = len(chosen)
     story: list[Flowable] = []
-    numbers: list[str] = []
     loaded: list[SheetData] = []
     entries: list[tuple[SheetData, int]] = []
-    for n, inspection_id in enumerate(inspection_ids):
+    for n, inspection in enumerate(chosen):
 
         def inner(done: int, of: int, text: str, n: int = n) -> bool | None:
             return None if progress is None else progress(n, total, text)
 
-        data = load_sheet(db, inspection_id, options, inner if progress is not None else None)
-        numbers.append(data.view.record_number)
+        data = load_sheet(db, inspection.id, options, inner if progress is not None else None)
         loaded.append(data)
         report_progress(progress, n + 1, total, f"{data.view.record_number} {data.view.hotel_name}")
         with naming_fields(data):
@@ -124,6 +116,7 @@ def write_batch(
         assert isinstance(start, StartSection)
         entries.append((data, start.decor.key))
         story += [PageBreak(), OddPageStart(), *sheet]
+    numbers = tuple(data.view.record_number for data in loaded)
     with naming_fields(loaded, "sheets"):
         path = build_pdf(
             out,
@@ -133,7 +126,7 @@ def write_batch(
             progress=progress,
             expected_pages=total * 2 + 1,
         )
-    return BatchResult(path, total, tuple(numbers))
+    return BatchResult(path, total, numbers)
 
 
 def _page_count(key: int, facts: PageFacts) -> str:
@@ -147,8 +140,7 @@ def _first_page(key: int, facts: PageFacts) -> str:
 def cover_story(entries: list[tuple[SheetData, int]]) -> list[Flowable]:
     """The batch's cover: one row per sheet (``entries``: its data and its section's key), with its page
     count and first page filled in when the file is saved."""
-    widths = [10 * mm, 0.0, 42 * mm, 27 * mm, 13 * mm, 16 * mm]
-    widths[1] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(10 * mm, 0, 42 * mm, 27 * mm, 13 * mm, 16 * mm)
     row_h = 7 * mm
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "被检查单位", "记录编号", "检查日期", "页数", "起始页")]
@@ -160,7 +152,7 @@ def cover_story(entries: list[tuple[SheetData, int]]) -> list[Flowable]:
                 para(str(n), "cell_center"),
                 para(v.hotel_name, "cell"),
                 para(v.record_number, "cell_center"),
-                para(cn_date(v.started_at, blank="") if v.started_at else "", "cell_center"),
+                para(cn_date(v.started_at) if v.started_at else "", "cell_center"),
                 DeferredText(partial(_page_count, key), widths[4] - 6, row_h - 5),
                 DeferredText(partial(_first_page, key), widths[5] - 6, row_h - 5),
             ]

@@ -110,19 +110,19 @@ def gap(chars: float) -> str:
     return "\xa0" * round(chars * 4)
 
 
-def cn_date(d: date | datetime | None, blank: str | None = None) -> str:
+def cn_date(d: date | datetime | None) -> str:
     """``2026年11月15日`` (a blank to fill by hand when None)."""
     if d is None:
-        return blank if blank is not None else f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
+        return f"{gap(2.5)}年{gap(1.5)}月{gap(1.5)}日"
     d = clock.bureau_date(d)
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_datetime(dt: datetime | None, zone_name: str | None = None) -> str:
+def cn_datetime(dt: datetime | None) -> str:
     """``2026年11月15日 14:37`` in the bureau's time zone (empty when None)."""
     if dt is None:
         return ""
-    lt = clock.bureau_time(dt, zone_name)
+    lt = clock.bureau_time(dt)
     return f"{cn_date(lt)} {lt:%H:%M}"
 
 
@@ -266,9 +266,8 @@ def _field_with(source: Any, char: str, name: str = "") -> tuple[str, str]:
     path = walk(source, name, 0)
     if not path:
         return "", ""
-    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
-    if "[" in path.rsplit(".", 1)[-1]:
-        last = path.rsplit("[", 1)[-1].strip("]'\"")
+    tail = path.rsplit(".", 1)[-1]
+    last = path.rsplit("[", 1)[-1].strip("]'\"") if "[" in tail else tail
     two = ".".join(path.split(".")[-2:])
     plain = re.sub(r"\[[^\]]*\]", "", two)  # "items[0].label" -> "items.label"
     label = FIELD_LABELS.get(two) or FIELD_LABELS.get(plain) or FIELD_LABELS.get(last)
@@ -435,12 +434,12 @@ class NumberedCanvas(Canvas):
         self.hoteltv_deferred = []
 
     def save(self) -> None:
-        totals = Counter(s["hoteltv_page_label"][0] for s in self._held if s["hoteltv_page_label"])
-        starts: dict[int, int] = {}
-        for n, state in enumerate(self._held, 1):
-            if state["hoteltv_page_label"]:
-                starts.setdefault(state["hoteltv_page_label"][0], n)
-        facts = PageFacts(dict(totals), starts)
+        # Each page of a section (by its key) with its page number in the file; the earliest page is its first.
+        labelled = [
+            (n, s["hoteltv_page_label"][0]) for n, s in enumerate(self._held, 1) if s["hoteltv_page_label"]
+        ]
+        totals = Counter(key for _n, key in labelled)
+        facts = PageFacts(dict(totals), {key: n for n, key in reversed(labelled)})
         seen: Counter[int] = Counter()
         for state in self._held:
             self.__dict__.update(state)
@@ -580,13 +579,12 @@ _BUILD_LOCK = threading.Lock()
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, filename: Any, on_page: Callable[[int], None] | None, **kwargs: Any) -> None:
+    def __init__(self, filename: Any, on_page: Callable[[int], None], **kwargs: Any) -> None:
         super().__init__(filename, **kwargs)
         self._on_page = on_page
 
     def afterPage(self) -> None:  # noqa: N802 (reportlab's name)
-        if self._on_page is not None:
-            self._on_page(self.page)
+        self._on_page(self.page)
 
 
 def write_document(
@@ -629,7 +627,7 @@ def build_pdf(
     with atomic_output(Path(out)) as fh:
         doc = _Doc(
             fh,
-            on_page if progress is not None else None,
+            on_page,
             pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
             leftMargin=MARGIN_LEFT,
             rightMargin=MARGIN_RIGHT,

@@ -42,7 +42,7 @@ from hoteltv.reports.inspection_sheet import (
     signature_block,
     subject_of,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, grid_table, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, column_widths, grid_table, styled_table
 from hoteltv.services.hotels import HotelView, get_hotel
 
 DOC_NAME = "现场检查记录（现场填写）"
@@ -78,7 +78,7 @@ def field_form_story(
         TitleLine("现场检查记录", size=22, char_space=2),
         para(f"（{subject_of(template)} · 现场填写用）", "subtitle"),
         Spacer(1, 3 * mm),
-        _number_line(template),
+        number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5),
         Spacer(1, 1.5 * mm),
         _header(hotel, options),
         para("一、酒店电视系统情况", "section"),
@@ -109,10 +109,6 @@ def field_form_story(
         ),
     ]
     return story
-
-
-def _number_line(template: ChecklistTemplate) -> Table:
-    return number_line("记录编号：", f"检查表：{template.title.zh}（第{template.version}版）", 0.5)
 
 
 def _header(hotel: HotelView, options: ReportOptions) -> Table:
@@ -147,8 +143,7 @@ def _answer_boxes(item: ChecklistItem, size: float) -> Flowable | str:
 
 
 def _hotel_items(template: ChecklistTemplate) -> Table:
-    widths = [9 * mm, 52 * mm, 0.0, 28 * mm]
-    widths[2] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 52 * mm, 0, 28 * mm)
     rows: list[list[Any]] = [[para(t, "cell_center") for t in ("序号", "检查项目", "检查情况", "要求")]]
     for n, item in enumerate(template.hotel_items, 1):
         rows.append(
@@ -188,13 +183,9 @@ def _room_tables(template: ChecklistTemplate, rooms: int) -> list[Flowable]:
 
 
 def _ruled(lines: int) -> Table:
-    table = Table([[""] for _ in range(lines)], colWidths=[FRAME_WIDTH], rowHeights=[8 * mm] * lines)
-    table.setStyle(
-        table_style(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.6, "black"),
-                ("LINEBELOW", (0, 0), (-1, -2), 0.3, "#999999"),
-            ]
-        )
+    return styled_table(
+        [[""] for _ in range(lines)],
+        [FRAME_WIDTH],
+        [("BOX", (0, 0), (-1, -1), 0.6, "black"), ("LINEBELOW", (0, 0), (-1, -2), 0.3, "#999999")],
+        rowHeights=[8 * mm] * lines,
     )
-    return table

@@ -174,22 +174,17 @@ def _register(font: TTFont) -> None:
     _cmaps[name] = font.face.charToGlyph
 
 
-def has_glyph(char: str, font: str = FONT) -> bool:
-    """Whether ``font`` (the main font unless named) can draw ``char``."""
-    if font == FONT:
-        register_fonts()
-    else:
-        register_fallbacks()
-    return ord(char) in _cmaps[font]
+def has_glyph(char: str) -> bool:
+    """Whether the main font can draw ``char``."""
+    register_fonts()
+    return ord(char) in _cmaps[FONT]
 
 
 def font_for(char: str) -> str | None:
     """The first bundled font that draws ``char``; ``""`` for an invisible format character that is
     dropped; None when no font has it (cached)."""
-    try:
+    if char in _choice:
         return _choice[char]
-    except KeyError:
-        pass
     register_fallbacks()
     code = ord(char)
     chosen: str | None = next((name for name in FONTS if code in _cmaps[name]), None)
@@ -238,9 +233,9 @@ def runs(text: str, base: str = FONT) -> list[tuple[str, str]]:
     return out
 
 
-def string_width(text: str, size: float, base: str = FONT) -> float:
+def string_width(text: str, size: float) -> float:
     """The printed width of ``text`` at ``size`` points, each run measured in its own font."""
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text, base))
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs(text))
 
 
 def plain_markup(text: str) -> str:

@@ -15,7 +15,7 @@ One content (:class:`HalfYearReport`) is written two ways: a Word document
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,7 +37,7 @@ REMOVED_ITEM = "facilities_removed"
 #: The satellite campaign's sentence, in the report's own wording.
 SATELLITE_SENTENCE = (
     "持续开展境外卫星电视传播秩序集中专项整治，累计出动执法人员{officers}人次、车辆{vehicles}车次，"
-    "组织开展联合执法{joint}次，检查{kinds}{checks}个次，查处拆除接收设施{removed}户（套）。"
+    "组织开展联合执法{joint}次，检查{kinds}{site_checks}个次，查处拆除接收设施{removed}户（套）。"
 )
 SUFFIXES = (".docx", ".pdf")
 
@@ -161,14 +161,7 @@ def build_report(
         for name in div_names
     }
     kinds_word = "".join(k.zh for k in sites.SITE_KINDS if k.key != "other")
-    satellite_sentence = SATELLITE_SENTENCE.format(
-        officers=total.officers,
-        vehicles=total.vehicles,
-        joint=total.joint,
-        kinds=kinds_word,
-        checks=total.site_checks,
-        removed=total.removed,
-    )
+    satellite_sentence = SATELLITE_SENTENCE.format(**asdict(total), kinds=kinds_word)
     tables = [
         _mode_table(summary),
         _satellite_table(div_names, by_division, total),
@@ -191,7 +184,7 @@ def build_report(
 
 def _mode_table(summary: Summary) -> ReportTable:
     catalog = mode_catalog()
-    groups = [g for g in catalog.groups]
+    groups = catalog.groups
     members = {g.key: [m for m in catalog.modes if m.report_group == g.key] for g in groups}
     headers = ["县区", "试点酒店"] + ["/".join(m.zh for m in members[g.key]) for g in groups]
     rows = []
@@ -217,12 +210,9 @@ def _satellite_table(
         "检查场所（个次）",
         "拆除接收设施（户（套））",
     ]
-
-    def cells(f: SatelliteFigures) -> list[str]:
-        return [str(v) for v in (f.operations, f.joint, f.officers, f.vehicles, f.site_checks, f.removed)]
-
-    rows = [[name, *cells(by_division[name])] for name in names]
-    rows.append(["合计", *cells(total)])
+    # The columns are the figures' fields, in order.
+    rows = [[name, *map(str, astuple(by_division[name]))] for name in names]
+    rows.append(["合计", *map(str, astuple(total))])
     return ReportTable("表2 各县区境外卫星电视专项整治情况", headers, rows)
 
 

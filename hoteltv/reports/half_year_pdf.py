@@ -44,8 +44,7 @@ def report_story(report: HalfYearReport) -> list[Flowable]:
         para("附：统计表", "section"),
     ]
     for table in report.tables:
-        story.append(CondPageBreak(40 * mm))
-        story.append(_table(table))
+        story += [CondPageBreak(40 * mm), _table(table)]
     return story
 
 

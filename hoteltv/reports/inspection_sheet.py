@@ -59,14 +59,15 @@ from hoteltv.reports.styles import (
     FRAME_WIDTH,
     GREY_TEXT,
     GRID_WIDTH,
+    column_widths,
     grid_table,
-    table_style,
+    styled_table,
 )
 from hoteltv.reports.verification import CodeInfo, inspection_code
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
-from hoteltv.services.seal import SealedHotel, SheetFacts
+from hoteltv.services.seal import SheetFacts
 
 DOC_NAME = "现场检查记录"
 #: Room columns per table; more rooms continue in a second table.
@@ -92,20 +93,12 @@ class SheetData:
         return self.facts.view
 
     @property
-    def hotel(self) -> SealedHotel:
-        return self.facts.hotel
-
-    @property
     def earlier(self) -> tuple[notice_service.NoticeItem, ...]:
         return self.facts.earlier
 
     @property
     def answered_notice_number(self) -> str | None:
         return self.facts.answered_notice_number
-
-    @property
-    def authority(self) -> str:
-        return self.facts.authority
 
     @property
     def template(self) -> ChecklistTemplate:
@@ -181,58 +174,55 @@ def sheet_story(data: SheetData) -> list[Flowable]:
     story.append(_header_table(data))
     refs = photo_refs(data.photos)
     earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
-    section = _Sections()
+    numerals = iter("一二三四五六七八九十")
+
+    def section(title: str) -> Flowable:
+        """The heading of the sheet's next part, numbered 一、二、三、…"""
+        return para(f"{next(numerals)}、{title}", "section")
+
     wording = data.template.wording
-    story.append(para(section.next(wording.site_section.zh), "section"))
-    story.append(_hotel_items_table(data, refs, earlier_by_cell))
+    story += [section(wording.site_section.zh), _hotel_items_table(data, refs, earlier_by_cell)]
     if data.template.room_items:  # a template without per-room items has no room part at all
-        story.append(CondPageBreak(40 * mm))
-        story.append(para(section.next(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"), "section"))
-        story.extend(_room_tables(data, earlier_by_cell))
+        story += [
+            CondPageBreak(40 * mm),
+            section(f"{wording.room_section.zh}（共抽查{len(v.rooms)}间）"),
+            *_room_tables(data, earlier_by_cell),
+        ]
         notes = _room_notes(data)
         if notes:
-            story.append(Spacer(1, 1.5 * mm))
-            story.append(para("房间备注：" + "；".join(notes), "small"))
+            story += [Spacer(1, 1.5 * mm), para("房间备注：" + "；".join(notes), "small")]
     if reinspection:
         number = data.answered_notice_number or ""
-        story.append(CondPageBreak(35 * mm))
-        story.append(
-            para(
-                section.next(f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"),
-                "section",
-            )
-        )
-        story.append(_earlier_table(data))
-    story.append(CondPageBreak(30 * mm))
-    story.append(para(section.next("检查发现的问题"), "section"))
-    story.extend(_findings(data, refs))
-    story.append(CondPageBreak(70 * mm))
-    story.append(para(section.next("检查结论"), "section"))
-    story.append(_result_block(data))
-    story.append(
+        heading = f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"
+        story += [CondPageBreak(35 * mm), section(heading), _earlier_table(data)]
+    if v.refusal is not None:
+        signed = "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
+    else:
+        signed = "记录经双方签字确认后生效。"
+    story += [
+        CondPageBreak(30 * mm),
+        section("检查发现的问题"),
+        *_findings(data, refs),
+        CondPageBreak(70 * mm),
+        section("检查结论"),
+        _result_block(data),
         KeepTogether(
             [
-                para(section.next("被检查单位意见"), "section"),
+                section("被检查单位意见"),
                 _opinion_box(v.hotel_opinion, refused=v.refusal is not None),
                 Spacer(1, 3 * mm),
                 _signature_table(data),
                 Spacer(1, 2 * mm),
-                para(
-                    "本记录一式两份，检查单位和被检查单位各执一份。"
-                    + (
-                        "被检查单位拒绝签字，由检查人员注明情况并经见证人签名证明。"
-                        if v.refusal is not None
-                        else "记录经双方签字确认后生效。"
-                    ),
-                    "tiny",
-                ),
+                para("本记录一式两份，检查单位和被检查单位各执一份。" + signed, "tiny"),
             ]
-        )
-    )
+        ),
+    ]
     if data.photos:
-        story.append(PageBreak())
-        story.append(para(f"附件：现场照片（共{len(data.photos)}张）", "section"))
-        story.extend(photo_grid(data.photos, data.template, v.verdict))
+        story += [
+            PageBreak(),
+            para(f"附件：现场照片（共{len(data.photos)}张）", "section"),
+            *photo_grid(data.photos, data.template, v.verdict),
+        ]
     return story
 
 
@@ -242,19 +232,6 @@ def subject_of(template: ChecklistTemplate) -> str:
     for suffix in ("表", "检查", "现场"):
         title = title.removesuffix(suffix)
     return title
-
-
-class _Sections:
-    """一、二、三、… numbering of the sheet's parts."""
-
-    NUMERALS = "一二三四五六七八九十"
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self, title: str) -> str:
-        self.n += 1
-        return f"{self.NUMERALS[self.n - 1]}、{title}"
 
 
 def _number_line(data: SheetData) -> Flowable:
@@ -273,24 +250,19 @@ def _number_line(data: SheetData) -> Flowable:
 def number_line(left: str, right: str, share: float) -> Table:
     """The line above a sheet's header: the record number on the left (``share`` of the width), more on the
     right."""
-    table = Table(
+    return styled_table(
         [[para(left, "small"), para(right, "small_right")]],
-        colWidths=[FRAME_WIDTH * share, FRAME_WIDTH * (1 - share)],
+        [FRAME_WIDTH * share, FRAME_WIDTH * (1 - share)],
+        [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ],
     )
-    table.setStyle(
-        table_style(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-            ]
-        )
-    )
-    return table
 
 
 def _header_table(data: SheetData) -> Table:
-    v, h = data.view, data.hotel
+    v, h = data.view, data.facts.hotel
     contact = "  ".join(x for x in (v.contact_on_site or "", v.contact_phone or "") if x)
     time_text = cn_datetime(v.started_at)
     if v.ended_at:
@@ -312,7 +284,7 @@ def _header_table(data: SheetData) -> Table:
             ("统一社会信用代码", h.credit_code if h else "", "所属县区", v.division_name),
             ("地址", h.address if h else ""),
             ("负责人", h.person_in_charge if h else "", "现场联系人及电话", contact),
-            ("检查单位", data.authority),
+            ("检查单位", data.facts.authority),
             ("检查时间", time_text),
             ("检查人员", team),
             ("出示证件", CheckChoices([("检查人员已向被检查单位出示执法证件", v.ids_shown)], size=9.5)),
@@ -354,8 +326,7 @@ def _hotel_items_table(
     refs: dict[tuple[str | None, str | None], list[int]],
     earlier: dict[tuple[str | None, str], notice_service.NoticeItem],
 ) -> Table:
-    widths = [9 * mm, 66 * mm, 0.0, 32 * mm, 14 * mm]
-    widths[2] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 66 * mm, 0, 32 * mm, 14 * mm)
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "检查项目", "检查情况", "要求", "判定")]
     ]
@@ -452,22 +423,20 @@ def room_item_cells(n: int, label: str, item: ChecklistItem) -> list[Any]:
 
 
 def _room_notes(data: SheetData) -> list[str]:
-    notes = []
     text_items = [i for i in data.template.room_items if i.answer_type == "text"]
-    for room in data.view.rooms:
-        for item in text_items:
-            value = room.answers.get(item.key)
-            if value:
-                notes.append(f"{room.room_number}房间 {value}")
-    return notes
+    return [
+        f"{room.room_number}房间 {room.answers[item.key]}"
+        for room in data.view.rooms
+        for item in text_items
+        if room.answers.get(item.key)
+    ]
 
 
 def _earlier_table(data: SheetData) -> Flowable:
     if not data.earlier:
         return para("原整改通知书未列出问题。", "body")
     template = data.template
-    widths = [9 * mm, 58 * mm, 47 * mm, 0.0, 22 * mm]
-    widths[3] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 58 * mm, 47 * mm, 0, 22 * mm)
     rows: list[list[Any]] = [
         [para(t, "cell_center") for t in ("序号", "原检查发现的问题", "整改要求", "本次复查情况", "整改结果")]
     ]
@@ -610,33 +579,25 @@ def signature_block(
         name, sig = inspectors[n] if n < len(inspectors) else ("", None)
         sig_cells.append(SignatureDrawing(sig, sig_w - 4 * mm, sig_h))
         name_cells.append(para(name, "cell_small_center"))
-    inner_left = Table([sig_cells, name_cells], colWidths=[sig_w] * per, rowHeights=[sig_h + 2 * mm, None])
-    inner_left.setStyle(
-        table_style(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),
-                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    right_name = para(hotel_signatory, "cell_small_center")
-    if refusal is not None:
-        right_name = para(
-            f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）",
-            "cell_small_center",
-        )
-    inner_right = Table(
+    inner_left = styled_table(
+        [sig_cells, name_cells],
+        [sig_w] * per,
         [
-            [SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)],
-            [right_name],
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ],
-        colWidths=[half - 8 * mm],
         rowHeights=[sig_h + 2 * mm, None],
     )
-    inner_right.setStyle(
-        table_style([("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    right_name = hotel_signatory
+    if refusal is not None:
+        right_name = f"被检查单位拒绝签字。见证人：{refusal.witness}（{cn_datetime(refusal.at)}）"
+    inner_right = styled_table(
+        [[SignatureDrawing(hotel_signature, half - 20 * mm, sig_h)], [para(right_name, "cell_small_center")]],
+        [half - 8 * mm],
+        [("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT), ("ALIGN", (0, 0), (-1, -1), "CENTER")],
+        rowHeights=[sig_h + 2 * mm, None],
     )
     date_text = "日期：" + cn_date(when)
     rows = [
@@ -652,17 +613,15 @@ def signature_block(
         [inner_left, inner_right],
         [para(date_text, "cell"), para(date_text, "cell")],
     ]
-    table = Table(rows, colWidths=[half, half])
-    table.setStyle(
-        table_style(
-            [
-                ("BOX", (0, 0), (0, -1), GRID_WIDTH, BLACK),
-                ("BOX", (1, 0), (1, -1), GRID_WIDTH, BLACK),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
+    return styled_table(
+        rows,
+        [half, half],
+        [
+            ("BOX", (0, 0), (0, -1), GRID_WIDTH, BLACK),
+            ("BOX", (1, 0), (1, -1), GRID_WIDTH, BLACK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ],
     )
-    return table

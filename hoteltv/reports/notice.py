@@ -50,12 +50,13 @@ from hoteltv.reports.common import (
     para,
     write_document,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, grid_table
+from hoteltv.reports.fonts import FONT
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, column_widths, grid_table
 from hoteltv.reports.verification import draw_qr, notice_code_of
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
-from hoteltv.services.seal import NoticeFacts, SealedHotel
+from hoteltv.services.seal import NoticeFacts
 
 DOC_NAME = "整改通知书"
 _CHANGE_WORD = "延期或更正"
@@ -99,22 +100,6 @@ class NoticeData:
         return self.facts.inspection
 
     @property
-    def hotel(self) -> SealedHotel:
-        return self.facts.hotel
-
-    @property
-    def authority(self) -> str:
-        return self.facts.authority
-
-    @property
-    def terms(self) -> notice_service.NoticeTerms:
-        return self.facts.notice.terms
-
-    @property
-    def inspectors(self) -> tuple[insp_service.InspectorView, ...]:
-        return self.inspection.inspectors if self.inspection else ()
-
-    @property
     def evidence(self) -> dict[tuple[str | None, str | None], tuple[EvidencePhoto, ...]]:
         """Linked photos by (room label, item key); (None, key) for hotel-level items. Numbered as the
         sheet's photo pages number them (every sealed photo of the inspection, in order)."""
@@ -132,7 +117,7 @@ class NoticeData:
         return {(e.room_label, e.item_key): e.reason for e in insp.evidence_notes} if insp else {}
 
 
-def load_notice(db: Database, notice_id_or_number: str, options: ReportOptions) -> NoticeData:
+def load_notice(db: Database, notice_id_or_number: str) -> NoticeData:
     """A notice as sealed when it was issued; :class:`hoteltv.services.seal.SealError` when the record was
     changed since. A 文号 finds the version in force, an id that version."""
     found = notice_service.get_notice(db, notice_id_or_number)
@@ -157,9 +142,9 @@ def write_notice(
     options: ReportOptions | None = None,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the 整改通知书 (with its receipt) to ``out`` (PDF, atomically)."""
-    options = options or ReportOptions()
-    data = load_notice(db, notice_id_or_number, options)
+    """Write the 整改通知书 (with its receipt) to ``out`` (PDF, atomically). A notice prints what its seal
+    holds: ``options`` (taken as by every ``write_*``) change nothing on it."""
+    data = load_notice(db, notice_id_or_number)
     title = f"{DOC_NAME} {data.notice.number}"
     story = partial(notice_story, data)
     return write_document(out, data, story, title=title, subject=data.notice.hotel_name, progress=progress)
@@ -170,7 +155,7 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     insp = data.inspection
     story: list[Flowable] = [
         StartSection(Decor(DOC_NAME, n.number, data.code, in_force=data.in_force)),
-        para(data.authority, "subtitle"),
+        para(data.facts.authority, "subtitle"),
         Spacer(1, 2 * mm),
         TitleLine("整改通知书", size=24, char_space=8),
         para(n.number, "subtitle"),
@@ -186,15 +171,15 @@ def notice_story(data: NoticeData) -> list[Flowable]:
     team = "、".join(i.name for i in insp.inspectors) if insp else ""
     wording = insp.template.wording if insp else Wording()
     inspected = wording.inspected.zh
-    story.append(
+    story += [
         para(
             f"{when}，我局检查人员{team}依法对你单位{inspected}进行了现场检查"
             f"（现场检查记录编号：{n.inspection_record_number}），发现存在下列不符合要求的问题：",
             "body_indent",
-        )
-    )
-    story.append(Spacer(1, 2 * mm))
-    story.append(_problems_table(data))
+        ),
+        Spacer(1, 2 * mm),
+        _problems_table(data),
+    ]
     if any(data.evidence.values()):
         story.append(
             para(
@@ -203,30 +188,26 @@ def notice_story(data: NoticeData) -> list[Flowable]:
                 "tiny",
             )
         )
-    story.append(Spacer(1, 2 * mm))
     reinspect = cn_date(n.reinspection_date) if n.reinspection_date else "整改期限届满后"
-    story.append(
+    issued = clock.bureau_date(n.issued_at) if n.issued_at else None
+    story += [
+        Spacer(1, 2 * mm),
         para(
-            f"依据{escape(data.terms.legal_basis)}的规定，"
+            f"依据{escape(n.terms.legal_basis)}的规定，"
             f"请你单位于<u>{cn_date(n.deadline)}</u>前按上述要求完成整改，并将整改情况书面报告我局。"
             f"我局将于<u>{reinspect}</u>进行复查。逾期未整改或者整改不到位的，将依照有关规定予以处理。",
             "body_indent",
             markup=True,
-        )
-    )
-    story.append(para(rights_text(data.terms), "body_indent"))
-    story.append(Spacer(1, 2 * mm))
-    story.append(_unit_table(data))
-    story.append(Spacer(1, 1 * mm))
-    story.append(para(inspectors_text(data.inspectors), "small"))
-    story.append(Spacer(1, 1 * mm))
-    story.append(
-        CodeAndSeal(
-            data.code,
-            SealArea(data.authority, clock.bureau_date(n.issued_at) if n.issued_at else None, 24 * mm),
-        )
-    )
-    story.append(AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]))
+        ),
+        para(rights_text(n.terms), "body_indent"),
+        Spacer(1, 2 * mm),
+        _unit_table(data),
+        Spacer(1, 1 * mm),
+        para(inspectors_text(insp.inspectors if insp else ()), "small"),
+        Spacer(1, 1 * mm),
+        CodeAndSeal(data.code, SealArea(data.facts.authority, issued, 24 * mm)),
+        AtBottom([Spacer(1, 2 * mm), CutLine(), Spacer(1, 1 * mm), *receipt(data)]),
+    ]
     return story
 
 
@@ -260,8 +241,6 @@ class CodeAndSeal(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        from hoteltv.reports.fonts import FONT
-
         c = self.canv
         top = self.height
         draw_qr(c, self.code, 0, top - self.QR, self.QR)
@@ -279,8 +258,7 @@ class CodeAndSeal(Flowable):
 
 def _problems_table(data: NoticeData) -> Table:
     template = data.inspection.template if data.inspection else None
-    widths = [9 * mm, 42 * mm, 50 * mm, 34 * mm, 0.0]
-    widths[4] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(9 * mm, 42 * mm, 50 * mm, 34 * mm, 0)
     rows: list[list[Any]] = [
         [
             para(t, "cell_center")
@@ -296,7 +274,7 @@ def _problems_table(data: NoticeData) -> Table:
             [
                 para(str(k), "cell_center"),
                 para(f"{where}：{item.label}。检查情况：{value}", "cell"),
-                para(f"{item.rule}。依据：{item.basis or data.terms.legal_basis}", "cell"),
+                para(f"{item.rule}。依据：{item.basis or data.notice.terms.legal_basis}", "cell"),
                 para(evidence_text(data, item), "cell_small"),
                 para(item.fix, "cell"),
             ]
@@ -314,21 +292,15 @@ def evidence_text(data: NoticeData, item: notice_service.NoticeItem) -> str:
 
 
 def _unit_table(data: NoticeData) -> Table:
-    h = data.hotel
+    h = data.facts.hotel
     insp = data.inspection
-    contact = ""
     if insp is not None:
-        contact = " ".join(x for x in (insp.contact_on_site or "", insp.contact_phone or "") if x)
-    elif h is not None:
-        contact = " ".join(x for x in (h.contact_name or "", h.contact_phone or "") if x)
-    rows = [
-        (
-            "被检查单位",
-            data.notice.hotel_name,
-            "统一社会信用代码",
-            h.credit_code if h and h.credit_code else "",
-        ),
-        ("地址", h.address if h and h.address else "", "联系人及电话", contact),
+        contact = " ".join(filter(None, (insp.contact_on_site, insp.contact_phone)))
+    else:
+        contact = " ".join(filter(None, (h.contact_name, h.contact_phone) if h else ()))
+    rows = [  # a missing value (None) prints as an empty cell
+        ("被检查单位", data.notice.hotel_name, "统一社会信用代码", h.credit_code if h else ""),
+        ("地址", h.address if h else "", "联系人及电话", contact),
     ]
     return header_table(rows, [22 * mm, 66 * mm, 30 * mm, FRAME_WIDTH - 118 * mm], padding=2.5)
 
@@ -339,8 +311,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
     A recorded delivery prints as recorded: signed for by a named person, or 拒绝签收，已留置送达 with the
     witness and the time; an unrecorded one leaves the boxes to fill in by hand.
     """
-    n = data.notice
-    d = data.delivery
+    n, d, h = data.notice, data.delivery, data.facts.hotel
     label_w, half = 34 * mm, (FRAME_WIDTH - 34 * mm * 2) / 2
 
     when = cn_datetime(d.at) if d is not None else cn_date(None)
@@ -353,12 +324,7 @@ def receipt(data: NoticeData) -> list[Flowable]:
         recipient, witness = d.recipient, "—"
     rows: list[tuple[Any, ...]] = [
         ("送达文书", f"整改通知书（{n.number}）"),
-        (
-            "受送达单位",
-            n.hotel_name,
-            "送达地点",
-            data.hotel.address if data.hotel and data.hotel.address else "",
-        ),
+        ("受送达单位", n.hotel_name, "送达地点", h.address if h else ""),
         (
             "送达方式",
             CheckChoices(

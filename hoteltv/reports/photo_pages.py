@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Table
+from reportlab.platypus import Flowable, Image
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
@@ -34,7 +34,8 @@ from hoteltv.reports.common import (
     para,
     report_progress,
 )
-from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, table_style
+from hoteltv.reports.fonts import FONT
+from hoteltv.reports.styles import FRAME_WIDTH, GREY_TEXT, styled_table
 from hoteltv.services.photos import PhotoView, list_photos
 
 #: A printed photo is at most 80 mm wide: 1200 px is ~380 dpi there, sharp enough to read a TV screen,
@@ -82,28 +83,30 @@ def prepare_photos(
         return []
     if options.home is None:
         return [PreparedPhoto(n, v, None, None, "未指定数据目录") for n, v in enumerate(views, 1)]
+    from PIL import Image as PILImage
+
     from hoteltv.photos.store import PhotoStore
 
-    store = PhotoStore(options.home / "photos")
+    store = PhotoStore.for_home(options.home)
 
     def copy(view: Any) -> tuple[Path | None, tuple[int, int] | None, str | None]:
         try:
-            path = Path(
-                store.report_copy(
-                    view.sha256,
-                    view.annotation,
-                    long_edge=min(options.photo_long_edge, REPORT_LONG_EDGE),
-                    quality=min(options.photo_quality, REPORT_QUALITY),
-                )
+            path = store.report_copy(
+                view.sha256,
+                view.annotation,
+                long_edge=min(options.photo_long_edge, REPORT_LONG_EDGE),
+                quality=min(options.photo_quality, REPORT_QUALITY),
             )
-            return path, _jpeg_size(path), None
+            with PILImage.open(path) as im:
+                return path, im.size, None
         except (HoteltvError, OSError, ValueError) as exc:
             return None, None, str(exc) or type(exc).__name__
 
+    def copy_key(view: PhotoView) -> tuple[str, str]:
+        return view.sha256, json.dumps(view.annotation or {}, sort_keys=True)
+
     # Identical photo + annotation is copied once (two threads must not write the same cache file).
-    unique: dict[tuple[str, str], Any] = {}
-    for v in views:
-        unique.setdefault((v.sha256, json.dumps(v.annotation or {}, sort_keys=True)), v)
+    unique = {copy_key(v): v for v in views}
     results: dict[tuple[str, str], tuple[Path | None, tuple[int, int] | None, str | None]] = {}
     workers = max(1, min(len(unique), os.cpu_count() or 2, 4))
     report_progress(progress, 0, len(unique), "准备照片 (preparing photos)")
@@ -115,18 +118,7 @@ def prepare_photos(
                 for f in futures.values():
                     f.cancel()
                 raise ReportCancelled()
-    out = []
-    for n, v in enumerate(views, 1):
-        path, size, problem = results[(v.sha256, json.dumps(v.annotation or {}, sort_keys=True))]
-        out.append(PreparedPhoto(n, v, path, size, problem))
-    return out
-
-
-def _jpeg_size(path: Path) -> tuple[int, int]:
-    from PIL import Image as PILImage
-
-    with PILImage.open(path) as im:
-        return im.size
+    return [PreparedPhoto(n, v, *results[copy_key(v)]) for n, v in enumerate(views, 1)]
 
 
 def photo_refs(photos: Sequence[PreparedPhoto]) -> dict[tuple[str | None, str | None], list[int]]:
@@ -172,8 +164,6 @@ class _MissingPhoto(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        from hoteltv.reports.fonts import FONT
-
         c = self.canv
         c.saveState()
         c.setStrokeColor(GREY_TEXT)
@@ -204,16 +194,11 @@ def photo_grid(
     for chunk in chunked(photos, PHOTOS_PER_ROW):
         row: list[Any] = [[_image(p), para(_caption(p, template, verdict), "cell_small")] for p in chunk]
         row += [""] * (PHOTOS_PER_ROW - len(row))
-        table = Table([row], colWidths=[col_w] * PHOTOS_PER_ROW)
-        table.setStyle(
-            table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-                ]
-            )
-        )
-        out.append(table)
+        commands = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+        out.append(styled_table([row], [col_w] * PHOTOS_PER_ROW, commands))
     return out

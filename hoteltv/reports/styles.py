@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -40,7 +40,7 @@ GRID_WIDTH = 0.6
 def _styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=15, wordWrap="CJK", textColor=BLACK)
-    out = {
+    return {
         "body": base,
         "body_indent": ParagraphStyle("body_indent", parent=base, firstLineIndent=21, leading=17),
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
@@ -57,20 +57,17 @@ def _styles() -> dict[str, ParagraphStyle]:
         "section": ParagraphStyle(
             "section", parent=base, fontSize=11.5, leading=16, spaceBefore=8, spaceAfter=4
         ),
-        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=28, alignment=TA_CENTER),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15, alignment=TA_CENTER),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "cell_small_right": ParagraphStyle(
             "cell_small_right", parent=base, fontSize=8, leading=10, alignment=TA_RIGHT
         ),
         "small_right": ParagraphStyle("small_right", parent=base, fontSize=9, leading=12, alignment=TA_RIGHT),
-        "left": ParagraphStyle("left", parent=base, alignment=TA_LEFT),
     }
-    return out
 
 
 def style(name: str) -> ParagraphStyle:
-    """A named paragraph style (``body``, ``small``, ``cell``, ``cell_center``, ``section``, ``title`` …)."""
+    """A named paragraph style (``body``, ``small``, ``cell``, ``cell_center``, ``section``, ``subtitle`` …)."""
     return _styles()[name]
 
 
@@ -94,10 +91,24 @@ def grid_style(header_rows: int = 0, padding: float = 2.5) -> list[tuple[object,
     return commands
 
 
-def table_style(commands: list[tuple[object, ...]] | None = None) -> TableStyle:
-    """A TableStyle whose cells default to the embedded font (reportlab's default would be Helvetica)."""
+def column_widths(*widths: float) -> list[float]:
+    """Column widths across the frame: the one given as 0 takes the width the others leave."""
+    rest = FRAME_WIDTH - sum(widths)
+    return [width or rest for width in widths]
+
+
+def styled_table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    commands: Iterable[tuple[object, ...]] = (),
+    **kwargs: Any,
+) -> Table:
+    """A table of ``rows`` in columns ``widths`` wide, styled by ``commands``; its cells default to the
+    embedded font (reportlab's default would be Helvetica). ``kwargs`` go to the Table."""
     register_fonts()
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *(commands or [])])
+    table = Table(rows, colWidths=widths, **kwargs)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands]))
+    return table
 
 
 def grid_table(
@@ -111,6 +122,5 @@ def grid_table(
 ) -> Table:
     """A table of ``rows`` in columns ``widths`` wide, drawn with :func:`grid_style` (its ``header_rows``
     shaded and repeated on every page) and the further style ``commands``; ``kwargs`` go to the Table."""
-    table = Table(rows, colWidths=widths, repeatRows=header_rows, **kwargs)
-    table.setStyle(table_style(grid_style(header_rows, padding) + list(commands)))
-    return table
+    commands = [*grid_style(header_rows, padding), *commands]
+    return styled_table(rows, widths, commands, repeatRows=header_rows, **kwargs)

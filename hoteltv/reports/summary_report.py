@@ -40,7 +40,7 @@ from hoteltv.reports.common import (
     write_document,
 )
 from hoteltv.reports.fonts import FONT
-from hoteltv.reports.styles import FRAME_WIDTH, grid_table, table_style
+from hoteltv.reports.styles import FRAME_WIDTH, column_widths, grid_table, styled_table
 from hoteltv.services.notices import NoticeView, list_notices
 from hoteltv.services.setup import list_divisions
 from hoteltv.services.summary import Summary, summarize
@@ -148,7 +148,7 @@ def _period_text(s: Summary) -> str:
 def summary_story(data: SummaryData) -> list[Flowable]:
     s = data.summary
     scope = "试点酒店" if s.scope == "pilot" else "全部酒店"
-    story: list[Flowable] = [
+    return [
         StartSection(Decor("统计报表", cn_date(data.today), number_label="制表日期")),
         TitleLine(DOC_NAME, size=18, char_space=1),
         Spacer(1, 1 * mm),
@@ -173,26 +173,21 @@ def summary_story(data: SummaryData) -> list[Flowable]:
         Spacer(1, 8 * mm),
         _signature_line(data),
     ]
-    return story
 
 
 def _sentence_box(data: SummaryData) -> Table:
     s = data.summary
     facts = f"统计期间完成检查{s.inspections}次；未关闭的整改通知{s.open_notices}份，其中逾期{s.overdue_notices}份。"
-    table = Table(
-        [[para(s.sentence + "。", "body_indent")], [para(facts, "body_indent")]], colWidths=[FRAME_WIDTH]
+    return styled_table(
+        [[para(s.sentence + "。", "body_indent")], [para(facts, "body_indent")]],
+        [FRAME_WIDTH],
+        [
+            ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ],
     )
-    table.setStyle(
-        table_style(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
 
 
 def _mode_table(data: SummaryData) -> Table:
@@ -266,8 +261,7 @@ def _nice_step(top: int) -> int:
 def _overdue_table(data: SummaryData) -> Flowable:
     if not data.overdue:
         return para("无逾期未整改的整改通知。", "body_indent")
-    widths = [10 * mm, 40 * mm, 0.0, 20 * mm, 24 * mm, 24 * mm, 16 * mm]
-    widths[2] = FRAME_WIDTH - sum(widths)
+    widths = column_widths(10 * mm, 40 * mm, 0, 20 * mm, 24 * mm, 24 * mm, 16 * mm)
     rows: list[list[Any]] = [
         [
             para(h, "cell_center")
@@ -290,9 +284,8 @@ def _overdue_table(data: SummaryData) -> Flowable:
 
 
 def _signature_line(data: SummaryData) -> Table:
-    table = Table(
+    return styled_table(
         [[para(f"制表单位：{data.authority}", "body"), para("制表人：", "body"), para("审核人：", "body")]],
-        colWidths=[FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.25, FRAME_WIDTH * 0.25],
+        [FRAME_WIDTH * 0.5, FRAME_WIDTH * 0.25, FRAME_WIDTH * 0.25],
+        [("LEFTPADDING", (0, 0), (-1, -1), 0)],
     )
-    table.setStyle(table_style([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return table

@@ -168,9 +168,15 @@ def parse_code(text: str) -> ParsedCode | None:
     return ParsedCode(_KIND_OF[m.group(1)], m.group(2).lower(), int(m.group(3)), m.group(4).lower())
 
 
-def _chain(s: Session, insp: Inspection) -> list[Inspection]:
-    """Every version of the record ``insp`` belongs to, oldest first."""
-    return version_chain(s, insp, Inspection.created_at)
+def _chain(s: Session, insp: Inspection) -> tuple[list[Inspection], int]:
+    """Every version of the record ``insp`` belongs to, oldest first, and ``insp``'s version (1, 2, …)."""
+    chain = version_chain(s, insp, Inspection.created_at)
+    return chain, _version(chain, insp)
+
+
+def _version(chain: list[Any], record: Any) -> int:
+    """A record's version: its place in its chain (1 for the original)."""
+    return [c.id for c in chain].index(record.id) + 1
 
 
 @dataclass(frozen=True)
@@ -190,20 +196,17 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
     """The code printed on an inspection sheet (for a draft, from its current content)."""
     with db.reading() as s:
         insp = load_inspection(s, inspection_id)
-        chain = _chain(s, insp)
-        version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
+        chain, version = _chain(s, insp)
         digest = insp.seal_hash or insp.content_hash or hash_document(inspection_document(insp))
         newer = replacing(chain, version - 1)
+        current = next((c for c in reversed(chain) if c.status == "finalized"), None)
         in_force = None
-        if newer is not None:
-            current = [c for c in chain if c.status == "finalized"][-1:]
-            if current and current[0].id != insp.id:
-                c = current[0]
-                number = chain.index(c) + 1
-                in_force = (
-                    f"{c.record_number} 第{number}版 "
-                    f"{format_code(KIND_INSPECTION, c.id, number, c.seal_hash or c.content_hash or '')}"
-                )
+        if newer is not None and current is not None and current.id != insp.id:
+            number = _version(chain, current)
+            in_force = (
+                f"{current.record_number} 第{number}版 "
+                f"{format_code(KIND_INSPECTION, current.id, number, current.seal_hash or current.content_hash or '')}"
+            )
         return CodeInfo(
             format_code(KIND_INSPECTION, insp.id, version, digest),
             version,
@@ -213,23 +216,21 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
         )
 
 
-def notice_document(n: RectificationNotice) -> dict[str, Any]:
-    """The fields that make a notice what it says on paper (its status, which moves on, is not one)."""
-    return {
-        "id": n.id,
-        "number": n.number,
-        "inspection_id": n.inspection_id,
-        "hotel_id": n.hotel_id,
-        "issued_at": n.issued_at.isoformat() if n.issued_at else None,
-        "deadline": n.deadline.isoformat() if n.deadline else None,
-        "reinspection_date": n.reinspection_date.isoformat() if n.reinspection_date else None,
-        "items": n.items,
-        "authority": n.authority,
-    }
-
-
 def notice_hash(n: RectificationNotice) -> str:
-    return canonical_sha256(notice_document(n))
+    """The hash of the fields that make a notice what it says on paper (its status, which moves on, is not one)."""
+    return canonical_sha256(
+        {
+            "id": n.id,
+            "number": n.number,
+            "inspection_id": n.inspection_id,
+            "hotel_id": n.hotel_id,
+            "issued_at": n.issued_at.isoformat() if n.issued_at else None,
+            "deadline": n.deadline.isoformat() if n.deadline else None,
+            "reinspection_date": n.reinspection_date.isoformat() if n.reinspection_date else None,
+            "items": n.items,
+            "authority": n.authority,
+        }
+    )
 
 
 def notice_code(db: Database, notice_id: str) -> str:
@@ -242,7 +243,7 @@ def notice_code(db: Database, notice_id: str) -> str:
 def notice_code_of(s: Session, n: RectificationNotice) -> str:
     from hoteltv.services.notices import notice_chain
 
-    version = [c.id for c in notice_chain(s, n)].index(n.id) + 1
+    version = _version(notice_chain(s, n), n)
     return format_code(KIND_NOTICE, n.id, version, n.seal_hash or notice_hash(n))
 
 
@@ -296,11 +297,7 @@ def _candidates(s: Session, model: Any, prefix: str) -> list[Any]:
 
 
 def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
-    versions: list[tuple[Inspection, list[Inspection], int]] = []
-    for insp in _candidates(s, Inspection, code.id_prefix):
-        chain = _chain(s, insp)
-        version = next(n for n, c in enumerate(chain, 1) if c.id == insp.id)
-        versions.append((insp, chain, version))
+    versions = [(insp, *_chain(s, insp)) for insp in _candidates(s, Inspection, code.id_prefix)]
     same_version = [v for v in versions if v[2] == code.version]
     if not same_version:
         return VerifyResult(code=code.text, status=NOT_FOUND, kind=KIND_INSPECTION)
@@ -308,7 +305,7 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
     same_version.sort(key=lambda v: (v[0].content_hash or "").startswith(code.hash_prefix), reverse=True)
     insp, chain, version = same_version[0]
     newer = replacing(chain, version - 1)  # a correction still a draft replaces nothing yet
-    newer_number = f"{newer.record_number} 第{chain.index(newer) + 1}版" if newer is not None else None
+    newer_number = f"{newer.record_number} 第{_version(chain, newer)}版" if newer is not None else None
     facts = _facts(code, insp, insp.record_number, chain, newer, newer_number, insp.started_at)
     facts["result"] = insp.result
     if insp.status != "finalized" or not insp.content_hash:
@@ -322,7 +319,7 @@ def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
     found = []
     for n in _candidates(s, RectificationNotice, code.id_prefix):
         chain = notice_chain(s, n)
-        if [c.id for c in chain].index(n.id) + 1 == code.version:
+        if _version(chain, n) == code.version:
             found.append((n, chain))
     if not found:
         return VerifyResult(code=code.text, status=NOT_FOUND, kind=KIND_NOTICE)
@@ -389,20 +386,16 @@ def _against_seal(facts: dict[str, Any], code: ParsedCode, record: Any, *, super
     return VerifyResult(status=SUPERSEDED if superseded else VALID, **facts)
 
 
-def _when(dt: Any) -> str:
-    return "" if dt is None else clock.fmt(dt)
-
-
 def _sheet_lines(f: seal.SheetFacts) -> tuple[tuple[str, str], ...]:
     v, h = f.view, f.hotel
-    end = _when(v.ended_at)
+    end = clock.fmt(v.ended_at)
     return (
         ("被检查单位", h.name),
         ("统一社会信用代码", h.credit_code or ""),
         ("地址", h.address or ""),
         ("所属县区", h.division_name),
         ("负责人", h.person_in_charge or ""),
-        ("检查时间", f"{_when(v.started_at)} 至 {end}" if end else _when(v.started_at)),
+        ("检查时间", f"{clock.fmt(v.started_at)} 至 {end}" if end else clock.fmt(v.started_at)),
         ("检查人员", "、".join(f"{i.name}（{i.enforcement_id}）" for i in v.inspectors)),
         ("检查表", f"{f.template.title_zh}（{f.template.id} 第{f.template.version}版）"),
         ("检查结论", lifecycle.result_label(v.result) if v.result else ""),
@@ -421,7 +414,7 @@ def _notice_lines(f: seal.NoticeFacts) -> tuple[tuple[str, str], ...]:
         ("被检查单位", f.hotel.name),
         ("地址", f.hotel.address or ""),
         ("问题项数", str(len(n.items))),
-        ("下发时间", _when(n.issued_at)),
+        ("下发时间", clock.fmt(n.issued_at)),
         ("整改期限", n.deadline.isoformat()),
         ("复查日期", n.reinspection_date.isoformat() if n.reinspection_date else ""),
         ("检查人员", team),
