@@ -533,23 +533,19 @@ def _opinion_box(opinion: str | None, refused: bool = False) -> Flowable:
     )
 
 
-def _inspector_signature(signatures: dict[str, Any], inspector_id: str, index: int) -> Any:
-    """A captured inspector signature, stored under the inspector's id (or a positional key)."""
-    for key in (inspector_id, f"inspector:{inspector_id}", f"inspector_{index}", f"inspector{index + 1}"):
+def _inspector_signature(signatures: dict[str, Any], inspector_id: str) -> Any:
+    """A captured inspector signature, stored under the inspector's id or ``inspector:<id>`` (as the
+    inspection window stores it)."""
+    for key in (inspector_id, f"inspector:{inspector_id}"):
         if isinstance(signatures.get(key), dict):
             return signatures[key]
-    group = signatures.get("inspectors")
-    if isinstance(group, dict):
-        return group.get(inspector_id)
-    if isinstance(group, list) and index < len(group):
-        return group[index]
     return None
 
 
 def _signature_table(data: SheetData) -> Table:
     v = data.view
     when = (v.ended_at or v.started_at) if v.status == "finalized" else None
-    signers = [(i.name, _inspector_signature(v.signatures, i.id, n)) for n, i in enumerate(v.inspectors)]
+    signers = [(i.name, _inspector_signature(v.signatures, i.id)) for i in v.inspectors]
     hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
     if v.refusal is not None:
         witness_sig = v.signatures.get("witness") if isinstance(v.signatures, dict) else None
