@@ -273,7 +273,7 @@ def _header_table(data: SheetData) -> Table:
         )
     else:
         time_text += " 至    时    分"
-    team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors) or ""
+    team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors)
     kind = lifecycle.KINDS.get(v.kind, (v.kind, v.kind))[0]
     if v.kind == "reinspection" and data.answered_notice_number:
         kind += f"（依据整改通知书 {data.answered_notice_number}）"
@@ -443,7 +443,7 @@ def _earlier_table(data: SheetData) -> Flowable:
     fails = []
     for n, e in enumerate(data.earlier, 1):
         item = template.item(e.item_key) if template.has_item(e.item_key) else None
-        where = f"{e.room}房间" if e.room else template.wording.site.zh
+        where = insp_service.finding_place(e.room, template.wording.site.zh)
         before = answer_text(item, e.value) if item else str(e.value)
         outcome = _outcome(data, e.item_key, e.room)
         if outcome is None or item is None:
@@ -477,7 +477,7 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
     template = data.template
     for n, f in enumerate(failed, 1):
         item = template.item(f.item_key) if template.has_item(f.item_key) else None
-        where = f"{f.room_label}房间" if f.room_label else template.wording.site.zh
+        where = insp_service.finding_place(f.room_label, template.wording.site.zh)
         value = answer_text(item, f.value) if item else str(f.value)
         severity = "严重" if f.severity == "critical" else "一般"
         photos = refs.get((f.room_label, f.item_key))
@@ -493,8 +493,7 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
         )
     default = insp_service.default_findings(v.verdict)
     if v.findings and v.findings.strip() and v.findings.strip() != default:
-        out.append(Spacer(1, 1 * mm))
-        out.append(para("检查情况说明：" + v.findings.strip(), "body"))
+        out += [Spacer(1, 1 * mm), para("检查情况说明：" + v.findings.strip(), "body")]
     return out
 
 
@@ -546,11 +545,9 @@ def _signature_table(data: SheetData) -> Table:
     v = data.view
     when = (v.ended_at or v.started_at) if v.status == "finalized" else None
     signers = [(i.name, _inspector_signature(v.signatures, i.id)) for i in v.inspectors]
-    hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
     if v.refusal is not None:
-        witness_sig = v.signatures.get("witness") if isinstance(v.signatures, dict) else None
-        return signature_block(signers, "", witness_sig, when, refusal=v.refusal)
-    return signature_block(signers, v.hotel_signatory or "", hotel_sig, when)
+        return signature_block(signers, "", v.signatures.get("witness"), when, refusal=v.refusal)
+    return signature_block(signers, v.hotel_signatory or "", v.signatures.get("hotel"), when)
 
 
 def signature_block(
@@ -569,14 +566,12 @@ def signature_block(
     sig_h = 13 * mm
     per = max(len(inspectors), lifecycle.MIN_INSPECTORS)  # room for at least the team a record needs
     sig_w = (half - 8 * mm) / per
-    sig_cells: list[Any] = []
-    name_cells: list[Any] = []
-    for n in range(per):
-        name, sig = inspectors[n] if n < len(inspectors) else ("", None)
-        sig_cells.append(SignatureDrawing(sig, sig_w - 4 * mm, sig_h))
-        name_cells.append(para(name, "cell_small_center"))
+    signers = [*inspectors, *[("", None)] * (per - len(inspectors))]  # blank places for a pen
     inner_left = styled_table(
-        [sig_cells, name_cells],
+        [
+            [SignatureDrawing(sig, sig_w - 4 * mm, sig_h) for _, sig in signers],
+            [para(name, "cell_small_center") for name, _ in signers],
+        ],
         [sig_w] * per,
         [
             ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),

@@ -169,9 +169,9 @@ class EvidenceGap:
         return f"{finding_place(self.room_label)}“{self.label_zh}”不合格，须拍照取证或写明未拍照的理由"
 
 
-def finding_place(room_label: str | None) -> str:
-    """Where a finding is, as the sheet words it: "101房间", or "酒店" for a hotel-level item."""
-    return f"{room_label}房间" if room_label else "酒店"
+def finding_place(room_label: str | None, site: str = "酒店") -> str:
+    """Where a finding is, as the papers word it: "101房间", or ``site`` for a hotel-level item."""
+    return f"{room_label}房间" if room_label else site
 
 
 @dataclass(frozen=True)
