@@ -93,14 +93,6 @@ class SheetData:
         return self.facts.view
 
     @property
-    def earlier(self) -> tuple[notice_service.NoticeItem, ...]:
-        return self.facts.earlier
-
-    @property
-    def answered_notice_number(self) -> str | None:
-        return self.facts.answered_notice_number
-
-    @property
     def template(self) -> ChecklistTemplate:
         return self.view.template
 
@@ -173,7 +165,7 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         ]
     story.append(_header_table(data))
     refs = photo_refs(data.photos)
-    earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
+    earlier_by_cell = {(e.room, e.item_key): e for e in data.facts.earlier}
     numerals = iter("一二三四五六七八九十")
 
     def section(title: str) -> Flowable:
@@ -192,7 +184,7 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         if notes:
             story += [Spacer(1, 1.5 * mm), para("房间备注：" + "；".join(notes), "small")]
     if reinspection:
-        number = data.answered_notice_number or ""
+        number = data.facts.answered_notice_number or ""
         heading = f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"
         story += [CondPageBreak(35 * mm), section(heading), _earlier_table(data)]
     if v.refusal is not None:
@@ -275,8 +267,8 @@ def _header_table(data: SheetData) -> Table:
         time_text += " 至    时    分"
     team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors)
     kind = lifecycle.KINDS.get(v.kind, (v.kind, v.kind))[0]
-    if v.kind == "reinspection" and data.answered_notice_number:
-        kind += f"（依据整改通知书 {data.answered_notice_number}）"
+    if v.kind == "reinspection" and data.facts.answered_notice_number:
+        kind += f"（依据整改通知书 {data.facts.answered_notice_number}）"
 
     return header_table(
         [
@@ -433,7 +425,7 @@ def _room_notes(data: SheetData) -> list[str]:
 
 
 def _earlier_table(data: SheetData) -> Flowable:
-    if not data.earlier:
+    if not data.facts.earlier:
         return para("原整改通知书未列出问题。", "body")
     template = data.template
     widths = column_widths(9 * mm, 58 * mm, 47 * mm, 0, 22 * mm)
@@ -441,7 +433,7 @@ def _earlier_table(data: SheetData) -> Flowable:
         [para(t, "cell_center") for t in ("序号", "原检查发现的问题", "整改要求", "本次复查情况", "整改结果")]
     ]
     fails = []
-    for n, e in enumerate(data.earlier, 1):
+    for n, e in enumerate(data.facts.earlier, 1):
         item = template.item(e.item_key) if template.has_item(e.item_key) else None
         where = insp_service.finding_place(e.room, template.wording.site.zh)
         before = answer_text(item, e.value) if item else str(e.value)
