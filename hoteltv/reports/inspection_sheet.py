@@ -25,11 +25,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
-from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice
+from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rooms import room_type_label
@@ -110,7 +109,10 @@ def load_sheet(
             facts = seal.sheet_facts_from_seal(insp)
         else:
             facts = seal.build_sheet_facts(s, insp, options.authority, sealed_by=seal.DRAFT)
-        issued = _issued_notice_number(s, insp)
+        # The notice issued from this record or, for a correction, from a version it replaces.
+        notice_id = insp_service.issued_notice_id(s, insp)
+        notice = s.get(RectificationNotice, notice_id) if notice_id else None
+        issued = notice.number if notice is not None else None
     photos = prepare_photos(db, facts.view.id, options, progress, views=list(facts.photos))
     return SheetData(
         facts=facts,
@@ -118,13 +120,6 @@ def load_sheet(
         issued_notice_number=issued,
         photos=tuple(photos),
     )
-
-
-def _issued_notice_number(s: Session, insp: Inspection) -> str | None:
-    """The notice issued from this record or, for a correction, from a version it replaces."""
-    notice_id = insp_service.issued_notice_id(s, insp)
-    notice = s.get(RectificationNotice, notice_id) if notice_id else None
-    return notice.number if notice is not None else None
 
 
 def write_inspection_sheet(
