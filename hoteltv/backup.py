@@ -507,8 +507,7 @@ def restore_backup(
             if progress is not None:
                 progress(total, total, "")
         finally:
-            with contextlib.suppress(OSError):
-                _rmtree(staging)
+            _rmtree(staging)
     originals = home / "photos" / "originals"
     missing = tuple(sorted(sha for sha in used if not (originals / sha[:2] / sha).is_file()))
     return RestoreReport(

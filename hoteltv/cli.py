@@ -230,6 +230,7 @@ def cmd_inspections_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.io.inspection_json import inspection_document
+    from hoteltv.services.inspections import finding_place
 
     view = find_inspection_arg(ctx, args.id)
     if args.json:
@@ -262,9 +263,8 @@ def cmd_inspections_show(ctx: Context, args: argparse.Namespace) -> int:
     if v.failed:
         ctx.print("不合格项 (failed items):")
         for f in v.failed:
-            where = f"{f.room_label}房间" if f.room_label else "酒店"
             sev = "严重" if f.severity == "critical" else "一般"
-            ctx.print(f"  - [{sev}] {where} {f.label_zh}: {f.value!r} — {f.rule_zh}")
+            ctx.print(f"  - [{sev}] {finding_place(f.room_label)} {f.label_zh}: {f.value!r} — {f.rule_zh}")
     if v.missing:
         ctx.print(f"未填写 (unanswered): {len(v.missing)} 项")
     if v.rooms_short:

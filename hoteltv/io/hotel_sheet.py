@@ -134,14 +134,9 @@ def _read_header(row_number: int, values: Sequence[object]) -> _Header:
 
 
 def _best_header(head: Sequence[Row]) -> _Header | None:
-    best: _Header | None = None
-    for row_number, values in head:
-        if is_blank_row(values):
-            continue
-        header = _read_header(row_number, values)
-        if best is None or header.score > best.score:
-            best = header
-    return best
+    """The best-scoring header among the non-blank rows (the first of equals)."""
+    headers = [_read_header(n, values) for n, values in head if not is_blank_row(values)]
+    return max(headers, key=lambda h: h.score, default=None)
 
 
 def _missing_message(header: _Header | None, where: str) -> ImportRefused:
@@ -218,21 +213,17 @@ def _read_rows(
         if row_number <= header.row_number:
             continue
         width = len(values)
-        is_blank = True
-        for col in mapped_cols:
-            if (col < width and not is_empty(values[col])) or (
-                uncached and (row_number, col + 1) in uncached
-            ):
-                is_blank = False
-                break
+        is_blank = not any(
+            (col < width and not is_empty(values[col])) or (uncached and (row_number, col + 1) in uncached)
+            for col in mapped_cols
+        )
         if filling:
             values = list(values)
             for col, (value, last) in list(filling.items()):
                 if row_number > last:
                     del filling[col]
                     continue
-                while len(values) <= col:
-                    values.append(None)
+                values += [None] * (col + 1 - len(values))
                 if is_empty(values[col]):
                     values[col] = value
             width = len(values)

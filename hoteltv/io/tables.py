@@ -177,16 +177,11 @@ def _display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c not in "\r\n")
 
 
-def _safe_title(title: str) -> str:
-    title = title.translate(_BAD_TITLE_CHARS).strip("'").strip() or "Sheet1"
-    return title[:31]
-
-
 def _write_xlsx(
     fh: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[object]], sheet_title: str
 ) -> int:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_safe_title(sheet_title))
+    ws = wb.create_sheet((sheet_title.translate(_BAD_TITLE_CHARS).strip("'").strip() or "Sheet1")[:31])
     it = iter(rows)
     sample = list(islice(it, WIDTH_SAMPLE_ROWS))
     # Each column's widest text in the header and the sample (rows may be longer than the header).

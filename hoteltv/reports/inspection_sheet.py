@@ -25,11 +25,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
-from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Inspection, RectificationNotice
+from hoteltv.db.models import RectificationNotice
 from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import ChecklistItem, ChecklistTemplate
 from hoteltv.domain.rooms import room_type_label
@@ -93,14 +92,6 @@ class SheetData:
         return self.facts.view
 
     @property
-    def earlier(self) -> tuple[notice_service.NoticeItem, ...]:
-        return self.facts.earlier
-
-    @property
-    def answered_notice_number(self) -> str | None:
-        return self.facts.answered_notice_number
-
-    @property
     def template(self) -> ChecklistTemplate:
         return self.view.template
 
@@ -118,7 +109,10 @@ def load_sheet(
             facts = seal.sheet_facts_from_seal(insp)
         else:
             facts = seal.build_sheet_facts(s, insp, options.authority, sealed_by=seal.DRAFT)
-        issued = _issued_notice_number(s, insp)
+        # The notice issued from this record or, for a correction, from a version it replaces.
+        notice_id = insp_service.issued_notice_id(s, insp)
+        notice = s.get(RectificationNotice, notice_id) if notice_id else None
+        issued = notice.number if notice is not None else None
     photos = prepare_photos(db, facts.view.id, options, progress, views=list(facts.photos))
     return SheetData(
         facts=facts,
@@ -126,13 +120,6 @@ def load_sheet(
         issued_notice_number=issued,
         photos=tuple(photos),
     )
-
-
-def _issued_notice_number(s: Session, insp: Inspection) -> str | None:
-    """The notice issued from this record or, for a correction, from a version it replaces."""
-    notice_id = insp_service.issued_notice_id(s, insp)
-    notice = s.get(RectificationNotice, notice_id) if notice_id else None
-    return notice.number if notice is not None else None
 
 
 def write_inspection_sheet(
@@ -173,7 +160,7 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         ]
     story.append(_header_table(data))
     refs = photo_refs(data.photos)
-    earlier_by_cell = {(e.room, e.item_key): e for e in data.earlier}
+    earlier_by_cell = {(e.room, e.item_key): e for e in data.facts.earlier}
     numerals = iter("一二三四五六七八九十")
 
     def section(title: str) -> Flowable:
@@ -192,7 +179,7 @@ def sheet_story(data: SheetData) -> list[Flowable]:
         if notes:
             story += [Spacer(1, 1.5 * mm), para("房间备注：" + "；".join(notes), "small")]
     if reinspection:
-        number = data.answered_notice_number or ""
+        number = data.facts.answered_notice_number or ""
         heading = f"原整改通知书{('（' + number + '）') if number else ''}所列问题复查情况"
         story += [CondPageBreak(35 * mm), section(heading), _earlier_table(data)]
     if v.refusal is not None:
@@ -273,10 +260,10 @@ def _header_table(data: SheetData) -> Table:
         )
     else:
         time_text += " 至    时    分"
-    team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors) or ""
+    team = "、".join(f"{i.name}（执法证号 {i.enforcement_id}）" for i in v.inspectors)
     kind = lifecycle.KINDS.get(v.kind, (v.kind, v.kind))[0]
-    if v.kind == "reinspection" and data.answered_notice_number:
-        kind += f"（依据整改通知书 {data.answered_notice_number}）"
+    if v.kind == "reinspection" and data.facts.answered_notice_number:
+        kind += f"（依据整改通知书 {data.facts.answered_notice_number}）"
 
     return header_table(
         [
@@ -433,7 +420,7 @@ def _room_notes(data: SheetData) -> list[str]:
 
 
 def _earlier_table(data: SheetData) -> Flowable:
-    if not data.earlier:
+    if not data.facts.earlier:
         return para("原整改通知书未列出问题。", "body")
     template = data.template
     widths = column_widths(9 * mm, 58 * mm, 47 * mm, 0, 22 * mm)
@@ -441,9 +428,9 @@ def _earlier_table(data: SheetData) -> Flowable:
         [para(t, "cell_center") for t in ("序号", "原检查发现的问题", "整改要求", "本次复查情况", "整改结果")]
     ]
     fails = []
-    for n, e in enumerate(data.earlier, 1):
+    for n, e in enumerate(data.facts.earlier, 1):
         item = template.item(e.item_key) if template.has_item(e.item_key) else None
-        where = f"{e.room}房间" if e.room else template.wording.site.zh
+        where = insp_service.finding_place(e.room, template.wording.site.zh)
         before = answer_text(item, e.value) if item else str(e.value)
         outcome = _outcome(data, e.item_key, e.room)
         if outcome is None or item is None:
@@ -477,7 +464,7 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
     template = data.template
     for n, f in enumerate(failed, 1):
         item = template.item(f.item_key) if template.has_item(f.item_key) else None
-        where = f"{f.room_label}房间" if f.room_label else template.wording.site.zh
+        where = insp_service.finding_place(f.room_label, template.wording.site.zh)
         value = answer_text(item, f.value) if item else str(f.value)
         severity = "严重" if f.severity == "critical" else "一般"
         photos = refs.get((f.room_label, f.item_key))
@@ -493,8 +480,7 @@ def _findings(data: SheetData, refs: dict[tuple[str | None, str | None], list[in
         )
     default = insp_service.default_findings(v.verdict)
     if v.findings and v.findings.strip() and v.findings.strip() != default:
-        out.append(Spacer(1, 1 * mm))
-        out.append(para("检查情况说明：" + v.findings.strip(), "body"))
+        out += [Spacer(1, 1 * mm), para("检查情况说明：" + v.findings.strip(), "body")]
     return out
 
 
@@ -546,11 +532,9 @@ def _signature_table(data: SheetData) -> Table:
     v = data.view
     when = (v.ended_at or v.started_at) if v.status == "finalized" else None
     signers = [(i.name, _inspector_signature(v.signatures, i.id)) for i in v.inspectors]
-    hotel_sig = v.signatures.get("hotel") if isinstance(v.signatures, dict) else None
     if v.refusal is not None:
-        witness_sig = v.signatures.get("witness") if isinstance(v.signatures, dict) else None
-        return signature_block(signers, "", witness_sig, when, refusal=v.refusal)
-    return signature_block(signers, v.hotel_signatory or "", hotel_sig, when)
+        return signature_block(signers, "", v.signatures.get("witness"), when, refusal=v.refusal)
+    return signature_block(signers, v.hotel_signatory or "", v.signatures.get("hotel"), when)
 
 
 def signature_block(
@@ -569,14 +553,12 @@ def signature_block(
     sig_h = 13 * mm
     per = max(len(inspectors), lifecycle.MIN_INSPECTORS)  # room for at least the team a record needs
     sig_w = (half - 8 * mm) / per
-    sig_cells: list[Any] = []
-    name_cells: list[Any] = []
-    for n in range(per):
-        name, sig = inspectors[n] if n < len(inspectors) else ("", None)
-        sig_cells.append(SignatureDrawing(sig, sig_w - 4 * mm, sig_h))
-        name_cells.append(para(name, "cell_small_center"))
+    signers = [*inspectors, *[("", None)] * (per - len(inspectors))]  # blank places for a pen
     inner_left = styled_table(
-        [sig_cells, name_cells],
+        [
+            [SignatureDrawing(sig, sig_w - 4 * mm, sig_h) for _, sig in signers],
+            [para(name, "cell_small_center") for name, _ in signers],
+        ],
         [sig_w] * per,
         [
             ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY_TEXT),

@@ -266,7 +266,7 @@ def _problems_table(data: NoticeData) -> Table:
         ]
     ]
     for k, item in enumerate(data.notice.items, 1):
-        where = f"{item.room}房间" if item.room else (template.wording if template else Wording()).site.zh
+        where = insp_service.finding_place(item.room, (template.wording if template else Wording()).site.zh)
         value = item.value
         if template is not None and template.has_item(item.item_key):
             value = answer_text(template.item(item.item_key), item.value)

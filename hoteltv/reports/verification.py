@@ -316,11 +316,8 @@ def _verify_inspection(s: Session, code: ParsedCode) -> VerifyResult:
 def _verify_notice(s: Session, code: ParsedCode) -> VerifyResult:
     from hoteltv.services.notices import notice_chain
 
-    found = []
-    for n in _candidates(s, RectificationNotice, code.id_prefix):
-        chain = notice_chain(s, n)
-        if _version(chain, n) == code.version:
-            found.append((n, chain))
+    chains = [(n, notice_chain(s, n)) for n in _candidates(s, RectificationNotice, code.id_prefix)]
+    found = [(n, chain) for n, chain in chains if _version(chain, n) == code.version]
     if not found:
         return VerifyResult(code=code.text, status=NOT_FOUND, kind=KIND_NOTICE)
     found.sort(key=lambda f: (f[0].seal_hash or notice_hash(f[0])).startswith(code.hash_prefix), reverse=True)

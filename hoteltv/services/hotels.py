@@ -7,6 +7,7 @@ objects, so callers on any thread (GUI worker, CLI, server) can hold them freely
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -364,13 +365,10 @@ def import_hotels(
         mapping=dict(sheet.mapping),
         ignored_headers=list(sheet.ignored_headers),
     )
-    try:
-        with db.transaction(actor) as s:
-            _import_rows(s, sheet.rows, report)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with suppress(_DryRun), db.transaction(actor) as s:
+        _import_rows(s, sheet.rows, report)
+        if dry_run:
+            raise _DryRun
     return report
 
 

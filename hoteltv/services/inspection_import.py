@@ -16,7 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Division, Hotel, Inspection, InspectionInspector, Inspector, RoomCheck
+from hoteltv.db.models import (
+    Division,
+    Hotel,
+    Inspection,
+    InspectionInspector,
+    Inspector,
+    RectificationNotice,
+    RoomCheck,
+)
 from hoteltv.domain import lifecycle
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
@@ -231,7 +239,7 @@ def _import_one(
         ids_shown=bool(doc.ids_shown),
         hotel_answers=hotel_answers,
         supersedes_id=supersedes,
-        notice_id=notice_id if notice_id and _notice_exists(s, notice_id) else None,
+        notice_id=notice_id if notice_id and s.get(RectificationNotice, notice_id) is not None else None,
         **texts,
     )
     if insp_id:
@@ -277,12 +285,6 @@ def _import_one(
         s.flush()
         refresh_hotel(s, hotel)
     report.created.append(insp.record_number)
-
-
-def _notice_exists(s: Session, notice_id: str) -> bool:
-    from hoteltv.db.models import RectificationNotice
-
-    return s.get(RectificationNotice, notice_id) is not None
 
 
 def _resolve_hotel(s: Session, ref: dict[str, Any], where: str, problems: list[Problem]) -> Hotel | None:

@@ -166,8 +166,12 @@ class EvidenceGap:
     label_en: str
 
     def text(self) -> str:
-        where = f"{self.room_label}房间" if self.room_label else "酒店"
-        return f"{where}“{self.label_zh}”不合格，须拍照取证或写明未拍照的理由"
+        return f"{finding_place(self.room_label)}“{self.label_zh}”不合格，须拍照取证或写明未拍照的理由"
+
+
+def finding_place(room_label: str | None, site: str = "酒店") -> str:
+    """Where a finding is, as the papers word it: "101房间", or ``site`` for a hotel-level item."""
+    return f"{room_label}房间" if room_label else site
 
 
 @dataclass(frozen=True)
@@ -612,10 +616,11 @@ def add_room(
         insp = _draft(s, inspection_id)
         room_number = _room_number(insp, room_number)
         template = load_template(insp.template_id, insp.template_version)
-        clean: dict[str, Any] = {}
-        for key, raw in (answers or {}).items():
-            if raw is not None and raw != "":
-                clean[key] = coerce_answer(_item(template, key, "room"), raw)
+        clean = {
+            key: coerce_answer(_item(template, key, "room"), raw)
+            for key, raw in (answers or {}).items()
+            if raw is not None and raw != ""
+        }
         position = max((r.position for r in insp.rooms), default=-1) + 1
         insp.rooms.append(
             RoomCheck(
@@ -931,11 +936,12 @@ def default_findings(verdict: Verdict) -> str:
     """The findings text written when the inspectors wrote none: each failed item and its rule."""
     if not verdict.failed:
         return "抽查客房电视各项均符合要求。"
-    lines = []
-    for f in verdict.failed:
-        where = f"{f.room_label}房间" if f.room_label else "酒店"
-        lines.append(f"{where}：{f.label_zh}不符合要求（{f.rule_zh}）")
-    return "；".join(lines) + "。"
+    return (
+        "；".join(
+            f"{finding_place(f.room_label)}：{f.label_zh}不符合要求（{f.rule_zh}）" for f in verdict.failed
+        )
+        + "。"
+    )
 
 
 def correct(db: Database, inspection_id: str, actor: str = "") -> InspectionView:

@@ -284,11 +284,8 @@ def issue_notice(
                 "整改期限不能早于下发日期 (deadline before the issue date)",
                 [Problem("deadline", "too early", deadline)],
             )
-        if reinspection_date is not None and reinspection_date < deadline:
-            raise ValidationError(
-                "复查日期应在整改期限之后 (re-inspection date before the deadline)",
-                [Problem("reinspection_date", "before deadline", reinspection_date)],
-            )
+        if reinspection_date is not None:
+            _check_reinspection(reinspection_date, deadline)
         # An earlier open notice for this hotel, from the same checklist, is superseded by the new one (a
         # satellite-facilities notice leaves an open hotel-TV notice alone, and the other way round).
         for older in s.scalars(
@@ -328,6 +325,14 @@ def issue_notice(
         insp_service.refresh_hotel(s, insp.hotel)
         s.flush()
         return view_of(s, notice)
+
+
+def _check_reinspection(reinspection_date: date, deadline: date) -> None:
+    if reinspection_date < deadline:
+        raise ValidationError(
+            "复查日期应在整改期限之后 (re-inspection date before the deadline)",
+            [Problem("reinspection_date", "before deadline", reinspection_date)],
+        )
 
 
 def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str = "") -> NoticeView:
@@ -493,11 +498,7 @@ def extend_notice(
                 [Problem("deadline", "not later than the current deadline", deadline)],
             )
         reinspect = reinspection_date or max(deadline, old.reinspection_date or deadline)
-        if reinspect < deadline:
-            raise ValidationError(
-                "复查日期应在整改期限之后 (re-inspection date before the deadline)",
-                [Problem("reinspection_date", "before deadline", reinspect)],
-            )
+        _check_reinspection(reinspect, deadline)
         new = RectificationNotice(
             **carried(old, "number inspection_id hotel_id hotel authority"),
             issued_at=utcnow(),
