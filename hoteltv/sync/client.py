@@ -78,7 +78,6 @@ from hoteltv.sync.protocol import (
 )
 from hoteltv.sync.state import RecordOutcome
 from hoteltv.sync.transport import (
-    DEVICE_HEADER,
     RetryPolicy,
     SyncCancelled,
     SyncError,
@@ -88,7 +87,6 @@ from hoteltv.sync.transport import (
 
 #: Names other modules import from here (kept where they always were).
 __all__ = [
-    "DEVICE_HEADER",
     "META_CHECKED",
     "META_LAST_SEQ",
     "META_MISSING_PHOTOS",
@@ -297,18 +295,9 @@ class SyncClient:
                     META_PHOTOS_UNCONFIRMED,
                 ),
             ).one()
-        (
-            server_id,
-            last_seq,
-            checked,
-            conflicts,
-            missing,
-            unsent,
-            newest,
-            resolving,
-            waiting,
-            unconfirmed,
-        ) = row
+        server_id, last_seq, checked, conflicts, missing, unsent, newest, resolving, waiting, unconfirmed = (
+            row
+        )
         return (
             server_id == hello.server_id
             and last_seq == str(hello.head)
@@ -404,11 +393,6 @@ class SyncClient:
                 s.delete(blob)
 
     # --- push ------------------------------------------------------------------------------------------------
-    def push_batch(self, batch: list[Change]) -> PushResponse:
-        """Send one batch (see :meth:`_body`)."""
-        refuse_demo(self.db)
-        return self._send(self._body(batch))
-
     def _body(self, batch: list[Change]) -> bytes:
         """One batch's request body. Its changes are dumped once: the idempotency key is taken over those
         values and the body encoded once from them (a retry sends the same bytes)."""
@@ -793,7 +777,7 @@ class SyncClient:
         """Ask whether the server holds every photo of the inspections sent and not yet complete."""
         ids = {o.id for o in report.outcomes if o.entity == "inspections" and o.state == "sent"}
         with self.db.reading() as s:
-            ids |= set(
+            ids.update(
                 s.scalars(
                     select(SyncRecordState.record_id).where(
                         SyncRecordState.entity == "inspections", SyncRecordState.state == "sent"
@@ -801,12 +785,8 @@ class SyncClient:
                 )
             )
             photo_ids = [o.id for o in report.outcomes if o.entity == "photos"][:MAX_PULL]
-            photo_parents = (
-                set(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
-                if photo_ids
-                else set()
-            )
-        ids |= photo_parents
+            if photo_ids:
+                ids.update(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
         if not ids:
             return
         ordered = sorted(ids)
