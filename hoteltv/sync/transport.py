@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
 from hoteltv import __version__
 from hoteltv.errors import HoteltvError
@@ -68,14 +68,11 @@ class RetryPolicy:
         ``attempts`` (default :attr:`attempts`) tries, then raises the last error."""
         return Retrying(
             stop=stop_after_attempt(max(1, attempts or self.attempts)),
-            wait=self._wait,
+            wait=lambda state: self.delay(state.attempt_number - 1),
             sleep=self.sleep,
             retry=retry_if_exception(retry_on),
             reraise=True,
         )
-
-    def _wait(self, state: RetryCallState) -> float:
-        return self.delay(state.attempt_number - 1)
 
 
 class Retry(Exception):
