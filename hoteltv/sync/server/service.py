@@ -861,7 +861,6 @@ def _apply_one(
         return result("refused", decision.code, decision.reason)
     if _names_what_is_not_here(records, change, rec):
         return result("refused", 422, REFERENCE_NOT_YET)
-    old_division = rec.division_id if rec is not None else None
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
         if rec is None:
@@ -885,7 +884,7 @@ def _apply_one(
         rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
         seqs.log_change(rec, before, device, caller.user_id, change.seq)
-        if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
+        if change.entity == "hotels" and old_scope is not None and old_scope != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)
     if rec is not None and seen_check:
         seqs_map = dict(rec.device_seqs or {})
