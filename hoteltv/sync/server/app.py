@@ -137,16 +137,14 @@ async def _too_large(send: Send) -> None:
 
 
 #: Photo bytes travel as the raw request or answer body (see the protocol), not JSON.
+_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 _BINARY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": False,  # an empty batch, or a resume call with nothing more, is answered too
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": _BINARY,
     }
 }
-_BINARY_ANSWER: dict[str, Any] = {
-    "description": "The photo file",
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-}
+_BINARY_ANSWER: dict[str, Any] = {"description": "The photo file", "content": _BINARY}
 
 
 class FetchRequest(BaseModel):
