@@ -17,21 +17,12 @@ from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import (
-    Meta,
-    SyncConflict,
-)
+from hoteltv.db.models import Meta, SyncConflict
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
 from hoteltv.sync.outbox import pending_fields
-from hoteltv.sync.protocol import (
-    DOCUMENT_ENTITIES,
-    ENTITY_ORDER,
-    Change,
-    ChangeResult,
-    RemoteRecord,
-)
+from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
 from hoteltv.sync.values import (
     MODELS,
     RANK,

@@ -77,13 +77,7 @@ from hoteltv.sync.protocol import (
     batches,
 )
 from hoteltv.sync.state import RecordOutcome
-from hoteltv.sync.transport import (
-    RetryPolicy,
-    SyncCancelled,
-    SyncError,
-    Transport,
-    tls_context,
-)
+from hoteltv.sync.transport import RetryPolicy, SyncCancelled, SyncError, Transport, tls_context
 
 #: Names other modules import from here (kept where they always were).
 __all__ = [

@@ -17,17 +17,9 @@ from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import (
-    Meta,
-    OutboxEntry,
-    utcnow,
-)
+from hoteltv.db.models import Meta, OutboxEntry, utcnow
 from hoteltv.db.tracking import jsonable
-from hoteltv.sync.protocol import (
-    ENTITY_ORDER,
-    Change,
-    EntityDigest,
-)
+from hoteltv.sync.protocol import ENTITY_ORDER, Change, EntityDigest
 from hoteltv.sync.values import BOOKKEEPING, MODELS, RANK, label_of
 
 _CHUNK = 500

@@ -49,12 +49,7 @@ from hoteltv.sync.protocol import (
     frame,
 )
 from hoteltv.sync.state import RecordOutcome
-from hoteltv.sync.transport import (
-    Retry,
-    SyncCancelled,
-    SyncError,
-    Transport,
-)
+from hoteltv.sync.transport import Retry, SyncCancelled, SyncError, Transport
 
 if TYPE_CHECKING:
     from hoteltv.sync.client import SyncReport
