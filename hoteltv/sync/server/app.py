@@ -500,15 +500,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     app.include_router(releases.make_router(db, Path(photo_dir).parent / "releases", caller, admin_only))
 
     document_bearer_auth(app)
-    return _wrap(app, meter)
+    app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
+    return app
 
 
 def _generation(db: ServerDB) -> int:
     with db.read() as s:
         return auth_generation(s)
-
-
-def _wrap(app: FastAPI, meter: ServerMetrics) -> FastAPI:
-    app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
-    return app
