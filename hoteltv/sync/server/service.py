@@ -101,7 +101,7 @@ class _Seqs:
         self.used += 1
         if self.direct:
             if self.base is None:
-                self.base = _read_head(self.session)
+                self.base = ServerDB.head(self.session)
             return self.base + self.used
         return -self.used
 
@@ -168,14 +168,6 @@ class _Seqs:
         if self.logs:  # Core, not the ORM's bulk insert: every column is given, nothing is read back
             self.session.connection().execute(insert(cast(Table, ChangeLog.__table__)), self.logs)
             self.logs = []
-
-
-def _read_head(session: Session) -> int:
-    """The counter as it stands (one Core read: no ORM object that :meth:`ServerDB.take_seqs` would leave
-    stale)."""
-    from hoteltv.sync.server.models import ServerState
-
-    return int(session.execute(select(ServerState.value).where(ServerState.key == "seq")).scalar_one())
 
 
 # --- devices ------------------------------------------------------------------------------------------------

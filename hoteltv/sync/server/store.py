@@ -233,5 +233,5 @@ class ServerDB:
 
     @staticmethod
     def head(session: Session) -> int:
-        state = session.get(ServerState, "seq")
-        return 0 if state is None else int(state.value)
+        """The counter as it stands (one Core read: no ORM object that :meth:`take_seqs` would leave stale)."""
+        return int(session.scalar(select(ServerState.value).where(ServerState.key == "seq")) or 0)
