@@ -210,6 +210,8 @@ class SyncClient:
             verify=verify,
         )
         self.http = self.transport.http
+        #: One API call with retries (see :meth:`hoteltv.sync.transport.Transport.request`).
+        self.request = self.transport.request
         self.photos = PhotoTransfer(
             db,
             store,
@@ -241,10 +243,6 @@ class SyncClient:
         self.close()
 
     # --- plumbing ------------------------------------------------------------------------------------------
-    def request(self, method: str, path: str, *, attempts: int | None = None, **kw: Any) -> httpx.Response:
-        """One API call with retries (see :meth:`hoteltv.sync.transport.Transport.request`)."""
-        return self.transport.request(method, path, attempts=attempts, **kw)
-
     def _tick(self, text: str, advance: int = 1) -> None:
         self._step += advance
         if (
