@@ -196,15 +196,11 @@ class Transport:
         if self._own_http:
             self.http.close()
 
-    @staticmethod
-    def url(path: str) -> str:
-        return f"{API_PREFIX}{path}"
-
     def once(self, method: str, path: str, **kw: Any) -> httpx.Response:
         """One try: the answer, or :class:`SyncError` (transient for network failures and busy servers;
         :class:`Retry` is never raised here)."""
         try:
-            response = self.http.request(method, self.url(path), **kw)
+            response = self.http.request(method, f"{API_PREFIX}{path}", **kw)
         except httpx.TransportError as exc:
             log.info("sync %s %s failed (%s)", method, path, exc)
             raise SyncError(explain_transport(exc), transient=not certificate_refused(exc)) from exc
