@@ -17,21 +17,12 @@ from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import (
-    Meta,
-    SyncConflict,
-)
+from hoteltv.db.models import Meta, SyncConflict
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
 from hoteltv.sync.outbox import pending_fields
-from hoteltv.sync.protocol import (
-    DOCUMENT_ENTITIES,
-    ENTITY_ORDER,
-    Change,
-    ChangeResult,
-    RemoteRecord,
-)
+from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
 from hoteltv.sync.values import (
     MODELS,
     RANK,
@@ -248,30 +239,25 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
             elif (
                 decision.values is not None
                 and current is not None
-                and change.entity in DOCUMENT_ENTITIES
                 and change.version < int(current.get("version") or 0)
             ):
-                # An older state of a draft than the one here (a bundle imported after a newer one, or
-                # after the newer state came by sync): writing it would roll the draft back under the
-                # newer version number, where no sync check could see it (found by the fault campaign).
-                decision = Decision(
-                    "unchanged", reason="本机已有更新的版本 (a newer version is already here)"
-                )
-            elif (
-                decision.values is not None
-                and current is not None
-                and change.entity in DERIVED
-                and change.version < int(current.get("version") or 0)
-            ):
-                # Fields computed from the inspection history take the newest value pushed: an older change
-                # (a bundle imported late) must not set them back under the newer version number either.
-                values = {**decision.values, **{k: current.get(k) for k in DERIVED[change.entity]}}
-                if content(values) != content(current):
-                    decision.values = values
-                elif decision.status == "applied":
-                    decision = Decision("unchanged")
-                else:
-                    decision.values = None
+                if change.entity in DERIVED:
+                    # Fields computed from the inspection history take the newest value pushed: an older
+                    # change (a bundle imported late) must not set them back under the newer version either.
+                    values = {**decision.values, **{k: current.get(k) for k in DERIVED[change.entity]}}
+                    if content(values) != content(current):
+                        decision.values = values
+                    elif decision.status == "applied":
+                        decision = Decision("unchanged")
+                    else:
+                        decision.values = None
+                elif change.entity in DOCUMENT_ENTITIES:
+                    # An older state of a draft than the one here (a bundle imported after a newer one, or
+                    # after the newer state came by sync): writing it would roll the draft back under the
+                    # newer version number, where no sync check could see it (found by the fault campaign).
+                    decision = Decision(
+                        "unchanged", reason="本机已有更新的版本 (a newer version is already here)"
+                    )
             label = label_of(change.entity, change.values)
             if decision.values is not None:
                 try:
@@ -375,14 +361,12 @@ def _local_identity(session: Session, change: Change) -> Change:
 
 def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:
     """Is this conflict (the same record, field and other value) already listed and open?"""
-    for values in session.scalars(
+    listed = session.scalars(
         select(SyncConflict.values).where(
             SyncConflict.entity == entity,
             SyncConflict.record_id == record_id,
             SyncConflict.field == field_name,
             SyncConflict.status == "open",
         )
-    ):
-        if (values or {}).get("other") == other:
-            return True
-    return False
+    )
+    return any((values or {}).get("other") == other for values in listed)

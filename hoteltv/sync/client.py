@@ -26,19 +26,19 @@ import itertools
 import json
 import logging
 import ssl
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Meta, OutboxEntry, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
+from hoteltv.db.models import Meta, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.apply import apply_remote_records
@@ -77,18 +77,10 @@ from hoteltv.sync.protocol import (
     batches,
 )
 from hoteltv.sync.state import RecordOutcome
-from hoteltv.sync.transport import (
-    DEVICE_HEADER,
-    RetryPolicy,
-    SyncCancelled,
-    SyncError,
-    Transport,
-    tls_context,
-)
+from hoteltv.sync.transport import RetryPolicy, SyncCancelled, SyncError, Transport, tls_context
 
 #: Names other modules import from here (kept where they always were).
 __all__ = [
-    "DEVICE_HEADER",
     "META_CHECKED",
     "META_LAST_SEQ",
     "META_MISSING_PHOTOS",
@@ -217,8 +209,9 @@ class SyncClient:
             timeout=timeout,
             verify=verify,
         )
-        self.retry = self.transport.retry
         self.http = self.transport.http
+        #: One API call with retries (see :meth:`hoteltv.sync.transport.Transport.request`).
+        self.request = self.transport.request
         self.photos = PhotoTransfer(
             db,
             store,
@@ -250,10 +243,6 @@ class SyncClient:
         self.close()
 
     # --- plumbing ------------------------------------------------------------------------------------------
-    def request(self, method: str, path: str, *, attempts: int | None = None, **kw: Any) -> httpx.Response:
-        """One API call with retries (see :meth:`hoteltv.sync.transport.Transport.request`)."""
-        return self.transport.request(method, path, attempts=attempts, **kw)
-
     def _tick(self, text: str, advance: int = 1) -> None:
         self._step += advance
         if (
@@ -298,18 +287,9 @@ class SyncClient:
                     META_PHOTOS_UNCONFIRMED,
                 ),
             ).one()
-        (
-            server_id,
-            last_seq,
-            checked,
-            conflicts,
-            missing,
-            unsent,
-            newest,
-            resolving,
-            waiting,
-            unconfirmed,
-        ) = row
+        server_id, last_seq, checked, conflicts, missing, unsent, newest, resolving, waiting, unconfirmed = (
+            row
+        )
         return (
             server_id == hello.server_id
             and last_seq == str(hello.head)
@@ -405,14 +385,6 @@ class SyncClient:
                 s.delete(blob)
 
     # --- push ------------------------------------------------------------------------------------------------
-    def _batches(self, changes: Sequence[Change]) -> Iterator[list[Change]]:
-        return batches(changes, self.batch_size, BATCH_BYTES)
-
-    def push_batch(self, batch: list[Change]) -> PushResponse:
-        """Send one batch (see :meth:`_body`)."""
-        refuse_demo(self.db)
-        return self._send(self._body(batch))
-
     def _body(self, batch: list[Change]) -> bytes:
         """One batch's request body. Its changes are dumped once: the idempotency key is taken over those
         values and the body encoded once from them (a retry sends the same bytes)."""
@@ -447,21 +419,21 @@ class SyncClient:
         write stays on this one. An answer not noted (the sync cut off meanwhile) is like a lost answer:
         the changes go again and the server knows them."""
         refuse_demo(self.db)
-        batches = self._batches(collected.changes)
-        flying = next(batches, None)
+        todo = batches(collected.changes, self.batch_size, BATCH_BYTES)
+        flying = next(todo, None)
         if flying is None:
             return
-        second = next(batches, None)
+        second = next(todo, None)
         if second is None:  # one batch (the usual sync after some edits): no helper thread to start
             self._noted(collected, flying, self._send(self._body(flying)), report, accepted_photos)
             return
-        batches = itertools.chain([second], batches)
+        todo = itertools.chain([second], todo)
         with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-push") as pool:
             flight: Future[PushResponse] | None = pool.submit(self._send, self._body(flying))
             try:
                 while flight is not None and flying is not None:
                     batch, answered = flying, flight
-                    flying = next(batches, None)
+                    flying = next(todo, None)
                     body = self._body(flying) if flying is not None else None
                     flight = None
                     response = answered.result()
@@ -691,14 +663,8 @@ class SyncClient:
         (a hotel moved to another division) without a pull showing it, which only the check notices."""
         if not self._echo_only or self._role not in ("office", "admin"):
             return False
-        with self.db.reading() as s:
-            prior = s.get(Meta, META_CHECKED)
-            unsent = s.scalar(select(OutboxEntry.seq).where(OutboxEntry.sent_at.is_(None)).limit(1))
-        return (
-            unsent is None
-            and prior is not None
-            and prior.value.startswith(f"{server_id}|{since}|{self._scope}|")
-        )
+        prior, unsent, self._newest = self._check_facts()
+        return not unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
 
     def _pushed_all_since(self, server_id: str, since: int) -> bool:
         """Is every sequence number after ``since`` up to the head the pushes answered one this sync's push
@@ -710,14 +676,11 @@ class SyncClient:
         head = self._push_head
         if (
             head <= since
-            or not self._echo_only
-            or self._role not in ("office", "admin")
             or len(self._echo_seqs) < head - since
             or any(seq not in self._echo_seqs for seq in range(since + 1, head + 1))
         ):
             return False
-        prior, unsent, self._newest = self._check_facts()
-        return not unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
+        return self._only_own_echoes(server_id, since)
 
     def _still_in_step(self, report: SyncReport, server_id: str) -> None:
         """Note the head the pushes reached as pulled and checked (see :meth:`_pushed_all_since`)."""
@@ -749,9 +712,7 @@ class SyncClient:
 
     def _checked_state(self, server_id: str, head: int) -> str:
         """The key of a passing check: server, its head, who asked (scope), the newest local change."""
-        with self.db.reading() as s:
-            newest = s.scalar(select(func.max(OutboxEntry.seq))) or 0
-        return f"{server_id}|{head}|{self._scope}|{newest}"
+        return f"{server_id}|{head}|{self._scope}|{self._check_facts()[2]}"
 
     def _remember_check(self, server_id: str, head: int) -> None:
         with self.db.transaction() as s:
@@ -808,7 +769,7 @@ class SyncClient:
         """Ask whether the server holds every photo of the inspections sent and not yet complete."""
         ids = {o.id for o in report.outcomes if o.entity == "inspections" and o.state == "sent"}
         with self.db.reading() as s:
-            ids |= set(
+            ids.update(
                 s.scalars(
                     select(SyncRecordState.record_id).where(
                         SyncRecordState.entity == "inspections", SyncRecordState.state == "sent"
@@ -816,12 +777,8 @@ class SyncClient:
                 )
             )
             photo_ids = [o.id for o in report.outcomes if o.entity == "photos"][:MAX_PULL]
-            photo_parents = (
-                set(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
-                if photo_ids
-                else set()
-            )
-        ids |= photo_parents
+            if photo_ids:
+                ids.update(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
         if not ids:
             return
         ordered = sorted(ids)

@@ -17,17 +17,9 @@ from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import (
-    Meta,
-    OutboxEntry,
-    utcnow,
-)
+from hoteltv.db.models import Meta, OutboxEntry, utcnow
 from hoteltv.db.tracking import jsonable
-from hoteltv.sync.protocol import (
-    ENTITY_ORDER,
-    Change,
-    EntityDigest,
-)
+from hoteltv.sync.protocol import ENTITY_ORDER, Change, EntityDigest
 from hoteltv.sync.values import BOOKKEEPING, MODELS, RANK, label_of
 
 _CHUNK = 500
@@ -177,20 +169,13 @@ def mark_sent_in(target: Session | Connection, seqs: Sequence[int]) -> None:
         target.execute(update(OutboxEntry).where(OutboxEntry.seq.in_(chunk)).values(sent_at=now))
 
 
-def adopt_versions(db: Database, items: Sequence[tuple[str, str, int, int]]) -> None:
-    """Take the server's version number for records it now holds exactly as we do.
+def adopt_versions_in(target: Session | Connection, items: Sequence[tuple[str, str, int, int]]) -> None:
+    """Take the server's version number for records it now holds exactly as we do, in the caller's
+    transaction (plain updates: no tracking, no outbox).
 
     ``items`` are ``(entity, id, version we sent, server version)``; a record edited here since it was
     sent keeps its own number (its next change goes out as usual).
     """
-    if not items or all(sent == server for _e, _i, sent, server in items):
-        return
-    with db.transaction() as s:
-        adopt_versions_in(s, items)
-
-
-def adopt_versions_in(target: Session | Connection, items: Sequence[tuple[str, str, int, int]]) -> None:
-    """:func:`adopt_versions` in the caller's transaction (plain updates: no tracking, no outbox)."""
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entity, rid, sent, server in items:
         if sent != server:

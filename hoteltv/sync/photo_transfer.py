@@ -30,7 +30,6 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,16 +49,7 @@ from hoteltv.sync.protocol import (
     frame,
 )
 from hoteltv.sync.state import RecordOutcome
-from hoteltv.sync.transport import (
-    RETRY_STATUS,
-    Retry,
-    SyncCancelled,
-    SyncError,
-    Transport,
-    certificate_refused,
-    explain_status,
-    explain_transport,
-)
+from hoteltv.sync.transport import Retry, SyncCancelled, SyncError, Transport
 
 if TYPE_CHECKING:
     from hoteltv.sync.client import SyncReport
@@ -303,25 +293,20 @@ class PhotoTransfer:
             while not state.complete and offset < size:
                 n = min(self.upload_chunk, size - offset)
                 try:
-                    response = self.transport.http.put(
-                        self.transport.url(f"/photos/{sha}"),
+                    response = self.transport.once(
+                        "PUT",
+                        f"/photos/{sha}",
                         params={"offset": offset, "total": size},
                         content=_file_slice(path, offset, n),
                         headers={"Content-Type": "application/octet-stream"},
                     )
-                except httpx.TransportError as exc:
-                    raise SyncError(explain_transport(exc), transient=not certificate_refused(exc)) from exc
-                if response.status_code == 409:  # our idea of the offset was stale: ask again
-                    raise Retry("resume offset out of date")
-                if response.status_code == 422 and restarts < 2:  # arrived damaged: start over
-                    restarts += 1
-                    raise Retry("the upload arrived damaged")
-                if response.status_code >= 400:
-                    raise SyncError(
-                        explain_status(response),
-                        status=response.status_code,
-                        transient=response.status_code in RETRY_STATUS,
-                    )
+                except SyncError as exc:
+                    if exc.status == 409:  # our idea of the offset was stale: ask again
+                        raise Retry("resume offset out of date") from exc
+                    if exc.status == 422 and restarts < 2:  # arrived damaged: start over
+                        restarts += 1
+                        raise Retry("the upload arrived damaged") from exc
+                    raise
                 sent += n
                 state = UploadState.model_validate(response.json())
                 offset = state.received

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
 from hoteltv import __version__
 from hoteltv.errors import HoteltvError
@@ -68,14 +68,11 @@ class RetryPolicy:
         ``attempts`` (default :attr:`attempts`) tries, then raises the last error."""
         return Retrying(
             stop=stop_after_attempt(max(1, attempts or self.attempts)),
-            wait=self._wait,
+            wait=lambda state: self.delay(state.attempt_number - 1),
             sleep=self.sleep,
             retry=retry_if_exception(retry_on),
             reraise=True,
         )
-
-    def _wait(self, state: RetryCallState) -> float:
-        return self.delay(state.attempt_number - 1)
 
 
 class Retry(Exception):
@@ -199,15 +196,11 @@ class Transport:
         if self._own_http:
             self.http.close()
 
-    @staticmethod
-    def url(path: str) -> str:
-        return f"{API_PREFIX}{path}"
-
     def once(self, method: str, path: str, **kw: Any) -> httpx.Response:
         """One try: the answer, or :class:`SyncError` (transient for network failures and busy servers;
         :class:`Retry` is never raised here)."""
         try:
-            response = self.http.request(method, self.url(path), **kw)
+            response = self.http.request(method, f"{API_PREFIX}{path}", **kw)
         except httpx.TransportError as exc:
             log.info("sync %s %s failed (%s)", method, path, exc)
             raise SyncError(explain_transport(exc), transient=not certificate_refused(exc)) from exc

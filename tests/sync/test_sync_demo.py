@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from hoteltv.services.demo import is_demo, mark_demo
-from hoteltv.sync.client import SyncError
+from hoteltv.sync.client import SyncError, SyncReport
+from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.server.models import Record
 from tests.sync.helpers import make_hotel, unsent
 
@@ -23,7 +24,7 @@ def test_a_demo_folder_never_sends(laptop, server) -> None:
         lap.sync()
     assert "演示数据" in caught.value.message and "never sent" in caught.value.message
     with lap.client() as client, pytest.raises(SyncError):
-        client.push_batch([])
+        client.push(collect_changes(lap.db), SyncReport())
     assert unsent(lap.db) == waiting  # still queued, never sent
     with server.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Record).where(Record.entity == "hotels")) == 0

@@ -22,6 +22,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -136,16 +137,14 @@ async def _too_large(send: Send) -> None:
 
 
 #: Photo bytes travel as the raw request or answer body (see the protocol), not JSON.
+_BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 _BINARY_BODY: dict[str, Any] = {
     "requestBody": {
         "required": False,  # an empty batch, or a resume call with nothing more, is answered too
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": _BINARY,
     }
 }
-_BINARY_ANSWER: dict[str, Any] = {
-    "description": "The photo file",
-    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-}
+_BINARY_ANSWER: dict[str, Any] = {"description": "The photo file", "content": _BINARY}
 
 
 class FetchRequest(BaseModel):
@@ -346,12 +345,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             missing = [h for h in wanted if h in known and h not in held]
         return MissingPhotos(missing=missing, unknown=[h for h in wanted if h not in known])
 
-    def _may_touch(who: Caller, sha256: str) -> None:
+    def _may_touch(s: Session, who: Caller, sha256: str) -> None:
         # A file that no photo record in the caller's scope uses is answered exactly like a file nobody
         # uses: a 403 would tell that a record outside the caller's divisions has it.
-        with db.read() as s:
-            if not service.referenced_hashes(s, who, [sha256]):
-                raise Refused(404, service.NO_SUCH_PHOTO)
+        if not service.referenced_hashes(s, who, [sha256]):
+            raise Refused(404, service.NO_SUCH_PHOTO)
 
     @app.post(
         f"{P}/photos/batch",
@@ -396,8 +394,8 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
 
     @app.get(f"{P}/photos/{{sha256}}/upload", response_model=UploadState, responses=errors(401, 404, 422))
     def upload_state(sha256: Sha256, who: CallerDep) -> UploadState:
-        _may_touch(who, sha256)
         with db.read() as s:
+            _may_touch(s, who, sha256)
             return blobs.state(s, sha256)
 
     @app.put(
@@ -415,8 +413,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     ) -> UploadState:
         def done_already() -> UploadState | None:
             with db.read() as s:
-                if not service.referenced_hashes(s, who, [sha256]):
-                    raise Refused(404, service.NO_SUCH_PHOTO)
+                _may_touch(s, who, sha256)
                 return blobs.state(s, sha256) if blobs.has(s, sha256) else None
 
         existing = await run_in_threadpool(done_already)
@@ -446,8 +443,8 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         responses={200: _BINARY_ANSWER, **errors(401, 404, 422)},
     )
     def download(sha256: Sha256, who: CallerDep) -> FileResponse:
-        _may_touch(who, sha256)
         with db.read() as s:
+            _may_touch(s, who, sha256)
             if not blobs.has(s, sha256):
                 raise Refused(404, "服务器还没有这张照片 (the server does not have this photo yet)")
         meter.photo_out.inc(blobs.store.size(sha256) or 0)
@@ -503,15 +500,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     app.include_router(releases.make_router(db, Path(photo_dir).parent / "releases", caller, admin_only))
 
     document_bearer_auth(app)
-    return _wrap(app, meter)
+    app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
+    return app
 
 
 def _generation(db: ServerDB) -> int:
     with db.read() as s:
         return auth_generation(s)
-
-
-def _wrap(app: FastAPI, meter: ServerMetrics) -> FastAPI:
-    app.add_middleware(_BodyLimit, limit=MAX_BODY_BYTES)
-    app.add_middleware(MetricsMiddleware, metrics=meter)  # outermost: counts the body limit's 413 too
-    return app

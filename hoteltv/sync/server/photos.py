@@ -210,12 +210,9 @@ class BlobStore:
         """Record files now in the store (hash, size); a row another process wrote meanwhile stays."""
         if not rows:
             return
-        dialect = s.get_bind().dialect.name
+        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = [{"sha256": sha, "size": size, "created_at": now()} for sha, size in rows]
-        if dialect == "postgresql":
-            s.execute(pg_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
-        else:
-            s.execute(sqlite_insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
+        s.execute(insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def _same_file(fh: IO[bytes], path: Path) -> bool:

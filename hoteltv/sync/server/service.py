@@ -101,13 +101,33 @@ class _Seqs:
         self.used += 1
         if self.direct:
             if self.base is None:
-                self.base = _read_head(self.session)
+                self.base = ServerDB.head(self.session)
             return self.base + self.used
         return -self.used
 
     def log(self, row: dict[str, Any]) -> None:
         """A change-log row (its ``seq`` provisional), inserted with the others at :meth:`save`."""
         self.logs.append(row)
+
+    def log_change(
+        self, rec: Record, before: dict[str, Any], device: str, user_id: int, origin_seq: int
+    ) -> None:
+        """The change-log row of ``rec`` just given its (provisional) number: the values that differ from
+        ``before``."""
+        changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
+        self.log(
+            {
+                "seq": rec.seq,
+                "entity": rec.entity,
+                "record_id": rec.id,
+                "device_id": device,
+                "user_id": user_id,
+                "origin_seq": origin_seq,
+                "fields": changed,
+                "values": {k: rec.data.get(k) for k in changed},
+                "at": now(),
+            }
+        )
 
     def final(self, seq: int) -> int:
         """The final number of ``seq`` (after :meth:`save`; a number already final is itself)."""
@@ -148,14 +168,6 @@ class _Seqs:
         if self.logs:  # Core, not the ORM's bulk insert: every column is given, nothing is read back
             self.session.connection().execute(insert(cast(Table, ChangeLog.__table__)), self.logs)
             self.logs = []
-
-
-def _read_head(session: Session) -> int:
-    """The counter as it stands (one Core read: no ORM object that :meth:`ServerDB.take_seqs` would leave
-    stale)."""
-    from hoteltv.sync.server.models import ServerState
-
-    return int(session.execute(select(ServerState.value).where(ServerState.key == "seq")).scalar_one())
 
 
 # --- devices ------------------------------------------------------------------------------------------------
@@ -649,20 +661,7 @@ def _write(
     rec.seq = seqs.next()
     rec.echo_device = None
     rec.updated_at = now()
-    changed = sorted(k for k in data if data.get(k) != before.get(k))
-    seqs.log(
-        {
-            "seq": rec.seq,
-            "entity": rec.entity,
-            "record_id": rec.id,
-            "device_id": device,
-            "user_id": caller.user_id,
-            "origin_seq": origin_seq,
-            "fields": changed,
-            "values": {k: data.get(k) for k in changed},
-            "at": now(),
-        }
-    )
+    seqs.log_change(rec, before, device, caller.user_id, origin_seq)
 
 
 def _redirect(
@@ -854,7 +853,6 @@ def _apply_one(
         return result("refused", decision.code, decision.reason)
     if _names_what_is_not_here(records, change, rec):
         return result("refused", 422, REFERENCE_NOT_YET)
-    old_division = rec.division_id if rec is not None else None
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
         if rec is None:
@@ -877,21 +875,8 @@ def _apply_one(
             rec.sha256 = _str(rec.data.get("sha256"))
         rec.echo_device = device if decision.echo and not remapped else None
         rec.updated_at = now()
-        changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
-        seqs.log(
-            {
-                "seq": seq,
-                "entity": change.entity,
-                "record_id": change.id,
-                "device_id": device,
-                "user_id": caller.user_id,
-                "origin_seq": change.seq,
-                "fields": changed,
-                "values": {k: rec.data.get(k) for k in changed},
-                "at": now(),
-            }
-        )
-        if change.entity == "hotels" and old_division is not None and old_division != rec.division_id:
+        seqs.log_change(rec, before, device, caller.user_id, change.seq)
+        if change.entity == "hotels" and old_scope is not None and old_scope != rec.division_id:
             _rescope_hotel(s, change.id, rec.division_id, seqs)
     if rec is not None and seen_check:
         seqs_map = dict(rec.device_seqs or {})
@@ -938,11 +923,12 @@ def _rescope_hotel(s: Session, hotel_id: str, division: str | None, seqs: _Seqs)
 # --- pull, check ------------------------------------------------------------------------------------------------
 
 
-def _readable(caller: Caller) -> Any:
+def _readable(stmt: Any, caller: Caller) -> Any:
+    """``stmt`` limited to the records the caller may read."""
     if caller.reads_all:
-        return None
-    return or_(
-        Record.entity.in_(sorted(SHARED_ENTITIES)), Record.division_id.in_(sorted(caller.division_ids))
+        return stmt
+    return stmt.where(
+        or_(Record.entity.in_(sorted(SHARED_ENTITIES)), Record.division_id.in_(sorted(caller.division_ids)))
     )
 
 
@@ -957,17 +943,20 @@ def _remote(rec: Record) -> RemoteRecord:
     )
 
 
+def _changed(stmt: Any, caller: Caller, device_id: str, since: int, head: int, limit: int) -> Any:
+    """``stmt`` limited to the records changed after ``since`` up to ``head`` that the caller may read,
+    less those the device itself sent as they are, oldest change first, at most ``limit + 1``."""
+    stmt = _readable(stmt.where(Record.seq > since, Record.seq <= head), caller)
+    if device_id:
+        stmt = stmt.where(or_(Record.echo_device.is_(None), Record.echo_device != device_id))
+    return stmt.order_by(Record.seq).limit(limit + 1)
+
+
 def pull(db: ServerDB, caller: Caller, device_id: str, since: int, limit: int) -> PullResponse:
     """Records changed after ``since`` that the caller may read, oldest change first."""
     with db.read() as s:
         head = ServerDB.head(s)
-        stmt = select(Record).where(Record.seq > since, Record.seq <= head)
-        scope = _readable(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if device_id:
-            stmt = stmt.where(or_(Record.echo_device.is_(None), Record.echo_device != device_id))
-        rows = list(s.scalars(stmt.order_by(Record.seq).limit(limit + 1)))
+        rows = list(s.scalars(_changed(select(Record), caller, device_id, since, head, limit)))
         more = len(rows) > limit
         rows = rows[:limit]
         nxt = rows[-1].seq if more else head
@@ -1003,13 +992,8 @@ def pull_json(db: ServerDB, caller: Caller, device_id: str, since: int, limit: i
             Record.version,
             Record.deleted,
             sql_cast(Record.data, Text),
-        ).where(Record.seq > since, Record.seq <= head)
-        scope = _readable(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        if device_id:
-            stmt = stmt.where(or_(Record.echo_device.is_(None), Record.echo_device != device_id))
-        rows = s.execute(stmt.order_by(Record.seq).limit(limit + 1)).all()
+        )
+        rows = s.execute(_changed(stmt, caller, device_id, since, head, limit)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     nxt = int(rows[-1][2]) if more else head
@@ -1037,9 +1021,7 @@ def check(db: ServerDB, caller: Caller) -> CheckResponse:
         if cached is not None:
             return cached
         stmt = select(Record.entity, Record.id, Record.version, Record.deleted)
-        scope = _readable(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
+        stmt = _readable(stmt, caller)
         rows: dict[str, list[tuple[str, int, bool]]] = {e: [] for e in ENTITY_ORDER}
         for entity, rid, version, deleted in s.execute(stmt):
             rows.setdefault(entity, []).append((rid, int(version), bool(deleted)))
@@ -1054,9 +1036,7 @@ def manifest(db: ServerDB, caller: Caller, entity: str) -> list[tuple[str, int, 
     """Every ``(id, version, deleted)`` of one entity the caller may read (to find what differs)."""
     with db.read() as s:
         stmt = select(Record.id, Record.version, Record.deleted).where(Record.entity == entity)
-        scope = _readable(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
+        stmt = _readable(stmt, caller)
         return [(rid, int(v), bool(d)) for rid, v, d in s.execute(stmt)]
 
 
@@ -1066,9 +1046,7 @@ def fetch(db: ServerDB, caller: Caller, entity: str, ids: Sequence[str]) -> list
     with db.read() as s:
         for chunk in chunked(ids, _CHUNK):
             stmt = select(Record).where(Record.entity == entity, Record.id.in_(chunk))
-            scope = _readable(caller)
-            if scope is not None:
-                stmt = stmt.where(scope)
+            stmt = _readable(stmt, caller)
             out += [_remote(r) for r in s.scalars(stmt)]
     return out
 

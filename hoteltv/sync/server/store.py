@@ -6,7 +6,7 @@ before the transaction commits and stays locked until it has. On SQLite every wr
 ``BEGIN IMMEDIATE`` (one writer at a time).
 
 Within one server process the SQLite writers also take turns on a lock of their own
-(:meth:`ServerDB._writer`): a writer waiting for another one is woken the moment it commits, where SQLite's
+(:attr:`ServerDB._writers`): a writer waiting for another one is woken the moment it commits, where SQLite's
 busy handler would poll with growing sleeps (up to 100 ms) — a push and a photo batch stored beside it
 each waited out such sleeps. Writers in other processes still meet at SQLite's lock.
 
@@ -23,7 +23,7 @@ import json
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, create_engine, select, text, update
@@ -46,6 +46,12 @@ def _division_lock_key(division_id: str) -> int:
     """The advisory lock key of one division's pushes (a signed 64-bit number from its id)."""
     digest = hashlib.sha256(f"hoteltv division {division_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _lock(session: Session, key: int, *, shared: bool = False) -> None:
+    """Take a PostgreSQL advisory lock, held until the transaction ends."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    session.execute(text(f"SELECT {function}(:k)"), {"k": key})
 
 
 def normalise_url(url: str) -> str:
@@ -102,17 +108,8 @@ class ServerDB:
         self.tokens = TokenCache()
         self.check_cache: dict[tuple[int, str], Any] = {}
         #: SQLite: the process's writers in turn (see the module docstring); reentrant, so a thread that
-        #: already writes meets SQLite's own lock as before.
-        self._writers = threading.RLock() if self.is_sqlite else None
-
-    @contextmanager
-    def _writer(self) -> Iterator[None]:
-        """Hold this process's SQLite write turn (nothing on PostgreSQL)."""
-        if self._writers is None:
-            yield
-            return
-        with self._writers:
-            yield
+        #: already writes meets SQLite's own lock as before. Nothing on PostgreSQL.
+        self._writers: AbstractContextManager[Any] = threading.RLock() if self.is_sqlite else nullcontext()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -122,11 +119,11 @@ class ServerDB:
     def _init_state(self, cities: tuple[DivisionList, ...]) -> str:
         with self._write() as s, s.begin():
             if not self.is_sqlite:  # several processes starting at once seed the counter and divisions once
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEED_LOCK_KEY})
+                _lock(s, _SEED_LOCK_KEY)
                 # Seeding a division moves the counter (:meth:`next_seq` reads and writes it back): under
                 # the lock on all writes, like every other counter move, or a push running in a worker
                 # meanwhile could take the same numbers (a tool started beside a running server).
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
+                _lock(s, _WRITES_LOCK_KEY)
             if s.get(ServerState, "seq") is None:
                 s.add(ServerState(key="seq", value=0))
             sid = s.get(ServerState, "server_id")
@@ -177,12 +174,12 @@ class ServerDB:
         runs one writer at a time anyway."""
         session = self._write()
         try:
-            with self._writer(), session.begin():
+            with self._writers, session.begin():
                 # The lock on all writes, alone: no push (it holds that lock shared) nor another such
                 # write runs meanwhile, and every statement that moves the counter runs under it, so no
                 # row lock on the counter is needed here (:meth:`take_seqs` takes it when it moves it).
                 if sequenced and not self.is_sqlite:
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
+                    _lock(session, _WRITES_LOCK_KEY)
                 yield session
         finally:
             session.close()
@@ -194,18 +191,11 @@ class ServerDB:
         runs alone. Sequence numbers are taken at the end with :meth:`take_seqs`."""
         session = self._write()
         try:
-            with self._writer(), session.begin():
+            with self._writers, session.begin():
                 if not self.is_sqlite:
-                    if divisions is None:
-                        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITES_LOCK_KEY})
-                    else:
-                        session.execute(
-                            text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _WRITES_LOCK_KEY}
-                        )
-                        for division in sorted(set(divisions)):  # always in one order: no deadlock
-                            session.execute(
-                                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _division_lock_key(division)}
-                            )
+                    _lock(session, _WRITES_LOCK_KEY, shared=divisions is not None)
+                    for division in sorted(set(divisions or ())):  # always in one order: no deadlock
+                        _lock(session, _division_lock_key(division))
                 yield session
         finally:
             session.close()
@@ -243,5 +233,5 @@ class ServerDB:
 
     @staticmethod
     def head(session: Session) -> int:
-        state = session.get(ServerState, "seq")
-        return 0 if state is None else int(state.value)
+        """The counter as it stands (one Core read: no ORM object that :meth:`take_seqs` would leave stale)."""
+        return int(session.scalar(select(ServerState.value).where(ServerState.key == "seq")) or 0)
