@@ -18,6 +18,7 @@ from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services.notices import issue_notice
 from tests.core.report_fixtures import (
+    SIGNATURE,
     compact,
     failed_inspection,
     font_problems,
@@ -118,6 +119,20 @@ def test_signatures_are_drawn_when_captured(
     a = render_page(write_inspection_sheet(db, signed.id, tmp_path / "signed.pdf"), 2, tmp_path)
     b = render_page(write_inspection_sheet(db, unsigned.id, tmp_path / "unsigned.pdf"), 2, tmp_path)
     assert ink_fraction(a) > ink_fraction(b)
+
+
+def test_an_inspector_signature_drawn_in_the_inspection_window_is_printed(
+    db: Database, hotel: hotel_service.HotelView, team: list[str], fill: Any, tmp_path: Path
+) -> None:
+    """The window stores an inspector's signature under ``inspector:<id>`` (no hotel signature here)."""
+    signed = failed_inspection(db, hotel.id, team, fill, signatures=False, finalize=False)
+    sigs = {f"inspector:{i.id}": SIGNATURE for i in signed.inspectors}
+    insp_service.update_header(db, signed.id, insp_service.HeaderFields(signatures=sigs))
+    unsigned = failed_inspection(db, hotel.id, team, fill, signatures=False, finalize=False)
+    a = render_page(write_inspection_sheet(db, signed.id, tmp_path / "signed.pdf"), 2, tmp_path)
+    b = render_page(write_inspection_sheet(db, unsigned.id, tmp_path / "unsigned.pdf"), 2, tmp_path)
+    body = (0, 0.1, 1, 0.85)  # the same records but for the signatures (not the header's number, the code)
+    assert ink_fraction(a, body) > ink_fraction(b, body)
 
 
 def test_draft_has_a_watermark_and_says_so(
