@@ -144,7 +144,7 @@ def make_home(folder: Path, hotels: int = HOTELS) -> Path:
                 for i in range(hotels - demo.hotels)
             ),
         )
-        import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
+        import_hotels(db, read_hotel_sheet(sheet, divisions))
     finally:
         db.close()
     return home

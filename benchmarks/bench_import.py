@@ -80,7 +80,7 @@ def run_product(sheet: Path, home: Path, rows: int = ROWS) -> float:
     db = Database.open(home)
     ensure_divisions(db, divisions)
     start = time.perf_counter()
-    report = import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
+    report = import_hotels(db, read_hotel_sheet(sheet, divisions))
     elapsed = time.perf_counter() - start
     assert report.count("create") == rows, report.refused[:3]
     db.close()

@@ -62,7 +62,7 @@ def cmd_hotels_import(ctx: Context, args: argparse.Namespace) -> int:
     from hoteltv.services.hotels import import_hotels
 
     sheet = read_hotel_sheet(Path(args.file), ctx.divisions)
-    report = import_hotels(ctx.db, sheet, ctx.divisions, dry_run=args.dry_run)
+    report = import_hotels(ctx.db, sheet, dry_run=args.dry_run)
     if args.json:
         ctx.json(report.as_dict())
     else:

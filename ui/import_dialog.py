@@ -463,7 +463,7 @@ class ImportDialog(QDialog):
                 sheet = read_hotel_sheet(path, ctx.divisions)
                 if not progress(0, 0, "compare"):
                     return None  # cancelled: don't start the comparison
-                report = import_hotels(ctx.db, sheet, ctx.divisions, dry_run=True, actor=ctx.actor)
+                report = import_hotels(ctx.db, sheet, dry_run=True, actor=ctx.actor)
             return Preview(path, sheet, report)
 
         self._job = ctx.runner.submit(
@@ -567,7 +567,7 @@ class ImportDialog(QDialog):
 
         def job(_progress: Any) -> ImportReport:
             with gc_paused():
-                return import_hotels(ctx.db, sheet, ctx.divisions, actor=ctx.actor)
+                return import_hotels(ctx.db, sheet, actor=ctx.actor)
 
         self._job = ctx.runner.submit(
             job,

@@ -349,9 +349,7 @@ class ImportReport:
         }
 
 
-def import_hotels(
-    db: Database, sheet: Any, divisions: DivisionList, *, dry_run: bool = False, actor: str = ""
-) -> ImportReport:
+def import_hotels(db: Database, sheet: Any, *, dry_run: bool = False, actor: str = "") -> ImportReport:
     """Apply parsed spreadsheet rows (``hoteltv.io.hotel_sheet.SheetResult``) in one transaction.
 
     Rows update the hotel they match (credit code, else name + division) and create the rest; only columns

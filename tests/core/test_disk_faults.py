@@ -112,11 +112,11 @@ def test_a_full_database_refuses_an_import_whole_and_stays_sound(
     sheet = read_hotel_sheet(_sheet(tmp_path / "big.csv", 2000), divisions)
     _limit(db, "PRAGMA max_page_count = {pages}")  # the disk fills up before this import fits
     with pytest.raises(DatabaseError, match="disk full"):
-        hotel_service.import_hotels(db, sheet, divisions)
+        hotel_service.import_hotels(db, sheet)
     db.close()
     db = _sound(home)
     assert [h.name for h in hotel_service.list_hotels(db)] == ["已有的酒店"]
-    assert hotel_service.import_hotels(db, sheet, divisions).count("create") == 2000  # space again: it works
+    assert hotel_service.import_hotels(db, sheet).count("create") == 2000  # space again: it works
     db.close()
 
 

@@ -79,21 +79,21 @@ def test_reimport_updates_in_place_and_never_duplicates(
         f"酒店名称,所属县区,统一社会信用代码,客房数,联系电话\n"
         f"甲酒店,隆阳区,{CREDIT},50,0875-2100000\n乙宾馆,腾冲县,,20,\n",
     )
-    report = hotel_service.import_hotels(db, read_hotel_sheet(first, divisions), divisions)
+    report = hotel_service.import_hotels(db, read_hotel_sheet(first, divisions))
     assert (report.count("create"), report.refused_rows) == (2, 0)
     # Renamed hotel matched by credit code; the other by name + division; a sheet without a column leaves it alone.
     second = _csv(
         tmp_path / "b.csv",
         f"单位名称,县区,信用代码,房间数\n甲酒店(新名),隆阳区,{CREDIT},60\n乙宾馆,腾冲市,,25\n",
     )
-    report = hotel_service.import_hotels(db, read_hotel_sheet(second, divisions), divisions)
+    report = hotel_service.import_hotels(db, read_hotel_sheet(second, divisions))
     assert (report.count("create"), report.count("update")) == (0, 2)
     hotels = {h.credit_code or h.name: h for h in hotel_service.list_hotels(db)}
     assert len(hotels) == 2
     assert hotels[CREDIT].name == "甲酒店(新名)" and hotels[CREDIT].rooms == 60
     assert hotels[CREDIT].contact_phone == "0875-2100000"  # not in the second sheet: kept
     assert hotels["乙宾馆"].rooms == 25
-    report = hotel_service.import_hotels(db, read_hotel_sheet(second, divisions), divisions)
+    report = hotel_service.import_hotels(db, read_hotel_sheet(second, divisions))
     assert report.count("unchanged") == 2
 
 
@@ -101,10 +101,10 @@ def test_dry_run_reports_the_same_and_writes_nothing(
     db: Database, divisions: DivisionList, tmp_path: Path
 ) -> None:
     sheet = _csv(tmp_path / "a.csv", "酒店名称,所属县区\n甲,隆阳区\n乙,龙陵县\n")
-    dry = hotel_service.import_hotels(db, read_hotel_sheet(sheet, divisions), divisions, dry_run=True)
+    dry = hotel_service.import_hotels(db, read_hotel_sheet(sheet, divisions), dry_run=True)
     assert dry.count("create") == 2 and dry.dry_run
     assert hotel_service.list_hotels(db) == []
-    real = hotel_service.import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
+    real = hotel_service.import_hotels(db, read_hotel_sheet(sheet, divisions))
     assert [r.action for r in real.rows] == [r.action for r in dry.rows]
     assert len(hotel_service.list_hotels(db)) == 2
 

@@ -63,7 +63,7 @@ def test_import_reads_a_kind_column_and_export_writes_it_back(
     ]
     sheet = read_hotel_sheet(write_xlsx(tmp_path / "sites.xlsx", rows), divisions)
     assert not sheet.errors
-    hotel_service.import_hotels(db, sheet, divisions)
+    hotel_service.import_hotels(db, sheet)
     kinds = {h.name: h.site_kind for h in hotel_service.list_hotels(db, site_kind=None)}
     assert kinds == {"青华农贸市场": "market", "腾越小区": "residential", "和顺客栈": "hotel"}
     headers, table = hotel_service.hotels_as_table(hotel_service.list_hotels(db, site_kind=None))

@@ -444,7 +444,7 @@ def work_import(trial: Trial) -> None:
     trial.log("ready")
     for k, sheet in enumerate(trial.params["sheets"]):
         trial.log("intent", i=k)
-        report = import_hotels(db, read_hotel_sheet(Path(sheet), divisions), divisions)
+        report = import_hotels(db, read_hotel_sheet(Path(sheet), divisions))
         assert not report.refused, report.refused[:2]
         trial.log("done", i=k)
     trial.log("finished")
@@ -585,7 +585,7 @@ def prepare_migrate(folder: Path, size: dict[str, Any], seed: int) -> dict[str, 
         ["酒店名称", "所属县区", "客房数"],
         [[f"迁移酒店{j:05d}", names[j % len(names)], j % 90 + 5] for j in range(size["hotels"])],
     )
-    import_hotels(db, read_hotel_sheet(sheet, divisions), divisions)
+    import_hotels(db, read_hotel_sheet(sheet, divisions))
     db.close()
     head = engine_module.head_revision()
     scripts = folder / "migrations"

@@ -134,11 +134,11 @@ def check_sheet(path: Path) -> None:
             return
         for error in sheet.errors:
             assert error.reason and error.row_number > sheet.header_row
-        dry = import_hotels(db, sheet, DIVISIONS, dry_run=True)
+        dry = import_hotels(db, sheet, dry_run=True)
         assert _fingerprint(db) == before
-        report = import_hotels(db, sheet, DIVISIONS)
+        report = import_hotels(db, sheet)
         assert report.count("create") == dry.count("create") and report.count("update") == dry.count("update")
-        again = import_hotels(db, read_hotel_sheet(path, DIVISIONS), DIVISIONS)
+        again = import_hotels(db, read_hotel_sheet(path, DIVISIONS))
         assert again.count("create") == 0 and again.count("update") == 0, [
             r for r in again.rows if r.action != "unchanged"
         ][:2]
