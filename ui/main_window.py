@@ -453,6 +453,8 @@ class MainWindow(QMainWindow):
         if self._demo_window is not None:
             self._demo_window.close()
         super().closeEvent(event)
+        if self.demo:  # the demo's own folder closes with its window, while its Qt objects all still exist
+            self.ctx.close()
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -567,14 +569,15 @@ class MainWindow(QMainWindow):
         ctx.actor, ctx.language = self.ctx.actor, self.ctx.language
         window = MainWindow(ctx)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        window.destroyed.connect(lambda *_: self._demo_closed(ctx))
+        window.destroyed.connect(lambda *_: self._demo_closed())
         self._demo_window = window
         window.resize(self.size())
         window.show()
         window.start()
 
-    def _demo_closed(self, ctx: AppContext) -> None:
-        ctx.close()
+    def _demo_closed(self) -> None:
+        # Not the place to close the demo's folder: at quit Qt may destroy the window after the objects
+        # of its context (closeEvent closes it).
         self._demo_window = None
 
     def open_settings(self) -> SettingsDialog:
