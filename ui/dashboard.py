@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from hoteltv.domain import clock, lifecycle
 from ui.context import AppContext
 from ui.hotel_table_model import core_language, mode_label
+from ui.messages import fill
 from ui.report_period import PeriodPicker, ask_report_path, export_report
 
 if TYPE_CHECKING:  # the counting and the report load with the first count, not with the first screen
@@ -332,10 +333,7 @@ class DashboardPage(QWidget):
         else:
             headline = self.tr("共 %1 家酒店；未结整改通知 %2 份，其中逾期 %3 份；已定稿检查 %4 次")
         self.headline.setText(
-            headline.replace("%1", str(s.total))
-            .replace("%2", str(s.open_notices))
-            .replace("%3", str(s.overdue_notices))
-            .replace("%4", str(s.inspections))
+            fill(headline, str(s.total), str(s.open_notices), str(s.overdue_notices), str(s.inspections))
         )
 
         # division × mode, with totals

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from hoteltv.services.hotel_merge import DuplicatePair, MergeResult
 from ui.context import AppContext
 from ui.list_model import ListTableModel, list_view, selected_row
-from ui.messages import ask
+from ui.messages import ask, fill
 
 
 class PairsModel(ListTableModel):
@@ -122,7 +122,7 @@ class HotelMergeDialog(QDialog):
         return ask(
             self,
             self.tr("合并酒店"),
-            self.tr("把“%1”并入“%2”？").replace("%1", other).replace("%2", keep),
+            fill(self.tr("把“%1”并入“%2”？"), other, keep),
             self.tr("合并"),
             self.tr("取消"),
             default=False,
@@ -149,11 +149,13 @@ class HotelMergeDialog(QDialog):
 
         def done(result: MergeResult) -> None:
             self.message.setText(
-                self.tr("已把“%1”并入“%2”：检查记录 %3 条，整改通知 %4 份归入保留的酒店。")
-                .replace("%1", other_name)
-                .replace("%2", keep_name)
-                .replace("%3", str(result.inspections))
-                .replace("%4", str(result.notices))
+                fill(
+                    self.tr("已把“%1”并入“%2”：检查记录 %3 条，整改通知 %4 份归入保留的酒店。"),
+                    other_name,
+                    keep_name,
+                    str(result.inspections),
+                    str(result.notices),
+                )
             )
             self.sig_merged.emit(result)
             self.refresh()

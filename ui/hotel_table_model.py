@@ -32,6 +32,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from hoteltv.domain import clock, lifecycle, sites
 from hoteltv.domain.hotel import HotelView
 from hoteltv.domain.modes import mode_catalog
+from ui.messages import fill
 
 translate = QCoreApplication.translate
 
@@ -243,10 +244,8 @@ class HotelTableModel(QAbstractTableModel):
                 return ""
             if h.overdue:
                 days = ((self.today or clock.today()) - h.next_deadline).days
-                return (
-                    translate("HotelTableModel", "%1 逾期%2天")
-                    .replace("%1", h.next_deadline.isoformat())
-                    .replace("%2", str(days))
+                return fill(
+                    translate("HotelTableModel", "%1 逾期%2天"), h.next_deadline.isoformat(), str(days)
                 )
             return h.next_deadline.isoformat()
         return ""

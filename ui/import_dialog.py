@@ -60,7 +60,7 @@ from ui.context import AppContext
 from ui.folders import documents_folder
 from ui.hotel_table_model import mode_label
 from ui.list_model import ListTableModel
-from ui.messages import localize, show_error
+from ui.messages import fill, localize, show_error
 
 translate = QCoreApplication.translate
 
@@ -480,9 +480,7 @@ class ImportDialog(QDialog):
         self.preview = preview
         report = preview.report
         self.file_label.setText(
-            self.tr("文件：%1 — 共 %2 行数据")
-            .replace("%1", str(preview.path))
-            .replace("%2", str(preview.sheet.total_data_rows))
+            fill(self.tr("文件：%1 — 共 %2 行数据"), str(preview.path), str(preview.sheet.total_data_rows))
         )
         self.count_labels["create"].setText(str(report.count("create")))
         self.count_labels["update"].setText(str(report.count("update")))
@@ -582,11 +580,13 @@ class ImportDialog(QDialog):
         self._job = None
         self.applied = report
         self.done_label.setText(
-            self.tr("导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。")
-            .replace("%1", str(report.count("create")))
-            .replace("%2", str(report.count("update")))
-            .replace("%3", str(report.count("unchanged")))
-            .replace("%4", str(report.refused_rows))
+            fill(
+                self.tr("导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。"),
+                str(report.count("create")),
+                str(report.count("update")),
+                str(report.count("unchanged")),
+                str(report.refused_rows),
+            )
         )
         self._show("done")
         self.sig_imported.emit(report)

@@ -40,7 +40,7 @@ from ui.context import AppContext
 from ui.dashboard import DashboardPage
 from ui.folders import documents_folder
 from ui.hotel_table_model import core_language
-from ui.messages import confirm_discard, error_shower, localize, show_error, show_info
+from ui.messages import confirm_discard, error_shower, fill, localize, show_error, show_info
 from ui.ops import ReadOp, WriteOp
 from ui.registry import RegistryPage
 from ui.screen import available, is_small, resize_to_fit, restore_geometry
@@ -631,7 +631,7 @@ class MainWindow(QMainWindow):
         ctx.runner.submit(
             job,
             on_done=lambda n: self.statusBar().showMessage(
-                self.tr("已导出 %1 家酒店到 %2").replace("%1", str(n)).replace("%2", str(target)), 8000
+                fill(self.tr("已导出 %1 家酒店到 %2"), str(n), str(target)), 8000
             ),
             label=self.tr("导出酒店"),
         )
@@ -654,7 +654,7 @@ class MainWindow(QMainWindow):
         ctx.runner.submit(
             job,
             on_done=lambda n: self.statusBar().showMessage(
-                self.tr("已导出 %1 条检查记录到 %2").replace("%1", str(n)).replace("%2", str(target)), 8000
+                fill(self.tr("已导出 %1 条检查记录到 %2"), str(n), str(target)), 8000
             ),
             label=self.tr("导出检查记录"),
         )
@@ -809,13 +809,13 @@ class MainWindow(QMainWindow):
         return box
 
     def show_about(self) -> QMessageBox:
-        text = (
+        text = fill(
             self.tr(
                 "<h3>酒店电视整改检查</h3><p>版本 %1</p><p>数据目录：%2</p>"
                 "<p>内置字体：文泉驿微米黑 (Apache-2.0)。</p>"
-            )
-            .replace("%1", __version__)
-            .replace("%2", str(self.ctx.home))
+            ),
+            __version__,
+            str(self.ctx.home),
         )
         box = QMessageBox(
             QMessageBox.Icon.Information, self.tr("关于"), text, QMessageBox.StandardButton.Ok, self

@@ -29,6 +29,21 @@ MAX_PROBLEMS = 20
 
 translate = QCoreApplication.translate
 
+_PLACEHOLDER = re.compile(r"%(\d+)")
+
+
+def fill(text: str, *values: object) -> str:
+    """``text`` with ``%1``, ``%2`` … replaced by ``values`` in one pass, as Qt's ``arg()`` does: a value
+    that itself holds ``%2`` (a folder named ``数据%20``, a hotel name) stays as it is. A placeholder
+    without a value is left alone."""
+
+    def value(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return str(values[n - 1]) if 0 < n <= len(values) else m.group(0)
+
+    return _PLACEHOLDER.sub(value, text)
+
+
 #: Application property holding the interface language in force (set by ``ui.app.install_translators``).
 LANGUAGE_PROPERTY = "hoteltvLanguage"
 

@@ -43,6 +43,7 @@ from hoteltv.services import inspections as insp_service
 from hoteltv.services import operations as op_service
 from ui.context import AppContext
 from ui.inspection.texts import error_text
+from ui.messages import fill
 from ui.qtdates import py_date, qt_date
 
 SPIN_MAX = op_service.MAX_COUNT
@@ -198,12 +199,14 @@ class OperationsDialog(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         self.totals.setText(
-            self.tr("共 %1 次，其中联合执法 %2 次；出动执法人员 %3 人次、车辆 %4 车次，检查场所 %5 个次")
-            .replace("%1", str(len(ops)))
-            .replace("%2", str(sum(o.joint for o in ops)))
-            .replace("%3", str(sum(o.officers for o in ops)))
-            .replace("%4", str(sum(o.vehicles for o in ops)))
-            .replace("%5", str(sum(o.site_checks for o in ops)))
+            fill(
+                self.tr("共 %1 次，其中联合执法 %2 次；出动执法人员 %3 人次、车辆 %4 车次，检查场所 %5 个次"),
+                str(len(ops)),
+                str(sum(o.joint for o in ops)),
+                str(sum(o.officers for o in ops)),
+                str(sum(o.vehicles for o in ops)),
+                str(sum(o.site_checks for o in ops)),
+            )
         )
 
     def _load_sites(self) -> None:

@@ -42,7 +42,7 @@ from hoteltv.reports.summary_report import write_summary_report
 from hoteltv.services import notices as notice_service
 from ui.context import AppContext
 from ui.dialog_parts import ok_cancel
-from ui.messages import show_error, show_info
+from ui.messages import fill, show_error, show_info
 from ui.print_preview import PrintPreviewDialog, Progress
 from ui.qtdates import py_date, qt_date
 
@@ -152,9 +152,11 @@ def ask_field_form(ctx: AppContext, hotel_id: str, hotel_name: str, parent: QWid
     dialog.setObjectName("fieldFormRoomsDialog")
     dialog.setWindowTitle(translate("Printing", "打印空白检查表"))
     dialog.setLabelText(
-        translate("Printing", "“%1”的空白检查表。\n客房栏数（每间抽查的客房一栏，最多 %2 栏）：")
-        .replace("%1", hotel_name)
-        .replace("%2", str(MAX_ROOMS))
+        fill(
+            translate("Printing", "“%1”的空白检查表。\n客房栏数（每间抽查的客房一栏，最多 %2 栏）："),
+            hotel_name,
+            str(MAX_ROOMS),
+        )
     )
     dialog.setInputMode(QInputDialog.InputMode.IntInput)
     dialog.setIntRange(1, MAX_ROOMS)

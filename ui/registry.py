@@ -62,7 +62,7 @@ from ui.hotel_table_model import (
     core_language,
     mode_label,
 )
-from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, show_error
+from ui.messages import confirm_delete_hotel, confirm_discard, error_shower, fill, show_error
 from ui.ops import ReadOp
 
 if TYPE_CHECKING:
@@ -283,11 +283,7 @@ class HistoryPanel(QGroupBox):
             self.hint_label.show()
         notice = history.open_notices[0] if history.open_notices else None
         if notice is not None:
-            text = (
-                self.tr("整改通知 %1，期限 %2")
-                .replace("%1", notice.number)
-                .replace("%2", notice.deadline.isoformat())
-            )
+            text = fill(self.tr("整改通知 %1，期限 %2"), notice.number, notice.deadline.isoformat())
             if notice.overdue:
                 text += self.tr("，已逾期，应尽快复查")
                 self.notice_label.setStyleSheet("color: #a1160a; font-weight: bold;")
@@ -695,9 +691,7 @@ class RegistryPage(QWidget):
         if shown == total:
             self.count_label.setText(self.tr("共 %1 家酒店").replace("%1", str(total)))
         else:
-            self.count_label.setText(
-                self.tr("显示 %1 家，共 %2 家").replace("%1", str(shown)).replace("%2", str(total))
-            )
+            self.count_label.setText(fill(self.tr("显示 %1 家，共 %2 家"), str(shown), str(total)))
 
     def _update_buttons(self) -> None:
         has = self.current_hotel() is not None

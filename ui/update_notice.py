@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui.context import AppContext
+from ui.messages import fill
 from ui.ops import NetworkOp
 
 
@@ -59,11 +60,7 @@ class UpdateNotice(QWidget):
             return
         if self.path is not None and self.path.name == Path(info.filename).name and self.path.is_file():
             return  # already downloaded in this session: keep offering to open it
-        text = (
-            self.tr("新版本可用:%1(%2 MB)")
-            .replace("%1", info.version)
-            .replace("%2", f"{info.size / 1e6:.1f}")
-        )
+        text = fill(self.tr("新版本可用:%1(%2 MB)"), info.version, f"{info.size / 1e6:.1f}")
         if info.notes:
             text += " — " + info.notes
         self.label.setText(text)
@@ -111,16 +108,16 @@ class UpdateNotice(QWidget):
 
     def _progress(self, done: int, total: int, _text: str) -> None:
         percent = int(100 * done / max(total, 1))
-        self.label.setText(
-            self.tr("正在下载新版本 %1… %2%").replace("%1", self.info.version).replace("%2", str(percent))
-        )
+        self.label.setText(fill(self.tr("正在下载新版本 %1… %2%"), self.info.version, str(percent)))
 
     def _downloaded(self, path: Path) -> None:
         self.path = Path(path)
         self.label.setText(
-            self.tr("新版本 %1 已下载并通过校验:%2。关闭本程序后运行它即可安装。")
-            .replace("%1", self.info.version)
-            .replace("%2", str(self.path))
+            fill(
+                self.tr("新版本 %1 已下载并通过校验:%2。关闭本程序后运行它即可安装。"),
+                self.info.version,
+                str(self.path),
+            )
         )
         self.download_button.setVisible(False)
         self.open_button.setVisible(True)

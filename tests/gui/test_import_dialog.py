@@ -80,6 +80,19 @@ def test_preview_shows_counts_changes_and_refused_rows(
     assert len(list_hotels(demo_ctx.db)) == 40
 
 
+def test_the_file_is_named_as_it_is_even_with_a_percent_in_its_folder(
+    qtbot, parent: QWidget, demo_ctx: AppContext, tmp_path: Path
+) -> None:
+    """A folder named like ``数据%20#1`` (a "%2" inside a value must not be taken for a placeholder)."""
+    folder = tmp_path / "检查 数据%20#1"
+    folder.mkdir()
+    path = messy_sheet(folder / "名单%1.xlsx", demo_ctx)
+    dialog = ImportDialog(demo_ctx, path, parent)
+    dialog.show()
+    assert dialog.page() == "preview"
+    assert dialog.file_label.text() == f"文件：{path} — 共 6 行数据"
+
+
 def test_apply_writes_the_rows_and_the_registry_shows_them(qtbot, demo_ctx: AppContext, sheet: Path) -> None:
     window = MainWindow(demo_ctx)
     qtbot.addWidget(window)

@@ -19,7 +19,7 @@ from hoteltv.services.inspections import EvidenceGap, InspectionView
 from hoteltv.services.notices import NoticeView
 from ui.inspection.notice import ExtendNoticeDialog, NoticeDialog
 from ui.inspection.texts import problem_text, result_text
-from ui.messages import ask, confirm_discard
+from ui.messages import ask, confirm_discard, fill
 
 if TYPE_CHECKING:
     from ui.inspection.window import InspectionWindow
@@ -124,9 +124,11 @@ class InspectionActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.notice is None:
             return None
         w.statusBar().showMessage(
-            self.tr("已生成整改通知 %1 的延期版本，新期限 %2")
-            .replace("%1", dialog.notice.number)
-            .replace("%2", f"{dialog.notice.deadline:%Y-%m-%d}"),
+            fill(
+                self.tr("已生成整改通知 %1 的延期版本，新期限 %2"),
+                dialog.notice.number,
+                f"{dialog.notice.deadline:%Y-%m-%d}",
+            ),
             8000,
         )
         w.sig_changed.emit(w.view.id)

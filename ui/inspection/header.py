@@ -28,6 +28,7 @@ from hoteltv.services.inspections import InspectionView
 from hoteltv.services.notices import NoticeView
 from ui.inspection.fields import Fields
 from ui.inspection.texts import kind_text, local_time
+from ui.messages import fill
 from ui.qtdates import py_datetime
 
 #: What an empty time field holds (shown as its special text: 未填 / 定稿时自动填写).
@@ -168,8 +169,7 @@ class InspectionHeader(QFrame):
         self.status_badge.style().polish(self.status_badge)
         self.team_label.setText(
             self.tr("、").join(  # list separator
-                self.tr("%1（%2）").replace("%1", i.name).replace("%2", i.enforcement_id)
-                for i in view.inspectors
+                fill(self.tr("%1（%2）"), i.name, i.enforcement_id) for i in view.inspectors
             )
             or self.tr("未选")
         )
@@ -188,12 +188,7 @@ class InspectionHeader(QFrame):
             "closed": self.tr("已关闭"),
             "superseded": self.tr("已被新通知取代"),
         }.get(notice.status, notice.status)
-        return (
-            self.tr("%1（期限 %2，%3）")
-            .replace("%1", notice.number)
-            .replace("%2", f"{notice.deadline:%Y-%m-%d}")
-            .replace("%3", status)
-        )
+        return fill(self.tr("%1（期限 %2，%3）"), notice.number, f"{notice.deadline:%Y-%m-%d}", status)
 
     def set_editable(self, editable: bool) -> None:
         for edit in (self.contact_edit, self.phone_edit):

@@ -20,6 +20,7 @@ from hoteltv.services.notices import NoticeItem
 from ui.inspection.inputs import AnswerInput, LineInput, TextWatcher, make_input, set_state
 from ui.inspection.stopwatch import Stopwatch, StopwatchButton
 from ui.inspection.texts import answer_text, seconds_text
+from ui.messages import fill
 
 LABEL_WIDTH = 290
 INPUT_WIDTH = 300
@@ -140,10 +141,12 @@ class ItemRow(QWidget):
             answer = QMessageBox.question(
                 self,
                 self.tr("替换已填的数值？"),
-                self.tr("“%1”已填 %2 秒。用计时结果 %3 秒替换吗？")
-                .replace("%1", self.item.label.get(self.lang))
-                .replace("%2", old)
-                .replace("%3", seconds_text(seconds)),
+                fill(
+                    self.tr("“%1”已填 %2 秒。用计时结果 %3 秒替换吗？"),
+                    self.item.label.get(self.lang),
+                    old,
+                    seconds_text(seconds),
+                ),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -178,7 +181,7 @@ class ItemRow(QWidget):
             rule = outcome.rule_zh if self.lang == "zh" else outcome.rule_en
             # Translated outside the f-string: lupdate does not look inside f-strings.
             text, state, input_state = (
-                self.tr("%1：%2").replace("%1", head).replace("%2", rule),
+                fill(self.tr("%1：%2"), head, rule),
                 "fail",
                 "fail",
             )
@@ -208,9 +211,7 @@ class ItemRow(QWidget):
             self.earlier.hide()
             return
         seen = answer_text(self.item, notice_item.value, self.lang)
-        self.earlier.setText(
-            self.tr("上次检查不合格：%1；整改要求：%2").replace("%1", seen).replace("%2", notice_item.fix)
-        )
+        self.earlier.setText(fill(self.tr("上次检查不合格：%1；整改要求：%2"), seen, notice_item.fix))
         self.earlier.show()
 
     def update_photo_slot(self, make_strip: PhotoSlotFactory | None) -> None:

@@ -14,6 +14,7 @@ from hoteltv.services.inspections import InspectionSummary, InspectionView
 from hoteltv.services.notices import NoticeView
 from ui.inspection.texts import result_text
 from ui.inspection.verdict import VerdictPanel
+from ui.messages import fill
 
 
 class SidePanel(QWidget):
@@ -97,7 +98,7 @@ class SidePanel(QWidget):
         self.history_button.setText(self.tr("版本记录（%1）").replace("%1", str(len(history))))
         for n, version in enumerate(history, start=1):
             status = self.tr("草稿") if version.status == "draft" else self.tr("已定稿")
-            text = self.tr("第 %1 版 · %2 · %3").replace("%1", str(n)).replace("%2", status)
+            text = fill(self.tr("第 %1 版 · %2 · %3"), str(n), status)
             text = text.replace("%3", result_text(version.result, self.language) if version.result else "—")
             if version.superseded:
                 text += self.tr("（已被更正）")

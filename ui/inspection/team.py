@@ -27,7 +27,7 @@ from hoteltv.services.inspections import InspectionSummary, InspectorView
 from ui.context import AppContext
 from ui.dialog_parts import error_line, ok_cancel
 from ui.inspection.texts import error_text, local_time
-from ui.messages import confirm_discard
+from ui.messages import confirm_discard, fill
 
 
 class TeamDialog(QDialog):
@@ -164,9 +164,11 @@ class TeamDialog(QDialog):
             draft = drafts[0]
             self._draft_id = draft.id
             self.draft_label.setText(
-                self.tr("这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。")
-                .replace("%1", draft.record_number)
-                .replace("%2", local_time(draft.started_at))
+                fill(
+                    self.tr("这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。"),
+                    draft.record_number,
+                    local_time(draft.started_at),
+                )
             )
             self.draft_box.show()
             # Continuing is what the inspector almost always wants: Enter does that, not a second draft.
@@ -186,9 +188,7 @@ class TeamDialog(QDialog):
             self.new_name.setFocus()
 
     def _append(self, inspector: InspectorView, checked: bool) -> QListWidgetItem:
-        item = QListWidgetItem(
-            self.tr("%1    执法证号 %2").replace("%1", inspector.name).replace("%2", inspector.enforcement_id)
-        )
+        item = QListWidgetItem(fill(self.tr("%1    执法证号 %2"), inspector.name, inspector.enforcement_id))
         item.setData(Qt.ItemDataRole.UserRole, inspector.id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

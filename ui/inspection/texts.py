@@ -17,7 +17,7 @@ from hoteltv.domain.lifecycle import Blocker
 from hoteltv.domain.rules import Headline
 from hoteltv.errors import Problem
 from hoteltv.services.inspections import EvidenceGap
-from ui.messages import error_texts, localize
+from ui.messages import error_texts, fill, localize
 
 translate = QCoreApplication.translate
 
@@ -103,10 +103,10 @@ def problem_text(problem: Problem, lang: str = "zh", site: str | None = None) ->
     gap = problem.value
     if code == Blocker.EVIDENCE_MISSING and isinstance(gap, EvidenceGap):
         label = gap.label_zh if lang == "zh" else gap.label_en
-        return (
-            translate("Inspection", "%1“%2”不合格：须附照片或写明无法拍照的理由")
-            .replace("%1", place_text(gap.room_label, site))
-            .replace("%2", label)
+        return fill(
+            translate("Inspection", "%1“%2”不合格：须附照片或写明无法拍照的理由"),
+            place_text(gap.room_label, site),
+            label,
         )
     return localize(problem.message)
 

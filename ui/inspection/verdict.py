@@ -23,6 +23,7 @@ from ui.inspection.texts import (
     problem_text,
     result_text,
 )
+from ui.messages import fill
 
 LINK = "color:#1f4fbf; text-decoration:none"
 RESULT_COLOURS = {"pass": "#1d7a3a", "basic": "#b86e00", "fail": "#c0262d", None: "#5f6670"}
@@ -113,7 +114,7 @@ class VerdictPanel(QWidget):
         room_ids = {r.room_number: r.id for r in view.rooms}
         applicable = [o for o in verdict.outcomes if o.applicable and template.item(o.item_key).required]
         answered = sum(1 for o in applicable if o.value is not None)
-        summary = self.tr("已填 %1 / %2 项").replace("%1", str(answered)).replace("%2", str(len(applicable)))
+        summary = fill(self.tr("已填 %1 / %2 项"), str(answered), str(len(applicable)))
         if template.room_items:
             summary += self.tr(" · 抽查 %3 间（至少 %4 间）")
             summary = summary.replace("%3", str(len(view.rooms))).replace("%4", str(template.min_rooms))
@@ -159,7 +160,7 @@ class VerdictPanel(QWidget):
             link = nav_link(room_ids.get(place or ""), first_key[place])
             missing_lines.append(
                 f'<a style="{LINK}" href="{link}">{escape(place_text(place, site))}</a>'
-                + escape(self.tr("：%1 项未填（%2）").replace("%1", str(len(labels))).replace("%2", shown))
+                + escape(fill(self.tr("：%1 项未填（%2）"), str(len(labels)), shown))
             )
         self.missing_title.setText(self.tr("定稿前还需完成（%1）").replace("%1", str(len(missing_lines))))
         self.missing_title.setVisible(view.editable)

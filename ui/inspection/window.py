@@ -63,7 +63,7 @@ from ui.inspection.side import SidePanel
 from ui.inspection.team import TeamDialog
 from ui.inspection.texts import error_text, lang_of
 from ui.inspection.undo import AnswerChangeStep, AnswerUndo, HistoryDialog
-from ui.messages import ask
+from ui.messages import ask, fill
 from ui.screen import available, is_small, resize_to_fit, restore_geometry
 
 log = logging.getLogger(__name__)
@@ -463,9 +463,7 @@ class InspectionWindow(QMainWindow):
                 new_page.main_row.input.focus_input()
 
     def _update_header(self, view: InspectionView) -> None:
-        self.setWindowTitle(
-            self.tr("%1 %2 — 检查记录").replace("%1", view.record_number).replace("%2", view.hotel_name)
-        )
+        self.setWindowTitle(fill(self.tr("%1 %2 — 检查记录"), view.record_number, view.hotel_name))
         loaded = self.loaded
         notices = (loaded.answers_notice, loaded.issued_notice) if loaded else (None, None)
         self.header.show_view(view, self.ctx.language, notices)
@@ -698,9 +696,7 @@ class InspectionWindow(QMainWindow):
         if not ask(
             self,
             self.tr("删除房间"),
-            self.tr("从抽查列表中删除 %1 房（已填 %2 项）吗？")
-            .replace("%1", room.room_number)
-            .replace("%2", str(answered)),
+            fill(self.tr("从抽查列表中删除 %1 房（已填 %2 项）吗？"), room.room_number, str(answered)),
             self.tr("删除"),
             self.tr("取消"),
             yes_role=QMessageBox.ButtonRole.DestructiveRole,

@@ -48,6 +48,7 @@ from hoteltv.photos.phone_upload import PhoneUploadServer
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services.photos import AttachOutcome, attach_files
 from ui.context import AppContext
+from ui.messages import fill
 from ui.photos import texts
 from ui.photos.strip import hub
 
@@ -405,13 +406,13 @@ class PhoneUploadDialog(QDialog):
             self.received += 1
             place = outcome.photo.room_number if outcome.photo is not None else None
             line = (
-                self.tr("%1：已保存到 %2 房").replace("%2", place)
+                fill(self.tr("%1：已保存到 %2 房"), outcome.name, place)
                 if place
-                else self.tr("%1：已保存到本次检查")
+                else fill(self.tr("%1：已保存到本次检查"), outcome.name)
             )
         else:
-            line = self.tr("%1：未保存（%2）").replace("%2", texts.reason_text(outcome.reason))
-        self._results.insert(0, line.replace("%1", outcome.name))
+            line = fill(self.tr("%1：未保存（%2）"), outcome.name, texts.reason_text(outcome.reason))
+        self._results.insert(0, line)
         del self._results[5:]
         self._update_count()
 

@@ -56,7 +56,7 @@ from hoteltv.photos.store import PhotoStore
 from hoteltv.services import photos as photo_service
 from hoteltv.services.photos import AttachOutcome, PhotoView
 from ui.context import AppContext
-from ui.messages import ask_later, localize, show_error, show_info
+from ui.messages import ask_later, fill, localize, show_error, show_info
 from ui.photos import texts
 from ui.photos.model import ICON, PhotoListModel
 from ui.worker import Job
@@ -417,7 +417,7 @@ class PhotoStrip(QWidget):
     def _import_progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
-        self.progress.setFormat(self.tr("%1 / %2 张").replace("%1", str(done)).replace("%2", str(total)))
+        self.progress.setFormat(fill(self.tr("%1 / %2 张"), str(done), str(total)))
 
     def _on_outcome(self, item: tuple[AttachOutcome, QImage | None]) -> None:
         outcome, image = item
