@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Boolean, Connection, Float, Integer, String, Text, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
@@ -23,6 +23,10 @@ from hoteltv.sync.protocol import ENTITY_ORDER, Change, EntityDigest
 from hoteltv.sync.values import BOOKKEEPING, MODELS, RANK, label_of
 
 _CHUNK = 500
+#: Column types whose values are already JSON values (exactly these: an Enum column is a String too).
+_PLAIN_TYPES = (String, Text, Integer, Boolean, Float)
+#: Columns a change never names: bookkeeping and the id.
+_NOT_SENT = BOOKKEEPING | {"id"}
 
 
 # --- collecting the outbox ----------------------------------------------------------------------------------
@@ -46,10 +50,15 @@ def _load_values(conn: Connection, entity: str, ids: Sequence[str]) -> dict[str,
     table = MODELS[entity].__table__  # type: ignore[attr-defined]
     keys = [c.key for c in table.columns]
     at = keys.index("id")
+    # Only columns of other types than text, numbers and true/false need converting (times, dates, JSON).
+    convert = [c.key for c in table.columns if type(c.type) not in _PLAIN_TYPES]
     out: dict[str, dict[str, Any]] = {}
     for chunk in chunked(ids, _CHUNK):
         for row in conn.execute(select(table).where(table.c.id.in_(chunk))):
-            out[row[at]] = dict(zip(keys, map(jsonable, row), strict=True))
+            values = dict(zip(keys, row, strict=True))
+            for key in convert:
+                values[key] = jsonable(values[key])
+            out[row[at]] = values
     return out
 
 
@@ -89,16 +98,19 @@ def collect_changes(db: Database) -> Collected:
         if values is None:  # cannot happen (no hard deletes); nothing to send
             continue
         created = any(e.version == 1 and not e.base for e in group)
-        fields: list[str] = []
+        fields: set[str] = set()
         base: dict[str, Any] = {}
-        for e in group:
+        for e in group:  # a field's base is the value before its oldest unsent change
+            old = e.base
+            if not old:
+                fields.update(e.fields or ())
+                continue
             for name in e.fields or ():
-                if name in BOOKKEEPING or name == "id":
-                    continue
-                if name not in base and name not in fields:
-                    fields.append(name)
-                    if name in (e.base or {}):
-                        base[name] = e.base[name]
+                if name not in fields:
+                    fields.add(name)
+                    if name in old:
+                        base[name] = old[name]
+        fields -= _NOT_SENT
         change = Change(
             entity=entity,  # type: ignore[arg-type]
             id=rid,
@@ -106,7 +118,7 @@ def collect_changes(db: Database) -> Collected:
             version=int(values.get("version") or 0),
             created=created,
             fields=sorted(fields),
-            base=base,
+            base={k: v for k, v in base.items() if k not in _NOT_SENT},
             values=values,
         )
         labels[(entity, rid)] = label_of(entity, values)
