@@ -2,5 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hoteltv.db.engine import Database
+
 #: "1" in a database that holds the demo set (:func:`hoteltv.services.demo.load_demo` marks it).
 META_DEMO = "demo"
+
+
+def is_demo(db: Database) -> bool:
+    """True when this database holds the demo set (here, not in the demo module: the sync client asks
+    before every sync and need not load the demo's services for that)."""
+    return db.get_meta(META_DEMO) == "1"

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from hoteltv.db.engine import Database
-from hoteltv.db.meta_keys import META_DEMO
+from hoteltv.db.meta_keys import META_DEMO, is_demo
 from hoteltv.db.models import Hotel, Meta
 from hoteltv.domain import clock, sites
 from hoteltv.domain.checklist import ChecklistTemplate, latest_template
@@ -44,11 +44,6 @@ def demo_home(home: Path) -> Path:
     """The demo's own data folder beside the real one ``home`` (see module docstring)."""
     home = Path(home)
     return home if home.name.endswith(DEMO_SUFFIX) else home.with_name(home.name + DEMO_SUFFIX)
-
-
-def is_demo(db: Database) -> bool:
-    """True when this database holds the demo set (marked by :func:`load_demo`)."""
-    return db.get_meta(META_DEMO) == "1"
 
 
 def mark_demo(db: Database) -> None:

@@ -38,7 +38,9 @@ from sqlalchemy import select
 from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
+from hoteltv.db.meta_keys import is_demo
 from hoteltv.db.models import Meta, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
+from hoteltv.hashing import canonical_json
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.apply import apply_remote_records
@@ -73,7 +75,7 @@ from hoteltv.sync.protocol import (
     PushResponse,
     RemoteRecord,
     StatusResponse,
-    batch_key_of,
+    batch_key_of_texts,
     batches,
 )
 from hoteltv.sync.state import RecordOutcome
@@ -166,8 +168,6 @@ class SyncReport:
 
 def refuse_demo(db: Database) -> None:
     """Demo records never reach a server: a database marked as the demo's does not sync."""
-    from hoteltv.services.demo import is_demo
-
     if is_demo(db):
         raise SyncError(
             "这是演示数据，不会发送到服务器；请在正式数据中同步 "
@@ -385,17 +385,17 @@ class SyncClient:
                 s.delete(blob)
 
     # --- push ------------------------------------------------------------------------------------------------
-    def _body(self, batch: list[Change]) -> bytes:
-        """One batch's request body. Its changes are dumped once: the idempotency key is taken over those
-        values and the body encoded once from them (a retry sends the same bytes)."""
-        dumped = [c.model_dump(mode="json") for c in batch]
-        body = {
-            "protocol": PROTOCOL,
-            "device_id": self.db.device_id,
-            "key": batch_key_of(self.db.device_id, dumped),
-            "changes": dumped,
-        }
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def _body(self, texts: list[str]) -> bytes:
+        """One batch's request body from its changes' canonical JSON, one text each: the idempotency key
+        (:func:`batch_key`'s) is taken over those texts and the body joined from them (a retry sends the
+        same bytes)."""
+        device = self.db.device_id
+        head = json.dumps(
+            {"protocol": PROTOCOL, "device_id": device, "key": batch_key_of_texts(device, texts)},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return (head[:-1] + ',"changes":[' + ",".join(texts) + "]}").encode("utf-8")
 
     def _send(self, content: bytes) -> PushResponse:
         response = self.request(
@@ -419,26 +419,37 @@ class SyncClient:
         write stays on this one. An answer not noted (the sync cut off meanwhile) is like a lost answer:
         the changes go again and the server knows them."""
         refuse_demo(self.db)
-        todo = batches(collected.changes, self.batch_size, BATCH_BYTES)
+        texts: dict[int, str] = {}  # each change's canonical JSON, made once: weighed, keyed and sent
+
+        def text(change: Change) -> str:
+            found = texts.get(id(change))
+            if found is None:
+                found = texts[id(change)] = canonical_json(change.model_dump(mode="json"))
+            return found
+
+        def body(batch: list[Change]) -> bytes:
+            return self._body([text(c) for c in batch])
+
+        todo = batches(collected.changes, self.batch_size, BATCH_BYTES, lambda c: len(text(c)))
         flying = next(todo, None)
         if flying is None:
             return
         second = next(todo, None)
         if second is None:  # one batch (the usual sync after some edits): no helper thread to start
-            self._noted(collected, flying, self._send(self._body(flying)), report, accepted_photos)
+            self._noted(collected, flying, self._send(body(flying)), report, accepted_photos)
             return
         todo = itertools.chain([second], todo)
         with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-push") as pool:
-            flight: Future[PushResponse] | None = pool.submit(self._send, self._body(flying))
+            flight: Future[PushResponse] | None = pool.submit(self._send, body(flying))
             try:
                 while flight is not None and flying is not None:
                     batch, answered = flying, flight
                     flying = next(todo, None)
-                    body = self._body(flying) if flying is not None else None
+                    content = body(flying) if flying is not None else None
                     flight = None
                     response = answered.result()
-                    if flying is not None and body is not None:
-                        flight = pool.submit(self._send, body)
+                    if flying is not None and content is not None:
+                        flight = pool.submit(self._send, content)
                     self._noted(collected, batch, response, report, accepted_photos)
             except BaseException:
                 if flight is not None and flying is not None:  # the batch in flight: note its answer too

@@ -19,8 +19,7 @@ Every list and string is bounded; the server rejects anything larger with 422 be
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
@@ -310,8 +309,14 @@ class DeviceOut(_Model):
     last_seq: int
 
 
-def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) -> Iterator[list[Change]]:
-    """``changes`` in order, in batches of at most ``size`` (and about ``max_bytes`` of JSON values).
+def batches(
+    changes: Sequence[Change],
+    size: int,
+    max_bytes: int | None = None,
+    weigh: Callable[[Change], int] | None = None,
+) -> Iterator[list[Change]]:
+    """``changes`` in order, in batches of at most ``size`` (and, given ``weigh``, about ``max_bytes`` of
+    JSON: a change weighs ``weigh(change)``, the length of the JSON it is sent as).
 
     A batch is never cut between a change and a later one it names (an ``…_id`` value that is the later
     change's id): a re-inspection names its notice and the notice, closed by it, names the re-inspection.
@@ -333,7 +338,7 @@ def batches(changes: Sequence[Change], size: int, max_bytes: int | None = None) 
             i += 1
         run = changes[start : end + 1]
         start = end + 1
-        n = sum(len(json.dumps(c.values, ensure_ascii=False, default=str)) for c in run) if max_bytes else 0
+        n = sum(map(weigh, run)) if weigh is not None and max_bytes else 0
         full = len(batch) + len(run) > size or (max_bytes is not None and weight + n > max_bytes)
         if batch and (full or len(batch) + len(run) > MAX_BATCH):
             yield batch
@@ -356,14 +361,15 @@ def _names(value: Any, position: dict[str, int]) -> bool:
 
 def batch_key(device_id: str, changes: list[Change]) -> str:
     """The idempotency key of a batch: SHA-256 over the device id and the changes' canonical JSON."""
-    return batch_key_of(device_id, [c.model_dump(mode="json") for c in changes])
+    return batch_key_of_texts(device_id, [canonical_json(c.model_dump(mode="json")) for c in changes])
 
 
-def batch_key_of(device_id: str, dumped: list[dict[str, Any]]) -> str:
-    """:func:`batch_key` of changes already dumped to JSON values (``model_dump(mode="json")``)."""
+def batch_key_of_texts(device_id: str, texts: Sequence[str]) -> str:
+    """:func:`batch_key` of changes already in canonical JSON, one text each (the canonical JSON of the
+    list is their texts joined by commas in brackets)."""
     digest = hashlib.sha256()
     digest.update(device_id.encode("utf-8") + b"\n")
-    digest.update(canonical_json(dumped).encode("utf-8"))
+    digest.update(("[" + ",".join(texts) + "]").encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from hoteltv.db.models import Inspection
 from hoteltv.services import inspections as insp_service
 from hoteltv.sync.bundle import export_bundle, import_local, read_bundle
+from hoteltv.sync.client import SyncClient
+from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.protocol import PushRequest, batch_key
 from hoteltv.sync.server.models import Batch
 from tests.sync.helpers import make_hotel, make_inspection, team, unsent
@@ -123,3 +125,32 @@ def test_a_correction_waits_for_the_inspection_it_corrects(laptop, server) -> No
     assert pulled.ok, pulled.message
     with c.db.reading() as s:
         assert s.get(Inspection, correction).supersedes_id == original
+
+
+def test_each_push_carries_the_key_of_its_own_changes_and_every_change_goes_once(
+    laptop, server, monkeypatch
+) -> None:
+    """The laptop writes each change's JSON once and makes a batch's key and body from it: the key is
+    :func:`batch_key` of the changes the body carries (what a forwarded bundle of the same batch gets,
+    so the two meet one stored answer), and the batches carry every collected change once, in order."""
+    a = laptop("a", "office")
+    team(a.db)
+    for name in ("甲酒店", "乙酒店", "丙酒店"):
+        make_inspection(a.db, make_hotel(a.db, name))
+    collected = [c.model_dump(mode="json") for c in collect_changes(a.db).changes]
+    bodies: list[bytes] = []
+    send = SyncClient._send
+
+    def keep(self: SyncClient, content: bytes):
+        bodies.append(content)
+        return send(self, content)
+
+    monkeypatch.setattr(SyncClient, "_send", keep)
+    report = a.sync(batch_size=4)
+    assert report.ok and report.failed == 0, report.message
+    pushes = [PushRequest.model_validate_json(body) for body in bodies]
+    assert len(pushes) == -(-len(collected) // 4)  # batches of 4 (no two records here name each other)
+    for push in pushes:
+        assert push.device_id == a.db.device_id
+        assert push.key == batch_key(a.db.device_id, push.changes)
+    assert [c.model_dump(mode="json") for push in pushes for c in push.changes] == collected

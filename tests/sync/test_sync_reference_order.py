@@ -98,3 +98,12 @@ def test_batches_take_any_value_in_an_id_field() -> None:
         values={"division_id": {"a": 1}, "photo_id": ["x1"]},
     )
     assert [[c.id for c in b] for b in batches([odd, _change("divisions", "d1")], 500)] == [["x1", "d1"]]
+
+
+def test_batches_are_cut_by_the_weight_of_what_they_carry() -> None:
+    changes = [_change("hotels", f"h{i}") for i in range(7)]
+    weights = {"h0": 100, "h1": 100, "h2": 100, "h3": 250, "h4": 10, "h5": 10, "h6": 300}
+    cut = [[c.id for c in b] for b in batches(changes, 500, 250, lambda c: weights[c.id])]
+    # A batch ends before the change that would take it over 250; a change heavier than that goes alone.
+    assert cut == [["h0", "h1"], ["h2"], ["h3"], ["h4", "h5"], ["h6"]]
+    assert [[c.id for c in b] for b in batches(changes, 500, 250)] == [[c.id for c in changes]]  # unweighed
