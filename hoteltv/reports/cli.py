@@ -89,17 +89,16 @@ def cmd_print_batch(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_report(ctx: Any, args: argparse.Namespace) -> int:
-    from hoteltv.reports.half_year import build_report, report_as_dict, write_half_year_report
+    from hoteltv.reports.half_year import build_report, report_as_dict, report_path, write_report
 
     since, until = parse_date(args.since, "--since"), parse_date(args.until, "--until")
     division = division_code(ctx, args.division)
-    path = write_half_year_report(
-        ctx.db, Path(args.output), _options(ctx), since=since, until=until, division=division
-    )
+    out = report_path(Path(args.output))
+    # Counted once: the figures --json prints are those of the file, even if a sync lands meanwhile.
+    report = build_report(ctx.db, _options(ctx), since=since, until=until, division=division)
+    path = write_report(report, out)
     if args.json:
-        ctx.json(
-            report_as_dict(build_report(ctx.db, _options(ctx), since=since, until=until, division=division))
-        )
+        ctx.json(report_as_dict(report))
         return 0
     return _done(ctx, path, "工作情况报告")
 

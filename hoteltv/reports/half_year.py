@@ -246,16 +246,27 @@ def write_half_year_report(
     progress: Progress | None = None,
 ) -> Path:
     """Write the report to ``out``: a Word document for ``.docx``, a PDF for ``.pdf`` (atomically)."""
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise HoteltvError(
-            f"报告文件须以 .docx 或 .pdf 结尾：{out.name} (the report file must end in .docx or .pdf)"
-        )
+    out = report_path(out)
     report_progress(progress, 0, 2, "统计 (counting)")
     report = build_report(db, options, since=since, until=until, division=division, today=today)
     report_progress(progress, 1, 2, "排版 (laying out)")
-    if suffix == ".docx":
+    return write_report(report, out, progress)
+
+
+def report_path(out: Path) -> Path:
+    """``out``, checked to name a file the report can be written as (``.docx`` or ``.pdf``)."""
+    out = Path(out)
+    if out.suffix.lower() not in SUFFIXES:
+        raise HoteltvError(
+            f"报告文件须以 .docx 或 .pdf 结尾：{out.name} (the report file must end in .docx or .pdf)"
+        )
+    return out
+
+
+def write_report(report: HalfYearReport, out: Path, progress: Progress | None = None) -> Path:
+    """Write a report already counted (:func:`build_report`) to ``out``, by its suffix."""
+    out = report_path(out)
+    if out.suffix.lower() == ".docx":
         from hoteltv.reports.half_year_docx import write_docx
 
         return write_docx(report, out)

@@ -155,3 +155,31 @@ def test_bad_requests_are_refused_and_nothing_is_written(demo_db: Database, tmp_
     with pytest.raises(HoteltvError, match="未知的县区"):
         write_half_year_report(demo_db, tmp_path / "r.docx", division="大理市")
     assert list(tmp_path.iterdir()) == [tmp_path / "demo"]
+
+
+def test_report_json_prints_the_figures_of_the_file_it_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``report -o FILE --json`` counts once: the JSON is the file's figures (it counted twice, so a sync
+    landing between the two could make them differ), and a file name it cannot write is refused first."""
+    import json
+
+    from hoteltv.reports import half_year
+
+    home = ["--home", str(tmp_path / "home")]
+    assert main([*home, "demo"]) == 0
+    counted: list[object] = []
+    build = half_year.build_report
+    monkeypatch.setattr(half_year, "build_report", lambda *a, **k: counted.append(a) or build(*a, **k))
+    capsys.readouterr()
+    pdf = tmp_path / "报告.pdf"
+    assert main([*home, "report", "-o", str(pdf), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert len(counted) == 1
+    assert figures["hotel_sentence"] == HOTEL_SENTENCE and figures["satellite_sentence"] == SATELLITE_SENTENCE
+    text = compact(pdf_text(pdf))
+    assert compact(figures["hotel_sentence"]) in text and compact(figures["satellite_sentence"]) in text
+
+    assert main([*home, "report", "-o", str(tmp_path / "报告.txt"), "--json"]) != 0
+    assert "须以 .docx 或 .pdf 结尾" in capsys.readouterr().err
+    assert len(counted) == 1 and not (tmp_path / "报告.txt").exists()
