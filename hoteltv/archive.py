@@ -51,7 +51,9 @@ SHA256_PATTERN = rf"^{SHA256_RE.pattern}$"
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_ZIP_ERRORS = (
+#: What reading a damaged zip raises — NotImplementedError: a "version needed to extract" or compression
+#: method zipfile does not read (one flipped byte makes either); RuntimeError: an encrypted member.
+ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -288,7 +290,7 @@ class ArchiveReader:
                 n, sha = copy_hashed(src, out, limit=entry.size)
         except ArchiveProblem as exc:
             raise self._altered(entry, exc.zh, exc.en) from exc
-        except _ZIP_ERRORS as exc:
+        except ZIP_ERRORS as exc:
             raise self.kind.damaged(self.name, f"{entry.path}: {exc}") from exc
         if n != entry.size or sha != entry.sha256:
             raise self._altered(entry, "的内容与校验值不符", "does not match its SHA-256")
@@ -333,7 +335,7 @@ def open_archive(path: Path, kind: Kind) -> Iterator[ArchiveReader]:
     with fh:
         try:
             zf = zipfile.ZipFile(fh)
-        except _ZIP_ERRORS as exc:
+        except ZIP_ERRORS as exc:
             head = b""
             with contextlib.suppress(OSError):
                 fh.seek(0)
@@ -348,7 +350,7 @@ def open_archive(path: Path, kind: Kind) -> Iterator[ArchiveReader]:
                 reader = _check(zf, name, kind)
             except ArchiveProblem as exc:
                 raise kind.refuse(name, exc.zh, exc.en) from exc
-            except _ZIP_ERRORS as exc:
+            except ZIP_ERRORS as exc:
                 raise kind.damaged(name, exc) from exc
             yield reader
 

@@ -35,7 +35,6 @@ import re
 import unicodedata
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +45,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
-from hoteltv.archive import ArchiveProblem, ZipLimits, check_bomb
+from hoteltv.archive import ZIP_ERRORS, ArchiveProblem, ZipLimits, check_bomb
 from hoteltv.errors import ImportRefused
 
 Row = tuple[int, Sequence[object]]
@@ -152,7 +151,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _CALAMINE_ERRORS = (CalamineError, XmlError, ZipError, ValueError, OverflowError, OSError)
 #: What reading a damaged package part raises (zlib: a damaged deflate stream; ValueError: e.g. a cell
 #: reference beyond Excel's columns, "ABCD40", in a hand-made package).
-_DAMAGED = (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError)
+_DAMAGED = (KeyError, ET.ParseError, *ZIP_ERRORS)
 _SAVE_AS = "请在 Excel 或 WPS 中打开,另存为“Excel 工作簿(*.xlsx)”后再导入"
 
 
@@ -235,7 +234,7 @@ def _open_xlsx(
         zf = zipfile.ZipFile(path)
     except OSError as exc:
         raise ImportRefused(f"{name}:无法读取文件({exc})") from exc
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise ImportRefused(f"{name}:文件已损坏或不是 Excel 工作簿({exc});{_SAVE_AS}") from exc
     stack.append(zf.close)
     _check_zip(zf, name)
@@ -312,7 +311,7 @@ def _open_calamine(
         try:
             with zipfile.ZipFile(path) as zf:
                 _check_zip(zf, name, fmt)
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        except ZIP_ERRORS as exc:
             raise ImportRefused(f"{name}:文件已损坏({exc});{_SAVE_AS}") from exc
     try:
         with path.open("rb") as fh:  # by content, not by extension (an .xls may be named .xlsx)

@@ -804,3 +804,23 @@ def test_an_oversized_xls_is_refused_before_reading(
     monkeypatch.setattr(tabular, "MAX_CALAMINE_BYTES", 1000)
     with pytest.raises(ImportRefused, match="文件过大"):
         read_hotel_sheet(SHEETS / "pilot_hotels.xls", divisions)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_package_whose_zip_version_is_damaged_is_refused(
+    tmp_path: Path, divisions: DivisionList, suffix: str
+) -> None:
+    """One flipped byte in the zip's central directory ("version needed to extract": 24.1) made zipfile
+    raise NotImplementedError, which the import let through as a crash (long sheet fuzz,
+    test_flipped_bytes_in_a_workbook_are_refused_or_read)."""
+    if suffix == ".xlsx":
+        data = bytearray(write_xlsx(tmp_path / "source.xlsx", [CANONICAL, full_row()]).read_bytes())
+    else:
+        data = bytearray((SHEETS / "pilot_hotels.ods").read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6 : entry + 8] = (241).to_bytes(2, "little")
+    path = tmp_path / f"名单{suffix}"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="已损坏") as refused:
+        read_hotel_sheet(path, divisions)
+    assert "zip file version 24.1" in str(refused.value)
