@@ -328,9 +328,12 @@ def _open_calamine(
             header = find_header(_head(iter(rows)))
             if header is not None and (best is None or header.score > best[2].score):
                 best = (meta.name, rows, header, sheet)
+        ranges = best[3].merged_cell_ranges if best else None  # calamine knows them for .xls, not .ods
     except ImportRefused:
         raise
-    except (PasswordError, *_CALAMINE_ERRORS) as exc:
+    except BaseException as exc:
+        if not isinstance(exc, (PasswordError, *_CALAMINE_ERRORS)) and not _panicked(exc):
+            raise
         locked = isinstance(exc, PasswordError)
         reason = "设置了打开密码" if locked else f"已损坏或不是 .{fmt} 文件({type(exc).__name__}: {exc})"
         raise ImportRefused(
@@ -342,7 +345,6 @@ def _open_calamine(
     source = TableSource(iter(rows), sheet_name=title, fmt=fmt)
     if len(sheets) > 1:
         source.notes.append(f"工作簿有{len(sheets)}个工作表,读取的是「{title}」")
-    ranges = sheet.merged_cell_ranges  # calamine knows them for .xls, not for .ods
     if ranges is not None:
         # ((first row, first column), (last row, last column)), 0-based → min_col, min_row, max_col, max_row
         source.merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in ranges]
@@ -355,6 +357,14 @@ def _open_calamine(
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _panicked(exc: BaseException) -> bool:
+    """Is ``exc`` a Rust panic inside python-calamine? pyo3 raises it as ``PanicException``, which derives
+    from BaseException, not Exception, and is not importable: a damaged .xls can make calamine index past
+    its buffer ("range start index … out of range")."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
 
 
 def _ods_merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:

@@ -824,3 +824,16 @@ def test_a_package_whose_zip_version_is_damaged_is_refused(
     with pytest.raises(ImportRefused, match="已损坏") as refused:
         read_hotel_sheet(path, divisions)
     assert "zip file version 24.1" in str(refused.value)
+
+
+def test_an_xls_that_makes_calamine_panic_is_refused(tmp_path: Path, divisions: DivisionList) -> None:
+    """One flipped byte (position 1692 of the fixture, to 0x58) makes python-calamine's Rust code slice past
+    its buffer. pyo3 raises that panic as PanicException, a BaseException the import let through as a
+    crash (found by the long sheet fuzz, test_flipped_bytes_in_an_xls_or_ods_are_refused_or_read)."""
+    data = bytearray((SHEETS / "pilot_hotels.xls").read_bytes())
+    data[1692] = 0x58
+    path = tmp_path / "名单.xls"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportRefused, match="已损坏") as refused:
+        read_hotel_sheet(path, divisions)
+    assert "PanicException" in str(refused.value)

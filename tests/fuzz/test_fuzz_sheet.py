@@ -261,6 +261,28 @@ def test_flipped_bytes_in_a_workbook_are_refused_or_read(
         check_sheet(path)
 
 
+_SHEETS = Path(__file__).resolve().parents[1] / "fixtures" / "sheets"
+#: Old Excel and LibreOffice/WPS workbooks as clerks send them (read by python-calamine, not openpyxl).
+_CALAMINE_FILES = {suffix: (_SHEETS / f"pilot_hotels{suffix}").read_bytes() for suffix in (".xls", ".ods")}
+
+
+@given(
+    suffix=st.sampled_from(sorted(_CALAMINE_FILES)),
+    flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=6),
+)
+@fuzz(40)
+def test_flipped_bytes_in_an_xls_or_ods_are_refused_or_read(
+    suffix: str, flips: list[tuple[int, int]]
+) -> None:
+    data = bytearray(_CALAMINE_FILES[suffix])
+    for position, value in flips:
+        data[position % len(data)] = value
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"名单{suffix}"
+        path.write_bytes(bytes(data))
+        check_sheet(path)
+
+
 def test_a_formula_cell_beyond_excels_last_column_is_refused_not_a_crash(tmp_path: Path) -> None:
     """Regression (found by the hostile-XML fuzz): ``<c r="ABCD40"><f>…</f></c>`` past the rows the header
     scan reads made the formula scan raise a bare ValueError (the CLI's "internal error")."""
