@@ -102,7 +102,12 @@ def home_settings(home: Path, problems: list[str]) -> tuple[Settings, DivisionLi
     """A data folder's settings and division list, read without the database (the bureau's time zone set
     from them); what does not stop the opening is appended to ``problems``."""
     settings = Settings(home)
-    clock.set_bureau_zone(settings.get("time_zone"))
+    try:
+        clock.set_bureau_zone(settings.get("time_zone"))
+    except HoteltvError as exc:  # only a hand-edited file holds one: the settings dialog checks the zone
+        raise HoteltvError(
+            f"{settings.path}: time_zone — {exc.message};请改正或删去这一项 (fix or remove this entry)"
+        ) from exc
     return settings, division_list(settings, problems)
 
 

@@ -104,3 +104,19 @@ def test_the_time_zone_setting_moves_every_time_and_is_checked(
     Settings(home).set("time_zone", "UTC")
     assert main(["--home", str(home), "inspections", "show", view.record_number]) == 0
     assert "开始: 2026-05-03 16:30" in capsys.readouterr().out
+
+
+def test_an_unknown_zone_written_into_settings_json_by_hand_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    open_home(home)[0].close()
+    (home / "settings.json").write_text('{"time_zone": "Asia/Beijing"}', encoding="utf-8")
+    try:
+        assert main(["--home", str(home), "hotels", "list"]) == 1
+        err = capsys.readouterr().err
+        assert (
+            "settings.json: time_zone" in err and "未知的时区 'Asia/Beijing'" in err and "改正或删去" in err
+        )
+    finally:
+        clock.set_bureau_zone(None)
