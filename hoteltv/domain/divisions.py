@@ -98,11 +98,14 @@ def _check_format(data: Any, source: str) -> None:
 
 
 def _city_names(data: dict[str, Any]) -> list[str]:
-    return [str(c.get("name", "")) for c in data.get("cities") or [] if isinstance(c, dict)]
+    cities = data.get("cities")
+    return [str(c.get("name", "")) for c in cities if isinstance(c, dict)] if isinstance(cities, list) else []
 
 
-def _parse_city(city: dict[str, Any], items: Any, source: str, key: str, seen: set[str]) -> DivisionList:
+def _parse_city(city: Any, items: Any, source: str, key: str, seen: set[str]) -> DivisionList:
     problems: list[Problem] = []
+    if not isinstance(city, dict):
+        raise ValidationError(f"{source}: 'city' must be an object with code, name and short")
     if not isinstance(items, list) or not items:
         raise ValidationError(f"{source}: '{key}' must be a non-empty list")
     out: list[DivisionInfo] = []
@@ -119,8 +122,11 @@ def _parse_city(city: dict[str, Any], items: Any, source: str, key: str, seen: s
         if code in seen:
             problems.append(Problem(where, "duplicate code", code))
         seen.add(code)
-        aliases = tuple(str(a) for a in item.get("aliases", []) or [])
-        out.append(DivisionInfo(code, str(item["name"]).strip(), aliases))
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            problems.append(Problem(where, "'aliases' must be a list of names", aliases))
+            continue
+        out.append(DivisionInfo(code, str(item["name"]).strip(), tuple(str(a) for a in aliases)))
     if problems:
         raise ValidationError(f"{source}: invalid division file", problems)
     return DivisionList(

@@ -76,3 +76,33 @@ def test_the_settings_name_a_city_of_the_shipped_province(tmp_path: Path) -> Non
     settings.set("division_city", "")
     found = division_list(settings, problems)
     assert found == default_divisions() and "division_city" in problems[0]  # falls back, says why
+
+
+@pytest.mark.parametrize(
+    ("edit", "city", "said"),
+    [
+        (lambda d: d.update(city=True), "", "'city' must be an object"),
+        (lambda d: d["divisions"][0].update(aliases=5), "", "'aliases' must be a list"),
+        (lambda d: d.update(cities=5), "", "division_city"),
+    ],
+)
+def test_a_division_file_of_the_wrong_shape_is_refused_and_the_shipped_list_used(
+    tmp_path: Path, edit, city: str, said: str
+) -> None:
+    """Found by fuzzing division files: a 'city' that is not an object, 'aliases' that is not a list, or
+    'cities' that is not a list crashed the opening of the data folder (AttributeError, TypeError) where
+    the settings name such a file; it is refused with the place, and the shipped list used meanwhile."""
+    data = json.loads(
+        (Path(__file__).parents[2] / "resources" / "divisions" / "baoshan.json").read_text("utf-8")
+    )
+    edit(data)
+    path = tmp_path / "区划.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        load_division_file(path, city)
+    assert said in str(refused.value) + "".join(p.message for p in refused.value.problems)
+    settings = Settings(tmp_path)
+    settings.set("division_file", str(path))
+    settings.set("division_city", city)
+    problems: list[str] = []
+    assert division_list(settings, problems) == default_divisions() and "区划文件无法使用" in problems[0]
