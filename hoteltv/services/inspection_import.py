@@ -182,7 +182,8 @@ def _import_one(
         for k in ("findings", "hotel_opinion", "hotel_signatory", "contact_on_site", "contact_phone")
     }
     kind, status, started, ended = doc.kind or "first", doc.status or "draft", doc.started_at, doc.ended_at
-    record_number, insp_id, supersedes, notice_id = doc.record_number, doc.id, doc.supersedes, doc.notice_id
+    record_number, insp_id, notice_id = doc.record_number, doc.id, doc.notice_id
+    supersedes = doc.supersedes or None  # "" names no inspection (it was stored as a reference to none)
     if len(problems) > before or hotel is None:
         return
     verdict = evaluate(template, hotel_answers, [RoomAnswers(n, a) for n, _, _, a in rooms])

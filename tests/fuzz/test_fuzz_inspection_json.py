@@ -242,3 +242,19 @@ def test_absurd_template_references_are_refused_not_a_crash(
         with pytest.raises(HoteltvError, match="unknown checklist template"):
             import_inspections(target, path)
     assert _fingerprint(target) == before
+
+
+def test_an_empty_supersedes_names_no_inspection(documents: list[dict[str, Any]], target: Database) -> None:
+    """Long fuzz: a finalized document under a new id with ``"supersedes": ""`` was written with "" as the
+    reference to the inspection it corrects, and SQLite refused the row (FOREIGN KEY constraint failed) —
+    an IntegrityError out of the import instead of a record or a refusal."""
+    doc = {**copy.deepcopy(documents[0]), "id": str(uuid.UUID(int=7)), "supersedes": ""}
+    check_import(target, _dump(doc))  # refused: its seal is of the record under its first id
+    with target.reading() as s:
+        assert s.get(Inspection, doc["id"]) is None
+    for key in ("seal", "seal_hash", "content_hash"):
+        del doc[key]
+    check_import(target, _dump(doc))  # imported, sealed here
+    with target.reading() as s:
+        imported = s.get(Inspection, doc["id"])
+        assert imported is not None and imported.supersedes_id is None
