@@ -4,8 +4,9 @@ A file becomes evidence in four steps, each of which can refuse it with an :clas
 names the file and a stable ``reason`` code (the GUI turns codes into words; the message is bilingual):
 
 1. :func:`read_source` reads the bytes once (missing, unreadable, a folder, empty, too big);
-2. :func:`probe` identifies the format from the header only (not an image, HEIC without pillow-heif,
-   too many pixels, i.e. a decompression bomb) and reads EXIF time, GPS and orientation;
+2. :func:`open_image` identifies the format from the header only (not an image, HEIC without
+   pillow-heif, too many pixels, i.e. a decompression bomb); :func:`probe` also reads EXIF time, GPS and
+   orientation, and the size as displayed;
 3. :func:`decode` decodes it at the size needed (draft mode for JPEG, applied *before* EXIF orientation)
    and normalises the pixels to RGB: CMYK, 16-bit, palette, alpha, first frame of an animation.
    A corrupt or truncated file fails here;
@@ -218,10 +219,24 @@ def _too_many_pixels_text(detail: str) -> str:
 
 
 def probe(data: bytes, name: str = "") -> ImageInfo:
-    """Identify ``data`` from its header and read its EXIF facts (for PNG, Pillow decodes to find them)."""
+    """The facts of ``data`` as :func:`ingest_file` records them (it is decoded at a small size)."""
+    return _examine(data, name, _PROBE_EDGE)[1]
+
+
+#: The long edge :func:`probe` decodes at (JPEG's draft mode makes that cheap).
+_PROBE_EDGE = 64
+
+
+def _examine(data: bytes, name: str, long_edge: int) -> tuple[Image.Image, ImageInfo]:
+    """An upright RGB copy of ``data`` (long edge at most ``long_edge``) and its facts. Decoded before the
+    facts are read: draft mode must come before anything loads, and some formats (TIFF, in Pillow 13)
+    give a size already turned by their orientation and apply that orientation only when loaded — read
+    from the header alone, its width and height would be swapped once too often."""
     im = open_image(data, name)
     try:
-        return _info(im, im.size, im.mode, name)
+        size, mode = im.size, im.mode
+        image = _decode_opened(im, long_edge, name)
+        return image, _info(im, size, mode, name)
     finally:
         im.close()
 
@@ -459,13 +474,7 @@ def ingest_file(store: BlobSink, path: Path, thumb_edge: int = THUMB_EDGE) -> In
     path = Path(path)
     name = path.name or str(path)
     data = read_source(path)
-    im = open_image(data, name)
-    try:
-        size, mode = im.size, im.mode
-        thumb = _decode_opened(im, thumb_edge, name)  # first: draft mode must come before anything loads
-        info = _info(im, size, mode, name)
-    finally:
-        im.close()
+    thumb, info = _examine(data, name, thumb_edge)
     sha = hashlib.sha256(data).hexdigest()
     store.put_bytes(data, sha, name=name)
     thumb_path = store.save_thumbnail(sha, thumb, thumb_edge)

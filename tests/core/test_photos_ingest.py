@@ -46,6 +46,22 @@ def test_every_orientation_gives_the_display_size(tmp_path: Path, orientation: i
     assert (info.width, info.height) == expected
 
 
+@pytest.mark.parametrize("fmt", ["TIFF", "JPEG", "PNG", "WEBP"])
+def test_the_size_probed_is_the_size_displayed_in_every_format(fmt: str) -> None:
+    # Pillow 13 opens a TIFF with its size already turned by the orientation tag (and turns the pixels
+    # when it loads them); the other formats give the stored size. The facts must agree with the picture.
+    stored = Image.new("RGB", (60, 40), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    out = io.BytesIO()
+    stored.save(out, fmt, exif=exif)
+    data = out.getvalue()
+    shown = ingest.decode(data, 256)
+    info = ingest.probe(data)
+    assert shown.size == (40, 60)
+    assert (info.width, info.height) == shown.size
+
+
 def test_draft_mode_is_used_for_big_jpegs_before_rotation(tmp_path: Path) -> None:
     data = fx.jpeg(tmp_path / "big.jpg", (4000, 3000), ex=fx.exif(orientation=8)).read_bytes()
     im = ingest.open_image(data)
