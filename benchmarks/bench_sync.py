@@ -82,6 +82,12 @@ async def sink(request: Request) -> dict:  # the baseline: read the body, nothin
 def cpu() -> dict:  # CPU seconds this server process has used (every thread)
     import time
     return {"seconds": time.process_time()}
+if os.environ.get("HOTELTV_BENCH_NO_PHOTO_FILES"):  # --what-if only: storing a photo file costs nothing
+    from sqlalchemy import select
+    from hoteltv.sync.server.models import Blob
+    from hoteltv.sync.server.photos import BlobStore
+    BlobStore.write_many = lambda self, items: None
+    BlobStore.present = lambda self, s, hashes: set(s.scalars(select(Blob.sha256).where(Blob.sha256.in_(list(hashes)))))
 admin.add_user(app.state.db, UserIn(name="office", role="office"))
 open(token_file, "w").write(admin.issue_token(app.state.db, "office").token)
 profile = os.environ.get("HOTELTV_BENCH_SERVER_PROFILE")
@@ -179,11 +185,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, folder: Path, profile: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path, profile: Path | None = None, env_extra: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         token_file = folder / "token"
         self.profile = profile
-        env = dict(os.environ)
+        env = dict(os.environ, **(env_extra or {}))
         if profile is not None:
             env["HOTELTV_BENCH_SERVER_PROFILE"] = str(profile)
         self.proc = subprocess.Popen(
@@ -404,6 +412,66 @@ def report_case(n: int, case: CaseResult) -> None:
     )
 
 
+#: --what-if: the first sync as it is, then with parts of its work taken away (not the product: a lower bound
+#: of what speeding up the rest could reach). Name, server environment, outbox collected before the clock.
+WHAT_IF = (
+    ("as it is", {}, False),
+    ("server stores no photo files", {"HOTELTV_BENCH_NO_PHOTO_FILES": "1"}, False),
+    ("no photo files, outbox collected before the clock", {"HOTELTV_BENCH_NO_PHOTO_FILES": "1"}, True),
+)
+
+
+def what_if(root: Path, n: int, photo_bytes: int, repeat: int, streams: int = STREAMS) -> None:
+    """The first sync as it is and with parts of its work taken away (:data:`WHAT_IF`), each on a fresh
+    server and laptop, the variants taking turns within each run; prints medians against raw HTTP."""
+    import hoteltv.sync.client as client_module
+
+    template = root / f"what-if-template-{photo_bytes}"
+    make_laptop(template, n, photo_bytes)
+    pieces = payload(template)
+    times: dict[str, list[float]] = {name: [] for name, _env, _pre in WHAT_IF}
+    raws: list[float] = []
+    for run in range(repeat):
+        for k, (name, env, precollect) in enumerate(WHAT_IF):
+            home, folder = root / f"what-if-laptop-{run}-{k}", root / f"what-if-server-{run}-{k}"
+            shutil.copytree(template, home)
+            folder.mkdir()
+            server = Server(folder, env_extra=env)
+            try:
+                raws.append(raw_transfer(server.url, pieces))
+                db = Database.open(home)
+                real_collect = client_module.collect_changes
+                try:
+                    if precollect:
+                        collected = collect_changes(db)
+                        client_module.collect_changes = lambda _db, done=collected: done  # type: ignore[misc]
+                    with SyncClient(
+                        db, PhotoStore.for_home(home), server.url, server.token, photo_streams=streams
+                    ) as client:
+                        start = time.perf_counter()
+                        report = client.sync()
+                        times[name].append(time.perf_counter() - start)
+                        assert report.ok and report.photos_up == n * PHOTOS_EACH, report.message
+                finally:
+                    client_module.collect_changes = real_collect
+                    db.close()
+            finally:
+                server.stop()
+            shutil.rmtree(home)
+    raw = statistics.median(raws)
+    print(
+        f"   what-if, {photo_bytes / 1024:.0f} KiB photos (parts of the work taken away; not the product): raw "
+        f"HTTP {raw:.2f} s median of {len(raws)}, so the aim of {AIM_FIRST_RATIO:.0f}x is "
+        f"{AIM_FIRST_RATIO * raw:.2f} s"
+    )
+    for name, found in times.items():
+        first = statistics.median(found)
+        print(
+            f"     {name}: first sync {first:.2f} s median of {len(found)} ({first / raw:.1f}x raw; "
+            f"runs {', '.join(f'{x:.2f}' for x in found)})"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--hotels", type=int, default=None, help="hotels = finalized inspections (1000)")
@@ -418,6 +486,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--photo-streams", type=int, default=STREAMS, help=f"photo batches in flight ({STREAMS})"
     )
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also time the first sync with the server storing no photo files, and with the outbox "
+        "collected before the clock too (a lower bound, not the product)",
+    )
     args = parser.parse_args(argv)
     n = args.hotels or (200 if args.quick else 1000)
     repeat = max(1, args.repeat or (1 if args.quick else REPEAT))
@@ -431,8 +505,11 @@ def main(argv: list[str] | None = None) -> None:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hoteltv-bench-sync-") as tmp:
         results = [run_case(Path(tmp), n, b, repeat, args.profile, args.photo_streams) for b in sizes]
-    for case in results:
-        report_case(n, case)
+        for case in results:
+            report_case(n, case)
+        if args.what_if:
+            for b in sizes:
+                what_if(Path(tmp), n, b, repeat, args.photo_streams)
 
 
 if __name__ == "__main__":
