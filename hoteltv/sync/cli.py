@@ -309,7 +309,7 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
     else:
         ctx.print(report.message)
         for o in report.outcomes:
-            if o.state in ("conflict", "failed") or args.verbose:
+            if o.state in ("conflict", "failed") or o.reason or args.verbose:
                 ctx.print(f"  {STATE_WORDS[o.state].split(' ')[0]}  {o.label}  {o.reason}")
         if update:
             ctx.print(

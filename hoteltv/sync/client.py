@@ -508,7 +508,7 @@ class SyncClient:
                         self._echo_seqs.add(r.seq)
                 else:
                     self._echo_only = False
-                outcomes.append(RecordOutcome(r.entity, r.id, label, "sent", ""))
+                outcomes.append(RecordOutcome(r.entity, r.id, label, "sent", r.reason))
             elif r.status == "conflict":
                 sent.append(change)
                 self._echo_only = False

@@ -169,3 +169,147 @@ def test_merge_refuses_two_different_codes_and_changes_nothing(laptop) -> None:
     assert snapshot(a.db) == before
     with a.db.reading() as s:
         assert s.scalars(select(Hotel.merged_into_id).where(Hotel.merged_into_id.is_not(None))).all() == []
+
+
+def _live_hotels(db, name_part: str) -> list[str]:
+    return [h.id for h in hotel_service.list_hotels(db) if name_part in h.name]
+
+
+def _no_loop(db) -> None:
+    with db.reading() as s:
+        merged = {h.id: h.merged_into_id for h in s.scalars(select(Hotel)) if h.merged_into_id}
+    for start in merged:
+        seen, current = {start}, merged[start]
+        while current in merged:
+            assert current not in seen, f"hotels merged into each other: {sorted(seen)}"
+            seen.add(current)
+            current = merged[current]
+
+
+def test_the_same_pair_merged_both_ways_on_two_laptops_ends_as_one_hotel(laptop, server) -> None:
+    # a keeps the first and b the second, both offline; a syncs first. b's merge is not taken (it
+    # was answered 'a hotel cannot be merged into itself', and b was left with the two hotels merged
+    # into each other, both deleted, its inspection on a deleted hotel, every sync failing the check).
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    first = make_hotel(a.db, "和平旅社")
+    second = make_hotel(a.db, "和平 旅社")
+    insp_first = make_inspection(a.db, first)
+    assert a.sync().ok and b.sync().ok
+    insp_second = make_inspection(b.db, second)
+    merge_hotels(a.db, first, second)
+    merge_hotels(b.db, second, first)
+    assert a.sync().ok
+    report = b.sync()
+    assert report.ok and report.failed == 0, report.message
+    said = [o.reason for o in report.outcomes if o.id == first]
+    assert said and "已在另一台电脑上合并" in said[0]
+    assert a.sync().ok and b.sync().ok
+    assert not _server_record(server, "hotels", first).deleted
+    assert _server_record(server, "hotels", second).data["merged_into_id"] == first
+    for lap in (a, b):
+        _no_loop(lap.db)
+        assert _live_hotels(lap.db, "和平") == [first], lap.name
+        assert _hotel_of(lap.db, insp_first) == _hotel_of(lap.db, insp_second) == first, lap.name
+    assert snapshot(a.db) == snapshot(b.db)
+    assert b.sync().ok and b.sync().check_ok
+
+
+def test_a_merge_into_a_hotel_deleted_meanwhile_is_undone_and_the_inspection_stays_live(
+    laptop, server
+) -> None:
+    # a deletes the hotel b keeps; b merged the other one (inspected) into it. The inspection stayed on
+    # a deleted hotel on every laptop, out of every list and count. Now the merge is not taken, and the
+    # deleted hotel, which the inspection reached (b moved it there before it was ever sent), is live
+    # again: a hotel with a finalized record is never deleted. The office sees the pair and merges it.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    gone = make_hotel(a.db, "删合宾馆")
+    other = make_hotel(a.db, "删合 宾馆")
+    assert a.sync().ok and b.sync().ok
+    insp = make_inspection(b.db, other)
+    hotel_service.delete_hotel(a.db, gone)
+    merge_hotels(b.db, gone, other)
+    assert a.sync().ok
+    report = b.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert any("已在服务器上删除" in o.reason for o in report.outcomes if o.id == other)
+    assert a.sync().ok and b.sync().ok
+    assert not _server_record(server, "hotels", other).deleted
+    assert not _server_record(server, "hotels", gone).deleted
+    for lap in (a, b):
+        assert set(_live_hotels(lap.db, "删合")) == {gone, other}, lap.name
+        assert _hotel_of(lap.db, insp) == gone, lap.name
+        assert [(p.first_id, p.second_id) for p in find_duplicates(lap.db)] in (
+            [(gone, other)],
+            [(other, gone)],
+        )
+    assert snapshot(a.db) == snapshot(b.db)
+
+
+def test_a_finalized_inspection_of_a_hotel_deleted_meanwhile_brings_the_hotel_back(laptop, server) -> None:
+    # The office deletes a hotel while an inspector, offline, inspects it: the record was kept under a
+    # deleted hotel, missing from every list and count.
+    office = laptop("office", "office")
+    field = laptop("wang", "ly")
+    hotel = make_hotel(office.db, "消失宾馆")
+    assert office.sync().ok and field.sync().ok
+    insp = make_inspection(field.db, hotel)
+    hotel_service.delete_hotel(office.db, hotel)
+    assert office.sync().ok
+    report = field.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert office.sync().ok and field.sync().ok
+    for lap in (office, field):
+        assert _live_hotels(lap.db, "消失") == [hotel], lap.name
+        assert _hotel_of(lap.db, insp) == hotel
+    draft_hotel = make_hotel(office.db, "草稿宾馆")
+    assert office.sync().ok and field.sync().ok
+    make_inspection(field.db, draft_hotel, finalize=False)
+    hotel_service.delete_hotel(office.db, draft_hotel)
+    assert office.sync().ok and field.sync().ok and office.sync().ok
+    assert _live_hotels(office.db, "草稿") == [], "a draft does not bring a deleted hotel back"
+
+
+def test_a_merge_across_divisions_is_not_taken_and_the_inspector_can_still_send(laptop, server) -> None:
+    # An office laptop (of an older version, or any client) merged a 隆阳区 hotel into a 腾冲市 one; the
+    # 隆阳区 inspector's offline inspection of it was refused 'outside your divisions' at every sync.
+    office = laptop("office", "office")
+    insp_laptop = laptop("wang", "ly")
+    here = make_hotel(office.db, "跨县宾馆", division="隆阳区")
+    there = make_hotel(office.db, "跨县宾馆", division="腾冲市")
+    assert office.sync().ok and insp_laptop.sync().ok
+    insp = make_inspection(insp_laptop.db, here)
+    with office.db.transaction() as s:  # what an older laptop's merge does (this one refuses it)
+        row = s.get(Hotel, here)
+        assert row is not None
+        row.deleted, row.merged_into_id = True, there
+    report = office.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert any("不在同一县区" in o.reason for o in report.outcomes if o.id == here)
+    sent = insp_laptop.sync()
+    assert sent.ok and sent.failed == 0, sent.message
+    assert _server_record(server, "inspections", insp).data["hotel_id"] == here
+    assert office.sync().ok
+    assert set(_live_hotels(office.db, "跨县")) == {here, there}
+    assert _hotel_of(office.db, insp) == here
+
+
+def test_a_code_typed_with_spaces_or_lower_case_is_the_same_hotel_on_the_server(laptop, server) -> None:
+    # Only a client that does not normalise codes (the API) sends such a code: it was a second live hotel.
+    a = laptop("a", "office")
+    first = make_hotel(a.db, "永昌大酒店", credit_code=CODE)
+    assert a.sync().ok
+    from hoteltv.sync.outbox import collect_changes
+
+    b = laptop("b", "office")
+    second = make_hotel(b.db, "永昌大酒店", credit_code=CODE)
+    with b.db.transaction() as s:
+        row = s.get(Hotel, second)
+        assert row is not None
+        row.credit_code = CODE[:12].lower() + " " + CODE[12:]
+    assert [c.values["credit_code"] for c in collect_changes(b.db).changes if c.entity == "hotels"] == [
+        CODE[:12].lower() + " " + CODE[12:]
+    ]
+    assert b.sync().ok
+    assert _server_record(server, "hotels", second).data["merged_into_id"] == first

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hoteltv.chunks import chunked
+from hoteltv.domain.identifiers import normalise_credit_code
 from hoteltv.sync.merge import NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
@@ -541,8 +542,37 @@ def _apply_change(
             result = _apply_one(s, caller, device, moved, records, seqs, remapped=True)
             if live and result.status in ("applied", "conflict"):  # it moved there now
                 records.restate[live] = max(change.seq, records.restate.get(live, 0))
-            return result.model_copy(update={"echo": False})
+            result = result.model_copy(update={"echo": False})
+        else:
+            result = _apply_one(s, caller, device, change, records, seqs)
+        _restore_hotel(s, caller, device, change, live, result, records, seqs)
+        return result
     return _apply_one(s, caller, device, change, records, seqs)
+
+
+def _restore_hotel(
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    hotel_id: str | None,
+    result: ChangeResult,
+    records: _Records,
+    seqs: _Seqs,
+) -> None:
+    """A finalized inspection or an issued notice just taken for a hotel deleted here (another laptop
+    deleted it while this one inspected it offline, or merged into it meanwhile): the hotel is live again,
+    as a hotel with finalized records always is (a laptop refuses to delete one), so the record stays in
+    every list and count and the office sees it."""
+    if result.status not in ("applied", "conflict") or change.values.get("deleted"):
+        return
+    if change.entity == "inspections" and change.values.get("status") != "finalized":
+        return
+    hotel = records.get("hotels", hotel_id)
+    if hotel is None or not hotel.deleted or _str(hotel.data.get("merged_into_id")):
+        return
+    _write(s, hotel, {**hotel.data, "deleted": False}, seqs, caller, device, change.seq)
+    records.restate[hotel.id] = max(change.seq, records.restate.get(hotel.id, 0))
 
 
 def _live_hotel(records: _Records, hotel_id: str | None) -> str | None:
@@ -583,9 +613,12 @@ def _same_code(
     if (
         survivor is None
         or not caller.covers(survivor.division_id)
-        or not caller.covers(_str(values.get("division_id")))
+        or survivor.division_id != _str(values.get("division_id"))
     ):
-        return None  # nothing to merge with in the caller's sight: the ordinary way (and its checks)
+        # Nothing to merge with in the caller's sight: the ordinary way (and its checks). The same code in
+        # another division is two records the office looks at (a 疑似重复 pair; one has the wrong
+        # division): merged, an inspector of one division could no longer send what was inspected there.
+        return None
     fill = {
         k: values[k] for k in FILLED if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
     }
@@ -701,10 +734,13 @@ def _merge_into(
 
     if keep is None:
         return refused(422, HOTEL_NOT_YET)
-    if live == change.id:
+    if target == change.id:
         return refused(422, "不能把酒店并入它自己 (a hotel cannot be merged into itself)")
     if not caller.covers(keep.division_id):
         return refused(403, _out_of_scope(caller))
+    why = _merge_problem(records, change, keep)
+    if why:
+        return _merge_declined(s, caller, device, change, records, seqs, why)
     moved = change
     if live != target:
         moved = change.model_copy(update={"values": {**change.values, "merged_into_id": live}})
@@ -714,6 +750,57 @@ def _merge_into(
         _move_references(s, change.id, keep, records, seqs)
         records.restate[keep.id] = max(change.seq, records.restate.get(keep.id, 0))
     return result
+
+
+def _merge_problem(records: _Records, change: Change, keep: Record) -> str:
+    """Why the server does not merge this hotel into ``keep`` (the hotel its target stands for now), though
+    the laptop did: the same pair was merged the other way on another laptop (``keep`` is this hotel
+    itself), ``keep`` was deleted meanwhile, or the two lie in different divisions (an inspector of one
+    could no longer send what was inspected there). Empty: merge."""
+    if keep.id == change.id:
+        return (
+            "这两家酒店已在另一台电脑上合并,保留的是本酒店,本机的合并未采用 "
+            "(the pair was already merged the other way on another computer: this hotel is the one that stays)"
+        )
+    if keep.deleted:
+        return "要并入的酒店已在服务器上删除,未合并 (the hotel to merge into was deleted on the server: not merged)"
+    current = records.get("hotels", change.id)
+    division = current.division_id if current is not None else _str(change.values.get("division_id"))
+    if division != keep.division_id:
+        names = [_division_name(records, d) for d in (division, keep.division_id)]
+        return (
+            f"两家酒店不在同一县区({' / '.join(names)}),未合并;请先改正其中一家的县区再合并 "
+            "(the two hotels are in different divisions: not merged; correct the division of one first)"
+        )
+    return ""
+
+
+def _division_name(records: _Records, division_id: str | None) -> str:
+    rec = records.get("divisions", division_id)
+    return str((rec.data or {}).get("name") or division_id) if rec is not None else str(division_id or "?")
+
+
+def _merge_declined(
+    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs, why: str
+) -> ChangeResult:
+    """A merge the server does not take (see :func:`_merge_problem`): the hotel stays as the server holds
+    it (the change's other edits applied), and it and its inspections and notices are written anew, so the
+    laptop's next pull takes them back and its own merge is undone there; the answer says why. A hotel
+    the server holds no live record of (new, or merged or deleted here) is refused with the reason."""
+    current = records.get("hotels", change.id)
+    if current is None or current.deleted:
+        return ChangeResult(entity="hotels", id=change.id, status="refused", code=409, reason=why)
+    values = {**change.values, "merged_into_id": current.data.get("merged_into_id"), "deleted": False}
+    fields = [f for f in change.fields if f not in ("merged_into_id", "deleted")]
+    kept = change.model_copy(update={"values": values, "fields": fields})
+    seq = current.seq
+    result = _apply_one(s, caller, device, kept, records, seqs, remapped=True)
+    if result.status == "refused":
+        return result
+    if current.seq == seq:  # nothing else changed: written anew all the same, for the sender to pull
+        _write(s, current, dict(current.data), seqs, caller, device, change.seq)
+    _move_references(s, change.id, current, records, seqs)
+    return result.model_copy(update={"echo": False, "reason": why})
 
 
 def _move_references(s: Session, old_id: str, keep: Record, records: _Records, seqs: _Seqs) -> None:
@@ -789,7 +876,7 @@ def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, 
 
 
 def _code(value: Any) -> str:
-    return value.strip().upper() if isinstance(value, str) else ""
+    return normalise_credit_code(value) if isinstance(value, str) else ""
 
 
 def _apply_one(
