@@ -3,7 +3,9 @@ server and on a laptop importing a bundle.
 
 * **Per-field records** (divisions, hotels, inspectors, rectification notices): for each changed field, the
   incoming value is taken when the holder's current value still equals the change's ``base`` (nobody else
-  changed it); an equal value is nothing to do; otherwise the field is a **conflict**: both values are
+  changed it), or when the holder's value was written by the sender's own earlier change (its answer was
+  lost, or it was forwarded in a bundle, before this newer edit); an equal value is nothing to do;
+  otherwise the field is a **conflict**: both values are
   kept, the holder's value stays in force (deterministic: the server's value wins until a person
   resolves it), and the resolution later travels as an ordinary change.
 * **Inspection documents** (inspections and their rooms, team and photos): a draft travels as whole-record
@@ -16,6 +18,7 @@ Laptop clocks are never compared: what happened after what is decided by server 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +78,13 @@ def decide(
     current: dict[str, Any] | None,
     parent: dict[str, Any] | None,
     origin_device: str,
+    own: Callable[[str], bool] | None = None,
 ) -> Decision:
     """Meet an incoming change with the holder's ``current`` values (None: the record is new here).
 
-    ``parent`` is the holder's inspection for parts of an inspection (rooms, team, photos).
+    ``parent`` is the holder's inspection for parts of an inspection (rooms, team, photos). ``own(name)``:
+    was the holder's value of that field written by an earlier change of the sender (asked only where the
+    field would otherwise be a conflict)?
     """
     problem = value_problem(change.entity, change.values)
     if problem:
@@ -105,6 +111,8 @@ def decide(
             or name not in change.base
             and change.created
             and cur is None
+            or own is not None
+            and own(name)
         ):
             merged[name] = new
             changed = True

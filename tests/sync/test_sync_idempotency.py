@@ -154,3 +154,50 @@ def test_each_push_carries_the_key_of_its_own_changes_and_every_change_goes_once
         assert push.device_id == a.db.device_id
         assert push.key == batch_key(a.db.device_id, push.changes)
     assert [c.model_dump(mode="json") for push in pushes for c in push.changes] == collected
+
+
+def test_a_later_edit_after_a_forwarded_bundle_is_no_conflict_with_the_laptops_own_older_value(
+    laptop, server, tmp_path
+) -> None:
+    # The office laptop's bundle (note 'first') is forwarded by an inspector's account; the laptop edits
+    # again ('second') and syncs. The server's value was the laptop's own older one, yet it made a conflict
+    # and kept 'first' in force.
+    from tests.sync.helpers import edit_hotel
+
+    office = laptop("office", "office")
+    hotel = make_hotel(office.db, "西邑客栈")
+    assert office.sync().ok
+    edit_hotel(office.db, hotel, notes="备注一")
+    path = tmp_path / "office.zip"
+    export_bundle(office.db, office.store, path)
+    edit_hotel(office.db, hotel, notes="备注二")
+    results = _forward(server, "ly", path)
+    assert [r["status"] for r in results if r["id"] == hotel] == ["applied"]
+    report = office.sync()
+    assert report.ok and report.conflicts == 0, report.outcomes
+    with server.http("office") as http:
+        assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["notes"] == "备注二"
+    assert office.sync().ok and office.sync().check_ok
+
+
+def test_an_edit_after_a_lost_answer_is_no_conflict_but_another_laptops_edit_still_is(laptop, server) -> None:
+    from tests.sync.helpers import edit_hotel
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    hotel = make_hotel(a.db, "太保大酒店")
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(a.db, hotel, contact_phone="0875-4444444")
+    with a.client() as client:  # the push goes through, its answer never arrives
+        collected = collect_changes(a.db)
+        client._send(client._body([c.model_dump_json() for c in collected.changes]))
+    edit_hotel(a.db, hotel, contact_phone="0875-6666666")
+    report = a.sync()
+    assert report.ok and report.conflicts == 0, report.outcomes
+    # b never saw either value: its edit of the same field is still a conflict, and the server's value
+    # (a's newest) stands.
+    edit_hotel(b.db, hotel, contact_phone="0875-7777777")
+    other = b.sync()
+    assert other.conflicts == 1, other.outcomes
+    with server.http("office") as http:
+        assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["contact_phone"] == "0875-6666666"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -919,7 +919,9 @@ def _apply_one(
     if change.entity in DOCUMENT_ENTITIES and change.entity != "inspections":
         parent_rec = records.get("inspections", scope.inspection_id)
         parent = parent_rec.data if parent_rec is not None else None
-    decision = decide(change, rec.data if rec is not None else None, parent, device)
+    decision = decide(
+        change, rec.data if rec is not None else None, parent, device, _written_by(s, change, device)
+    )
     old_scope = rec.division_id if rec is not None else None
     if change.entity in SHARED_ENTITIES and decision.status == "unchanged":
         allowed = True
@@ -997,6 +999,35 @@ def _apply_one(
         echo=decision.echo and not decision.conflicts and not remapped,
         conflicts=conflicts,
     )
+
+
+def _written_by(s: Session, change: Change, device: str) -> Callable[[str], bool]:
+    """``own(field)`` for :func:`decide`: was the server's value of that field written last by an earlier
+    change of ``device`` (its answer lost, or forwarded in a bundle before this newer edit)? Read from the
+    change log, once per record, only when asked (a field that would otherwise be a conflict)."""
+    last: dict[str, tuple[str, int]] | None = None
+
+    def own(name: str) -> bool:
+        nonlocal last
+        if last is None:
+            last = {}
+            rows = s.execute(
+                select(ChangeLog.device_id, ChangeLog.origin_seq, ChangeLog.fields)
+                .where(ChangeLog.entity == change.entity, ChangeLog.record_id == change.id)
+                .order_by(ChangeLog.seq.desc())
+                .limit(_OWN_LOOKBACK)
+            )
+            for dev, origin, fields in rows:  # newest first: the first row naming a field wrote it last
+                for f in fields or ():
+                    last.setdefault(str(f), (dev, int(origin or 0)))
+        writer, origin = last.get(name, ("", 0))
+        return writer == device and 0 < origin < change.seq
+
+    return own
+
+
+#: How many of a record's newest change-log rows :func:`_written_by` looks through.
+_OWN_LOOKBACK = 200
 
 
 def _rescope_hotel(s: Session, hotel_id: str, division: str | None, seqs: _Seqs) -> None:
