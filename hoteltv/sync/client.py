@@ -559,7 +559,7 @@ class SyncClient:
                         if row.server_id is not None
                         else None
                     )
-                    if existing is None:
+                    if existing is None and not sync_state.link_found_here(s, row):
                         s.add(row)
         report.outcomes.extend(outcomes)
         return sent
@@ -578,13 +578,22 @@ class SyncClient:
                 return
         with self.db.reading() as s:
             todo = [
-                (c.id, c.server_id, sync_state.value_here(s, c, dict(c.resolution).get("value")))
+                (
+                    c.id,
+                    c.server_id,
+                    sync_state.value_here(s, c, dict(c.resolution).get("value")),
+                    c.resolution,
+                )
                 for c in s.scalars(select(SyncConflict).where(SyncConflict.status == "resolving"))
             ]
-        for cid, server_id, value in todo:
+        for cid, server_id, value, resolution in todo:
             if server_id is None:
                 continue
-            body = {"choice": "value", "value": value}
+            body: dict[str, Any] = {"choice": "value", "value": value}
+            if resolution.get("choice") == "kept" and value == resolution.get("value"):
+                # Kept, and not edited here since: the value in force on the server stands (an edit
+                # accepted there after this laptop last pulled is not undone by this laptop's older copy).
+                body = {"choice": "server"}
             try:
                 self.request("POST", f"/conflicts/{server_id}/resolve", json=body)
             except SyncError as exc:
@@ -848,47 +857,26 @@ class SyncClient:
                 c.server_id: c
                 for c in s.scalars(select(SyncConflict).where(SyncConflict.server_id.is_not(None)))
             }
-            unlinked = list(
-                s.scalars(
-                    select(SyncConflict).where(
-                        SyncConflict.server_id.is_(None), SyncConflict.status != "resolved"
-                    )
-                )
-            )
             for c in answer:
                 if int(c["id"]) in local:
                     continue
-                # The same conflict found here first (a bundle import): it takes the server's number,
-                # so it has one id on every laptop and is settled on the server when resolved here.
-                same = next(
-                    (
-                        u
-                        for u in unlinked
-                        if (u.entity, u.record_id, u.field) == (c["entity"], c["record_id"], c["field"])
-                    ),
-                    None,
+                row = SyncConflict(
+                    server_id=int(c["id"]),
+                    entity=c["entity"],
+                    record_id=c["record_id"],
+                    field=c["field"],
+                    label=c.get("label", ""),
+                    values={
+                        "kept": c.get("server"),
+                        "other": c.get("client"),
+                        "base": c.get("base"),
+                        "kept_source": "服务器 (server)",
+                        "other_source": f"{c.get('user', '')} / {str(c.get('device_id', ''))[:8]}",
+                    },
+                    other_device=str(c.get("device_id", "")),
                 )
-                if same is not None:
-                    same.server_id = int(c["id"])
-                    unlinked.remove(same)
-                    continue
-                s.add(
-                    SyncConflict(
-                        server_id=int(c["id"]),
-                        entity=c["entity"],
-                        record_id=c["record_id"],
-                        field=c["field"],
-                        label=c.get("label", ""),
-                        values={
-                            "kept": c.get("server"),
-                            "other": c.get("client"),
-                            "base": c.get("base"),
-                            "kept_source": "服务器 (server)",
-                            "other_source": f"{c.get('user', '')} / {str(c.get('device_id', ''))[:8]}",
-                        },
-                        other_device=str(c.get("device_id", "")),
-                    )
-                )
+                if not sync_state.link_found_here(s, row):
+                    s.add(row)
             for server_id, row in local.items():
                 if server_id not in open_ids and row.status == "open":
                     row.status = "resolved"

@@ -374,6 +374,27 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
         return [_conflict_view(c, value_here(s, c)) for c in s.scalars(stmt)]
 
 
+def link_found_here(session: Any, row: SyncConflict) -> bool:
+    """The server's conflict ``row`` (its number set) is one found here first, by a bundle import (the same
+    record and field, not yet linked): that one takes the server's number and values (the server's value
+    is the one in force once synced), so one conflict is listed, with one id on every laptop. False: none
+    here, ``row`` is new."""
+    same = session.scalars(
+        select(SyncConflict).where(
+            SyncConflict.server_id.is_(None),
+            SyncConflict.status != "resolved",
+            SyncConflict.entity == row.entity,
+            SyncConflict.record_id == row.record_id,
+            SyncConflict.field == row.field,
+        )
+    ).first()
+    if same is None:
+        return False
+    same.server_id, same.values, same.other_device = row.server_id, row.values, row.other_device
+    same.label = row.label or same.label
+    return True
+
+
 def find_conflict(db: Database, ref: str) -> ConflictView:
     """A conflict by its id, the first characters of it, or the server's number."""
     views = list_conflicts(db, include_resolved=True)
@@ -394,7 +415,10 @@ def resolve_conflict(
     actor: str = "",
 ) -> ConflictView:
     """Settle a conflict here: the chosen value is written as an ordinary (synced) edit when it differs
-    from the value in force; the next sync tells the server the conflict is settled."""
+    from the value in force; the next sync tells the server the conflict is settled. ``kept`` keeps the
+    value in force now — not the one the conflict recorded, which a later accepted edit may have replaced
+    (taking it back would undo that edit); on the server too, the value in force there stands (see
+    :meth:`hoteltv.sync.client.SyncClient._resolve_pending`)."""
     with db.transaction(actor) as s:
         c = s.get(SyncConflict, conflict_id)
         if c is None:
@@ -402,13 +426,13 @@ def resolve_conflict(
         if c.status == "resolved":
             return _conflict_view(c)
         v = c.values or {}
-        chosen = v.get("kept") if choice == "kept" else v.get("other") if choice == "other" else value
         model = MODELS.get(c.entity)
         if model is None:
             raise HoteltvError(f"unknown record type {c.entity}")
         row = s.get(model, c.record_id)
         if row is None:
             raise NotFoundError("记录不存在 (the record is not in this database)")
+        chosen = value_here(s, c) if choice == "kept" else v.get("other") if choice == "other" else value
         try:
             py = to_python(c.entity, {c.field: chosen})
         except ValueError as exc:

@@ -47,3 +47,49 @@ def test_one_conflict_id_on_every_laptop_and_the_value_in_force_after_resolution
         rc, out = run("--home", str(lap.home), "conflicts", "list", "--all")
         row = next(line for line in out.splitlines() if line.startswith(str(cid)))
         assert " 65 " in f" {row} " and "resolved" in row, row
+
+
+def test_keep_keeps_the_value_in_force_and_does_not_undo_a_later_edit(laptop, server) -> None:
+    # A conflict on the phone (kept 4444444); later an ordinary edit (6666666) is accepted. A laptop that
+    # has not pulled that edit yet resolves with --keep: it set the hotel back to 4444444 everywhere.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    c = laptop("c", "office")
+    hotel = make_hotel(a.db, "太保大酒店")
+    assert a.sync().ok and b.sync().ok and c.sync().ok
+    edit_hotel(a.db, hotel, contact_phone="0875-4444444")
+    edit_hotel(b.db, hotel, contact_phone="0875-5555555")
+    assert a.sync().ok and b.sync().conflicts == 1
+    assert c.sync().ok  # c sees the conflict, and 4444444 in force
+    edit_hotel(a.db, hotel, contact_phone="0875-6666666")
+    assert a.sync().ok
+    (view,) = sync_state.list_conflicts(c.db)
+    rc, out = run("--home", str(c.home), "conflicts", "resolve", view.ref, "--keep")
+    assert rc == 0, out
+    assert c.sync().ok and a.sync().ok and b.sync().ok
+    with server.http("office") as http:
+        assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["contact_phone"] == "0875-6666666"
+    for lap in (a, b, c):
+        assert sync_state.list_conflicts(lap.db) == [], lap.name
+        from hoteltv.services import hotels as hotel_service
+
+        assert hotel_service.get_hotel(lap.db, hotel).contact_phone == "0875-6666666", lap.name
+
+
+def test_a_conflict_found_by_a_bundle_is_the_one_the_push_then_meets(laptop, server) -> None:
+    # b takes a's bundle (a conflict found here, no number yet), then b's own push meets the same
+    # disagreement on the server: it was listed twice, with opposite values in force, the local one open.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    hotel = make_hotel(a.db, "和顺客栈", division="腾冲市")
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(a.db, hotel, contact_phone="0875-1111111")
+    edit_hotel(b.db, hotel, contact_phone="0875-2222222")
+    stick = a.home.parent / "a.zip"
+    export_bundle(a.db, a.store, stick)
+    assert import_local(b.db, b.store, stick).count("conflict") == 1
+    assert a.sync().ok
+    assert b.sync().conflicts == 1
+    listed = sync_state.list_conflicts(b.db, include_resolved=True)
+    assert len(listed) == 1 and listed[0].server_id is not None, listed
+    assert listed[0].kept == "0875-1111111" == listed[0].in_force
