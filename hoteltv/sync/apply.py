@@ -334,7 +334,9 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
 def _local_identity(session: Session, change: Change) -> Change:
     """A change as it applies here, where a hotel may have been merged into another (as on the server):
     an edit of a merged hotel goes to the one that stays; an inspection or notice of it is stored
-    under the one that stays."""
+    under the one that stays; a merge of a hotel into one that was merged into it here (the same pair
+    merged the other way on two laptops) is not applied — they are one hotel here already, and two hotels
+    merged into each other would be neither (the sync settles which stays, as the server has it)."""
     from hoteltv.services.hotel_merge import surviving_ids
 
     hotels = MODELS["hotels"]
@@ -347,11 +349,22 @@ def _local_identity(session: Session, change: Change) -> Change:
         found = surviving_ids(session, {hotel_id: target}).get(hotel_id)
         return found if found and session.get(hotels, found) is not None else None
 
-    if change.entity == "hotels" and not change.values.get("merged_into_id"):
+    target = change.values.get("merged_into_id") if change.entity == "hotels" else None
+    if change.entity == "hotels" and not target:
         keep = live(change.id)
         if keep:
             fields = [f for f in change.fields if f not in NOT_REDIRECTED]
             return change.model_copy(update={"id": keep, "fields": fields, "created": False})
+    elif change.entity == "hotels" and live(target) == change.id:
+        row = session.get(hotels, change.id)
+        if row is not None:
+            values = {
+                **change.values,
+                "merged_into_id": getattr(row, "merged_into_id", None),
+                "deleted": row.deleted,
+            }
+            fields = [f for f in change.fields if f not in ("merged_into_id", "deleted")]
+            return change.model_copy(update={"values": values, "fields": fields})
     elif change.entity in ("inspections", "rectification_notices"):
         keep = live(change.values.get("hotel_id"))
         if keep:

@@ -313,3 +313,28 @@ def test_a_code_typed_with_spaces_or_lower_case_is_the_same_hotel_on_the_server(
     ]
     assert b.sync().ok
     assert _server_record(server, "hotels", second).data["merged_into_id"] == first
+
+
+def test_the_pair_merged_the_other_way_reaching_a_laptop_by_bundle_makes_no_loop(laptop, server) -> None:
+    from hoteltv.sync.bundle import export_bundle, import_local
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    first = make_hotel(a.db, "和平旅社")
+    second = make_hotel(a.db, "和平 旅社")
+    insp_first = make_inspection(a.db, first)
+    assert a.sync().ok and b.sync().ok
+    insp_second = make_inspection(b.db, second)
+    merge_hotels(a.db, first, second)
+    merge_hotels(b.db, second, first)
+    stick = a.home.parent / "a.zip"
+    export_bundle(a.db, a.store, stick)
+    import_local(b.db, b.store, stick)
+    _no_loop(b.db)
+    assert _live_hotels(b.db, "和平") == [second]  # b's own merge stands here until the sync settles it
+    assert a.sync().ok and b.sync().ok and a.sync().ok and b.sync().ok
+    for lap in (a, b):
+        _no_loop(lap.db)
+        assert _live_hotels(lap.db, "和平") == [first], lap.name
+        assert _hotel_of(lap.db, insp_first) == _hotel_of(lap.db, insp_second) == first, lap.name
+    assert snapshot(a.db) == snapshot(b.db)
