@@ -211,13 +211,15 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
-    """The server address (``--server``, checked, else the saved one) and token to use. Neither is saved
-    here: ``hoteltv sync`` keeps them once the server has accepted the token (see :func:`_remember`)."""
+    """The server address (``--server``, else the saved one; checked, as one an earlier version saved may
+    be broken) and token to use. Neither is saved here: ``hoteltv sync`` keeps them once the server has
+    accepted the token (see :func:`_remember`)."""
     from hoteltv.sync.credentials import load_token, server_address
 
-    url = server_address(args.server) if args.server else (ctx.settings.get("server_url") or "").rstrip("/")
-    if not url:
+    typed = args.server or ctx.settings.get("server_url")
+    if not typed:
         raise HoteltvError("请用 --server 指定同步服务器地址 (give the server address with --server URL)")
+    url = server_address(typed)
     token = args.token or load_token(ctx.home, url, ctx.db.device_id)
     if not token:
         raise HoteltvError(

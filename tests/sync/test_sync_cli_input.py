@@ -49,6 +49,9 @@ def test_a_malformed_server_address_is_refused_naming_it(tmp_path: Path, capsys)
         assert rc == 1 and repr(address) in capsys.readouterr().err, address
     rc, _ = run("--home", str(a), "sync")  # nothing was remembered: asks for the address again
     assert rc == 1 and "--server" in capsys.readouterr().err
+    Settings(a).set("server_url", "http://[::1")  # as an earlier version saved it
+    rc, out = run("--home", str(a), "sync", "--json")
+    assert rc == 1 and "'http://[::1'" in json.loads(out)["message"]
 
 
 def test_a_mistyped_server_replaces_nothing_until_the_server_accepts(
