@@ -145,8 +145,12 @@ def _photo_hashes(db: Database, collected: Collected) -> list[str]:
 
 
 def export_bundle(db: Database, store: PhotoStore, path: Path) -> BundleExport:
-    """Write the unsent changes and their photos to ``path`` (atomically). The changes stay unsent here:
-    the next online sync sends them again and the server recognises them (no duplicates)."""
+    """Write the unsent changes and their photos to ``path`` (atomically; a file there is replaced). The
+    changes stay unsent here: the next online sync sends them again and the server recognises them (no
+    duplicates). A demo data folder is refused, as its sync is: a bundle carries records to a server."""
+    from hoteltv.sync.client import refuse_demo
+
+    refuse_demo(db)
     collected = collect_changes(db)
     hashes = _photo_hashes(db, collected)
     missing = [h for h in hashes if not store.exists(h)]

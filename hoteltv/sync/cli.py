@@ -210,27 +210,29 @@ def cmd_devices(ctx: Any, args: argparse.Namespace) -> int:
 # --- laptop side --------------------------------------------------------------------------------------------------
 
 
-def _server_and_token(ctx: Any, args: argparse.Namespace, *, one_off: bool = False) -> tuple[str, str]:
-    """The server address and token to use. ``one_off`` (a bundle forwarded once): neither the address
-    nor a ``--token`` given is remembered."""
-    from hoteltv.sync.credentials import load_token
+def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
+    """The server address (``--server``, else the saved one; checked, as one an earlier version saved may
+    be broken) and token to use. Neither is saved here: ``hoteltv sync`` keeps them once the server has
+    accepted the token (see :func:`_remember`)."""
+    from hoteltv.sync.credentials import load_token, server_address
 
-    url = (args.server or ctx.settings.get("server_url") or "").rstrip("/")
-    if not url:
+    typed = args.server or ctx.settings.get("server_url")
+    if not typed:
         raise HoteltvError("请用 --server 指定同步服务器地址 (give the server address with --server URL)")
-    if args.server and not one_off and url != ctx.settings.get("server_url"):
-        ctx.settings.set("server_url", url)
+    url = server_address(typed)
     token = args.token or load_token(ctx.home, url, ctx.db.device_id)
     if not token:
-        raise HoteltvError("请用 --token 提供令牌(只需一次)(give your token once with --token)")
+        raise HoteltvError(
+            f"请用 --token 提供服务器 {url} 的令牌(只需一次)(give your token for {url} once with --token)"
+        )
     return url, token
 
 
-def _client(ctx: Any, args: argparse.Namespace, *, one_off: bool = False) -> Any:
+def _client(ctx: Any, args: argparse.Namespace) -> Any:
     from hoteltv.photos.store import PhotoStore
     from hoteltv.sync.client import SyncClient, tls_context
 
-    url, token = _server_and_token(ctx, args, one_off=one_off)
+    url, token = _server_and_token(ctx, args)
     cafile = getattr(args, "cafile", None)
     if cafile:
         cafile = str(Path(cafile).resolve())
@@ -241,6 +243,21 @@ def _client(ctx: Any, args: argparse.Namespace, *, one_off: bool = False) -> Any
     return SyncClient(ctx.db, PhotoStore.for_home(ctx.home), url, token, verify=verify)
 
 
+def _remember(ctx: Any, args: argparse.Namespace, client: Any, report: Any) -> None:
+    """Keep ``--server`` and ``--token`` for this data folder once the server has accepted the token (the
+    sync ``report`` says who we are); a mistyped address or a refused token changes nothing."""
+    from hoteltv.sync.credentials import accepted, remember_accepted
+
+    if not accepted(report):
+        return
+    if args.server and client.server_url != ctx.settings.get("server_url"):
+        ctx.settings.set("server_url", client.server_url)
+    if args.token:
+        where = remember_accepted(ctx.home, client.server_url, ctx.db.device_id, args.token, report)
+        if where:
+            print(f"令牌已保存到 {where} (token saved)", file=sys.stderr)
+
+
 def _report_data(report: Any) -> dict[str, Any]:
     return report.summary() | {
         "ok": report.ok,
@@ -249,27 +266,41 @@ def _report_data(report: Any) -> dict[str, Any]:
     }
 
 
+def _failure_json(ctx: Any, args: argparse.Namespace, message: str, report: Any = None) -> int:
+    """``sync --json`` that failed: the object a successful run prints, of the same shape (the ``report``
+    so far, or zeros when nothing happened), with ``ok`` false, the ``message`` and the exit code; the
+    message goes to stderr too. Returns the exit code."""
+    if args.refused:
+        data: dict[str, Any] = {"refused": []}
+    elif args.drop is not None:
+        data = {"dropped": []}
+    else:
+        from hoteltv.sync.client import SyncReport
+
+        data = _report_data(report or SyncReport()) | {"update": None}
+    ctx.json(data | {"ok": False, "message": message, "exit_code": EXIT_REFUSED})
+    print(f"hoteltv: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
     """Sync, or list (``--refused``) or drop (``--drop ID``) refused changes. With ``--json`` a result
-    object is printed on stdout whatever happens, failures included."""
+    object of one shape is printed on stdout whatever happens, failures included."""
     try:
         if args.refused:
             return _list_refused(ctx, args)
-        if args.drop:
+        if args.drop is not None:
             return _drop_refused(ctx, args)
         return _run_sync(ctx, args)
     except HoteltvError as exc:
         if not args.json:
             raise
-        ctx.json({"ok": False, "message": str(exc), "error": type(exc).__name__})
-        print(f"hoteltv: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+        return _failure_json(ctx, args, str(exc))
 
 
 def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.console import ProgressLine
     from hoteltv.sync.client import SyncError
-    from hoteltv.sync.credentials import remember_accepted
     from hoteltv.sync.state import STATE_WORDS
     from hoteltv.sync.updates import try_check_for_update
 
@@ -280,27 +311,17 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
         line.show(f"[{done}/{total}] {text}")
         return True
 
-    def remember(report: Any) -> None:
-        # A --token is kept for this data folder only once the server has accepted it.
-        if args.token:
-            where = remember_accepted(ctx.home, client.server_url, ctx.db.device_id, args.token, report)
-            if where:
-                print(f"令牌已保存到 {where} (token saved)", file=sys.stderr)
-
     with _client(ctx, args) as client:
         try:
             report = client.sync(progress, full=args.full)
         except SyncError as exc:
-            remember(exc.report)
+            _remember(ctx, args, client, exc.report)
             line.end()
             message = f"同步失败,本机数据未受影响,修改仍待发送 (sync failed; nothing here was lost): {exc}"
             if args.json:
-                data = _report_data(exc.report) if exc.report is not None else {}
-                ctx.json(data | {"ok": False, "message": message, "exit_code": EXIT_REFUSED})
-                print(f"hoteltv: {message}", file=sys.stderr)
-                return EXIT_REFUSED
+                return _failure_json(ctx, args, message, exc.report)
             raise HoteltvError(message) from exc
-        remember(report)
+        _remember(ctx, args, client, report)
         update = try_check_for_update(client.http) if report.ok else None
     line.end()
     rc = EXIT_REFUSED if not report.ok else EXIT_SOME_REFUSED if report.failed else 0
@@ -328,9 +349,10 @@ def _list_refused(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.state import refused_changes
 
     items = refused_changes(ctx.db)
+    total = f"共 {len(items)} 条被拒绝的修改 ({len(items)} refused changes)"
     if args.json:
         refused = [c.__dict__ | {"at": c.at.isoformat() if c.at else None} for c in items]
-        ctx.json({"ok": True, "refused": refused})
+        ctx.json({"ok": True, "message": total, "exit_code": 0, "refused": refused})
         return 0
     ctx.print(
         format_table(
@@ -338,17 +360,27 @@ def _list_refused(ctx: Any, args: argparse.Namespace) -> int:
             [[c.id[:8], c.entity, c.label, c.reason] for c in items],
         )
     )
-    ctx.print(f"共 {len(items)} 条被拒绝的修改 ({len(items)} refused changes)")
+    ctx.print(total)
     return 0
 
 
 def _drop_refused(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.sync.state import drop_refused
 
+    if not args.drop.strip():
+        raise HoteltvError(
+            "--drop 需要被拒绝修改的 id 或其开头几个字符,请用 hoteltv sync --refused 查看 "
+            "(--drop needs the id of a refused change, or its first characters; see hoteltv sync --refused)"
+        )
     dropped = drop_refused(ctx.db, args.drop)
     if args.json:
         ctx.json(
-            {"ok": True, "dropped": [{"entity": c.entity, "id": c.id, "label": c.label} for c in dropped]}
+            {
+                "ok": True,
+                "message": f"已放弃 {len(dropped)} 条修改 (dropped {len(dropped)} changes)",
+                "exit_code": 0,
+                "dropped": [{"entity": c.entity, "id": c.id, "label": c.label} for c in dropped],
+            }
         )
         return 0
     for c in dropped:
@@ -360,10 +392,13 @@ def cmd_bundle_export(ctx: Any, args: argparse.Namespace) -> int:
     from hoteltv.photos.store import PhotoStore
     from hoteltv.sync.bundle import export_bundle
 
-    result = export_bundle(ctx.db, PhotoStore.for_home(ctx.home), Path(args.file))
+    path = Path(args.file)
+    replaced = path.is_file()
+    result = export_bundle(ctx.db, PhotoStore.for_home(ctx.home), path)
     ctx.print(
         f"已导出 {result.changes} 条修改和 {result.photos} 张照片到 {result.path} ({result.bytes / 1e6:.1f} MB) "
         f"(exported {result.changes} changes, {result.photos} photos); SHA-256 {result.sha256[:16]}"
+        + ("\n已替换原有的同名文件 (the file that was there is replaced)" if replaced else "")
     )
     return 0
 
@@ -409,7 +444,7 @@ def _bundle_to_server(ctx: Any, args: argparse.Namespace, path: Path) -> int:
 
     bundle = read_bundle(path)
     result = BundleImport()
-    with _client(ctx, args, one_off=True) as client:  # neither the address nor --token is remembered
+    with _client(ctx, args) as client:  # neither the address nor --token is remembered
         for batch in batches(bundle.changes, MAX_BATCH):
             req = PushRequest(
                 device_id=bundle.device_id, key=batch_key(bundle.device_id, batch), changes=batch
@@ -437,6 +472,13 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
     def show(v: Any) -> str:
         return "(空)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
 
+    def in_force(c: Any) -> str:
+        """The value the record holds now (as ``--json``'s ``in_force``); an open conflict's value kept
+        when it was found follows in brackets when an edit since changed it."""
+        if c.status == "open" and c.kept != c.in_force:
+            return f"{show(c.in_force)} (冲突时 then: {show(c.kept)})"
+        return show(c.in_force)
+
     return ctx.records(
         args.json,
         items,
@@ -445,8 +487,7 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
             c.ref,
             c.label,
             field_words(c.field),
-            # Once resolved, the value the record holds now; while open, the value kept for now.
-            show(c.kept if c.status == "open" else c.in_force),
+            in_force(c),
             show(c.other),
             c.other_source,
             c.status,
@@ -551,7 +592,11 @@ def register(sub: Any, add: Any) -> None:
     _server_options(sp, with_json=True)
 
     sp = add(sub, "sync", cmd_sync, "sync with the server: send changes and photos, receive, check")
-    sp.add_argument("--server", metavar="URL", help="server address (remembered in settings)")
+    sp.add_argument(
+        "--server",
+        metavar="URL",
+        help="server address, http:// or https:// (remembered once the server accepts the token)",
+    )
     sp.add_argument(
         "--token",
         help="your access token (remembered for this data folder once the server accepts it)",
@@ -573,7 +618,9 @@ def register(sub: Any, add: Any) -> None:
 
     bundle = command_group(sub, "bundle", "sync by file (USB stick)")
     sp = add(bundle, "export", cmd_bundle_export, "write unsent changes and their photos to a bundle file")
-    sp.add_argument("file")
+    sp.add_argument(
+        "file", help="the bundle to write (.zip); replaced atomically if it exists, like backup's"
+    )
     sp = add(
         bundle,
         "import",

@@ -5,11 +5,12 @@ id, so two data folders of one account on one computer never share (or overwrite
 The keyring (Windows Credential Manager, macOS Keychain, Secret Service on Linux desktops) is used through
 the optional ``keyring`` package. Headless machines and CI usually have none; then the token goes to
 ``<home>/sync-token.json`` (inside the data folder itself), readable by its owner only. The server URL
-itself is an ordinary setting.
+itself is an ordinary setting, checked when typed (:func:`server_address`).
 
-A token is saved only once the server has accepted it (:func:`remember_accepted`), and only by the
-commands that set up a laptop (``hoteltv sync --token``, the sync panel): a one-off ``--token`` given to
-``bundle import --server`` is used for that command alone.
+A token, and the server address of ``hoteltv sync --server``, are saved only once the server has accepted
+the token (:func:`accepted`, :func:`remember_accepted`), and only by the commands that set up a laptop
+(``hoteltv sync``, the sync panel): a one-off ``--token`` given to ``bundle import --server`` is used for
+that command alone.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+from hoteltv.errors import HoteltvError
 
 SERVICE = "hoteltv-sync"
 FILENAME = "sync-token.json"
@@ -96,10 +99,37 @@ def save_token(home: Path, server_url: str, device_id: str, token: str) -> str:
     return str(path)
 
 
+def server_address(text: str) -> str:
+    """The sync server address a user typed, checked, without its trailing ``/``: ``http://`` or
+    ``https://``, a host and a valid port. Anything else is refused with a :class:`HoteltvError` naming it
+    (nothing is tried, nothing saved)."""
+    import httpx
+
+    url = text.strip().rstrip("/")
+    refused = (
+        f"服务器地址 {text!r} 无效,应形如 https://sync.example.org 或 http://192.168.1.10:8765 "
+        f"(not a server address: {text!r}"
+    )
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise HoteltvError(f"{refused}; {exc})") from None
+    if parsed.scheme not in ("http", "https") or "://" not in text:
+        raise HoteltvError(f"{refused}; it must start with http:// or https://)")
+    if not parsed.host or not (parsed.port is None or 0 < parsed.port < 65536):
+        raise HoteltvError(f"{refused}; no host, or no valid port)")
+    return url
+
+
+def accepted(report: Any) -> bool:
+    """Did the server accept the token of the sync ``report`` (a :class:`~hoteltv.sync.client.SyncReport`,
+    or None)? It did when it answered who we are; only then are the token and the address kept."""
+    return report is not None and bool(getattr(report, "user", ""))
+
+
 def remember_accepted(home: Path, server_url: str, device_id: str, token: str, report: Any) -> str | None:
-    """Save ``token`` when the sync ``report`` (a :class:`~hoteltv.sync.client.SyncReport`, or None) shows
-    that the server accepted it (it answered who we are); a refused token is never saved. Returns where
-    it went, or None."""
-    if report is None or not getattr(report, "user", ""):
+    """Save ``token`` when the sync ``report`` shows that the server :func:`accepted` it; a refused token is
+    never saved. Returns where it went, or None."""
+    if not accepted(report):
         return None
     return save_token(home, server_url, device_id, token)

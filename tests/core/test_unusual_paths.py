@@ -141,12 +141,18 @@ def test_every_command_in_an_odd_folder(odd: Path) -> None:
     ok("--home", home, "check")
     assert json.loads(ok("--home", home, "inspections", "list", "--json")) == inspections
 
-    # A bundle written by one odd folder and read by another.
+    # A bundle written by one odd folder and read by another (not by the demo folder: it refuses).
     stick = odd / "U盘 %20#.zip"
-    ok("--home", home, "bundle", "export", str(stick))
+    assert run("--home", home, "bundle", "export", str(stick))[0] == 1 and not stick.exists()
+    field = odd / "外业 电脑#2"
+    ok("--home", str(field), "init")
+    db = Database.open(field)
+    make_inspection(db, make_hotel(db, "U盘 酒店"), photos=1, folder=odd / "照片 #3")
+    db.close()
+    ok("--home", str(field), "bundle", "export", str(stick))
     other = str(odd / "另一台 电脑%")
     ok("--home", other, "init")
-    ok("--home", other, "bundle", "import", str(stick))
+    assert "照片 1 张" in ok("--home", other, "bundle", "import", str(stick))
 
 
 @pytest.fixture
