@@ -341,28 +341,34 @@ class SyncPanel(QDialog):
             from hoteltv.errors import HoteltvError
             from hoteltv.photos.store import PhotoStore
             from hoteltv.sync.client import SyncClient, SyncError, tls_context
-            from hoteltv.sync.credentials import load_token, remember_accepted
+            from hoteltv.sync.credentials import accepted, load_token, remember_accepted, server_address
 
-            if url != ctx.settings.get("server_url"):
-                ctx.settings.set("server_url", url)
+            address = server_address(url)  # a mistyped address is refused, naming it
+
+            def remember(report: Any) -> None:
+                """The token typed, and the address, kept once the server accepted them (not before: a
+                typo must not replace what worked)."""
+                if typed:
+                    remember_accepted(ctx.home, address, ctx.db.device_id, typed, report)
+                if accepted(report) and address != ctx.settings.get("server_url"):
+                    ctx.settings.set("server_url", address)
+
             if cafile != ctx.settings.get("sync_cafile"):
                 tls_context(cafile)  # an unreadable file is refused, not remembered
                 ctx.settings.set("sync_cafile", cafile)
-            token = typed or load_token(ctx.home, url, ctx.db.device_id)
+            token = typed or load_token(ctx.home, address, ctx.db.device_id)
             if not token:
                 raise HoteltvError("请填写令牌(向管理员申请)(a token is needed; ask your administrator)")
             store = PhotoStore.for_home(ctx.home)
             with SyncClient(
-                ctx.db, store, url, token, transport=transport, retry=retry, verify=cafile
+                ctx.db, store, address, token, transport=transport, retry=retry, verify=cafile
             ) as client:
                 try:
                     report = client.sync(progress)
-                except SyncError as exc:  # saved only when the server accepted the token
-                    if typed:
-                        remember_accepted(ctx.home, url, ctx.db.device_id, typed, exc.report)
+                except SyncError as exc:
+                    remember(exc.report)
                     raise
-                if typed:
-                    remember_accepted(ctx.home, url, ctx.db.device_id, typed, report)
+                remember(report)
                 if report.ok:
                     from hoteltv.sync.updates import try_check_for_update
 

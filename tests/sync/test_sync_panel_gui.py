@@ -85,3 +85,26 @@ def test_unreachable_server_is_retried_with_backoff(qtbot, gui_ctx, server) -> N
     with qtbot.waitSignal(panel.sig_synced):
         panel.retry_timer.timeout.emit()
     assert not panel.retry_timer.isActive()
+
+
+def test_a_mistyped_address_is_refused_and_none_replaces_the_saved_one_before_the_server_accepts(
+    qtbot, gui_ctx, server
+) -> None:
+    panel = SyncPanel(gui_ctx, transport=server.transport)
+    qtbot.addWidget(panel)
+    panel.retry_policy = NO_WAIT
+    qtbot.keyClicks(panel.server, "http://testserver")
+    qtbot.keyClicks(panel.token, server.tokens["office"])
+    with qtbot.waitSignal(panel.sig_synced):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert gui_ctx.settings.get("server_url") == "http://testserver"
+    panel.server.setText("http://[::1")  # a typo: refused at once, naming it
+    with qtbot.waitSignal(panel.sig_failed) as sig:
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert "http://[::1" in sig.args[0]
+    panel.server.setText("http://testserver/other")  # answers, but not with our account's token
+    panel.token.setText("not-a-token")
+    with qtbot.waitSignal(panel.sig_failed):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert gui_ctx.settings.get("server_url") == "http://testserver"
+    assert panel.server.text() == "http://testserver/other"  # what was typed stays on screen
