@@ -137,7 +137,8 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
     """Merge hotel ``other_id`` into ``keep_id`` (see module docstring). The hotel that stays takes the
     other's values for fields it has none of, and its mode and status are worked out again from the
     joined history. Refused, changing nothing, for a hotel that does not exist or was merged or deleted,
-    for the same hotel twice, and for two different credit codes (two hotels, not one)."""
+    for the same hotel twice, for two different credit codes (two hotels, not one) and for two divisions
+    (one of the two records has the wrong county)."""
     from hoteltv.services.inspections import refresh_hotel
 
     if keep_id == other_id:
@@ -150,6 +151,16 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
             raise ValidationError(
                 f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "
                 "(the credit codes differ: two hotels, not one; nothing was merged)"
+            )
+        if keep.division_id != other.division_id:
+            # Merged, the hotel and its history would leave one county's inspectors: refused until the
+            # county of the record typed in wrong is corrected.
+            raise ValidationError(
+                f"两家酒店不在同一县区(“{keep.name}”在{keep.division.name},“{other.name}”在"
+                f"{other.division.name}),未合并:请先在酒店登记或表格导入中改正录错的那一条的县区,再合并 "
+                f"(the hotels are in different divisions, {keep.division.code} and {other.division.code}: "
+                "correct the division of the record typed in wrong first, in the registry or a sheet "
+                "import, then merge again; nothing was merged)"
             )
         filled = [n for n in FILLED if getattr(keep, n) in (None, "") and getattr(other, n) not in (None, "")]
         taken = {name: getattr(other, name) for name in filled}
