@@ -30,7 +30,7 @@ def test_hotels_of_two_divisions_are_not_merged(
         merge_hotels(file_db, keep, other)
     message = str(refused.value)
     assert "不在同一县区" in message and "“和平旅社”在腾冲市" in message and "“和平旅社”在隆阳区" in message
-    assert "改正录错的那一条的县区,再合并" in message
+    assert "改正录错的那一条的县区，再合并" in message
     assert "different divisions, 530581 and 530502" in message and "nothing was merged" in message
     assert snapshot(file_db) == before and unsent(file_db) == queued
     home = Path(str(file_db.path)).parent
