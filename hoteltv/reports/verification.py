@@ -216,14 +216,15 @@ def inspection_code(db: Database, inspection_id: str) -> CodeInfo:
         )
 
 
-def notice_hash(n: RectificationNotice) -> str:
-    """The hash of the fields that make a notice what it says on paper (its status, which moves on, is not one)."""
+def notice_hash(n: RectificationNotice, hotel_id: str | None = None) -> str:
+    """The hash of the fields that make a notice what it says on paper (its status, which moves on, is not one);
+    ``hotel_id``: the hotel it was issued to, when that hotel has since been merged into another."""
     return canonical_sha256(
         {
             "id": n.id,
             "number": n.number,
             "inspection_id": n.inspection_id,
-            "hotel_id": n.hotel_id,
+            "hotel_id": hotel_id or n.hotel_id,
             "issued_at": n.issued_at.isoformat() if n.issued_at else None,
             "deadline": n.deadline.isoformat() if n.deadline else None,
             "reinspection_date": n.reinspection_date.isoformat() if n.reinspection_date else None,
@@ -377,7 +378,7 @@ def _against_seal(facts: dict[str, Any], code: ParsedCode, record: Any, *, super
     facts["sealed"] = _sheet_lines(sealed) if inspection else _notice_lines(sealed)
     prefixes = [record.seal_hash or ""]
     if sealed.sealed_by == seal.BY_MIGRATION:  # papers printed before seals carried the content hash
-        prefixes.append(record.content_hash if inspection else notice_hash(record))
+        prefixes.append(record.content_hash if inspection else notice_hash(record, sealed.notice.hotel_id))
     if not any(p.startswith(code.hash_prefix) for p in prefixes):
         return VerifyResult(status=MISMATCH, **facts)
     return VerifyResult(status=SUPERSEDED if superseded else VALID, **facts)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
@@ -43,16 +43,49 @@ REFERRING = (Inspection, RectificationNotice)
 
 
 @dataclass(frozen=True)
+class PairedHotel:
+    """One hotel of a suspected pair, with what tells it from the other (the two names are often the same):
+    its id, address, credit code and how many inspections and notices it has (they would move with it)."""
+
+    id: str
+    name: str
+    division: str
+    address: str | None
+    credit_code: str | None
+    inspections: int
+    notices: int
+
+
+@dataclass(frozen=True)
 class DuplicatePair:
     """Two live hotels that look like one: the same credit code, or the same name in the same division
     with a credit code missing on at least one of them."""
 
-    first_id: str
-    first_name: str
-    second_id: str
-    second_name: str
-    division: str
+    first: PairedHotel
+    second: PairedHotel
     reason: str
+
+    @property
+    def first_id(self) -> str:
+        return self.first.id
+
+    @property
+    def first_name(self) -> str:
+        return self.first.name
+
+    @property
+    def second_id(self) -> str:
+        return self.second.id
+
+    @property
+    def second_name(self) -> str:
+        return self.second.name
+
+    @property
+    def division(self) -> str:
+        """The pair's county, or both when they differ (one record has the wrong one: merging is refused)."""
+        same = self.first.division == self.second.division
+        return self.first.division if same else f"{self.first.division} / {self.second.division}"
 
 
 @dataclass(frozen=True)
@@ -71,9 +104,21 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
             s.scalars(select(Hotel).where(Hotel.deleted.is_(False)).order_by(Hotel.created_at, Hotel.id))
         )
         out: list[DuplicatePair] = []
+        inspections, notices = _counts(s, Inspection), _counts(s, RectificationNotice)
+
+        def paired(h: Hotel) -> PairedHotel:
+            return PairedHotel(
+                h.id,
+                h.name,
+                h.division.name,
+                h.address,
+                h.credit_code,
+                inspections.get(h.id, 0),
+                notices.get(h.id, 0),
+            )
 
         def suspect(a: Hotel, b: Hotel, reason: str) -> None:
-            out.append(DuplicatePair(a.id, a.name, b.id, b.name, b.division.name, reason))
+            out.append(DuplicatePair(paired(a), paired(b), reason))
 
         seen: set[tuple[str, str]] = set()
         by_code: dict[str, Hotel] = {}
@@ -97,6 +142,14 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
                         a, b, "名称和县区相同,缺少统一社会信用代码 (same name and division, no credit code)"
                     )
         return out
+
+
+def _counts(session: Session, model: Any) -> dict[str, int]:
+    """How many live rows of ``model`` (inspections or notices) each hotel has, by hotel id."""
+    rows = session.execute(
+        select(model.hotel_id, func.count()).where(model.deleted.is_(False)).group_by(model.hotel_id)
+    )
+    return {hotel_id: int(n) for hotel_id, n in rows}
 
 
 def surviving_ids(session: Session, ids: Mapping[str, str]) -> dict[str, str]:
@@ -137,7 +190,8 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
     """Merge hotel ``other_id`` into ``keep_id`` (see module docstring). The hotel that stays takes the
     other's values for fields it has none of, and its mode and status are worked out again from the
     joined history. Refused, changing nothing, for a hotel that does not exist or was merged or deleted,
-    for the same hotel twice, and for two different credit codes (two hotels, not one)."""
+    for the same hotel twice, for two different credit codes (two hotels, not one) and for two divisions
+    (one of the two records has the wrong county)."""
     from hoteltv.services.inspections import refresh_hotel
 
     if keep_id == other_id:
@@ -150,6 +204,16 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
             raise ValidationError(
                 f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "
                 "(the credit codes differ: two hotels, not one; nothing was merged)"
+            )
+        if keep.division_id != other.division_id:
+            # Merged, the hotel and its history would leave one county's inspectors: refused until the
+            # county of the record typed in wrong is corrected.
+            raise ValidationError(
+                f"两家酒店不在同一县区（“{keep.name}”在{keep.division.name}，“{other.name}”在"
+                f"{other.division.name}），未合并：请先在酒店登记或表格导入中改正录错的那一条的县区，再合并 "
+                f"(the hotels are in different divisions, {keep.division.code} and {other.division.code}: "
+                "correct the division of the record typed in wrong first, in the registry or a sheet "
+                "import, then merge again; nothing was merged)"
             )
         filled = [n for n in FILLED if getattr(keep, n) in (None, "") and getattr(other, n) not in (None, "")]
         taken = {name: getattr(other, name) for name in filled}

@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from hoteltv.db.models import Hotel, Inspection, RectificationNotice
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
@@ -38,6 +38,7 @@ from hoteltv.hashing import canonical_json, canonical_sha256, text_sha256
 from hoteltv.io.inspection_json import hash_document, inspection_document
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
+from hoteltv.services.hotel_merge import surviving_ids
 from hoteltv.services.photos import PhotoView, photo_views
 
 SEAL_FORMAT = "hoteltv-seal/1"
@@ -175,6 +176,8 @@ def notice_facts_from_seal(n: RectificationNotice) -> NoticeFacts:
         raise SealError(f"{what}的封存内容与记录不符，拒绝打印 (the seal belongs to another notice)")
     live = _notice_record(n)
     sealed = _notice_record_of(facts.notice)
+    if live["hotel_id"] != sealed["hotel_id"] and _merged_into(n, sealed["hotel_id"], live["hotel_id"]):
+        live["hotel_id"] = sealed["hotel_id"]  # the hotel was merged: the same unit, as sealed
     if live != sealed:
         changed = sorted(k for k in live if live[k] != sealed.get(k))
         raise SealError(
@@ -185,6 +188,17 @@ def notice_facts_from_seal(n: RectificationNotice) -> NoticeFacts:
     if facts.template is not None:
         _check_template(facts.template)
     return facts
+
+
+def _merged_into(n: RectificationNotice, sealed_id: str, live_id: str) -> bool:
+    """Whether hotel ``sealed_id`` (the one notice ``n`` was issued to) was merged into ``live_id``, directly
+    or along a chain of merges: its notices then point at ``live_id`` (see
+    :mod:`hoteltv.services.hotel_merge`), and the notice still names the unit it was sealed with."""
+    session = object_session(n)
+    merged = session.get(Hotel, sealed_id) if session is not None else None
+    if session is None or merged is None or not merged.merged_into_id:
+        return False
+    return surviving_ids(session, {sealed_id: merged.merged_into_id}).get(sealed_id) == live_id
 
 
 def _check_template(t: SealedTemplate) -> None:

@@ -199,7 +199,7 @@
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../../ui/dashboard.py" line="+95"/>
+        <location filename="../../ui/dashboard.py" line="+96"/>
         <source>没有数据</source>
         <extracomment>The half-year report&apos;s content for the same period (the satellite campaign&apos;s figures).</extracomment>
         <translation>No data</translation>
@@ -208,7 +208,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/printing.py" line="+387"/>
+        <location filename="../../ui/printing.py" line="+389"/>
         <source>批量打印检查记录</source>
         <translation>Print inspection records in a batch</translation>
     </message>
@@ -545,14 +545,14 @@
         <translation>Overdue notices</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location line="+144"/>
         <location line="+2"/>
         <location line="+32"/>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-171"/>
         <source>报告用语</source>
         <translation>Report sentence</translation>
     </message>
@@ -580,7 +580,7 @@
         <translation type="vanished">%1 hotels; %2 open notices, %3 overdue; %4 finalized inspections</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <location line="+1"/>
         <source>合计</source>
         <translation>Total</translation>
@@ -917,12 +917,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation> (corrected)</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>整改通知 %1，期限 %2</source>
         <translation>Rectification notice %1, deadline %2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>，已逾期，应尽快复查</source>
         <translation> — overdue, re-inspect soon</translation>
     </message>
@@ -931,7 +931,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation type="vanished"> (corrected)</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-6"/>
         <source>这家酒店还没有检查记录。</source>
         <translation>This hotel has not been inspected yet.</translation>
     </message>
@@ -1128,7 +1128,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelMergeDialog</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="+60"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="+127"/>
         <source>合并疑似重复的酒店</source>
         <translation>Merge suspected duplicate hotels</translation>
     </message>
@@ -1138,17 +1138,27 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Keep hotel 1, merge hotel 2 into it</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
+        <source>酒店一</source>
+        <translation>Hotel 1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>保留酒店二，并入酒店一</source>
         <translation>Keep hotel 2, merge hotel 1 into it</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+0"/>
+        <source>酒店二</source>
+        <translation>Hotel 2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>同一家酒店被录入了两次时，选择保留哪一条：另一条的检查记录和整改通知归入保留的酒店，两者的历史都保留，合并会在下次同步时发送。</source>
         <translation>When one hotel was entered twice, choose which record stays: the other one&apos;s inspections and rectification notices move to it, both histories are kept, and the merge is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>查找疑似重复的酒店</source>
         <translation>Looking for suspected duplicate hotels</translation>
     </message>
@@ -1159,17 +1169,36 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+15"/>
-        <location line="+40"/>
+        <source>无地址</source>
+        <translation>no address</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>保留“%1”（%2，%3），把“%4”（%5，%6）并入它？</source>
+        <translation>Keep “%1” (%2, %3) and merge “%4” (%5, %6) into it?</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>“%1”（%2）的检查记录 %3 份、整改通知 %4 份将归入保留的酒店，它的登记信息只补充保留的酒店缺少的项目，然后作为已合并的记录留存。合并在下次同步时发送。</source>
+        <translation>The %3 inspections and %4 rectification notices of “%1” (%2) move to the hotel that stays; its register entry only fills in what the hotel that stays lacks, and is then kept as a merged record. The merge is sent at the next sync.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+42"/>
         <source>合并酒店</source>
         <translation>Merge hotels</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <source>把“%1”并入“%2”？</source>
-        <translation>Merge “%1” into “%2”?</translation>
+        <location line="-16"/>
+        <source>已把“%1”（%2）并入“%3”（%4）：检查记录 %5 份，整改通知 %6 份归入保留的酒店。</source>
+        <translation>Merged “%1” (%2) into “%3” (%4): %5 inspections and %6 rectification notices now belong to the hotel that stays.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <source>把“%1”并入“%2”？</source>
+        <translation type="vanished">Merge “%1” into “%2”?</translation>
+    </message>
+    <message>
+        <location line="-24"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
@@ -1179,20 +1208,62 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>请先在列表中选择一对酒店。</source>
         <translation>Select a pair of hotels in the list first.</translation>
     </message>
     <message>
-        <location line="+18"/>
         <source>已把“%1”并入“%2”：检查记录 %3 条，整改通知 %4 份归入保留的酒店。</source>
-        <translation>Merged “%1” into “%2”: %3 inspections and %4 rectification notices now belong to the hotel that stays.</translation>
+        <translation type="vanished">Merged “%1” into “%2”: %3 inspections and %4 rectification notices now belong to the hotel that stays.</translation>
+    </message>
+</context>
+<context>
+    <name>HotelSide</name>
+    <message>
+        <location line="-154"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>县区</source>
+        <translation>Division</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>统一社会信用代码</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>记录</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>检查记录 %1 份，整改通知 %2 份</source>
+        <translation>%1 inspections, %2 rectification notices</translation>
     </message>
 </context>
 <context>
     <name>HotelTableModel</name>
     <message>
-        <location filename="../../ui/hotel_table_model.py" line="+61"/>
+        <location filename="../../ui/hotel_table_model.py" line="+62"/>
         <source>县区</source>
         <translation>Division</translation>
     </message>
@@ -1247,7 +1318,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>%1 (overdue)</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+44"/>
         <source>整改期限已过，需要复查</source>
         <translation>The deadline has passed; re-inspect</translation>
     </message>
@@ -1256,7 +1327,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation type="vanished">%1 (overdue)</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-32"/>
         <source>%1 逾期%2天</source>
         <translation>%1, %2 days overdue</translation>
     </message>
@@ -1301,7 +1372,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+136"/>
-        <location line="+310"/>
+        <location line="+308"/>
         <source>导入酒店名单</source>
         <translation>Import hotel list</translation>
     </message>
@@ -1313,7 +1384,7 @@ required columns: 酒店名称 (hotel name) and 所属县区 (division). Before 
 which hotels will be added or updated and which rows have problems.</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="-286"/>
         <source>选择文件…</source>
         <translation>Choose file…</translation>
     </message>
@@ -1411,7 +1482,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>File: %1 — %2 data rows</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+30"/>
         <source>拒绝的行不会导入；请在表格中改正后再导入一次。</source>
         <translation>Refused rows are not imported; correct them in the sheet and import it again.</translation>
     </message>
@@ -1431,12 +1502,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Required columns missing: %1</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>导入完成：新增 %1 家，更新 %2 家，无变化 %3 家；拒绝 %4 行。</source>
         <translation>Imported: %1 new, %2 updated, %3 unchanged; %4 rows refused.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>导入未完成，数据库没有改动。</source>
         <translation>The import did not finish; the database is unchanged.</translation>
     </message>
@@ -1445,7 +1516,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">File: %1 — %2 data rows</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="-97"/>
         <source>将要变更 (%1)</source>
         <translation>Changes (%1)</translation>
     </message>
@@ -1656,12 +1727,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+0"/>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-52"/>
         <source>下发整改通知</source>
         <translation>Issue rectification notice</translation>
     </message>
@@ -1686,12 +1757,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Notice issued: %1</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>已生成整改通知 %1 的延期版本，新期限 %2</source>
         <translation>Issued an extended version of notice %1, new deadline %2</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <location line="+2"/>
         <source>更正</source>
         <translation>Correct</translation>
@@ -1715,7 +1786,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>InspectionHeader</name>
     <message>
-        <location filename="../../ui/inspection/header.py" line="+82"/>
+        <location filename="../../ui/inspection/header.py" line="+83"/>
         <source>检查人员：</source>
         <extracomment>What an empty time field holds (shown as its special text: 未填 / 定稿时自动填写).</extracomment>
         <translation>Inspectors:</translation>
@@ -1798,7 +1869,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>未选</source>
         <translation>None chosen</translation>
     </message>
@@ -1828,7 +1899,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>replaced by a newer notice</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>%1（期限 %2，%3）</source>
         <translation>%1 (deadline %2, %3)</translation>
     </message>
@@ -2057,12 +2128,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+73"/>
-        <location line="+124"/>
+        <location line="+122"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-114"/>
         <source>%1 %2 — 检查记录</source>
         <translation>%1 %2 — Inspection record</translation>
     </message>
@@ -2163,7 +2234,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Clear</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+86"/>
         <source>该房间已删除，无法撤销。</source>
         <translation>That room was removed; the answer cannot be undone.</translation>
     </message>
@@ -2205,7 +2276,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Remove room %1 from the sampled rooms? (Items answered: %2)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>删除</source>
         <translation>Remove</translation>
     </message>
@@ -2296,7 +2367,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>ItemRow</name>
     <message>
-        <location filename="../../ui/inspection/items.py" line="+120"/>
+        <location filename="../../ui/inspection/items.py" line="+121"/>
         <source>历史…</source>
         <translation>History…</translation>
     </message>
@@ -2306,12 +2377,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Replace the value entered?</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>“%1”已填 %2 秒。用计时结果 %3 秒替换吗？</source>
         <translation>&quot;%1&quot; already holds %2 s. Replace it with the stopwatch reading of %3 s?</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>计时结果 %1 秒未填入，保留原值</source>
         <translation>Stopwatch reading of %1 s not entered; the earlier value is kept</translation>
     </message>
@@ -2346,12 +2417,12 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Not saved: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>上次检查不合格：%1；整改要求：%2</source>
         <translation>Failed last time: %1; to fix: %2</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>此项不合格，须拍照取证</source>
         <translation>This item fails: take a photo as evidence</translation>
     </message>
@@ -2566,12 +2637,12 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+5"/>
-        <location line="+221"/>
+        <location line="+224"/>
         <source>酒店名册</source>
         <translation>Hotel registry</translation>
     </message>
     <message>
-        <location line="-220"/>
+        <location line="-223"/>
         <source>统计</source>
         <translation>Statistics</translation>
     </message>
@@ -2586,7 +2657,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Data folder: %1</translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+142"/>
         <source>正在准备演示数据…</source>
         <translation>Preparing the demo data…</translation>
     </message>
@@ -2596,7 +2667,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Preparing demo data</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>所在市的县区列表将在下次启动程序时更换。</source>
         <translation>The counties of the chosen city are loaded at the next start.</translation>
     </message>
@@ -2645,7 +2716,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Data folder: %1</translation>
     </message>
     <message>
-        <location line="-310"/>
+        <location line="-311"/>
         <source>已读取 %1 家酒店</source>
         <translation>%1 hotels read</translation>
     </message>
@@ -2662,7 +2733,7 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation type="vanished">Loading demo data</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <location line="+2"/>
         <source>设置</source>
         <translation>Settings</translation>
@@ -2922,7 +2993,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>OperationsDialog</name>
     <message>
-        <location filename="../../ui/operations_dialog.py" line="+71"/>
+        <location filename="../../ui/operations_dialog.py" line="+72"/>
         <source>执法行动</source>
         <translation>Enforcement operations</translation>
     </message>
@@ -3021,22 +3092,22 @@ which hotels will be added or updated and which rows have problems.</translation
     </message>
     <message>
         <location line="+7"/>
-        <location line="+115"/>
+        <location line="+117"/>
         <source>保存执法行动</source>
         <translation>Save operation</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-92"/>
         <source>读取执法行动</source>
         <translation>Reading operations</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>共 %1 次，其中联合执法 %2 次；出动执法人员 %3 人次、车辆 %4 车次，检查场所 %5 个次</source>
         <translation>%1 operations, %2 of them joint; %3 officer-times, %4 vehicle-times, %5 site checks</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>读取场所</source>
         <translation>Reading sites</translation>
     </message>
@@ -3054,7 +3125,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PairsModel</name>
     <message>
-        <location filename="../../ui/hotel_merge_dialog.py" line="-115"/>
+        <location filename="../../ui/hotel_merge_dialog.py" line="-55"/>
         <source>酒店一</source>
         <translation>Hotel 1</translation>
     </message>
@@ -3072,6 +3143,11 @@ which hotels will be added or updated and which rows have problems.</translation
         <location line="+0"/>
         <source>为何疑似重复</source>
         <translation>Why it looks like a duplicate</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -3115,7 +3191,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>PhoneUploadDialog</name>
     <message>
-        <location filename="../../ui/photos/phone_dialog.py" line="+107"/>
+        <location filename="../../ui/photos/phone_dialog.py" line="+108"/>
         <source>%1 房</source>
         <translation>Room %1</translation>
     </message>
@@ -3681,7 +3757,7 @@ which hotels will be added or updated and which rows have problems.</translation
 <context>
     <name>Printing</name>
     <message>
-        <location filename="../../ui/printing.py" line="-170"/>
+        <location filename="../../ui/printing.py" line="-172"/>
         <source>现场检查记录 %1</source>
         <extracomment>The preview never opens taller or wider than this (it shrinks further to fit a small screen).</extracomment>
         <translation>Inspection record %1</translation>
@@ -3718,14 +3794,14 @@ which hotels will be added or updated and which rows have problems.</translation
         <translation>Print blank field form</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>“%1”的空白检查表。
 客房栏数（每间抽查的客房一栏，最多 %2 栏）：</source>
         <translation>Blank field form for &quot;%1&quot;.
 Room columns (one per sampled room, at most %2):</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>预览…</source>
         <translation>Preview…</translation>
     </message>
@@ -3885,7 +3961,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RefusedModel</name>
     <message>
-        <location filename="../../ui/import_dialog.py" line="-370"/>
+        <location filename="../../ui/import_dialog.py" line="-368"/>
         <source>行号</source>
         <translation>Row</translation>
     </message>
@@ -3963,7 +4039,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RegistryPage</name>
     <message>
-        <location filename="../../ui/registry.py" line="+100"/>
+        <location filename="../../ui/registry.py" line="+96"/>
         <source>搜索名称、地址、联系人、电话、信用代码 (Ctrl+F)</source>
         <translation>Search name, address, contact, phone, credit code (Ctrl+F)</translation>
     </message>
@@ -4064,12 +4140,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>%1 hotels</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>显示 %1 家，共 %2 家</source>
         <translation>%1 of %2 hotels shown</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+45"/>
         <source>已删除「%1」</source>
         <translation>Deleted &quot;%1&quot;</translation>
     </message>
@@ -4291,7 +4367,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>SidePanel</name>
     <message>
-        <location filename="../../ui/inspection/side.py" line="+33"/>
+        <location filename="../../ui/inspection/side.py" line="+34"/>
         <source>定稿…</source>
         <translation>Finalize…</translation>
     </message>
@@ -4762,22 +4838,22 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Cancel</translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-93"/>
         <source>这家酒店已有未定稿的检查记录 %1（开始于 %2）。可以继续填写，不必另起一份。</source>
         <translation>This hotel already has a draft inspection, %1 (started %2). You can continue it rather than start another.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>另起新检查</source>
         <translation>Start a new one</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>%1    执法证号 %2</source>
         <translation>%1    ID %2</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+31"/>
         <source>已选 %1 名</source>
         <translation>%1 chosen</translation>
     </message>
@@ -4785,28 +4861,28 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>UpdateNotice</name>
     <message>
-        <location filename="../../ui/update_notice.py" line="+40"/>
-        <location line="+65"/>
+        <location filename="../../ui/update_notice.py" line="+41"/>
+        <location line="+61"/>
         <source>下载新版本</source>
         <translation>Download the new version</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-59"/>
         <source>打开安装程序</source>
         <translation>Open the installer</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>新版本可用:%1(%2 MB)</source>
         <translation>New version available: %1 (%2 MB)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
         <source>正在下载新版本 %1…</source>
         <translation>Downloading version %1…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+26"/>
         <source>正在下载新版本 %1… %2%</source>
         <translation>Downloading version %1… %2%</translation>
     </message>
@@ -4819,7 +4895,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>VerdictPanel</name>
     <message>
-        <location filename="../../ui/inspection/verdict.py" line="+53"/>
+        <location filename="../../ui/inspection/verdict.py" line="+54"/>
         <source>检查结果</source>
         <translation>Result</translation>
     </message>
@@ -5141,9 +5217,9 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Required columns missing: </translation>
     </message>
     <message>
-        <location filename="../../ui/messages.py" line="+71"/>
+        <location filename="../../ui/messages.py" line="+86"/>
         <source>缺少必需的列：</source>
-        <extracomment>Problems listed in a box before &quot;… and N more&quot;.</extracomment>
+        <extracomment>Problems listed in a box before &quot;… and N more&quot;. Application property holding the interface language in force (set by ``ui.app.install_translators``).</extracomment>
         <translation>Required columns missing: </translation>
     </message>
     <message>

@@ -12,20 +12,22 @@ import json
 import shutil
 import sqlite3
 from dataclasses import fields
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from hoteltv.cli import main
 from hoteltv.db.engine import DB_FILENAME, Database
-from hoteltv.db.models import AuditEvent, Inspection, RectificationNotice
+from hoteltv.db.models import AuditEvent, Hotel, Inspection, RectificationNotice
 from hoteltv.hashing import text_sha256
-from hoteltv.reports.verification import inspection_code, notice_code
+from hoteltv.reports.verification import inspection_code, notice_code, notice_hash
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import seal
+from hoteltv.services.hotel_merge import merge_hotels
 from hoteltv.services.inspections import list_inspections
 from hoteltv.services.notices import list_notices
 from tests.core.report_fixtures import compact, pdf_text
@@ -204,6 +206,53 @@ def test_moved_notice_deadline_is_refused_by_print_verify_and_check(
     assert code == 1 and out.startswith("不一致")
     code, _, err = run(capsys, *h, "check")
     assert code == 1 and notice_number in err
+
+
+def test_a_merge_keeps_the_seal_of_the_notices_of_the_hotel_merged_away(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # A merge points the notice at the hotel that stays (its hotel_id changes): the notice still names the
+    # unit it was sealed with, along a chain of merges too. Moved to any other hotel, the seal breaks.
+    _, _, old_name, notice_id, number = _failed_with_notice(home)
+    db = Database.open(home)
+    with db.transaction() as s:
+        row = s.get(RectificationNotice, notice_id)
+        assert row is not None
+        issued_to, old_address, division_id = row.hotel_id, row.hotel.address, row.hotel.division_id
+        twins = [Hotel(name=f"重录{i}宾馆", division_id=division_id, address=f"重录路{i}号") for i in (1, 2)]
+        s.add_all(twins)
+        s.flush()
+        first, second = (t.id for t in twins)
+        elsewhere = s.scalars(
+            select(Hotel.id).where(Hotel.deleted.is_(False), Hotel.id.not_in((issued_to, first, second)))
+        ).first()
+    code_text = notice_code(db, notice_id)
+    db.close()
+    h = ["--home", str(home)]
+    assert run(capsys, *h, "hotels", "merge", first, issued_to)[0] == 0
+    assert run(capsys, *h, "check")[0] == 0
+    assert run(capsys, *h, "hotels", "merge", second, first)[0] == 0  # the one that stayed, merged in turn
+    code, _, err = run(capsys, *h, "print", "notice", number, "-o", str(tmp_path / "merged.pdf"))
+    assert code == 0, err
+    text = compact(pdf_text(tmp_path / "merged.pdf"))
+    assert compact(old_name) in text and compact(old_address) in text and code_text in text
+    assert "重录" not in text
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 0 and out.startswith("一致") and f"被检查单位：{old_name}" in out
+    code, _, err = run(capsys, *h, "check")
+    assert code == 0, err
+    later = (date.today() + timedelta(days=60)).isoformat()
+    code, _, err = run(capsys, *h, "notices", "extend", number, "--deadline", later, "--reason", "合并后延期")
+    assert code == 0, err
+    assert run(capsys, *h, "check")[0] == 0
+    # Moved to a hotel it was never merged into: both versions refuse, check lists them.
+    _sql(home, "UPDATE rectification_notices SET hotel_id = ? WHERE number = ?", elsewhere, number)
+    code, _, err = run(capsys, *h, "print", "notice", number, "-o", str(tmp_path / "moved.pdf"))
+    assert code == 1 and "hotel_id" in err and not (tmp_path / "moved.pdf").exists()
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 1 and "TAMPERED" in out
+    code, _, err = run(capsys, *h, "check")
+    assert code == 1 and "2 份记录与封存内容不一致" in err
 
 
 def test_a_notice_seal_holds_number_terms_basis_and_inspectors_but_not_its_delivery(
@@ -495,6 +544,17 @@ def test_records_made_before_seals_are_sealed_by_the_upgrade(
     old_paper = format_code("inspection", inspection_id, 1, content_hash)
     assert verify_code(db, old_paper).status == VALID
     assert verify_code(db, inspection_code(db, inspection_id).code).status == VALID
+    # So does a notice's (its hash named the hotel's id), after that hotel was merged into another.
+    with db.transaction() as s:
+        n = s.get(RectificationNotice, notices[0])
+        assert n is not None
+        old_notice_paper = format_code("notice", n.id, 1, notice_hash(n))
+        twin = Hotel(name="重录宾馆", division_id=n.hotel.division_id)
+        s.add(twin)
+        s.flush()
+        twin_id, issued_to = twin.id, n.hotel_id
+    merge_hotels(db, twin_id, issued_to)
+    assert verify_code(db, old_notice_paper).status == VALID
     db.close()
     code, _, err = run(capsys, "--home", str(home), "check")
     assert code == 0, err

@@ -113,3 +113,35 @@ def test_a_seal_made_on_upgrade_reaches_the_server_and_other_laptops(laptop) -> 
     assert verify_code(b.db, code).status == VALID
     with b.db.reading() as s:
         assert broken_seals(s) == []
+
+
+def test_a_notice_keeps_its_seal_when_its_hotel_is_merged_on_another_laptop(laptop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The field laptop issues a notice; the office merges that hotel into its own record of it. Once the
+    # merge is pulled, the notice points at the hotel that stays, and still prints, verifies and extends.
+    from hoteltv.services.hotel_merge import merge_hotels
+
+    a = laptop("field", "office")
+    b = laptop("office", "office")
+    issued_to = make_hotel(a.db, "和顺客栈", division="腾冲市", address="和顺古镇1号")
+    stays = make_hotel(b.db, "和顺 客栈", division="腾冲市")
+    insp = failed_inspection(a.db, issued_to, team(a.db), fill_inspection)
+    notice = notice_service.issue_notice(a.db, insp.id)
+    code = notice_code(a.db, notice.id)
+    assert a.sync().ok and b.sync().ok
+    merge_hotels(b.db, stays, issued_to)
+    assert b.sync().ok and a.sync().ok
+    for db in (a.db, b.db):
+        with db.reading() as s:
+            row = s.get(RectificationNotice, notice.id)
+            assert row is not None and row.hotel_id == stays
+            assert broken_seals(s) == []
+        assert verify_code(db, code).status == VALID
+    text = compact(pdf_text(write_notice(a.db, notice.id, tmp_path / "notice.pdf")))
+    assert "和顺古镇1号" in text and code in text
+    later = notice_service.extend_notice(
+        a.db, notice.id, deadline=notice.deadline + timedelta(days=7), reason="合并后"
+    )
+    assert a.sync().ok and b.sync().ok
+    with b.db.reading() as s:
+        assert broken_seals(s) == []
+    assert verify_code(b.db, notice_code(b.db, later.id)).status == VALID
