@@ -202,6 +202,15 @@ def cmd_hotels_duplicates(ctx: Context, args: argparse.Namespace) -> int:
         pairs,
         ["酒店 hotel", "id", "疑似重复 duplicate of", "id", "县区 division", "原因 reason"],
         lambda p: [p.second_name, p.second_id[:8], p.first_name, p.first_id[:8], p.division, p.reason],
+        # The flat keys as before, and each hotel's facts beside them.
+        data=lambda p: {
+            "first_id": p.first_id,
+            "first_name": p.first_name,
+            "second_id": p.second_id,
+            "second_name": p.second_name,
+            "division": p.division,
+            **asdict(p),
+        },
         total=f"共 {len(pairs)} 对疑似重复 ({len(pairs)} suspected duplicates; merge with: hotels merge KEEP OTHER)",
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection, RectificationNotice, live
+from hoteltv.domain.identifiers import normalise_credit_code
 from hoteltv.errors import ValidationError
 
 #: Fields the hotel that stays takes from the other when it has no value of its own.
@@ -124,7 +125,7 @@ def find_duplicates(db: Database) -> list[DuplicatePair]:
         by_code: dict[str, Hotel] = {}
         by_name: dict[tuple[str, str], list[Hotel]] = {}
         for h in hotels:
-            code = (h.credit_code or "").strip().upper()
+            code = normalise_credit_code(h.credit_code or "")
             if code:
                 first = by_code.setdefault(code, h)
                 if first is not h:
@@ -199,7 +200,7 @@ def merge_hotels(db: Database, keep_id: str, other_id: str, actor: str = "") -> 
     with db.transaction(actor) as s:
         keep = live(s, Hotel, keep_id, f"酒店不存在或已合并、删除 (no live hotel with id {keep_id})")
         other = live(s, Hotel, other_id, f"酒店不存在或已合并、删除 (no live hotel with id {other_id})")
-        codes = {(h.credit_code or "").strip().upper() for h in (keep, other)} - {""}
+        codes = {normalise_credit_code(h.credit_code or "") for h in (keep, other)} - {""}
         if len(codes) > 1:
             raise ValidationError(
                 f"两家酒店的统一社会信用代码不同({' / '.join(sorted(codes))}),不是同一家酒店,未合并 "

@@ -37,3 +37,40 @@ def test_hotels_of_two_divisions_are_not_merged(
     assert main(["--home", str(home), "hotels", "merge", keep, other]) == 1
     assert "不在同一县区" in capsys.readouterr().err
     assert snapshot(file_db) == before and unsent(file_db) == queued
+
+
+def test_a_code_with_spaces_or_lower_case_is_the_same_code_for_duplicates_and_merge(tmp_path) -> None:
+    # A code a client sent unnormalised (through the API) reached the laptops: merge refused it as
+    # "codes differ", and the pair was not listed.
+    from hoteltv.db.engine import Database
+    from hoteltv.db.models import Hotel
+    from hoteltv.domain.divisions import default_divisions
+    from hoteltv.domain.identifiers import credit_check_char
+    from hoteltv.services import hotels as hotel_service
+    from hoteltv.services.hotel_merge import find_duplicates, merge_hotels
+    from hoteltv.services.setup import ensure_divisions
+
+    code = "91530502MA6K0777" + "1"
+    code += credit_check_char(code)
+    db = Database.open(tmp_path / "home")
+    ensure_divisions(db, default_divisions())
+    made = [
+        hotel_service.create_hotel(
+            db,
+            hotel_service.HotelInput(name=name, division_code="隆阳区", credit_code=code),
+            default_divisions(),
+        ).id
+        if i == 0
+        else hotel_service.create_hotel(
+            db, hotel_service.HotelInput(name=name, division_code="隆阳区"), default_divisions()
+        ).id
+        for i, name in enumerate(["永昌大酒店", "永昌大酒店(新址)"])
+    ]
+    with db.transaction() as s:
+        row = s.get(Hotel, made[1])
+        assert row is not None
+        row.credit_code = code[:12].lower() + " " + code[12:]
+    assert [{p.first_id, p.second_id} for p in find_duplicates(db)] == [set(made)]
+    merge_hotels(db, made[0], made[1])
+    assert [h.id for h in hotel_service.list_hotels(db)] == [made[0]]
+    db.close()
