@@ -338,3 +338,29 @@ def test_the_pair_merged_the_other_way_reaching_a_laptop_by_bundle_makes_no_loop
         assert _live_hotels(lap.db, "和平") == [first], lap.name
         assert _hotel_of(lap.db, insp_first) == _hotel_of(lap.db, insp_second) == first, lap.name
     assert snapshot(a.db) == snapshot(b.db)
+
+
+def test_a_hotel_merged_into_two_different_hotels_follows_the_first_merge_everywhere(laptop, server) -> None:
+    # a merges 甲 into 乙, e (offline) 甲 into 丙. It was a conflict on merged_into_id, whose resolution moved
+    # nothing, and e kept 甲's inspection under 丙 while the server had it under 乙 (the check cannot see
+    # which hotel a record hangs on).
+    a = laptop("a", "office")
+    e = laptop("e", "office")
+    jia = make_hotel(a.db, "分叉宾馆")
+    yi = make_hotel(a.db, "分叉 宾馆")
+    bing = make_hotel(a.db, "分叉宾馆(新楼)")
+    insp = make_inspection(a.db, jia)
+    assert a.sync().ok and e.sync().ok
+    merge_hotels(a.db, yi, jia)
+    merge_hotels(e.db, bing, jia)
+    assert a.sync().ok
+    report = e.sync()
+    assert report.ok and report.conflicts == 0 and report.failed == 0, report.outcomes
+    assert any("已在另一台电脑上并入另一家酒店" in o.reason for o in report.outcomes if o.id == jia)
+    assert a.sync().ok and e.sync().ok
+    assert _server_record(server, "hotels", jia).data["merged_into_id"] == yi
+    for lap in (a, e):
+        _no_loop(lap.db)
+        assert set(_live_hotels(lap.db, "分叉")) == {yi, bing}, lap.name
+        assert _hotel_of(lap.db, insp) == yi, lap.name
+    assert snapshot(a.db) == snapshot(e.db)

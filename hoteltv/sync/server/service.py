@@ -754,9 +754,17 @@ def _merge_into(
 
 def _merge_problem(records: _Records, change: Change, keep: Record) -> str:
     """Why the server does not merge this hotel into ``keep`` (the hotel its target stands for now), though
-    the laptop did: the same pair was merged the other way on another laptop (``keep`` is this hotel
-    itself), ``keep`` was deleted meanwhile, or the two lie in different divisions (an inspector of one
-    could no longer send what was inspected there). Empty: merge."""
+    the laptop did: this hotel was merged into another one meanwhile, the same pair was merged the other
+    way on another laptop (``keep`` is this hotel itself), ``keep`` was deleted meanwhile, or the two lie
+    in different divisions (an inspector of one could no longer send what was inspected there). Empty:
+    merge."""
+    current = records.get("hotels", change.id)
+    merged = current is not None and _str(current.data.get("merged_into_id"))
+    if merged and _live_hotel(records, change.id) != keep.id:
+        return (
+            "这家酒店已在另一台电脑上并入另一家酒店,本机的合并未采用 "
+            "(this hotel was already merged into another one on another computer: this merge was not taken)"
+        )
     if keep.id == change.id:
         return (
             "这两家酒店已在另一台电脑上合并,保留的是本酒店,本机的合并未采用 "
@@ -764,7 +772,6 @@ def _merge_problem(records: _Records, change: Change, keep: Record) -> str:
         )
     if keep.deleted:
         return "要并入的酒店已在服务器上删除,未合并 (the hotel to merge into was deleted on the server: not merged)"
-    current = records.get("hotels", change.id)
     division = current.division_id if current is not None else _str(change.values.get("division_id"))
     if division != keep.division_id:
         names = [_division_name(records, d) for d in (division, keep.division_id)]
@@ -786,8 +793,25 @@ def _merge_declined(
     """A merge the server does not take (see :func:`_merge_problem`): the hotel stays as the server holds
     it (the change's other edits applied), and it and its inspections and notices are written anew, so the
     laptop's next pull takes them back and its own merge is undone there; the answer says why. A hotel
-    the server holds no live record of (new, or merged or deleted here) is refused with the reason."""
+    merged into another here: its edits go to the one that stays (as any edit of a merged hotel), and its
+    tombstone and every record of the hotel that stays are written anew, so the laptop follows the
+    server's merge. A hotel the server holds no live record of (new, or deleted here) is refused with the
+    reason."""
     current = records.get("hotels", change.id)
+    if current is not None and _str(current.data.get("merged_into_id")):
+        result = ChangeResult(entity="hotels", id=change.id, status="unchanged")
+        fields = [f for f in change.fields if f not in NOT_REDIRECTED]
+        if fields:
+            result = _redirect(
+                s, caller, device, change.model_copy(update={"fields": fields}), current, records, seqs
+            )
+            if result.status == "refused":
+                return result
+        _write(s, current, dict(current.data), seqs, caller, device, change.seq)
+        stays = records.get("hotels", _live_hotel(records, change.id))
+        if stays is not None:
+            _move_references(s, stays.id, stays, records, seqs)
+        return result.model_copy(update={"echo": False, "reason": why})
     if current is None or current.deleted:
         return ChangeResult(entity="hotels", id=change.id, status="refused", code=409, reason=why)
     values = {**change.values, "merged_into_id": current.data.get("merged_into_id"), "deleted": False}
