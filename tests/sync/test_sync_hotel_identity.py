@@ -186,10 +186,8 @@ def _no_loop(db) -> None:
             current = merged[current]
 
 
-def test_the_same_pair_merged_both_ways_on_two_laptops_ends_as_one_hotel(laptop, server) -> None:
-    # a keeps the first and b the second, both offline; a syncs first. b's merge is not taken (it
-    # was answered 'a hotel cannot be merged into itself', and b was left with the two hotels merged
-    # into each other, both deleted, its inspection on a deleted hotel, every sync failing the check).
+def _merged_both_ways(laptop):
+    """Two office laptops with one pair of hotels, each inspected; a keeps the first, b (offline) the second."""
     a = laptop("a", "office")
     b = laptop("b", "office")
     first = make_hotel(a.db, "和平旅社")
@@ -199,6 +197,14 @@ def test_the_same_pair_merged_both_ways_on_two_laptops_ends_as_one_hotel(laptop,
     insp_second = make_inspection(b.db, second)
     merge_hotels(a.db, first, second)
     merge_hotels(b.db, second, first)
+    return a, b, first, second, insp_first, insp_second
+
+
+def test_the_same_pair_merged_both_ways_on_two_laptops_ends_as_one_hotel(laptop, server) -> None:
+    # a keeps the first and b the second, both offline; a syncs first. b's merge is not taken (it
+    # was answered 'a hotel cannot be merged into itself', and b was left with the two hotels merged
+    # into each other, both deleted, its inspection on a deleted hotel, every sync failing the check).
+    a, b, first, second, insp_first, insp_second = _merged_both_ways(laptop)
     assert a.sync().ok
     report = b.sync()
     assert report.ok and report.failed == 0, report.message
@@ -318,15 +324,7 @@ def test_a_code_typed_with_spaces_or_lower_case_is_the_same_hotel_on_the_server(
 def test_the_pair_merged_the_other_way_reaching_a_laptop_by_bundle_makes_no_loop(laptop, server) -> None:
     from hoteltv.sync.bundle import export_bundle, import_local
 
-    a = laptop("a", "office")
-    b = laptop("b", "office")
-    first = make_hotel(a.db, "和平旅社")
-    second = make_hotel(a.db, "和平 旅社")
-    insp_first = make_inspection(a.db, first)
-    assert a.sync().ok and b.sync().ok
-    insp_second = make_inspection(b.db, second)
-    merge_hotels(a.db, first, second)
-    merge_hotels(b.db, second, first)
+    a, b, first, second, insp_first, insp_second = _merged_both_ways(laptop)
     stick = a.home.parent / "a.zip"
     export_bundle(a.db, a.store, stick)
     import_local(b.db, b.store, stick)
