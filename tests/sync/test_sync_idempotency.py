@@ -14,7 +14,7 @@ from hoteltv.sync.bundle import export_bundle, import_local, read_bundle
 from hoteltv.sync.client import SyncClient
 from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.protocol import PushRequest, batch_key
-from hoteltv.sync.server.models import Batch
+from hoteltv.sync.server.models import Batch, Record
 from tests.sync.helpers import make_hotel, make_inspection, team, unsent
 
 
@@ -201,3 +201,45 @@ def test_an_edit_after_a_lost_answer_is_no_conflict_but_another_laptops_edit_sti
     assert other.conflicts == 1, other.outcomes
     with server.http("office") as http:
         assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["contact_phone"] == "0875-6666666"
+
+
+def test_two_laptops_correcting_one_version_offline_leave_one_version_in_force(
+    laptop, server, tmp_path
+) -> None:
+    # Both corrections were taken: two versions in force on every laptop, and printing or verifying either
+    # ended in an internal error ('… is not in list').
+    from hoteltv.reports.verification import inspection_code, verify_code
+    from tests.sync.helpers import fill_inspection
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    team(a.db)
+    original = make_inspection(a.db, make_hotel(a.db, "更正两次酒店"))
+    assert a.sync().ok and b.sync().ok
+    fixes = {}
+    for lap in (a, b):
+        fix = insp_service.correct(lap.db, original).id
+        fill_inspection(lap.db, fix)
+        insp_service.finalize(lap.db, fix)
+        fixes[lap.name] = fix
+    assert a.sync().ok
+    report = b.sync()
+    refused = [o for o in report.outcomes if o.id == fixes["b"]]
+    assert refused and refused[0].state == "failed" and "已在另一台电脑上更正" in refused[0].reason
+    assert a.sync().ok and b.sync()
+    with server.db.read() as s:
+        corrections = [
+            r.id
+            for r in s.scalars(select(Record).where(Record.entity == "inspections"))
+            if r.data.get("supersedes_id") == original
+        ]
+    assert corrections == [fixes["a"]]
+    # b holds both corrections (its own, refused, stays here): each has its own line, codes and papers.
+    for rid in (original, fixes["a"], fixes["b"]):
+        info = inspection_code(b.db, rid)
+        assert verify_code(b.db, info.code).matches, rid
+    assert inspection_code(b.db, fixes["b"]).version == inspection_code(b.db, fixes["a"]).version == 2
+    from tests.sync.test_sync_cli import run
+
+    rc, out = run("--home", str(b.home), "print", "sheet", fixes["b"], "-o", str(tmp_path / "b.pdf"))
+    assert rc == 0, out

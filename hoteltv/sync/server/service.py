@@ -54,6 +54,12 @@ HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the 
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
 ORIGINAL_NOT_YET = "所更正的检查记录尚未同步,稍后重试 (the inspection it corrects is not on the server yet)"
 REFERENCE_NOT_YET = "引用的记录尚未同步,稍后重试 (a record it names is not on the server yet)"
+#: Two laptops corrected one version offline: the first to reach the server stands (one version in force).
+CORRECTED_ELSEWHERE = (
+    "这份检查记录已在另一台电脑上更正,本更正未被采用;请同步后在现行版本上重新更正,本机的这份可用 "
+    "hoteltv sync --drop 放弃 (the record was already corrected on another computer: this correction was "
+    "not taken; sync, then correct the version in force)"
+)
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
 _NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, ORIGINAL_NOT_YET, PARENT_NOT_YET, REFERENCE_NOT_YET})
 #: A photo file no record in the caller's scope uses: the same answer whether another division's record
@@ -397,12 +403,28 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
             # A correction travels after the record it corrects (which may still be on another laptop
             # that only handed it over by bundle); laptops pulling it would have nothing to point at.
             return _Scope(hotel.division_id, hotel_id, insp_id, ORIGINAL_NOT_YET)
+        if original and current is None and _corrected_by_another(records, original, change.id):
+            return _Scope(hotel.division_id, hotel_id, insp_id, CORRECTED_ELSEWHERE)
         return _Scope(hotel.division_id, hotel_id, insp_id)
     insp_id = _str(values.get("inspection_id"))
     insp = records.get("inspections", insp_id)
     if insp is None:
         return _Scope(None, None, insp_id, INSPECTION_NOT_YET)
     return _Scope(insp.division_id, insp.hotel_id, insp_id)
+
+
+def _corrected_by_another(records: _Records, original: str, rid: str) -> bool:
+    """Does a live inspection here other than ``rid`` already correct ``original`` (two laptops corrected
+    the same version offline)? Corrections are few: the inspections of the original's hotel are read."""
+    base = records.get("inspections", original)
+    if base is None or not base.hotel_id:
+        return False
+    rows = records.session.execute(
+        select(Record.id, Record.data).where(
+            Record.entity == "inspections", Record.hotel_id == base.hotel_id, Record.deleted.is_(False)
+        )
+    )
+    return any(other != rid and (data or {}).get("supersedes_id") == original for other, data in rows)
 
 
 _OUT_OF_SCOPE = "超出权限范围"
