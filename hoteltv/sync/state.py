@@ -19,7 +19,7 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Meta, OutboxEntry, SyncConflict, SyncLog, SyncRecordState, utcnow
 from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.outbox import dropped_ids, pending_fields, set_dropped
-from hoteltv.sync.values import MODELS, to_python
+from hoteltv.sync.values import MODELS, to_python, value_problem
 
 RecordState = Literal["pending", "sent", "complete", "conflict", "failed"]
 
@@ -433,6 +433,9 @@ def resolve_conflict(
         if row is None:
             raise NotFoundError("记录不存在 (the record is not in this database)")
         chosen = value_here(s, c) if choice == "kept" else v.get("other") if choice == "other" else value
+        problem = value_problem(c.entity, {c.field: chosen})
+        if problem:  # what the server would refuse at every sync (text in a number column …)
+            raise HoteltvError(f"值无效,冲突未处理:{problem} (invalid value; the conflict stays open)")
         try:
             py = to_python(c.entity, {c.field: chosen})
         except ValueError as exc:

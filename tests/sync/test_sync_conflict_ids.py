@@ -93,3 +93,30 @@ def test_a_conflict_found_by_a_bundle_is_the_one_the_push_then_meets(laptop, ser
     listed = sync_state.list_conflicts(b.db, include_resolved=True)
     assert len(listed) == 1 and listed[0].server_id is not None, listed
     assert listed[0].kept == "0875-1111111" == listed[0].in_force
+
+
+def test_a_value_that_does_not_fit_the_field_is_refused_and_the_conflict_stays_open(laptop, server) -> None:
+    # Text in the rooms column was written, refused by the server at every sync after.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    hotel = make_hotel(a.db, "腾越酒店", division="腾冲市", rooms=50)
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(a.db, hotel, rooms=60)
+    edit_hotel(b.db, hotel, rooms=70)
+    assert a.sync().ok and b.sync().conflicts == 1
+    (view,) = sync_state.list_conflicts(b.db)
+    rc, out = run("--home", str(b.home), "conflicts", "resolve", view.ref, "--value", "x")
+    assert rc == 1
+    import pytest
+
+    from hoteltv.errors import HoteltvError
+
+    with pytest.raises(HoteltvError, match="应为整数"):
+        sync_state.resolve_conflict(b.db, view.id, "value", "x")
+    assert [v.status for v in sync_state.list_conflicts(b.db)] == ["open"]
+    rc, out = run("--home", str(b.home), "conflicts", "resolve", view.ref, "--value", "65")
+    assert rc == 0, out
+    assert b.sync().ok and a.sync().ok
+    from hoteltv.services import hotels as hotel_service
+
+    assert hotel_service.get_hotel(a.db, hotel).rooms == 65

@@ -221,35 +221,41 @@ def test_the_same_pair_merged_both_ways_on_two_laptops_ends_as_one_hotel(laptop,
     assert b.sync().ok and b.sync().check_ok
 
 
-def test_a_merge_into_a_hotel_deleted_meanwhile_is_undone_and_the_inspection_stays_live(
-    laptop, server
-) -> None:
-    # a deletes the hotel b keeps; b merged the other one (inspected) into it. The inspection stayed on
-    # a deleted hotel on every laptop, out of every list and count. Now the merge is not taken, and the
-    # deleted hotel, which the inspection reached (b moved it there before it was ever sent), is live
-    # again: a hotel with a finalized record is never deleted. The office sees the pair and merges it.
+def test_a_merge_into_a_hotel_deleted_meanwhile_brings_it_back_with_all_it_holds(laptop, server) -> None:
+    # a deletes the hotel b keeps; b merged the other one (inspected, with an issued notice made offline)
+    # into it. First the inspection stayed on a deleted hotel everywhere; then (the merge declined, the
+    # deleted hotel brought back by the inspection) the notice's seal broke on every laptop: it named the
+    # hotel it was issued to, now live and not merged. The merge is the later intent: the hotel that stays
+    # is live again and holds everything.
+    from hoteltv.db.models import RectificationNotice
+    from hoteltv.services import notices as notice_service
+    from hoteltv.services.seal import broken_seals
+    from tests.core.conftest import fill_inspection
+    from tests.core.report_fixtures import failed_inspection
+    from tests.sync.helpers import team
+
     a = laptop("a", "office")
     b = laptop("b", "office")
     gone = make_hotel(a.db, "删合宾馆")
     other = make_hotel(a.db, "删合 宾馆")
     assert a.sync().ok and b.sync().ok
-    insp = make_inspection(b.db, other)
+    insp = failed_inspection(b.db, other, team(b.db), fill_inspection).id
+    notice = notice_service.issue_notice(b.db, insp).id
     hotel_service.delete_hotel(a.db, gone)
     merge_hotels(b.db, gone, other)
     assert a.sync().ok
     report = b.sync()
     assert report.ok and report.failed == 0, report.message
-    assert any("已在服务器上删除" in o.reason for o in report.outcomes if o.id == other)
     assert a.sync().ok and b.sync().ok
-    assert not _server_record(server, "hotels", other).deleted
     assert not _server_record(server, "hotels", gone).deleted
+    assert _server_record(server, "hotels", other).data["merged_into_id"] == gone
     for lap in (a, b):
-        assert set(_live_hotels(lap.db, "删合")) == {gone, other}, lap.name
+        assert _live_hotels(lap.db, "删合") == [gone], lap.name
         assert _hotel_of(lap.db, insp) == gone, lap.name
-        assert [(p.first_id, p.second_id) for p in find_duplicates(lap.db)] in (
-            [(gone, other)],
-            [(other, gone)],
-        )
+        with lap.db.reading() as s:
+            row = s.get(RectificationNotice, notice)
+            assert row is not None and row.hotel_id == gone
+            assert broken_seals(s) == [], lap.name
     assert snapshot(a.db) == snapshot(b.db)
 
 
@@ -362,3 +368,45 @@ def test_a_hotel_merged_into_two_different_hotels_follows_the_first_merge_everyw
         assert set(_live_hotels(lap.db, "分叉")) == {yi, bing}, lap.name
         assert _hotel_of(lap.db, insp) == yi, lap.name
     assert snapshot(a.db) == snapshot(e.db)
+
+
+def test_a_hotel_with_finalized_records_on_the_server_is_not_deleted_by_a_laptop_that_has_not_seen_them(
+    laptop, server
+) -> None:
+    # The laptop holds no finalized record of the hotel (not pulled yet), so it lets the office delete it;
+    # the server deleted it everywhere, its inspection left under a deleted hotel.
+    office = laptop("office", "office")
+    field = laptop("wang", "ly")
+    hotel = make_hotel(office.db, "申酒店")
+    assert office.sync().ok and field.sync().ok
+    insp = make_inspection(field.db, hotel)
+    assert field.sync().ok
+    hotel_service.delete_hotel(office.db, hotel)
+    report = office.sync()
+    assert report.ok and report.failed == 0, report.message
+    assert any("不能删除" in o.reason for o in report.outcomes if o.id == hotel)
+    assert field.sync().ok and office.sync().ok
+    assert not _server_record(server, "hotels", hotel).deleted
+    for lap in (office, field):
+        assert _live_hotels(lap.db, "申酒店") == [hotel], lap.name
+        assert _hotel_of(lap.db, insp) == hotel
+    assert snapshot(office.db) == snapshot(field.db)
+
+
+def test_a_code_that_differs_only_in_spaces_or_case_is_no_conflict_when_the_hotels_merge(
+    laptop, server
+) -> None:
+    a = laptop("a", "office")
+    first = make_hotel(a.db, "永昌大酒店", credit_code=CODE)
+    assert a.sync().ok
+    b = laptop("b", "office")
+    second = make_hotel(b.db, "永昌大酒店", credit_code=CODE)
+    with b.db.transaction() as s:
+        row = s.get(Hotel, second)
+        assert row is not None
+        row.credit_code = CODE[:4] + " " + CODE[4:].lower()
+    report = b.sync()
+    assert report.ok and report.conflicts == 0, report.outcomes
+    with server.db.read() as s:
+        assert list(s.scalars(select(Conflict))) == []
+    assert _server_record(server, "hotels", second).data["merged_into_id"] == first

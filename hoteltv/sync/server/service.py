@@ -54,6 +54,11 @@ HOTEL_NOT_YET = "所属酒店尚未同步,稍后重试 (its hotel is not on the 
 INSPECTION_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not on the server yet)"
 ORIGINAL_NOT_YET = "所更正的检查记录尚未同步,稍后重试 (the inspection it corrects is not on the server yet)"
 REFERENCE_NOT_YET = "引用的记录尚未同步,稍后重试 (a record it names is not on the server yet)"
+#: A laptop deleted a hotel (it held no finalized record there) that holds finalized records on the server.
+DELETE_REFUSED = (
+    "服务器上这家酒店已有定稿的检查记录或整改通知,不能删除;已恢复 "
+    "(the hotel has finalized records on the server and cannot be deleted: it is back)"
+)
 #: Two laptops corrected one version offline: the first to reach the server stands (one version in force).
 CORRECTED_ELSEWHERE = (
     "这份检查记录已在另一台电脑上更正,本更正未被采用;请同步后在现行版本上重新更正,本机的这份可用 "
@@ -553,6 +558,9 @@ def _apply_change(
             return _redirect(s, caller, device, change, current, records, seqs)
         if target and (current is None or _str(current.data.get("merged_into_id")) != target):
             return _merge_into(s, caller, device, change, target, records, seqs)
+        deletes = current is not None and not current.deleted and change.values.get("deleted") and not target
+        if deletes and current is not None and _holds_finalized(s, change.id):
+            return _merge_declined(s, caller, device, change, records, seqs, DELETE_REFUSED, current)
         result = _apply_one(s, caller, device, change, records, seqs)
         records.note_code(records.get("hotels", change.id))
         return result
@@ -653,6 +661,8 @@ def _same_code(
         theirs, ours = values.get(name), survivor.data.get(name)
         if name in skip or name in fill or theirs in (None, "") or theirs == ours:
             continue
+        if name == "credit_code" and _code(theirs) == _code(ours):
+            continue  # the same code, typed with spaces or in lower case
         s.add(
             Conflict(
                 entity="hotels",
@@ -762,7 +772,11 @@ def _merge_into(
         return refused(403, _out_of_scope(caller))
     why = _merge_problem(records, change, keep)
     if why:
-        return _merge_declined(s, caller, device, change, records, seqs, why)
+        return _merge_declined(s, caller, device, change, records, seqs, why, keep)
+    if (
+        keep.deleted
+    ):  # deleted meanwhile: it is live again, holding what the merge brings (see _restore_hotel)
+        _write(s, keep, {**keep.data, "deleted": False}, seqs, caller, device, change.seq)
     moved = change
     if live != target:
         moved = change.model_copy(update={"values": {**change.values, "merged_into_id": live}})
@@ -774,12 +788,27 @@ def _merge_into(
     return result
 
 
+def _holds_finalized(s: Session, hotel_id: str) -> bool:
+    """Does the server hold a live finalized inspection or an issued notice of this hotel?"""
+    for entity, data in s.execute(
+        select(Record.entity, Record.data).where(
+            Record.hotel_id == hotel_id,
+            Record.entity.in_(("inspections", "rectification_notices")),
+            Record.deleted.is_(False),
+        )
+    ):
+        if entity == "rectification_notices" or (data or {}).get("status") == "finalized":
+            return True
+    return False
+
+
 def _merge_problem(records: _Records, change: Change, keep: Record) -> str:
     """Why the server does not merge this hotel into ``keep`` (the hotel its target stands for now), though
     the laptop did: this hotel was merged into another one meanwhile, the same pair was merged the other
-    way on another laptop (``keep`` is this hotel itself), ``keep`` was deleted meanwhile, or the two lie
-    in different divisions (an inspector of one could no longer send what was inspected there). Empty:
-    merge."""
+    way on another laptop (``keep`` is this hotel itself), or the two lie in different divisions (an
+    inspector of one could no longer send what was inspected there). Empty: merge (into ``keep`` brought
+    back, when it was deleted meanwhile: what the laptop moved there, finalized records among them, must
+    not end under a deleted hotel)."""
     current = records.get("hotels", change.id)
     merged = current is not None and _str(current.data.get("merged_into_id"))
     if merged and _live_hotel(records, change.id) != keep.id:
@@ -792,8 +821,6 @@ def _merge_problem(records: _Records, change: Change, keep: Record) -> str:
             "这两家酒店已在另一台电脑上合并,保留的是本酒店,本机的合并未采用 "
             "(the pair was already merged the other way on another computer: this hotel is the one that stays)"
         )
-    if keep.deleted:
-        return "要并入的酒店已在服务器上删除,未合并 (the hotel to merge into was deleted on the server: not merged)"
     division = current.division_id if current is not None else _str(change.values.get("division_id"))
     if division != keep.division_id:
         names = [_division_name(records, d) for d in (division, keep.division_id)]
@@ -810,7 +837,14 @@ def _division_name(records: _Records, division_id: str | None) -> str:
 
 
 def _merge_declined(
-    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs, why: str
+    s: Session,
+    caller: Caller,
+    device: str,
+    change: Change,
+    records: _Records,
+    seqs: _Seqs,
+    why: str,
+    keep: Record,
 ) -> ChangeResult:
     """A merge the server does not take (see :func:`_merge_problem`): the hotel stays as the server holds
     it (the change's other edits applied), and it and its inspections and notices are written anew, so the
@@ -818,7 +852,9 @@ def _merge_declined(
     merged into another here: its edits go to the one that stays (as any edit of a merged hotel), and its
     tombstone and every record of the hotel that stays are written anew, so the laptop follows the
     server's merge. A hotel the server holds no live record of (new, or deleted here) is refused with the
-    reason."""
+    reason. The mode and status the laptop worked out for ``keep`` from the joined history are worked out
+    again from what the server holds."""
+    records.restate[keep.id] = max(change.seq, records.restate.get(keep.id, 0))
     current = records.get("hotels", change.id)
     if current is not None and _str(current.data.get("merged_into_id")):
         result = ChangeResult(entity="hotels", id=change.id, status="unchanged")
