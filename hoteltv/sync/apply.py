@@ -21,7 +21,7 @@ from hoteltv.db.models import Meta, SyncConflict
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
-from hoteltv.sync.outbox import pending_fields
+from hoteltv.sync.outbox import note_from_bundles, pending_fields
 from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
 from hoteltv.sync.values import (
     MODELS,
@@ -318,6 +318,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                 )
             )
         _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
+        note_from_bundles(s, [(r.entity, r.id) for r in out.results if r.status in ("applied", "conflict")])
         # A reference to a record later in the bundle whose own change was refused: the transaction would
         # fail at commit; say which record it is instead.
         for entity in sorted({c.entity for c in changes}):

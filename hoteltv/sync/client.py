@@ -50,8 +50,10 @@ from hoteltv.sync.outbox import (
     adopt_versions_in,
     collect_changes,
     forget_dropped,
+    from_bundles,
     local_digests,
     mark_sent_in,
+    note_from_bundles,
     pending_ids,
 )
 from hoteltv.sync.photo_transfer import (
@@ -655,19 +657,23 @@ class SyncClient:
             if check.head > cursor:  # someone pushed meanwhile: take that too, then check again
                 since = cursor
                 continue
-            repaired = self._repair(bad, report)
+            repaired, unexplained = self._repair(bad, report)
             check = CheckResponse.model_validate(self.request("GET", "/sync/check").json())
             bad = self._compare(check)
-            if not bad:
+            if bad and check.head > cursor:
+                since = cursor
+                continue
+            if not bad or not unexplained:
+                # In step, or differing only by what waits here (refused or dropped changes) and by
+                # records another laptop handed over by bundle (that laptop sends them).
                 report.check_ok = True
-                self._remember_check(server_id, check.head)
+                if not bad:
+                    self._remember_check(server_id, check.head)
                 report.check_message = (
                     f"已修复 {repaired} 条记录 (repaired {repaired} records)" if repaired else ""
                 )
                 return
-            if check.head > cursor:
-                since = cursor
-                continue
+            bad = unexplained
             break
         report.check_ok = False
         report.check_message = (
@@ -760,18 +766,20 @@ class SyncClient:
         local = local_digests(self.db, check.entities.keys())
         return {e for e, d in check.entities.items() if local.get(e) != d}
 
-    def _repair(self, entities: set[str], report: SyncReport) -> int:
-        """Find the records that differ from the server's (by id and version) and fetch them."""
+    def _repair(self, entities: set[str], report: SyncReport) -> tuple[int, set[str]]:
+        """Find the records that differ from the server's (by id and version) and fetch them. Returns how
+        many were fetched and the entities that still differ in a way nothing here explains — explained
+        are records with changes waiting here (refused, or dropped) and records the server lacks that
+        another device wrote (a bundle imported here: that device sends them)."""
         skip = pending_ids(self.db)
         fetched: list[RemoteRecord] = []
-        unknown_here = 0
+        manifests: dict[str, dict[str, tuple[int, bool]]] = {}
         for entity in sorted(entities):
-            theirs = {
+            theirs = manifests[entity] = {
                 rid: (int(v), bool(d)) for rid, v, d in self.request("GET", f"/sync/manifest/{entity}").json()
             }
             mine = _local_versions(self.db, entity)
             wanted = [rid for rid, vd in theirs.items() if mine.get(rid) != vd and (entity, rid) not in skip]
-            unknown_here += sum(1 for rid in mine if rid not in theirs and (entity, rid) not in skip)
             for chunk in chunked(wanted, MAX_PULL):
                 answer = self.request("POST", "/sync/fetch", json={"entity": entity, "ids": chunk}).json()
                 fetched += [RemoteRecord.model_validate(r) for r in answer]
@@ -780,9 +788,22 @@ class SyncClient:
                 self.db, fetched, self._photos_owed(fetched)
             ).photo_hashes
             report.pulled += len(fetched)
-        if unknown_here:
-            log.info("%d records here are not on the server (out of scope or never accepted)", unknown_here)
-        return len(fetched)
+        with self.db.reading() as s:
+            handed = from_bundles(s)
+        unexplained: set[str] = set()
+        arrived: list[tuple[str, str]] = []
+        for entity, theirs in manifests.items():
+            mine = _local_versions(self.db, entity)
+            differ = {rid for rid in theirs.keys() | mine.keys() if theirs.get(rid) != mine.get(rid)}
+            differ -= {rid for e, rid in skip if e == entity}
+            by_bundle = handed.get(entity, set())
+            arrived += [(entity, rid) for rid in by_bundle if rid in theirs]
+            if differ - {rid for rid in by_bundle if rid not in theirs}:
+                unexplained.add(entity)
+        if arrived:  # the server holds them now: checked like any other record from here on
+            with self.db.transaction() as s:
+                note_from_bundles(s, (), arrived)
+        return len(fetched), unexplained
 
     # --- completeness, conflicts ---------------------------------------------------------------------------------------
     def update_completeness(self, report: SyncReport) -> None:

@@ -245,6 +245,35 @@ def set_dropped(session: Session, dropped: dict[str, list[str]]) -> None:
     session.merge(Meta(key=META_DROPPED, value=json.dumps(data, sort_keys=True)))
 
 
+#: Meta row: records another device handed over here by bundle, by entity. The server may not hold them
+#: yet (their own device sends them): a check that finds only these missing there is not failed for them.
+META_FROM_BUNDLES = "sync.from_bundles"
+
+
+def from_bundles(session: Session) -> dict[str, set[str]]:
+    row = session.get(Meta, META_FROM_BUNDLES)
+    try:
+        data = json.loads(row.value) if row is not None and row.value else {}
+    except ValueError:
+        data = {}
+    return {str(k): {str(i) for i in v} for k, v in data.items() if isinstance(v, list)}
+
+
+def note_from_bundles(
+    session: Session, add: Iterable[tuple[str, str]], held: Iterable[tuple[str, str]] = ()
+) -> None:
+    """Remember records a bundle brought (``add``) and forget those the server now holds (``held``)."""
+    known = from_bundles(session)
+    before = {e: set(ids) for e, ids in known.items()}
+    for entity, rid in add:
+        known.setdefault(entity, set()).add(rid)
+    for entity, rid in held:
+        known.get(entity, set()).discard(rid)
+    if known != before:
+        data = {e: sorted(ids) for e, ids in known.items() if ids}
+        session.merge(Meta(key=META_FROM_BUNDLES, value=json.dumps(data, sort_keys=True)))
+
+
 def local_digests(db: Database, entities: Iterable[str] = ENTITY_ORDER) -> dict[str, EntityDigest]:
     """Per entity, count and digest of the records here, leaving out records with unsent changes (and
     those whose refused changes were dropped here)."""

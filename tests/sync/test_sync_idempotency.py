@@ -243,3 +243,60 @@ def test_two_laptops_correcting_one_version_offline_leave_one_version_in_force(
 
     rc, out = run("--home", str(b.home), "print", "sheet", fixes["b"], "-o", str(tmp_path / "b.pdf"))
     assert rc == 0, out
+
+
+def _full_sync(lap):  # type: ignore[no-untyped-def]
+    """``hoteltv sync --full``: pull everything and check."""
+    with lap.client() as client:
+        return client.sync(full=True)
+
+
+def test_a_dropped_edit_of_a_record_the_server_holds_does_not_fail_every_check(laptop, server) -> None:
+    # The dropped record is left out of this laptop's side of the check, the server counted it: every
+    # sync failed its check until the record was edited again.
+    from hoteltv.db.models import Hotel
+    from hoteltv.sync import state as sync_state
+
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "西邑客栈")
+    assert a.sync().ok
+    with a.db.transaction() as s:  # a value no database stores faithfully: refused by the server
+        row = s.get(Hotel, hotel)
+        assert row is not None
+        row.address = "西邑\x00路"
+    first = a.sync()
+    assert first.failed == 1, first.outcomes
+    assert [c.id for c in sync_state.drop_refused(a.db, hotel[:8])] == [hotel]
+    again = _full_sync(a)
+    assert again.ok and again.check_ok, again.message
+
+
+def test_records_another_laptop_handed_over_by_bundle_do_not_fail_the_check(laptop, server, tmp_path) -> None:
+    # They are here, not yet on the server (their own laptop sends them): the check failed ('records here
+    # differ from the server's') at every sync until that laptop synced.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    team(a.db)
+    assert a.sync().ok and b.sync().ok
+    insp = make_inspection(a.db, make_hotel(a.db, "巳宾馆"))
+    stick = tmp_path / "a.zip"
+    export_bundle(a.db, a.store, stick)
+    import_local(b.db, b.store, stick)
+    with b.db.reading() as s:
+        assert s.get(Inspection, insp) is not None
+    c = laptop("c", "office")
+    make_hotel(c.db, "午宾馆")
+    assert c.sync().ok  # the server's head moves: b's next sync pulls and checks
+    report = b.sync()
+    assert report.ok and report.check_ok, report.message
+    assert a.sync().ok and b.sync().ok and _full_sync(b).check_ok
+    # A record of this laptop's own that the server does not hold still fails the check.
+    lost = make_hotel(b.db, "未达宾馆")
+    from hoteltv.sync.outbox import mark_sent
+
+    with b.db.reading() as s:
+        from hoteltv.db.models import OutboxEntry
+
+        seqs = list(s.scalars(select(OutboxEntry.seq).where(OutboxEntry.entity_id == lost)))
+    mark_sent(b.db, seqs)  # as if sent, and the server lost it
+    assert _full_sync(b).check_ok is False
