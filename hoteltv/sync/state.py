@@ -377,19 +377,39 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
 def link_found_here(session: Any, row: SyncConflict) -> bool:
     """The server's conflict ``row`` (its number set) is one found here first, by a bundle import (the same
     record and field, not yet linked): that one takes the server's number and values (the server's value
-    is the one in force once synced), so one conflict is listed, with one id on every laptop. False: none
-    here, ``row`` is new."""
-    same = session.scalars(
-        select(SyncConflict).where(
-            SyncConflict.server_id.is_(None),
-            SyncConflict.status != "resolved",
-            SyncConflict.entity == row.entity,
-            SyncConflict.record_id == row.record_id,
-            SyncConflict.field == row.field,
+    is the one in force once synced), so one conflict is listed, with one id on every laptop; one already
+    settled here is settled on the server by the same choice. False: none here, ``row`` is new."""
+    found = list(
+        session.scalars(
+            select(SyncConflict)
+            .where(
+                SyncConflict.server_id.is_(None),
+                SyncConflict.entity == row.entity,
+                SyncConflict.record_id == row.record_id,
+                SyncConflict.field == row.field,
+            )
+            .order_by(SyncConflict.created_at.desc())
         )
-    ).first()
+    )
+    same = next((c for c in found if c.status != "resolved"), None)
     if same is None:
-        return False
+        # Settled here already (before the server met it): the same disagreement — the values the other
+        # way round — takes the server's number, and the choice made here goes to the server.
+        theirs = row.values or {}
+        same = next(
+            (
+                c
+                for c in found
+                if (c.values or {}).get("kept") == theirs.get("other")
+                and (c.values or {}).get("other") == theirs.get("kept")
+            ),
+            None,
+        )
+        if same is None:
+            return False
+        same.status = "resolving"
+        same.resolution = {"choice": "value", "value": dict(same.resolution or {}).get("value")}
+        same.resolved_at = None
     same.server_id, same.values, same.other_device = row.server_id, row.values, row.other_device
     same.label = row.label or same.label
     return True

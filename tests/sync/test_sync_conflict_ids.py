@@ -120,3 +120,30 @@ def test_a_value_that_does_not_fit_the_field_is_refused_and_the_conflict_stays_o
     from hoteltv.services import hotels as hotel_service
 
     assert hotel_service.get_hotel(a.db, hotel).rooms == 65
+
+
+def test_a_bundle_conflict_settled_here_before_the_server_met_it_is_settled_there_the_same_way(
+    laptop, server
+) -> None:
+    # b settled the conflict its bundle import found (keeping its own address); the server then met the
+    # same disagreement and kept a's value, and b listed two entries: its own settled one and the server's.
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    hotel = make_hotel(a.db, "午宾馆", division="腾冲市")
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(a.db, hotel, address="午路一号")
+    edit_hotel(b.db, hotel, address="午路二号")
+    stick = a.home.parent / "a.zip"
+    export_bundle(a.db, a.store, stick)
+    assert import_local(b.db, b.store, stick).count("conflict") == 1
+    (local,) = sync_state.list_conflicts(b.db)
+    rc, out = run("--home", str(b.home), "conflicts", "resolve", local.ref, "--keep")
+    assert rc == 0, out
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+    listed = sync_state.list_conflicts(b.db, include_resolved=True)
+    assert len(listed) == 1 and listed[0].server_id is not None and listed[0].status == "resolved", listed
+    from hoteltv.services import hotels as hotel_service
+
+    for lap in (a, b):
+        assert hotel_service.get_hotel(lap.db, hotel).address == "午路二号", lap.name
+        assert sync_state.list_conflicts(lap.db) == [], lap.name
