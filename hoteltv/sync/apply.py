@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.models import Meta, SyncConflict
+from hoteltv.db.models import Hotel, Inspection, Meta, RectificationNotice, SyncConflict
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
@@ -317,6 +317,7 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                     echo=decision.echo,
                 )
             )
+            _restore_hotel(s, change, out.results[-1])
         _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
         note_from_bundles(s, [(r.entity, r.id) for r in out.results if r.status in ("applied", "conflict")])
         # A reference to a record later in the bundle whose own change was refused: the transaction would
@@ -356,6 +357,17 @@ def _local_identity(session: Session, change: Change) -> Change:
         if keep:
             fields = [f for f in change.fields if f not in NOT_REDIRECTED]
             return change.model_copy(update={"id": keep, "fields": fields, "created": False})
+        row = session.get(hotels, change.id)
+        if (
+            change.values.get("deleted")
+            and row is not None
+            and not row.deleted
+            and _holds_finalized(session, row.id)
+        ):
+            # Deleted on a laptop that holds no finalized record of it, while this one does: it stays (a hotel
+            # with finalized records is never deleted; the server answers that laptop the same way).
+            fields = [f for f in change.fields if f != "deleted"]
+            return change.model_copy(update={"values": {**change.values, "deleted": False}, "fields": fields})
     elif change.entity == "hotels" and live(target) == change.id:
         row = session.get(hotels, change.id)
         if row is not None:
@@ -371,6 +383,40 @@ def _local_identity(session: Session, change: Change) -> Change:
         if keep:
             return change.model_copy(update={"values": {**change.values, "hotel_id": keep}})
     return change
+
+
+def _holds_finalized(session: Session, hotel_id: str) -> bool:
+    """Does this laptop hold a live finalized inspection or an issued notice of the hotel?"""
+    found = (
+        session.execute(
+            select(Inspection.id).where(
+                Inspection.hotel_id == hotel_id,
+                Inspection.status == "finalized",
+                Inspection.deleted.is_(False),
+            )
+        ).first()
+        or session.execute(
+            select(RectificationNotice.id).where(
+                RectificationNotice.hotel_id == hotel_id, RectificationNotice.deleted.is_(False)
+            )
+        ).first()
+    )
+    return found is not None
+
+
+def _restore_hotel(session: Session, change: Change, result: ChangeResult) -> None:
+    """A finalized inspection or an issued notice just taken for a hotel deleted here: the hotel is live
+    again (as on the server, :func:`hoteltv.sync.server.service._restore_hotel`)."""
+    if change.entity not in ("inspections", "rectification_notices") or result.status == "refused":
+        return
+    if change.values.get("deleted") or (
+        change.entity == "inspections" and change.values.get("status") != "finalized"
+    ):
+        return
+    hotel_id = change.values.get("hotel_id")
+    hotel = session.get(Hotel, hotel_id) if isinstance(hotel_id, str) else None
+    if hotel is not None and hotel.deleted and not hotel.merged_into_id:
+        hotel.deleted = False
 
 
 def _listed(session: Session, entity: str, record_id: str, field_name: str, other: Any) -> bool:

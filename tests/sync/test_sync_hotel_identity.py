@@ -410,3 +410,26 @@ def test_a_code_that_differs_only_in_spaces_or_case_is_no_conflict_when_the_hote
     with server.db.read() as s:
         assert list(s.scalars(select(Conflict))) == []
     assert _server_record(server, "hotels", second).data["merged_into_id"] == first
+
+
+def test_by_bundle_a_hotel_with_finalized_records_here_is_not_deleted_and_one_deleted_here_comes_back(
+    laptop, server, tmp_path
+) -> None:
+    # Both laptops held the finalized inspection under a deleted hotel after swapping bundles, until both
+    # had synced.
+    from hoteltv.sync.bundle import export_bundle, import_local
+
+    office = laptop("office", "office")
+    field = laptop("field", "office")
+    hotel = make_hotel(office.db, "巳宾馆")
+    assert office.sync().ok and field.sync().ok
+    insp = make_inspection(field.db, hotel)
+    hotel_service.delete_hotel(office.db, hotel)  # the office holds no finalized record of it
+    to_field, to_office = tmp_path / "office.zip", tmp_path / "field.zip"
+    export_bundle(office.db, office.store, to_field)
+    export_bundle(field.db, field.store, to_office)
+    import_local(field.db, field.store, to_field)
+    import_local(office.db, office.store, to_office)
+    for lap in (office, field):
+        assert _live_hotels(lap.db, "巳宾馆") == [hotel], lap.name
+        assert _hotel_of(lap.db, insp) == hotel
