@@ -346,7 +346,7 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
             )
         if rc == EXIT_SOME_REFUSED and photos:
             ctx.print(
-                f"{photos} 张照片的文件未能传送(原因见上),下次同步再试;本机照片文件缺失或损坏的,"
+                f"{photos} 张照片的文件未能传送,原因见上,下次同步再试;本机照片文件缺失或损坏的,"
                 f"用 hoteltv check 查看 ({photos} photo files did not go, reasons above, and are tried again "
                 "next sync; hoteltv check lists photo files missing or damaged on this computer)"
             )
