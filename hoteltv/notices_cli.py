@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
 from hoteltv.cli_support import command_group, format_table, notice_id_arg, parse_date
 from hoteltv.domain import clock
-from hoteltv.errors import HoteltvError
+from hoteltv.errors import HoteltvError, ValidationError
 
 
 def cmd_numbers_show(ctx: Any, args: argparse.Namespace) -> int:
@@ -108,17 +108,14 @@ def cmd_notices_deliver(ctx: Any, args: argparse.Namespace) -> int:
         raise HoteltvError(
             "请给出 --recipient 签收人，或 --refused --witness 见证人 (who signed, or a refusal)"
         )
-    notice = record_delivery(
-        ctx.db,
-        notice_id_arg(ctx, args.notice),
-        Delivery(
-            refused=args.refused,
-            recipient=args.recipient or "",
-            witness=args.witness or "",
-            at=_when(args.at),
-        ),
-        actor=args.actor or "",
+    delivery = Delivery(
+        refused=args.refused, recipient=args.recipient or "", witness=args.witness or "", at=_when(args.at)
     )
+    try:
+        notice = record_delivery(ctx.db, notice_id_arg(ctx, args.notice), delivery, actor=args.actor or "")
+    except ValidationError as exc:  # the service names its field ``at``; here the person typed --at
+        named = [replace(p, where="--at") if p.where == "at" else p for p in exc.problems]
+        raise ValidationError(exc.message, named) from exc
     if notice.delivery and notice.delivery.refused:
         ctx.print(f"{notice.number}：拒绝签收，已留置送达，见证人 {notice.delivery.witness} (recorded)")
     else:

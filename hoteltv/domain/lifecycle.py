@@ -61,6 +61,7 @@ class Blocker(StrEnum):
     WITNESS_MISSING = "witness_missing"
     OPINION_MISSING = "opinion_missing"
     SIGNATORY_MISSING = "signatory_missing"
+    UNTRUE_TIME = "untrue_time"  # a start or end in the future, or an end before the start
 
 
 def status_label(status: str, lang: str = "zh") -> str:

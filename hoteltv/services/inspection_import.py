@@ -1,6 +1,8 @@
 """Importing inspection JSON files (``hoteltv-inspection/1``, see :mod:`hoteltv.io.inspection_json`).
 
 Import validates everything first and writes all or nothing; every problem is named with its JSON path.
+Times that cannot be true (in the future, an end before the start: :func:`hoteltv.domain.clock.span_problems`)
+refuse the file as the app refuses them when finalizing.
 A document already present unchanged is skipped; a claimed content hash must match the recomputed one.
 """
 
@@ -25,7 +27,7 @@ from hoteltv.db.models import (
     RectificationNotice,
     RoomCheck,
 )
-from hoteltv.domain import lifecycle
+from hoteltv.domain import clock, lifecycle
 from hoteltv.domain.checklist import coerce_answer, load_template
 from hoteltv.domain.rules import RoomAnswers, evaluate
 from hoteltv.errors import HoteltvError, Problem, TemplateError, ValidationError, shorten
@@ -222,6 +224,11 @@ def _import_one(
                     )
                 )
             return
+    # A record already here unchanged was taken in before; one to be written must have times that can be true.
+    untrue = clock.span_problems(started, ended, (f"{where}.started_at", f"{where}.ended_at"))
+    if untrue:
+        problems.extend(untrue)
+        return
     if supersedes and s.get(Inspection, supersedes) is None:
         problems.append(
             Problem(f"{where}.supersedes", "names an inspection that is not in this database", supersedes)

@@ -15,7 +15,7 @@ is none, printed on the sheet): :func:`evidence_gaps` lists what still lacks bot
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -514,6 +514,9 @@ def start_inspection(
     template = template or latest_template()
     if kind not in lifecycle.KINDS:
         raise ValidationError(f"unknown inspection kind {kind!r}")
+    untrue = clock.span_problems(started_at, None)
+    if untrue:
+        raise ValidationError("开始时间不能在将来 (the start time is in the future)", untrue)
     with db.transaction(actor) as s:
         hotel = live(s, Hotel, hotel_id, f"酒店不存在 (no hotel with id {hotel_id})")
         insp = new_draft(
@@ -842,14 +845,18 @@ def discard_draft(db: Database, inspection_id: str, actor: str = "") -> None:
 # --- finalizing and correcting -----------------------------------------------------------------------
 
 
-def finalize_problems(view: InspectionView) -> list[Problem]:
+def finalize_problems(view: InspectionView, ended_at: datetime | None = None) -> list[Problem]:
     """Everything that still stops a draft from being finalized (empty list: it can be finalized).
 
     Each problem's ``code`` is a :class:`Blocker`; ``where`` is the field it concerns (``inspectors``,
-    ``ids_shown``, ``rooms``, ``evidence``, ``refusal_witness``, ``hotel_opinion``, ``hotel_signatory``) or,
-    for an unanswered item, its place and key ("room 101: tv_on").
+    ``ids_shown``, ``rooms``, ``evidence``, ``refusal_witness``, ``hotel_opinion``, ``hotel_signatory``,
+    ``started_at``, ``ended_at``) or, for an unanswered item, its place and key ("room 101: tv_on").
+    ``ended_at``: the end time finalizing is given; without one (and none stored) the record ends now.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        replace(p, code=Blocker.UNTRUE_TIME)
+        for p in clock.span_problems(view.started_at, ended_at or view.ended_at or clock.now())
+    ]
 
     def need(ok: bool, where: str, message: str, code: Blocker, value: object = None) -> None:
         if not ok:
@@ -900,9 +907,11 @@ def finalize(
     with db.transaction(actor) as s:
         insp = _draft(s, inspection_id)
         view = view_of(s, insp)
-        problems = finalize_problems(view)
+        problems = finalize_problems(view, ended_at)
         if problems:
-            raise ValidationError("记录不完整,不能定稿 (the record is not complete)", problems)
+            raise ValidationError(
+                "记录不完整或有误,不能定稿 (the record is not complete or not right)", problems
+            )
         insp.ended_at = ended_at or insp.ended_at or utcnow()
         insp.result = view.verdict.result
         insp.finalized_at = utcnow()

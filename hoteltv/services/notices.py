@@ -133,8 +133,11 @@ class Delivery:
         )
 
 
-def check_delivery(delivery: Delivery) -> Delivery:
-    """A delivery record as it may be kept: names trimmed; a refusal needs a witness, a signature a name."""
+def check_delivery(delivery: Delivery, issued: datetime | date | None = None) -> Delivery:
+    """A delivery record as it may be kept: names trimmed; a refusal needs a witness, a signature a name;
+    its time (``at``, default now) neither in the future (:func:`hoteltv.domain.clock.future_problem`) nor
+    on a day before ``issued`` (the notice's date: a receipt dated before its notice is untrue, and a
+    delivery is recorded only once)."""
     recipient, witness = delivery.recipient.strip(), delivery.witness.strip()
     if delivery.refused and not witness:
         raise ValidationError(
@@ -147,7 +150,17 @@ def check_delivery(delivery: Delivery) -> Delivery:
         )
     if delivery.at is not None and delivery.at.tzinfo is None:
         raise ValidationError("送达时间须带时区 (the delivery time needs a time zone)")
-    return Delivery(delivery.refused, recipient, witness, delivery.at or utcnow())
+    at = delivery.at or utcnow()
+    future = clock.future_problem(at, "at", "送达时间 (the delivery time)")
+    if future is not None:
+        raise ValidationError("送达时间不能在将来 (the delivery time is in the future)", [future])
+    if issued is not None and clock.bureau_date(at) < clock.bureau_date(issued):
+        day = f"{clock.bureau_date(issued):%Y-%m-%d}"
+        raise ValidationError(
+            f"送达时间 {clock.fmt(at)} 早于整改通知书的日期 {day} (the delivery is before the notice's date)",
+            [Problem("at", f"早于 {day} (before the notice was issued on {day})", clock.fmt(at))],
+        )
+    return Delivery(delivery.refused, recipient, witness, at)
 
 
 def _stored_delivery(delivery: Delivery) -> dict[str, Any]:
@@ -257,7 +270,7 @@ def issue_notice(
     """
     terms = terms or NoticeTerms()
     if delivery is not None:
-        delivery = check_delivery(delivery)
+        delivery = check_delivery(delivery, today or clock.today())
     with db.transaction(actor) as s:
         insp = live(s, Inspection, inspection_id, f"没有这条检查记录 (no inspection {inspection_id})")
         if insp.status != "finalized":
@@ -336,14 +349,15 @@ def _check_reinspection(reinspection_date: date, deadline: date) -> None:
 
 
 def record_delivery(db: Database, notice_id: str, delivery: Delivery, actor: str = "") -> NoticeView:
-    """Record how a notice was served (once): signed for, or refused and left with a witness (留置送达)."""
-    delivery = check_delivery(delivery)
+    """Record how a notice was served (once): signed for, or refused and left with a witness (留置送达),
+    at a time from the notice's date (this version's) to now (see :func:`check_delivery`)."""
     with db.transaction(actor) as s:
         n = live(s, RectificationNotice, notice_id, f"没有这份整改通知 (no notice {notice_id})")
         if n.delivery:
             raise ValidationError(
                 "该通知的送达情况已记录，不能修改 (the delivery of this notice is already recorded)"
             )
+        delivery = check_delivery(delivery, n.issued_at)
         n.delivery = _stored_delivery(delivery)
         n.receipt_signed_by = delivery.recipient or None
         s.flush()

@@ -337,10 +337,18 @@ def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
                 f"新版本可用 (a newer version is available): {update.version} ({update.filename}) {update.notes}\n"
                 "  在程序的同步窗口中下载,或: hoteltv release download (download it from the sync panel)"
             )
-        if rc == EXIT_SOME_REFUSED:
+        # A photo file that did not go (missing or damaged here, or refused) is not a queued change.
+        photos = sum(1 for o in report.outcomes if o.entity == "photos" and o.state == "failed")
+        if rc == EXIT_SOME_REFUSED and report.failed > photos:
             ctx.print(
                 "部分修改被服务器拒绝,仍待发送;用 hoteltv sync --refused 查看,--drop ID 放弃 "
                 "(some changes were refused and stay queued: see hoteltv sync --refused, drop with --drop ID)"
+            )
+        if rc == EXIT_SOME_REFUSED and photos:
+            ctx.print(
+                f"{photos} 张照片的文件未能传送,原因见上,下次同步再试;本机照片文件缺失或损坏的,"
+                f"用 hoteltv check 查看 ({photos} photo files did not go, reasons above, and are tried again "
+                "next sync; hoteltv check lists photo files missing or damaged on this computer)"
             )
     return rc
 

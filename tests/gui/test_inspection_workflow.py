@@ -761,6 +761,41 @@ def test_finalize_refused_while_incomplete_lists_what_is_missing(
     assert window.ids_shown.hasFocus() or window.focusWidget() is window.ids_shown
 
 
+def test_finalize_refuses_an_end_time_typed_before_the_start(
+    qtbot: Any, ctx: AppContext, hotel: Any, team: Any
+) -> None:
+    """The end typed in the header's time field before the start: the side panel and the finalize box
+    say so in the core's words (the importer's), the cursor goes to the end time, the draft stays."""
+    from PySide6.QtCore import QDateTime
+
+    from tests.core.conftest import fill_inspection
+
+    view = fill_inspection(ctx.db, insp_service.start_inspection(ctx.db, hotel.id, team).id, MODE)
+    window = open_inspection_window(ctx, view.id)
+    assert isinstance(window, InspectionWindow)
+    assert view.started_at is not None
+    start = clock.bureau_time(view.started_at).replace(tzinfo=None, second=0, microsecond=0)
+    early = QDateTime.fromString(f"{start - timedelta(hours=2):%Y-%m-%dT%H:%M:00}", Qt.DateFormat.ISODate)
+    window.header.end_edit.setDateTime(early)
+    window.header.end_edit.editingFinished.emit()
+    stored = insp_service.get_inspection(ctx.db, view.id).ended_at
+    assert stored is not None and stored < view.started_at  # a draft may hold it while being edited
+    texts: list[str] = []
+
+    def read_and_close(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        texts.append(box.text())
+        click(qtbot, box.buttons()[0])
+
+    modals = Modals(read_and_close)
+    click(qtbot, window.finalize_button)
+    modals.check()
+    assert "早于开始时间" in texts[0] and "the end is before" not in texts[0], texts
+    assert "早于开始时间" in re.sub(r"<[^>]+>", "", window.verdict_panel.missing.text())
+    assert insp_service.get_inspection(ctx.db, view.id).status == "draft"
+    assert window.focusWidget() is window.header.end_edit or window.header.end_edit.hasFocus()
+
+
 def test_keyboard_answers_applies_when_invalid_input(
     qtbot: Any, ctx: AppContext, hotel: Any, team: Any
 ) -> None:

@@ -166,3 +166,34 @@ def test_server_commands_close_the_server_database(tmp_path: Path, monkeypatch) 
         assert run(*home, *argv, *srv)[0] == rc, argv
         assert len(opened) == len(closed) and opened[-1] is closed[-1], argv
     assert len(opened) == 10
+
+
+def test_a_photo_file_missing_here_is_not_called_a_server_refusal(live_server, tmp_path: Path) -> None:
+    """A sync that fails only because a photo file is gone from this laptop says so and points to
+    ``hoteltv check``, not to ``sync --refused`` (which lists nothing: the server refused nothing)."""
+    from sqlalchemy import select
+
+    from hoteltv.db.models import Photo
+    from hoteltv.photos.store import PhotoStore
+    from tests.sync.helpers import make_inspection
+
+    url, data, _app = live_server
+    srv = ["--data", str(data)]
+    assert run("--home", str(tmp_path / "x"), "users", "add", "boss", "--role", "admin", *srv)[0] == 0
+    token = run("--home", str(tmp_path / "x"), "tokens", "issue", "boss", *srv)[1].strip()
+    a = tmp_path / "a"
+    assert run("--home", str(a), "init")[0] == 0
+    db = Database.open(a)
+    make_inspection(db, make_hotel(db, "缺照片酒店"), photos=2, folder=tmp_path / "pics", seed=7)
+    with db.reading() as s:
+        photo = s.scalars(select(Photo).order_by(Photo.sha256)).first()
+        assert photo is not None
+        gone = photo.sha256
+    db.close()
+    PhotoStore.for_home(a).path(gone).unlink()
+    rc, out = run("--home", str(a), "sync", "--server", url, "--token", token)
+    assert rc == 4, out
+    assert "被服务器拒绝" not in out and "sync --refused" not in out, out
+    assert "1 张照片的文件未能传送" in out and "hoteltv check" in out, out
+    rc, listing = run("--home", str(a), "sync", "--refused")
+    assert rc == 0 and "共 0 条被拒绝的修改" in listing

@@ -200,10 +200,13 @@ class InspectionHeader(QFrame):
         self.team_button.setVisible(editable)
 
     def focus_field(self, key: str) -> None:
-        """Put the cursor in a header field (``ids_shown``, ``inspectors`` or a contact field)."""
-        target: QWidget = {"ids_shown": self.ids_shown, "inspectors": self.team_button}.get(
-            key, self.contact_edit
-        )
+        """Put the cursor in a header field (``ids_shown``, ``inspectors``, a time or a contact field)."""
+        target: QWidget = {
+            "ids_shown": self.ids_shown,
+            "inspectors": self.team_button,
+            "started_at": self.start_edit,
+            "ended_at": self.end_edit,
+        }.get(key, self.contact_edit)
         target.setFocus()
 
     # --- saving ----------------------------------------------------------------------------------
