@@ -68,7 +68,8 @@ MAX_ROOMS = 200
 MAX_TEXT = 20_000
 
 
-def _iso(dt: datetime | None) -> str | None:
+def iso_time(dt: datetime | None) -> str | None:
+    """A time as the document writes it (ISO 8601, UTC as ``Z``)."""
     return None if dt is None else dt.isoformat().replace("+00:00", "Z")
 
 
@@ -182,6 +183,11 @@ def hotel_snapshot(hotel: Hotel) -> dict[str, Any]:
     return {"name": hotel.name, "credit_code": hotel.credit_code, "division": hotel.division.code}
 
 
+def hotel_identity(insp: Inspection) -> dict[str, Any]:
+    """How a record names its hotel (the facts frozen when it was finalized, else the hotel's now), no id."""
+    return dict(insp.hotel_snapshot or hotel_snapshot(insp.hotel))
+
+
 def inspection_document(insp: Inspection) -> dict[str, Any]:
     """The JSON document of one inspection (as exported)."""
     team = sorted((t for t in insp.team if not t.deleted), key=lambda t: t.position)
@@ -190,12 +196,12 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "format": FORMAT_ONE,
         "id": insp.id,
         "record_number": insp.record_number,
-        "hotel": {"id": insp.hotel.id, **(insp.hotel_snapshot or hotel_snapshot(insp.hotel))},
+        "hotel": {"id": insp.hotel.id, **hotel_identity(insp)},
         "template": {"id": insp.template_id, "version": insp.template_version},
         "kind": insp.kind,
         "status": insp.status,
-        "started_at": _iso(insp.started_at),
-        "ended_at": _iso(insp.ended_at),
+        "started_at": iso_time(insp.started_at),
+        "ended_at": iso_time(insp.ended_at),
         "inspectors": [
             {"name": t.inspector.name, "enforcement_id": t.inspector.enforcement_id} for t in team
         ],
@@ -216,13 +222,13 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
         "contact_on_site": insp.contact_on_site,
         "contact_phone": insp.contact_phone,
         "result": insp.result,
-        "finalized_at": _iso(insp.finalized_at),
+        "finalized_at": iso_time(insp.finalized_at),
         "content_hash": insp.content_hash,
         "seal": insp.seal_json,
         "seal_hash": insp.seal_hash,
         "supersedes": insp.supersedes_id,
         "notice_id": insp.notice_id,
-        **_conduct(insp),
+        **conduct_facts(insp),
     }
 
 
@@ -232,7 +238,8 @@ def inspection_document(insp: Inspection) -> dict[str, Any]:
 OPTIONAL_HASHED_FIELDS = ("refusal", "evidence_notes")
 
 
-def _conduct(insp: Inspection) -> dict[str, Any]:
+def conduct_facts(insp: Inspection) -> dict[str, Any]:
+    """The refusal and evidence notes of a record as its document holds them (absent when none)."""
     out: dict[str, Any] = {}
     if insp.refusal:
         out["refusal"] = dict(sorted(insp.refusal.items()))
@@ -241,13 +248,18 @@ def _conduct(insp: Inspection) -> dict[str, Any]:
     return out
 
 
-def hash_document(doc: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of the fields that make an inspection record."""
+def hashed_content(doc: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a document that make the record (what :func:`hash_document` hashes)."""
     content = {k: doc.get(k) for k in HASHED_FIELDS}
     content |= {k: doc[k] for k in OPTIONAL_HASHED_FIELDS if doc.get(k)}
     # The hotel is named by what identifies it on paper, not by a database id that differs between copies.
     content["hotel"] = {k: v for k, v in (doc.get("hotel") or {}).items() if k != "id"}
-    return canonical_sha256(content)
+    return content
+
+
+def hash_document(doc: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of the fields that make an inspection record."""
+    return canonical_sha256(hashed_content(doc))
 
 
 def content_hash(session: Session, insp: Inspection) -> str:
@@ -268,7 +280,7 @@ def export_inspections(db: Database, path: Path, *, hotel_id: str | None = None)
             inspection_document(i)
             for i in s.scalars(stmt.order_by(Inspection.started_at, Inspection.created_at))
         ]
-    data = {"format": FORMAT_MANY, "exported_at": _iso(clock.now()), "inspections": docs}
+    data = {"format": FORMAT_MANY, "exported_at": iso_time(clock.now()), "inspections": docs}
     from hoteltv.io.files import atomic_write_text
 
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2))

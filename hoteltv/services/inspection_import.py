@@ -213,7 +213,17 @@ def _import_one(
         existing = s.get(Inspection, insp_id)
         if existing is not None:
             doc_hash = hash_document(raw)
-            if hash_document(inspection_document(existing)) == doc_hash:
+            sealed = (doc.seal, doc.seal_hash)
+            if doc.seal is not None and sealed != (existing.seal_json, existing.seal_hash):
+                problems.append(
+                    Problem(
+                        f"{where}.seal",
+                        "differs from the seal of the record already here (与本机已有记录的封存不同); "
+                        "not overwritten",
+                        shorten(doc.seal_hash),
+                    )
+                )
+            elif hash_document(inspection_document(existing)) == doc_hash:
                 report.unchanged.append(existing.record_number)
             else:
                 problems.append(
@@ -282,9 +292,19 @@ def _import_one(
             # The seal made where the record was finalized travels with it: the same paper, the same code.
             insp.seal_json, insp.seal_hash = doc.seal, doc.seal_hash
             try:
-                seal.sheet_facts_from_seal(insp)
+                facts = seal.sheet_facts_from_seal(insp)
             except seal.SealError as exc:
                 problems.append(Problem(f"{where}.seal", f"does not hold: {exc.message}"))
+                return
+            differ = seal.unheld_differences(facts, hotel, authority)
+            if differ:
+                problems.append(
+                    Problem(
+                        f"{where}.seal",
+                        "states facts that differ from this data folder's hotel and authority "
+                        f"(封存的事实与本机登记不符): {', '.join(differ)}",
+                    )
+                )
                 return
         else:
             # Sealed from the file's facts (the hotel as the file names it) and the data at hand.

@@ -249,12 +249,17 @@ def view_of(session: Session, insp: Inspection) -> InspectionView:
         verdict=verdict_of(insp),
         issued_notice_id=issued,
         refusal=Refusal.from_stored(insp.refusal),
-        evidence_notes=tuple(
-            EvidenceNote(str(n.get("item_key")), n.get("room"), str(n.get("reason") or ""))
-            for n in (insp.evidence_notes or [])
-            if isinstance(n, dict) and n.get("item_key") and str(n.get("reason") or "").strip()
-        ),
+        evidence_notes=evidence_notes_of(insp),
         evidence_photos=_evidence_photos(session, insp),
+    )
+
+
+def evidence_notes_of(insp: Inspection) -> tuple[EvidenceNote, ...]:
+    """The stored reasons for missing photo evidence as a view shows them (blank reasons left out)."""
+    return tuple(
+        EvidenceNote(str(n.get("item_key")), n.get("room"), str(n.get("reason") or ""))
+        for n in (insp.evidence_notes or [])
+        if isinstance(n, dict) and n.get("item_key") and str(n.get("reason") or "").strip()
     )
 
 

@@ -35,7 +35,15 @@ from hoteltv.db.models import Hotel, Inspection, RectificationNotice
 from hoteltv.domain.checklist import ChecklistTemplate, load_template
 from hoteltv.errors import HoteltvError, TemplateError
 from hoteltv.hashing import canonical_json, canonical_sha256, text_sha256
-from hoteltv.io.inspection_json import hash_document, inspection_document
+from hoteltv.io.inspection_json import (
+    HASHED_FIELDS,
+    conduct_facts,
+    hash_document,
+    hashed_content,
+    hotel_identity,
+    inspection_document,
+    iso_time,
+)
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services.hotel_merge import surviving_ids
@@ -165,6 +173,16 @@ def sheet_facts_from_seal(insp: Inspection) -> SheetFacts:
         raise SealError(
             f"{what}的封存内容与记录不符，拒绝打印 (the seal does not belong to this record's content)"
         )
+    differ = _disagreement(facts.view, facts.hotel, facts.template, insp)
+    session = object_session(insp)
+    answered = (
+        session.get(RectificationNotice, insp.notice_id) if session is not None and insp.notice_id else None
+    )
+    if answered is not None:  # a re-inspection prints the problems of the notice it answers
+        sealed = (facts.answered_notice_number, _json_of(facts.earlier))
+        if sealed != (answered.number, _json_of(_notice_items(answered))):
+            differ.append("earlier")
+    _refuse_disagreement(what, differ)
     _check_template(facts.template)
     return facts
 
@@ -185,9 +203,118 @@ def notice_facts_from_seal(n: RectificationNotice) -> NoticeFacts:
             f"延期或更正请用“延期/更正”生成新版本 (the notice was changed after it was issued: {', '.join(changed)}; "
             f"use 'hoteltv notices extend' for a new version)"
         )
+    printed = {  # what the paper prints, where the seal holds it twice: both must say the same
+        "authority": (facts.authority, n.authority or facts.authority),
+        "hotel_name": (facts.notice.hotel_name, facts.hotel.name),
+        "division_name": (facts.notice.division_name, facts.hotel.division_name),
+    }
+    differ = [k for k, (shown, held) in printed.items() if shown != held]
+    _refuse_disagreement(what, differ + _followed_inspection_disagreement(n, facts))
     if facts.template is not None:
         _check_template(facts.template)
     return facts
+
+
+def _followed_inspection_disagreement(n: RectificationNotice, facts: NoticeFacts) -> list[str]:
+    """Where the inspection a notice's seal shows is not the finalized record it was issued from, as held
+    (``inspection.<field>``; empty: it is, or that record is not here)."""
+    session = object_session(n)
+    insp = session.get(Inspection, n.inspection_id) if session is not None else None
+    if facts.inspection is None or facts.template is None or insp is None:
+        return []
+    if facts.inspection.id != insp.id:
+        return ["inspection"]
+    if insp.status != "finalized" or not insp.content_hash:
+        return []
+    return [f"inspection.{k}" for k in _disagreement(facts.inspection, facts.hotel, facts.template, insp)]
+
+
+# --- does a seal show the record it belongs to ---------------------------------------------------------
+
+
+def _json_of(value: Any) -> str:
+    """Canonical JSON of any sealed value (dataclasses, tuples, times), to compare a seal with a record."""
+    return canonical_json(_settled(_adapter(object).dump_python(value, mode="json")))
+
+
+def _notice_items(n: RectificationNotice) -> tuple[notice_service.NoticeItem, ...]:
+    return tuple(notice_service.NoticeItem(**i) for i in n.items)
+
+
+def _sealed_content(
+    view: insp_service.InspectionView, hotel: SealedHotel, template: SealedTemplate, insp: Inspection
+) -> dict[str, Any]:
+    """The record content a sealed view shows, in the shape :func:`hash_document` hashes: what the
+    record's own content hash is computed over, read from the seal instead of the record's rows.
+
+    The hotel is named as the record names it (its keys), with the seal's values. The view holds the
+    refusal and the evidence notes reshaped: the record's stored form is taken when it shows the same,
+    else they are written back from the view (as :func:`hoteltv.services.inspections.set_refusal` and the
+    evidence reasons store them)."""
+    named = {"name": hotel.name, "credit_code": hotel.credit_code, "division": hotel.division_code}
+    conduct = conduct_facts(insp)
+    if _json_of(insp_service.Refusal.from_stored(insp.refusal)) != _json_of(view.refusal):
+        r = view.refusal
+        at = r.at.isoformat(timespec="seconds") if r and r.at else ""
+        conduct["refusal"] = {"at": at, "note": r.note, "witness": r.witness} if r else None
+    if _json_of(insp_service.evidence_notes_of(insp)) != _json_of(view.evidence_notes):
+        conduct["evidence_notes"] = [
+            {"item_key": n.item_key, "reason": n.reason, "room": n.room_label} for n in view.evidence_notes
+        ]
+    return {
+        **{k: getattr(view, k) for k in HASHED_FIELDS if hasattr(view, k)},
+        "hotel": {k: named.get(k) for k in hotel_identity(insp)},
+        "template": {"id": template.id, "version": template.version},
+        "started_at": iso_time(view.started_at),
+        "ended_at": iso_time(view.ended_at),
+        "inspectors": [{"name": i.name, "enforcement_id": i.enforcement_id} for i in view.inspectors],
+        "rooms": [
+            {"room_number": r.room_number, "floor": r.floor, "room_type": r.room_type, "answers": r.answers}
+            for r in view.rooms
+        ],
+        **conduct,
+    }
+
+
+def _disagreement(
+    view: insp_service.InspectionView, hotel: SealedHotel, template: SealedTemplate, insp: Inspection
+) -> list[str]:
+    """What a sealed view (with the sealed hotel and template) shows otherwise than the finalized record
+    ``insp`` holds, by field name (empty: the seal shows the record).
+
+    Everything the record's content hash covers is compared through that hash (cheap: no rows are read);
+    the fields named are then found by comparing with the record's document. The facts the record holds
+    outside its content hash are compared as they are: status, finalization time, the version corrected,
+    and the drawn signatures when the record holds any (an imported record does not: a JSON file does not
+    carry them). The hotel name, division and template the view holds beside the seal's own must agree
+    with them (the sheet prints the view's)."""
+    differ: list[str] = []
+    sealed = _sealed_content(view, hotel, template, insp)
+    if hash_document(sealed) != insp.content_hash:
+        held = hashed_content(inspection_document(insp))
+        mine = hashed_content(sealed)
+        differ += [k for k in held if canonical_json(held[k]) != canonical_json(mine.get(k))] or ["content"]
+    pairs: dict[str, tuple[Any, Any]] = {
+        # The seal with itself: the sheet prints the view's hotel name and division, and the template's items.
+        "hotel_name": (view.hotel_name, hotel.name),
+        "division_name": (view.division_name, hotel.division_name),
+        "template": ((view.template_id, view.template_version), (template.id, template.version)),
+        "status": (view.status, insp.status),
+        "finalized_at": (iso_time(view.finalized_at), iso_time(insp.finalized_at)),
+        "supersedes_id": (view.supersedes_id, insp.supersedes_id),
+    }
+    if insp.signatures:
+        pairs["signatures"] = (view.signatures, insp.signatures)
+    differ += [k for k, (a, b) in pairs.items() if k not in differ and _json_of(a) != _json_of(b)]
+    return differ
+
+
+def _refuse_disagreement(what: str, differ: list[str]) -> None:
+    if differ:
+        raise SealError(
+            f"{what}的封存内容与记录本身不一致（{'、'.join(differ)}），封存被改动，拒绝打印 "
+            f"(the seal does not show the record it belongs to: {', '.join(differ)}; not printed)"
+        )
 
 
 def _merged_into(n: RectificationNotice, sealed_id: str, live_id: str) -> bool:
@@ -211,6 +338,24 @@ def _check_template(t: SealedTemplate) -> None:
             f"检查表 {t.id} 第{t.version}版的内容与封存时不同，拒绝打印 "
             f"(template {t.id} v{t.version} differs from the one sealed)"
         )
+
+
+def unheld_differences(facts: SheetFacts, hotel: Hotel, authority: str) -> list[str]:
+    """The sealed facts that name the unit and the issuer but no record holds — the hotel's address and
+    division name, the authority — where they differ from this data folder's hotel (when it knows them)
+    and ``authority`` setting (empty: they agree).
+
+    Nothing in the record can confirm them, so a seal arriving in an import file must agree with what this
+    folder knows. The hotel's people (负责人, contact, phone) are not compared: they change and are
+    corrected on site, and a folder's registry may not have them (see ``docs/seal.md``: what a seal binds).
+    """
+    here = sealed_hotel(hotel)
+    differ = [
+        f"hotel.{k}"
+        for k in ("address", "division_name")
+        if getattr(here, k) and getattr(facts.hotel, k) != getattr(here, k)
+    ]
+    return differ + (["authority"] if facts.authority != authority else [])
 
 
 def default_authority(db: Any) -> str:
@@ -284,7 +429,7 @@ def build_sheet_facts(
         if insp.kind == "reinspection" and insp.notice_id:
             answered = session.get(RectificationNotice, insp.notice_id)
             if answered is not None:
-                earlier = tuple(notice_service.NoticeItem(**i) for i in answered.items)
+                earlier = _notice_items(answered)
                 answered_number = answered.number
         return SheetFacts(
             view=view,

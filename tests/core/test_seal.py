@@ -22,7 +22,7 @@ from sqlalchemy import select
 from hoteltv.cli import main
 from hoteltv.db.engine import DB_FILENAME, Database
 from hoteltv.db.models import AuditEvent, Hotel, Inspection, RectificationNotice
-from hoteltv.hashing import text_sha256
+from hoteltv.hashing import canonical_json, text_sha256
 from hoteltv.reports.verification import inspection_code, notice_code, notice_hash
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
@@ -618,3 +618,155 @@ def test_printing_from_the_seal_names_the_field_of_a_character_no_font_has(
     message = str(caught.value)
     assert "U+F0001" in message and "整改要求" in message and "items" in message
     assert not (tmp_path / "notice.pdf").exists()
+
+
+# --- 5. a seal shows the record it belongs to -------------------------------------------------------------
+
+
+def _forged(seal_json: str, edit: Any) -> tuple[str, str]:
+    """A seal with ``edit`` applied to its facts and its hash made anew (anyone can recompute a SHA-256)."""
+    facts = json.loads(seal_json)
+    edit(facts)
+    text = canonical_json(facts)
+    return text, text_sha256(text)
+
+
+def _set_findings(facts: dict[str, Any]) -> None:
+    facts["view"]["findings"] = "伪造的检查发现"
+
+
+def _set_address_and_authority(facts: dict[str, Any]) -> None:
+    facts["hotel"]["address"] = "伪造地址100号"
+    facts["authority"] = "伪造局"
+
+
+def _set_inspector(facts: dict[str, Any]) -> None:
+    facts["view"]["inspectors"][0]["enforcement_id"] = "99999999999"
+
+
+def _set_printed_hotel_name(facts: dict[str, Any]) -> None:
+    facts["view"]["hotel_name"] = "伪造的酒店"
+
+
+def _set_drawn_signature(facts: dict[str, Any]) -> None:
+    facts["view"]["signatures"] = {"hotel": "data:image/png;base64,AAAA"}
+
+
+def _exported_to_office(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> tuple[list[str], dict[str, Any], int]:
+    """A fresh data folder with the hotels of ``home``, and ``home``'s inspections exported: (the folder's
+    --home arguments, the exported file's data, the index of the demo's failed inspection in it)."""
+    inspection_id = _failed_with_notice(home)[0]
+    h = ["--home", str(home)]
+    assert run(capsys, *h, "hotels", "export", str(tmp_path / "hotels.csv"))[0] == 0
+    assert run(capsys, *h, "inspections", "export", str(tmp_path / "insp.json"))[0] == 0
+    office = ["--home", str(tmp_path / "office")]
+    assert run(capsys, *office, "init")[0] == 0
+    assert run(capsys, *office, "hotels", "import", str(tmp_path / "hotels.csv"))[0] == 0
+    data = json.loads((tmp_path / "insp.json").read_text(encoding="utf-8"))
+    k = next(n for n, d in enumerate(data["inspections"]) if d["id"] == inspection_id)
+    return office, data, k
+
+
+def _inspection_rows(home: Path) -> int:
+    with sqlite3.connect(home / DB_FILENAME) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM inspections").fetchone()
+    return int(count)
+
+
+@pytest.mark.parametrize(
+    "edit", [_set_findings, _set_address_and_authority, _set_inspector], ids=["findings", "address", "team"]
+)
+def test_an_imported_seal_showing_other_facts_than_its_record_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, edit: Any
+) -> None:
+    office, data, k = _exported_to_office(capsys, home, tmp_path)
+    doc = data["inspections"][k]
+    doc["seal"], doc["seal_hash"] = _forged(doc["seal"], edit)
+    (tmp_path / "forged.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, *office, "inspections", "import", str(tmp_path / "forged.json"))
+    assert code == 1 and f"$.inspections[{k}].seal" in err
+    assert _inspection_rows(tmp_path / "office") == 0  # the whole file refused: nothing written
+
+
+def test_an_import_over_a_record_already_here_with_another_seal_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    office, data, k = _exported_to_office(capsys, home, tmp_path)
+    assert run(capsys, *office, "inspections", "import", str(tmp_path / "insp.json"))[0] == 0
+    doc = data["inspections"][k]
+    good = doc["seal_hash"]
+    doc["seal"], doc["seal_hash"] = _forged(doc["seal"], _set_findings)
+    (tmp_path / "forged.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, *office, "inspections", "import", str(tmp_path / "forged.json"))
+    assert code == 1 and "$.seal" in err and "已存在且相同" not in out
+    with sqlite3.connect(tmp_path / "office" / DB_FILENAME) as conn:
+        (kept,) = conn.execute("SELECT seal_hash FROM inspections WHERE id = ?", (doc["id"],)).fetchone()
+    assert kept == good
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        (_set_findings, "findings"),
+        (_set_printed_hotel_name, "hotel_name"),
+        (_set_drawn_signature, "signatures"),
+    ],
+    ids=["findings", "hotel_name", "signatures"],
+)
+def test_a_seal_rewritten_with_its_hash_in_the_database_is_refused_by_print_verify_and_check(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, edit: Any, named: str
+) -> None:
+    inspection_id, number, _, _, _ = _failed_with_notice(home)
+    db = Database.open(home)
+    code_text = inspection_code(db, inspection_id).code
+    db.close()
+    if edit is _set_drawn_signature:  # the record holds drawn signatures: the seal must show those
+        _sql(home, "UPDATE inspections SET signatures = ? WHERE id = ?", '{"hotel": "x"}', inspection_id)
+    with sqlite3.connect(home / DB_FILENAME) as conn:
+        (sealed,) = conn.execute(
+            "SELECT seal_json FROM inspections WHERE id = ?", (inspection_id,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE inspections SET seal_json = ?, seal_hash = ? WHERE id = ?",
+            (*_forged(sealed, edit), inspection_id),
+        )
+    h = ["--home", str(home)]
+    code, _, err = run(capsys, *h, "print", "sheet", number, "-o", str(tmp_path / "sheet.pdf"))
+    assert code == 1 and "拒绝打印" in err and not (tmp_path / "sheet.pdf").exists()
+    assert named in err
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 1 and out.startswith("不一致") and "TAMPERED" in out
+    code, _, err = run(capsys, *h, "check")
+    assert code == 1 and number in err and "封存校验失败" in err
+
+
+def test_a_notice_seal_showing_another_inspection_than_its_record_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    _, _, _, notice_id, notice_number = _failed_with_notice(home)
+    db = Database.open(home)
+    code_text = notice_code(db, notice_id)
+    db.close()
+
+    def forge(facts: dict[str, Any]) -> None:
+        facts["inspection"]["findings"] = "伪造的检查发现"
+        facts["notice"]["hotel_name"] = "伪造的酒店"  # printed on the notice beside the sealed hotel facts
+
+    with sqlite3.connect(home / DB_FILENAME) as conn:
+        (sealed,) = conn.execute(
+            "SELECT seal_json FROM rectification_notices WHERE id = ?", (notice_id,)
+        ).fetchone()
+        conn.execute(
+            "UPDATE rectification_notices SET seal_json = ?, seal_hash = ? WHERE id = ?",
+            (*_forged(sealed, forge), notice_id),
+        )
+    h = ["--home", str(home)]
+    code, _, err = run(capsys, *h, "print", "notice", notice_number, "-o", str(tmp_path / "n.pdf"))
+    assert code == 1 and "拒绝打印" in err and "inspection.findings" in err and "hotel_name" in err
+    assert not (tmp_path / "n.pdf").exists()
+    code, out, _ = run(capsys, *h, "verify", code_text)
+    assert code == 1 and out.startswith("不一致") and "TAMPERED" in out
+    code, _, err = run(capsys, *h, "check")
+    assert code == 1 and notice_number in err
