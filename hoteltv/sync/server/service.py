@@ -576,8 +576,60 @@ def _apply_change(
         else:
             result = _apply_one(s, caller, device, change, records, seqs)
         _restore_hotel(s, caller, device, change, live, result, records, seqs)
+        if change.entity == "rectification_notices" and result.status in ("applied", "conflict"):
+            _close_version_in_force(s, caller, device, change, records, seqs)
         return result
     return _apply_one(s, caller, device, change, records, seqs)
+
+
+def _close_version_in_force(
+    s: Session, caller: Caller, device: str, change: Change, records: _Records, seqs: _Seqs
+) -> None:
+    """A re-inspection closed one version of a notice while another laptop, offline, made a newer one
+    (延期 or 更正): the version in force is closed by that re-inspection too, whichever reached the server
+    first — the hotel passed, and an open newer version would wait for a re-inspection that happened."""
+    rec = records.get("rectification_notices", change.id)
+    if rec is None or rec.deleted:
+        return
+    older = records.get("rectification_notices", _str(rec.data.get("supersedes_id")))
+    closed_by: dict[str, Any] | None = None
+    target: Record | None = None
+    if rec.data.get("status") == "open" and older is not None and _closing(older.data):
+        closed_by, target = older.data, rec  # a new version of one closed here
+    elif _closing(change.values) and rec.data.get("status") != "closed":
+        target = _in_force(s, records, rec)  # a close sent for a version another one replaced here
+        closed_by = change.values
+    if closed_by is None or target is None or target.data.get("status") != "open":
+        return
+    closing = {k: closed_by.get(k) for k in ("status", "reinspection_id", "closed_at")}
+    _write(s, target, {**target.data, **closing}, seqs, caller, device, change.seq)
+    if target.hotel_id:
+        records.restate[target.hotel_id] = max(change.seq, records.restate.get(target.hotel_id, 0))
+
+
+def _closing(values: dict[str, Any]) -> bool:
+    return values.get("status") == "closed" and bool(_str(values.get("reinspection_id")))
+
+
+def _in_force(s: Session, records: _Records, rec: Record) -> Record | None:
+    """The newest live version of the notice ``rec`` is a version of (following ``supersedes_id``)."""
+    newer: dict[str, Record] = {}
+    rows = s.scalars(
+        select(Record).where(
+            Record.entity == "rectification_notices",
+            Record.hotel_id == rec.hotel_id,
+            Record.deleted.is_(False),
+        )
+    )
+    for row in [*rows, *(r for k, r in records.cache.items() if k[0] == "rectification_notices" and r)]:
+        older = _str(row.data.get("supersedes_id"))
+        if older and not row.deleted:
+            newer.setdefault(older, records.get("rectification_notices", row.id) or row)
+    current, seen = rec, {rec.id}
+    while current.id in newer and newer[current.id].id not in seen:
+        current = newer[current.id]
+        seen.add(current.id)
+    return current if current.id != rec.id else None
 
 
 def _restore_hotel(
