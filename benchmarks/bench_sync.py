@@ -433,7 +433,8 @@ def what_if(root: Path, n: int, photo_bytes: int, repeat: int, streams: int = ST
     raws: list[float] = []
     for run in range(repeat):
         for k, (name, env, precollect) in enumerate(WHAT_IF):
-            home, folder = root / f"what-if-laptop-{run}-{k}", root / f"what-if-server-{run}-{k}"
+            home = root / f"what-if-laptop-{photo_bytes}-{run}-{k}"
+            folder = root / f"what-if-server-{photo_bytes}-{run}-{k}"
             shutil.copytree(template, home)
             folder.mkdir()
             server = Server(folder, env_extra=env)
