@@ -55,6 +55,7 @@ from hoteltv.sync.outbox import (
     mark_sent_in,
     note_from_bundles,
     pending_ids,
+    requeue,
 )
 from hoteltv.sync.photo_transfer import (
     META_MISSING_PHOTOS,
@@ -136,6 +137,8 @@ class SyncReport:
     check_message: str = ""
     message: str = ""
     outcomes: list[RecordOutcome] = field(default_factory=list)
+    #: Records queued again because the server lacked them (restored from a backup, or another server).
+    requeued: int = 0
 
     @property
     def seconds(self) -> float:
@@ -322,8 +325,16 @@ class SyncClient:
                 report.check_ok, report.ok = True, True
                 report.message = self._summary_text(report)
                 return report
-            if self.db.get_meta(META_SERVER_ID) not in (None, hello.server_id):
+            known = self.db.get_meta(META_SERVER_ID)
+            if known not in (None, hello.server_id) or (
+                known == hello.server_id and hello.head < int(self.db.get_meta(META_LAST_SEQ, "0") or 0)
+            ):
+                # Another server than last time, or this one behind what was pulled from it (restored
+                # from an older backup): what it lacks of this laptop's writing goes again, all is pulled
+                # and checked.
                 self._forget_server()
+                report.requeued = self._send_again_what_the_server_lacks()
+                full = True
             collected = collect_changes(self.db)
             self._steps = max(1, (len(collected.changes) + self.batch_size - 1) // self.batch_size) + 6
             self._tick("发送修改 (sending changes)", 0)
@@ -372,19 +383,63 @@ class SyncClient:
             f"(sent {r.pushed}: {r.conflicts} conflicts, {r.failed} failed; received {r.pulled}; "
             f"photos up {r.photos_up}, down {r.photos_down})"
         )
+        if r.requeued:
+            text += (
+                f";服务器缺少本机的 {r.requeued} 条记录(已从备份恢复或是另一台服务器),已重新发送 "
+                f"(the server lacked {r.requeued} records of this computer's: sent again)"
+            )
         if r.check_ok is False:
             text += f";核对未通过 (check failed): {r.check_message}"
         return text
 
     def _forget_server(self) -> None:
-        """Another server than last time: start its sequence from zero and forget what it held."""
+        """Another server than last time (or this one restored from a backup): start its sequence from zero
+        and forget what it held — its photo files and its conflicts (their numbers are that server's; the
+        server's own list brings them back). A choice on its way to that server stays."""
         with self.db.transaction() as s:
-            for key in (META_LAST_SEQ, META_SERVER_ID, META_CONFLICTS_SEEN):
+            for key in (META_LAST_SEQ, META_SERVER_ID, META_CONFLICTS_SEEN, META_CHECKED):
                 row = s.get(Meta, key)
                 if row is not None:
                     s.delete(row)
             for blob in s.scalars(select(SyncBlob)):
                 s.delete(blob)
+            for conflict in s.scalars(
+                select(SyncConflict).where(
+                    SyncConflict.server_id.is_not(None), SyncConflict.status != "resolving"
+                )
+            ):
+                s.delete(conflict)
+
+    def _send_again_what_the_server_lacks(self) -> int:
+        """Records written last here that the server lacks, or holds at an older version, queued to be sent
+        again (see :func:`~hoteltv.sync.outbox.requeue`); records with changes waiting here already go.
+        Returns how many."""
+        from hoteltv.sync.protocol import ENTITY_ORDER
+        from hoteltv.sync.values import MODELS
+
+        waiting = pending_ids(self.db)
+        total = 0
+        for entity in ENTITY_ORDER:
+            theirs = {rid: int(v) for rid, v, _d in self.request("GET", f"/sync/manifest/{entity}").json()}
+            table = MODELS[entity].__table__  # type: ignore[attr-defined]
+            with self.db.reading() as s:
+                mine = [
+                    (rid, int(v))
+                    for rid, v in s.execute(
+                        select(table.c.id, table.c.version).where(table.c.device_id == self.db.device_id)
+                    )
+                    if (entity, rid) not in waiting and theirs.get(rid, -1) < int(v)
+                ]
+            older = [rid for rid, _v in mine if rid in theirs]
+            base: dict[str, dict[str, Any]] = {}
+            for chunk in chunked(older, MAX_PULL):
+                answer = self.request("POST", "/sync/fetch", json={"entity": entity, "ids": chunk}).json()
+                base.update({r["id"]: r["values"] for r in answer})
+            requeue(self.db, entity, [(rid, v, base.get(rid, {})) for rid, v in mine])
+            total += len(mine)
+        if total:
+            log.info("%d records the server lacked are queued to be sent again", total)
+        return total
 
     # --- push ------------------------------------------------------------------------------------------------
     def _body(self, texts: list[str]) -> bytes:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Float, Integer, String, Text, bindparam, select, update
+from sqlalchemy import Boolean, Connection, Float, Integer, String, Text, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from hoteltv.chunks import chunked
@@ -200,6 +200,31 @@ def adopt_versions_in(target: Session | Connection, items: Sequence[tuple[str, s
             .values(version=bindparam("b_server"))
         )
         _conn(target).execute(stmt, params)
+
+
+def requeue(db: Database, entity: str, items: Sequence[tuple[str, int, dict[str, Any]]]) -> None:
+    """Queue records to be sent again whole, as they are here (``(id, version, base)``: ``base`` the
+    server's values of a record it holds at an older version, empty for one it lacks) — what a server
+    restored from an older backup, or another server, does not hold of this laptop's writing."""
+    if not items:
+        return
+    names = [c.key for c in MODELS[entity].__table__.columns if c.key not in _NOT_SENT]  # type: ignore[attr-defined]
+    now = utcnow()
+    rows = [
+        {
+            "entity": entity,
+            "entity_id": rid,
+            "version": version,
+            "at": now,
+            "fields": names,
+            "base": {k: v for k, v in base.items() if k in names},
+            "sent_at": None,
+        }
+        for rid, version, base in items
+    ]
+    with db.writing(("outbox",)) as conn:
+        for chunk in chunked(rows, _CHUNK):
+            conn.execute(insert(OutboxEntry), chunk)
 
 
 # --- what is still waiting to be sent -----------------------------------------------------------------------
