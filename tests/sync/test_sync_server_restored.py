@@ -81,3 +81,32 @@ def test_back_from_another_server_the_edit_it_took_and_the_open_conflicts_are_he
     with server.http("office") as http:
         assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["address"] == "西邑路9号"
     assert [c.field for c in sync_state.list_conflicts(b.db)] == ["contact_phone"]
+
+
+def test_an_inspector_whose_divisions_were_narrowed_keeps_syncing(laptop, server) -> None:
+    # Every sync failed its check for good ('records here differ'): the laptop compared every row it
+    # holds with what the server now shows the account.
+    from hoteltv.sync.server import admin
+    from tests.sync.conftest import LONGYANG, TENGCHONG
+
+    admin.update_user(server.db, "ly", divisions=[LONGYANG, TENGCHONG])
+    office = laptop("office", "office")
+    here = make_hotel(office.db, "隆阳宾馆", division="隆阳区")
+    there = make_hotel(office.db, "腾冲宾馆", division="腾冲市")
+    assert office.sync().ok
+    field = laptop("wang", "ly")
+    assert field.sync().ok
+    make_inspection(field.db, there)
+    assert field.sync().ok
+    admin.update_user(server.db, "ly", divisions=[LONGYANG])
+    report = field.sync()
+    assert report.ok and report.check_ok, report.message
+    assert hotel_service.get_hotel(field.db, there).name == "腾冲宾馆"  # kept here, not deleted
+    edit_hotel(office.db, here, contact_phone="0875-3333333")
+    assert office.sync().ok
+    again = field.sync()
+    assert (
+        again.ok
+        and again.check_ok
+        and hotel_service.get_hotel(field.db, here).contact_phone == "0875-3333333"
+    )
