@@ -300,3 +300,15 @@ def test_records_another_laptop_handed_over_by_bundle_do_not_fail_the_check(lapt
         seqs = list(s.scalars(select(OutboxEntry.seq).where(OutboxEntry.entity_id == lost)))
     mark_sent(b.db, seqs)  # as if sent, and the server lost it
     assert _full_sync(b).check_ok is False
+
+
+def test_an_inspection_of_a_hotel_refused_as_out_of_scope_is_refused_for_scope_too(laptop, server) -> None:
+    # It was refused as 'its hotel is not on the server yet, sent again next time': it never would be.
+    field = laptop("wang", "ly")
+    team(field.db)
+    assert field.sync().ok
+    elsewhere = make_hotel(field.db, "腾冲边境酒店", division="腾冲市")
+    insp = make_inspection(field.db, elsewhere)
+    report = field.sync()
+    reasons = {o.id: o.reason for o in report.outcomes if o.state == "failed"}
+    assert "超出权限范围" in reasons[elsewhere] and "超出权限范围" in reasons[insp], reasons

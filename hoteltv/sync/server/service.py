@@ -312,6 +312,8 @@ class _Records:
         self.restate: dict[str, int] = {}
         #: The records the batch carries (a reference to one of them is to a record about to be here).
         self.sent: set[tuple[str, str]] = set()
+        #: Records of this batch refused as outside the caller's divisions (what names one is refused so).
+        self.out_of_sight: set[tuple[str, str]] = set()
 
     def new(self, entity: str, rid: str, seq: int) -> Record:
         """A record this batch creates (see :class:`_NewRecord`)."""
@@ -515,7 +517,12 @@ def _push(
         records = _Records(s)
         records.sent = {(c.entity, c.id) for c in ordered}
         records.preload(keys)
-        results = [_apply_change(s, caller, req.device_id, c, records, seqs) for c in ordered]
+        results = []
+        for c in ordered:
+            result = _apply_change(s, caller, req.device_id, c, records, seqs)
+            if result.status == "refused" and result.code == 403:
+                records.out_of_sight.add((c.entity, c.id))
+            results.append(result)
         _restate_hotels(s, caller, req.device_id, records, seqs)
         _touch(s, caller, req.device_id, pushed=True)
         created = records.created
@@ -1047,6 +1054,8 @@ def _apply_one(
         )
 
     scope = _scope(records, change, rec)
+    if scope.problem == HOTEL_NOT_YET and ("hotels", scope.hotel_id) in records.out_of_sight:
+        return result("refused", 403, _out_of_scope(caller), hide=True)  # its hotel never will be
     if scope.problem:
         return result("refused", 422, scope.problem, hide=True)
     parent = None
