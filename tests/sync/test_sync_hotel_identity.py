@@ -307,19 +307,26 @@ def test_a_merge_across_divisions_is_not_taken_and_the_inspector_can_still_send(
     assert _hotel_of(office.db, insp) == here
 
 
-def test_a_code_typed_with_spaces_or_lower_case_is_the_same_hotel_on_the_server(laptop, server) -> None:
-    # Only a client that does not normalise codes (the API) sends such a code: it was a second live hotel.
+def _same_code_typed_otherwise(laptop, typed: str):  # type: ignore[no-untyped-def]
+    """a's hotel with CODE is on the server; b, new, holds the same hotel with the code as ``typed`` (only a
+    client that does not normalise codes sends such a code)."""
     a = laptop("a", "office")
     first = make_hotel(a.db, "永昌大酒店", credit_code=CODE)
     assert a.sync().ok
-    from hoteltv.sync.outbox import collect_changes
-
     b = laptop("b", "office")
     second = make_hotel(b.db, "永昌大酒店", credit_code=CODE)
     with b.db.transaction() as s:
         row = s.get(Hotel, second)
         assert row is not None
-        row.credit_code = CODE[:12].lower() + " " + CODE[12:]
+        row.credit_code = typed
+    return a, b, first, second
+
+
+def test_a_code_typed_with_spaces_or_lower_case_is_the_same_hotel_on_the_server(laptop, server) -> None:
+    # Only a client that does not normalise codes (the API) sends such a code: it was a second live hotel.
+    from hoteltv.sync.outbox import collect_changes
+
+    _, b, first, second = _same_code_typed_otherwise(laptop, CODE[:12].lower() + " " + CODE[12:])
     assert [c.values["credit_code"] for c in collect_changes(b.db).changes if c.entity == "hotels"] == [
         CODE[:12].lower() + " " + CODE[12:]
     ]
@@ -396,15 +403,7 @@ def test_a_hotel_with_finalized_records_on_the_server_is_not_deleted_by_a_laptop
 def test_a_code_that_differs_only_in_spaces_or_case_is_no_conflict_when_the_hotels_merge(
     laptop, server
 ) -> None:
-    a = laptop("a", "office")
-    first = make_hotel(a.db, "永昌大酒店", credit_code=CODE)
-    assert a.sync().ok
-    b = laptop("b", "office")
-    second = make_hotel(b.db, "永昌大酒店", credit_code=CODE)
-    with b.db.transaction() as s:
-        row = s.get(Hotel, second)
-        assert row is not None
-        row.credit_code = CODE[:4] + " " + CODE[4:].lower()
+    _, b, first, second = _same_code_typed_otherwise(laptop, CODE[:4] + " " + CODE[4:].lower())
     report = b.sync()
     assert report.ok and report.conflicts == 0, report.outcomes
     with server.db.read() as s:
