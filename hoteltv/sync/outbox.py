@@ -256,13 +256,18 @@ def pending_count(db: Database) -> int:
 META_DROPPED = "sync.dropped"
 
 
-def dropped_ids(session: Session) -> dict[str, list[str]]:
-    row = session.get(Meta, META_DROPPED)
+def _ids_by_entity(session: Session, key: str) -> dict[str, list[str]]:
+    """A meta row holding record ids by entity (JSON); empty when missing or unreadable."""
+    row = session.get(Meta, key)
     try:
         data = json.loads(row.value) if row is not None and row.value else {}
     except ValueError:
         data = {}
     return {str(k): [str(i) for i in v] for k, v in data.items() if isinstance(v, list)}
+
+
+def dropped_ids(session: Session) -> dict[str, list[str]]:
+    return _ids_by_entity(session, META_DROPPED)
 
 
 def set_dropped(session: Session, dropped: dict[str, list[str]]) -> None:
@@ -276,12 +281,7 @@ META_FROM_BUNDLES = "sync.from_bundles"
 
 
 def from_bundles(session: Session) -> dict[str, set[str]]:
-    row = session.get(Meta, META_FROM_BUNDLES)
-    try:
-        data = json.loads(row.value) if row is not None and row.value else {}
-    except ValueError:
-        data = {}
-    return {str(k): {str(i) for i in v} for k, v in data.items() if isinstance(v, list)}
+    return {k: set(v) for k, v in _ids_by_entity(session, META_FROM_BUNDLES).items()}
 
 
 def note_from_bundles(
