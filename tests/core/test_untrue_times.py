@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from hoteltv.cli import main
 from hoteltv.db.engine import Database
 from hoteltv.domain import clock
 from hoteltv.domain.lifecycle import Blocker
@@ -21,12 +20,7 @@ from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import notices as notice_service
 from hoteltv.services import numbering
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.core.test_cli import run
 
 
 @pytest.fixture

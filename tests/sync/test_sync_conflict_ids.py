@@ -76,18 +76,25 @@ def test_keep_keeps_the_value_in_force_and_does_not_undo_a_later_edit(laptop, se
         assert hotel_service.get_hotel(lap.db, hotel).contact_phone == "0875-6666666", lap.name
 
 
-def test_a_conflict_found_by_a_bundle_is_the_one_the_push_then_meets(laptop, server) -> None:
-    # b takes a's bundle (a conflict found here, no number yet), then b's own push meets the same
-    # disagreement on the server: it was listed twice, with opposite values in force, the local one open.
+def _bundle_conflict(laptop, **edits: tuple[str, str]):  # type: ignore[no-untyped-def]
+    """Two office laptops edit one field of a synced hotel differently (``field=(a's value, b's value)``);
+    b imports a's bundle and finds the conflict there, before the server meets it."""
     a = laptop("a", "office")
     b = laptop("b", "office")
     hotel = make_hotel(a.db, "和顺客栈", division="腾冲市")
     assert a.sync().ok and b.sync().ok
-    edit_hotel(a.db, hotel, contact_phone="0875-1111111")
-    edit_hotel(b.db, hotel, contact_phone="0875-2222222")
+    edit_hotel(a.db, hotel, **{name: values[0] for name, values in edits.items()})
+    edit_hotel(b.db, hotel, **{name: values[1] for name, values in edits.items()})
     stick = a.home.parent / "a.zip"
     export_bundle(a.db, a.store, stick)
     assert import_local(b.db, b.store, stick).count("conflict") == 1
+    return a, b, hotel
+
+
+def test_a_conflict_found_by_a_bundle_is_the_one_the_push_then_meets(laptop, server) -> None:
+    # b takes a's bundle (a conflict found here, no number yet), then b's own push meets the same
+    # disagreement on the server: it was listed twice, with opposite values in force, the local one open.
+    a, b, _hotel = _bundle_conflict(laptop, contact_phone=("0875-1111111", "0875-2222222"))
     assert a.sync().ok
     assert b.sync().conflicts == 1
     listed = sync_state.list_conflicts(b.db, include_resolved=True)
@@ -127,15 +134,7 @@ def test_a_bundle_conflict_settled_here_before_the_server_met_it_is_settled_ther
 ) -> None:
     # b settled the conflict its bundle import found (keeping its own address); the server then met the
     # same disagreement and kept a's value, and b listed two entries: its own settled one and the server's.
-    a = laptop("a", "office")
-    b = laptop("b", "office")
-    hotel = make_hotel(a.db, "午宾馆", division="腾冲市")
-    assert a.sync().ok and b.sync().ok
-    edit_hotel(a.db, hotel, address="午路一号")
-    edit_hotel(b.db, hotel, address="午路二号")
-    stick = a.home.parent / "a.zip"
-    export_bundle(a.db, a.store, stick)
-    assert import_local(b.db, b.store, stick).count("conflict") == 1
+    a, b, hotel = _bundle_conflict(laptop, address=("午路一号", "午路二号"))
     (local,) = sync_state.list_conflicts(b.db)
     rc, out = run("--home", str(b.home), "conflicts", "resolve", local.ref, "--keep")
     assert rc == 0, out
