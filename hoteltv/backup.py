@@ -25,6 +25,11 @@ the folder is left as it was. Then, in this order, so that a crash at any point 
 3. the restored database replaces the current one with one atomic rename: the commit point;
 4. the restored settings take the place of the current ones.
 
+The restored database numbers its next changes well past any number it could have used after the backup
+was made (:func:`_number_past_the_backup`): the sync server remembers which change numbers of this
+laptop it has taken, and would otherwise take an edit made after the restore for one it already had
+(the laptop kept working and syncing after the backup) and drop it without a word.
+
 A restore refuses to touch a database another program has open (close hoteltv first), and replaces an
 existing database only when asked (``force``).
 
@@ -77,6 +82,12 @@ ASIDE_PREFIX = "before-restore-"
 STAGING_PREFIX = ".restore-"
 
 _FREE_MARGIN = 1 << 20
+#: How far a restored database's change numbers jump past the backup's newest (and past the replaced
+#: database's, when it is the same laptop's): more changes than a laptop makes between a backup and its
+#: restore, and room for hundreds of restores within the server's 32-bit numbers.
+RESTORE_SEQ_JUMP = 10_000_000
+#: The outbox entry that holds a restored database's jump (sent already, so no sync ever collects it).
+RESTORED_ENTITY = "restored"
 _MAX_MANIFEST_BYTES = 100 * 1024 * 1024
 _PHOTO_RE = re.compile(r"^photos/originals/([0-9a-f]{2})/([0-9a-f]{64})$")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -486,6 +497,7 @@ def restore_backup(
                 _quiesce(db_path)
             _, new_device, _, used = _database_facts(staging / DB_ENTRY)
             old_device = _device_of(db_path)
+            _number_past_the_backup(staging / DB_ENTRY, db_path if old_device == new_device else None)
             added = _add_blobs(home, staged_blobs)
             aside = _put_aside(home, db_path)
             replace_file(staging / DB_ENTRY, db_path)  # the commit point
@@ -517,6 +529,31 @@ def restore_backup(
         missing,
         device_changed=old_device is not None and new_device is not None and old_device != new_device,
     )
+
+
+def _newest_change(path: Path) -> int:
+    with contextlib.closing(connect_readonly(path)) as conn:
+        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0])
+
+
+def _number_past_the_backup(staged: Path, replaced: Path | None) -> None:
+    """Make the staged database number its next changes :data:`RESTORE_SEQ_JUMP` past its newest (and past
+    ``replaced``'s, the same laptop's database it replaces): an outbox entry marked sent at that number
+    (the outbox numbers its entries from the highest one there is). The jump is taken once per restore;
+    the entry is never collected (its entity names no table) and never sent."""
+    newest = _newest_change(staged)
+    if replaced is not None:
+        with contextlib.suppress(sqlite3.Error):
+            newest = max(newest, _newest_change(replaced))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with contextlib.closing(sqlite3.connect(staged)) as conn, conn:
+        conn.execute(
+            "INSERT INTO outbox (seq, entity, entity_id, version, at, fields, base, sent_at) "
+            "VALUES (?, ?, '', 0, ?, '[]', '{}', ?)",
+            (newest + RESTORE_SEQ_JUMP, RESTORED_ENTITY, stamp, stamp),
+        )
+    with open(staged, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def _device_of(db_path: Path) -> str | None:
