@@ -93,7 +93,7 @@ open(token_file, "w").write(admin.issue_token(app.state.db, "office").token)
 profile = os.environ.get("HOTELTV_BENCH_SERVER_PROFILE")
 if profile:  # every thread (the endpoints run in a thread pool), wall clock; saved when asked
     import yappi
-    yappi.set_clock_type("wall")
+    yappi.set_clock_type(os.environ.get("HOTELTV_BENCH_CLOCK", "wall"))
     yappi.start()
 
     @app.post("/bench/profile", include_in_schema=False)
@@ -194,8 +194,12 @@ class Server:
         env = dict(os.environ, **(env_extra or {}))
         if profile is not None:
             env["HOTELTV_BENCH_SERVER_PROFILE"] = str(profile)
+        cmd = [sys.executable, "-c", SERVER, str(folder), str(self.port), str(token_file)]
+        spy = os.environ.get("HOTELTV_BENCH_PYSPY")
+        if spy:
+            cmd = [str(Path(sys.executable).parent / "py-spy"), "record", *os.environ.get("HOTELTV_BENCH_PYSPY_ARGS", "").split(), "-r", "250", "-f", "raw", "-o", f"{spy}/server-{self.port}.txt", "--", *cmd]
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(folder), str(self.port), str(token_file)],
+            cmd,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
@@ -220,7 +224,11 @@ class Server:
     def stop(self) -> None:
         if self.profile is not None:
             httpx.post(f"{self.url}/bench/profile", timeout=120).raise_for_status()
-        self.proc.terminate()
+        if os.environ.get("HOTELTV_BENCH_PYSPY"):
+            import signal
+            self.proc.send_signal(signal.SIGINT)
+        else:
+            self.proc.terminate()
         try:
             self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
