@@ -16,7 +16,10 @@ the first sync from below.
 Run: ``python -m benchmarks sync`` or ``python benchmarks/bench_sync.py --hotels 1000 --repeat 3``;
 ``--quick`` (200 hotels, one run) for a smoke run; ``--photo-bytes 102400`` for one case;
 ``--profile DIR`` writes a profile of the first sync of the client (pyinstrument, text) and the server
-(yappi, all threads, pstats) into DIR. ``HOTELTV_BENCH_REPEAT`` sets the default runs, 3.
+(yappi, all threads, pstats) into DIR; ``HOTELTV_BENCH_CLOCK=cpu`` profiles the server's CPU time instead of
+its wall time. ``HOTELTV_BENCH_PYSPY=DIR`` runs each server under py-spy (installed separately: ``pip install
+py-spy``), writing collapsed stacks into DIR, with ``HOTELTV_BENCH_PYSPY_ARGS`` added (``--gil``: only the
+thread holding the interpreter lock). ``HOTELTV_BENCH_REPEAT`` sets the default runs, 3.
 """
 
 from __future__ import annotations
@@ -197,7 +200,19 @@ class Server:
         cmd = [sys.executable, "-c", SERVER, str(folder), str(self.port), str(token_file)]
         spy = os.environ.get("HOTELTV_BENCH_PYSPY")
         if spy:
-            cmd = [str(Path(sys.executable).parent / "py-spy"), "record", *os.environ.get("HOTELTV_BENCH_PYSPY_ARGS", "").split(), "-r", "250", "-f", "raw", "-o", f"{spy}/server-{self.port}.txt", "--", *cmd]
+            cmd = [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                *os.environ.get("HOTELTV_BENCH_PYSPY_ARGS", "").split(),
+                "-r",
+                "250",
+                "-f",
+                "raw",
+                "-o",
+                f"{spy}/server-{self.port}.txt",
+                "--",
+                *cmd,
+            ]
         self.proc = subprocess.Popen(
             cmd,
             stdout=subprocess.DEVNULL,
@@ -226,6 +241,7 @@ class Server:
             httpx.post(f"{self.url}/bench/profile", timeout=120).raise_for_status()
         if os.environ.get("HOTELTV_BENCH_PYSPY"):
             import signal
+
             self.proc.send_signal(signal.SIGINT)
         else:
             self.proc.terminate()
