@@ -141,7 +141,7 @@ def collect_changes(db: Database) -> Collected:
         # Built without validation: every value is already of its field's type (read from this database's
         # own columns), and validating ten thousand changes cost a first sync more than a second.
         change = Change.model_construct(
-            entity=entity,  # type: ignore[arg-type]
+            entity=entity,
             id=rid,
             seq=max(seqs),
             version=int(values.get("version") or 0),
