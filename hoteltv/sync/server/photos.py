@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import stat
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -207,12 +208,25 @@ class BlobStore:
 
     @staticmethod
     def note(s: Session, rows: list[tuple[str, int]]) -> None:
-        """Record files now in the store (hash, size); a row another process wrote meanwhile stays."""
+        """Record files now in the store (hash, size); a row another process wrote meanwhile stays.
+
+        One single-row statement run for every row (executemany), the same statement object each time:
+        compiled once and cached, where a multi-row ``VALUES`` list was compiled anew for every batch."""
         if not rows:
             return
-        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-        values = [{"sha256": sha, "size": size, "created_at": now()} for sha, size in rows]
-        s.execute(insert(Blob).values(values).on_conflict_do_nothing(index_elements=["sha256"]))
+        stamp = now()
+        conn = s.connection()
+        conn.execute(
+            _note_statement(conn.dialect.name),
+            [{"sha256": sha, "size": size, "created_at": stamp} for sha, size in rows],
+        )
+
+
+@functools.cache
+def _note_statement(dialect: str) -> Any:
+    """``INSERT INTO blobs … ON CONFLICT (sha256) DO NOTHING`` of one row, for SQLite or PostgreSQL."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(cast(Table, Blob.__table__)).on_conflict_do_nothing(index_elements=["sha256"])
 
 
 def _same_file(fh: IO[bytes], path: Path) -> bool:
