@@ -182,8 +182,8 @@ _PLAIN = {"str": str, "bool": bool}
 
 @functools.cache
 def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
-    """Per column key: the column, whether null is allowed, and a kind (``str``, ``bool``, ``json`` or
-    ``other``) for the quick pass."""
+    """Per column key: the column, whether null is allowed, and a kind (``str``, ``bool``, ``ref``,
+    ``int``, ``json`` or ``other``) for the quick pass."""
     out = {}
     for col in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
         kind = col.type
@@ -193,6 +193,10 @@ def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
             tag = "bool"
         elif isinstance(kind, String) and not (col.foreign_keys or col.key == "sha256"):
             tag = "str"
+        elif isinstance(kind, String) and kind.length:
+            tag = "ref"  # a reference or a file hash: text of at most the column's length
+        elif isinstance(kind, Integer):
+            tag = "int"
         elif isinstance(kind, JSON):
             tag = "json"
         else:
@@ -219,6 +223,12 @@ def _all_fit(entity: str, values: dict[str, Any]) -> bool:
             col, _nullable, tag = found
             if tag == "str" or tag == "bool":
                 if kind is not _PLAIN[tag]:
+                    return False
+            elif tag == "ref":
+                if kind is not str or len(value) > col.type.length:
+                    return False
+            elif tag == "int":
+                if kind is not int or not -_INT64 <= value < _INT64:
                     return False
             elif tag != "json" and _fits(col, value) is not None:
                 return False

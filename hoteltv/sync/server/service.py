@@ -126,7 +126,8 @@ class _Seqs:
     ) -> None:
         """The change-log row of ``rec`` just given its (provisional) number: the values that differ from
         ``before``."""
-        changed = sorted(k for k in rec.data if rec.data.get(k) != before.get(k))
+        data, was = rec.data, before.get  # read once: ``rec.data`` of a loaded record is an ORM attribute
+        changed = sorted(k for k, v in data.items() if v != was(k))
         self.log(
             {
                 "seq": rec.seq,
@@ -136,7 +137,7 @@ class _Seqs:
                 "user_id": user_id,
                 "origin_seq": origin_seq,
                 "fields": changed,
-                "values": {k: rec.data.get(k) for k in changed},
+                "values": {k: data[k] for k in changed},
                 "at": now(),
             }
         )
