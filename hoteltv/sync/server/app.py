@@ -64,7 +64,6 @@ from hoteltv.sync.protocol import (
 from hoteltv.sync.server import admin, releases, service
 from hoteltv.sync.server.admin import AccountConflict
 from hoteltv.sync.server.auth import Caller, auth_generation, authenticate
-from hoteltv.sync.server.bodies import parsed_body_route
 from hoteltv.sync.server.metrics import CONTENT_TYPE, MetricsMiddleware, ServerMetrics, is_loopback
 from hoteltv.sync.server.models import Token, now
 from hoteltv.sync.server.photos import BlobStore
@@ -291,6 +290,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     #: and photos of other laptops go on while a wave of first syncs is being applied.
     push_gate = asyncio.Semaphore(1 if db.is_sqlite else PUSHES_AT_ONCE)
 
+    @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
     async def push(req: PushRequest, who: CallerDep) -> Response:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
@@ -300,16 +300,6 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         # The model's own JSON (the same fields as the response model documents): FastAPI would dump it,
         # validate it again and encode it — about 5 ms for an answer of 500 changes instead of 1.
         return Response(answer.model_dump_json().encode(), media_type="application/json")
-
-    # The body of up to 500 changes parsed and validated in one pass (see hoteltv.sync.server.bodies).
-    app.router.add_api_route(
-        f"{P}/sync/push",
-        push,
-        methods=["POST"],
-        response_model=PushResponse,
-        responses=errors(400, 401, 409, 413, 422),
-        route_class_override=parsed_body_route(PushRequest),
-    )
 
     @app.get(f"{P}/sync/pull", response_model=PullResponse, responses=errors(401, 422))
     def pull(
