@@ -20,7 +20,14 @@ from hoteltv.db.engine import Database
 from hoteltv.db.models import Hotel, Inspection, Meta, RectificationNotice, SyncConflict
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
-from hoteltv.sync.merge import DERIVED, NOT_REDIRECTED, Decision, conflict_values, decide
+from hoteltv.sync.merge import (
+    CORRECTED_ELSEWHERE,
+    DERIVED,
+    NOT_REDIRECTED,
+    Decision,
+    conflict_values,
+    decide,
+)
 from hoteltv.sync.outbox import note_from_bundles, pending_fields
 from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
 from hoteltv.sync.values import (
@@ -188,6 +195,22 @@ def _dangling(session: Session, entity: str, py: dict[str, Any], coming: set[tup
     return None
 
 
+def _corrects_a_corrected(s: Session, change: Change) -> bool:
+    """Is ``change`` a new inspection correcting a version that a live inspection here already corrects
+    (two laptops corrected the same version offline)?"""
+    original = change.values.get("supersedes_id") if change.entity == "inspections" else None
+    if not isinstance(original, str) or not original:
+        return False
+    other = s.scalar(
+        select(Inspection.id)
+        .where(
+            Inspection.supersedes_id == original, Inspection.id != change.id, Inspection.deleted.is_(False)
+        )
+        .limit(1)
+    )
+    return other is not None
+
+
 def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device: str) -> LocalApply:
     """Apply another device's change sets to this database by :func:`decide`, in one transaction.
 
@@ -226,6 +249,9 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                 parent_row = s.get(MODELS["inspections"], insp_id) if isinstance(insp_id, str) else None
                 parent = column_values(parent_row) if parent_row is not None else None
             decision = decide(change, current, parent, origin_device)
+            if row is None and decision.values is not None and _corrects_a_corrected(s, change):
+                # As the server: the first correction of a version here stands (one version in force).
+                decision = Decision("refused", 422, CORRECTED_ELSEWHERE)
             if (
                 decision.values is not None
                 and (change.entity, change.id) in pending

@@ -312,3 +312,35 @@ def test_an_inspection_of_a_hotel_refused_as_out_of_scope_is_refused_for_scope_t
     report = field.sync()
     reasons = {o.id: o.reason for o in report.outcomes if o.state == "failed"}
     assert "超出权限范围" in reasons[elsewhere] and "超出权限范围" in reasons[insp], reasons
+
+
+def test_a_laptop_that_corrected_a_version_refuses_another_laptops_correction_of_it_by_bundle(
+    laptop, server, tmp_path
+) -> None:
+    # By bundle the second correction was taken: the laptop held two versions in force, one of which the
+    # server refuses for good (found by the sync fault campaign, seed 120733 trial 18).
+    from tests.sync.helpers import fill_inspection
+
+    a = laptop("a", "office")
+    b = laptop("b", "office")
+    team(a.db)
+    original = make_inspection(a.db, make_hotel(a.db, "更正两次酒店"))
+    assert a.sync().ok and b.sync().ok
+    fixes = {}
+    for lap in (a, b):
+        fix = insp_service.correct(lap.db, original).id
+        fill_inspection(lap.db, fix)
+        insp_service.finalize(lap.db, fix)
+        fixes[lap.name] = fix
+    stick = tmp_path / "b.zip"
+    export_bundle(b.db, b.store, stick)
+    imported = import_local(a.db, a.store, stick)
+    refusals = {r.id: r.reason for r in imported.results if r.status == "refused"}
+    assert "已在另一台电脑上更正" in refusals[fixes["b"]]
+    with a.db.reading() as s:
+        held = set(s.scalars(select(Inspection.id).where(Inspection.supersedes_id == original)))
+    assert held == {fixes["a"]}  # nothing of b's correction is written here
+    assert a.sync().ok
+    report = b.sync()
+    assert [o.state for o in report.outcomes if o.id == fixes["b"]] == ["failed"]
+    assert a.sync().ok  # a holds what the server gives it: its check finds nothing missing or extra

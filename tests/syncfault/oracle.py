@@ -24,8 +24,10 @@ The checks (each problem is a line saying what differed):
   are not one correction chain; no change applied twice (one change-log row per device change);
 * every live photo's file is on the server (and recorded) and on every laptop holding the photo, whole
   (SHA-256 verified);
+* two laptops that corrected one version offline: the server holds exactly one of the corrections; the
+  others stay queued on the laptop that wrote them, as refused records do;
 * SQLite's integrity checks pass on the server and on every laptop; outboxes hold nothing but the refused
-  out-of-scope records.
+  out-of-scope records and corrections.
 """
 
 from __future__ import annotations
@@ -124,6 +126,36 @@ class ServerState:
     blobs: set[str]
     integrity: list[str]
     leftover_parts: list[str]
+
+
+def _corrections_not_taken(model: Model, srv: ServerState) -> tuple[dict[str, set[Key]], list[str]]:
+    """Two laptops that corrected one version offline: the server takes exactly one correction and refuses
+    the others, which stay queued on the laptop that wrote them with their rooms, team and photos.
+    Returns those records by laptop, and a problem for a version whose corrections the server took none or
+    several of."""
+    by_original: dict[str, list[Key]] = defaultdict(list)
+    for key, authored in model.records.items():
+        if key[0] == "inspections" and authored.content.get("supersedes_id"):
+            by_original[authored.content["supersedes_id"]].append(key)
+    refused: dict[str, set[Key]] = defaultdict(set)
+    problems: list[str] = []
+    for original, keys in sorted(by_original.items()):
+        if len(keys) < 2:
+            continue
+        taken = [k for k in keys if k in srv.records]
+        if len(taken) != 1:
+            problems.append(
+                f"{len(taken)} of {len(keys)} corrections of inspection {original[:8]} on the server"
+            )
+            continue
+        for key in keys:
+            if key in taken:
+                continue
+            refused[model.records[key].owner].add(key)
+            refused[model.records[key].owner].update(
+                k for k, a in model.records.items() if a.content.get("inspection_id") == key[1]
+            )
+    return refused, problems
 
 
 def read_server(db: Any, blobs: Any, db_path: Path) -> ServerState:
@@ -309,7 +341,11 @@ def check(
     ]
 
     # The server holds exactly what the laptops wrote (minus what it must refuse).
-    expected = model.expected_on_server()
+    refused, problems_of_corrections = _corrections_not_taken(model, srv)
+    problems += problems_of_corrections
+    for name, keys in model.foreign.items():
+        refused[name] |= keys
+    expected = model.expected_on_server() - set().union(*refused.values())
     held = {k for k in srv.records if k[0] not in SEEDED}
     for key in sorted(expected - held):
         problems.append(f"lost: {_label(model, key)} was written on a laptop and is not on the server")
@@ -398,7 +434,7 @@ def check(
     for lap in laptops:
         state = read_laptop(lap.name, lap.db)
         problems += [f"{lap.name}: SQLite {m}" for m in state.integrity]
-        own_foreign = model.foreign.get(lap.name, set())
+        own_foreign = refused.get(lap.name, set())
         unexpected_pending = state.pending - own_foreign
         for key in sorted(unexpected_pending):
             problems.append(f"{lap.name}: {_label(model, key)} still waits in the outbox after the heal")

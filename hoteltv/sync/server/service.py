@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hoteltv.chunks import chunked
 from hoteltv.domain.identifiers import normalise_credit_code
-from hoteltv.sync.merge import NOT_REDIRECTED, PARENT_NOT_YET, decide
+from hoteltv.sync.merge import CORRECTED_ELSEWHERE, NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -58,12 +58,6 @@ REFERENCE_NOT_YET = "引用的记录尚未同步,稍后重试 (a record it names
 DELETE_REFUSED = (
     "服务器上这家酒店已有定稿的检查记录或整改通知,不能删除;已恢复 "
     "(the hotel has finalized records on the server and cannot be deleted: it is back)"
-)
-#: Two laptops corrected one version offline: the first to reach the server stands (one version in force).
-CORRECTED_ELSEWHERE = (
-    "这份检查记录已在另一台电脑上更正,本更正未被采用;请同步后在现行版本上重新更正,本机的这份可用 "
-    "hoteltv sync --drop 放弃 (the record was already corrected on another computer: this correction was "
-    "not taken; sync, then correct the version in force)"
 )
 #: Refusals that can pass at a later push of the very same batch (a missing dependency arrives).
 _NOT_YET = frozenset({HOTEL_NOT_YET, INSPECTION_NOT_YET, ORIGINAL_NOT_YET, PARENT_NOT_YET, REFERENCE_NOT_YET})
