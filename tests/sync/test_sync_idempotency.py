@@ -5,6 +5,7 @@ record reads never tell what lies outside the caller's divisions (issue 13, item
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -203,12 +204,9 @@ def test_an_edit_after_a_lost_answer_is_no_conflict_but_another_laptops_edit_sti
         assert http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]["contact_phone"] == "0875-6666666"
 
 
-def test_two_laptops_correcting_one_version_offline_leave_one_version_in_force(
-    laptop, server, tmp_path
-) -> None:
-    # Both corrections were taken: two versions in force on every laptop, and printing or verifying either
-    # ended in an internal error ('… is not in list').
-    from hoteltv.reports.verification import inspection_code, verify_code
+def _both_laptops_correct_one_version(laptop) -> tuple[Any, Any, str, dict[str, str]]:
+    """Laptops a and b, both synced with one finalized inspection, each correct it offline (and finalize
+    the correction): the laptops, the original's id and each laptop's correction by laptop name."""
     from tests.sync.helpers import fill_inspection
 
     a = laptop("a", "office")
@@ -222,6 +220,17 @@ def test_two_laptops_correcting_one_version_offline_leave_one_version_in_force(
         fill_inspection(lap.db, fix)
         insp_service.finalize(lap.db, fix)
         fixes[lap.name] = fix
+    return a, b, original, fixes
+
+
+def test_two_laptops_correcting_one_version_offline_leave_one_version_in_force(
+    laptop, server, tmp_path
+) -> None:
+    # Both corrections were taken: two versions in force on every laptop, and printing or verifying either
+    # ended in an internal error ('… is not in list').
+    from hoteltv.reports.verification import inspection_code, verify_code
+
+    a, b, original, fixes = _both_laptops_correct_one_version(laptop)
     assert a.sync().ok
     report = b.sync()
     refused = [o for o in report.outcomes if o.id == fixes["b"]]
@@ -319,19 +328,7 @@ def test_a_laptop_that_corrected_a_version_refuses_another_laptops_correction_of
 ) -> None:
     # By bundle the second correction was taken: the laptop held two versions in force, one of which the
     # server refuses for good (found by the sync fault campaign, seed 120733 trial 18).
-    from tests.sync.helpers import fill_inspection
-
-    a = laptop("a", "office")
-    b = laptop("b", "office")
-    team(a.db)
-    original = make_inspection(a.db, make_hotel(a.db, "更正两次酒店"))
-    assert a.sync().ok and b.sync().ok
-    fixes = {}
-    for lap in (a, b):
-        fix = insp_service.correct(lap.db, original).id
-        fill_inspection(lap.db, fix)
-        insp_service.finalize(lap.db, fix)
-        fixes[lap.name] = fix
+    a, b, original, fixes = _both_laptops_correct_one_version(laptop)
     stick = tmp_path / "b.zip"
     export_bundle(b.db, b.store, stick)
     imported = import_local(a.db, a.store, stick)
