@@ -21,14 +21,14 @@ from hoteltv.db.models import Hotel, Inspection, Meta, RectificationNotice, Sync
 from hoteltv.db.tracking import column_values
 from hoteltv.errors import HoteltvError
 from hoteltv.sync.merge import (
-    CORRECTED_ELSEWHERE,
+    CORRECTED_HERE,
     DERIVED,
     NOT_REDIRECTED,
     Decision,
     conflict_values,
     decide,
 )
-from hoteltv.sync.outbox import note_from_bundles, pending_fields
+from hoteltv.sync.outbox import from_bundles, note_from_bundles, pending_fields
 from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
 from hoteltv.sync.values import (
     MODELS,
@@ -134,6 +134,7 @@ def apply_remote_records(
                 )
                 conn.execute(stmt, rows)
         _follow_merges(s, [r.id for r in ordered if r.entity == "hotels"])
+        _retire_handed_rivals(s, by_entity.get("inspections", ()), pending)
         for key, value in (meta or {}).items():
             s.merge(Meta(key=key, value=value))
     return result
@@ -162,6 +163,50 @@ def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
     for old, new in surviving_ids(session, merged).items():
         if session.execute(select(table.c.id).where(table.c.id == new)).first() is not None:
             rewrite_hotel_references(session, old, new)
+
+
+#: The parts of an inspection, retired with it (:func:`_retire_handed_rivals`).
+_RETIRED_WITH = ("room_checks", "inspection_inspectors", "photos", "rectification_notices")
+
+
+def _retire_handed_rivals(
+    session: Session, pulled: Iterable[RemoteRecord], pending: dict[tuple[str, str], set[str]]
+) -> None:
+    """The server's correction of a version has arrived, and another correction of that version is here
+    that another laptop handed over by bundle: the server never takes that one (the first correction of a
+    version stands, see :data:`~hoteltv.sync.merge.CORRECTED_ELSEWHERE`), so it is tombstoned here with its
+    parts, and one version is in force. Its own laptop keeps it (refused, queued there). A correction made
+    or changed here is never touched: its refusal is this laptop's to see and drop. Tombstoned in place,
+    not deleted (records are never hard-deleted), and not queued: the bundle's records stay known as
+    handed over, so the check does not miss them on the server."""
+    originals = {
+        str(rec.values["supersedes_id"]): rec.id
+        for rec in pulled
+        if not rec.deleted and isinstance(rec.values.get("supersedes_id"), str)
+    }
+    handed = from_bundles(session).get("inspections", set()) if originals else set()
+    if not handed:
+        return
+    table = MODELS["inspections"].__table__  # type: ignore[attr-defined]
+    device = session.info.get("device_id", "")
+    rivals: set[str] = set()
+    for chunk in chunked(sorted(handed), _CHUNK):
+        for rid, original, owner in session.execute(
+            select(table.c.id, table.c.supersedes_id, table.c.owner_device_id).where(
+                table.c.id.in_(chunk), table.c.deleted.is_(False), table.c.supersedes_id.in_(list(originals))
+            )
+        ):
+            if originals[original] != rid and owner != device and ("inspections", rid) not in pending:
+                rivals.add(rid)
+    if not rivals:
+        return
+    ids = sorted(rivals)
+    session.execute(update(table).where(table.c.id.in_(ids)).values(deleted=True))
+    for entity in _RETIRED_WITH:
+        part = MODELS[entity].__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(part).where(part.c.inspection_id.in_(ids), part.c.deleted.is_(False)).values(deleted=True)
+        )
 
 
 # --- applying change sets here (bundle import on a laptop) ----------------------------------------------------
@@ -249,9 +294,15 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                 parent_row = s.get(MODELS["inspections"], insp_id) if isinstance(insp_id, str) else None
                 parent = column_values(parent_row) if parent_row is not None else None
             decision = decide(change, current, parent, origin_device)
-            if row is None and decision.values is not None and _corrects_a_corrected(s, change):
-                # As the server: the first correction of a version here stands (one version in force).
-                decision = Decision("refused", 422, CORRECTED_ELSEWHERE)
+            if (
+                (row is None or (current or {}).get("deleted"))
+                and decision.values is not None
+                and not decision.values.get("deleted")
+                and _corrects_a_corrected(s, change)
+            ):
+                # As the server: the first correction of a version here stands (one version in force); one
+                # retired here when the server's arrived does not come back with the bundle imported again.
+                decision = Decision("refused", 422, CORRECTED_HERE)
             if (
                 decision.values is not None
                 and (change.entity, change.id) in pending

@@ -34,12 +34,19 @@ DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
 #: The refusal of an inspection part whose inspection has not arrived: it passes once that arrives.
 PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
-#: Two laptops corrected one version offline: the first correction to reach the server (or, by bundle, a
-#: laptop) stands, so one version is in force.
+#: Two laptops corrected one version offline: the first correction to reach the server stands, so one
+#: version is in force (the server's refusal of the second, read on the laptop that made it).
 CORRECTED_ELSEWHERE = (
     "这份检查记录已在另一台电脑上更正,本更正未被采用;请同步后在现行版本上重新更正,本机的这份可用 "
     "hoteltv sync --drop 放弃 (the record was already corrected on another computer: this correction was "
     "not taken; sync, then correct the version in force)"
+)
+#: The same, met on a laptop importing a bundle: this laptop holds a correction of the version already, so
+#: the bundle's does not enter here (the laptop that made it keeps it and learns of the refusal at its sync).
+CORRECTED_HERE = (
+    "这份检查记录在本机已有更正版本,数据包中的这份更正未被采用(它仍保留在做出更正的电脑上) "
+    "(the record already has a correction here: the bundle's correction of it was not taken; the computer "
+    "that made it still holds it)"
 )
 
 

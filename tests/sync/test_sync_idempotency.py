@@ -333,7 +333,7 @@ def test_a_laptop_that_corrected_a_version_refuses_another_laptops_correction_of
     export_bundle(b.db, b.store, stick)
     imported = import_local(a.db, a.store, stick)
     refusals = {r.id: r.reason for r in imported.results if r.status == "refused"}
-    assert "已在另一台电脑上更正" in refusals[fixes["b"]]
+    assert "在本机已有更正版本" in refusals[fixes["b"]] and "--drop" not in refusals[fixes["b"]]
     with a.db.reading() as s:
         held = set(s.scalars(select(Inspection.id).where(Inspection.supersedes_id == original)))
     assert held == {fixes["a"]}  # nothing of b's correction is written here
@@ -341,3 +341,54 @@ def test_a_laptop_that_corrected_a_version_refuses_another_laptops_correction_of
     report = b.sync()
     assert [o.state for o in report.outcomes if o.id == fixes["b"]] == ["failed"]
     assert a.sync().ok  # a holds what the server gives it: its check finds nothing missing or extra
+
+
+def _live_corrections(db, original: str) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+    """Each correction of ``original`` here → whether it is in force (not tombstoned)."""
+    with db.reading() as s:
+        rows = s.execute(
+            select(Inspection.id, Inspection.deleted).where(Inspection.supersedes_id == original)
+        )
+        return {rid: not deleted for rid, deleted in rows}
+
+
+def test_a_correction_handed_over_by_bundle_gives_way_when_the_servers_correction_arrives(
+    laptop, server, tmp_path
+) -> None:
+    # A third laptop took b's correction from a bundle, then pulled a's from the server: it held both in
+    # force for good (the server never takes b's; the check passed as b's looked like one b still sends).
+    from hoteltv.db.models import InspectionInspector, RoomCheck
+
+    a, b, original, fixes = _both_laptops_correct_one_version(laptop)
+    c = laptop("c", "office")
+    assert c.sync().ok
+    stick = tmp_path / "b.zip"
+    export_bundle(b.db, b.store, stick)
+    import_local(c.db, c.store, stick)
+    assert _live_corrections(c.db, original) == {fixes["b"]: True}
+    assert a.sync().ok  # the server takes a's correction first
+    report = c.sync()
+    assert report.ok and report.check_ok, report.message
+    assert _live_corrections(c.db, original) == {fixes["a"]: True, fixes["b"]: False}
+    with c.db.reading() as s:  # b's correction goes with all of it; a's parts are whole
+        for model in (RoomCheck, InspectionInspector):
+            live = set(s.scalars(select(model.inspection_id).where(model.deleted.is_(False))))
+            assert fixes["a"] in live and fixes["b"] not in live, model
+    assert not unsent(c.db)  # nothing of it is sent from here
+    b_report = b.sync()
+    assert [o.state for o in b_report.outcomes if o.id == fixes["b"]] == ["failed"]
+    assert _live_corrections(b.db, original)[fixes["b"]]  # b keeps its own: its refusal is b's to drop
+    assert c.sync().ok and _full_sync(c).check_ok
+    import_local(c.db, c.store, stick)  # the same bundle a second time: it stays retired
+    export_bundle(b.db, b.store, stick)  # and b's newer bundle, which holds its correction still
+    again = import_local(c.db, c.store, stick)
+    assert fixes["b"] not in {r.id for r in again.results if r.status == "applied"}
+    assert _live_corrections(c.db, original) == {fixes["a"]: True, fixes["b"]: False}
+
+
+def test_a_correction_made_here_is_kept_when_another_laptops_correction_arrives(laptop, server) -> None:
+    # Only what another laptop handed over gives way: this laptop's own correction stays, refused, to drop.
+    a, b, original, fixes = _both_laptops_correct_one_version(laptop)
+    assert a.sync().ok
+    b.sync()
+    assert _live_corrections(b.db, original) == {fixes["a"]: True, fixes["b"]: True}

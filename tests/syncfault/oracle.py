@@ -25,7 +25,8 @@ The checks (each problem is a line saying what differed):
 * every live photo's file is on the server (and recorded) and on every laptop holding the photo, whole
   (SHA-256 verified);
 * two laptops that corrected one version offline: the server holds exactly one of the corrections; the
-  others stay queued on the laptop that wrote them, as refused records do;
+  others stay queued on the laptop that wrote them, as refused records do, and a laptop that took one of
+  them from a bundle holds it tombstoned (it gave way when the server's correction arrived);
 * SQLite's integrity checks pass on the server and on every laptop; outboxes hold nothing but the refused
   out-of-scope records and corrections.
 """
@@ -343,6 +344,7 @@ def check(
     # The server holds exactly what the laptops wrote (minus what it must refuse).
     refused, problems_of_corrections = _corrections_not_taken(model, srv)
     problems += problems_of_corrections
+    not_taken = set().union(*refused.values())  # corrections (and their parts) the server refused
     for name, keys in model.foreign.items():
         refused[name] |= keys
     expected = model.expected_on_server() - set().union(*refused.values())
@@ -445,6 +447,8 @@ def check(
         for key in sorted(visible - local):
             problems.append(f"{lap.name} lacks {_label(model, key)} (on the server, readable by it)")
         for key in sorted(local - visible - own_foreign):
+            if key in not_taken and state.records[key]["deleted"]:
+                continue  # another laptop's correction the server refused, handed over here by bundle
             problems.append(f"{lap.name} holds {_label(model, key)} which the server does not give it")
         for key in sorted(visible & local):
             mine, theirs = state.records[key], srv.records[key]
