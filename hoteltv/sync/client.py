@@ -38,7 +38,7 @@ from sqlalchemy import select
 from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.meta_keys import is_demo
+from hoteltv.db.meta_keys import META_DEMO, is_demo
 from hoteltv.db.models import Meta, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.hashing import canonical_json
 from hoteltv.photos.store import PhotoStore
@@ -171,12 +171,76 @@ class SyncReport:
         } | {"seconds": round(self.seconds, 3)}
 
 
+#: Why a demo data folder does not sync.
+DEMO_REFUSED = (
+    "这是演示数据，不会发送到服务器；请在正式数据中同步 "
+    "(this is the demo data folder: its records are never sent to a server)"
+)
+
+
 def refuse_demo(db: Database) -> None:
     """Demo records never reach a server: a database marked as the demo's does not sync."""
     if is_demo(db):
-        raise SyncError(
-            "这是演示数据，不会发送到服务器；请在正式数据中同步 "
-            "(this is the demo data folder: its records are never sent to a server)"
+        raise SyncError(DEMO_REFUSED)
+
+
+@dataclass(frozen=True)
+class LocalFacts:
+    """What a sync looks up here before anything else, in one read (see :meth:`SyncClient._idle`)."""
+
+    server_id: str | None
+    last_seq: str | None
+    checked: str | None
+    conflicts_seen: str | None
+    missing_photos: str | None
+    unsent: bool  # a change waits in the outbox
+    newest: int  # the newest outbox entry
+    resolving: bool  # a conflict settled here waits to be told to the server
+    waiting: bool  # an inspection sent whose photos the server may still lack
+    unconfirmed: bool  # photos wait for the server's confirmation
+    demo: bool
+
+    @classmethod
+    def read(cls, db: Database) -> LocalFacts:
+        with db.engine.connect() as conn:  # one plain read: no session
+            row = conn.exec_driver_sql(
+                "SELECT "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
+                "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), "
+                "(SELECT max(seq) FROM outbox), "
+                "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
+                "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
+                "EXISTS (SELECT 1 FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?)",
+                (
+                    META_SERVER_ID,
+                    META_LAST_SEQ,
+                    META_CHECKED,
+                    META_CONFLICTS_SEEN,
+                    META_MISSING_PHOTOS,
+                    META_PHOTOS_UNCONFIRMED,
+                    META_DEMO,
+                ),
+            ).one()
+        server_id, last_seq, checked, seen, missing, unsent, newest, resolving, waiting, unconfirmed, demo = (
+            row
+        )
+        return cls(
+            server_id,
+            last_seq,
+            checked,
+            seen,
+            missing,
+            bool(unsent),
+            int(newest or 0),
+            bool(resolving),
+            bool(waiting),
+            bool(unconfirmed),
+            demo == "1",
         )
 
 
@@ -235,6 +299,7 @@ class SyncClient:
         self._echo_seqs: set[int] = set()  # sequence numbers the server gave this sync's echoed changes
         self._push_head = 0  # the highest head a push of this sync answered (0: none, or one replayed)
         self._newest = 0  # the newest local outbox entry when the push was found all echoed
+        self._meta_at_end: dict[str, str] = {}  # meta keys written with the log line (bookkeeping)
         self._step = 0
         self._steps = 1
 
@@ -262,85 +327,82 @@ class SyncClient:
         self._conflict_stamp = response.headers.get(CONFLICTS_HEADER, "")
         return Hello.model_validate(response.json())
 
-    def _idle(self, hello: Hello) -> bool:
+    def _idle(self, hello: Hello, facts: LocalFacts) -> bool:
         """Nothing to do at all: nothing waits here to be sent, uploaded, downloaded or settled, and the
         server's head, the caller's scope and the conflict stamp are those the last passing check saw.
         Photos waiting for the server's confirmation are known by a marker the database keeps (see
-        :data:`~hoteltv.sync.photo_transfer.META_PHOTOS_UNCONFIRMED`). One read of a few indexed facts
-        (the whole no-change sync is this and the hello)."""
+        :data:`~hoteltv.sync.photo_transfer.META_PHOTOS_UNCONFIRMED`). ``facts``: one read of a few
+        indexed facts, made before the hello (the whole no-change sync is that and the hello)."""
         if not self._conflict_stamp:
             return False  # a server that does not stamp conflicts: always the whole way
-        with self.db.engine.connect() as conn:  # one plain read: no session
-            row = conn.exec_driver_sql(
-                "SELECT "
-                "(SELECT value FROM meta WHERE key = ?), "
-                "(SELECT value FROM meta WHERE key = ?), "
-                "(SELECT value FROM meta WHERE key = ?), "
-                "(SELECT value FROM meta WHERE key = ?), "
-                "(SELECT value FROM meta WHERE key = ?), "
-                "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), "
-                "(SELECT max(seq) FROM outbox), "
-                "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
-                "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
-                "EXISTS (SELECT 1 FROM meta WHERE key = ?)",
-                (
-                    META_SERVER_ID,
-                    META_LAST_SEQ,
-                    META_CHECKED,
-                    META_CONFLICTS_SEEN,
-                    META_MISSING_PHOTOS,
-                    META_PHOTOS_UNCONFIRMED,
-                ),
-            ).one()
-        server_id, last_seq, checked, conflicts, missing, unsent, newest, resolving, waiting, unconfirmed = (
-            row
-        )
+        f = facts
         return (
-            server_id == hello.server_id
-            and last_seq == str(hello.head)
-            and checked == f"{hello.server_id}|{hello.head}|{self._scope}|{newest or 0}"
-            and conflicts == self._conflict_stamp
-            and missing in (None, "[]")
-            and not (unsent or resolving or waiting or unconfirmed)
+            f.server_id == hello.server_id
+            and f.last_seq == str(hello.head)
+            and f.checked == f"{hello.server_id}|{hello.head}|{self._scope}|{f.newest}"
+            and f.conflicts_seen == self._conflict_stamp
+            and f.missing_photos in (None, "[]")
+            and not (f.unsent or f.resolving or f.waiting or f.unconfirmed)
         )
+
+    def _hello_beside(self, work: Callable[[], Collected]) -> tuple[Hello, Collected]:
+        """The hello, asked on a helper thread while ``work`` (collecting the changes to send) runs here:
+        the two overlap, as the hello mostly waits for the network."""
+        with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-hello") as pool:
+            asked = pool.submit(self.hello)
+            try:
+                done = work()
+            except BaseException:
+                with contextlib.suppress(Exception):  # the failure here is the one to tell
+                    asked.result()
+                raise
+            return asked.result(), done
 
     def sync(self, progress: Progress | None = None, *, full: bool = False) -> SyncReport:
         """Push, upload photos, pull, check, download photos, refresh conflicts; returns the report.
 
         Raises :class:`SyncError` only when the server cannot be used at all; everything else is in the
         report (``ok`` False with ``message``)."""
-        refuse_demo(self.db)
+        facts = LocalFacts.read(self.db)
+        if facts.demo:
+            raise SyncError(DEMO_REFUSED)
         report = SyncReport(server=self.server_url)
         self._progress, self._step = progress, 0
         self._pulled_photos = set()
+        self._meta_at_end = {}
         self.photos.reported.clear()  # a file that failed last time is tried again
         log_id = sync_state.start_log("sync", self.server_url)
         try:
-            hello = self.hello()
+            collected: Collected | None = None
+            if facts.unsent:  # changes to send: collected while the hello is on its way
+                hello, collected = self._hello_beside(lambda: collect_changes(self.db))
+            else:
+                hello = self.hello()
             report.user, report.role = hello.user, hello.role
             self._role, self._echo_only = hello.role, True
             self._echo_seqs, self._push_head = set(), 0
             self._scope = f"{hello.user}|{hello.role}|{','.join(sorted(hello.divisions))}"
-            if not full and self._idle(hello):
+            if not full and self._idle(hello, facts):
                 report.check_ok, report.ok = True, True
                 report.message = self._summary_text(report)
                 return report
-            known = self.db.get_meta(META_SERVER_ID)
+            known = facts.server_id
             if known not in (None, hello.server_id) or (
-                known == hello.server_id and hello.head < int(self.db.get_meta(META_LAST_SEQ, "0") or 0)
+                known == hello.server_id and hello.head < int(facts.last_seq or 0)
             ):
                 # Another server than last time, or this one behind what was pulled from it (restored
                 # from an older backup): what it lacks of this laptop's writing goes again, all is pulled
                 # and checked.
                 self._forget_server()
                 report.requeued = self._send_again_what_the_server_lacks()
-                full = True
-            collected = collect_changes(self.db)
+                full, collected = True, None
+            if collected is None:
+                collected = collect_changes(self.db)
             self._steps = max(1, (len(collected.changes) + self.batch_size - 1) // self.batch_size) + 6
             self._tick("发送修改 (sending changes)", 0)
             alongside = self.photos.alongside(report)
             try:
-                self.push(collected, report, alongside.add)
+                self._push(collected, report, alongside.add)
             except BaseException:
                 alongside.stop()
                 raise
@@ -370,7 +432,13 @@ class SyncClient:
         finally:
             report.finished_at = utcnow()
             sync_state.finish_log(
-                self.db, log_id, report.ok, report.summary(), report.message, outcomes=report.outcomes
+                self.db,
+                log_id,
+                report.ok,
+                report.summary(),
+                report.message,
+                outcomes=report.outcomes,
+                meta=self._meta_at_end,
             )
             self._progress = None
         return report
@@ -476,6 +544,14 @@ class SyncClient:
         write stays on this one. An answer not noted (the sync cut off meanwhile) is like a lost answer:
         the changes go again and the server knows them."""
         refuse_demo(self.db)
+        self._push(collected, report, accepted_photos)
+
+    def _push(
+        self,
+        collected: Collected,
+        report: SyncReport,
+        accepted_photos: Callable[[list[str]], None] | None = None,
+    ) -> None:
         texts: dict[int, str] = {}  # each change's canonical JSON, made once: weighed, keyed and sent
 
         def text(change: Change) -> str:
@@ -772,12 +848,8 @@ class SyncClient:
             META_CHECKED: f"{server_id}|{head}|{self._scope}|{self._newest}",
         }
         # Not worth a wait for the disk: lost in a power cut, the next sync pulls from the older number
-        # (its own changes are left out) and checks again.
-        with self.db.bookkeeping() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                list(values.items()),
-            )
+        # (its own changes are left out) and checks again. Written with the sync's log line, at its end.
+        self._meta_at_end.update(values)
         report.check_ok, report.check_message = True, ""
 
     def _check_facts(self) -> tuple[str | None, bool, int]:
@@ -869,9 +941,9 @@ class SyncClient:
     def update_completeness(self, report: SyncReport) -> None:
         """Ask whether the server holds every photo of the inspections sent and not yet complete."""
         ids = {o.id for o in report.outcomes if o.entity == "inspections" and o.state == "sent"}
-        with self.db.reading() as s:
+        with self.db.engine.connect() as conn:  # plain reads of two columns: no session
             ids.update(
-                s.scalars(
+                conn.scalars(
                     select(SyncRecordState.record_id).where(
                         SyncRecordState.entity == "inspections", SyncRecordState.state == "sent"
                     )
@@ -879,7 +951,7 @@ class SyncClient:
             )
             photo_ids = [o.id for o in report.outcomes if o.entity == "photos"][:MAX_PULL]
             if photo_ids:
-                ids.update(s.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
+                ids.update(conn.scalars(select(Photo.inspection_id).where(Photo.id.in_(photo_ids))))
         if not ids:
             return
         ordered = sorted(ids)

@@ -6,7 +6,7 @@ edit (tracked, in the outbox) plus a note that tells the next sync to settle it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -214,9 +214,11 @@ def finish_log(
     summary: dict[str, Any],
     message: str,
     outcomes: Sequence[RecordOutcome] = (),
+    meta: Mapping[str, str] | None = None,
 ) -> None:
     """Write the log line of a run that ended, with the per-record ``outcomes`` of it in the same write
-    (one row per record: of a record named twice, the last outcome stands)."""
+    (one row per record: of a record named twice, the last outcome stands) and the ``meta`` keys given
+    (notes whose loss in a power cut costs a slower next sync, nothing else)."""
     now = utcnow()
     row = {
         "kind": entry.kind,
@@ -242,6 +244,12 @@ def finish_log(
         for chunk in chunked(outcome_rows.values(), 500):
             conn.execute(_outcome_upsert(), chunk)
         conn.execute(_LOG_INSERT, row)
+        if meta:
+            conn.exec_driver_sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                list(meta.items()),
+            )
 
 
 # --- refused changes --------------------------------------------------------------------------------------------
