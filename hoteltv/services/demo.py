@@ -276,7 +276,7 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         )
     mark_demo(db)  # first: even a half-loaded demo never syncs
     rng = random.Random(530500)
-    today = today or date.today()
+    today = today or clock.today()  # the bureau's date, as every period and deadline counts it
     modes = list(_PILOT_MODES)
     rng.shuffle(modes)
     created: list[hotel_service.HotelView] = []
@@ -354,8 +354,10 @@ def load_demo(db: Database, divisions: DivisionList, *, today: date | None = Non
         ("512", "大床房", {}),
         ("806", "套房", ads | {"popups_or_paid_prompts": "yes"}),
     ]
-    first = inspect(h3, 30, ad_rooms)
-    notice = notice_service.issue_notice(db, first.id, today=today - timedelta(days=30), actor=ACTOR)
+    # 29 days ago, not 30: at any hour it stays within the batch print's default period (the last 30 days
+    # by the bureau's calendar; 30 days and two hours ago is the 31st day around the bureau's midnight).
+    first = inspect(h3, 29, ad_rooms)
+    notice = notice_service.issue_notice(db, first.id, today=today - timedelta(days=29), actor=ACTOR)
     inspect(h3, 21, [("301", "标准间", {}), ("512", "大床房", {}), ("806", "套房", {})], notice_id=notice.id)
     others, operations, checks = _satellite_campaign(db, divisions, created, team, now, rng)
     return DemoResult(
