@@ -193,10 +193,15 @@ def _retire_handed_rivals(
     for chunk in chunked(sorted(handed), _CHUNK):
         for rid, original, owner in session.execute(
             select(table.c.id, table.c.supersedes_id, table.c.owner_device_id).where(
-                table.c.id.in_(chunk), table.c.deleted.is_(False), table.c.supersedes_id.in_(list(originals))
+                table.c.id.in_(chunk), table.c.deleted.is_(False), table.c.supersedes_id.is_not(None)
             )
-        ):
-            if originals[original] != rid and owner != device and ("inspections", rid) not in pending:
+        ):  # matched here, not in SQL: a whole pull may bring more corrections than a statement takes
+            if (
+                original in originals
+                and originals[original] != rid
+                and owner != device
+                and ("inspections", rid) not in pending
+            ):
                 rivals.add(rid)
     if not rivals:
         return
