@@ -432,3 +432,38 @@ def test_by_bundle_a_hotel_with_finalized_records_here_is_not_deleted_and_one_de
     for lap in (office, field):
         assert _live_hotels(lap.db, "巳宾馆") == [hotel], lap.name
         assert _hotel_of(lap.db, insp) == hotel
+
+
+def _code(n: int) -> str:
+    base = f"91530502MA6K07{n:02d}1"
+    return base + credit_check_char(base)
+
+
+def test_a_hotel_deleted_or_given_another_code_is_no_longer_found_by_its_old_code(laptop, server) -> None:
+    # The server keeps its hotels by code in memory and reads only what changed since (province scale):
+    # a hotel that was deleted or had its code corrected after that index was made must not take in a new
+    # hotel with the old code, and the corrected code must find it.
+    a = laptop("a", "office")
+    renamed = make_hotel(a.db, "永昌大酒店", credit_code=_code(1))
+    gone = make_hotel(a.db, "保山宾馆", credit_code=_code(2))
+    assert a.sync().ok
+    b = laptop("b", "office")
+    make_hotel(b.db, "兰城酒店", credit_code=_code(3))  # a new coded hotel: the server's index is made now
+    assert b.sync().ok
+    from tests.sync.helpers import edit_hotel
+
+    edit_hotel(a.db, renamed, credit_code=_code(4))
+    hotel_service.delete_hotel(a.db, gone)
+    assert hotel_service.get_hotel(a.db, renamed).credit_code == _code(4)
+    assert a.sync().ok
+    c = laptop("c", "office")
+    old_code = make_hotel(c.db, "永昌大酒店", credit_code=_code(1))
+    deleted_code = make_hotel(c.db, "保山宾馆", credit_code=_code(2))
+    new_code = make_hotel(c.db, "永昌大酒店(新址)", credit_code=_code(4))
+    report = c.sync()
+    assert report.ok and report.failed == 0, report.message
+    for rid in (old_code, deleted_code):  # nothing here holds those codes now: new hotels of their own
+        rec = _server_record(server, "hotels", rid)
+        assert not rec.deleted and not rec.data.get("merged_into_id"), rid
+    tomb = _server_record(server, "hotels", new_code)
+    assert tomb.deleted and tomb.data["merged_into_id"] == renamed

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hoteltv.chunks import chunked
-from hoteltv.domain.identifiers import normalise_credit_code
 from hoteltv.sync.merge import CORRECTED_ELSEWHERE, NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
@@ -45,6 +44,7 @@ from hoteltv.sync.protocol import (
     digest_rows,
 )
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
+from hoteltv.sync.server.codes import CreditCodeIndex, credit_code
 from hoteltv.sync.server.models import Batch, Blob, ChangeLog, Conflict, Device, Record, User, now
 from hoteltv.sync.server.store import EncodedJSON, ServerDB
 from hoteltv.sync.values import BOOKKEEPING, RANK, REFERENCES, content, label_of, value_problem
@@ -297,10 +297,14 @@ class _NewRecord:
 class _Records:
     """The records a batch touches, loaded in a few queries and kept as the batch changes them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, codes: CreditCodeIndex | None = None) -> None:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
-        self.codes: dict[str, str] | None = None
+        #: Live hotels by credit code as committed (shared by the process's pushes), and the codes of the
+        #: hotels this batch made or changed, which it does not hold yet.
+        self.codes = codes or CreditCodeIndex()
+        self.batch_codes: dict[str, str] = {}
+        self._head: int | None = None
         self.created: list[_NewRecord] = []
         #: Hotels this batch moved inspections or notices to (merged hotels), with the sequence number of the
         #: last change that moved one: their state is worked out again.
@@ -351,33 +355,30 @@ class _Records:
     def put(self, rec: Record) -> None:
         self.cache[(rec.entity, rec.id)] = rec
 
-    def _codes(self) -> dict[str, str]:
-        if self.codes is None:
-            self.codes = {}
-            for rid, data in self.session.execute(
-                select(Record.id, Record.data)
-                .where(Record.entity == "hotels", Record.deleted.is_(False))
-                .order_by(Record.seq)
-            ):
-                code = _code((data or {}).get("credit_code"))
-                if code:
-                    self.codes.setdefault(code, rid)
-            for rec in self.created:  # hotels this batch made before the first look-up (not inserted yet)
-                if rec.entity == "hotels":
-                    self.note_code(cast(Record, rec))
-        return self.codes
-
     def by_code(self, code: str) -> str | None:
-        """The live hotel here with this unified social credit code (read once per batch)."""
-        return self._codes().get(code)
+        """The live hotel here with this unified social credit code: as committed (the index), unless this
+        batch deleted that hotel or changed its code; else one this batch made or gave the code."""
+        if self._head is None:
+            self._head = ServerDB.head(self.session)  # before this batch's numbers are taken
+        for rid in self.codes.holders(self.session, self._head, code):
+            rec = self.cache.get(("hotels", rid), _UNREAD)
+            if rec is _UNREAD:
+                return rid  # untouched by this batch: as committed
+            if rec is not None and not rec.deleted and credit_code(rec.data.get("credit_code")) == code:
+                return rid
+        return self.batch_codes.get(code)
 
     def note_code(self, rec: Record | None) -> None:
         """A hotel this batch made or changed: later changes of the batch find it by its code."""
-        if self.codes is None or rec is None or rec.deleted:
+        if rec is None or rec.deleted:
             return
-        code = _code(rec.data.get("credit_code"))
+        code = credit_code(rec.data.get("credit_code"))
         if code:
-            self.codes.setdefault(code, rec.id)
+            self.batch_codes.setdefault(code, rec.id)
+
+
+#: A record :class:`_Records` has not read (not the same as one read and found missing: None).
+_UNREAD: Any = object()
 
 
 def _str(value: Any) -> str | None:
@@ -509,7 +510,7 @@ def _push(
         if done is not None:
             return _replayed(done)
         seqs = _Seqs(s, direct=db.is_sqlite)  # SQLite: this is the only writer (BEGIN IMMEDIATE)
-        records = _Records(s)
+        records = _Records(s, db.credit_codes)
         records.sent = {(c.entity, c.id) for c in ordered}
         records.preload(keys)
         results = []
@@ -683,7 +684,7 @@ def _same_code(
     from hoteltv.services.hotel_merge import FILLED
 
     values = change.values
-    code = _code(values.get("credit_code"))
+    code = credit_code(values.get("credit_code"))
     if (
         not code
         or records.get("hotels", change.id) is not None
@@ -715,7 +716,7 @@ def _same_code(
         theirs, ours = values.get(name), survivor.data.get(name)
         if name in skip or name in fill or theirs in (None, "") or theirs == ours:
             continue
-        if name == "credit_code" and _code(theirs) == _code(ours):
+        if name == "credit_code" and credit_code(theirs) == credit_code(ours):
             continue  # the same code, typed with spaces or in lower case
         s.add(
             Conflict(
@@ -1009,10 +1010,6 @@ def _restate_hotels(s: Session, caller: Caller, device: str, records: _Records, 
         new = {"remediation_status": status} | ({"current_mode": mode} if mode else {})
         if any(hotel.data.get(k) != v for k, v in new.items()):
             _write(s, hotel, {**hotel.data, **new}, seqs, caller, device, origin_seq)
-
-
-def _code(value: Any) -> str:
-    return normalise_credit_code(value) if isinstance(value, str) else ""
 
 
 def _apply_one(

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hoteltv.db.engine import sqlite_pragmas
 from hoteltv.domain.divisions import DivisionInfo, DivisionList, default_divisions
 from hoteltv.sync.server.auth import TokenCache
+from hoteltv.sync.server.codes import CreditCodeIndex
 from hoteltv.sync.server.models import Record, ServerState, now
 from hoteltv.sync.server.schema import upgrade_server_schema
 
@@ -107,6 +108,8 @@ class ServerDB:
         #: each other's tokens or answers.
         self.tokens = TokenCache()
         self.check_cache: dict[tuple[int, str], Any] = {}
+        #: Live hotels by credit code (see :mod:`hoteltv.sync.server.codes`).
+        self.credit_codes = CreditCodeIndex()
         #: SQLite: the process's writers in turn (see the module docstring); reentrant, so a thread that
         #: already writes meets SQLite's own lock as before. Nothing on PostgreSQL.
         self._writers: AbstractContextManager[Any] = threading.RLock() if self.is_sqlite else nullcontext()
