@@ -11,7 +11,8 @@ copy of the laptop. Baseline, measured in the same run against the same server p
 (every record's JSON and every photo) POSTed in 1 MB requests to an endpoint that only reads the body —
 the cost of moving the data over HTTP with no sync logic at all. The CPU seconds of both processes are
 printed too (laptop and server, each first sync): on a machine of few cores the two share, they bound
-the first sync from below.
+the first sync from below. Before each no-change sync a bare request on the client's own kept-alive
+connection (``GET /healthz``) is timed too: the floor of any sync on this machine, printed beside it.
 
 Run: ``python -m benchmarks sync`` or ``python benchmarks/bench_sync.py --hotels 1000 --repeat 3``;
 ``--quick`` (200 hotels, one run) for a smoke run; ``--photo-bytes 102400`` for one case;
@@ -57,8 +58,8 @@ from hoteltv.sync.photo_transfer import STREAMS  # noqa: E402
 PHOTOS_EACH = 3
 PHOTO_SIZES = (24_000, 100 * 1024)
 REPEAT = int(os.environ.get("HOTELTV_BENCH_REPEAT", "3"))
-NOCHANGE_RUNS = 15
-CHANGED_RUNS = 10
+NOCHANGE_RUNS = 40
+CHANGED_RUNS = 20
 CHANGED_HOTELS = 10
 AIM_FIRST_RATIO = 4.0
 AIM_NOCHANGE_S = 0.005
@@ -298,9 +299,18 @@ class CaseResult:
     upload_rates: list[float] = field(default_factory=list)
     nochange: list[float] = field(default_factory=list)
     changed: list[float] = field(default_factory=list)
+    #: A bare request on the sync's own connection (``GET /healthz``), one before each no-change sync.
+    round_trips: list[float] = field(default_factory=list)
     #: CPU seconds of each first sync: (laptop, server), and of each raw transfer (sender, server).
     sync_cpu: list[tuple[float, float]] = field(default_factory=list)
     raw_cpu: list[tuple[float, float]] = field(default_factory=list)
+
+
+def round_trip(client: SyncClient) -> float:
+    """The floor of any sync: one bare request and its answer on the client's kept-alive connection."""
+    start = time.perf_counter()
+    client.transport.http.get("/healthz").raise_for_status()
+    return time.perf_counter() - start
 
 
 def run_case(
@@ -363,11 +373,12 @@ def run_case(
                 )
                 if run == 0:
                     for _ in range(NOCHANGE_RUNS):
+                        out.round_trips.append(round_trip(client))
                         start = time.perf_counter()
                         again = client.sync()
                         out.nochange.append(time.perf_counter() - start)
                         assert again.ok and again.pushed == 0 and again.pulled == 0, again.message
-                    for k in range(CHANGED_RUNS):
+                    for k in range(min(CHANGED_RUNS, n // CHANGED_HOTELS)):
                         edit_hotels(home, k)
                         start = time.perf_counter()
                         again = client.sync()
@@ -398,10 +409,12 @@ def report_case(n: int, case: CaseResult) -> None:
         f"   first sync CPU, {kib:.0f} KiB photos: laptop {laptop:.2f} s + server {server:.2f} s (medians); "
         f"on {cores} core(s) that CPU alone takes at least {floor:.2f} s ({floor / raw:.1f}x raw)"
     )
+    trip = statistics.median(case.round_trips)
     print(
         f"   no-change sync, {kib:.0f} KiB photos: {idle * 1000:.1f} ms median of {len(case.nochange)} "
         f"(aim <= {AIM_NOCHANGE_S * 1000:.0f} ms; min {min(case.nochange) * 1000:.1f}, "
-        f"max {max(case.nochange) * 1000:.1f})"
+        f"max {max(case.nochange) * 1000:.1f}); a bare request on the same connection (GET /healthz) "
+        f"{trip * 1000:.1f} ms ({idle / trip:.1f}x)"
     )
     print(
         f"   {CHANGED_HOTELS} hotels changed, {kib:.0f} KiB photos: {changed * 1000:.1f} ms median of "
@@ -423,6 +436,8 @@ def report_case(n: int, case: CaseResult) -> None:
         f"no-change sync ({kib:.0f} KiB case)",
         idle,
         hotels=n,
+        baseline="a bare request on the same connection (GET /healthz)",
+        baseline_s=trip,
         aim_s=AIM_NOCHANGE_S,
         runs=len(case.nochange),
     )

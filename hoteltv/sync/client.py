@@ -820,8 +820,11 @@ class SyncClient:
         (a hotel moved to another division) without a pull showing it, which only the check notices."""
         if not self._echo_only or self._role not in ("office", "admin"):
             return False
-        prior, unsent, self._newest = self._check_facts()
-        return not unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
+        facts = LocalFacts.read(self.db)
+        prior, self._newest = facts.checked, facts.newest
+        return (
+            not facts.unsent and prior is not None and prior.startswith(f"{server_id}|{since}|{self._scope}|")
+        )
 
     def _pushed_all_since(self, server_id: str, since: int) -> bool:
         """Is every sequence number after ``since`` up to the head the pushes answered one this sync's push
@@ -852,20 +855,9 @@ class SyncClient:
         self._meta_at_end.update(values)
         report.check_ok, report.check_message = True, ""
 
-    def _check_facts(self) -> tuple[str | None, bool, int]:
-        """The key of the last passing check, whether anything here waits to be sent and the newest local
-        outbox entry (one read)."""
-        with self.db.engine.connect() as conn:
-            prior, unsent, newest = conn.exec_driver_sql(
-                "SELECT (SELECT value FROM meta WHERE key = ?), "
-                "EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL), (SELECT max(seq) FROM outbox)",
-                (META_CHECKED,),
-            ).one()
-        return prior, bool(unsent), int(newest or 0)
-
     def _checked_state(self, server_id: str, head: int) -> str:
         """The key of a passing check: server, its head, who asked (scope), the newest local change."""
-        return f"{server_id}|{head}|{self._scope}|{self._check_facts()[2]}"
+        return f"{server_id}|{head}|{self._scope}|{LocalFacts.read(self.db).newest}"
 
     def _remember_check(self, server_id: str, head: int) -> None:
         with self.db.transaction() as s:

@@ -11,9 +11,9 @@ number, and numbers are given in commit order (see :mod:`hoteltv.sync.server.sto
 only numbers up to the committed head it reads in the same transaction, so a push's own writes (on SQLite
 numbered before they commit) never enter it — what the push itself made or changed the caller overlays
 (:class:`hoteltv.sync.server.service._Records`). On PostgreSQL a push may read a head older than one
-another push already brought the index to: the index is then used as it stands (it names only committed hotels,
-and the caller reads the one it takes itself). A database restored from a backup
-is served by a newly started server (``packaging/server/restore.sh``), which builds its index anew.
+another push already brought the index to: the index is then used as it stands (it names only committed
+hotels, and the caller reads the one it takes itself). A database restored from a backup is served by a
+newly started server (``packaging/server/restore.sh``), which builds its index anew.
 
 Where two live hotels share a code (two divisions each holding one), the one with the lowest sequence
 number — changed least recently — comes first, as the whole-table read ordered by number gave.
@@ -37,7 +37,8 @@ def credit_code(value: Any) -> str:
 
 
 class CreditCodeIndex:
-    """Per process (one per :class:`~hoteltv.sync.server.store.ServerDB`): code → the live hotels holding it, with their numbers."""
+    """Code → the live hotels holding it, with their sequence numbers; one per
+    :class:`~hoteltv.sync.server.store.ServerDB` (so per process), shared by its pushes under a lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
