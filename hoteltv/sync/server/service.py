@@ -297,12 +297,12 @@ class _NewRecord:
 class _Records:
     """The records a batch touches, loaded in a few queries and kept as the batch changes them."""
 
-    def __init__(self, session: Session, codes: CreditCodeIndex | None = None) -> None:
+    def __init__(self, session: Session, codes: CreditCodeIndex) -> None:
         self.session = session
         self.cache: dict[tuple[str, str], Record | None] = {}
         #: Live hotels by credit code as committed (shared by the process's pushes), and the codes of the
         #: hotels this batch made or changed, which it does not hold yet.
-        self.codes = codes or CreditCodeIndex()
+        self.codes = codes
         self.batch_codes: dict[str, str] = {}
         self._head: int | None = None
         self.created: list[_NewRecord] = []
