@@ -64,6 +64,7 @@ from typing import Any
 from pydantic import Field
 
 from hoteltv import __version__, archive
+from hoteltv.db.meta_keys import META_LINEAGE
 from hoteltv.db.revision import DB_FILENAME, stored_revision
 from hoteltv.db.sqlite_copy import connect_readonly, copy_database
 from hoteltv.domain import clock
@@ -540,7 +541,8 @@ def _number_past_the_backup(staged: Path, replaced: Path | None) -> None:
     """Make the staged database number its next changes :data:`RESTORE_SEQ_JUMP` past its newest (and past
     ``replaced``'s, the same laptop's database it replaces): an outbox entry marked sent at that number
     (the outbox numbers its entries from the highest one there is). The jump is taken once per restore;
-    the entry is never collected (its entity names no table) and never sent."""
+    the entry is never collected (its entity names no table) and never sent. The database is also marked to
+    take over the device lineage the server holds at its next sync (:mod:`hoteltv.sync.lineage`)."""
     newest = _newest_change(staged)
     if replaced is not None:
         with contextlib.suppress(sqlite3.Error):
@@ -552,6 +554,13 @@ def _number_past_the_backup(staged: Path, replaced: Path | None) -> None:
             "VALUES (?, ?, '', 0, ?, '[]', '{}', ?)",
             (newest + RESTORE_SEQ_JUMP, RESTORED_ENTITY, stamp, stamp),
         )
+        # The backup is this laptop's: its next sync takes over the device lineage the server holds
+        # (see hoteltv.sync.lineage), which a sync after the backup moved past the tokens kept in it.
+        with contextlib.suppress(sqlite3.OperationalError):  # a database too old to have a meta table
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (META_LINEAGE, '{"servers":{},"adopt":true}'),
+            )
     with open(staged, "rb+") as fh:
         os.fsync(fh.fileno())
 

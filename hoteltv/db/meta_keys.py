@@ -15,3 +15,7 @@ def is_demo(db: Database) -> bool:
     """True when this database holds the demo set (here, not in the demo module: the sync client asks
     before every sync and need not load the demo's services for that)."""
     return db.get_meta(META_DEMO) == "1"
+
+
+#: The sync's device lineage kept here (see :mod:`hoteltv.sync.lineage`); a restore marks it to take over.
+META_LINEAGE = "sync.lineage"

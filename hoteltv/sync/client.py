@@ -38,12 +38,13 @@ from sqlalchemy import select
 from hoteltv.archive import SHA256_RE as _SHA256
 from hoteltv.chunks import chunked
 from hoteltv.db.engine import Database
-from hoteltv.db.meta_keys import META_DEMO, is_demo
+from hoteltv.db.meta_keys import META_DEMO, META_LINEAGE, is_demo
 from hoteltv.db.models import Meta, Photo, SyncBlob, SyncConflict, SyncRecordState, utcnow
 from hoteltv.hashing import canonical_json
 from hoteltv.photos.store import PhotoStore
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.apply import apply_remote_records
+from hoteltv.sync.lineage import Lineage, move_saved_token, reidentify
 from hoteltv.sync.merge import conflict_values
 from hoteltv.sync.outbox import (
     Collected,
@@ -67,6 +68,9 @@ from hoteltv.sync.photo_transfer import (
 )
 from hoteltv.sync.protocol import (
     BATCH_PHOTO_MAX,
+    LINEAGE_COPIED,
+    LINEAGE_HEADER,
+    LINEAGE_NEXT_HEADER,
     MAX_BATCH,
     MAX_PULL,
     PROTOCOL,
@@ -82,7 +86,14 @@ from hoteltv.sync.protocol import (
     batches,
 )
 from hoteltv.sync.state import RecordOutcome
-from hoteltv.sync.transport import RetryPolicy, SyncCancelled, SyncError, Transport, tls_context
+from hoteltv.sync.transport import (
+    DEVICE_HEADER,
+    RetryPolicy,
+    SyncCancelled,
+    SyncError,
+    Transport,
+    tls_context,
+)
 
 #: Names other modules import from here (kept where they always were).
 __all__ = [
@@ -139,6 +150,9 @@ class SyncReport:
     outcomes: list[RecordOutcome] = field(default_factory=list)
     #: Records queued again because the server lacked them (restored from a backup, or another server).
     requeued: int = 0
+    #: The new device id this data folder took, found to be a copy of another one (see
+    #: :mod:`hoteltv.sync.lineage`); "" when it kept its id.
+    new_device_id: str = ""
 
     @property
     def seconds(self) -> float:
@@ -167,6 +181,7 @@ class SyncReport:
                 "check_message",
                 "user",
                 "role",
+                "new_device_id",
             )
         } | {"seconds": round(self.seconds, 3)}
 
@@ -199,6 +214,7 @@ class LocalFacts:
     waiting: bool  # an inspection sent whose photos the server may still lack
     unconfirmed: bool  # photos wait for the server's confirmation
     demo: bool
+    lineage: str | None  # the device lineage kept here (see hoteltv.sync.lineage)
 
     @classmethod
     def read(cls, db: Database) -> LocalFacts:
@@ -215,6 +231,7 @@ class LocalFacts:
                 "EXISTS (SELECT 1 FROM sync_conflicts WHERE status = 'resolving'), "
                 "EXISTS (SELECT 1 FROM sync_record_states WHERE entity = 'inspections' AND state = 'sent'), "
                 "EXISTS (SELECT 1 FROM meta WHERE key = ?), "
+                "(SELECT value FROM meta WHERE key = ?), "
                 "(SELECT value FROM meta WHERE key = ?)",
                 (
                     META_SERVER_ID,
@@ -224,11 +241,23 @@ class LocalFacts:
                     META_MISSING_PHOTOS,
                     META_PHOTOS_UNCONFIRMED,
                     META_DEMO,
+                    META_LINEAGE,
                 ),
             ).one()
-        server_id, last_seq, checked, seen, missing, unsent, newest, resolving, waiting, unconfirmed, demo = (
-            row
-        )
+        (
+            server_id,
+            last_seq,
+            checked,
+            seen,
+            missing,
+            unsent,
+            newest,
+            resolving,
+            waiting,
+            unconfirmed,
+            demo,
+            lineage,
+        ) = row
         return cls(
             server_id,
             last_seq,
@@ -241,6 +270,7 @@ class LocalFacts:
             bool(waiting),
             bool(unconfirmed),
             demo == "1",
+            lineage,
         )
 
 
@@ -302,6 +332,9 @@ class SyncClient:
         self._meta_at_end: dict[str, str] = {}  # meta keys written with the log line (bookkeeping)
         self._step = 0
         self._steps = 1
+        self._lineage = Lineage()  # this folder's device lineage, read at the start of each sync
+        self._lineage_word: str | None = None  # the hello's word on it (None: the server does not check)
+        self._push_headers: dict[str, str] = {}  # this sync's lineage headers on every push
 
     def close(self) -> None:
         self.transport.close()
@@ -323,9 +356,31 @@ class SyncClient:
 
     # --- the whole sync --------------------------------------------------------------------------------------
     def hello(self) -> Hello:
-        response = self.request("GET", "/hello")
+        """Who the server says we are and its head; notes its conflict stamp and its word on this data
+        folder's lineage (None: a server that does not check lineage)."""
+        named = self._lineage.header()
+        response = self.request("GET", "/hello", headers={LINEAGE_HEADER: named} if named else None)
         self._conflict_stamp = response.headers.get(CONFLICTS_HEADER, "")
+        self._lineage_word = response.headers.get(LINEAGE_HEADER)
         return Hello.model_validate(response.json())
+
+    def _copied(self, hello: Hello, report: SyncReport) -> Hello:
+        """The server says this data folder is a copy of another one with the same device id: take a new
+        id before anything is sent or pulled (see :mod:`hoteltv.sync.lineage`). First the tokens are read
+        again and the server asked again, should another sync of this folder have just pushed."""
+        fresh = Lineage.parse(self.db.get_meta(META_LINEAGE))
+        if fresh != self._lineage:
+            self._lineage = fresh
+            hello = self.hello()
+            if self._lineage_word != LINEAGE_COPIED:
+                return hello
+        old, new = reidentify(self.db)
+        self.transport.http.headers[DEVICE_HEADER] = new
+        if self.db.path is not None:
+            move_saved_token(self.db.path.parent, self.server_url, old, new)
+        self._lineage = Lineage()
+        report.new_device_id = new
+        return self.hello()
 
     def _idle(self, hello: Hello, facts: LocalFacts) -> bool:
         """Nothing to do at all: nothing waits here to be sent, uploaded, downloaded or settled, and the
@@ -372,12 +427,21 @@ class SyncClient:
         self._meta_at_end = {}
         self.photos.reported.clear()  # a file that failed last time is tried again
         log_id = sync_state.start_log("sync", self.server_url)
+        self._lineage, self._lineage_word, self._push_headers = Lineage.parse(facts.lineage), None, {}
         try:
             collected: Collected | None = None
             if facts.unsent:  # changes to send: collected while the hello is on its way
                 hello, collected = self._hello_beside(lambda: collect_changes(self.db))
             else:
                 hello = self.hello()
+            known = facts.server_id
+            moved = known not in (None, hello.server_id) or (
+                known == hello.server_id and hello.head < int(facts.last_seq or 0)
+            )
+            if self._lineage_word == LINEAGE_COPIED and not moved:
+                hello = self._copied(hello, report)
+                if report.new_device_id:  # everything anew: what the other copy wrote was skipped for us
+                    full, collected = True, None
             report.user, report.role = hello.user, hello.role
             self._role, self._echo_only = hello.role, True
             self._echo_seqs, self._push_head = set(), 0
@@ -386,13 +450,13 @@ class SyncClient:
                 report.check_ok, report.ok = True, True
                 report.message = self._summary_text(report)
                 return report
-            known = facts.server_id
-            if known not in (None, hello.server_id) or (
-                known == hello.server_id and hello.head < int(facts.last_seq or 0)
-            ):
+            if moved:
                 # Another server than last time, or this one behind what was pulled from it (restored
                 # from an older backup): what it lacks of this laptop's writing goes again, all is pulled
-                # and checked.
+                # and checked; the device lineage it holds (if any) is older than this laptop's, and is
+                # taken over (not taken for a copy of this folder).
+                if self._lineage_word is not None:
+                    self._lineage.take_over(self.db)
                 self._forget_server()
                 report.requeued = self._send_again_what_the_server_lacks()
                 full, collected = True, None
@@ -400,12 +464,18 @@ class SyncClient:
                 collected = collect_changes(self.db)
             self._steps = max(1, (len(collected.changes) + self.batch_size - 1) // self.batch_size) + 6
             self._tick("发送修改 (sending changes)", 0)
+            leaving = ""
+            if collected.changes and self._lineage_word is not None:  # the server checks lineage
+                named, leaving = self._lineage.before_push(self.db, hello.server_id)
+                self._push_headers = {LINEAGE_HEADER: named, LINEAGE_NEXT_HEADER: leaving}
             alongside = self.photos.alongside(report)
             try:
                 self._push(collected, report, alongside.add)
             except BaseException:
                 alongside.stop()
                 raise
+            if leaving:
+                self._meta_at_end[META_LINEAGE] = self._lineage.pushed(hello.server_id, leaving)
             alongside.finish()
             self._resolve_pending(report)
             self._tick("上传照片 (uploading photos)")
@@ -455,6 +525,12 @@ class SyncClient:
             text += (
                 f";服务器缺少本机的 {r.requeued} 条记录(已从备份恢复或是另一台服务器),已重新发送 "
                 f"(the server lacked {r.requeued} records of this computer's: sent again)"
+            )
+        if r.new_device_id:
+            text += (
+                f";本数据文件夹与另一个数据文件夹用着同一个设备编号(被复制过),已改用新的设备编号 "
+                f"{r.new_device_id[:8]} 并重新接收了全部数据 (this data folder was a copy of another one: it took "
+                f"a new device id and received everything anew)"
             )
         if r.check_ok is False:
             text += f";核对未通过 (check failed): {r.check_message}"
@@ -524,7 +600,10 @@ class SyncClient:
 
     def _send(self, content: bytes) -> PushResponse:
         response = self.request(
-            "POST", "/sync/push", content=content, headers={"Content-Type": "application/json"}
+            "POST",
+            "/sync/push",
+            content=content,
+            headers={"Content-Type": "application/json", **self._push_headers},
         )
         return PushResponse.model_validate_json(response.content)
 
@@ -544,6 +623,7 @@ class SyncClient:
         write stays on this one. An answer not noted (the sync cut off meanwhile) is like a lost answer:
         the changes go again and the server knows them."""
         refuse_demo(self.db)
+        self._push_headers = {}  # a push of its own, outside a sync: no lineage named
         self._push(collected, report, accepted_photos)
 
     def _push(

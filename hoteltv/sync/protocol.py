@@ -19,6 +19,7 @@ Every list and string is bounded; the server rejects anything larger with 422 be
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, Literal, get_args
 
@@ -84,6 +85,43 @@ _FIELD_KEYS: dict[str, Any] = {
     "propertyNames": {"minLength": 1, "maxLength": 64, "pattern": r"^[a-z_][a-z0-9_]*$"},
     "additionalProperties": False,
 }
+
+
+#: A laptop's device lineage (see :mod:`hoteltv.sync.lineage`), in request headers so that servers and
+#: laptops of earlier releases ignore it: on a hello and a push, the tokens (comma-separated) any of which
+#: may be the last one the server took from this device (``*``: take whatever it holds, after a restore);
+#: on a push also the token it leaves there. A server that checks lineage answers the hello with
+#: :data:`LINEAGE_SAME` or :data:`LINEAGE_COPIED` in the same header.
+LINEAGE_HEADER = "X-Hoteltv-Lineage"
+LINEAGE_NEXT_HEADER = "X-Hoteltv-Lineage-Next"
+LINEAGE_SAME = "same"
+LINEAGE_COPIED = "copied"
+LINEAGE_ADOPT = "*"
+#: At most this many tokens are read from a lineage header (the rest is ignored).
+MAX_LINEAGE = 32
+_LINEAGE_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def lineage_tokens(text: str) -> list[str]:
+    """The well-formed tokens (and the adopt mark) of a lineage header, at most :data:`MAX_LINEAGE`."""
+    out = [t for t in (p.strip() for p in text.split(",")) if t == LINEAGE_ADOPT or _LINEAGE_TOKEN.match(t)]
+    return out[:MAX_LINEAGE]
+
+
+def lineage_token(text: str) -> str:
+    """``text`` if it is a well-formed lineage token, else ""."""
+    text = text.strip()
+    return text if _LINEAGE_TOKEN.match(text) else ""
+
+
+def lineage_copied(held: str | None, known: Sequence[str], leaving: str = "") -> bool:
+    """Is a laptop that names ``known`` a copy of another data folder with the same device id, the server
+    holding ``held`` as that device's lineage? Not when the server holds none (a device new to lineage),
+    when the laptop says to take it over (after a restore), or when ``held`` is one it names (or the
+    token this very push leaves: the same request sent again)."""
+    if not held or LINEAGE_ADOPT in known:
+        return False
+    return held not in known and held != leaving
 
 
 class _Model(BaseModel):

@@ -29,8 +29,11 @@ def test_edits_made_after_restoring_an_older_backup_reach_the_server(laptop, ser
     assert a.sync().ok
     _restore(a, tmp_path / "a.zip")
     edit_hotel(a.db, hotel, contact_phone="0875-2222222")
+    device = a.db.device_id
     report = a.sync()
     assert report.ok and report.check_ok, report.message
+    # The same laptop's backup: not taken for a copy of another data folder (hoteltv.sync.lineage).
+    assert report.new_device_id == "" and a.db.device_id == device
     with server.http("office") as http:
         values = http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]
     assert values["contact_phone"] == "0875-2222222"
@@ -60,3 +63,17 @@ def test_moved_to_a_new_laptop_from_a_backup_older_than_the_last_sync(laptop, se
         assert http.get(f"/api/v1/records/hotels/{new_hotel}").status_code == 200
         values = http.get(f"/api/v1/records/hotels/{hotel}").json()["values"]
     assert (values["contact_phone"], values["address"]) == ("0875-3333333", "新路8号")
+    assert report.new_device_id == ""  # the restored folder takes over the device lineage
+    # The old laptop goes on too: the two now share a device id, so the one that syncs second takes a
+    # new one, and its edit is not taken for one the server has seen.
+    edit_hotel(old.db, hotel, address="旧电脑路9号")
+    later = old.sync()
+    assert later.ok and later.new_device_id and old.db.device_id != new.db.device_id, later.message
+    assert later.conflicts == 1, later.outcomes  # both changed the address since the backup
+    edit_hotel(old.db, new_hotel, contact_phone="0875-3333334")
+    assert old.sync().ok
+    with server.http("office") as http:
+        assert (
+            http.get(f"/api/v1/records/hotels/{new_hotel}").json()["values"]["contact_phone"]
+            == "0875-3333334"
+        )

@@ -835,8 +835,17 @@ class TrialRun:
         try:
             self.setup()
             result.laptops = [f"{lap.name}:{lap.user}" for lap in self.laptops]
+            devices = {lap.name: lap.db.device_id for lap in self.laptops}
             self.run_steps()
             rounds = self.heal()
+            # No data folder is copied in a trial: a lost answer or a server restart taken for a copy
+            # (hoteltv.sync.lineage) would give a laptop a new device id.
+            self.problems += [
+                f"{lap.name} took a new device id ({devices[lap.name][:8]} -> {lap.db.device_id[:8]}) "
+                "though no data folder was copied"
+                for lap in self.laptops
+                if lap.name in devices and lap.db.device_id != devices[lap.name]
+            ]
             if isinstance(self.server, SubprocessServer):
                 self.server.stop()
             with self.server.database() as (db, blobs):

@@ -33,8 +33,13 @@ from hoteltv.domain.divisions import DivisionList
 from hoteltv.errors import HoteltvError, NotFoundError
 from hoteltv.sync.protocol import (
     API_PREFIX,
+    LINEAGE_COPIED,
+    LINEAGE_HEADER,
+    LINEAGE_NEXT_HEADER,
+    LINEAGE_SAME,
     MAX_BODY_BYTES,
     MAX_COUNTER,
+    MAX_LINEAGE,
     MAX_PULL,
     CheckResponse,
     ConflictOut,
@@ -59,6 +64,9 @@ from hoteltv.sync.protocol import (
     UserIn,
     UserName,
     UserOut,
+    lineage_copied,
+    lineage_token,
+    lineage_tokens,
     unframe,
 )
 from hoteltv.sync.server import admin, releases, service
@@ -247,6 +255,8 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     CallerDep = Annotated[Caller, Depends(caller)]
     AdminDep = Annotated[Caller, Depends(admin_only)]
     DeviceDep = Annotated[str, Header(alias=DEVICE_HEADER, max_length=36, pattern=r"^[0-9A-Za-z_-]*$")]
+    LineageDep = Annotated[str, Header(alias=LINEAGE_HEADER, max_length=40 * MAX_LINEAGE)]
+    LineageNextDep = Annotated[str, Header(alias=LINEAGE_NEXT_HEADER, max_length=40)]
     P = API_PREFIX
     RowId = Annotated[int, PathParam(ge=1, le=MAX_COUNTER)]
 
@@ -262,7 +272,9 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         return Response(meter.render(), media_type=CONTENT_TYPE)
 
     @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
-    async def hello(who: CallerDep, response: Response, device: DeviceDep = "") -> Hello:
+    async def hello(
+        who: CallerDep, response: Response, device: DeviceDep = "", lineage: LineageDep = ""
+    ) -> Hello:
         """Who the caller is and the server's head; the ``X-Hoteltv-Conflicts`` header changes whenever a
         conflict the caller sees is added or settled. A laptop with nothing to send whose last check
         saw this head and this stamp has nothing to do (its whole sync is this one request)."""
@@ -275,6 +287,9 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         if probe.touch:
             await run_in_threadpool(service.touch_device, db, who, device)
         response.headers[service.CONFLICTS_HEADER] = probe.conflicts
+        if device:  # a copied data folder is told here, before it pulls or pushes anything
+            copied = lineage_copied(probe.lineage, lineage_tokens(lineage))
+            response.headers[LINEAGE_HEADER] = LINEAGE_COPIED if copied else LINEAGE_SAME
         return Hello(
             server_id=db.server_id,
             server_version=__version__,
@@ -291,11 +306,14 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
     push_gate = asyncio.Semaphore(1 if db.is_sqlite else PUSHES_AT_ONCE)
 
     @app.post(f"{P}/sync/push", response_model=PushResponse, responses=errors(400, 401, 409, 413, 422))
-    async def push(req: PushRequest, who: CallerDep) -> Response:
+    async def push(
+        req: PushRequest, who: CallerDep, lineage: LineageDep = "", leaving: LineageNextDep = ""
+    ) -> Response:
         if req.demo:
             raise HTTPException(422, "演示数据不能上传到服务器 (demo records are never accepted)")
+        line = service.Lineage(tuple(lineage_tokens(lineage)), lineage_token(leaving))
         async with push_gate:
-            answer = await run_in_threadpool(service.push, db, who, req)
+            answer = await run_in_threadpool(service.push, db, who, req, line)
         meter.pushed(answer)
         # The model's own JSON (the same fields as the response model documents): FastAPI would dump it,
         # validate it again and encode it — about 5 ms for an answer of 500 changes instead of 1.

@@ -81,6 +81,8 @@ class Device(ServerBase):
     last_push: Mapped[datetime | None]
     last_pull: Mapped[datetime | None]
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: The lineage token the device's last push left (see hoteltv.sync.lineage); None before any.
+    lineage: Mapped[str | None] = mapped_column(String(32))
 
 
 class Record(ServerBase):

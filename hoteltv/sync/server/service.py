@@ -42,6 +42,7 @@ from hoteltv.sync.protocol import (
     ResolveRequest,
     StatusResponse,
     digest_rows,
+    lineage_copied,
 )
 from hoteltv.sync.server.auth import SHARED_ENTITIES, Caller
 from hoteltv.sync.server.codes import CreditCodeIndex, credit_code
@@ -190,6 +191,7 @@ class Probe:
     head: int
     conflicts: str
     touch: bool
+    lineage: str | None = None  # the lineage token the device's last push left
 
 
 def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
@@ -210,13 +212,14 @@ def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
         opened.scalar_subquery(),
         device.with_only_columns(Device.user_id).scalar_subquery(),
         device.with_only_columns(Device.last_seen).scalar_subquery(),
+        device.with_only_columns(Device.lineage).scalar_subquery(),
     )
     with db.engine.connect() as conn:
-        head, newest_id, open_count, user_id, last_seen = conn.execute(stmt).one()
+        head, newest_id, open_count, user_id, last_seen, lineage = conn.execute(stmt).one()
     touch = bool(device_id) and (
         user_id != caller.user_id or last_seen is None or (now() - last_seen).total_seconds() >= 60
     )
-    return Probe(int(head or 0), f"{newest_id or 0}:{open_count or 0}", touch)
+    return Probe(int(head or 0), f"{newest_id or 0}:{open_count or 0}", touch, lineage)
 
 
 def touch_device(
@@ -459,7 +462,38 @@ def final(result: ChangeResult) -> bool:
     return not (result.code == 403 and result.reason.startswith(_OUT_OF_SCOPE))
 
 
-def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
+@dataclass(frozen=True)
+class Lineage:
+    """A push's device lineage (see :mod:`hoteltv.sync.lineage`): the tokens the laptop names as maybe the
+    last one this server took from it, and the token this push leaves."""
+
+    known: tuple[str, ...]
+    leaving: str
+
+
+#: A push from a data folder that shares its device id with another one (copied by hand) is refused as a
+#: whole: its changes would be taken as ones the server has seen. The laptop's next hello tells it to take
+#: a new device id.
+COPIED_FOLDER = (
+    "这个数据文件夹和另一个数据文件夹用着同一个设备编号(文件夹被复制过),本次未上传任何修改;"
+    "再同步一次,本机会改用新的设备编号后上传 (this data folder shares its device id with another copy of "
+    "it: nothing was taken; sync again and this laptop takes a new device id first)"
+)
+
+
+def _take_lineage(s: Session, device_id: str, lineage: Lineage) -> None:
+    """Refuse a push from a copy of another data folder with the same device id (409); else note the token
+    it leaves. The device's row is locked, so two copies pushing at once are told apart too."""
+    dev = s.get(Device, device_id, with_for_update=True)
+    if dev is None:  # not seen yet (every sync's hello notes its device first): nothing to compare
+        return
+    if lineage_copied(dev.lineage, lineage.known, lineage.leaving):
+        raise Refused(409, COPIED_FOLDER)
+    if dev.lineage != lineage.leaving:
+        dev.lineage = lineage.leaving
+
+
+def push(db: ServerDB, caller: Caller, req: PushRequest, lineage: Lineage | None = None) -> PushResponse:
     """Apply a batch (idempotent by account, device and key; only final answers are stored).
 
     An inspector's batch runs beside the batches of other divisions (:meth:`ServerDB.push_write`); a
@@ -477,11 +511,11 @@ def push(db: ServerDB, caller: Caller, req: PushRequest) -> PushResponse:
     alone = caller.reads_all or any(c.entity in SHARED_ENTITIES for c in req.changes)
     divisions = None if alone else caller.division_ids
     try:
-        return _push(db, caller, req, keys, ordered, divisions)
+        return _push(db, caller, req, keys, ordered, divisions, lineage)
     except (IntegrityError, OperationalError) as exc:
         if divisions is None or db.is_sqlite or not _collided(exc):
             raise
-        return _push(db, caller, req, keys, ordered, None)
+        return _push(db, caller, req, keys, ordered, None, lineage)
 
 
 def _collided(exc: Exception) -> bool:
@@ -499,13 +533,18 @@ def _push(
     keys: set[tuple[str, str]],
     ordered: list[Change],
     divisions: frozenset[str] | None,
+    lineage: Lineage | None = None,
 ) -> PushResponse:
     key = stored_key(caller, req.device_id, req.key)
-    with db.read() as s:  # a batch answered before: its answer, without queueing for any lock
-        done = s.get(Batch, key)
-        if done is not None:
-            return _replayed(done)
+    checked = lineage is not None and bool(lineage.leaving)
+    if not checked:
+        with db.read() as s:  # a batch answered before: its answer, without queueing for any lock
+            done = s.get(Batch, key)
+            if done is not None:
+                return _replayed(done)
     with db.push_write(divisions) as s:
+        if checked:  # before any answer, a stored one too: the token it leaves is what the laptop keeps
+            _take_lineage(s, req.device_id, cast(Lineage, lineage))
         done = s.get(Batch, key)  # again under the locks: the same batch may have been applied meanwhile
         if done is not None:
             return _replayed(done)
