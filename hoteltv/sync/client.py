@@ -153,6 +153,8 @@ class SyncReport:
     #: The new device id this data folder took, found to be a copy of another one (see
     #: :mod:`hoteltv.sync.lineage`); "" when it kept its id.
     new_device_id: str = ""
+    #: Blocks of 文号 numbers given up with it (the folder it was copied from holds the same ones).
+    blocks_given_up: int = 0
 
     @property
     def seconds(self) -> float:
@@ -182,6 +184,7 @@ class SyncReport:
                 "user",
                 "role",
                 "new_device_id",
+                "blocks_given_up",
             )
         } | {"seconds": round(self.seconds, 3)}
 
@@ -374,12 +377,12 @@ class SyncClient:
             hello = self.hello()
             if self._lineage_word != LINEAGE_COPIED:
                 return hello
-        old, new = reidentify(self.db)
-        self.transport.http.headers[DEVICE_HEADER] = new
+        taken = reidentify(self.db)
+        self.transport.http.headers[DEVICE_HEADER] = taken.new
         if self.db.path is not None:
-            move_saved_token(self.db.path.parent, self.server_url, old, new)
+            move_saved_token(self.db.path.parent, self.server_url, taken.old, taken.new)
         self._lineage = Lineage()
-        report.new_device_id = new
+        report.new_device_id, report.blocks_given_up = taken.new, taken.blocks_given_up
         return self.hello()
 
     def _idle(self, hello: Hello, facts: LocalFacts) -> bool:
@@ -532,6 +535,12 @@ class SyncClient:
                 f"{r.new_device_id[:8]} 并重新接收了全部数据 (this data folder was a copy of another one: it took "
                 f"a new device id and received everything anew)"
             )
+            if r.blocks_given_up:
+                text += (
+                    f";复制来的 {r.blocks_given_up} 个文号号段与原文件夹重复,本机已停用,请办公室另发号段 "
+                    f"(its {r.blocks_given_up} blocks of notice numbers are the other copy's too: given up here, "
+                    f"ask the office for new ones)"
+                )
         if r.check_ok is False:
             text += f";核对未通过 (check failed): {r.check_message}"
         return text

@@ -9,7 +9,8 @@ and would skip, for that id, what the other copy wrote.
 So each sync that pushes leaves a random token on the server, the device's *lineage*, and keeps it here;
 every hello and push names the tokens kept here. Once one copy has pushed, the other names none the server
 holds: its hello says so, and it takes a new device id (:func:`reidentify`) before it sends or pulls
-anything — the drafts it owns and its saved token go with it — and then pulls everything anew. A push from
+anything — the drafts it owns and its saved token go with it, the blocks of 文号 numbers it shares with the
+other copy are given up — and then pulls everything anew. A push from
 a copy that slips past the hello (both syncing at the same moment) is refused whole (409).
 
 A token is kept here *before* the push that leaves it (the push can land though its answer is lost) and
@@ -28,11 +29,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hoteltv.db.engine import Database
 from hoteltv.db.meta_keys import META_LINEAGE
-from hoteltv.db.models import Inspection, Meta
+from hoteltv.db.models import Inspection, Meta, NoticeNumberBlock
 from hoteltv.sync.protocol import LINEAGE_ADOPT
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,25 @@ class Lineage:
         return self.dumps()
 
 
-def reidentify(db: Database) -> tuple[str, str]:
+#: What a block of 文号 numbers given up by a copied data folder says where it came from.
+GIVEN_UP = "副本停用 (copy: given up)"
+
+
+@dataclass(frozen=True)
+class NewIdentity:
+    """What :func:`reidentify` did."""
+
+    old: str
+    new: str
+    blocks_given_up: int  # blocks of 文号 numbers with numbers left, no longer used here
+
+
+def reidentify(db: Database) -> NewIdentity:
     """Give this data folder a new device id: a copy of another one that syncs with the same id. The drafts
     this folder owns move to the new id (only the owner may change a draft); the kept tokens go (the new id
-    has none on any server). Returns (old id, new id). Written in one transaction."""
+    has none on any server); the blocks of 文号 numbers it holds are given up, as the folder it was copied
+    from holds the same ones (two laptops must never print one number; the office hands this one new
+    blocks, and meanwhile it numbers from its own fallback series). Written in one transaction."""
     old, new = db.device_id, str(uuid.uuid4())
     with db.transaction() as s:
         row = s.get(Meta, "device_id")
@@ -119,9 +135,15 @@ def reidentify(db: Database) -> tuple[str, str]:
             .values(owner_device_id=new)
             .execution_options(synchronize_session=False)
         )
+        blocks = list(
+            s.scalars(select(NoticeNumberBlock).where(NoticeNumberBlock.next <= NoticeNumberBlock.last))
+        )
+        for block in blocks:
+            block.next = block.last + 1
+            block.source = GIVEN_UP
     db.device_id = new
-    log.warning("data folder copied from another one with device id %s: this one is now %s", old, new)
-    return old, new
+    log.info("data folder copied from another one with device id %s: this one is now %s", old, new)
+    return NewIdentity(old, new, len(blocks))
 
 
 def move_saved_token(home: Any, server_url: str, old: str, new: str) -> None:

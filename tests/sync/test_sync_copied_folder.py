@@ -16,6 +16,7 @@ from hoteltv.db.models import Inspection
 from hoteltv.photos.store import PhotoStore
 from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
+from hoteltv.services import numbering
 from hoteltv.sync.client import SyncError
 from hoteltv.sync.outbox import collect_changes
 from hoteltv.sync.protocol import LINEAGE_HEADER, LINEAGE_NEXT_HEADER, PushRequest, batch_key_of_texts
@@ -43,6 +44,7 @@ def _server_values(server: Any, entity: str, rid: str) -> dict[str, Any]:
 def test_both_copies_edits_reach_the_server_and_the_copy_takes_a_new_device_id(laptop, server) -> None:
     a = laptop("a", "office")
     hotel = make_hotel(a.db, "复制文件夹宾馆")
+    numbering.add_block(a.db, 2026, 1, 50)  # 文号 numbers the office gave this laptop
     assert a.sync().ok
     b = _copy(a, "b")
     try:
@@ -55,6 +57,11 @@ def test_both_copies_edits_reach_the_server_and_the_copy_takes_a_new_device_id(l
         second = b.sync()
         assert second.ok and second.check_ok, second.message
         assert second.new_device_id and b.db.device_id == second.new_device_id != a.db.device_id
+        # Both folders held the same block of 文号 numbers: the copy gives its up (two laptops must never
+        # print one number), the folder that kept the id keeps it.
+        assert second.blocks_given_up == 1 and "号段" in second.message
+        assert [b.remaining for b in numbering.list_blocks(b.db)] == [0]
+        assert [b.remaining for b in numbering.list_blocks(a.db)] == [50]
         # The copy's edits were not taken as seen before: the address it alone changed is on the server,
         # its phone number (the other copy changed it too) is a conflict, with the other copy's in force.
         values = _server_values(server, "hotels", hotel)
