@@ -338,6 +338,8 @@ class SyncClient:
         self._lineage = Lineage()  # this folder's device lineage, read at the start of each sync
         self._lineage_word: str | None = None  # the hello's word on it (None: the server does not check)
         self._push_headers: dict[str, str] = {}  # this sync's lineage headers on every push
+        self._named = ""  # the lineage header of this sync's hellos (made before one is on its way)
+        self._leaving = ""  # the lineage token this sync's pushes leave, kept here before the first
 
     def close(self) -> None:
         self.transport.close()
@@ -361,7 +363,7 @@ class SyncClient:
     def hello(self) -> Hello:
         """Who the server says we are and its head; notes its conflict stamp and its word on this data
         folder's lineage (None: a server that does not check lineage)."""
-        named = self._lineage.header()
+        named = self._named
         response = self.request("GET", "/hello", headers={LINEAGE_HEADER: named} if named else None)
         self._conflict_stamp = response.headers.get(CONFLICTS_HEADER, "")
         self._lineage_word = response.headers.get(LINEAGE_HEADER)
@@ -373,7 +375,7 @@ class SyncClient:
         again and the server asked again, should another sync of this folder have just pushed."""
         fresh = Lineage.parse(self.db.get_meta(META_LINEAGE))
         if fresh != self._lineage:
-            self._lineage = fresh
+            self._lineage, self._named = fresh, fresh.header(hello.server_id)
             hello = self.hello()
             if self._lineage_word != LINEAGE_COPIED:
                 return hello
@@ -381,7 +383,7 @@ class SyncClient:
         self.transport.http.headers[DEVICE_HEADER] = taken.new
         if self.db.path is not None:
             move_saved_token(self.db.path.parent, self.server_url, taken.old, taken.new)
-        self._lineage = Lineage()
+        self._lineage, self._named, self._leaving = Lineage(), "", ""
         report.new_device_id, report.blocks_given_up = taken.new, taken.blocks_given_up
         return self.hello()
 
@@ -402,6 +404,15 @@ class SyncClient:
             and f.missing_photos in (None, "[]")
             and not (f.unsent or f.resolving or f.waiting or f.unconfirmed)
         )
+
+    def _collect(self, server_id: str) -> Collected:
+        """The changes to send, and (when there are some) the lineage token their pushes will leave, kept
+        here before the hello is answered: the write overlaps the wait, and a token never sent (a server
+        that does not check lineage) costs nothing."""
+        collected = collect_changes(self.db)
+        if collected.changes:
+            self._leaving = self._lineage.before_push(self.db, server_id)
+        return collected
 
     def _hello_beside(self, work: Callable[[], Collected]) -> tuple[Hello, Collected]:
         """The hello, asked on a helper thread while ``work`` (collecting the changes to send) runs here:
@@ -431,10 +442,11 @@ class SyncClient:
         self.photos.reported.clear()  # a file that failed last time is tried again
         log_id = sync_state.start_log("sync", self.server_url)
         self._lineage, self._lineage_word, self._push_headers = Lineage.parse(facts.lineage), None, {}
+        self._named, self._leaving = self._lineage.header(facts.server_id or ""), ""
         try:
             collected: Collected | None = None
             if facts.unsent:  # changes to send: collected while the hello is on its way
-                hello, collected = self._hello_beside(lambda: collect_changes(self.db))
+                hello, collected = self._hello_beside(lambda: self._collect(facts.server_id or ""))
             else:
                 hello = self.hello()
             known = facts.server_id
@@ -469,8 +481,11 @@ class SyncClient:
             self._tick("发送修改 (sending changes)", 0)
             leaving = ""
             if collected.changes and self._lineage_word is not None:  # the server checks lineage
-                named, leaving = self._lineage.before_push(self.db, hello.server_id)
-                self._push_headers = {LINEAGE_HEADER: named, LINEAGE_NEXT_HEADER: leaving}
+                leaving = self._leaving or self._lineage.before_push(self.db, hello.server_id)
+                self._push_headers = {
+                    LINEAGE_HEADER: self._lineage.header(hello.server_id),
+                    LINEAGE_NEXT_HEADER: leaving,
+                }
             alongside = self.photos.alongside(report)
             try:
                 self._push(collected, report, alongside.add)

@@ -66,20 +66,22 @@ class Lineage:
     def dumps(self) -> str:
         return json.dumps({"servers": self.servers, "adopt": self.adopt}, separators=(",", ":"))
 
-    def header(self) -> str:
-        """The hello's and push's lineage header: every token kept here (a token is only ever on the server
-        it was made for, so naming the others too costs nothing), and ``*`` after a restore."""
-        tokens = [t for kept in self.servers.values() for t in kept]
+    def header(self, server_id: str = "") -> str:
+        """The hello's and push's lineage header: ``*`` after a restore, then the tokens kept for
+        ``server_id`` (the server asked, as far as known), then the others (a token is only ever on the
+        server it was made for, so naming them too costs nothing; the server reads the first
+        :data:`~hoteltv.sync.protocol.MAX_LINEAGE`)."""
+        tokens = [*self.servers.get(server_id, [])]
+        tokens += [t for sid, kept in self.servers.items() if sid != server_id for t in kept]
         return ",".join(([LINEAGE_ADOPT] if self.adopt else []) + tokens)
 
-    def before_push(self, db: Database, server_id: str) -> tuple[str, str]:
-        """A new token for this sync's pushes, kept here (written now) before any push can leave it on the
-        server; returns the header that names the tokens kept until now, and the new token."""
-        named = self.header()
+    def before_push(self, db: Database, server_id: str) -> str:
+        """A new token for a sync's pushes, kept here (written now) before any push can leave it on the
+        server (it is named in every header from now on)."""
         token = secrets.token_hex(16)
         self.servers[server_id] = [*self.servers.get(server_id, []), token][-KEEP:]
         self._keep(db)
-        return named, token
+        return token
 
     def _keep(self, db: Database) -> None:
         with db.transaction() as s:
@@ -92,7 +94,13 @@ class Lineage:
         self._keep(db)
 
     def pushed(self, server_id: str, token: str) -> str:
-        """The value to keep once a push leaving ``token`` was answered: that server holds it now."""
+        """The value to keep once a push leaving ``token`` was answered: that server holds it now (kept
+        under another server's id while the server was not yet known, it moves)."""
+        for sid, kept in list(self.servers.items()):
+            if token in kept and sid != server_id:
+                self.servers[sid] = [t for t in kept if t != token]
+                if not self.servers[sid]:
+                    del self.servers[sid]
         self.servers[server_id] = [token]
         self.adopt = False
         return self.dumps()

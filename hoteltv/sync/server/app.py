@@ -272,9 +272,7 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
         return Response(meter.render(), media_type=CONTENT_TYPE)
 
     @app.get(f"{P}/hello", response_model=Hello, responses=errors(401, 422))
-    async def hello(
-        who: CallerDep, response: Response, device: DeviceDep = "", lineage: LineageDep = ""
-    ) -> Hello:
+    async def hello(who: CallerDep, device: DeviceDep = "", lineage: LineageDep = "") -> Response:
         """Who the caller is and the server's head; the ``X-Hoteltv-Conflicts`` header changes whenever a
         conflict the caller sees is added or settled. A laptop with nothing to send whose last check
         saw this head and this stamp has nothing to do (its whole sync is this one request)."""
@@ -286,11 +284,11 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             probe = await run_in_threadpool(service.probe, db, who, device)
         if probe.touch:
             await run_in_threadpool(service.touch_device, db, who, device)
-        response.headers[service.CONFLICTS_HEADER] = probe.conflicts
+        headers = {service.CONFLICTS_HEADER: probe.conflicts}
         if device:  # a copied data folder is told here, before it pulls or pushes anything
             copied = lineage_copied(probe.lineage, lineage_tokens(lineage))
-            response.headers[LINEAGE_HEADER] = LINEAGE_COPIED if copied else LINEAGE_SAME
-        return Hello(
+            headers[LINEAGE_HEADER] = LINEAGE_COPIED if copied else LINEAGE_SAME
+        answer = Hello(
             server_id=db.server_id,
             server_version=__version__,
             head=probe.head,
@@ -298,6 +296,9 @@ def create_app(database_url: str, photo_dir: Path | str, *, divisions: DivisionL
             role=who.role,
             divisions=sorted(who.division_codes),
         )
+        # The model's own JSON, as the push answers: every sync asks this, and FastAPI would validate
+        # the model again and encode it through its generic encoder.
+        return Response(answer.model_dump_json().encode(), media_type="application/json", headers=headers)
 
     #: Pushes enter the database a few at a time per process (one on SQLite, which writes one at a time):
     #: on PostgreSQL pushes of different divisions are applied at once, those of one division queue for its

@@ -11,6 +11,7 @@ here yet, outside the account's divisions today) is worked out afresh each time 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, func, insert, or_, select, update
+from sqlalchemy import Table, Text, bindparam, func, insert, or_, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -194,28 +195,39 @@ class Probe:
     lineage: str | None = None  # the lineage token the device's last push left
 
 
-def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
-    """The head, a stamp of the conflicts ``caller`` sees, and whether :func:`touch_device` has
-    something to write — one statement of indexed look-ups, no ORM objects (every sync starts here)."""
+@functools.cache
+def _probe_statement(everywhere: bool) -> Any:
+    """The one statement of :func:`probe`, made once (for callers that read everywhere, and for those
+    limited to the divisions bound as ``divisions``); the device is bound as ``device``."""
     from hoteltv.sync.server.models import ServerState
 
     opened = select(func.count()).select_from(Conflict).where(Conflict.status == "open")
     newest = select(func.max(Conflict.id))
-    if not caller.reads_all:
-        divisions = sorted(caller.division_ids)
+    if not everywhere:
+        divisions: Any = bindparam("divisions", expanding=True)
         opened = opened.where(Conflict.division_id.in_(divisions))
         newest = newest.where(Conflict.division_id.in_(divisions))
-    device = select(Device.user_id, Device.last_seen).where(Device.device_id == device_id)
-    stmt = select(
+    device = select(Device.user_id).where(Device.device_id == bindparam("device"))
+    return select(
         select(ServerState.value).where(ServerState.key == "seq").scalar_subquery(),
         newest.scalar_subquery(),
         opened.scalar_subquery(),
-        device.with_only_columns(Device.user_id).scalar_subquery(),
+        device.scalar_subquery(),
         device.with_only_columns(Device.last_seen).scalar_subquery(),
         device.with_only_columns(Device.lineage).scalar_subquery(),
     )
+
+
+def probe(db: ServerDB, caller: Caller, device_id: str) -> Probe:
+    """The head, a stamp of the conflicts ``caller`` sees, whether :func:`touch_device` has something to
+    write, and the device's lineage — one statement of indexed look-ups, no ORM objects (every sync starts
+    here)."""
+    params: dict[str, Any] = {"device": device_id}
+    if not caller.reads_all:
+        params["divisions"] = sorted(caller.division_ids)
     with db.engine.connect() as conn:
-        head, newest_id, open_count, user_id, last_seen, lineage = conn.execute(stmt).one()
+        row = conn.execute(_probe_statement(caller.reads_all), params).one()
+    head, newest_id, open_count, user_id, last_seen, lineage = row
     touch = bool(device_id) and (
         user_id != caller.user_id or last_seen is None or (now() - last_seen).total_seconds() >= 60
     )
@@ -481,16 +493,18 @@ COPIED_FOLDER = (
 )
 
 
-def _take_lineage(s: Session, device_id: str, lineage: Lineage) -> None:
+def _take_lineage(s: Session, device_id: str, lineage: Lineage) -> Device | None:
     """Refuse a push from a copy of another data folder with the same device id (409); else note the token
-    it leaves. The device's row is locked, so two copies pushing at once are told apart too."""
+    it leaves. The device's row is locked, so two copies pushing at once are told apart too. Returns the
+    row (held by the caller, the push's own note of the device finds it in the session)."""
     dev = s.get(Device, device_id, with_for_update=True)
     if dev is None:  # not seen yet (every sync's hello notes its device first): nothing to compare
-        return
+        return None
     if lineage_copied(dev.lineage, lineage.known, lineage.leaving):
         raise Refused(409, COPIED_FOLDER)
     if dev.lineage != lineage.leaving:
         dev.lineage = lineage.leaving
+    return dev
 
 
 def push(db: ServerDB, caller: Caller, req: PushRequest, lineage: Lineage | None = None) -> PushResponse:
@@ -543,8 +557,9 @@ def _push(
             if done is not None:
                 return _replayed(done)
     with db.push_write(divisions) as s:
+        _held = None  # the device's row, kept alive here: the push's own note of the device finds it
         if checked:  # before any answer, a stored one too: the token it leaves is what the laptop keeps
-            _take_lineage(s, req.device_id, cast(Lineage, lineage))
+            _held = _take_lineage(s, req.device_id, cast(Lineage, lineage))
         done = s.get(Batch, key)  # again under the locks: the same batch may have been applied meanwhile
         if done is not None:
             return _replayed(done)
