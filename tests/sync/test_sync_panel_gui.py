@@ -108,3 +108,43 @@ def test_a_mistyped_address_is_refused_and_none_replaces_the_saved_one_before_th
         qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     assert gui_ctx.settings.get("server_url") == "http://testserver"
     assert panel.server.text() == "http://testserver/other"  # what was typed stays on screen
+
+
+def test_a_copied_data_folder_syncs_from_the_panel_and_is_told_so(
+    qtbot, qapp, server, laptop, tmp_path
+) -> None:
+    """An office clerk copied a laptop's data folder and opened the copy in the program: its first sync
+    from the panel takes a new device id (hoteltv.sync.lineage), sends its edit and says what happened."""
+    import shutil
+
+    from hoteltv.db.engine import Database
+
+    a = laptop("a", "office")
+    hotel = make_hotel(a.db, "副本面板酒店")
+    assert a.sync().ok
+    a.db.close()
+    home = tmp_path / "复制的 数据"
+    shutil.copytree(a.home, home)
+    a.db = Database.open(a.home)
+    edit_hotel(a.db, hotel, address="原件路1号")
+    assert a.sync().ok
+    runner = JobRunner()
+    runner.synchronous = True
+    ctx = AppContext.open(home, runner)
+    try:
+        device = ctx.db.device_id
+        edit_hotel(ctx.db, hotel, contact_phone="0875-2444444")
+        panel = SyncPanel(ctx, transport=server.transport)
+        qtbot.addWidget(panel)
+        qtbot.keyClicks(panel.server, "http://testserver")
+        qtbot.keyClicks(panel.token, server.tokens["office"])
+        with qtbot.waitSignal(panel.sig_synced) as sig:
+            qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+        report = sig.args[0]
+        assert report.ok and report.new_device_id and ctx.db.device_id == report.new_device_id != device
+        assert "新的设备编号" in panel.message.text()
+        assert _states(panel)["副本面板酒店"] == "sent"
+        here = hotel_service.get_hotel(ctx.db, hotel)
+        assert (here.contact_phone, here.address) == ("0875-2444444", "原件路1号")  # both copies' edits
+    finally:
+        ctx.close()
