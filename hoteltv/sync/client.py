@@ -405,26 +405,22 @@ class SyncClient:
             and not (f.unsent or f.resolving or f.waiting or f.unconfirmed)
         )
 
-    def _collect(self, server_id: str) -> Collected:
-        """The changes to send, and (when there are some) the lineage token their pushes will leave, kept
-        here before the hello is answered: the write overlaps the wait, and a token never sent (a server
-        that does not check lineage) costs nothing."""
-        collected = collect_changes(self.db)
-        if collected.changes:
-            self._leaving = self._lineage.before_push(self.db, server_id)
-        return collected
-
-    def _hello_beside(self, work: Callable[[], Collected]) -> tuple[Hello, Collected]:
-        """The hello, asked on a helper thread while ``work`` (collecting the changes to send) runs here:
-        the two overlap, as the hello mostly waits for the network."""
-        with ThreadPoolExecutor(1, thread_name_prefix="hoteltv-hello") as pool:
+    def _hello_beside(self, work: Callable[[], Collected], server_id: str) -> tuple[Hello, Collected]:
+        """The hello, asked on a helper thread while ``work`` (collecting the changes to send) runs here,
+        and on another the lineage token the pushes will leave, kept here before any is sent (a token never
+        sent, to a server that does not check lineage, costs nothing): the three overlap, as the hello
+        mostly waits for the network and the token's write for the disk."""
+        with ThreadPoolExecutor(2, thread_name_prefix="hoteltv-hello") as pool:
             asked = pool.submit(self.hello)
+            kept = pool.submit(self._lineage.before_push, self.db, server_id)
             try:
                 done = work()
             except BaseException:
-                with contextlib.suppress(Exception):  # the failure here is the one to tell
-                    asked.result()
+                for future in (asked, kept):
+                    with contextlib.suppress(Exception):  # the failure here is the one to tell
+                        future.result()
                 raise
+            self._leaving = kept.result()
             return asked.result(), done
 
     def sync(self, progress: Progress | None = None, *, full: bool = False) -> SyncReport:
@@ -446,7 +442,7 @@ class SyncClient:
         try:
             collected: Collected | None = None
             if facts.unsent:  # changes to send: collected while the hello is on its way
-                hello, collected = self._hello_beside(lambda: self._collect(facts.server_id or ""))
+                hello, collected = self._hello_beside(lambda: collect_changes(self.db), facts.server_id or "")
             else:
                 hello = self.hello()
             known = facts.server_id
