@@ -71,6 +71,7 @@ from hoteltv.domain import clock
 from hoteltv.errors import HoteltvError
 from hoteltv.io.files import FileInUseError, fsync_dir, replace_file, umask
 from hoteltv.photos.store import PhotoStore
+from hoteltv.sync.lineage import Lineage
 
 FORMAT = "hoteltv-backup/1"
 MANIFEST = archive.MANIFEST
@@ -559,7 +560,7 @@ def _number_past_the_backup(staged: Path, replaced: Path | None) -> None:
         with contextlib.suppress(sqlite3.OperationalError):  # a database too old to have a meta table
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                (META_LINEAGE, '{"servers":{},"adopt":true}'),
+                (META_LINEAGE, Lineage(adopt=True).dumps()),
             )
     with open(staged, "rb+") as fh:
         os.fsync(fh.fileno())
