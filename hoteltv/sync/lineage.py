@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 from hoteltv.db.engine import Database
 from hoteltv.db.meta_keys import META_LINEAGE
 from hoteltv.db.models import Inspection, Meta, NoticeNumberBlock
-from hoteltv.sync.protocol import LINEAGE_ADOPT
+from hoteltv.sync.protocol import LINEAGE_ADOPT, MAX_LINEAGE
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +69,11 @@ class Lineage:
     def header(self, server_id: str = "") -> str:
         """The hello's and push's lineage header: ``*`` after a restore, then the tokens kept for
         ``server_id`` (the server asked, as far as known), then the others (a token is only ever on the
-        server it was made for, so naming them too costs nothing; the server reads the first
-        :data:`~hoteltv.sync.protocol.MAX_LINEAGE`)."""
+        server it was made for, so naming them too costs nothing), at most
+        :data:`~hoteltv.sync.protocol.MAX_LINEAGE` of them (what the server reads)."""
         tokens = [*self.servers.get(server_id, [])]
         tokens += [t for sid, kept in self.servers.items() if sid != server_id for t in kept]
-        return ",".join(([LINEAGE_ADOPT] if self.adopt else []) + tokens)
+        return ",".join((([LINEAGE_ADOPT] if self.adopt else []) + tokens)[:MAX_LINEAGE])
 
     def before_push(self, db: Database, server_id: str) -> str:
         """A new token for a sync's pushes, kept here (written now) before any push can leave it on the

@@ -18,8 +18,17 @@ from hoteltv.services import hotels as hotel_service
 from hoteltv.services import inspections as insp_service
 from hoteltv.services import numbering
 from hoteltv.sync.client import SyncError
+from hoteltv.sync.lineage import KEEP, Lineage
 from hoteltv.sync.outbox import collect_changes
-from hoteltv.sync.protocol import LINEAGE_HEADER, LINEAGE_NEXT_HEADER, PushRequest, batch_key_of_texts
+from hoteltv.sync.protocol import (
+    LINEAGE_ADOPT,
+    LINEAGE_HEADER,
+    LINEAGE_NEXT_HEADER,
+    MAX_LINEAGE,
+    PushRequest,
+    batch_key_of_texts,
+    lineage_tokens,
+)
 from hoteltv.sync.server.models import Device
 from tests.sync.conftest import Laptop
 from tests.sync.helpers import edit_hotel, make_hotel, make_inspection, snapshot, team
@@ -152,3 +161,17 @@ def test_a_push_from_a_copy_that_slipped_past_its_hello_is_refused_whole(laptop,
         assert taken.status_code == 200, taken.text
         hello = http.get("/api/v1/hello", headers={"X-Hoteltv-Device": device, LINEAGE_HEADER: other})
         assert hello.headers[LINEAGE_HEADER] == "same"
+
+
+def test_the_lineage_header_names_the_asked_servers_tokens_first_and_stays_within_what_a_server_reads() -> (
+    None
+):
+    """A laptop that synced with many servers (pushes failing meanwhile keep several tokens each) still
+    sends a hello every server takes: the header is cut to what the server reads, this server's first."""
+    kept = Lineage({f"server-{i}": [f"{i:02d}{k:030d}" for k in range(KEEP)] for i in range(10)}, adopt=True)
+    named = kept.header("server-7").split(",")
+    assert len(named) == MAX_LINEAGE
+    assert named[0] == LINEAGE_ADOPT and named[1 : KEEP + 1] == kept.servers["server-7"]
+    assert lineage_tokens(",".join(named)) == named
+    assert Lineage.parse(kept.dumps()) == kept
+    assert Lineage.parse("{not json") == Lineage()
