@@ -158,7 +158,8 @@ function Invoke-Tests([string[]]$PytestArgs) {
         & $VPy -m mypy
         if ($LASTEXITCODE -ne 0) { $failed += 'mypy' }
         Say 'pytest'
-        & $VPy -m pytest @PytestArgs
+        # Split over the CPUs (pytest-xdist, at most 4 workers); "-n 0" among the arguments runs in one process.
+        & $VPy -m pytest -n logical '--maxprocesses=4' @PytestArgs
         if ($LASTEXITCODE -eq 5) { $failed += 'pytest (no tests collected)' }
         elseif ($LASTEXITCODE -ne 0) { $failed += "pytest (exit $LASTEXITCODE)" }
     } finally { Pop-Location }

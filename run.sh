@@ -210,7 +210,8 @@ run_tests() {
 	say "mypy"
 	"$VPY" -m mypy || failed+=("mypy")
 	say "pytest"
-	"$VPY" -m pytest "$@" || rc=$?
+	# Split over the CPUs (pytest-xdist, at most 4 workers); "-n 0" among the arguments runs in one process.
+	"$VPY" -m pytest -n logical --maxprocesses=4 "$@" || rc=$?
 	case $rc in
 	0) ;;
 	5) failed+=("pytest (no tests collected)") ;;

@@ -20,14 +20,25 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 AWKWARD_FOLDER = "hoteltv 检查员 的数据%20#1"
 
 
+#: The pytest-xdist worker this process is (``gw0``, ``gw1``, …), or None in a run without workers.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
 def _awkward_temp_root() -> Path:
-    root = Path(tempfile.gettempdir()) / AWKWARD_FOLDER
+    """The temporary folder of this test process: under :data:`AWKWARD_FOLDER`, and, in a run split over
+    pytest-xdist workers, a folder of this worker's own below it, so a test that looks for what the program
+    left in the temporary folder sees only its own process's files."""
+    root = Path(tempfile.gettempdir())
+    if AWKWARD_FOLDER not in str(root):
+        root = root / AWKWARD_FOLDER
+    if XDIST_WORKER and root.name != XDIST_WORKER:
+        root = root / XDIST_WORKER
     root.mkdir(parents=True, exist_ok=True)
     return root
 
 
-if AWKWARD_FOLDER not in tempfile.gettempdir():
-    _root = str(_awkward_temp_root())
+_root = str(_awkward_temp_root())
+if tempfile.gettempdir() != _root:
     os.environ["PYTEST_DEBUG_TEMPROOT"] = _root  # pytest's tmp_path root (read when first used)
     os.environ["TMPDIR"] = _root  # the program's own temporary files, here and in child processes
     tempfile.tempdir = _root
