@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 10_000
+#: Execution option of the laptop's writing transactions: they begin with ``BEGIN IMMEDIATE``. A deferred
+#: transaction that reads and then writes cannot take the write lock once another connection committed
+#: after its first read (SQLite answers "database is locked" at once, without the busy wait): an autosave
+#: failed so while a sync started on its own thread and wrote its log line and lineage token.
+_IMMEDIATE = "hoteltv_immediate"
 
 
 def sqlite_url(path: Path) -> URL:
@@ -97,7 +102,7 @@ def sqlite_pragmas(
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else begin)
 
 
 class Database:
@@ -111,6 +116,9 @@ class Database:
             engine, expire_on_commit=False, info={tracking.LISTENERS: self._commit_listeners}
         )
         tracking.install(self._sessions)
+        #: The engine of writing transactions (``BEGIN IMMEDIATE``: they wait their turn for the write lock,
+        #: up to the busy timeout, instead of failing when another connection wrote after they first read).
+        self._writer = engine.execution_options(**{_IMMEDIATE: True})
         self.device_id = self._ensure_device_id()
 
     # --- opening -------------------------------------------------------------------------------
@@ -166,7 +174,7 @@ class Database:
     @contextmanager
     def transaction(self, actor: str = "") -> Iterator[Session]:
         """One unit of work: commits at the end of the block, rolls back on any exception."""
-        session = self._sessions()
+        session = self._sessions(bind=self._writer)
         session.info["device_id"] = self.device_id
         session.info["actor"] = actor
         try:
@@ -181,7 +189,7 @@ class Database:
         session, no tracking, no outbox — for the sync's own notes about records (sent, versions adopted),
         where a session's set-up and flush would cost more than the statements. The commit listeners hear
         that ``tables`` changed (in bulk), as after a session's bulk update."""
-        with _explained(), self.engine.begin() as conn:
+        with _explained(), self._writer.begin() as conn:
             yield conn
         changed = tracking.Changes(bulk=frozenset(tables))
         if changed:
@@ -192,7 +200,7 @@ class Database:
         """A plain write whose loss in a power cut costs nothing (a log line, the last outcome shown per
         record): committed without waiting for the disk (``synchronous=NORMAL`` in WAL mode — the file stays
         whole, the newest such commits may be lost). No tracking, no outbox: Core statements only."""
-        with self.engine.connect() as conn:
+        with self._writer.connect() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None  # an open connection has its driver's
             raw.execute("PRAGMA synchronous = NORMAL")  # the driver is in autocommit: outside any transaction
@@ -214,7 +222,11 @@ class Database:
 
     # --- meta ----------------------------------------------------------------------------------
     def _ensure_device_id(self) -> str:
-        with self._sessions() as s, s.begin():
+        with self._sessions() as s:  # a read first: opening needs no write lock once the id is there
+            found = s.get(Meta, "device_id")
+            if found is not None:
+                return found.value
+        with self._sessions(bind=self._writer) as s, s.begin():
             row = s.get(Meta, "device_id")
             if row is None:
                 row = Meta(key="device_id", value=str(uuid.uuid4()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from hoteltv.db.engine import DB_FILENAME, Database, head_revision
-from hoteltv.db.models import Base
+from hoteltv.db.models import Base, Meta
 from hoteltv.errors import DatabaseError, DatabaseTooNewError
 
 
@@ -84,3 +85,37 @@ def test_the_quick_head_read_from_the_files_is_alembics_head() -> None:
     from hoteltv.db.engine import quick_head
 
     assert quick_head() == head_revision()
+
+
+def test_a_write_that_read_first_waits_its_turn_when_another_connection_writes_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """An autosave reads its record, then writes; a sync on another thread writes its log line between the
+    two. A deferred transaction was refused at its write ("database is locked", at once, with no busy wait):
+    the save failed. Writing transactions now take the write lock when they begin, so the other write
+    waits for this one to end, and both are kept."""
+    db = Database.open(tmp_path)
+    other_failed: list[BaseException] = []
+
+    def other_write() -> None:
+        try:
+            with db.writing() as conn:
+                conn.execute(text("INSERT INTO meta (key, value) VALUES ('test.other', '1')"))
+        except BaseException as exc:  # noqa: BLE001 (reported by the assertion below)
+            other_failed.append(exc)
+
+    other = threading.Thread(target=other_write)
+    with db.transaction() as s:
+        assert s.get(Meta, "device_id") is not None  # the read that starts the transaction's snapshot
+        other.start()
+        other.join(timeout=1.0)  # it waits for this transaction (before the fix it committed here)
+        assert other.is_alive()
+        s.add(Meta(key="test.mine", value="1"))
+    other.join(timeout=20)
+    assert not other.is_alive() and other_failed == []
+    assert db.get_meta("test.mine") == "1" and db.get_meta("test.other") == "1"
+    with db.reading() as s:  # a reading session does not take the write lock: it runs beside a write
+        with db.writing() as conn:
+            conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'test.other'"))
+        assert s.get(Meta, "test.mine") is not None
+    db.close()
