@@ -105,6 +105,8 @@ if profile:  # every thread (the endpoints run in a thread pool), wall clock; sa
         yappi.stop()
         yappi.get_func_stats().save(profile, type="pstat")
         return {"saved": profile}
+from hoteltv.sync.server.heap import set_aside_startup_objects
+set_aside_startup_objects()  # as `hoteltv serve` does
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 """
 

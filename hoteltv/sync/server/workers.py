@@ -65,12 +65,15 @@ def app_from_env() -> Any:
     """The application of one worker process (uvicorn's factory): database and photo folder from the
     environment the parent set."""
     from hoteltv.sync.server.app import create_app
+    from hoteltv.sync.server.heap import set_aside_startup_objects
 
     try:
         url, photos = os.environ[ENV_DATABASE], os.environ[ENV_PHOTOS]
     except KeyError as exc:
         raise HoteltvError(f"{exc.args[0]} is not set (start the server with `hoteltv serve`)") from None
-    return create_app(url, Path(photos))
+    app = create_app(url, Path(photos))
+    set_aside_startup_objects()  # this worker process lives as long as its application
+    return app
 
 
 def prepare_metrics_dir(data_dir: Path) -> Path:
@@ -121,8 +124,11 @@ def run(
     if workers == 1:
         os.environ.pop(ENV_MULTIPROC, None)  # one process: the metrics live in memory
         from hoteltv.sync.server.app import create_app
+        from hoteltv.sync.server.heap import set_aside_startup_objects
 
-        uvicorn.run(create_app(database_url, photo_dir), **options)
+        app = create_app(database_url, photo_dir)
+        set_aside_startup_objects()
+        uvicorn.run(app, **options)
         return
     metrics_dir = prepare_metrics_dir(data_dir)
     os.environ[ENV_MULTIPROC] = str(metrics_dir)
