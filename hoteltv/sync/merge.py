@@ -34,6 +34,11 @@ DERIVED = {"hotels": frozenset({"current_mode", "remediation_status"})}
 NOT_REDIRECTED = frozenset({"deleted", "merged_into_id", "id"}) | DERIVED["hotels"]
 #: The refusal of an inspection part whose inspection has not arrived: it passes once that arrives.
 PARENT_NOT_YET = "所属检查记录尚未同步,稍后重试 (its inspection is not there yet; it is sent again next time)"
+#: Why a change's field was not taken: another value was written there meanwhile (a conflict).
+IN_CONFLICT = (
+    "同一字段在两处被修改,暂以服务器的值为准,待办公室处理 "
+    "(the same field was changed in two places; the server's value stands until resolved)"
+)
 #: Two laptops corrected one version offline: the first correction to reach the server stands, so one
 #: version is in force (the server's refusal of the second, read on the laptop that made it).
 CORRECTED_ELSEWHERE = (
@@ -136,8 +141,7 @@ def decide(
     if conflicts:
         return Decision(
             "conflict",
-            reason="同一字段在两处被修改,暂以服务器的值为准,待办公室处理 "
-            "(the same field was changed in two places; the server's value stands until resolved)",
+            reason=IN_CONFLICT,
             values=_stamp(merged, change, origin_device) if changed else None,
             conflicts=conflicts,
             echo=False,

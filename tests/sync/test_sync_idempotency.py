@@ -392,3 +392,62 @@ def test_a_correction_made_here_is_kept_when_another_laptops_correction_arrives(
     assert a.sync().ok
     b.sync()
     assert _live_corrections(b.db, original) == {fixes["a"]: True, fixes["b"]: True}
+
+
+def _one_conflict_told(report, db, hotel: str, server_conflict_id: int) -> None:
+    """The sync's answer for ``hotel`` is a conflict, counted once, and this laptop holds that one
+    conflict under the server's number."""
+    from hoteltv.sync.state import list_conflicts
+
+    assert [o.state for o in report.outcomes if o.id == hotel] == ["conflict"], report.outcomes
+    assert report.conflicts == 1, report.outcomes
+    held = [c for c in list_conflicts(db) if c.record_id == hotel]
+    assert [(c.server_id, c.kept, c.other) for c in held] == [(server_conflict_id, "乙", "甲")]
+
+
+def test_a_conflict_made_by_a_forwarded_bundle_is_told_to_the_laptop_that_made_the_change(
+    laptop, server, tmp_path
+) -> None:
+    # Office laptop a's edit travels in a bundle that an inspector forwards after b changed the same field:
+    # the server keeps b's value and opens a conflict. a's own sync of that edit was answered "unchanged"
+    # (seen before) and the laptop said "sent", as though its value were in force.
+    from tests.sync.helpers import edit_hotel
+
+    a, b = laptop("a", "office"), laptop("b", "office")
+    hotel = make_hotel(a.db, "西邑客栈")
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(a.db, hotel, notes="甲")
+    path = tmp_path / "a.zip"
+    export_bundle(a.db, a.store, path)
+    edit_hotel(b.db, hotel, notes="乙")
+    assert b.sync().ok
+    forwarded = [r for r in _forward(server, "ly", path) if r["id"] == hotel]
+    assert [r["status"] for r in forwarded] == ["conflict"]
+    _one_conflict_told(a.sync(), a.db, hotel, forwarded[0]["conflicts"][0]["conflict_id"])
+    # Once the office settles it, the conflict is no longer told.
+    with server.http("office") as http:
+        cid = forwarded[0]["conflicts"][0]["conflict_id"]
+        http.post(f"/api/v1/conflicts/{cid}/resolve", json={"choice": "server"}).raise_for_status()
+    edit_hotel(a.db, make_hotel(a.db, "另一家酒店"), notes="丙")
+    again = a.sync()
+    assert again.ok and again.conflicts == 0, again.outcomes
+
+
+def test_a_conflict_whose_answer_was_lost_is_told_when_the_change_is_sent_again(laptop, server) -> None:
+    # a's push opens a conflict and its answer never arrives; a's next sync carries one more change (another
+    # batch, so not the stored answer): the resend of the first change was answered "unchanged".
+    from tests.sync.helpers import edit_hotel
+
+    a, b = laptop("a", "office"), laptop("b", "office")
+    hotel = make_hotel(a.db, "太保大酒店")
+    assert a.sync().ok and b.sync().ok
+    edit_hotel(b.db, hotel, notes="乙")
+    assert b.sync().ok
+    edit_hotel(a.db, hotel, notes="甲")
+    with a.client() as client:
+        collected = collect_changes(a.db)
+        lost = client._send(client._body([c.model_dump_json() for c in collected.changes]))
+    [first] = [r for r in lost.results if r.id == hotel]
+    assert first.status == "conflict"
+    make_hotel(a.db, "新来的酒店")
+    _one_conflict_told(a.sync(), a.db, hotel, first.conflicts[0].conflict_id)

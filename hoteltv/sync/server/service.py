@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hoteltv.chunks import chunked
-from hoteltv.sync.merge import CORRECTED_ELSEWHERE, NOT_REDIRECTED, PARENT_NOT_YET, decide
+from hoteltv.sync.merge import CORRECTED_ELSEWHERE, IN_CONFLICT, NOT_REDIRECTED, PARENT_NOT_YET, decide
 from hoteltv.sync.protocol import (
     DOCUMENT_ENTITIES,
     ENTITY_ORDER,
@@ -1125,7 +1125,11 @@ def _apply_one(
     if not allowed:
         return result("refused", 403, _out_of_scope(caller), hide=True)
     if seen_check and rec is not None and int((rec.device_seqs or {}).get(device, 0)) >= change.seq:
-        # Seen before (a resend whose answer was lost): nothing to do.
+        # Seen before (a resend whose answer was lost, or forwarded in a bundle by another account):
+        # nothing to do, but a conflict it made then and still open is told again, as the first answer did.
+        still_open = _open_conflicts_of(s, change, device)
+        if still_open:
+            return result("conflict", reason=IN_CONFLICT, conflicts=still_open)
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
     if decision.status == "refused":
         return result("refused", decision.code, decision.reason)
@@ -1188,6 +1192,34 @@ def _apply_one(
         echo=decision.echo and not decision.conflicts and not remapped,
         conflicts=conflicts,
     )
+
+
+def _open_conflicts_of(s: Session, change: Change, device: str) -> list[FieldConflict]:
+    """The open conflicts ``change`` made when the server first met it (sent by ``device``, with this
+    change's value of the field), as that answer told them; none when they were resolved since."""
+    rows = s.scalars(
+        select(Conflict)
+        .where(
+            Conflict.record_id == change.id,
+            Conflict.entity == change.entity,
+            Conflict.device_id == device,
+            Conflict.status == "open",
+        )
+        .order_by(Conflict.id)
+    )
+    return [
+        FieldConflict(
+            field=row.field,
+            base=row.base,
+            server=row.server_value,
+            client=row.client_value,
+            conflict_id=row.id,
+        )
+        for row in rows
+        if row.field in change.fields
+        and row.field in change.values
+        and row.client_value == change.values[row.field]
+    ]
 
 
 def _written_by(s: Session, change: Change, device: str) -> Callable[[str], bool]:
