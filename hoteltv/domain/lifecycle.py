@@ -41,6 +41,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "reinspection": ("复查", "Re-inspection"),
 }
 
+#: An inspection is a draft until it is finalized (then it never changes).
+INSPECTION_STATUSES: tuple[str, ...] = ("draft", "finalized")
+#: A notice is open until a passing re-inspection closes it, or a new version (延期/更正) supersedes it.
+NOTICE_STATUSES: tuple[str, ...] = ("open", "closed", "superseded")
+
 #: Days a rectification notice gives by default (the ``notice_deadline_days`` setting starts here).
 DEFAULT_DEADLINE_DAYS = 7
 

@@ -318,6 +318,13 @@ def _import_one(
 def _resolve_hotel(s: Session, ref: dict[str, Any], where: str, problems: list[Problem]) -> Hotel | None:
     hotel_id, credit, name, division = (ref.get(k) for k in ("id", "credit_code", "name", "division"))
     hotel = s.get(Hotel, hotel_id) if isinstance(hotel_id, str) else None
+    if hotel is not None and hotel.merged_into_id:
+        # Merged into another since the file was written (the same hotel typed in twice): the one that
+        # stays, as a sync stores such an inspection.
+        from hoteltv.services.hotel_merge import surviving_ids
+
+        live = surviving_ids(s, {hotel.id: hotel.merged_into_id}).get(hotel.id)
+        hotel = s.get(Hotel, live) if live else hotel
     if hotel is None and isinstance(credit, str) and credit:
         hotel = s.scalars(
             select(Hotel).where(Hotel.credit_code == credit.upper(), Hotel.deleted.is_(False))

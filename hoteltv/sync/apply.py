@@ -30,9 +30,11 @@ from hoteltv.sync.merge import (
 )
 from hoteltv.sync.outbox import from_bundles, note_from_bundles, pending_fields
 from hoteltv.sync.protocol import DOCUMENT_ENTITIES, ENTITY_ORDER, Change, ChangeResult, RemoteRecord
+from hoteltv.sync.transport import SyncError
 from hoteltv.sync.values import (
     MODELS,
     RANK,
+    REFERENCES,
     columns,
     content,
     defaults_for,
@@ -135,16 +137,54 @@ def apply_remote_records(
                 conn.execute(stmt, rows)
         _follow_merges(s, [r.id for r in ordered if r.entity == "hotels"])
         _retire_handed_rivals(s, by_entity.get("inspections", ()), pending)
+        _refuse_dangling(s, by_entity)
         for key, value in (meta or {}).items():
             s.merge(Meta(key=key, value=value))
     return result
 
 
-def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
+def _refuse_dangling(session: Session, by_entity: dict[str, list[RemoteRecord]]) -> None:
+    """Raise :class:`SyncError` when a record just written names one (an inspection, a room, a notice)
+    that is not here: the commit would fail on the foreign key with a bare database error. Nothing of
+    the pull is written then, and the message says what is missing (the server should never send it:
+    it refuses references to records its laptops do not hold)."""
+    session.flush()
+    wanted: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)  # target -> ref -> naming record
+    for entity, recs in by_entity.items():
+        refs = REFERENCES[entity]
+        if not refs:
+            continue
+        table = MODELS[entity].__table__  # type: ignore[attr-defined]
+        cols = [table.c[key] for key in refs]
+        for chunk in chunked([r.id for r in recs], _CHUNK):
+            for row in session.execute(select(table.c.id, *cols).where(table.c.id.in_(chunk))):
+                for key, ref in zip(refs, row[1:], strict=True):
+                    if ref:
+                        wanted[refs[key]].setdefault(str(ref), (entity, str(row[0])))
+    for target, refs_of in wanted.items():
+        table = MODELS[target].__table__  # type: ignore[attr-defined]
+        held: set[str] = set()
+        for chunk in chunked(sorted(refs_of), _CHUNK):
+            held.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+        missing = sorted(set(refs_of) - held)
+        if missing:
+            entity, rid = refs_of[missing[0]]
+            raise SyncError(
+                f"服务器发来的记录({entity} {rid[:8]}…)指向本机没有的记录({target} {missing[0][:8]}…,共 "
+                f"{len(missing)} 条),接收的内容均未写入,请联系管理员检查服务器 (a record the server sent "
+                f"names a {target} record this laptop does not have; nothing received was written — ask "
+                "the server's administrator to check it)"
+            )
+
+
+def _follow_merges(session: Session, hotel_ids: Iterable[str], *, restate: bool = False) -> None:
     """Hotels (among ``hotel_ids``, just written) that are now merged into another (the same hotel typed
     in twice): their inspections and notices here point at the hotel that stays (see
-    :mod:`hoteltv.services.hotel_merge`)."""
+    :mod:`hoteltv.services.hotel_merge`). ``restate``: the hotel that stays then has its mode and status
+    worked out again from the history it now holds, as a merge made here does (a bundle: the laptop
+    that merged did not hold what this one adds; at a pull the server has done it already)."""
     from hoteltv.services.hotel_merge import rewrite_hotel_references, surviving_ids
+    from hoteltv.services.inspections import refresh_hotel
 
     ids = sorted(set(hotel_ids))
     if not ids:
@@ -163,6 +203,9 @@ def _follow_merges(session: Session, hotel_ids: Iterable[str]) -> None:
     for old, new in surviving_ids(session, merged).items():
         if session.execute(select(table.c.id).where(table.c.id == new)).first() is not None:
             rewrite_hotel_references(session, old, new)
+            keep = session.get(Hotel, new) if restate else None
+            if keep is not None and not keep.deleted:
+                refresh_hotel(session, keep)
 
 
 #: The parts of an inspection, retired with it (:func:`_retire_handed_rivals`).
@@ -400,7 +443,9 @@ def apply_changes_locally(db: Database, changes: Sequence[Change], origin_device
                 )
             )
             _restore_hotel(s, change, out.results[-1])
-        _follow_merges(s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"])
+        _follow_merges(
+            s, [r.id for r in out.results if r.entity == "hotels" and r.status != "refused"], restate=True
+        )
         note_from_bundles(s, [(r.entity, r.id) for r in out.results if r.status in ("applied", "conflict")])
         # A reference to a record later in the bundle whose own change was refused: the transaction would
         # fail at commit; say which record it is instead.

@@ -16,7 +16,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from hoteltv.cli_support import EXIT_REFUSED, command_group, format_table
+from hoteltv.cli_support import EXIT_INTERNAL, EXIT_REFUSED, command_group, format_table
 from hoteltv.db.engine import sqlite_url
 from hoteltv.errors import HoteltvError
 
@@ -223,7 +223,8 @@ def _server_and_token(ctx: Any, args: argparse.Namespace) -> tuple[str, str]:
     token = args.token or load_token(ctx.home, url, ctx.db.device_id)
     if not token:
         raise HoteltvError(
-            f"请用 --token 提供服务器 {url} 的令牌(只需一次)(give your token for {url} once with --token)"
+            f"请用 --token 提供服务器 {url} 的令牌;hoteltv sync 在服务器接受后会记住它 (give your token for "
+            f"{url} with --token; hoteltv sync keeps it once the server has accepted it)"
         )
     return url, token
 
@@ -266,7 +267,9 @@ def _report_data(report: Any) -> dict[str, Any]:
     }
 
 
-def _failure_json(ctx: Any, args: argparse.Namespace, message: str, report: Any = None) -> int:
+def _failure_json(
+    ctx: Any, args: argparse.Namespace, message: str, report: Any = None, exit_code: int = EXIT_REFUSED
+) -> int:
     """``sync --json`` that failed: the object a successful run prints, of the same shape (the ``report``
     so far, or zeros when nothing happened), with ``ok`` false, the ``message`` and the exit code; the
     message goes to stderr too. Returns the exit code."""
@@ -278,9 +281,9 @@ def _failure_json(ctx: Any, args: argparse.Namespace, message: str, report: Any 
         from hoteltv.sync.client import SyncReport
 
         data = _report_data(report or SyncReport()) | {"update": None}
-    ctx.json(data | {"ok": False, "message": message, "exit_code": EXIT_REFUSED})
+    ctx.json(data | {"ok": False, "message": message, "exit_code": exit_code})
     print(f"hoteltv: {message}", file=sys.stderr)
-    return EXIT_REFUSED
+    return exit_code
 
 
 def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
@@ -296,6 +299,18 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
         if not args.json:
             raise
         return _failure_json(ctx, args, str(exc))
+    except Exception as exc:  # a bug: with --json the result object still comes, the details in a log file
+        if not args.json:
+            raise
+        import traceback
+
+        from hoteltv.logfile import write_crash_report
+
+        log = write_crash_report(ctx.home, traceback.format_exc())
+        message = f"内部错误 (internal error): {type(exc).__name__}: {exc}".splitlines()[0]
+        return _failure_json(
+            ctx, args, message + (f" — details in {log}" if log else ""), None, EXIT_INTERNAL
+        )
 
 
 def _run_sync(ctx: Any, args: argparse.Namespace) -> int:
@@ -487,6 +502,12 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
             return f"{show(c.in_force)} (冲突时 then: {show(c.kept)})"
         return show(c.in_force)
 
+    def not_taken(c: Any) -> tuple[Any, str]:
+        """The other value and where it came from; once settled with the other value, the one given up."""
+        if c.status != "open" and c.in_force == c.other and c.kept != c.other:
+            return c.kept, c.kept_source
+        return c.other, c.other_source
+
     return ctx.records(
         args.json,
         items,
@@ -496,8 +517,8 @@ def cmd_conflicts_list(ctx: Any, args: argparse.Namespace) -> int:
             c.label,
             field_words(c.field),
             in_force(c),
-            show(c.other),
-            c.other_source,
+            show(not_taken(c)[0]),
+            not_taken(c)[1],
             c.status,
         ],
         data=lambda c: c.__dict__ | {"ref": c.ref},
@@ -510,10 +531,16 @@ def cmd_conflicts_resolve(ctx: Any, args: argparse.Namespace) -> int:
 
     conflict = find_conflict(ctx.db, args.id)
     if args.value is not None:
+        from hoteltv.sync.values import value_problem
+
         try:
             value: Any = json.loads(args.value)
         except ValueError:
             value = args.value
+        if value_problem(conflict.entity, {conflict.field: value}) and not value_problem(
+            conflict.entity, {conflict.field: args.value}
+        ):
+            value = args.value  # text as typed: 13900000009 for a phone is text, not a number
         view = resolve_conflict(ctx.db, conflict.id, "value", value)
     else:
         view = resolve_conflict(ctx.db, conflict.id, "other" if args.other else "kept")

@@ -367,7 +367,14 @@ class SyncClient:
         response = self.request("GET", "/hello", headers={LINEAGE_HEADER: named} if named else None)
         self._conflict_stamp = response.headers.get(CONFLICTS_HEADER, "")
         self._lineage_word = response.headers.get(LINEAGE_HEADER)
-        return Hello.model_validate(response.json())
+        try:
+            return Hello.model_validate(response.json())
+        except ValueError as exc:  # not JSON, or not a hello: another web server at this address
+            raise SyncError(
+                f"{self.server_url} 的回答不是 hoteltv 同步服务的回答,请检查服务器地址 (the answer at this "
+                "address is not a hoteltv sync server's — a web page, a proxy's or a Wi-Fi login page: "
+                "check the server address)"
+            ) from exc
 
     def _copied(self, hello: Hello, report: SyncReport) -> Hello:
         """The server says this data folder is a copy of another one with the same device id: take a new

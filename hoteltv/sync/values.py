@@ -89,6 +89,27 @@ def to_python(entity: str, values: dict[str, Any]) -> dict[str, Any]:
 _INT64 = 2**63
 
 
+@functools.cache
+def choices() -> dict[tuple[str, str], frozenset[str]]:
+    """Per ``(table, column)``, the keys a column of a fixed set holds (a TV mode, a status, a kind of
+    site). Laptops look each one up to show and count it, so a key outside the set would stop every
+    laptop that pulls it: such a value is refused like one of the wrong type."""
+    from hoteltv.domain import lifecycle, sites
+    from hoteltv.domain.modes import mode_catalog
+
+    modes = frozenset(mode_catalog().keys())
+    return {
+        ("hotels", "current_mode"): modes,
+        ("hotels", "target_mode"): modes,
+        ("hotels", "remediation_status"): frozenset(lifecycle.STATUSES),
+        ("hotels", "site_kind"): frozenset(sites.KEYS),
+        ("inspections", "kind"): frozenset(lifecycle.KINDS),
+        ("inspections", "status"): frozenset(lifecycle.INSPECTION_STATUSES),
+        ("inspections", "result"): frozenset(lifecycle.RESULTS),
+        ("rectification_notices", "status"): frozenset(lifecycle.NOTICE_STATUSES),
+    }
+
+
 def _fits(col: Any, value: Any) -> str | None:
     """Why ``value`` cannot be stored in column ``col`` (None: it can)."""
     kind = col.type
@@ -125,6 +146,9 @@ def _fits(col: Any, value: Any) -> str | None:
     if isinstance(kind, String):
         if not isinstance(value, str):
             return "应为文本 (expected text)"
+        allowed = choices().get((col.table.name, col.key))
+        if allowed is not None and value not in allowed:
+            return f"不是可用的取值 (not one of {', '.join(sorted(allowed))})"
         # A reference or a file hash longer than its column: the server keeps these in columns of that
         # length (division, hotel, inspection, photo hash), which PostgreSQL enforces.
         if (col.foreign_keys or col.key == "sha256") and kind.length and len(value) > kind.length:
@@ -183,11 +207,14 @@ _PLAIN = {"str": str, "bool": bool}
 @functools.cache
 def _column_map(entity: str) -> dict[str, tuple[Any, bool, str]]:
     """Per column key: the column, whether null is allowed, and a kind (``str``, ``bool``, ``ref``,
-    ``int``, ``json`` or ``other``) for the quick pass."""
+    ``int``, ``json``, ``choice`` (one of :func:`choices`) or ``other``) for the quick pass."""
     out = {}
+    fixed = choices()
     for col in MODELS[entity].__table__.columns:  # type: ignore[attr-defined]
         kind = col.type
-        if isinstance(kind, UTCDateTime | Date):
+        if (entity, col.key) in fixed:
+            tag = "choice"
+        elif isinstance(kind, UTCDateTime | Date):
             tag = "other"
         elif isinstance(kind, Boolean):
             tag = "bool"
@@ -229,6 +256,9 @@ def _all_fit(entity: str, values: dict[str, Any]) -> bool:
                     return False
             elif tag == "int":
                 if kind is not int or not -_INT64 <= value < _INT64:
+                    return False
+            elif tag == "choice":
+                if kind is not str or value not in choices()[(entity, key)]:
                     return False
             elif tag != "json" and _fits(col, value) is not None:
                 return False

@@ -160,3 +160,22 @@ def test_import_of_finalized_sets_hotel_state(
         "not_inspected",
     ]
     assert len(insp_service.list_inspections(target)) == 8
+
+
+def test_a_file_naming_a_hotel_merged_since_finds_the_hotel_that_stays(
+    demo_db: Database, divisions: DivisionList, tmp_path: Path
+) -> None:
+    """Found from outside: a file exported before its hotel was merged into another (the same hotel typed
+    in twice) was refused ("no such hotel"), though the inspection was even here already."""
+    from dataclasses import replace
+
+    from hoteltv.services.hotel_merge import merge_hotels
+
+    doc = _one(demo_db, tmp_path)
+    merged = hotel_service.get_hotel(demo_db, doc["hotel"]["id"])
+    keep = hotel_service.create_hotel(
+        demo_db, replace(merged.as_input(), name=merged.name + "(总店)", credit_code=None), divisions
+    )
+    merge_hotels(demo_db, keep.id, merged.id)
+    report = import_inspections(demo_db, _write(tmp_path, doc))
+    assert report.unchanged == [doc["record_number"]] and report.created == []

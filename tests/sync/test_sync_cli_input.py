@@ -182,7 +182,9 @@ def test_bundle_export_says_it_replaced_a_file(tmp_path: Path) -> None:
     assert rc == 0 and "已替换" not in out
 
 
-def test_conflicts_list_shows_the_value_in_force_now(tmp_path: Path) -> None:
+def _phone_conflict(tmp_path: Path) -> tuple[Path, Path, str]:
+    """Two data folders (no server) that changed one hotel's phone apart, b's bundle imported on a:
+    an open conflict on a (0875-3333333 kept here, 0875-2222222 from b)."""
     a, b = _init(tmp_path / "a"), _init(tmp_path / "b")
     db = Database.open(a)
     hotel = make_hotel(db, "冲突酒店", contact_phone="0875-2111111")
@@ -197,6 +199,11 @@ def test_conflicts_list_shows_the_value_in_force_now(tmp_path: Path) -> None:
     back = tmp_path / "b.zip"
     assert run("--home", str(b), "bundle", "export", str(back))[0] == 0
     assert run("--home", str(a), "bundle", "import", str(back))[0] == 0
+    return a, b, hotel
+
+
+def test_conflicts_list_shows_the_value_in_force_now(tmp_path: Path) -> None:
+    a, _b, hotel = _phone_conflict(tmp_path)
     rc, out = run("--home", str(a), "conflicts", "list", "--json")
     [conflict] = json.loads(out)
     assert conflict["status"] == "open" and conflict["kept"] == conflict["in_force"] == "0875-3333333"
@@ -209,3 +216,76 @@ def test_conflicts_list_shows_the_value_in_force_now(tmp_path: Path) -> None:
     assert (conflict["status"], conflict["in_force"]) == ("open", "0875-4444444")
     row = run("--home", str(a), "conflicts", "list")[1].splitlines()[2]
     assert "0875-4444444 (冲突时 then: 0875-3333333)" in row and "0875-2222222" in row
+
+
+def test_an_address_that_is_no_hoteltv_server_is_named_and_json_still_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web page, a proxy's or a Wi-Fi login page answering at the address: a clear message (exit 1),
+    not an internal error; and an internal error (a bug) still prints the result object, exit 70."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            body = b"<html><body>Welcome to the hotel Wi-Fi</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    page = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=page.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{page.server_address[1]}"
+        home = _init(tmp_path / "a")
+        rc, out = run("--home", str(home), "sync", "--server", url, "--token", "htv_x", "--json")
+        result = json.loads(out)
+        assert rc == 1 == result["exit_code"] and not result["ok"], result
+        assert (
+            "不是 hoteltv 同步服务" in result["message"] and "check the server address" in result["message"]
+        )
+        assert _saved_server(home) != url  # never saved: the address did not answer as a server
+    finally:
+        page.shutdown()
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hoteltv.sync.client.SyncClient.sync", broken)
+    rc, out = run("--home", str(home), "sync", "--server", "http://127.0.0.1:9", "--token", "htv_x", "--json")
+    result = json.loads(out)
+    assert rc == 70 == result["exit_code"] and not result["ok"], result
+    assert "RuntimeError: a bug" in result["message"] and "crash-" in result["message"], result
+    assert result["pushed"] == 0 and result["outcomes"] == []
+
+
+def test_a_conflict_settled_with_a_typed_number_keeps_it_as_text_and_lists_the_value_given_up(
+    tmp_path: Path,
+) -> None:
+    """Found from outside: ``--value 13900000009`` for a phone was read as a number and refused as not
+    text; and a conflict settled with the other value listed that value twice, the one given up nowhere."""
+    a, b, hotel = _phone_conflict(tmp_path)
+    back = tmp_path / "b.zip"
+    [conflict] = json.loads(run("--home", str(a), "conflicts", "list", "--json")[1])
+    rc, _out = run("--home", str(a), "conflicts", "resolve", conflict["ref"], "--value", "13900000009")
+    assert rc == 0
+    [settled] = json.loads(run("--home", str(a), "conflicts", "list", "--all", "--json")[1])
+    assert settled["in_force"] == "13900000009"
+    # Another conflict on the same field, settled by taking the other value: the one given up is listed.
+    d = Database.open(b)
+    edit_hotel(d, hotel, contact_phone="0875-5555555")
+    d.close()
+    d = Database.open(a)
+    edit_hotel(d, hotel, contact_phone="0875-6666666")
+    d.close()
+    assert run("--home", str(b), "bundle", "export", str(back))[0] == 0
+    assert run("--home", str(a), "bundle", "import", str(back))[0] == 0
+    [second] = json.loads(run("--home", str(a), "conflicts", "list", "--json")[1])
+    assert run("--home", str(a), "conflicts", "resolve", second["ref"], "--other")[0] == 0
+    rows = run("--home", str(a), "conflicts", "list", "--all")[1].splitlines()
+    row = next(r for r in rows if second["ref"] in r)
+    assert row.count("0875-5555555") == 1 and "0875-6666666" in row, row

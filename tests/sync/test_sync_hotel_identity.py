@@ -16,7 +16,7 @@ from hoteltv.services import hotels as hotel_service
 from hoteltv.services.hotel_merge import find_duplicates, merge_hotels
 from hoteltv.sync import state as sync_state
 from hoteltv.sync.server.models import Conflict, Record
-from tests.sync.helpers import make_hotel, make_inspection, snapshot
+from tests.sync.helpers import edit_hotel, make_hotel, make_inspection, snapshot
 from tests.sync.test_sync_cli import run
 
 CODE = "91530502MA6K0777" + "1"
@@ -467,3 +467,64 @@ def test_a_hotel_deleted_or_given_another_code_is_no_longer_found_by_its_old_cod
         assert not rec.deleted and not rec.data.get("merged_into_id"), rid
     tomb = _server_record(server, "hotels", new_code)
     assert tomb.deleted and tomb.data["merged_into_id"] == renamed
+
+
+def test_a_merge_into_a_hotel_typed_in_here_and_changed_after_goes_in_one_sync(laptop, server) -> None:
+    """Found from outside: the hotel that stays is new here and changed after the merge (an inspection
+    moved its mode), so its change carries a later number than the merge; the server took the merge
+    first, found no hotel to go into and refused it ("not on the server yet") until the next sync."""
+    a, b = laptop("a", "office"), laptop("b", "office")
+    old = make_hotel(a.db, "后检酒店", division="龙陵县")
+    assert a.sync().ok and b.sync().ok
+    keep = make_hotel(b.db, "后检大酒店", division="龙陵县")
+    merge_hotels(b.db, keep, old)
+    make_inspection(b.db, keep)  # the hotel that stays changes again (its mode, its status)
+    report = b.sync()
+    assert report.ok and report.failed == 0, [(o.id, o.state, o.reason) for o in report.outcomes]
+    assert {o.id: o.state for o in report.outcomes}[old] == "sent"
+    assert _server_record(server, "hotels", old).data["merged_into_id"] == keep
+    assert a.sync().ok
+    assert [h.id for h in hotel_service.list_hotels(a.db) if h.division_name == "龙陵县"] == [keep]
+
+
+def test_a_pilot_hotel_merged_on_the_server_by_its_code_stays_a_pilot(laptop, server) -> None:
+    """Found from outside: the server's merge by credit code kept the first hotel's 否 for 试点 (a
+    conflict for the office), so the pilot report lost the hotel until someone resolved it; a merge on a
+    laptop keeps a pilot a pilot. One rule for both."""
+    a, b = laptop("a", "office"), laptop("b", "office")
+    first = make_hotel(a.db, "试点码酒店", credit_code=CODE)
+    edit_hotel(a.db, first, pilot=False)
+    second = make_hotel(b.db, "试点码酒店", credit_code=CODE)  # b marked it a pilot hotel
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+    assert _server_record(server, "hotels", first).data["pilot"] is True
+    with server.db.read() as s:
+        assert [c.field for c in s.scalars(select(Conflict))] == []
+    for lap in (a, b):
+        live = [h for h in hotel_service.list_hotels(lap.db) if h.credit_code == CODE]
+        assert [(h.id, h.pilot) for h in live] == [(first, True)], lap.name
+    assert _server_record(server, "hotels", second).data["merged_into_id"] == first
+
+
+def test_a_merge_arriving_by_bundle_works_out_the_state_of_the_hotel_that_stays(laptop, server) -> None:
+    """Found from outside: a merge imported from a bundle moved this laptop's inspection to the hotel that
+    stays, which still said 未检查 (the merging laptop never held that inspection) until a server sync."""
+    from hoteltv.sync.bundle import export_bundle, import_local
+
+    a, b = laptop("a", "office"), laptop("b", "office")
+    keep = make_hotel(a.db, "包酒店", division="龙陵县")
+    other = make_hotel(b.db, "包 酒店", division="龙陵县")
+    assert a.sync().ok and b.sync().ok and a.sync().ok
+    make_inspection(b.db, other)  # here only: not sent, not in a's bundle
+    inspected = hotel_service.get_hotel(b.db, other)
+    assert inspected.remediation_status != "not_inspected"
+    merge_hotels(a.db, keep, other)
+    stick = a.home.parent / "a.zip"
+    export_bundle(a.db, a.store, stick)
+    import_local(b.db, b.store, stick)
+    kept = hotel_service.get_hotel(b.db, keep)
+    assert (kept.remediation_status, kept.current_mode) == (
+        inspected.remediation_status,
+        inspected.current_mode,
+    )
+    assert b.sync().ok and a.sync().ok and b.sync().ok
+    assert snapshot(a.db) == snapshot(b.db)

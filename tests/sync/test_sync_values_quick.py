@@ -32,6 +32,8 @@ ODD: list[Any] = [
     [],
     {"k": "v"},
     {"k": float("inf")},
+    # One key of each fixed set (a TV mode, a status, a kind): taken where it belongs, refused elsewhere.
+    *sorted({key for keys in codec.choices().values() for key in keys}),
 ]
 
 

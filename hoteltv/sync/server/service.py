@@ -417,9 +417,12 @@ def _scope(records: _Records, change: Change, current: Record | None) -> _Scope:
             return _Scope(None, hotel_id, insp_id, HOTEL_NOT_YET)
         original = _str(values.get("supersedes_id")) if entity == "inspections" else None
         known = current is not None and current.data.get("supersedes_id") == original
-        if original and not known and records.get("inspections", original) is None:
+        corrected = records.get("inspections", original) if original and not known else None
+        if original and not known and (corrected is None or corrected.division_id != hotel.division_id):
             # A correction travels after the record it corrects (which may still be on another laptop
             # that only handed it over by bundle); laptops pulling it would have nothing to point at.
+            # One of another division is answered alike: its laptops do not have it, and the sender
+            # learns nothing of what lies outside its divisions.
             return _Scope(hotel.division_id, hotel_id, insp_id, ORIGINAL_NOT_YET)
         if original and current is None and _corrected_by_another(records, original, change.id):
             return _Scope(hotel.division_id, hotel_id, insp_id, CORRECTED_ELSEWHERE)
@@ -521,7 +524,7 @@ def push(db: ServerDB, caller: Caller, req: PushRequest, lineage: Lineage | None
             ref = _str(c.values.get(ref_key))
             if ref:
                 keys.add((target, ref))
-    ordered = sorted(req.changes, key=lambda c: (RANK[c.entity], c.seq))
+    ordered = _in_order(req.changes)
     alone = caller.reads_all or any(c.entity in SHARED_ENTITIES for c in req.changes)
     divisions = None if alone else caller.division_ids
     try:
@@ -530,6 +533,28 @@ def push(db: ServerDB, caller: Caller, req: PushRequest, lineage: Lineage | None
         if divisions is None or db.is_sqlite or not _collided(exc):
             raise
         return _push(db, caller, req, keys, ordered, None, lineage)
+
+
+def _in_order(changes: list[Change]) -> list[Change]:
+    """The order a batch is applied in: parents first (by table), then the laptop's order (its sequence
+    numbers) — except that a hotel merged into another (``merged_into_id``) comes after the hotel it
+    is merged into when that one is in the batch too. A merge into a hotel typed in here, changed again
+    after the merge, carries a later number than the merge: by numbers alone the merge would find no
+    hotel to go into and be refused until the next sync."""
+    merging = {
+        c.id: target
+        for c in changes
+        if c.entity == "hotels" and (target := _str(c.values.get("merged_into_id")))
+    }
+
+    def depth(hotel_id: str) -> int:  # how many merges of this batch lead from it (a chain: Z→Y→X)
+        seen: set[str] = set()
+        while hotel_id in merging and hotel_id not in seen:
+            seen.add(hotel_id)
+            hotel_id = merging[hotel_id]
+        return len(seen)
+
+    return sorted(changes, key=lambda c: (RANK[c.entity], depth(c.id) if c.entity == "hotels" else 0, c.seq))
 
 
 def _collided(exc: Exception) -> bool:
@@ -761,6 +786,8 @@ def _same_code(
     fill = {
         k: values[k] for k in FILLED if survivor.data.get(k) in (None, "") and values.get(k) not in (None, "")
     }
+    if values.get("pilot") is True and survivor.data.get("pilot") is not True:
+        fill["pilot"] = True  # a pilot hotel stays one, as a merge on a laptop keeps it (hotel_merge)
     if fill:
         _write(s, survivor, {**survivor.data, **fill}, seqs, caller, device, change.seq)
     # Values typed on both laptops that differ (another name, another phone): the hotel here keeps its
@@ -1008,19 +1035,26 @@ def _move_references(s: Session, old_id: str, keep: Record, records: _Records, s
         rec.updated_at = now()
 
 
-def _names_what_is_not_here(records: _Records, change: Change, current: Record | None) -> bool:
+def _names_what_is_not_here(
+    records: _Records, change: Change, current: Record | None, division: str | None
+) -> bool:
     """Does the change name a record (a re-inspection, a notice, a room, an inspector) that is neither on
     the server nor in this batch? Laptops pulling it would have nothing to point at (their foreign keys
     refuse it, and every sync of theirs would fail) until the sender's next sync: refused as "not yet",
-    and sent again by itself. A reference the server already took is not asked about again."""
+    and sent again by itself. A reference the server already took is not asked about again.
+
+    A record of another division than ``division`` (the change's own) counts as not here: the laptops
+    that pull this change do not pull that one, and answering otherwise would tell the sender that a
+    record it may not see exists."""
     for key, target in REFERENCES[change.entity].items():
         ref = _str(change.values.get(key))
-        if (
-            ref
-            and (current is None or current.data.get(key) != ref)
-            and (target, ref) not in records.sent
-            and records.get(target, ref) is None
-        ):
+        if not ref or (current is not None and current.data.get(key) == ref):
+            continue
+        found = records.get(target, ref)
+        if found is None:
+            if (target, ref) not in records.sent:
+                return True
+        elif target not in SHARED_ENTITIES and found.division_id != division:
             return True
     return False
 
@@ -1133,7 +1167,7 @@ def _apply_one(
         return result("unchanged", echo=content(rec.data) == content({**change.values, "id": change.id}))
     if decision.status == "refused":
         return result("refused", decision.code, decision.reason)
-    if _names_what_is_not_here(records, change, rec):
+    if _names_what_is_not_here(records, change, rec, scope.division_id):
         return result("refused", 422, REFERENCE_NOT_YET)
     if decision.values is not None or decision.conflicts:
         seq = seqs.next()
@@ -1505,6 +1539,9 @@ def resolve_conflict(db: ServerDB, caller: Caller, conflict_id: int, req: Resolv
             value = c.client_value
         else:
             value = req.value
+            problem = value_problem(c.entity, {c.field: value})
+            if problem:  # it would reach every laptop that pulls the record, as a pushed value would
+                raise Refused(422, problem)
         if rec.data.get(c.field) != value:
             seqs = _Seqs(s)
             seq = seqs.next()
