@@ -152,13 +152,19 @@ class HotelMergeDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(sides)
         layout.addWidget(self.message)
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.selectionModel().selectionChanged.connect(self._user_selected)
         self.keep_first.clicked.connect(lambda: self.merge_selected(keep_first=True))
         self.keep_second.clicked.connect(lambda: self.merge_selected(keep_first=False))
         # Asks before two hotels become one (the hotel that stays, then the other); tests replace it.
         self.confirm: Callable[[PairedHotel, PairedHotel], bool] = self._confirm
         self._selection_changed()
+        # Hotels changed elsewhere (a sync, the registry, another window): the pairs are looked up again.
+        ctx.changes.sig_changed.connect(self._data_changed)
         self.refresh()
+
+    def _data_changed(self, changes: Any) -> None:
+        if "hotels" in changes.tables:
+            self.refresh()
 
     def refresh(self) -> None:
         ctx = self.ctx
@@ -180,6 +186,11 @@ class HotelMergeDialog(QDialog):
     def selected(self) -> DuplicatePair | None:
         pair: DuplicatePair | None = selected_row(self.view, self.model)
         return pair
+
+    def _user_selected(self, *_args: Any) -> None:
+        """Another pair picked: what was said about the last one (a refusal) no longer applies."""
+        self.message.clear()
+        self._selection_changed()
 
     def _selection_changed(self, *_args: Any) -> None:
         pair = self.selected()
@@ -256,6 +267,8 @@ class HotelMergeDialog(QDialog):
 
         def failed(exc: Exception) -> None:
             # A refusal (two counties, two credit codes) in the interface's language; nothing was merged.
+            # The pairs are looked up again: one merged or deleted meanwhile is no pair any more.
             self.message.setText(error_texts(exc)[1])
+            self.refresh()
 
         ctx.runner.submit(job, on_done=done, on_error=failed, label=self.tr("合并酒店"))

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from hoteltv.db.tracking import Changes
 from hoteltv.domain import clock
-from hoteltv.sync.state import ConflictView, RecordOutcome, SyncOverview, field_words
+from hoteltv.sync.state import OFFICE_RESOLVES, ConflictView, RecordOutcome, SyncOverview, field_words
 from ui.context import AppContext
 from ui.list_model import ListTableModel, list_view, selected_row
 from ui.ops import NetworkOp, ReadOp, WriteOp
@@ -134,8 +134,13 @@ class ConflictsModel(ListTableModel):
                 return c.label
             if col == self.FIELD:
                 return field_words(c.field)
-            if col == self.KEPT:
-                return f"{_value_text(c.kept)}  ({c.kept_source})"
+            if (
+                col == self.KEPT
+            ):  # the value the record holds now; the one the conflict found, if since edited
+                if c.status == "open" and c.in_force != c.kept:
+                    then = self.tr("冲突时：%1").replace("%1", f"{_value_text(c.kept)} ({c.kept_source})")
+                    return f"{_value_text(c.in_force)}  ({then})"
+                return f"{_value_text(c.in_force)}  ({c.kept_source})"
             if col == self.OTHER:
                 return f"{_value_text(c.other)}  ({c.other_source})"
             return self.tr("待下次同步") if c.status == "resolving" else self.tr("待处理")
@@ -151,6 +156,8 @@ class _Snapshot:
     conflicts: list[ConflictView]
     server_url: str
     has_token: bool
+    #: Whether this account settles conflicts (an inspector's does not: the office does).
+    may_resolve: bool = True
 
 
 class SyncPanel(QDialog):
@@ -232,13 +239,10 @@ class SyncPanel(QDialog):
         conflict_buttons.addStretch(1)
         conflicts_page = QWidget()
         cl = QVBoxLayout(conflicts_page)
-        cl.addWidget(
-            QLabel(
-                self.tr(
-                    "同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。"
-                )
-            )
-        )
+        self.conflicts_hint = QLabel()
+        self.conflicts_hint.setObjectName("conflictsHint")
+        self.conflicts_hint.setWordWrap(True)
+        cl.addWidget(self.conflicts_hint)
         cl.addWidget(self.conflicts_view)
         cl.addLayout(conflict_buttons)
         self.tabs = QTabWidget()
@@ -290,6 +294,7 @@ class SyncPanel(QDialog):
                 state.list_conflicts(ctx.db),
                 url,
                 bool(url and load_token(ctx.home, url, ctx.db.device_id)),
+                state.may_resolve(ctx.db),
             )
 
         ReadOp(ctx, job, label=self.tr("读取同步状态"), parent=self).success(self._show).run()
@@ -302,12 +307,28 @@ class SyncPanel(QDialog):
             self.last.setText(self.tr("从未同步"))
         else:
             when = clock.fmt(o.last.finished_at or o.last.started_at)
-            result = self.tr("成功") if o.last.ok else self.tr("未完成")
+            refused = int((o.last.summary or {}).get("failed") or 0)
+            result = (
+                self.tr("未完成")
+                if not o.last.ok
+                else self.tr("完成，部分修改被拒绝")
+                if refused
+                else self.tr("成功")
+            )
             self.last.setText(f"{when}  {result}  {o.last.message}")
         if snap.has_token and not self.token.text():
             self.token.setPlaceholderText(self.tr("已保存"))
         self.states_model.set_rows(snap.states)
         self.conflicts_model.set_rows(snap.conflicts)
+        for button in (self.keep_button, self.other_button):
+            button.setEnabled(snap.may_resolve)
+            button.setToolTip("" if snap.may_resolve else OFFICE_RESOLVES)
+        hint = self.tr("同一字段在两处被修改时，暂以服务器的值为准；")
+        self.conflicts_hint.setText(
+            hint + self.tr("请选择保留哪一个，选择会在下次同步时发送。")
+            if snap.may_resolve
+            else hint + self.tr("冲突由办公室账号处理，检查员账号只能查看；记录仍可照常修改。")
+        )
         self.tabs.setTabText(1, self.tr("冲突 (%1)").replace("%1", str(len(snap.conflicts))))
         self.sig_refreshed.emit()
 
@@ -414,7 +435,12 @@ class SyncPanel(QDialog):
         self._finish()
         self._unconfirmed_token = ""
         self._retries = 0
-        self.message.setText(report.message)
+        text = report.message
+        if report.ok and report.failed:
+            text += "\n" + self.tr(
+                "有 %1 条修改被服务器拒绝，仍待发送：原因见“被拒绝的修改”页，可修改记录后再同步，或放弃该修改。"
+            ).replace("%1", str(report.failed))
+        self.message.setText(text)
         if report.ok:
             self.update_notice.show_update(update, url, self._transport)
         self.sig_synced.emit(report)

@@ -842,6 +842,11 @@ class SyncClient:
                 report.outcomes.append(
                     RecordOutcome("sync_conflicts", cid, f"冲突 {server_id}", "failed", exc.message)
                 )
+                if exc.status == 403:  # this account may not settle it: open again here, for the office
+                    with self.db.transaction() as s:
+                        row = s.get(SyncConflict, cid)
+                        if row is not None and row.status == "resolving":
+                            row.status, row.resolution = "open", {}
                 continue
             with self.db.transaction() as s:
                 row = s.get(SyncConflict, cid)

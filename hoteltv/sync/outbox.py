@@ -114,6 +114,7 @@ def collect_changes(db: Database) -> Collected:
         for entity, rid in grouped:
             by_entity[entity].append(rid)
         rows = {entity: _load_values(s, entity, ids) for entity, ids in by_entity.items()}
+        numbers = _record_numbers(s, rows)
     changes: list[tuple[tuple[int, int], Change]] = []
     decoded = _Decoded()
     outbox: dict[tuple[str, str], list[int]] = {}
@@ -151,8 +152,27 @@ def collect_changes(db: Database) -> Collected:
             values=values,
         )
         labels[(entity, rid)] = label_of(entity, values)
+        number = numbers.get(values.get("inspection_id")) if entity in _PARTS else None
+        if number:  # "房间 718" alone does not say which inspection's room 718 it is
+            labels[(entity, rid)] = label_of(entity, {**values, "inspection_number": number})
         changes.append(((RANK[entity], min(seqs)), change))
     return Collected(_in_order(changes, outbox), outbox, labels)
+
+
+#: Parts of an inspection: named with their inspection's record number (a room, a team row, a photo).
+_PARTS = frozenset({"inspection_inspectors", "room_checks", "photos"})
+
+
+def _record_numbers(conn: Connection, rows: dict[str, dict[str, dict[str, Any]]]) -> dict[Any, str]:
+    """The record numbers of the inspections the parts in ``rows`` belong to."""
+    wanted = sorted(
+        {str(v["inspection_id"]) for e in _PARTS for v in rows.get(e, {}).values() if v.get("inspection_id")}
+    )
+    table = MODELS["inspections"].__table__  # type: ignore[attr-defined]
+    out: dict[Any, str] = {}
+    for chunk in chunked(wanted, _CHUNK):
+        out.update(conn.execute(select(table.c.id, table.c.record_number).where(table.c.id.in_(chunk))).all())
+    return out
 
 
 #: Sent inspection by inspection: the inspection, then its parts and notices (see :func:`_in_order`).

@@ -435,6 +435,31 @@ def find_conflict(db: Database, ref: str) -> ConflictView:
     return found[0]
 
 
+#: Why an inspector's laptop does not settle a conflict the server holds (the server refuses it: 403).
+OFFICE_RESOLVES = (
+    "冲突由办公室账号处理,检查员账号不能处理;记录仍可照常修改 (conflicts are settled by an office "
+    "account; an inspector's account may still edit the record as usual)"
+)
+
+
+def account_role(session: Any) -> str:
+    """The role the server named for this data folder's account at its latest sync that reached it
+    ("inspector", "office", "admin"; "" before any)."""
+    for summary in session.scalars(
+        select(SyncLog.summary).where(SyncLog.kind == "sync").order_by(SyncLog.id.desc()).limit(50)
+    ):
+        role = (summary or {}).get("role")
+        if role:
+            return str(role)
+    return ""
+
+
+def may_resolve(db: Database) -> bool:
+    """Whether this laptop's account settles conflicts the server holds (office and admin accounts)."""
+    with db.reading() as s:
+        return account_role(s) != "inspector"
+
+
 def resolve_conflict(
     db: Database,
     conflict_id: str,
@@ -453,6 +478,8 @@ def resolve_conflict(
             raise NotFoundError("没有这个冲突 (no such conflict)")
         if c.status == "resolved":
             return _conflict_view(c)
+        if c.server_id is not None and account_role(s) == "inspector":
+            raise HoteltvError(f"冲突 {c.server_id} 未处理:{OFFICE_RESOLVES}")
         v = c.values or {}
         model = MODELS.get(c.entity)
         if model is None:

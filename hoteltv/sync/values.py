@@ -283,12 +283,13 @@ def _label(entity: str, values: dict[str, Any]) -> str:
         return str(values.get("record_number") or values.get("id", ""))
     if entity == "rectification_notices":
         return f"整改通知 {values.get('number') or ''}".strip()
+    of = f" · {values['inspection_number']}" if values.get("inspection_number") else ""  # see outbox
     if entity == "room_checks":
-        return f"房间 {values.get('room_number') or ''}".strip()
+        return f"房间 {values.get('room_number') or ''}".strip() + of
     if entity == "photos":
-        return f"照片 {values.get('original_name') or str(values.get('sha256', ''))[:12]}"
+        return f"照片 {values.get('original_name') or str(values.get('sha256', ''))[:12]}" + of
     if entity == "inspection_inspectors":
-        return "检查组成员"
+        return "检查组成员" + of
     return str(values.get("id", ""))
 
 

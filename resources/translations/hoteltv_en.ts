@@ -454,6 +454,11 @@
     </message>
     <message>
         <location line="+18"/>
+        <source>冲突时：%1</source>
+        <translation>when found: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>待下次同步</source>
         <translation>Sent at next sync</translation>
     </message>
@@ -1158,7 +1163,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>When one hotel was entered twice, choose which record stays: the other one&apos;s inspections and rectification notices move to it, both histories are kept, and the merge is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+35"/>
         <source>查找疑似重复的酒店</source>
         <translation>Looking for suspected duplicate hotels</translation>
     </message>
@@ -1168,7 +1173,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation>No suspected duplicate hotels.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>无地址</source>
         <translation>no address</translation>
     </message>
@@ -1184,12 +1189,12 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>合并酒店</source>
         <translation>Merge hotels</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-18"/>
         <source>已把“%1”（%2）并入“%3”（%4）：检查记录 %5 份，整改通知 %6 份归入保留的酒店。</source>
         <translation>Merged “%1” (%2) into “%3” (%4): %5 inspections and %6 rectification notices now belong to the hotel that stays.</translation>
     </message>
@@ -1220,7 +1225,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
 <context>
     <name>HotelSide</name>
     <message>
-        <location line="-154"/>
+        <location line="-165"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
@@ -3829,7 +3834,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RecordStatesModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-62"/>
+        <location filename="../../ui/sync_panel.py" line="-67"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -4583,10 +4588,10 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+113"/>
-        <location line="+199"/>
+        <location line="+120"/>
+        <location line="+219"/>
         <source>同步</source>
-        <extracomment>The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
+        <extracomment>Whether this account settles conflicts (an inspector&apos;s does not: the office does). The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
     </message>
     <message>
@@ -4598,7 +4603,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-172"/>
+        <location line="-192"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4647,13 +4652,13 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="-168"/>
+        <location line="-175"/>
         <source>（空）</source>
         <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location line="+129"/>
+        <location line="+136"/>
         <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -4663,12 +4668,11 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="+48"/>
         <source>同一字段在两处被修改时，暂以服务器的值为准；请选择保留哪一个，选择会在下次同步时发送。</source>
-        <translation>When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
+        <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+52"/>
         <source>各记录状态</source>
         <translation>Records</translation>
     </message>
@@ -4688,7 +4692,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Refused changes (%1)</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -4706,22 +4710,42 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Never synced</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
+        <source>完成，部分修改被拒绝</source>
+        <translation>Done, some changes refused</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>成功</source>
         <translation>succeeded</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-4"/>
         <source>未完成</source>
         <translation>did not finish</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>已保存</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
+        <source>同一字段在两处被修改时，暂以服务器的值为准；</source>
+        <translation>When a field was changed in two places, the server’s value stands for now; </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>请选择保留哪一个，选择会在下次同步时发送。</source>
+        <translation>choose which one to keep: your choice is sent at the next sync.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>冲突由办公室账号处理，检查员账号只能查看；记录仍可照常修改。</source>
+        <translation>conflicts are settled by an office account; an inspector’s account can only look at them (the record can still be edited as usual).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>冲突 (%1)</source>
         <translation>Conflicts (%1)</translation>
     </message>
@@ -4741,12 +4765,17 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+58"/>
         <source>正在停止，已完成的部分会保留…</source>
         <translation>Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+24"/>
+        <source>有 %1 条修改被服务器拒绝，仍待发送：原因见“被拒绝的修改”页，可修改记录后再同步，或放弃该修改。</source>
+        <translation>%1 change(s) were refused by the server and are still waiting to be sent: see the reasons on the “Refused changes” tab; correct the record and sync again, or give the change up.</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>

@@ -157,3 +157,31 @@ def test_no_pairs_and_no_selection_say_so(qtbot, ctx: AppContext) -> None:
     assert dialog.model.rowCount() == 0 and dialog.message.text() != ""
     dialog.merge_selected(keep_first=True)
     assert dialog.message.text() != ""
+
+
+def test_a_refusal_is_not_left_under_another_pair_and_a_pair_merged_elsewhere_goes(
+    qtbot, ctx: AppContext
+) -> None:
+    """Found from outside: the refusal of one pair stayed on screen under the next pair picked, and a
+    pair merged meanwhile elsewhere stayed listed (a click then said the hotel was gone)."""
+    from hoteltv.services.hotel_merge import merge_hotels
+
+    first = make_hotel(ctx.db, "和平旅社", division="腾冲市", credit_code=CODE)
+    with ctx.db.reading() as s:
+        longyang = s.scalars(select(Division.id).where(Division.name == "隆阳区")).one()
+    _typed_on_another_laptop(ctx, first, division_id=longyang, credit_code=CODE)
+    inn = make_hotel(ctx.db, "永昌客栈", division="隆阳区")
+    twin = _typed_on_another_laptop(ctx, inn)
+    dialog = HotelMergeDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 2
+    rows = {dialog.model.rows[r].first.name: r for r in range(2)}
+    dialog.confirm = lambda keep, other: True
+    dialog.view.selectRow(rows["和平旅社"])
+    qtbot.mouseClick(dialog.keep_first, Qt.MouseButton.LeftButton)
+    assert "未合并" in dialog.message.text()
+    dialog.view.selectRow(rows["永昌客栈"])
+    assert dialog.message.text() == ""
+    merge_hotels(ctx.db, inn, twin)  # merged meanwhile, elsewhere (the registry, a sync)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    assert dialog.model.rows[0].first.name == "和平旅社"

@@ -98,3 +98,31 @@ def test_an_edit_made_after_settling_a_conflict_is_not_overwritten_by_the_choice
         assert s.scalars(select(Conflict.status)).all() == ["resolved"]
     for lap in (office, field_lap):
         assert hotel_service.get_hotel(lap.db, hotel).contact_phone == "0875-4444444"
+
+
+def test_a_settlement_the_server_refuses_for_the_account_opens_the_conflict_again(laptop, server) -> None:
+    """An account settled a conflict here, then lost the right (made an inspector) before its sync: the
+    server refuses the settlement (403); the conflict is open again here, not 待下次同步 for good, and
+    it closes here once the office settles it on the server."""
+    from hoteltv.sync.server import admin
+
+    field_lap = laptop("field", "ly")
+    clerk = laptop("clerk", "office")
+    hotel = make_hotel(field_lap.db, "永昌酒店", contact_phone="0875-1111111")
+    assert field_lap.sync().ok and clerk.sync().ok
+    edit_hotel(field_lap.db, hotel, contact_phone="0875-2222222")
+    edit_hotel(clerk.db, hotel, contact_phone="0875-3333333")
+    assert field_lap.sync().ok and clerk.sync().conflicts == 1
+    (c,) = sync_state.list_conflicts(clerk.db)
+    sync_state.resolve_conflict(clerk.db, c.id, "other")
+    admin.update_user(server.db, "office", role="inspector", divisions=["530502"])
+    report = clerk.sync()
+    refused = [o for o in report.outcomes if o.entity == "sync_conflicts"]
+    assert [o.state for o in refused] == ["failed"] and "office" in refused[0].reason
+    assert [x.status for x in sync_state.list_conflicts(clerk.db)] == ["open"]
+    with server.db.read() as s:
+        (cid,) = s.scalars(select(Conflict.id)).all()
+    with server.http("admin") as http:
+        assert http.post(f"/api/v1/conflicts/{cid}/resolve", json={"choice": "server"}).status_code == 200
+    assert clerk.sync().ok
+    assert sync_state.list_conflicts(clerk.db) == []

@@ -148,3 +148,42 @@ def test_a_copied_data_folder_syncs_from_the_panel_and_is_told_so(
         assert (here.contact_phone, here.address) == ("0875-2444444", "原件路1号")  # both copies' edits
     finally:
         ctx.close()
+
+
+def test_the_conflicts_tab_shows_the_value_in_force_and_an_inspector_leaves_them_to_the_office(
+    qtbot, gui_ctx, server, laptop
+) -> None:
+    """Found from outside: the tab showed the value the conflict found, not the one an edit since put in
+    force; and an inspector's laptop offered the buttons, wrote the choice as an edit, and the server's
+    refusal (only the office settles) left the conflict 待下次同步 for good."""
+    office = laptop("office", "office")
+    hotel = make_hotel(office.db, "面板酒店", division="隆阳区", contact_phone="0875-1110000")
+    assert office.sync().ok
+    panel = SyncPanel(gui_ctx, transport=server.transport)
+    qtbot.addWidget(panel)
+    panel.server.setText("http://testserver")
+    panel.token.setText(server.tokens["ly"])
+    with qtbot.waitSignal(panel.sig_synced):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    edit_hotel(office.db, hotel, contact_phone="0875-2222222")
+    assert office.sync().ok
+    edit_hotel(gui_ctx.db, hotel, contact_phone="0875-3333333")
+    with qtbot.waitSignal(panel.sig_synced):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    model = panel.conflicts_model
+    assert model.rowCount() == 1
+    edit_hotel(gui_ctx.db, hotel, contact_phone="0875-4444444")  # edited since, here
+    panel.refresh()
+    in_force = model.data(model.index(0, model.KEPT))
+    assert in_force.startswith("0875-4444444") and "冲突时" in in_force and "0875-2222222" in in_force
+    # An inspector's account: the buttons are off, saying why; the core refuses too, changing nothing.
+    assert not panel.keep_button.isEnabled() and not panel.other_button.isEnabled()
+    assert "办公室" in panel.keep_button.toolTip() and "检查员账号只能查看" in panel.conflicts_hint.text()
+    from hoteltv.errors import HoteltvError
+    from hoteltv.sync import state as sync_state
+
+    (conflict,) = sync_state.list_conflicts(gui_ctx.db)
+    with pytest.raises(HoteltvError, match="办公室"):
+        sync_state.resolve_conflict(gui_ctx.db, conflict.id, "other")
+    assert hotel_service.get_hotel(gui_ctx.db, hotel).contact_phone == "0875-4444444"
+    assert sync_state.list_conflicts(gui_ctx.db)[0].status == "open"

@@ -174,3 +174,22 @@ def test_a_laptop_told_of_a_record_it_cannot_hold_says_so_and_writes_nothing(
     message = str(caught.value)
     assert "指向本机没有的记录" in message and "room_checks" in message, message
     assert snapshot(other.db) == before  # nothing of that pull written
+
+
+def test_the_parts_of_a_refused_inspection_are_named_with_its_record_number(laptop: Any, server: Any) -> None:
+    """Found from outside: refused rows read "房间 301", "检查组成员" twice, with nothing to tell which
+    inspection they belong to before dropping one."""
+    from hoteltv.db.models import Inspection
+    from hoteltv.sync.state import refused_changes
+
+    ly = laptop("ly", "ly")
+    theirs = make_hotel(ly.db, "腾越大酒店", division="腾冲市")  # outside the Longyang account's divisions
+    insp = make_inspection(ly.db, theirs, finalize=False)
+    report = ly.sync()
+    assert report.failed > 1
+    with ly.db.reading() as s:
+        number = s.get(Inspection, insp).record_number
+    labels = {(r.entity, r.label) for r in refused_changes(ly.db)}
+    parts = [label for entity, label in labels if entity in ("room_checks", "inspection_inspectors")]
+    assert parts and all(label.endswith(f" · {number}") for label in parts), labels
+    assert ("hotels", "腾越大酒店") in labels

@@ -36,6 +36,9 @@ def test_refused_change_is_listed_and_given_up(qtbot, gui_ctx, server) -> None:
     with qtbot.waitSignal(panel.sig_synced) as sig:
         qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     assert sig.args[0].failed == 1
+    # Said in words (found from outside: only a count, and 上次同步 said 成功).
+    assert "1 条修改被服务器拒绝" in panel.message.text() and "被拒绝的修改" in panel.message.text()
+    assert "部分修改被拒绝" in panel.last.text() and "成功" not in panel.last.text()
 
     refused = panel.refused
     model = refused.model
