@@ -136,7 +136,13 @@ def _corrections_not_taken(model: Model, srv: ServerState) -> tuple[dict[str, se
     several of."""
     by_original: dict[str, list[Key]] = defaultdict(list)
     for key, authored in model.records.items():
-        if key[0] == "inspections" and authored.content.get("supersedes_id"):
+        # A correction draft discarded on its laptop was never a correction: its tombstone on the server
+        # (sent before or after the other laptop's correction) is no second one.
+        if (
+            key[0] == "inspections"
+            and authored.content.get("supersedes_id")
+            and not authored.content.get("deleted")
+        ):
             by_original[authored.content["supersedes_id"]].append(key)
     refused: dict[str, set[Key]] = defaultdict(set)
     problems: list[str] = []
