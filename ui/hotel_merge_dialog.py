@@ -241,7 +241,8 @@ class HotelMergeDialog(QDialog):
             self.message.setText(self.tr("请先在列表中选择一对酒店。"))
             return
         keep, other = (pair.first, pair.second) if keep_first else (pair.second, pair.first)
-        if not self.confirm(keep, other):
+        # Two counties: the core refuses it and says why; no question first about a merge that cannot be.
+        if keep.division == other.division and not self.confirm(keep, other):
             return
         ctx = self.ctx
 

@@ -134,14 +134,17 @@ class ConflictsModel(ListTableModel):
                 return c.label
             if col == self.FIELD:
                 return field_words(c.field)
-            if (
-                col == self.KEPT
-            ):  # the value the record holds now; the one the conflict found, if since edited
+            # Settled with the other value: it is in force now, and the value given up is the other one.
+            taken = c.status != "open" and c.in_force == c.other and c.kept != c.other
+            if col == self.KEPT:  # the value in force; the one the conflict found, if edited since
                 if c.status == "open" and c.in_force != c.kept:
                     then = self.tr("冲突时：%1").replace("%1", f"{_value_text(c.kept)} ({c.kept_source})")
                     return f"{_value_text(c.in_force)}  ({then})"
-                return f"{_value_text(c.in_force)}  ({c.kept_source})"
+                source = c.other_source if taken else c.kept_source
+                return f"{_value_text(c.in_force)}  ({source})"
             if col == self.OTHER:
+                if taken:
+                    return f"{_value_text(c.kept)}  ({c.kept_source})"
                 return f"{_value_text(c.other)}  ({c.other_source})"
             return self.tr("待下次同步") if c.status == "resolving" else self.tr("待处理")
         if role == Qt.ItemDataRole.UserRole:
@@ -268,6 +271,8 @@ class SyncPanel(QDialog):
         self.retry_timer.timeout.connect(self.start_sync)
         self.sync_button.clicked.connect(self.start_sync)
         self.cancel_button.clicked.connect(self.cancel)
+        self._may_resolve = True
+        self.conflicts_view.selectionModel().selectionChanged.connect(self._conflict_picked)
         self.keep_button.clicked.connect(lambda: self.resolve_selected("kept"))
         self.other_button.clicked.connect(lambda: self.resolve_selected("other"))
         ctx.changes.sig_changed.connect(self._data_changed)
@@ -320,9 +325,8 @@ class SyncPanel(QDialog):
             self.token.setPlaceholderText(self.tr("已保存"))
         self.states_model.set_rows(snap.states)
         self.conflicts_model.set_rows(snap.conflicts)
-        for button in (self.keep_button, self.other_button):
-            button.setEnabled(snap.may_resolve)
-            button.setToolTip("" if snap.may_resolve else OFFICE_RESOLVES)
+        self._may_resolve = snap.may_resolve
+        self._conflict_picked()
         hint = self.tr("同一字段在两处被修改时，暂以服务器的值为准；")
         self.conflicts_hint.setText(
             hint + self.tr("请选择保留哪一个，选择会在下次同步时发送。")
@@ -461,6 +465,15 @@ class SyncPanel(QDialog):
         self.refresh()
 
     # --- conflicts -----------------------------------------------------------------------------------------
+    def _conflict_picked(self, *_args: Any) -> None:
+        """The buttons for the conflict picked: an inspector's account settles only those found by a
+        bundle import, which no server holds yet (the server's ones are the office's)."""
+        picked = self.selected_conflict()
+        allowed = self._may_resolve or (picked is not None and picked.server_id is None)
+        for button in (self.keep_button, self.other_button):
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else OFFICE_RESOLVES)
+
     def selected_conflict(self) -> ConflictView | None:
         conflict: ConflictView | None = selected_row(self.conflicts_view, self.conflicts_model)
         return conflict

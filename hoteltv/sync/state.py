@@ -445,8 +445,8 @@ OFFICE_RESOLVES = (
 def account_role(session: Any) -> str:
     """The role the server named for this data folder's account at its latest sync that reached it
     ("inspector", "office", "admin"; "" before any)."""
-    for summary in session.scalars(
-        select(SyncLog.summary).where(SyncLog.kind == "sync").order_by(SyncLog.id.desc()).limit(50)
+    for summary in session.scalars(  # newest first: a sync that failed before the hello names none
+        select(SyncLog.summary).where(SyncLog.kind == "sync").order_by(SyncLog.id.desc())
     ):
         role = (summary or {}).get("role")
         if role:

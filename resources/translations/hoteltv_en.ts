@@ -458,7 +458,7 @@
         <translation>when found: %1</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>待下次同步</source>
         <translation>Sent at next sync</translation>
     </message>
@@ -1189,7 +1189,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>合并酒店</source>
         <translation>Merge hotels</translation>
     </message>
@@ -1203,7 +1203,7 @@ or load the demo data to try the program (35 pilot hotels).</translation>
         <translation type="vanished">Merge “%1” into “%2”?</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-25"/>
         <source>合并</source>
         <translation>Merge</translation>
     </message>
@@ -3834,7 +3834,7 @@ Room columns (one per sampled room, at most %2):</translation>
 <context>
     <name>RecordStatesModel</name>
     <message>
-        <location filename="../../ui/sync_panel.py" line="-67"/>
+        <location filename="../../ui/sync_panel.py" line="-70"/>
         <source>记录</source>
         <translation>Record</translation>
     </message>
@@ -4588,8 +4588,8 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>no</translation>
     </message>
     <message>
-        <location line="+120"/>
-        <location line="+219"/>
+        <location line="+123"/>
+        <location line="+220"/>
         <source>同步</source>
         <extracomment>Whether this account settles conflicts (an inspector&apos;s does not: the office does). The core&apos;s retry policy for each request (None: its default backoff).</extracomment>
         <translation>Sync</translation>
@@ -4603,7 +4603,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">If the server&apos;s certificate comes from an internal or government CA that is not installed on this computer, give the path of that CA&apos;s certificate file (PEM)</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-193"/>
         <source>立即同步</source>
         <translation>Sync now</translation>
     </message>
@@ -4652,13 +4652,13 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">When a field was changed in two places, the server&apos;s value holds for now; choose which one to keep, and your choice is sent at the next sync.</translation>
     </message>
     <message>
-        <location line="-175"/>
+        <location line="-178"/>
         <source>（空）</source>
         <extracomment>Tables whose changes alter what the panel shows (pending count, record states, conflicts). Pauses before automatic retries after a failed sync (seconds); the last repeats.</extracomment>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+139"/>
         <source>可留空：使用系统证书存储</source>
         <translation>Optional: the system certificate store is used</translation>
     </message>
@@ -4692,7 +4692,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Refused changes (%1)</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>读取同步状态</source>
         <translation>Reading the sync state</translation>
     </message>
@@ -4730,7 +4730,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>Saved</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>同一字段在两处被修改时，暂以服务器的值为准；</source>
         <translation>When a field was changed in two places, the server’s value stands for now; </translation>
     </message>
@@ -4775,7 +4775,7 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation>%1 change(s) were refused by the server and are still waiting to be sent: see the reasons on the “Refused changes” tab; correct the record and sync again, or give the change up.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+49"/>
         <source>已记录您的选择，下次同步时发送。</source>
         <translation>Your choice is recorded and will be sent at the next sync.</translation>
     </message>
@@ -4784,12 +4784,12 @@ Room columns (one per sampled room, at most %2):</translation>
         <translation type="vanished">Stopping; what is done so far is kept…</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-32"/>
         <source>将在 %1 秒后自动重试。</source>
         <translation>Retrying in %1 seconds.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+22"/>
         <source>请先在列表中选择一个冲突。</source>
         <translation>Select a conflict in the list first.</translation>
     </message>

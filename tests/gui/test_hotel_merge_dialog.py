@@ -176,10 +176,11 @@ def test_a_refusal_is_not_left_under_another_pair_and_a_pair_merged_elsewhere_go
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == 2
     rows = {dialog.model.rows[r].first.name: r for r in range(2)}
-    dialog.confirm = lambda keep, other: True
+    asked: list[str] = []
+    dialog.confirm = lambda keep, other: asked.append(keep.name) is None
     dialog.view.selectRow(rows["和平旅社"])
     qtbot.mouseClick(dialog.keep_first, Qt.MouseButton.LeftButton)
-    assert "未合并" in dialog.message.text()
+    assert "未合并" in dialog.message.text() and asked == []  # no question before a merge that cannot be
     dialog.view.selectRow(rows["永昌客栈"])
     assert dialog.message.text() == ""
     merge_hotels(ctx.db, inn, twin)  # merged meanwhile, elsewhere (the registry, a sync)

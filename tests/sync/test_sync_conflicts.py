@@ -126,3 +126,16 @@ def test_a_settlement_the_server_refuses_for_the_account_opens_the_conflict_agai
         assert http.post(f"/api/v1/conflicts/{cid}/resolve", json={"choice": "server"}).status_code == 200
     assert clerk.sync().ok
     assert sync_state.list_conflicts(clerk.db) == []
+
+
+def test_an_inspector_laptop_is_known_as_one_after_many_syncs_that_never_reached_the_server(
+    laptop, server
+) -> None:
+    """Found in review: the role was looked for in the newest 50 sync logs only, so after a week of
+    failed syncs (no hello: no role) an inspector's laptop settled server conflicts again."""
+    ly = laptop("ly", "ly")
+    assert ly.sync().ok and not sync_state.may_resolve(ly.db)
+    for _ in range(60):
+        entry = sync_state.start_log("sync", "http://unreachable")
+        sync_state.finish_log(ly.db, entry, False, {"role": "", "user": ""}, "server unreachable")
+    assert not sync_state.may_resolve(ly.db)

@@ -63,6 +63,11 @@ def test_panel_syncs_shows_states_and_resolves_a_conflict(qtbot, gui_ctx, server
     assert "0875-2222222" in kept and "0875-2333333" in other_value
     panel.conflicts_view.selectRow(0)
     qtbot.mouseClick(panel.other_button, Qt.MouseButton.LeftButton)
+    # Settled with the other value (待下次同步): it is in force, from here; the value given up is shown.
+    kept = panel.conflicts_model.data(panel.conflicts_model.index(0, panel.conflicts_model.KEPT))
+    other_value = panel.conflicts_model.data(panel.conflicts_model.index(0, panel.conflicts_model.OTHER))
+    assert kept.startswith("0875-2333333") and "本机" in kept, kept
+    assert other_value.startswith("0875-2222222") and "服务器" in other_value, other_value
     with qtbot.waitSignal(panel.sig_synced):
         qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     assert panel.conflicts_model.rowCount() == 0
@@ -187,3 +192,18 @@ def test_the_conflicts_tab_shows_the_value_in_force_and_an_inspector_leaves_them
         sync_state.resolve_conflict(gui_ctx.db, conflict.id, "other")
     assert hotel_service.get_hotel(gui_ctx.db, hotel).contact_phone == "0875-4444444"
     assert sync_state.list_conflicts(gui_ctx.db)[0].status == "open"
+    # A conflict found by a bundle import (no server holds it yet) is this laptop's to settle.
+    from hoteltv.sync.bundle import export_bundle, import_local
+
+    edit_hotel(office.db, hotel, address="正阳路1号")
+    edit_hotel(gui_ctx.db, hotel, address="正阳路2号")
+    stick = office.home.parent / "office.zip"
+    export_bundle(office.db, office.store, stick)
+    import_local(gui_ctx.db, office.store.__class__.for_home(gui_ctx.home), stick)
+    panel.refresh()
+    rows = {c.field: n for n, c in enumerate(model.rows)}
+    assert set(rows) == {"contact_phone", "address"}
+    panel.conflicts_view.selectRow(rows["address"])
+    assert panel.keep_button.isEnabled() and panel.other_button.isEnabled()
+    panel.conflicts_view.selectRow(rows["contact_phone"])
+    assert not panel.keep_button.isEnabled()

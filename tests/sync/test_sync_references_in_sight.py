@@ -193,3 +193,33 @@ def test_the_parts_of_a_refused_inspection_are_named_with_its_record_number(lapt
     parts = [label for entity, label in labels if entity in ("room_checks", "inspection_inspectors")]
     assert parts and all(label.endswith(f" · {number}") for label in parts), labels
     assert ("hotels", "腾越大酒店") in labels
+
+
+def test_a_notice_of_a_correction_refused_in_the_same_batch_is_not_stored(laptop: Any, server: Any) -> None:
+    """Found in review (on af27a42 too): two laptops corrected one inspection offline and b issued a
+    notice from its correction. b's correction was refused (a's came first) but its notice, sent in the
+    same batch, was stored, naming an inspection the server never took: every other laptop of the county
+    then failed each sync on it. A record whose change the batch refused is not arriving."""
+    from hoteltv.services import inspections as insp_service
+    from hoteltv.services import notices as notice_service
+    from tests.core.conftest import fill_inspection
+    from tests.core.report_fixtures import failed_inspection
+    from tests.sync.helpers import team
+
+    a, b = laptop("a", "office"), laptop("b", "office")
+    hotel = make_hotel(a.db, "两改宾馆")
+    insp = failed_inspection(a.db, hotel, team(a.db), fill_inspection).id
+    assert a.sync().ok and b.sync().ok
+    mine = insp_service.correct(a.db, insp).id
+    insp_service.finalize(a.db, mine)
+    theirs = insp_service.correct(b.db, insp).id
+    insp_service.finalize(b.db, theirs)
+    notice = notice_service.issue_notice(b.db, theirs).id
+    assert a.sync().ok
+    report = b.sync()
+    states = {o.id: o.state for o in report.outcomes}
+    assert states[theirs] == "failed" and states[notice] == "failed", report.outcomes
+    with server.db.read() as s:
+        assert s.get(Record, ("rectification_notices", notice)) is None
+    for lap in (a, b, laptop("c", "office")):  # every laptop goes on syncing
+        assert lap.sync().ok, lap.name

@@ -328,6 +328,8 @@ class _Records:
         self.sent: set[tuple[str, str]] = set()
         #: Records of this batch refused as outside the caller's divisions (what names one is refused so).
         self.out_of_sight: set[tuple[str, str]] = set()
+        #: Records whose change this batch refused: not arriving, though sent (see _names_what_is_not_here).
+        self.refused: set[tuple[str, str]] = set()
 
     def new(self, entity: str, rid: str, seq: int) -> Record:
         """A record this batch creates (see :class:`_NewRecord`)."""
@@ -595,8 +597,10 @@ def _push(
         results = []
         for c in ordered:
             result = _apply_change(s, caller, req.device_id, c, records, seqs)
-            if result.status == "refused" and result.code == 403:
-                records.out_of_sight.add((c.entity, c.id))
+            if result.status == "refused":
+                records.refused.add((c.entity, c.id))
+                if result.code == 403:
+                    records.out_of_sight.add((c.entity, c.id))
             results.append(result)
         _restate_hotels(s, caller, req.device_id, records, seqs)
         _touch(s, caller, req.device_id, pushed=True)
@@ -1043,6 +1047,8 @@ def _names_what_is_not_here(
     refuse it, and every sync of theirs would fail) until the sender's next sync: refused as "not yet",
     and sent again by itself. A reference the server already took is not asked about again.
 
+    A record sent in this batch whose own change was refused is not arriving either (a notice of an
+    inspection refused as a correction another laptop made first would point at nothing).
     A record of another division than ``division`` (the change's own) counts as not here: the laptops
     that pull this change do not pull that one, and answering otherwise would tell the sender that a
     record it may not see exists."""
@@ -1051,8 +1057,8 @@ def _names_what_is_not_here(
         if not ref or (current is not None and current.data.get(key) == ref):
             continue
         found = records.get(target, ref)
-        if found is None:
-            if (target, ref) not in records.sent:
+        if found is None:  # not here: arriving in this batch, unless its own change was refused above
+            if (target, ref) not in records.sent or (target, ref) in records.refused:
                 return True
         elif target not in SHARED_ENTITIES and found.division_id != division:
             return True
