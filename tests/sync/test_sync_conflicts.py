@@ -83,14 +83,7 @@ def test_conflict_resolved_through_the_server_api_reaches_both(laptop, server) -
 def test_an_edit_made_after_settling_a_conflict_is_not_overwritten_by_the_choice(laptop, server) -> None:
     """Settled offline, then the same field typed again before the next sync: the newer value is the one in
     force everywhere (the settlement told to the server must not bring the older choice back)."""
-    field_lap = laptop("field", "ly")
-    office = laptop("office", "office")
-    hotel = make_hotel(field_lap.db, "永昌酒店", contact_phone="0875-1111111")
-    assert field_lap.sync().ok and office.sync().ok
-    edit_hotel(field_lap.db, hotel, contact_phone="0875-2222222")
-    edit_hotel(office.db, hotel, contact_phone="0875-3333333")
-    assert field_lap.sync().ok and office.sync().conflicts == 1
-    (c,) = sync_state.list_conflicts(office.db)
+    field_lap, office, hotel, c = _phone_conflict(laptop, "office")
     sync_state.resolve_conflict(office.db, c.id, "other")  # 0875-3333333 …
     edit_hotel(office.db, hotel, contact_phone="0875-4444444")  # … then corrected again, offline
     assert office.sync().ok and field_lap.sync().ok and office.sync().ok
@@ -106,14 +99,7 @@ def test_a_settlement_the_server_refuses_for_the_account_opens_the_conflict_agai
     it closes here once the office settles it on the server."""
     from hoteltv.sync.server import admin
 
-    field_lap = laptop("field", "ly")
-    clerk = laptop("clerk", "office")
-    hotel = make_hotel(field_lap.db, "永昌酒店", contact_phone="0875-1111111")
-    assert field_lap.sync().ok and clerk.sync().ok
-    edit_hotel(field_lap.db, hotel, contact_phone="0875-2222222")
-    edit_hotel(clerk.db, hotel, contact_phone="0875-3333333")
-    assert field_lap.sync().ok and clerk.sync().conflicts == 1
-    (c,) = sync_state.list_conflicts(clerk.db)
+    _field_lap, clerk, _hotel, c = _phone_conflict(laptop, "clerk")
     sync_state.resolve_conflict(clerk.db, c.id, "other")
     admin.update_user(server.db, "office", role="inspector", divisions=["530502"])
     report = clerk.sync()
@@ -139,3 +125,18 @@ def test_an_inspector_laptop_is_known_as_one_after_many_syncs_that_never_reached
         entry = sync_state.start_log("sync", "http://unreachable")
         sync_state.finish_log(ly.db, entry, False, {"role": "", "user": ""}, "server unreachable")
     assert not sync_state.may_resolve(ly.db)
+
+
+def _phone_conflict(laptop, office_name: str):
+    """An inspector's laptop and an office laptop changed one hotel's phone apart (0875-2222222 first,
+    then 0875-3333333 from the office): one open conflict on the office laptop. Returns both laptops,
+    the hotel and the conflict."""
+    field_lap = laptop("field", "ly")
+    office = laptop(office_name, "office")
+    hotel = make_hotel(field_lap.db, "永昌酒店", contact_phone="0875-1111111")
+    assert field_lap.sync().ok and office.sync().ok
+    edit_hotel(field_lap.db, hotel, contact_phone="0875-2222222")
+    edit_hotel(office.db, hotel, contact_phone="0875-3333333")
+    assert field_lap.sync().ok and office.sync().conflicts == 1
+    (c,) = sync_state.list_conflicts(office.db)
+    return field_lap, office, hotel, c
